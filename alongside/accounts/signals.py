@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from alongside.audit import services as audit
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit.record(actor=user, action="login", object_type="accounts.user", object_id=user.pk)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record(actor=user, action="logout", object_type="accounts.user", object_id=user.pk)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    audit.record(
+        actor=None, action="login_failed", object_type="accounts.user",
+        detail={"username": username},
+    )

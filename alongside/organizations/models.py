@@ -1,0 +1,65 @@
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Organization(models.Model):
+    class PersonLabel(models.TextChoices):
+        PERSON = "person", "person / people"
+        CLIENT = "client", "client / clients"
+        PARTICIPANT = "participant", "participant / participants"
+        PATIENT = "patient", "patient / patients"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    person_label = models.CharField(
+        max_length=20,
+        choices=PersonLabel.choices,
+        default=PersonLabel.PERSON,
+        help_text="The word the interface uses for the people this organization serves.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="organization_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def person_label_plural(self) -> str:
+        return "people" if self.person_label == "person" else f"{self.person_label}s"
+
+
+class Program(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="programs")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("name"), name="program_name_unique_in_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="locations"
+    )
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

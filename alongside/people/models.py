@@ -1,0 +1,410 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from alongside.accounts.scope import scope_for
+from alongside.organizations.models import Organization, Program
+from alongside.people.languages import LANGUAGES, LANGUAGE_NAMES
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: Any) -> PersonQuerySet:
+        """The one rule for who sees whom: organization admins see their organization's
+        people; everyone else sees people enrolled (in any status) in their programs."""
+        scope = scope_for(user)
+        if scope.is_empty:
+            return self.none()
+        in_my_programs = Enrollment.objects.filter(
+            person_id=OuterRef("pk"), program_id__in=scope.program_ids
+        )
+        condition = Q(organization_id__in=scope.admin_organization_ids)
+        if scope.program_ids:
+            condition |= Exists(in_my_programs)
+        return self.filter(condition)
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        INTERSEX = "intersex", "Intersex"
+        UNKNOWN = "unknown", "Unknown"
+        DECLINED = "declined", "Prefers not to say"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people")
+    legal_given_name = models.CharField("legal first name", max_length=150)
+    legal_family_name = models.CharField("legal last name", max_length=150, blank=True)
+    preferred_name = models.CharField(max_length=150, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField("sex", max_length=10, choices=Sex.choices, blank=True)
+    gender_identity = models.CharField(
+        max_length=100, blank=True, help_text="In the person's own words."
+    )
+    # Lower-cased, accent-free names, kept for search (see people/search.py).
+    search_text = models.CharField(max_length=500, editable=False, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False,
+        related_name="+",
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "people"
+        indexes = [
+            models.Index(fields=["organization", "legal_family_name"], name="person_org_family"),
+            models.Index(fields=["date_of_birth"], name="person_dob"),
+            models.Index(fields=["search_text"], name="person_search_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def first_name(self) -> str:
+        return self.preferred_name or self.legal_given_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.legal_family_name}".strip()
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.legal_given_name} {self.legal_family_name}".strip()
+
+    def age(self, today: dt.date | None = None) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        today = today or dt.date.today()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.legal_given_name.strip():
+            errors["legal_given_name"] = "Enter the person's legal first name."
+        if self.date_of_birth is not None:
+            if self.date_of_birth > dt.date.today():
+                errors["date_of_birth"] = "Date of birth cannot be in the future."
+            elif self.date_of_birth.year < 1890:
+                errors["date_of_birth"] = "Enter a date of birth after 1890."
+        if errors:
+            raise ValidationError(errors)
+        self.refresh_search_text()
+
+    def refresh_search_text(self) -> None:
+        from alongside.people.search import normalize
+
+        self.search_text = normalize(
+            " ".join([self.legal_given_name, self.legal_family_name, self.preferred_name])
+        )[:500]
+
+
+class PersonLanguage(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(max_length=12, choices=LANGUAGES)
+    is_preferred = models.BooleanField(default=False)
+    interpreter_needed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_preferred", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "language"], name="person_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+
+class Identifier(models.Model):
+    class Kind(models.TextChoices):
+        MEDICAID = "medicaid", "Medicaid ID"
+        MEDICARE = "medicare", "Medicare ID"
+        MRN = "mrn", "Medical record number"
+        HMIS = "hmis", "HMIS ID"
+        INSURANCE = "insurance", "Insurance member ID"
+        OTHER = "other", "Other"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    issuer = models.CharField(max_length=150, help_text="Who assigned it, e.g. 'NY Medicaid'.")
+    value = models.CharField(max_length=64)
+    normalized = models.CharField(max_length=64, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "issuer", "normalized"], name="identifier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+    def clean(self) -> None:
+        from alongside.people.search import normalize_identifier
+
+        self.normalized = normalize_identifier(self.value)
+        if not self.normalized:
+            raise ValidationError({"value": "Enter the identifier's letters and digits."})
+
+
+class ContactPoint(models.Model):
+    """A way to reach the person, with the rules that keep contact safe."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email"
+        ADDRESS = "address", "Address"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_points")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    label = models.CharField(max_length=40, blank=True, help_text="e.g. mobile, work, home")
+    value = models.CharField(max_length=300)
+    normalized = models.CharField(max_length=300, editable=False, db_index=True)
+    is_preferred = models.BooleanField(default=False)
+    # Safe by default: no voicemail and no texts until the person says yes.
+    may_leave_voicemail = models.BooleanField(default=False)
+    may_text = models.BooleanField(default=False)
+    safe_hours_start = models.TimeField(null=True, blank=True)
+    safe_hours_end = models.TimeField(null=True, blank=True)
+    best_times = models.CharField(max_length=200, blank=True)
+    never_contact_times = models.CharField(max_length=200, blank=True)
+    safety_note = models.CharField(
+        max_length=500, blank=True, help_text="e.g. 'Use the work phone only'."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-is_preferred", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self) -> None:
+        from alongside.people.search import normalize_phone
+
+        value = self.value.strip()
+        if self.kind == self.Kind.PHONE:
+            phone = normalize_phone(value)
+            if phone is None:
+                raise ValidationError(
+                    {"value": "Enter a valid phone number, such as (555) 201-4471 or +1 555 201 4471."}
+                )
+            self.normalized = phone
+        elif self.kind == self.Kind.EMAIL:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValidationError({"value": "Enter a valid email address."}) from None
+            self.normalized = value.lower()
+        else:
+            if not value:
+                raise ValidationError({"value": "Enter the address."})
+            self.normalized = " ".join(value.lower().split())
+        if (self.safe_hours_start is None) != (self.safe_hours_end is None):
+            raise ValidationError(
+                {"safe_hours_end": "Give both the start and the end of the safe hours, or neither."}
+            )
+
+    def is_within_safe_hours(self, at: dt.time) -> bool:
+        """Whether contact at this local time is inside the person's safe hours, if set."""
+        start, end = self.safe_hours_start, self.safe_hours_end
+        if start is None or end is None:
+            return True
+        if start <= end:
+            return start <= at <= end
+        return at >= start or at <= end  # a window across midnight
+
+
+class SupportContact(models.Model):
+    """Someone who matters to the person, and whether the person agreed to involve them."""
+
+    class Relationship(models.TextChoices):
+        FAMILY = "family", "Family"
+        PARTNER = "partner", "Partner or spouse"
+        FRIEND = "friend", "Friend"
+        GUARDIAN = "guardian", "Guardian"
+        CAREGIVER = "caregiver", "Caregiver"
+        PEER = "peer", "Peer supporter"
+        PROFESSIONAL = "professional", "Other helper or professional"
+        OTHER = "other", "Other"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="support_contacts")
+    name = models.CharField(max_length=150)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    relationship_detail = models.CharField(max_length=100, blank=True, help_text="e.g. sister")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    may_involve = models.BooleanField(
+        "person agreed to involve them", default=False,
+        help_text="Only involve this person in care if the person served agreed.",
+    )
+    note = models.CharField(max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+PROFILE_FIELDS: list[tuple[str, str]] = [
+    ("appreciated", "What people appreciate about me"),
+    ("important_to", "What is important TO me"),
+    ("important_for", "What is important FOR me"),
+    ("how_to_support", "How best to support me"),
+    ("strengths", "My strengths"),
+    ("hopes", "My hopes and dreams"),
+    ("want_to_change", "What I would like to change"),
+    ("culture_identity", "My culture and identity"),
+    ("stress_helps", "What helps when I am stressed"),
+]
+
+
+class Profile(models.Model):
+    """The one-page profile, in the person's own words, stored exactly as written."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="profile")
+    appreciated = models.TextField(blank=True)
+    important_to = models.TextField(blank=True)
+    important_for = models.TextField(blank=True)
+    how_to_support = models.TextField(blank=True)
+    strengths = models.TextField(blank=True)
+    hopes = models.TextField(blank=True)
+    want_to_change = models.TextField(blank=True)
+    culture_identity = models.TextField(blank=True)
+    stress_helps = models.TextField(blank=True)
+    # Shared by the person; shown only to their care team (see people/selectors.py).
+    approach_with_care = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.person}"
+
+    def sections(self) -> list[tuple[str, str]]:
+        return [(label, getattr(self, name)) for name, label in PROFILE_FIELDS]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name, _ in PROFILE_FIELDS)
+
+
+class Enrollment(models.Model):
+    """One episode of the person's journey in a program."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", "Referred"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        CLOSED = "closed", "Closed"
+
+    class ClosureReason(models.TextChoices):
+        GOALS_MET = "goals_met", "Goals met"
+        DECLINED = "declined", "Person chose to stop"
+        MOVED = "moved", "Moved away"
+        TRANSFERRED = "transferred", "Transferred to another program"
+        LOST_CONTACT = "lost_contact", "Lost contact"
+        INELIGIBLE = "ineligible", "Not eligible"
+        DECEASED = "deceased", "Died"
+        OTHER = "other", "Other"
+
+    OPEN_STATUSES = (Status.REFERRED, Status.ACTIVE, Status.PAUSED)
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrollments")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REFERRED)
+    referred_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_note = models.CharField(max_length=500, blank=True)
+    primary_coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="coordinated_enrollments",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["program", "person"], name="enrollment_program_person"),
+            models.Index(fields=["primary_coordinator", "status"], name="enrollment_coordinator"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "program"],
+                condition=~Q(status="closed"),
+                name="enrollment_one_open_per_program",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(closure_reason=""),
+                name="enrollment_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="enrollment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        if self.status == self.Status.CLOSED and not self.closure_reason:
+            raise ValidationError({"closure_reason": "Say why the enrollment is closing."})
+        if self.status != self.Status.CLOSED and self.closure_reason:
+            self.closure_reason = ""
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The end date must be on or after the start date."})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class RecordChange(models.Model):
+    """The history a person's page shows: who changed what, from what, to what.
+
+    Unlike the audit trail this keeps values, so it is read through the same scoping as
+    the record itself; changes to sensitive fields are marked and shown only to the
+    person's care team.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=10)
+    entity = models.CharField(max_length=60)
+    entity_id = models.BigIntegerField()
+    changes = models.JSONField(default=dict)
+    sensitive = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "-at"], name="change_person_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.entity} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,273 @@
+"""Every write to a person's record. Each takes the acting user, validates, saves in a
+transaction, and records both the history row and the audit event in that transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from alongside.audit import services as audit
+from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.organizations.models import Program
+from alongside.people.models import (
+    ContactPoint,
+    Enrollment,
+    Identifier,
+    Person,
+    PersonLanguage,
+    Profile,
+    RecordChange,
+    SupportContact,
+)
+from alongside.people.permissions import can_manage_program, can_see_care_notes
+
+M = TypeVar("M", bound=models.Model)
+
+PERSON_FIELDS = (
+    "legal_given_name", "legal_family_name", "preferred_name", "pronouns",
+    "date_of_birth", "sex", "gender_identity",
+)
+PROFILE_EDITABLE = (
+    "appreciated", "important_to", "important_for", "how_to_support", "strengths", "hopes",
+    "want_to_change", "culture_identity", "stress_helps", "approach_with_care",
+)
+SENSITIVE_FIELDS = frozenset({"approach_with_care"})
+CONTACT_FIELDS = (
+    "kind", "label", "value", "is_preferred", "may_leave_voicemail", "may_text",
+    "safe_hours_start", "safe_hours_end", "best_times", "never_contact_times", "safety_note",
+)
+SUPPORT_FIELDS = (
+    "name", "relationship", "relationship_detail", "phone", "email", "may_involve", "note",
+)
+IDENTIFIER_FIELDS = ("kind", "issuer", "value")
+ENROLLMENT_FIELDS = (
+    "status", "referred_on", "started_on", "ended_on", "closure_reason", "closure_note",
+    "primary_coordinator",
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def _assign(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, list[Any]]:
+    """Set the given fields; return {field: [old, new]} for those that changed."""
+    changes: dict[str, list[Any]] = {}
+    for name in allowed:
+        if name not in data:
+            continue
+        old, new = getattr(instance, name), data[name]
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(instance, name, new)
+    return changes
+
+
+def _check_version(model: type[M], pk: int, expected: int | None) -> M:
+    current = model.objects.select_for_update().get(pk=pk)
+    if expected is not None and current.version != expected:  # type: ignore[attr-defined]
+        raise StaleVersion(current.version)  # type: ignore[attr-defined]
+    return current
+
+
+def _log(
+    *, actor: Any, person: Person, instance: models.Model, action: str, changes: dict[str, Any]
+) -> None:
+    sensitive = bool(SENSITIVE_FIELDS & changes.keys())
+    RecordChange.objects.create(
+        person=person, at=timezone.now(), actor=actor, action=action,
+        entity=instance._meta.model_name or "", entity_id=instance.pk, changes=changes,
+        sensitive=sensitive,
+    )
+    audit.record(
+        actor=actor, action=action, obj=instance, person_id=person.pk,
+        organization_id=person.organization_id, fields=changes.keys(),
+    )
+
+
+def _save(instance: M, changes: dict[str, Any], *, bump: bool = True) -> None:
+    instance.full_clean()
+    if bump and changes and hasattr(instance, "version"):
+        instance.version += 1
+    instance.save()
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Any,
+    program: Program,
+    data: Mapping[str, Any],
+    profile: Mapping[str, Any] | None = None,
+    primary_coordinator: Any = None,
+) -> Person:
+    """Register a person with a first enrollment (status referred) in one of the actor's
+    programs, which is what makes them visible to that program's staff."""
+    if not can_manage_program(actor, program):
+        raise NotPermitted("You can only register people in your own programs.")
+    person = Person(organization_id=program.organization_id, created_by=actor)
+    changes = _assign(person, data, PERSON_FIELDS)
+    _save(person, changes, bump=False)
+    _log(actor=actor, person=person, instance=person, action="create", changes=changes)
+    new_profile = Profile(person=person)
+    profile_changes = _assign(new_profile, profile or {}, PROFILE_EDITABLE)
+    _save(new_profile, profile_changes, bump=False)
+    if profile_changes:
+        _log(actor=actor, person=person, instance=new_profile, action="create",
+             changes=profile_changes)
+    enrollment_create(
+        actor=actor, person=person, program=program,
+        data={"status": Enrollment.Status.REFERRED, "referred_on": timezone.localdate(),
+              "primary_coordinator": primary_coordinator},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor: Any, person: Person, data: Mapping[str, Any], version: int | None
+) -> Person:
+    current = _check_version(Person, person.pk, version)
+    changes = _assign(current, data, PERSON_FIELDS)
+    if changes:
+        _save(current, changes)
+        _log(actor=actor, person=current, instance=current, action="update", changes=changes)
+    return current
+
+
+@transaction.atomic
+def profile_update(
+    *, actor: Any, person: Person, data: Mapping[str, Any], version: int | None
+) -> Profile:
+    profile, _ = Profile.objects.get_or_create(person=person)
+    current = _check_version(Profile, profile.pk, version)
+    if "approach_with_care" in data and data["approach_with_care"] != current.approach_with_care:
+        if not can_see_care_notes(actor, person):
+            raise NotPermitted("Only the person's care team can change approach-with-care notes.")
+    changes = _assign(current, data, PROFILE_EDITABLE)
+    if changes:
+        _save(current, changes)
+        _log(actor=actor, person=person, instance=current, action="update", changes=changes)
+    return current
+
+
+def _child_create(
+    *, actor: Any, person: Person, instance: M, data: Mapping[str, Any], fields: Iterable[str]
+) -> M:
+    changes = _assign(instance, data, fields)
+    _save(instance, changes, bump=False)
+    _log(actor=actor, person=person, instance=instance, action="create", changes=changes)
+    return instance
+
+
+def _child_update(
+    *, actor: Any, person: Person, instance: M, data: Mapping[str, Any],
+    fields: Iterable[str], version: int | None,
+) -> M:
+    current = _check_version(type(instance), instance.pk, version)
+    changes = _assign(current, data, fields)
+    if changes:
+        _save(current, changes)
+        _log(actor=actor, person=person, instance=current, action="update", changes=changes)
+    return current
+
+
+def _child_delete(*, actor: Any, person: Person, instance: models.Model) -> None:
+    _log(actor=actor, person=person, instance=instance, action="delete", changes={})
+    instance.delete()
+
+
+@transaction.atomic
+def contact_point_create(*, actor: Any, person: Person, data: Mapping[str, Any]) -> ContactPoint:
+    return _child_create(actor=actor, person=person, instance=ContactPoint(person=person),
+                         data=data, fields=CONTACT_FIELDS)
+
+
+@transaction.atomic
+def contact_point_update(
+    *, actor: Any, contact: ContactPoint, data: Mapping[str, Any], version: int | None
+) -> ContactPoint:
+    return _child_update(actor=actor, person=contact.person, instance=contact, data=data,
+                         fields=CONTACT_FIELDS, version=version)
+
+
+@transaction.atomic
+def contact_point_delete(*, actor: Any, contact: ContactPoint) -> None:
+    _child_delete(actor=actor, person=contact.person, instance=contact)
+
+
+@transaction.atomic
+def support_contact_create(
+    *, actor: Any, person: Person, data: Mapping[str, Any]
+) -> SupportContact:
+    return _child_create(actor=actor, person=person, instance=SupportContact(person=person),
+                         data=data, fields=SUPPORT_FIELDS)
+
+
+@transaction.atomic
+def support_contact_update(
+    *, actor: Any, support: SupportContact, data: Mapping[str, Any], version: int | None
+) -> SupportContact:
+    return _child_update(actor=actor, person=support.person, instance=support, data=data,
+                         fields=SUPPORT_FIELDS, version=version)
+
+
+@transaction.atomic
+def support_contact_delete(*, actor: Any, support: SupportContact) -> None:
+    _child_delete(actor=actor, person=support.person, instance=support)
+
+
+@transaction.atomic
+def identifier_create(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Identifier:
+    return _child_create(actor=actor, person=person, instance=Identifier(person=person),
+                         data=data, fields=IDENTIFIER_FIELDS)
+
+
+@transaction.atomic
+def identifier_delete(*, actor: Any, identifier: Identifier) -> None:
+    _child_delete(actor=actor, person=identifier.person, instance=identifier)
+
+
+@transaction.atomic
+def language_add(*, actor: Any, person: Person, data: Mapping[str, Any]) -> PersonLanguage:
+    if data.get("is_preferred"):
+        person.languages.update(is_preferred=False)
+    return _child_create(actor=actor, person=person, instance=PersonLanguage(person=person),
+                         data=data, fields=("language", "is_preferred", "interpreter_needed"))
+
+
+@transaction.atomic
+def language_remove(*, actor: Any, language: PersonLanguage) -> None:
+    _child_delete(actor=actor, person=language.person, instance=language)
+
+
+@transaction.atomic
+def enrollment_create(
+    *, actor: Any, person: Person, program: Program, data: Mapping[str, Any]
+) -> Enrollment:
+    if not can_manage_program(actor, program) or program.organization_id != person.organization_id:
+        raise NotPermitted("You can only enroll people in programs you work in.")
+    return _child_create(actor=actor, person=person,
+                         instance=Enrollment(person=person, program=program),
+                         data=data, fields=ENROLLMENT_FIELDS)
+
+
+@transaction.atomic
+def enrollment_update(
+    *, actor: Any, enrollment: Enrollment, data: Mapping[str, Any], version: int | None
+) -> Enrollment:
+    if not can_manage_program(actor, enrollment.program):
+        raise NotPermitted("You can only change enrollments in programs you work in.")
+    data = dict(data)
+    if data.get("status") == Enrollment.Status.CLOSED and not data.get("ended_on"):
+        data["ended_on"] = enrollment.ended_on or timezone.localdate()
+    return _child_update(actor=actor, person=enrollment.person, instance=enrollment, data=data,
+                         fields=ENROLLMENT_FIELDS, version=version)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("alongside.web.urls")),
+    path("", include("alongside.accounts.urls")),
+    path("people/", include("alongside.people.urls")),
+    path("manage/", include("alongside.organizations.urls")),
+    path("audit/", include("alongside.audit.urls")),
+    path("api/", include("alongside.api.urls")),
+    path("django-admin/", admin.site.urls),
+]

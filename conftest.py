@@ -1,0 +1,97 @@
+"""Shared test fixtures: an organization with two programs, another organization, and
+the personas every access test uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from alongside.accounts.models import Membership, Role, User
+from alongside.organizations.models import Organization, Program
+from alongside.people import services
+from alongside.people.models import Person
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings: Any, tmp_path: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
+
+
+def make_user(username: str, **extra: Any) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
+    )
+
+
+def add_role(user: User, role: str, *, program: Program | None = None,
+             organization: Organization | None = None) -> Membership:
+    organization = organization or (program.organization if program else None)
+    return Membership.objects.create(
+        user=user, organization=organization, program=program, role=role
+    )
+
+
+def make_person(actor: User, program: Program, **data: Any) -> Person:
+    fields = {"legal_given_name": "Amara", "legal_family_name": "Okafor"} | data
+    profile = fields.pop("profile", None)
+    coordinator = fields.pop("primary_coordinator", None)
+    return services.person_create(
+        actor=actor, program=program, data=fields, profile=profile,
+        primary_coordinator=coordinator,
+    )
+
+
+@dataclass
+class World:
+    org: Organization
+    housing: Program
+    wellness: Program
+    other_org: Organization
+    other_program: Program
+    coordinator: User  # on the person's team (housing), their primary coordinator
+    colleague: User  # same organization, another program (wellness)
+    supervisor: User  # supervises housing
+    admin: User  # organization admin
+    outsider: User  # coordinator in another organization
+    scheduler: User  # scheduler in housing
+    person: Person
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    org = Organization.objects.create(name="Riverbend Community Services", slug="riverbend")
+    housing = Program.objects.create(organization=org, name="Housing Navigation")
+    wellness = Program.objects.create(organization=org, name="Wellness Recovery")
+    other_org = Organization.objects.create(name="Lakeside Health", slug="lakeside")
+    other_program = Program.objects.create(organization=other_org, name="Care Coordination")
+
+    coordinator = make_user("casey", first_name="Casey", last_name="Nguyen", pronouns="they/them")
+    add_role(coordinator, Role.COORDINATOR, program=housing)
+    colleague = make_user("morgan", first_name="Morgan", last_name="Reyes")
+    add_role(colleague, Role.COORDINATOR, program=wellness)
+    supervisor = make_user("sam", first_name="Sam", last_name="Okoro")
+    add_role(supervisor, Role.SUPERVISOR, program=housing)
+    admin = make_user("alex", first_name="Alex", last_name="Kim")
+    add_role(admin, Role.ORG_ADMIN, organization=org)
+    outsider = make_user("olu", first_name="Olu", last_name="Bello")
+    add_role(outsider, Role.COORDINATOR, program=other_program)
+    scheduler = make_user("pat", first_name="Pat", last_name="Lee")
+    add_role(scheduler, Role.SCHEDULER, program=housing)
+
+    person = make_person(
+        coordinator, housing,
+        legal_given_name="Guadalupe", legal_family_name="Hernández", preferred_name="Lupe",
+        pronouns="she/her", date_of_birth=dt.date(1984, 3, 9),
+        primary_coordinator=coordinator,
+        profile={"important_to": "Being there for my kids.",
+                 "approach_with_care": "Please knock; loud voices are hard for me."},
+    )
+    return World(org, housing, wellness, other_org, other_program, coordinator, colleague,
+                 supervisor, admin, outsider, scheduler, person)
