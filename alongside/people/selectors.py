@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
-from alongside.people import search as people_search
+from alongside.people import search as finder
 from alongside.people.models import Enrollment, Person, RecordChange
 
 
@@ -27,11 +27,11 @@ def people_list(user: Any) -> QuerySet[Person]:
 
 def people_search(user: Any, query: str, *, limit: int = 25) -> list[Person]:
     """Ranked matches for a query, recorded as one search event."""
-    found = list(_with_languages(people_search.search(people_for(user), query))[:limit])
+    found = list(_with_languages(finder.search(people_for(user), query))[:limit])
     audit.record(
         actor=user, action="search", object_type="people.person",
         organization_id=scope_for(user).primary_organization_id,
-        detail={"query": query[: people_search.MAX_QUERY_LENGTH], "results": len(found)},
+        detail={"query": query[: finder.MAX_QUERY_LENGTH], "results": len(found)},
     )
     return found
 

@@ -1,0 +1,190 @@
+"""Forms for a person's record. They validate shape; services validate rules and save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from alongside.organizations.models import Program
+from alongside.people.models import (
+    PROFILE_FIELDS,
+    ContactPoint,
+    Enrollment,
+    Identifier,
+    Person,
+    PersonLanguage,
+    Profile,
+    SupportContact,
+)
+from alongside.people.services import (
+    CONTACT_FIELDS,
+    ENROLLMENT_FIELDS,
+    IDENTIFIER_FIELDS,
+    PERSON_FIELDS,
+    PROFILE_EDITABLE,
+    SUPPORT_FIELDS,
+)
+
+PRONOUN_SUGGESTIONS = ["she/her", "he/him", "they/them", "she/they", "he/they", "ze/zir"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started from, so a stale save is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+
+class PersonForm(VersionedForm):
+    class Meta:
+        model = Person
+        fields = list(PERSON_FIELDS)
+        widgets = {
+            "date_of_birth": DateInput(),
+            "pronouns": forms.TextInput(attrs={"list": "pronoun-suggestions"}),
+        }
+        help_texts = {
+            "preferred_name": "The name the person wants to be called. Shown everywhere.",
+            "pronouns": "As the person says them, e.g. she/her, they/them.",
+            "sex": "Optional.",
+            "gender_identity": "Optional, in the person's own words.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]
+
+
+class PersonCreateForm(PersonForm):
+    program = forms.ModelChoiceField(
+        queryset=Program.objects.none(),
+        help_text="The program the person is referred to. Its staff will see the record.",
+    )
+    important_to = forms.CharField(
+        label="What is important TO me", widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, strip=False, help_text="In the person's own words.",
+    )
+    approach_with_care = forms.CharField(
+        label="Approach with care", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        strip=False,
+        help_text="Anything the person chose to share that is hard for them. "
+        "Shown only to their care team, before contact.",
+    )
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        if programs.count() == 1:
+            self.fields["program"].initial = programs.first()
+
+
+class ProfileForm(VersionedForm):
+    class Meta:
+        model = Profile
+        fields = list(PROFILE_EDITABLE)
+        labels = dict(PROFILE_FIELDS) | {"approach_with_care": "Approach with care"}
+        help_texts = {
+            "approach_with_care": "Topics or situations that are hard for the person, as they "
+            "chose to share them. Shown only to their care team, before contact.",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PROFILE_EDITABLE}
+
+    def __init__(self, *args: Any, show_care_notes: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # The person's own words are kept exactly as written, spaces and all.
+            if isinstance(field, forms.CharField):
+                field.strip = False
+        if not show_care_notes:
+            del self.fields["approach_with_care"]
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+
+class ContactPointForm(VersionedForm):
+    class Meta:
+        model = ContactPoint
+        fields = list(CONTACT_FIELDS)
+        widgets = {
+            "safe_hours_start": TimeInput(),
+            "safe_hours_end": TimeInput(),
+            "value": forms.TextInput(),
+        }
+        labels = {
+            "value": "Phone number, email or address",
+            "may_leave_voicemail": "We may leave a voicemail",
+            "may_text": "We may send text messages",
+            "safe_hours_start": "Safe to contact from",
+            "safe_hours_end": "Safe to contact until",
+            "best_times": "Best times to reach them",
+            "never_contact_times": "Never contact at these times",
+            "safety_note": "Safety note",
+            "is_preferred": "Preferred way to reach them",
+        }
+
+
+class SupportContactForm(VersionedForm):
+    class Meta:
+        model = SupportContact
+        fields = list(SUPPORT_FIELDS)
+
+
+class IdentifierForm(forms.ModelForm):
+    class Meta:
+        model = Identifier
+        fields = list(IDENTIFIER_FIELDS)
+
+
+class LanguageForm(forms.ModelForm):
+    class Meta:
+        model = PersonLanguage
+        fields = ["language", "is_preferred", "interpreter_needed"]
+        labels = {"is_preferred": "Preferred language", "interpreter_needed": "Needs an interpreter"}
+
+
+class EnrollmentForm(VersionedForm):
+    class Meta:
+        model = Enrollment
+        fields = list(ENROLLMENT_FIELDS)
+        widgets = {
+            "referred_on": DateInput(),
+            "started_on": DateInput(),
+            "ended_on": DateInput(),
+        }
+        help_texts = {"closure_reason": "Needed when the status is Closed."}
+
+    def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary_coordinator"].queryset = coordinators
+
+
+class EnrollmentCreateForm(EnrollmentForm):
+    program = forms.ModelChoiceField(queryset=Program.objects.none())
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
