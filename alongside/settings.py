@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "alongside.organizations",
     "alongside.people",
     "alongside.web",
+    "alongside.demo",
 ]
 
 MIDDLEWARE = [

@@ -27,9 +27,14 @@ FUZZY_THRESHOLD = 0.4
 MAX_QUERY_LENGTH = 200
 
 
+# Letters that carry their mark inside them, so Unicode decomposition leaves them alone.
+_UNDECOMPOSED = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe",
+                               "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t"})
+
+
 def normalize(text: str) -> str:
     """Lower-case, strip accents, turn hyphens and punctuation into word breaks."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     spaced = _SEPARATORS.sub(" ", bare.replace("'", "").replace("’", ""))
     return " ".join(_DROPPED.sub("", spaced).split())

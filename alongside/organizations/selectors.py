@@ -1,0 +1,100 @@
+"""Reads for organization administration. Everything starts from the organizations the
+user administers (`scope_for(user).admin_organization_ids`); anything else does not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from alongside.accounts.models import Membership, Role, User
+from alongside.accounts.scope import scope_for
+from alongside.organizations.models import Location, Organization, Program
+
+
+def administered_organizations(user: Any) -> QuerySet[Organization]:
+    return Organization.objects.filter(pk__in=scope_for(user).admin_organization_ids)
+
+
+def organization_for_admin(user: Any, organization_id: int | None = None) -> Organization:
+    """The organization the user administers with this id, or their first one.
+    Raises Organization.DoesNotExist when there is none, which views turn into 404."""
+    organizations = administered_organizations(user).order_by("pk")
+    if organization_id is None:
+        found = organizations.first()
+        if found is None:
+            raise Organization.DoesNotExist
+        return found
+    return organizations.get(pk=organization_id)
+
+
+def programs_for(organization: Organization) -> QuerySet[Program]:
+    return organization.programs.annotate(
+        staff_count=Count("memberships__user", distinct=True)
+    ).order_by("-is_active", "name", "pk")
+
+
+def active_programs(organization: Organization) -> QuerySet[Program]:
+    return organization.programs.filter(is_active=True).order_by("name", "pk")
+
+
+def locations_for(organization: Organization) -> QuerySet[Location]:
+    return organization.locations.order_by("-is_active", "name", "pk")
+
+
+def _memberships_in(organization: Organization) -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(organization=organization)
+        .select_related("program")
+        .order_by("program__name", "role", "pk"),
+        to_attr="roles_here",
+    )
+
+
+def staff_for(
+    organization: Organization, *, query: str = "", status: str = ""
+) -> QuerySet[User]:
+    """Accounts holding at least one role in the organization, each with `roles_here`
+    (their memberships in it), in two queries however many there are."""
+    users = User.objects.filter(
+        pk__in=Membership.objects.filter(organization=organization).values("user_id")
+    )
+    if query:
+        users = users.filter(
+            Q(username__icontains=query) | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query) | Q(display_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+    if status == "active":
+        users = users.filter(is_active=True)
+    elif status == "inactive":
+        users = users.filter(is_active=False)
+    return users.prefetch_related(_memberships_in(organization)).order_by(
+        "-is_active", "first_name", "last_name", "username", "pk"
+    )
+
+
+def staff_member(organization: Organization, user_id: int) -> User:
+    """One account with a role in the organization; raises User.DoesNotExist otherwise."""
+    return staff_for(organization).get(pk=user_id)
+
+
+def other_organization_ids(user: User, organization: Organization) -> set[int]:
+    """Organizations other than this one where the account holds a role."""
+    return set(
+        Membership.objects.filter(user=user)
+        .exclude(organization=organization)
+        .values_list("organization_id", flat=True)
+    )
+
+
+def active_admin_count(organization: Organization) -> int:
+    return (
+        Membership.objects.filter(
+            organization=organization, role=Role.ORG_ADMIN, user__is_active=True
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )

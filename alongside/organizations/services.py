@@ -1,0 +1,124 @@
+"""Writes to an organization's settings, programs and locations. Each takes the acting
+organization admin, validates, saves in a transaction and records its audit event there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from alongside.accounts.scope import scope_for
+from alongside.audit import services as audit
+from alongside.lib.errors import NotPermitted
+from alongside.organizations.models import Location, Organization, Program
+
+M = TypeVar("M", bound=models.Model)
+
+ORGANIZATION_FIELDS = ("name", "person_label")
+PROGRAM_FIELDS = ("name", "description")
+LOCATION_FIELDS = ("name", "address", "phone")
+
+
+def ensure_admin(actor: Any, organization_id: int) -> None:
+    if not scope_for(actor).is_admin_of(organization_id):
+        raise NotPermitted("Only this organization's admins can change its settings.")
+
+
+def assign(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -> list[str]:
+    """Set the allowed fields present in data; return the names of those that changed."""
+    changed = []
+    for name in allowed:
+        if name in data and getattr(instance, name) != data[name]:
+            setattr(instance, name, data[name])
+            changed.append(name)
+    return changed
+
+
+def _save(*, actor: Any, instance: M, action: str, changed: list[str], organization_id: int) -> M:
+    instance.full_clean()
+    instance.save()
+    audit.record(
+        actor=actor, action=action, obj=instance, organization_id=organization_id,
+        fields=changed,
+    )
+    return instance
+
+
+@transaction.atomic
+def organization_update(
+    *, actor: Any, organization: Organization, data: Mapping[str, Any]
+) -> Organization:
+    ensure_admin(actor, organization.pk)
+    current = Organization.objects.select_for_update().get(pk=organization.pk)
+    changed = assign(current, data, ORGANIZATION_FIELDS)
+    if changed:
+        _save(actor=actor, instance=current, action="update", changed=changed,
+              organization_id=current.pk)
+    return current
+
+
+@transaction.atomic
+def program_create(*, actor: Any, organization: Organization, data: Mapping[str, Any]) -> Program:
+    ensure_admin(actor, organization.pk)
+    program = Program(organization=organization)
+    changed = assign(program, data, PROGRAM_FIELDS)
+    return _save(actor=actor, instance=program, action="create", changed=changed,
+                 organization_id=organization.pk)
+
+
+@transaction.atomic
+def program_update(*, actor: Any, program: Program, data: Mapping[str, Any]) -> Program:
+    ensure_admin(actor, program.organization_id)
+    current = Program.objects.select_for_update().get(pk=program.pk)
+    changed = assign(current, data, PROGRAM_FIELDS)
+    if changed:
+        _save(actor=actor, instance=current, action="update", changed=changed,
+              organization_id=current.organization_id)
+    return current
+
+
+@transaction.atomic
+def program_set_active(*, actor: Any, program: Program, active: bool) -> Program:
+    """Deactivate (or reactivate) a program. Nothing is deleted: enrollments, roles and
+    history stay; an inactive program just takes no new people or staff."""
+    ensure_admin(actor, program.organization_id)
+    current = Program.objects.select_for_update().get(pk=program.pk)
+    changed = assign(current, {"is_active": active}, ["is_active"])
+    if changed:
+        _save(actor=actor, instance=current, action="update", changed=changed,
+              organization_id=current.organization_id)
+    return current
+
+
+@transaction.atomic
+def location_create(
+    *, actor: Any, organization: Organization, data: Mapping[str, Any]
+) -> Location:
+    ensure_admin(actor, organization.pk)
+    location = Location(organization=organization)
+    changed = assign(location, data, LOCATION_FIELDS)
+    return _save(actor=actor, instance=location, action="create", changed=changed,
+                 organization_id=organization.pk)
+
+
+@transaction.atomic
+def location_update(*, actor: Any, location: Location, data: Mapping[str, Any]) -> Location:
+    ensure_admin(actor, location.organization_id)
+    current = Location.objects.select_for_update().get(pk=location.pk)
+    changed = assign(current, data, LOCATION_FIELDS)
+    if changed:
+        _save(actor=actor, instance=current, action="update", changed=changed,
+              organization_id=current.organization_id)
+    return current
+
+
+@transaction.atomic
+def location_set_active(*, actor: Any, location: Location, active: bool) -> Location:
+    ensure_admin(actor, location.organization_id)
+    current = Location.objects.select_for_update().get(pk=location.pk)
+    changed = assign(current, {"is_active": active}, ["is_active"])
+    if changed:
+        _save(actor=actor, instance=current, action="update", changed=changed,
+              organization_id=current.organization_id)
+    return current

@@ -1,0 +1,56 @@
+"""Query counts of the busiest pages are pinned and do not grow with the data."""
+
+from django.urls import reverse
+
+from alongside.people import services
+from conftest import make_person
+
+# session, user, scope, the page's reads, audit (head lock, insert, head update),
+# session save (in a savepoint under the test transaction)
+PEOPLE_LIST = 11
+SEARCH = 11
+PERSON_PAGE = 15
+
+
+def _more_people(world, count):
+    for n in range(count):
+        person = make_person(world.coordinator, world.housing, legal_given_name=f"Lupe{n}",
+                             legal_family_name="Hernández")
+        services.language_add(actor=world.coordinator, person=person,
+                              data={"language": "es", "interpreter_needed": True})
+        services.contact_point_create(actor=world.coordinator, person=person,
+                                      data={"kind": "phone", "value": f"212-555-01{n:02d}"})
+
+
+def test_it_pins_the_people_list(client, world, django_assert_num_queries):
+    client.force_login(world.coordinator)
+    _more_people(world, 3)
+    with django_assert_num_queries(PEOPLE_LIST):
+        client.get(reverse("people:list"))
+    _more_people(world, 10)
+    with django_assert_num_queries(PEOPLE_LIST):
+        client.get(reverse("people:list"))
+
+
+def test_it_pins_search(client, world, django_assert_num_queries):
+    client.force_login(world.coordinator)
+    _more_people(world, 3)
+    with django_assert_num_queries(SEARCH):
+        client.get(reverse("people:list"), {"q": "lupe"})
+    _more_people(world, 10)
+    with django_assert_num_queries(SEARCH):
+        client.get(reverse("people:list"), {"q": "lupe"})
+
+
+def test_it_pins_the_person_page(client, world, django_assert_num_queries):
+    client.force_login(world.coordinator)
+    url = reverse("people:detail", args=[world.person.pk])
+    with django_assert_num_queries(PERSON_PAGE):
+        client.get(url)
+    for n in range(5):
+        services.contact_point_create(actor=world.coordinator, person=world.person,
+                                      data={"kind": "phone", "value": f"212-555-01{n:02d}"})
+        services.support_contact_create(actor=world.coordinator, person=world.person,
+                                        data={"name": f"Friend {n}", "relationship": "friend"})
+    with django_assert_num_queries(PERSON_PAGE):
+        client.get(url)
