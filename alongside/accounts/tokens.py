@@ -16,6 +16,7 @@ from alongside.audit import services as audit
 SECRET_PREFIX = "als_"
 # new_secret() makes 47 characters; anything far longer is not one of ours.
 MAX_SECRET_LENGTH = 128
+MAX_DAYS = 3650
 
 
 @transaction.atomic
@@ -24,8 +25,10 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """A new token acting as `user`, and its secret (returned only this once).
     `days` sets an expiry; without it the token lasts until it is revoked."""
-    if days is not None and days < 1:
-        raise ValidationError({"expires_at": "A token must last at least one day."})
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        raise ValidationError(
+            {"expires_at": f"A token lasts between 1 and {MAX_DAYS} days."}
+        )
     secret = ApiToken.new_secret()
     expires_at = None if days is None else timezone.now() + dt.timedelta(days=days)
     token = ApiToken(
