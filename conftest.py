@@ -33,6 +33,7 @@ def make_user(username: str, **extra: Any) -> User:
 def add_role(user: User, role: str, *, program: Program | None = None,
              organization: Organization | None = None) -> Membership:
     organization = organization or (program.organization if program else None)
+    assert organization is not None
     return Membership.objects.create(
         user=user, organization=organization, program=program, role=role
     )

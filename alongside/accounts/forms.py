@@ -48,7 +48,6 @@ class StaffForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["first_name"].required = True
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
     def changes(self) -> dict[str, Any]:

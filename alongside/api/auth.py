@@ -12,9 +12,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.middleware.csrf import CsrfViewMiddleware
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from alongside.accounts.tokens import token_authenticate
 from alongside.api.errors import ApiError
@@ -37,12 +37,10 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = token_authenticate(token)
         if user is None:
-            raise AuthenticationError(message="The API token is not valid, has expired or was revoked.")
+            raise AuthenticationError(
+                message="The API token is not valid, has expired or was revoked."
+            )
         return user
-
-
-def _csrf_failure(request: HttpRequest, reason: str = "") -> None:
-    return None
 
 
 class Session(APIKeyCookie):
@@ -57,15 +55,11 @@ class Session(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        if request.method not in _SAFE_METHODS:
-            check = CsrfViewMiddleware(lambda r: None)  # type: ignore[arg-type,return-value]
-            request.csrf_processing_done = False  # type: ignore[attr-defined]
-            check.process_request(request)
-            if check.process_view(request, _csrf_failure, (), {}) is not None:
-                raise ApiError(
+        if request.method not in _SAFE_METHODS and check_csrf(request) is not None:
+            raise ApiError(
                     403, "Send the CSRF token (X-CSRFToken header) with session requests.",
-                    code="csrf_failed",
-                )
+                code="csrf_failed",
+            )
         return user
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:

@@ -45,6 +45,7 @@ _MESSAGES = {
     401: "Send a valid API token (Authorization: Bearer …) or sign in.",
     404: "Not found.",
 }
+_NINJA_DEFAULTS = frozenset({"Unauthorized", "Forbidden"})
 # Model fields the API names differently.
 _FIELD_NAMES = {"primary_coordinator": "primary_coordinator_id", "program": "program_id"}
 _SOURCES = frozenset({"query", "path", "header", "cookie", "form", "file"})
@@ -144,7 +145,9 @@ def _on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> H
 
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
-    message = _MESSAGES.get(status) or str(exc)
+    message = str(exc)
+    if status == 400 or message in _NINJA_DEFAULTS:
+        message = _MESSAGES.get(status, message)
     response = error_response(status, message)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="alongside"'

@@ -162,10 +162,10 @@ def _journey(rng: random.Random, actor: User, person: Person) -> None:
     data: dict[str, object] = {"status": "active", "started_on": started,
                                "referred_on": started - dt.timedelta(days=rng.randint(1, 20))}
     if roll > 0.85:
+        ended = started + dt.timedelta(days=rng.randint(30, 300))
         data |= {"status": "closed", "closure_reason": rng.choice(
             [c for c, _ in Enrollment.ClosureReason.choices if c != "deceased"]),
-            "ended_on": started + dt.timedelta(days=rng.randint(30, 300))}
-        data["ended_on"] = min(data["ended_on"], timezone.localdate())  # type: ignore[type-var]
+            "ended_on": min(ended, timezone.localdate())}
     elif roll > 0.78:
         data["status"] = "paused"
     services.enrollment_update(actor=actor, enrollment=enrollment, data=data, version=None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from alongside.accounts.scope import scope_for
@@ -35,7 +36,27 @@ def assign(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -> list
     return changed
 
 
+def check_organization_name(name: str, *, exclude_pk: int | None = None) -> None:
+    if Organization.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError("Another organization already uses this name.")
+
+
+def _check_unique_name(instance: Program | Location | Organization) -> None:
+    if isinstance(instance, Organization):
+        try:
+            check_organization_name(instance.name, exclude_pk=instance.pk)
+        except ValidationError as error:
+            raise ValidationError({"name": error.messages}) from None
+    elif isinstance(instance, Program):
+        siblings = Program.objects.filter(organization_id=instance.organization_id)
+        if siblings.filter(name__iexact=instance.name).exclude(pk=instance.pk).exists():
+            raise ValidationError(
+                {"name": "This organization already has a program with this name."}
+            )
+
+
 def _save(*, actor: Any, instance: M, action: str, changed: list[str], organization_id: int) -> M:
+    _check_unique_name(instance)  # type: ignore[arg-type]
     instance.full_clean()
     instance.save()
     audit.record(

@@ -71,7 +71,9 @@ class PersonForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%m/%d/%Y"]
+        date_field = self.fields["date_of_birth"]
+        assert isinstance(date_field, forms.DateField)
+        date_field.input_formats = ["%Y-%m-%d", "%m/%d/%Y"]
 
 
 class PersonCreateForm(PersonForm):
@@ -92,7 +94,7 @@ class PersonCreateForm(PersonForm):
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
         if programs.count() == 1:
             self.fields["program"].initial = programs.first()
 
@@ -175,7 +177,7 @@ class EnrollmentForm(VersionedForm):
 
     def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["primary_coordinator"].queryset = coordinators
+        self.fields["primary_coordinator"].queryset = coordinators  # type: ignore[attr-defined]
 
 
 class EnrollmentCreateForm(EnrollmentForm):
@@ -183,7 +185,7 @@ class EnrollmentCreateForm(EnrollmentForm):
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
 
 
 class SearchForm(forms.Form):

@@ -23,9 +23,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
         in_my_programs = Enrollment.objects.filter(
             person_id=OuterRef("pk"), program_id__in=scope.program_ids
         )
-        condition = Q(organization_id__in=scope.admin_organization_ids)
+        condition: Any = Q(organization_id__in=scope.admin_organization_ids)
         if scope.program_ids:
-            condition |= Exists(in_my_programs)
+            condition = condition | Exists(in_my_programs)
         return self.filter(condition)
 
 

@@ -72,7 +72,7 @@ def _assign(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -> dic
 
 
 def _check_version(model: type[M], pk: int, expected: int | None) -> M:
-    current = model.objects.select_for_update().get(pk=pk)
+    current = model._default_manager.select_for_update().get(pk=pk)
     if expected is not None and current.version != expected:  # type: ignore[attr-defined]
         raise StaleVersion(current.version)  # type: ignore[attr-defined]
     return current

@@ -4,7 +4,7 @@ services write, and everything starts from `Person.objects.visible_to`."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -62,8 +62,9 @@ def _save(form: BaseForm, call: Callable[[], Any]) -> bool:
     except StaleVersion as stale:
         form.add_error(None, CONFLICT)
         # Saving again after reading the record is a deliberate choice, so it may proceed.
-        form.data = form.data.copy()
-        form.data["version"] = str(stale.current_version)
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["version"] = str(stale.current_version)
+        form.data = data
     except NotPermitted as error:
         raise PermissionDenied(str(error)) from error
     else:
@@ -187,7 +188,8 @@ def _child_page(
     """Add or edit one of the things hanging off a person (contact, support, ...)."""
     person = _person(request, pk, "edit")
     instance = get_object_or_404(model, pk=child_pk, person=person) if child_pk else None
-    form = form_class(request.POST or None, instance=instance, **(form_kwargs or {}))
+    form = form_class(request.POST or None, instance=instance,  # type: ignore[call-arg]
+                      **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "program")}
         if instance is None:
@@ -328,7 +330,7 @@ class _Echo:
 
 
 @login_required
-def people_export(request: HttpRequest) -> HttpResponse:
+def people_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the people the user can see (or of a search), for supervisors and admins."""
     scope = scope_for(request.user)
     if not (scope.admin_organization_ids or scope.supervised_program_ids):
@@ -338,7 +340,7 @@ def people_export(request: HttpRequest) -> HttpResponse:
               else list(selectors.people_list(request.user)[:50_000]))
     selectors.audit_people(request.user, people, "export", {"query": query, "format": "csv"})
     writer = csv.writer(_Echo())
-    rows = ([p.pk, p.preferred_name, p.legal_given_name, p.legal_family_name, p.pronouns,
+    rows: Iterator[list[Any]] = ([p.pk, p.preferred_name, p.legal_given_name, p.legal_family_name, p.pronouns,
              p.date_of_birth or "", "; ".join(lang.name for lang in p.languages.all())]
             for p in people)
     response = StreamingHttpResponse(

@@ -1,0 +1,147 @@
+"""Models to API representations: explicit, so what leaves the system is visible here,
+and plain attribute reads, so a representation costs no queries beyond what the
+selector already loaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from pydantic import BaseModel
+
+from alongside.api import schemas
+from alongside.api.concurrency import etag
+from alongside.api.errors import CONTENT_TYPE
+from alongside.people.models import ContactPoint, Enrollment, Person, PersonLanguage, Profile
+from alongside.people.permissions import is_care_team
+
+
+def language(item: PersonLanguage) -> schemas.LanguageOut:
+    return schemas.LanguageOut(
+        language=item.language, name=item.name, is_preferred=item.is_preferred,
+        interpreter_needed=item.interpreter_needed,
+    )
+
+
+def _person_fields(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "display_name": person.display_name,
+        "preferred_name": person.preferred_name,
+        "pronouns": person.pronouns,
+        "legal_given_name": person.legal_given_name,
+        "legal_family_name": person.legal_family_name,
+        "date_of_birth": person.date_of_birth,
+        "sex": person.sex,
+        "gender_identity": person.gender_identity,
+        "organization_id": person.organization_id,
+        "languages": [language(item) for item in person.languages.all()],
+        "version": person.version,
+        "created_at": person.created_at,
+        "updated_at": person.updated_at,
+    }
+
+
+def person(item: Person) -> schemas.PersonOut:
+    return schemas.PersonOut(**_person_fields(item))
+
+
+def profile(person: Person, item: Profile | None, *, care_team: bool) -> schemas.ProfileOut:
+    """The profile; approach-with-care only for the person's care team. A person saved
+    without a profile reads as an empty one (saving creates it at version 1)."""
+    item = item or Profile(person=person)
+    return schemas.ProfileOut(
+        person_id=person.pk,
+        appreciated=item.appreciated,
+        important_to=item.important_to,
+        important_for=item.important_for,
+        how_to_support=item.how_to_support,
+        strengths=item.strengths,
+        hopes=item.hopes,
+        want_to_change=item.want_to_change,
+        culture_identity=item.culture_identity,
+        stress_helps=item.stress_helps,
+        approach_with_care=item.approach_with_care if care_team else None,
+        version=item.version,
+        updated_at=item.updated_at,
+    )
+
+
+def profile_of(person: Person) -> Profile | None:
+    try:
+        return person.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def enrollment(item: Enrollment) -> schemas.EnrollmentOut:
+    coordinator = item.primary_coordinator
+    return schemas.EnrollmentOut(
+        id=item.pk,
+        person_id=item.person_id,
+        program_id=item.program_id,
+        program_name=item.program.name,
+        status=item.status,
+        referred_on=item.referred_on,
+        started_on=item.started_on,
+        ended_on=item.ended_on,
+        closure_reason=item.closure_reason,
+        closure_note=item.closure_note,
+        primary_coordinator=None if coordinator is None else schemas.StaffOut(
+            id=coordinator.pk, name=str(coordinator), pronouns=coordinator.pronouns
+        ),
+        version=item.version,
+        created_at=item.created_at,
+    )
+
+
+def contact_point(item: ContactPoint) -> schemas.ContactPointOut:
+    return schemas.ContactPointOut(
+        id=item.pk,
+        person_id=item.person_id,
+        kind=item.kind,
+        label=item.label,
+        value=item.value,
+        normalized=item.normalized,
+        is_preferred=item.is_preferred,
+        may_leave_voicemail=item.may_leave_voicemail,
+        may_text=item.may_text,
+        safe_hours_start=item.safe_hours_start,
+        safe_hours_end=item.safe_hours_end,
+        best_times=item.best_times,
+        never_contact_times=item.never_contact_times,
+        safety_note=item.safety_note,
+        version=item.version,
+    )
+
+
+def person_detail(user: Any, item: Person) -> schemas.PersonDetailOut:
+    """A person as `selectors.person_detail` loads them, with profile, enrollments and
+    contact points (all prefetched)."""
+    enrollments = list(item.enrollments.all())
+    return schemas.PersonDetailOut(
+        **_person_fields(item),
+        profile=profile(item, profile_of(item), care_team=is_care_team(user, enrollments)),
+        enrollments=[enrollment(e) for e in enrollments],
+        contact_points=[contact_point(c) for c in item.contact_points.all()],
+    )
+
+
+def respond(
+    body: BaseModel | list[BaseModel],
+    *,
+    status: int = 200,
+    version: int | None = None,
+    location: str | None = None,
+) -> HttpResponse:
+    """Serialize in pydantic's core (no per-field Python) and set ETag and Location."""
+    if isinstance(body, list):
+        content = b"[" + b",".join(item.model_dump_json().encode() for item in body) + b"]"
+    else:
+        content = body.model_dump_json().encode()
+    response = HttpResponse(content, status=status, content_type=CONTENT_TYPE)
+    if version is not None:
+        response["ETag"] = etag(version)
+    if location is not None:
+        response["Location"] = location
+    return response

@@ -1,0 +1,76 @@
+"""Forms for an organization's settings, programs and locations, and the staff filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from alongside.organizations.models import Location, Organization, Program
+from alongside.organizations.services import (
+    LOCATION_FIELDS,
+    ORGANIZATION_FIELDS,
+    PROGRAM_FIELDS,
+    check_organization_name,
+)
+
+
+class _ChangesMixin:
+    cleaned_data: dict[str, Any]
+    _meta: Any
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class OrganizationForm(_ChangesMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = list(ORGANIZATION_FIELDS)
+        labels = {
+            "name": "Organization name",
+            "person_label": "The word for the people you serve",
+        }
+        help_texts = {
+            "person_label": "Used across the interface, e.g. “Find a client”. "
+            "Alongside says “person” unless you choose otherwise.",
+        }
+        widgets = {"person_label": forms.RadioSelect}
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        check_organization_name(name, exclude_pk=self.instance.pk)
+        return name
+
+
+class ProgramForm(_ChangesMixin, forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = list(PROGRAM_FIELDS)
+        labels = {"name": "Program name"}
+        help_texts = {"description": "Optional. What the program offers and who it is for."}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class LocationForm(_ChangesMixin, forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = list(LOCATION_FIELDS)
+        labels = {"name": "Location name"}
+        help_texts = {
+            "address": "Optional. As it should appear on appointment reminders.",
+            "phone": "Optional. The front desk's number.",
+        }
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(label="Find staff", required=False, max_length=150,
+                        help_text="Name, username or email")
+    status = forms.ChoiceField(
+        label="Accounts", required=False,
+        choices=[("", "All"), ("active", "Active"), ("inactive", "Deactivated")],
+    )
