@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "axes",
+    "ninja",  # serves the API docs' vendored Swagger UI (the CSP forbids a CDN)
     "alongside.audit",
     "alongside.accounts",
     "alongside.organizations",

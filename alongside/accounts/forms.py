@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -23,6 +23,11 @@ ROLE_HELP = {
 
 def role_choices() -> list[tuple[str, str]]:
     return [(role.value, f"{role.label} — {ROLE_HELP[role]}") for role in Role]
+
+
+def _set_choices(form: forms.BaseForm, programs: Any) -> None:
+    cast(forms.ChoiceField, form.fields["role"]).choices = role_choices()
+    cast(forms.ModelChoiceField, form.fields["program"]).queryset = programs
 
 
 class StaffForm(forms.ModelForm):
@@ -72,8 +77,7 @@ class StaffCreateForm(StaffForm):
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices()
-        self.fields["program"].queryset = programs
+        _set_choices(self, programs)
         self.order_fields([*STAFF_FIELDS, "role", "program"])
 
     def clean(self) -> dict[str, Any]:
@@ -97,8 +101,7 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices()
-        self.fields["program"].queryset = programs
+        _set_choices(self, programs)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from alongside.accounts.models import ApiToken, User, hash_token
 from alongside.audit import services as audit
 
-SECRET_PREFIX = "als_"
+SECRET_PREFIX = "als_"  # noqa: S105 (a public marker, not a secret)
 # new_secret() makes 47 characters; anything far longer is not one of ours.
 MAX_SECRET_LENGTH = 128
 MAX_DAYS = 3650
@@ -26,19 +26,23 @@ def token_create(
     """A new token acting as `user`, and its secret (returned only this once).
     `days` sets an expiry; without it the token lasts until it is revoked."""
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise ValidationError(
-            {"expires_at": f"A token lasts between 1 and {MAX_DAYS} days."}
-        )
+        raise ValidationError({"expires_at": f"A token lasts between 1 and {MAX_DAYS} days."})
     secret = ApiToken.new_secret()
     expires_at = None if days is None else timezone.now() + dt.timedelta(days=days)
     token = ApiToken(
-        user=user, name=name.strip(), prefix=secret[:8], digest=hash_token(secret),
+        user=user,
+        name=name.strip(),
+        prefix=secret[:8],
+        digest=hash_token(secret),
         expires_at=expires_at,
     )
     token.full_clean()
     token.save()
     audit.record(
-        actor=actor, action="create", obj=token, fields=["name", "expires_at"],
+        actor=actor,
+        action="create",
+        obj=token,
+        fields=["name", "expires_at"],
         detail={"user_id": user.pk, "name": token.name, "prefix": token.prefix},
     )
     return token, secret
@@ -52,7 +56,10 @@ def token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
         audit.record(
-            actor=actor, action="update", obj=current, fields=["revoked_at"],
+            actor=actor,
+            action="update",
+            obj=current,
+            fields=["revoked_at"],
             detail={"user_id": current.user_id, "prefix": current.prefix},
         )
     return current

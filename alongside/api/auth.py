@@ -57,7 +57,8 @@ class Session(APIKeyCookie):
             return None
         if request.method not in _SAFE_METHODS and check_csrf(request) is not None:
             raise ApiError(
-                    403, "Send the CSRF token (X-CSRFToken header) with session requests.",
+                403,
+                "Send the CSRF token (X-CSRFToken header) with session requests.",
                 code="csrf_failed",
             )
         return user

@@ -14,7 +14,13 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -184,6 +190,12 @@ def _on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     return error_response(422, "A value is not valid for this field.", code="invalid")
 
 
+def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(413, "The request body is too large.", code="too_large")
+    return error_response(400, "The request was malformed.", code="bad_request")
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled error in API request %s %s", request.method, request.path)
     return error_response(500, "Something went wrong on our side.", code="server_error")
@@ -204,6 +216,7 @@ def install(api: NinjaAPI) -> None:
         (StaleVersion, _on_stale),
         (IntegrityError, _on_integrity),
         (DataError, _on_data_error),
+        (SuspiciousOperation, _on_suspicious),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, handler)

@@ -18,7 +18,9 @@ from alongside.people.permissions import is_care_team
 
 def language(item: PersonLanguage) -> schemas.LanguageOut:
     return schemas.LanguageOut(
-        language=item.language, name=item.name, is_preferred=item.is_preferred,
+        language=item.language,
+        name=item.name,
+        is_preferred=item.is_preferred,
         interpreter_needed=item.interpreter_needed,
     )
 
@@ -87,7 +89,9 @@ def enrollment(item: Enrollment) -> schemas.EnrollmentOut:
         ended_on=item.ended_on,
         closure_reason=item.closure_reason,
         closure_note=item.closure_note,
-        primary_coordinator=None if coordinator is None else schemas.StaffOut(
+        primary_coordinator=None
+        if coordinator is None
+        else schemas.StaffOut(
             id=coordinator.pk, name=str(coordinator), pronouns=coordinator.pronouns
         ),
         version=item.version,

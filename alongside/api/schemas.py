@@ -12,7 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 
 def _storable(value: str) -> str:
@@ -64,13 +71,26 @@ Sex = Literal["", "female", "male", "intersex", "unknown", "declined"]
 ContactKind = Literal["phone", "email", "address"]
 EnrollmentStatus = Literal["referred", "active", "paused", "closed"]
 ClosureReason = Literal[
-    "", "goals_met", "declined", "moved", "transferred", "lost_contact", "ineligible",
-    "deceased", "other",
+    "",
+    "goals_met",
+    "declined",
+    "moved",
+    "transferred",
+    "lost_contact",
+    "ineligible",
+    "deceased",
+    "other",
 ]
 
 
 class In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _not_null(value: object) -> object:
+    if value is None:
+        raise ValueError("This field cannot be null.")
+    return value
 
 
 # --- inputs ---------------------------------------------------------------------------
@@ -144,6 +164,11 @@ class EnrollmentPatch(In):
     primary_coordinator_id: Id | None = None
     version: Version | None = None
 
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_not_null(cls, value: object) -> object:
+        return _not_null(value)
+
 
 class ContactPointCreate(In):
     kind: ContactKind
@@ -172,6 +197,11 @@ class ContactPointPatch(In):
     never_contact_times: Text200 | None = None
     safety_note: Text500 | None = None
     version: Version | None = None
+
+    @field_validator("kind", "is_preferred", "may_leave_voicemail", "may_text", mode="before")
+    @classmethod
+    def _flags_not_null(cls, value: object) -> object:
+        return _not_null(value)
 
 
 # --- outputs --------------------------------------------------------------------------
@@ -276,8 +306,7 @@ class ErrorDetail(BaseModel):
     code: str
     message: str
     fields: dict[str, list[str]] = Field(
-        description="For invalid input: messages by field name (`__all__` for the whole "
-        "request)."
+        description="For invalid input: messages by field name (`__all__` for the whole request)."
     )
     current_version: int | None = Field(None, description="Sent with 409 stale_version.")
 

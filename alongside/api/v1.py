@@ -1,3 +1,23 @@
+"""The versioned JSON API at /api/v1/ (OpenAPI document at /api/v1/openapi.json, browsable
+docs at /api/v1/docs). See docs/api.md."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Alongside API", version="1", urls_namespace="api-v1")
+from alongside.api import errors
+from alongside.api.auth import bearer_token, session
+from alongside.api.people import router as people_router
+
+api = NinjaAPI(
+    title="Alongside API",
+    version="1",
+    description=(
+        "Person-centered case management. Authenticate with `Authorization: Bearer <token>` "
+        "(see `alongside create_api_token`) or a signed-in session with a CSRF token. "
+        "Every change needs the version you read (If-Match or a `version` field). Errors "
+        'have one shape: `{"error": {"code", "message", "fields"}}`.'
+    ),
+    urls_namespace="api-v1",
+    auth=[bearer_token, session],
+)
+errors.install(api)
+api.add_router("/", people_router)

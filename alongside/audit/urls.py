@@ -1,3 +1,10 @@
 from django.urls import path
 
-urlpatterns: list = []
+from alongside.audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -7,12 +7,13 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role, User
 from alongside.demo import stories
-from alongside.demo.names import random_identity
+from alongside.demo.names import random_full_name, random_identity
 from alongside.organizations.models import Location, Organization, Program
 from alongside.people import services
 from alongside.people.models import Enrollment, Person
@@ -73,10 +74,11 @@ def _staff(
 ) -> dict[int, list[User]]:
     """Create the organization's staff; return who coordinates in each program."""
     team: dict[int, list[User]] = {p.pk: [] for p in programs}
+    password = make_password(DEMO_PASSWORD)  # one slow Argon2 hash, shared by the demo logins
     for prefix, first, last, pronouns, role, where in STAFF:
         username = f"{prefix}@{org.slug}"
-        user = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
+        user = User.objects.create(
+            username=username, password=password, first_name=first, last_name=last,
             pronouns=pronouns, email=f"{prefix}@{org.slug}.example.org",
         )
         if role == Role.ORG_ADMIN:
@@ -99,8 +101,9 @@ def _pick(rng: random.Random, pool: list[str], chance: float = 0.8) -> str:
 def _person(
     rng: random.Random, programs: list[Program], team: dict[int, list[User]]
 ) -> Person:
-    identity = random_identity(rng)
-    languages = identity.pop("languages", [])
+    identity = dict(random_identity(rng))
+    languages = identity.pop("languages")
+    identity.pop("heritage")
     program = programs[0] if rng.random() < 0.5 else rng.choice(programs)
     actor = rng.choice(team[program.pk])
     profile = {
@@ -142,7 +145,7 @@ def _contacts(rng: random.Random, actor: User, person: Person) -> None:
             "kind": "email", "value": f"{handle}{rng.randint(1, 999)}@example.net"})
     if rng.random() < 0.4:
         services.support_contact_create(actor=actor, person=person, data={
-            "name": random_identity(rng)["legal_given_name"],
+            "name": random_full_name(rng),
             "relationship": rng.choice(["family", "friend", "partner", "peer", "caregiver"]),
             "may_involve": rng.random() < 0.7,
         })

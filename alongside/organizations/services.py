@@ -37,7 +37,10 @@ def assign(instance: M, data: Mapping[str, Any], allowed: Iterable[str]) -> list
 
 
 def check_organization_name(name: str, *, exclude_pk: int | None = None) -> None:
-    if Organization.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+    others = Organization.objects.filter(name__iexact=name)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
         raise ValidationError("Another organization already uses this name.")
 
 

@@ -217,6 +217,8 @@ class ContactPoint(models.Model):
             if not value:
                 raise ValidationError({"value": "Enter the address."})
             self.normalized = " ".join(value.lower().split())
+        # Lower-casing can lengthen text ("İ" becomes two characters); keep it storable.
+        self.normalized = self.normalized[:300]
         if (self.safe_hours_start is None) != (self.safe_hours_end is None):
             raise ValidationError(
                 {"safe_hours_end": "Give both the start and the end of the safe hours, or neither."}

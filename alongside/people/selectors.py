@@ -27,7 +27,7 @@ def people_list(user: Any) -> QuerySet[Person]:
 
 def people_search(user: Any, query: str, *, limit: int = 25) -> list[Person]:
     """Ranked matches for a query, recorded as one search event."""
-    found = list(_with_languages(finder.search(people_for(user), query))[:limit])
+    found = list(_with_languages(finder.search(people_for(user), query, limit=limit))[:limit])
     audit.record(
         actor=user, action="search", object_type="people.person",
         organization_id=scope_for(user).primary_organization_id,

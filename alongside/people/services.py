@@ -200,7 +200,8 @@ def contact_point_update(
 
 
 @transaction.atomic
-def contact_point_delete(*, actor: Any, contact: ContactPoint) -> None:
+def contact_point_delete(*, actor: Any, contact: ContactPoint, version: int | None = None) -> None:
+    _check_version(ContactPoint, contact.pk, version)
     _child_delete(actor=actor, person=contact.person, instance=contact)
 
 

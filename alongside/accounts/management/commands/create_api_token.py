@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--name", required=True, help="What the token is for.")
         parser.add_argument(
-            "--days", type=int, default=None,
+            "--days",
+            type=int,
+            default=None,
             help="Expire after this many days (default: until revoked).",
         )
 
@@ -33,8 +35,10 @@ class Command(BaseCommand):
         except ValidationError as error:
             messages = "; ".join(m for ms in error.message_dict.values() for m in ms)
             raise CommandError(messages) from None
-        expiry = f"expires {token.expires_at:%Y-%m-%d %H:%M %Z}" if token.expires_at else (
-            "does not expire"
+        expiry = (
+            f"expires {token.expires_at:%Y-%m-%d %H:%M %Z}"
+            if token.expires_at
+            else ("does not expire")
         )
         self.stderr.write(f"Token {token.name!r} for {user.username} ({expiry}).")
         self.stderr.write("Store this secret now; it will not be shown again:")

@@ -1,0 +1,305 @@
+"""People, their profile, enrollments and contact points.
+
+Endpoints stay thin: `lookups` finds what the request names within the user's scope,
+`people.selectors` reads (and audits the read), `people.services` writes (validating,
+checking versions and auditing), and `present` shapes the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Query, Router
+
+from alongside.api import lookups, present, schemas
+from alongside.api.concurrency import expected_version
+from alongside.api.errors import invalid
+from alongside.people import selectors, services
+from alongside.people.models import PROFILE_FIELDS
+from alongside.people.permissions import can_see_care_notes
+
+router = Router(tags=["people"])
+
+MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000
+MAX_SEARCH_DEPTH = 1_000  # a search ranks matches; nobody pages past the first thousand
+SEARCH_HELP = "A name, date of birth, phone number or identifier."
+PROFILE_SECTIONS = tuple(name for name, _ in PROFILE_FIELDS)
+
+_E = schemas.ErrorOut
+READ = {401: _E, 404: _E, 422: _E}
+WRITE = {400: _E, 401: _E, 403: _E, 404: _E, 409: _E, 422: _E, 428: _E}
+IF_MATCH = {
+    "parameters": [
+        {
+            "name": "If-Match",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "example": '"3"'},
+            "description": "The ETag you read. Either this or a `version` field is required.",
+        }
+    ]
+}
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _url(name: str, pk: int) -> str:
+    return reverse(f"api-v1:{name}", args=[pk])
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+@router.get("/people", response={200: schemas.PersonPage, **READ}, summary="List or search people")
+def list_people(
+    request: HttpRequest,
+    q: Annotated[schemas.SearchQuery | None, Query(description=SEARCH_HELP)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = settings.PAGE_SIZE,
+    offset: Annotated[int | None, Query(ge=0, le=MAX_OFFSET)] = None,
+    page: Annotated[
+        int | None, Query(ge=1, le=MAX_OFFSET, description="Instead of offset.")
+    ] = None,
+) -> HttpResponse:
+    user = _user(request)
+    if offset is not None and page is not None:
+        raise invalid("page", "Send either page or offset, not both.")
+    start = (page - 1) * limit if page is not None else offset or 0
+    if q:
+        found = selectors.people_search(user, q, limit=min(start + limit, MAX_SEARCH_DEPTH))
+        people, total = found[start:], lookups.search_count(user, q)
+    else:
+        people, total = lookups.people_page(user, offset=start, limit=limit)
+        selectors.audit_people(user, people, "list", {"offset": start, "limit": limit})
+    results = [present.person(person) for person in people]
+    body = schemas.PersonPage(count=total, limit=limit, offset=start, results=results)
+    return present.respond(body)
+
+
+@router.post("/people", response={201: schemas.PersonOut, **WRITE}, summary="Register a person")
+def create_person(request: HttpRequest, payload: schemas.PersonCreate) -> HttpResponse:
+    user = _user(request)
+    program = lookups.manageable_program(user, payload.program_id)
+    person = services.person_create(
+        actor=user,
+        program=program,
+        data=payload.model_dump(exclude={"program_id", "primary_coordinator_id", "profile"}),
+        profile=payload.profile.model_dump(exclude_none=True) if payload.profile else None,
+        primary_coordinator=lookups.coordinator(
+            program.organization_id, payload.primary_coordinator_id
+        ),
+    )
+    return present.respond(
+        present.person(person),
+        status=201,
+        version=person.version,
+        location=_url("person", person.pk),
+    )
+
+
+@router.get(
+    "/people/{person_id}",
+    response={200: schemas.PersonDetailOut, **READ},
+    url_name="person",
+    summary="A person, with profile, enrollments and contact points",
+)
+def get_person(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_detail(user, person_id, purpose="api")
+    return present.respond(present.person_detail(user, person), version=person.version)
+
+
+@router.patch(
+    "/people/{person_id}",
+    response={200: schemas.PersonOut, **WRITE},
+    openapi_extra=IF_MATCH,
+    summary="Change a person's names, pronouns or details",
+)
+def update_person(
+    request: HttpRequest, person_id: int, payload: schemas.PersonPatch
+) -> HttpResponse:
+    user = _user(request)
+    person = lookups.visible_person(user, person_id)
+    person = services.person_update(
+        actor=user,
+        person=person,
+        data=lookups.changes(payload),
+        version=expected_version(request, payload.version),
+    )
+    return present.respond(present.person(person), version=person.version)
+
+
+# --- profile --------------------------------------------------------------------------
+
+
+@router.get(
+    "/people/{person_id}/profile",
+    response={200: schemas.ProfileOut, **READ},
+    summary="The person's one-page profile",
+)
+def get_profile(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_detail(user, person_id, purpose="api profile")
+    profile = present.profile_of(person)
+    body = present.profile(person, profile, care_team=can_see_care_notes(user, person))
+    return present.respond(body, version=body.version)
+
+
+@router.put(
+    "/people/{person_id}/profile",
+    response={200: schemas.ProfileOut, **WRITE},
+    openapi_extra=IF_MATCH,
+    summary="Replace the person's one-page profile",
+    description="Sections left out (or null) are cleared, except approach_with_care, which "
+    "changes only when sent. Text is stored exactly as sent.",
+)
+def put_profile(request: HttpRequest, person_id: int, payload: schemas.ProfilePut) -> HttpResponse:
+    user = _user(request)
+    person = lookups.visible_person(user, person_id, with_enrollments=True)
+    data: dict[str, str] = {name: getattr(payload, name) or "" for name in PROFILE_SECTIONS}
+    if payload.approach_with_care is not None:
+        data["approach_with_care"] = payload.approach_with_care
+    profile = services.profile_update(
+        actor=user,
+        person=person,
+        data=data,
+        version=expected_version(request, payload.version),
+    )
+    body = present.profile(person, profile, care_team=can_see_care_notes(user, person))
+    return present.respond(body, version=profile.version)
+
+
+# --- enrollments ----------------------------------------------------------------------
+
+
+@router.get(
+    "/people/{person_id}/enrollments",
+    response={200: list[schemas.EnrollmentOut], **READ},
+    summary="The person's enrollments, newest first",
+)
+def list_enrollments(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_detail(_user(request), person_id, purpose="api enrollments")
+    return present.respond([present.enrollment(e) for e in person.enrollments.all()])
+
+
+@router.post(
+    "/people/{person_id}/enrollments",
+    response={201: schemas.EnrollmentOut, **WRITE},
+    summary="Enroll the person in a program",
+)
+def create_enrollment(
+    request: HttpRequest, person_id: int, payload: schemas.EnrollmentCreate
+) -> HttpResponse:
+    user = _user(request)
+    person = lookups.visible_person(user, person_id)
+    program = lookups.manageable_program(user, payload.program_id)
+    data = payload.model_dump(exclude={"program_id", "primary_coordinator_id"})
+    data["primary_coordinator"] = lookups.coordinator(
+        person.organization_id, payload.primary_coordinator_id
+    )
+    enrollment = services.enrollment_create(actor=user, person=person, program=program, data=data)
+    return present.respond(
+        present.enrollment(enrollment),
+        status=201,
+        version=enrollment.version,
+        location=_url("enrollment", enrollment.pk),
+    )
+
+
+@router.patch(
+    "/enrollments/{enrollment_id}",
+    response={200: schemas.EnrollmentOut, **WRITE},
+    openapi_extra=IF_MATCH,
+    url_name="enrollment",
+    summary="Change an enrollment",
+)
+def update_enrollment(
+    request: HttpRequest, enrollment_id: int, payload: schemas.EnrollmentPatch
+) -> HttpResponse:
+    user = _user(request)
+    enrollment = lookups.visible_enrollment(user, enrollment_id)
+    data = lookups.changes(payload, exclude={"primary_coordinator_id"})
+    if "primary_coordinator_id" in payload.model_fields_set:
+        data["primary_coordinator"] = lookups.coordinator(
+            enrollment.person.organization_id, payload.primary_coordinator_id
+        )
+    enrollment = services.enrollment_update(
+        actor=user,
+        enrollment=enrollment,
+        data=data,
+        version=expected_version(request, payload.version),
+    )
+    return present.respond(present.enrollment(enrollment), version=enrollment.version)
+
+
+# --- contact points -------------------------------------------------------------------
+
+
+@router.get(
+    "/people/{person_id}/contact-points",
+    response={200: list[schemas.ContactPointOut], **READ},
+    summary="Ways to reach the person, with their safe-contact rules",
+)
+def list_contact_points(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_detail(_user(request), person_id, purpose="api contact points")
+    return present.respond([present.contact_point(c) for c in person.contact_points.all()])
+
+
+@router.post(
+    "/people/{person_id}/contact-points",
+    response={201: schemas.ContactPointOut, **WRITE},
+    summary="Add a way to reach the person",
+)
+def create_contact_point(
+    request: HttpRequest, person_id: int, payload: schemas.ContactPointCreate
+) -> HttpResponse:
+    user = _user(request)
+    person = lookups.visible_person(user, person_id)
+    contact = services.contact_point_create(actor=user, person=person, data=payload.model_dump())
+    return present.respond(
+        present.contact_point(contact),
+        status=201,
+        version=contact.version,
+        location=_url("contact-point", contact.pk),
+    )
+
+
+@router.patch(
+    "/contact-points/{contact_id}",
+    response={200: schemas.ContactPointOut, **WRITE},
+    openapi_extra=IF_MATCH,
+    url_name="contact-point",
+    summary="Change a contact point",
+)
+def update_contact_point(
+    request: HttpRequest, contact_id: int, payload: schemas.ContactPointPatch
+) -> HttpResponse:
+    user = _user(request)
+    contact = lookups.visible_contact_point(user, contact_id)
+    contact = services.contact_point_update(
+        actor=user,
+        contact=contact,
+        data=lookups.changes(payload),
+        version=expected_version(request, payload.version),
+    )
+    return present.respond(present.contact_point(contact), version=contact.version)
+
+
+@router.delete(
+    "/contact-points/{contact_id}",
+    response={204: None, **WRITE},
+    openapi_extra=IF_MATCH,
+    summary="Remove a contact point",
+)
+def delete_contact_point(request: HttpRequest, contact_id: int) -> HttpResponse:
+    user = _user(request)
+    contact = lookups.visible_contact_point(user, contact_id)
+    services.contact_point_delete(
+        actor=user, contact=contact, version=expected_version(request, None)
+    )
+    return HttpResponse(status=204)

@@ -1,0 +1,137 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+from django.utils import timezone
+
+from alongside.accounts.models import ApiToken, hash_token
+from alongside.accounts.tokens import token_create, token_revoke
+from alongside.api.tests.conftest import Api, assert_error
+from alongside.audit.models import AuditEvent
+
+
+def test_it_refuses_a_request_without_credentials(world):
+    response = Api(Client(), None).get("/people")
+    error = assert_error(response, 401, "not_authenticated")
+    assert "token" in error["message"].lower()
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer als_not-a-real-token", "Bearer ", "Bearer", "bearer x" * 100, "Bearer ü-token"],
+)
+def test_it_refuses_a_bad_token(world, header):
+    response = Client().get("/api/v1/people", headers={"Authorization": header})
+    assert_error(response, 401, "not_authenticated")
+
+
+def test_it_refuses_an_expired_token(world):
+    token, secret = token_create(user=world.coordinator, name="old", days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert_error(Api(Client(), secret).get("/people"), 401)
+
+
+def test_it_refuses_a_revoked_token(world):
+    token, secret = token_create(user=world.coordinator, name="gone")
+    api = Api(Client(), secret)
+    assert api.get("/people").status_code == 200
+    token_revoke(token=token, actor=world.admin)
+    assert_error(api.get("/people"), 401)
+
+
+def test_it_refuses_the_token_of_a_deactivated_user(world):
+    _, secret = token_create(user=world.coordinator, name="left")
+    world.coordinator.is_active = False
+    world.coordinator.save()
+    assert_error(Api(Client(), secret).get("/people"), 401)
+
+
+def test_it_does_not_fall_back_to_the_session_when_a_token_is_bad(world):
+    client = Client()
+    client.force_login(world.coordinator)
+    response = client.get("/api/v1/people", headers={"Authorization": "Bearer als_wrong"})
+    assert_error(response, 401)
+
+
+def test_it_accepts_a_valid_token(world, api_as):
+    response = api_as(world.coordinator).get(f"/people/{world.person.pk}")
+    assert response.status_code == 200
+    assert response.json()["preferred_name"] == "Lupe"
+
+
+def test_it_stores_only_a_digest_of_the_secret(world):
+    token, secret = token_create(user=world.coordinator, name="integration")
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert stored.digest == hash_token(secret)
+    assert secret not in {stored.digest, stored.prefix, stored.name}
+    assert stored.prefix == secret[:8]
+
+
+def test_it_audits_token_creation_and_revocation(world):
+    token, _ = token_create(user=world.coordinator, name="integration", actor=world.admin)
+    token_revoke(token=token, actor=world.admin)
+    token_revoke(token=token, actor=world.admin)  # twice changes nothing
+    actions = list(
+        AuditEvent.objects.filter(object_type="accounts.apitoken", object_id=str(token.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["create", "update"]
+
+
+def test_it_accepts_the_session_of_a_signed_in_browser(world):
+    client = Client()
+    client.force_login(world.coordinator)
+    assert client.get(f"/api/v1/people/{world.person.pk}").status_code == 200
+
+
+def test_it_requires_the_csrf_token_for_session_writes(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.coordinator)
+    url = f"/api/v1/people/{world.person.pk}"
+    body = {"pronouns": "she/they", "version": 1}
+    refused = client.patch(url, body, content_type="application/json")
+    assert_error(refused, 403, "csrf_failed")
+
+    csrf = _get_new_csrf_string()
+    client.cookies["csrftoken"] = csrf
+    allowed = client.patch(url, body, content_type="application/json", headers={"X-CSRFToken": csrf})
+    assert allowed.status_code == 200, allowed.content
+    assert allowed.json()["pronouns"] == "she/they"
+
+
+def test_it_does_not_ask_token_clients_for_csrf(world):
+    _, secret = token_create(user=world.coordinator, name="integration")
+    client = Client(enforce_csrf_checks=True)
+    response = Api(client, secret).patch(
+        f"/people/{world.person.pk}", {"pronouns": "she/they", "version": 1}
+    )
+    assert response.status_code == 200
+
+
+def test_it_creates_a_token_from_the_command_line(world):
+    out, err = StringIO(), StringIO()
+    call_command("create_api_token", "casey", "--name", "HMIS sync", "--days", "30",
+                 stdout=out, stderr=err)
+    secret = out.getvalue().strip()
+    token = ApiToken.objects.get(digest=hash_token(secret))
+    assert token.user == world.coordinator
+    assert token.name == "HMIS sync"
+    assert token.expires_at is not None
+    assert "not be shown again" in err.getvalue()
+    assert Api(Client(), secret).get("/people").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["nobody", "--name", "x"], ["casey", "--name", "  "], ["casey", "--name", "x", "--days", "0"],
+     ["casey", "--name", "x", "--days", "99999999"]],
+)
+def test_it_explains_why_the_command_cannot_create_a_token(world, args):
+    with pytest.raises(CommandError):
+        call_command("create_api_token", *args, stdout=StringIO(), stderr=StringIO())
+    assert not ApiToken.objects.exists()

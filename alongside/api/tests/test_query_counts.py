@@ -1,0 +1,63 @@
+"""Query counts of the API's reads are pinned and do not grow with the data."""
+
+from conftest import make_person
+
+from alongside.people import services
+
+# token (with its user), scope, count, the page, languages, audit (head lock, insert,
+# head update)
+PEOPLE_LIST = 8
+# token, scope, the search, its count, languages, audit (3)
+SEARCH = 8
+# token, scope, person with profile and organization, five prefetches (languages,
+# identifiers, contact points, support contacts, enrollments with program and
+# coordinator), audit (3)
+PERSON = 11
+
+
+def _more_people(world, count):
+    for n in range(count):
+        person = make_person(world.coordinator, world.housing, legal_given_name=f"Lupe{n}",
+                             legal_family_name="Hernández")
+        services.language_add(actor=world.coordinator, person=person,
+                              data={"language": "es", "interpreter_needed": True})
+        services.contact_point_create(actor=world.coordinator, person=person,
+                                      data={"kind": "phone", "value": f"212-555-01{n:02d}"})
+
+
+def test_it_pins_the_people_list(world, api_as, django_assert_num_queries):
+    api = api_as(world.coordinator)
+    _more_people(world, 2)
+    with django_assert_num_queries(PEOPLE_LIST):
+        assert len(api.get("/people").json()["results"]) == 3
+    _more_people(world, 12)
+    with django_assert_num_queries(PEOPLE_LIST):
+        assert len(api.get("/people").json()["results"]) == 15
+
+
+def test_it_pins_search(world, api_as, django_assert_num_queries):
+    api = api_as(world.coordinator)
+    _more_people(world, 2)
+    with django_assert_num_queries(SEARCH):
+        assert api.get("/people", {"q": "lupe"}).json()["count"] == 3
+    _more_people(world, 12)
+    with django_assert_num_queries(SEARCH):
+        assert api.get("/people", {"q": "lupe"}).json()["count"] == 15
+
+
+def test_it_pins_reading_a_person(world, api_as, django_assert_num_queries):
+    api = api_as(world.coordinator)
+    path = f"/people/{world.person.pk}"
+    with django_assert_num_queries(PERSON):
+        assert api.get(path).status_code == 200
+    for n in range(5):
+        services.contact_point_create(actor=world.coordinator, person=world.person,
+                                      data={"kind": "phone", "value": f"212-555-01{n:02d}"})
+        services.language_add(actor=world.coordinator, person=world.person,
+                              data={"language": ["es", "fr", "vi", "ar", "zh"][n]})
+    services.enrollment_create(actor=world.admin, person=world.person, program=world.wellness,
+                               data={"primary_coordinator": world.colleague})
+    with django_assert_num_queries(PERSON):
+        body = api.get(path).json()
+    assert (len(body["contact_points"]), len(body["languages"]), len(body["enrollments"])) == (
+        5, 5, 2)

@@ -1,0 +1,137 @@
+"""The audit trail browser, for organization admins: their organization's events, newest
+first, and a check of the hash chain. Looking at the trail is itself recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from alongside.accounts.scope import scope_for
+from alongside.audit import services
+from alongside.audit.models import AuditEvent
+from alongside.audit.selectors import events_for_organization, verify_chain
+
+PAGE_SIZE = 25
+MAX_ID = 2**63 - 1
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Action", required=False,
+        choices=[("", "Any action"), *AuditEvent.Action.choices],
+    )
+    actor = forms.CharField(
+        label="Staff username", required=False, max_length=150,
+        help_text="Exactly as they sign in, e.g. casey",
+    )
+    person = forms.IntegerField(
+        label="Record number", required=False, min_value=1, max_value=MAX_ID,
+        help_text="The number in the record's address, e.g. 42 in /people/42/",
+    )
+
+
+def _organization_id(request: HttpRequest) -> int:
+    """The organization whose trail is shown: ?org= when given, else the admin's first."""
+    admin_of = scope_for(request.user).admin_organization_ids
+    if not admin_of:
+        raise Http404("No audit trail here")
+    given = request.GET.get("org") or request.POST.get("org")
+    if not given:
+        return min(admin_of)
+    try:
+        organization_id = int(given)
+    except ValueError:
+        raise Http404("No such organization") from None
+    if organization_id not in admin_of:
+        raise Http404("No such organization")
+    return organization_id
+
+
+def _cursor(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def _page(events: Any, before: int | None, after: int | None) -> tuple[list[AuditEvent], bool,
+                                                                          bool]:
+    """One page by keyset on id, so every page costs one query however deep it is.
+    Returns (events newest first, has newer, has older)."""
+    if after is not None:
+        rows = list(events.filter(id__gt=after).order_by("id")[: PAGE_SIZE + 1])
+        has_newer = len(rows) > PAGE_SIZE
+        return list(reversed(rows[:PAGE_SIZE])), has_newer, True
+    if before is not None:
+        events = events.filter(id__lt=before)
+    rows = list(events[: PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], before is not None, len(rows) > PAGE_SIZE
+
+
+def _actor_names(events: list[AuditEvent]) -> dict[int, str]:
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    if not ids:
+        return {}
+    return {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids)}
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    organization_id = _organization_id(request)
+    form = AuditFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "action": form.cleaned_data["action"],
+            "actor": form.cleaned_data["actor"].strip(),
+            "person_id": form.cleaned_data["person"],
+        }
+    events: list[AuditEvent] = []
+    has_newer = has_older = False
+    if not form.errors:
+        before, after = _cursor(request.GET.get("before")), _cursor(request.GET.get("after"))
+        events, has_newer, has_older = _page(
+            events_for_organization(organization_id, **filters), before, after)
+    names = _actor_names(events)
+    for event in events:
+        event.actor_name = names.get(event.actor_id or 0, "")  # type: ignore[attr-defined]
+    services.record(
+        actor=request.user, action="list", object_type="audit.auditevent",
+        organization_id=organization_id,
+        detail={
+            "filters": {k: v for k, v in filters.items() if v not in ("", None)},
+            "count": len(events),
+            "first_id": events[0].pk if events else None,
+        },
+    )
+    context = {
+        "form": form, "events": events, "has_newer": has_newer, "has_older": has_older,
+        "organization_id": organization_id, "nav": "audit",
+        "newest_id": events[0].pk if events else None,
+        "oldest_id": events[-1].pk if events else None,
+        "several": len(scope_for(request.user).admin_organization_ids) > 1,
+    }
+    return render(request, "audit/list.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest) -> HttpResponse:
+    """Check the whole chain (all organizations share one) and say whether it holds."""
+    organization_id = _organization_id(request)
+    report = verify_chain()
+    services.record(
+        actor=request.user, action="view", object_type="audit.auditevent",
+        organization_id=organization_id,
+        detail={"verify_chain": "ok" if report.ok else "broken", "checked": report.checked,
+                "broken_at": report.broken_at},
+    )
+    return render(request, "audit/verify.html",
+                  {"report": report, "organization_id": organization_id, "nav": "audit"})

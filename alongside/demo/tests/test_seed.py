@@ -1,0 +1,25 @@
+from django.core.management import call_command
+
+from alongside.accounts.models import Membership, Role, User
+from alongside.audit.selectors import verify_chain
+from alongside.demo.seed import DEMO_PASSWORD
+from alongside.people.models import Person
+
+
+def test_it_creates_a_realistic_demo_through_the_services(db, capsys):
+    call_command("demo", "--people", "24", "--no-server")
+    out = capsys.readouterr().out
+    assert "coordinator@riverbend" in out and DEMO_PASSWORD in out
+    assert Person.objects.count() == 24
+    assert Person.objects.filter(profile__isnull=False).count() == 24
+    assert {m.role for m in Membership.objects.all()} == set(Role.values)
+    assert User.objects.get(username="coordinator@riverbend").check_password(DEMO_PASSWORD)
+    assert verify_chain().ok
+    assert len({p.legal_family_name for p in Person.objects.all()}) > 12
+
+
+def test_it_keeps_existing_data_when_run_again(db, capsys):
+    call_command("demo", "--people", "3", "--no-server")
+    call_command("demo", "--people", "3", "--no-server")
+    assert "already present" in capsys.readouterr().out
+    assert Person.objects.count() == 3

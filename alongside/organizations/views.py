@@ -1,0 +1,350 @@
+"""Organization administration: settings, programs, locations and staff.
+
+Only organization admins reach these pages; for anyone else, and for another
+organization's objects, they do not exist (404). Selectors read, services write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from alongside.accounts import forms as account_forms
+from alongside.accounts import services as accounts
+from alongside.accounts.models import Membership, User
+from alongside.lib.errors import NotPermitted
+from alongside.organizations import forms, selectors, services
+from alongside.organizations.models import Location, Organization, Program
+
+PAGE_SIZE = 25
+
+
+def _organization(request: HttpRequest, org: int | None = None) -> Organization:
+    try:
+        return selectors.organization_for_admin(request.user, org)
+    except Organization.DoesNotExist:
+        raise Http404("No such organization") from None
+
+
+def _int(value: str | None, default: int, *, low: int = 1, high: int = 10_000) -> int:
+    try:
+        number = int(value or default)
+    except ValueError:
+        return default
+    return max(low, min(number, high))
+
+
+def _attach(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _run(form: BaseForm, call: Callable[[], Any]) -> bool:
+    """Run a service for a valid form; turn its refusals into form errors."""
+    try:
+        call()
+    except ValidationError as error:
+        _attach(form, error)
+        return False
+    except NotPermitted as error:
+        raise PermissionDenied(str(error)) from error
+    return True
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any],
+            form: BaseForm | None = None) -> HttpResponse:
+    status = 422 if form is not None and form.errors else 200
+    return render(request, template, {"nav": "manage", **context}, status=status)
+
+
+@login_required
+def home(request: HttpRequest, org: int | None = None) -> HttpResponse:
+    organization = _organization(request, org)
+    context = {
+        "organization": organization,
+        "section": "overview",
+        "organizations": list(selectors.administered_organizations(request.user)),
+        "programs": organization.programs.filter(is_active=True).count(),
+        "locations": organization.locations.filter(is_active=True).count(),
+        "staff": selectors.staff_for(organization, status="active").count(),
+        "admins": selectors.active_admin_count(organization),
+    }
+    return _render(request, "organizations/home.html", context)
+
+
+@login_required
+def organization_settings(request: HttpRequest, org: int) -> HttpResponse:
+    organization = _organization(request, org)
+    form = forms.OrganizationForm(request.POST or None, instance=Organization.objects.get(
+        pk=organization.pk))
+    if request.method == "POST" and form.is_valid() and _run(
+        form, lambda: services.organization_update(
+            actor=request.user, organization=organization, data=form.changes())
+    ):
+        messages.success(request, "Organization settings saved.")
+        return redirect("manage:organization", org=organization.pk)
+    return _render(request, "organizations/settings.html",
+                   {"organization": organization, "form": form, "section": "settings"}, form)
+
+
+# Programs and locations share one shape: a list, an add/edit form, and (de)activation.
+
+def _thing_list(request: HttpRequest, org: int, kind: str) -> HttpResponse:
+    organization = _organization(request, org)
+    rows = (selectors.programs_for(organization) if kind == "program"
+            else selectors.locations_for(organization))
+    return _render(request, f"organizations/{kind}_list.html",
+                   {"organization": organization, "rows": list(rows), "section": kind})
+
+
+def _thing_edit(request: HttpRequest, org: int, kind: str, pk: int | None) -> HttpResponse:
+    organization = _organization(request, org)
+    model: type[Program] | type[Location] = Program if kind == "program" else Location
+    form_class: Any = forms.ProgramForm if kind == "program" else forms.LocationForm
+    if pk is None:
+        instance = model(organization=organization)
+    else:
+        found = model.objects.filter(organization=organization, pk=pk).first()
+        if found is None:
+            raise Http404(f"No such {kind}")
+        instance = found
+    original_name = instance.name
+    form = form_class(request.POST or None, instance=instance)
+    saved: list[Any] = []
+
+    def save() -> None:
+        data = form.changes()
+        if isinstance(instance, Program):
+            saved.append(services.program_create(
+                actor=request.user, organization=organization, data=data) if pk is None
+                else services.program_update(actor=request.user, program=instance, data=data))
+        else:
+            saved.append(services.location_create(
+                actor=request.user, organization=organization, data=data) if pk is None
+                else services.location_update(actor=request.user, location=instance, data=data))
+
+    if request.method == "POST" and form.is_valid() and _run(form, save):
+        messages.success(request, f"{saved[0].name} saved.")
+        return redirect(f"manage:{kind}s", org=organization.pk)
+    return _render(request, "organizations/thing_form.html", {
+        "organization": organization, "form": form, "kind": kind, "instance": instance,
+        "original_name": original_name, "section": kind, "subpage": True,
+    }, form)
+
+
+def _thing_active(request: HttpRequest, org: int, kind: str, pk: int) -> HttpResponse:
+    organization = _organization(request, org)
+    model: type[Program] | type[Location] = Program if kind == "program" else Location
+    instance = model.objects.filter(organization=organization, pk=pk).first()
+    if instance is None:
+        raise Http404(f"No such {kind}")
+    active = request.POST.get("active") == "1"
+    try:
+        if isinstance(instance, Program):
+            services.program_set_active(actor=request.user, program=instance, active=active)
+        else:
+            services.location_set_active(actor=request.user, location=instance, active=active)
+    except NotPermitted as error:
+        raise PermissionDenied(str(error)) from error
+    messages.success(request, f"{instance.name} is {'active' if active else 'deactivated'}.")
+    return redirect(f"manage:{kind}s", org=organization.pk)
+
+
+@login_required
+def program_list(request: HttpRequest, org: int) -> HttpResponse:
+    return _thing_list(request, org, "program")
+
+
+@login_required
+def program_edit(request: HttpRequest, org: int, pk: int | None = None) -> HttpResponse:
+    return _thing_edit(request, org, "program", pk)
+
+
+@login_required
+@require_POST
+def program_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+    return _thing_active(request, org, "program", pk)
+
+
+@login_required
+def location_list(request: HttpRequest, org: int) -> HttpResponse:
+    return _thing_list(request, org, "location")
+
+
+@login_required
+def location_edit(request: HttpRequest, org: int, pk: int | None = None) -> HttpResponse:
+    return _thing_edit(request, org, "location", pk)
+
+
+@login_required
+@require_POST
+def location_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+    return _thing_active(request, org, "location", pk)
+
+
+# Staff
+
+@login_required
+def staff_list(request: HttpRequest, org: int) -> HttpResponse:
+    organization = _organization(request, org)
+    form = forms.StaffFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query, status = filters.get("q", "").strip(), filters.get("status", "")
+    page = _int(request.GET.get("page"), 1)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(selectors.staff_for(organization, query=query, status=status)
+                [start : start + PAGE_SIZE + 1])
+    return _render(request, "organizations/staff_list.html", {
+        "organization": organization, "form": form, "staff": rows[:PAGE_SIZE],
+        "page": page, "has_next": len(rows) > PAGE_SIZE, "query": query, "status": status,
+        "section": "staff",
+    })
+
+
+@login_required
+def staff_create(request: HttpRequest, org: int) -> HttpResponse:
+    organization = _organization(request, org)
+    form = account_forms.StaffCreateForm(
+        request.POST or None, programs=selectors.active_programs(organization))
+    created: list[User] = []
+
+    def create() -> None:
+        created.append(accounts.staff_create(
+            actor=request.user, organization=organization, data=form.changes(),
+            role=form.cleaned_data["role"], program=form.cleaned_data.get("program"),
+        ))
+
+    if request.method == "POST" and form.is_valid() and _run(form, create):
+        user = created[0]
+        messages.success(
+            request, f"{user}'s account is ready. We emailed {user.email} a link to choose "
+            "a password.")
+        return redirect("manage:staff-detail", org=organization.pk, pk=user.pk)
+    return _render(request, "organizations/staff_create.html",
+                   {"organization": organization, "form": form, "section": "staff",
+                    "subpage": True}, form)
+
+
+def _member(organization: Organization, pk: int) -> User:
+    try:
+        return selectors.staff_member(organization, pk)
+    except User.DoesNotExist:
+        raise Http404("No such staff member") from None
+
+
+def _staff_page(
+    request: HttpRequest, organization: Organization, member: User, *,
+    details: BaseForm | None = None, grant: BaseForm | None = None, problem: str = "",
+) -> HttpResponse:
+    manageable = accounts.can_manage_account(request.user, member)
+    programs = selectors.active_programs(organization)
+    if details is None and manageable:
+        details = account_forms.StaffForm(instance=member)
+    if grant is None:
+        grant = account_forms.RoleGrantForm(programs=programs)
+    failed = bool(problem) or any(f is not None and f.errors for f in (details, grant))
+    return render(request, "organizations/staff_detail.html", {
+        "organization": organization, "member": member, "roles": getattr(member, "roles_here", []),
+        "details": details, "grant": grant, "manageable": manageable, "problem": problem,
+        "is_self": member.pk == request.user.pk, "nav": "manage", "section": "staff",
+        "subpage": True,
+    }, status=422 if failed else 200)
+
+
+@login_required
+def staff_detail(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+    organization = _organization(request, org)
+    member = _member(organization, pk)
+    if request.method != "POST":
+        return _staff_page(request, organization, member)
+    form = account_forms.StaffForm(request.POST, instance=User.objects.get(pk=member.pk))
+    if form.is_valid() and _run(form, lambda: accounts.staff_update(
+        actor=request.user, organization=organization, user=member, data=form.changes())
+    ):
+        messages.success(request, "Details saved.")
+        return redirect("manage:staff-detail", org=organization.pk, pk=member.pk)
+    return _staff_page(request, organization, member, details=form)
+
+
+@login_required
+@require_POST
+def role_grant(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+    organization = _organization(request, org)
+    member = _member(organization, pk)
+    form = account_forms.RoleGrantForm(request.POST,
+                                       programs=selectors.active_programs(organization))
+    if form.is_valid() and _run(form, lambda: accounts.role_grant(
+        actor=request.user, organization=organization, user=member,
+        role=form.cleaned_data["role"], program=form.cleaned_data.get("program"))
+    ):
+        messages.success(request, "Role granted.")
+        return redirect("manage:staff-detail", org=organization.pk, pk=member.pk)
+    return _staff_page(request, organization, member, grant=form)
+
+
+def _staff_action(request: HttpRequest, org: int, pk: int,
+                  act: Callable[[Organization, User], str]) -> HttpResponse:
+    """A one-button change to an account: done, or the page again saying why not."""
+    organization = _organization(request, org)
+    member = _member(organization, pk)
+    try:
+        done = act(organization, member)
+    except ValidationError as error:
+        return _staff_page(request, organization, member, problem=" ".join(error.messages))
+    except NotPermitted as error:
+        raise PermissionDenied(str(error)) from error
+    messages.success(request, done)
+    return redirect("manage:staff-detail", org=organization.pk, pk=member.pk)
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, org: int, pk: int, membership_pk: int) -> HttpResponse:
+    def revoke(organization: Organization, member: User) -> str:
+        membership = Membership.objects.filter(
+            pk=membership_pk, user=member, organization=organization).first()
+        if membership is None:
+            raise Http404("No such role")
+        label = membership.get_role_display()
+        accounts.role_revoke(actor=request.user, organization=organization,
+                             membership=membership)
+        return f"{label} role removed."
+
+    return _staff_action(request, org, pk, revoke)
+
+
+@login_required
+@require_POST
+def staff_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+    active = request.POST.get("active") == "1"
+
+    def change(organization: Organization, member: User) -> str:
+        accounts.staff_set_active(actor=request.user, organization=organization, user=member,
+                                  active=active)
+        if active:
+            return f"{member}'s account is active again."
+        return f"{member}'s account is deactivated. They can no longer sign in."
+
+    return _staff_action(request, org, pk, change)
+
+
+@login_required
+@require_POST
+def staff_send_link(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+    def send(organization: Organization, member: User) -> str:
+        accounts.staff_send_set_password_link(actor=request.user, organization=organization,
+                                              user=member)
+        return f"We emailed {member.email} a new link to choose a password."
+
+    return _staff_action(request, org, pk, send)
