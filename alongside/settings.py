@@ -3,6 +3,7 @@
 See docs/configuration.md for the full list.
 """
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -177,6 +178,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# Until `collectstatic` runs, files are served from the apps; no need to warn about it.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # Region used to read phone numbers typed without a country code.
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "US")

@@ -44,7 +44,8 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.skip(f"Chromium not found at {CHROMIUM} (set ALONGSIDE_CHROMIUM)")
     # `launch` always starts Chromium with a brand-new temporary profile (user-data dir),
-    # deleted on close; pointing TMPDIR at a pytest directory keeps it out of /tmp's way.
+    # deleted on close. Playwright's driver (and Chromium, which inherits its environment)
+    # creates it under TMPDIR, so point that at a fresh pytest directory for the session.
     profile_parent = tmp_path_factory.mktemp("chromium-profile")
     saved_tmpdir = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(profile_parent)
@@ -55,10 +56,8 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
             os.environ.pop("TMPDIR", None)
         else:
             os.environ["TMPDIR"] = saved_tmpdir
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-        env={**os.environ, "TMPDIR": str(profile_parent)},
-    )
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=CHROMIUM_ARGS)
     try:
         yield browser
     finally:

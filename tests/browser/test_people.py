@@ -56,7 +56,7 @@ def test_live_search_finds_a_person_without_accents_and_with_a_typo(browsing, wo
     expect(page.locator(".person-header")).to_contain_text("Pronouns: she/her")
     care = page.get_by_role("region", name="Approach with care")
     expect(care).to_contain_text("Please knock; loud voices are hard for me.")
-    profile = page.get_by_role("region", name="About Lupe, in their words")
+    profile = page.get_by_role("region", name="In Lupe’s own words")
     expect(profile).to_contain_text("Being there for my kids.")
     # The care note comes before the profile, both in reading order and on screen.
     assert care.evaluate(
@@ -100,7 +100,7 @@ def test_registering_a_person_keeps_their_words_exactly(browsing, world):
     person.profile.refresh_from_db()
     assert _lf(person.profile.important_to) == important
     assert _lf(person.profile.approach_with_care) == care_note
-    shown = page.get_by_role("region", name="About Mai, in their words").locator(
+    shown = page.get_by_role("region", name="In Mai’s own words").locator(
         "dt:text-is('What is important TO me') + dd")
     assert _lf(shown.text_content()) == important
     assert shown.evaluate("el => getComputedStyle(el).whiteSpace") == "pre-wrap"

@@ -98,7 +98,7 @@ def test_it_shows_approach_with_care_only_to_the_care_team(client, world):
     client.force_login(world.coordinator)
     page = client.get(url).content.decode()
     assert note in page
-    assert page.index("Approach with care") < page.index("in their words")
+    assert page.index("Approach with care") < page.index("own words")
     client.force_login(world.admin)
     assert note not in client.get(url).content.decode()
     assert note not in client.get(reverse("people:profile", args=[world.person.pk])
