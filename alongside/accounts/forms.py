@@ -64,7 +64,9 @@ class StaffCreateForm(StaffForm):
 
     role = forms.ChoiceField(label="First role", choices=(), widget=forms.RadioSelect)
     program = forms.ModelChoiceField(
-        queryset=Program.objects.none(), required=False, empty_label="—",
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label="—",
         help_text="Needed for every role except organization admin.",
     )
 
@@ -82,9 +84,12 @@ class StaffCreateForm(StaffForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("role") and cleaned["role"] != Role.ORG_ADMIN and not cleaned.get(
-            "program"
-        ) and "program" not in self.errors:
+        if (
+            cleaned.get("role")
+            and cleaned["role"] != Role.ORG_ADMIN
+            and not cleaned.get("program")
+            and "program" not in self.errors
+        ):
             self.add_error("program", "Choose the program this role is in.")
         return cleaned
 
@@ -95,7 +100,9 @@ class StaffCreateForm(StaffForm):
 class RoleGrantForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=(), widget=forms.RadioSelect)
     program = forms.ModelChoiceField(
-        queryset=Program.objects.none(), required=False, empty_label="—",
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label="—",
         help_text="Needed for every role except organization admin.",
     )
 
@@ -105,8 +112,11 @@ class RoleGrantForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("role") and cleaned["role"] != Role.ORG_ADMIN and not cleaned.get(
-            "program"
-        ) and "program" not in self.errors:
+        if (
+            cleaned.get("role")
+            and cleaned["role"] != Role.ORG_ADMIN
+            and not cleaned.get("program")
+            and "program" not in self.errors
+        ):
             self.add_error("program", "Choose the program this role is in.")
         return cleaned

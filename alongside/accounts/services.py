@@ -51,8 +51,8 @@ def can_manage_account(actor: Any, user: User) -> bool:
     """Whether the actor may change the account itself (details, activation, sign-in
     link): only when every organization it works in is one the actor administers, so
     that an admin elsewhere cannot take over an account by changing its email."""
-    if user.is_superuser and not getattr(actor, "is_superuser", False):
-        return False
+    if (user.is_superuser or user.is_staff) and not getattr(actor, "is_superuser", False):
+        return False  # server operators' accounts are out of an organization's reach
     admin_of = scope_for(actor).admin_organization_ids
     if not admin_of:
         return False
@@ -144,16 +144,17 @@ def staff_update(
         _check_unique(current)
         current.save(update_fields=changed)
         audit.record(
-            actor=actor, action="update", obj=current, organization_id=organization.pk,
+            actor=actor,
+            action="update",
+            obj=current,
+            organization_id=organization.pk,
             fields=changed,
         )
     return current
 
 
 @transaction.atomic
-def staff_set_active(
-    *, actor: Any, organization: Organization, user: User, active: bool
-) -> User:
+def staff_set_active(*, actor: Any, organization: Organization, user: User, active: bool) -> User:
     """Deactivate (or reactivate) an account. Nothing is deleted: the account, its roles
     and everything it did stay; a deactivated account cannot sign in."""
     _ensure_admin(actor, organization)
@@ -174,7 +175,10 @@ def staff_set_active(
     current.is_active = active
     current.save(update_fields=["is_active"])
     audit.record(
-        actor=actor, action="update", obj=current, organization_id=organization.pk,
+        actor=actor,
+        action="update",
+        obj=current,
+        organization_id=organization.pk,
         fields=["is_active"],
     )
     _forget(actor, current)
@@ -193,7 +197,10 @@ def staff_send_set_password_link(*, actor: Any, organization: Organization, user
     if not user.email:
         raise ValidationError("This account has no email address. Add one first.")
     audit.record(
-        actor=actor, action="update", obj=user, organization_id=organization.pk,
+        actor=actor,
+        action="update",
+        obj=user,
+        organization_id=organization.pk,
         detail={"set_password_link": "sent"},
     )
     _send_link_on_commit(user, organization, actor, welcome=False)
@@ -219,8 +226,9 @@ def _grant(
         raise NotPermitted("That program belongs to another organization.")
     elif not program.is_active:
         raise ValidationError({"program": "This program is inactive. Reactivate it first."})
-    taken = Membership.objects.filter(user=user, organization=organization, role=role,
-                                      program=program)
+    taken = Membership.objects.filter(
+        user=user, organization=organization, role=role, program=program
+    )
     if taken.exists():
         where = program.name if program else organization.name
         raise ValidationError(f"{user} is already {Role(role).label.lower()} in {where}.")
@@ -228,8 +236,12 @@ def _grant(
     membership.full_clean()
     membership.save()
     audit.record(
-        actor=actor, action="create", obj=membership, organization_id=organization.pk,
-        fields=["role", "program"] if program else ["role"], detail=_role_detail(membership),
+        actor=actor,
+        action="create",
+        obj=membership,
+        organization_id=organization.pk,
+        fields=["role", "program"] if program else ["role"],
+        detail=_role_detail(membership),
     )
     _forget(actor, user)
     return membership
@@ -237,7 +249,11 @@ def _grant(
 
 @transaction.atomic
 def role_grant(
-    *, actor: Any, organization: Organization, user: User, role: str,
+    *,
+    actor: Any,
+    organization: Organization,
+    user: User,
+    role: str,
     program: Program | None = None,
 ) -> Membership:
     """Give a staff member a role in one of the organization's programs, or make them
@@ -260,14 +276,17 @@ def role_revoke(*, actor: Any, organization: Organization, membership: Membershi
         return
     user = current.user
     if current.role == Role.ORG_ADMIN:
-        if user.pk == getattr(actor, "pk", None) and not Membership.objects.filter(
-            user=user, role=Role.ORG_ADMIN
-        ).exclude(pk=current.pk).exists():
+        if (
+            user.pk == getattr(actor, "pk", None)
+            and not Membership.objects.filter(user=user, role=Role.ORG_ADMIN)
+            .exclude(pk=current.pk)
+            .exists()
+        ):
             raise ValidationError(
                 "You cannot remove your own last organization admin role. "
                 "Ask another admin to do it."
             )
-        if _is_last_active_admin(user, organization) and user.is_active:
+        if _is_last_active_admin(user, organization):
             raise ValidationError(
                 f"{user} is this organization's only active admin. "
                 "Make someone else an organization admin first."
@@ -279,7 +298,10 @@ def role_revoke(*, actor: Any, organization: Organization, membership: Membershi
             "listed here; to end their access, deactivate the account instead."
         )
     audit.record(
-        actor=actor, action="delete", obj=current, organization_id=organization.pk,
+        actor=actor,
+        action="delete",
+        obj=current,
+        organization_id=organization.pk,
         detail=_role_detail(current),
     )
     current.delete()
@@ -293,8 +315,9 @@ def set_password_link(user: User) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send_link_on_commit(user: User, organization: Organization, actor: Any, *,
-                         welcome: bool) -> None:
+def _send_link_on_commit(
+    user: User, organization: Organization, actor: Any, *, welcome: bool
+) -> None:
     def send() -> None:
         # The token is made after commit, from the password hash as committed.
         fresh = User.objects.get(pk=user.pk)

@@ -15,10 +15,9 @@ from pydantic import BaseModel
 
 from alongside.api.errors import invalid
 from alongside.organizations.models import Program
-from alongside.people import search
 from alongside.people.models import ContactPoint, Enrollment, Person
 from alongside.people.permissions import can_manage_program
-from alongside.people.selectors import people_for, people_list
+from alongside.people.selectors import people_for
 
 # Fields whose null means "none"; null for any other text field means "blank".
 NULLABLE = frozenset(
@@ -80,15 +79,6 @@ def coordinator(organization_id: int, user_id: int | None) -> Any:
             "primary_coordinator_id", "Choose an active staff member of this organization."
         )
     return staff
-
-
-def search_count(user: Any, query: str) -> int:
-    return search.search(people_for(user), query).count()
-
-
-def people_page(user: Any, *, offset: int, limit: int) -> tuple[list[Person], int]:
-    people = people_list(user)
-    return list(people[offset : offset + limit]), people.count()
 
 
 def changes(payload: BaseModel, *, exclude: Collection[str] = ()) -> dict[str, Any]:

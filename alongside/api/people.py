@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 
-from alongside.api import lookups, present, schemas
+from alongside.api import lookups, pages, present, schemas
 from alongside.api.concurrency import expected_version
 from alongside.api.errors import invalid
 from alongside.people import selectors, services
@@ -25,7 +25,6 @@ router = Router(tags=["people"])
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
-MAX_SEARCH_DEPTH = 1_000  # a search ranks matches; nobody pages past the first thousand
 SEARCH_HELP = "A name, date of birth, phone number or identifier."
 PROFILE_SECTIONS = tuple(name for name, _ in PROFILE_FIELDS)
 
@@ -66,18 +65,15 @@ def list_people(
         int | None, Query(ge=1, le=MAX_OFFSET, description="Instead of offset.")
     ] = None,
 ) -> HttpResponse:
-    user = _user(request)
     if offset is not None and page is not None:
         raise invalid("page", "Send either page or offset, not both.")
     start = (page - 1) * limit if page is not None else offset or 0
     if q:
-        found = selectors.people_search(user, q, limit=min(start + limit, MAX_SEARCH_DEPTH))
-        people, total = found[start:], lookups.search_count(user, q)
+        found = pages.search_page(_user(request), q, offset=start, limit=limit)
     else:
-        people, total = lookups.people_page(user, offset=start, limit=limit)
-        selectors.audit_people(user, people, "list", {"offset": start, "limit": limit})
-    results = [present.person(person) for person in people]
-    body = schemas.PersonPage(count=total, limit=limit, offset=start, results=results)
+        found = pages.people_page(_user(request), offset=start, limit=limit)
+    results = [present.person(person) for person in found.people]
+    body = schemas.PersonPage(count=found.total, limit=limit, offset=start, results=results)
     return present.respond(body)
 
 

@@ -23,15 +23,21 @@ MAX_ID = 2**63 - 1
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label="Action", required=False,
+        label="Action",
+        required=False,
         choices=[("", "Any action"), *AuditEvent.Action.choices],
     )
     actor = forms.CharField(
-        label="Staff username", required=False, max_length=150,
+        label="Staff username",
+        required=False,
+        max_length=150,
         help_text="Exactly as they sign in, e.g. casey",
     )
     person = forms.IntegerField(
-        label="Record number", required=False, min_value=1, max_value=MAX_ID,
+        label="Record number",
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
         help_text="The number in the record's address, e.g. 42 in /people/42/",
     )
 
@@ -61,8 +67,9 @@ def _cursor(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def _page(events: Any, before: int | None, after: int | None) -> tuple[list[AuditEvent], bool,
-                                                                          bool]:
+def _page(
+    events: Any, before: int | None, after: int | None
+) -> tuple[list[AuditEvent], bool, bool]:
     """One page by keyset on id, so every page costs one query however deep it is.
     Returns (events newest first, has newer, has older)."""
     if after is not None:
@@ -98,12 +105,15 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if not form.errors:
         before, after = _cursor(request.GET.get("before")), _cursor(request.GET.get("after"))
         events, has_newer, has_older = _page(
-            events_for_organization(organization_id, **filters), before, after)
+            events_for_organization(organization_id, **filters), before, after
+        )
     names = _actor_names(events)
     for event in events:
         event.actor_name = names.get(event.actor_id or 0, "")  # type: ignore[attr-defined]
     services.record(
-        actor=request.user, action="list", object_type="audit.auditevent",
+        actor=request.user,
+        action="list",
+        object_type="audit.auditevent",
         organization_id=organization_id,
         detail={
             "filters": {k: v for k, v in filters.items() if v not in ("", None)},
@@ -112,8 +122,12 @@ def event_list(request: HttpRequest) -> HttpResponse:
         },
     )
     context = {
-        "form": form, "events": events, "has_newer": has_newer, "has_older": has_older,
-        "organization_id": organization_id, "nav": "audit",
+        "form": form,
+        "events": events,
+        "has_newer": has_newer,
+        "has_older": has_older,
+        "organization_id": organization_id,
+        "nav": "audit",
         "newest_id": events[0].pk if events else None,
         "oldest_id": events[-1].pk if events else None,
         "several": len(scope_for(request.user).admin_organization_ids) > 1,
@@ -128,10 +142,18 @@ def verify(request: HttpRequest) -> HttpResponse:
     organization_id = _organization_id(request)
     report = verify_chain()
     services.record(
-        actor=request.user, action="view", object_type="audit.auditevent",
+        actor=request.user,
+        action="view",
+        object_type="audit.auditevent",
         organization_id=organization_id,
-        detail={"verify_chain": "ok" if report.ok else "broken", "checked": report.checked,
-                "broken_at": report.broken_at},
+        detail={
+            "verify_chain": "ok" if report.ok else "broken",
+            "checked": report.checked,
+            "broken_at": report.broken_at,
+        },
     )
-    return render(request, "audit/verify.html",
-                  {"report": report, "organization_id": organization_id, "nav": "audit"})
+    return render(
+        request,
+        "audit/verify.html",
+        {"report": report, "organization_id": organization_id, "nav": "audit"},
+    )

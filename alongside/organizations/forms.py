@@ -68,9 +68,11 @@ class LocationForm(_ChangesMixin, forms.ModelForm):
 
 
 class StaffFilterForm(forms.Form):
-    q = forms.CharField(label="Find staff", required=False, max_length=150,
-                        help_text="Name, username or email")
+    q = forms.CharField(
+        label="Find staff", required=False, max_length=150, help_text="Name, username or email"
+    )
     status = forms.ChoiceField(
-        label="Accounts", required=False,
+        label="Accounts",
+        required=False,
         choices=[("", "All"), ("active", "Active"), ("inactive", "Deactivated")],
     )

@@ -52,9 +52,7 @@ def _memberships_in(organization: Organization) -> Prefetch:
     )
 
 
-def staff_for(
-    organization: Organization, *, query: str = "", status: str = ""
-) -> QuerySet[User]:
+def staff_for(organization: Organization, *, query: str = "", status: str = "") -> QuerySet[User]:
     """Accounts holding at least one role in the organization, each with `roles_here`
     (their memberships in it), in two queries however many there are."""
     users = User.objects.filter(
@@ -62,8 +60,10 @@ def staff_for(
     )
     if query:
         users = users.filter(
-            Q(username__icontains=query) | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query) | Q(display_name__icontains=query)
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(display_name__icontains=query)
             | Q(email__icontains=query)
         )
     if status == "active":

@@ -63,7 +63,10 @@ def _save(*, actor: Any, instance: M, action: str, changed: list[str], organizat
     instance.full_clean()
     instance.save()
     audit.record(
-        actor=actor, action=action, obj=instance, organization_id=organization_id,
+        actor=actor,
+        action=action,
+        obj=instance,
+        organization_id=organization_id,
         fields=changed,
     )
     return instance
@@ -77,8 +80,13 @@ def organization_update(
     current = Organization.objects.select_for_update().get(pk=organization.pk)
     changed = assign(current, data, ORGANIZATION_FIELDS)
     if changed:
-        _save(actor=actor, instance=current, action="update", changed=changed,
-              organization_id=current.pk)
+        _save(
+            actor=actor,
+            instance=current,
+            action="update",
+            changed=changed,
+            organization_id=current.pk,
+        )
     return current
 
 
@@ -87,8 +95,13 @@ def program_create(*, actor: Any, organization: Organization, data: Mapping[str,
     ensure_admin(actor, organization.pk)
     program = Program(organization=organization)
     changed = assign(program, data, PROGRAM_FIELDS)
-    return _save(actor=actor, instance=program, action="create", changed=changed,
-                 organization_id=organization.pk)
+    return _save(
+        actor=actor,
+        instance=program,
+        action="create",
+        changed=changed,
+        organization_id=organization.pk,
+    )
 
 
 @transaction.atomic
@@ -97,8 +110,13 @@ def program_update(*, actor: Any, program: Program, data: Mapping[str, Any]) -> 
     current = Program.objects.select_for_update().get(pk=program.pk)
     changed = assign(current, data, PROGRAM_FIELDS)
     if changed:
-        _save(actor=actor, instance=current, action="update", changed=changed,
-              organization_id=current.organization_id)
+        _save(
+            actor=actor,
+            instance=current,
+            action="update",
+            changed=changed,
+            organization_id=current.organization_id,
+        )
     return current
 
 
@@ -110,20 +128,28 @@ def program_set_active(*, actor: Any, program: Program, active: bool) -> Program
     current = Program.objects.select_for_update().get(pk=program.pk)
     changed = assign(current, {"is_active": active}, ["is_active"])
     if changed:
-        _save(actor=actor, instance=current, action="update", changed=changed,
-              organization_id=current.organization_id)
+        _save(
+            actor=actor,
+            instance=current,
+            action="update",
+            changed=changed,
+            organization_id=current.organization_id,
+        )
     return current
 
 
 @transaction.atomic
-def location_create(
-    *, actor: Any, organization: Organization, data: Mapping[str, Any]
-) -> Location:
+def location_create(*, actor: Any, organization: Organization, data: Mapping[str, Any]) -> Location:
     ensure_admin(actor, organization.pk)
     location = Location(organization=organization)
     changed = assign(location, data, LOCATION_FIELDS)
-    return _save(actor=actor, instance=location, action="create", changed=changed,
-                 organization_id=organization.pk)
+    return _save(
+        actor=actor,
+        instance=location,
+        action="create",
+        changed=changed,
+        organization_id=organization.pk,
+    )
 
 
 @transaction.atomic
@@ -132,8 +158,13 @@ def location_update(*, actor: Any, location: Location, data: Mapping[str, Any]) 
     current = Location.objects.select_for_update().get(pk=location.pk)
     changed = assign(current, data, LOCATION_FIELDS)
     if changed:
-        _save(actor=actor, instance=current, action="update", changed=changed,
-              organization_id=current.organization_id)
+        _save(
+            actor=actor,
+            instance=current,
+            action="update",
+            changed=changed,
+            organization_id=current.organization_id,
+        )
     return current
 
 
@@ -143,6 +174,11 @@ def location_set_active(*, actor: Any, location: Location, active: bool) -> Loca
     current = Location.objects.select_for_update().get(pk=location.pk)
     changed = assign(current, {"is_active": active}, ["is_active"])
     if changed:
-        _save(actor=actor, instance=current, action="update", changed=changed,
-              organization_id=current.organization_id)
+        _save(
+            actor=actor,
+            instance=current,
+            action="update",
+            changed=changed,
+            organization_id=current.organization_id,
+        )
     return current

@@ -62,8 +62,9 @@ def _run(form: BaseForm, call: Callable[[], Any]) -> bool:
     return True
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any],
-            form: BaseForm | None = None) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], form: BaseForm | None = None
+) -> HttpResponse:
     status = 422 if form is not None and form.errors else 200
     return render(request, template, {"nav": "manage", **context}, status=status)
 
@@ -86,26 +87,44 @@ def home(request: HttpRequest, org: int | None = None) -> HttpResponse:
 @login_required
 def organization_settings(request: HttpRequest, org: int) -> HttpResponse:
     organization = _organization(request, org)
-    form = forms.OrganizationForm(request.POST or None, instance=Organization.objects.get(
-        pk=organization.pk))
-    if request.method == "POST" and form.is_valid() and _run(
-        form, lambda: services.organization_update(
-            actor=request.user, organization=organization, data=form.changes())
+    form = forms.OrganizationForm(
+        request.POST or None, instance=Organization.objects.get(pk=organization.pk)
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            form,
+            lambda: services.organization_update(
+                actor=request.user, organization=organization, data=form.changes()
+            ),
+        )
     ):
         messages.success(request, "Organization settings saved.")
         return redirect("manage:organization", org=organization.pk)
-    return _render(request, "organizations/settings.html",
-                   {"organization": organization, "form": form, "section": "settings"}, form)
+    return _render(
+        request,
+        "organizations/settings.html",
+        {"organization": organization, "form": form, "section": "settings"},
+        form,
+    )
 
 
 # Programs and locations share one shape: a list, an add/edit form, and (de)activation.
 
+
 def _thing_list(request: HttpRequest, org: int, kind: str) -> HttpResponse:
     organization = _organization(request, org)
-    rows = (selectors.programs_for(organization) if kind == "program"
-            else selectors.locations_for(organization))
-    return _render(request, f"organizations/{kind}_list.html",
-                   {"organization": organization, "rows": list(rows), "section": kind})
+    rows = (
+        selectors.programs_for(organization)
+        if kind == "program"
+        else selectors.locations_for(organization)
+    )
+    return _render(
+        request,
+        f"organizations/{kind}_list.html",
+        {"organization": organization, "rows": list(rows), "section": kind},
+    )
 
 
 def _thing_edit(request: HttpRequest, org: int, kind: str, pk: int | None) -> HttpResponse:
@@ -126,21 +145,35 @@ def _thing_edit(request: HttpRequest, org: int, kind: str, pk: int | None) -> Ht
     def save() -> None:
         data = form.changes()
         if isinstance(instance, Program):
-            saved.append(services.program_create(
-                actor=request.user, organization=organization, data=data) if pk is None
-                else services.program_update(actor=request.user, program=instance, data=data))
+            saved.append(
+                services.program_create(actor=request.user, organization=organization, data=data)
+                if pk is None
+                else services.program_update(actor=request.user, program=instance, data=data)
+            )
         else:
-            saved.append(services.location_create(
-                actor=request.user, organization=organization, data=data) if pk is None
-                else services.location_update(actor=request.user, location=instance, data=data))
+            saved.append(
+                services.location_create(actor=request.user, organization=organization, data=data)
+                if pk is None
+                else services.location_update(actor=request.user, location=instance, data=data)
+            )
 
     if request.method == "POST" and form.is_valid() and _run(form, save):
         messages.success(request, f"{saved[0].name} saved.")
         return redirect(f"manage:{kind}s", org=organization.pk)
-    return _render(request, "organizations/thing_form.html", {
-        "organization": organization, "form": form, "kind": kind, "instance": instance,
-        "original_name": original_name, "section": kind, "subpage": True,
-    }, form)
+    return _render(
+        request,
+        "organizations/thing_form.html",
+        {
+            "organization": organization,
+            "form": form,
+            "kind": kind,
+            "instance": instance,
+            "original_name": original_name,
+            "section": kind,
+            "subpage": True,
+        },
+        form,
+    )
 
 
 def _thing_active(request: HttpRequest, org: int, kind: str, pk: int) -> HttpResponse:
@@ -195,6 +228,7 @@ def location_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
 
 # Staff
 
+
 @login_required
 def staff_list(request: HttpRequest, org: int) -> HttpResponse:
     organization = _organization(request, org)
@@ -203,37 +237,57 @@ def staff_list(request: HttpRequest, org: int) -> HttpResponse:
     query, status = filters.get("q", "").strip(), filters.get("status", "")
     page = _int(request.GET.get("page"), 1)
     start = (page - 1) * PAGE_SIZE
-    rows = list(selectors.staff_for(organization, query=query, status=status)
-                [start : start + PAGE_SIZE + 1])
-    return _render(request, "organizations/staff_list.html", {
-        "organization": organization, "form": form, "staff": rows[:PAGE_SIZE],
-        "page": page, "has_next": len(rows) > PAGE_SIZE, "query": query, "status": status,
-        "section": "staff",
-    })
+    rows = list(
+        selectors.staff_for(organization, query=query, status=status)[start : start + PAGE_SIZE + 1]
+    )
+    return _render(
+        request,
+        "organizations/staff_list.html",
+        {
+            "organization": organization,
+            "form": form,
+            "staff": rows[:PAGE_SIZE],
+            "page": page,
+            "has_next": len(rows) > PAGE_SIZE,
+            "query": query,
+            "status": status,
+            "section": "staff",
+        },
+    )
 
 
 @login_required
 def staff_create(request: HttpRequest, org: int) -> HttpResponse:
     organization = _organization(request, org)
     form = account_forms.StaffCreateForm(
-        request.POST or None, programs=selectors.active_programs(organization))
+        request.POST or None, programs=selectors.active_programs(organization)
+    )
     created: list[User] = []
 
     def create() -> None:
-        created.append(accounts.staff_create(
-            actor=request.user, organization=organization, data=form.changes(),
-            role=form.cleaned_data["role"], program=form.cleaned_data.get("program"),
-        ))
+        created.append(
+            accounts.staff_create(
+                actor=request.user,
+                organization=organization,
+                data=form.changes(),
+                role=form.cleaned_data["role"],
+                program=form.cleaned_data.get("program"),
+            )
+        )
 
     if request.method == "POST" and form.is_valid() and _run(form, create):
         user = created[0]
         messages.success(
-            request, f"{user}'s account is ready. We emailed {user.email} a link to choose "
-            "a password.")
+            request,
+            f"{user}'s account is ready. We emailed {user.email} a link to choose a password.",
+        )
         return redirect("manage:staff-detail", org=organization.pk, pk=user.pk)
-    return _render(request, "organizations/staff_create.html",
-                   {"organization": organization, "form": form, "section": "staff",
-                    "subpage": True}, form)
+    return _render(
+        request,
+        "organizations/staff_create.html",
+        {"organization": organization, "form": form, "section": "staff", "subpage": True},
+        form,
+    )
 
 
 def _member(organization: Organization, pk: int) -> User:
@@ -244,8 +298,13 @@ def _member(organization: Organization, pk: int) -> User:
 
 
 def _staff_page(
-    request: HttpRequest, organization: Organization, member: User, *,
-    details: BaseForm | None = None, grant: BaseForm | None = None, problem: str = "",
+    request: HttpRequest,
+    organization: Organization,
+    member: User,
+    *,
+    details: BaseForm | None = None,
+    grant: BaseForm | None = None,
+    problem: str = "",
 ) -> HttpResponse:
     manageable = accounts.can_manage_account(request.user, member)
     programs = selectors.active_programs(organization)
@@ -254,12 +313,24 @@ def _staff_page(
     if grant is None:
         grant = account_forms.RoleGrantForm(programs=programs)
     failed = bool(problem) or any(f is not None and f.errors for f in (details, grant))
-    return render(request, "organizations/staff_detail.html", {
-        "organization": organization, "member": member, "roles": getattr(member, "roles_here", []),
-        "details": details, "grant": grant, "manageable": manageable, "problem": problem,
-        "is_self": member.pk == request.user.pk, "nav": "manage", "section": "staff",
-        "subpage": True,
-    }, status=422 if failed else 200)
+    return render(
+        request,
+        "organizations/staff_detail.html",
+        {
+            "organization": organization,
+            "member": member,
+            "roles": getattr(member, "roles_here", []),
+            "details": details,
+            "grant": grant,
+            "manageable": manageable,
+            "problem": problem,
+            "is_self": member.pk == request.user.pk,
+            "nav": "manage",
+            "section": "staff",
+            "subpage": True,
+        },
+        status=422 if failed else 200,
+    )
 
 
 @login_required
@@ -269,8 +340,11 @@ def staff_detail(request: HttpRequest, org: int, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _staff_page(request, organization, member)
     form = account_forms.StaffForm(request.POST, instance=User.objects.get(pk=member.pk))
-    if form.is_valid() and _run(form, lambda: accounts.staff_update(
-        actor=request.user, organization=organization, user=member, data=form.changes())
+    if form.is_valid() and _run(
+        form,
+        lambda: accounts.staff_update(
+            actor=request.user, organization=organization, user=member, data=form.changes()
+        ),
     ):
         messages.success(request, "Details saved.")
         return redirect("manage:staff-detail", org=organization.pk, pk=member.pk)
@@ -282,19 +356,27 @@ def staff_detail(request: HttpRequest, org: int, pk: int) -> HttpResponse:
 def role_grant(request: HttpRequest, org: int, pk: int) -> HttpResponse:
     organization = _organization(request, org)
     member = _member(organization, pk)
-    form = account_forms.RoleGrantForm(request.POST,
-                                       programs=selectors.active_programs(organization))
-    if form.is_valid() and _run(form, lambda: accounts.role_grant(
-        actor=request.user, organization=organization, user=member,
-        role=form.cleaned_data["role"], program=form.cleaned_data.get("program"))
+    form = account_forms.RoleGrantForm(
+        request.POST, programs=selectors.active_programs(organization)
+    )
+    if form.is_valid() and _run(
+        form,
+        lambda: accounts.role_grant(
+            actor=request.user,
+            organization=organization,
+            user=member,
+            role=form.cleaned_data["role"],
+            program=form.cleaned_data.get("program"),
+        ),
     ):
         messages.success(request, "Role granted.")
         return redirect("manage:staff-detail", org=organization.pk, pk=member.pk)
     return _staff_page(request, organization, member, grant=form)
 
 
-def _staff_action(request: HttpRequest, org: int, pk: int,
-                  act: Callable[[Organization, User], str]) -> HttpResponse:
+def _staff_action(
+    request: HttpRequest, org: int, pk: int, act: Callable[[Organization, User], str]
+) -> HttpResponse:
     """A one-button change to an account: done, or the page again saying why not."""
     organization = _organization(request, org)
     member = _member(organization, pk)
@@ -313,12 +395,12 @@ def _staff_action(request: HttpRequest, org: int, pk: int,
 def role_revoke(request: HttpRequest, org: int, pk: int, membership_pk: int) -> HttpResponse:
     def revoke(organization: Organization, member: User) -> str:
         membership = Membership.objects.filter(
-            pk=membership_pk, user=member, organization=organization).first()
+            pk=membership_pk, user=member, organization=organization
+        ).first()
         if membership is None:
             raise Http404("No such role")
         label = membership.get_role_display()
-        accounts.role_revoke(actor=request.user, organization=organization,
-                             membership=membership)
+        accounts.role_revoke(actor=request.user, organization=organization, membership=membership)
         return f"{label} role removed."
 
     return _staff_action(request, org, pk, revoke)
@@ -330,8 +412,9 @@ def staff_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
 
     def change(organization: Organization, member: User) -> str:
-        accounts.staff_set_active(actor=request.user, organization=organization, user=member,
-                                  active=active)
+        accounts.staff_set_active(
+            actor=request.user, organization=organization, user=member, active=active
+        )
         if active:
             return f"{member}'s account is active again."
         return f"{member}'s account is deactivated. They can no longer sign in."
@@ -343,8 +426,9 @@ def staff_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
 @require_POST
 def staff_send_link(request: HttpRequest, org: int, pk: int) -> HttpResponse:
     def send(organization: Organization, member: User) -> str:
-        accounts.staff_send_set_password_link(actor=request.user, organization=organization,
-                                              user=member)
+        accounts.staff_send_set_password_link(
+            actor=request.user, organization=organization, user=member
+        )
         return f"We emailed {member.email} a new link to choose a password."
 
     return _staff_action(request, org, pk, send)

@@ -2,8 +2,13 @@
 birth, phone or identifier.
 
 Names are matched against `Person.search_text`, a lower-cased, accent-free copy of the
-names. On PostgreSQL a trigram index (pg_trgm) serves both substring and fuzzy matches;
-on SQLite the same word-similarity function is registered in Python, so results agree.
+names, word by word: every typed word must match a word of the name (`word_matches`).
+
+On PostgreSQL, typed words are first resolved against the table of all name words
+(people_nameword, trigram-indexed), then people are read from a GIN index on their name
+words, best matches first and no more than will be shown; so a search costs about the
+same with a thousand people or a million (see bench/README.md). On SQLite the same rules
+run row by row, with pg_trgm's word_similarity reimplemented in Python, so results agree.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import phonenumbers
 from django.conf import settings
 from django.db import connection
 from django.db.backends.signals import connection_created
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BooleanField,
     Exists,
@@ -28,6 +34,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
 )
 
@@ -37,10 +44,16 @@ _DROPPED = re.compile(r"[^\w ]+")
 # lower than that, so fuzzy matching uses a looser bar and ranks by score.
 FUZZY_THRESHOLD = 0.4
 MAX_QUERY_LENGTH = 200
-# Shortest word matched anywhere inside a name (shorter ones match name starts only).
+# A typed word this long or longer also matches inside a name word ("ern" finds
+# "Hernández"); shorter ones match by similarity, in practice the start of a name.
 MIN_SUBSTRING = 3
-# Name matches a search reads at most, per kind of match, unless the caller asks for more.
-DEFAULT_LIMIT = 100
+# PostgreSQL: name matches a search reads at most (callers showing a page ask for
+# fewer). The API pages through, and counts, up to this many.
+DEFAULT_LIMIT = 1000
+# PostgreSQL: name words one typed word may stand for (one letter matches hundreds).
+MAX_NAME_WORDS = 500
+# PostgreSQL: the middle tier of name matches (see _tiers).
+GOOD_MATCH = 0.6
 
 
 # Letters that carry their mark inside them, so Unicode decomposition leaves them alone.
@@ -94,9 +107,9 @@ def _trigram_sequence(text: str) -> list[str]:
 
 def word_similarity(query: str | None, text: str | None) -> float:
     """pg_trgm's word_similarity(query, text): the best trigram similarity between the
-    query and any continuous run of trigrams in the text (so "her" matches the start of
-    "hernandez" as well as it matches "her"). Used on SQLite, where it is registered as a
-    SQL function, so that both databases find and rank the same people."""
+    query and any continuous run of trigrams in the text, so "her" matches the start of
+    "hernandez" as well as it matches "her". Registered on SQLite so that both databases
+    find and rank the same people."""
     if not query or not text:
         return 0.0
     wanted = set(_trigram_sequence(query))
@@ -121,10 +134,27 @@ def word_similarity(query: str | None, text: str | None) -> float:
     return best
 
 
+def word_matches(query_word: str, name_word: str) -> bool:
+    """The rule for one typed word against one word of a name: it is part of the name
+    word (from MIN_SUBSTRING letters on), or similar enough to it (typos, starts)."""
+    return (
+        len(query_word) >= MIN_SUBSTRING and query_word in name_word
+    ) or word_similarity(query_word, name_word) >= FUZZY_THRESHOLD
+
+
+def name_word_match(query_word: str | None, search_text: str | None) -> bool:
+    if not query_word or not search_text:
+        return False
+    return any(word_matches(query_word, word) for word in search_text.split())
+
+
 def _on_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function(
             "word_similarity", 2, word_similarity, deterministic=True
+        )
+        connection.connection.create_function(
+            "name_word_match", 2, name_word_match, deterministic=True
         )
 
 
@@ -137,20 +167,25 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
-class WordDistance(Func):
-    """`search_text <->> 'phrase'`, i.e. 1 - word_similarity(phrase, search_text). With
-    the column on the left, a GiST trigram index returns the nearest names first, so a
-    query with LIMIT stops after reading about as many rows as it returns."""
+class NameWordMatch(Func):
+    """SQLite: whether a typed word matches a word of the name (see `word_matches`)."""
 
-    template = "(%(expressions)s)"
-    arg_joiner = " <->> "
-    output_field = FloatField()
+    function = "name_word_match"
+    output_field = BooleanField()
+
+
+class NameWords(Func):
+    """PostgreSQL: the words of `search_text` as an array, the expression that the GIN
+    index person_name_words is built on (migration 0003)."""
+
+    template = "string_to_array(%(expressions)s::text, ' ')"
+    output_field = ArrayField(TextField())
 
 
 class IdIn(Func):
-    """`id = ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once and looks the ids
-    up by primary key, also as one branch of an OR (where `id IN (subquery)` would make
-    it test every row of the table)."""
+    """PostgreSQL: `id = ANY(ARRAY(subquery))`. The subquery runs once and its ids are
+    looked up by primary key, also as one branch of an OR (where `id IN (subquery)`
+    would test every row of the table)."""
 
     template = "%(expressions)s))"
     arg_joiner = " = ANY(ARRAY("
@@ -159,8 +194,8 @@ class IdIn(Func):
 
 @dataclass(frozen=True)
 class Terms:
-    """What a free-text query can mean: name words, a date of birth, a phone number or
-    an identifier. A query may mean several at once; each one finds people."""
+    """What a free-text query can mean: a name, a date of birth, a phone number or an
+    identifier. A query may mean several at once; each meaning finds people."""
 
     phrase: str  # the normalized query
     born: dt.date | None
@@ -176,12 +211,6 @@ class Terms:
     def words(self) -> list[str]:
         return self.phrase.split()
 
-    @property
-    def has_substring_words(self) -> bool:
-        # Substrings of one or two letters match almost everyone; such words still
-        # match as the start of a name through word similarity ("al" finds "Alex").
-        return any(len(word) >= MIN_SUBSTRING for word in self.words)
-
 
 def parse_query(query: str) -> Terms:
     query = query.strip()[:MAX_QUERY_LENGTH]
@@ -195,19 +224,19 @@ def parse_query(query: str) -> Terms:
     )
 
 
-def _every_word(terms: Terms) -> Q:
-    return Q(*[Q(search_text__contains=word) for word in terms.words])
+def search_condition(query: str) -> tuple[Q, str]:
+    """The filter for a free-text query on any database, tested row by row, and the
+    phrase it ranks by. The filter needs `name_score` annotated (see `search`)."""
+    terms = parse_query(query)
+    return _portable_condition(terms), terms.phrase
 
 
 def _portable_condition(terms: Terms) -> Q:
-    """Any database: every person the query can mean, tested row by row."""
     from alongside.people.models import ContactPoint, Identifier
 
     condition = Q(pk__in=[])
     if terms.names:
-        condition |= Q(name_score__gte=FUZZY_THRESHOLD)
-        if terms.has_substring_words:
-            condition |= _every_word(terms)
+        condition |= Q(*[NameWordMatch(Value(word), F("search_text")) for word in terms.words])
     if terms.born is not None:
         condition |= Q(date_of_birth=terms.born)
     if terms.phone:
@@ -219,35 +248,66 @@ def _portable_condition(terms: Terms) -> Q:
     return condition
 
 
-def search_condition(query: str) -> tuple[Q, str]:
-    """The filter for a free-text query on any database (it needs `name_score`, the
-    word similarity of the returned phrase to `search_text`, annotated), and that phrase."""
-    terms = parse_query(query)
-    return _portable_condition(terms), terms.phrase
+def _like_contains(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def name_words_matching(words: list[str]) -> list[list[tuple[str, float]]]:
+    """PostgreSQL: for each typed word, the name words it matches (`word_matches`), best
+    first, looked up in the table of every word of every name (people_nameword, kept up
+    to date by a trigger; migration 0003)."""
+    parts, params = [], []
+    for n, word in enumerate(words):
+        condition, condition_params = "word %%> %s", [word]
+        if len(word) >= MIN_SUBSTRING:
+            condition += " OR word LIKE %s"
+            condition_params.append(_like_contains(word))
+        parts.append(
+            f"(SELECT {n}, word, word_similarity(%s, word) AS score FROM people_nameword"
+            f" WHERE {condition} ORDER BY score DESC, word LIMIT {MAX_NAME_WORDS})"
+        )
+        params += [word, *condition_params]
+    found: list[list[tuple[str, float]]] = [[] for _ in words]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for n, word, score in cursor.fetchall():
+            found[n].append((word, score))
+    for matches in found:
+        matches.sort(key=lambda match: (-match[1], match[0]))
+    return found
+
+
+def _tiers(matches: list[list[tuple[str, float]]]) -> list[list[list[str]]]:
+    """Sets of name words from the best matches down to all matches. Each tier holds, for
+    each typed word, the name words that stand for it; each tier includes the last."""
+    tiers: list[list[list[str]]] = []
+    for bar in (1.0, GOOD_MATCH, 0.0):
+        tier = []
+        for found in matches:  # best first
+            floor = min(bar, found[0][1] - 1e-6)
+            tier.append([word for word, score in found if score >= floor])
+        if tier not in tiers:
+            tiers.append(tier)
+    return tiers
 
 
 def _postgres_condition(people: QuerySet[Any], terms: Terms, limit: int) -> Q:
     """PostgreSQL: each meaning looks its people up through an index, so the cost follows
-    the number of matches shown, not the number of people visible.
+    the number of people shown rather than the number of people visible.
 
-    Names: the `limit` nearest visible names that pass the fuzzy test (`%>`, word
-    similarity of at least pg_trgm.word_similarity_threshold, set to FUZZY_THRESHOLD in
-    settings), and the `limit` nearest that contain every word, both read in order from
-    the GiST trigram index. Dates, phones and identifiers: exact index lookups.
+    Names: each typed word is resolved to the name words it matches; people whose names
+    have such a word for every typed word are read from the GIN index on their name
+    words, best-matching words first, stopping as soon as `limit` visible people are
+    found. Dates, phones and identifiers: exact index lookups.
     """
     from alongside.people.models import ContactPoint, Identifier
 
-    def nearest(condition: Q) -> IdIn:
-        ranked = people.filter(condition).order_by(
-            WordDistance(F("search_text"), Value(terms.phrase))
-        )
-        return IdIn(F("pk"), Subquery(ranked.values("pk")[:limit]))
-
     condition = Q(pk__in=[])
     if terms.names:
-        condition |= Q(nearest(Q(search_text__trigram_word_similar=terms.phrase)))
-        if terms.has_substring_words:
-            condition |= Q(nearest(_every_word(terms)))
+        found = named_people(people, terms.words, limit)
+        if found:
+            condition |= Q(pk__in=found)
     if terms.born is not None:
         condition |= Q(date_of_birth=terms.born)
     if terms.phone:
@@ -259,10 +319,36 @@ def _postgres_condition(people: QuerySet[Any], terms: Terms, limit: int) -> Q:
     return condition
 
 
+def named_people(people: QuerySet[Any], words: list[str], limit: int) -> list[int]:
+    """PostgreSQL: ids of up to about `limit` people of `people` whose names match every
+    typed word, from the best-matching name words down."""
+    matches = name_words_matching(words)
+    if not all(matches):
+        return []
+    found: dict[int, None] = {}
+    for tier in _tiers(matches):
+        named = people.alias(name_words=NameWords(F("search_text")))
+        for name_words in tier:
+            named = named.filter(name_words__overlap=name_words)
+        # No ORDER BY: the index scan stops after `limit` visible people.
+        found.update(dict.fromkeys(named.values_list("pk", flat=True)[:limit]))
+        if len(found) >= limit:
+            break
+    return list(found)
+
+
 def search(people: QuerySet[Any], query: str, *, limit: int = DEFAULT_LIMIT) -> QuerySet[Any]:
     """Filter and rank an already-scoped queryset of people by a free-text query: best
-    name match first, then by family name. Returns at least the best `limit` matches
-    (on PostgreSQL, not many more: slice it to `limit`)."""
+    name match first, then by family name, then by id.
+
+    A name query matches people whose name has, for every typed word, a word that
+    contains it or is similar to it (`word_matches`): partial, accent- and
+    case-insensitive, typo-tolerant. The query may also be a date of birth, a phone
+    number or an identifier.
+
+    Slice the result to at most `limit`. On PostgreSQL, when more than `limit` visible
+    people match equally well, which of them are returned is up to the database.
+    """
     terms = parse_query(query)
     if connection.vendor == "postgresql":
         condition = _postgres_condition(people, terms, limit)

@@ -26,9 +26,10 @@ def test_it_creates_an_account_with_a_role_and_two_events(world):
     assert Membership.objects.get(user=user).role == Role.COORDINATOR
     events = list(AuditEvent.objects.order_by("id")[before:])
     assert [(e.action, e.object_type) for e in events] == [
-        ("create", "accounts.user"), ("create", "accounts.membership")]
-    assert all(e.organization_id == world.org.pk and e.actor_id == world.admin.pk
-               for e in events)
+        ("create", "accounts.user"),
+        ("create", "accounts.membership"),
+    ]
+    assert all(e.organization_id == world.org.pk and e.actor_id == world.admin.pk for e in events)
 
 
 def test_it_sends_the_email_only_once_the_account_is_committed(
@@ -55,19 +56,24 @@ def test_it_lets_only_the_organizations_admins_manage_staff(world, persona):
     with pytest.raises(NotPermitted):
         create(world, actor=actor)
     with pytest.raises(NotPermitted):
-        services.role_grant(actor=actor, organization=world.org, user=world.colleague,
-                            role=Role.ORG_ADMIN)
+        services.role_grant(
+            actor=actor, organization=world.org, user=world.colleague, role=Role.ORG_ADMIN
+        )
     with pytest.raises(NotPermitted):
-        services.staff_set_active(actor=actor, organization=world.org, user=world.colleague,
-                                  active=False)
+        services.staff_set_active(
+            actor=actor, organization=world.org, user=world.colleague, active=False
+        )
     assert not Membership.objects.filter(user=world.colleague, role=Role.ORG_ADMIN).exists()
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"username": "CASEY"}, "username"),
-    ({"email": "Casey@Example.org"}, "email"),
-    ({"email": ""}, "email"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"username": "CASEY"}, "username"),
+        ({"email": "Casey@Example.org"}, "email"),
+        ({"email": ""}, "email"),
+    ],
+)
 def test_it_refuses_duplicates_and_missing_email(world, data, field):
     with pytest.raises(ValidationError) as refused:
         create(world, data=DATA | data)
@@ -84,16 +90,25 @@ def test_it_needs_a_program_for_program_roles(world):
 
 
 def test_it_keeps_the_username_fixed_on_update(world):
-    services.staff_update(actor=world.admin, organization=world.org, user=world.coordinator,
-                          data={"username": "renamed", "pronouns": "she/they"})
+    services.staff_update(
+        actor=world.admin,
+        organization=world.org,
+        user=world.coordinator,
+        data={"username": "renamed", "pronouns": "she/they"},
+    )
     world.coordinator.refresh_from_db()
     assert (world.coordinator.username, world.coordinator.pronouns) == ("casey", "she/they")
 
 
 def test_it_forgets_the_actors_cached_scope_when_their_roles_change(world):
     assert world.housing.pk not in scope_for(world.admin).program_ids
-    services.role_grant(actor=world.admin, organization=world.org, user=world.admin,
-                        role=Role.SUPERVISOR, program=world.housing)
+    services.role_grant(
+        actor=world.admin,
+        organization=world.org,
+        user=world.admin,
+        role=Role.SUPERVISOR,
+        program=world.housing,
+    )
     assert world.housing.pk in scope_for(world.admin).supervised_program_ids
 
 
@@ -127,51 +142,73 @@ def test_it_lets_one_admin_remove_another(world):
     assert not Membership.objects.filter(pk=seat.pk).exists()
     event = AuditEvent.objects.latest("id")
     assert (event.action, event.object_type) == ("delete", "accounts.membership")
-    assert event.detail == {"user_id": dana.pk, "username": "dana", "role": "org_admin",
-                            "program_id": None}
+    assert event.detail == {
+        "user_id": dana.pk,
+        "username": "dana",
+        "role": "org_admin",
+        "program_id": None,
+    }
 
 
 def test_it_deactivates_without_deleting_and_refuses_self(world):
-    services.staff_set_active(actor=world.admin, organization=world.org, user=world.coordinator,
-                              active=False)
+    services.staff_set_active(
+        actor=world.admin, organization=world.org, user=world.coordinator, active=False
+    )
     world.coordinator.refresh_from_db()
     assert not world.coordinator.is_active
     assert scope_for(world.coordinator).is_empty
     assert Membership.objects.filter(user=world.coordinator).exists()
     with pytest.raises(ValidationError, match="your own account"):
-        services.staff_set_active(actor=world.admin, organization=world.org, user=world.admin,
-                                  active=False)
+        services.staff_set_active(
+            actor=world.admin, organization=world.org, user=world.admin, active=False
+        )
 
 
-def test_it_does_not_let_an_admin_change_superusers_or_shared_accounts(world):
+def test_it_does_not_let_an_admin_change_operators_or_shared_accounts(world):
     root = make_user("root", is_superuser=True)
+    operator = make_user("operator", is_staff=True)
+    add_role(operator, Role.SCHEDULER, program=world.housing)
     add_role(root, Role.COORDINATOR, program=world.housing)
     add_role(world.outsider, Role.COORDINATOR, program=world.wellness)
-    for user in (root, world.outsider):
+    for user in (root, operator, world.outsider):
         assert not services.can_manage_account(world.admin, user)
         with pytest.raises(NotPermitted):
-            services.staff_update(actor=world.admin, organization=world.org, user=user,
-                                  data={"email": "admin-controlled@example.org"})
+            services.staff_update(
+                actor=world.admin,
+                organization=world.org,
+                user=user,
+                data={"email": "admin-controlled@example.org"},
+            )
         with pytest.raises(NotPermitted):
-            services.staff_send_set_password_link(actor=world.admin, organization=world.org,
-                                                  user=user)
+            services.staff_send_set_password_link(
+                actor=world.admin, organization=world.org, user=user
+            )
     assert services.can_manage_account(world.admin, world.coordinator)
 
 
 def test_it_needs_a_role_here_before_anything_else(world):
     stranger = make_user("stranger")
     with pytest.raises(NotPermitted):
-        services.role_grant(actor=world.admin, organization=world.org, user=stranger,
-                            role=Role.COORDINATOR, program=world.housing)
+        services.role_grant(
+            actor=world.admin,
+            organization=world.org,
+            user=stranger,
+            role=Role.COORDINATOR,
+            program=world.housing,
+        )
     with pytest.raises(NotPermitted):
-        services.role_revoke(actor=world.admin, organization=world.org,
-                             membership=Membership.objects.get(user=world.outsider))
+        services.role_revoke(
+            actor=world.admin,
+            organization=world.org,
+            membership=Membership.objects.get(user=world.outsider),
+        )
 
 
 def test_it_sends_a_fresh_link_and_records_it(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.staff_send_set_password_link(actor=world.admin, organization=world.org,
-                                              user=world.coordinator)
+        services.staff_send_set_password_link(
+            actor=world.admin, organization=world.org, user=world.coordinator
+        )
     assert "/password/reset/" in mail.outbox[0].body
     event = AuditEvent.objects.latest("id")
     assert (event.action, event.object_id) == ("update", str(world.coordinator.pk))

@@ -24,17 +24,23 @@ class Api:
         return base | (headers or {})
 
     def get(self, path: str, params: dict[str, Any] | None = None, **headers: str) -> Any:
-        return self.client.get(
-            "/api/v1" + path, params or {}, headers=self._headers(headers)
-        )
+        return self.client.get("/api/v1" + path, params or {}, headers=self._headers(headers))
 
     def send(
-        self, method: str, path: str, body: Any = None, *, raw: bytes | str | None = None,
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        raw: bytes | str | None = None,
         **headers: str,
     ) -> Any:
         data = raw if raw is not None else (json.dumps(body) if body is not None else "")
         return self.client.generic(
-            method, "/api/v1" + path, data, content_type="application/json",
+            method,
+            "/api/v1" + path,
+            data,
+            content_type="application/json",
             headers=self._headers(headers),
         )
 

@@ -99,7 +99,9 @@ def test_it_requires_the_csrf_token_for_session_writes(world):
 
     csrf = _get_new_csrf_string()
     client.cookies["csrftoken"] = csrf
-    allowed = client.patch(url, body, content_type="application/json", headers={"X-CSRFToken": csrf})
+    allowed = client.patch(
+        url, body, content_type="application/json", headers={"X-CSRFToken": csrf}
+    )
     assert allowed.status_code == 200, allowed.content
     assert allowed.json()["pronouns"] == "she/they"
 
@@ -115,8 +117,9 @@ def test_it_does_not_ask_token_clients_for_csrf(world):
 
 def test_it_creates_a_token_from_the_command_line(world):
     out, err = StringIO(), StringIO()
-    call_command("create_api_token", "casey", "--name", "HMIS sync", "--days", "30",
-                 stdout=out, stderr=err)
+    call_command(
+        "create_api_token", "casey", "--name", "HMIS sync", "--days", "30", stdout=out, stderr=err
+    )
     secret = out.getvalue().strip()
     token = ApiToken.objects.get(digest=hash_token(secret))
     assert token.user == world.coordinator
@@ -128,8 +131,12 @@ def test_it_creates_a_token_from_the_command_line(world):
 
 @pytest.mark.parametrize(
     "args",
-    [["nobody", "--name", "x"], ["casey", "--name", "  "], ["casey", "--name", "x", "--days", "0"],
-     ["casey", "--name", "x", "--days", "99999999"]],
+    [
+        ["nobody", "--name", "x"],
+        ["casey", "--name", "  "],
+        ["casey", "--name", "x", "--days", "0"],
+        ["casey", "--name", "x", "--days", "99999999"],
+    ],
 )
 def test_it_explains_why_the_command_cannot_create_a_token(world, args):
     with pytest.raises(CommandError):

@@ -30,8 +30,9 @@ def test_it_sends_an_etag_with_every_representation(world, api_as, contact):
     api = api_as(world.coordinator)
     assert api.get(f"/people/{world.person.pk}")["ETag"] == '"1"'
     assert api.get(f"/people/{world.person.pk}/profile")["ETag"] == '"1"'
-    created = api.post(f"/people/{world.person.pk}/contact-points",
-                       {"kind": "email", "value": "x@y.org"})
+    created = api.post(
+        f"/people/{world.person.pk}/contact-points", {"kind": "email", "value": "x@y.org"}
+    )
     assert created["ETag"] == '"1"'
 
 
@@ -45,8 +46,9 @@ def test_it_requires_a_version_for_every_change(world, api_as, contact):
 
 def test_it_refuses_a_stale_version_and_says_which_is_current(world, api_as, contact):
     api = api_as(world.coordinator)
-    services.person_update(actor=world.supervisor, person=world.person,
-                           data={"pronouns": "she/her/ella"}, version=1)
+    services.person_update(
+        actor=world.supervisor, person=world.person, data={"pronouns": "she/her/ella"}, version=1
+    )
     response = api.patch(f"/people/{world.person.pk}", {"pronouns": "she/they", "version": 1})
     error = assert_error(response, 409, "stale_version")
     assert error["current_version"] == 2

@@ -37,34 +37,62 @@ def test_it_asks_for_a_body_when_there_is_none(world, api):
 
 
 def test_it_names_each_invalid_field(world, api):
-    response = api.post("/people", {
-        "program_id": "housing", "legal_given_name": "x" * 151, "pronouns": 7,
-        "date_of_birth": "09/03/1984", "sex": "robot", "preferedName": "typo",
-    })
+    response = api.post(
+        "/people",
+        {
+            "program_id": "housing",
+            "legal_given_name": "x" * 151,
+            "pronouns": 7,
+            "date_of_birth": "09/03/1984",
+            "sex": "robot",
+            "preferedName": "typo",
+        },
+    )
     fields = assert_error(response, 422, "invalid")["fields"]
-    assert set(fields) == {"program_id", "legal_given_name", "pronouns", "date_of_birth", "sex",
-                           "preferedName"}
+    assert set(fields) == {
+        "program_id",
+        "legal_given_name",
+        "pronouns",
+        "date_of_birth",
+        "sex",
+        "preferedName",
+    }
     assert fields["legal_given_name"] == ["String should have at most 150 characters"]
     assert fields["preferedName"] == ["Extra inputs are not permitted"]
 
 
 def test_it_reports_the_models_own_rules_as_field_errors(world, api):
-    fields = assert_error(api.post("/people", _create(world, legal_given_name="   ",
-                                                      date_of_birth="2999-01-01")), 422)["fields"]
+    fields = assert_error(
+        api.post("/people", _create(world, legal_given_name="   ", date_of_birth="2999-01-01")), 422
+    )["fields"]
     assert "Enter the person's legal first name." in fields["legal_given_name"]
     assert fields["date_of_birth"] == ["Date of birth cannot be in the future."]
 
 
 @pytest.mark.parametrize("value", ["Ana\x00", "\ud800", "a\udfffb"])
 def test_it_refuses_text_no_database_can_store(world, api, value):
-    fields = assert_error(api.post("/people", _create(world, legal_given_name=value)), 422)["fields"]
+    fields = assert_error(api.post("/people", _create(world, legal_given_name=value)), 422)[
+        "fields"
+    ]
     assert list(fields) == ["legal_given_name"]
     search = api.get("/people", {"q": "a\x00b"})
     assert "q" in assert_error(search, 422)["fields"]
 
 
-@pytest.mark.parametrize("date", ["1984-02-30", "84-3-9", "", "0000-01-01", "1984-03-09T25:00",
-                                  "99999-01-01", 1e300, True, [1984, 3, 9]])
+@pytest.mark.parametrize(
+    "date",
+    [
+        "1984-02-30",
+        "84-3-9",
+        "",
+        "0000-01-01",
+        "1984-03-09T25:00",
+        "99999-01-01",
+        1e300,
+        True,
+        [1984, 3, 9],
+    ],
+)
 def test_it_explains_a_malformed_date(world, api, date):
     fields = assert_error(api.post("/people", _create(world, date_of_birth=date)), 422)["fields"]
     assert list(fields) == ["date_of_birth"]
@@ -72,8 +100,10 @@ def test_it_explains_a_malformed_date(world, api, date):
 
 @pytest.mark.parametrize("value", ["25:00", "09:00+02:00", "9am", 12])
 def test_it_explains_a_malformed_or_zoned_time(world, api, value):
-    response = api.post(f"/people/{world.person.pk}/contact-points", {
-        "kind": "email", "value": "a@b.org", "safe_hours_start": value, "safe_hours_end": "10:00"})
+    response = api.post(
+        f"/people/{world.person.pk}/contact-points",
+        {"kind": "email", "value": "a@b.org", "safe_hours_start": value, "safe_hours_end": "10:00"},
+    )
     assert list(assert_error(response, 422)["fields"]) == ["safe_hours_start"]
 
 
@@ -83,22 +113,35 @@ def test_it_enforces_the_model_lengths(world, api):
     assert list(assert_error(long_label, 422)["fields"]) == ["label"]
     long_value = api.post(path, {"kind": "address", "value": "x" * 301})
     assert list(assert_error(long_value, 422)["fields"]) == ["value"]
-    long_note = api.patch(f"/enrollments/{world.person.enrollments.get().pk}",
-                          {"closure_note": "x" * 501, "version": 1})
+    long_note = api.patch(
+        f"/enrollments/{world.person.enrollments.get().pk}",
+        {"closure_note": "x" * 501, "version": 1},
+    )
     assert list(assert_error(long_note, 422)["fields"]) == ["closure_note"]
     long_profile = api.put(f"/people/{world.person.pk}/profile", {"hopes": "x" * 20_001})
     assert list(assert_error(long_profile, 422)["fields"]) == ["hopes"]
 
 
 def test_it_refuses_null_where_a_field_cannot_be_empty(world, api):
-    response = api.patch(f"/enrollments/{world.person.enrollments.get().pk}",
-                         {"status": None, "version": 1})
+    response = api.patch(
+        f"/enrollments/{world.person.enrollments.get().pk}", {"status": None, "version": 1}
+    )
     assert assert_error(response, 422)["fields"] == {"status": ["This field cannot be null."]}
 
 
-@pytest.mark.parametrize("params", [{"offset": -1}, {"limit": 0}, {"limit": 101},
-                                    {"limit": "ten"}, {"page": 0}, {"offset": 10**30},
-                                    {"page": 2, "offset": 3}, {"q": "x" * 201}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"offset": -1},
+        {"limit": 0},
+        {"limit": 101},
+        {"limit": "ten"},
+        {"page": 0},
+        {"offset": 10**30},
+        {"page": 2, "offset": 3},
+        {"q": "x" * 201},
+    ],
+)
 def test_it_explains_bad_paging(world, api, params):
     assert assert_error(api.get("/people", params), 422)["fields"]
 

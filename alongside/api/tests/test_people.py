@@ -2,11 +2,10 @@
 
 import datetime as dt
 
-from conftest import make_person
-
 from alongside.api.tests.conftest import assert_error
 from alongside.audit.models import AuditEvent
 from alongside.people.models import ContactPoint, Enrollment, Person, Profile
+from conftest import make_person
 
 
 def _events(user, action):
@@ -38,8 +37,9 @@ def test_it_audits_reading_a_person(world, api_as):
 
 def test_it_lists_people_a_page_at_a_time_with_the_total(world, api_as):
     for name in ["Bea", "Cai", "Dev", "Eli"]:
-        make_person(world.coordinator, world.housing, legal_given_name=name,
-                    legal_family_name="Zed")
+        make_person(
+            world.coordinator, world.housing, legal_given_name=name, legal_family_name="Zed"
+        )
     api = api_as(world.coordinator)
     first = api.get("/people", {"limit": 2}).json()
     assert (first["count"], first["limit"], first["offset"]) == (5, 2, 0)
@@ -102,8 +102,13 @@ def test_it_registers_a_person(world, api_as):
 def test_it_keeps_unicode_and_right_to_left_names_exactly(world, api_as):
     name = "مريم"
     response = api_as(world.coordinator).post(
-        "/people", {"program_id": world.housing.pk, "legal_given_name": name,
-                    "legal_family_name": "‏الحسن", "pronouns": "هي"},
+        "/people",
+        {
+            "program_id": world.housing.pk,
+            "legal_given_name": name,
+            "legal_family_name": "‏الحسن",
+            "pronouns": "هي",
+        },
     )
     assert response.status_code == 201
     fetched = api_as(world.coordinator).get(f"/people/{response.json()['id']}").json()
@@ -121,7 +126,10 @@ def test_it_updates_a_person_and_records_the_change(world, api_as):
     assert response["ETag"] == '"2"'
     body = response.json()
     assert (body["display_name"], body["pronouns"], body["version"]) == (
-        "Lupita Hernández", "she/they", 2)
+        "Lupita Hernández",
+        "she/they",
+        2,
+    )
     assert body["date_of_birth"] is None
     event = _events(world.coordinator, "update").get()
     assert event.fields == ["date_of_birth", "preferred_name", "pronouns"]
@@ -153,10 +161,15 @@ def test_it_reads_and_replaces_the_profile_exactly_as_written(world, api_as):
 
 def test_it_enrolls_a_person_and_changes_the_enrollment(world, api_as):
     api = api_as(world.admin)
-    created = api.post(f"/people/{world.person.pk}/enrollments", {
-        "program_id": world.wellness.pk, "status": "active", "started_on": "2025-01-06",
-        "primary_coordinator_id": world.colleague.pk,
-    })
+    created = api.post(
+        f"/people/{world.person.pk}/enrollments",
+        {
+            "program_id": world.wellness.pk,
+            "status": "active",
+            "started_on": "2025-01-06",
+            "primary_coordinator_id": world.colleague.pk,
+        },
+    )
     assert created.status_code == 201, created.content
     enrollment = created.json()
     assert enrollment["program_name"] == "Wellness Recovery"
@@ -164,9 +177,14 @@ def test_it_enrolls_a_person_and_changes_the_enrollment(world, api_as):
     listed = api.get(f"/people/{world.person.pk}/enrollments").json()
     assert {e["program_id"] for e in listed} == {world.housing.pk, world.wellness.pk}
 
-    closed = api.patch(f"/enrollments/{enrollment['id']}", {
-        "status": "closed", "closure_reason": "goals_met", "version": 1,
-    })
+    closed = api.patch(
+        f"/enrollments/{enrollment['id']}",
+        {
+            "status": "closed",
+            "closure_reason": "goals_met",
+            "version": 1,
+        },
+    )
     assert closed.status_code == 200, closed.content
     assert closed.json()["status"] == "closed"
     assert closed.json()["ended_on"] is not None
@@ -178,24 +196,34 @@ def test_it_explains_enrollment_rules(world, api_as):
     enrollment = world.person.enrollments.get()
     no_reason = api.patch(f"/enrollments/{enrollment.pk}", {"status": "closed", "version": 1})
     assert "closure_reason" in assert_error(no_reason, 422)["fields"]
-    backwards = api.patch(f"/enrollments/{enrollment.pk}", {
-        "started_on": "2025-02-01", "ended_on": "2025-01-01", "version": 1})
+    backwards = api.patch(
+        f"/enrollments/{enrollment.pk}",
+        {"started_on": "2025-02-01", "ended_on": "2025-01-01", "version": 1},
+    )
     assert assert_error(backwards, 422)["fields"]
     twice = api.post(f"/people/{world.person.pk}/enrollments", {"program_id": world.housing.pk})
     assert assert_error(twice, 422)["fields"]
-    stranger = api.patch(f"/enrollments/{enrollment.pk}", {
-        "primary_coordinator_id": world.outsider.pk, "version": 1})
+    stranger = api.patch(
+        f"/enrollments/{enrollment.pk}", {"primary_coordinator_id": world.outsider.pk, "version": 1}
+    )
     assert "primary_coordinator_id" in assert_error(stranger, 422)["fields"]
     assert Enrollment.objects.get(pk=enrollment.pk).version == 1
 
 
 def test_it_manages_contact_points_with_safe_contact_rules(world, api_as):
     api = api_as(world.coordinator)
-    created = api.post(f"/people/{world.person.pk}/contact-points", {
-        "kind": "phone", "value": "(212) 555-0147", "label": "work", "may_text": False,
-        "safe_hours_start": "09:00", "safe_hours_end": "17:00",
-        "safety_note": "Use the work phone only.",
-    })
+    created = api.post(
+        f"/people/{world.person.pk}/contact-points",
+        {
+            "kind": "phone",
+            "value": "(212) 555-0147",
+            "label": "work",
+            "may_text": False,
+            "safe_hours_start": "09:00",
+            "safe_hours_end": "17:00",
+            "safety_note": "Use the work phone only.",
+        },
+    )
     assert created.status_code == 201, created.content
     contact = created.json()
     assert contact["normalized"] == "+12125550147"
@@ -206,8 +234,9 @@ def test_it_manages_contact_points_with_safe_contact_rules(world, api_as):
     listed = api.get(f"/people/{world.person.pk}/contact-points").json()
     assert [c["id"] for c in listed] == [contact["id"]]
 
-    changed = api.patch(f"/contact-points/{contact['id']}",
-                        {"may_text": True, "label": None}, **{"If-Match": '"1"'})
+    changed = api.patch(
+        f"/contact-points/{contact['id']}", {"may_text": True, "label": None}, **{"If-Match": '"1"'}
+    )
     assert changed.status_code == 200, changed.content
     assert (changed.json()["may_text"], changed.json()["label"]) == (True, "")
 
@@ -227,8 +256,9 @@ def test_it_explains_a_bad_phone_number_or_email(world, api_as):
     assert phone["fields"]["value"][0].startswith("Enter a valid phone number")
     email = assert_error(api.post(path, {"kind": "email", "value": "not-an-email"}), 422)
     assert email["fields"] == {"value": ["Enter a valid email address."]}
-    half = assert_error(api.post(path, {"kind": "email", "value": "a@b.org",
-                                        "safe_hours_start": "09:00"}), 422)
+    half = assert_error(
+        api.post(path, {"kind": "email", "value": "a@b.org", "safe_hours_start": "09:00"}), 422
+    )
     assert "safe_hours_end" in half["fields"]
 
 

@@ -13,28 +13,45 @@ from hypothesis import strategies as st
 from alongside.people.models import ContactPoint, Enrollment, Person
 
 FAST = settings(
-    max_examples=60, deadline=None,
+    max_examples=60,
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-EDGE_TEXT = st.sampled_from([
-    "", " ", "x" * 151, "ß" * 150, "İ" * 300, "a\x00b", "\ud800", "مريم‏", "👩🏽‍⚕️" * 20,
-    "Robert'); DROP TABLE people_person;--", "%_\\", "\u202eevil", "\r\n\t",
-])
+EDGE_TEXT = st.sampled_from(
+    [
+        "",
+        " ",
+        "x" * 151,
+        "ß" * 150,
+        "İ" * 300,
+        "a\x00b",
+        "\ud800",
+        "مريم‏",
+        "👩🏽‍⚕️" * 20,
+        "Robert'); DROP TABLE people_person;--",
+        "%_\\",
+        "\u202eevil",
+        "\r\n\t",
+    ]
+)
 TEXT = st.text(max_size=160) | EDGE_TEXT
 JSON_SCALARS = (
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats() | TEXT
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats()
+    | TEXT
 )
 ANY_JSON = st.recursive(
     JSON_SCALARS,
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=6,
 )
-DATES = (
-    st.dates(min_value=dt.date(1, 1, 1)).map(dt.date.isoformat)
-    | st.sampled_from(["1984-02-30", "84-3-9", "2999-01-01", "1984-03-09T00:00:00"])
+DATES = st.dates(min_value=dt.date(1, 1, 1)).map(dt.date.isoformat) | st.sampled_from(
+    ["1984-02-30", "84-3-9", "2999-01-01", "1984-03-09T00:00:00"]
 )
 TIMES = st.times().map(dt.time.isoformat) | st.sampled_from(["25:00", "09:00+02:00", "9am"])
 IDS = st.integers(min_value=-5, max_value=2**64)
@@ -45,7 +62,8 @@ def _body(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
     """Objects with any subset of the known fields (plausible or arbitrary values), plus
     now and then an unknown field or a body that is not an object at all."""
     known = st.fixed_dictionaries({}, optional={k: v | ANY_JSON for k, v in fields.items()})
-    extra = st.just({}) | st.dictionaries(st.text(max_size=10), ANY_JSON, max_size=2)
+    empty: dict[str, Any] = {}
+    extra = st.just(empty) | st.dictionaries(st.text(max_size=10), ANY_JSON, max_size=2)
     objects = st.tuples(known, extra).map(lambda pair: {**pair[1], **pair[0]})
     return objects | ANY_JSON
 
@@ -54,25 +72,42 @@ def _person_fields(world: Any) -> dict[str, st.SearchStrategy[Any]]:
     programs = st.sampled_from([world.housing.pk, world.wellness.pk, world.other_program.pk])
     return {
         "program_id": programs | IDS,
-        "legal_given_name": TEXT, "legal_family_name": TEXT, "preferred_name": TEXT,
-        "pronouns": TEXT, "gender_identity": TEXT, "date_of_birth": DATES,
+        "legal_given_name": TEXT,
+        "legal_family_name": TEXT,
+        "preferred_name": TEXT,
+        "pronouns": TEXT,
+        "gender_identity": TEXT,
+        "date_of_birth": DATES,
         "sex": st.sampled_from([s for s, _ in Person.Sex.choices]) | TEXT,
         "primary_coordinator_id": st.sampled_from([world.coordinator.pk, world.outsider.pk]),
-        "profile": st.fixed_dictionaries({}, optional={"important_to": TEXT, "hopes": TEXT,
-                                                       "approach_with_care": TEXT}),
+        "profile": st.fixed_dictionaries(
+            {}, optional={"important_to": TEXT, "hopes": TEXT, "approach_with_care": TEXT}
+        ),
     }
 
 
 CONTACT_FIELDS = {
-    "kind": st.sampled_from(ContactPoint.Kind.values), "value": TEXT | st.sampled_from(
-        ["(212) 555-0147", "+44 20 7946 0958", "a@b.org", "12 Elm St", "+1" + "9" * 300]),
-    "label": TEXT, "is_preferred": BOOLS, "may_leave_voicemail": BOOLS, "may_text": BOOLS,
-    "safe_hours_start": TIMES, "safe_hours_end": TIMES, "best_times": TEXT,
-    "never_contact_times": TEXT, "safety_note": TEXT,
+    "kind": st.sampled_from(ContactPoint.Kind.values),
+    "value": TEXT
+    | st.sampled_from(
+        ["(212) 555-0147", "+44 20 7946 0958", "a@b.org", "12 Elm St", "+1" + "9" * 300]
+    ),
+    "label": TEXT,
+    "is_preferred": BOOLS,
+    "may_leave_voicemail": BOOLS,
+    "may_text": BOOLS,
+    "safe_hours_start": TIMES,
+    "safe_hours_end": TIMES,
+    "best_times": TEXT,
+    "never_contact_times": TEXT,
+    "safety_note": TEXT,
 }
 ENROLLMENT_FIELDS = {
-    "status": st.sampled_from(Enrollment.Status.values), "referred_on": DATES,
-    "started_on": DATES, "ended_on": DATES, "closure_note": TEXT,
+    "status": st.sampled_from(Enrollment.Status.values),
+    "referred_on": DATES,
+    "started_on": DATES,
+    "ended_on": DATES,
+    "closure_note": TEXT,
     "closure_reason": st.sampled_from(Enrollment.ClosureReason.values),
 }
 PROFILE_FIELDS = {"important_to": TEXT, "hopes": TEXT, "approach_with_care": TEXT}
@@ -99,7 +134,9 @@ def assert_answered(response: Any) -> None:
 
 def _version_headers(data: Any, current: int) -> dict[str, str]:
     header = data.draw(
-        st.none() | st.just(f'"{current}"') | st.just(f'"{current + 1}"')
+        st.none()
+        | st.just(f'"{current}"')
+        | st.just(f'"{current + 1}"')
         | st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=12)
     )
     return {} if header is None else {"If-Match": header}
@@ -149,8 +186,12 @@ def test_it_answers_any_contact_point_write_below_500(world, api_as, data):
 def test_it_answers_any_enrollment_or_profile_write_below_500(world, api_as, data):
     api = api_as(world.coordinator)
     enrollment = world.person.enrollments.order_by("id").first()
-    create = data.draw(_body(ENROLLMENT_FIELDS | {"program_id": st.just(world.housing.pk) | IDS,
-                                                  "primary_coordinator_id": IDS}))
+    create = data.draw(
+        _body(
+            ENROLLMENT_FIELDS
+            | {"program_id": st.just(world.housing.pk) | IDS, "primary_coordinator_id": IDS}
+        )
+    )
     assert_answered(api.post(f"/people/{world.person.pk}/enrollments", create))
     patch = _with_version(data, data.draw(_body(ENROLLMENT_FIELDS)), enrollment.version)
     headers = _version_headers(data, enrollment.version)
@@ -165,8 +206,15 @@ def test_it_answers_any_enrollment_or_profile_write_below_500(world, api_as, dat
 @settings(FAST, max_examples=50)
 @given(
     raw=st.binary(max_size=200) | st.text(max_size=200).map(str.encode),
-    path=st.sampled_from(["/people", "/people/{p}", "/people/{p}/profile",
-                          "/people/{p}/enrollments", "/people/{p}/contact-points"]),
+    path=st.sampled_from(
+        [
+            "/people",
+            "/people/{p}",
+            "/people/{p}/profile",
+            "/people/{p}/enrollments",
+            "/people/{p}/contact-points",
+        ]
+    ),
     method=st.sampled_from(["POST", "PATCH", "PUT"]),
 )
 def test_it_answers_any_bytes_below_500(world, api_as, raw, path, method):
@@ -176,10 +224,18 @@ def test_it_answers_any_bytes_below_500(world, api_as, raw, path, method):
 
 
 @settings(FAST, max_examples=50)
-@given(params=st.fixed_dictionaries({}, optional={
-    "q": URL_TEXT, "limit": URL_TEXT | IDS.map(str),
-    "offset": URL_TEXT | IDS.map(str), "page": URL_TEXT | IDS.map(str),
-}), person_id=st.text(max_size=25).filter(lambda t: "/" not in t and "?" not in t) | IDS.map(str))
+@given(
+    params=st.fixed_dictionaries(
+        {},
+        optional={
+            "q": URL_TEXT,
+            "limit": URL_TEXT | IDS.map(str),
+            "offset": URL_TEXT | IDS.map(str),
+            "page": URL_TEXT | IDS.map(str),
+        },
+    ),
+    person_id=st.text(max_size=25).filter(lambda t: "/" not in t and "?" not in t) | IDS.map(str),
+)
 def test_it_answers_any_query_below_500(world, api_as, params, person_id):
     api = api_as(world.coordinator)
     assert_answered(api.get("/people", params))

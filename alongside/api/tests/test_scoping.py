@@ -11,7 +11,8 @@ from alongside.people.models import ContactPoint, Enrollment, Person, Profile
 @pytest.fixture
 def contact(world):
     return services.contact_point_create(
-        actor=world.coordinator, person=world.person,
+        actor=world.coordinator,
+        person=world.person,
         data={"kind": "phone", "value": "(212) 555-0147", "label": "mobile"},
     )
 
@@ -36,21 +37,31 @@ def _endpoints(world, contact):
 @pytest.mark.parametrize("persona", ["colleague", "outsider"])
 def test_it_answers_404_for_every_endpoint_outside_the_users_scope(world, api_as, contact, persona):
     api = api_as(getattr(world, persona))
-    before = (Person.objects.get(pk=world.person.pk).version, ContactPoint.objects.count(),
-              Enrollment.objects.count(), Profile.objects.get(person=world.person).version)
+    before = (
+        Person.objects.get(pk=world.person.pk).version,
+        ContactPoint.objects.count(),
+        Enrollment.objects.count(),
+        Profile.objects.get(person=world.person).version,
+    )
     for method, path, body in _endpoints(world, contact):
         response = api.send(method, path, body, **{"If-Match": '"1"'})
         assert_error(response, 404, "not_found")
-    after = (Person.objects.get(pk=world.person.pk).version, ContactPoint.objects.count(),
-             Enrollment.objects.count(), Profile.objects.get(person=world.person).version)
+    after = (
+        Person.objects.get(pk=world.person.pk).version,
+        ContactPoint.objects.count(),
+        Enrollment.objects.count(),
+        Profile.objects.get(person=world.person).version,
+    )
     assert after == before
-    assert not AuditEvent.objects.filter(actor_id=getattr(world, persona).pk,
-                                         person_id=world.person.pk).exists()
+    assert not AuditEvent.objects.filter(
+        actor_id=getattr(world, persona).pk, person_id=world.person.pk
+    ).exists()
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "supervisor", "scheduler", "admin"])
-def test_it_lets_the_persons_program_staff_and_admin_read_everything(world, api_as, contact,
-                                                                      persona):
+def test_it_lets_the_persons_program_staff_and_admin_read_everything(
+    world, api_as, contact, persona
+):
     api = api_as(getattr(world, persona))
     for method, path, _ in _endpoints(world, contact):
         if method == "GET":

@@ -20,8 +20,15 @@ from conftest import make_user
 def events(db):
     actor = make_user("casey")
     return [
-        audit.record(actor=actor, action=action, object_type="people.person", object_id=n,
-                     person_id=n, organization_id=1, fields=["pronouns"] if n == 2 else ())
+        audit.record(
+            actor=actor,
+            action=action,
+            object_type="people.person",
+            object_id=n,
+            person_id=n,
+            organization_id=1,
+            fields=["pronouns"] if n == 2 else (),
+        )
         for n, action in enumerate(["create", "view", "update", "view", "export"], start=1)
     ]
 
@@ -39,12 +46,12 @@ def append_only_lifted() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(
-                    "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_update")
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_update")
             else:
                 cursor.execute(
                     "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent "
-                    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;")
+                    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;"
+                )
 
 
 def test_it_links_each_event_to_the_one_before(events):
@@ -88,8 +95,9 @@ def test_it_notices_a_rewritten_event_with_a_recomputed_hash(events):
     target = AuditEvent.objects.get(pk=events[1].pk)
     target.detail = {"purpose": "nothing to see"}
     with append_only_lifted():
-        AuditEvent.objects.filter(pk=target.pk).update(detail=target.detail,
-                                                       hash=target.compute_hash())
+        AuditEvent.objects.filter(pk=target.pk).update(
+            detail=target.detail, hash=target.compute_hash()
+        )
     report = verify_chain()
     assert report.broken_at == events[2].pk and "link" in report.reason
 
@@ -123,8 +131,10 @@ def test_it_refuses_to_update_an_event_on_every_database(events):
     assert verify_chain().ok
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="SQLite allows DELETE so the test runner can empty tables")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite allows DELETE so the test runner can empty tables",
+)
 def test_it_refuses_to_delete_an_event_on_postgresql(events):
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=events[0].pk).delete()

@@ -25,8 +25,12 @@ def admin_client(client, world):
 
 
 def events_for(world, count, **extra):
-    fields = {"actor": world.coordinator, "action": "view", "object_type": "people.person",
-              "organization_id": world.org.pk} | extra
+    fields = {
+        "actor": world.coordinator,
+        "action": "view",
+        "object_type": "people.person",
+        "organization_id": world.org.pk,
+    } | extra
     return [audit.record(**fields) for _ in range(count)]
 
 
@@ -35,16 +39,22 @@ def shown(response):
 
 
 def test_it_shows_the_organizations_events_newest_first(admin_client, world):
-    organizations.program_create(actor=world.admin, organization=world.org,
-                                 data={"name": "Peer Support"})
-    elsewhere = audit.record(actor=world.outsider, action="view", object_type="people.person",
-                             organization_id=world.other_org.pk)
+    organizations.program_create(
+        actor=world.admin, organization=world.org, data={"name": "Peer Support"}
+    )
+    elsewhere = audit.record(
+        actor=world.outsider,
+        action="view",
+        object_type="people.person",
+        organization_id=world.other_org.pk,
+    )
     response = admin_client.get(reverse("audit:list"), REMOTE_ADDR="10.9.8.7")
     assert response.status_code == 200
     ids = shown(response)
     assert ids == sorted(ids, reverse=True) and elsewhere.pk not in ids
-    assert set(AuditEvent.objects.filter(pk__in=ids).values_list("organization_id", flat=True)
-               ) == {world.org.pk}
+    assert set(AuditEvent.objects.filter(pk__in=ids).values_list("organization_id", flat=True)) == {
+        world.org.pk
+    }
     page = response.content.decode()
     assert "organizations.program" in page and "Alex Kim" in page
     assert "name" in page  # the fields that changed
@@ -52,8 +62,13 @@ def test_it_shows_the_organizations_events_newest_first(admin_client, world):
 
 
 def test_it_shows_time_in_local_time_ip_and_request_id(admin_client, world):
-    event = audit.record(actor=world.admin, action="update", object_type="x.y",
-                         organization_id=world.org.pk, fields=["name"])
+    event = audit.record(
+        actor=world.admin,
+        action="update",
+        object_type="x.y",
+        organization_id=world.org.pk,
+        fields=["name"],
+    )
     page = admin_client.get(reverse("audit:list")).content.decode()
     local = timezone.localtime(event.at)
     assert date_format(local, "M j, Y g:i:s A") in page
@@ -69,8 +84,9 @@ def test_it_records_each_look_at_the_trail(admin_client, world):
     assert event.ip == "10.1.1.1" and event.detail["filters"] == {"action": "view"}
 
 
-@pytest.mark.parametrize("persona", ["coordinator", "colleague", "supervisor", "scheduler",
-                                     "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["coordinator", "colleague", "supervisor", "scheduler", "outsider"]
+)
 def test_it_answers_404_to_everyone_who_is_not_an_admin(client, world, persona):
     client.force_login(getattr(world, persona))
     before = AuditEvent.objects.count()
@@ -104,18 +120,22 @@ def test_it_filters_by_action_actor_and_person(admin_client, world):
     assert len(shown(response)) == 3
     response = admin_client.get(url, {"person": person_id})
     assert shown(response) and all(
-        AuditEvent.objects.get(pk=pk).person_id == person_id for pk in shown(response))
+        AuditEvent.objects.get(pk=pk).person_id == person_id for pk in shown(response)
+    )
     response = admin_client.get(url, {"actor": "nobody-here"})
     assert shown(response) == [] and "No events match" in response.content.decode()
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"person": "abc"}, "person"),
-    ({"person": "0"}, "person"),
-    ({"person": str(10**30)}, "person"),
-    ({"action": "drop table"}, "action"),
-    ({"actor": "x" * 151}, "actor"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"person": "abc"}, "person"),
+        ({"person": "0"}, "person"),
+        ({"person": str(10**30)}, "person"),
+        ({"action": "drop table"}, "action"),
+        ({"actor": "x" * 151}, "actor"),
+    ],
+)
 def test_it_shows_filter_errors_instead_of_failing(admin_client, world, params, field):
     response = admin_client.get(reverse("audit:list"), params)
     assert response.status_code == 422
@@ -125,8 +145,13 @@ def test_it_shows_filter_errors_instead_of_failing(admin_client, world, params, 
 
 def test_it_survives_odd_cursors_and_unicode(admin_client, world):
     url = reverse("audit:list")
-    for params in [{"before": "abc"}, {"after": str(10**40)}, {"before": "-3"},
-                   {"actor": "Nguyễn 🙂"}, {"before": "1", "after": "2"}]:
+    for params in [
+        {"before": "abc"},
+        {"after": str(10**40)},
+        {"before": "-3"},
+        {"actor": "Nguyễn 🙂"},
+        {"before": "1", "after": "2"},
+    ]:
         assert admin_client.get(url, params).status_code == 200, params
 
 

@@ -28,30 +28,35 @@ def test_it_lets_only_the_organizations_admins_write(world, persona):
 
 def test_it_refuses_an_admin_of_another_organization(world):
     with pytest.raises(NotPermitted):
-        services.program_update(actor=world.admin, program=world.other_program,
-                                data={"name": "Mine"})
+        services.program_update(
+            actor=world.admin, program=world.other_program, data={"name": "Mine"}
+        )
 
 
 def test_it_validates_before_saving_and_records_nothing_on_failure(world):
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as refused:
-        services.program_create(actor=world.admin, organization=world.org,
-                                data={"name": "HOUSING NAVIGATION"})
+        services.program_create(
+            actor=world.admin, organization=world.org, data={"name": "HOUSING NAVIGATION"}
+        )
     assert "name" in refused.value.message_dict
     with pytest.raises(ValidationError):
         services.location_create(actor=world.admin, organization=world.org, data={"name": ""})
     with pytest.raises(ValidationError):
-        services.organization_update(actor=world.admin, organization=world.org,
-                                     data={"person_label": "customer"})
+        services.organization_update(
+            actor=world.admin, organization=world.org, data={"person_label": "customer"}
+        )
     assert AuditEvent.objects.count() == before
     assert Program.objects.filter(organization=world.org).count() == 2
 
 
 def test_it_records_the_names_of_changed_fields(world):
-    location = services.location_create(actor=world.admin, organization=world.org,
-                                        data={"name": "Clinic", "phone": "555-0100"})
-    services.location_update(actor=world.admin, location=location,
-                             data={"name": "Clinic", "phone": "555-0199"})
+    location = services.location_create(
+        actor=world.admin, organization=world.org, data={"name": "Clinic", "phone": "555-0100"}
+    )
+    services.location_update(
+        actor=world.admin, location=location, data={"name": "Clinic", "phone": "555-0199"}
+    )
     event = AuditEvent.objects.latest("id")
     assert event.fields == ["phone"] and event.object_id == str(location.pk)
     assert event.detail == {}

@@ -47,8 +47,9 @@ def test_it_shows_every_page_to_the_organizations_admin(client, world):
         assert b'aria-current="page"' in response.content, url
 
 
-@pytest.mark.parametrize("persona", ["coordinator", "colleague", "supervisor", "scheduler",
-                                     "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["coordinator", "colleague", "supervisor", "scheduler", "outsider"]
+)
 def test_it_answers_404_to_everyone_who_is_not_an_admin(client, world, persona):
     pages, actions = manage_urls(world)
     client.force_login(getattr(world, persona))

@@ -36,19 +36,24 @@ def test_it_changes_the_name_and_the_word_for_people_served(admin_client, world)
 
 def test_it_records_nothing_when_nothing_changed(admin_client, world):
     before = AuditEvent.objects.count()
-    admin_client.post(reverse("manage:settings", args=[world.org.pk]),
-                      {"name": world.org.name, "person_label": "person"})
+    admin_client.post(
+        reverse("manage:settings", args=[world.org.pk]),
+        {"name": world.org.name, "person_label": "person"},
+    )
     assert AuditEvent.objects.count() == before
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"name": "", "person_label": "client"}, "name"),
-    ({"name": "x" * 201, "person_label": "client"}, "name"),
-    ({"name": "Lakeside Health", "person_label": "client"}, "name"),  # another org's name
-    ({"name": "LAKESIDE HEALTH", "person_label": "client"}, "name"),
-    ({"name": "Riverbend", "person_label": "customer"}, "person_label"),
-    ({"name": "Riverbend"}, "person_label"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"name": "", "person_label": "client"}, "name"),
+        ({"name": "x" * 201, "person_label": "client"}, "name"),
+        ({"name": "Lakeside Health", "person_label": "client"}, "name"),  # another org's name
+        ({"name": "LAKESIDE HEALTH", "person_label": "client"}, "name"),
+        ({"name": "Riverbend", "person_label": "customer"}, "person_label"),
+        ({"name": "Riverbend"}, "person_label"),
+    ],
+)
 def test_it_shows_field_errors_for_bad_settings(admin_client, world, data, field):
     response = admin_client.post(reverse("manage:settings", args=[world.org.pk]), data)
     assert response.status_code == 422
@@ -61,23 +66,29 @@ def test_it_shows_field_errors_for_bad_settings(admin_client, world, data, field
 
 def test_it_accepts_any_script_in_names(admin_client, world):
     name = "Centro Comunitario Niños y Familias — 河畔服务 🌱"
-    admin_client.post(reverse("manage:settings", args=[world.org.pk]),
-                      {"name": name, "person_label": "participant"})
+    admin_client.post(
+        reverse("manage:settings", args=[world.org.pk]),
+        {"name": name, "person_label": "participant"},
+    )
     world.org.refresh_from_db()
     assert world.org.name == name
 
 
 def test_it_adds_edits_and_deactivates_a_program(admin_client, world):
     org = world.org.pk
-    response = admin_client.post(reverse("manage:program-add", args=[org]),
-                                 {"name": "Re-entry Support", "description": "After release."})
+    response = admin_client.post(
+        reverse("manage:program-add", args=[org]),
+        {"name": "Re-entry Support", "description": "After release."},
+    )
     assert response.status_code == 302
     program = Program.objects.get(name="Re-entry Support")
     assert program.organization == world.org
     assert last_event(object_type="organizations.program").action == "create"
 
-    admin_client.post(reverse("manage:program-edit", args=[org, program.pk]),
-                      {"name": "Re-entry Support Services", "description": "After release."})
+    admin_client.post(
+        reverse("manage:program-edit", args=[org, program.pk]),
+        {"name": "Re-entry Support Services", "description": "After release."},
+    )
     program.refresh_from_db()
     assert program.name == "Re-entry Support Services"
     event = last_event(object_type="organizations.program")
@@ -97,8 +108,9 @@ def test_it_adds_edits_and_deactivates_a_program(admin_client, world):
 
 
 def test_it_refuses_a_second_program_with_the_same_name(admin_client, world):
-    response = admin_client.post(reverse("manage:program-add", args=[world.org.pk]),
-                                 {"name": "housing navigation"})
+    response = admin_client.post(
+        reverse("manage:program-add", args=[world.org.pk]), {"name": "housing navigation"}
+    )
     assert response.status_code == 422
     assert "already has a program" in response.context["form"].errors["name"][0]
     # The same name is fine in another organization.
@@ -106,8 +118,10 @@ def test_it_refuses_a_second_program_with_the_same_name(admin_client, world):
 
 
 def test_it_shows_errors_for_long_program_names(admin_client, world):
-    response = admin_client.post(reverse("manage:program-add", args=[world.org.pk]),
-                                 {"name": "p" * 5000, "description": "d" * 100_000})
+    response = admin_client.post(
+        reverse("manage:program-add", args=[world.org.pk]),
+        {"name": "p" * 5000, "description": "d" * 100_000},
+    )
     assert response.status_code == 422
     assert "name" in response.context["form"].errors
     assert not Program.objects.filter(name__startswith="ppp").exists()
@@ -115,22 +129,24 @@ def test_it_shows_errors_for_long_program_names(admin_client, world):
 
 def test_it_adds_edits_and_deactivates_a_location(admin_client, world):
     org = world.org.pk
-    admin_client.post(reverse("manage:location-add", args=[org]),
-                      {"name": "Main Street office", "address": "12 Main St\nRiverbend",
-                       "phone": "555-201-4400"})
+    admin_client.post(
+        reverse("manage:location-add", args=[org]),
+        {"name": "Main Street office", "address": "12 Main St\nRiverbend", "phone": "555-201-4400"},
+    )
     location = Location.objects.get(name="Main Street office")
     assert location.organization == world.org
     event = last_event(object_type="organizations.location")
     assert event.action == "create" and event.organization_id == org
     assert set(event.fields) == {"name", "address", "phone"}
 
-    admin_client.post(reverse("manage:location-edit", args=[org, location.pk]),
-                      {"name": "Main Street office", "address": "14 Main St", "phone": ""})
+    admin_client.post(
+        reverse("manage:location-edit", args=[org, location.pk]),
+        {"name": "Main Street office", "address": "14 Main St", "phone": ""},
+    )
     location.refresh_from_db()
     assert location.address == "14 Main St" and location.phone == ""
 
-    admin_client.post(reverse("manage:location-active", args=[org, location.pk]),
-                      {"active": "0"})
+    admin_client.post(reverse("manage:location-active", args=[org, location.pk]), {"active": "0"})
     location.refresh_from_db()
     assert not location.is_active
     page = admin_client.get(reverse("manage:locations", args=[org])).content.decode()
@@ -138,8 +154,9 @@ def test_it_adds_edits_and_deactivates_a_location(admin_client, world):
 
 
 def test_it_shows_errors_for_bad_locations(admin_client, world):
-    response = admin_client.post(reverse("manage:location-add", args=[world.org.pk]),
-                                 {"name": "", "phone": "5" * 41})
+    response = admin_client.post(
+        reverse("manage:location-add", args=[world.org.pk]), {"name": "", "phone": "5" * 41}
+    )
     assert response.status_code == 422
     assert {"name", "phone"} <= set(response.context["form"].errors)
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from alongside.accounts.models import Membership, Role, User
@@ -24,9 +25,15 @@ def admin_client(client, world):
 
 def new_staff(world, **extra):
     return {
-        "username": "jordan", "first_name": "Jordan", "last_name": "Díaz",
-        "display_name": "", "pronouns": "he/they", "email": "jordan@example.org",
-        "role": Role.COORDINATOR, "program": world.housing.pk, **extra,
+        "username": "jordan",
+        "first_name": "Jordan",
+        "last_name": "Díaz",
+        "display_name": "",
+        "pronouns": "he/they",
+        "email": "jordan@example.org",
+        "role": Role.COORDINATOR,
+        "program": world.housing.pk,
+        **extra,
     }
 
 
@@ -51,15 +58,23 @@ def test_it_filters_staff_by_name_and_status(admin_client, world):
     User.objects.filter(pk=world.colleague.pk).update(is_active=False)
     page = admin_client.get(url, {"status": "inactive"}).content.decode()
     assert "Morgan Reyes" in page and "Casey Nguyen" not in page
-    for junk in [{"status": "<script>"}, {"q": "x" * 10_000}, {"page": "-5"},
-                 {"page": "99999999999999999999999"}, {"q": "Nguyễn 🙂"}]:
+    for junk in [
+        {"status": "<script>"},
+        {"q": "x" * 10_000},
+        {"page": "-5"},
+        {"page": "99999999999999999999999"},
+        {"q": "Nguyễn 🙂"},
+    ]:
         assert admin_client.get(url, junk).status_code == 200, junk
 
 
 def test_it_pages_through_staff(admin_client, world):
     for n in range(30):
-        add_role(make_user(f"staff{n:02d}", first_name="Zed", last_name=f"{n:02d}"),
-                 Role.SCHEDULER, program=world.wellness)
+        add_role(
+            make_user(f"staff{n:02d}", first_name="Zed", last_name=f"{n:02d}"),
+            Role.SCHEDULER,
+            program=world.wellness,
+        )
     url = reverse("manage:staff", args=[world.org.pk])
     first = admin_client.get(url)
     assert len(first.context["staff"]) == 25 and first.context["has_next"]
@@ -84,8 +99,9 @@ def test_it_creates_an_account_and_emails_a_link_to_choose_a_password(
     admin_client, world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(reverse("manage:staff-add", args=[world.org.pk]),
-                                     new_staff(world))
+        response = admin_client.post(
+            reverse("manage:staff-add", args=[world.org.pk]), new_staff(world)
+        )
     user = User.objects.get(username="jordan")
     assert response.status_code == 302 and response["Location"] == staff_url(world, user)
     assert not user.has_usable_password() and user.is_active
@@ -93,7 +109,8 @@ def test_it_creates_an_account_and_emails_a_link_to_choose_a_password(
     events = AuditEvent.objects.filter(organization_id=world.org.pk, action="create")
     assert events.filter(object_type="accounts.user", object_id=str(user.pk)).exists()
     assert events.filter(object_type="accounts.membership").latest("id").detail["role"] == (
-        "coordinator")
+        "coordinator"
+    )
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -111,8 +128,9 @@ def test_it_creates_an_account_and_emails_a_link_to_choose_a_password(
     page = client.get("/" + path, follow=True)
     assert page.status_code == 200 and page.context["validlink"]
     new_password = "a long passphrase of my own 42"
-    done = client.post(page.redirect_chain[-1][0],
-                       {"new_password1": new_password, "new_password2": new_password})
+    done = client.post(
+        page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new_password)
@@ -123,37 +141,45 @@ def test_it_creates_an_account_and_emails_a_link_to_choose_a_password(
     assert not again.context["validlink"]
 
 
-def test_it_never_shows_or_emails_a_password(admin_client, world,
-                                              django_capture_on_commit_callbacks):
+def test_it_never_shows_or_emails_a_password(
+    admin_client, world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(reverse("manage:staff-add", args=[world.org.pk]),
-                                     new_staff(world), follow=True)
+        response = admin_client.post(
+            reverse("manage:staff-add", args=[world.org.pk]), new_staff(world), follow=True
+        )
     page = response.content.decode().lower()
     assert "emailed jordan@example.org" in page
     assert "password:" not in mail.outbox[0].body.lower()
-    assert 'type="password"' not in admin_client.get(
-        reverse("manage:staff-add", args=[world.org.pk])).content.decode()
+    assert (
+        'type="password"'
+        not in admin_client.get(reverse("manage:staff-add", args=[world.org.pk])).content.decode()
+    )
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"username": "Casey"}, "username"),  # taken, whatever the case
-    ({"username": "no spaces allowed!"}, "username"),
-    ({"username": "u" * 151}, "username"),
-    ({"username": ""}, "username"),
-    ({"email": "CASEY@example.org"}, "email"),  # another account's email
-    ({"email": "not-an-email"}, "email"),
-    ({"email": ""}, "email"),
-    ({"first_name": "f" * 151}, "first_name"),
-    ({"pronouns": "p" * 41}, "pronouns"),
-    ({"program": ""}, "program"),
-    ({"program": "999999999999999999999"}, "program"),
-    ({"program": "abc"}, "program"),
-    ({"role": "superuser"}, "role"),
-    ({"role": ""}, "role"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"username": "Casey"}, "username"),  # taken, whatever the case
+        ({"username": "no spaces allowed!"}, "username"),
+        ({"username": "u" * 151}, "username"),
+        ({"username": ""}, "username"),
+        ({"email": "CASEY@example.org"}, "email"),  # another account's email
+        ({"email": "not-an-email"}, "email"),
+        ({"email": ""}, "email"),
+        ({"first_name": "f" * 151}, "first_name"),
+        ({"pronouns": "p" * 41}, "pronouns"),
+        ({"program": ""}, "program"),
+        ({"program": "999999999999999999999"}, "program"),
+        ({"program": "abc"}, "program"),
+        ({"role": "superuser"}, "role"),
+        ({"role": ""}, "role"),
+    ],
+)
 def test_it_shows_field_errors_for_bad_staff(admin_client, world, change, field):
-    response = admin_client.post(reverse("manage:staff-add", args=[world.org.pk]),
-                                 new_staff(world, **change))
+    response = admin_client.post(
+        reverse("manage:staff-add", args=[world.org.pk]), new_staff(world, **change)
+    )
     assert response.status_code == 422
     assert field in response.context["form"].errors, response.context["form"].errors
     assert 'role="alert"' in response.content.decode()
@@ -171,24 +197,36 @@ def test_it_offers_only_this_organizations_active_programs(admin_client, world):
 
 
 def test_it_accepts_names_in_any_script(admin_client, world):
-    admin_client.post(reverse("manage:staff-add", args=[world.org.pk]),
-                      new_staff(world, username="josé.ñ", first_name="José",
-                                last_name="Nguyễn", display_name="Pepe 🌻"))
+    admin_client.post(
+        reverse("manage:staff-add", args=[world.org.pk]),
+        new_staff(
+            world, username="josé.ñ", first_name="José", last_name="Nguyễn", display_name="Pepe 🌻"
+        ),
+    )
     assert str(User.objects.get(username="josé.ñ")) == "Pepe 🌻"
 
 
 def test_it_makes_an_organization_admin_without_a_program(admin_client, world):
-    admin_client.post(reverse("manage:staff-add", args=[world.org.pk]),
-                      new_staff(world, role=Role.ORG_ADMIN, program=world.housing.pk))
+    admin_client.post(
+        reverse("manage:staff-add", args=[world.org.pk]),
+        new_staff(world, role=Role.ORG_ADMIN, program=world.housing.pk),
+    )
     membership = Membership.objects.get(user__username="jordan")
     assert membership.role == Role.ORG_ADMIN and membership.program is None
 
 
 def test_it_edits_an_accounts_details(admin_client, world):
     url = staff_url(world, world.coordinator)
-    response = admin_client.post(url, {"first_name": "Casey", "last_name": "Nguyen-Ortiz",
-                                       "display_name": "", "pronouns": "they/them",
-                                       "email": "casey.n@example.org"})
+    response = admin_client.post(
+        url,
+        {
+            "first_name": "Casey",
+            "last_name": "Nguyen-Ortiz",
+            "display_name": "",
+            "pronouns": "they/them",
+            "email": "casey.n@example.org",
+        },
+    )
     assert response.status_code == 302
     world.coordinator.refresh_from_db()
     assert world.coordinator.last_name == "Nguyen-Ortiz"
@@ -198,8 +236,9 @@ def test_it_edits_an_accounts_details(admin_client, world):
 
 
 def test_it_shows_errors_when_editing_details(admin_client, world):
-    response = admin_client.post(staff_url(world, world.coordinator),
-                                 {"first_name": "Casey", "email": "alex@example.org"})
+    response = admin_client.post(
+        staff_url(world, world.coordinator), {"first_name": "Casey", "email": "alex@example.org"}
+    )
     assert response.status_code == 422
     assert "email" in response.context["details"].errors
     assert "Casey Nguyen" in response.content.decode()
@@ -226,17 +265,19 @@ def test_it_shows_why_a_role_cannot_be_granted(admin_client, world):
     response = admin_client.post(url, {"role": Role.COORDINATOR, "program": world.housing.pk})
     assert response.status_code == 422
     assert "already" in response.content.decode()
-    for data in [{"role": Role.NAVIGATOR}, {"role": "nope", "program": world.housing.pk},
-                 {"role": Role.NAVIGATOR, "program": world.other_program.pk},
-                 {"role": Role.NAVIGATOR, "program": "1e9"}]:
+    for data in [
+        {"role": Role.NAVIGATOR},
+        {"role": "nope", "program": world.housing.pk},
+        {"role": Role.NAVIGATOR, "program": world.other_program.pk},
+        {"role": Role.NAVIGATOR, "program": "1e9"},
+    ]:
         assert admin_client.post(url, data).status_code == 422, data
     assert Membership.objects.filter(user=world.coordinator).count() == 1
 
 
 def test_it_keeps_at_least_one_role_on_an_account(admin_client, world):
     role = Membership.objects.get(user=world.coordinator)
-    response = admin_client.post(
-        staff_url(world, world.coordinator, "manage:role-revoke", role.pk))
+    response = admin_client.post(staff_url(world, world.coordinator, "manage:role-revoke", role.pk))
     assert response.status_code == 422
     assert "deactivate the account instead" in response.content.decode()
     assert Membership.objects.filter(pk=role.pk).exists()
@@ -276,8 +317,9 @@ def test_it_deactivates_and_reactivates_an_account(admin_client, world):
 def test_it_refuses_to_deactivate_my_own_account(admin_client, world):
     page = admin_client.get(staff_url(world, world.admin)).content.decode()
     assert "Deactivate" not in page
-    response = admin_client.post(staff_url(world, world.admin, "manage:staff-active"),
-                                 {"active": "0"})
+    response = admin_client.post(
+        staff_url(world, world.admin, "manage:staff-active"), {"active": "0"}
+    )
     assert response.status_code == 422
     world.admin.refresh_from_db()
     assert world.admin.is_active
@@ -300,15 +342,37 @@ def test_it_protects_accounts_shared_with_another_organization(admin_client, wor
     page = admin_client.get(staff_url(world, world.outsider)).content.decode()
     assert "also works with another organization" in page
     assert 'name="email"' not in page
-    assert admin_client.post(staff_url(world, world.outsider),
-                             {"email": "mine@example.org"}).status_code == 403
-    assert admin_client.post(staff_url(world, world.outsider, "manage:staff-active"),
-                             {"active": "0"}).status_code == 403
-    assert admin_client.post(staff_url(world, world.outsider, "manage:staff-link")
-                             ).status_code == 403
+    assert (
+        admin_client.post(
+            staff_url(world, world.outsider), {"email": "mine@example.org"}
+        ).status_code
+        == 403
+    )
+    assert (
+        admin_client.post(
+            staff_url(world, world.outsider, "manage:staff-active"), {"active": "0"}
+        ).status_code
+        == 403
+    )
+    assert (
+        admin_client.post(staff_url(world, world.outsider, "manage:staff-link")).status_code == 403
+    )
     world.outsider.refresh_from_db()
     assert world.outsider.email == "olu@example.org" and world.outsider.is_active
     # Roles here stay theirs to manage.
     here = Membership.objects.get(user=world.outsider, organization=world.org)
-    assert admin_client.post(staff_url(world, world.outsider, "manage:role-revoke", here.pk)
-                             ).status_code == 302
+    assert (
+        admin_client.post(
+            staff_url(world, world.outsider, "manage:role-revoke", here.pk)
+        ).status_code
+        == 302
+    )
+
+
+def test_it_ends_a_deactivated_accounts_open_session(admin_client, world):
+    theirs = Client()
+    theirs.force_login(world.coordinator)
+    assert theirs.get(reverse("home")).status_code == 200
+    admin_client.post(staff_url(world, world.coordinator, "manage:staff-active"), {"active": "0"})
+    response = theirs.get(reverse("home"))
+    assert response.status_code == 302 and "/login/" in response["Location"]

@@ -1,0 +1,53 @@
+"""Pages of people, for lists and searches, with the total they are part of.
+
+The total costs a COUNT query only when the page does not already tell it: a page that
+starts at the beginning and is not full holds everything there is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from alongside.people import search as finder
+from alongside.people import selectors
+from alongside.people.models import Person
+
+# A search ranks its matches; nobody pages past the first thousand.
+MAX_SEARCH_DEPTH = 1_000
+
+
+@dataclass(frozen=True)
+class Page:
+    people: list[Person]
+    total: int
+
+
+def _total(offset: int, limit: int, people: list[Person], count: Callable[[], int]) -> int:
+    if (people and len(people) < limit) or (not people and offset == 0):
+        return offset + len(people)
+    return count()
+
+
+def people_page(user: Any, *, offset: int, limit: int) -> Page:
+    """A page of the people the user may see, recorded as one list event."""
+    everyone = selectors.people_list(user)
+    people = list(everyone[offset : offset + limit])
+    selectors.audit_people(user, people, "list", {"offset": offset, "limit": limit})
+    return Page(people, _total(offset, limit, people, everyone.count))
+
+
+def search_page(user: Any, query: str, *, offset: int, limit: int) -> Page:
+    """A page of ranked matches (recorded as one search event). The total counts matches
+    up to MAX_SEARCH_DEPTH."""
+    depth = min(offset + limit, MAX_SEARCH_DEPTH)
+    people = selectors.people_search(user, query, limit=depth)[offset:]
+
+    def count() -> int:
+        matches = finder.search(selectors.people_for(user), query, limit=MAX_SEARCH_DEPTH)
+        return matches.values("pk")[:MAX_SEARCH_DEPTH].count()
+
+    if offset + limit > MAX_SEARCH_DEPTH:
+        return Page(people, count())
+    return Page(people, _total(offset, limit, people, count))

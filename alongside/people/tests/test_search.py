@@ -1,0 +1,266 @@
+"""Finding people: partial, accent- and case-insensitive, typo-tolerant names, dates of
+birth, phones and identifiers, always within what the searcher may see. The same tests
+run on SQLite (rules row by row) and PostgreSQL (name-word index)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from alongside.people import selectors, services
+from alongside.people.search import (
+    name_word_match,
+    normalize,
+    parse_query,
+    search,
+    word_matches,
+    word_similarity,
+)
+from conftest import make_person
+
+
+def names(found):
+    return [p.legal_name for p in found]
+
+
+def find(user, query, **kwargs):
+    return names(selectors.people_search(user, query, **kwargs))
+
+
+@pytest.fixture
+def crowd(world):
+    """A few more people in the housing program, next to Guadalupe Hernández."""
+    c = world.coordinator
+    return {
+        "ana": make_person(c, world.housing, legal_given_name="Ana",
+                           legal_family_name="García Márquez", date_of_birth=dt.date(1990, 1, 2)),
+        "garza": make_person(c, world.housing, legal_given_name="Ana", legal_family_name="Garza"),
+        "lukasz": make_person(c, world.housing, legal_given_name="Łukasz",
+                              legal_family_name="Wiśniewski"),
+        "dang": make_person(c, world.housing, legal_given_name="Thị Lan",
+                            legal_family_name="Đặng"),
+        "obrien": make_person(c, world.housing, legal_given_name="Siobhán",
+                              legal_family_name="O'Brien"),
+        "jean": make_person(c, world.housing, legal_given_name="Marie-Claire",
+                            legal_family_name="Jean-Baptiste"),
+        "arabic": make_person(c, world.housing, legal_given_name="محمد",
+                              legal_family_name="حداد", preferred_name="Mohammed"),
+        "smith": make_person(c, world.housing, legal_given_name="John", legal_family_name="Smith"),
+    }
+
+
+# --- names ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Guadalupe Hernández", "guadalupe hernandez",
+                                   "GUADALUPE HERNANDEZ", "hernández", "Hernandez, Guadalupe"])
+def test_it_finds_a_name_whatever_the_case_accents_or_order(world, crowd, query):
+    assert find(world.coordinator, query)[0] == "Guadalupe Hernández"
+
+
+@pytest.mark.parametrize("query", ["Hern", "hern", "ernán", "Guad Hern", "lupe"])
+def test_it_finds_part_of_a_name(world, crowd, query):
+    assert "Guadalupe Hernández" in find(world.coordinator, query)
+
+
+@pytest.mark.parametrize("query", ["Hernandes", "Hernadnez", "Guadalupe Hernanez",
+                                   "Guadalpue", "Hernández Guadelupe"])
+def test_it_finds_a_name_typed_with_a_slip(world, crowd, query):
+    assert "Guadalupe Hernández" in find(world.coordinator, query)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("lukasz wisniewski", "Łukasz Wiśniewski"),
+    ("Dang", "Thị Lan Đặng"),
+    ("thi lan", "Thị Lan Đặng"),
+    ("obrien", "Siobhán O'Brien"),
+    ("O'Brien", "Siobhán O'Brien"),
+    ("o brien", "Siobhán O'Brien"),
+    ("siobhan", "Siobhán O'Brien"),
+    ("Jean Baptiste", "Marie-Claire Jean-Baptiste"),
+    ("marie-claire", "Marie-Claire Jean-Baptiste"),
+    ("محمد", "محمد حداد"),
+    ("mohammed", "محمد حداد"),
+    ("Garcia Marquez", "Ana García Márquez"),
+    ("márquez", "Ana García Márquez"),
+])
+def test_it_finds_names_from_many_traditions(world, crowd, query, expected):
+    assert expected in find(world.coordinator, query)
+
+
+def test_it_finds_people_by_their_preferred_name(world, crowd):
+    assert find(world.coordinator, "Lupe")[0] == "Guadalupe Hernández"
+
+
+def test_it_ranks_the_exact_name_above_similar_ones(world, crowd):
+    found = find(world.coordinator, "garcia")
+    assert found[0] == "Ana García Márquez"
+    assert find(world.coordinator, "Ana Garza")[0] == "Ana Garza"
+
+
+def test_it_needs_every_typed_word_to_match_the_name(world, crowd):
+    assert "Guadalupe Hernández" not in find(world.coordinator, "Guadalupe Smith")
+    assert find(world.coordinator, "John Smith") == ["John Smith"]
+
+
+def test_it_finds_nobody_for_a_name_nobody_has(world, crowd):
+    assert find(world.coordinator, "Xochiquetzal") == []
+    assert find(world.coordinator, "zzzz qqqq") == []
+
+
+def test_it_finds_a_renamed_person_by_their_new_name(world, crowd):
+    services.person_update(actor=world.coordinator, person=crowd["smith"],
+                           data={"legal_family_name": "Okonkwo-Adeyemi"}, version=None)
+    assert find(world.coordinator, "okonkwo") == ["John Okonkwo-Adeyemi"]
+    assert find(world.coordinator, "adeyemi") == ["John Okonkwo-Adeyemi"]
+    assert "John Okonkwo-Adeyemi" not in find(world.coordinator, "John Smith")
+
+
+def test_it_finds_names_on_a_page_bounded_by_the_limit(world, crowd):
+    c = world.coordinator
+    for given in ["Ana", "Anna", "Ana María", "Ana Lucía"]:
+        make_person(c, world.housing, legal_given_name=given, legal_family_name="Reyes")
+    found = selectors.people_search(c, "reyes", limit=2)
+    assert len(found) == 2
+    assert all(p.legal_family_name == "Reyes" for p in found)
+    assert len(selectors.people_search(c, "reyes")) == 4
+
+
+def test_it_orders_equally_good_matches_by_family_name(world, crowd):
+    c = world.coordinator
+    for family in ["Zapata", "Abara", "Moreno"]:
+        make_person(c, world.housing, legal_given_name="Ximena", legal_family_name=family)
+    assert find(c, "ximena") == ["Ximena Abara", "Ximena Moreno", "Ximena Zapata"]
+
+
+# --- dates, phones, identifiers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["03/09/1984", "1984-03-09", "3/9/1984", "03-09-1984"])
+def test_it_finds_a_person_by_date_of_birth(world, crowd, query):
+    assert find(world.coordinator, query) == ["Guadalupe Hernández"]
+
+
+@pytest.mark.parametrize("query", ["(212) 736-4471", "212.736.4471", "2127364471",
+                                   "+1 212 736 4471", "1-212-736-4471"])
+def test_it_finds_a_person_by_phone_however_it_is_typed(world, crowd, query):
+    services.contact_point_create(actor=world.coordinator, person=world.person,
+                                  data={"kind": "phone", "value": "212-736-4471"})
+    assert find(world.coordinator, query) == ["Guadalupe Hernández"]
+
+
+@pytest.mark.parametrize("query", ["MRN-0042-17", "mrn004217", "MRN 0042 17"])
+def test_it_finds_a_person_by_identifier(world, crowd, query):
+    services.identifier_create(actor=world.coordinator, person=world.person,
+                               data={"kind": "mrn", "issuer": "Riverbend EHR",
+                                     "value": "MRN-0042-17"})
+    assert find(world.coordinator, query) == ["Guadalupe Hernández"]
+
+
+def test_it_does_not_take_a_phone_for_a_name_or_a_date(world, crowd):
+    services.contact_point_create(actor=world.coordinator, person=crowd["smith"],
+                                  data={"kind": "phone", "value": "(212) 736-4471"})
+    assert find(world.coordinator, "212-736-4471") == ["John Smith"]
+
+
+# --- scope ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Guadalupe Hernández", "hernandes", "Hern", "03/09/1984",
+                                   "(212) 736-4471", "MRN-0042-17"])
+def test_it_finds_only_people_the_searcher_may_see(world, crowd, query):
+    services.contact_point_create(actor=world.coordinator, person=world.person,
+                                  data={"kind": "phone", "value": "(212) 736-4471"})
+    services.identifier_create(actor=world.coordinator, person=world.person,
+                               data={"kind": "mrn", "issuer": "Riverbend EHR",
+                                     "value": "MRN-0042-17"})
+    assert "Guadalupe Hernández" in find(world.coordinator, query)
+    assert "Guadalupe Hernández" in find(world.admin, query)
+    assert "Guadalupe Hernández" in find(world.supervisor, query)
+    assert find(world.colleague, query) == []
+    assert find(world.outsider, query) == []
+
+
+def test_it_finds_people_of_another_program_only_for_their_staff(world, crowd):
+    other = make_person(world.outsider, world.other_program, legal_given_name="Guadalupe",
+                        legal_family_name="Hernández")
+    assert find(world.outsider, "guadalupe hernandez") == ["Guadalupe Hernández"]
+    coordinator_sees = [p.pk for p in selectors.people_search(world.coordinator, "guadalupe")]
+    assert other.pk not in coordinator_sees
+    assert world.person.pk in coordinator_sees
+
+
+def test_it_records_each_search_in_the_audit_trail(world, crowd):
+    from alongside.audit.models import AuditEvent
+
+    find(world.coordinator, "hernandez")
+    event = AuditEvent.objects.filter(action="search").latest("id")
+    assert event.actor_id == world.coordinator.pk
+    assert event.detail == {"query": "hernandez", "results": 1}
+
+
+# --- the rules themselves -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "text", "expected"), [
+    ("word", "two words", 0.8),
+    ("her", "juan hernandez", 0.75),
+    ("ern", "juan hernandez", 0.25),
+    ("al", "alex kim", 2 / 3),
+    ("jon", "john smith", 0.5),
+    ("maria garcia", "maria guadalupe garcia lopez", 7 / 12),
+    ("garcia maria", "maria garcia", 1.0),
+    ("", "anything", 0.0),
+])
+def test_it_scores_words_like_pg_trgm(query, text, expected):
+    assert word_similarity(query, text) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with pg_trgm itself")
+@pytest.mark.django_db
+def test_it_scores_exactly_as_pg_trgm_does():
+    texts = [normalize(t) for t in [
+        "Guadalupe Hernández Lupe", "María de los Ángeles García Márquez", "Nguyễn Thị Lan",
+        "Łukasz Wiśniewski", "Siobhán O'Brien", "Oluwaseun Adébáyọ̀", "Jean-Baptiste Pierre",
+        "Two Bulls Vernon", "محمد عبد الله", "Ma. Teresa Dela Cruz"]]
+    queries = ["hernandes", "maria garcia", "nguyen", "lukas", "obrien", "seun", "jean",
+               "bulls", "محمد", "dela", "ma teresa", "a", "xyz", "garcia maria lopez"]
+    pairs = [(q, t) for q in queries for t in texts]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word_similarity(q, t) FROM unnest(%s::text[], %s::text[]) AS x(q, t)",
+                       [[q for q, _ in pairs], [t for _, t in pairs]])
+        expected = [row[0] for row in cursor.fetchall()]
+    assert [word_similarity(q, t) for q, t in pairs] == pytest.approx(expected, abs=1e-6)
+
+
+def test_it_matches_each_typed_word_against_each_name_word():
+    assert word_matches("hern", "hernandez")
+    assert word_matches("ernan", "hernandez")  # inside the word
+    assert word_matches("hernandes", "hernandez")  # a typo
+    assert word_matches("al", "alex")  # a short start
+    assert not word_matches("al", "khalid")  # too short to match inside
+    assert not word_matches("smith", "hernandez")
+    assert name_word_match("lupe", "guadalupe hernandez lupe")
+    assert not name_word_match("lupe", "")
+
+
+def test_it_reads_what_a_query_may_mean():
+    terms = parse_query("  03/09/1984 ")
+    assert terms.born == dt.date(1984, 3, 9)
+    assert not terms.names
+    terms = parse_query("(212) 736-4471")
+    assert terms.phone == "+12127364471"
+    assert not terms.names
+    terms = parse_query("Hernández-García")
+    assert terms.words == ["hernandez", "garcia"]
+    assert terms.names
+    assert terms.identifier == "HERNNDEZGARCA"  # identifiers keep ASCII letters and digits
+
+
+def test_search_filters_any_queryset_of_people(world, crowd):
+    from alongside.people.models import Person
+
+    found = search(Person.objects.filter(organization=world.org), "ana")
+    assert {p.legal_name for p in found} >= {"Ana García Márquez", "Ana Garza"}

@@ -1,0 +1,391 @@
+"""Benchmarks against a database filled by bench/generate_people.py (see bench/README.md).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/alongside_bench \\
+        .venv/bin/python bench/bench_people.py
+
+Measures, in this process (server time, no network):
+
+(a) people search through `people.selectors.people_search` (ranking, scoping, languages
+    prefetch and the audit event included), for a mix of queries built from real
+    records: exact names, given or family name alone, partial names, names with a typo,
+    names typed without accents or in capitals, dates of birth, phone numbers and
+    identifiers; as a coordinator, an organization admin and a coordinator in one small
+    program. "found" is the share of searches whose intended person is on the page.
+(b) the person page, GET /people/<id>/ through django.test.Client (the whole Django
+    request cycle: middleware, session, scoping, audit, template).
+(c) reading one person through the API, GET /api/v1/people/<id> with a bearer token
+    (scoping and audit on), against a bare view defined here that runs the same query
+    without scoping or audit and returns JSON; same client, interleaved, as a ratio of
+    requests per second.
+
+It writes audit events and sessions, like real use; it changes nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Prefetch  # noqa: E402
+from django.http import HttpRequest, JsonResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
+
+from alongside.accounts.models import User  # noqa: E402
+from alongside.people import selectors  # noqa: E402
+from alongside.people.models import ContactPoint, Enrollment, Identifier, Person  # noqa: E402
+from alongside.people.search import normalize  # noqa: E402
+
+PERSONAS = {
+    "coordinator": "bench-coordinator",
+    "org admin": "bench-admin",
+    "small program": "bench-small-program",
+}
+CATEGORIES = [
+    "exact name", "given name", "family name", "partial", "typo", "no accents",
+    "capitals", "date of birth", "phone", "identifier",
+]
+# Categories whose intended person should be on the first page.
+EXPECT_FOUND = {"exact name", "typo", "no accents", "capitals", "date of birth", "phone",
+                "identifier"}
+
+
+# --- the bare view for (c) -------------------------------------------------------------
+
+
+def bare_person(request: HttpRequest, pk: int) -> JsonResponse:
+    """The API's person query without scoping, audit, auth or schemas."""
+    person = (
+        Person.objects.select_related("profile", "organization")
+        .prefetch_related(
+            "languages", "identifiers", "contact_points", "support_contacts",
+            Prefetch("enrollments",
+                     queryset=Enrollment.objects.select_related("program", "primary_coordinator")),
+        )
+        .get(pk=pk)
+    )
+    profile = getattr(person, "profile", None)
+    return JsonResponse({
+        "id": person.pk,
+        "legal_given_name": person.legal_given_name,
+        "legal_family_name": person.legal_family_name,
+        "preferred_name": person.preferred_name,
+        "pronouns": person.pronouns,
+        "date_of_birth": person.date_of_birth,
+        "sex": person.sex,
+        "gender_identity": person.gender_identity,
+        "languages": [{"language": x.language, "is_preferred": x.is_preferred,
+                       "interpreter_needed": x.interpreter_needed}
+                      for x in person.languages.all()],
+        "version": person.version,
+        "created_at": person.created_at,
+        "updated_at": person.updated_at,
+        "profile": {name: getattr(profile, name) for name in (
+            "appreciated", "important_to", "important_for", "how_to_support", "strengths",
+            "hopes", "want_to_change", "culture_identity", "stress_helps",
+            "approach_with_care")} if profile else None,
+        "enrollments": [{"id": e.pk, "program_id": e.program_id, "program": e.program.name,
+                         "status": e.status, "referred_on": e.referred_on,
+                         "started_on": e.started_on, "ended_on": e.ended_on,
+                         "closure_reason": e.closure_reason,
+                         "primary_coordinator_id": e.primary_coordinator_id,
+                         "version": e.version}
+                        for e in person.enrollments.all()],
+        "contact_points": [{"id": c.pk, "kind": c.kind, "label": c.label, "value": c.value,
+                            "is_preferred": c.is_preferred,
+                            "may_leave_voicemail": c.may_leave_voicemail,
+                            "may_text": c.may_text, "safe_hours_start": c.safe_hours_start,
+                            "safe_hours_end": c.safe_hours_end, "best_times": c.best_times,
+                            "safety_note": c.safety_note, "version": c.version}
+                           for c in person.contact_points.all()],
+    })
+
+
+urlpatterns = [
+    path("bench/bare/people/<int:pk>", bare_person),
+    path("", include("alongside.urls")),
+]
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))
+    return ordered[index]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f}"
+
+
+def timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = call()
+    return time.perf_counter() - start, result
+
+
+def typo(rng: random.Random, word: str) -> str:
+    """One keyboard slip: a letter swapped, dropped, doubled or replaced."""
+    letters = list(word)
+    i = rng.randrange(1, len(letters) - 1)
+    kind = rng.choice(["swap", "drop", "double", "replace"])
+    if kind == "swap":
+        letters[i], letters[i + 1] = letters[i + 1], letters[i]
+    elif kind == "drop":
+        del letters[i]
+    elif kind == "double":
+        letters.insert(i, letters[i])
+    else:
+        letters[i] = rng.choice("aeiourstnlmkdgbhy".replace(letters[i].lower(), ""))
+    return "".join(letters)
+
+
+def sample_people(user: User, count: int, rng: random.Random) -> list[Person]:
+    """Random people the user can see, with their identifiers and phones."""
+    visible = selectors.people_for(user)
+    top = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    chosen: list[Person] = []
+    while len(chosen) < count:
+        ids = [rng.randint(1, top) for _ in range(count * 20)]
+        chosen += list(visible.filter(pk__in=ids).prefetch_related(
+            Prefetch("identifiers", queryset=Identifier.objects.all()),
+            Prefetch("contact_points", queryset=ContactPoint.objects.filter(kind="phone")),
+        ))
+    rng.shuffle(chosen)
+    return chosen[:count]
+
+
+def query_for(category: str, person: Person, rng: random.Random) -> str | None:
+    given = person.legal_given_name
+    family = person.legal_family_name or given
+    if category == "exact name":
+        return f"{given} {family}"
+    if category == "given name":
+        return person.preferred_name or given
+    if category == "family name":
+        return family
+    if category == "partial":
+        words = normalize(family).split()
+        if not words:
+            return None
+        part = words[0][: rng.randint(3, 5)]
+        return part if rng.random() < 0.5 else f"{normalize(given)[:3]} {part}"
+    if category == "typo":
+        words = [w for w in normalize(f"{given} {family}").split() if len(w) >= 5]
+        if not words:
+            return None
+        target = rng.choice(words)
+        return normalize(f"{given} {family}").replace(target, typo(rng, target), 1)
+    if category == "no accents":
+        return normalize(f"{given} {family}")
+    if category == "capitals":
+        return f"{given} {family}".upper()
+    if category == "date of birth":
+        if person.date_of_birth is None:
+            return None
+        fmt = rng.choice(["%m/%d/%Y", "%Y-%m-%d"])
+        return person.date_of_birth.strftime(fmt)
+    if category == "phone":
+        phones = list(person.contact_points.all())
+        if not phones:
+            return None
+        digits = phones[0].normalized[2:]
+        return rng.choice([phones[0].value, digits, f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"])
+    if category == "identifier":
+        identifiers = list(person.identifiers.all())
+        if not identifiers:
+            return None
+        value = rng.choice(identifiers).value
+        return value if rng.random() < 0.5 else value.replace("-", "").lower()
+    raise ValueError(category)
+
+
+# --- (a) search ------------------------------------------------------------------------
+
+
+def bench_search(per_category: int, rng: random.Random) -> dict[str, tuple[float, float]]:
+    print("\n(a) People search: people.selectors.people_search(user, query), 25 per page")
+    summary: dict[str, tuple[float, float]] = {}
+    for label, username in PERSONAS.items():
+        user = User.objects.get(username=username)
+        visible = selectors.people_for(user).count()
+        people = sample_people(user, per_category * 2, rng)
+        plan = []
+        for category in CATEGORIES:
+            picked = 0
+            for person in people:
+                query = query_for(category, person, rng)
+                if query:
+                    plan.append((category, query, person.pk))
+                    picked += 1
+                if picked == per_category:
+                    break
+        rng.shuffle(plan)
+        for _, query, _ in plan[:30]:  # warm up
+            selectors.people_search(user, query)
+        times: dict[str, list[float]] = defaultdict(list)
+        found: dict[str, list[bool]] = defaultdict(list)
+        for category, query, pk in plan:
+            elapsed, results = timed(lambda q=query: selectors.people_search(user, q))
+            times[category].append(elapsed)
+            found[category].append(any(p.pk == pk for p in results))
+        every = [t for ts in times.values() for t in ts]
+        print(f"\n  as {label} ({username}: {visible:,} people visible, "
+              f"{visible / Person.objects.count():.1%})")
+        print(f"  {'query':<16}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'found':>8}")
+        for category in CATEGORIES:
+            ts = times[category]
+            hit = found[category]
+            share = f"{sum(hit) / len(hit):.0%}" if category in EXPECT_FOUND else "-"
+            print(f"  {category:<16}{len(ts):>5}{ms(percentile(ts, .5)):>9}"
+                  f"{ms(percentile(ts, .95)):>9}{share:>8}")
+        p50, p95 = percentile(every, .5), percentile(every, .95)
+        print(f"  {'all':<16}{len(every):>5}{ms(p50):>9}{ms(p95):>9}")
+        summary[label] = (p50, p95)
+    return summary
+
+
+# --- (b) person page -------------------------------------------------------------------
+
+
+def bench_person_page(count: int, rng: random.Random) -> tuple[float, float]:
+    print("\n(b) Person page: GET /people/<id>/ through django.test.Client, as coordinator")
+    user = User.objects.get(username=PERSONAS["coordinator"])
+    ids = [p.pk for p in sample_people(user, count, rng)]
+    client = Client()
+    client.force_login(user)
+    for pk in ids[:20]:  # warm up
+        client.get(reverse("people:detail", args=[pk]))
+    page: list[float] = []
+    for pk in ids:
+        elapsed, response = timed(lambda pk=pk: client.get(reverse("people:detail", args=[pk])))
+        assert response.status_code == 200, (pk, response.status_code)
+        page.append(elapsed)
+    selector: list[float] = []
+    for pk in ids:
+        elapsed, _ = timed(lambda pk=pk: selectors.person_detail(user, pk))
+        selector.append(elapsed)
+    print(f"  {'measure':<34}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}")
+    print(f"  {'GET /people/<id>/ (whole request)':<34}{len(page):>5}"
+          f"{ms(percentile(page, .5)):>9}{ms(percentile(page, .95)):>9}")
+    print(f"  {'selectors.person_detail alone':<34}{len(selector):>5}"
+          f"{ms(percentile(selector, .5)):>9}{ms(percentile(selector, .95)):>9}")
+    return percentile(page, .5), percentile(page, .95)
+
+
+# --- (c) API against a bare view -------------------------------------------------------
+
+
+def bench_api(rounds: int, block: int, rng: random.Random) -> float | None:
+    print("\n(c) GET /api/v1/people/<id> (bearer token, scoping, audit) against a bare view")
+    try:
+        from alongside.accounts.tokens import token_create
+    except ImportError:
+        print("  alongside.accounts.tokens is not there yet: skipped")
+        return None
+    user = User.objects.get(username=PERSONAS["coordinator"])
+    _, secret = token_create(user=user, name=f"bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}",
+                             days=1, actor=user)
+    ids = [p.pk for p in sample_people(user, block, rng)]
+    client = Client()
+    api_headers = {"Authorization": f"Bearer {secret}"}
+
+    def api(pk: int) -> Any:
+        return client.get(f"/api/v1/people/{pk}", headers=api_headers)
+
+    def bare(pk: int) -> Any:
+        return client.get(f"/bench/bare/people/{pk}")
+
+    for pk in ids[:20]:  # warm up, and check both answer
+        assert api(pk).status_code == 200, api(pk).content[:300]
+        assert bare(pk).status_code == 200
+    spent = {"api": 0.0, "bare": 0.0}
+    requests = {"api": 0, "bare": 0}
+    for turn in range(rounds):
+        order = [("api", api), ("bare", bare)]
+        if turn % 2:
+            order.reverse()
+        for name, call in order:
+            start = time.perf_counter()
+            for pk in ids:
+                call(pk)
+            spent[name] += time.perf_counter() - start
+            requests[name] += len(ids)
+    api_rate = requests["api"] / spent["api"]
+    bare_rate = requests["bare"] / spent["bare"]
+    print(f"  {'view':<40}{'requests':>9}{'req/s':>9}{'mean ms':>9}")
+    print(f"  {'API GET /api/v1/people/<id>':<40}{requests['api']:>9}{api_rate:>9.0f}"
+          f"{ms(spent['api'] / requests['api']):>9}")
+    print(f"  {'bare view (same query, no scope/audit)':<40}{requests['bare']:>9}"
+          f"{bare_rate:>9.0f}{ms(spent['bare'] / requests['bare']):>9}")
+    ratio = api_rate / bare_rate
+    print(f"  throughput ratio API / bare: {ratio:.2f}")
+    return ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--per-category", type=int, default=60,
+                        help="searches per kind of query and persona")
+    parser.add_argument("--pages", type=int, default=400, help="person pages to load")
+    parser.add_argument("--api-rounds", type=int, default=6)
+    parser.add_argument("--api-block", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", choices=["search", "page", "api"])
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("Point DATABASE_URL at the database bench/generate_people.py filled.")
+    rng = random.Random(args.seed)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version(), current_setting('shared_buffers')")
+        version, buffers = cursor.fetchone()
+    print(f"{version.split(' on ')[0]}, shared_buffers {buffers}; {os.cpu_count()} cores; "
+          f"load average {os.getloadavg()[0]:.2f}; {Person.objects.count():,} people")
+    overrides = {"ROOT_URLCONF": __name__, "ALLOWED_HOSTS": ["testserver"], "DEBUG": False,
+                 "SECURE_SSL_REDIRECT": False}
+    with override_settings(**overrides):
+        results: dict[str, Any] = {}
+        if args.only in (None, "search"):
+            results["search"] = bench_search(args.per_category, rng)
+        if args.only in (None, "page"):
+            results["page"] = bench_person_page(args.pages, rng)
+        if args.only in (None, "api"):
+            results["api"] = bench_api(args.api_rounds, args.api_block, rng)
+    print(f"\nSummary (load average now {os.getloadavg()[0]:.2f})")
+    for label, (p50, p95) in results.get("search", {}).items():
+        verdict = "meets" if p95 <= 0.050 else "misses"
+        print(f"  search as {label:<14} p50 {ms(p50)} ms  p95 {ms(p95)} ms  "
+              f"({verdict} p95 <= 50 ms)")
+    if "page" in results:
+        p50, p95 = results["page"]
+        verdict = "meets" if p95 <= 0.025 else "misses"
+        print(f"  person page               p50 {ms(p50)} ms  p95 {ms(p95)} ms  "
+              f"({verdict} p95 <= 25 ms)")
+    if results.get("api") is not None:
+        verdict = "meets" if results["api"] >= 0.67 else "misses"
+        print(f"  API / bare throughput     {results['api']:.2f}  ({verdict} >= 0.67)")
+
+
+if __name__ == "__main__":
+    main()
