@@ -23,6 +23,13 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
+    # Our apps come first so that their templates (sign-in, password reset) win.
+    "alongside.audit",
+    "alongside.accounts",
+    "alongside.organizations",
+    "alongside.people",
+    "alongside.web",
+    "alongside.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -32,12 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "axes",
     "ninja",  # serves the API docs' vendored Swagger UI (the CSP forbids a CDN)
-    "alongside.audit",
-    "alongside.accounts",
-    "alongside.organizations",
-    "alongside.people",
-    "alongside.web",
-    "alongside.demo",
 ]
 
 MIDDLEWARE = [

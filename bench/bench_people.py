@@ -59,12 +59,27 @@ PERSONAS = {
     "small program": "bench-small-program",
 }
 CATEGORIES = [
-    "exact name", "given name", "family name", "partial", "typo", "no accents",
-    "capitals", "date of birth", "phone", "identifier",
+    "exact name",
+    "given name",
+    "family name",
+    "partial",
+    "typo",
+    "no accents",
+    "capitals",
+    "date of birth",
+    "phone",
+    "identifier",
 ]
 # Categories whose intended person should be on the first page.
-EXPECT_FOUND = {"exact name", "typo", "no accents", "capitals", "date of birth", "phone",
-                "identifier"}
+EXPECT_FOUND = {
+    "exact name",
+    "typo",
+    "no accents",
+    "capitals",
+    "date of birth",
+    "phone",
+    "identifier",
+}
 
 
 # --- the bare view for (c) -------------------------------------------------------------
@@ -75,47 +90,90 @@ def bare_person(request: HttpRequest, pk: int) -> JsonResponse:
     person = (
         Person.objects.select_related("profile", "organization")
         .prefetch_related(
-            "languages", "identifiers", "contact_points", "support_contacts",
-            Prefetch("enrollments",
-                     queryset=Enrollment.objects.select_related("program", "primary_coordinator")),
+            "languages",
+            "identifiers",
+            "contact_points",
+            "support_contacts",
+            Prefetch(
+                "enrollments",
+                queryset=Enrollment.objects.select_related("program", "primary_coordinator"),
+            ),
         )
         .get(pk=pk)
     )
     profile = getattr(person, "profile", None)
-    return JsonResponse({
-        "id": person.pk,
-        "legal_given_name": person.legal_given_name,
-        "legal_family_name": person.legal_family_name,
-        "preferred_name": person.preferred_name,
-        "pronouns": person.pronouns,
-        "date_of_birth": person.date_of_birth,
-        "sex": person.sex,
-        "gender_identity": person.gender_identity,
-        "languages": [{"language": x.language, "is_preferred": x.is_preferred,
-                       "interpreter_needed": x.interpreter_needed}
-                      for x in person.languages.all()],
-        "version": person.version,
-        "created_at": person.created_at,
-        "updated_at": person.updated_at,
-        "profile": {name: getattr(profile, name) for name in (
-            "appreciated", "important_to", "important_for", "how_to_support", "strengths",
-            "hopes", "want_to_change", "culture_identity", "stress_helps",
-            "approach_with_care")} if profile else None,
-        "enrollments": [{"id": e.pk, "program_id": e.program_id, "program": e.program.name,
-                         "status": e.status, "referred_on": e.referred_on,
-                         "started_on": e.started_on, "ended_on": e.ended_on,
-                         "closure_reason": e.closure_reason,
-                         "primary_coordinator_id": e.primary_coordinator_id,
-                         "version": e.version}
-                        for e in person.enrollments.all()],
-        "contact_points": [{"id": c.pk, "kind": c.kind, "label": c.label, "value": c.value,
-                            "is_preferred": c.is_preferred,
-                            "may_leave_voicemail": c.may_leave_voicemail,
-                            "may_text": c.may_text, "safe_hours_start": c.safe_hours_start,
-                            "safe_hours_end": c.safe_hours_end, "best_times": c.best_times,
-                            "safety_note": c.safety_note, "version": c.version}
-                           for c in person.contact_points.all()],
-    })
+    return JsonResponse(
+        {
+            "id": person.pk,
+            "legal_given_name": person.legal_given_name,
+            "legal_family_name": person.legal_family_name,
+            "preferred_name": person.preferred_name,
+            "pronouns": person.pronouns,
+            "date_of_birth": person.date_of_birth,
+            "sex": person.sex,
+            "gender_identity": person.gender_identity,
+            "languages": [
+                {
+                    "language": x.language,
+                    "is_preferred": x.is_preferred,
+                    "interpreter_needed": x.interpreter_needed,
+                }
+                for x in person.languages.all()
+            ],
+            "version": person.version,
+            "created_at": person.created_at,
+            "updated_at": person.updated_at,
+            "profile": {
+                name: getattr(profile, name)
+                for name in (
+                    "appreciated",
+                    "important_to",
+                    "important_for",
+                    "how_to_support",
+                    "strengths",
+                    "hopes",
+                    "want_to_change",
+                    "culture_identity",
+                    "stress_helps",
+                    "approach_with_care",
+                )
+            }
+            if profile
+            else None,
+            "enrollments": [
+                {
+                    "id": e.pk,
+                    "program_id": e.program_id,
+                    "program": e.program.name,
+                    "status": e.status,
+                    "referred_on": e.referred_on,
+                    "started_on": e.started_on,
+                    "ended_on": e.ended_on,
+                    "closure_reason": e.closure_reason,
+                    "primary_coordinator_id": e.primary_coordinator_id,
+                    "version": e.version,
+                }
+                for e in person.enrollments.all()
+            ],
+            "contact_points": [
+                {
+                    "id": c.pk,
+                    "kind": c.kind,
+                    "label": c.label,
+                    "value": c.value,
+                    "is_preferred": c.is_preferred,
+                    "may_leave_voicemail": c.may_leave_voicemail,
+                    "may_text": c.may_text,
+                    "safe_hours_start": c.safe_hours_start,
+                    "safe_hours_end": c.safe_hours_end,
+                    "best_times": c.best_times,
+                    "safety_note": c.safety_note,
+                    "version": c.version,
+                }
+                for c in person.contact_points.all()
+            ],
+        }
+    )
 
 
 urlpatterns = [
@@ -168,10 +226,12 @@ def sample_people(user: User, count: int, rng: random.Random) -> list[Person]:
     chosen: list[Person] = []
     while len(chosen) < count:
         ids = [rng.randint(1, top) for _ in range(count * 20)]
-        chosen += list(visible.filter(pk__in=ids).prefetch_related(
-            Prefetch("identifiers", queryset=Identifier.objects.all()),
-            Prefetch("contact_points", queryset=ContactPoint.objects.filter(kind="phone")),
-        ))
+        chosen += list(
+            visible.filter(pk__in=ids).prefetch_related(
+                Prefetch("identifiers", queryset=Identifier.objects.all()),
+                Prefetch("contact_points", queryset=ContactPoint.objects.filter(kind="phone")),
+            )
+        )
     rng.shuffle(chosen)
     return chosen[:count]
 
@@ -247,20 +307,24 @@ def bench_search(per_category: int, rng: random.Random) -> dict[str, tuple[float
         times: dict[str, list[float]] = defaultdict(list)
         found: dict[str, list[bool]] = defaultdict(list)
         for category, query, pk in plan:
-            elapsed, results = timed(lambda q=query: selectors.people_search(user, q))
+            elapsed, results = timed(lambda u=user, q=query: selectors.people_search(u, q))
             times[category].append(elapsed)
             found[category].append(any(p.pk == pk for p in results))
         every = [t for ts in times.values() for t in ts]
-        print(f"\n  as {label} ({username}: {visible:,} people visible, "
-              f"{visible / Person.objects.count():.1%})")
+        print(
+            f"\n  as {label} ({username}: {visible:,} people visible, "
+            f"{visible / Person.objects.count():.1%})"
+        )
         print(f"  {'query':<16}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'found':>8}")
         for category in CATEGORIES:
             ts = times[category]
             hit = found[category]
             share = f"{sum(hit) / len(hit):.0%}" if category in EXPECT_FOUND else "-"
-            print(f"  {category:<16}{len(ts):>5}{ms(percentile(ts, .5)):>9}"
-                  f"{ms(percentile(ts, .95)):>9}{share:>8}")
-        p50, p95 = percentile(every, .5), percentile(every, .95)
+            print(
+                f"  {category:<16}{len(ts):>5}{ms(percentile(ts, 0.5)):>9}"
+                f"{ms(percentile(ts, 0.95)):>9}{share:>8}"
+            )
+        p50, p95 = percentile(every, 0.5), percentile(every, 0.95)
         print(f"  {'all':<16}{len(every):>5}{ms(p50):>9}{ms(p95):>9}")
         summary[label] = (p50, p95)
     return summary
@@ -287,11 +351,15 @@ def bench_person_page(count: int, rng: random.Random) -> tuple[float, float]:
         elapsed, _ = timed(lambda pk=pk: selectors.person_detail(user, pk))
         selector.append(elapsed)
     print(f"  {'measure':<34}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}")
-    print(f"  {'GET /people/<id>/ (whole request)':<34}{len(page):>5}"
-          f"{ms(percentile(page, .5)):>9}{ms(percentile(page, .95)):>9}")
-    print(f"  {'selectors.person_detail alone':<34}{len(selector):>5}"
-          f"{ms(percentile(selector, .5)):>9}{ms(percentile(selector, .95)):>9}")
-    return percentile(page, .5), percentile(page, .95)
+    print(
+        f"  {'GET /people/<id>/ (whole request)':<34}{len(page):>5}"
+        f"{ms(percentile(page, 0.5)):>9}{ms(percentile(page, 0.95)):>9}"
+    )
+    print(
+        f"  {'selectors.person_detail alone':<34}{len(selector):>5}"
+        f"{ms(percentile(selector, 0.5)):>9}{ms(percentile(selector, 0.95)):>9}"
+    )
+    return percentile(page, 0.5), percentile(page, 0.95)
 
 
 # --- (c) API against a bare view -------------------------------------------------------
@@ -305,8 +373,9 @@ def bench_api(rounds: int, block: int, rng: random.Random) -> float | None:
         print("  alongside.accounts.tokens is not there yet: skipped")
         return None
     user = User.objects.get(username=PERSONAS["coordinator"])
-    _, secret = token_create(user=user, name=f"bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}",
-                             days=1, actor=user)
+    _, secret = token_create(
+        user=user, name=f"bench {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}", days=1, actor=user
+    )
     ids = [p.pk for p in sample_people(user, block, rng)]
     client = Client()
     api_headers = {"Authorization": f"Bearer {secret}"}
@@ -335,10 +404,14 @@ def bench_api(rounds: int, block: int, rng: random.Random) -> float | None:
     api_rate = requests["api"] / spent["api"]
     bare_rate = requests["bare"] / spent["bare"]
     print(f"  {'view':<40}{'requests':>9}{'req/s':>9}{'mean ms':>9}")
-    print(f"  {'API GET /api/v1/people/<id>':<40}{requests['api']:>9}{api_rate:>9.0f}"
-          f"{ms(spent['api'] / requests['api']):>9}")
-    print(f"  {'bare view (same query, no scope/audit)':<40}{requests['bare']:>9}"
-          f"{bare_rate:>9.0f}{ms(spent['bare'] / requests['bare']):>9}")
+    print(
+        f"  {'API GET /api/v1/people/<id>':<40}{requests['api']:>9}{api_rate:>9.0f}"
+        f"{ms(spent['api'] / requests['api']):>9}"
+    )
+    print(
+        f"  {'bare view (same query, no scope/audit)':<40}{requests['bare']:>9}"
+        f"{bare_rate:>9.0f}{ms(spent['bare'] / requests['bare']):>9}"
+    )
     ratio = api_rate / bare_rate
     print(f"  throughput ratio API / bare: {ratio:.2f}")
     return ratio
@@ -346,8 +419,9 @@ def bench_api(rounds: int, block: int, rng: random.Random) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--per-category", type=int, default=60,
-                        help="searches per kind of query and persona")
+    parser.add_argument(
+        "--per-category", type=int, default=60, help="searches per kind of query and persona"
+    )
     parser.add_argument("--pages", type=int, default=400, help="person pages to load")
     parser.add_argument("--api-rounds", type=int, default=6)
     parser.add_argument("--api-block", type=int, default=100)
@@ -360,10 +434,16 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version(), current_setting('shared_buffers')")
         version, buffers = cursor.fetchone()
-    print(f"{version.split(' on ')[0]}, shared_buffers {buffers}; {os.cpu_count()} cores; "
-          f"load average {os.getloadavg()[0]:.2f}; {Person.objects.count():,} people")
-    overrides = {"ROOT_URLCONF": __name__, "ALLOWED_HOSTS": ["testserver"], "DEBUG": False,
-                 "SECURE_SSL_REDIRECT": False}
+    print(
+        f"{version.split(' on ')[0]}, shared_buffers {buffers}; {os.cpu_count()} cores; "
+        f"load average {os.getloadavg()[0]:.2f}; {Person.objects.count():,} people"
+    )
+    overrides = {
+        "ROOT_URLCONF": __name__,
+        "ALLOWED_HOSTS": ["testserver"],
+        "DEBUG": False,
+        "SECURE_SSL_REDIRECT": False,
+    }
     with override_settings(**overrides):
         results: dict[str, Any] = {}
         if args.only in (None, "search"):
@@ -375,13 +455,16 @@ def main() -> None:
     print(f"\nSummary (load average now {os.getloadavg()[0]:.2f})")
     for label, (p50, p95) in results.get("search", {}).items():
         verdict = "meets" if p95 <= 0.050 else "misses"
-        print(f"  search as {label:<14} p50 {ms(p50)} ms  p95 {ms(p95)} ms  "
-              f"({verdict} p95 <= 50 ms)")
+        print(
+            f"  search as {label:<14} p50 {ms(p50)} ms  p95 {ms(p95)} ms  ({verdict} p95 <= 50 ms)"
+        )
     if "page" in results:
         p50, p95 = results["page"]
         verdict = "meets" if p95 <= 0.025 else "misses"
-        print(f"  person page               p50 {ms(p50)} ms  p95 {ms(p95)} ms  "
-              f"({verdict} p95 <= 25 ms)")
+        print(
+            f"  person page               p50 {ms(p50)} ms  p95 {ms(p95)} ms  "
+            f"({verdict} p95 <= 25 ms)"
+        )
     if results.get("api") is not None:
         verdict = "meets" if results["api"] >= 0.67 else "misses"
         print(f"  API / bare throughput     {results['api']:.2f}  ({verdict} >= 0.67)")

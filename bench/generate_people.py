@@ -59,29 +59,78 @@ from alongside.people.models import (  # noqa: E402
 )
 from alongside.people.search import normalize_identifier  # noqa: E402
 
-BENCH_PASSWORD = "bench-password-not-for-production"
+BENCH_PASSWORD = "bench-password-not-for-production"  # noqa: S105 (benchmark data only)
 TODAY = dt.date(2026, 1, 1)
 
 # (name, slug, share of people, programs from the largest to the smallest)
 ORGANIZATIONS: list[tuple[str, str, float, list[str]]] = [
-    ("Riverbend Community Services", "riverbend", 0.30,
-     ["Housing Navigation", "Care Coordination", "Wellness & Recovery", "Re-entry Support",
-      "Youth & Family", "Peer Support"]),
-    ("Lakeside Community Health Center", "lakeside", 0.22,
-     ["Care Coordination", "Behavioral Health Integration", "Chronic Care Management",
-      "Prenatal Navigation", "Community Health Workers"]),
-    ("Harbor Family Resource Network", "harbor", 0.16,
-     ["Family Navigation", "Food & Benefits Access", "Early Childhood", "Kinship Care",
-      "Domestic Violence Advocacy"]),
-    ("Northside Housing Alliance", "northside", 0.13,
-     ["Coordinated Entry", "Rapid Rehousing", "Permanent Supportive Housing",
-      "Street Outreach", "Eviction Prevention"]),
-    ("Mesa Behavioral Health", "mesa", 0.11,
-     ["Outpatient Therapy", "Substance Use Recovery", "Crisis Stabilization",
-      "Assertive Community Treatment", "Medication for Opioid Use Disorder"]),
-    ("Prairie Re-entry Network", "prairie", 0.08,
-     ["Re-entry Coordination", "Employment Pathways", "Family Reunification",
-      "Mentoring"]),
+    (
+        "Riverbend Community Services",
+        "riverbend",
+        0.30,
+        [
+            "Housing Navigation",
+            "Care Coordination",
+            "Wellness & Recovery",
+            "Re-entry Support",
+            "Youth & Family",
+            "Peer Support",
+        ],
+    ),
+    (
+        "Lakeside Community Health Center",
+        "lakeside",
+        0.22,
+        [
+            "Care Coordination",
+            "Behavioral Health Integration",
+            "Chronic Care Management",
+            "Prenatal Navigation",
+            "Community Health Workers",
+        ],
+    ),
+    (
+        "Harbor Family Resource Network",
+        "harbor",
+        0.16,
+        [
+            "Family Navigation",
+            "Food & Benefits Access",
+            "Early Childhood",
+            "Kinship Care",
+            "Domestic Violence Advocacy",
+        ],
+    ),
+    (
+        "Northside Housing Alliance",
+        "northside",
+        0.13,
+        [
+            "Coordinated Entry",
+            "Rapid Rehousing",
+            "Permanent Supportive Housing",
+            "Street Outreach",
+            "Eviction Prevention",
+        ],
+    ),
+    (
+        "Mesa Behavioral Health",
+        "mesa",
+        0.11,
+        [
+            "Outpatient Therapy",
+            "Substance Use Recovery",
+            "Crisis Stabilization",
+            "Assertive Community Treatment",
+            "Medication for Opioid Use Disorder",
+        ],
+    ),
+    (
+        "Prairie Re-entry Network",
+        "prairie",
+        0.08,
+        ["Re-entry Coordination", "Employment Pathways", "Family Reunification", "Mentoring"],
+    ),
 ]
 PROGRAM_WEIGHTS = [0.32, 0.22, 0.16, 0.12, 0.10, 0.08]
 ENROLLMENT_COUNTS = ((1, 0.65), (2, 0.27), (3, 0.08))
@@ -96,34 +145,92 @@ BENCH_USERS: list[tuple[str, str, str, list[int]]] = [
 ]
 
 PROFILE_TEXT = {
-    "appreciated": ["My sense of humor.", "I show up for my friends.", "I am honest.",
-                    "People say I am a good listener.", "I never give up on my family."],
-    "important_to": ["Being there for my kids.", "My faith community.",
-                     "Keeping my apartment.", "Cooking for my family on Sundays.",
-                     "Staying sober one day at a time.", "Getting back to work."],
-    "important_for": ["Taking my blood pressure medicine.", "Regular meals.",
-                      "Keeping appointments with my doctor.", "A safe place to sleep."],
-    "how_to_support": ["Text before calling.", "Explain things slowly and write them down.",
-                       "Meet me at the library, not at home.", "Use my name, not 'client'."],
-    "strengths": ["Resourceful.", "Good with my hands.", "Strong support from my sister.",
-                  "I know my neighborhood."],
-    "hopes": ["A place of my own.", "Finish my GED.", "See my grandchildren grow up.",
-              "Open a small restaurant someday."],
+    "appreciated": [
+        "My sense of humor.",
+        "I show up for my friends.",
+        "I am honest.",
+        "People say I am a good listener.",
+        "I never give up on my family.",
+    ],
+    "important_to": [
+        "Being there for my kids.",
+        "My faith community.",
+        "Keeping my apartment.",
+        "Cooking for my family on Sundays.",
+        "Staying sober one day at a time.",
+        "Getting back to work.",
+    ],
+    "important_for": [
+        "Taking my blood pressure medicine.",
+        "Regular meals.",
+        "Keeping appointments with my doctor.",
+        "A safe place to sleep.",
+    ],
+    "how_to_support": [
+        "Text before calling.",
+        "Explain things slowly and write them down.",
+        "Meet me at the library, not at home.",
+        "Use my name, not 'client'.",
+    ],
+    "strengths": [
+        "Resourceful.",
+        "Good with my hands.",
+        "Strong support from my sister.",
+        "I know my neighborhood.",
+    ],
+    "hopes": [
+        "A place of my own.",
+        "Finish my GED.",
+        "See my grandchildren grow up.",
+        "Open a small restaurant someday.",
+    ],
     "want_to_change": ["Less stress about money.", "Sleep better.", "Drink less."],
-    "culture_identity": ["Proud Diné.", "Ramadan is an important time for me.",
-                         "Catholic; church matters to me.", "Vietnamese Buddhist.",
-                         "Somali; family decisions are made together."],
+    "culture_identity": [
+        "Proud Diné.",
+        "Ramadan is an important time for me.",
+        "Catholic; church matters to me.",
+        "Vietnamese Buddhist.",
+        "Somali; family decisions are made together.",
+    ],
     "stress_helps": ["Walking outside.", "Music.", "Talking to my mom.", "Prayer."],
-    "approach_with_care": ["Please knock; loud voices are hard for me.",
-                           "Do not bring up my father.",
-                           "Ask before touching my shoulder, even to comfort me."],
+    "approach_with_care": [
+        "Please knock; loud voices are hard for me.",
+        "Do not bring up my father.",
+        "Ask before touching my shoulder, even to comfort me.",
+    ],
 }
-STREETS = ["Main St", "Oak Ave", "Maple Dr", "Washington Blvd", "MLK Jr Way", "Elm St",
-           "Cedar Ln", "Lakeview Rd", "Calle Sol", "Riverside Dr", "Park Ave", "2nd St"]
-CITIES = [("Riverbend", "NY", "12"), ("Lakeside", "NY", "13"), ("Harbor City", "NJ", "07"),
-          ("Northside", "NY", "10"), ("Mesa", "NY", "14"), ("Prairie", "NY", "11")]
-SAFETY_NOTES = ["", "", "", "", "Use the work phone only.", "Do not leave voicemail.",
-                "Ask for Lupe if someone else answers.", "Only text; calls are not safe."]
+STREETS = [
+    "Main St",
+    "Oak Ave",
+    "Maple Dr",
+    "Washington Blvd",
+    "MLK Jr Way",
+    "Elm St",
+    "Cedar Ln",
+    "Lakeview Rd",
+    "Calle Sol",
+    "Riverside Dr",
+    "Park Ave",
+    "2nd St",
+]
+CITIES = [
+    ("Riverbend", "NY", "12"),
+    ("Lakeside", "NY", "13"),
+    ("Harbor City", "NJ", "07"),
+    ("Northside", "NY", "10"),
+    ("Mesa", "NY", "14"),
+    ("Prairie", "NY", "11"),
+]
+SAFETY_NOTES = [
+    "",
+    "",
+    "",
+    "",
+    "Use the work phone only.",
+    "Do not leave voicemail.",
+    "Ask for Lupe if someone else answers.",
+    "Only text; calls are not safe.",
+]
 BEST_TIMES = ["", "", "Mornings", "After 3 pm", "Weekdays at lunch", "Evenings"]
 
 
@@ -221,12 +328,18 @@ def create_plan(people: int, seed: int, batch_size: int) -> Plan:
     def staff(prefix: str, role: str, org: Organization, program: Program | None) -> str:
         given, family = names.random_full_name(rng).split(" ", 1)
         username = f"{prefix}{len(users) + 1:05d}@{org.slug}"
-        users.append(User(
-            username=username, password=password, first_name=given[:150],
-            last_name=family[:150], display_name=f"{given} {family}"[:150],
-            email=f"{prefix}{len(users) + 1:05d}@{org.slug}.example.org",
-            pronouns=rng.choice(["she/her", "he/him", "they/them", ""]), date_joined=now,
-        ))
+        users.append(
+            User(
+                username=username,
+                password=password,
+                first_name=given[:150],
+                last_name=family[:150],
+                display_name=f"{given} {family}"[:150],
+                email=f"{prefix}{len(users) + 1:05d}@{org.slug}.example.org",
+                pronouns=rng.choice(["she/her", "he/him", "they/them", ""]),
+                date_joined=now,
+            )
+        )
         memberships.append((username, org.pk, program.pk if program else None, role))
         return username
 
@@ -244,9 +357,14 @@ def create_plan(people: int, seed: int, batch_size: int) -> Plan:
             expected = people * share * PROGRAM_WEIGHTS[index] * 1.45
             team = max(4, int(expected // 1500))
             coordinator_names[program.pk] = [
-                staff(rng.choice(["coord", "coord", "casemgr", "navigator"]),
-                      rng.choice([Role.COORDINATOR, Role.COORDINATOR, Role.CASE_MANAGER,
-                                  Role.NAVIGATOR]), org, program)
+                staff(
+                    rng.choice(["coord", "coord", "casemgr", "navigator"]),
+                    rng.choice(
+                        [Role.COORDINATOR, Role.COORDINATOR, Role.CASE_MANAGER, Role.NAVIGATOR]
+                    ),
+                    org,
+                    program,
+                )
                 for _ in range(team)
             ]
             staff("supervisor", Role.SUPERVISOR, org, program)
@@ -254,9 +372,16 @@ def create_plan(people: int, seed: int, batch_size: int) -> Plan:
             staff("scheduler", Role.SCHEDULER, org, program)
     for username, role, slug, program_indexes in BENCH_USERS:
         org, org_programs = by_slug[slug]
-        users.append(User(username=username, password=password, first_name="Bench",
-                          last_name=username.split("-", 1)[1].title(), date_joined=now,
-                          email=f"{username}@example.org"))
+        users.append(
+            User(
+                username=username,
+                password=password,
+                first_name="Bench",
+                last_name=username.split("-", 1)[1].title(),
+                date_joined=now,
+                email=f"{username}@example.org",
+            )
+        )
         if role == Role.ORG_ADMIN:
             memberships.append((username, org.pk, None, role))
         for index in program_indexes:
@@ -264,14 +389,19 @@ def create_plan(people: int, seed: int, batch_size: int) -> Plan:
     User.objects.bulk_create(users, batch_size=1000)
     ids = dict(User.objects.values_list("username", "pk"))
     Membership.objects.bulk_create(
-        [Membership(user_id=ids[u], organization_id=o, program_id=p, role=r)
-         for u, o, p, r in memberships],
+        [
+            Membership(user_id=ids[u], organization_id=o, program_id=p, role=r)
+            for u, o, p, r in memberships
+        ],
         batch_size=1000,
     )
     for program_id, usernames in coordinator_names.items():
         coordinators[program_id] = [ids[u] for u in usernames]
-    print(f"  {len(org_ids)} organizations, {sum(map(len, programs.values()))} programs, "
-          f"{len(users)} staff, {len(memberships)} memberships", flush=True)
+    print(
+        f"  {len(org_ids)} organizations, {sum(map(len, programs.values()))} programs, "
+        f"{len(users)} staff, {len(memberships)} memberships",
+        flush=True,
+    )
     return Plan(seed, people, batch_size, org_ids, org_weights, programs, coordinators)
 
 
@@ -282,31 +412,71 @@ TABLES: dict[str, Table] = {}
 
 def define_tables() -> dict[str, Table]:
     return {
-        "person": Table.of(Person, [
-            "id", "organization_id", "legal_given_name", "legal_family_name",
-            "preferred_name", "pronouns", "date_of_birth", "sex", "gender_identity",
-            "search_text", "created_at", "updated_at", "created_by_id"]),
+        "person": Table.of(
+            Person,
+            [
+                "id",
+                "organization_id",
+                "legal_given_name",
+                "legal_family_name",
+                "preferred_name",
+                "pronouns",
+                "date_of_birth",
+                "sex",
+                "gender_identity",
+                "search_text",
+                "created_at",
+                "updated_at",
+                "created_by_id",
+            ],
+        ),
         "profile": Table.of(Profile, ["person_id", *PROFILE_TEXT]),
-        "language": Table.of(PersonLanguage, [
-            "person_id", "language", "is_preferred", "interpreter_needed"]),
-        "contact": Table.of(ContactPoint, [
-            "person_id", "kind", "label", "value", "normalized", "is_preferred",
-            "may_leave_voicemail", "may_text", "safe_hours_start", "safe_hours_end",
-            "best_times", "safety_note"]),
-        "identifier": Table.of(Identifier, [
-            "person_id", "kind", "issuer", "value", "normalized"]),
-        "enrollment": Table.of(Enrollment, [
-            "person_id", "program_id", "status", "referred_on", "started_on", "ended_on",
-            "closure_reason", "primary_coordinator_id", "created_at"]),
-        "support": Table.of(SupportContact, [
-            "person_id", "name", "relationship", "phone", "may_involve"]),
+        "language": Table.of(
+            PersonLanguage, ["person_id", "language", "is_preferred", "interpreter_needed"]
+        ),
+        "contact": Table.of(
+            ContactPoint,
+            [
+                "person_id",
+                "kind",
+                "label",
+                "value",
+                "normalized",
+                "is_preferred",
+                "may_leave_voicemail",
+                "may_text",
+                "safe_hours_start",
+                "safe_hours_end",
+                "best_times",
+                "safety_note",
+            ],
+        ),
+        "identifier": Table.of(Identifier, ["person_id", "kind", "issuer", "value", "normalized"]),
+        "enrollment": Table.of(
+            Enrollment,
+            [
+                "person_id",
+                "program_id",
+                "status",
+                "referred_on",
+                "started_on",
+                "ended_on",
+                "closure_reason",
+                "primary_coordinator_id",
+                "created_at",
+            ],
+        ),
+        "support": Table.of(
+            SupportContact, ["person_id", "name", "relationship", "phone", "may_involve"]
+        ),
     }
 
 
 def _search_text(given: str, family: str, preferred: str) -> str:
     # The model's own method, on a stand-in object, so the rule lives in one place.
-    holder = SimpleNamespace(legal_given_name=given, legal_family_name=family,
-                             preferred_name=preferred, search_text="")
+    holder = SimpleNamespace(
+        legal_given_name=given, legal_family_name=family, preferred_name=preferred, search_text=""
+    )
     Person.refresh_search_text(holder)  # type: ignore[arg-type]
     return holder.search_text
 
@@ -327,8 +497,10 @@ def _letters(number: int, count: int) -> str:
 def _address(rng: random.Random) -> str:
     city, state, zip_prefix = rng.choice(CITIES)
     unit = f", Apt {rng.randint(1, 40)}{rng.choice('ABCD')}" if rng.random() < 0.4 else ""
-    return (f"{rng.randint(1, 9999)} {rng.choice(STREETS)}{unit}, {city}, {state} "
-            f"{zip_prefix}{rng.randint(100, 999)}")
+    return (
+        f"{rng.randint(1, 9999)} {rng.choice(STREETS)}{unit}, {city}, {state} "
+        f"{zip_prefix}{rng.randint(100, 999)}"
+    )
 
 
 def build_batch(batch: int) -> dict[str, str]:
@@ -352,14 +524,27 @@ def build_batch(batch: int) -> dict[str, str]:
         referred = TODAY - dt.timedelta(days=rng.randint(5, 2500))
         created_at = dt.datetime.combine(referred, dt.time(14, rng.randint(0, 59)), tz)
         creator = rng.choice(plan.coordinators[chosen[0]])
-        out["person"].write(tables["person"].line([
-            pid, org_id, who["legal_given_name"], who["legal_family_name"],
-            who["preferred_name"], who["pronouns"], who["date_of_birth"], who["sex"],
-            who["gender_identity"],
-            _search_text(who["legal_given_name"], who["legal_family_name"],
-                         who["preferred_name"]),
-            created_at, created_at, creator,
-        ]))
+        out["person"].write(
+            tables["person"].line(
+                [
+                    pid,
+                    org_id,
+                    who["legal_given_name"],
+                    who["legal_family_name"],
+                    who["preferred_name"],
+                    who["pronouns"],
+                    who["date_of_birth"],
+                    who["sex"],
+                    who["gender_identity"],
+                    _search_text(
+                        who["legal_given_name"], who["legal_family_name"], who["preferred_name"]
+                    ),
+                    created_at,
+                    created_at,
+                    creator,
+                ]
+            )
+        )
         profile = [pid]
         shares = rng.random() < 0.6
         for key, pool in PROFILE_TEXT.items():
@@ -367,20 +552,32 @@ def build_batch(batch: int) -> dict[str, str]:
             profile.append(rng.choice(pool) if shares and rng.random() < chance else "")
         out["profile"].write(tables["profile"].line(profile))
         for position, (code, interpreter) in enumerate(who["languages"]):
-            out["language"].write(tables["language"].line([pid, code, position == 0,
-                                                          interpreter]))
+            out["language"].write(tables["language"].line([pid, code, position == 0, interpreter]))
         _contacts(rng, pid, who["legal_given_name"], out["contact"], tables["contact"])
         _identifiers(rng, pid, org_id, out["identifier"], tables["identifier"])
         for index, program in enumerate(chosen):
-            _enrollment(rng, pid, program, referred if index == 0 else None, plan,
-                        out["enrollment"], tables["enrollment"])
+            _enrollment(
+                rng,
+                pid,
+                program,
+                referred if index == 0 else None,
+                plan,
+                out["enrollment"],
+                tables["enrollment"],
+            )
         if rng.random() < 0.3:
             typed, _ = names.random_phone(rng)
-            out["support"].write(tables["support"].line([
-                pid, names.random_full_name(rng),
-                rng.choice(["family", "family", "friend", "partner", "peer", "caregiver"]),
-                typed if rng.random() < 0.8 else "", rng.random() < 0.7,
-            ]))
+            out["support"].write(
+                tables["support"].line(
+                    [
+                        pid,
+                        names.random_full_name(rng),
+                        rng.choice(["family", "family", "friend", "partner", "peer", "caregiver"]),
+                        typed if rng.random() < 0.8 else "",
+                        rng.random() < 0.7,
+                    ]
+                )
+            )
     return {key: buffer.getvalue() for key, buffer in out.items()}
 
 
@@ -389,25 +586,68 @@ def _contacts(rng: random.Random, pid: int, given: str, out: io.StringIO, table:
     for index in range(phones):
         typed, e164 = names.random_phone(rng)
         safe = rng.random() < 0.15
-        out.write(table.line([
-            pid, "phone", rng.choice(["mobile", "mobile", "home", "work"]), typed, e164,
-            index == 0, rng.random() < 0.55, rng.random() < 0.65,
-            dt.time(9) if safe else None, dt.time(17) if safe else None,
-            rng.choice(BEST_TIMES), rng.choice(SAFETY_NOTES),
-        ]))
+        out.write(
+            table.line(
+                [
+                    pid,
+                    "phone",
+                    rng.choice(["mobile", "mobile", "home", "work"]),
+                    typed,
+                    e164,
+                    index == 0,
+                    rng.random() < 0.55,
+                    rng.random() < 0.65,
+                    dt.time(9) if safe else None,
+                    dt.time(17) if safe else None,
+                    rng.choice(BEST_TIMES),
+                    rng.choice(SAFETY_NOTES),
+                ]
+            )
+        )
     if rng.random() < 0.4:
         handle = "".join(ch for ch in given.lower() if ch.isascii() and ch.isalnum()) or "me"
         email = f"{handle}.{pid}@example.net"
-        out.write(table.line([pid, "email", "", email, email.lower(), phones == 0, False,
-                              False, None, None, "", ""]))
+        out.write(
+            table.line(
+                [
+                    pid,
+                    "email",
+                    "",
+                    email,
+                    email.lower(),
+                    phones == 0,
+                    False,
+                    False,
+                    None,
+                    None,
+                    "",
+                    "",
+                ]
+            )
+        )
     if rng.random() < 0.45:
         address = _address(rng)
-        out.write(table.line([pid, "address", "home", address, " ".join(address.lower().split()),
-                              False, False, False, None, None, "", ""]))
+        out.write(
+            table.line(
+                [
+                    pid,
+                    "address",
+                    "home",
+                    address,
+                    " ".join(address.lower().split()),
+                    False,
+                    False,
+                    False,
+                    None,
+                    None,
+                    "",
+                    "",
+                ]
+            )
+        )
 
 
-def _identifiers(rng: random.Random, pid: int, org_id: int, out: io.StringIO,
-                 table: Table) -> None:
+def _identifiers(rng: random.Random, pid: int, org_id: int, out: io.StringIO, table: Table) -> None:
     if rng.random() < 0.45:
         number = _scramble(pid, 26**2 * 10**5)
         letters, digits = divmod(number, 10**5)
@@ -415,17 +655,28 @@ def _identifiers(rng: random.Random, pid: int, org_id: int, out: io.StringIO,
         out.write(table.line([pid, "medicaid", "NY Medicaid", value, normalize_identifier(value)]))
     if rng.random() < 0.6:
         value = f"MRN-{_scramble(pid, 10**8, 7919, 104729):08d}"
-        out.write(table.line([pid, "mrn", f"Organization {org_id} EHR", value,
-                              normalize_identifier(value)]))
+        out.write(
+            table.line(
+                [pid, "mrn", f"Organization {org_id} EHR", value, normalize_identifier(value)]
+            )
+        )
     if rng.random() < 0.2:
         number = _scramble(pid, 10**9, 69069, 1)
         value = f"{number // 10**5:04d}-{number % 10**5:05d}"
-        out.write(table.line([pid, "hmis", "Coordinated Entry HMIS", value,
-                              normalize_identifier(value)]))
+        out.write(
+            table.line([pid, "hmis", "Coordinated Entry HMIS", value, normalize_identifier(value)])
+        )
 
 
-def _enrollment(rng: random.Random, pid: int, program: int, referred: dt.date | None,
-                plan: Plan, out: io.StringIO, table: Table) -> None:
+def _enrollment(
+    rng: random.Random,
+    pid: int,
+    program: int,
+    referred: dt.date | None,
+    plan: Plan,
+    out: io.StringIO,
+    table: Table,
+) -> None:
     referred = referred or TODAY - dt.timedelta(days=rng.randint(5, 2000))
     status = _weighted(rng, STATUSES)
     started = ended = None
@@ -437,8 +688,9 @@ def _enrollment(rng: random.Random, pid: int, program: int, referred: dt.date | 
         reason = rng.choice(CLOSURE_REASONS)
     coordinator = rng.choice(plan.coordinators[program]) if rng.random() < 0.9 else None
     created = dt.datetime.combine(referred, dt.time(15, rng.randint(0, 59)), dt.UTC)
-    out.write(table.line([pid, program, status, referred, started, ended, reason, coordinator,
-                          created]))
+    out.write(
+        table.line([pid, program, status, referred, started, ended, reason, coordinator, created])
+    )
 
 
 # --- loading --------------------------------------------------------------------------
@@ -493,8 +745,14 @@ def load(plan: Plan, workers: int) -> dict[str, int]:
     return counts
 
 
-def _write_batch(cursor: Any, rows: dict[str, str], counts: dict[str, int], batch: int,
-                 plan: Plan, started: float) -> None:
+def _write_batch(
+    cursor: Any,
+    rows: dict[str, str],
+    counts: dict[str, int],
+    batch: int,
+    plan: Plan,
+    started: float,
+) -> None:
     for key, text in rows.items():
         if text:
             _copy(cursor, TABLES[key], text)
@@ -502,8 +760,9 @@ def _write_batch(cursor: Any, rows: dict[str, str], counts: dict[str, int], batc
     done = min(plan.people, (batch + 1) * plan.batch_size)
     if batch % 10 == 9 or done == plan.people:
         elapsed = time.perf_counter() - started
-        print(f"  {done:>10,} people  {elapsed:6.1f} s  {done / elapsed:8,.0f} people/s",
-              flush=True)
+        print(
+            f"  {done:>10,} people  {elapsed:6.1f} s  {done / elapsed:8,.0f} people/s", flush=True
+        )
 
 
 def main() -> None:
@@ -512,8 +771,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--batch-size", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                        help="processes that build rows while this one copies them in")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes that build rows while this one copies them in",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (COPY is PostgreSQL's).")
@@ -532,8 +795,10 @@ def main() -> None:
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
 
-    print(f"People: {args.people:,} in batches of {args.batch_size:,}, "
-          f"{args.workers} worker(s)", flush=True)
+    print(
+        f"People: {args.people:,} in batches of {args.batch_size:,}, {args.workers} worker(s)",
+        flush=True,
+    )
     counts = load(PLAN, args.workers)
 
     with connection.cursor() as cursor:
@@ -548,7 +813,7 @@ def main() -> None:
         for table in table_names:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM \"{table}\"), false)"
+                f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"), false)'
             )
         print("VACUUM ANALYZE", flush=True)
         tick = time.perf_counter()

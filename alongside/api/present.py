@@ -144,6 +144,7 @@ def respond(
     else:
         content = body.model_dump_json().encode()
     response = HttpResponse(content, status=status, content_type=CONTENT_TYPE)
+    response["Cache-Control"] = "no-store"  # people's records stay out of every cache
     if version is not None:
         response["ETag"] = etag(version)
     if location is not None:

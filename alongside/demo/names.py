@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate
 from typing import TypedDict, TypeVar
 
 # Today's date is not used so that a seed gives the same people on any day.
@@ -47,6 +47,7 @@ class Heritage:
     two_spirit_rate: float = 0.0  # of those who share a gender identity
 
 
+# fmt: off
 GENERAL_AMERICAN = Heritage(
     key="general_american",
     share=0.20,
@@ -715,6 +716,8 @@ AGE_BANDS: tuple[tuple[int, int, float], ...] = (
     (85, 102, 0.015),
 )
 
+# fmt: on
+
 LANGUAGE_CODES: frozenset[str] = frozenset(
     code for heritage in HERITAGES for code, _ in heritage.languages
 ) | {"ase"}
@@ -906,16 +909,99 @@ def random_full_name(rng: random.Random) -> str:
 
 # Area codes across the United States (all assigned, so numbers pass validation).
 AREA_CODES: tuple[str, ...] = (
-    "212", "347", "718", "646", "917", "201", "973", "914", "516", "617", "857", "215",
-    "267", "412", "202", "301", "410", "804", "919", "704", "404", "678", "305", "786",
-    "407", "813", "615", "901", "502", "513", "614", "216", "313", "312", "773", "414",
-    "612", "651", "314", "816", "504", "713", "832", "214", "469", "512", "210", "405",
-    "505", "602", "480", "702", "801", "303", "720", "206", "253", "503", "971", "916",
-    "415", "510", "408", "213", "323", "818", "619", "808", "907", "208", "406", "307",
-    "701", "605", "402", "515", "319", "608", "207", "802", "603", "401", "860", "302",
+    "212",
+    "347",
+    "718",
+    "646",
+    "917",
+    "201",
+    "973",
+    "914",
+    "516",
+    "617",
+    "857",
+    "215",
+    "267",
+    "412",
+    "202",
+    "301",
+    "410",
+    "804",
+    "919",
+    "704",
+    "404",
+    "678",
+    "305",
+    "786",
+    "407",
+    "813",
+    "615",
+    "901",
+    "502",
+    "513",
+    "614",
+    "216",
+    "313",
+    "312",
+    "773",
+    "414",
+    "612",
+    "651",
+    "314",
+    "816",
+    "504",
+    "713",
+    "832",
+    "214",
+    "469",
+    "512",
+    "210",
+    "405",
+    "505",
+    "602",
+    "480",
+    "702",
+    "801",
+    "303",
+    "720",
+    "206",
+    "253",
+    "503",
+    "971",
+    "916",
+    "415",
+    "510",
+    "408",
+    "213",
+    "323",
+    "818",
+    "619",
+    "808",
+    "907",
+    "208",
+    "406",
+    "307",
+    "701",
+    "605",
+    "402",
+    "515",
+    "319",
+    "608",
+    "207",
+    "802",
+    "603",
+    "401",
+    "860",
+    "302",
 )
-PHONE_STYLES: tuple[str, ...] = ("({a}) {e}-{s}", "{a}-{e}-{s}", "{a}.{e}.{s}",
-                                  "+1 {a} {e} {s}", "1-{a}-{e}-{s}", "{a}{e}{s}")
+PHONE_STYLES: tuple[str, ...] = (
+    "({a}) {e}-{s}",
+    "{a}-{e}-{s}",
+    "{a}.{e}.{s}",
+    "+1 {a} {e} {s}",
+    "1-{a}-{e}-{s}",
+    "{a}{e}{s}",
+)
 
 
 def random_phone(rng: random.Random) -> tuple[str, str]:

@@ -21,9 +21,9 @@ from typing import Any
 
 import phonenumbers
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BooleanField,
     Exists,
@@ -57,13 +57,27 @@ GOOD_MATCH = 0.6
 
 
 # Letters that carry their mark inside them, so Unicode decomposition leaves them alone.
-_UNDECOMPOSED = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe",
-                               "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t"})
+_UNDECOMPOSED = str.maketrans(
+    {
+        "đ": "d",
+        "ð": "d",
+        "ø": "o",
+        "ł": "l",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+    }
+)
 
 
 def normalize(text: str) -> str:
     """Lower-case, strip accents, turn hyphens and punctuation into word breaks."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
+    # Compatibility forms (𝕬, ﬁ, ①) fold to plain letters first, then case and marks go.
+    folded = unicodedata.normalize("NFKD", text).casefold().translate(_UNDECOMPOSED)
+    decomposed = unicodedata.normalize("NFKD", folded)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     spaced = _SEPARATORS.sub(" ", bare.replace("'", "").replace("’", ""))
     return " ".join(_DROPPED.sub("", spaced).split())
@@ -137,9 +151,9 @@ def word_similarity(query: str | None, text: str | None) -> float:
 def word_matches(query_word: str, name_word: str) -> bool:
     """The rule for one typed word against one word of a name: it is part of the name
     word (from MIN_SUBSTRING letters on), or similar enough to it (typos, starts)."""
-    return (
-        len(query_word) >= MIN_SUBSTRING and query_word in name_word
-    ) or word_similarity(query_word, name_word) >= FUZZY_THRESHOLD
+    return (len(query_word) >= MIN_SUBSTRING and query_word in name_word) or word_similarity(
+        query_word, name_word
+    ) >= FUZZY_THRESHOLD
 
 
 def name_word_match(query_word: str | None, search_text: str | None) -> bool:
@@ -240,11 +254,17 @@ def _portable_condition(terms: Terms) -> Q:
     if terms.born is not None:
         condition |= Q(date_of_birth=terms.born)
     if terms.phone:
-        condition |= Exists(ContactPoint.objects.filter(
-            person_id=OuterRef("pk"), kind="phone", normalized=terms.phone))
+        condition |= Q(
+            Exists(
+                ContactPoint.objects.filter(
+                    person_id=OuterRef("pk"), kind="phone", normalized=terms.phone
+                )
+            )
+        )
     if terms.identifier:
-        condition |= Exists(Identifier.objects.filter(
-            person_id=OuterRef("pk"), normalized=terms.identifier))
+        condition |= Q(
+            Exists(Identifier.objects.filter(person_id=OuterRef("pk"), normalized=terms.identifier))
+        )
     return condition
 
 
@@ -263,8 +283,8 @@ def name_words_matching(words: list[str]) -> list[list[tuple[str, float]]]:
         if len(word) >= MIN_SUBSTRING:
             condition += " OR word LIKE %s"
             condition_params.append(_like_contains(word))
-        parts.append(
-            f"(SELECT {n}, word, word_similarity(%s, word) AS score FROM people_nameword"
+        parts.append(  # only fixed text and integers go into the SQL; words are params
+            f"(SELECT {n}, word, word_similarity(%s, word) AS score FROM people_nameword"  # noqa: S608
             f" WHERE {condition} ORDER BY score DESC, word LIMIT {MAX_NAME_WORDS})"
         )
         params += [word, *condition_params]

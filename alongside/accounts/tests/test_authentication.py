@@ -38,6 +38,7 @@ def test_it_resets_a_password_by_email(client, world):
     assert found is not None
     link = found.group(1)
     form = client.get(link, follow=True)
+    assert "Choose a new password" in form.content.decode()  # our page, not Django admin's
     new = "a brand new passphrase 42"
     done = client.post(form.redirect_chain[-1][0],
                        {"new_password1": new, "new_password2": new})

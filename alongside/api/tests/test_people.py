@@ -71,6 +71,25 @@ def test_it_searches_and_audits_the_search(world, api_as):
     assert event.detail["query"] == "1984-03-09"
 
 
+def test_it_pages_through_search_results_with_the_total(world, api_as):
+    for name in ["Bea", "Cai", "Dev"]:
+        make_person(
+            world.coordinator, world.housing, legal_given_name=name, legal_family_name="Zed"
+        )
+    api = api_as(world.coordinator)
+    first = api.get("/people", {"q": "zed", "limit": 2}).json()
+    assert (first["count"], len(first["results"])) == (3, 2)
+    rest = api.get("/people", {"q": "zed", "limit": 2, "page": 2}).json()
+    assert (rest["count"], len(rest["results"]), rest["offset"]) == (3, 1, 2)
+    seen = {p["id"] for p in first["results"]} | {p["id"] for p in rest["results"]}
+    assert len(seen) == 3
+
+
+def test_it_keeps_records_out_of_caches(world, api_as):
+    response = api_as(world.coordinator).get(f"/people/{world.person.pk}")
+    assert response["Cache-Control"] == "no-store"
+
+
 def test_it_registers_a_person(world, api_as):
     body = {
         "program_id": world.housing.pk,

@@ -34,19 +34,31 @@ def crowd(world):
     """A few more people in the housing program, next to Guadalupe Hernández."""
     c = world.coordinator
     return {
-        "ana": make_person(c, world.housing, legal_given_name="Ana",
-                           legal_family_name="García Márquez", date_of_birth=dt.date(1990, 1, 2)),
+        "ana": make_person(
+            c,
+            world.housing,
+            legal_given_name="Ana",
+            legal_family_name="García Márquez",
+            date_of_birth=dt.date(1990, 1, 2),
+        ),
         "garza": make_person(c, world.housing, legal_given_name="Ana", legal_family_name="Garza"),
-        "lukasz": make_person(c, world.housing, legal_given_name="Łukasz",
-                              legal_family_name="Wiśniewski"),
-        "dang": make_person(c, world.housing, legal_given_name="Thị Lan",
-                            legal_family_name="Đặng"),
-        "obrien": make_person(c, world.housing, legal_given_name="Siobhán",
-                              legal_family_name="O'Brien"),
-        "jean": make_person(c, world.housing, legal_given_name="Marie-Claire",
-                            legal_family_name="Jean-Baptiste"),
-        "arabic": make_person(c, world.housing, legal_given_name="محمد",
-                              legal_family_name="حداد", preferred_name="Mohammed"),
+        "lukasz": make_person(
+            c, world.housing, legal_given_name="Łukasz", legal_family_name="Wiśniewski"
+        ),
+        "dang": make_person(c, world.housing, legal_given_name="Thị Lan", legal_family_name="Đặng"),
+        "obrien": make_person(
+            c, world.housing, legal_given_name="Siobhán", legal_family_name="O'Brien"
+        ),
+        "jean": make_person(
+            c, world.housing, legal_given_name="Marie-Claire", legal_family_name="Jean-Baptiste"
+        ),
+        "arabic": make_person(
+            c,
+            world.housing,
+            legal_given_name="محمد",
+            legal_family_name="حداد",
+            preferred_name="Mohammed",
+        ),
         "smith": make_person(c, world.housing, legal_given_name="John", legal_family_name="Smith"),
     }
 
@@ -54,8 +66,16 @@ def crowd(world):
 # --- names ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["Guadalupe Hernández", "guadalupe hernandez",
-                                   "GUADALUPE HERNANDEZ", "hernández", "Hernandez, Guadalupe"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Guadalupe Hernández",
+        "guadalupe hernandez",
+        "GUADALUPE HERNANDEZ",
+        "hernández",
+        "Hernandez, Guadalupe",
+    ],
+)
 def test_it_finds_a_name_whatever_the_case_accents_or_order(world, crowd, query):
     assert find(world.coordinator, query)[0] == "Guadalupe Hernández"
 
@@ -65,27 +85,31 @@ def test_it_finds_part_of_a_name(world, crowd, query):
     assert "Guadalupe Hernández" in find(world.coordinator, query)
 
 
-@pytest.mark.parametrize("query", ["Hernandes", "Hernadnez", "Guadalupe Hernanez",
-                                   "Guadalpue", "Hernández Guadelupe"])
+@pytest.mark.parametrize(
+    "query", ["Hernandes", "Hernadnez", "Guadalupe Hernanez", "Guadalpue", "Hernández Guadelupe"]
+)
 def test_it_finds_a_name_typed_with_a_slip(world, crowd, query):
     assert "Guadalupe Hernández" in find(world.coordinator, query)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("lukasz wisniewski", "Łukasz Wiśniewski"),
-    ("Dang", "Thị Lan Đặng"),
-    ("thi lan", "Thị Lan Đặng"),
-    ("obrien", "Siobhán O'Brien"),
-    ("O'Brien", "Siobhán O'Brien"),
-    ("o brien", "Siobhán O'Brien"),
-    ("siobhan", "Siobhán O'Brien"),
-    ("Jean Baptiste", "Marie-Claire Jean-Baptiste"),
-    ("marie-claire", "Marie-Claire Jean-Baptiste"),
-    ("محمد", "محمد حداد"),
-    ("mohammed", "محمد حداد"),
-    ("Garcia Marquez", "Ana García Márquez"),
-    ("márquez", "Ana García Márquez"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("lukasz wisniewski", "Łukasz Wiśniewski"),
+        ("Dang", "Thị Lan Đặng"),
+        ("thi lan", "Thị Lan Đặng"),
+        ("obrien", "Siobhán O'Brien"),
+        ("O'Brien", "Siobhán O'Brien"),
+        ("o brien", "Siobhán O'Brien"),
+        ("siobhan", "Siobhán O'Brien"),
+        ("Jean Baptiste", "Marie-Claire Jean-Baptiste"),
+        ("marie-claire", "Marie-Claire Jean-Baptiste"),
+        ("محمد", "محمد حداد"),
+        ("mohammed", "محمد حداد"),
+        ("Garcia Marquez", "Ana García Márquez"),
+        ("márquez", "Ana García Márquez"),
+    ],
+)
 def test_it_finds_names_from_many_traditions(world, crowd, query, expected):
     assert expected in find(world.coordinator, query)
 
@@ -111,8 +135,12 @@ def test_it_finds_nobody_for_a_name_nobody_has(world, crowd):
 
 
 def test_it_finds_a_renamed_person_by_their_new_name(world, crowd):
-    services.person_update(actor=world.coordinator, person=crowd["smith"],
-                           data={"legal_family_name": "Okonkwo-Adeyemi"}, version=None)
+    services.person_update(
+        actor=world.coordinator,
+        person=crowd["smith"],
+        data={"legal_family_name": "Okonkwo-Adeyemi"},
+        version=None,
+    )
     assert find(world.coordinator, "okonkwo") == ["John Okonkwo-Adeyemi"]
     assert find(world.coordinator, "adeyemi") == ["John Okonkwo-Adeyemi"]
     assert "John Okonkwo-Adeyemi" not in find(world.coordinator, "John Smith")
@@ -143,39 +171,55 @@ def test_it_finds_a_person_by_date_of_birth(world, crowd, query):
     assert find(world.coordinator, query) == ["Guadalupe Hernández"]
 
 
-@pytest.mark.parametrize("query", ["(212) 736-4471", "212.736.4471", "2127364471",
-                                   "+1 212 736 4471", "1-212-736-4471"])
+@pytest.mark.parametrize(
+    "query", ["(212) 736-4471", "212.736.4471", "2127364471", "+1 212 736 4471", "1-212-736-4471"]
+)
 def test_it_finds_a_person_by_phone_however_it_is_typed(world, crowd, query):
-    services.contact_point_create(actor=world.coordinator, person=world.person,
-                                  data={"kind": "phone", "value": "212-736-4471"})
+    services.contact_point_create(
+        actor=world.coordinator,
+        person=world.person,
+        data={"kind": "phone", "value": "212-736-4471"},
+    )
     assert find(world.coordinator, query) == ["Guadalupe Hernández"]
 
 
 @pytest.mark.parametrize("query", ["MRN-0042-17", "mrn004217", "MRN 0042 17"])
 def test_it_finds_a_person_by_identifier(world, crowd, query):
-    services.identifier_create(actor=world.coordinator, person=world.person,
-                               data={"kind": "mrn", "issuer": "Riverbend EHR",
-                                     "value": "MRN-0042-17"})
+    services.identifier_create(
+        actor=world.coordinator,
+        person=world.person,
+        data={"kind": "mrn", "issuer": "Riverbend EHR", "value": "MRN-0042-17"},
+    )
     assert find(world.coordinator, query) == ["Guadalupe Hernández"]
 
 
 def test_it_does_not_take_a_phone_for_a_name_or_a_date(world, crowd):
-    services.contact_point_create(actor=world.coordinator, person=crowd["smith"],
-                                  data={"kind": "phone", "value": "(212) 736-4471"})
+    services.contact_point_create(
+        actor=world.coordinator,
+        person=crowd["smith"],
+        data={"kind": "phone", "value": "(212) 736-4471"},
+    )
     assert find(world.coordinator, "212-736-4471") == ["John Smith"]
 
 
 # --- scope ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["Guadalupe Hernández", "hernandes", "Hern", "03/09/1984",
-                                   "(212) 736-4471", "MRN-0042-17"])
+@pytest.mark.parametrize(
+    "query",
+    ["Guadalupe Hernández", "hernandes", "Hern", "03/09/1984", "(212) 736-4471", "MRN-0042-17"],
+)
 def test_it_finds_only_people_the_searcher_may_see(world, crowd, query):
-    services.contact_point_create(actor=world.coordinator, person=world.person,
-                                  data={"kind": "phone", "value": "(212) 736-4471"})
-    services.identifier_create(actor=world.coordinator, person=world.person,
-                               data={"kind": "mrn", "issuer": "Riverbend EHR",
-                                     "value": "MRN-0042-17"})
+    services.contact_point_create(
+        actor=world.coordinator,
+        person=world.person,
+        data={"kind": "phone", "value": "(212) 736-4471"},
+    )
+    services.identifier_create(
+        actor=world.coordinator,
+        person=world.person,
+        data={"kind": "mrn", "issuer": "Riverbend EHR", "value": "MRN-0042-17"},
+    )
     assert "Guadalupe Hernández" in find(world.coordinator, query)
     assert "Guadalupe Hernández" in find(world.admin, query)
     assert "Guadalupe Hernández" in find(world.supervisor, query)
@@ -184,8 +228,12 @@ def test_it_finds_only_people_the_searcher_may_see(world, crowd, query):
 
 
 def test_it_finds_people_of_another_program_only_for_their_staff(world, crowd):
-    other = make_person(world.outsider, world.other_program, legal_given_name="Guadalupe",
-                        legal_family_name="Hernández")
+    other = make_person(
+        world.outsider,
+        world.other_program,
+        legal_given_name="Guadalupe",
+        legal_family_name="Hernández",
+    )
     assert find(world.outsider, "guadalupe hernandez") == ["Guadalupe Hernández"]
     coordinator_sees = [p.pk for p in selectors.people_search(world.coordinator, "guadalupe")]
     assert other.pk not in coordinator_sees
@@ -204,16 +252,19 @@ def test_it_records_each_search_in_the_audit_trail(world, crowd):
 # --- the rules themselves -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("query", "text", "expected"), [
-    ("word", "two words", 0.8),
-    ("her", "juan hernandez", 0.75),
-    ("ern", "juan hernandez", 0.25),
-    ("al", "alex kim", 2 / 3),
-    ("jon", "john smith", 0.5),
-    ("maria garcia", "maria guadalupe garcia lopez", 7 / 12),
-    ("garcia maria", "maria garcia", 1.0),
-    ("", "anything", 0.0),
-])
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        ("word", "two words", 0.8),
+        ("her", "juan hernandez", 0.75),
+        ("ern", "juan hernandez", 0.25),
+        ("al", "alex kim", 2 / 3),
+        ("jon", "john smith", 0.5),
+        ("maria garcia", "maria guadalupe garcia lopez", 7 / 12),
+        ("garcia maria", "maria garcia", 1.0),
+        ("", "anything", 0.0),
+    ],
+)
 def test_it_scores_words_like_pg_trgm(query, text, expected):
     assert word_similarity(query, text) == pytest.approx(expected, abs=1e-6)
 
@@ -221,16 +272,43 @@ def test_it_scores_words_like_pg_trgm(query, text, expected):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with pg_trgm itself")
 @pytest.mark.django_db
 def test_it_scores_exactly_as_pg_trgm_does():
-    texts = [normalize(t) for t in [
-        "Guadalupe Hernández Lupe", "María de los Ángeles García Márquez", "Nguyễn Thị Lan",
-        "Łukasz Wiśniewski", "Siobhán O'Brien", "Oluwaseun Adébáyọ̀", "Jean-Baptiste Pierre",
-        "Two Bulls Vernon", "محمد عبد الله", "Ma. Teresa Dela Cruz"]]
-    queries = ["hernandes", "maria garcia", "nguyen", "lukas", "obrien", "seun", "jean",
-               "bulls", "محمد", "dela", "ma teresa", "a", "xyz", "garcia maria lopez"]
+    texts = [
+        normalize(t)
+        for t in [
+            "Guadalupe Hernández Lupe",
+            "María de los Ángeles García Márquez",
+            "Nguyễn Thị Lan",
+            "Łukasz Wiśniewski",
+            "Siobhán O'Brien",
+            "Oluwaseun Adébáyọ̀",
+            "Jean-Baptiste Pierre",
+            "Two Bulls Vernon",
+            "محمد عبد الله",
+            "Ma. Teresa Dela Cruz",
+        ]
+    ]
+    queries = [
+        "hernandes",
+        "maria garcia",
+        "nguyen",
+        "lukas",
+        "obrien",
+        "seun",
+        "jean",
+        "bulls",
+        "محمد",
+        "dela",
+        "ma teresa",
+        "a",
+        "xyz",
+        "garcia maria lopez",
+    ]
     pairs = [(q, t) for q in queries for t in texts]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT word_similarity(q, t) FROM unnest(%s::text[], %s::text[]) AS x(q, t)",
-                       [[q for q, _ in pairs], [t for _, t in pairs]])
+        cursor.execute(
+            "SELECT word_similarity(q, t) FROM unnest(%s::text[], %s::text[]) AS x(q, t)",
+            [[q for q, _ in pairs], [t for _, t in pairs]],
+        )
         expected = [row[0] for row in cursor.fetchall()]
     assert [word_similarity(q, t) for q, t in pairs] == pytest.approx(expected, abs=1e-6)
 
