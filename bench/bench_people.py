@@ -10,7 +10,8 @@ Measures, in this process (server time, no network):
     records: exact names, given or family name alone, partial names, names with a typo,
     names typed without accents or in capitals, dates of birth, phone numbers and
     identifiers; as a coordinator, an organization admin and a coordinator in one small
-    program. "found" is the share of searches whose intended person is on the page.
+    program. "shown": the intended person is on the page of 25; "found": shown, or left
+    off only by a full page of people who match at least as well.
 (b) the person page, GET /people/<id>/ through django.test.Client (the whole Django
     request cycle: middleware, session, scoping, audit, template).
 (c) reading one person through the API, GET /api/v1/people/<id> with a bearer token
@@ -51,8 +52,9 @@ from django.urls import include, path, reverse  # noqa: E402
 from alongside.accounts.models import User  # noqa: E402
 from alongside.people import selectors  # noqa: E402
 from alongside.people.models import ContactPoint, Enrollment, Identifier, Person  # noqa: E402
-from alongside.people.search import normalize  # noqa: E402
+from alongside.people.search import normalize, word_similarity  # noqa: E402
 
+PAGE = 25
 PERSONAS = {
     "coordinator": "bench-coordinator",
     "org admin": "bench-admin",
@@ -284,6 +286,19 @@ def query_for(category: str, person: Person, rng: random.Random) -> str | None:
 # --- (a) search ------------------------------------------------------------------------
 
 
+def outranked(query: str, person: Person, results: list[Person]) -> bool:
+    """Whether a full page of people matching at least as well left the person off it
+    (e.g. one of 300 visible John Smiths): a right answer, though not this person."""
+    if len(results) < PAGE:
+        return False
+    score = word_similarity(normalize(query), person.search_text)
+    return all(p.name_score >= score - 1e-6 for p in results)  # type: ignore[attr-defined]
+
+
+def share(hits: list[bool], expected: bool) -> str:
+    return f"{sum(hits) / len(hits):.0%}" if expected and hits else "-"
+
+
 def bench_search(per_category: int, rng: random.Random) -> dict[str, tuple[float, float]]:
     print("\n(a) People search: people.selectors.people_search(user, query), 25 per page")
     summary: dict[str, tuple[float, float]] = {}
@@ -297,7 +312,7 @@ def bench_search(per_category: int, rng: random.Random) -> dict[str, tuple[float
             for person in people:
                 query = query_for(category, person, rng)
                 if query:
-                    plan.append((category, query, person.pk))
+                    plan.append((category, query, person))
                     picked += 1
                 if picked == per_category:
                     break
@@ -305,24 +320,28 @@ def bench_search(per_category: int, rng: random.Random) -> dict[str, tuple[float
         for _, query, _ in plan[:30]:  # warm up
             selectors.people_search(user, query)
         times: dict[str, list[float]] = defaultdict(list)
+        shown: dict[str, list[bool]] = defaultdict(list)
         found: dict[str, list[bool]] = defaultdict(list)
-        for category, query, pk in plan:
+        for category, query, person in plan:
             elapsed, results = timed(lambda u=user, q=query: selectors.people_search(u, q))
             times[category].append(elapsed)
-            found[category].append(any(p.pk == pk for p in results))
+            on_page = any(p.pk == person.pk for p in results)
+            shown[category].append(on_page)
+            found[category].append(on_page or outranked(query, person, results))
         every = [t for ts in times.values() for t in ts]
         print(
             f"\n  as {label} ({username}: {visible:,} people visible, "
             f"{visible / Person.objects.count():.1%})"
         )
-        print(f"  {'query':<16}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'found':>8}")
+        print(f"  {'query':<16}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'shown':>8}{'found':>8}")
         for category in CATEGORIES:
             ts = times[category]
-            hit = found[category]
-            share = f"{sum(hit) / len(hit):.0%}" if category in EXPECT_FOUND else "-"
+            on_page, hit = shown[category], found[category]
+            expected = category in EXPECT_FOUND
             print(
                 f"  {category:<16}{len(ts):>5}{ms(percentile(ts, 0.5)):>9}"
-                f"{ms(percentile(ts, 0.95)):>9}{share:>8}"
+                f"{ms(percentile(ts, 0.95)):>9}{share(on_page, expected):>8}"
+                f"{share(hit, expected):>8}"
             )
         p50, p95 = percentile(every, 0.5), percentile(every, 0.95)
         print(f"  {'all':<16}{len(every):>5}{ms(p50):>9}{ms(p95):>9}")

@@ -51,7 +51,7 @@ def person(item: Person) -> schemas.PersonOut:
 def profile(person: Person, item: Profile | None, *, care_team: bool) -> schemas.ProfileOut:
     """The profile; approach-with-care only for the person's care team. A person saved
     without a profile reads as an empty one (saving creates it at version 1)."""
-    item = item or Profile(person=person)
+    item = item or Profile()
     return schemas.ProfileOut(
         person_id=person.pk,
         appreciated=item.appreciated,

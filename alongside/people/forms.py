@@ -40,6 +40,20 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
+class OwnWordsField(forms.CharField):
+    """The person's own words: kept exactly as written, spaces and all. Only the line
+    endings browsers send (CRLF) become plain newlines, so the same words typed in a form
+    or sent through the API are stored alike."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(strip=False, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the version the user started from, so a stale save is refused."""
 
@@ -81,13 +95,11 @@ class PersonCreateForm(PersonForm):
         queryset=Program.objects.none(),
         help_text="The program the person is referred to. Its staff will see the record.",
     )
-    important_to = forms.CharField(
-        label="What is important TO me", widget=forms.Textarea(attrs={"rows": 3}),
-        required=False, strip=False, help_text="In the person's own words.",
+    important_to = OwnWordsField(
+        label="What is important TO me", required=False, help_text="In the person's own words."
     )
-    approach_with_care = forms.CharField(
-        label="Approach with care", widget=forms.Textarea(attrs={"rows": 3}), required=False,
-        strip=False,
+    approach_with_care = OwnWordsField(
+        label="Approach with care", required=False,
         help_text="Anything the person chose to share that is hard for them. "
         "Shown only to their care team, before contact.",
     )
@@ -108,14 +120,10 @@ class ProfileForm(VersionedForm):
             "approach_with_care": "Topics or situations that are hard for the person, as they "
             "chose to share them. Shown only to their care team, before contact.",
         }
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PROFILE_EDITABLE}
+        field_classes = dict.fromkeys(PROFILE_EDITABLE, OwnWordsField)
 
     def __init__(self, *args: Any, show_care_notes: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            # The person's own words are kept exactly as written, spaces and all.
-            if isinstance(field, forms.CharField):
-                field.strip = False
         if not show_care_notes:
             del self.fields["approach_with_care"]
 

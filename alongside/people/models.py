@@ -204,7 +204,7 @@ class ContactPoint(models.Model):
             phone = normalize_phone(value)
             if phone is None:
                 raise ValidationError(
-                    {"value": "Enter a valid phone number, such as (555) 201-4471 or +1 555 201 4471."}
+                    {"value": "Enter a valid phone number, such as (212) 555-0187 or +1 212 555 0187."}
                 )
             self.normalized = phone
         elif self.kind == self.Kind.EMAIL:

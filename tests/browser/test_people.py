@@ -121,10 +121,6 @@ def _lf(text: str | None) -> str | None:
     return None if text is None else text.replace("\r\n", "\n")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Browsers submit textarea line breaks as CRLF and the people forms store them as-is, "
-    "so the same words saved through the API (LF) and through a form differ, and saving "
-    "an unchanged API-written profile in the browser records a change."))
 def test_textarea_line_breaks_are_stored_as_lf(browsing, world):
     page = browsing.page
     browsing.sign_in(world.coordinator)
