@@ -11,3 +11,21 @@ def test_it_fronts_the_management_commands():
     )
     for command in ("demo", "migrate", "createsuperuser", "audit_verify"):
         assert command in result.stdout
+
+
+def test_it_passes_the_deployment_checklist_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "alongside.settings",
+        "SECRET_KEY": "k3y-" + "x7Q9" * 16,
+        "ALLOWED_HOSTS": "care.example.org",
+        "ALONGSIDE_VAR_DIR": str(tmp_path),
+        "DEBUG": "false",
+    }
+    env.pop("SECURE", None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "alongside", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True, text=True, env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
