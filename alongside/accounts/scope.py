@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,21 +35,17 @@ class Scope:
         return min(self.organization_ids) if self.organization_ids else None
 
 
-def scope_for(user: Any) -> Scope:
-    """The user's scope, read once per request and kept on the user object."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Scope(user_id=None)
-    cached = getattr(user, "_alongside_scope", None)
-    if cached is not None:
-        return cached
+MembershipRow = tuple[int, int | None, str, str]  # organization, program, role, label
+
+
+def build_scope(user_id: int, rows: Iterable[MembershipRow]) -> Scope:
+    """A scope from the user's memberships, however they were read (scope_for reads them
+    on their own; API token authentication reads them with the token)."""
     orgs: set[int] = set()
     admin_orgs: set[int] = set()
     programs: set[int] = set()
     supervised: set[int] = set()
     labels: dict[int, str] = {}
-    rows = Membership.objects.filter(user_id=user.pk).values_list(
-        "organization_id", "program_id", "role", "organization__person_label"
-    )
     for organization_id, program_id, role, label in rows:
         orgs.add(organization_id)
         labels[organization_id] = label
@@ -58,14 +55,27 @@ def scope_for(user: Any) -> Scope:
             programs.add(program_id)
             if role == Role.SUPERVISOR:
                 supervised.add(program_id)
-    scope = Scope(
-        user_id=user.pk,
+    return Scope(
+        user_id=user_id,
         organization_ids=frozenset(orgs),
         admin_organization_ids=frozenset(admin_orgs),
         program_ids=frozenset(programs),
         supervised_program_ids=frozenset(supervised),
         person_label=labels[min(orgs)] if orgs else "person",
     )
+
+
+def scope_for(user: Any) -> Scope:
+    """The user's scope, read once per request and kept on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(user_id=None)
+    cached = getattr(user, "_alongside_scope", None)
+    if cached is not None:
+        return cached
+    rows = Membership.objects.filter(user_id=user.pk).values_list(
+        "organization_id", "program_id", "role", "organization__person_label"
+    )
+    scope = build_scope(user.pk, rows)
     user._alongside_scope = scope
     return scope
 

@@ -4,14 +4,17 @@ stored, so a secret is shown once, when it is made, and never again."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from alongside.accounts.models import ApiToken, User, hash_token
+from alongside.accounts.models import ApiToken, Membership, User, hash_token
+from alongside.accounts.scope import build_scope
 from alongside.audit import services as audit
+from alongside.organizations.models import Organization
 
 SECRET_PREFIX = "als_"  # noqa: S105 (a public marker, not a secret)
 # new_secret() makes 47 characters; anything far longer is not one of ours.
@@ -74,16 +77,50 @@ def token_is_usable(token: ApiToken, now: dt.datetime | None = None) -> bool:
     return token.user.is_active
 
 
+@functools.cache
+def _lookup_sql() -> str:
+    """The token's user and the user's memberships, for a usable token, in one query.
+
+    Written out rather than built by the ORM because it runs on every API request and
+    compiling the equivalent queryset costs more than running it. Names come from the
+    models' metadata; only the digest and the time are parameters."""
+    token, user = ApiToken._meta.db_table, User._meta.db_table
+    membership = Membership._meta.db_table
+    organization = Organization._meta.db_table
+    columns = ", ".join(f'u."{field.column}"' for field in User._meta.concrete_fields)
+    # Table and column names come from model metadata; values are parameters.
+    select = f"SELECT {columns}, m.organization_id AS m_organization, "  # noqa: S608
+    return (
+        select + "m.program_id AS m_program, m.role AS m_role, o.person_label AS m_label "
+        f'FROM "{token}" t JOIN "{user}" u ON u.id = t.user_id '
+        f'LEFT JOIN "{membership}" m ON m.user_id = u.id '
+        f'LEFT JOIN "{organization}" o ON o.id = m.organization_id '
+        "WHERE t.digest = %s AND t.revoked_at IS NULL "
+        "AND (t.expires_at IS NULL OR t.expires_at > %s) AND u.is_active"
+    )
+
+
 def token_authenticate(secret: str) -> User | None:
-    """The active user a secret stands for, or None. One query, by the digest's index."""
+    """The active user a usable (unexpired, unrevoked) secret stands for, or None.
+
+    One query, by the digest's index, reads the user and their memberships (one row
+    each; a user without any gives one row of nulls); the user's scope is built from
+    them and kept on the user, so the request needs no query for it."""
     if (
         not secret.startswith(SECRET_PREFIX)
         or len(secret) > MAX_SECRET_LENGTH
         or not secret.isascii()
     ):
         return None
-    try:
-        token = ApiToken.objects.select_related("user").get(digest=hash_token(secret))
-    except ApiToken.DoesNotExist:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = list(User.objects.raw(_lookup_sql(), [hash_token(secret), now]))
+    if not rows:
         return None
-    return token.user if token_is_usable(token) else None
+    user = rows[0]
+    memberships = [
+        (row.m_organization, row.m_program, row.m_role, row.m_label)  # type: ignore[attr-defined]
+        for row in rows
+        if row.m_organization is not None  # type: ignore[attr-defined]
+    ]
+    user._alongside_scope = build_scope(user.pk, memberships)  # type: ignore[attr-defined]
+    return user

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from alongside.audit.context import current_origin
@@ -26,6 +27,45 @@ def _locked_head() -> AuditHead:
     return head
 
 
+# PostgreSQL: lock the head, insert the event chained to it and move the head in one
+# statement: one round trip, atomic by itself, and inside a caller's transaction the head
+# stays locked until it ends, as below. The database hashes exactly what compute_hash()
+# hashes: "<prev_hash>|<canonical JSON>" (the JSON is ASCII), so verify_chain holds.
+_APPEND = """
+WITH head AS (SELECT last_hash FROM audit_audithead WHERE id = 1 FOR UPDATE),
+event AS (
+    INSERT INTO audit_auditevent (
+        at, actor_id, actor_label, organization_id, action, object_type, object_id,
+        person_id, fields, detail, ip, request_id, channel, prev_hash, hash)
+    SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, head.last_hash,
+        encode(sha256(convert_to(head.last_hash || '|' || %s::text, 'UTF8')), 'hex')
+    FROM head
+    RETURNING id, prev_hash, hash
+)
+UPDATE audit_audithead SET last_hash = event.hash, last_event_id = event.id
+FROM event WHERE audit_audithead.id = 1
+RETURNING event.id, event.prev_hash, event.hash
+"""
+
+
+def _append_in_one_statement(event: AuditEvent) -> bool:
+    """Append on PostgreSQL in one round trip; False when there is no head row yet."""
+    canonical = json.dumps(event.payload(), sort_keys=True, separators=(",", ":"))
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, [
+            event.at, event.actor_id, event.actor_label, event.organization_id, event.action,
+            event.object_type, event.object_id, event.person_id, json.dumps(event.fields),
+            json.dumps(event.detail), event.ip, event.request_id, event.channel, canonical,
+        ])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk, event.prev_hash, event.hash = row
+    event._state.adding = False
+    event._state.db = connection.alias
+    return True
+
+
 def record(
     *,
     actor: Any,
@@ -44,24 +84,25 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     source = current_origin()
+    event = AuditEvent(
+        at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor_label=getattr(actor, "username", "") or "",
+        organization_id=organization_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        person_id=person_id,
+        fields=sorted(fields),
+        detail=detail or {},
+        ip=source.ip or "",
+        request_id=source.request_id,
+        channel=source.channel,
+    )
+    if connection.vendor == "postgresql" and _append_in_one_statement(event):
+        return event
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        event = AuditEvent(
-            at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor_label=getattr(actor, "username", "") or "",
-            organization_id=organization_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            person_id=person_id,
-            fields=sorted(fields),
-            detail=detail or {},
-            ip=source.ip or "",
-            request_id=source.request_id,
-            channel=source.channel,
-            prev_hash=head.last_hash,
-        )
+        event.prev_hash = _locked_head().last_hash
         event.hash = event.compute_hash()
         event.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)

@@ -37,6 +37,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.functions import Concat
 
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_.,/]+")
 _DROPPED = re.compile(r"[^\w ]+")
@@ -52,6 +53,10 @@ MIN_SUBSTRING = 3
 DEFAULT_LIMIT = 1000
 # PostgreSQL: name words one typed word may stand for (one letter matches hundreds).
 MAX_NAME_WORDS = 500
+# Words this long or longer match with one slip of the keyboard (see one_slip), scoring
+# as a fairly good match.
+MIN_SLIP = 4
+SLIP_SCORE = 0.7
 # PostgreSQL: the middle tier of name matches (see _tiers).
 GOOD_MATCH = 0.6
 
@@ -148,28 +153,63 @@ def word_similarity(query: str | None, text: str | None) -> float:
     return best
 
 
-def word_matches(query_word: str, name_word: str) -> bool:
-    """The rule for one typed word against one word of a name: it is part of the name
-    word (from MIN_SUBSTRING letters on), or similar enough to it (typos, starts)."""
-    return (len(query_word) >= MIN_SUBSTRING and query_word in name_word) or word_similarity(
-        query_word, name_word
-    ) >= FUZZY_THRESHOLD
-
-
-def name_word_match(query_word: str | None, search_text: str | None) -> bool:
-    if not query_word or not search_text:
+def one_slip(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with one slip after the first letter: two letters
+    swapped, or one letter dropped, added or replaced ("simth", "jhonson", "hernandes")."""
+    if typed == word or min(len(typed), len(word)) < MIN_SLIP or typed[0] != word[0]:
         return False
-    return any(word_matches(query_word, word) for word in search_text.split())
+    if abs(len(typed) - len(word)) > 1:
+        return False
+    i = next((i for i, (a, b) in enumerate(zip(typed, word, strict=False)) if a != b), None)
+    if i is None:  # one is the other with a letter added at the end
+        return True
+    if len(typed) > len(word):
+        return typed[i + 1 :] == word[i:]
+    if len(typed) < len(word):
+        return typed[i:] == word[i + 1 :]
+    swapped = typed[i + 1 : i + 2] == word[i : i + 1] and typed[i : i + 1] == word[i + 1 : i + 2]
+    return typed[i + 1 :] == word[i + 1 :] or (swapped and typed[i + 2 :] == word[i + 2 :])
+
+
+def word_score(typed: str, word: str) -> float:
+    """How well one typed word matches one word of a name, 0 for not at all. It matches
+    when similar enough (pg_trgm word similarity, which also favours the start of a
+    word), when it is part of the word (from MIN_SUBSTRING letters), or with one slip."""
+    similarity = word_similarity(typed, word)
+    matches = similarity >= FUZZY_THRESHOLD or (len(typed) >= MIN_SUBSTRING and typed in word)
+    score = similarity if matches else 0.0
+    return max(score, SLIP_SCORE) if one_slip(typed, word) else score
+
+
+def word_matches(typed: str, word: str) -> bool:
+    return word_score(typed, word) > 0
+
+
+def name_word_match(typed: str | None, search_text: str | None) -> bool:
+    """Whether a typed word matches some word of a name (SQLite's filter)."""
+    if not typed or not search_text:
+        return False
+    return any(word_matches(typed, word) for word in search_text.split())
+
+
+def match_score(phrase: str | None, search_text: str | None) -> float:
+    """How well a name matches a query: the mean, over typed words, of the best
+    `word_score` among the name's words. The first key of the ranking."""
+    typed = (phrase or "").split()
+    words = (search_text or "").split()
+    if not typed or not words:
+        return 0.0
+    return sum(max(word_score(t, w) for w in words) for t in typed) / len(typed)
 
 
 def _on_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "word_similarity", 2, word_similarity, deterministic=True
-        )
-        connection.connection.create_function(
-            "name_word_match", 2, name_word_match, deterministic=True
-        )
+        for name, function in [
+            ("word_similarity", word_similarity),
+            ("name_word_match", name_word_match),
+            ("match_score", match_score),
+        ]:
+            connection.connection.create_function(name, 2, function, deterministic=True)
 
 
 def install_sqlite_functions() -> None:
@@ -186,6 +226,45 @@ class NameWordMatch(Func):
 
     function = "name_word_match"
     output_field = BooleanField()
+
+
+class MatchScore(Func):
+    """SQLite: `match_score(phrase, search_text)`, computed in Python."""
+
+    function = "match_score"
+    output_field = FloatField()
+
+
+class KnownMatchScore(Func):
+    """PostgreSQL: `match_score` from the scores of the name words each typed word
+    matches (worked out in Python, see `name_words_matching`): for each typed word the
+    best score among the person's name words, summed and divided by the typed words."""
+
+    output_field = FloatField()
+
+    def __init__(self, text: Any, matches: list[list[tuple[str, float]]]) -> None:
+        slots = [n for n, found in enumerate(matches) for _ in found]
+        words = [word for found in matches for word, _ in found]
+        scores = [score for found in matches for _, score in found]
+        self.typed = max(1, len(matches))
+        super().__init__(text, Value(slots), Value(words), Value(scores))
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        text, slots, words, scores = parts  # compiled expressions; values are params
+        sql = (
+            f"(SELECT COALESCE(SUM(best), 0) / {int(self.typed)} FROM ("  # noqa: S608
+            f"SELECT MAX(c.score) AS best FROM unnest({slots}::int[], {words}::text[], "
+            f"{scores}::float8[]) AS c(slot, word, score) "
+            f"WHERE c.word = ANY(string_to_array({text}::text, ' ')) GROUP BY c.slot) AS b)"
+        )
+        return sql, params
 
 
 class NameWords(Func):
@@ -239,8 +318,8 @@ def parse_query(query: str) -> Terms:
 
 
 def search_condition(query: str) -> tuple[Q, str]:
-    """The filter for a free-text query on any database, tested row by row, and the
-    phrase it ranks by. The filter needs `name_score` annotated (see `search`)."""
+    """The filter SQLite uses for a free-text query, tested row by row with the
+    functions registered on SQLite connections, and the normalized phrase."""
     terms = parse_query(query)
     return _portable_condition(terms), terms.phrase
 
@@ -274,28 +353,49 @@ def _like_contains(word: str) -> str:
 
 
 def name_words_matching(words: list[str]) -> list[list[tuple[str, float]]]:
-    """PostgreSQL: for each typed word, the name words it matches (`word_matches`), best
-    first, looked up in the table of every word of every name (people_nameword, kept up
-    to date by a trigger; migration 0003)."""
-    parts, params = [], []
+    """PostgreSQL: for each typed word, the name words it matches with their
+    `word_score`, best first, from the table of every word of every name
+    (people_nameword, kept up to date by a trigger; migration 0003). The trigram index
+    finds similar words and words containing the typed one; an index on first letter and
+    length finds the candidates for one slip."""
+    parts: list[str] = []
+    params: list[Any] = []
     for n, word in enumerate(words):
         condition, condition_params = "word %%> %s", [word]
         if len(word) >= MIN_SUBSTRING:
             condition += " OR word LIKE %s"
             condition_params.append(_like_contains(word))
-        parts.append(  # only fixed text and integers go into the SQL; words are params
-            f"(SELECT {n}, word, word_similarity(%s, word) AS score FROM people_nameword"  # noqa: S608
-            f" WHERE {condition} ORDER BY score DESC, word LIMIT {MAX_NAME_WORDS})"
+        # Only fixed text and integers go into the SQL; the words are parameters.
+        parts.append(
+            f"(SELECT {n}, word, false FROM people_nameword WHERE {condition}"  # noqa: S608
+            f" ORDER BY word_similarity(%s, word) DESC, word LIMIT {MAX_NAME_WORDS})"
         )
-        params += [word, *condition_params]
-    found: list[list[tuple[str, float]]] = [[] for _ in words]
+        params += [*condition_params, word]
+        if len(word) >= MIN_SLIP:
+            parts.append(
+                f"(SELECT {n}, word, true FROM people_nameword"  # noqa: S608
+                " WHERE left(word, 1) = %s AND length(word) BETWEEN %s AND %s)"
+            )
+            params += [word[0], len(word) - 1, len(word) + 1]
+    candidates: list[dict[str, bool]] = [{} for _ in words]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        for n, word, score in cursor.fetchall():
-            found[n].append((word, score))
-    for matches in found:
-        matches.sort(key=lambda match: (-match[1], match[0]))
+        for n, word, slip_only in cursor.fetchall():
+            candidates[n][word] = candidates[n].get(word, True) and slip_only
+    found: list[list[tuple[str, float]]] = []
+    for typed, names in zip(words, candidates, strict=True):
+        scored = [
+            (word, word_score(typed, word))
+            for word, slip_only in names.items()
+            if not slip_only or one_slip(typed, word)
+        ]
+        found.append(sorted(((w, s) for w, s in scored if s > 0), key=lambda m: (-m[1], m[0])))
     return found
+
+
+def best_words(matches: list[list[tuple[str, float]]]) -> list[list[str]]:
+    """For each typed word, the name words that match it best (often just one)."""
+    return [[word for word, score in found if score >= found[0][1] - 1e-6] for found in matches]
 
 
 def _tiers(matches: list[list[tuple[str, float]]]) -> list[list[list[str]]]:
@@ -312,68 +412,84 @@ def _tiers(matches: list[list[tuple[str, float]]]) -> list[list[list[str]]]:
     return tiers
 
 
-def _postgres_condition(people: QuerySet[Any], terms: Terms, limit: int) -> Q:
+def _postgres_condition(
+    people: QuerySet[Any], terms: Terms, matches: list[list[tuple[str, float]]], limit: int
+) -> Q:
     """PostgreSQL: each meaning looks its people up through an index, so the cost follows
     the number of people shown rather than the number of people visible.
 
-    Names: each typed word is resolved to the name words it matches; people whose names
-    have such a word for every typed word are read from the GIN index on their name
-    words, best-matching words first, stopping as soon as `limit` visible people are
-    found. Dates, phones and identifiers: exact index lookups.
+    Names: people whose names have, for every typed word, a name word it matches are
+    read from the GIN index on their name words, best-matching words first, stopping as
+    soon as `limit` visible people are found. Dates, phones, identifiers: exact lookups.
     """
     from alongside.people.models import ContactPoint, Identifier
 
     condition = Q(pk__in=[])
-    if terms.names:
-        found = named_people(people, terms.words, limit)
+    if matches and all(matches):
+        found = named_people(people, matches, limit)
         if found:
             condition |= Q(pk__in=found)
     if terms.born is not None:
         condition |= Q(date_of_birth=terms.born)
     if terms.phone:
-        phones = ContactPoint.objects.filter(kind="phone", normalized=terms.phone)
+        phones = ContactPoint.objects.filter(kind="phone", normalized=terms.phone).order_by()
         condition |= Q(IdIn(F("pk"), Subquery(phones.values("person_id"))))
     if terms.identifier:
-        identifiers = Identifier.objects.filter(normalized=terms.identifier)
+        identifiers = Identifier.objects.filter(normalized=terms.identifier).order_by()
         condition |= Q(IdIn(F("pk"), Subquery(identifiers.values("person_id"))))
     return condition
 
 
-def named_people(people: QuerySet[Any], words: list[str], limit: int) -> list[int]:
-    """PostgreSQL: ids of up to about `limit` people of `people` whose names match every
-    typed word, from the best-matching name words down."""
-    matches = name_words_matching(words)
-    if not all(matches):
-        return []
+def named_people(
+    people: QuerySet[Any], matches: list[list[tuple[str, float]]], limit: int
+) -> list[int]:
+    """PostgreSQL: ids of up to `limit` people of `people` whose names have a matching
+    word for every typed word, best-matching name words first.
+
+    One query per tier, from the best, until `limit` people are found. A tier's query
+    has no ORDER BY, so its index scan stops as soon as it has enough visible people.
+    (One UNION ALL of the tiers would save round trips, but PostgreSQL may run its
+    branches in parallel, and then the best tier no longer comes first.)"""
+    named = people.alias(name_words=NameWords(F("search_text")))
+    conditions = [Q(*[Q(name_words__overlap=words) for words in tier]) for tier in _tiers(matches)]
+    if len(matches) > 1 and all(len(best) == 1 for best in best_words(matches)):
+        # First the names with the best words in the order typed, side by side: the
+        # exact name among many people with both words ("Ana García").
+        phrase = " ".join(found[0][0] for found in matches)
+        named = named.alias(padded=Concat(Value(" "), F("search_text"), Value(" ")))
+        conditions.insert(0, conditions[0] & Q(padded__contains=f" {phrase} "))
     found: dict[int, None] = {}
-    for tier in _tiers(matches):
-        named = people.alias(name_words=NameWords(F("search_text")))
-        for name_words in tier:
-            named = named.filter(name_words__overlap=name_words)
-        # No ORDER BY: the index scan stops after `limit` visible people.
-        found.update(dict.fromkeys(named.values_list("pk", flat=True)[:limit]))
+    for condition in conditions:
+        found.update(dict.fromkeys(named.filter(condition).values_list("pk", flat=True)[:limit]))
         if len(found) >= limit:
             break
-    return list(found)
+    return list(found)[:limit]
 
 
 def search(people: QuerySet[Any], query: str, *, limit: int = DEFAULT_LIMIT) -> QuerySet[Any]:
-    """Filter and rank an already-scoped queryset of people by a free-text query: best
-    name match first, then by family name, then by id.
+    """Filter and rank an already-scoped queryset of people by a free-text query.
 
-    A name query matches people whose name has, for every typed word, a word that
-    contains it or is similar to it (`word_matches`): partial, accent- and
-    case-insensitive, typo-tolerant. The query may also be a date of birth, a phone
-    number or an identifier.
+    A name query matches people whose name has, for every typed word, a word that it
+    matches (`word_score`): partial, accent- and case-insensitive, typo-tolerant. The
+    query may also be a date of birth, a phone number or an identifier. Ranked by
+    `match_score`, then by word similarity of the whole query (word order and closeness
+    count), then family name and id.
 
     Slice the result to at most `limit`. On PostgreSQL, when more than `limit` visible
     people match equally well, which of them are returned is up to the database.
     """
     terms = parse_query(query)
     if connection.vendor == "postgresql":
-        condition = _postgres_condition(people, terms, limit)
+        matches = name_words_matching(terms.words) if terms.names else []
+        condition = _postgres_condition(people, terms, matches, limit)
+        match: Any = KnownMatchScore(F("search_text"), matches)
     else:
         condition = _portable_condition(terms)
-    score = WordSimilarity(Value(terms.phrase or "-"), F("search_text"))
-    ranked = people.annotate(name_score=score).filter(condition)
-    return ranked.order_by("-name_score", "legal_family_name", "id")
+        match = MatchScore(Value(terms.phrase), F("search_text"))
+    if not terms.names:
+        match = Value(0.0)
+    ranked = people.annotate(
+        match_score=match,
+        name_score=WordSimilarity(Value(terms.phrase or "-"), F("search_text")),
+    ).filter(condition)
+    return ranked.order_by("-match_score", "-name_score", "legal_family_name", "id")

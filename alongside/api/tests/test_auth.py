@@ -142,3 +142,28 @@ def test_it_explains_why_the_command_cannot_create_a_token(world, args):
     with pytest.raises(CommandError):
         call_command("create_api_token", *args, stdout=StringIO(), stderr=StringIO())
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "supervisor", "admin", "outsider"])
+def test_it_reads_the_users_scope_with_the_token(world, persona, django_assert_num_queries):
+    from alongside.accounts.models import User
+    from alongside.accounts.scope import scope_for
+    from alongside.accounts.tokens import token_authenticate
+
+    user = getattr(world, persona)
+    _, secret = token_create(user=user, name="scope")
+    with django_assert_num_queries(1):
+        authenticated = token_authenticate(secret)
+        scope = scope_for(authenticated)
+    assert scope == scope_for(User.objects.get(pk=user.pk))
+
+
+def test_it_authenticates_a_user_without_memberships(world, django_user_model):
+    from alongside.accounts.scope import scope_for
+    from alongside.accounts.tokens import token_authenticate
+
+    nobody = django_user_model.objects.create_user("nobody", password="x" * 12)
+    _, secret = token_create(user=nobody, name="none")
+    user = token_authenticate(secret)
+    assert user == nobody and scope_for(user).is_empty
+    assert Api(Client(), secret).get("/people").json()["results"] == []

@@ -295,3 +295,16 @@ def test_it_updates_dates_in_the_persons_timezone_free_form(world, api_as):
     )
     assert Person.objects.get(pk=world.person.pk).date_of_birth == dt.date(1984, 3, 10)
     assert response.json()["date_of_birth"] == "1984-03-10"
+
+
+def test_it_keeps_the_audit_chain_intact(world, api_as):
+    from alongside.audit.selectors import verify_chain
+
+    api = api_as(world.coordinator)
+    api.get("/people")
+    api.get(f"/people/{world.person.pk}")
+    api.patch(f"/people/{world.person.pk}", {"pronouns": "she/they", "version": 1})
+    api.get("/people", {"q": "lupe"})
+    report = verify_chain()
+    assert report.ok, report
+    assert report.checked == AuditEvent.objects.count()

@@ -11,11 +11,14 @@ from django.db import connection
 
 from alongside.people import selectors, services
 from alongside.people.search import (
+    match_score,
     name_word_match,
     normalize,
+    one_slip,
     parse_query,
     search,
     word_matches,
+    word_score,
     word_similarity,
 )
 from conftest import make_person
@@ -114,6 +117,19 @@ def test_it_finds_names_from_many_traditions(world, crowd, query, expected):
     assert expected in find(world.coordinator, query)
 
 
+@pytest.mark.parametrize("query", ["John Simth", "jhon smith", "John Smtih", "Jonh Smiht"])
+def test_it_finds_a_name_with_letters_swapped(world, crowd, query):
+    assert find(world.coordinator, query)[0] == "John Smith"
+
+
+def test_it_ranks_one_slip_above_a_merely_similar_name(world, crowd):
+    make_person(
+        world.coordinator, world.housing, legal_given_name="John", legal_family_name="Simon"
+    )
+    assert find(world.coordinator, "john simth") == ["John Smith", "John Simon"]
+    assert find(world.coordinator, "john simon") == ["John Simon"]
+
+
 def test_it_finds_people_by_their_preferred_name(world, crowd):
     assert find(world.coordinator, "Lupe")[0] == "Guadalupe Hernández"
 
@@ -156,6 +172,15 @@ def test_it_finds_names_on_a_page_bounded_by_the_limit(world, crowd):
     assert len(selectors.people_search(c, "reyes")) == 4
 
 
+@pytest.mark.parametrize("query", ["Ana Reyes", "ana reyse"])
+def test_it_puts_the_exact_name_first_among_many_with_the_same_words(world, crowd, query):
+    c = world.coordinator
+    for middle in ["María", "Lucía", "Sofía", "Paula", "Inés", "Rosa"]:
+        make_person(c, world.housing, legal_given_name=f"Ana {middle}", legal_family_name="Reyes")
+    make_person(c, world.housing, legal_given_name="Ana", legal_family_name="Reyes")
+    assert find(c, query, limit=3)[0] == "Ana Reyes"
+
+
 def test_it_orders_equally_good_matches_by_family_name(world, crowd):
     c = world.coordinator
     for family in ["Zapata", "Abara", "Moreno"]:
@@ -191,6 +216,11 @@ def test_it_finds_a_person_by_identifier(world, crowd, query):
         data={"kind": "mrn", "issuer": "Riverbend EHR", "value": "MRN-0042-17"},
     )
     assert find(world.coordinator, query) == ["Guadalupe Hernández"]
+
+
+def test_it_finds_a_date_of_birth_typed_with_a_name_nobody_has(world, crowd):
+    assert find(world.coordinator, "1990-01-02") == ["Ana García Márquez"]
+    assert find(world.coordinator, "zzyzx 1990-01-02") == []
 
 
 def test_it_does_not_take_a_phone_for_a_name_or_a_date(world, crowd):
@@ -322,6 +352,37 @@ def test_it_matches_each_typed_word_against_each_name_word():
     assert not word_matches("smith", "hernandez")
     assert name_word_match("lupe", "guadalupe hernandez lupe")
     assert not name_word_match("lupe", "")
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "expected"),
+    [
+        ("simth", "smith", True),  # swapped
+        ("hernandes", "hernandez", True),  # replaced
+        ("hernndez", "hernandez", True),  # dropped
+        ("herrnandez", "hernandez", True),  # added
+        ("smithh", "smith", True),  # added at the end
+        ("smith", "smyth", True),
+        ("smith", "smith", False),  # no slip at all
+        ("mith", "smith", False),  # the first letter counts
+        ("jon", "jan", False),  # too short to tell
+        ("simth", "simon", False),
+        ("smtih", "smith", True),
+        ("hernandez", "fernandez", False),
+    ],
+)
+def test_it_recognizes_one_slip_of_the_keyboard(typed, word, expected):
+    assert one_slip(typed, word) is expected
+
+
+def test_it_scores_exact_above_slips_above_merely_similar_words():
+    assert word_score("smith", "smith") == 1.0
+    assert word_score("simth", "smith") == pytest.approx(0.7)
+    assert 0 < word_score("simth", "simon") < 0.7
+    assert word_score("xyz", "smith") == 0.0
+    assert match_score("john simth", "john smith") == pytest.approx(0.85)
+    assert match_score("john simth", "") == 0.0
+    assert match_score("john simth", "john smith") > match_score("john simth", "john simon")
 
 
 def test_it_reads_what_a_query_may_mean():

@@ -23,6 +23,7 @@ def test_it_passes_the_deployment_checklist_with_production_settings(tmp_path):
         "DEBUG": "false",
     }
     env.pop("SECURE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "alongside", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True, text=True, env=env,
