@@ -4,10 +4,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from alongside.audit import services as audit
+from alongside.web.middleware import mark_seen
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        mark_seen(request.session)
     audit.record(actor=user, action="login", object_type="accounts.user", object_id=user.pk)
 
 

@@ -1,6 +1,7 @@
 """Models to API representations: explicit, so what leaves the system is visible here,
 and plain attribute reads, so a representation costs no queries beyond what the
-selector already loaded."""
+selector already loaded. Values come typed from the models, so representations are
+built without re-validation (`model_construct`); the tests read every field back."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from alongside.people.permissions import is_care_team
 
 
 def language(item: PersonLanguage) -> schemas.LanguageOut:
-    return schemas.LanguageOut(
+    return schemas.LanguageOut.model_construct(
         language=item.language,
         name=item.name,
         is_preferred=item.is_preferred,
@@ -45,14 +46,14 @@ def _person_fields(person: Person) -> dict[str, Any]:
 
 
 def person(item: Person) -> schemas.PersonOut:
-    return schemas.PersonOut(**_person_fields(item))
+    return schemas.PersonOut.model_construct(**_person_fields(item))
 
 
 def profile(person: Person, item: Profile | None, *, care_team: bool) -> schemas.ProfileOut:
     """The profile; approach-with-care only for the person's care team. A person saved
     without a profile reads as an empty one (saving creates it at version 1)."""
     item = item or Profile()
-    return schemas.ProfileOut(
+    return schemas.ProfileOut.model_construct(
         person_id=person.pk,
         appreciated=item.appreciated,
         important_to=item.important_to,
@@ -78,7 +79,7 @@ def profile_of(person: Person) -> Profile | None:
 
 def enrollment(item: Enrollment) -> schemas.EnrollmentOut:
     coordinator = item.primary_coordinator
-    return schemas.EnrollmentOut(
+    return schemas.EnrollmentOut.model_construct(
         id=item.pk,
         person_id=item.person_id,
         program_id=item.program_id,
@@ -91,7 +92,7 @@ def enrollment(item: Enrollment) -> schemas.EnrollmentOut:
         closure_note=item.closure_note,
         primary_coordinator=None
         if coordinator is None
-        else schemas.StaffOut(
+        else schemas.StaffOut.model_construct(
             id=coordinator.pk, name=str(coordinator), pronouns=coordinator.pronouns
         ),
         version=item.version,
@@ -100,7 +101,7 @@ def enrollment(item: Enrollment) -> schemas.EnrollmentOut:
 
 
 def contact_point(item: ContactPoint) -> schemas.ContactPointOut:
-    return schemas.ContactPointOut(
+    return schemas.ContactPointOut.model_construct(
         id=item.pk,
         person_id=item.person_id,
         kind=item.kind,
@@ -123,7 +124,7 @@ def person_detail(user: Any, item: Person) -> schemas.PersonDetailOut:
     """A person as `selectors.person_detail` loads them, with profile, enrollments and
     contact points (all prefetched)."""
     enrollments = list(item.enrollments.all())
-    return schemas.PersonDetailOut(
+    return schemas.PersonDetailOut.model_construct(
         **_person_fields(item),
         profile=profile(item, profile_of(item), care_team=is_care_team(user, enrollments)),
         enrollments=[enrollment(e) for e in enrollments],

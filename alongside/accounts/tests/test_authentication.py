@@ -24,10 +24,25 @@ def test_it_locks_out_after_repeated_failures(client, world):
 
 
 def test_it_expires_idle_sessions(client, world):
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(world.coordinator)
+    session = client.session
+    assert 0 < session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
+    session.set_expiry(-1)  # as if the user had been idle past the timeout
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_it_extends_the_session_while_the_user_works(client, world, monkeypatch):
+    from alongside.web import middleware
+
+    client.force_login(world.coordinator)
+    first = client.session[middleware.SEEN_KEY]
     client.get(reverse("home"))
-    assert 0 < client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
+    assert client.session[middleware.SEEN_KEY] == first  # not rewritten within the minute
+    monkeypatch.setattr(middleware.time, "time", lambda: first + middleware.REFRESH_SECONDS)
+    client.get(reverse("home"))
+    assert client.session[middleware.SEEN_KEY] == first + middleware.REFRESH_SECONDS
 
 
 def test_it_resets_a_password_by_email(client, world):

@@ -15,9 +15,8 @@ from alongside.organizations import services as organizations
 from conftest import add_role, make_user
 
 # session, user, scope, the events, their actors' names, audit (head lock, insert, head
-# update; one statement on PostgreSQL), session save (in a savepoint under the test
-# transaction)
-AUDIT_LIST = 9 if connection.vendor == "postgresql" else 11
+# update; one statement on PostgreSQL)
+AUDIT_LIST = 6 if connection.vendor == "postgresql" else 8
 
 
 @pytest.fixture

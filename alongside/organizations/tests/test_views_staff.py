@@ -12,9 +12,8 @@ from alongside.audit.models import AuditEvent
 from alongside.organizations.models import Program
 from conftest import PASSWORD, add_role, make_user
 
-# session, user, scope, the organization, the accounts, their roles (one prefetch),
-# session save (in a savepoint under the test transaction)
-STAFF_LIST = 9
+# session, user, scope, the organization, the accounts, their roles (one prefetch)
+STAFF_LIST = 6
 
 
 @pytest.fixture

@@ -7,15 +7,16 @@ from alongside.people import services
 from conftest import make_person
 
 # session, user, scope, the page's reads, audit (head lock, insert, head update; one
-# statement on PostgreSQL), session save (in a savepoint under the test transaction)
+# statement on PostgreSQL). The session is not saved: its expiry is refreshed at most
+# once a minute (web/middleware.py).
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
-PEOPLE_LIST = 11 - AUDIT_SAVING
+PEOPLE_LIST = 8 - AUDIT_SAVING
 # On PostgreSQL a name search first resolves the typed words to name words, then reads
 # people tier by tier, best words first (people/search.py): for "lupe" here, three more
 # queries, whatever the number of people.
 NAME_LOOKUPS = 3 if connection.vendor == "postgresql" else 0
-SEARCH = 11 - AUDIT_SAVING + NAME_LOOKUPS
-PERSON_PAGE = 15 - AUDIT_SAVING
+SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS
+PERSON_PAGE = 12 - AUDIT_SAVING
 
 
 def _more_people(world, count):
