@@ -30,8 +30,13 @@ def make_user(username: str, **extra: Any) -> User:
     )
 
 
-def add_role(user: User, role: str, *, program: Program | None = None,
-             organization: Organization | None = None) -> Membership:
+def add_role(
+    user: User,
+    role: str,
+    *,
+    program: Program | None = None,
+    organization: Organization | None = None,
+) -> Membership:
     organization = organization or (program.organization if program else None)
     assert organization is not None
     return Membership.objects.create(
@@ -44,7 +49,10 @@ def make_person(actor: User, program: Program, **data: Any) -> Person:
     profile = fields.pop("profile", None)
     coordinator = fields.pop("primary_coordinator", None)
     return services.person_create(
-        actor=actor, program=program, data=fields, profile=profile,
+        actor=actor,
+        program=program,
+        data=fields,
+        profile=profile,
         primary_coordinator=coordinator,
     )
 
@@ -87,12 +95,30 @@ def world(db: Any) -> World:
     add_role(scheduler, Role.SCHEDULER, program=housing)
 
     person = make_person(
-        coordinator, housing,
-        legal_given_name="Guadalupe", legal_family_name="Hernández", preferred_name="Lupe",
-        pronouns="she/her", date_of_birth=dt.date(1984, 3, 9),
+        coordinator,
+        housing,
+        legal_given_name="Guadalupe",
+        legal_family_name="Hernández",
+        preferred_name="Lupe",
+        pronouns="she/her",
+        date_of_birth=dt.date(1984, 3, 9),
         primary_coordinator=coordinator,
-        profile={"important_to": "Being there for my kids.",
-                 "approach_with_care": "Please knock; loud voices are hard for me."},
+        profile={
+            "important_to": "Being there for my kids.",
+            "approach_with_care": "Please knock; loud voices are hard for me.",
+        },
     )
-    return World(org, housing, wellness, other_org, other_program, coordinator, colleague,
-                 supervisor, admin, outsider, scheduler, person)
+    return World(
+        org,
+        housing,
+        wellness,
+        other_org,
+        other_program,
+        coordinator,
+        colleague,
+        supervisor,
+        admin,
+        outsider,
+        scheduler,
+        person,
+    )

@@ -24,6 +24,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
     audit.record(
-        actor=None, action="login_failed", object_type="accounts.user",
+        actor=None,
+        action="login_failed",
+        object_type="accounts.user",
         detail={"username": username},
     )

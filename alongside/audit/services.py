@@ -52,11 +52,25 @@ def _append_in_one_statement(event: AuditEvent) -> bool:
     """Append on PostgreSQL in one round trip; False when there is no head row yet."""
     canonical = json.dumps(event.payload(), sort_keys=True, separators=(",", ":"))
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND, [
-            event.at, event.actor_id, event.actor_label, event.organization_id, event.action,
-            event.object_type, event.object_id, event.person_id, json.dumps(event.fields),
-            json.dumps(event.detail), event.ip, event.request_id, event.channel, canonical,
-        ])
+        cursor.execute(
+            _APPEND,
+            [
+                event.at,
+                event.actor_id,
+                event.actor_label,
+                event.organization_id,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.person_id,
+                json.dumps(event.fields),
+                json.dumps(event.detail),
+                event.ip,
+                event.request_id,
+                event.channel,
+                canonical,
+            ],
+        )
         row = cursor.fetchone()
     if row is None:
         return False

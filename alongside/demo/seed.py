@@ -18,18 +18,30 @@ from alongside.organizations.models import Location, Organization, Program
 from alongside.people import services
 from alongside.people.models import Enrollment, Person
 
-DEMO_PASSWORD = "alongside-demo-2026"
+DEMO_PASSWORD = "alongside-demo-2026"  # noqa: S105 (printed for everyone: it is the demo)
 
 ORGANIZATIONS = [
-    ("Riverbend Community Services", "riverbend", "person",
-     ["Housing Navigation", "Wellness & Recovery", "Re-entry Support"],
-     [("Riverbend Main Office", "210 Water St, Riverbend"), ("Eastside Drop-in", "14 Elm Ave")]),
-    ("Lakeside Community Health Center", "lakeside", "patient",
-     ["Care Coordination", "Behavioral Health Integration"],
-     [("Lakeside Clinic", "900 Shore Rd, Lakeside")]),
-    ("Harbor Family Resource Network", "harbor", "participant",
-     ["Family Navigation", "Food & Benefits Access"],
-     [("Harbor Family Center", "5 Dock St, Harbor City")]),
+    (
+        "Riverbend Community Services",
+        "riverbend",
+        "person",
+        ["Housing Navigation", "Wellness & Recovery", "Re-entry Support"],
+        [("Riverbend Main Office", "210 Water St, Riverbend"), ("Eastside Drop-in", "14 Elm Ave")],
+    ),
+    (
+        "Lakeside Community Health Center",
+        "lakeside",
+        "patient",
+        ["Care Coordination", "Behavioral Health Integration"],
+        [("Lakeside Clinic", "900 Shore Rd, Lakeside")],
+    ),
+    (
+        "Harbor Family Resource Network",
+        "harbor",
+        "participant",
+        ["Family Navigation", "Food & Benefits Access"],
+        [("Harbor Family Center", "5 Dock St, Harbor City")],
+    ),
 ]
 
 # (username prefix, first, last, pronouns, role, which program: index, or None for all)
@@ -63,7 +75,8 @@ def seed(people_count: int = 300, rng_seed: int = 20261123) -> list[Login]:
                 Location.objects.create(organization=org, name=loc_name, address=address)
             staff = _staff(org, programs, logins)
             share = people_count // len(ORGANIZATIONS) + (1 if index == 0 else 0) * (
-                people_count % len(ORGANIZATIONS))
+                people_count % len(ORGANIZATIONS)
+            )
             for _ in range(share):
                 _person(rng, programs, staff)
     return logins
@@ -78,8 +91,12 @@ def _staff(
     for prefix, first, last, pronouns, role, where in STAFF:
         username = f"{prefix}@{org.slug}"
         user = User.objects.create(
-            username=username, password=password, first_name=first, last_name=last,
-            pronouns=pronouns, email=f"{prefix}@{org.slug}.example.org",
+            username=username,
+            password=password,
+            first_name=first,
+            last_name=last,
+            pronouns=pronouns,
+            email=f"{prefix}@{org.slug}.example.org",
         )
         if role == Role.ORG_ADMIN:
             Membership.objects.create(user=user, organization=org, role=role)
@@ -98,9 +115,7 @@ def _pick(rng: random.Random, pool: list[str], chance: float = 0.8) -> str:
     return rng.choice(pool) if rng.random() < chance else ""
 
 
-def _person(
-    rng: random.Random, programs: list[Program], team: dict[int, list[User]]
-) -> Person:
+def _person(rng: random.Random, programs: list[Program], team: dict[int, list[User]]) -> Person:
     identity = dict(random_identity(rng))
     languages = identity.pop("languages")
     identity.pop("heritage")
@@ -122,8 +137,15 @@ def _person(
         actor=actor, program=program, data=identity, profile=profile, primary_coordinator=actor
     )
     for position, (code, interpreter) in enumerate(languages):
-        services.language_add(actor=actor, person=person, data={
-            "language": code, "is_preferred": position == 0, "interpreter_needed": interpreter})
+        services.language_add(
+            actor=actor,
+            person=person,
+            data={
+                "language": code,
+                "is_preferred": position == 0,
+                "interpreter_needed": interpreter,
+            },
+        )
     _contacts(rng, actor, person)
     _journey(rng, actor, person)
     return person
@@ -131,29 +153,54 @@ def _person(
 
 def _contacts(rng: random.Random, actor: User, person: Person) -> None:
     area = rng.choice(["212", "347", "718", "646", "201", "973", "914", "516"])
-    services.contact_point_create(actor=actor, person=person, data={
-        "kind": "phone", "label": rng.choice(["mobile", "mobile", "work", "home"]),
-        "value": f"({area}) 555-{rng.randint(100, 199):04d}", "is_preferred": True,
-        "may_leave_voicemail": rng.random() < 0.6, "may_text": rng.random() < 0.7,
-        "best_times": rng.choice(["", "Mornings", "After 3 pm", "Weekdays at lunch"]),
-        "never_contact_times": rng.choice(["", "", "Sundays", "After 8 pm"]),
-        "safety_note": rng.choice(stories.SAFETY_NOTES),
-    })
+    services.contact_point_create(
+        actor=actor,
+        person=person,
+        data={
+            "kind": "phone",
+            "label": rng.choice(["mobile", "mobile", "work", "home"]),
+            "value": f"({area}) 555-{rng.randint(100, 199):04d}",
+            "is_preferred": True,
+            "may_leave_voicemail": rng.random() < 0.6,
+            "may_text": rng.random() < 0.7,
+            "best_times": rng.choice(["", "Mornings", "After 3 pm", "Weekdays at lunch"]),
+            "never_contact_times": rng.choice(["", "", "Sundays", "After 8 pm"]),
+            "safety_note": rng.choice(stories.SAFETY_NOTES),
+        },
+    )
     if rng.random() < 0.5:
         handle = "".join(ch for ch in person.search_text.split()[0] if ch.isascii()) or "person"
-        services.contact_point_create(actor=actor, person=person, data={
-            "kind": "email", "value": f"{handle}{rng.randint(1, 999)}@example.net"})
+        services.contact_point_create(
+            actor=actor,
+            person=person,
+            data={"kind": "email", "value": f"{handle}{rng.randint(1, 999)}@example.net"},
+        )
     if rng.random() < 0.4:
-        services.support_contact_create(actor=actor, person=person, data={
-            "name": random_full_name(rng),
-            "relationship": rng.choice(["family", "friend", "partner", "peer", "caregiver"]),
-            "may_involve": rng.random() < 0.7,
-        })
+        services.support_contact_create(
+            actor=actor,
+            person=person,
+            data={
+                "name": random_full_name(rng),
+                "relationship": rng.choice(["family", "friend", "partner", "peer", "caregiver"]),
+                "may_involve": rng.random() < 0.7,
+            },
+        )
     if rng.random() < 0.6:
-        services.identifier_create(actor=actor, person=person, data={
-            "kind": "medicaid", "issuer": "NY Medicaid",
-            "value": f"{rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}{rng.randint(10000, 99999)}"
-                     f"{rng.choice('ABCDEFGHJK')}"})
+        services.identifier_create(
+            actor=actor,
+            person=person,
+            data={
+                "kind": "medicaid",
+                "issuer": "NY Medicaid",
+                "value": _medicaid_id(rng),
+            },
+        )
+
+
+def _medicaid_id(rng: random.Random) -> str:
+    letters = "ABCDEFGHJK"
+    prefix = rng.choice(letters) + rng.choice(letters)
+    return f"{prefix}{rng.randint(10000, 99999)}{rng.choice(letters)}"
 
 
 def _journey(rng: random.Random, actor: User, person: Person) -> None:
@@ -162,13 +209,20 @@ def _journey(rng: random.Random, actor: User, person: Person) -> None:
     roll = rng.random()
     if roll < 0.15:
         return  # still a referral
-    data: dict[str, object] = {"status": "active", "started_on": started,
-                               "referred_on": started - dt.timedelta(days=rng.randint(1, 20))}
+    data: dict[str, object] = {
+        "status": "active",
+        "started_on": started,
+        "referred_on": started - dt.timedelta(days=rng.randint(1, 20)),
+    }
     if roll > 0.85:
         ended = started + dt.timedelta(days=rng.randint(30, 300))
-        data |= {"status": "closed", "closure_reason": rng.choice(
-            [c for c, _ in Enrollment.ClosureReason.choices if c != "deceased"]),
-            "ended_on": min(ended, timezone.localdate())}
+        data |= {
+            "status": "closed",
+            "closure_reason": rng.choice(
+                [c for c, _ in Enrollment.ClosureReason.choices if c != "deceased"]
+            ),
+            "ended_on": min(ended, timezone.localdate()),
+        }
     elif roll > 0.78:
         data["status"] = "paused"
     services.enrollment_update(actor=actor, enrollment=enrollment, data=data, version=None)

@@ -5,7 +5,9 @@ class StaleVersion(Exception):
     """Someone else saved this record since it was read; refuse rather than overwrite."""
 
     def __init__(self, current_version: int) -> None:
-        super().__init__(f"This record changed since you opened it (now version {current_version}).")
+        super().__init__(
+            f"This record changed since you opened it (now version {current_version})."
+        )
         self.current_version = current_version
 
 

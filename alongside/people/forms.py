@@ -99,7 +99,8 @@ class PersonCreateForm(PersonForm):
         label="What is important TO me", required=False, help_text="In the person's own words."
     )
     approach_with_care = OwnWordsField(
-        label="Approach with care", required=False,
+        label="Approach with care",
+        required=False,
         help_text="Anything the person chose to share that is hard for them. "
         "Shown only to their care team, before contact.",
     )
@@ -169,7 +170,10 @@ class LanguageForm(forms.ModelForm):
     class Meta:
         model = PersonLanguage
         fields = ["language", "is_preferred", "interpreter_needed"]
-        labels = {"is_preferred": "Preferred language", "interpreter_needed": "Needs an interpreter"}
+        labels = {
+            "is_preferred": "Preferred language",
+            "interpreter_needed": "Needs an interpreter",
+        }
 
 
 class EnrollmentForm(VersionedForm):

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from alongside.accounts.scope import scope_for
 from alongside.organizations.models import Organization, Program
-from alongside.people.languages import LANGUAGES, LANGUAGE_NAMES
+from alongside.people.languages import LANGUAGE_NAMES, LANGUAGES
+
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: Any) -> PersonQuerySet:
@@ -53,7 +55,10 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
         related_name="+",
     )
 
@@ -85,7 +90,7 @@ class Person(models.Model):
     def age(self, today: dt.date | None = None) -> int | None:
         if self.date_of_birth is None:
             return None
-        today = today or dt.date.today()
+        today = today or timezone.localdate()
         born = self.date_of_birth
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
@@ -94,7 +99,7 @@ class Person(models.Model):
         if not self.legal_given_name.strip():
             errors["legal_given_name"] = "Enter the person's legal first name."
         if self.date_of_birth is not None:
-            if self.date_of_birth > dt.date.today():
+            if self.date_of_birth > timezone.localdate():
                 errors["date_of_birth"] = "Date of birth cannot be in the future."
             elif self.date_of_birth.year < 1890:
                 errors["date_of_birth"] = "Enter a date of birth after 1890."
@@ -164,6 +169,9 @@ class Identifier(models.Model):
             raise ValidationError({"value": "Enter the identifier's letters and digits."})
 
 
+BAD_PHONE = "Enter a valid phone number, such as (212) 555-0187 or +1 212 555 0187."
+
+
 class ContactPoint(models.Model):
     """A way to reach the person, with the rules that keep contact safe."""
 
@@ -203,9 +211,7 @@ class ContactPoint(models.Model):
         if self.kind == self.Kind.PHONE:
             phone = normalize_phone(value)
             if phone is None:
-                raise ValidationError(
-                    {"value": "Enter a valid phone number, such as (212) 555-0187 or +1 212 555 0187."}
-                )
+                raise ValidationError({"value": BAD_PHONE})
             self.normalized = phone
         elif self.kind == self.Kind.EMAIL:
             try:
@@ -254,7 +260,8 @@ class SupportContact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     may_involve = models.BooleanField(
-        "person agreed to involve them", default=False,
+        "person agreed to involve them",
+        default=False,
         help_text="Only involve this person in care if the person served agreed.",
     )
     note = models.CharField(max_length=500, blank=True)
@@ -339,7 +346,10 @@ class Enrollment(models.Model):
     closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
     closure_note = models.CharField(max_length=500, blank=True)
     primary_coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="coordinated_enrollments",
     )
     version = models.PositiveIntegerField(default=1, editable=False)

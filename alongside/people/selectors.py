@@ -29,7 +29,9 @@ def people_search(user: Any, query: str, *, limit: int = 25) -> list[Person]:
     """Ranked matches for a query, recorded as one search event."""
     found = list(_with_languages(finder.search(people_for(user), query, limit=limit))[:limit])
     audit.record(
-        actor=user, action="search", object_type="people.person",
+        actor=user,
+        action="search",
+        object_type="people.person",
         organization_id=scope_for(user).primary_organization_id,
         detail={"query": query[: finder.MAX_QUERY_LENGTH], "results": len(found)},
     )
@@ -68,8 +70,12 @@ def person_detail(user: Any, pk: int, *, purpose: str = "view") -> Person:
         .get(pk=pk)
     )
     audit.record(
-        actor=user, action="view", obj=person, person_id=person.pk,
-        organization_id=person.organization_id, detail={"purpose": purpose},
+        actor=user,
+        action="view",
+        obj=person,
+        person_id=person.pk,
+        organization_id=person.organization_id,
+        detail={"purpose": purpose},
     )
     return person
 
@@ -81,7 +87,9 @@ def person_history(person: Person) -> QuerySet[RecordChange]:
 def audit_people(user: Any, people: list[Person], action: str, detail: dict[str, Any]) -> None:
     """One event for a list or export, naming how many people it showed."""
     audit.record(
-        actor=user, action=action, object_type="people.person",
+        actor=user,
+        action=action,
+        object_type="people.person",
         organization_id=scope_for(user).primary_organization_id,
         detail={**detail, "count": len(people), "ids": [p.pk for p in people][:500]},
     )

@@ -28,24 +28,57 @@ from alongside.people.permissions import can_manage_program, can_see_care_notes
 M = TypeVar("M", bound=models.Model)
 
 PERSON_FIELDS = (
-    "legal_given_name", "legal_family_name", "preferred_name", "pronouns",
-    "date_of_birth", "sex", "gender_identity",
+    "legal_given_name",
+    "legal_family_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "sex",
+    "gender_identity",
 )
 PROFILE_EDITABLE = (
-    "appreciated", "important_to", "important_for", "how_to_support", "strengths", "hopes",
-    "want_to_change", "culture_identity", "stress_helps", "approach_with_care",
+    "appreciated",
+    "important_to",
+    "important_for",
+    "how_to_support",
+    "strengths",
+    "hopes",
+    "want_to_change",
+    "culture_identity",
+    "stress_helps",
+    "approach_with_care",
 )
 SENSITIVE_FIELDS = frozenset({"approach_with_care"})
 CONTACT_FIELDS = (
-    "kind", "label", "value", "is_preferred", "may_leave_voicemail", "may_text",
-    "safe_hours_start", "safe_hours_end", "best_times", "never_contact_times", "safety_note",
+    "kind",
+    "label",
+    "value",
+    "is_preferred",
+    "may_leave_voicemail",
+    "may_text",
+    "safe_hours_start",
+    "safe_hours_end",
+    "best_times",
+    "never_contact_times",
+    "safety_note",
 )
 SUPPORT_FIELDS = (
-    "name", "relationship", "relationship_detail", "phone", "email", "may_involve", "note",
+    "name",
+    "relationship",
+    "relationship_detail",
+    "phone",
+    "email",
+    "may_involve",
+    "note",
 )
 IDENTIFIER_FIELDS = ("kind", "issuer", "value")
 ENROLLMENT_FIELDS = (
-    "status", "referred_on", "started_on", "ended_on", "closure_reason", "closure_note",
+    "status",
+    "referred_on",
+    "started_on",
+    "ended_on",
+    "closure_reason",
+    "closure_note",
     "primary_coordinator",
 )
 
@@ -83,13 +116,22 @@ def _log(
 ) -> None:
     sensitive = bool(SENSITIVE_FIELDS & changes.keys())
     RecordChange.objects.create(
-        person=person, at=timezone.now(), actor=actor, action=action,
-        entity=instance._meta.model_name or "", entity_id=instance.pk, changes=changes,
+        person=person,
+        at=timezone.now(),
+        actor=actor,
+        action=action,
+        entity=instance._meta.model_name or "",
+        entity_id=instance.pk,
+        changes=changes,
         sensitive=sensitive,
     )
     audit.record(
-        actor=actor, action=action, obj=instance, person_id=person.pk,
-        organization_id=person.organization_id, fields=changes.keys(),
+        actor=actor,
+        action=action,
+        obj=instance,
+        person_id=person.pk,
+        organization_id=person.organization_id,
+        fields=changes.keys(),
     )
 
 
@@ -121,12 +163,22 @@ def person_create(
     profile_changes = _assign(new_profile, profile or {}, PROFILE_EDITABLE)
     _save(new_profile, profile_changes, bump=False)
     if profile_changes:
-        _log(actor=actor, person=person, instance=new_profile, action="create",
-             changes=profile_changes)
+        _log(
+            actor=actor,
+            person=person,
+            instance=new_profile,
+            action="create",
+            changes=profile_changes,
+        )
     enrollment_create(
-        actor=actor, person=person, program=program,
-        data={"status": Enrollment.Status.REFERRED, "referred_on": timezone.localdate(),
-              "primary_coordinator": primary_coordinator},
+        actor=actor,
+        person=person,
+        program=program,
+        data={
+            "status": Enrollment.Status.REFERRED,
+            "referred_on": timezone.localdate(),
+            "primary_coordinator": primary_coordinator,
+        },
     )
     return person
 
@@ -149,9 +201,11 @@ def profile_update(
 ) -> Profile:
     profile, _ = Profile.objects.get_or_create(person=person)
     current = _check_version(Profile, profile.pk, version)
-    if "approach_with_care" in data and data["approach_with_care"] != current.approach_with_care:
-        if not can_see_care_notes(actor, person):
-            raise NotPermitted("Only the person's care team can change approach-with-care notes.")
+    touches_care_notes = data.get("approach_with_care", current.approach_with_care) != (
+        current.approach_with_care
+    )
+    if touches_care_notes and not can_see_care_notes(actor, person):
+        raise NotPermitted("Only the person's care team can change approach-with-care notes.")
     changes = _assign(current, data, PROFILE_EDITABLE)
     if changes:
         _save(current, changes)
@@ -169,8 +223,13 @@ def _child_create(
 
 
 def _child_update(
-    *, actor: Any, person: Person, instance: M, data: Mapping[str, Any],
-    fields: Iterable[str], version: int | None,
+    *,
+    actor: Any,
+    person: Person,
+    instance: M,
+    data: Mapping[str, Any],
+    fields: Iterable[str],
+    version: int | None,
 ) -> M:
     current = _check_version(type(instance), instance.pk, version)
     changes = _assign(current, data, fields)
@@ -187,16 +246,27 @@ def _child_delete(*, actor: Any, person: Person, instance: models.Model) -> None
 
 @transaction.atomic
 def contact_point_create(*, actor: Any, person: Person, data: Mapping[str, Any]) -> ContactPoint:
-    return _child_create(actor=actor, person=person, instance=ContactPoint(person=person),
-                         data=data, fields=CONTACT_FIELDS)
+    return _child_create(
+        actor=actor,
+        person=person,
+        instance=ContactPoint(person=person),
+        data=data,
+        fields=CONTACT_FIELDS,
+    )
 
 
 @transaction.atomic
 def contact_point_update(
     *, actor: Any, contact: ContactPoint, data: Mapping[str, Any], version: int | None
 ) -> ContactPoint:
-    return _child_update(actor=actor, person=contact.person, instance=contact, data=data,
-                         fields=CONTACT_FIELDS, version=version)
+    return _child_update(
+        actor=actor,
+        person=contact.person,
+        instance=contact,
+        data=data,
+        fields=CONTACT_FIELDS,
+        version=version,
+    )
 
 
 @transaction.atomic
@@ -209,16 +279,27 @@ def contact_point_delete(*, actor: Any, contact: ContactPoint, version: int | No
 def support_contact_create(
     *, actor: Any, person: Person, data: Mapping[str, Any]
 ) -> SupportContact:
-    return _child_create(actor=actor, person=person, instance=SupportContact(person=person),
-                         data=data, fields=SUPPORT_FIELDS)
+    return _child_create(
+        actor=actor,
+        person=person,
+        instance=SupportContact(person=person),
+        data=data,
+        fields=SUPPORT_FIELDS,
+    )
 
 
 @transaction.atomic
 def support_contact_update(
     *, actor: Any, support: SupportContact, data: Mapping[str, Any], version: int | None
 ) -> SupportContact:
-    return _child_update(actor=actor, person=support.person, instance=support, data=data,
-                         fields=SUPPORT_FIELDS, version=version)
+    return _child_update(
+        actor=actor,
+        person=support.person,
+        instance=support,
+        data=data,
+        fields=SUPPORT_FIELDS,
+        version=version,
+    )
 
 
 @transaction.atomic
@@ -228,8 +309,13 @@ def support_contact_delete(*, actor: Any, support: SupportContact) -> None:
 
 @transaction.atomic
 def identifier_create(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Identifier:
-    return _child_create(actor=actor, person=person, instance=Identifier(person=person),
-                         data=data, fields=IDENTIFIER_FIELDS)
+    return _child_create(
+        actor=actor,
+        person=person,
+        instance=Identifier(person=person),
+        data=data,
+        fields=IDENTIFIER_FIELDS,
+    )
 
 
 @transaction.atomic
@@ -241,8 +327,13 @@ def identifier_delete(*, actor: Any, identifier: Identifier) -> None:
 def language_add(*, actor: Any, person: Person, data: Mapping[str, Any]) -> PersonLanguage:
     if data.get("is_preferred"):
         person.languages.update(is_preferred=False)
-    return _child_create(actor=actor, person=person, instance=PersonLanguage(person=person),
-                         data=data, fields=("language", "is_preferred", "interpreter_needed"))
+    return _child_create(
+        actor=actor,
+        person=person,
+        instance=PersonLanguage(person=person),
+        data=data,
+        fields=("language", "is_preferred", "interpreter_needed"),
+    )
 
 
 @transaction.atomic
@@ -256,9 +347,13 @@ def enrollment_create(
 ) -> Enrollment:
     if not can_manage_program(actor, program) or program.organization_id != person.organization_id:
         raise NotPermitted("You can only enroll people in programs you work in.")
-    return _child_create(actor=actor, person=person,
-                         instance=Enrollment(person=person, program=program),
-                         data=data, fields=ENROLLMENT_FIELDS)
+    return _child_create(
+        actor=actor,
+        person=person,
+        instance=Enrollment(person=person, program=program),
+        data=data,
+        fields=ENROLLMENT_FIELDS,
+    )
 
 
 @transaction.atomic
@@ -270,5 +365,11 @@ def enrollment_update(
     data = dict(data)
     if data.get("status") == Enrollment.Status.CLOSED and not data.get("ended_on"):
         data["ended_on"] = enrollment.ended_on or timezone.localdate()
-    return _child_update(actor=actor, person=enrollment.person, instance=enrollment, data=data,
-                         fields=ENROLLMENT_FIELDS, version=version)
+    return _child_update(
+        actor=actor,
+        person=enrollment.person,
+        instance=enrollment,
+        data=data,
+        fields=ENROLLMENT_FIELDS,
+        version=version,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -72,13 +73,17 @@ def _save(form: BaseForm, call: Callable[[], Any]) -> bool:
     return False
 
 
-def _form_page(request: HttpRequest, person: Person, form: BaseForm, title: str,
-               status: int = 200) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, person: Person, form: BaseForm, title: str, status: int = 200
+) -> HttpResponse:
     if form.errors and status == 200:
         status = 409 if any(CONFLICT in e for e in form.non_field_errors()) else 422
-    return render(request, "people/form.html",
-                  {"person": person, "form": form, "title": title, "nav": "people"},
-                  status=status)
+    return render(
+        request,
+        "people/form.html",
+        {"person": person, "form": form, "title": title, "nav": "people"},
+        status=status,
+    )
 
 
 def _my_programs(user: Any) -> Any:
@@ -101,8 +106,14 @@ def people_list(request: HttpRequest) -> HttpResponse:
         rows = list(selectors.people_list(request.user)[(page - 1) * size : page * size + 1])
         people, has_next = rows[:size], len(rows) > size
         selectors.audit_people(request.user, people, "list", {"page": page})
-    context = {"form": form, "people": people, "query": query, "page": page,
-               "has_next": has_next, "nav": "people"}
+    context = {
+        "form": form,
+        "people": people,
+        "query": query,
+        "page": page,
+        "has_next": has_next,
+        "nav": "people",
+    }
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/list.html"
     return render(request, template, context)
 
@@ -124,11 +135,15 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
     def create() -> None:
         data = form.changes()
-        created.append(services.person_create(
-            actor=request.user, program=form.cleaned_data["program"], data=data,
-            profile={k: form.cleaned_data[k] for k in ("important_to", "approach_with_care")},
-            primary_coordinator=request.user,
-        ))
+        created.append(
+            services.person_create(
+                actor=request.user,
+                program=form.cleaned_data["program"],
+                data=data,
+                profile={k: form.cleaned_data[k] for k in ("important_to", "approach_with_care")},
+                primary_coordinator=request.user,
+            )
+        )
 
     if request.method == "POST" and form.is_valid() and _save(form, create):
         messages.success(request, f"{created[0].display_name} is registered.")
@@ -156,10 +171,19 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "edit")
     form = forms.PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid() and _save(form, lambda: services.person_update(
-        actor=request.user, person=person, data=form.changes(),
-        version=form.cleaned_data["version"],
-    )):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: services.person_update(
+                actor=request.user,
+                person=person,
+                data=form.changes(),
+                version=form.cleaned_data["version"],
+            ),
+        )
+    ):
         messages.success(request, "Saved.")
         return redirect("people:detail", pk=person.pk)
     return _form_page(request, person, form, "Edit identity")
@@ -171,43 +195,62 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     show = is_care_team(request.user, person.enrollments.all())
     profile = getattr(person, "profile", None)
     form = forms.ProfileForm(request.POST or None, instance=profile, show_care_notes=show)
-    if request.method == "POST" and form.is_valid() and _save(form, lambda: services.profile_update(
-        actor=request.user, person=person, data=form.changes(),
-        version=form.cleaned_data["version"],
-    )):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: services.profile_update(
+                actor=request.user,
+                person=person,
+                data=form.changes(),
+                version=form.cleaned_data["version"],
+            ),
+        )
+    ):
         messages.success(request, "Profile saved.")
         return redirect("people:detail", pk=person.pk)
     return _form_page(request, person, form, "Edit profile")
 
 
 def _child_page(
-    request: HttpRequest, pk: int, *, model: type[Model], form_class: type[BaseForm],
-    child_pk: int | None, title: str, create: Callable[..., Any],
-    update: Callable[..., Any] | None = None, form_kwargs: dict[str, Any] | None = None,
+    request: HttpRequest,
+    pk: int,
+    *,
+    model: type[Model],
+    form_class: type[BaseForm],
+    child_pk: int | None,
+    title: str,
+    create: Callable[..., Any],
+    update: Callable[..., Any] | None = None,
+    form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Add or edit one of the things hanging off a person (contact, support, ...)."""
     person = _person(request, pk, "edit")
     instance = get_object_or_404(model, pk=child_pk, person=person) if child_pk else None
-    form = form_class(request.POST or None, instance=instance,  # type: ignore[call-arg]
-                      **(form_kwargs or {}))
+    form = form_class(request.POST or None, instance=instance, **(form_kwargs or {}))  # type: ignore[call-arg]
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "program")}
+        extra = {"program": form.cleaned_data["program"]} if "program" in form.cleaned_data else {}
+        call: Callable[[], Any]
         if instance is None:
-            call = lambda: create(actor=request.user, person=person, data=data,  # noqa: E731
-                                  **({"program": form.cleaned_data["program"]}
-                                     if "program" in form.cleaned_data else {}))
+            call = partial(create, actor=request.user, person=person, data=data, **extra)
         else:
             assert update is not None
-            call = lambda: update(request.user, instance, data,  # noqa: E731
-                                  form.cleaned_data.get("version"))
+            call = partial(update, request.user, instance, data, form.cleaned_data.get("version"))
         if _save(form, call):
             messages.success(request, "Saved.")
             return redirect("people:detail", pk=person.pk)
     return _form_page(request, person, form, title)
 
 
-def _delete(request: HttpRequest, pk: int, model: type[Model], child_pk: int,
-            remove: Callable[[Any, Any], None]) -> HttpResponse:
+def _delete(
+    request: HttpRequest,
+    pk: int,
+    model: type[Model],
+    child_pk: int,
+    remove: Callable[[Any, Any], None],
+) -> HttpResponse:
     person = _person(request, pk, "edit")
     instance = get_object_or_404(model, pk=child_pk, person=person)
     remove(request.user, instance)
@@ -218,57 +261,93 @@ def _delete(request: HttpRequest, pk: int, model: type[Model], child_pk: int,
 @login_required
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
     return _child_page(
-        request, pk, model=ContactPoint, form_class=forms.ContactPointForm, child_pk=contact_pk,
-        title="Contact and safe-contact rules", create=services.contact_point_create,
+        request,
+        pk,
+        model=ContactPoint,
+        form_class=forms.ContactPointForm,
+        child_pk=contact_pk,
+        title="Contact and safe-contact rules",
+        create=services.contact_point_create,
         update=lambda actor, obj, data, version: services.contact_point_update(
-            actor=actor, contact=obj, data=data, version=version),
+            actor=actor, contact=obj, data=data, version=version
+        ),
     )
 
 
 @login_required
 def support_edit(request: HttpRequest, pk: int, support_pk: int | None = None) -> HttpResponse:
     return _child_page(
-        request, pk, model=SupportContact, form_class=forms.SupportContactForm,
-        child_pk=support_pk, title="Someone who matters", create=services.support_contact_create,
+        request,
+        pk,
+        model=SupportContact,
+        form_class=forms.SupportContactForm,
+        child_pk=support_pk,
+        title="Someone who matters",
+        create=services.support_contact_create,
         update=lambda actor, obj, data, version: services.support_contact_update(
-            actor=actor, support=obj, data=data, version=version),
+            actor=actor, support=obj, data=data, version=version
+        ),
     )
 
 
 @login_required
 def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _child_page(request, pk, model=Identifier, form_class=forms.IdentifierForm,
-                       child_pk=None, title="Add an identifier",
-                       create=services.identifier_create)
+    return _child_page(
+        request,
+        pk,
+        model=Identifier,
+        form_class=forms.IdentifierForm,
+        child_pk=None,
+        title="Add an identifier",
+        create=services.identifier_create,
+    )
 
 
 @login_required
 def language_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _child_page(request, pk, model=PersonLanguage, form_class=forms.LanguageForm,
-                       child_pk=None, title="Add a language", create=services.language_add)
+    return _child_page(
+        request,
+        pk,
+        model=PersonLanguage,
+        form_class=forms.LanguageForm,
+        child_pk=None,
+        title="Add a language",
+        create=services.language_add,
+    )
 
 
 def _coordinators(person: Person) -> Any:
-    return get_user_model().objects.filter(
-        is_active=True, memberships__organization_id=person.organization_id
-    ).distinct().order_by("first_name", "last_name")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__organization_id=person.organization_id)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
 
 
 @login_required
-def enrollment_edit(request: HttpRequest, pk: int, enrollment_pk: int | None = None
-                    ) -> HttpResponse:
+def enrollment_edit(
+    request: HttpRequest, pk: int, enrollment_pk: int | None = None
+) -> HttpResponse:
     person = _person(request, pk, "edit")
     kwargs: dict[str, Any] = {"coordinators": _coordinators(person)}
     form_class: type[BaseForm] = forms.EnrollmentForm
     if enrollment_pk is None:
         form_class = forms.EnrollmentCreateForm
         kwargs["programs"] = _my_programs(request.user).filter(
-            organization_id=person.organization_id)
+            organization_id=person.organization_id
+        )
     return _child_page(
-        request, pk, model=Enrollment, form_class=form_class, child_pk=enrollment_pk,
-        title="Enrollment", create=services.enrollment_create,
+        request,
+        pk,
+        model=Enrollment,
+        form_class=form_class,
+        child_pk=enrollment_pk,
+        title="Enrollment",
+        create=services.enrollment_create,
         update=lambda actor, obj, data, version: services.enrollment_update(
-            actor=actor, enrollment=obj, data=data, version=version),
+            actor=actor, enrollment=obj, data=data, version=version
+        ),
         form_kwargs=kwargs,
     )
 
@@ -276,37 +355,61 @@ def enrollment_edit(request: HttpRequest, pk: int, enrollment_pk: int | None = N
 @login_required
 @require_POST
 def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    return _delete(request, pk, ContactPoint, contact_pk,
-                   lambda actor, obj: services.contact_point_delete(actor=actor, contact=obj))
+    return _delete(
+        request,
+        pk,
+        ContactPoint,
+        contact_pk,
+        lambda actor, obj: services.contact_point_delete(actor=actor, contact=obj),
+    )
 
 
 @login_required
 @require_POST
 def support_delete(request: HttpRequest, pk: int, support_pk: int) -> HttpResponse:
-    return _delete(request, pk, SupportContact, support_pk,
-                   lambda actor, obj: services.support_contact_delete(actor=actor, support=obj))
+    return _delete(
+        request,
+        pk,
+        SupportContact,
+        support_pk,
+        lambda actor, obj: services.support_contact_delete(actor=actor, support=obj),
+    )
 
 
 @login_required
 @require_POST
 def identifier_delete(request: HttpRequest, pk: int, identifier_pk: int) -> HttpResponse:
-    return _delete(request, pk, Identifier, identifier_pk,
-                   lambda actor, obj: services.identifier_delete(actor=actor, identifier=obj))
+    return _delete(
+        request,
+        pk,
+        Identifier,
+        identifier_pk,
+        lambda actor, obj: services.identifier_delete(actor=actor, identifier=obj),
+    )
 
 
 @login_required
 @require_POST
 def language_delete(request: HttpRequest, pk: int, language_pk: int) -> HttpResponse:
-    return _delete(request, pk, PersonLanguage, language_pk,
-                   lambda actor, obj: services.language_remove(actor=actor, language=obj))
+    return _delete(
+        request,
+        pk,
+        PersonLanguage,
+        language_pk,
+        lambda actor, obj: services.language_remove(actor=actor, language=obj),
+    )
 
 
 @login_required
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "history")
     changes = list(selectors.person_history(person)[:200])
-    context = {"person": person, "changes": changes, "nav": "people",
-               "care_team": is_care_team(request.user, person.enrollments.all())}
+    context = {
+        "person": person,
+        "changes": changes,
+        "nav": "people",
+        "care_team": is_care_team(request.user, person.enrollments.all()),
+    }
     return render(request, "people/history.html", context)
 
 
@@ -314,14 +417,24 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 def person_access(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "access report")
     if not can_view_access_log(request.user, person):
-        raise PermissionDenied("Only supervisors and organization admins see who accessed a record.")
+        raise PermissionDenied(
+            "Only supervisors and organization admins see who accessed a record."
+        )
     events = list(events_for_person(person.pk))
-    return render(request, "people/access.html",
-                  {"person": person, "events": events, "nav": "people"})
+    return render(
+        request, "people/access.html", {"person": person, "events": events, "nav": "people"}
+    )
 
 
-EXPORT_COLUMNS = ["id", "preferred_name", "legal_given_name", "legal_family_name", "pronouns",
-                  "date_of_birth", "languages"]
+EXPORT_COLUMNS = [
+    "id",
+    "preferred_name",
+    "legal_given_name",
+    "legal_family_name",
+    "pronouns",
+    "date_of_birth",
+    "languages",
+]
 
 
 class _Echo:
@@ -336,13 +449,25 @@ def people_export(request: HttpRequest) -> StreamingHttpResponse:
     if not (scope.admin_organization_ids or scope.supervised_program_ids):
         raise PermissionDenied("Exports are for supervisors and organization admins.")
     query = request.GET.get("q", "").strip()[:200]
-    people = (selectors.people_search(request.user, query, limit=1000) if query
-              else list(selectors.people_list(request.user)[:50_000]))
+    people = (
+        selectors.people_search(request.user, query, limit=1000)
+        if query
+        else list(selectors.people_list(request.user)[:50_000])
+    )
     selectors.audit_people(request.user, people, "export", {"query": query, "format": "csv"})
     writer = csv.writer(_Echo())
-    rows: Iterator[list[Any]] = ([p.pk, p.preferred_name, p.legal_given_name, p.legal_family_name, p.pronouns,
-             p.date_of_birth or "", "; ".join(lang.name for lang in p.languages.all())]
-            for p in people)
+    rows: Iterator[list[Any]] = (
+        [
+            p.pk,
+            p.preferred_name,
+            p.legal_given_name,
+            p.legal_family_name,
+            p.pronouns,
+            p.date_of_birth or "",
+            "; ".join(lang.name for lang in p.languages.all()),
+        ]
+        for p in people
+    )
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in [EXPORT_COLUMNS, *rows]), content_type="text/csv"
     )

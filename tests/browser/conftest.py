@@ -28,8 +28,13 @@ from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 CHROMIUM = os.environ.get("ALONGSIDE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -56,8 +61,9 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
             os.environ.pop("TMPDIR", None)
         else:
             os.environ["TMPDIR"] = saved_tmpdir
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
     try:
         yield browser
     finally:
@@ -81,7 +87,8 @@ def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
 
 
 _CLIENT_ERROR = re.compile(
-    r"Failed to load resource: the server responded with a status of 4\d\d\b")
+    r"Failed to load resource: the server responded with a status of 4\d\d\b"
+)
 
 
 # The first element in document order that Tab can reach, ignoring hidden ones.
@@ -128,8 +135,9 @@ class Browsing:
         if response.status >= 500:
             self.problems.append(f"server error {response.status} for {response.url}")
         elif response.status >= 400 and response.request.resource_type != "document":
-            self.problems.append(f"{response.status} for {response.request.resource_type} "
-                                 f"{response.url}")
+            self.problems.append(
+                f"{response.status} for {response.request.resource_type} {response.url}"
+            )
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -146,7 +154,8 @@ class Browsing:
         self.checked.add(_bare(self.page.url))
         first = self.page.evaluate(_FIRST_TABBABLE)
         assert first == "skip-link", (
-            f"The first focusable element on {self.page.url} should be the skip link: {first}")
+            f"The first focusable element on {self.page.url} should be the skip link: {first}"
+        )
         assert not blocking, format_violations(self.page.url, blocking)
         assert not self.problems, "The browser reported problems:\n" + "\n".join(self.problems)
 
@@ -159,7 +168,8 @@ class Browsing:
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         self.page.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": self.base_url}])
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": self.base_url}]
+        )
 
     def unchecked(self) -> list[str]:
         return [url for url in dict.fromkeys(self.visited) if url not in self.checked]
@@ -167,8 +177,9 @@ class Browsing:
 
 @pytest.fixture
 def browsing(chromium: Browser, live_server: Any) -> Iterator[Browsing]:
-    context = chromium.new_context(locale="en-US", timezone_id="America/New_York",
-                                   viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(
+        locale="en-US", timezone_id="America/New_York", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(TIMEOUT_MS)
     # axe-core is added to every document through the DevTools protocol, which the pages'
     # Content-Security-Policy (script-src 'self') does not apply to.
@@ -180,7 +191,8 @@ def browsing(chromium: Browser, live_server: Any) -> Iterator[Browsing]:
         missed = session.unchecked()
         assert not missed, f"Pages visited but never checked with axe-core: {missed}"
         assert not session.problems, "The browser reported problems:\n" + "\n".join(
-            session.problems)
+            session.problems
+        )
     finally:
         context.close()
 

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.browser
 
 def _search(page: Page, text: str) -> None:
     box = page.get_by_role("searchbox", name="Find a person")
-    with page.expect_response(lambda r: "/people/?" in r.url and r.request.headers.get(
-            "hx-request") == "true"):
+    with page.expect_response(
+        lambda r: "/people/?" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
         box.fill(text)  # htmx searches as the person types (after a short pause)
 
 
@@ -61,7 +62,9 @@ def test_live_search_finds_a_person_without_accents_and_with_a_typo(browsing, wo
     # The care note comes before the profile, both in reading order and on screen.
     assert care.evaluate(
         "(care, profile) => !!(care.compareDocumentPosition(profile)"
-        " & Node.DOCUMENT_POSITION_FOLLOWING)", profile.element_handle())
+        " & Node.DOCUMENT_POSITION_FOLLOWING)",
+        profile.element_handle(),
+    )
     assert care.bounding_box()["y"] < profile.bounding_box()["y"]
 
 
@@ -101,7 +104,8 @@ def test_registering_a_person_keeps_their_words_exactly(browsing, world):
     assert _lf(person.profile.important_to) == important
     assert _lf(person.profile.approach_with_care) == care_note
     shown = page.get_by_role("region", name="In Mai’s own words").locator(
-        "dt:text-is('What is important TO me') + dd")
+        "dt:text-is('What is important TO me') + dd"
+    )
     assert _lf(shown.text_content()) == important
     assert shown.evaluate("el => getComputedStyle(el).whiteSpace") == "pre-wrap"
     assert shown.inner_text() == important  # as rendered: leading spaces, the line break
@@ -163,12 +167,16 @@ def test_safe_contact_rules_and_their_history(browsing, world):
     expect(reach).to_contain_text("Note: Her partner checks her phone; say it's the clinic.")
     contact = ContactPoint.objects.get(person=person)
     assert (contact.may_leave_voicemail, contact.may_text, contact.normalized) == (
-        False, False, "+14132014471")
+        False,
+        False,
+        "+14132014471",
+    )
 
     reach.get_by_role("link", name="Edit phone and rules for (413) 201-4471").click()
     browsing.check()
     expect(page.get_by_label("Safety note")).to_have_value(
-        "Her partner checks her phone; say it's the clinic.")
+        "Her partner checks her phone; say it's the clinic."
+    )
     page.get_by_label("We may send text messages").check()
     page.get_by_role("button", name="Save").click()
 
@@ -181,8 +189,9 @@ def test_safe_contact_rules_and_their_history(browsing, world):
     page.get_by_role("link", name="History of changes").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("History of changes")
     browsing.check()
-    change = RecordChange.objects.filter(person=person, entity="contactpoint",
-                                         action="update").get()
+    change = RecordChange.objects.filter(
+        person=person, entity="contactpoint", action="update"
+    ).get()
     assert change.changes == {"may_text": [False, True]}
     newest = page.get_by_role("table", name="Changes, newest first").locator("tbody tr").first
     expect(newest.locator("td").nth(1)).to_have_text("Casey Nguyen")
@@ -207,7 +216,8 @@ def test_bad_input_gets_field_errors_and_rtl_names_round_trip(browsing, world):
     expect(summary).to_contain_text("Please correct the fields marked below")
     expect(summary.get_by_role("link")).to_have_text(re.compile("Enter a valid phone number"))
     expect(page.locator(".field:has(#id_value) .errorlist")).to_contain_text(
-        "Enter a valid phone number")
+        "Enter a valid phone number"
+    )
     expect(page.get_by_label("Phone number, email or address")).to_have_value("555-12")
     summary.get_by_role("link").click()  # the summary takes you to the field
     expect(page.get_by_label("Phone number, email or address")).to_be_focused()
@@ -226,7 +236,8 @@ def test_bad_input_gets_field_errors_and_rtl_names_round_trip(browsing, world):
     assert posted.value.status == 422
     browsing.check()
     expect(page.locator(".field:has(#id_date_of_birth) .errorlist")).to_contain_text(
-        "cannot be in the future")
+        "cannot be in the future"
+    )
     expect(page.get_by_label("Legal first name")).to_have_value("فاطمة")
 
     # A date the picker cannot produce (typed into a browser without one).
@@ -237,7 +248,8 @@ def test_bad_input_gets_field_errors_and_rtl_names_round_trip(browsing, world):
     assert posted.value.status == 422
     browsing.check()
     expect(page.locator(".field:has(#id_date_of_birth) .errorlist")).to_contain_text(
-        "Enter a valid date")
+        "Enter a valid date"
+    )
     assert not Person.objects.filter(legal_family_name="الزهراء").exists()
 
     # Fixed: the right-to-left name is saved and shown exactly as typed.

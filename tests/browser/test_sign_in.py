@@ -67,7 +67,8 @@ def test_signing_in_with_the_keyboard_alone(browsing, world):
 
 
 def test_five_failed_sign_ins_lock_the_account_even_with_the_right_password(
-        browsing, world, settings):
+    browsing, world, settings
+):
     assert settings.AXES_FAILURE_LIMIT == 5
     page = browsing.page
     browsing.goto("/login/")

@@ -55,8 +55,7 @@ def test_it_resets_a_password_by_email(client, world):
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.content.decode()  # our page, not Django admin's
     new = "a brand new passphrase 42"
-    done = client.post(form.redirect_chain[-1][0],
-                       {"new_password1": new, "new_password2": new})
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert done.status_code == 302
     world.coordinator.refresh_from_db()
     assert world.coordinator.check_password(new)
@@ -80,7 +79,8 @@ def test_it_sends_security_headers(client, world):
 
 def test_it_keeps_a_well_formed_request_id_from_the_proxy(client, world):
     client.force_login(world.coordinator)
-    response = client.get(reverse("people:detail", args=[world.person.pk]),
-                          HTTP_X_REQUEST_ID="req-12345678")
+    response = client.get(
+        reverse("people:detail", args=[world.person.pk]), HTTP_X_REQUEST_ID="req-12345678"
+    )
     assert response["X-Request-ID"] == "req-12345678"
     assert AuditEvent.objects.filter(request_id="req-12345678", action="view").exists()

@@ -21,12 +21,22 @@ PERSON_PAGE = 12 - AUDIT_SAVING
 
 def _more_people(world, count):
     for n in range(count):
-        person = make_person(world.coordinator, world.housing, legal_given_name=f"Lupe{n}",
-                             legal_family_name="Hernández")
-        services.language_add(actor=world.coordinator, person=person,
-                              data={"language": "es", "interpreter_needed": True})
-        services.contact_point_create(actor=world.coordinator, person=person,
-                                      data={"kind": "phone", "value": f"212-555-01{n:02d}"})
+        person = make_person(
+            world.coordinator,
+            world.housing,
+            legal_given_name=f"Lupe{n}",
+            legal_family_name="Hernández",
+        )
+        services.language_add(
+            actor=world.coordinator,
+            person=person,
+            data={"language": "es", "interpreter_needed": True},
+        )
+        services.contact_point_create(
+            actor=world.coordinator,
+            person=person,
+            data={"kind": "phone", "value": f"212-555-01{n:02d}"},
+        )
 
 
 def test_it_pins_the_people_list(client, world, django_assert_num_queries):
@@ -55,9 +65,15 @@ def test_it_pins_the_person_page(client, world, django_assert_num_queries):
     with django_assert_num_queries(PERSON_PAGE):
         client.get(url)
     for n in range(5):
-        services.contact_point_create(actor=world.coordinator, person=world.person,
-                                      data={"kind": "phone", "value": f"212-555-01{n:02d}"})
-        services.support_contact_create(actor=world.coordinator, person=world.person,
-                                        data={"name": f"Friend {n}", "relationship": "friend"})
+        services.contact_point_create(
+            actor=world.coordinator,
+            person=world.person,
+            data={"kind": "phone", "value": f"212-555-01{n:02d}"},
+        )
+        services.support_contact_create(
+            actor=world.coordinator,
+            person=world.person,
+            data={"name": f"Friend {n}", "relationship": "friend"},
+        )
     with django_assert_num_queries(PERSON_PAGE):
         client.get(url)

@@ -15,14 +15,21 @@ def test_it_registers_a_person_with_profile_enrollment_history_and_audit(world):
     assert enrollment.status == Enrollment.Status.REFERRED
     assert enrollment.primary_coordinator == world.coordinator
     created = AuditEvent.objects.filter(person_id=person.pk, action="create")
-    assert {e.object_type for e in created} == {"people.person", "people.profile",
-                                                "people.enrollment"}
+    assert {e.object_type for e in created} == {
+        "people.person",
+        "people.profile",
+        "people.enrollment",
+    }
     assert RecordChange.objects.filter(person=person, action="create").count() == 3
 
 
 def test_it_keeps_field_names_but_never_values_in_the_audit_trail(world):
-    services.profile_update(actor=world.coordinator, person=world.person,
-                            data={"approach_with_care": "Secret words"}, version=None)
+    services.profile_update(
+        actor=world.coordinator,
+        person=world.person,
+        data={"approach_with_care": "Secret words"},
+        version=None,
+    )
     event = AuditEvent.objects.filter(object_type="people.profile").latest("id")
     assert event.fields == ["approach_with_care"]
     assert "Secret words" not in str(event.payload())
@@ -30,11 +37,13 @@ def test_it_keeps_field_names_but_never_values_in_the_audit_trail(world):
 
 def test_it_refuses_a_stale_update_instead_of_overwriting(world):
     person = world.person
-    services.person_update(actor=world.coordinator, person=person,
-                           data={"pronouns": "she/they"}, version=1)
+    services.person_update(
+        actor=world.coordinator, person=person, data={"pronouns": "she/they"}, version=1
+    )
     with pytest.raises(StaleVersion) as stale:
-        services.person_update(actor=world.supervisor, person=person,
-                               data={"pronouns": "he/him"}, version=1)
+        services.person_update(
+            actor=world.supervisor, person=person, data={"pronouns": "he/him"}, version=1
+        )
     assert stale.value.current_version == 2
     person.refresh_from_db()
     assert person.pronouns == "she/they"
@@ -42,53 +51,78 @@ def test_it_refuses_a_stale_update_instead_of_overwriting(world):
 
 def test_it_keeps_the_persons_words_exactly_as_written(world):
     words = "  I want to\n\n   keep my garden.  \t"
-    profile = services.profile_update(actor=world.coordinator, person=world.person,
-                                      data={"hopes": words}, version=None)
+    profile = services.profile_update(
+        actor=world.coordinator, person=world.person, data={"hopes": words}, version=None
+    )
     profile.refresh_from_db()
     assert profile.hopes == words
 
 
 def test_it_lets_only_the_care_team_change_approach_with_care(world):
     with pytest.raises(NotPermitted):
-        services.profile_update(actor=world.admin, person=world.person,
-                                data={"approach_with_care": "changed"}, version=None)
-    services.profile_update(actor=world.admin, person=world.person,
-                            data={"strengths": "Stubborn in a good way"}, version=None)
+        services.profile_update(
+            actor=world.admin,
+            person=world.person,
+            data={"approach_with_care": "changed"},
+            version=None,
+        )
+    services.profile_update(
+        actor=world.admin,
+        person=world.person,
+        data={"strengths": "Stubborn in a good way"},
+        version=None,
+    )
 
 
 def test_it_requires_a_reason_to_close_an_enrollment(world):
     enrollment = world.person.enrollments.get()
     with pytest.raises(ValidationError) as error:
-        services.enrollment_update(actor=world.coordinator, enrollment=enrollment,
-                                   data={"status": "closed"}, version=None)
+        services.enrollment_update(
+            actor=world.coordinator, enrollment=enrollment, data={"status": "closed"}, version=None
+        )
     assert "closure_reason" in error.value.message_dict
-    closed = services.enrollment_update(actor=world.coordinator, enrollment=enrollment,
-                                        data={"status": "closed", "closure_reason": "moved"},
-                                        version=None)
+    closed = services.enrollment_update(
+        actor=world.coordinator,
+        enrollment=enrollment,
+        data={"status": "closed", "closure_reason": "moved"},
+        version=None,
+    )
     assert closed.ended_on is not None
 
 
 def test_it_allows_one_open_enrollment_per_program(world):
     with pytest.raises(ValidationError):
-        services.enrollment_create(actor=world.coordinator, person=world.person,
-                                   program=world.housing, data={"status": "active"})
+        services.enrollment_create(
+            actor=world.coordinator,
+            person=world.person,
+            program=world.housing,
+            data={"status": "active"},
+        )
 
 
 def test_it_refuses_enrollment_in_a_program_the_actor_does_not_work_in(world):
     with pytest.raises(NotPermitted):
-        services.enrollment_create(actor=world.coordinator, person=world.person,
-                                   program=world.wellness, data={"status": "referred"})
+        services.enrollment_create(
+            actor=world.coordinator,
+            person=world.person,
+            program=world.wellness,
+            data={"status": "referred"},
+        )
     with pytest.raises(NotPermitted):
         make_person(world.coordinator, world.other_program)
 
 
 def test_it_validates_and_normalizes_phone_numbers(world):
     with pytest.raises(ValidationError) as error:
-        services.contact_point_create(actor=world.coordinator, person=world.person,
-                                      data={"kind": "phone", "value": "12"})
+        services.contact_point_create(
+            actor=world.coordinator, person=world.person, data={"kind": "phone", "value": "12"}
+        )
     assert "value" in error.value.message_dict
-    phone = services.contact_point_create(actor=world.coordinator, person=world.person,
-                                          data={"kind": "phone", "value": "(212) 555-0187"})
+    phone = services.contact_point_create(
+        actor=world.coordinator,
+        person=world.person,
+        data={"kind": "phone", "value": "(212) 555-0187"},
+    )
     assert phone.normalized == "+12125550187"
     assert not phone.may_leave_voicemail and not phone.may_text  # safe by default
 
@@ -98,13 +132,19 @@ def test_it_rejects_half_given_safe_hours(world):
 
     with pytest.raises(ValidationError):
         services.contact_point_create(
-            actor=world.coordinator, person=world.person,
-            data={"kind": "phone", "value": "212 555 0187", "safe_hours_start": dt.time(9)})
+            actor=world.coordinator,
+            person=world.person,
+            data={"kind": "phone", "value": "212 555 0187", "safe_hours_start": dt.time(9)},
+        )
 
 
 def test_it_rolls_back_everything_when_a_write_fails(world):
     before = (AuditEvent.objects.count(), RecordChange.objects.count())
     with pytest.raises(ValidationError):
-        services.person_update(actor=world.coordinator, person=world.person,
-                               data={"legal_given_name": "  "}, version=None)
+        services.person_update(
+            actor=world.coordinator,
+            person=world.person,
+            data={"legal_given_name": "  "},
+            version=None,
+        )
     assert (AuditEvent.objects.count(), RecordChange.objects.count()) == before

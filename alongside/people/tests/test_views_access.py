@@ -9,11 +9,13 @@ from alongside.people.models import ContactPoint, Identifier, PersonLanguage, Su
 
 def person_urls(world):
     person = world.person
-    contact = ContactPoint.objects.create(person=person, kind="phone", value="555-201-4471",
-                                          normalized="+15552014471")
+    contact = ContactPoint.objects.create(
+        person=person, kind="phone", value="555-201-4471", normalized="+15552014471"
+    )
     support = SupportContact.objects.create(person=person, name="Rosa", relationship="family")
-    identifier = Identifier.objects.create(person=person, kind="mrn", issuer="Mercy", value="A1",
-                                           normalized="A1")
+    identifier = Identifier.objects.create(
+        person=person, kind="mrn", issuer="Mercy", value="A1", normalized="A1"
+    )
     language = PersonLanguage.objects.create(person=person, language="es")
     enrollment = person.enrollments.get()
     pk = person.pk

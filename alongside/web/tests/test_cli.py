@@ -6,7 +6,10 @@ import sys
 def test_it_fronts_the_management_commands():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "alongside.settings"}
     result = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "alongside", "help"], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "alongside", "help"],
+        capture_output=True,
+        text=True,
+        env=env,
         check=True,
     )
     for command in ("demo", "migrate", "createsuperuser", "audit_verify"):
@@ -26,7 +29,9 @@ def test_it_passes_the_deployment_checklist_with_production_settings(tmp_path):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "alongside", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Creating demo organizations, staff and {options['people']} people…")
             logins = seed(options["people"])
             self.stdout.write(self.style.SUCCESS("Demo data ready."))
-            self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
             for login in logins:
                 self.stdout.write(f"  {login.username:28} {login.role:22} {login.organization}")
         self.stdout.write(
