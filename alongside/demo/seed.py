@@ -116,9 +116,9 @@ def _pick(rng: random.Random, pool: list[str], chance: float = 0.8) -> str:
 
 
 def _person(rng: random.Random, programs: list[Program], team: dict[int, list[User]]) -> Person:
-    identity = dict(random_identity(rng))
-    languages = identity.pop("languages")
-    identity.pop("heritage")
+    drawn = random_identity(rng)
+    languages = drawn["languages"]
+    identity = {k: v for k, v in drawn.items() if k not in ("languages", "heritage")}
     program = programs[0] if rng.random() < 0.5 else rng.choice(programs)
     actor = rng.choice(team[program.pk])
     profile = {
