@@ -104,38 +104,33 @@ def program_create(*, actor: Any, organization: Organization, data: Mapping[str,
     )
 
 
-@transaction.atomic
-def program_update(*, actor: Any, program: Program, data: Mapping[str, Any]) -> Program:
-    ensure_admin(actor, program.organization_id)
-    current = Program.objects.select_for_update().get(pk=program.pk)
-    changed = assign(current, data, PROGRAM_FIELDS)
+def _update(*, actor: Any, instance: M, data: Mapping[str, Any], fields: Iterable[str]) -> M:
+    """Update one of an organization's programs or locations, as its admin."""
+    organization_id = instance.organization_id  # type: ignore[attr-defined]
+    ensure_admin(actor, organization_id)
+    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    changed = assign(current, data, fields)
     if changed:
         _save(
             actor=actor,
             instance=current,
             action="update",
             changed=changed,
-            organization_id=current.organization_id,
+            organization_id=organization_id,
         )
     return current
+
+
+@transaction.atomic
+def program_update(*, actor: Any, program: Program, data: Mapping[str, Any]) -> Program:
+    return _update(actor=actor, instance=program, data=data, fields=PROGRAM_FIELDS)
 
 
 @transaction.atomic
 def program_set_active(*, actor: Any, program: Program, active: bool) -> Program:
     """Deactivate (or reactivate) a program. Nothing is deleted: enrollments, roles and
     history stay; an inactive program just takes no new people or staff."""
-    ensure_admin(actor, program.organization_id)
-    current = Program.objects.select_for_update().get(pk=program.pk)
-    changed = assign(current, {"is_active": active}, ["is_active"])
-    if changed:
-        _save(
-            actor=actor,
-            instance=current,
-            action="update",
-            changed=changed,
-            organization_id=current.organization_id,
-        )
-    return current
+    return _update(actor=actor, instance=program, data={"is_active": active}, fields=["is_active"])
 
 
 @transaction.atomic
@@ -154,31 +149,9 @@ def location_create(*, actor: Any, organization: Organization, data: Mapping[str
 
 @transaction.atomic
 def location_update(*, actor: Any, location: Location, data: Mapping[str, Any]) -> Location:
-    ensure_admin(actor, location.organization_id)
-    current = Location.objects.select_for_update().get(pk=location.pk)
-    changed = assign(current, data, LOCATION_FIELDS)
-    if changed:
-        _save(
-            actor=actor,
-            instance=current,
-            action="update",
-            changed=changed,
-            organization_id=current.organization_id,
-        )
-    return current
+    return _update(actor=actor, instance=location, data=data, fields=LOCATION_FIELDS)
 
 
 @transaction.atomic
 def location_set_active(*, actor: Any, location: Location, active: bool) -> Location:
-    ensure_admin(actor, location.organization_id)
-    current = Location.objects.select_for_update().get(pk=location.pk)
-    changed = assign(current, {"is_active": active}, ["is_active"])
-    if changed:
-        _save(
-            actor=actor,
-            instance=current,
-            action="update",
-            changed=changed,
-            organization_id=current.organization_id,
-        )
-    return current
+    return _update(actor=actor, instance=location, data={"is_active": active}, fields=["is_active"])
