@@ -181,7 +181,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 # Until `collectstatic` runs, files are served from the apps; no need to warn about it.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 
 # Region used to read phone numbers typed without a country code.
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "US")
