@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "alongside.accounts",
     "alongside.organizations",
     "alongside.people",
+    "alongside.intake",
+    "alongside.matching",
     "alongside.web",
     "alongside.demo",
     "django.contrib.admin",
