@@ -244,20 +244,6 @@ def _child_page(
     return _form_page(request, person, form, title)
 
 
-def _delete(
-    request: HttpRequest,
-    pk: int,
-    model: type[Model],
-    child_pk: int,
-    remove: Callable[[Any, Any], None],
-) -> HttpResponse:
-    person = _person(request, pk, "edit")
-    instance = get_object_or_404(model, pk=child_pk, person=person)
-    remove(request.user, instance)
-    messages.success(request, "Removed.")
-    return redirect("people:detail", pk=person.pk)
-
-
 @login_required
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
     return _child_page(
@@ -352,52 +338,35 @@ def enrollment_edit(
     )
 
 
-@login_required
-@require_POST
-def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    return _delete(
-        request,
-        pk,
+# What may be removed from a person's record, by the segment its URL names.
+_REMOVABLE: dict[str, tuple[type[Model], Callable[[Any, Any], None]]] = {
+    "contacts": (
         ContactPoint,
-        contact_pk,
         lambda actor, obj: services.contact_point_delete(actor=actor, contact=obj),
-    )
-
-
-@login_required
-@require_POST
-def support_delete(request: HttpRequest, pk: int, support_pk: int) -> HttpResponse:
-    return _delete(
-        request,
-        pk,
+    ),
+    "support": (
         SupportContact,
-        support_pk,
         lambda actor, obj: services.support_contact_delete(actor=actor, support=obj),
-    )
-
-
-@login_required
-@require_POST
-def identifier_delete(request: HttpRequest, pk: int, identifier_pk: int) -> HttpResponse:
-    return _delete(
-        request,
-        pk,
+    ),
+    "identifiers": (
         Identifier,
-        identifier_pk,
         lambda actor, obj: services.identifier_delete(actor=actor, identifier=obj),
-    )
+    ),
+    "languages": (
+        PersonLanguage,
+        lambda actor, obj: services.language_remove(actor=actor, language=obj),
+    ),
+}
 
 
 @login_required
 @require_POST
-def language_delete(request: HttpRequest, pk: int, language_pk: int) -> HttpResponse:
-    return _delete(
-        request,
-        pk,
-        PersonLanguage,
-        language_pk,
-        lambda actor, obj: services.language_remove(actor=actor, language=obj),
-    )
+def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
+    model, remove = _REMOVABLE[kind]
+    person = _person(request, pk, "edit")
+    remove(request.user, get_object_or_404(model, pk=child_pk, person=person))
+    messages.success(request, "Removed.")
+    return redirect("people:detail", pk=person.pk)
 
 
 @login_required
