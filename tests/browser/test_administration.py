@@ -1,0 +1,47 @@
+"""An organization admin's screens and the audit trail, in a real browser, checked by axe."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_pages_are_accessible_and_a_program_can_be_added(browsing, world):
+    page = browsing.page
+    browsing.sign_in(world.admin)
+    org = world.org.pk
+    for path in [
+        "/manage/",
+        f"/manage/{org}/settings/",
+        f"/manage/{org}/programs/",
+        f"/manage/{org}/programs/new/",
+        f"/manage/{org}/locations/",
+        f"/manage/{org}/staff/",
+        f"/manage/{org}/staff/new/",
+        f"/manage/{org}/staff/{world.colleague.pk}/",
+    ]:
+        browsing.goto(path)
+        browsing.check()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    browsing.goto(f"/manage/{org}/programs/new/")
+    page.get_by_label("Name").fill("Peer Support")
+    page.get_by_role("button", name="Add program").click()
+    browsing.check()
+    expect(page.locator("main")).to_contain_text("Peer Support")
+
+
+def test_admin_browses_and_verifies_the_audit_trail(browsing, world):
+    page = browsing.page
+    browsing.sign_in(world.coordinator)
+    browsing.goto(f"/people/{world.person.pk}/")
+    browsing.check()
+    browsing.sign_in(world.admin)
+    browsing.goto("/audit/")
+    browsing.check()
+    expect(page.get_by_role("table")).to_contain_text("casey")
+    page.get_by_role("button", name="Verify chain").click()
+    browsing.check()
+    expect(page.locator("main")).to_contain_text("Intact")
