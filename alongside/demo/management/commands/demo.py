@@ -17,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0)
+        call_command("load_instruments", verbosity=0)
         if Organization.objects.exists():
             self.stdout.write("Demo data already present; keeping it.")
         else:

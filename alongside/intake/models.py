@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from alongside.intake.definitions import NEED_KINDS, validate_definition
+from alongside.people.models import Person
+
+
+class Instrument(models.Model):
+    """A screening instrument, such as the PHQ-9, across all its versions."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=200, blank=True)
+    citation = models.TextField(blank=True, help_text="Where the items and scoring come from.")
+    code = models.CharField(max_length=40, blank=True, help_text="LOINC panel code, if any.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InstrumentVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired"
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions")
+    label = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    definition = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["instrument", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "label"], name="instrument_version_label_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["instrument"],
+                condition=Q(status="active"),
+                name="instrument_one_active_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} ({self.label})"
+
+    def clean(self) -> None:
+        problems = validate_definition(self.definition)
+        if problems:
+            raise ValidationError({"definition": problems})
+
+
+class ScreeningResponse(models.Model):
+    """One sitting of one instrument with one person; may be saved part-way and resumed."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="screenings")
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="responses"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["person", "-started_at"], name="screening_person_started")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="in_progress") | Q(completed_at__isnull=False),
+                name="screening_completed_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_version} for person {self.person_id}"
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        return dict(self.instrument_version.definition)
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+
+class Answer(models.Model):
+    """One item's answer. Declining ("prefer not to answer") is recorded as declined,
+    never as a 'no'; items left unanswered at completion are recorded as skipped."""
+
+    class State(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        DECLINED = "declined", "Prefers not to answer"
+        SKIPPED = "skipped", "Skipped"
+
+    response = models.ForeignKey(
+        ScreeningResponse, on_delete=models.CASCADE, related_name="answers"
+    )
+    link_id = models.CharField(max_length=100)
+    state = models.CharField(max_length=10, choices=State.choices)
+    # The option code for a choice, a number, true/false, or text; null unless answered.
+    value = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "link_id"], name="answer_one_per_item"),
+            models.CheckConstraint(
+                condition=Q(state="answered") | Q(value__isnull=True),
+                name="answer_value_only_when_answered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id}: {self.state}"
+
+
+class Score(models.Model):
+    response = models.ForeignKey(ScreeningResponse, on_delete=models.CASCADE, related_name="scores")
+    name = models.CharField(max_length=60)
+    value = models.IntegerField()
+    band = models.CharField(max_length=60, blank=True)
+    items_missing = models.PositiveIntegerField(
+        default=0, help_text="Items declined or skipped: the score may understate."
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "name"], name="score_one_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value} {self.band}".strip()
+
+
+class Need(models.Model):
+    """A health-related social or behavioral-health need, and the screening it came from."""
+
+    class Kind(models.TextChoices):
+        FOOD_INSECURITY = "food_insecurity", "Food insecurity"
+        HOUSING_INSTABILITY = "housing_instability", "Housing instability"
+        UNSAFE_RELATIONSHIP = "unsafe_relationship", "Safety in relationships"
+        UTILITIES = "utilities", "Utilities"
+        TRANSPORTATION = "transportation", "Transportation"
+        DEPRESSION = "depression", "Depression"
+        ANXIETY = "anxiety", "Anxiety"
+
+    class Status(models.TextChoices):
+        IDENTIFIED = "identified", "Identified"
+        ADDRESSING = "addressing", "Being addressed"
+        RESOLVED = "resolved", "Resolved"
+        NOT_WANTED = "not_wanted", "Person does not want help with this"
+
+    OPEN_STATUSES = (Status.IDENTIFIED, Status.ADDRESSING)
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="needs")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    source_response = models.ForeignKey(
+        ScreeningResponse, on_delete=models.SET_NULL, null=True, blank=True, related_name="needs"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IDENTIFIED)
+    identified_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-identified_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=Q(status__in=["identified", "addressing"]),
+                name="need_one_open_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+assert set(NEED_KINDS) == set(Need.Kind.values)
+
+
+class UrgentFlag(models.Model):
+    """A screening result someone must act on today, until a staff member acknowledges it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="urgent_flags")
+    response = models.ForeignKey(
+        ScreeningResponse, on_delete=models.CASCADE, related_name="urgent_flags"
+    )
+    reason = models.CharField(max_length=200)
+    guidance = models.TextField()
+    raised_at = models.DateTimeField()
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["person"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="urgent_flag_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

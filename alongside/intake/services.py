@@ -1,0 +1,394 @@
+"""Every write in intake: instruments, responses, answers, scores, needs and urgent flags.
+Each takes the acting user, validates, writes in a transaction and records its audit event
+in that transaction. Answer values never go into the audit trail or into email."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.accounts.models import Membership, Role
+from alongside.audit import services as audit
+from alongside.intake import definitions
+from alongside.intake.definitions import Given
+from alongside.intake.models import (
+    Answer,
+    Instrument,
+    InstrumentVersion,
+    Need,
+    Score,
+    ScreeningResponse,
+    UrgentFlag,
+)
+from alongside.lib.errors import StaleVersion
+from alongside.people.models import Enrollment, Person
+
+INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+URGENT_SUBJECT = "An urgent screening result needs your attention"
+
+
+# ---------------------------------------------------------------- instruments
+
+
+@transaction.atomic
+def instrument_version_create(
+    *,
+    actor: Any,
+    instrument: Instrument,
+    label: str,
+    definition: dict[str, Any],
+    status: str = InstrumentVersion.Status.DRAFT,
+) -> InstrumentVersion:
+    version = InstrumentVersion(
+        instrument=instrument, label=label, definition=definition, status=status
+    )
+    if status == InstrumentVersion.Status.ACTIVE:
+        _retire_active(actor, instrument)
+    version.full_clean()
+    version.save()
+    audit.record(actor=actor, action="create", obj=version, detail={"label": label})
+    return version
+
+
+def _retire_active(actor: Any, instrument: Instrument) -> None:
+    for current in instrument.versions.select_for_update().filter(
+        status=InstrumentVersion.Status.ACTIVE
+    ):
+        instrument_version_set_status(
+            actor=actor, version=current, status=InstrumentVersion.Status.RETIRED
+        )
+
+
+@transaction.atomic
+def instrument_version_set_status(
+    *, actor: Any, version: InstrumentVersion, status: str
+) -> InstrumentVersion:
+    """Activate (retiring the active version) or retire a version. Responses already
+    started on a retired version keep it, and still load and score."""
+    if status == version.status:
+        return version
+    if status == InstrumentVersion.Status.DRAFT:
+        raise ValidationError({"status": "A published version cannot go back to draft."})
+    if status == InstrumentVersion.Status.ACTIVE:
+        _retire_active(actor, version.instrument)
+    old = version.status
+    version.status = status
+    version.full_clean()
+    version.save(update_fields=["status"])
+    audit.record(actor=actor, action="update", obj=version, fields=["status"], detail={"from": old})
+    return version
+
+
+def instruments_load(*, actor: Any = None, directory: Path = INSTRUMENTS_DIR) -> list[str]:
+    """Load the shipped instruments. Idempotent: a version already loaded with the same
+    definition is left alone; a changed definition under the same label is refused,
+    because responses may already point at it. Returns what it did, one line each."""
+    done = []
+    for path in sorted(directory.glob("*.json")):
+        done.append(_load_one(actor, json.loads(path.read_text(encoding="utf-8")), path.name))
+    return done
+
+
+@transaction.atomic
+def _load_one(actor: Any, data: dict[str, Any], source: str) -> str:
+    problems = definitions.validate_definition(data.get("definition"))
+    if problems:
+        raise ValidationError(f"{source}: " + " ".join(problems))
+    code = (data["definition"].get("code") or {}).get("code", "")
+    instrument, created = Instrument.objects.get_or_create(
+        slug=data["slug"],
+        defaults={
+            "title": data["title"],
+            "publisher": data.get("publisher", ""),
+            "citation": data.get("citation", ""),
+            "code": code,
+        },
+    )
+    if created:
+        audit.record(actor=actor, action="create", obj=instrument)
+    existing = instrument.versions.filter(label=data["version"]).first()
+    if existing is not None:
+        if existing.definition != data["definition"]:
+            raise ValidationError(
+                f"{source}: version {data['version']} of {data['slug']} is already loaded with "
+                "a different definition; give the changed definition a new version label."
+            )
+        return f"{data['slug']} {data['version']}: already loaded"
+    instrument_version_create(
+        actor=actor,
+        instrument=instrument,
+        label=data["version"],
+        definition=data["definition"],
+        status=InstrumentVersion.Status.ACTIVE,
+    )
+    return f"{data['slug']} {data['version']}: loaded"
+
+
+# ---------------------------------------------------------------- responses
+
+
+def _visible_person(actor: Any, person: Person) -> Person:
+    """The person, if the actor may see them; otherwise Person.DoesNotExist (a 404)."""
+    return Person.objects.visible_to(actor).get(pk=person.pk)
+
+
+def _locked(response: ScreeningResponse, expected_version: int | None) -> ScreeningResponse:
+    current = (
+        ScreeningResponse.objects.select_for_update()
+        .select_related("instrument_version", "person")
+        .get(pk=response.pk)
+    )
+    if current.is_completed:
+        raise ValidationError("This screening is already completed; start a new one to redo it.")
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion(current.version)
+    return current
+
+
+def _record(actor: Any, action: str, response: ScreeningResponse, **extra: Any) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=response,
+        person_id=response.person_id,
+        organization_id=response.person.organization_id,
+        **extra,
+    )
+
+
+@transaction.atomic
+def response_start(
+    *, actor: Any, person: Person, instrument_version: InstrumentVersion
+) -> ScreeningResponse:
+    person = _visible_person(actor, person)
+    if instrument_version.status != InstrumentVersion.Status.ACTIVE:
+        raise ValidationError("Only the active version of an instrument can be started.")
+    response = ScreeningResponse(
+        person=person,
+        instrument_version=instrument_version,
+        started_at=timezone.now(),
+        started_by=actor,
+    )
+    response.full_clean()
+    response.save()
+    _record(actor, "create", response, detail={"instrument": instrument_version.instrument.slug})
+    return response
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    actor: Any,
+    response: ScreeningResponse,
+    link_id: str,
+    value: Any = None,
+    declined: bool = False,
+    expected_version: int | None,
+) -> ScreeningResponse:
+    """Save one answer (autosave calls this per item). `declined` records "prefer not to
+    answer"; `value=None` without `declined` clears the answer. Each save moves the
+    response's version on, so two people editing the same draft cannot overwrite each
+    other: the second gets StaleVersion."""
+    _visible_person(actor, response.person)
+    response = _locked(response, None)
+    definition = response.definition
+    entry = definitions.item(definition, link_id)
+    if entry is None:
+        raise ValidationError({link_id: "This question is not part of the screening."})
+    existing = response.answers.filter(link_id=link_id).first()
+    state: str
+    if declined:
+        if not definitions.can_decline(definition, entry):
+            raise ValidationError({link_id: "This question needs an answer."})
+        state, value = Answer.State.DECLINED, None
+    elif value is None:
+        state = ""
+    else:
+        problem = definitions.check_value(entry, value)
+        if problem:
+            raise ValidationError({link_id: problem})
+        state = Answer.State.ANSWERED
+    unchanged = (existing.state, existing.value) == (state, value) if existing else not state
+    if unchanged:
+        # An autosave retried after it succeeded changes nothing, so it is no conflict.
+        return response
+    if expected_version is not None and response.version != expected_version:
+        raise StaleVersion(response.version)
+    if not state:
+        if existing is not None:
+            existing.delete()
+    else:
+        answer = existing or Answer(response=response, link_id=link_id)
+        answer.state, answer.value = state, value
+        answer.full_clean(validate_constraints=False)
+        answer.save()
+    response.version += 1
+    response.save(update_fields=["version"])
+    _record(actor, "update", response, fields=[link_id])
+    return response
+
+
+def answers_given(response: ScreeningResponse) -> dict[str, Given]:
+    return {
+        a.link_id: Given(value=a.value, declined=a.state == Answer.State.DECLINED)
+        for a in response.answers.all()
+        if a.state != Answer.State.SKIPPED
+    }
+
+
+@transaction.atomic
+def response_complete(
+    *, actor: Any, response: ScreeningResponse, expected_version: int | None
+) -> ScreeningResponse:
+    """Finish a screening: record unanswered questions as skipped, drop answers to
+    questions the skip logic no longer asks, score, derive needs and raise urgent flags."""
+    _visible_person(actor, response.person)
+    response = _locked(response, expected_version)
+    definition = response.definition
+    given = answers_given(response)
+    asked = definitions.enabled_items(definition, given)
+    asked_ids = {entry["link_id"] for entry in asked}
+    missing = [e["link_id"] for e in asked if e.get("required") and e["link_id"] not in given]
+    if missing:
+        raise ValidationError(
+            {
+                link_id: "Answer this question, or record that the person prefers not to answer."
+                for link_id in missing
+            }
+        )
+    response.answers.exclude(link_id__in=asked_ids).delete()
+    given = {k: v for k, v in given.items() if k in asked_ids}
+    Answer.objects.bulk_create(
+        Answer(response=response, link_id=link_id, state=Answer.State.SKIPPED)
+        for link_id in sorted(asked_ids - given.keys())
+    )
+    outcome = definitions.score(definition, given)
+    Score.objects.bulk_create(
+        Score(
+            response=response,
+            name=result.name,
+            value=result.value,
+            band=result.band,
+            items_missing=result.items_missing,
+        )
+        for result in outcome.scores.values()
+    )
+    now = timezone.now()
+    response.status = ScreeningResponse.Status.COMPLETED
+    response.completed_at = now
+    response.completed_by = actor
+    response.version += 1
+    response.save(update_fields=["status", "completed_at", "completed_by", "version"])
+    _record(actor, "complete", response, detail={"scores": sorted(outcome.scores)})
+    for kind in outcome.needs:
+        _need_identify(actor, response, kind, now)
+    flags = [
+        UrgentFlag.objects.create(
+            person=response.person,
+            response=response,
+            reason=rule["reason"],
+            guidance=rule["guidance"],
+            raised_at=now,
+        )
+        for rule in outcome.urgent
+    ]
+    for flag in flags:
+        audit.record(
+            actor=actor,
+            action="create",
+            obj=flag,
+            person_id=response.person_id,
+            organization_id=response.person.organization_id,
+        )
+    if flags:
+        _notify_on_commit(response.person)
+    return response
+
+
+def _need_identify(actor: Any, response: ScreeningResponse, kind: str, at: Any) -> None:
+    """Record a need from a screening, unless the same need is already open."""
+    person = response.person
+    if Need.objects.filter(person=person, kind=kind, status__in=Need.OPEN_STATUSES).exists():
+        return
+    need = Need(person=person, kind=kind, source_response=response, identified_at=at)
+    need.full_clean()
+    need.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=need,
+        person_id=person.pk,
+        organization_id=person.organization_id,
+        detail={"kind": kind},
+    )
+
+
+def urgent_recipients(person: Person) -> list[str]:
+    """Email addresses of the person's primary coordinators and the supervisors of the
+    programs they are enrolled in."""
+    enrollments = list(
+        Enrollment.objects.filter(
+            person=person, status__in=Enrollment.OPEN_STATUSES
+        ).select_related("primary_coordinator")
+    )
+    addresses = {
+        e.primary_coordinator.email
+        for e in enrollments
+        if e.primary_coordinator is not None and e.primary_coordinator.is_active
+    }
+    addresses |= set(
+        Membership.objects.filter(
+            role=Role.SUPERVISOR,
+            program_id__in=[e.program_id for e in enrollments],
+            user__is_active=True,
+        ).values_list("user__email", flat=True)
+    )
+    return sorted(a for a in addresses if a)
+
+
+def _notify_on_commit(person: Person) -> None:
+    """Tell the people who must act, after commit. The message carries no screening
+    content, not even the instrument's name: only that something needs attention."""
+    link = settings.SITE_URL.rstrip("/") + reverse("people:detail", args=[person.pk])
+    recipients = urgent_recipients(person)
+    if not recipients:
+        return
+    body = (
+        f"{URGENT_SUBJECT}.\n\n"
+        f"Please sign in to Alongside to see it and follow your program's protocol:\n{link}\n"
+    )
+
+    def send() -> None:
+        send_mail(URGENT_SUBJECT, body, None, recipients)
+
+    # robust: a mail server that is down must not undo a recorded screening; the flag
+    # stays open on the person's record until someone acknowledges it.
+    transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def urgent_flag_acknowledge(*, actor: Any, flag: UrgentFlag) -> UrgentFlag:
+    _visible_person(actor, flag.person)
+    flag = UrgentFlag.objects.select_for_update().select_related("person").get(pk=flag.pk)
+    if flag.acknowledged_at is not None:
+        return flag
+    flag.acknowledged_by = actor
+    flag.acknowledged_at = timezone.now()
+    flag.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=flag,
+        person_id=flag.person_id,
+        organization_id=flag.person.organization_id,
+        fields=["acknowledged_at"],
+    )
+    return flag

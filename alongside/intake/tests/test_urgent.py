@@ -1,0 +1,105 @@
+"""Urgent flags: raised by PHQ-9 item 9 and the AHC safety questions, emailed to the
+person's coordinator and the program's supervisors without any screening content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import mail
+
+from alongside.intake import services
+from alongside.intake.models import Need, UrgentFlag
+from alongside.intake.tests.conftest import DECLINE, Screen
+from alongside.intake.tests.test_responses import NOT_AT_ALL, SEVERAL, phq9
+
+SOMETIMES = "LA10082-8"
+NO = "LA32-8"
+
+
+def ahc(safety: list[str]) -> dict[str, Any]:
+    return {
+        "71802-3": "LA31993-1",
+        "88122-7": "LA28398-8",
+        "88123-5": "LA28398-8",
+        "93030-5": NO,
+        "96779-4": NO,
+        "95618-5": safety[0],
+        "95617-7": safety[1],
+        "95616-9": safety[2],
+        "95615-1": safety[3],
+    }
+
+
+def test_it_raises_an_urgent_flag_for_phq9_item_nine(
+    world: Any, screen: Screen, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    flag = UrgentFlag.objects.get(person=world.person)
+    assert flag.response == response and flag.is_open
+    assert "988" in flag.guidance
+    assert len(mail.outbox) == 1
+    assert sorted(mail.outbox[0].to) == ["casey@example.org", "sam@example.org"]
+
+
+def test_it_emails_no_screening_content(
+    world: Any, screen: Screen, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    message = mail.outbox[0]
+    text = f"{message.subject} {message.body}".lower()
+    assert message.subject == "An urgent screening result needs your attention"
+    assert f"/people/{world.person.pk}/" in message.body
+    for secret in ["better off dead", "hurting yourself", "phq", "several days", "item 9"]:
+        assert secret not in text
+    assert "lupe" not in text and "hernández" not in text
+
+
+def test_it_raises_no_flag_when_item_nine_is_not_at_all_or_declined(
+    world: Any, screen: Screen, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        screen("phq-9", phq9(NOT_AT_ALL))
+        screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": DECLINE}))
+    assert not UrgentFlag.objects.exists()
+    assert mail.outbox == []
+
+
+def test_it_flags_a_positive_ahc_safety_screen_and_derives_the_need(
+    world: Any, screen: Screen, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = screen("ahc-hrsn-core", ahc([SOMETIMES, SOMETIMES, SOMETIMES, "LA10066-1"]))
+    assert response.scores.get(name="safety").value == 11
+    need = Need.objects.get(person=world.person)
+    assert (need.kind, need.source_response) == ("unsafe_relationship", response)
+    assert UrgentFlag.objects.get().reason.startswith("Interpersonal safety")
+    assert len(mail.outbox) == 1
+    assert "hurt" not in mail.outbox[0].body and "safety" not in mail.outbox[0].body.lower()
+
+
+def test_it_does_not_flag_an_ahc_safety_score_of_ten(
+    world: Any, screen: Screen, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        screen("ahc-hrsn-core", ahc([SOMETIMES, SOMETIMES, "LA10066-1", "LA10066-1"]))
+    assert not UrgentFlag.objects.exists() and not Need.objects.exists()
+    assert mail.outbox == []
+
+
+def test_it_does_not_email_colleagues_outside_the_persons_programs(
+    world: Any, screen: Screen
+) -> None:
+    recipients = services.urgent_recipients(world.person)
+    assert recipients == ["casey@example.org", "sam@example.org"]
+
+
+def test_it_acknowledges_a_flag_once(world: Any, screen: Screen) -> None:
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    flag = UrgentFlag.objects.get()
+    flag = services.urgent_flag_acknowledge(actor=world.supervisor, flag=flag)
+    first = flag.acknowledged_at
+    flag = services.urgent_flag_acknowledge(actor=world.coordinator, flag=flag)
+    assert (flag.acknowledged_by, flag.acknowledged_at) == (world.supervisor, first)
+    assert not flag.is_open

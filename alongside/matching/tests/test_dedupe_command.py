@@ -1,0 +1,120 @@
+"""`alongside dedupe` on small files, good and bad."""
+
+from __future__ import annotations
+
+import csv
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+HEADER = (
+    "id,given_name,family_name,date_of_birth,sex,phone,email,street,city,postal_code,state,"
+    "identifier"
+)
+ROWS = [
+    "1,Robert,Hernández,1984-03-09,male,(212) 555-0187,,12 Main Street,Springfield,10001,IL,",
+    "2,Bob,Hernandez,1984-09-03,M,212.555.0187,,12 Main St,Springfield,10001,IL,",
+    "3,Hernández,Robert,1984-03-09,male,,,,,,,",
+    "4,Lucía,García-López,1990-01-20,female,,lucia@example.org,,,,,MCD123",
+    "5,Lucia,Garcia,1990-01-20,female,,LUCIA@example.org,,,,,mcd-123",
+    "6,Amara,Okafor,1961-07-30,female,+1 312 555 0111,,,,60601,,",
+    "7,Walter,Nguyen,2001-12-01,male,,,,,,,",
+]
+
+
+def run(tmp_path: Path, lines: list[str], *extra: str) -> tuple[str, list[dict[str, str]]]:
+    source = tmp_path / "people.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = tmp_path / "pairs.csv"
+    out = StringIO()
+    call_command(
+        "dedupe", str(source), "--output", str(output), "--workers", "1", *extra, stdout=out
+    )
+    with output.open(newline="", encoding="utf-8") as f:
+        return out.getvalue(), list(csv.DictReader(f))
+
+
+def pairs(rows: list[dict[str, str]]) -> dict[frozenset[str], str]:
+    return {frozenset((r["id_a"], r["id_b"])): r["decision"] for r in rows}
+
+
+def test_it_finds_duplicates_with_nicknames_swaps_and_compound_names(tmp_path: Path) -> None:
+    printed, rows = run(tmp_path, [HEADER, *ROWS])
+    found = pairs(rows)
+    assert found[frozenset(("1", "2"))] == "likely"  # nickname, transposed date, same phone
+    assert found[frozenset(("1", "3"))] == "likely"  # swapped names
+    assert found[frozenset(("4", "5"))] == "likely"  # compound name, accents, identifier
+    assert not any("6" in pair or "7" in pair for pair in found)
+    assert list(rows[0]) == ["id_a", "id_b", "score", "decision"]
+    assert "read 7 rows" in printed
+    assert "likely" in printed
+
+
+def test_it_adds_reasons_on_request(tmp_path: Path) -> None:
+    _, rows = run(tmp_path, [HEADER, *ROWS], "--reasons")
+    reasons = {frozenset((r["id_a"], r["id_b"])): r["reasons"] for r in rows}
+    assert "first name is a nickname" in reasons[frozenset(("1", "2"))]
+    assert "phone matches" in reasons[frozenset(("1", "2"))]
+
+
+def test_it_accepts_missing_columns_and_counts_malformed_values(tmp_path: Path) -> None:
+    printed, rows = run(
+        tmp_path,
+        [
+            "id,given_name,family_name,date_of_birth,phone",
+            "a,Robert,Hernández,1984-03-09,not a phone",
+            "b,Robert,Hernandez,1984-13-45,",
+            "c,Robert,Hernández,1984-03-09,",
+            "d,,,,",
+        ],
+    )
+    assert "1 malformed dates of birth" in printed
+    assert "1 malformed phones" in printed
+    assert pairs(rows)[frozenset(("a", "c"))] == "likely"
+
+
+def test_it_refuses_a_file_without_an_id_column(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="no id column"):
+        run(tmp_path, ["given_name,family_name", "Robert,Hernández"])
+    assert not (tmp_path / "pairs.csv").exists()
+
+
+def test_it_names_rows_without_an_id_and_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"Rows without an id: 3, 5\. Nothing was written"):
+        run(tmp_path, [HEADER, ROWS[0], ",Bob,Hernandez,,,,,,,,,", ROWS[2], ",,,,,,,,,,,"])
+    assert not (tmp_path / "pairs.csv").exists()
+
+
+def test_it_refuses_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("dedupe", str(tmp_path / "nope.csv"), "--output", str(tmp_path / "o.csv"))
+
+
+def test_it_scores_in_several_processes_like_in_one(tmp_path: Path) -> None:
+    from alongside.matching import dedupe
+    from alongside.matching.model import make_record
+
+    records = [make_record(str(i), "Robert", "Hernández") for i in range(40)]
+    pairs_ = dedupe.candidate_pairs(records)
+    one = dedupe.find_matches(records, pairs_, 22, 12, workers=1)
+    old, dedupe.CHUNK = dedupe.CHUNK, 100
+    try:
+        two = dedupe.find_matches(records, pairs_, 22, 12, workers=2)
+    finally:
+        dedupe.CHUNK = old
+    assert one == two and len(one) == 40 * 39 // 2
+
+
+def test_it_links_groups_of_likely_pairs(tmp_path: Path) -> None:
+    from alongside.matching import dedupe
+    from alongside.matching.model import make_record
+
+    records = [make_record("a"), make_record("b"), make_record("c")]
+    linked = dedupe.link_groups(records, [(0, 1, 30.0, "likely"), (1, 2, 30.0, "likely")])
+    assert {(a, b, d) for a, b, _, d in linked} == {
+        (0, 1, "likely"),
+        (1, 2, "likely"),
+        (0, 2, "likely"),
+    }

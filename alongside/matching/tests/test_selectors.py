@@ -1,0 +1,117 @@
+"""The registration-time duplicate check: ranked, explained, scoped and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from alongside.audit.models import AuditEvent
+from alongside.matching.selectors import likely_duplicates
+from alongside.people import services
+from conftest import World, make_person
+
+
+def lupe(**extra: Any) -> dict[str, Any]:
+    return {
+        "given_name": "Lupe",
+        "family_name": "Hernandez",
+        "date_of_birth": "1984-03-09",
+    } | extra
+
+
+def test_it_finds_the_person_with_reasons(world: World) -> None:
+    found = likely_duplicates(world.coordinator, lupe())
+    assert [c.person for c in found] == [world.person]
+    assert found[0].decision == "likely"
+    assert "same date of birth" in found[0].reasons
+    assert "same first name" in found[0].reasons  # the preferred name, "Lupe"
+    assert "same last name" in found[0].reasons
+
+
+def test_it_finds_nicknames_typos_and_transposed_dates(world: World) -> None:
+    found = likely_duplicates(
+        world.coordinator,
+        {
+            "given_name": "Guadalupe",
+            "family_name": "Hernandes",
+            "date_of_birth": dt.date(1984, 9, 3),
+        },
+    )
+    assert found and found[0].person == world.person
+    assert "date of birth with day and month swapped" in found[0].reasons
+    assert "last name sounds alike" in found[0].reasons
+
+
+def test_it_finds_swapped_names_without_a_date(world: World) -> None:
+    found = likely_duplicates(
+        world.coordinator, {"given_name": "Hernández", "family_name": "Guadalupe"}
+    )
+    assert found and found[0].person == world.person
+    assert "first and last names swapped" in found[0].reasons
+
+
+def test_it_finds_by_phone_and_identifier(world: World) -> None:
+    services.contact_point_create(
+        actor=world.coordinator,
+        person=world.person,
+        data={"kind": "phone", "value": "(720) 535-0656"},
+    )
+    services.identifier_create(
+        actor=world.coordinator,
+        person=world.person,
+        data={"kind": "medicaid", "issuer": "CO Medicaid", "value": "AB-123-456"},
+    )
+    by_phone = likely_duplicates(
+        world.coordinator, {"given_name": "Guadalupe", "phone": "720.535.0656"}
+    )
+    assert [c.person for c in by_phone] == [world.person]
+    assert "phone matches" in by_phone[0].reasons
+    by_id = likely_duplicates(
+        world.coordinator, {"family_name": "Hernandez", "identifier": "ab123456"}
+    )
+    assert [c.person for c in by_id] == [world.person]
+    assert "identifier matches" in by_id[0].reasons
+
+
+def test_it_ranks_and_limits_and_leaves_out_strangers(world: World) -> None:
+    make_person(
+        world.coordinator,
+        world.housing,
+        legal_given_name="Guadalupe",
+        legal_family_name="Hernández López",
+        date_of_birth=dt.date(1984, 3, 9),
+    )
+    make_person(
+        world.coordinator,
+        world.housing,
+        legal_given_name="Tomás",
+        legal_family_name="Okafor",
+        date_of_birth=dt.date(1984, 3, 9),
+    )
+    found = likely_duplicates(world.coordinator, lupe(given_name="Guadalupe"))
+    assert [c.person.legal_family_name for c in found] == ["Hernández", "Hernández López"]
+    assert found[0].score > found[1].score
+    assert len(likely_duplicates(world.coordinator, lupe(given_name="Guadalupe"), limit=1)) == 1
+    found = likely_duplicates(
+        world.coordinator, lupe(given_name="Guadalupe"), exclude_id=world.person.pk
+    )
+    assert world.person not in [c.person for c in found]
+
+
+def test_it_only_looks_within_what_the_user_may_see(world: World) -> None:
+    assert likely_duplicates(world.outsider, lupe()) == []
+    assert likely_duplicates(world.colleague, lupe()) == []
+    assert [c.person for c in likely_duplicates(world.admin, lupe())] == [world.person]
+
+
+def test_it_records_the_check_as_a_search_without_the_values(world: World) -> None:
+    likely_duplicates(world.coordinator, lupe(phone="not a phone"))
+    event = AuditEvent.objects.filter(actor_id=world.coordinator.pk, action="search").latest("id")
+    assert event.detail["purpose"] == "duplicate check"
+    assert event.detail["results"] == 1
+    assert event.detail["fields"] == ["date_of_birth", "family_name", "given_name", "phone"]
+    assert "Hernandez" not in str(event.detail)
+
+
+def test_it_returns_nothing_for_nothing(world: World) -> None:
+    assert likely_duplicates(world.coordinator, {}) == []
