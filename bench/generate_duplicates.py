@@ -9,8 +9,8 @@ slips intake makes: typos, nicknames, first and last names swapped, day and mont
 birth transposed or one digit off, a hyphenated or compound family name written in part,
 accents dropped or capitals, a new phone or address, fields left empty. Names and dates
 of birth come from alongside/demo/names.py (22 naming traditions, Zipf-distributed, so
-there are many unrelated people with the same name); names in non-Latin scripts are
-written in Latin letters, as a CSV export from most systems would have them.
+there are many unrelated people with the same name); people whose legal name the demo
+writes in another script are written with their everyday Latin name, or drawn again.
 The same seed gives the same file.
 """
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import IO
 
+from django.conf import settings
+
 from alongside.matching.model import Frequencies, Record, compare, decide, make_record, weigh
 from alongside.matching.text import nysiis
 from alongside.people.search import normalize_phone
@@ -46,6 +48,7 @@ CHUNK = 200_000
 _SHIFT = 1 << 32
 _EARLIEST = dt.date(1890, 1, 1)
 _NON_DIGITS = re.compile(r"\D")
+_NANP_REGIONS = frozenset({"US", "CA"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -82,7 +85,8 @@ def fast_phone(text: str) -> str | None:
     """E.164 form of a phone number; North American numbers without the phonenumbers
     library (a hundred times faster), anything else through it."""
     text = text.strip()
-    if not text.startswith("+") or text.startswith("+1"):
+    north_american = settings.PHONE_DEFAULT_REGION in _NANP_REGIONS
+    if (north_american and not text.startswith("+")) or text.startswith("+1"):
         digits = _NON_DIGITS.sub("", text)
         if len(digits) == 11 and digits[0] == "1":
             digits = digits[1:]

@@ -25,8 +25,8 @@ from alongside.people.search import normalize, normalize_identifier
 LIKELY = "likely"
 POSSIBLE = "possible"
 
-DEFAULT_LIKELY_THRESHOLD = 22.0
-DEFAULT_POSSIBLE_THRESHOLD = 12.0
+DEFAULT_LIKELY_THRESHOLD = 21.0
+DEFAULT_POSSIBLE_THRESHOLD = 15.0
 
 # Names this similar (Jaro-Winkler) count as a typo of each other.
 CLOSE_NAME = 0.9

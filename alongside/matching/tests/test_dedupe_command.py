@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -118,3 +119,15 @@ def test_it_links_groups_of_likely_pairs(tmp_path: Path) -> None:
         (1, 2, "likely"),
         (0, 2, "likely"),
     }
+
+
+def test_it_reads_phones_like_the_people_app(settings: Any) -> None:
+    from alongside.matching.dedupe import fast_phone
+    from alongside.people.search import normalize_phone
+
+    for typed in ("(720) 535-0656", "1-720-535-0656", "+1 720 535 0656", "720.535.0656"):
+        assert fast_phone(typed) == normalize_phone(typed) == "+17205350656"
+    assert fast_phone("+44 20 7946 0958") == normalize_phone("+44 20 7946 0958")
+    assert fast_phone("123") is None
+    settings.PHONE_DEFAULT_REGION = "GB"
+    assert fast_phone("020 7946 0958") == "+442079460958"
