@@ -189,6 +189,11 @@ warnings.filterwarnings("ignore", message="No directory at")
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", "US")
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 
+# Duplicate detection (alongside/matching): summed log2 match weights at or above which a
+# pair is a "likely" or a "possible" duplicate. See docs/matching.md.
+MATCH_LIKELY_THRESHOLD = float(env("MATCH_LIKELY_THRESHOLD", "21"))
+MATCH_POSSIBLE_THRESHOLD = float(env("MATCH_POSSIBLE_THRESHOLD", "15"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
