@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("alongside.accounts.urls")),
     path("people/", include("alongside.people.urls")),
     path("manage/", include("alongside.organizations.urls")),
+    path("matching/", include("alongside.matching.urls")),
     path("audit/", include("alongside.audit.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),

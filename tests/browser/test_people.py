@@ -269,3 +269,17 @@ def test_bad_input_gets_field_errors_and_rtl_names_round_trip(browsing, world):
     _search(page, "الزهراء")
     expect(page.locator("#results").get_by_role("link", name="فاطمة الزهراء")).to_be_visible()
     browsing.check()
+
+
+def test_registration_warns_about_someone_already_known(browsing, world):
+    page = browsing.page
+    browsing.sign_in(world.coordinator)
+    browsing.goto("/people/new/")
+    page.get_by_label("Legal first name").fill("Guadalupe")
+    page.get_by_label("Legal last name").fill("Hernandes")  # a typo, and no accent
+    page.get_by_label("Date of birth").fill("1984-03-09")
+    page.get_by_label("Pronouns").focus()  # leaving the field sends "change"
+    warning = page.get_by_role("region", name="Is this someone you already know?")
+    expect(warning).to_be_visible()
+    expect(warning.get_by_role("link", name="Lupe Hernández")).to_be_visible()
+    browsing.check()
