@@ -57,6 +57,28 @@ def make_person(actor: User, program: Program, **data: Any) -> Person:
     )
 
 
+def add_people(world: World, count: int) -> None:
+    """More people in the coordinator's program, each with a language and a phone: data
+    that a pinned query count must not grow with."""
+    for n in range(count):
+        person = make_person(
+            world.coordinator,
+            world.housing,
+            legal_given_name=f"Lupe{n}",
+            legal_family_name="Hernández",
+        )
+        services.language_add(
+            actor=world.coordinator,
+            person=person,
+            data={"language": "es", "interpreter_needed": True},
+        )
+        services.contact_point_create(
+            actor=world.coordinator,
+            person=person,
+            data={"kind": "phone", "value": f"212-555-01{n:02d}"},
+        )
+
+
 @dataclass
 class World:
     org: Organization

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alongside.people import services
-from conftest import make_person
+from conftest import add_people
 
 # Appending an audit event: one statement on PostgreSQL; head lock, insert and head
 # update elsewhere (see audit/services.py).
@@ -21,52 +21,32 @@ SEARCH_AT_MOST = 10
 PERSON = 7 + AUDIT
 
 
-def _more_people(world, count):
-    for n in range(count):
-        person = make_person(
-            world.coordinator,
-            world.housing,
-            legal_given_name=f"Lupe{n}",
-            legal_family_name="Hernández",
-        )
-        services.language_add(
-            actor=world.coordinator,
-            person=person,
-            data={"language": "es", "interpreter_needed": True},
-        )
-        services.contact_point_create(
-            actor=world.coordinator,
-            person=person,
-            data={"kind": "phone", "value": f"212-555-01{n:02d}"},
-        )
-
-
 def test_it_pins_the_people_list(world, api_as, django_assert_num_queries):
     api = api_as(world.coordinator)
-    _more_people(world, 2)
+    add_people(world, 2)
     with django_assert_num_queries(PEOPLE_LIST):
         assert api.get("/people").json()["count"] == 3
-    _more_people(world, 12)
+    add_people(world, 12)
     with django_assert_num_queries(PEOPLE_LIST):
         assert len(api.get("/people").json()["results"]) == 15
 
 
 def test_it_pins_a_full_page_of_the_people_list(world, api_as, django_assert_num_queries):
     api = api_as(world.coordinator)
-    _more_people(world, 4)
+    add_people(world, 4)
     with django_assert_num_queries(PEOPLE_LIST_FULL_PAGE):
         assert api.get("/people", {"limit": 2}).json()["count"] == 5
-    _more_people(world, 10)
+    add_people(world, 10)
     with django_assert_num_queries(PEOPLE_LIST_FULL_PAGE):
         assert api.get("/people", {"limit": 2, "page": 3}).json()["count"] == 15
 
 
 def test_it_pins_search(world, api_as):
     api = api_as(world.coordinator)
-    _more_people(world, 2)
+    add_people(world, 2)
     with CaptureQueriesContext(connection) as few:
         assert api.get("/people", {"q": "lupe"}).json()["count"] == 3
-    _more_people(world, 12)
+    add_people(world, 12)
     with CaptureQueriesContext(connection) as many:
         assert api.get("/people", {"q": "lupe"}).json()["count"] == 15
     assert len(few) == len(many) <= SEARCH_AT_MOST

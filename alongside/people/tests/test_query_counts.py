@@ -4,7 +4,7 @@ from django.db import connection
 from django.urls import reverse
 
 from alongside.people import services
-from conftest import make_person
+from conftest import add_people
 
 # session, user, scope, the page's reads, audit (head lock, insert, head update; one
 # statement on PostgreSQL). The session is not saved: its expiry is refreshed at most
@@ -19,42 +19,22 @@ SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS
 PERSON_PAGE = 12 - AUDIT_SAVING
 
 
-def _more_people(world, count):
-    for n in range(count):
-        person = make_person(
-            world.coordinator,
-            world.housing,
-            legal_given_name=f"Lupe{n}",
-            legal_family_name="Hernández",
-        )
-        services.language_add(
-            actor=world.coordinator,
-            person=person,
-            data={"language": "es", "interpreter_needed": True},
-        )
-        services.contact_point_create(
-            actor=world.coordinator,
-            person=person,
-            data={"kind": "phone", "value": f"212-555-01{n:02d}"},
-        )
-
-
 def test_it_pins_the_people_list(client, world, django_assert_num_queries):
     client.force_login(world.coordinator)
-    _more_people(world, 3)
+    add_people(world, 3)
     with django_assert_num_queries(PEOPLE_LIST):
         client.get(reverse("people:list"))
-    _more_people(world, 10)
+    add_people(world, 10)
     with django_assert_num_queries(PEOPLE_LIST):
         client.get(reverse("people:list"))
 
 
 def test_it_pins_search(client, world, django_assert_num_queries):
     client.force_login(world.coordinator)
-    _more_people(world, 3)
+    add_people(world, 3)
     with django_assert_num_queries(SEARCH):
         client.get(reverse("people:list"), {"q": "lupe"})
-    _more_people(world, 10)
+    add_people(world, 10)
     with django_assert_num_queries(SEARCH):
         client.get(reverse("people:list"), {"q": "lupe"})
 
