@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", include("alongside.people.urls")),
     path("manage/", include("alongside.organizations.urls")),
     path("matching/", include("alongside.matching.urls")),
+    path("intake/", include("alongside.intake.urls")),
     path("audit/", include("alongside.audit.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -69,6 +69,14 @@ class ScreeningResponse(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETED = "completed", "Completed"
 
+    class Mode(models.TextChoices):
+        STAFF = "staff", "Asked by staff"
+        PERSON = "person", "Answered by the person"
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Español"
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="screenings")
     instrument_version = models.ForeignKey(
         InstrumentVersion, on_delete=models.PROTECT, related_name="responses"
@@ -90,6 +98,8 @@ class ScreeningResponse(models.Model):
         blank=True,
         related_name="+",
     )
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.STAFF)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -240,3 +250,26 @@ class UrgentFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class ScreeningLink(models.Model):
+    """A link that lets the person fill in one screening on their own device, without an
+    account. Only a hash of its token is stored; it ends when the screening is completed,
+    when it expires, or when staff revoke it."""
+
+    response = models.ForeignKey(
+        ScreeningResponse, on_delete=models.CASCADE, related_name="links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Link for screening {self.response_id}"

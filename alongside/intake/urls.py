@@ -1,0 +1,10 @@
+from django.urls import path
+
+from alongside.intake import record_urls, views
+
+app_name = "intake"
+
+urlpatterns = [
+    *views.urlpatterns,
+    *record_urls.urlpatterns,
+]
