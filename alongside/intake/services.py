@@ -4,7 +4,10 @@ in that transaction. Answer values never go into the audit trail or into email."
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ from alongside.intake.models import (
     InstrumentVersion,
     Need,
     Score,
+    ScreeningLink,
     ScreeningResponse,
     UrgentFlag,
 )
@@ -33,6 +37,7 @@ from alongside.people.models import Enrollment, Person
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 URGENT_SUBJECT = "An urgent screening result needs your attention"
+LINK_LIFETIME = dt.timedelta(days=7)
 
 
 # ---------------------------------------------------------------- instruments
@@ -140,6 +145,15 @@ def _visible_person(actor: Any, person: Person) -> Person:
     return Person.objects.visible_to(actor).get(pk=person.pk)
 
 
+def _authorize(actor: Any, response: ScreeningResponse, link: ScreeningLink | None) -> None:
+    """Staff must be able to see the person; the person answering through a link (no
+    account, actor None) is authorized by that link, for that one screening only."""
+    if link is None:
+        _visible_person(actor, response.person)
+    elif link.response_id != response.pk or not link_is_usable(link):
+        raise ScreeningLink.DoesNotExist
+
+
 def _locked(response: ScreeningResponse, expected_version: int | None) -> ScreeningResponse:
     current = (
         ScreeningResponse.objects.select_for_update()
@@ -154,6 +168,9 @@ def _locked(response: ScreeningResponse, expected_version: int | None) -> Screen
 
 
 def _record(actor: Any, action: str, response: ScreeningResponse, **extra: Any) -> None:
+    if actor is None:
+        # The person, answering through a link: say so, since there is no user to name.
+        extra["detail"] = {**extra.get("detail", {}), "via": "link"}
     audit.record(
         actor=actor,
         action=action,
@@ -166,16 +183,25 @@ def _record(actor: Any, action: str, response: ScreeningResponse, **extra: Any) 
 
 @transaction.atomic
 def response_start(
-    *, actor: Any, person: Person, instrument_version: InstrumentVersion
+    *,
+    actor: Any,
+    person: Person,
+    instrument_version: InstrumentVersion,
+    mode: str = ScreeningResponse.Mode.STAFF,
+    language: str = ScreeningResponse.Language.ENGLISH,
 ) -> ScreeningResponse:
     person = _visible_person(actor, person)
     if instrument_version.status != InstrumentVersion.Status.ACTIVE:
         raise ValidationError("Only the active version of an instrument can be started.")
+    if language not in definitions.languages(instrument_version.definition):
+        raise ValidationError({"language": "This instrument has no translation in that language."})
     response = ScreeningResponse(
         person=person,
         instrument_version=instrument_version,
         started_at=timezone.now(),
         started_by=actor,
+        mode=mode,
+        language=language,
     )
     response.full_clean()
     response.save()
@@ -192,12 +218,13 @@ def answer_save(
     value: Any = None,
     declined: bool = False,
     expected_version: int | None,
+    link: ScreeningLink | None = None,
 ) -> ScreeningResponse:
     """Save one answer (autosave calls this per item). `declined` records "prefer not to
     answer"; `value=None` without `declined` clears the answer. Each save moves the
     response's version on, so two people editing the same draft cannot overwrite each
     other: the second gets StaleVersion."""
-    _visible_person(actor, response.person)
+    _authorize(actor, response, link)
     response = _locked(response, None)
     definition = response.definition
     entry = definitions.item(definition, link_id)
@@ -246,11 +273,15 @@ def answers_given(response: ScreeningResponse) -> dict[str, Given]:
 
 @transaction.atomic
 def response_complete(
-    *, actor: Any, response: ScreeningResponse, expected_version: int | None
+    *,
+    actor: Any,
+    response: ScreeningResponse,
+    expected_version: int | None,
+    link: ScreeningLink | None = None,
 ) -> ScreeningResponse:
     """Finish a screening: record unanswered questions as skipped, drop answers to
     questions the skip logic no longer asks, score, derive needs and raise urgent flags."""
-    _visible_person(actor, response.person)
+    _authorize(actor, response, link)
     response = _locked(response, expected_version)
     definition = response.definition
     given = answers_given(response)
@@ -372,6 +403,81 @@ def _notify_on_commit(person: Person) -> None:
     # robust: a mail server that is down must not undo a recorded screening; the flag
     # stays open on the person's record until someone acknowledges it.
     transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def response_set_language(
+    *, actor: Any, response: ScreeningResponse, language: str, link: ScreeningLink | None = None
+) -> ScreeningResponse:
+    """Switch the language the questions are shown in; answers are codes, so they stay."""
+    _authorize(actor, response, link)
+    response = _locked(response, None)
+    if language not in definitions.languages(response.definition):
+        raise ValidationError({"language": "This screening has no translation in that language."})
+    if language != response.language:
+        response.language = language
+        response.save(update_fields=["language"])
+        _record(actor, "update", response, fields=["language"])
+    return response
+
+
+# ---------------------------------------------------------------- links for the person
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_is_usable(link: ScreeningLink) -> bool:
+    return (
+        link.revoked_at is None
+        and link.expires_at > timezone.now()
+        and link.response.status == ScreeningResponse.Status.IN_PROGRESS
+    )
+
+
+@transaction.atomic
+def link_create(*, actor: Any, response: ScreeningResponse) -> tuple[ScreeningLink, str]:
+    """A new link for the person to answer this screening on their own device. Returns
+    the link and its token; only the token's hash is kept, so it is shown once."""
+    _visible_person(actor, response.person)
+    response = _locked(response, None)
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    link = ScreeningLink.objects.create(
+        response=response,
+        token_hash=_token_hash(token),
+        created_by=actor,
+        created_at=now,
+        expires_at=now + LINK_LIFETIME,
+    )
+    _record(actor, "create", response, detail={"link": link.pk})
+    return link, token
+
+
+@transaction.atomic
+def link_revoke(*, actor: Any, link: ScreeningLink) -> ScreeningLink:
+    link = ScreeningLink.objects.select_for_update().select_related("response__person").get(
+        pk=link.pk
+    )
+    _visible_person(actor, link.response.person)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        _record(actor, "update", link.response, detail={"link": link.pk, "revoked": True})
+    return link
+
+
+def link_for_token(token: str) -> ScreeningLink:
+    """The usable link with this token, or ScreeningLink.DoesNotExist."""
+    link = (
+        ScreeningLink.objects.select_related("response__instrument_version__instrument")
+        .select_related("response__person")
+        .get(token_hash=_token_hash(token))
+    )
+    if not link_is_usable(link):
+        raise ScreeningLink.DoesNotExist
+    return link
 
 
 @transaction.atomic

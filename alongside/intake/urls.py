@@ -1,5 +1,3 @@
-from django.urls import path
-
 from alongside.intake import record_urls, views
 
 app_name = "intake"
