@@ -1,14 +1,337 @@
-"""Filling in a screening: staff asking, or the person answering on a tablet or a link."""
+"""Filling in a screening: staff asking the questions on one page that saves as they go,
+or the person answering one question at a time, on a handed-over device or a link."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
-from django.urls import path
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from alongside.audit import services as audit
+from alongside.intake import definitions, fhir, selectors, services
+from alongside.intake import fill_forms as forms
+from alongside.intake.middleware import KIOSK
+from alongside.intake.models import ScreeningLink, ScreeningResponse
+from alongside.intake.person_view import PersonView
+from alongside.lib.errors import StaleVersion
+from alongside.people import selectors as people_selectors
+from alongside.people.models import Person
+
+CONFLICT = (
+    "Someone else saved answers to this screening while you were working on it. "
+    "Nothing was overwritten: your answers are still on this page. Check theirs below, "
+    "then save again."
+)
+
+# Labels for answer controls on staff pages (the person's view has its own, in two languages).
+STAFF_WORDS = {
+    "yes": "Yes",
+    "no": "No",
+    "decline": "Prefers not to answer",
+    "number": "Answer (a number)",
+    "text": "Answer",
+}
 
 
-def _todo(request: HttpRequest, pk: int) -> HttpResponse:
-    return HttpResponseNotFound()
+def _answer_context(response: ScreeningResponse) -> dict[str, Any]:
+    return {
+        "words": STAFF_WORDS,
+        "declined_value": forms.DECLINED,
+        "autosave_url": reverse("intake:answer", args=[response.pk]),
+    }
+
+
+def _response(request: HttpRequest, pk: int) -> ScreeningResponse:
+    try:
+        return selectors.response_detail(request.user, pk)
+    except ScreeningResponse.DoesNotExist:
+        raise Http404("No such screening") from None
+
+
+# ---------------------------------------------------------------- starting
+
+
+@login_required
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        person = people_selectors.person_detail(request.user, pk, purpose="screening")
+    except Person.DoesNotExist:
+        raise Http404("No such person") from None
+    form = forms.StartForm(
+        request.POST or None,
+        versions=selectors.active_versions(person.organization),
+        person=person,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = services.response_start(
+                actor=request.user,
+                person=person,
+                instrument_version=form.cleaned_data["instrument"],
+                mode=form.mode,
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as error:
+            form.add_errors(error)
+        else:
+            return _after_start(request, response, form.cleaned_data["who"])
+    context = {"person": person, "form": form, "nav": "people"}
+    return render(request, "intake/start.html", context, status=422 if form.errors else 200)
+
+
+def _after_start(request: HttpRequest, response: ScreeningResponse, who: str) -> HttpResponse:
+    if who == forms.StartForm.WHO_DEVICE:
+        request.session[KIOSK] = response.pk
+        return redirect("intake:kiosk", pk=response.pk)
+    if who == forms.StartForm.WHO_LINK:
+        return _show_new_link(request, response)
+    return redirect("intake:response", pk=response.pk)
+
+
+# ---------------------------------------------------------------- staff: one page
+
+
+@login_required
+def response_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """An in-progress screening as one form that saves as it goes; a completed one as
+    its results."""
+    response = _response(request, pk)
+    if response.is_completed:
+        return _results(request, response)
+    status, problems, conflict = 200, {}, False
+    if request.method == "POST":
+        answers, problems = forms.posted_answers(response, request.POST)
+        try:
+            if not problems:
+                response = services.answers_save(
+                    actor=request.user,
+                    response=response,
+                    answers=answers,
+                    expected_version=forms.version_from(request.POST),
+                )
+                if request.POST.get("action") == "complete":
+                    response = services.response_complete(
+                        actor=request.user, response=response, expected_version=None
+                    )
+                    messages.success(request, "The screening is complete.")
+                    return redirect("intake:response", pk=response.pk)
+                messages.success(request, "Answers saved. You can come back to finish.")
+                return redirect("intake:response", pk=response.pk)
+        except StaleVersion:
+            conflict = True
+        except ValidationError as error:
+            problems = {k: " ".join(v) for k, v in error.message_dict.items()}
+        status = 409 if conflict else 422
+        response = selectors.response_reloaded(pk)
+    return render(
+        request,
+        "intake/fill.html",
+        _fill_context(request, response, problems, conflict, request.POST or None),
+        status=status,
+    )
+
+
+def _fill_context(
+    request: HttpRequest,
+    response: ScreeningResponse,
+    problems: dict[str, str],
+    conflict: bool,
+    posted: QueryDict | None,
+) -> dict[str, Any]:
+    return {
+        "response": response,
+        "person": response.person,
+        "questions": forms.questions(response, problems, posted),
+        "problems": problems,
+        "conflict": conflict,
+        "conflict_message": CONFLICT,
+        "links": selectors.open_links(response),
+        "nav": "people",
+        **_answer_context(response),
+    }
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave of one question (htmx, on change). Answers with the question's status,
+    the new version, and any questions whose skip logic depends on it."""
+    response = _response(request, pk)
+    link_id = request.POST.get("link_id", "")
+    if response.is_completed or definitions.item(response.definition, link_id) is None:
+        raise Http404("No such question")
+    answers, problems = forms.posted_answers(response, request.POST, only=link_id)
+    status, conflict = 200, False
+    if not problems:
+        try:
+            response = services.answers_save(
+                actor=request.user,
+                response=response,
+                answers=answers,
+                expected_version=forms.version_from(request.POST),
+            )
+        except StaleVersion:
+            status, conflict = 409, True
+        except ValidationError as error:
+            problems = {k: " ".join(v) for k, v in error.message_dict.items()}
+    if problems:
+        status = 422
+    response = selectors.response_reloaded(pk)
+    questions = forms.questions(response, problems)
+    context = {
+        "response": response,
+        "link_id": link_id,
+        "conflict": conflict,
+        "error": problems.get(link_id, ""),
+        "theirs": next(q for q in questions if q["entry"]["link_id"] == link_id),
+        "dependents": [
+            q
+            for q in questions
+            if any(c.get("question") == link_id for c in q["entry"].get("enable_when", []))
+        ],
+        **_answer_context(response),
+    }
+    return render(request, "intake/_saved.html", context, status=status)
+
+
+def _results(request: HttpRequest, response: ScreeningResponse) -> HttpResponse:
+    context = {
+        "response": response,
+        "person": response.person,
+        "answers": selectors.answers_for(request.user, response),
+        "scores": list(response.scores.all()),
+        "needs": list(response.needs.all()),
+        "flags": list(response.urgent_flags.all()),
+        "nav": "people",
+    }
+    return render(request, "intake/results.html", context)
+
+
+@login_required
+def response_fhir(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _response(request, pk)
+    audit.record(
+        actor=request.user,
+        action="export",
+        obj=response,
+        person_id=response.person_id,
+        organization_id=response.person.organization_id,
+        detail={"format": "fhir"},
+    )
+    body = json.dumps(fhir.questionnaire_response(response), indent=2, ensure_ascii=False)
+    reply = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
+    reply["Content-Disposition"] = f'attachment; filename="screening-{response.pk}.json"'
+    return reply
+
+
+# ---------------------------------------------------------------- links and hand-over
+
+
+def _show_new_link(request: HttpRequest, response: ScreeningResponse) -> HttpResponse:
+    _, token = services.link_create(actor=request.user, response=response)
+    url = request.build_absolute_uri(reverse("intake:link", args=[token]))
+    context = {"response": response, "person": response.person, "url": url, "nav": "people"}
+    return render(request, "intake/link_created.html", context)
+
+
+@login_required
+@require_POST
+def link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _response(request, pk)
+    if response.is_completed:
+        raise Http404("This screening is complete")
+    return _show_new_link(request, response)
+
+
+@login_required
+@require_POST
+def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    response = _response(request, pk)
+    link = response.links.filter(pk=link_pk).first()
+    if link is None:
+        raise Http404("No such link")
+    services.link_revoke(actor=request.user, link=link)
+    messages.success(request, "The link no longer works.")
+    return redirect("intake:response", pk=response.pk)
+
+
+@login_required
+@require_POST
+def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    response = _response(request, pk)
+    if response.is_completed:
+        raise Http404("This screening is complete")
+    request.session[KIOSK] = response.pk
+    return redirect("intake:kiosk", pk=response.pk)
+
+
+@login_required
+def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person's own view on a device staff handed over. The staff session stays
+    signed in but is held to this screening until staff enter their password."""
+    if request.session.get(KIOSK) != pk:
+        raise Http404("This device is not handed over for that screening")
+    response = _response(request, pk)
+    view = PersonView(
+        request,
+        response,
+        actor=request.user,
+        link=None,
+        base_url=reverse("intake:kiosk", args=[pk]),
+        hand_back_url=reverse("intake:hand-back", args=[pk]),
+    )
+    return view.respond()
+
+
+@login_required
+def hand_back(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.session.get(KIOSK) != pk:
+        return redirect("intake:response", pk=pk)
+    form = forms.HandBackForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        del request.session[KIOSK]
+        audit.record(actor=request.user, action="update", object_type="intake.kiosk", object_id=pk)
+        return redirect("intake:response", pk=pk)
+    context = {"form": form, "pk": pk}
+    return render(
+        request, "intake/person/hand_back.html", context, status=422 if form.errors else 200
+    )
+
+
+def by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own view through a link: no account; the link is the authority, for
+    this one screening, until it is finished, revoked or expires."""
+    try:
+        link = services.link_for_token(token)
+    except ScreeningLink.DoesNotExist:
+        return render(request, "intake/person/unavailable.html", status=404)
+    view = PersonView(
+        request,
+        link.response,
+        actor=None,
+        link=link,
+        base_url=reverse("intake:link", args=[token]),
+        hand_back_url="",
+    )
+    return view.respond()
 
 
 urlpatterns = [
-    path("people/<int:pk>/start/", _todo, name="start"),
-    path("screenings/<int:pk>/", _todo, name="response"),
+    path("people/<int:pk>/start/", start, name="start"),
+    path("screenings/<int:pk>/", response_page, name="response"),
+    path("screenings/<int:pk>/answer/", answer, name="answer"),
+    path("screenings/<int:pk>/fhir.json", response_fhir, name="response-fhir"),
+    path("screenings/<int:pk>/links/", link_create, name="link-create"),
+    path("screenings/<int:pk>/links/<int:link_pk>/revoke/", link_revoke, name="link-revoke"),
+    path("screenings/<int:pk>/hand-over/", hand_over, name="hand-over"),
+    path("device/<int:pk>/", kiosk, name="kiosk"),
+    path("device/<int:pk>/hand-back/", hand_back, name="hand-back"),
+    path("s/<str:token>/", by_link, name="link"),
 ]
