@@ -1,0 +1,147 @@
+"""A whole intake in the browser: registering someone who may already be known, carrying
+on with their record, a social-needs screening with a question the person would rather not
+answer, and what the screening leaves on their record. Also the person's own view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from alongside.intake import services
+from alongside.intake.models import Answer, Need, ScreeningResponse, UrgentFlag
+from alongside.people.models import Person
+from conftest import PASSWORD
+
+
+@pytest.fixture
+def instruments(db: Any) -> None:
+    services.instruments_load()
+
+
+def answer(page: Any, number: int, label: str) -> None:
+    """Choose an answer on the staff page and wait until it is saved."""
+    question = page.locator(f"#q{number}")
+    question.get_by_label(label, exact=True).check()
+    expect(page.locator(f"#saved-q{number}")).to_contain_text("Saved at")
+
+
+def test_a_full_intake_from_registration_to_needs_and_an_urgent_flag(
+    browsing: Any, world: Any, instruments: None
+) -> None:
+    page = browsing.page
+    browsing.sign_in(world.coordinator)
+
+    # Registering: the near-duplicate warning appears as details are typed.
+    browsing.goto("/people/new/")
+    page.get_by_label("Legal first name").fill("Guadalupe")
+    page.get_by_label("Legal last name").fill("Hernandes")  # a typo, without the accent
+    page.get_by_label("Date of birth").fill("1984-03-09")
+    page.get_by_label("Pronouns").focus()
+    warning = page.get_by_role("region", name="Is this someone you already know?")
+    expect(warning).to_contain_text("Lupe Hernández")
+    browsing.check()
+
+    # It is the same person: carry on with her record instead of making a second one.
+    warning.get_by_role("link", name="This is them: start their intake for Lupe Hernández").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Start a screening")
+    browsing.check()
+    page.get_by_label("Accountable Health Communities", exact=False).check()
+    page.get_by_label("I will ask the questions and record the answers").check()
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Accountable Health")
+    browsing.check()
+
+    # The screening: each answer saves as it is chosen.
+    answer(page, 1, "I have a steady place to live")
+    answer(page, 2, "Often true")
+    answer(page, 3, "Sometimes true")
+    answer(page, 4, "Prefers not to answer")  # transportation: she would rather not say
+    answer(page, 5, "No")
+    for number, label in ((6, "Never"), (7, "Frequently"), (8, "Frequently"), (9, "Sometimes")):
+        answer(page, number, label)
+    response = ScreeningResponse.objects.get()
+    assert response.answers.count() == 9  # saved before anything was submitted
+    browsing.check()
+
+    page.get_by_role("button", name="Finish screening").click()
+    expect(page.get_by_role("heading", name="Needs attention today")).to_be_visible()
+    browsing.check()
+    results = page.locator("main")
+    expect(results).to_contain_text("Food insecurity")
+    expect(results).to_contain_text("Safety in relationships")
+    expect(results).to_contain_text("Prefers not to answer")
+
+    response.refresh_from_db()
+    assert response.is_completed
+    assert response.answers.get(link_id="93030-5").state == Answer.State.DECLINED
+    assert set(Need.objects.filter(person=world.person).values_list("kind", flat=True)) == {
+        "food_insecurity",
+        "unsafe_relationship",
+    }
+    assert UrgentFlag.objects.filter(person=world.person, acknowledged_at=None).count() == 1
+    assert Person.objects.count() == 1  # no second record was made
+
+    # The person's record shows what the screening found.
+    page.get_by_role("link", name="Back to Lupe Hernández").click()
+    browsing.check()
+    expect(page.locator("main")).to_contain_text("Interpersonal safety")
+
+
+def test_a_new_person_answers_on_a_handed_over_device_in_spanish(
+    browsing: Any, world: Any, instruments: None
+) -> None:
+    page = browsing.page
+    person = world.person
+    browsing.sign_in(world.coordinator)
+    browsing.goto(f"/intake/people/{person.pk}/start/")
+    page.get_by_label("Hunger Vital Sign", exact=False).check()
+    page.get_by_label("Language for the questions").select_option("es")
+    page.get_by_label("Hand this device to the person to answer on their own").check()
+    page.get_by_role("button", name="Start").click()
+
+    # The person's view: one question at a time, large, in Spanish, keyboard-friendly.
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_text("Pregunta 1 de 2")).to_be_visible()
+    browsing.check()
+    page.get_by_role("button", name="Guardar y seguir").click()  # nothing chosen yet
+    expect(page.get_by_role("alert")).to_contain_text("Por favor elija una respuesta")
+    browsing.check()
+    page.locator("fieldset input[type=radio]").first.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")  # submits the form, as a keyboard user would
+    expect(page.get_by_text("Pregunta 2 de 2")).to_be_visible()
+    browsing.check()
+
+    # Switching language keeps the answers.
+    page.get_by_role("button", name="View in English").click()
+    expect(page.get_by_text("Question 2 of 2")).to_be_visible()
+    browsing.check()
+    page.get_by_label("I prefer not to answer").check()
+    page.get_by_role("button", name="Save and go on").click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    browsing.check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    browsing.check()
+
+    response = ScreeningResponse.objects.get()
+    assert response.is_completed and response.mode == ScreeningResponse.Mode.PERSON
+    assert [a.state for a in response.answers.order_by("id")] == ["answered", "declined"]
+
+    # Staff take the device back with their password; until then it stays on the screening.
+    browsing.goto("/people/")
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    page.get_by_role("link", name="Hand the device back to staff").click()
+    browsing.check()
+    page.get_by_label("Staff password").fill("wrong")
+    page.get_by_role("button", name="Hand back").click()
+    expect(page.get_by_role("alert")).to_contain_text("not your password")
+    browsing.check()
+    page.get_by_label("Staff password").fill(PASSWORD)
+    page.get_by_role("button", name="Hand back").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hunger Vital Sign")
+    browsing.check()
+    browsing.goto("/people/")  # the device is the staff member's again
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Thank you")
