@@ -18,6 +18,9 @@ class Scope:
     admin_organization_ids: frozenset[int] = frozenset()
     program_ids: frozenset[int] = frozenset()
     supervised_program_ids: frozenset[int] = frozenset()
+    # Programs where the user holds more than a scheduling role: schedulers arrange
+    # appointments and need no sensitive screening answers to do it.
+    care_program_ids: frozenset[int] = frozenset()
     person_label: str = "person"
 
     @property
@@ -45,6 +48,7 @@ def build_scope(user_id: int, rows: Iterable[MembershipRow]) -> Scope:
     admin_orgs: set[int] = set()
     programs: set[int] = set()
     supervised: set[int] = set()
+    care: set[int] = set()
     labels: dict[int, str] = {}
     for organization_id, program_id, role, label in rows:
         orgs.add(organization_id)
@@ -53,6 +57,8 @@ def build_scope(user_id: int, rows: Iterable[MembershipRow]) -> Scope:
             admin_orgs.add(organization_id)
         elif program_id is not None:
             programs.add(program_id)
+            if role != Role.SCHEDULER:
+                care.add(program_id)
             if role == Role.SUPERVISOR:
                 supervised.add(program_id)
     return Scope(
@@ -61,6 +67,7 @@ def build_scope(user_id: int, rows: Iterable[MembershipRow]) -> Scope:
         admin_organization_ids=frozenset(admin_orgs),
         program_ids=frozenset(programs),
         supervised_program_ids=frozenset(supervised),
+        care_program_ids=frozenset(care),
         person_label=labels[min(orgs)] if orgs else "person",
     )
 

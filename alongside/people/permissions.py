@@ -29,6 +29,17 @@ def can_see_care_notes(user: Any, person: Person) -> bool:
     return is_care_team(user, person.enrollments.all())
 
 
+def can_see_sensitive_answers(user: Any, person: Person) -> bool:
+    """Answers to sensitive screening questions (self-harm, safety at home): the care
+    team, except staff who only schedule for the person's programs."""
+    scope = scope_for(user)
+    return any(
+        e.is_open
+        and (e.primary_coordinator_id == scope.user_id or e.program_id in scope.care_program_ids)
+        for e in person.enrollments.all()
+    )
+
+
 def can_manage_program(user: Any, program: Any) -> bool:
     scope = scope_for(user)
     return program.id in scope.program_ids or scope.is_admin_of(program.organization_id)

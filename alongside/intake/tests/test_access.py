@@ -86,3 +86,13 @@ def test_it_shows_sensitive_answers_only_to_the_care_team(
     assert admins["44260-8"].display == ""
     assert admins["44250-9"].display == "Not at all"
     assert [a.link_id for a in admins.values()][-1] == "44260-8"
+
+
+def test_schedulers_arrange_appointments_without_seeing_sensitive_answers(
+    world: Any, completed: ScreeningResponse
+) -> None:
+    theirs = {a.link_id: a for a in selectors.answers_for(world.scheduler, completed)}
+    assert theirs["44260-8"].withheld and theirs["44260-8"].value is None
+    assert theirs["44250-9"].display == "Not at all"  # ordinary answers stay visible
+    supervisors = {a.link_id: a for a in selectors.answers_for(world.supervisor, completed)}
+    assert not supervisors["44260-8"].withheld
