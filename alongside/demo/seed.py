@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role, User
-from alongside.demo import stories
+from alongside.demo import screenings, stories
 from alongside.demo.names import random_full_name, random_identity
+from alongside.intake.models import InstrumentVersion
 from alongside.organizations.models import Location, Organization, Program
 from alongside.people import services
 from alongside.people.models import Enrollment, Person
@@ -67,6 +68,10 @@ class Login:
 def seed(people_count: int = 300, rng_seed: int = 20261123) -> list[Login]:
     rng = random.Random(rng_seed)
     logins: list[Login] = []
+    versions = {
+        v.instrument.slug: v
+        for v in InstrumentVersion.objects.filter(status="active").select_related("instrument")
+    }
     with transaction.atomic():
         for index, (name, slug, label, program_names, locations) in enumerate(ORGANIZATIONS):
             org = Organization.objects.create(name=name, slug=slug, person_label=label)
@@ -78,7 +83,8 @@ def seed(people_count: int = 300, rng_seed: int = 20261123) -> list[Login]:
                 people_count % len(ORGANIZATIONS)
             )
             for _ in range(share):
-                _person(rng, programs, staff)
+                person, actor = _person(rng, programs, staff)
+                screenings.screen_person(rng, actor, person, versions)
     return logins
 
 
@@ -115,7 +121,9 @@ def _pick(rng: random.Random, pool: list[str], chance: float = 0.8) -> str:
     return rng.choice(pool) if rng.random() < chance else ""
 
 
-def _person(rng: random.Random, programs: list[Program], team: dict[int, list[User]]) -> Person:
+def _person(
+    rng: random.Random, programs: list[Program], team: dict[int, list[User]]
+) -> tuple[Person, User]:
     drawn = random_identity(rng)
     languages = drawn["languages"]
     identity = {k: v for k, v in drawn.items() if k not in ("languages", "heritage")}
@@ -148,7 +156,7 @@ def _person(rng: random.Random, programs: list[Program], team: dict[int, list[Us
         )
     _contacts(rng, actor, person)
     _journey(rng, actor, person)
-    return person
+    return person, actor
 
 
 def _contacts(rng: random.Random, actor: User, person: Person) -> None:

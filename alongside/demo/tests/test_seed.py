@@ -3,6 +3,7 @@ from django.core.management import call_command
 from alongside.accounts.models import Membership, Role, User
 from alongside.audit.selectors import verify_chain
 from alongside.demo.seed import DEMO_PASSWORD
+from alongside.intake.models import Need, ScreeningResponse
 from alongside.people.models import Person
 
 
@@ -16,6 +17,12 @@ def test_it_creates_a_realistic_demo_through_the_services(db, capsys):
     assert User.objects.get(username="coordinator@riverbend").check_password(DEMO_PASSWORD)
     assert verify_chain().ok
     assert len({p.legal_family_name for p in Person.objects.all()}) > 12
+    # Screenings answered through the services: social needs found, mood trends over time.
+    completed = ScreeningResponse.objects.filter(status="completed")
+    assert completed.filter(instrument_version__instrument__slug="ahc-hrsn-core").exists()
+    assert completed.filter(instrument_version__instrument__slug="phq-9").count() >= 2
+    assert Need.objects.exists()
+    assert completed.dates("completed_at", "month").count() > 1  # spread over months
 
 
 def test_it_keeps_existing_data_when_run_again(db, capsys):
