@@ -134,6 +134,11 @@ def version_from(posted: QueryDict) -> int | None:
         return None
 
 
+class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.instrument.title)
+
+
 class StartForm(forms.Form):
     WHO_STAFF = "staff"
     WHO_DEVICE = "device"
@@ -144,7 +149,7 @@ class StartForm(forms.Form):
         (WHO_LINK, "Make a link the person can open on their own phone or computer"),
     ]
 
-    instrument = forms.ModelChoiceField(
+    instrument = VersionChoiceField(
         queryset=InstrumentVersion.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
@@ -161,9 +166,8 @@ class StartForm(forms.Form):
     def __init__(self, data: Any, *, versions: QuerySet[InstrumentVersion], person: Person) -> None:
         super().__init__(data, initial={"language": _preferred_language(person)})
         field = self.fields["instrument"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, VersionChoiceField)
         field.queryset = versions.order_by("instrument__title")
-        field.label_from_instance = lambda v: v.instrument.title
 
     @property
     def mode(self) -> str:

@@ -105,7 +105,8 @@ def response_page(request: HttpRequest, pk: int) -> HttpResponse:
     response = _response(request, pk)
     if response.is_completed:
         return _results(request, response)
-    status, problems, conflict = 200, {}, False
+    status, conflict = 200, False
+    problems: dict[str, str] = {}
     if request.method == "POST":
         answers, problems = forms.posted_answers(response, request.POST)
         try:

@@ -19,8 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.scope import scope_for
-from alongside.audit.selectors import events_for_person
+from alongside.audit.selectors import events_for_people
+from alongside.intake.record_views import person_panel
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.matching.review import merged_into_ids, survivor_for
 from alongside.organizations.models import Program
 from alongside.people import forms, selectors, services
 from alongside.people.models import (
@@ -154,7 +156,18 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request, pk)
+    try:
+        person = _person(request, pk)
+    except Http404:
+        survivor = survivor_for(request.user, pk)
+        if survivor is None:
+            raise
+        messages.info(
+            request,
+            f"Record #{pk} was merged into {survivor.display_name}'s record "
+            f"(#{survivor.pk}), shown here.",
+        )
+        return redirect("people:detail", pk=survivor.pk)
     enrollments = list(person.enrollments.all())
     context = {
         "person": person,
@@ -162,6 +175,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enrollments": enrollments,
         "care_team": is_care_team(request.user, enrollments),
         "can_view_access": can_view_access_log(request.user, person),
+        "screening": person_panel(person),
         "nav": "people",
     }
     return render(request, "people/detail.html", context)
@@ -389,7 +403,8 @@ def person_access(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "Only supervisors and organization admins see who accessed a record."
         )
-    events = list(events_for_person(person.pk))
+    # Events of records merged into this one are this person's too.
+    events = list(events_for_people(merged_into_ids(person.pk)))
     return render(
         request, "people/access.html", {"person": person, "events": events, "nav": "people"}
     )
