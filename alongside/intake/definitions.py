@@ -13,7 +13,9 @@ A definition looks like (see docs/intake.md for every field)::
                   "bands": [{"min": 0, "max": 4, "label": "minimal"}]}],
       "needs": [{"kind": "depression", "any": [{"score": "total", "at_least": 10}]}],
       "urgent": [{"reason": "...", "guidance": "...",
-                  "any": [{"item": "44260-8", "at_least": 1}]}]
+                  "any": [{"item": "44260-8", "at_least": 1}]}],
+      "translations": {"es": {"title": "...", "items": {"44250-9": {
+          "text": "...", "options": {"LA6568-5": "Para nada"}}}}}
     }
 """
 
@@ -36,6 +38,10 @@ NEED_KINDS = (
     "anxiety",
 )
 LOINC = "http://loinc.org"
+# Languages a definition may carry translations into (English is the language it is
+# written in). Keep in step with ScreeningResponse.Language, which stores the language a
+# screening was asked in.
+TRANSLATION_LANGUAGES = ("es",)
 COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     "=": op.eq,
     "!=": op.ne,
@@ -125,7 +131,29 @@ def normalize(definition: Mapping[str, Any]) -> dict[str, Any]:
             {"reason": u["reason"], "guidance": u["guidance"], "any": [dict(c) for c in u["any"]]}
             for u in definition.get("urgent", [])
         ],
+        "translations": _normal_translations(definition.get("translations") or {}),
     }
+
+
+def _normal_translations(translations: Mapping[str, Any]) -> dict[str, Any]:
+    """Translations with empty parts left out, so an export that cannot carry an empty
+    entry still compares equal."""
+    result: dict[str, Any] = {}
+    for language, words in translations.items():
+        items: dict[str, Any] = {}
+        for link_id, own in (words.get("items") or {}).items():
+            entry: dict[str, Any] = {}
+            if own.get("text"):
+                entry["text"] = own["text"]
+            if own.get("options"):
+                entry["options"] = dict(own["options"])
+            if entry:
+                items[link_id] = entry
+        normal: dict[str, Any] = {"items": items}
+        if words.get("title"):
+            normal["title"] = words["title"]
+        result[language] = normal
+    return result
 
 
 def _code(code: Any) -> dict[str, str] | None:
@@ -136,6 +164,43 @@ def _code(code: Any) -> dict[str, str] | None:
         "code": code["code"],
         "display": code.get("display", ""),
     }
+
+
+# ---------------------------------------------------------------- languages
+
+BASE_LANGUAGE = "en"
+
+
+def languages(definition: Mapping[str, Any]) -> list[str]:
+    """The languages the instrument can be shown in: English, then its translations."""
+    return [BASE_LANGUAGE, *sorted((definition.get("translations") or {}).keys())]
+
+
+def localized(definition: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """A copy of the definition with item texts and option displays in `language`, where
+    translated; anything untranslated stays in English. Codes, values and rules are
+    untouched, so answers and scoring do not depend on the language asked in."""
+    result = dict(definition)
+    words = (definition.get("translations") or {}).get(language)
+    if not words:
+        return result
+    texts = words.get("items", {})
+    items = []
+    for entry in definition.get("items", []):
+        own = texts.get(entry["link_id"], {})
+        options = own.get("options", {})
+        items.append(
+            {
+                **entry,
+                "text": own.get("text", entry["text"]),
+                "options": [
+                    {**o, "display": options.get(o["code"], o["display"])}
+                    for o in entry.get("options", [])
+                ],
+            }
+        )
+    result["items"] = items
+    return result
 
 
 # ---------------------------------------------------------------- validation
@@ -180,6 +245,7 @@ def validate_definition(data: Any) -> list[str]:
             if not isinstance(rule.get(key), str) or not rule[key].strip():
                 problems.append(f"{where} needs a '{key}' text.")
         problems += _conditions_problems(where, rule.get("any"), seen, score_names)
+    problems += _translations_problems(data.get("translations", {}), seen)
     return problems
 
 
@@ -340,6 +406,78 @@ def _conditions_problems(
                 problems.append(f"{where}: an item condition needs 'codes' or 'at_least'.")
         else:
             problems.append(f"{where}: a condition names an 'item' or a 'score'.")
+    return problems
+
+
+def _text_problem(where: str, key: str, value: Any) -> list[str]:
+    if not isinstance(value, str) or not value.strip():
+        return [f"{where}: {key!r} must be a non-empty text."]
+    return []
+
+
+def _translations_problems(translations: Any, items: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    if not isinstance(translations, Mapping):
+        return ["'translations' must be an object keyed by language code, like {\"es\": {…}}."]
+    problems: list[str] = []
+    for language, words in translations.items():
+        where = f"translations {language!r}"
+        if language == BASE_LANGUAGE:
+            problems.append(
+                f"{where}: English is the language the definition is written in, not a translation."
+            )
+            continue
+        if language not in TRANSLATION_LANGUAGES:
+            problems.append(
+                f"{where}: not a language Alongside can show; "
+                f"use one of {', '.join(TRANSLATION_LANGUAGES)}."
+            )
+            continue
+        if not isinstance(words, Mapping):
+            problems.append(f"{where} must be an object with a 'title' and 'items'.")
+            continue
+        for key in words:
+            if key not in ("title", "items"):
+                problems.append(f"{where}: unknown key {key!r}; use 'title' and 'items'.")
+        if "title" in words:
+            problems += _text_problem(where, "title", words["title"])
+        texts = words.get("items", {})
+        if not isinstance(texts, Mapping):
+            problems.append(f"{where}: 'items' must be an object keyed by link_id.")
+            continue
+        if not words.get("title") and not texts:
+            problems.append(f"{where} translates nothing; give a 'title' or 'items'.")
+        for link_id, own in texts.items():
+            problems += _item_translation_problems(
+                f"{where} item {link_id!r}", own, items.get(link_id)
+            )
+    return problems
+
+
+def _item_translation_problems(where: str, own: Any, entry: Mapping[str, Any] | None) -> list[str]:
+    if entry is None:
+        return [f"{where}: not an item of this definition."]
+    if not isinstance(own, Mapping):
+        return [f"{where} must be an object with a 'text' and/or 'options'."]
+    problems = [
+        f"{where}: unknown key {key!r}; use 'text' and 'options'."
+        for key in own
+        if key not in ("text", "options")
+    ]
+    if "text" in own:
+        problems += _text_problem(where, "text", own["text"])
+    options = own.get("options", {})
+    if not isinstance(options, Mapping):
+        return [*problems, f"{where}: 'options' must be an object keyed by option code."]
+    if "text" not in own and not options:
+        problems.append(f"{where} translates nothing; give a 'text' or 'options'.")
+    choices = entry.get("options")
+    choices = choices if isinstance(choices, list) else []
+    known = {o.get("code") for o in choices if isinstance(o, Mapping)}
+    for code, display in options.items():
+        if code not in known:
+            problems.append(f"{where}: option {code!r} is not an option of this item.")
+        elif not isinstance(display, str) or not display.strip():
+            problems.append(f"{where}: option {code!r} must be a non-empty text.")
     return problems
 
 

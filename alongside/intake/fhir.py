@@ -5,7 +5,8 @@ Validated with fhir.resources' R4B models: the package ships R5 (its default nam
 R4B and STU3, and Questionnaire and QuestionnaireResponse are the same in R4 and R4B.
 What FHIR has no element for (sensitivity, whether an item may be declined, and the
 scoring, need and urgent rules) travels in extensions, so an export imports back to the
-same definition."""
+same definition. Translations of the title, item texts and option displays travel in the
+standard translation extension on those primitives (`_title`, `_text`, `_display`)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 TYPES = {"choice": "choice", "integer": "integer", "boolean": "boolean", "text": "text"}
 ANSWER_KEYS = {
     "choice": "answerCoding",
@@ -74,6 +76,7 @@ def questionnaire(version: InstrumentVersion) -> dict[str, Any]:
     data: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": f"{instrument.slug}-{version.label}"[:64],
+        "language": definitions.BASE_LANGUAGE,
         "url": canonical_url(version),
         "version": version.label,
         "name": "".join(part.capitalize() for part in instrument.slug.split("-")),
@@ -91,6 +94,13 @@ def questionnaire(version: InstrumentVersion) -> dict[str, Any]:
         ],
         "item": [_q_item(entry, definition) for entry in definition["items"]],
     }
+    titles = {
+        language: words["title"]
+        for language, words in definition["translations"].items()
+        if words.get("title")
+    }
+    if titles:
+        data["_title"] = _translated(titles)
     if instrument.publisher:
         data["publisher"] = instrument.publisher
     if instrument.citation:
@@ -117,21 +127,56 @@ def _q_item(entry: Mapping[str, Any], definition: Mapping[str, Any]) -> dict[str
         "required": entry["required"],
         "extension": extensions,
     }
+    own = {
+        language: words["items"].get(entry["link_id"], {})
+        for language, words in definition["translations"].items()
+    }
+    texts = {language: words["text"] for language, words in own.items() if words.get("text")}
+    if texts:
+        item["_text"] = _translated(texts)
     if entry["code"]:
         item["code"] = [_coding(entry["code"])]
     if entry["options"]:
-        item["answerOption"] = [_option(o) for o in entry["options"]]
+        item["answerOption"] = [
+            _option(
+                o,
+                {
+                    lang: w["options"][o["code"]]
+                    for lang, w in own.items()
+                    if o["code"] in w.get("options", {})
+                },
+            )
+            for o in entry["options"]
+        ]
     if entry["enable_when"]:
         item["enableBehavior"] = entry["enable_behavior"]
         item["enableWhen"] = [_enable_when(c, types[c["question"]]) for c in entry["enable_when"]]
     return item
 
 
-def _option(option: Mapping[str, Any]) -> dict[str, Any]:
+def _option(option: Mapping[str, Any], displays: Mapping[str, str]) -> dict[str, Any]:
     result: dict[str, Any] = {"valueCoding": _coding(option)}
+    if displays:
+        result["valueCoding"]["_display"] = _translated(displays)
     if option.get("value") is not None:
         result["extension"] = [{"url": ORDINAL, "valueDecimal": option["value"]}]
     return result
+
+
+def _translated(words: Mapping[str, str]) -> dict[str, Any]:
+    """A primitive's `_element` carrying one translation extension per language."""
+    return {
+        "extension": [
+            {
+                "url": TRANSLATION,
+                "extension": [
+                    {"url": "lang", "valueCode": language},
+                    {"url": "content", "valueString": text},
+                ],
+            }
+            for language, text in sorted(words.items())
+        ]
+    }
 
 
 def _enable_when(condition: Mapping[str, Any], question_type: str) -> dict[str, Any]:
@@ -152,15 +197,32 @@ def definition_from_questionnaire(data: Mapping[str, Any]) -> dict[str, Any]:
     codes = resource.get("code") or []
     items: list[dict[str, Any]] = []
     types: dict[str, str] = {}
+    translations: dict[str, dict[str, Any]] = {}
+
+    def words(language: str) -> dict[str, Any]:
+        return translations.setdefault(language, {"items": {}})
+
+    for language, title in _translations_of(resource.get("_title")).items():
+        words(language)["title"] = title
     for raw in resource.get("item", []):
         entry = _d_item(raw, types)
         types[entry["link_id"]] = entry["type"]
         items.append(entry)
+        for language, text in _translations_of(raw.get("_text")).items():
+            words(language)["items"].setdefault(entry["link_id"], {})["text"] = text
+        for option in raw.get("answerOption", []):
+            coding = option.get("valueCoding") or {}
+            if not coding.get("code"):
+                continue
+            for language, display in _translations_of(coding.get("_display")).items():
+                own = words(language)["items"].setdefault(entry["link_id"], {})
+                own.setdefault("options", {})[coding["code"]] = display
     definition = {
         "code": _from_coding(codes[0]) if codes else None,
         "allow_decline": top.get(EXT_ALLOW_DECLINE, True),
         "items": items,
         **rules,
+        "translations": translations,
     }
     problems = definitions.validate_definition(definition)
     if problems:
@@ -174,6 +236,26 @@ def _extensions(element: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in extension.items():
             if key.startswith("value"):
                 found[extension["url"]] = value
+    return found
+
+
+def _translations_of(element: Mapping[str, Any] | None) -> dict[str, str]:
+    """{language: text} from a primitive's `_element` translation extensions. A regional
+    tag (es-MX) counts as its language unless the plain tag (es) is there too; languages
+    Alongside cannot show are left out."""
+    found: dict[str, str] = {}
+    for extension in (element or {}).get("extension", []):
+        if extension.get("url") != TRANSLATION:
+            continue
+        parts = _extensions(extension)
+        tag, content = parts.get("lang"), parts.get("content")
+        if not isinstance(tag, str) or not isinstance(content, str):
+            continue
+        language = tag.split("-")[0].lower()
+        if language not in definitions.TRANSLATION_LANGUAGES:
+            continue
+        if tag.lower() == language or language not in found:
+            found[language] = content
     return found
 
 

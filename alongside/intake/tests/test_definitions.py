@@ -135,22 +135,24 @@ def test_it_loads_the_shipped_instruments_once(db: Any, capsys: Any) -> None:
     assert output.count(": loaded") == 6 and output.count("already loaded") == 6
     assert InstrumentVersion.objects.filter(status="active").count() == 6
     phq9 = Instrument.objects.get(slug="phq-9")
-    assert (phq9.code, phq9.versions.get().label) == ("44249-1", "1")
+    shipped = json.loads((INSTRUMENTS / "phq-9.json").read_text())["version"]
+    assert (phq9.code, phq9.versions.get().label) == ("44249-1", shipped)
 
 
 def test_it_refuses_to_change_a_loaded_version_in_place(db: Any, tmp_path: Path) -> None:
     source = json.loads((INSTRUMENTS / "phq-2.json").read_text())
+    loaded = source["version"]
     (tmp_path / "phq-2.json").write_text(json.dumps(source))
     services.instruments_load(directory=tmp_path)
     source["definition"]["items"][0]["text"] = "Changed"
     (tmp_path / "phq-2.json").write_text(json.dumps(source))
     with pytest.raises(ValidationError, match="new version label"):
         services.instruments_load(directory=tmp_path)
-    source["version"] = "2"
+    source["version"] = "next"
     (tmp_path / "phq-2.json").write_text(json.dumps(source))
     services.instruments_load(directory=tmp_path)
     statuses = dict(InstrumentVersion.objects.values_list("label", "status"))
-    assert statuses == {"1": "retired", "2": "active"}
+    assert statuses == {loaded: "retired", "next": "active"}
 
 
 @pytest.mark.parametrize(

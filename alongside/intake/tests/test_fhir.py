@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire
 
 from alongside.intake import definitions, fhir
 from alongside.intake.models import InstrumentVersion
@@ -22,8 +23,42 @@ def test_it_round_trips_every_shipped_questionnaire(
     version = instruments[slug]
     exported = fhir.questionnaire(version)
     assert exported["resourceType"] == "Questionnaire"
-    assert exported["version"] == "1" and exported["status"] == "active"
-    assert fhir.definition_from_questionnaire(exported) == definitions.normalize(version.definition)
+    assert exported["version"] == version.label and exported["status"] == "active"
+    back = fhir.definition_from_questionnaire(exported)
+    assert back == definitions.normalize(version.definition)
+    assert back["translations"]["es"]["title"] == _content(exported["_title"])["es"]
+    assert set(back["translations"]["es"]["items"]) == {i["linkId"] for i in exported["item"]}
+
+
+def _content(element: dict[str, Any]) -> dict[str, str]:
+    """{lang: content} from a primitive's translation extensions."""
+    found = {}
+    for extension in element["extension"]:
+        assert extension["url"] == fhir.TRANSLATION
+        parts = {e["url"]: e for e in extension["extension"]}
+        found[parts["lang"]["valueCode"]] = parts["content"]["valueString"]
+    return found
+
+
+def test_it_exports_translations_in_the_standard_extension(
+    instruments: dict[str, InstrumentVersion],
+) -> None:
+    exported = fhir.questionnaire(instruments["phq-9"])
+    assert exported["language"] == "en"
+    assert _content(exported["_title"]) == {
+        "es": "Cuestionario sobre la salud del paciente-9 (PHQ-9)"
+    }
+    first = exported["item"][0]
+    assert _content(first["_text"])["es"].endswith("Poco interés o placer en hacer cosas")
+    displays = [
+        (o["valueCoding"]["display"], _content(o["valueCoding"]["_display"])["es"])
+        for o in first["answerOption"]
+    ]
+    assert displays[0] == ("Not at all", "Ningún día")
+    # Validated by fhir.resources as primitive extensions, not dropped as unknown keys.
+    parsed = Questionnaire.model_validate(exported)
+    assert parsed.title__ext is not None and parsed.item
+    assert parsed.item[0].text__ext is not None
 
 
 def test_it_carries_loinc_codes_and_ordinal_values(
@@ -68,7 +103,8 @@ def test_it_round_trips_a_response_for_every_shipped_instrument(
     exported = fhir.questionnaire_response(response)
     assert exported["status"] == "completed"
     assert exported["subject"] == {"reference": f"Patient/{response.person_id}"}
-    assert exported["questionnaire"].endswith(f"/fhir/Questionnaire/{slug}|1")
+    label = instruments[slug].label
+    assert exported["questionnaire"].endswith(f"/fhir/Questionnaire/{slug}|{label}")
     back = fhir.answers_from_questionnaire_response(exported)
     stored = {a.link_id: {"state": a.state, "value": a.value} for a in response.answers.all()}
     assert back == stored
@@ -131,3 +167,82 @@ def test_it_imports_a_plain_questionnaire_without_alongside_extensions() -> None
         ("mood", "text", True),
         ("sleep", "boolean", True),
     ]
+
+
+def _translation(language: str, text: str) -> dict[str, Any]:
+    return {
+        "url": "http://hl7.org/fhir/StructureDefinition/translation",
+        "extension": [
+            {"url": "lang", "valueCode": language},
+            {"url": "content", "valueString": text},
+        ],
+    }
+
+
+def test_it_imports_translations_from_a_questionnaire_made_elsewhere() -> None:
+    made_elsewhere = {
+        "resourceType": "Questionnaire",
+        "status": "active",
+        "title": "Food",
+        "_title": {
+            "extension": [_translation("es-US", "Comida"), _translation("fr", "Nourriture")]
+        },
+        "item": [
+            {
+                "linkId": "worry",
+                "text": "Did you worry about food?",
+                "_text": {
+                    "extension": [
+                        {"url": "http://example.org/other", "valueString": "ignored"},
+                        _translation("es", "¿Le preocupó la comida?"),
+                    ]
+                },
+                "type": "choice",
+                "answerOption": [
+                    {
+                        "valueCoding": {
+                            "system": "http://loinc.org",
+                            "code": "LA33-6",
+                            "display": "Yes",
+                            "_display": {"extension": [_translation("es", "Sí")]},
+                        }
+                    },
+                    {
+                        "valueCoding": {
+                            "system": "http://loinc.org",
+                            "code": "LA32-8",
+                            "display": "No",
+                        }
+                    },
+                ],
+            },
+            {"linkId": "notes", "text": "Anything else?", "type": "string"},
+        ],
+    }
+    definition = fhir.definition_from_questionnaire(made_elsewhere)
+    assert definition["translations"] == {
+        "es": {
+            "title": "Comida",
+            "items": {"worry": {"text": "¿Le preocupó la comida?", "options": {"LA33-6": "Sí"}}},
+        }
+    }
+    spanish = definitions.localized(definition, "es")
+    assert [o["display"] for o in spanish["items"][0]["options"]] == ["Sí", "No"]
+    assert spanish["items"][1]["text"] == "Anything else?"
+
+
+def test_it_refuses_a_translation_of_an_empty_text() -> None:
+    bad = {
+        "resourceType": "Questionnaire",
+        "status": "active",
+        "item": [
+            {
+                "linkId": "q",
+                "text": "Question?",
+                "_text": {"extension": [_translation("es", " ")]},
+                "type": "string",
+            }
+        ],
+    }
+    with pytest.raises(fhir.FhirImportError, match="translations 'es' item 'q'"):
+        fhir.definition_from_questionnaire(bad)

@@ -194,7 +194,7 @@ def test_it_keeps_scoring_responses_on_a_retired_version(world: Any, screen: Scr
     v2 = services.instrument_version_create(
         actor=world.admin,
         instrument=v1.instrument,
-        label="2",
+        label=f"{v1.label}-next",
         definition=v1.definition,
         status=InstrumentVersion.Status.ACTIVE,
     )
