@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from alongside.api import errors
 from alongside.api.auth import bearer_token, session
 from alongside.api.people import router as people_router
+from alongside.api.screenings import router as screenings_router
 
 api = NinjaAPI(
     title="Alongside API",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", people_router)
+api.add_router("/", screenings_router)

@@ -11,7 +11,7 @@ standard translation extension on those primitives (`_title`, `_text`, `_display
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -320,9 +320,12 @@ def _from_enable_when(condition: Mapping[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- QuestionnaireResponse
 
 
-def questionnaire_response(response: ScreeningResponse) -> dict[str, Any]:
+def questionnaire_response(
+    response: ScreeningResponse, *, withhold: Collection[str] = ()
+) -> dict[str, Any]:
     """The response as FHIR. Declined items carry data-absent-reason 'asked-declined' and
-    skipped ones 'asked-unknown', so neither reads as an answer."""
+    skipped ones 'asked-unknown', so neither reads as an answer; items in `withhold`
+    (sensitive answers the reader may not see) carry 'masked' and no answer."""
     version = response.instrument_version
     definition = definitions.normalize(version.definition)
     answers = {a.link_id: a for a in response.answers.all()}
@@ -332,7 +335,9 @@ def questionnaire_response(response: ScreeningResponse) -> dict[str, Any]:
         if answer is None:
             continue
         item: dict[str, Any] = {"linkId": entry["link_id"], "text": entry["text"]}
-        if answer.state == Answer.State.ANSWERED:
+        if entry["link_id"] in withhold:
+            item["extension"] = [{"url": ABSENT, "valueCode": "masked"}]
+        elif answer.state == Answer.State.ANSWERED:
             item["answer"] = [{VALUE_KEYS[entry["type"]]: _fhir_value(entry, answer.value)}]
         else:
             reason = "asked-declined" if answer.state == Answer.State.DECLINED else "asked-unknown"

@@ -7,18 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from alongside.audit import services as audit
 from alongside.intake.models import (
     Answer,
+    Instrument,
     InstrumentVersion,
     Need,
+    ScreeningLink,
     ScreeningResponse,
     UrgentFlag,
 )
+from alongside.organizations.models import Organization
 from alongside.people.models import Person
-from alongside.people.permissions import can_see_care_notes
+from alongside.people.permissions import can_see_sensitive_answers
 
 
 def responses_for(user: Any) -> QuerySet[ScreeningResponse]:
@@ -39,7 +43,7 @@ def response_detail(user: Any, pk: int) -> ScreeningResponse:
     (retired versions included)."""
     response = (
         responses_for(user)
-        .select_related("instrument_version__instrument", "person")
+        .select_related("instrument_version__instrument", "person", "started_by", "completed_by")
         .prefetch_related(
             Prefetch("answers", queryset=Answer.objects.order_by("id")), "scores", "urgent_flags"
         )
@@ -55,6 +59,23 @@ def response_detail(user: Any, pk: int) -> ScreeningResponse:
     return response
 
 
+def response_reloaded(pk: int) -> ScreeningResponse:
+    """A response as saved now, re-read after a write (or a refused one) by a caller
+    that has already checked access; records no audit event of its own."""
+    return ScreeningResponse.objects.select_related("instrument_version__instrument", "person").get(
+        pk=pk
+    )
+
+
+def open_links(response: ScreeningResponse) -> list[ScreeningLink]:
+    """Links for this screening that still work (the caller has checked access)."""
+    return list(
+        response.links.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("created_by")
+    )
+
+
 def person_needs(user: Any, person_id: int, *, open_only: bool = True) -> QuerySet[Need]:
     needs = Need.objects.filter(
         person__in=Person.objects.visible_to(user), person_id=person_id
@@ -68,10 +89,50 @@ def open_urgent_flags(user: Any) -> QuerySet[UrgentFlag]:
     ).select_related("person")
 
 
-def active_versions() -> QuerySet[InstrumentVersion]:
-    """Instruments staff can start today (instrument definitions are not personal data)."""
-    return InstrumentVersion.objects.filter(status=InstrumentVersion.Status.ACTIVE).select_related(
-        "instrument"
+def active_versions(organization: Organization | int) -> QuerySet[InstrumentVersion]:
+    """Instruments the organization's staff can start today: the shipped ones and the
+    organization's own (instrument definitions are not personal data)."""
+    return (
+        InstrumentVersion.objects.filter(status=InstrumentVersion.Status.ACTIVE)
+        .filter(usable_by(organization, prefix="instrument__"))
+        .select_related("instrument")
+    )
+
+
+def usable_by(organization: Organization | int, *, prefix: str = "") -> Q:
+    """Instruments an organization may use: shipped (no organization) or its own."""
+    return Q(**{f"{prefix}organization__isnull": True}) | Q(
+        **{f"{prefix}organization": organization}
+    )
+
+
+# ---------------------------------------------------------------- instrument builder
+
+
+def builder_instruments(organization: Organization) -> QuerySet[Instrument]:
+    """The organization's own instruments, then the shipped ones, each with its versions
+    (without their definitions) in `version_list`: two queries however many there are."""
+    versions = InstrumentVersion.objects.defer("definition").order_by("-created_at", "-id")
+    return (
+        Instrument.objects.filter(usable_by(organization))
+        .prefetch_related(Prefetch("versions", queryset=versions, to_attr="version_list"))
+        .order_by(F("organization").asc(nulls_last=True), "title", "pk")
+    )
+
+
+def builder_instrument(organization: Organization, pk: int) -> Instrument:
+    """One instrument the organization may see in the builder, with `version_list`;
+    raises Instrument.DoesNotExist for another organization's."""
+    return builder_instruments(organization).get(pk=pk)
+
+
+def builder_version(organization: Organization, instrument_pk: int, pk: int) -> InstrumentVersion:
+    """One version of an instrument the organization may see; raises
+    InstrumentVersion.DoesNotExist otherwise."""
+    return (
+        InstrumentVersion.objects.filter(usable_by(organization, prefix="instrument__"))
+        .select_related("instrument")
+        .get(instrument_id=instrument_pk, pk=pk)
     )
 
 
@@ -89,10 +150,17 @@ class AnswerView:
     withheld: bool
 
 
+def withheld_items(user: Any, response: ScreeningResponse) -> set[str]:
+    """The sensitive items whose answers this reader may not see."""
+    if can_see_sensitive_answers(user, response.person):
+        return set()
+    return {e["link_id"] for e in response.definition["items"] if e.get("sensitive")}
+
+
 def answers_for(user: Any, response: ScreeningResponse) -> list[AnswerView]:
     """The answers in question order. Answers to sensitive items (self-harm, safety at
     home) are shown only to the person's care team, like other sensitive details."""
-    care_team = can_see_care_notes(user, response.person)
+    care_team = can_see_sensitive_answers(user, response.person)
     stored = {a.link_id: a for a in response.answers.all()}
     views = []
     for entry in response.instrument_version.definition["items"]:

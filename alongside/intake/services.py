@@ -4,10 +4,12 @@ in that transaction. Answer values never go into the audit trail or into email."
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +19,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from alongside.accounts.models import Membership, Role
+from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
-from alongside.intake import definitions
+from alongside.intake import definitions, fhir, selectors
 from alongside.intake.definitions import Given
 from alongside.intake.models import (
     Answer,
@@ -32,7 +36,8 @@ from alongside.intake.models import (
     ScreeningResponse,
     UrgentFlag,
 )
-from alongside.lib.errors import StaleVersion
+from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.organizations.models import Organization
 from alongside.people.models import Enrollment, Person
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
@@ -263,6 +268,46 @@ def answer_save(
     return response
 
 
+@transaction.atomic
+def answers_save(
+    *,
+    actor: Any,
+    response: ScreeningResponse,
+    answers: dict[str, Given | None],
+    expected_version: int | None,
+    link: ScreeningLink | None = None,
+) -> ScreeningResponse:
+    """Save several answers at once (a whole page submitted): all or none. None clears
+    an answer. The version is checked once, against what the page was showing."""
+    _authorize(actor, response, link)
+    current = _locked(response, None)
+    stored = {
+        a.link_id: Given(value=a.value, declined=a.state == Answer.State.DECLINED)
+        for a in current.answers.all()
+    }
+    changed = [link_id for link_id, given in answers.items() if stored.get(link_id) != given]
+    if changed and expected_version is not None and current.version != expected_version:
+        raise StaleVersion(current.version)
+    problems: dict[str, str] = {}
+    for link_id in changed:
+        given = answers[link_id]
+        try:
+            current = answer_save(
+                actor=actor,
+                response=current,
+                link_id=link_id,
+                value=given.value if given else None,
+                declined=given.declined if given else False,
+                expected_version=None,
+                link=link,
+            )
+        except ValidationError as error:
+            problems.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if problems:
+        raise ValidationError(problems)
+    return current
+
+
 def answers_given(response: ScreeningResponse) -> dict[str, Given]:
     return {
         a.link_id: Given(value=a.value, declined=a.state == Answer.State.DECLINED)
@@ -457,8 +502,8 @@ def link_create(*, actor: Any, response: ScreeningResponse) -> tuple[ScreeningLi
 
 @transaction.atomic
 def link_revoke(*, actor: Any, link: ScreeningLink) -> ScreeningLink:
-    link = ScreeningLink.objects.select_for_update().select_related("response__person").get(
-        pk=link.pk
+    link = (
+        ScreeningLink.objects.select_for_update().select_related("response__person").get(pk=link.pk)
     )
     _visible_person(actor, link.response.person)
     if link.revoked_at is None:
@@ -498,3 +543,405 @@ def urgent_flag_acknowledge(*, actor: Any, flag: UrgentFlag) -> UrgentFlag:
         fields=["acknowledged_at"],
     )
     return flag
+
+
+# ---------------------------------------------------------------- need status
+
+
+NEED_CHANGED = (
+    "Someone else changed this need to “{current}” while you were looking. Nothing was "
+    "changed; check the record and choose again."
+)
+
+
+@transaction.atomic
+def need_set_status(*, actor: Any, need: Need, status: str, expected: str | None) -> Need:
+    """Move a need between identified, being addressed, resolved and not wanted. Only the
+    person's care team may. `expected` is the status the actor saw: if someone changed it
+    since, nothing is changed (ValidationError with code "stale"), so two people updating
+    the same need never silently undo each other. None skips that check."""
+    # Imported here so this section stays self-contained at the end of the module.
+    from alongside.people.permissions import can_see_care_notes
+
+    person = _visible_person(actor, need.person)
+    if not can_see_care_notes(actor, person):
+        raise NotPermitted("Only the person’s care team can change the status of a need.")
+    if status not in Need.Status.values:
+        raise ValidationError({"status": "Choose one of the listed statuses."})
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    old = need.status
+    if expected is not None and old != expected:
+        raise ValidationError(NEED_CHANGED.format(current=Need.Status(old).label), code="stale")
+    if status == old:
+        return need
+    reopening = status in Need.OPEN_STATUSES and old not in Need.OPEN_STATUSES
+    if (
+        reopening
+        and Need.objects.filter(person_id=need.person_id, kind=need.kind)
+        .filter(status__in=Need.OPEN_STATUSES)
+        .exclude(pk=need.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "status": f"{person.first_name} already has an open “{need.get_kind_display()}” "
+                "need; update that one instead."
+            }
+        )
+    need.status = status
+    need.full_clean(validate_constraints=False)
+    need.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=need,
+        person_id=person.pk,
+        organization_id=person.organization_id,
+        fields=["status"],
+        detail={"from": old, "to": status},
+    )
+    return need
+
+
+# ---------------------------------------------------------------- instrument builder
+#
+# An organization's own instruments, built in the app. Only that organization's admins
+# may build them (the same rule as every /manage/ screen: an instrument becomes available
+# to every program of the organization). Shipped instruments (no organization) are never
+# edited here; they can be copied into an instrument of the organization's own.
+
+
+class DraftChanged(StaleVersion):
+    """The draft changed since the editor opened it; refuse rather than overwrite."""
+
+    def __init__(self) -> None:
+        Exception.__init__(self, "Someone else changed this draft since you opened it.")
+        self.current_version = 0
+
+
+def can_build(user: Any, organization_id: int | None) -> bool:
+    return organization_id is not None and scope_for(user).is_admin_of(organization_id)
+
+
+def _ensure_builder(actor: Any, organization_id: int | None) -> None:
+    if not can_build(actor, organization_id):
+        raise NotPermitted("Only this organization's admins can build its instruments.")
+
+
+def draft_token(version: InstrumentVersion) -> str:
+    """A fingerprint of everything the builder shows of a version: its status and
+    definition, and the instrument's name and source. Every edit sends the fingerprint it
+    was made from; a different one now means someone else saved in between."""
+    instrument = version.instrument
+    state = [
+        version.status,
+        instrument.title,
+        instrument.publisher,
+        instrument.citation,
+        version.definition,
+    ]
+    canonical = json.dumps(state, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def _unique_slug(organization: Organization, title: str) -> str:
+    base = slugify(f"{organization.slug}-{title}")[:54].strip("-") or organization.slug
+    slug, number = base, 2
+    while Instrument.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _next_label(instrument: Instrument) -> str:
+    labels = set(instrument.versions.values_list("label", flat=True))
+    number = max((int(label) for label in labels if label.isdigit()), default=0) + 1
+    while str(number) in labels:
+        number += 1
+    return str(number)
+
+
+def _draft_create(
+    actor: Any,
+    instrument: Instrument,
+    label: str,
+    definition: dict[str, Any],
+    detail: dict[str, Any],
+) -> InstrumentVersion:
+    version = InstrumentVersion(
+        instrument=instrument,
+        label=label,
+        definition=definition,
+        status=InstrumentVersion.Status.DRAFT,
+    )
+    version.full_clean()
+    version.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=version,
+        organization_id=instrument.organization_id,
+        detail={"label": label, **detail},
+    )
+    return version
+
+
+@transaction.atomic
+def instrument_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    title: str,
+    definition: dict[str, Any],
+    publisher: str = "",
+    citation: str = "",
+    source: str = "builder",
+) -> InstrumentVersion:
+    """A new instrument of the organization's own, as a draft version 1. The definition
+    must be valid (a draft is never stored broken): ValidationError lists its problems."""
+    _ensure_builder(actor, organization.pk)
+    code = definition.get("code") if isinstance(definition, dict) else None
+    instrument = Instrument(
+        organization=organization,
+        slug=_unique_slug(organization, title),
+        title=title.strip(),
+        publisher=publisher.strip(),
+        citation=citation.strip(),
+        code=str((code or {}).get("code", ""))[:40] if isinstance(code, dict) else "",
+    )
+    instrument.full_clean()
+    instrument.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=instrument,
+        organization_id=organization.pk,
+        detail={"source": source},
+    )
+    return _draft_create(actor, instrument, "1", definition, {"source": source})
+
+
+@transaction.atomic
+def instrument_copy(
+    *, actor: Any, organization: Organization, version: InstrumentVersion
+) -> InstrumentVersion:
+    """“Copy to edit”: a new instrument of the organization's own whose draft starts as
+    this version's definition (a shipped instrument's, or one of the organization's)."""
+    source = version.instrument
+    if source.organization_id not in (None, organization.pk):
+        raise NotPermitted("That instrument belongs to another organization.")
+    return instrument_create(
+        actor=actor,
+        organization=organization,
+        title=f"{source.title} (copy)"[:200],
+        definition=copy.deepcopy(version.definition),
+        publisher=source.publisher,
+        citation=source.citation,
+        source=f"copy of {source.slug} version {version.label}",
+    )
+
+
+@transaction.atomic
+def instrument_new_version(*, actor: Any, version: InstrumentVersion) -> InstrumentVersion:
+    """A draft copy of a published (active or retired) version; published versions are
+    never edited. An instrument has at most one draft at a time."""
+    instrument = Instrument.objects.select_for_update().get(pk=version.instrument_id)
+    _ensure_builder(actor, instrument.organization_id)
+    version = InstrumentVersion.objects.get(pk=version.pk)
+    if version.status == InstrumentVersion.Status.DRAFT:
+        raise ValidationError("This version is still a draft: edit it instead.")
+    draft = instrument.versions.filter(status=InstrumentVersion.Status.DRAFT).first()
+    if draft is not None:
+        raise ValidationError(
+            f"Version {draft.label} is already a draft. Edit it, or retire it first."
+        )
+    return _draft_create(
+        actor,
+        instrument,
+        _next_label(instrument),
+        copy.deepcopy(version.definition),
+        {"from_version": version.label},
+    )
+
+
+def _locked_draft(version: InstrumentVersion, expected: str | None) -> InstrumentVersion:
+    current = (
+        InstrumentVersion.objects.select_for_update()
+        .select_related("instrument")
+        .get(pk=version.pk)
+    )
+    if current.status != InstrumentVersion.Status.DRAFT:
+        raise ValidationError(
+            f"Version {current.label} is no longer a draft ({current.get_status_display()}), "
+            "so it cannot change. Start a new version to make changes."
+        )
+    if expected is not None and draft_token(current) != expected:
+        raise DraftChanged
+    return current
+
+
+INSTRUMENT_DETAILS = ("title", "publisher", "citation")
+
+
+@transaction.atomic
+def instrument_draft_edit(
+    *,
+    actor: Any,
+    version: InstrumentVersion,
+    expected: str | None,
+    edit: Callable[[dict[str, Any]], dict[str, Any]],
+    what: str,
+    details: Mapping[str, str] | None = None,
+) -> InstrumentVersion:
+    """Change a draft: `edit` turns its current definition into the new one (see
+    `drafting`), and `details` may change the instrument's title, publisher and citation.
+    The whole result is validated before anything is saved. `expected` is the
+    `draft_token` the editor started from: DraftChanged when it no longer matches."""
+    current = _locked_draft(version, expected)
+    instrument = current.instrument
+    _ensure_builder(actor, instrument.organization_id)
+    try:
+        definition = edit(copy.deepcopy(current.definition))
+    except LookupError as error:
+        raise ValidationError(str(error).strip("'\"")) from error
+    problems = definitions.validate_definition(definition)
+    if problems:
+        raise ValidationError(problems)
+    changed = [
+        name
+        for name in INSTRUMENT_DETAILS
+        if details is not None
+        and name in details
+        and getattr(instrument, name) != details[name].strip()
+    ]
+    for name in changed:
+        setattr(instrument, name, details[name].strip())  # type: ignore[index]
+    if changed:
+        instrument.full_clean()
+        instrument.save(update_fields=changed)
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=instrument,
+            organization_id=instrument.organization_id,
+            fields=changed,
+        )
+    if definition != current.definition:
+        current.definition = definition
+        current.full_clean()
+        current.save(update_fields=["definition"])
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=current,
+            organization_id=instrument.organization_id,
+            fields=["definition"],
+            detail={"change": what},
+        )
+    return current
+
+
+def _status_change(
+    actor: Any, version: InstrumentVersion, status: str, expected: str | None
+) -> InstrumentVersion:
+    current = (
+        InstrumentVersion.objects.select_for_update()
+        .select_related("instrument")
+        .get(pk=version.pk)
+    )
+    instrument = current.instrument
+    _ensure_builder(actor, instrument.organization_id)
+    if expected is not None and draft_token(current) != expected:
+        raise DraftChanged
+    current = instrument_version_set_status(actor=actor, version=current, status=status)
+    # The status change above is recorded on the version; this puts it in the
+    # organization's own audit trail too.
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=instrument,
+        organization_id=instrument.organization_id,
+        detail={"version": current.label, "status": status},
+    )
+    return current
+
+
+@transaction.atomic
+def instrument_publish(
+    *, actor: Any, version: InstrumentVersion, expected: str | None = None
+) -> InstrumentVersion:
+    """Make a draft the active version, retiring the one active before it (responses
+    already started on that one keep it)."""
+    current = (
+        InstrumentVersion.objects.select_for_update()
+        .select_related("instrument")
+        .get(pk=version.pk)
+    )
+    _ensure_builder(actor, current.instrument.organization_id)
+    if current.status != InstrumentVersion.Status.DRAFT:
+        raise ValidationError("Only a draft can be published.")
+    return _status_change(actor, current, InstrumentVersion.Status.ACTIVE, expected)
+
+
+@transaction.atomic
+def instrument_retire(*, actor: Any, version: InstrumentVersion) -> InstrumentVersion:
+    """Stop offering a version (or set a draft aside). Nothing is deleted."""
+    current = (
+        InstrumentVersion.objects.select_for_update()
+        .select_related("instrument")
+        .get(pk=version.pk)
+    )
+    _ensure_builder(actor, current.instrument.organization_id)
+    if current.status == InstrumentVersion.Status.RETIRED:
+        raise ValidationError("This version is already retired.")
+    return _status_change(actor, current, InstrumentVersion.Status.RETIRED, None)
+
+
+# ---------------------------------------------------------------- FHIR import
+
+
+@transaction.atomic
+def response_import(*, actor: Any, person: Person, data: dict[str, Any]) -> ScreeningResponse:
+    """A FHIR QuestionnaireResponse (from a portal or another system) as a screening on
+    the person's record: all of it, or nothing. Its `questionnaire` names the instrument
+    as `…/Questionnaire/<slug>|<version label>`; a `completed` one is scored, derives
+    needs and raises urgent flags like any other."""
+    person = _visible_person(actor, person)
+    version = _version_named(str(data.get("questionnaire") or ""), person)
+    answers = fhir.answers_from_questionnaire_response(data)
+    unknown = sorted(set(answers) - {e["link_id"] for e in version.definition["items"]})
+    if unknown:
+        raise ValidationError(
+            {link_id: "This question is not part of the screening." for link_id in unknown}
+        )
+    response = response_start(actor=actor, person=person, instrument_version=version)
+    response = answers_save(
+        actor=actor,
+        response=response,
+        answers={
+            link_id: Given(value=a["value"], declined=a["state"] == Answer.State.DECLINED)
+            for link_id, a in answers.items()
+            if a["state"] != Answer.State.SKIPPED
+        },
+        expected_version=response.version,
+    )
+    if data.get("status") == "completed":
+        response = response_complete(actor=actor, response=response, expected_version=None)
+    return response
+
+
+def _version_named(questionnaire: str, person: Person) -> InstrumentVersion:
+    url, _, label = questionnaire.partition("|")
+    slug = url.rstrip("/").rsplit("/", 1)[-1]
+    versions = InstrumentVersion.objects.filter(
+        selectors.usable_by(person.organization_id, prefix="instrument__"), instrument__slug=slug
+    ).select_related("instrument")
+    version = (
+        versions.filter(label=label).first()
+        if label
+        else versions.filter(status=InstrumentVersion.Status.ACTIVE).first()
+    )
+    if version is None:
+        raise ValidationError(
+            {"questionnaire": f"No instrument {questionnaire!r} is available to this organization."}
+        )
+    return version

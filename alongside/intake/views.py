@@ -226,7 +226,10 @@ def response_fhir(request: HttpRequest, pk: int) -> HttpResponse:
         organization_id=response.person.organization_id,
         detail={"format": "fhir"},
     )
-    body = json.dumps(fhir.questionnaire_response(response), indent=2, ensure_ascii=False)
+    resource = fhir.questionnaire_response(
+        response, withhold=selectors.withheld_items(request.user, response)
+    )
+    body = json.dumps(resource, indent=2, ensure_ascii=False)
     reply = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
     reply["Content-Disposition"] = f'attachment; filename="screening-{response.pk}.json"'
     return reply

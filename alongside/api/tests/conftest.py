@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from alongside.accounts.tokens import token_create
+from alongside.intake.tests.conftest import instruments, screen  # noqa: F401 (shared fixtures)
 
 
 @dataclass

@@ -1,0 +1,208 @@
+"""Screenings, needs and urgent flags: read a person's screenings and needs, fetch one as
+a FHIR QuestionnaireResponse, and bring in a QuestionnaireResponse from another system.
+
+Reads go through `intake.selectors` (scoped by `Person.objects.visible_to` and audited);
+the import goes through `intake.services.response_import` (all or nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Router, Schema
+
+from alongside.api import lookups, present, schemas
+from alongside.api.errors import ApiError, invalid
+from alongside.audit import services as audit
+from alongside.intake import fhir, selectors, services
+from alongside.intake.fhir import FhirImportError
+from alongside.intake.models import Need, ScreeningResponse
+
+router = Router(tags=["screenings"])
+
+_E = schemas.ErrorOut
+READ = {401: _E, 404: _E}
+FHIR_JSON = "application/fhir+json; charset=utf-8"
+
+
+class ScoreOut(Schema):
+    name: str
+    value: int
+    band: str
+    items_missing: int
+
+
+class ScreeningOut(Schema):
+    id: int
+    person_id: int
+    instrument: str
+    title: str
+    version: str
+    status: str
+    mode: str
+    language: str
+    started_at: dt.datetime
+    completed_at: dt.datetime | None
+    scores: list[ScoreOut]
+    fhir_url: str
+
+
+class NeedOut(Schema):
+    id: int
+    kind: str
+    label: str
+    status: str
+    identified_at: dt.datetime
+    source_screening_id: int | None
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _screening(response: ScreeningResponse) -> ScreeningOut:
+    version = response.instrument_version
+    return ScreeningOut.model_construct(
+        id=response.pk,
+        person_id=response.person_id,
+        instrument=version.instrument.slug,
+        title=version.instrument.title,
+        version=version.label,
+        status=response.status,
+        mode=response.mode,
+        language=response.language,
+        started_at=response.started_at,
+        completed_at=response.completed_at,
+        scores=[
+            ScoreOut.model_construct(
+                name=s.name, value=s.value, band=s.band, items_missing=s.items_missing
+            )
+            for s in response.scores.all()
+        ],
+        fhir_url=reverse("api-v1:screening_fhir", args=[response.pk]),
+    )
+
+
+def _need(need: Need) -> NeedOut:
+    return NeedOut.model_construct(
+        id=need.pk,
+        kind=need.kind,
+        label=need.get_kind_display(),
+        status=need.status,
+        identified_at=need.identified_at,
+        source_screening_id=need.source_response_id,
+    )
+
+
+@router.get(
+    "/people/{person_id}/screenings",
+    response={200: list[ScreeningOut], **READ},
+    summary="A person's screenings, newest first",
+)
+def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = _user(request)
+    person = lookups.visible_person(user, person_id)
+    responses = list(selectors.person_responses(user, person_id))
+    audit.record(
+        actor=user,
+        action="list",
+        object_type="intake.screeningresponse",
+        person_id=person.pk,
+        organization_id=person.organization_id,
+        detail={"count": len(responses)},
+    )
+    return present.respond([_screening(r) for r in responses])
+
+
+@router.get(
+    "/screenings/{screening_id}",
+    response={200: ScreeningOut, **READ},
+    url_name="screening",
+    summary="One screening with its scores",
+)
+def get_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
+    return present.respond(_screening(selectors.response_detail(_user(request), screening_id)))
+
+
+@router.get(
+    "/screenings/{screening_id}/fhir",
+    response={200: dict[str, Any], **READ},
+    url_name="screening_fhir",
+    summary="One screening as a FHIR QuestionnaireResponse",
+    description="Declined items carry data-absent-reason `asked-declined`, skipped ones "
+    "`asked-unknown`. Answers to sensitive items are included only for the care team.",
+)
+def get_screening_fhir(request: HttpRequest, screening_id: int) -> HttpResponse:
+    user = _user(request)
+    response = selectors.response_detail(user, screening_id)
+    resource = fhir.questionnaire_response(
+        response, withhold=selectors.withheld_items(user, response)
+    )
+    reply = HttpResponse(json.dumps(resource, ensure_ascii=False), content_type=FHIR_JSON)
+    reply["Cache-Control"] = "no-store"
+    return reply
+
+
+def _json_object(request: HttpRequest) -> dict[str, Any]:
+    """The request body as a JSON object (a FHIR resource is read as it is, not through
+    a schema, so fhir.resources can validate all of it)."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise invalid("body", "Send one FHIR QuestionnaireResponse as a JSON object.")
+    return body
+
+
+@router.post(
+    "/people/{person_id}/screenings/fhir",
+    response={201: ScreeningOut, 400: _E, 401: _E, 404: _E, 422: _E},
+    summary="Bring in a FHIR QuestionnaireResponse as a screening",
+    description="The body is a QuestionnaireResponse whose `questionnaire` is "
+    "`<base>/fhir/Questionnaire/<instrument slug>|<version>` (as Alongside exports). "
+    "A `completed` one is scored, derives needs and raises urgent flags; an "
+    "`in-progress` one is kept as a draft. All of it is saved, or nothing.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/fhir+json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+def import_screening(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = _user(request)
+    person = lookups.visible_person(user, person_id)
+    body = _json_object(request)
+    try:
+        response = services.response_import(actor=user, person=person, data=body)
+    except FhirImportError as error:
+        raise invalid("body", f"Not a valid FHIR QuestionnaireResponse: {error}") from error
+    response = selectors.response_detail(user, response.pk)
+    return present.respond(
+        _screening(response),
+        status=201,
+        location=reverse("api-v1:screening", args=[response.pk]),
+    )
+
+
+@router.get(
+    "/people/{person_id}/needs",
+    response={200: list[NeedOut], **READ},
+    summary="A person's needs, open ones first",
+)
+def list_needs(request: HttpRequest, person_id: int, include_closed: bool = False) -> HttpResponse:
+    user = _user(request)
+    person = lookups.visible_person(user, person_id)
+    needs = list(selectors.person_needs(user, person_id, open_only=not include_closed))
+    audit.record(
+        actor=user,
+        action="list",
+        object_type="intake.need",
+        person_id=person.pk,
+        organization_id=person.organization_id,
+    )
+    return present.respond([_need(n) for n in needs])
