@@ -20,6 +20,7 @@ from alongside.audit import services as audit
 from alongside.intake import fhir, selectors, services
 from alongside.intake.fhir import FhirImportError
 from alongside.intake.models import Need, ScreeningResponse
+from alongside.people.models import Person
 
 router = Router(tags=["screenings"])
 
@@ -61,6 +62,17 @@ class NeedOut(Schema):
 
 def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
+
+
+def _audit_list(user: Any, person: Person, object_type: str, count: int) -> None:
+    audit.record(
+        actor=user,
+        action="list",
+        object_type=object_type,
+        person_id=person.pk,
+        organization_id=person.organization_id,
+        detail={"count": count},
+    )
 
 
 def _screening(response: ScreeningResponse) -> ScreeningOut:
@@ -106,14 +118,7 @@ def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = lookups.visible_person(user, person_id)
     responses = list(selectors.person_responses(user, person_id))
-    audit.record(
-        actor=user,
-        action="list",
-        object_type="intake.screeningresponse",
-        person_id=person.pk,
-        organization_id=person.organization_id,
-        detail={"count": len(responses)},
-    )
+    _audit_list(user, person, "intake.screeningresponse", len(responses))
     return present.respond([_screening(r) for r in responses])
 
 
@@ -198,11 +203,5 @@ def list_needs(request: HttpRequest, person_id: int, include_closed: bool = Fals
     user = _user(request)
     person = lookups.visible_person(user, person_id)
     needs = list(selectors.person_needs(user, person_id, open_only=not include_closed))
-    audit.record(
-        actor=user,
-        action="list",
-        object_type="intake.need",
-        person_id=person.pk,
-        organization_id=person.organization_id,
-    )
+    _audit_list(user, person, "intake.need", len(needs))
     return present.respond([_need(n) for n in needs])
