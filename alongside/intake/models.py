@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from alongside.intake.definitions import NEED_KINDS, validate_definition
+from alongside.organizations.models import Organization
 from alongside.people.models import Person
 
 
@@ -19,6 +20,15 @@ class Instrument(models.Model):
     publisher = models.CharField(max_length=200, blank=True)
     citation = models.TextField(blank=True, help_text="Where the items and scoring come from.")
     code = models.CharField(max_length=40, blank=True, help_text="LOINC panel code, if any.")
+    # Null for the shipped instruments, which every organization can use; otherwise the
+    # organization that built it in the instrument builder, and only it can use it.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instruments",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -257,9 +267,7 @@ class ScreeningLink(models.Model):
     account. Only a hash of its token is stored; it ends when the screening is completed,
     when it expires, or when staff revoke it."""
 
-    response = models.ForeignKey(
-        ScreeningResponse, on_delete=models.CASCADE, related_name="links"
-    )
+    response = models.ForeignKey(ScreeningResponse, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -198,6 +198,8 @@ def response_start(
     person = _visible_person(actor, person)
     if instrument_version.status != InstrumentVersion.Status.ACTIVE:
         raise ValidationError("Only the active version of an instrument can be started.")
+    if instrument_version.instrument.organization_id not in (None, person.organization_id):
+        raise ValidationError("This instrument belongs to another organization.")
     if language not in definitions.languages(instrument_version.definition):
         raise ValidationError({"language": "This instrument has no translation in that language."})
     response = ScreeningResponse(

@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from alongside.intake import builder_urls
 from alongside.organizations import views
 
 app_name = "manage"
@@ -27,4 +28,5 @@ urlpatterns = [
     ),
     path("<int:org>/staff/<int:pk>/active/", views.staff_active, name="staff-active"),
     path("<int:org>/staff/<int:pk>/sign-in-link/", views.staff_send_link, name="staff-link"),
+    path("<int:org>/instruments/", include(builder_urls.urlpatterns)),
 ]

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -558,3 +559,18 @@ def test_the_staff_page_reads_in_a_fixed_number_of_queries(
     audit = 1 if connection.vendor == "postgresql" else 3
     with django_assert_num_queries(8 + audit):
         assert staff.get(url).status_code == 200
+
+
+def test_another_organizations_instrument_cannot_be_started(
+    staff: Client, world: Any, instruments: dict[str, InstrumentVersion]
+) -> None:
+    theirs = Instrument.objects.create(slug="theirs", title="Theirs", organization=world.other_org)
+    version = services.instrument_version_create(
+        actor=None, instrument=theirs, label="1", definition=SPANISH, status="active"
+    )
+    page = staff.get(reverse("intake:start", args=[world.person.pk])).content.decode()
+    assert "Theirs" not in page
+    assert start(staff, world.person.pk, version).status_code == 422
+    with pytest.raises(ValidationError, match="another organization"):
+        draft(world, version)
+    assert not ScreeningResponse.objects.exists()
