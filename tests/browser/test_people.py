@@ -281,5 +281,5 @@ def test_registration_warns_about_someone_already_known(browsing, world):
     page.get_by_label("Pronouns").focus()  # leaving the field sends "change"
     warning = page.get_by_role("region", name="Is this someone you already know?")
     expect(warning).to_be_visible()
-    expect(warning.get_by_role("link", name="Lupe Hernández")).to_be_visible()
+    expect(warning.get_by_role("link", name="Lupe Hernández", exact=True)).to_be_visible()
     browsing.check()
