@@ -26,6 +26,9 @@ class AuditEvent(models.Model):
         LOGIN = "login"
         LOGIN_FAILED = "login_failed"
         LOGOUT = "logout"
+        COMPLETE = "complete"
+        MERGE = "merge"
+        UNMERGE = "unmerge"
 
     at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True)

@@ -41,6 +41,11 @@ def events_for_person(person_id: int, limit: int = 100) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(person_id=person_id).order_by("-id")[:limit]
 
 
+def events_for_people(person_ids: list[int], limit: int = 100) -> QuerySet[AuditEvent]:
+    """Events about any of these records (a person and the records merged into it)."""
+    return AuditEvent.objects.filter(person_id__in=person_ids).order_by("-id")[:limit]
+
+
 def events_for_organization(
     organization_id: int, *, action: str = "", actor: str = "", person_id: int | None = None
 ) -> QuerySet[AuditEvent]:

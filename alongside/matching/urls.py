@@ -6,4 +6,9 @@ app_name = "matching"
 
 urlpatterns = [
     path("registration/", views.registration_matches, name="registration"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:pk>/review/", views.pair_review, name="pair-review"),
+    path("merge/<int:first>/<int:second>/", views.merge_compare, name="compare"),
+    path("merges/", views.merge_list, name="merges"),
+    path("merges/<int:pk>/", views.merge_detail, name="merge-detail"),
 ]

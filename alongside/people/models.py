@@ -16,9 +16,11 @@ from alongside.people.languages import LANGUAGE_NAMES, LANGUAGES
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
-    def visible_to(self, user: Any) -> PersonQuerySet:
+    def visible_to(self, user: Any, *, include_merged: bool = False) -> PersonQuerySet:
         """The one rule for who sees whom: organization admins see their organization's
-        people; everyone else sees people enrolled (in any status) in their programs."""
+        people; everyone else sees people enrolled (in any status) in their programs.
+        A record merged into another is hidden unless include_merged (merge records,
+        undo) asks for it."""
         scope = scope_for(user)
         if scope.is_empty:
             return self.none()
@@ -28,7 +30,8 @@ class PersonQuerySet(models.QuerySet["Person"]):
         condition: Any = Q(organization_id__in=scope.admin_organization_ids)
         if scope.program_ids:
             condition = condition | Exists(in_my_programs)
-        return self.filter(condition)
+        people = self.filter(condition)
+        return people if include_merged else people.filter(merged_into__isnull=True)
 
 
 class Person(models.Model):
@@ -61,6 +64,17 @@ class Person(models.Model):
         editable=False,
         related_name="+",
     )
+    # Set when this record was merged into another (see matching/services.py); the
+    # record is kept, hidden, so that the merge can be undone.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

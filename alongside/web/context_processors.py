@@ -13,4 +13,5 @@ def interface(request: HttpRequest) -> dict[str, Any]:
         "person_label": label,
         "people_label": "people" if label == "person" else f"{label}s",
         "is_org_admin": bool(scope.admin_organization_ids),
+        "reviews_duplicates": bool(scope.admin_organization_ids or scope.supervised_program_ids),
     }

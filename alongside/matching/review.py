@@ -1,0 +1,203 @@
+"""Reads for reviewing duplicates and merges. Everything starts from
+`Person.objects.visible_to`: a pair is shown only when the user sees both people, and a
+merge only when the user sees one of its records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from alongside.accounts.scope import scope_for
+from alongside.audit import services as audit
+from alongside.matching.models import DuplicatePair, MergeRecord
+from alongside.people.models import Enrollment, Person
+
+PAGE_SIZE = 25
+# Chains of merges followed when looking for a record's survivor or its merged records.
+MAX_CHAIN = 20
+
+SHOW = {
+    "open": Q(status=DuplicatePair.Status.OPEN),
+    "likely": Q(status=DuplicatePair.Status.OPEN, decision=DuplicatePair.Decision.LIKELY),
+    "possible": Q(status=DuplicatePair.Status.OPEN, decision=DuplicatePair.Decision.POSSIBLE),
+    "reviewed": Q(status=DuplicatePair.Status.NOT_THE_SAME),
+}
+
+
+def visible_pairs(user: Any) -> QuerySet[DuplicatePair]:
+    visible = Person.objects.visible_to(user)
+    return DuplicatePair.objects.filter(
+        organization_id__in=scope_for(user).organization_ids,
+        person_a__in=visible,
+        person_b__in=visible,
+    )
+
+
+def duplicate_pairs(
+    user: Any, *, show: str = "open", page: int = 1
+) -> tuple[list[DuplicatePair], bool]:
+    """One page of pairs, best first, and whether there is another; recorded as a list."""
+    start = (page - 1) * PAGE_SIZE
+    rows = list(
+        visible_pairs(user)
+        .filter(SHOW.get(show, SHOW["open"]))
+        .select_related("person_a", "person_b", "reviewed_by")
+        .order_by("-score", "id")[start : start + PAGE_SIZE + 1]
+    )
+    pairs, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    audit.record(
+        actor=user,
+        action="list",
+        object_type="matching.duplicatepair",
+        organization_id=scope_for(user).primary_organization_id,
+        detail={
+            "show": show,
+            "page": page,
+            "count": len(pairs),
+            "people": sorted({p for pair in pairs for p in (pair.person_a_id, pair.person_b_id)}),
+        },
+    )
+    return pairs, has_next
+
+
+def pair_for(user: Any, pk: int) -> DuplicatePair:
+    """Raises DuplicatePair.DoesNotExist when the user does not see both people."""
+    return visible_pairs(user).select_related("person_a", "person_b").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class Side:
+    person: Person
+    rows: list[tuple[str, int]]  # (what, how many) of the rows pointing at the person
+
+
+def _row_counts(ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """For each person, how many rows of each kind point at them (what a merge moves)."""
+    from alongside.matching.services import person_relations
+
+    counts: dict[int, list[tuple[str, int]]] = {pk: [] for pk in ids}
+    for relation in person_relations():
+        if relation.how == "stays":
+            continue
+        meta = relation.model._meta
+        found = dict(
+            relation.model._base_manager.filter(**{f"{relation.field_name}__in": ids})
+            .values_list(relation.field_name)
+            .annotate(n=Count("pk"))
+            .values_list(relation.field_name, "n")
+            .order_by()
+        )
+        for pk in ids:
+            counts[pk].append((str(meta.verbose_name_plural), found.get(pk, 0)))
+    return counts
+
+
+def people_to_compare(user: Any, first: int, second: int) -> tuple[Side, Side]:
+    """The two people side by side, with what hangs off each; recorded as two views.
+    Raises Person.DoesNotExist when the user does not see both."""
+    people = {
+        p.pk: p
+        for p in Person.objects.visible_to(user)
+        .filter(pk__in=[first, second])
+        .select_related("profile", "organization")
+        .prefetch_related(
+            "languages",
+            "identifiers",
+            "contact_points",
+            "support_contacts",
+            Prefetch("enrollments", queryset=Enrollment.objects.select_related("program")),
+        )
+    }
+    if first not in people or second not in people:
+        raise Person.DoesNotExist
+    counts = _row_counts([first, second])
+    for person in people.values():
+        audit.record(
+            actor=user,
+            action="view",
+            obj=person,
+            person_id=person.pk,
+            organization_id=person.organization_id,
+            detail={"purpose": "compare for merge"},
+        )
+    return Side(people[first], counts[first]), Side(people[second], counts[second])
+
+
+def visible_merges(user: Any) -> QuerySet[MergeRecord]:
+    """Merges the user may look at: their organization's, for admins; for supervisors,
+    those whose survivor (or, once undone, either record) they can see."""
+    scope = scope_for(user)
+    visible = Person.objects.visible_to(user, include_merged=True)
+    return MergeRecord.objects.filter(
+        Q(organization_id__in=scope.admin_organization_ids)
+        | Q(survivor__in=visible)
+        | Q(merged__in=visible)
+    )
+
+
+def merge_records(user: Any, *, page: int = 1) -> tuple[list[MergeRecord], bool]:
+    start = (page - 1) * PAGE_SIZE
+    rows = list(
+        visible_merges(user)
+        .select_related("survivor", "merged", "merged_by", "undone_by")
+        .order_by("-merged_at", "-id")[start : start + PAGE_SIZE + 1]
+    )
+    records, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    audit.record(
+        actor=user,
+        action="list",
+        object_type="matching.mergerecord",
+        organization_id=scope_for(user).primary_organization_id,
+        detail={"page": page, "count": len(records)},
+    )
+    return records, has_next
+
+
+def merge_record(user: Any, pk: int) -> MergeRecord:
+    """Raises MergeRecord.DoesNotExist when out of the user's scope."""
+    record = (
+        visible_merges(user)
+        .select_related("survivor", "merged", "merged_by", "undone_by", "organization")
+        .get(pk=pk)
+    )
+    audit.record(
+        actor=user,
+        action="view",
+        obj=record,
+        person_id=record.survivor_id,
+        organization_id=record.organization_id,
+        detail={"merged": record.merged_id},
+    )
+    return record
+
+
+def merged_into_ids(person_id: int) -> list[int]:
+    """The person's id and the ids of every record merged into it, directly or through
+    records merged into those: whose audit events count as this person's."""
+    ids = [person_id]
+    frontier = [person_id]
+    for _ in range(MAX_CHAIN):
+        frontier = list(
+            Person.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True)
+        )
+        if not frontier:
+            break
+        ids.extend(frontier)
+    return ids
+
+
+def survivor_for(user: Any, pk: int) -> Person | None:
+    """The record a merged record now lives on (following merges of merges), if the
+    user can see it; else None."""
+    target = pk
+    for _ in range(MAX_CHAIN):
+        following = Person.objects.filter(pk=target).values_list("merged_into_id", flat=True)
+        next_id = following.first()
+        if next_id is None:
+            break
+        target = next_id
+    if target == pk:
+        return None
+    return Person.objects.visible_to(user).filter(pk=target).first()
