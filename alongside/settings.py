@@ -192,8 +192,8 @@ PAGE_SIZE = envint("PAGE_SIZE", 25)
 
 # Duplicate detection (alongside/matching): summed log2 match weights at or above which a
 # pair is a "likely" or a "possible" duplicate. See docs/matching.md.
-MATCH_LIKELY_THRESHOLD = float(env("MATCH_LIKELY_THRESHOLD", "21"))
-MATCH_POSSIBLE_THRESHOLD = float(env("MATCH_POSSIBLE_THRESHOLD", "15"))
+MATCH_LIKELY_THRESHOLD = float(env("MATCH_LIKELY_THRESHOLD", "22.5"))
+MATCH_POSSIBLE_THRESHOLD = float(env("MATCH_POSSIBLE_THRESHOLD", "15.5"))
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,20 @@
 
         .venv/bin/python bench/bench_matching.py dedupe --records 1000000
 
-(b) selector: `matching.selectors.likely_duplicates` against the million people of
+    With --errors the command also writes its reasons, and the false matches and the
+    true pairs left at "possible" are listed by them (an error analysis; slower).
+
+(b) fit: estimates the model's m and u probabilities from a CSV, without labels: u (how
+    often two *different* people agree at each level) from a million random pairs, m
+    (how often records of the *same* person do) by expectation-maximisation on pairs
+    sharing a date of birth (for the name levels and the rest) and on pairs sharing a
+    whole name (for the date-of-birth levels), with u held fixed, as Splink does. Prints
+    them next to the values in use and, when the truth file exists, the m measured on
+    the true pairs.
+
+        .venv/bin/python bench/bench_matching.py fit --csv var/dedupe-100000.csv
+
+(c) selector: `matching.selectors.likely_duplicates` against the million people of
     alongside_bench (bench/generate_people.py), as a coordinator and an organization
     admin, with candidate fields built from real records (exact, nickname or typo in
     the name, transposed date of birth, phone or identifier only). Prints p50/p95 and
@@ -49,10 +62,13 @@ def evaluate(pairs_path: Path, truth_path: Path) -> None:
             truth[frozenset((row["id_a"], row["id_b"]))] = row["kinds"]
     likely: set[frozenset[str]] = set()
     possible: set[frozenset[str]] = set()
+    reasons: dict[frozenset[str], str] = {}
     with pairs_path.open(newline="") as f:
         for row in csv.DictReader(f):
             pair = frozenset((row["id_a"], row["id_b"]))
             (likely if row["decision"] == "likely" else possible).add(pair)
+            if "reasons" in row:
+                reasons[pair] = row["reasons"]
     for label, found in (("likely", likely), ("likely or possible", likely | possible)):
         hits = len(found & truth.keys())
         precision = hits / len(found) if found else 0.0
@@ -72,6 +88,15 @@ def evaluate(pairs_path: Path, truth_path: Path) -> None:
     for kind, count in sorted(by_kind.items()):
         print(f"    {kind:>16}: {1 - missed[kind] / count:.4f} of {count:,}")
     print(f"  possible pairs that are true: {len(possible & truth.keys()):,} of {len(possible):,}")
+    if reasons:
+        false = Counter(reasons[pair] for pair in likely - truth.keys())
+        print("  false matches by the reasons given (most common first):")
+        for text, count in false.most_common(15):
+            print(f"    {count:6,}  {text}")
+        near = Counter(reasons[pair] for pair in possible & truth.keys())
+        print("  true pairs only 'possible', by the reasons given:")
+        for text, count in near.most_common(15):
+            print(f"    {count:6,}  {text}")
 
 
 def bench_dedupe(args: argparse.Namespace) -> None:
@@ -89,7 +114,8 @@ def bench_dedupe(args: argparse.Namespace) -> None:
     load = os.getloadavg()[0]
     started = time.monotonic()
     subprocess.run(  # noqa: S603
-        [str(ROOT / ".venv/bin/alongside"), "dedupe", str(source), "--output", str(output)],
+        [str(ROOT / ".venv/bin/alongside"), "dedupe", str(source), "--output", str(output)]
+        + (["--reasons"] if args.errors else []),
         check=True,
     )
     elapsed = time.monotonic() - started
@@ -98,6 +124,123 @@ def bench_dedupe(args: argparse.Namespace) -> None:
         f"{os.getloadavg()[0]:.1f} after)"
     )
     evaluate(output, truth)
+
+
+def _em_session(
+    records: list[Any],
+    key: Any,
+    held: set[str],
+    u: dict[str, dict[str, float]],
+    truth: set[tuple[int, int]],
+) -> tuple[dict[str, dict[str, float]], dict[str, Counter[str]], int, float]:
+    """m of every field not in `held`, by EM on the pairs of records sharing `key` (in
+    blocks of at most 50), u fixed. Returns m, the level counts of the true pairs among
+    them, the number of pairs and the estimated share of matches."""
+    from itertools import combinations
+
+    from alongside.matching.model import PROBABILITIES, compare
+
+    blocks: dict[str, list[int]] = {}
+    for i, r in enumerate(records):
+        k = key(r)
+        if k:
+            blocks.setdefault(k, []).append(i)
+    patterns: Counter[tuple[tuple[str, str], ...]] = Counter()
+    true_levels: dict[str, Counter[str]] = {}
+    for block in blocks.values():
+        if len(block) > 50:
+            continue
+        for a, b in combinations(block, 2):
+            levels = tuple(
+                lv for lv in compare(records[a], records[b]) if lv[0] not in held | {"swap"}
+            )
+            patterns[levels] += 1
+            if (a, b) in truth:
+                for f, level in levels:
+                    true_levels.setdefault(f, Counter())[level] += 1
+    total = sum(patterns.values())
+    m = {f: {lv: p[0] for lv, p in levels.items()} for f, levels in PROBABILITIES.items()}
+    share = 0.1
+    for _ in range(200):
+        counts: dict[str, Counter[str]] = {f: Counter() for f in m}
+        matches = 0.0
+        for pattern, n in patterns.items():
+            pm, pu = share, 1 - share
+            for f, level in pattern:
+                pm *= m[f][level]
+                pu *= u[f][level]
+            w = n * pm / (pm + pu)
+            matches += w
+            for f, level in pattern:
+                counts[f][level] += w
+        share = matches / total
+        for f in m:
+            if f in held:
+                continue
+            seen = sum(counts[f].values())
+            if seen:
+                m[f] = {lv: max(counts[f][lv] / seen, 1e-5) for lv in m[f]}
+    return m, true_levels, total, share
+
+
+def fit(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from alongside.matching.dedupe import read_records
+    from alongside.matching.model import PROBABILITIES, compare
+
+    source = Path(args.csv)
+    with source.open(newline="", encoding="utf-8") as f:
+        records, _ = read_records(f)
+    position = {r[0]: i for i, r in enumerate(records)}
+    truth: set[tuple[int, int]] = set()
+    truth_path = source.with_name(source.stem + ".truth.csv")
+    if truth_path.exists():
+        with truth_path.open(newline="") as f:
+            for row in csv.DictReader(f):
+                a, b = sorted((position[row["id_a"]], position[row["id_b"]]))
+                truth.add((a, b))
+    rng = random.Random(args.seed)
+    agree: dict[str, Counter[str]] = {f: Counter() for f in PROBABILITIES}
+    for _ in range(args.random_pairs):
+        a, b = rng.randrange(len(records)), rng.randrange(len(records))
+        if a != b:
+            for f, level in compare(records[a], records[b]):
+                if f != "swap":
+                    agree[f][level] += 1
+    u = {
+        f: {lv: max(agree[f][lv], 1) / max(sum(agree[f].values()), 1) for lv in levels}
+        for f, levels in PROBABILITIES.items()
+    }
+    sessions = (
+        ("same date of birth", lambda r: r[8], {"dob"}),
+        (
+            "same whole name",
+            lambda r: f"{r[1]}|{r[5]}" if r[1] and r[5] else "",
+            {"given", "family"},
+        ),
+    )
+    fitted: dict[str, dict[str, float]] = {}
+    measured: dict[str, Counter[str]] = {}
+    for label, key, held in sessions:
+        m, true_levels, total, share = _em_session(records, key, held, u, truth)
+        print(f"EM on {total:,} pairs with the {label}: {share * total:,.0f} estimated matches")
+        for f in m:
+            if f not in held and f not in fitted:
+                fitted[f], measured[f] = m[f], true_levels.get(f, Counter())
+    print(
+        f"\n{'field':>10} {'level':>12} {'m (EM)':>8} {'m (truth)':>9} {'m in use':>8} "
+        f"{'u (random)':>11} {'u in use':>9}"
+    )
+    for f, levels in PROBABILITIES.items():
+        seen = sum(measured[f].values())
+        for lv, (m_used, u_used) in levels.items():
+            m_true = f"{measured[f][lv] / seen:.4f}" if seen else "-"
+            print(
+                f"{f:>10} {lv:>12} {fitted[f][lv]:8.4f} {m_true:>9} {m_used:8.4f} "
+                f"{u[f][lv]:11.6f} {u_used:9.6f}"
+            )
 
 
 def candidate_fields(person: Any, kind: str, rng: random.Random) -> dict[str, Any] | None:
@@ -204,12 +347,25 @@ def main() -> None:
     dedupe.add_argument("--records", type=int, default=1_000_000)
     dedupe.add_argument("--csv", help="existing input (with its .truth.csv next to it)")
     dedupe.add_argument("--seed", type=int, default=20261123)
+    dedupe.add_argument(
+        "--errors",
+        action="store_true",
+        help="write reasons and list false and missed matches by them (slower)",
+    )
+    fitting = sub.add_parser("fit")
+    fitting.add_argument(
+        "--csv", required=True, help="people CSV (a .truth.csv next to it is used)"
+    )
+    fitting.add_argument("--random-pairs", type=int, default=1_000_000)
+    fitting.add_argument("--seed", type=int, default=1)
     selector = sub.add_parser("selector")
     selector.add_argument("--samples", type=int, default=50, help="checks per kind")
     selector.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if args.what == "dedupe":
         bench_dedupe(args)
+    elif args.what == "fit":
+        fit(args)
     else:
         bench_selector(args)
 

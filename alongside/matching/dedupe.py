@@ -306,7 +306,7 @@ def _score_slice(
     found: list[tuple[int, int, float, str]] = []
     for pair in pairs:
         a, b = divmod(pair, _SHIFT)
-        total = weigh(records[b], compare(records[a], records[b]), frequencies)
+        total = weigh(records[b], compare(records[a], records[b]), frequencies, records[a])
         if total >= possible:
             decision = decide(total, likely, possible)
             assert decision is not None
@@ -402,7 +402,9 @@ def link_groups(
             for b in members[i + 1 :]:
                 n = linked.get((a, b))
                 if n is None:
-                    total = weigh(records[b], compare(records[a], records[b]), frequencies)
+                    total = weigh(
+                        records[b], compare(records[a], records[b]), frequencies, records[a]
+                    )
                     result.append((a, b, round(total, 2), "likely"))
                 elif result[n][3] != "likely":
                     result[n] = (*result[n][:3], "likely")

@@ -19,51 +19,61 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from alongside.matching.text import family_parts, given_roots, jaro_winkler, nysiis
+from alongside.matching.text import family_parts, given_roots, jaro_winkler, nysiis, one_edit
 from alongside.people.search import normalize, normalize_identifier
 
 LIKELY = "likely"
 POSSIBLE = "possible"
 
-DEFAULT_LIKELY_THRESHOLD = 21.0
-DEFAULT_POSSIBLE_THRESHOLD = 15.0
+DEFAULT_LIKELY_THRESHOLD = 22.5
+DEFAULT_POSSIBLE_THRESHOLD = 15.5
 
 # Names this similar (Jaro-Winkler) count as a typo of each other.
 CLOSE_NAME = 0.9
 # Names that sound alike (same phonetic code) count as close when at least this similar
 # ("José" and "Jesús" share a code but are two names).
 SOUNDS_ALIKE_NAME = 0.85
+# Names one keystroke apart ("Jsan" and "Juan") count as close from this length on.
+MIN_ONE_EDIT = 3
 
 # (m, u) for each field and level. m: P(level | same person); u: P(level | different
-# people). Chosen by hand from published record-linkage studies and checked against
-# bench/generate_duplicates.py; see docs/matching.md.
+# people). Estimated with `bench/bench_matching.py fit` on the generated 100,000-row file
+# (u from random pairs, m by EM with u fixed), except the u of the same phone, email,
+# address, street and postal code and the m of levels the generator never produces,
+# which are stated for real caseloads; see docs/matching.md, "Where the numbers come
+# from".
 PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
     "given": {
-        "exact": (0.86, 0.005),
-        "nickname": (0.05, 0.0005),
-        "close": (0.07, 0.004),
-        "different": (0.02, 0.99),
+        "exact": (0.669, 0.00192),
+        "nickname": (0.035, 0.00011),
+        "close": (0.278, 0.00137),
+        "different": (0.018, 0.9966),
     },
     "family": {
-        "exact": (0.86, 0.002),
-        "part": (0.05, 0.002),
-        "close": (0.07, 0.003),
-        "different": (0.02, 0.99),
+        "exact": (0.598, 0.00223),
+        "part": (0.149, 0.00215),
+        "close": (0.215, 0.00064),
+        "different": (0.038, 0.99498),
     },
     "dob": {
-        "exact": (0.90, 0.0001),
-        "transposed": (0.02, 0.0001),
-        "one_digit": (0.04, 0.002),
-        "year": (0.02, 0.012),
-        "different": (0.02, 0.99),
+        "exact": (0.675, 0.000035),
+        "transposed": (0.050, 0.000011),
+        "one_digit": (0.253, 0.00105),
+        "two_slips": (0.0196, 0.0123),
+        "year": (0.005, 0.0087),
+        "different": (0.005, 0.9779),
     },
-    "sex": {"same": (0.97, 0.5), "different": (0.03, 0.5)},
-    "phone": {"same": (0.7, 0.0001), "different": (0.3, 0.9999)},
-    "email": {"same": (0.7, 0.0001), "different": (0.3, 0.9999)},
+    "sex": {"same": (0.99, 0.5), "different": (0.01, 0.5)},
+    # Sex when the first names agree (exactly, as a nickname or but for a typo): strangers
+    # named alike are nearly always of the same sex too, so agreeing then says little.
+    "sex_named": {"same": (0.99, 0.852), "different": (0.01, 0.148)},
+    "phone": {"same": (0.888, 0.0001), "different": (0.112, 0.9999)},
+    "email": {"same": (0.95, 0.0001), "different": (0.05, 0.9999)},
     "address": {
-        "same": (0.6, 0.001),
-        "postal_code": (0.15, 0.01),
-        "different": (0.25, 0.989),
+        "same": (0.782, 0.0001),
+        "street": (0.040, 0.001),
+        "postal_code": (0.038, 0.01),
+        "different": (0.140, 0.9889),
     },
     "identifier": {"same": (0.95, 0.000001), "different": (0.05, 0.99)},
 }
@@ -83,15 +93,19 @@ REASONS: dict[tuple[str, str], str] = {
     ("dob", "exact"): "same date of birth",
     ("dob", "transposed"): "date of birth with day and month swapped",
     ("dob", "one_digit"): "date of birth one digit apart",
+    ("dob", "two_slips"): "date of birth two slips apart",
     ("dob", "year"): "same year of birth",
     ("dob", "different"): "different date of birth",
     ("sex", "same"): "same sex",
     ("sex", "different"): "different sex",
+    ("sex_named", "same"): "same sex",
+    ("sex_named", "different"): "different sex",
     ("phone", "same"): "phone matches",
     ("phone", "different"): "different phone",
     ("email", "same"): "email matches",
     ("email", "different"): "different email",
     ("address", "same"): "same address",
+    ("address", "street"): "same street address",
     ("address", "postal_code"): "same postal code",
     ("address", "different"): "different address",
     ("identifier", "same"): "identifier matches",
@@ -100,12 +114,22 @@ REASONS: dict[tuple[str, str], str] = {
 }
 
 
+# A near-miss of a name is never stronger evidence than the name itself: these levels
+# weigh at most what the exact level does (with its frequency adjustment, in bulk).
+FUZZY_NAME_LEVELS = frozenset(
+    {("given", "nickname"), ("given", "close"), ("family", "part"), ("family", "close")}
+)
+
+
 def _weights() -> dict[tuple[str, str], float]:
-    return {
+    weights = {
         (field, level): math.log2(m / u)
         for field, levels in PROBABILITIES.items()
         for level, (m, u) in levels.items()
     }
+    for name, level in FUZZY_NAME_LEVELS:
+        weights[name, level] = min(weights[name, level], weights[name, "exact"])
+    return weights
 
 
 WEIGHTS: dict[tuple[str, str], float] = _weights()
@@ -242,10 +266,17 @@ def _given_level(a: Record, b: Record) -> str:
     xf, yf = x.split(" ", 1)[0], y.split(" ", 1)[0]
     if xf == yf:
         return "close"
-    similarity = jaro_winkler(x, y)
-    if similarity >= CLOSE_NAME or (a[3] == b[3] and similarity >= SOUNDS_ALIKE_NAME):
+    if _close(x, y, a[3], b[3]):
         return "close"
     return "different"
+
+
+def _close(x: str, y: str, x_code: str, y_code: str) -> bool:
+    """A typo: one keystroke apart, very similar, or sounding alike and similar."""
+    if min(len(x), len(y)) >= MIN_ONE_EDIT and one_edit(x, y):
+        return True
+    similarity = jaro_winkler(x, y)
+    return similarity >= CLOSE_NAME or (x_code == y_code and similarity >= SOUNDS_ALIKE_NAME)
 
 
 def _family_level(a: Record, b: Record) -> str:
@@ -254,8 +285,7 @@ def _family_level(a: Record, b: Record) -> str:
     pa, pb = a[6], b[6]
     if (len(pa) > 1 or len(pb) > 1) and not set(pa).isdisjoint(pb):
         return "part"
-    similarity = jaro_winkler(a[5], b[5])
-    if similarity >= CLOSE_NAME or (a[7] == b[7] and similarity >= SOUNDS_ALIKE_NAME):
+    if _close(a[5], b[5], a[7], b[7]):
         return "close"
     return "different"
 
@@ -265,23 +295,32 @@ def _name_to_name(x: str, x_code: str, y: str, y_code: str) -> bool:
     return (
         x == y
         or x_code == y_code
-        or jaro_winkler(x, y) >= CLOSE_NAME
+        or _close(x, y, x_code, y_code)
         or not given_roots(x).isdisjoint(given_roots(y))
     )
 
 
+def _digits_apart(x: str, y: str) -> int:
+    return sum(p != q for p, q in zip(x, y, strict=True))
+
+
 def _dob_level(x: str, y: str) -> str:
+    """Dates as YYYYMMDD."""
     if x == y:
         return "exact"
-    if x[:4] == y[:4]:
-        if x[4:6] == y[6:8] and x[6:8] == y[4:6]:
-            return "transposed"
-        if sum(p != q for p, q in zip(x[4:], y[4:], strict=True)) == 1:
-            return "one_digit"
-        return "year"
-    if x[4:] == y[4:] and sum(p != q for p, q in zip(x[:4], y[:4], strict=True)) == 1:
+    apart = _digits_apart(x, y)
+    if x[:4] == y[:4] and x[4:6] == y[6:8] and x[6:8] == y[4:6]:
+        return "transposed"
+    if apart == 1:
         return "one_digit"
+    if apart == 2 or _digits_apart(x, y[:4] + y[6:8] + y[4:6]) == 1:
+        return "two_slips"
+    if x[:4] == y[:4]:
+        return "year"
     return "different"
+
+
+_FIRST_NAMES_AGREE = frozenset({("given", "exact"), ("given", "nickname"), ("given", "close")})
 
 
 def compare(a: Record, b: Record) -> list[tuple[str, str]]:
@@ -308,7 +347,8 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     if a[8] and b[8]:
         levels.append(("dob", _dob_level(a[8], b[8])))
     if a[9] and b[9]:
-        levels.append(("sex", "same" if a[9] == b[9] else "different"))
+        named = any(level in _FIRST_NAMES_AGREE for level in levels)
+        levels.append(("sex_named" if named else "sex", "same" if a[9] == b[9] else "different"))
     if a[10] and b[10]:
         levels.append(("phone", "same" if a[10] == b[10] else "different"))
     if a[11] and b[11]:
@@ -318,6 +358,9 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
             levels.append(("address", "same"))
         else:
             levels.append(("address", "postal_code" if a[13] == b[13] else "different"))
+    elif a[12] and b[12]:
+        # A postal code missing on one side: the street (with its number) alone.
+        levels.append(("address", "street" if a[12] == b[12] else "different"))
     elif a[13] and b[13]:
         levels.append(("address", "postal_code" if a[13] == b[13] else "different"))
     if a[14] and b[14]:
@@ -336,8 +379,11 @@ FREQUENCY_MIN_RECORDS = 1000
 
 # First and last names are not independent (a family name comes with the given names of
 # its tradition), so when both agree exactly the weight comes from the share of records
-# with that whole name, floored at FULL_NAME_FLOOR, not from the sum of the two.
-FULL_NAME_FLOOR = 0.00001
+# with that whole name, not from the sum of the two. Two records agreeing on a whole name
+# are at least two records with it: the share is counted as at least FULL_NAME_MIN / all
+# records (a fixed floor would cap the weight of the rarest names lower the larger the
+# file).
+FULL_NAME_MIN = 2
 
 
 @dataclass(frozen=True)
@@ -345,6 +391,12 @@ class Frequencies:
     given: dict[str, float]
     family: dict[str, float]
     full: dict[str, float] = field(default_factory=dict)
+    # Each part of a compound family name ("garcia" of "garcia lopez"): the weight of
+    # "last names share a part" when that is the part shared.
+    part: dict[str, float] = field(default_factory=dict)
+    # A first name with a part of the family name ("luis|castillo"), for the same reason
+    # as the whole name: when both agree, this weight replaces the sum of the two.
+    named_part: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def count(cls, records: list[Record]) -> Frequencies:
@@ -354,6 +406,8 @@ class Frequencies:
         given: dict[str, int] = {}
         family: dict[str, int] = {}
         full: dict[str, int] = {}
+        part: dict[str, int] = {}
+        named_part: dict[str, int] = {}
         for r in records:
             if r[1] and r[5]:
                 name = f"{r[1]}|{r[5]}"
@@ -362,7 +416,16 @@ class Frequencies:
                 given[r[1]] = given.get(r[1], 0) + 1
             if r[5]:
                 family[r[5]] = family.get(r[5], 0) + 1
+                for p in set(r[6]):
+                    part[p] = part.get(p, 0) + 1
+                    if r[1] and len(r[6]) > 1:
+                        name = f"{r[1]}|{p}"
+                        named_part[name] = named_part.get(name, 0) + 1
+                if r[1] and len(r[6]) == 1:
+                    name = f"{r[1]}|{r[6][0]}"
+                    named_part[name] = named_part.get(name, 0) + 1
         m_given, m_family = PROBABILITIES["given"]["exact"][0], PROBABILITIES["family"]["exact"][0]
+        m_part = PROBABILITIES["family"]["part"][0]
 
         def weigh(counts: dict[str, int], m: float, floor: float) -> dict[str, float]:
             return {v: math.log2(m / max(n / total, floor)) for v, n in counts.items()}
@@ -370,41 +433,100 @@ class Frequencies:
         return cls(
             weigh(given, m_given, FREQUENCY_FLOOR),
             weigh(family, m_family, FREQUENCY_FLOOR),
-            weigh(full, m_given * m_family, FULL_NAME_FLOOR),
+            weigh(full, m_given * m_family, FULL_NAME_MIN / total),
+            weigh(part, m_part, FREQUENCY_FLOOR),
+            weigh(named_part, m_given * m_part, FULL_NAME_MIN / total),
         )
 
 
 _GIVEN_EXACT = ("given", "exact")
 _FAMILY_EXACT = ("family", "exact")
+_FAMILY_PART = ("family", "part")
+_SWAPPED = ("swap", "swapped")
+_TYPO_LEVELS = frozenset({("given", "close"), ("family", "close")})
+_TYPO_SHIFT = {
+    level: math.log2(PROBABILITIES[level[0]][level[1]][0] / PROBABILITIES[level[0]]["exact"][0])
+    for level in _TYPO_LEVELS
+}
 
 
-def weigh(b: Record, levels: list[tuple[str, str]], frequencies: Frequencies | None) -> float:
-    """The score of the levels found comparing some record with `b` (its names are the
-    ones that agree exactly, even when the other record has them swapped)."""
+def _shared_part(a: Record, b: Record, frequencies: Frequencies) -> str | None:
+    """The rarest family-name part `a` and `b` share (`a` may have its names swapped)."""
+    shared = set(a[6]).intersection(b[6]) or set(family_parts(a[1])).intersection(b[6])
+    known = [p for p in shared if p in frequencies.part]
+    return max(known, key=frequencies.part.__getitem__) if known else None
+
+
+def weigh(
+    b: Record,
+    levels: list[tuple[str, str]],
+    frequencies: Frequencies | None,
+    a: Record | None = None,
+) -> float:
+    """The score of the levels found comparing `a` with `b` (its names are the ones that
+    agree exactly, even when `a` has them swapped). With `frequencies`, exact names weigh
+    by how common they are, near-misses at most as much as the exact name would, and a
+    shared family-name part (when `a` is given) by how common that part is."""
     weights = WEIGHTS
-    total = 0.0
-    if (
-        frequencies is not None
-        and frequencies.full
-        and _GIVEN_EXACT in levels
-        and _FAMILY_EXACT in levels
-    ):
+    if frequencies is None or not frequencies.given:
+        return sum(weights[level] for level in levels)
+    total = 0.0  # all but the names
+    names = 0.0
+    given_exact = frequencies.given.get(b[1], weights[_GIVEN_EXACT])
+    family_exact = frequencies.family.get(b[5], weights[_FAMILY_EXACT])
+    unswapped = _SWAPPED not in levels
+    if frequencies.full and _GIVEN_EXACT in levels and _FAMILY_EXACT in levels:
         both = frequencies.full.get(f"{b[1]}|{b[5]}")
         if both is not None:
-            total += both - frequencies.given.get(b[1], weights[_GIVEN_EXACT])
-            total -= frequencies.family.get(b[5], weights[_FAMILY_EXACT])
+            names += both - given_exact - family_exact
+    near: tuple[str, str] | None = None
     for level in levels:
-        if frequencies is not None and level == _GIVEN_EXACT:
-            total += frequencies.given.get(b[1], weights[level])
-        elif frequencies is not None and level == _FAMILY_EXACT:
-            total += frequencies.family.get(b[5], weights[level])
+        if level == _GIVEN_EXACT:
+            names += given_exact
+        elif level == _FAMILY_EXACT:
+            names += family_exact
+        elif level == _FAMILY_PART:
+            part = _shared_part(a, b, frequencies) if a is not None else None
+            if part is None:
+                names += weights[level]
+                continue
+            names += frequencies.part[part]
+            both = frequencies.named_part.get(f"{b[1]}|{part}")
+            if _GIVEN_EXACT in levels and both is not None:
+                names += both - given_exact - frequencies.part[part]
+        elif level in FUZZY_NAME_LEVELS:
+            # At most what the more common of the two names would weigh exactly (the
+            # common spelling is the likelier one, the other the slip); for a typo, with
+            # the m of the typo level.
+            near = level
+            if level[0] == "given":
+                cap = given_exact
+                if a is not None and unswapped:
+                    cap = min(cap, frequencies.given.get(a[1], cap))
+            else:
+                cap = family_exact
+                if a is not None and unswapped:
+                    cap = min(cap, frequencies.family.get(a[5], cap))
+            names += min(weights[level], cap + _TYPO_SHIFT.get(level, 0.0))
         else:
             total += weights[level]
-    return total
+    if (
+        near is not None
+        and a is not None
+        and unswapped
+        and (_FAMILY_EXACT if near[0] == "given" else _GIVEN_EXACT) in levels
+    ):
+        # One name exact and the other a near-miss: at most what the more common of the
+        # two whole names would weigh (names are not independent, as above).
+        spellings = (frequencies.full.get(f"{a[1]}|{a[5]}"), frequencies.full.get(f"{b[1]}|{b[5]}"))
+        known = [w for w in spellings if w is not None]
+        if known:
+            names = min(names, min(known) + _TYPO_SHIFT.get(near, 0.0))
+    return total + names
 
 
 def score(a: Record, b: Record, frequencies: Frequencies | None = None) -> float:
-    return weigh(b, compare(a, b), frequencies)
+    return weigh(b, compare(a, b), frequencies, a)
 
 
 @dataclass(frozen=True)
@@ -417,7 +539,7 @@ class Explanation:
 def explain(a: Record, b: Record, frequencies: Frequencies | None = None) -> Explanation:
     levels = compare(a, b)
     weighted = sorted(((WEIGHTS[level], level) for level in levels), key=lambda x: -x[0])
-    total = weigh(b, levels, frequencies)
+    total = weigh(b, levels, frequencies, a)
     likely, possible = thresholds()
     return Explanation(
         score=round(total, 2),

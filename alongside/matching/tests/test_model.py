@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from alongside.matching.model import (
+    FUZZY_NAME_LEVELS,
     LIKELY,
     POSSIBLE,
     WEIGHTS,
@@ -18,7 +19,7 @@ from alongside.matching.model import (
     score,
     thresholds,
 )
-from alongside.matching.text import family_parts, given_roots, jaro_winkler, nysiis
+from alongside.matching.text import family_parts, given_roots, jaro_winkler, nysiis, one_edit
 
 BORN = dt.date(1984, 3, 9)
 
@@ -46,6 +47,15 @@ def test_it_computes_jaro_winkler_like_the_reference() -> None:
     assert jaro_winkler("dixon", "dicksonx") == pytest.approx(0.8133, abs=1e-4)
     assert jaro_winkler("abc", "abc") == 1.0
     assert jaro_winkler("", "abc") == 0.0
+
+
+def test_it_finds_names_one_keystroke_apart() -> None:
+    assert one_edit("juan", "jsan")  # replaced
+    assert one_edit("leroy", "leoy") and one_edit("leoy", "leroy")  # dropped, added
+    assert one_edit("jaspal", "japsal")  # neighbours swapped
+    assert not one_edit("juan", "juan")
+    assert not one_edit("juan", "jsun")  # two slips
+    assert not one_edit("abc", "cba")
 
 
 def test_it_codes_names_that_sound_alike_the_same() -> None:
@@ -84,11 +94,23 @@ def test_it_tolerates_typos_in_names() -> None:
     assert result.decision == LIKELY
 
 
+def test_it_tolerates_one_slip_in_a_short_name() -> None:
+    # Jaro-Winkler alone finds "Juan" and "Jsan" too far apart.
+    assert jaro_winkler("juan", "jsan") < 0.9
+    found = levels(person(given_name="Jsan"), person(given_name="Juan"))
+    assert found["given"] == "close"
+    assert explain(person(given_name="Jsan"), person(given_name="Juan")).decision == LIKELY
+    assert levels(person(given_name="Jo"), person(given_name="Ja"))["given"] == "different"
+
+
 def test_it_recognises_nicknames() -> None:
     result = explain(person(given_name="Bob"), person())
     assert levels(person(given_name="Bob"), person())["given"] == "nickname"
     assert "first name is a nickname" in result.reasons
     assert result.decision == LIKELY
+    liz = explain(person(given_name="Liz"), person(given_name="Elizabeth"))
+    assert "first name is a nickname" in liz.reasons
+    assert liz.decision == LIKELY
 
 
 def test_it_recognises_swapped_first_and_last_names() -> None:
@@ -99,15 +121,30 @@ def test_it_recognises_swapped_first_and_last_names() -> None:
     assert result.decision == LIKELY
 
 
+def test_it_recognises_swapped_names_with_a_typo() -> None:
+    swapped = person(given_name="Mrozov", family_name="Sergei")
+    result = explain(swapped, person(given_name="Sergei", family_name="Morozov"))
+    assert "first and last names swapped" in result.reasons
+    assert "last name sounds alike" in result.reasons
+    assert result.decision == LIKELY
+
+
 def test_it_recognises_transposed_day_and_month() -> None:
     transposed = person(date_of_birth=dt.date(1984, 9, 3))
     assert levels(transposed, person())["dob"] == "transposed"
-    assert "date of birth with day and month swapped" in explain(transposed, person()).reasons
+    result = explain(transposed, person())
+    assert "date of birth with day and month swapped" in result.reasons
+    assert result.decision == LIKELY
+    bare = {"phone": "", "email": "", "street": "", "postal_code": ""}
+    assert explain(person(date_of_birth=dt.date(1984, 9, 3), **bare), person()).decision
 
 
 def test_it_grades_dates_of_birth() -> None:
     assert levels(person(date_of_birth=dt.date(1984, 3, 8)), person())["dob"] == "one_digit"
     assert levels(person(date_of_birth=dt.date(1985, 3, 9)), person())["dob"] == "one_digit"
+    # Two slips: two digits, or day and month swapped and a digit off.
+    assert levels(person(date_of_birth=dt.date(1984, 3, 18)), person())["dob"] == "two_slips"
+    assert levels(person(date_of_birth=dt.date(1984, 9, 4)), person())["dob"] == "two_slips"
     assert levels(person(date_of_birth=dt.date(1984, 11, 20)), person())["dob"] == "year"
     assert levels(person(date_of_birth=dt.date(1990, 11, 20)), person())["dob"] == "different"
 
@@ -122,6 +159,21 @@ def test_it_matches_hyphenated_and_compound_family_names_on_any_part() -> None:
         levels(person(family_name="De la Cruz"), person(family_name="Delacruz"))["family"]
         == "exact"
     )
+    bare = {"phone": "", "email": "", "street": "", "postal_code": ""}
+    assert explain(person(family_name="Hernández"), person(family_name="Hernández-Ruiz")).decision
+    assert (
+        explain(
+            person(family_name="Hernández", **bare), person(family_name="Hernández Ruiz", **bare)
+        ).decision
+        == LIKELY
+    )
+
+
+def test_it_compares_the_street_when_a_postal_code_is_missing() -> None:
+    assert levels(person(postal_code=""), person())["address"] == "street"
+    assert levels(person(postal_code="", street="9 Oak Ave"), person())["address"] == "different"
+    assert levels(person(street=""), person())["address"] == "postal_code"
+    assert "same street address" in explain(person(postal_code=""), person()).reasons
 
 
 def test_it_ignores_accents_and_capitals() -> None:
@@ -148,6 +200,9 @@ def test_it_counts_disagreement_against_a_match() -> None:
         date_of_birth=dt.date(1950, 1, 1),
         phone="+13125550111",
         sex="female",
+        email="maria@example.net",
+        street="5 Oak Avenue",
+        postal_code="60601",
     )
     result = explain(other, person())
     assert result.decision is None
@@ -156,8 +211,18 @@ def test_it_counts_disagreement_against_a_match() -> None:
 
 
 def test_it_treats_malformed_and_unknown_sex_as_missing() -> None:
-    assert "sex" not in levels(person(sex="declined"), person())
-    assert levels(person(sex="F"), person(sex="female"))["sex"] == "same"
+    found = levels(person(sex="declined"), person())
+    assert "sex" not in found and "sex_named" not in found
+    assert levels(person(sex="F"), person(sex="female"))["sex_named"] == "same"
+
+
+def test_sex_says_little_when_the_first_names_already_agree() -> None:
+    # Strangers named alike are nearly always of the same sex: agreeing then adds little.
+    assert levels(person(), person())["sex_named"] == "same"
+    assert levels(person(given_name="Amara"), person())["sex"] == "same"
+    assert WEIGHTS["sex_named", "same"] < WEIGHTS["sex", "same"]
+    assert WEIGHTS["sex_named", "different"] > WEIGHTS["sex", "different"]
+    assert "same sex" in explain(person(), person()).reasons
 
 
 def test_it_weighs_rare_names_more_than_common_ones() -> None:
@@ -165,6 +230,55 @@ def test_it_weighs_rare_names_more_than_common_ones() -> None:
     records.append(make_record("rare", "Oluwadamilare", "Family0"))
     frequencies = Frequencies.count(records)
     assert frequencies.given["oluwadamilare"] > frequencies.given["maria"]
+
+
+def _common_and_rare_family_names() -> Frequencies:
+    records = [make_record(str(i), f"Given{i}", "Garcia") for i in range(500)]
+    records += [make_record(f"r{i}", f"Other{i}", f"Family{i}") for i in range(500)]
+    records.append(make_record("rare", "Other", "Oyelaran"))
+    records.append(make_record("rare2", "Other", "Garcia Oyelaran"))
+    return Frequencies.count(records)
+
+
+def test_a_near_miss_never_outweighs_the_exact_name() -> None:
+    for field, level in FUZZY_NAME_LEVELS:
+        assert WEIGHTS[field, level] <= WEIGHTS[field, "exact"]
+    frequencies = _common_and_rare_family_names()
+    exact = score(person(family_name="Garcia"), person(family_name="Garcia"), frequencies)
+    typo = score(person(family_name="Garcai"), person(family_name="Garcia"), frequencies)
+    assert levels(person(family_name="Garcai"), person(family_name="Garcia"))["family"] == "close"
+    assert typo <= exact
+    # A rare name keeps the full weight of a typo.
+    rare = score(person(family_name="Oyelarna"), person(family_name="Oyelaran"), frequencies)
+    assert rare > typo
+
+
+def test_a_near_miss_of_one_name_never_outweighs_the_whole_name() -> None:
+    # "Ana" always comes with "Garcia" here: the two names are one piece of evidence.
+    records = [make_record(f"a{i}", "Ana", "Garcia") for i in range(100)]
+    records += [make_record(f"b{i}", "Bo", f"Family{i}") for i in range(450)]
+    records += [make_record(f"c{i}", f"Given{i}", "Smith") for i in range(450)]
+    frequencies = Frequencies.count(records)
+    ana = make_record("x", "Ana", "Garcia")
+    exact = score(ana, ana, frequencies)
+    assert levels(make_record("y", "Anna", "Garcia"), ana)["given"] == "close"
+    assert score(make_record("y", "Anna", "Garcia"), ana, frequencies) < exact
+    assert levels(make_record("z", "Ana", "Garcai"), ana)["family"] == "close"
+    assert score(make_record("z", "Ana", "Garcai"), ana, frequencies) < exact
+
+
+def test_a_shared_part_weighs_by_how_common_that_part_is() -> None:
+    frequencies = _common_and_rare_family_names()
+    common = person(family_name="Garcia Oyelaran")
+    by_common = score(person(family_name="Garcia Abara"), common, frequencies)
+    by_rare = score(person(family_name="Oyelaran Abara"), common, frequencies)
+    assert levels(person(family_name="Garcia Abara"), common)["family"] == "part"
+    assert levels(person(family_name="Oyelaran Abara"), common)["family"] == "part"
+    assert by_rare > by_common
+    # Without name counts (a small file, the registration check): the flat weight.
+    assert score(person(family_name="Garcia Abara"), common) == score(
+        person(family_name="Oyelaran Abara"), common
+    )
 
 
 def test_it_reads_thresholds_from_settings(settings: Any) -> None:
