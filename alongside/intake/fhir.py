@@ -362,6 +362,19 @@ def _fhir_value(entry: Mapping[str, Any], value: Any) -> Any:
     return _coding(option)
 
 
+def _answer_value(link_id: str, answer: Mapping[str, Any]) -> Any:
+    """The answer's value[x]: a coding's code, or the plain value."""
+    for key, value in answer.items():
+        if not key.startswith("value"):
+            continue  # id, extension, nested item
+        if key != "valueCoding":
+            return value
+        if not value.get("code"):
+            raise FhirImportError(f"The answer to {link_id!r} is a coding without a code.")
+        return value["code"]
+    raise FhirImportError(f"The answer to {link_id!r} has no value.")
+
+
 def answers_from_questionnaire_response(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """{link_id: {"state": ..., "value": ...}} from a FHIR QuestionnaireResponse."""
     resource = _valid(QuestionnaireResponse, dict(data))
@@ -369,10 +382,9 @@ def answers_from_questionnaire_response(data: Mapping[str, Any]) -> dict[str, di
     for item in resource.get("item", []):
         reason = _extensions(item).get(ABSENT)
         if item.get("answer"):
-            key, value = next(iter(item["answer"][0].items()))
             found[item["linkId"]] = {
                 "state": Answer.State.ANSWERED,
-                "value": value["code"] if key == "valueCoding" else value,
+                "value": _answer_value(item["linkId"], item["answer"][0]),
             }
         elif reason == "asked-declined":
             found[item["linkId"]] = {"state": Answer.State.DECLINED, "value": None}

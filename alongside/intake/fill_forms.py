@@ -126,6 +126,16 @@ def posted_answers(
     return answers, problems
 
 
+def problems_of(error: ValidationError) -> dict[str, str]:
+    """A service's refusal as messages by question ("screening" for the whole of it)."""
+    if hasattr(error, "error_dict"):
+        return {
+            ("screening" if k == "__all__" else k): " ".join(v)
+            for k, v in error.message_dict.items()
+        }
+    return {"screening": " ".join(error.messages)}
+
+
 def version_from(posted: QueryDict) -> int | None:
     """The response version the page was showing, or None if the page sent none."""
     try:

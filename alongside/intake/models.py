@@ -203,6 +203,8 @@ class Need(models.Model):
         NOT_WANTED = "not_wanted", "Person does not want help with this"
 
     OPEN_STATUSES = (Status.IDENTIFIED, Status.ADDRESSING)
+    # Safety and behavioral health: shown only to those who may see sensitive answers.
+    SENSITIVE_KINDS = frozenset({"unsafe_relationship", "depression", "anxiety"})
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="needs")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -223,7 +223,7 @@ class PersonView:
                 link_id, {link_id: self.words["conflict"], "__conflict__": "1"}, None
             )
         except ValidationError as error:
-            problems = {k: " ".join(v) for k, v in error.message_dict.items()}
+            problems = fill_forms.problems_of(error)
             return self._question(link_id, problems, post)
         following = self._asked()
         after = _position(following, link_id)
@@ -241,7 +241,9 @@ class PersonView:
             )
         except ValidationError as error:
             self.response = selectors.response_reloaded(self.response.pk)
-            problems = {k: self.words["needed"] for k in error.message_dict}
+            if self.response.is_completed:  # sent twice (a double tap): it is done
+                return self._page("intake/person/done.html", {})
+            problems = {k: self.words["needed"] for k in fill_forms.problems_of(error)}
             return self._review(problems, status=422)
         # Rendered, not redirected: a finished link no longer opens anything.
         return self._page("intake/person/done.html", {})

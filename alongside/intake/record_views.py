@@ -30,7 +30,7 @@ from alongside.intake import selectors, services
 from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
 from alongside.lib.errors import NotPermitted
 from alongside.people.models import Person
-from alongside.people.permissions import can_see_care_notes
+from alongside.people.permissions import can_see_care_notes, can_see_sensitive_answers
 from alongside.people.selectors import audit_people
 
 # ---------------------------------------------------------------- wording
@@ -133,10 +133,13 @@ class ScreeningLine:
 # ---------------------------------------------------------------- the person page panel
 
 
-def person_panel(person: Person) -> dict[str, Any]:
+def person_panel(person: Person, *, sensitive: bool) -> dict[str, Any]:
     """What the "Needs and screenings" panel on a person's page shows, in three queries
     whatever the record holds: urgent flags, needs, and the latest screenings with their
-    scores. The caller has already read the person through `visible_to`."""
+    scores. The caller has already read the person through `visible_to`. Without
+    `sensitive` access (people.permissions.can_see_sensitive_answers) flags show no
+    reason, and safety and behavioral-health needs and scores of sensitive items are left
+    out."""
     recent = timezone.now() - RECENTLY_ACKNOWLEDGED
     flags = list(
         UrgentFlag.objects.filter(person_id=person.pk)
@@ -144,23 +147,27 @@ def person_panel(person: Person) -> dict[str, Any]:
         .select_related("acknowledged_by")
         .order_by(F("acknowledged_at").desc(nulls_first=True), "raised_at", "id")
     )
-    needs = [
+    needs = Need.objects.filter(person_id=person.pk)
+    if not sensitive:
+        needs = needs.exclude(kind__in=Need.SENSITIVE_KINDS)
+    views = [
         need_view(n)
-        for n in Need.objects.filter(person_id=person.pk).select_related(
-            "source_response__instrument_version__instrument"
-        )[:MAX_NEEDS]
+        for n in needs.select_related("source_response__instrument_version__instrument")[:MAX_NEEDS]
     ]
     return {
         "open_flags": [f for f in flags if f.is_open],
         "acknowledged_flags": [f for f in flags if not f.is_open],
-        "open_needs": [n for n in needs if n.is_open],
-        "closed_needs": [n for n in needs if not n.is_open],
-        "latest": latest_screenings(person.pk),
+        "open_needs": [n for n in views if n.is_open],
+        "closed_needs": [n for n in views if not n.is_open],
+        "latest": latest_screenings(person.pk, sensitive=sensitive),
         "status_choices": status_choices(),
+        "sensitive": sensitive,
     }
 
 
-def latest_screenings(person_id: int, limit: int = LATEST_SCREENINGS) -> list[ScreeningLine]:
+def latest_screenings(
+    person_id: int, limit: int = LATEST_SCREENINGS, *, sensitive: bool = True
+) -> list[ScreeningLine]:
     """The person's latest screenings with their scores, in one query: the responses
     joined to their scores, one row per score (or one row for a response without)."""
     latest = (
@@ -184,6 +191,7 @@ def latest_screenings(person_id: int, limit: int = LATEST_SCREENINGS) -> list[Sc
             "scores__value",
             "scores__band",
             "scores__items_missing",
+            *([] if sensitive else ["instrument_version__definition"]),
         )
     )
     lines: dict[int, ScreeningLine] = {}
@@ -202,7 +210,10 @@ def latest_screenings(person_id: int, limit: int = LATEST_SCREENINGS) -> list[Sc
                 started_at=row["started_at"],
                 completed_at=row["completed_at"],
             )
-        if row["scores__name"] is not None:
+        hidden = (
+            set() if sensitive else selectors.hidden_scores(row["instrument_version__definition"])
+        )
+        if row["scores__name"] is not None and row["scores__name"] not in hidden:
             line.scores.append(
                 ScoreLine(
                     row["scores__name"],
@@ -373,11 +384,14 @@ def _person(user: Any, pk: int) -> Person:
         raise Http404("No such person") from None
 
 
-def _groups(responses: list[ScreeningResponse]) -> list[InstrumentGroup]:
+def _groups(responses: list[ScreeningResponse], *, sensitive: bool) -> list[InstrumentGroup]:
     """Responses by instrument (across its versions, retired ones included), each with a
-    chart per score of its completed responses, oldest first."""
+    chart per score of its completed responses, oldest first. Without sensitive access,
+    scores that add up sensitive items are left out (`shown_scores`)."""
     by_slug: dict[str, list[ScreeningResponse]] = {}
     for response in responses:
+        hidden = set() if sensitive else selectors.hidden_scores(response.definition)
+        response.shown_scores = [s for s in response.scores.all() if s.name not in hidden]  # type: ignore[attr-defined]
         by_slug.setdefault(response.instrument_version.instrument.slug, []).append(response)
     groups = []
     for slug, rows in by_slug.items():
@@ -390,7 +404,9 @@ def _groups(responses: list[ScreeningResponse]) -> list[InstrumentGroup]:
         charts = []
         if completed:
             definition = completed[-1].instrument_version.definition
-            names = list(dict.fromkeys(s.name for r in completed for s in r.scores.all()))
+            names = list(
+                dict.fromkeys(s.name for r in completed for s in r.shown_scores)  # type: ignore[attr-defined]
+            )
             for name in names:
                 points = [
                     Point(r.completed_at, s.value, s.band, s.items_missing, r.pk)
@@ -424,7 +440,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
             "started_by", "completed_by"
         )
     )
-    groups = _groups(responses)
+    groups = _groups(responses, sensitive=can_see_sensitive_answers(request.user, person))
     chosen = request.GET.get("instrument", "")
     shown = [g for g in groups if g.slug == chosen] or groups
     context = {
@@ -468,7 +484,10 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except UrgentFlag.DoesNotExist:
         raise Http404("No such flag") from None
-    flag = services.urgent_flag_acknowledge(actor=request.user, flag=flag)
+    try:
+        flag = services.urgent_flag_acknowledge(actor=request.user, flag=flag)
+    except NotPermitted as error:
+        raise PermissionDenied(str(error)) from error
     if flag.acknowledged_by_id == request.user.pk:
         messages.success(
             request,

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.intake.models import (
     Answer,
@@ -21,7 +22,7 @@ from alongside.intake.models import (
     UrgentFlag,
 )
 from alongside.organizations.models import Organization
-from alongside.people.models import Person
+from alongside.people.models import Enrollment, Person
 from alongside.people.permissions import can_see_sensitive_answers
 
 
@@ -84,9 +85,26 @@ def person_needs(user: Any, person_id: int, *, open_only: bool = True) -> QueryS
 
 
 def open_urgent_flags(user: Any) -> QuerySet[UrgentFlag]:
+    """Open flags of the people whose sensitive details the user may see (their care
+    team, schedulers aside): a flag's reason gives its answers away."""
+    scope = scope_for(user)
+    on_team = Person.objects.filter(
+        Q(enrollments__status__in=Enrollment.OPEN_STATUSES)
+        & (
+            Q(enrollments__program_id__in=scope.care_program_ids)
+            | Q(enrollments__primary_coordinator_id=scope.user_id)
+        )
+    ).values("pk")
     return UrgentFlag.objects.filter(
-        person__in=Person.objects.visible_to(user), acknowledged_at__isnull=True
+        person__in=Person.objects.visible_to(user).filter(pk__in=on_team),
+        acknowledged_at__isnull=True,
     ).select_related("person")
+
+
+def hidden_scores(definition: dict[str, Any]) -> set[str]:
+    """Scores that add up a sensitive item: they say what its answer was."""
+    sensitive = {e["link_id"] for e in definition["items"] if e.get("sensitive")}
+    return {s["name"] for s in definition.get("scores", []) if sensitive & set(s["items"])}
 
 
 def active_versions(organization: Organization | int) -> QuerySet[InstrumentVersion]:

@@ -39,6 +39,7 @@ from alongside.intake.models import (
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.organizations.models import Organization
 from alongside.people.models import Enrollment, Person
+from alongside.people.permissions import can_see_sensitive_answers
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 URGENT_SUBJECT = "An urgent screening result needs your attention"
@@ -150,11 +151,26 @@ def _visible_person(actor: Any, person: Person) -> Person:
     return Person.objects.visible_to(actor).get(pk=person.pk)
 
 
+def has_sensitive_items(version: InstrumentVersion) -> bool:
+    return any(e.get("sensitive") for e in version.definition["items"])
+
+
+def may_ask(actor: Any, person: Person, version: InstrumentVersion) -> None:
+    """An instrument with sensitive questions is for those who may see their answers."""
+    if has_sensitive_items(version) and not can_see_sensitive_answers(actor, person):
+        raise NotPermitted(
+            "This screening asks sensitive questions, so only the person's care team can "
+            "fill it in."
+        )
+
+
 def _authorize(actor: Any, response: ScreeningResponse, link: ScreeningLink | None) -> None:
-    """Staff must be able to see the person; the person answering through a link (no
-    account, actor None) is authorized by that link, for that one screening only."""
+    """Staff must be able to see the person (and, for sensitive questions, be on their
+    care team); the person answering through a link (no account, actor None) is
+    authorized by that link, for that one screening only."""
     if link is None:
-        _visible_person(actor, response.person)
+        person = _visible_person(actor, response.person)
+        may_ask(actor, person, response.instrument_version)
     elif link.response_id != response.pk or not link_is_usable(link):
         raise ScreeningLink.DoesNotExist
 
@@ -196,6 +212,7 @@ def response_start(
     language: str = ScreeningResponse.Language.ENGLISH,
 ) -> ScreeningResponse:
     person = _visible_person(actor, person)
+    may_ask(actor, person, instrument_version)
     if instrument_version.status != InstrumentVersion.Status.ACTIVE:
         raise ValidationError("Only the active version of an instrument can be started.")
     if instrument_version.instrument.organization_id not in (None, person.organization_id):
@@ -487,7 +504,7 @@ def link_is_usable(link: ScreeningLink) -> bool:
 def link_create(*, actor: Any, response: ScreeningResponse) -> tuple[ScreeningLink, str]:
     """A new link for the person to answer this screening on their own device. Returns
     the link and its token; only the token's hash is kept, so it is shown once."""
-    _visible_person(actor, response.person)
+    _authorize(actor, response, None)
     response = _locked(response, None)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -529,7 +546,9 @@ def link_for_token(token: str) -> ScreeningLink:
 
 @transaction.atomic
 def urgent_flag_acknowledge(*, actor: Any, flag: UrgentFlag) -> UrgentFlag:
-    _visible_person(actor, flag.person)
+    person = _visible_person(actor, flag.person)
+    if not can_see_sensitive_answers(actor, person):
+        raise NotPermitted("Only the person's care team can acknowledge an urgent result.")
     flag = UrgentFlag.objects.select_for_update().select_related("person").get(pk=flag.pk)
     if flag.acknowledged_at is not None:
         return flag

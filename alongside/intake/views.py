@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -18,11 +18,12 @@ from alongside.audit import services as audit
 from alongside.intake import definitions, fhir, selectors, services
 from alongside.intake import fill_forms as forms
 from alongside.intake.middleware import KIOSK
-from alongside.intake.models import ScreeningLink, ScreeningResponse
+from alongside.intake.models import Need, ScreeningLink, ScreeningResponse
 from alongside.intake.person_view import PersonView
-from alongside.lib.errors import StaleVersion
+from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.people import selectors as people_selectors
 from alongside.people.models import Person
+from alongside.people.permissions import can_see_sensitive_answers
 
 CONFLICT = (
     "Someone else saved answers to this screening while you were working on it. "
@@ -55,6 +56,21 @@ def _response(request: HttpRequest, pk: int) -> ScreeningResponse:
         raise Http404("No such screening") from None
 
 
+def _to_fill(request: HttpRequest, pk: int) -> ScreeningResponse:
+    """A screening the user may fill in: 404 out of scope; 403 when it asks sensitive
+    questions and the user is not on the person's care team."""
+    response = _response(request, pk)
+    _check_may_fill(request, response)
+    return response
+
+
+def _check_may_fill(request: HttpRequest, response: ScreeningResponse) -> None:
+    try:
+        services.may_ask(request.user, response.person, response.instrument_version)
+    except NotPermitted as error:
+        raise PermissionDenied(str(error)) from error
+
+
 # ---------------------------------------------------------------- starting
 
 
@@ -64,11 +80,13 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         person = people_selectors.person_detail(request.user, pk, purpose="screening")
     except Person.DoesNotExist:
         raise Http404("No such person") from None
-    form = forms.StartForm(
-        request.POST or None,
-        versions=selectors.active_versions(person.organization),
-        person=person,
-    )
+    versions = selectors.active_versions(person.organization)
+    if not can_see_sensitive_answers(request.user, person):
+        # Only the care team asks sensitive questions; offer the others.
+        versions = versions.filter(
+            pk__in=[v.pk for v in versions if not services.has_sensitive_items(v)]
+        )
+    form = forms.StartForm(request.POST or None, versions=versions, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             response = services.response_start(
@@ -105,6 +123,7 @@ def response_page(request: HttpRequest, pk: int) -> HttpResponse:
     response = _response(request, pk)
     if response.is_completed:
         return _results(request, response)
+    _check_may_fill(request, response)
     status, conflict = 200, False
     problems: dict[str, str] = {}
     if request.method == "POST":
@@ -128,7 +147,7 @@ def response_page(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleVersion:
             conflict = True
         except ValidationError as error:
-            problems = {k: " ".join(v) for k, v in error.message_dict.items()}
+            problems = forms.problems_of(error)
         status = 409 if conflict else 422
         response = selectors.response_reloaded(pk)
     return render(
@@ -164,7 +183,7 @@ def _fill_context(
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Autosave of one question (htmx, on change). Answers with the question's status,
     the new version, and any questions whose skip logic depends on it."""
-    response = _response(request, pk)
+    response = _to_fill(request, pk)
     link_id = request.POST.get("link_id", "")
     if response.is_completed or definitions.item(response.definition, link_id) is None:
         raise Http404("No such question")
@@ -181,7 +200,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleVersion:
             status, conflict = 409, True
         except ValidationError as error:
-            problems = {k: " ".join(v) for k, v in error.message_dict.items()}
+            problems = forms.problems_of(error)
     if problems:
         status = 422
     response = selectors.response_reloaded(pk)
@@ -190,7 +209,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         "response": response,
         "link_id": link_id,
         "conflict": conflict,
-        "error": problems.get(link_id, ""),
+        "error": problems.get(link_id) or problems.get("screening", ""),
         "theirs": next(q for q in questions if q["entry"]["link_id"] == link_id),
         "dependents": [
             q
@@ -203,13 +222,21 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results(request: HttpRequest, response: ScreeningResponse) -> HttpResponse:
+    """The results. Without sensitive access (care team, schedulers aside), scores of
+    sensitive items, safety and behavioral-health needs and flags' reasons stay hidden."""
+    sensitive = can_see_sensitive_answers(request.user, response.person)
+    hidden = set() if sensitive else selectors.hidden_scores(response.definition)
     context = {
         "response": response,
         "person": response.person,
         "answers": selectors.answers_for(request.user, response),
-        "scores": list(response.scores.all()),
-        "needs": list(response.needs.all()),
+        "scores": [s for s in response.scores.all() if s.name not in hidden],
+        "hidden_scores": bool(hidden),
+        "needs": [
+            n for n in response.needs.all() if sensitive or n.kind not in Need.SENSITIVE_KINDS
+        ],
         "flags": list(response.urgent_flags.all()),
+        "sensitive": sensitive,
         "nav": "people",
     }
     return render(request, "intake/results.html", context)
@@ -248,7 +275,7 @@ def _show_new_link(request: HttpRequest, response: ScreeningResponse) -> HttpRes
 @login_required
 @require_POST
 def link_create(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _response(request, pk)
+    response = _to_fill(request, pk)
     if response.is_completed:
         raise Http404("This screening is complete")
     return _show_new_link(request, response)
@@ -269,7 +296,7 @@ def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _response(request, pk)
+    response = _to_fill(request, pk)
     if response.is_completed:
         raise Http404("This screening is complete")
     request.session[KIOSK] = response.pk
@@ -282,7 +309,7 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
     signed in but is held to this screening until staff enter their password."""
     if request.session.get(KIOSK) != pk:
         raise Http404("This device is not handed over for that screening")
-    response = _response(request, pk)
+    response = _to_fill(request, pk)
     view = PersonView(
         request,
         response,

@@ -33,7 +33,11 @@ from alongside.people.models import (
     PersonLanguage,
     SupportContact,
 )
-from alongside.people.permissions import can_view_access_log, is_care_team
+from alongside.people.permissions import (
+    can_see_sensitive_answers,
+    can_view_access_log,
+    is_care_team,
+)
 
 CONFLICT = (
     "Someone else saved changes to this record while you were editing. Nothing was "
@@ -175,7 +179,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enrollments": enrollments,
         "care_team": is_care_team(request.user, enrollments),
         "can_view_access": can_view_access_log(request.user, person),
-        "screening": person_panel(person),
+        "screening": person_panel(
+            person, sensitive=can_see_sensitive_answers(request.user, person)
+        ),
         "nav": "people",
     }
     return render(request, "people/detail.html", context)

@@ -124,3 +124,22 @@ def test_every_screening_endpoint_is_404_out_of_scope(
     exported = fhir.questionnaire_response(completed)
     assert_error(api.post(f"/people/{world.person.pk}/screenings/fhir", exported), 404)
     assert ScreeningResponse.objects.count() == 1
+
+
+def test_an_answer_without_a_value_or_a_code_is_a_clear_error(
+    world: Any, api_as: Any, instruments: Any
+) -> None:
+    path = f"/people/{world.person.pk}/screenings/fhir"
+    base = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "in-progress",
+        "questionnaire": "https://elsewhere.example/fhir/Questionnaire/phq-2",
+    }
+    codeless = {
+        **base,
+        "item": [{"linkId": "44250-9", "answer": [{"valueCoding": {"display": "x"}}]}],
+    }
+    assert "coding without a code" in str(
+        assert_error(api_as(world.coordinator).post(path, codeless), 422)["fields"]
+    )
+    assert not ScreeningResponse.objects.exists()

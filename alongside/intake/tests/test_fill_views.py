@@ -555,9 +555,10 @@ def test_the_staff_page_reads_in_a_fixed_number_of_queries(
     staff.get(url)
     # session, user, scope, the response with its person, version and staff (+ answers,
     # scores, flags prefetched), audit (head lock, insert, head update: one statement on
-    # PostgreSQL), links that still work.
+    # PostgreSQL), the person's enrollments (PHQ-9 asks a sensitive question: is the
+    # user on the care team?), links that still work.
     audit = 1 if connection.vendor == "postgresql" else 3
-    with django_assert_num_queries(8 + audit):
+    with django_assert_num_queries(9 + audit):
         assert staff.get(url).status_code == 200
 
 
@@ -574,3 +575,69 @@ def test_another_organizations_instrument_cannot_be_started(
     with pytest.raises(ValidationError, match="another organization"):
         draft(world, version)
     assert not ScreeningResponse.objects.exists()
+
+
+# ---------------------------------------------------------------- sensitive questions
+
+
+def test_only_the_care_team_fills_in_or_reads_sensitive_screenings(
+    client: Client, world: Any, screen: Any, instruments: dict[str, InstrumentVersion]
+) -> None:
+    """PHQ-9 asks about self-harm: schedulers and admins outside the care team can
+    neither start it, see its draft, nor read its flag's reason or its total."""
+    draft_response = draft(world, instruments["phq-9"])
+    done = screen("phq-9", {**{link_id: NOT_AT_ALL for link_id in PHQ9}, PHQ9[8]: SEVERAL})
+    for persona in ("scheduler", "admin"):
+        client.force_login(getattr(world, persona))
+        page = client.get(reverse("intake:start", args=[world.person.pk])).content.decode()
+        assert "Hunger Vital Sign" in page and "PHQ-9" not in page
+        assert start(client, world.person.pk, instruments["phq-9"]).status_code == 422
+        for url in (
+            reverse("intake:response", args=[draft_response.pk]),
+            reverse("intake:answer", args=[draft_response.pk]),
+            reverse("intake:hand-over", args=[draft_response.pk]),
+            reverse("intake:link-create", args=[draft_response.pk]),
+        ):
+            assert client.post(url, {"link_id": PHQ9[0]}).status_code == 403, url
+        results = client.get(reverse("intake:response", args=[done.pk])).content.decode()
+        assert "needs the care team’s attention" in results
+        assert "item 9" not in results and "Total" not in results
+        person_page = client.get(reverse("people:detail", args=[world.person.pk])).content
+        assert "item 9" not in person_page.decode()
+    assert not Answer.objects.filter(response=draft_response).exists()
+
+    client.force_login(world.coordinator)
+    results = client.get(reverse("intake:response", args=[done.pk])).content.decode()
+    assert "item 9" in results and "Total: 1" in results
+
+
+def test_a_double_tap_on_send_shows_thanks_not_an_error(
+    staff: Client, world: Any, instruments: dict[str, InstrumentVersion]
+) -> None:
+    from alongside.intake.person_view import PersonView
+
+    phq2 = instruments["phq-2"]
+    response = draft(world, phq2, mode=ScreeningResponse.Mode.PERSON)
+    for entry in phq2.definition["items"]:
+        response = services.answer_save(
+            actor=world.coordinator,
+            response=response,
+            link_id=entry["link_id"],
+            value=NOT_AT_ALL,
+            expected_version=response.version,
+        )
+    url = make_link(staff, response)
+    link = ScreeningLink.objects.get()
+    first = Client().post(url, {"action": "finish"})
+    assert "Thank you" in first.content.decode()
+    # The second tap was already past the link check when the first one finished.
+    from django.test import RequestFactory
+
+    request = RequestFactory().post(url, {"action": "finish"})
+    stale = ScreeningResponse.objects.get(pk=response.pk)
+    stale.status = ScreeningResponse.Status.IN_PROGRESS
+    view = PersonView(request, stale, actor=None, link=link, base_url=url, hand_back_url="")
+    view.link = None
+    view.actor = world.coordinator
+    reply = view.respond()
+    assert reply.status_code == 200 and "Thank you" in reply.content.decode()

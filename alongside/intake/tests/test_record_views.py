@@ -26,8 +26,9 @@ OFTEN_TRUE = "LA28397-0"
 # session, user, scope, the page's reads, then the audit event: head lock, insert, head
 # update on SQLite; one statement on PostgreSQL.
 AUDIT = 1 if connection.vendor == "postgresql" else 3
-# person (visible_to), audit, responses with versions, instruments and staff, scores
-HISTORY = 3 + 1 + AUDIT + 2
+# person (visible_to), audit, responses with versions, instruments and staff, scores,
+# the person's enrollments (may the user see scores of sensitive items?)
+HISTORY = 3 + 1 + AUDIT + 2 + 1
 # open flags with their people, audit of the people listed
 URGENT = 3 + 1 + AUDIT
 
@@ -239,7 +240,14 @@ def test_it_shows_the_record_pages_to_people_who_can_see_the_person(
 ):
     client.force_login(getattr(world, persona))
     assert client.get(reverse("intake:history", args=[world.person.pk])).status_code == 200
-    assert "Lupe Hernández" in client.get(reverse("intake:urgent")).content.decode()
+    # A flag's reason gives sensitive answers away: only the care team (schedulers
+    # aside) has it in their queue, and only they can acknowledge it.
+    on_team = persona in ("coordinator", "supervisor")
+    assert ("Lupe Hernández" in client.get(reverse("intake:urgent")).content.decode()) is on_team
+    flag = UrgentFlag.objects.get()
+    reply = client.post(reverse("intake:flag-acknowledge", args=[flag.pk]))
+    assert reply.status_code == (302 if on_team else 403)
+    assert UrgentFlag.objects.get().is_open is not on_team
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client, world, flagged):
