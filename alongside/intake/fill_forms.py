@@ -45,10 +45,16 @@ def parse_answer(entry: Mapping[str, Any], raw: str) -> Given | None:
 
 
 def questions(
-    response: ScreeningResponse, problems: dict[str, str], posted: QueryDict | None = None
+    response: ScreeningResponse,
+    problems: dict[str, str],
+    posted: QueryDict | None = None,
+    *,
+    conflict: bool = False,
 ) -> list[dict[str, Any]]:
     """Each item as the page shows it: in the response's language (with the English
-    beside it for staff), its current answer, whether skip logic asks it, its error."""
+    beside it for staff), its current answer, whether skip logic asks it, its error.
+    After a conflict, `saved` says what someone else saved where it differs from what
+    this page sent, so nothing is overwritten unseen."""
     definition = response.definition
     local = definitions.localized(definition, response.language)
     given = answers_given(response)
@@ -59,7 +65,8 @@ def questions(
     ):
         link_id = entry["link_id"]
         current = given.get(link_id)
-        shown = _posted_value(posted, link_id) if posted is not None else _as_field(current)
+        stored = _as_field(current)
+        shown = _posted_value(posted, link_id) if posted is not None else stored
         questions.append(
             {
                 "number": number,
@@ -75,9 +82,22 @@ def questions(
                 "enabled": link_id in enabled,
                 "error": problems.get(link_id, ""),
                 "dependents": _dependents(definition, link_id),
+                "saved": _words(entry, current) if conflict and shown != stored else "",
             }
         )
     return questions
+
+
+def _words(entry: Mapping[str, Any], given: Given | None) -> str:
+    """An answer as words, for staff."""
+    if given is None:
+        return "no answer"
+    if given.declined:
+        return "prefers not to answer"
+    if isinstance(given.value, bool):
+        return "yes" if given.value else "no"
+    options = {o["code"]: o["display"] for o in entry.get("options", [])}
+    return str(options.get(given.value, given.value))
 
 
 def _scale(entry: Mapping[str, Any]) -> list[str]:
@@ -191,6 +211,12 @@ class StartForm(forms.Form):
         if version and language and language not in definitions.languages(version.definition):
             self.add_error("language", "This screening is not available in that language yet.")
         return data
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # tie each field to its error message for screen readers
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-errors"
 
     def add_errors(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -414,8 +414,12 @@ def _need_identify(actor: Any, response: ScreeningResponse, kind: str, at: Any) 
     if Need.objects.filter(person=person, kind=kind, status__in=Need.OPEN_STATUSES).exists():
         return
     need = Need(person=person, kind=kind, source_response=response, identified_at=at)
-    need.full_clean()
-    need.save()
+    need.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            need.save()
+    except IntegrityError:
+        return  # another screening completed at the same moment opened it: one is enough
     audit.record(
         actor=actor,
         action="create",

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -25,6 +26,8 @@ from alongside.people import selectors as people_selectors
 from alongside.people.models import Person
 from alongside.people.permissions import can_see_sensitive_answers
 
+KIOSK_FAILURES = "intake_kiosk_failures"
+HAND_BACK_ATTEMPTS = 5
 CONFLICT = (
     "Someone else saved answers to this screening while you were working on it. "
     "Nothing was overwritten: your answers are still on this page. Check theirs below, "
@@ -168,7 +171,7 @@ def _fill_context(
     return {
         "response": response,
         "person": response.person,
-        "questions": forms.questions(response, problems, posted),
+        "questions": forms.questions(response, problems, posted, conflict=conflict),
         "problems": problems,
         "conflict": conflict,
         "conflict_message": CONFLICT,
@@ -328,8 +331,20 @@ def hand_back(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.HandBackForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         del request.session[KIOSK]
+        request.session.pop(KIOSK_FAILURES, None)
         audit.record(actor=request.user, action="update", object_type="intake.kiosk", object_id=pk)
         return redirect("intake:response", pk=pk)
+    if form.errors:
+        # Whoever holds the device holds a signed-in session: a few wrong guesses end it.
+        failures = request.session.get(KIOSK_FAILURES, 0) + 1
+        request.session[KIOSK_FAILURES] = failures
+        audit.record(
+            actor=request.user, action="login_failed", object_type="intake.kiosk", object_id=pk
+        )
+        if failures >= HAND_BACK_ATTEMPTS:
+            logout(request)
+            messages.error(request, "Too many wrong passwords: signed out to keep records safe.")
+            return redirect("login")
     context = {"form": form, "pk": pk}
     return render(
         request, "intake/person/hand_back.html", context, status=422 if form.errors else 200
@@ -343,6 +358,16 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
         link = services.link_for_token(token)
     except ScreeningLink.DoesNotExist:
         return render(request, "intake/person/unavailable.html", status=404)
+    if request.method == "GET":
+        response = link.response
+        audit.record(
+            actor=None,
+            action="view",
+            obj=response,
+            person_id=response.person_id,
+            organization_id=response.person.organization_id,
+            detail={"via": "link"},
+        )
     view = PersonView(
         request,
         link.response,

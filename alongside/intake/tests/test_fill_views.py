@@ -292,6 +292,10 @@ def test_a_stale_whole_page_save_is_refused_without_overwriting(
     assert Answer.objects.get(response=response).value == option_code(hrsn, LIVING, 2)
     # The page still shows what this user chose, so nothing they entered is lost.
     assert f'value="{option_code(hrsn, FOOD_1, -1)}" checked' in reply.content.decode()
+    # And what the other person saved, beside the question where it differs.
+    assert "Someone else saved meanwhile: <strong>I do not have a steady place" in (
+        reply.content.decode()
+    )
 
 
 def test_the_results_of_a_retired_version_still_display(
@@ -641,3 +645,41 @@ def test_a_double_tap_on_send_shows_thanks_not_an_error(
     view.actor = world.coordinator
     reply = view.respond()
     assert reply.status_code == 200 and "Thank you" in reply.content.decode()
+
+
+def test_wrong_hand_back_passwords_are_audited_and_five_sign_the_device_out(
+    client: Client, world: Any, instruments: dict[str, InstrumentVersion]
+) -> None:
+    client.force_login(world.coordinator)
+    response = draft(world, instruments["phq-2"])
+    client.post(reverse("intake:hand-over", args=[response.pk]))
+    back = reverse("intake:hand-back", args=[response.pk])
+    for _ in range(4):
+        assert client.post(back, {"password": "guess"}).status_code == 422
+    assert AuditEvent.objects.filter(action="login_failed", object_type="intake.kiosk").count() == 4
+    fifth = client.post(back, {"password": "guess"})
+    assert fifth["Location"] == reverse("login")
+    # Signed out: the device no longer holds a session at all.
+    assert client.get(reverse("people:list"))["Location"].startswith(reverse("login"))
+
+
+def test_the_start_form_ties_each_error_to_its_field(
+    staff: Client, world: Any, instruments: dict[str, InstrumentVersion]
+) -> None:
+    reply = staff.post(
+        reverse("intake:start", args=[world.person.pk]),
+        {"instrument": instruments["phq-2"].pk, "language": "xx", "who": "staff"},
+    ).content.decode()
+    assert 'id="id_language-errors"' in reply
+    assert 'aria-describedby="id_language-errors"' in reply
+
+
+def test_reading_through_a_link_is_audited(
+    staff: Client, world: Any, instruments: dict[str, InstrumentVersion]
+) -> None:
+    response = draft(world, instruments["phq-2"])
+    url = make_link(staff, response)
+    Client().get(url)
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(response.pk), actor_id=None, detail__via="link"
+    ).exists()
