@@ -69,7 +69,8 @@ class MergeRecord(models.Model):
     from the merged record at the survivor. `changed` lists every field value the merge
     set on a row: {"model", "id", "field", "old", "new", "why"}. `kept` lists rows left on
     the merged record because the survivor already had the same thing:
-    {"model", "id", "why"}.
+    {"model", "id", "why"}; a profile section or identity field where both records had
+    their own value adds "field" (and, for identity fields, the merged record's "value").
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")

@@ -41,3 +41,17 @@ def can_undo_merge(user: Any, survivor: Person) -> bool:
     admins and the supervisors of one of its programs may undo it."""
     scope = scope_for(user)
     return scope.is_admin_of(survivor.organization_id) or _oversees(scope, survivor)
+
+
+def can_view_merge(user: Any, survivor: Person, merged: Person) -> bool:
+    """A merge record's page: people who review duplicates and may merge or undo here,
+    that is organization admins of the records' organization and supervisors of a
+    program of either record (while the merge stands, the survivor holds both)."""
+    if not can_review_duplicates(user):
+        return False
+    scope = scope_for(user)
+    return (
+        scope.is_admin_of(survivor.organization_id)
+        or _oversees(scope, survivor)
+        or _oversees(scope, merged)
+    )

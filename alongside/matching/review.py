@@ -1,22 +1,28 @@
 """Reads for reviewing duplicates and merges. Everything starts from
 `Person.objects.visible_to`: a pair is shown only when the user sees both people, and a
-merge only when the user sees one of its records."""
+merge only when the user reviews duplicates and sees one of its records. Once a merge is
+undone, each record's details are shown only to those who see that record."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.lib.errors import NotPermitted
 from alongside.matching.models import DuplicatePair, MergeRecord
+from alongside.matching.permissions import can_review_duplicates, can_view_merge
 from alongside.people.models import Enrollment, Person
 
 PAGE_SIZE = 25
 # Chains of merges followed when looking for a record's survivor or its merged records.
 MAX_CHAIN = 20
+# The key of `MergeRecord.moved` listing the enrollments a merge moved.
+ENROLLMENTS_MOVED = "people.enrollment.person"
 
 SHOW = {
     "open": Q(status=DuplicatePair.Status.OPEN),
@@ -125,16 +131,44 @@ def people_to_compare(user: Any, first: int, second: int) -> tuple[Side, Side]:
     return Side(people[first], counts[first]), Side(people[second], counts[second])
 
 
-def visible_merges(user: Any) -> QuerySet[MergeRecord]:
-    """Merges the user may look at: their organization's, for admins; for supervisors,
-    those whose survivor (or, once undone, either record) they can see."""
+MERGE_DENIED = (
+    "A merge's page is for organization admins, and supervisors of a program of one of its records."
+)
+
+
+def _merges_in_scope(user: Any) -> QuerySet[MergeRecord]:
+    """Merges of the user's organization (admins), or one of whose records the user can
+    see, each annotated with which of its two records the user sees."""
     scope = scope_for(user)
     visible = Person.objects.visible_to(user, include_merged=True)
     return MergeRecord.objects.filter(
         Q(organization_id__in=scope.admin_organization_ids)
         | Q(survivor__in=visible)
         | Q(merged__in=visible)
+    ).annotate(
+        survivor_visible=Exists(visible.filter(pk=OuterRef("survivor_id"))),
+        merged_visible=Exists(visible.filter(pk=OuterRef("merged_id"))),
     )
+
+
+def _mark_shown(record: MergeRecord) -> MergeRecord:
+    """Whose names and details the user may read on the record: while the merge stands
+    the merged record is part of the survivor (whoever sees the survivor sees both);
+    once undone, each record only to those who see it."""
+    sees_survivor = bool(getattr(record, "survivor_visible", False))
+    sees_merged = bool(getattr(record, "merged_visible", False))
+    record.shows_survivor = sees_survivor  # type: ignore[attr-defined]
+    record.shows_merged = sees_merged or (sees_survivor and not record.is_undone)  # type: ignore[attr-defined]
+    return record
+
+
+def visible_merges(user: Any) -> QuerySet[MergeRecord]:
+    """Merges the user may list: none unless they review duplicates; then their
+    organization's, for admins; for supervisors, those whose survivor (or, once undone,
+    either record) they can see."""
+    if not can_review_duplicates(user):
+        return MergeRecord.objects.none()
+    return _merges_in_scope(user)
 
 
 def merge_records(user: Any, *, page: int = 1) -> tuple[list[MergeRecord], bool]:
@@ -144,7 +178,7 @@ def merge_records(user: Any, *, page: int = 1) -> tuple[list[MergeRecord], bool]
         .select_related("survivor", "merged", "merged_by", "undone_by")
         .order_by("-merged_at", "-id")[start : start + PAGE_SIZE + 1]
     )
-    records, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    records, has_next = [_mark_shown(r) for r in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
     audit.record(
         actor=user,
         action="list",
@@ -156,20 +190,35 @@ def merge_records(user: Any, *, page: int = 1) -> tuple[list[MergeRecord], bool]
 
 
 def merge_record(user: Any, pk: int) -> MergeRecord:
-    """Raises MergeRecord.DoesNotExist when out of the user's scope."""
+    """One merge, for its page, with `shows_survivor` and `shows_merged` set; recorded as
+    a view of each of its two records. Raises MergeRecord.DoesNotExist when the user sees
+    neither record, NotPermitted when they see one but may not review merges."""
     record = (
-        visible_merges(user)
+        _merges_in_scope(user)
         .select_related("survivor", "merged", "merged_by", "undone_by", "organization")
         .get(pk=pk)
     )
-    audit.record(
-        actor=user,
-        action="view",
-        obj=record,
-        person_id=record.survivor_id,
-        organization_id=record.organization_id,
-        detail={"merged": record.merged_id},
-    )
+    if not can_view_merge(user, record.survivor, record.merged):
+        raise NotPermitted(MERGE_DENIED)
+    _mark_shown(record)
+    shown = {
+        record.survivor_id: record.shows_survivor,  # type: ignore[attr-defined]
+        record.merged_id: record.shows_merged,  # type: ignore[attr-defined]
+    }
+    with transaction.atomic():
+        for person_id, details_shown in shown.items():
+            audit.record(
+                actor=user,
+                action="view",
+                obj=record,
+                person_id=person_id,
+                organization_id=record.organization_id,
+                detail={
+                    "survivor": record.survivor_id,
+                    "merged": record.merged_id,
+                    "details_shown": details_shown,
+                },
+            )
     return record
 
 
@@ -188,9 +237,27 @@ def merged_into_ids(person_id: int) -> list[int]:
     return ids
 
 
+def _could_see_merged(user: Any, pk: int) -> bool:
+    """Whether the user could see record `pk` before it was merged away: they still see
+    it (admins), or one of the enrollments it took into the merge is in their programs."""
+    if Person.objects.visible_to(user, include_merged=True).filter(pk=pk).exists():
+        return True
+    programs = scope_for(user).program_ids
+    if not programs:
+        return False
+    moved = MergeRecord.objects.filter(merged_id=pk, undone_at__isnull=True).values_list(
+        "moved", flat=True
+    )
+    enrollment_ids = [
+        enrollment_id for rows in moved for enrollment_id in rows.get(ENROLLMENTS_MOVED, [])
+    ]
+    return Enrollment.objects.filter(pk__in=enrollment_ids, program_id__in=programs).exists()
+
+
 def survivor_for(user: Any, pk: int) -> Person | None:
     """The record a merged record now lives on (following merges of merges), if the
-    user can see it; else None."""
+    user can see it and could see the merged record; else None (a plain 404: nobody
+    learns that a record they never saw was merged, nor into whom)."""
     target = pk
     for _ in range(MAX_CHAIN):
         following = Person.objects.filter(pk=target).values_list("merged_into_id", flat=True)
@@ -200,4 +267,7 @@ def survivor_for(user: Any, pk: int) -> Person | None:
         target = next_id
     if target == pk:
         return None
-    return Person.objects.visible_to(user).filter(pk=target).first()
+    survivor = Person.objects.visible_to(user).filter(pk=target).first()
+    if survivor is None or not _could_see_merged(user, pk):
+        return None
+    return survivor

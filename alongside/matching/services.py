@@ -396,26 +396,16 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str) -
     if not can_merge(actor, survivor, merged):
         raise NotPermitted(MERGE_DENIED)
     m = _Merge(actor=actor, survivor=survivor, merged=merged, at=timezone.now())
-
-    for name in PERSON_FIELDS:
-        value = getattr(merged, name)
-        if value not in ("", None) and getattr(survivor, name) in ("", None):
-            m.change(survivor, name, value, "filled from the merged record")
-    if m.changed:
-        survivor.refresh_search_text()
-        survivor.version += 1
-        survivor.save(update_fields=["search_text", "version", "updated_at"])
-
-    for relation in relations:
-        if relation.how == "stays":
-            continue
-        if relation.how == "rule":
-            CLASH_RULES[relation.key](m, relation.model, relation.field_name)
-            continue
-        rows = relation.model._base_manager.select_for_update().filter(
-            **{relation.field_name: merged}
-        )
-        m.move(relation.model, relation.field_name, _ids(rows))
+    try:
+        # A savepoint: a row added by someone else between a clash rule's check and the
+        # move breaks a uniqueness rule; say so instead of failing (nothing is changed).
+        with transaction.atomic():
+            _merge_rows(m, relations)
+    except IntegrityError:
+        raise MergeRefused(
+            "Someone else changed one of these records while they were being merged (for "
+            "example, added a language or an enrollment). Nothing was changed; try again."
+        ) from None
 
     pair = (
         DuplicatePair.objects.select_for_update()
@@ -468,6 +458,41 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str) -
             detail=detail,
         )
     return record
+
+
+def _merge_identity(m: _Merge) -> None:
+    """Empty identity fields of the survivor are filled from the merged record. Where
+    both have a value and they differ (another spelling of the name, another date of
+    birth...), the survivor's stays and the merged record's is listed as kept, with its
+    value, so that the merge record page can show it to copy."""
+    survivor, merged = m.survivor, m.merged
+    for name in PERSON_FIELDS:
+        value, own = getattr(merged, name), getattr(survivor, name)
+        if value in ("", None) or value == own:
+            continue
+        if own in ("", None):
+            m.change(survivor, name, value, "filled from the merged record")
+        else:
+            m.keep(merged, "the survivor's own value was kept", name)
+            m.kept[-1]["value"] = _plain(value)
+    if m.changed:
+        survivor.refresh_search_text()
+        survivor.version += 1
+        survivor.save(update_fields=["search_text", "version", "updated_at"])
+
+
+def _merge_rows(m: _Merge, relations: list[Relation]) -> None:
+    _merge_identity(m)
+    for relation in relations:
+        if relation.how == "stays":
+            continue
+        if relation.how == "rule":
+            CLASH_RULES[relation.key](m, relation.model, relation.field_name)
+            continue
+        rows = relation.model._base_manager.select_for_update().filter(
+            **{relation.field_name: m.merged}
+        )
+        m.move(relation.model, relation.field_name, _ids(rows))
 
 
 def _restore(model: type[models.Model], change: dict[str, Any], notes: list[str]) -> bool:

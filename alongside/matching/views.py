@@ -14,6 +14,8 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from alongside.lib.errors import NotPermitted
@@ -241,12 +243,48 @@ def _kept_words(record: MergeRecord) -> list[tuple[str, str]]:
     return words
 
 
+def _person_value(name: str, value: Any) -> str:
+    """An identity field's value as people read it (a date, a choice's label)."""
+    if value in ("", None):
+        return "(empty)"
+    field: Any = Person._meta.get_field(name)
+    value = field.to_python(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if hasattr(value, "isoformat"):
+        return date_format(value, "M j, Y")
+    return str(value)
+
+
+def _kept_details(record: MergeRecord) -> list[dict[str, str]]:
+    """Identity fields where both records had their own value: the survivor's stayed,
+    the merged record's is listed here to copy if it should be kept."""
+    rows = []
+    for row in record.kept:
+        name = row.get("field")
+        if row["model"] != "people.person" or not name or name in SENSITIVE_FIELDS:
+            continue
+        field: Any = Person._meta.get_field(name)
+        rows.append(
+            {
+                "field": capfirst(str(field.verbose_name)),
+                "survivor": _person_value(name, getattr(record.survivor, name, None)),
+                "merged": _person_value(name, row.get("value")),
+            }
+        )
+    return rows
+
+
 @login_required
 def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         record = review.merge_record(request.user, pk)
     except MergeRecord.DoesNotExist:
         raise Http404("No such merge") from None
+    except NotPermitted as error:
+        return _denied(request, str(error))
+    # Values of both records: once the merge is undone, only for those who see both.
+    shows_details = record.shows_survivor and record.shows_merged  # type: ignore[attr-defined]
     may_undo = not record.is_undone and can_undo_merge(request.user, record.survivor)
     later = None
     if record.survivor.merged_into_id is not None and not record.is_undone:
@@ -290,8 +328,10 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status = 422
     context = {
         "record": record,
-        "changes": _changes(record),
-        "kept_words": _kept_words(record),
+        "changes": _changes(record) if shows_details else [],
+        "kept_words": _kept_words(record) if shows_details else [],
+        "kept_details": _kept_details(record) if shows_details else [],
+        "shows_details": shows_details,
         "form": form,
         "may_undo": may_undo,
         "later": later,

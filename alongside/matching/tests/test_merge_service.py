@@ -154,6 +154,10 @@ def test_it_resolves_clashes_without_losing_anything(twins):
     survivor = Person.objects.get(pk=person.pk)
     assert survivor.legal_given_name == "Guadalupe"
     assert survivor.gender_identity == "woman"
+    # ... and the twin's differing spellings are listed as kept, to copy if wanted.
+    kept = {row["field"]: row["value"] for row in record.kept if row["model"] == "people.person"}
+    assert kept == {"legal_given_name": "Lupe", "legal_family_name": "Hernandez"}
+    assert "people" not in dict(record.kept_counts())  # fields, not whole records
 
 
 def test_it_records_who_merged_what_and_why(twins):

@@ -3,6 +3,8 @@ persona: who sees what, who may do what, and what everyone else gets."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -10,9 +12,10 @@ from django.utils import timezone
 
 from alongside.accounts.models import Role
 from alongside.audit.models import AuditEvent
+from alongside.matching import services
 from alongside.matching.models import DuplicatePair, MergeRecord
-from alongside.matching.services import person_merge
-from alongside.people.models import Person
+from alongside.matching.services import person_merge, person_merge_undo
+from alongside.people.models import Person, PersonLanguage
 from conftest import add_role, make_person, make_user
 
 REASON = "Same person: she confirmed her date of birth and phone."
@@ -288,3 +291,110 @@ def test_it_pins_the_duplicates_and_merges_pages(client, twins, pair, django_ass
     assert page.content.decode().count("Compare and merge") == 4
     with django_assert_num_queries(MERGES_PAGE):
         client.get(reverse("matching:merges"))
+
+
+def _wellness_merge(world):
+    """Marisol, known only to the wellness program, merged into the world's person
+    (housing) by an admin: the housing scheduler, coordinator and supervisor never saw her."""
+    merged = make_person(
+        world.admin,
+        world.wellness,
+        legal_given_name="Marisol",
+        legal_family_name="Quintero",
+        date_of_birth=dt.date(1990, 7, 21),
+        sex="female",
+        gender_identity="two-spirit woman",
+        profile={"important_to": "My cat Mango."},
+    )
+    record = person_merge(actor=world.admin, survivor=world.person, merged=merged, reason=REASON)
+    return merged, record
+
+
+MARISOL = ("Marisol", "Quintero", "Jul 21, 1990", "two-spirit woman", "My cat Mango.")
+
+
+def test_a_merge_page_is_only_for_those_who_review_merges(client, world):
+    merged, record = _wellness_merge(world)
+    url = reverse("matching:merge-detail", args=[record.pk])
+    for persona in ("scheduler", "coordinator"):
+        client.force_login(getattr(world, persona))
+        response = client.get(url)
+        assert response.status_code == 403, persona
+        page = response.content.decode()
+        assert "organization admins" in page
+        assert not any(value in page for value in MARISOL), persona
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+
+    client.force_login(world.supervisor)  # while the merge stands, Marisol is part of Lupe
+    page = client.get(url).content.decode()
+    assert all(value in page for value in MARISOL)
+
+    person_merge_undo(actor=world.admin, merge_record=record, reason="Two people.")
+    for persona in ("scheduler", "coordinator"):
+        client.force_login(getattr(world, persona))
+        assert client.get(url).status_code == 403, persona
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(world.supervisor)  # sees Lupe, not Marisol, once undone
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not any(value in page for value in MARISOL)
+    assert f"Record #{merged.pk}" in page and "Details not shown" in page
+    assert "Marisol" not in client.get(reverse("matching:merges")).content.decode()
+    events = AuditEvent.objects.filter(action="view", object_type="matching.mergerecord")
+    assert {e.person_id for e in events.filter(actor_id=world.supervisor.pk)} == {
+        world.person.pk,
+        merged.pk,
+    }
+    client.force_login(world.admin)
+    page = client.get(url).content.decode()
+    assert all(value in page for value in MARISOL)
+
+
+def test_the_merge_page_lists_differing_identity_details_to_copy(client, world):
+    merged, record = _wellness_merge(world)
+    kept = {row["field"]: row["value"] for row in record.kept if row["model"] == "people.person"}
+    assert kept == {
+        "legal_given_name": "Marisol",
+        "legal_family_name": "Quintero",
+        "date_of_birth": "1990-07-21",
+    }
+    client.force_login(world.admin)
+    page = client.get(reverse("matching:merge-detail", args=[record.pk])).content.decode()
+    assert f"Details kept with record #{merged.pk}" in page
+    assert '<th scope="row">Date of birth</th><td>Mar 9, 1984</td><td>Jul 21, 1990</td>' in page
+    assert '<th scope="row">Legal first name</th><td>Guadalupe</td><td>Marisol</td>' in page
+
+
+@pytest.mark.parametrize("persona", ["scheduler", "coordinator", "supervisor"])
+def test_an_old_address_says_merged_only_to_those_who_saw_the_record(client, world, persona):
+    merged, _ = _wellness_merge(world)
+    client.force_login(getattr(world, persona))
+    response = client.get(reverse("people:detail", args=[merged.pk]))
+    assert response.status_code == 404
+    client.force_login(world.admin)
+    response = client.get(reverse("people:detail", args=[merged.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("people:detail", args=[world.person.pk])
+    assert f"Record #{merged.pk} was merged into" in response.content.decode()
+
+
+def test_a_clash_added_while_merging_gets_a_clear_answer(client, twins, monkeypatch):
+    def racing_move(self, model, field_name, ids):
+        if model is PersonLanguage and ids:  # someone adds the same language meanwhile
+            language = PersonLanguage.objects.get(pk=ids[0]).language
+            PersonLanguage.objects.create(person=self.survivor, language=language)
+        original(self, model, field_name, ids)
+
+    original = services._Merge.move
+    monkeypatch.setattr(services._Merge, "move", racing_move)
+    client.force_login(twins.world.admin)
+    compare = reverse("matching:compare", args=[twins.person.pk, twins.twin.pk])
+    response = client.post(
+        compare, {"survivor": twins.person.pk, "reason": REASON, "confirm": "on"}
+    )
+    assert response.status_code == 409
+    assert "Nothing was changed" in response.content.decode()
+    assert Person.objects.get(pk=twins.twin.pk).merged_into_id is None
+    assert not MergeRecord.objects.exists()
