@@ -459,11 +459,25 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def urgent(request: HttpRequest) -> HttpResponse:
-    flags = list(selectors.open_urgent_flags(request.user).order_by("raised_at", "id"))
+    try:
+        page = max(1, min(int(request.GET.get("page") or 1), 10_000))
+    except ValueError:
+        page = 1
+    start = (page - 1) * URGENT_PAGE
+    rows = list(
+        selectors.open_urgent_flags(request.user).order_by("raised_at", "id")[
+            start : start + URGENT_PAGE + 1
+        ]
+    )
+    flags, has_next = rows[:URGENT_PAGE], len(rows) > URGENT_PAGE
     if flags:
         people = list({f.person_id: f.person for f in flags}.values())
-        audit_people(request.user, people, "list", {"page": "urgent flags"})
-    return render(request, "intake/record/urgent.html", {"flags": flags, "nav": "urgent"})
+        audit_people(request.user, people, "list", {"page": "urgent flags", "number": page})
+    context = {"flags": flags, "page": page, "has_next": has_next, "nav": "urgent"}
+    return render(request, "intake/record/urgent.html", context)
+
+
+URGENT_PAGE = 50
 
 
 def _back(request: HttpRequest, fallback: str) -> str:

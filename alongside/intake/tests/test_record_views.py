@@ -29,8 +29,9 @@ AUDIT = 1 if connection.vendor == "postgresql" else 3
 # person (visible_to), audit, responses with versions, instruments and staff, scores,
 # the person's enrollments (may the user see scores of sensitive items?)
 HISTORY = 3 + 1 + AUDIT + 2 + 1
-# open flags with their people, audit of the people listed
-URGENT = 3 + 1 + AUDIT
+# open flags, then their people (a second query, not a join: flags are few, people many),
+# audit of the people listed
+URGENT = 3 + 2 + AUDIT
 
 
 def day(when: dt.datetime) -> str:
@@ -490,3 +491,19 @@ def test_the_panel_keeps_the_person_page_in_fixed_queries(
         page = client.get(url).content.decode()
     assert page.count("I have seen this and am acting on it") == 3
     assert "Importance 7" in page and "Confidence 4" in page
+
+
+def test_the_urgent_queue_comes_in_pages_oldest_first(client, world, screen, monkeypatch):
+    from alongside.intake import record_views
+
+    monkeypatch.setattr(record_views, "URGENT_PAGE", 2)
+    for _ in range(3):
+        screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    oldest = list(UrgentFlag.objects.order_by("raised_at", "id"))
+    client.force_login(world.coordinator)
+    first = client.get(reverse("intake:urgent")).content.decode()
+    assert first.count("Urgent</span>") == 2 and "Next page" in first
+    assert f"/intake/flags/{oldest[0].pk}/" in first or str(oldest[0].response_id) in first
+    second = client.get(reverse("intake:urgent"), {"page": 2}).content.decode()
+    assert second.count("Urgent</span>") == 1 and "Previous page" in second
+    assert client.get(reverse("intake:urgent"), {"page": "x"}).status_code == 200

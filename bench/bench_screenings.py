@@ -1,0 +1,111 @@
+"""Screening pages and API at scale: after bench/generate_people.py and
+bench/generate_screenings.py have filled a PostgreSQL database,
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/alongside_bench \\
+        .venv/bin/python bench/bench_screenings.py
+
+prints p50/p95 of whole requests (django.test.Client, signed in as a coordinator) for
+people who have screenings: the person page with its "Needs and screenings" panel, the
+screening history with its trend charts, a completed screening's results, the API list
+of a person's screenings, and the urgent-results queue. Reads only; writes nothing but
+the audit events the pages record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from alongside.accounts.models import User  # noqa: E402
+from alongside.intake.models import ScreeningResponse  # noqa: E402
+from alongside.people.models import Person  # noqa: E402
+
+COORDINATOR = "bench-coordinator"  # the persona bench/bench_people.py measures as
+TARGET_P95 = 0.025
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def measure(client: Client, label: str, urls: list[str]) -> float:
+    for url in urls[:10]:  # warm up
+        client.get(url)
+    times = []
+    for url in urls:
+        began = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - began)
+        assert response.status_code == 200, (url, response.status_code)
+    p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+    print(f"  {label:<40}{len(times):>5}{p50 * 1000:>9.1f}{p95 * 1000:>9.1f}", flush=True)
+    return p95
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=200, help="requests per kind of page")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("Point DATABASE_URL at the benchmark database.")
+    rng = random.Random(args.seed)
+    user = User.objects.get(username=COORDINATOR)
+    visible = Person.objects.visible_to(user)
+    top = ScreeningResponse.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    picks = [rng.randint(1, top) for _ in range(args.pages * 30)]
+    responses = list(
+        ScreeningResponse.objects.filter(pk__in=picks, person__in=visible).values_list(
+            "pk", "person_id"
+        )[: args.pages]
+    )
+    if len(responses) < args.pages:
+        raise SystemExit("Too few screenings visible to the coordinator: run generate_screenings.")
+    people = [person for _, person in responses]
+    print(
+        f"{connection.cursor().connection.info.server_version}: "
+        f"{Person.objects.count():,} people, {ScreeningResponse.objects.count():,} screenings; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    client = Client()
+    client.force_login(user)
+    print(f"  {'as ' + COORDINATOR:<40}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}")
+    pages: dict[str, Callable[[int, int], str]] = {
+        "person page with the screening panel": lambda r, p: reverse("people:detail", args=[p]),
+        "screening history with trend charts": lambda r, p: reverse("intake:history", args=[p]),
+        "a completed screening's results": lambda r, p: reverse("intake:response", args=[r]),
+        "API: a person's screenings": lambda r, p: f"/api/v1/people/{p}/screenings",
+    }
+    results = {}
+    with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+        for label, url in pages.items():
+            results[label] = measure(client, label, [url(r, p) for r, p in responses])
+        results["urgent results queue"] = measure(
+            client, "urgent results queue", [reverse("intake:urgent")] * 30
+        )
+    print(f"\nSummary (load average now {os.getloadavg()[0]:.2f}; people seen {len(set(people))})")
+    for label, p95 in results.items():
+        verdict = "meets" if p95 <= TARGET_P95 else "misses"
+        print(f"  {label:<40} p95 {p95 * 1000:6.1f} ms  ({verdict} p95 <= 25 ms)")
+
+
+if __name__ == "__main__":
+    main()
