@@ -253,7 +253,14 @@ class UrgentFlag(models.Model):
                 fields=["person"],
                 condition=Q(acknowledged_at__isnull=True),
                 name="urgent_flag_open",
-            )
+            ),
+            # The urgent queue walks open flags oldest first and stops at a page's worth
+            # of the user's own, instead of sorting every open flag in the system.
+            models.Index(
+                fields=["raised_at", "id"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="urgent_flag_open_by_time",
+            ),
         ]
 
     def __str__(self) -> str:
