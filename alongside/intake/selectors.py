@@ -46,7 +46,9 @@ def response_detail(user: Any, pk: int) -> ScreeningResponse:
         responses_for(user)
         .select_related("instrument_version__instrument", "person", "started_by", "completed_by")
         .prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.order_by("id")), "scores", "urgent_flags"
+            Prefetch("answers", queryset=Answer.objects.order_by("id")),
+            "scores",
+            Prefetch("urgent_flags", queryset=UrgentFlag.objects.select_related("acknowledged_by")),
         )
         .get(pk=pk)
     )
