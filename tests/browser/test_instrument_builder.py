@@ -45,9 +45,14 @@ def test_an_admin_builds_previews_and_publishes_an_instrument(browsing, world):
     browsing.check()
     follow_up = page.get_by_text("Would you like to talk to someone today?")
     expect(follow_up).to_have_count(0)
-    page.get_by_label("No", exact=True).check()
+    # Scoped to the first question: once answered, the follow-up (with its own "No")
+    # appears, and the check must not race that swap.
+    safe_no = page.get_by_role("group", name="Do you feel safe at home?").get_by_label(
+        "No", exact=True
+    )
+    safe_no.check()
     expect(follow_up).to_be_visible()
-    expect(page.get_by_label("No", exact=True).first).to_be_focused()
+    expect(safe_no).to_be_focused()
     browsing.check()
     page.get_by_role("link", name="Español").click()
     browsing.check()
