@@ -145,3 +145,34 @@ def test_a_new_person_answers_on_a_handed_over_device_in_spanish(
     browsing.check()
     browsing.goto("/people/")  # the device is the staff member's again
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Thank you")
+
+
+def test_typed_answers_save_while_typing(browsing: Any, world: Any, instruments: None) -> None:
+    from alongside.intake.models import Instrument
+
+    instrument = Instrument.objects.create(slug="in-your-words", title="In your words")
+    version = services.instrument_version_create(
+        actor=None,
+        instrument=instrument,
+        label="1",
+        status="active",
+        definition={
+            "items": [
+                {"link_id": "hopes", "text": "What are you hoping for?", "type": "text"},
+                {"link_id": "nights", "text": "Nights slept outside", "type": "integer"},
+            ]
+        },
+    )
+    response = services.response_start(
+        actor=world.coordinator, person=world.person, instrument_version=version
+    )
+    page = browsing.page
+    browsing.sign_in(world.coordinator)
+    browsing.goto(f"/intake/screenings/{response.pk}/")
+    page.get_by_label("Answer", exact=True).fill("A place near my kids' school")
+    expect(page.locator("#saved-q1")).to_contain_text("Saved at")  # without leaving the box
+    page.get_by_label("Answer (a number)").fill("3")
+    expect(page.locator("#saved-q2")).to_contain_text("Saved at")
+    browsing.check()
+    saved = {a.link_id: a.value for a in response.answers.all()}
+    assert saved == {"hopes": "A place near my kids' school", "nights": 3}
