@@ -176,3 +176,34 @@ def test_typed_answers_save_while_typing(browsing: Any, world: Any, instruments:
     browsing.check()
     saved = {a.link_id: a.value for a in response.answers.all()}
     assert saved == {"hopes": "A place near my kids' school", "nights": 3}
+
+
+def test_the_person_answers_through_a_link_on_their_own_device(
+    browsing: Any, world: Any, instruments: None
+) -> None:
+    from alongside.intake.models import InstrumentVersion
+
+    hunger = InstrumentVersion.objects.get(instrument__slug="hunger-vital-sign", status="active")
+    response = services.response_start(
+        actor=world.coordinator,
+        person=world.person,
+        instrument_version=hunger,
+        mode=ScreeningResponse.Mode.PERSON,
+    )
+    _, token = services.link_create(actor=world.coordinator, response=response)
+    page = browsing.page  # no one is signed in: the link is all the person has
+    browsing.goto(f"/intake/s/{token}/")
+    expect(page.get_by_text("Question 1 of 2")).to_be_visible()
+    page.get_by_label("Often true").check()
+    page.get_by_role("button", name="Save and go on").click()
+    expect(page.get_by_text("Question 2 of 2")).to_be_visible()
+    browsing.check()
+    page.get_by_label("Never true").check()
+    page.get_by_role("button", name="Save and go on").click()
+    browsing.check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    browsing.check()
+    response.refresh_from_db()
+    assert response.is_completed
+    assert Need.objects.filter(person=world.person, kind="food_insecurity").exists()
