@@ -4,6 +4,7 @@ comparing and merging two records, and merges (with undo). Views stay thin: read
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -138,6 +139,24 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
+def _attempt(
+    request: HttpRequest, form: BaseForm, call: Callable[[], Any]
+) -> tuple[Any, int, HttpResponse | None]:
+    """Run a merge or undo for a valid form: (its result, status, page to answer with).
+    Refusals become form errors (409 when a record changed meanwhile), or the page that
+    says who may do this."""
+    try:
+        return call(), 200, None
+    except ValidationError as error:
+        _attach(form, error)
+    except NotPermitted as error:
+        return None, 403, _denied(request, str(error))
+    except services.MergeRefused as error:
+        form.add_error(None, str(error))
+        return None, 409, None
+    return None, 200, None
+
+
 @login_required
 def merge_compare(request: HttpRequest, first: int, second: int) -> HttpResponse:
     if first == second:
@@ -160,21 +179,19 @@ def merge_compare(request: HttpRequest, first: int, second: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["survivor"]
         survivor, merged = (a.person, b.person) if chosen == a.person.pk else (b.person, a.person)
-        try:
-            record = services.person_merge(
+        record, status, denied = _attempt(
+            request,
+            form,
+            lambda: services.person_merge(
                 actor=request.user,
                 survivor=survivor,
                 merged=merged,
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        except NotPermitted as error:
-            return _denied(request, str(error))
-        except services.MergeRefused as error:
-            form.add_error(None, str(error))
-            status = 409
-        else:
+            ),
+        )
+        if denied is not None:
+            return denied
+        if record is not None:
             messages.success(
                 request,
                 f"Merged: record #{merged.pk} is now part of {survivor.display_name}'s "
@@ -305,20 +322,18 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 UNDO_DENIED,
             )
         if form.is_valid():
-            try:
-                services.person_merge_undo(
+            undone, status, denied = _attempt(
+                request,
+                form,
+                lambda: services.person_merge_undo(
                     actor=request.user,
                     merge_record=record,
                     reason=form.cleaned_data["undo_reason"],
-                )
-            except ValidationError as error:
-                _attach(form, error)
-            except NotPermitted as error:
-                return _denied(request, str(error))
-            except services.MergeRefused as error:
-                form.add_error(None, str(error))
-                status = 409
-            else:
+                ),
+            )
+            if denied is not None:
+                return denied
+            if undone is not None:
                 messages.success(
                     request,
                     f"The merge is undone: record #{record.merged_id} is back as it was.",
