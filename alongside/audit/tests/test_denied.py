@@ -4,6 +4,7 @@ leaves a `denied` event; a burst of them is emailed to their organization's admi
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.urls.converters import IntConverter
+from django.utils import timezone
 
 from alongside.accounts.models import Role
 from alongside.accounts.tokens import token_create
@@ -253,11 +254,20 @@ def test_it_never_writes_a_screening_links_token(client, world):
     assert not AuditEvent.objects.filter(detail__icontains=token).exists()
 
 
+# Namespaces with ids in their paths that name no person's records: organization
+# administration and the instrument builder, Django's admin, password reset links.
+NOT_PERSON_BEARING = frozenset({"manage", "admin", ""})
+
+
 def test_it_names_what_every_person_bearing_route_asks_for():
-    """Every route of the person-bearing namespaces with an id in its path has an entry,
-    so a new route cannot be recorded as 'unknown'."""
+    """Every route with a parameter in its path is either person-bearing, with an entry
+    saying what its id names, or in a namespace known to name no person: a new route or
+    app cannot go unrecorded, or be recorded as 'unknown'."""
     checked = 0
-    for route, path in _id_routes(get_resolver()):
+    for namespace, route, path in _routes_with_parameters(get_resolver()):
+        if namespace not in routes.NAMESPACES:
+            assert namespace in NOT_PERSON_BEARING, route
+            continue
         asked = routes.asked_for(resolve(path))
         if route == "intake:link":  # its only parameter is a token, never recorded
             assert asked is None
@@ -268,21 +278,19 @@ def test_it_names_what_every_person_bearing_route_asks_for():
     assert checked >= 40
 
 
-def _id_routes(resolver: URLResolver, namespace: str = "") -> Any:
-    """(route name, a path to it) for every route of the person-bearing namespaces with
-    a parameter in its path."""
+def _routes_with_parameters(resolver: URLResolver, namespace: str = "") -> Any:
+    """(namespace, route name, a path to it) for every route with a path parameter."""
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
-            yield from _id_routes(pattern, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern) and namespace in routes.NAMESPACES:
-            converters = getattr(pattern.pattern, "converters", {})
-            if converters:
-                route = f"{namespace}:{pattern.name}"
-                kwargs = {
-                    name: 7 if isinstance(converter, IntConverter) else "7x"
-                    for name, converter in converters.items()
-                }
-                yield route, reverse(route, kwargs=kwargs)
+            yield from _routes_with_parameters(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and getattr(pattern.pattern, "converters", {}):
+            route = f"{namespace}:{pattern.name}"
+            if namespace not in routes.NAMESPACES:
+                yield namespace, route, ""
+                continue
+            converters = pattern.pattern.converters  # type: ignore[attr-defined]
+            kwargs = {name: conv.to_python("7") for name, conv in converters.items()}
+            yield namespace, route, reverse(route, kwargs=kwargs)
 
 
 # ---------------------------------------------------------------- bursts
@@ -332,6 +340,33 @@ def test_it_emails_the_admins_once_per_burst(
     assert alert.detail["denied"] == 3 and alert.detail["emailed"] == 1
     assert alert.detail["username"] == "olu"
     assert len(denied_events()) == 6
+
+
+def test_it_raises_a_new_alert_for_a_new_burst(
+    client,
+    world,
+    lakeside_admin,
+    settings,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    settings.DENIED_ALERT_THRESHOLD = 2
+    settings.DENIED_ALERT_MINUTES = 10
+    real_now, later = timezone.now, dt.timedelta()
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + later)
+    client.force_login(world.outsider)
+    with django_capture_on_commit_callbacks(execute=True):
+        probe(client, 3)
+    assert len(mailoutbox) == 1
+    later = dt.timedelta(minutes=11)  # the first burst is out of the window
+    with django_capture_on_commit_callbacks(execute=True):
+        probe(client, 1, start=3)
+    assert len(mailoutbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        probe(client, 1, start=4)
+    assert len(mailoutbox) == 2
+    assert [a.detail["denied"] for a in AuditEvent.objects.filter(action="denied_alert")] == [2, 2]
 
 
 def test_it_alerts_for_each_user_on_their_own(
