@@ -30,7 +30,6 @@ from alongside.organizations.models import Organization
 
 DENIED = AuditEvent.Action.DENIED
 DENIED_ALERT = AuditEvent.Action.DENIED_ALERT
-DENIED_ACTIONS = (DENIED, DENIED_ALERT)
 _MAX_PATH = 300
 
 
