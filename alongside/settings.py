@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "alongside.intake.middleware.HandedOverMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "alongside.audit.middleware.DeniedAccessMiddleware",
 ]
 
 ROOT_URLCONF = "alongside.urls"
@@ -166,6 +167,11 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Alongside <alongside@localhost>")
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
+
+# Denied attempts (404s on a person's records) by one user: this many within this many
+# minutes are emailed to their organization's admins, once per burst. 0 turns alerts off.
+DENIED_ALERT_THRESHOLD = envint("DENIED_ALERT_THRESHOLD", 5)
+DENIED_ALERT_MINUTES = envint("DENIED_ALERT_MINUTES", 10)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "America/New_York")

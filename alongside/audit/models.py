@@ -29,6 +29,11 @@ class AuditEvent(models.Model):
         COMPLETE = "complete"
         MERGE = "merge"
         UNMERGE = "unmerge"
+        # A signed-in user asked for a person's record that answered 404 (out of scope or
+        # nonexistent: the log, like the response, does not say which).
+        DENIED = "denied"
+        # Repeated denials by one user were raised to their organization's admins.
+        DENIED_ALERT = "denied_alert"
 
     at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from alongside.audit.models import GENESIS, AuditEvent, AuditHead
 
@@ -46,14 +46,37 @@ def events_for_people(person_ids: list[int], limit: int = 100) -> QuerySet[Audit
     return AuditEvent.objects.filter(person_id__in=person_ids).order_by("-id")[:limit]
 
 
+DENIED_ACTIONS = (AuditEvent.Action.DENIED, AuditEvent.Action.DENIED_ALERT)
+
+
 def events_for_organization(
-    organization_id: int, *, action: str = "", actor: str = "", person_id: int | None = None
+    organization_id: int,
+    *,
+    action: str = "",
+    actor: str = "",
+    person_id: int | None = None,
+    outcome: str = "",
 ) -> QuerySet[AuditEvent]:
+    """The organization's events, newest first. outcome "denied" keeps refused attempts
+    and the alerts about them, "allowed" everything else."""
     events = AuditEvent.objects.filter(organization_id=organization_id)
     if action:
         events = events.filter(action=action)
     if actor:
         events = events.filter(actor_label__iexact=actor)
     if person_id is not None:
-        events = events.filter(person_id=person_id)
+        # A denied attempt names the record it asked for but is not about it (it may
+        # not exist): it carries the number as its object, not as person_id.
+        events = events.filter(
+            Q(person_id=person_id)
+            | Q(
+                action=AuditEvent.Action.DENIED,
+                object_type="people.person",
+                object_id=str(person_id),
+            )
+        )
+    if outcome == "denied":
+        events = events.filter(action__in=DENIED_ACTIONS)
+    elif outcome == "allowed":
+        events = events.exclude(action__in=DENIED_ACTIONS)
     return events.order_by("-id")

@@ -33,6 +33,15 @@ class AuditFilterForm(forms.Form):
         max_length=150,
         help_text="Exactly as they sign in, e.g. casey",
     )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[
+            ("", "Any outcome"),
+            ("denied", "Denied: records asked for and not shown"),
+            ("allowed", "Allowed"),
+        ],
+    )
     person = forms.IntegerField(
         label="Record number",
         required=False,
@@ -99,6 +108,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "action": form.cleaned_data["action"],
             "actor": form.cleaned_data["actor"].strip(),
             "person_id": form.cleaned_data["person"],
+            "outcome": form.cleaned_data["outcome"],
         }
     events: list[AuditEvent] = []
     has_newer = has_older = False

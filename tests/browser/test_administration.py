@@ -45,3 +45,23 @@ def test_admin_browses_and_verifies_the_audit_trail(browsing, world):
     page.get_by_role("button", name="Verify chain").click()
     browsing.check()
     expect(page.locator("main")).to_contain_text("Intact")
+
+
+def test_admin_filters_the_audit_trail_for_denied_attempts(browsing, world, settings):
+    from django.test import Client
+
+    settings.DENIED_ALERT_THRESHOLD = 2
+    prober = Client()
+    prober.force_login(world.colleague)  # Lupe is in another program: out of scope
+    for path in (f"/people/{world.person.pk}/", f"/api/v1/people/{world.person.pk}/needs"):
+        assert prober.get(path).status_code == 404
+    page = browsing.page
+    browsing.sign_in(world.admin)
+    browsing.goto("/audit/")
+    page.get_by_label("Outcome").select_option("denied")
+    page.get_by_role("button", name="Filter").click()
+    browsing.check()
+    table = page.get_by_role("table")
+    expect(table).to_contain_text(f"Not shown: GET /people/{world.person.pk}/")
+    expect(table).to_contain_text("2 denied attempts by morgan within 10 minutes")
+    expect(table.locator("tbody tr")).to_have_count(3)  # two attempts and the alert

@@ -3,6 +3,7 @@ newest first, filtered, paged by keyset, and itself recorded."""
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -191,3 +192,39 @@ def test_it_verifies_the_chain_on_request(admin_client, world):
     assert "Intact" in page and 'role="status"' in page
     event = AuditEvent.objects.latest("id")
     assert event.detail["verify_chain"] == "ok" and event.action == "view"
+
+
+def test_it_filters_for_denied_attempts(admin_client, world, settings):
+    settings.DENIED_ALERT_THRESHOLD = 2
+    client = Client()
+    client.force_login(world.colleague)  # in another program: Lupe is out of scope
+    assert client.get(reverse("people:detail", args=[world.person.pk])).status_code == 404
+    assert client.get(f"/api/v1/people/{world.person.pk}/needs").status_code == 404
+    events_for(world, 2)
+    url = reverse("audit:list")
+    response = admin_client.get(url, {"outcome": "denied"})
+    assert response.status_code == 200
+    denied = AuditEvent.objects.filter(action__in=["denied", "denied_alert"])
+    assert sorted(shown(response)) == sorted(denied.values_list("pk", flat=True))
+    assert [e.action for e in response.context["events"]] == ["denied_alert", "denied", "denied"]
+    page = response.content.decode()
+    assert 'name="outcome"' in page and "Outcome" in page
+    assert f"Not shown: GET <code>/people/{world.person.pk}/</code>" in page
+    assert "2 denied attempts by morgan within 10 minutes" in page
+    allowed = admin_client.get(url, {"outcome": "allowed"})
+    assert shown(allowed) and not set(shown(allowed)) & set(shown(response))
+    mine = admin_client.get(url, {"outcome": "denied", "actor": "morgan"})
+    assert len(shown(mine)) == 2  # the alert is the system's, about morgan
+    assert admin_client.get(url, {"outcome": "maybe"}).status_code == 422
+
+
+def test_it_finds_denied_attempts_by_the_record_asked_for(admin_client, world):
+    client = Client()
+    client.force_login(world.colleague)
+    client.get(reverse("people:detail", args=[world.person.pk]))
+    client.get(reverse("people:detail", args=[world.person.pk + 1000]))
+    response = admin_client.get(reverse("audit:list"), {"person": world.person.pk})
+    kinds = {e.action for e in response.context["events"]}
+    assert "denied" in kinds and "create" in kinds
+    asked = [e.object_id for e in response.context["events"] if e.action == "denied"]
+    assert asked == [str(world.person.pk)]

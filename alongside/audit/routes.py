@@ -1,0 +1,89 @@
+"""Which routes name a person's records, and what the ids in their paths name.
+
+A 404 on one of these routes, for a signed-in user, is a denied attempt
+(`DeniedAccessMiddleware`). The table is by route name and path-parameter name only, so
+the audit app needs nothing from the apps it describes; a test walks the URLconf so that
+a new person-bearing route cannot go without an entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import ResolverMatch
+
+PERSON = "people.person"
+SCREENING = "intake.screeningresponse"
+
+# Namespaces whose routes all reach a person's records (or one of their screenings,
+# needs, flags, enrollments, contact points, duplicate pairs or merges).
+NAMESPACES = frozenset({"people", "intake", "matching", "api-v1"})
+
+# What the first id in a page's path names, by route; every `people:` route starts
+# with the person.
+PAGES = {
+    "intake:start": PERSON,
+    "intake:history": PERSON,
+    "intake:response": SCREENING,
+    "intake:answer": SCREENING,
+    "intake:response-fhir": SCREENING,
+    "intake:link-create": SCREENING,
+    "intake:link-revoke": SCREENING,
+    "intake:hand-over": SCREENING,
+    "intake:kiosk": SCREENING,
+    "intake:hand-back": SCREENING,
+    "intake:flag-acknowledge": "intake.urgentflag",
+    "intake:need-status": "intake.need",
+    "matching:pair-review": "matching.duplicatepair",
+    "matching:compare": PERSON,
+    "matching:merge-detail": "matching.mergerecord",
+}
+NAMESPACE_DEFAULTS = {"people": PERSON}
+
+# The API's path parameters are named for what they hold (see docs/api.md).
+API_PARAMETERS = {
+    "person_id": PERSON,
+    "screening_id": SCREENING,
+    "enrollment_id": "people.enrollment",
+    "contact_id": "people.contactpoint",
+}
+
+UNKNOWN = "unknown"
+_MAX_ID = 64  # AuditEvent.object_id
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a request asked for: the route, the record its first id names, every id."""
+
+    route: str
+    object_type: str
+    object_id: str
+    ids: dict[str, str]
+
+
+def _is_id(name: str, value: object) -> bool:
+    # Path ids are ints on pages and named `..._id` in the API; other parameters (a
+    # screening link's token, the kind of thing to remove) are not ids, and a link's
+    # token is a secret that must never reach the log.
+    return isinstance(value, int) or name.endswith("_id")
+
+
+def asked_for(match: ResolverMatch | None) -> Asked | None:
+    """The record a resolved request names, when its route is person-bearing."""
+    if match is None or match.namespace not in NAMESPACES or not match.url_name:
+        return None
+    ids = {
+        name: str(value)[:_MAX_ID] for name, value in match.kwargs.items() if _is_id(name, value)
+    }
+    if not ids:
+        return None
+    first = next(iter(ids))
+    route = f"{match.namespace}:{match.url_name}"
+    object_type = (
+        PAGES.get(route)
+        or NAMESPACE_DEFAULTS.get(match.namespace)
+        or API_PARAMETERS.get(first)
+        or UNKNOWN
+    )
+    return Asked(route=route, object_type=object_type, object_id=ids[first], ids=ids)
