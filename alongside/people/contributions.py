@@ -6,6 +6,7 @@ on it (intake, matching, and the hub, plans and scheduling after them) fill them
   number of queries;
 - timeline kinds: what an app writes to a person's journey timeline and how it reads;
 - worklist reasons: why a person needs a coordinator's attention today;
+- registration assists: fragments inside the registration form;
 - record lineage: where a record that no longer answers now lives (a merge), and which
   earlier records count as this one.
 """
@@ -110,6 +111,21 @@ class WorklistReason:
 
 worklist_reasons: Registry[WorklistReason] = Registry(
     "worklist reason", order=lambda r: (r.urgency, r.key)
+)
+
+
+@dataclass(frozen=True)
+class FormAssist:
+    """A fragment placed inside a person form (e.g. the registration form's "is this
+    someone you already know?" check); it talks to its own app's URLs."""
+
+    key: str
+    template: str
+    order: int = 100
+
+
+registration_assists: Registry[FormAssist] = Registry(
+    "registration assist", order=lambda a: (a.order, a.key)
 )
 
 
