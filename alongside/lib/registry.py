@@ -44,6 +44,9 @@ class Registry(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         return iter(sorted(self._items.values(), key=self._order))
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
     def __len__(self) -> int:
         return len(self._items)
 
