@@ -9,7 +9,18 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake and screening"
 
     def ready(self) -> None:
+        from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import PersonPanel, person_panels
+
+        manage_sections.register(
+            ManageSection(
+                key="instruments",
+                label="Instruments",
+                prefix="instruments/",
+                urlconf="alongside.intake.builder_urls",
+                url_name="manage:instruments",
+            )
+        )
 
         person_panels.register(
             PersonPanel(
