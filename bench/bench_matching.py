@@ -245,7 +245,7 @@ def fit(args: argparse.Namespace) -> None:
 
 def candidate_fields(person: Any, kind: str, rng: random.Random) -> dict[str, Any] | None:
     from alongside.matching.text import NICKNAME_ROOTS
-    from alongside.people.search import normalize
+    from alongside.people.normalize import normalize
 
     phones = [c.normalized for c in person.contact_points.all() if c.kind == "phone"]
     identifiers = [i.value for i in person.identifiers.all()]

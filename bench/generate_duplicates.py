@@ -33,7 +33,7 @@ django.setup()
 
 from alongside.demo import names  # noqa: E402
 from alongside.matching.text import NICKNAME_ROOTS  # noqa: E402
-from alongside.people.search import normalize  # noqa: E402
+from alongside.people.normalize import normalize  # noqa: E402
 
 HEADER = [
     "id",

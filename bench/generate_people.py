@@ -58,7 +58,7 @@ from alongside.people.models import (  # noqa: E402
     Profile,
     SupportContact,
 )
-from alongside.people.search import normalize_identifier  # noqa: E402
+from alongside.people.normalize import normalize_identifier  # noqa: E402
 
 # What the trigger of people migration 0003 does for each person, for all at once.
 NAME_WORDS_SQL = """

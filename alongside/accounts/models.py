@@ -5,8 +5,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from alongside.organizations.models import Organization, Program
-
 
 class User(AbstractUser):
     """A staff account. Display name and pronouns are shown to colleagues and people served."""
@@ -34,10 +32,14 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
+        "organizations.Organization", on_delete=models.CASCADE, related_name="memberships"
     )
     program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+        "organizations.Program",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,7 +14,6 @@ from django.utils import timezone
 from alongside.accounts.models import ApiToken, Membership, User, hash_token
 from alongside.accounts.scope import build_scope
 from alongside.audit import services as audit
-from alongside.organizations.models import Organization
 
 SECRET_PREFIX = "als_"  # noqa: S105 (a public marker, not a secret)
 # new_secret() makes 47 characters; anything far longer is not one of ours.
@@ -86,7 +85,7 @@ def _lookup_sql() -> str:
     models' metadata; only the digest and the time are parameters."""
     token, user = ApiToken._meta.db_table, User._meta.db_table
     membership = Membership._meta.db_table
-    organization = Organization._meta.db_table
+    organization = Membership._meta.get_field("organization").related_model._meta.db_table
     columns = ", ".join(f'u."{field.column}"' for field in User._meta.concrete_fields)
     # Table and column names come from model metadata; values are parameters.
     select = f"SELECT {columns}, m.organization_id AS m_organization, "  # noqa: S608

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TypedDict, TypeVar
 
+from alongside.matching.nicknames import NICKNAMES
+
 # Today's date is not used so that a seed gives the same people on any day.
 REFERENCE_DATE = dt.date(2026, 1, 1)
 T = TypeVar("T")
@@ -649,43 +651,6 @@ HERITAGES: tuple[Heritage, ...] = (
     NATIVE_AMERICAN, IRISH, HAITIAN, SOUTHEAST_ASIAN, PERSIAN_AFGHAN, LUSOPHONE, JAPANESE,
 )
 
-# Everyday forms of legal given names. Only a share of people use one.
-NICKNAMES: dict[str, tuple[str, ...]] = {
-    "Guadalupe": ("Lupe", "Lupita"), "Elizabeth": ("Liz", "Beth", "Eliza"),
-    "William": ("Will", "Bill", "Liam"), "Robert": ("Rob", "Bobby", "Bert"),
-    "Michael": ("Mike", "Mikey"), "Christopher": ("Chris", "Topher"),
-    "Katherine": ("Kate", "Katie", "Kat"), "Jennifer": ("Jen", "Jenny"),
-    "Alejandro": ("Alex", "Ale"), "Francisco": ("Paco", "Pancho", "Frank"),
-    "José": ("Pepe", "Joe"), "Jesús": ("Chuy",), "Ignacio": ("Nacho",),
-    "María de los Ángeles": ("Marielos", "Ángeles"), "María José": ("Majo",),
-    "Dolores": ("Lola",), "Rosario": ("Charo", "Chayo"), "Consuelo": ("Chelo",),
-    "Oluwaseun": ("Seun",), "Oluwadamilare": ("Dami", "Lare"), "Babatunde": ("Tunde",),
-    "Funmilayo": ("Funmi",), "Abimbola": ("Bimbo",), "Temitope": ("Tope", "Temi"),
-    "Chiamaka": ("Ama",), "Obinna": ("Obi",), "Nnamdi": ("Nam",),
-    "Abdirahman": ("Abdi",), "Abdullahi": ("Abdi",), "Faadumo": ("Fadumo",),
-    "Tewodros": ("Teddy",), "Eyerusalem": ("Jerry", "Eyeru"), "Bethlehem": ("Betty",),
-    "Mohammed": ("Mo", "Hamoudi"), "Mohammad": ("Mo",), "Abdulrahman": ("Abood",),
-    "Yousef": ("Joe",), "Ibrahim": ("Abe",), "Avraham": ("Avi",), "Yitzhak": ("Itzik",),
-    "Binyamin": ("Benny",), "Eliyahu": ("Eli",), "Rivka": ("Becky",),
-    "Aishwarya": ("Ash",), "Venkataraman": ("Venky",), "Rajesh": ("Raj",),
-    "Nikhil": ("Nik",), "Xiaoling": ("Ling",), "Xiaoming": ("Ming",),
-    "Ma. Teresa": ("Tess", "Maite"), "Maria Cristina": ("Cristy", "Tina"),
-    "Mark Anthony": ("Mak-Mak",), "Jun-Jun": ("Jun",), "Mary Grace": ("Grace",),
-    "Małgorzata": ("Gosia",), "Katarzyna": ("Kasia",), "Aleksandra": ("Ola",),
-    "Stanisław": ("Staś", "Stan"), "Łukasz": ("Luke",), "Oleksandr": ("Sasha",),
-    "Volodymyr": ("Volodia",), "Kateryna": ("Katia",), "Yekaterina": ("Katya",),
-    "Anastasia": ("Nastya",), "Dmitri": ("Dima",), "Mikhail": ("Misha",),
-    "Siobhán": ("Shiv",), "Pádraig": ("Páidí",), "Patrick": ("Pat", "Paddy"),
-    "Diarmuid": ("Dermie",), "Marie-Claire": ("Claire",), "Jean-Pierre": ("JP",),
-    "Jean-Claude": ("Claude",), "Gonçalo": ("Gonça",), "Sebastião": ("Tião",),
-    "Antônio": ("Toninho",), "Zabihullah": ("Zabi",), "Esmatullah": ("Esmat",),
-    "Margaret": ("Peggy", "Maggie"), "Deborah": ("Deb", "Debbie"), "Patricia": ("Patty",),
-    "Richard": ("Rick", "Dick"), "Anthony": ("Tony",), "Benjamin": ("Ben",),
-    "Nathan": ("Nate",), "Zachary": ("Zach",), "Samantha": ("Sam",), "Rebecca": ("Becca",),
-    "Cornelius": ("Neil",), "Demetrius": ("Meech",), "Ezekiel": ("Zeke",),
-    "Kendrick": ("Kenny",), "Sebastián": ("Sebas",), "Emiliano": ("Emi",),
-    "Cuauhtémoc": ("Temo",), "Santiago": ("Santi",), "Valentina": ("Vale",),
-}
 
 PRONOUNS: tuple[tuple[str, float], ...] = (
     ("she/her", 0.45), ("he/him", 0.43), ("they/them", 0.05), ("she/they", 0.02),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,35 @@ class IntakeConfig(AppConfig):
     name = "alongside.intake"
     label = "intake"
     verbose_name = "Intake and screening"
+
+    def ready(self) -> None:
+        from alongside.organizations.contributions import ManageSection, manage_sections
+        from alongside.people.contributions import PersonPanel, person_panels
+
+        manage_sections.register(
+            ManageSection(
+                key="instruments",
+                label="Instruments",
+                prefix="instruments/",
+                urlconf="alongside.intake.builder_urls",
+                url_name="manage:instruments",
+            )
+        )
+
+        person_panels.register(
+            PersonPanel(
+                key="intake.needs_and_screenings",
+                template="intake/record/_person_panel.html",
+                load=_needs_and_screenings,
+                queries=3,
+                order=10,
+            )
+        )
+
+
+def _needs_and_screenings(context: Any) -> dict[str, Any]:
+    from alongside.intake.record_views import person_panel
+    from alongside.people.permissions import can_see_sensitive_answers
+
+    sensitive = can_see_sensitive_answers(context.viewer, context.person)
+    return {"screening": person_panel(context.person, sensitive=sensitive)}

@@ -1,4 +1,4 @@
-"""Routes of the instrument builder, mounted by the organization admin's URLs under
+"""Routes of the instrument builder, contributed to the organization admin screens under
 /manage/<org>/instruments/ (names in the `manage` namespace)."""
 
 from django.urls import path

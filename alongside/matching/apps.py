@@ -5,3 +5,23 @@ class MatchingConfig(AppConfig):
     name = "alongside.matching"
     label = "matching"
     verbose_name = "Duplicate detection"
+
+    def ready(self) -> None:
+        from alongside.matching.review import merged_into_ids, survivor_for
+        from alongside.people.contributions import (
+            FormAssist,
+            RecordLineage,
+            record_lineages,
+            registration_assists,
+        )
+
+        record_lineages.register(
+            RecordLineage(
+                key="matching.merge", successor=survivor_for, predecessors=merged_into_ids
+            )
+        )
+        registration_assists.register(
+            FormAssist(
+                key="matching.likely_duplicates", template="matching/_registration_assist.html"
+            )
+        )

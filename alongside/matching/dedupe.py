@@ -25,7 +25,7 @@ from django.conf import settings
 
 from alongside.matching.model import Frequencies, Record, compare, decide, make_record, weigh
 from alongside.matching.text import nysiis
-from alongside.people.search import normalize_phone
+from alongside.people.normalize import normalize_phone
 
 COLUMNS = (
     "id",

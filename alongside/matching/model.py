@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from alongside.matching.text import family_parts, given_roots, jaro_winkler, nysiis, one_edit
-from alongside.people.search import normalize, normalize_identifier
+from alongside.people.normalize import normalize, normalize_identifier
 
 LIKELY = "likely"
 POSSIBLE = "possible"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from alongside.demo.names import NICKNAMES
-from alongside.people.search import normalize
+from alongside.matching.nicknames import ENGLISH_NICKNAMES, NICKNAMES
+from alongside.people.normalize import normalize
 
 
 def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:
@@ -131,63 +131,6 @@ def nysiis(word: str, length: int = 6) -> str:
     return "".join(key)[:length]
 
 
-# Common English nicknames, added to the ones the demo names use (alongside.demo.names).
-_ENGLISH_NICKNAMES: dict[str, tuple[str, ...]] = {
-    "Robert": ("Bob", "Bobby", "Rob", "Robbie", "Bert"),
-    "Elizabeth": ("Liz", "Lizzie", "Beth", "Betty", "Betsy", "Eliza", "Libby"),
-    "William": ("Will", "Bill", "Billy", "Willie", "Liam"),
-    "James": ("Jim", "Jimmy", "Jamie"),
-    "John": ("Johnny", "Jack"),
-    "Jonathan": ("Jon", "Johnny"),
-    "Thomas": ("Tom", "Tommy"),
-    "Charles": ("Charlie", "Chuck"),
-    "Joseph": ("Joe", "Joey"),
-    "Daniel": ("Dan", "Danny"),
-    "David": ("Dave", "Davey"),
-    "Steven": ("Steve",),
-    "Stephen": ("Steve",),
-    "Edward": ("Ed", "Eddie", "Ted", "Ned"),
-    "Andrew": ("Andy", "Drew"),
-    "Alexander": ("Alex", "Sasha", "Xander"),
-    "Alexandra": ("Alex", "Sandra", "Sandy", "Lexi"),
-    "Matthew": ("Matt",),
-    "Nicholas": ("Nick", "Nicky"),
-    "Timothy": ("Tim", "Timmy"),
-    "Gregory": ("Greg",),
-    "Jeffrey": ("Jeff",),
-    "Kenneth": ("Ken", "Kenny"),
-    "Lawrence": ("Larry",),
-    "Raymond": ("Ray",),
-    "Ronald": ("Ron", "Ronnie"),
-    "Donald": ("Don", "Donnie"),
-    "Gerald": ("Jerry",),
-    "Peter": ("Pete",),
-    "Samuel": ("Sam", "Sammy"),
-    "Jacob": ("Jake",),
-    "Joshua": ("Josh",),
-    "Catherine": ("Cathy", "Kate", "Katie", "Kat"),
-    "Katherine": ("Kathy", "Kay"),
-    "Margaret": ("Meg", "Peg", "Marge", "Maggie", "Peggy"),
-    "Susan": ("Sue", "Susie"),
-    "Jennifer": ("Jenn",),
-    "Jessica": ("Jess", "Jessie"),
-    "Christina": ("Chris", "Tina", "Christy"),
-    "Christine": ("Chris", "Tina"),
-    "Victoria": ("Vicky", "Tori"),
-    "Abigail": ("Abby",),
-    "Amanda": ("Mandy",),
-    "Barbara": ("Barb", "Babs"),
-    "Dorothy": ("Dot", "Dottie"),
-    "Kimberly": ("Kim",),
-    "Pamela": ("Pam",),
-    "Theresa": ("Terry", "Tess"),
-    "Teresa": ("Terry", "Tess"),
-    "Cynthia": ("Cindy",),
-    "Judith": ("Judy",),
-    "Virginia": ("Ginny",),
-    "Frances": ("Fran", "Frannie"),
-}
-
 _PARTICLES = frozenset(
     [
         "de",
@@ -219,7 +162,7 @@ _PARTICLES = frozenset(
 def _nickname_roots() -> dict[str, frozenset[str]]:
     """Each known name or nickname (normalized) and the full names it can stand for."""
     roots: dict[str, set[str]] = {}
-    for table in (NICKNAMES, _ENGLISH_NICKNAMES):
+    for table in (NICKNAMES, ENGLISH_NICKNAMES):
         for full, nicks in table.items():
             root = normalize(full)
             roots.setdefault(root, set()).add(root)

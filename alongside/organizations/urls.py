@@ -1,7 +1,7 @@
 from django.urls import include, path
 
-from alongside.intake import builder_urls
 from alongside.organizations import views
+from alongside.organizations.contributions import manage_sections
 
 app_name = "manage"
 
@@ -28,5 +28,8 @@ urlpatterns = [
     ),
     path("<int:org>/staff/<int:pk>/active/", views.staff_active, name="staff-active"),
     path("<int:org>/staff/<int:pk>/sign-in-link/", views.staff_send_link, name="staff-link"),
-    path("<int:org>/instruments/", include(builder_urls.urlpatterns)),
+] + [
+    # Sections other apps contribute (the instrument builder, ...).
+    path(f"<int:org>/{section.prefix}", include(section.urlconf))
+    for section in manage_sections
 ]

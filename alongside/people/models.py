@@ -13,6 +13,7 @@ from django.utils import timezone
 from alongside.accounts.scope import scope_for
 from alongside.organizations.models import Organization, Program
 from alongside.people.languages import LANGUAGE_NAMES, LANGUAGES
+from alongside.people.normalize import normalize, normalize_identifier, normalize_phone
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -122,8 +123,6 @@ class Person(models.Model):
         self.refresh_search_text()
 
     def refresh_search_text(self) -> None:
-        from alongside.people.search import normalize
-
         self.search_text = normalize(
             " ".join([self.legal_given_name, self.legal_family_name, self.preferred_name])
         )[:500]
@@ -176,8 +175,6 @@ class Identifier(models.Model):
         return f"{self.get_kind_display()} {self.value}"
 
     def clean(self) -> None:
-        from alongside.people.search import normalize_identifier
-
         self.normalized = normalize_identifier(self.value)
         if not self.normalized:
             raise ValidationError({"value": "Enter the identifier's letters and digits."})
@@ -219,8 +216,6 @@ class ContactPoint(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def clean(self) -> None:
-        from alongside.people.search import normalize_phone
-
         value = self.value.strip()
         if self.kind == self.Kind.PHONE:
             phone = normalize_phone(value)

@@ -14,13 +14,9 @@ run row by row, with pg_trgm's word_similarity reimplemented in Python, so resul
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -39,8 +35,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 
-_SEPARATORS = re.compile(r"[\s\-‐‑–—_.,/]+")
-_DROPPED = re.compile(r"[^\w ]+")
+from alongside.people.models import ContactPoint, Identifier
+from alongside.people.normalize import normalize, normalize_identifier, normalize_phone, parse_date
+
 # pg_trgm's default word-similarity threshold is 0.6; one typo in a short name scores
 # lower than that, so fuzzy matching uses a looser bar and ranks by score.
 FUZZY_THRESHOLD = 0.4
@@ -59,60 +56,6 @@ MIN_SLIP = 4
 SLIP_SCORE = 0.7
 # PostgreSQL: the middle tier of name matches (see _tiers).
 GOOD_MATCH = 0.6
-
-
-# Letters that carry their mark inside them, so Unicode decomposition leaves them alone.
-_UNDECOMPOSED = str.maketrans(
-    {
-        "đ": "d",
-        "ð": "d",
-        "ø": "o",
-        "ł": "l",
-        "æ": "ae",
-        "œ": "oe",
-        "þ": "th",
-        "ı": "i",
-        "ħ": "h",
-        "ŧ": "t",
-    }
-)
-
-
-def normalize(text: str) -> str:
-    """Lower-case, strip accents, turn hyphens and punctuation into word breaks."""
-    # Compatibility forms (𝕬, ﬁ, ①) fold to plain letters first, then case and marks go.
-    folded = unicodedata.normalize("NFKD", text).casefold().translate(_UNDECOMPOSED)
-    decomposed = unicodedata.normalize("NFKD", folded)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    spaced = _SEPARATORS.sub(" ", bare.replace("'", "").replace("’", ""))
-    return " ".join(_DROPPED.sub("", spaced).split())
-
-
-def normalize_identifier(value: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]", "", value).upper()
-
-
-def normalize_phone(value: str, region: str | None = None) -> str | None:
-    """E.164 form of a valid phone number, or None."""
-    try:
-        parsed = phonenumbers.parse(value, region or settings.PHONE_DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
-
-
-def parse_date(text: str) -> dt.date | None:
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 (a date)
-        except ValueError:
-            continue
-    return None
 
 
 def _trigram_sequence(text: str) -> list[str]:
@@ -325,8 +268,6 @@ def search_condition(query: str) -> tuple[Q, str]:
 
 
 def _portable_condition(terms: Terms) -> Q:
-    from alongside.people.models import ContactPoint, Identifier
-
     condition = Q(pk__in=[])
     if terms.names:
         condition |= Q(*[NameWordMatch(Value(word), F("search_text")) for word in terms.words])
@@ -422,8 +363,6 @@ def _postgres_condition(
     read from the GIN index on their name words, best-matching words first, stopping as
     soon as `limit` visible people are found. Dates, phones, identifiers: exact lookups.
     """
-    from alongside.people.models import ContactPoint, Identifier
-
     condition = Q(pk__in=[])
     if matches and all(matches):
         found = named_people(people, matches, limit)

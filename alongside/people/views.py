@@ -20,11 +20,16 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.scope import scope_for
 from alongside.audit.selectors import events_for_people
-from alongside.intake.record_views import person_panel
 from alongside.lib.errors import NotPermitted, StaleVersion
-from alongside.matching.review import merged_into_ids, survivor_for
 from alongside.organizations.models import Program
 from alongside.people import forms, selectors, services
+from alongside.people.contributions import (
+    PanelContext,
+    lineage_ids,
+    load_panels,
+    registration_assists,
+    successor_for,
+)
 from alongside.people.models import (
     ContactPoint,
     Enrollment,
@@ -34,7 +39,6 @@ from alongside.people.models import (
     SupportContact,
 )
 from alongside.people.permissions import (
-    can_see_sensitive_answers,
     can_view_access_log,
     is_care_team,
 )
@@ -155,7 +159,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{created[0].display_name} is registered.")
         return redirect("people:detail", pk=created[0].pk)
     status = 422 if form.errors else 200
-    return render(request, "people/create.html", {"form": form, "nav": "people"}, status=status)
+    context = {"form": form, "assists": list(registration_assists), "nav": "people"}
+    return render(request, "people/create.html", context, status=status)
 
 
 @login_required
@@ -163,7 +168,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         person = _person(request, pk)
     except Http404:
-        survivor = survivor_for(request.user, pk)
+        survivor = successor_for(request.user, pk)
         if survivor is None:
             raise
         messages.info(
@@ -179,9 +184,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enrollments": enrollments,
         "care_team": is_care_team(request.user, enrollments),
         "can_view_access": can_view_access_log(request.user, person),
-        "screening": person_panel(
-            person, sensitive=can_see_sensitive_answers(request.user, person)
-        ),
+        "panels": load_panels(PanelContext(request.user, person, enrollments)),
         "nav": "people",
     }
     return render(request, "people/detail.html", context)
@@ -410,7 +413,7 @@ def person_access(request: HttpRequest, pk: int) -> HttpResponse:
             "Only supervisors and organization admins see who accessed a record."
         )
     # Events of records merged into this one are this person's too.
-    events = list(events_for_people(merged_into_ids(person.pk)))
+    events = list(events_for_people(lineage_ids(person.pk)))
     return render(
         request, "people/access.html", {"person": person, "events": events, "nav": "people"}
     )

@@ -9,7 +9,7 @@ from collections import Counter
 from alongside.demo import names
 from alongside.people.languages import LANGUAGE_NAMES
 from alongside.people.models import Person
-from alongside.people.search import normalize, normalize_phone
+from alongside.people.normalize import normalize, normalize_phone
 
 
 def draw(count: int, seed: int = 1) -> list[names.Identity]:

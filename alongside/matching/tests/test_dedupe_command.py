@@ -123,7 +123,7 @@ def test_it_links_groups_of_likely_pairs(tmp_path: Path) -> None:
 
 def test_it_reads_phones_like_the_people_app(settings: Any) -> None:
     from alongside.matching.dedupe import fast_phone
-    from alongside.people.search import normalize_phone
+    from alongside.people.normalize import normalize_phone
 
     for typed in ("(720) 535-0656", "1-720-535-0656", "+1 720 535 0656", "720.535.0656"):
         assert fast_phone(typed) == normalize_phone(typed) == "+17205350656"

@@ -1,0 +1,156 @@
+"""The extension points of a person's record. The foundation defines them; the apps built
+on it (intake, matching, and the hub, plans and scheduling after them) fill them in their
+`AppConfig.ready()`, so `people` never imports the apps above it.
+
+- person panels: sections of the person page, each loading its own data in a bounded
+  number of queries;
+- timeline kinds: what an app writes to a person's journey timeline and how it reads;
+- worklist reasons: why a person needs a coordinator's attention today;
+- registration assists: fragments inside the registration form;
+- record lineage: where a record that no longer answers now lives (a merge), and which
+  earlier records count as this one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from alongside.lib.registry import Registry
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from alongside.people.models import Enrollment, Person
+
+Region = Literal["alerts", "main"]
+REGIONS: tuple[Region, ...] = ("alerts", "main")
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    """What every panel loader gets: the viewer, and the person as the viewer may read
+    them (through `visible_to`), with their enrollments already loaded."""
+
+    viewer: Any
+    person: Person
+    enrollments: list[Enrollment]
+
+
+@dataclass(frozen=True)
+class PersonPanel:
+    key: str
+    template: str
+    # Returns the template's context, or None when the panel has nothing to show this
+    # viewer. Must not grow with the record: at most `queries` queries, pinned in tests.
+    load: Callable[[PanelContext], Mapping[str, Any] | None]
+    queries: int
+    region: Region = "main"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class LoadedPanel:
+    key: str
+    template: str
+    data: Mapping[str, Any]
+
+
+person_panels: Registry[PersonPanel] = Registry(
+    "person panel", order=lambda p: (REGIONS.index(p.region), p.order, p.key)
+)
+
+
+def load_panels(context: PanelContext) -> dict[Region, list[LoadedPanel]]:
+    """Every registered panel's data for this viewer, grouped by region, in order."""
+    loaded: dict[Region, list[LoadedPanel]] = {region: [] for region in REGIONS}
+    for panel in person_panels:
+        data = panel.load(context)
+        if data is not None:
+            loaded[panel.region].append(LoadedPanel(panel.key, panel.template, data))
+    return loaded
+
+
+@dataclass(frozen=True)
+class TimelineKind:
+    """One kind of entry on the journey timeline (written by the owning app's services in
+    the same transaction as the change it describes)."""
+
+    key: str  # "<app>.<what happened>", e.g. "intake.screening_completed"
+    label: str
+    group: str  # what the timeline's kind filter offers, e.g. "screenings"
+    # Whether the entry's details are sensitive (decided for the viewer by the one
+    # sensitivity rule at read time; the entry itself is always listed).
+    sensitive: bool = False
+
+
+timeline_kinds: Registry[TimelineKind] = Registry("timeline kind")
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    person_id: int
+    reason: str  # the WorklistReason's key
+    text: str  # a few words a coordinator reads at a glance: "urgent screening result 2 h ago"
+    due_at: dt.datetime
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class WorklistReason:
+    key: str
+    label: str
+    # Items for the people in `caseload` (already scoped to what the viewer may see), at
+    # `now`; at most `queries` queries however large the caseload.
+    find: Callable[[Any, QuerySet[Person], dt.datetime], Iterable[WorklistItem]]
+    queries: int
+    urgency: int = 100  # lower first when two items are equally due
+
+
+worklist_reasons: Registry[WorklistReason] = Registry(
+    "worklist reason", order=lambda r: (r.urgency, r.key)
+)
+
+
+@dataclass(frozen=True)
+class FormAssist:
+    """A fragment placed inside a person form (e.g. the registration form's "is this
+    someone you already know?" check); it talks to its own app's URLs."""
+
+    key: str
+    template: str
+    order: int = 100
+
+
+registration_assists: Registry[FormAssist] = Registry(
+    "registration assist", order=lambda a: (a.order, a.key)
+)
+
+
+@dataclass(frozen=True)
+class RecordLineage:
+    key: str
+    # The record a no-longer-answering record now lives on, if the viewer may follow it.
+    successor: Callable[[Any, int], Person | None]
+    # This record's id and the ids of the records that became it.
+    predecessors: Callable[[int], list[int]]
+
+
+record_lineages: Registry[RecordLineage] = Registry("record lineage")
+
+
+def successor_for(viewer: Any, pk: int) -> Person | None:
+    for lineage in record_lineages:
+        found = lineage.successor(viewer, pk)
+        if found is not None:
+            return found
+    return None
+
+
+def lineage_ids(person_id: int) -> list[int]:
+    ids = [person_id]
+    for lineage in record_lineages:
+        ids.extend(i for i in lineage.predecessors(person_id) if i not in ids)
+    return ids
