@@ -25,6 +25,7 @@ SITE_URL = env("SITE_URL", "http://localhost:8000")
 INSTALLED_APPS = [
     # Our apps come first so that their templates (sign-in, password reset) win.
     "alongside.audit",
+    "alongside.oversight",
     "alongside.accounts",
     "alongside.organizations",
     "alongside.people",
@@ -57,7 +58,7 @@ MIDDLEWARE = [
     "alongside.intake.middleware.HandedOverMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "alongside.audit.middleware.DeniedAccessMiddleware",
+    "alongside.oversight.middleware.DeniedAccessMiddleware",
 ]
 
 ROOT_URLCONF = "alongside.urls"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from alongside.accounts.models import Role
 from alongside.accounts.tokens import token_create
-from alongside.audit import routes
+from alongside.oversight import routes
 from alongside.audit.models import AuditEvent
 from alongside.audit.selectors import verify_chain
 from alongside.intake import services as intake

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alongside.audit import views
+from alongside.oversight import views
 
 app_name = "audit"
 

@@ -25,8 +25,8 @@ from alongside.accounts.models import Membership, Role
 from alongside.accounts.scope import scope_for
 from alongside.audit import services
 from alongside.audit.models import AuditEvent
-from alongside.audit.routes import Asked
 from alongside.organizations.models import Organization
+from alongside.oversight.routes import Asked
 
 DENIED = AuditEvent.Action.DENIED
 DENIED_ALERT = AuditEvent.Action.DENIED_ALERT

@@ -11,8 +11,8 @@ from django.utils.dateformat import format as date_format
 from alongside.accounts.models import Role
 from alongside.audit import services as audit
 from alongside.audit.models import AuditEvent
-from alongside.audit.views import PAGE_SIZE
 from alongside.organizations import services as organizations
+from alongside.oversight.views import PAGE_SIZE
 from conftest import add_role, make_user
 
 # session, user, scope, the events, their actors' names, audit (head lock, insert, head
