@@ -1,18 +1,22 @@
-"""Writes to staff accounts and their roles, done by an organization admin.
+"""Writes to staff accounts and their roles, done by an organization admin, and the
+setting up of a new organization with its first admin, done by the system.
 
-Each takes the acting admin and the organization they act in, validates, saves in a
-transaction and records its audit event there. Passwords are never set or sent by an
-admin: a new account gets an unusable password and an email with a one-time link to
-choose its own (the same token links as "forgot my password").
+Each takes the acting admin (or the system) and the organization they act in,
+validates, saves in a transaction and records its audit event there. Passwords are never
+set or sent by an admin: a new account gets an unusable password and an email with a
+one-time link to choose its own (the same token links as "forgot my password"). Only the
+system may give an account a password, as the demo does for its printed logins.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -25,8 +29,10 @@ from django.utils.http import urlsafe_base64_encode
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import forget_scope, scope_for
 from alongside.audit import services as audit
+from alongside.lib.actors import SystemActor, ensure_system
 from alongside.lib.errors import NotPermitted
-from alongside.organizations.models import Organization, Program
+from alongside.organizations import services as organizations
+from alongside.organizations.models import Location, Organization, Program
 
 log = logging.getLogger(__name__)
 
@@ -114,20 +120,98 @@ def staff_create(
     """Create a staff account with its first role, and email them a link to choose
     their password once the account is committed."""
     _ensure_admin(actor, organization)
+    user = _account_create(actor=actor, organization=organization, data=data)
+    _grant(actor=actor, organization=organization, user=user, role=role, program=program)
+    _send_link_on_commit(user, organization, actor, welcome=True)
+    return user
+
+
+def _account_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    data: Mapping[str, Any],
+    password_hash: str | None = None,
+) -> User:
     user = User(is_active=True)
     changed = _assign(user, data, STAFF_FIELDS)
     if not user.email:
         raise ValidationError({"email": "An email address is needed to send the sign-in link."})
-    user.set_unusable_password()
+    if password_hash is None:
+        user.set_unusable_password()
+    else:
+        identify_hasher(password_hash)  # a hash from make_password, never the password itself
+        user.password = password_hash
+        changed.append("password")
     user.full_clean()
     _check_unique(user)
     user.save()
     audit.record(
         actor=actor, action="create", obj=user, organization_id=organization.pk, fields=changed
     )
-    _grant(actor=actor, organization=organization, user=user, role=role, program=program)
-    _send_link_on_commit(user, organization, actor, welcome=True)
     return user
+
+
+@transaction.atomic
+def staff_provision(
+    *,
+    actor: SystemActor,
+    organization: Organization,
+    data: Mapping[str, Any],
+    roles: Sequence[tuple[str, Program | None]],
+    password_hash: str | None = None,
+) -> User:
+    """Create a staff account with its roles (role, program or None for an organization
+    admin) on the system's authority: an organization's first admin, the demo's staff.
+    Validated and audited as in staff_create. With a password hash (from make_password:
+    hash once and share it, since hashing is slow on purpose) the account can sign in
+    straight away; without one it is emailed a link to choose a password."""
+    ensure_system(actor)
+    if not roles:
+        raise ValidationError("An account needs at least one role, so it is listed as staff.")
+    user = _account_create(
+        actor=actor, organization=organization, data=data, password_hash=password_hash
+    )
+    for role, program in roles:
+        _grant(actor=actor, organization=organization, user=user, role=role, program=program)
+    if password_hash is None:
+        _send_link_on_commit(user, organization, actor, welcome=True)
+    return user
+
+
+@dataclass(frozen=True)
+class Bootstrapped:
+    organization: Organization
+    programs: list[Program]
+    locations: list[Location]
+    admin: User
+
+
+@transaction.atomic
+def organization_bootstrap(
+    *,
+    actor: SystemActor,
+    data: Mapping[str, Any],
+    programs: Sequence[Mapping[str, Any]],
+    locations: Sequence[Mapping[str, Any]] = (),
+    admin: Mapping[str, Any],
+    admin_password_hash: str | None = None,
+) -> Bootstrapped:
+    """Set up a new organization: its settings (name, slug, person_label), programs and
+    locations, and its first admin, who runs it from the app from then on. Done by the
+    system, since there is no admin yet; every step is validated and audited as when an
+    admin does it, and all of it or none is saved."""
+    organization, made_programs, made_locations = organizations.organization_create(
+        actor=actor, data=data, programs=programs, locations=locations
+    )
+    first_admin = staff_provision(
+        actor=actor,
+        organization=organization,
+        data=admin,
+        roles=[(Role.ORG_ADMIN, None)],
+        password_hash=admin_password_hash,
+    )
+    return Bootstrapped(organization, made_programs, made_locations, first_admin)
 
 
 @transaction.atomic

@@ -27,6 +27,8 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """A new token acting as `user`, and its secret (returned only this once).
     `days` sets an expiry; without it the token lasts until it is revoked."""
+    if not name.strip():
+        raise ValidationError({"name": "Say what the token is for, so it can be told apart."})
     if days is not None and not 1 <= days <= MAX_DAYS:
         raise ValidationError({"expires_at": f"A token lasts between 1 and {MAX_DAYS} days."})
     secret = ApiToken.new_secret()

@@ -1,5 +1,6 @@
 """Demo organizations, staff and people, written through the same services as real work
-(so the demo's audit trail and history are real too)."""
+(so the demo's audit trail and history are real too). The system sets up each
+organization with its programs, locations and staff, as `DEMO`; its staff do the rest."""
 
 from __future__ import annotations
 
@@ -11,15 +12,18 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from alongside.accounts.models import Membership, Role, User
+from alongside.accounts.models import Role, User
+from alongside.accounts.services import Bootstrapped, organization_bootstrap, staff_provision
 from alongside.demo import screenings, stories
 from alongside.demo.names import random_full_name, random_identity
 from alongside.intake.models import InstrumentVersion
-from alongside.organizations.models import Location, Organization, Program
+from alongside.lib.actors import SystemActor
+from alongside.organizations.models import Program
 from alongside.people import services
 from alongside.people.models import Enrollment, Person
 
 DEMO_PASSWORD = "alongside-demo-2026"  # noqa: S105 (printed for everyone: it is the demo)
+DEMO = SystemActor(username="system:demo", name="The Alongside demo")
 
 ORGANIZATIONS = [
     (
@@ -56,6 +60,7 @@ STAFF = [
     ("admin", "Alex", "Kim", "he/they", Role.ORG_ADMIN, None),
 ]
 COORDINATING_ROLES = {Role.COORDINATOR, Role.CASE_MANAGER, Role.NAVIGATOR}
+ADMIN = next(member for member in STAFF if member[4] == Role.ORG_ADMIN)
 
 
 @dataclass
@@ -72,13 +77,19 @@ def seed(people_count: int = 300, rng_seed: int = 20261123) -> list[Login]:
         v.instrument.slug: v
         for v in InstrumentVersion.objects.filter(status="active").select_related("instrument")
     }
+    password = make_password(DEMO_PASSWORD)  # one slow Argon2 hash, shared by the demo logins
     with transaction.atomic():
         for index, (name, slug, label, program_names, locations) in enumerate(ORGANIZATIONS):
-            org = Organization.objects.create(name=name, slug=slug, person_label=label)
-            programs = [Program.objects.create(organization=org, name=p) for p in program_names]
-            for loc_name, address in locations:
-                Location.objects.create(organization=org, name=loc_name, address=address)
-            staff = _staff(org, programs, logins)
+            setup = organization_bootstrap(
+                actor=DEMO,
+                data={"name": name, "slug": slug, "person_label": label},
+                programs=[{"name": p} for p in program_names],
+                locations=[{"name": n, "address": address} for n, address in locations],
+                admin=_staff_data(ADMIN, slug),
+                admin_password_hash=password,
+            )
+            programs = setup.programs
+            staff = _staff(setup, password, logins)
             share = people_count // len(ORGANIZATIONS) + (1 if index == 0 else 0) * (
                 people_count % len(ORGANIZATIONS)
             )
@@ -88,32 +99,39 @@ def seed(people_count: int = 300, rng_seed: int = 20261123) -> list[Login]:
     return logins
 
 
-def _staff(
-    org: Organization, programs: list[Program], logins: list[Login]
-) -> dict[int, list[User]]:
-    """Create the organization's staff; return who coordinates in each program."""
+def _staff_data(member: tuple[str, str, str, str, Role, int | None], slug: str) -> dict[str, str]:
+    prefix, first, last, pronouns, _, _ = member
+    return {
+        "username": f"{prefix}@{slug}",
+        "first_name": first,
+        "last_name": last,
+        "pronouns": pronouns,
+        "email": f"{prefix}@{slug}.example.org",
+    }
+
+
+def _staff(setup: Bootstrapped, password: str, logins: list[Login]) -> dict[int, list[User]]:
+    """Create the organization's other staff (its admin came with it); return who
+    coordinates in each program."""
+    org, programs = setup.organization, setup.programs
     team: dict[int, list[User]] = {p.pk: [] for p in programs}
-    password = make_password(DEMO_PASSWORD)  # one slow Argon2 hash, shared by the demo logins
-    for prefix, first, last, pronouns, role, where in STAFF:
-        username = f"{prefix}@{org.slug}"
-        user = User.objects.create(
-            username=username,
-            password=password,
-            first_name=first,
-            last_name=last,
-            pronouns=pronouns,
-            email=f"{prefix}@{org.slug}.example.org",
-        )
+    for member in STAFF:
+        *_, role, where = member
         if role == Role.ORG_ADMIN:
-            Membership.objects.create(user=user, organization=org, role=role)
-            member_of: list[Program] = []
+            user = setup.admin
         else:
             member_of = programs if where is None else [programs[where % len(programs)]]
-        for program in member_of:
-            Membership.objects.create(user=user, organization=org, program=program, role=role)
+            user = staff_provision(
+                actor=DEMO,
+                organization=org,
+                data=_staff_data(member, org.slug),
+                roles=[(role, program) for program in member_of],
+                password_hash=password,
+            )
             if role in COORDINATING_ROLES:
-                team[program.pk].append(user)
-        logins.append(Login(username, str(Role(role).label), org.name))
+                for program in member_of:
+                    team[program.pk].append(user)
+        logins.append(Login(user.username, str(Role(role).label), org.name))
     return team
 
 

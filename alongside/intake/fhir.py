@@ -45,6 +45,10 @@ VALUE_KEYS = {
 }
 
 
+# FHIR's PublicationStatus, a required binding the FHIR models themselves do not check.
+PUBLICATION_STATUSES = ("draft", "active", "retired", "unknown")
+
+
 class FhirImportError(ValueError):
     """The resource is not valid FHIR, or not a questionnaire Alongside can use."""
 
@@ -192,6 +196,11 @@ def definition_from_questionnaire(data: Mapping[str, Any]) -> dict[str, Any]:
     """A definition from a FHIR R4 Questionnaire, normalized and checked with
     validate_definition. Raises FhirImportError naming what is wrong."""
     resource = _valid(Questionnaire, dict(data))
+    if resource["status"] not in PUBLICATION_STATUSES:
+        raise FhirImportError(
+            "A Questionnaire's status is draft, active, retired or unknown, "
+            f"not {resource['status']!r}."
+        )
     top = _extensions(resource)
     rules = json.loads(top.get(EXT_RULES, '{"scores": [], "needs": [], "urgent": []}'))
     codes = resource.get("code") or []

@@ -1,9 +1,10 @@
 """Writes to an organization's settings, programs and locations. Each takes the acting
-organization admin, validates, saves in a transaction and records its audit event there."""
+organization admin (or, to create an organization, the system), validates, saves in a
+transaction and records its audit event there."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -11,12 +12,15 @@ from django.db import models, transaction
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.lib.actors import SystemActor, ensure_system
 from alongside.lib.errors import NotPermitted
 from alongside.organizations.models import Location, Organization, Program
 
 M = TypeVar("M", bound=models.Model)
 
 ORGANIZATION_FIELDS = ("name", "person_label")
+# The slug is in addresses and commands (`find_duplicates --organization`): set once.
+NEW_ORGANIZATION_FIELDS = ("name", "slug", "person_label")
 PROGRAM_FIELDS = ("name", "description")
 LOCATION_FIELDS = ("name", "address", "phone")
 
@@ -73,6 +77,61 @@ def _save(*, actor: Any, instance: M, action: str, changed: list[str], organizat
 
 
 @transaction.atomic
+def organization_create(
+    *,
+    actor: SystemActor,
+    data: Mapping[str, Any],
+    programs: Sequence[Mapping[str, Any]] = (),
+    locations: Sequence[Mapping[str, Any]] = (),
+) -> tuple[Organization, list[Program], list[Location]]:
+    """Create an organization with its programs and locations, in the order given. The
+    system does it, since a new organization has no admin yet (its first one comes with
+    `accounts.services.organization_bootstrap`); each is validated and audited as when
+    an admin adds one."""
+    ensure_system(actor)
+    organization = Organization()
+    changed = assign(organization, data, NEW_ORGANIZATION_FIELDS)
+    _check_unique_name(organization)
+    organization.full_clean()
+    organization.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=organization,
+        organization_id=organization.pk,
+        fields=changed,
+    )
+    made_programs = [
+        _create(
+            actor=actor, instance=Program(organization=organization), data=p, fields=PROGRAM_FIELDS
+        )
+        for p in programs
+    ]
+    made_locations = [
+        _create(
+            actor=actor,
+            instance=Location(organization=organization),
+            data=loc,
+            fields=LOCATION_FIELDS,
+        )
+        for loc in locations
+    ]
+    return organization, made_programs, made_locations
+
+
+def _create(*, actor: Any, instance: M, data: Mapping[str, Any], fields: Iterable[str]) -> M:
+    """Save a new program or location of an organization; the caller checked the actor."""
+    changed = assign(instance, data, fields)
+    return _save(
+        actor=actor,
+        instance=instance,
+        action="create",
+        changed=changed,
+        organization_id=instance.organization_id,  # type: ignore[attr-defined]
+    )
+
+
+@transaction.atomic
 def organization_update(
     *, actor: Any, organization: Organization, data: Mapping[str, Any]
 ) -> Organization:
@@ -93,14 +152,8 @@ def organization_update(
 @transaction.atomic
 def program_create(*, actor: Any, organization: Organization, data: Mapping[str, Any]) -> Program:
     ensure_admin(actor, organization.pk)
-    program = Program(organization=organization)
-    changed = assign(program, data, PROGRAM_FIELDS)
-    return _save(
-        actor=actor,
-        instance=program,
-        action="create",
-        changed=changed,
-        organization_id=organization.pk,
+    return _create(
+        actor=actor, instance=Program(organization=organization), data=data, fields=PROGRAM_FIELDS
     )
 
 
@@ -136,14 +189,8 @@ def program_set_active(*, actor: Any, program: Program, active: bool) -> Program
 @transaction.atomic
 def location_create(*, actor: Any, organization: Organization, data: Mapping[str, Any]) -> Location:
     ensure_admin(actor, organization.pk)
-    location = Location(organization=organization)
-    changed = assign(location, data, LOCATION_FIELDS)
-    return _save(
-        actor=actor,
-        instance=location,
-        action="create",
-        changed=changed,
-        organization_id=organization.pk,
+    return _create(
+        actor=actor, instance=Location(organization=organization), data=data, fields=LOCATION_FIELDS
     )
 
 

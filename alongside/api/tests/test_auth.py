@@ -130,16 +130,16 @@ def test_it_creates_a_token_from_the_command_line(world):
 
 
 @pytest.mark.parametrize(
-    "args",
+    "args, why",
     [
-        ["nobody", "--name", "x"],
-        ["casey", "--name", "  "],
-        ["casey", "--name", "x", "--days", "0"],
-        ["casey", "--name", "x", "--days", "99999999"],
+        (["nobody", "--name", "x"], "No user named 'nobody'"),
+        (["casey", "--name", "  "], "Say what the token is for"),
+        (["casey", "--name", "x", "--days", "0"], "between 1 and 3650 days"),
+        (["casey", "--name", "x", "--days", "99999999"], "between 1 and 3650 days"),
     ],
 )
-def test_it_explains_why_the_command_cannot_create_a_token(world, args):
-    with pytest.raises(CommandError):
+def test_it_explains_why_the_command_cannot_create_a_token(world, args, why):
+    with pytest.raises(CommandError, match=why):
         call_command("create_api_token", *args, stdout=StringIO(), stderr=StringIO())
     assert not ApiToken.objects.exists()
 

@@ -35,7 +35,7 @@ def test_it_hides_the_response_from_everyone_else(
     world: Any, completed: ScreeningResponse, persona: str
 ) -> None:
     user = getattr(world, persona)
-    with pytest.raises(ScreeningResponse.DoesNotExist):
+    with pytest.raises(ScreeningResponse.DoesNotExist, match="ScreeningResponse matching query"):
         selectors.response_detail(user, completed.pk)
     assert not selectors.person_responses(user, world.person.pk).exists()
     assert not selectors.person_needs(user, world.person.pk).exists()
@@ -47,14 +47,14 @@ def test_it_refuses_writes_from_outside_the_persons_scope(
     world: Any, instruments: Any, completed: ScreeningResponse, persona: str
 ) -> None:
     user = getattr(world, persona)
-    with pytest.raises(Person.DoesNotExist):
+    with pytest.raises(Person.DoesNotExist, match="Person matching query does not exist"):
         services.response_start(
             actor=user, person=world.person, instrument_version=instruments["phq-2"]
         )
     draft = services.response_start(
         actor=world.coordinator, person=world.person, instrument_version=instruments["phq-2"]
     )
-    with pytest.raises(Person.DoesNotExist):
+    with pytest.raises(Person.DoesNotExist, match="Person matching query does not exist"):
         services.answer_save(
             actor=user,
             response=draft,
@@ -62,7 +62,7 @@ def test_it_refuses_writes_from_outside_the_persons_scope(
             value=SEVERAL,
             expected_version=draft.version,
         )
-    with pytest.raises(Person.DoesNotExist):
+    with pytest.raises(Person.DoesNotExist, match="Person matching query does not exist"):
         services.urgent_flag_acknowledge(actor=user, flag=UrgentFlag.objects.get())
 
 

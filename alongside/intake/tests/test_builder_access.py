@@ -123,15 +123,15 @@ def test_shipped_instruments_are_read_only(client, world, instruments):
 @pytest.mark.parametrize("persona", ["coordinator", "supervisor", "outsider"])
 def test_the_services_refuse_anyone_who_may_not_build(world, version, persona):
     actor = getattr(world, persona)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can build its instruments"):
         services.instrument_create(
             actor=actor, organization=world.org, title="Mine", definition=HOUSING
         )
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can build its instruments"):
         services.instrument_draft_edit(
             actor=actor, version=version, expected=None, edit=dict, what="x"
         )
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can build its instruments"):
         services.instrument_publish(actor=actor, version=version)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can build its instruments"):
         services.instrument_copy(actor=actor, organization=world.org, version=version)

@@ -135,7 +135,7 @@ def test_it_marks_declined_and_skipped_items_as_absent_not_answered(world: Any) 
 
 
 def test_it_rejects_an_invalid_questionnaire() -> None:
-    with pytest.raises(fhir.FhirImportError):
+    with pytest.raises(fhir.FhirImportError, match="status is draft, active, retired or unknown"):
         fhir.definition_from_questionnaire({"resourceType": "Questionnaire", "status": "nope"})
 
 

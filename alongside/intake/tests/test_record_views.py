@@ -203,7 +203,7 @@ def test_it_refuses_to_reopen_a_need_while_another_of_its_kind_is_open(world, sc
 
 def test_it_lets_only_the_care_team_change_a_need(client, world, flagged):
     need = food(world)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="care team can change the status of a need"):
         services.need_set_status(actor=world.admin, need=need, status="resolved", expected=None)
     client.force_login(world.admin)
     response = client.post(reverse("intake:need-status", args=[need.pk]), {"status": "resolved"})

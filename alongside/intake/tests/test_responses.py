@@ -90,8 +90,12 @@ def test_it_refuses_to_decline_when_the_instrument_forbids_it(world: Any) -> Non
 
 def test_it_refuses_answers_that_do_not_fit_the_question(world: Any, screen: Screen) -> None:
     response = screen("readiness-ruler", {}, complete=False)
-    for link_id, value in [("importance", 11), ("importance", "7"), ("nope", 3)]:
-        with pytest.raises(ValidationError):
+    for link_id, value, why in [
+        ("importance", 11, "Enter a number from 0 to 10"),
+        ("importance", "7", "Enter a whole number"),
+        ("nope", 3, "not part of the screening"),
+    ]:
+        with pytest.raises(ValidationError, match=why):
             services.answer_save(
                 actor=world.coordinator,
                 response=response,
@@ -103,7 +107,7 @@ def test_it_refuses_answers_that_do_not_fit_the_question(world: Any, screen: Scr
 
 def test_it_names_required_questions_left_unanswered(world: Any, screen: Screen) -> None:
     response = screen("phq-2", {"44250-9": SEVERAL}, complete=False)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="prefers not to answer") as error:
         services.response_complete(
             actor=world.coordinator, response=response, expected_version=response.version
         )
@@ -152,7 +156,7 @@ def test_it_refuses_a_stale_draft_edit(world: Any, screen: Screen) -> None:
         value=SEVERAL,
         expected_version=opened,
     )
-    with pytest.raises(StaleVersion):
+    with pytest.raises(StaleVersion, match="changed since you opened it"):
         services.answer_save(
             actor=world.supervisor,
             response=response,

@@ -258,7 +258,7 @@ def test_it_refuses_people_of_two_organizations(twins):
 
 
 def test_it_refuses_an_empty_reason(twins):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Say why, for the record"):
         person_merge(
             actor=twins.world.admin, survivor=twins.person, merged=twins.twin, reason="   "
         )
@@ -266,7 +266,7 @@ def test_it_refuses_an_empty_reason(twins):
 
 @pytest.mark.parametrize("persona", ["coordinator", "scheduler", "colleague", "outsider"])
 def test_it_lets_only_admins_and_supervisors_merge(twins, persona):
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="can merge records"):
         merge(twins, actor=getattr(twins.world, persona))
     assert Person.objects.get(pk=twins.twin.pk).merged_into_id is None
 
@@ -274,7 +274,7 @@ def test_it_lets_only_admins_and_supervisors_merge(twins, persona):
 def test_a_supervisor_must_oversee_a_program_of_each(twins):
     world = twins.world
     only_wellness = make_person(world.admin, world.wellness, legal_given_name="Lupe")
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="a program of each of the two people"):
         person_merge(
             actor=world.supervisor, survivor=world.person, merged=only_wellness, reason=REASON
         )
@@ -299,7 +299,7 @@ def test_undo_is_refused_twice_and_after_a_later_merge(twins):
 
 def test_undo_is_for_admins_and_supervisors(twins):
     record = merge(twins)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="can undo a merge"):
         person_merge_undo(actor=twins.world.coordinator, merge_record=record, reason="Oops")
 
 

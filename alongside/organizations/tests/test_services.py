@@ -13,13 +13,13 @@ from alongside.organizations.models import Location, Program
 def test_it_lets_only_the_organizations_admins_write(world, persona):
     actor = getattr(world, persona)
     before = AuditEvent.objects.count()
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can change its settings"):
         services.organization_update(actor=actor, organization=world.org, data={"name": "X"})
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can change its settings"):
         services.program_create(actor=actor, organization=world.org, data={"name": "X"})
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can change its settings"):
         services.program_set_active(actor=actor, program=world.housing, active=False)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can change its settings"):
         services.location_create(actor=actor, organization=world.org, data={"name": "X"})
     assert AuditEvent.objects.count() == before
     world.housing.refresh_from_db()
@@ -27,7 +27,7 @@ def test_it_lets_only_the_organizations_admins_write(world, persona):
 
 
 def test_it_refuses_an_admin_of_another_organization(world):
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted, match="admins can change its settings"):
         services.program_update(
             actor=world.admin, program=world.other_program, data={"name": "Mine"}
         )
@@ -35,14 +35,14 @@ def test_it_refuses_an_admin_of_another_organization(world):
 
 def test_it_validates_before_saving_and_records_nothing_on_failure(world):
     before = AuditEvent.objects.count()
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="already has a program with this name") as refused:
         services.program_create(
             actor=world.admin, organization=world.org, data={"name": "HOUSING NAVIGATION"}
         )
     assert "name" in refused.value.message_dict
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"'name'.*cannot be blank"):
         services.location_create(actor=world.admin, organization=world.org, data={"name": ""})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="'customer' is not a valid choice"):
         services.organization_update(
             actor=world.admin, organization=world.org, data={"person_label": "customer"}
         )
