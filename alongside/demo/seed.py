@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.accounts.models import Role, User
-from alongside.accounts.services import Bootstrapped, organization_bootstrap, staff_provision
 from alongside.demo import screenings, stories
 from alongside.demo.names import random_full_name, random_identity
 from alongside.intake.models import InstrumentVersion
 from alongside.lib.actors import SystemActor
 from alongside.organizations.models import Program
+from alongside.organizations.staff import Bootstrapped, organization_bootstrap, staff_provision
 from alongside.people import services
 from alongside.people.models import Enrollment, Person
 

@@ -86,7 +86,7 @@ def organization_create(
 ) -> tuple[Organization, list[Program], list[Location]]:
     """Create an organization with its programs and locations, in the order given. The
     system does it, since a new organization has no admin yet (its first one comes with
-    `accounts.services.organization_bootstrap`); each is validated and audited as when
+    `organizations.staff.organization_bootstrap`); each is validated and audited as when
     an admin adds one."""
     ensure_system(actor)
     organization = Organization()

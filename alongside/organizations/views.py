@@ -17,11 +17,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from alongside.accounts import forms as account_forms
-from alongside.accounts import services as accounts
 from alongside.accounts.models import Membership, User
 from alongside.lib.errors import NotPermitted
 from alongside.organizations import forms, selectors, services
+from alongside.organizations import staff as accounts
+from alongside.organizations import staff_forms as account_forms
 from alongside.organizations.models import Location, Organization, Program
 
 PAGE_SIZE = 25

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from alongside.accounts.models import Role
 from alongside.accounts.tokens import token_create
-from alongside.oversight import routes
 from alongside.audit.models import AuditEvent
 from alongside.audit.selectors import verify_chain
 from alongside.intake import services as intake
@@ -24,6 +23,7 @@ from alongside.intake.models import Need, ScreeningResponse
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.services import person_merge
 from alongside.matching.tests.conftest import add_screening
+from alongside.oversight import routes
 from alongside.people import services as people
 from alongside.people.models import ContactPoint, Enrollment, Person
 from conftest import World, add_role, make_person, make_user

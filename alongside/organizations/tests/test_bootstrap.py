@@ -6,13 +6,13 @@ from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from alongside.accounts import services
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
 from alongside.audit.models import AuditEvent
 from alongside.lib.actors import SystemActor
 from alongside.lib.errors import NotPermitted
 from alongside.organizations import services as organizations
+from alongside.organizations import staff as services
 from alongside.organizations.models import Organization
 from conftest import make_user
 

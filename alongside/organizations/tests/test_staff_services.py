@@ -4,11 +4,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from alongside.accounts import services
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
 from alongside.audit.models import AuditEvent
 from alongside.lib.errors import NotPermitted
+from alongside.organizations import staff as services
 from conftest import add_role, make_user
 
 DATA = {"username": "jordan", "first_name": "Jordan", "email": "jordan@example.org"}

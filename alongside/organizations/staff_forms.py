@@ -7,8 +7,8 @@ from typing import Any, cast
 from django import forms
 
 from alongside.accounts.models import Role, User
-from alongside.accounts.services import STAFF_EDITABLE, STAFF_FIELDS
 from alongside.organizations.models import Program
+from alongside.organizations.staff import STAFF_EDITABLE, STAFF_FIELDS
 
 ROLE_HELP = {
     Role.COORDINATOR: "works with people in the program and coordinates their care",
