@@ -4,20 +4,25 @@ the personas every access test uses."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db.backends.signals import connection_created
 
 from alongside.accounts.models import Membership, Role, User
-from alongside.audit.tests.tampering import let_flush_empty_the_audit_tables
+from alongside.audit.tests.tampering import install_flush_wrapper
 from alongside.organizations.models import Organization, Program
 from alongside.people import services
 from alongside.people.models import Person
 
 PASSWORD = "correct horse battery staple"
+
+# The audit tables refuse DELETE and TRUNCATE. Between transactional (live-server) tests
+# the test runner empties every table with Django's `flush`, which lifts the audit triggers
+# for its own statements only, as a database superuser could. Every connection gets the
+# wrapper when it connects: the runner's connection objects are not the ones a fixture sees.
+connection_created.connect(install_flush_wrapper, dispatch_uid="audit-flush")
 
 
 @pytest.fixture(autouse=True)
@@ -25,15 +30,6 @@ def _fast_tests(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _flush_may_empty_the_audit_tables() -> Iterator[None]:
-    """The audit tables refuse DELETE and TRUNCATE. Between transactional (live-server)
-    tests the test runner empties every table with Django's `flush`; it lifts the audit
-    triggers for those statements only, as a database superuser could."""
-    with connection.execute_wrapper(let_flush_empty_the_audit_tables):
-        yield
 
 
 def make_user(username: str, **extra: Any) -> User:

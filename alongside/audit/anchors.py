@@ -61,11 +61,13 @@ class Anchor:
         )
 
     @property
+    def when(self) -> str:
+        return f"{timezone.localtime(datetime.fromisoformat(self.at)):%Y-%m-%d %H:%M %Z}"
+
+    @property
     def label(self) -> str:
         """How reports name it: "the anchor of 2026-12-05 03:00 EST (line 12)"."""
-        when = timezone.localtime(datetime.fromisoformat(self.at))
-        where = f" (line {self.line})" if self.line else ""
-        return f"the anchor of {when:%Y-%m-%d %H:%M %Z}{where}"
+        return f"the anchor of {self.when}" + (f" (line {self.line})" if self.line else "")
 
 
 @dataclass(frozen=True)
@@ -128,9 +130,8 @@ def _append_line(path: Path, line: str) -> None:
 
 
 def _email(anchor: Anchor, recipients: list[str]) -> None:
-    when = timezone.localtime(datetime.fromisoformat(anchor.at))
     send_mail(
-        subject=f"Alongside audit anchor {when:%Y-%m-%d %H:%M %Z}: {anchor.count:,} events",
+        subject=f"Alongside audit anchor {anchor.when}: {anchor.count:,} events",
         message=(
             "This is a signed checkpoint of the Alongside audit trail. Keep this message "
             "where the server's administrators cannot change it: if the trail is ever "

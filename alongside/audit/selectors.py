@@ -52,9 +52,10 @@ class _Walk:
     def _agreement(self) -> str:
         if self.agreed is None:
             return "; chain and anchors disagree from the start of the log"
+        anchored = f"anchored {self.agreed.when}, line {self.agreed.line}"
         return (
-            f"; chain and anchors agree up to event #{self.agreed.event_id} "
-            f"({self.agreed.label}) and disagree after it"
+            f"; chain and anchors agree up to event #{self.agreed.event_id} ({anchored}) "
+            "and disagree after it"
         )
 
     def _ends(self) -> str:
