@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from alongside.audit import services as audit
 from alongside.audit.models import GENESIS, AuditEvent, AuditHead
@@ -280,3 +281,16 @@ def test_it_starts_an_empty_log_with_a_fresh_head(db):
     out = StringIO()
     call_command("audit_verify", stdout=out)
     assert "Audit chain intact: 0 events" in out.getvalue()
+
+
+def test_it_shows_a_wiped_log_on_the_check_page(client, world):
+    client.force_login(world.admin)
+    head = AuditHead.objects.get()
+    with protections_lifted(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    page = client.post(reverse("audit:verify")).content.decode()
+    assert f"Broken at event #{head.last_event_id}</h2>" in page
+    assert (
+        f"<p>Truncated: the chain head records {head.event_count} events up to event "
+        f"#{head.last_event_id}, which is missing; the log has 0 events. 0 events verified"
+    ) in page
