@@ -37,10 +37,10 @@ def events(db):
     ]
 
 
-def run_sql(sql: str, params: list[object] | None = None) -> None:
+def run_sql(sql: str) -> None:
     """Straight to the database, as someone with a database account would."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql)
 
 
 def test_it_links_each_event_to_the_one_before(events):
@@ -195,6 +195,24 @@ def test_it_notices_the_newest_events_removed_under_a_rewound_head(events):
     assert report.reason == (
         f"removed: the chain head records 5 events up to event #{kept.pk}, the log has 3 events"
     )
+
+
+def test_it_notices_the_heads_newest_event_removed_from_the_middle(events):
+    gone = events[2]
+    with protections_lifted(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [gone.pk])
+        cursor.execute("UPDATE audit_audithead SET last_event_id = %s", [gone.pk])
+    report = verify_chain()
+    assert report.broken_at == gone.pk
+    assert report.reason == f"removed: event #{gone.pk}, the chain head's newest, is missing"
+
+
+def test_it_notices_a_head_that_counts_events_but_names_none(events):
+    with protections_lifted(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_audithead SET last_event_id = NULL")
+    report = verify_chain()
+    assert not report.ok and report.broken_at is None
+    assert report.reason == "the chain head records 5 events but names no newest event"
 
 
 def test_it_notices_a_head_that_points_past_the_last_event(events):
