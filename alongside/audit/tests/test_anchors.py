@@ -100,7 +100,7 @@ def test_it_emails_each_anchor_to_the_privacy_officer(db, anchors, settings):
 
 def test_it_agrees_with_anchors_of_an_intact_log(anchored, anchors):
     append(2)  # events since the last anchor are checked by the chain alone
-    assert "Audit chain intact: 7 events. It agrees with all 2 anchors" in (
+    assert "Audit chain intact: 7 events. It agrees with the 2 anchors" in (
         verify_against_anchors(anchors)
     )
 
@@ -198,13 +198,13 @@ def test_it_checks_anchors_signed_before_the_key_was_rotated(anchored, anchors, 
         verify_against_anchors(anchors)
     settings.AUDIT_ANCHOR_PREVIOUS_KEYS = [KEY]
     anchor()  # signed with the new key
-    assert "It agrees with all 3 anchors" in verify_against_anchors(anchors)
+    assert "It agrees with the 3 anchors" in verify_against_anchors(anchors)
 
 
 def test_it_reads_the_default_anchors_file(anchored, anchors):
     out = StringIO()
     call_command("audit_verify", "--anchors", stdout=out)
-    assert f"It agrees with all 2 anchors in {anchors}" in out.getvalue()
+    assert f"It agrees with the 2 anchors in {anchors}" in out.getvalue()
 
 
 def test_it_refuses_to_check_against_no_anchors(db, anchors):

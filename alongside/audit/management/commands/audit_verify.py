@@ -46,5 +46,6 @@ class Command(BaseCommand):
             raise CommandError("\n".join(problems))
         message = f"Audit chain intact: {report.checked} events."
         if path is not None:
-            message += f" It agrees with all {report.anchors_checked} anchors in {path}."
+            count = report.anchors_checked
+            message += f" It agrees with the {count} anchor{'' if count == 1 else 's'} in {path}."
         self.stdout.write(self.style.SUCCESS(message))
