@@ -8,13 +8,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db.backends.signals import connection_created
 
 from alongside.accounts.models import Membership, Role, User
+from alongside.audit.tests.tampering import install_flush_wrapper
 from alongside.organizations.models import Organization, Program
 from alongside.people import services
 from alongside.people.models import Person
 
 PASSWORD = "correct horse battery staple"
+
+# The audit tables refuse DELETE and TRUNCATE. Between transactional (live-server) tests
+# the test runner empties every table with Django's `flush`, which lifts the audit triggers
+# for its own statements only, as a database superuser could. Every connection gets the
+# wrapper when it connects: the runner's connection objects are not the ones a fixture sees.
+connection_created.connect(install_flush_wrapper, dispatch_uid="audit-flush")
 
 
 @pytest.fixture(autouse=True)

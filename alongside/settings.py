@@ -202,6 +202,13 @@ PAGE_SIZE = envint("PAGE_SIZE", 25)
 MATCH_LIKELY_THRESHOLD = float(env("MATCH_LIKELY_THRESHOLD", "22.5"))
 MATCH_POSSIBLE_THRESHOLD = float(env("MATCH_POSSIBLE_THRESHOLD", "15.5"))
 
+# Audit anchors: signed checkpoints of the audit chain kept outside the database
+# (docs/access-and-audit.md). The key must not be readable from the database host.
+AUDIT_ANCHOR_KEY = env("AUDIT_ANCHOR_KEY")
+AUDIT_ANCHOR_PREVIOUS_KEYS = envlist("AUDIT_ANCHOR_PREVIOUS_KEYS")
+AUDIT_ANCHOR_PATH = Path(env("AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl")))
+AUDIT_ANCHOR_EMAIL = envlist("AUDIT_ANCHOR_EMAIL")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

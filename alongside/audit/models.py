@@ -84,10 +84,16 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's newest hash. Locking this one row serializes appends."""
+    """The chain's newest event: its id and hash, and how many events the chain holds.
+
+    Locking this one row serializes appends. Database triggers refuse to delete it or move
+    it backwards, so removing the newest events or the whole log leaves the head counting
+    events that are gone, which `verify_chain` reports.
+    """
 
     last_hash = models.CharField(max_length=64, default=GENESIS)
     last_event_id = models.BigIntegerField(null=True)
+    event_count = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.last_hash

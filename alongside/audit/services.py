@@ -7,24 +7,31 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from alongside.audit.context import current_origin
 from alongside.audit.models import GENESIS, AuditEvent, AuditHead
 
 
+class AuditChainBroken(RuntimeError):
+    """The chain head is gone while events remain: appending would hide that."""
+
+
 def _locked_head() -> AuditHead:
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        last = AuditEvent.objects.order_by("-id").first()
-        head, _ = AuditHead.objects.get_or_create(
-            pk=1,
-            defaults={
-                "last_hash": last.hash if last else GENESIS,
-                "last_event_id": last.pk if last else None,
-            },
+    if head is not None:
+        return head
+    # The migrations seat the head; it is missing only in a log that has never been
+    # written (a freshly emptied test database) or one that was tampered with. Recreating
+    # it from the events would erase the evidence, so only an empty log gets a new head.
+    if AuditEvent.objects.exists():
+        raise AuditChainBroken(
+            "The audit chain head is missing while audit events exist; nothing can be "
+            "recorded until it is investigated (run `alongside audit_verify`)."
         )
-    return head
+    AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+    return AuditHead.objects.select_for_update().get(pk=1)
 
 
 # PostgreSQL: lock the head, insert the event chained to it and move the head in one
@@ -42,7 +49,9 @@ event AS (
     FROM head
     RETURNING id, prev_hash, hash
 )
-UPDATE audit_audithead SET last_hash = event.hash, last_event_id = event.id
+UPDATE audit_audithead
+SET last_hash = event.hash, last_event_id = event.id,
+    event_count = audit_audithead.event_count + 1
 FROM event WHERE audit_audithead.id = 1
 RETURNING event.id, event.prev_hash, event.hash
 """
@@ -119,5 +128,7 @@ def record(
         event.prev_hash = _locked_head().last_hash
         event.hash = event.compute_hash()
         event.save(force_insert=True)
-        AuditHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+        AuditHead.objects.filter(pk=1).update(
+            last_hash=event.hash, last_event_id=event.pk, event_count=F("event_count") + 1
+        )
     return event

@@ -24,6 +24,7 @@ def test_it_passes_the_deployment_checklist_with_production_settings(tmp_path):
         "ALLOWED_HOSTS": "care.example.org",
         "ALONGSIDE_VAR_DIR": str(tmp_path),
         "DEBUG": "false",
+        "AUDIT_ANCHOR_KEY": "anchor-" + "m4Vq" * 12,
     }
     env.pop("SECURE", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_audit_actions_complete_merge_unmerge'),
+        ('audit', '0005_protect_the_chain_head_and_refuse_truncation'),
     ]
 
     operations = [
