@@ -22,6 +22,7 @@ from alongside.accounts.scope import scope_for
 from alongside.audit.selectors import events_for_people
 from alongside.intake.record_views import person_panel
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.lib.params import query_page
 from alongside.matching.review import merged_into_ids, survivor_for
 from alongside.organizations.models import Program
 from alongside.people import forms, selectors, services
@@ -103,7 +104,7 @@ def _my_programs(user: Any) -> Any:
 def people_list(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = max(1, min(_int(request.GET.get("page"), 1), 10_000))
+    page = query_page(request.GET)
     size = 25
     if query:
         people = selectors.people_search(request.user, query, limit=size)
@@ -122,13 +123,6 @@ def people_list(request: HttpRequest) -> HttpResponse:
     }
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/list.html"
     return render(request, template, context)
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value or default)
-    except ValueError:
-        return default
 
 
 @login_required
