@@ -3,7 +3,6 @@ services write, and everything starts from `Person.objects.visible_to`."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from alongside.accounts.scope import scope_for
 from alongside.audit.selectors import events_for_people
 from alongside.intake.record_views import person_panel
+from alongside.lib import safecsv
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.params import query_page
 from alongside.matching.review import merged_into_ids, survivor_for
@@ -439,7 +439,7 @@ def people_export(request: HttpRequest) -> StreamingHttpResponse:
         else list(selectors.people_list(request.user)[:50_000])
     )
     selectors.audit_people(request.user, people, "export", {"query": query, "format": "csv"})
-    writer = csv.writer(_Echo())
+    writer = safecsv.writer(_Echo())
     rows: Iterator[list[Any]] = (
         [
             p.pk,
