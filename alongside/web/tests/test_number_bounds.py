@@ -1,5 +1,6 @@
-"""Numbers a client sends that the database cannot hold answer 404 (in the path) or a clear
-4xx (in the query), never a 500. The routes come from the URLconf and the OpenAPI
+"""Numbers a client sends that the database cannot hold (2**63, 2**64, -1, 0) answer 404 in
+a path, and in a query string a page that still makes sense (page numbers are clamped) or
+a clear 4xx (the API's 422), never a 500. The routes come from the URLconf and the OpenAPI
 document, so a new route cannot escape."""
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from alongside.lib.urls import MAX_ID, IdConverter, IndexConverter
 PERSONAS = ["coordinator", "colleague", "supervisor", "admin", "outsider", "scheduler", None]
 OUTSIDE = [MAX_ID + 1, 2**64, -1, 0]  # 2**63, past unsigned 64-bit, negative, zero
 NUMBER_CONVERTERS = (IntConverter, IdConverter)
-# Every name a view or the API reads a number from in a query string.
-QUERY_NUMBERS = ["page", "org", "person", "before", "after", "offset", "limit", "number"]
+# The names views and the API read numbers from in query strings (grep request.GET).
+QUERY_NUMBERS = ["page", "org", "person", "before", "after", "offset", "limit"]
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,10 @@ def test_it_answers_404_for_every_path_number_the_database_cannot_hold(world, pe
                 continue
             for value in _outside(converter):
                 url = route.url(_fill(route, world) | {name: value})
-                for method in ("get", "post"):
+                # The resolver answers before any view, whatever the method: POST (for the
+                # views that take only POST) once per parameter keeps the walk quick.
+                methods = ("get", "post") if value == OUTSIDE[0] else ("get",)
+                for method in methods:
                     status = getattr(client, method)(url).status_code
                     if status != 404:
                         failures.append(f"{method.upper()} {url} ({route.name}): {status}")
