@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 
 from alongside.lib.env import env, envbool, envint, envlist
+from alongside.lib.idle import session_age
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env("ALONGSIDE_VAR_DIR", str(BASE_DIR.parent / "var")))
@@ -53,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "alongside.web.middleware.IdleTimeoutMiddleware",
+    "alongside.accounts.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "alongside.intake.middleware.HandedOverMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,9 +134,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
-# Idle timeout: the session expires this long after the last request (refreshed at most
-# once a minute by IdleTimeoutMiddleware).
-SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
+# Idle timeout: the session ends this long after the last request, never sooner (see
+# alongside/lib/idle.py for why the store keeps it a little longer).
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = session_age(SESSION_IDLE_SECONDS)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

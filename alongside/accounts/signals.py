@@ -3,8 +3,8 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from alongside.accounts.sessions import mark_seen
 from alongside.audit import services as audit
-from alongside.web.middleware import mark_seen
 
 
 @receiver(user_logged_in)

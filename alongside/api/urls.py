@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -7,6 +8,9 @@ from django.urls import URLPattern, URLResolver, path, re_path
 
 from alongside.api.errors import error_response
 from alongside.api.v1 import api
+from alongside.lib.urls import MAX_ID
+
+_INTEGER = re.compile(r"[+-]?0*([0-9]+)")
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -26,6 +30,29 @@ def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[...,
     return wrapped
 
 
+def _impossible_id(value: Any) -> bool:
+    found = _INTEGER.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        return False  # not a number: ninja's validation answers
+    digits = found.group(1)
+    # Compare lengths first: int() refuses strings of thousands of digits.
+    return value.startswith("-") or len(digits) > 19 or not 1 <= int(digits) <= MAX_ID
+
+
+def _ids_in_range(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every path parameter named *_id is a database id: one no row can have (0, negative,
+    past 2**63-1) is a 404 here, rather than trusting every lookup below to cope with a
+    number SQLite cannot bind (the web's `<id:...>` converter does the same)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if any(name.endswith("_id") and _impossible_id(v) for name, v in kwargs.items()):
+            return error_response(404)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response(404, "No such API endpoint.")
 
@@ -36,7 +63,7 @@ def _with_json_errors(
     patterns, app_name, namespace = urls
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = _json_method_not_allowed(pattern.callback)
+            pattern.callback = _ids_in_range(_json_method_not_allowed(pattern.callback))
     return patterns, app_name, namespace
 
 

@@ -1,17 +1,16 @@
 """Routes of the instrument builder, contributed to the organization admin screens under
 /manage/<org>/instruments/ (names in the `manage` namespace)."""
 
-from django.urls import path
-
 from alongside.intake import builder
+from alongside.lib.urls import path
 
-V = "<int:pk>/versions/<int:vpk>/"
+V = "<id:pk>/versions/<id:vpk>/"
 
 urlpatterns = [
     path("", builder.instrument_list, name="instruments"),
     path("new/", builder.instrument_create, name="instrument-add"),
     path("import/", builder.instrument_import, name="instrument-import"),
-    path("<int:pk>/", builder.instrument_detail, name="instrument"),
+    path("<id:pk>/", builder.instrument_detail, name="instrument"),
     path(V, builder.version_detail, name="instrument-version"),
     path(V + "details/", builder.details_edit, name="instrument-details"),
     path(V + "questions/new/", builder.item_edit, name="instrument-item-add"),
@@ -21,11 +20,11 @@ urlpatterns = [
     ),
     path(V + "questions/<path:link_id>/move/", builder.item_move, name="instrument-item-move"),
     path(V + "scores/new/", builder.score_edit, name="instrument-score-add"),
-    path(V + "scores/<int:index>/", builder.score_edit, name="instrument-score"),
+    path(V + "scores/<index:index>/", builder.score_edit, name="instrument-score"),
     path(V + "rules/<str:kind>/new/", builder.rule_edit, name="instrument-rule-add"),
-    path(V + "rules/<str:kind>/<int:index>/", builder.rule_edit, name="instrument-rule"),
+    path(V + "rules/<str:kind>/<index:index>/", builder.rule_edit, name="instrument-rule"),
     path(
-        V + "rules/<str:kind>/<int:index>/remove/",
+        V + "rules/<str:kind>/<index:index>/remove/",
         builder.rule_remove,
         name="instrument-rule-remove",
     ),

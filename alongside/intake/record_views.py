@@ -29,6 +29,7 @@ from alongside.audit import services as audit
 from alongside.intake import selectors, services
 from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
 from alongside.lib.errors import NotPermitted
+from alongside.lib.params import query_page
 from alongside.people.models import Person
 from alongside.people.permissions import can_see_care_notes, can_see_sensitive_answers
 from alongside.people.selectors import audit_people
@@ -459,10 +460,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def urgent(request: HttpRequest) -> HttpResponse:
-    try:
-        page = max(1, min(int(request.GET.get("page") or 1), 10_000))
-    except ValueError:
-        page = 1
+    page = query_page(request.GET)
     start = (page - 1) * URGENT_PAGE
     rows = list(
         selectors.open_urgent_flags(request.user).order_by("raised_at", "id")[

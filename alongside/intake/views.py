@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alongside.audit import services as audit
@@ -22,6 +22,7 @@ from alongside.intake.middleware import KIOSK
 from alongside.intake.models import Need, ScreeningLink, ScreeningResponse
 from alongside.intake.person_view import PersonView
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.lib.urls import path
 from alongside.people import selectors as people_selectors
 from alongside.people.models import Person
 from alongside.people.permissions import can_see_sensitive_answers
@@ -380,14 +381,14 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 urlpatterns = [
-    path("people/<int:pk>/start/", start, name="start"),
-    path("screenings/<int:pk>/", response_page, name="response"),
-    path("screenings/<int:pk>/answer/", answer, name="answer"),
-    path("screenings/<int:pk>/fhir.json", response_fhir, name="response-fhir"),
-    path("screenings/<int:pk>/links/", link_create, name="link-create"),
-    path("screenings/<int:pk>/links/<int:link_pk>/revoke/", link_revoke, name="link-revoke"),
-    path("screenings/<int:pk>/hand-over/", hand_over, name="hand-over"),
-    path("device/<int:pk>/", kiosk, name="kiosk"),
-    path("device/<int:pk>/hand-back/", hand_back, name="hand-back"),
+    path("people/<id:pk>/start/", start, name="start"),
+    path("screenings/<id:pk>/", response_page, name="response"),
+    path("screenings/<id:pk>/answer/", answer, name="answer"),
+    path("screenings/<id:pk>/fhir.json", response_fhir, name="response-fhir"),
+    path("screenings/<id:pk>/links/", link_create, name="link-create"),
+    path("screenings/<id:pk>/links/<id:link_pk>/revoke/", link_revoke, name="link-revoke"),
+    path("screenings/<id:pk>/hand-over/", hand_over, name="hand-over"),
+    path("device/<id:pk>/", kiosk, name="kiosk"),
+    path("device/<id:pk>/hand-back/", hand_back, name="hand-back"),
     path("s/<str:token>/", by_link, name="link"),
 ]

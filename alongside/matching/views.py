@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from alongside.lib.errors import NotPermitted
+from alongside.lib.params import query_page
 from alongside.matching import review, services
 from alongside.matching.forms import MergeForm, ReviewForm, ShowForm, UndoForm
 from alongside.matching.models import DuplicatePair, MergeRecord
@@ -35,7 +36,6 @@ from alongside.people.services import SENSITIVE_FIELDS
 
 MAX_FIELD_LENGTH = 150
 UNDO_DENIED = "Only organization admins and supervisors of the record's programs can undo a merge."
-MAX_PAGE = 10_000
 REPORT_DENIED = (
     "The duplicates report and the list of merges are for organization admins and supervisors."
 )
@@ -67,13 +67,6 @@ def _denied(
     )
 
 
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page") or 1), MAX_PAGE))
-    except ValueError:
-        return 1
-
-
 def _attach(form: BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
@@ -88,7 +81,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         return _denied(request, REPORT_DENIED)
     form = ShowForm(request.GET)
     show = form.cleaned_data["show"] if form.is_valid() and form.cleaned_data["show"] else "open"
-    page = _page(request)
+    page = query_page(request.GET)
     pairs, has_next = review.duplicate_pairs(request.user, show=show, page=page)
     context = {
         "form": form,
@@ -209,7 +202,7 @@ def merge_compare(request: HttpRequest, first: int, second: int) -> HttpResponse
 def merge_list(request: HttpRequest) -> HttpResponse:
     if not can_review_duplicates(request.user):
         return _denied(request, REPORT_DENIED)
-    page = _page(request)
+    page = query_page(request.GET)
     records, has_next = review.merge_records(request.user, page=page)
     context = {"records": records, "page": page, "has_next": has_next, "nav": "duplicates"}
     return render(request, "matching/merge_list.html", context)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.models import Membership, User
 from alongside.lib.errors import NotPermitted
+from alongside.lib.params import query_page
 from alongside.organizations import forms, selectors, services
 from alongside.organizations import staff as accounts
 from alongside.organizations import staff_forms as account_forms
@@ -32,14 +33,6 @@ def _organization(request: HttpRequest, org: int | None = None) -> Organization:
         return selectors.organization_for_admin(request.user, org)
     except Organization.DoesNotExist:
         raise Http404("No such organization") from None
-
-
-def _int(value: str | None, default: int, *, low: int = 1, high: int = 10_000) -> int:
-    try:
-        number = int(value or default)
-    except ValueError:
-        return default
-    return max(low, min(number, high))
 
 
 def _attach(form: BaseForm, error: ValidationError) -> None:
@@ -235,7 +228,7 @@ def staff_list(request: HttpRequest, org: int) -> HttpResponse:
     form = forms.StaffFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     query, status = filters.get("q", "").strip(), filters.get("status", "")
-    page = _int(request.GET.get("page"), 1)
+    page = query_page(request.GET)
     start = (page - 1) * PAGE_SIZE
     rows = list(
         selectors.staff_for(organization, query=query, status=status)[start : start + PAGE_SIZE + 1]

@@ -3,7 +3,6 @@ services write, and everything starts from `Person.objects.visible_to`."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -20,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.scope import scope_for
 from alongside.audit.selectors import events_for_people
+from alongside.lib import safecsv
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.lib.params import query_page
 from alongside.organizations.models import Program
 from alongside.people import forms, selectors, services
 from alongside.people.contributions import (
@@ -107,7 +108,7 @@ def _my_programs(user: Any) -> Any:
 def people_list(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = max(1, min(_int(request.GET.get("page"), 1), 10_000))
+    page = query_page(request.GET)
     size = 25
     if query:
         people = selectors.people_search(request.user, query, limit=size)
@@ -126,13 +127,6 @@ def people_list(request: HttpRequest) -> HttpResponse:
     }
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/list.html"
     return render(request, template, context)
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value or default)
-    except ValueError:
-        return default
 
 
 @login_required
@@ -448,7 +442,7 @@ def people_export(request: HttpRequest) -> StreamingHttpResponse:
         else list(selectors.people_list(request.user)[:50_000])
     )
     selectors.audit_people(request.user, people, "export", {"query": query, "format": "csv"})
-    writer = csv.writer(_Echo())
+    writer = safecsv.writer(_Echo())
     rows: Iterator[list[Any]] = (
         [
             p.pk,

@@ -33,18 +33,6 @@ def test_it_expires_idle_sessions(client, world):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_it_extends_the_session_while_the_user_works(client, world, monkeypatch):
-    from alongside.web import middleware
-
-    client.force_login(world.coordinator)
-    first = client.session[middleware.SEEN_KEY]
-    client.get(reverse("home"))
-    assert client.session[middleware.SEEN_KEY] == first  # not rewritten within the minute
-    monkeypatch.setattr(middleware.time, "time", lambda: first + middleware.REFRESH_SECONDS)
-    client.get(reverse("home"))
-    assert client.session[middleware.SEEN_KEY] == first + middleware.REFRESH_SECONDS
-
-
 def test_it_resets_a_password_by_email(client, world):
     response = client.post(reverse("password_reset"), {"email": "casey@example.org"})
     assert response.status_code == 302

@@ -131,3 +131,13 @@ def test_it_reads_phones_like_the_people_app(settings: Any) -> None:
     assert fast_phone("123") is None
     settings.PHONE_DEFAULT_REGION = "GB"
     assert fast_phone("020 7946 0958") == "+442079460958"
+
+
+def test_it_writes_ids_that_look_like_formulas_as_text(tmp_path: Path) -> None:
+    hostile = ['=HYPERLINK("https://evil.example")', "-2+3+cmd|' /C calc'!A0"]
+    lines = [HEADER, *(f'"{h.replace(chr(34), chr(34) * 2)}"' + ROWS[0][1:] for h in hostile)]
+    _, rows = run(tmp_path, lines, "--reasons")
+    assert {rows[0]["id_a"], rows[0]["id_b"]} == {"'" + h for h in hostile}
+    assert float(rows[0]["score"]) > 0 and rows[0]["decision"] == "likely"
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]

@@ -8,7 +8,7 @@ from conftest import add_people
 
 # session, user, scope, the page's reads, audit (head lock, insert, head update; one
 # statement on PostgreSQL). The session is not saved: its expiry is refreshed at most
-# once a minute (web/middleware.py).
+# once a minute (accounts/sessions.py).
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
 PEOPLE_LIST = 8 - AUDIT_SAVING
 # On PostgreSQL a name search first resolves the typed words to name words, then reads

@@ -155,7 +155,7 @@ def test_it_exports_csv_for_supervisors_and_records_it(client, world):
     client.force_login(world.supervisor)
     response = client.get(reverse("people:export"))
     body = b"".join(response.streaming_content).decode()
-    assert "Guadalupe" in body and body.startswith("id,preferred_name")
+    assert "Guadalupe" in body and body.startswith('"id","preferred_name"')
     event = AuditEvent.objects.filter(action="export").latest("id")
     assert event.actor_id == world.supervisor.pk and world.person.pk in event.detail["ids"]
 

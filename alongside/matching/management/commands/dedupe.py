@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import os
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alongside.lib import safecsv
 from alongside.matching import dedupe
 from alongside.matching.model import Frequencies, explain, thresholds
 
@@ -83,11 +85,12 @@ class Command(BaseCommand):
         found = dedupe.link_groups(records, found, frequencies)
         say(f"linked groups: {len(found):,} pairs")
         with open(options["output"], "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
+            writer = safecsv.writer(out)
             header = ["id_a", "id_b", "score", "decision"]
             writer.writerow([*header, "reasons"] if options["reasons"] else header)
             for a, b, score, decision in found:
-                row: list[Any] = [records[a][0], records[b][0], f"{score:.2f}", decision]
+                score_cell = Decimal(f"{score:.2f}")  # a number: never given the text quote
+                row: list[Any] = [records[a][0], records[b][0], score_cell, decision]
                 if options["reasons"]:
                     row.append("; ".join(explain(records[a], records[b], frequencies).reasons))
                 writer.writerow(row)

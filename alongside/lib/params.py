@@ -1,0 +1,21 @@
+"""Whole numbers read from a query string, bounded so that no value a client sends reaches a
+query the database cannot run: SQLite refuses integers past 2**63-1 with an OverflowError,
+and a page number of 0 or less would slice backwards. (Ids in filters are bounded where they
+are read: form fields with min_value=1 and max_value=MAX_ID, as the audit filter does.)"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+MAX_PAGE = 10_000
+
+
+def query_page(params: Mapping[str, str], name: str = "page", *, high: int = MAX_PAGE) -> int:
+    """A page number from 1 to `high`: missing or malformed means 1, and a number beyond
+    either end means that end, so a stale or edited link still shows a page."""
+    try:
+        # Thousands of digits are a ValueError too (Python's int_max_str_digits).
+        number = int(params.get(name) or 1)
+    except ValueError:
+        return 1
+    return max(1, min(number, high))
