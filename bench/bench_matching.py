@@ -20,7 +20,7 @@
 
         .venv/bin/python bench/bench_matching.py fit --csv var/dedupe-100000.csv
 
-(c) selector: `matching.selectors.likely_duplicates` against the million people of
+(c) selector: `matching.candidates.likely_duplicates` against the million people of
     alongside_bench (bench/generate_people.py), as a coordinator and an organization
     admin, with candidate fields built from real records (exact, nickname or typo in
     the name, transposed date of birth, phone or identifier only). Prints p50/p95 and
@@ -138,7 +138,7 @@ def _em_session(
     them, the number of pairs and the estimated share of matches."""
     from itertools import combinations
 
-    from alongside.matching.model import PROBABILITIES, compare
+    from alongside.matching.fellegi_sunter import PROBABILITIES, compare
 
     blocks: dict[str, list[int]] = {}
     for i, r in enumerate(records):
@@ -188,7 +188,7 @@ def fit(args: argparse.Namespace) -> None:
 
     django.setup()
     from alongside.matching.dedupe import read_records
-    from alongside.matching.model import PROBABILITIES, compare
+    from alongside.matching.fellegi_sunter import PROBABILITIES, compare
 
     source = Path(args.csv)
     with source.open(newline="", encoding="utf-8") as f:
@@ -290,7 +290,7 @@ def bench_selector(args: argparse.Namespace) -> None:
     from django.db.models import Prefetch
 
     from alongside.accounts.models import User
-    from alongside.matching.selectors import likely_duplicates
+    from alongside.matching.candidates import likely_duplicates
     from alongside.people import selectors
     from alongside.people.models import ContactPoint, Person
 

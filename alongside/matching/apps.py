@@ -7,7 +7,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Duplicate detection"
 
     def ready(self) -> None:
-        from alongside.matching.review import merged_into_ids, survivor_for
+        from alongside.matching.selectors import merged_into_ids, survivor_for
         from alongside.people.contributions import (
             FormAssist,
             RecordLineage,

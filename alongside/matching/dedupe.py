@@ -23,7 +23,14 @@ from typing import IO
 
 from django.conf import settings
 
-from alongside.matching.model import Frequencies, Record, compare, decide, make_record, weigh
+from alongside.matching.fellegi_sunter import (
+    Frequencies,
+    Record,
+    compare,
+    decide,
+    make_record,
+    weigh,
+)
 from alongside.matching.text import nysiis
 from alongside.people.normalize import normalize_phone
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from alongside.matching.model import Record, make_record
+from alongside.matching.fellegi_sunter import Record, make_record
 from alongside.people.models import ContactPoint, Identifier, Person
 
 CHUNK = 5000

@@ -653,7 +653,7 @@ def duplicates_refresh(
     pairs found: new pairs are added, pairs found again get their new score and reasons
     (their review stays), and unreviewed pairs not found any more are removed."""
     from alongside.matching import dedupe
-    from alongside.matching.model import Frequencies, explain, thresholds
+    from alongside.matching.fellegi_sunter import Frequencies, explain, thresholds
     from alongside.matching.population import read_population
 
     say = progress or (lambda message: None)

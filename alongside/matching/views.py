@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from alongside.lib.errors import NotPermitted
 from alongside.lib.params import query_page
-from alongside.matching import review, services
+from alongside.matching import selectors, services
+from alongside.matching.candidates import likely_duplicates
 from alongside.matching.forms import MergeForm, ReviewForm, ShowForm, UndoForm
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.permissions import (
@@ -30,7 +31,6 @@ from alongside.matching.permissions import (
     can_review_duplicates,
     can_undo_merge,
 )
-from alongside.matching.selectors import likely_duplicates
 from alongside.people.models import PROFILE_FIELDS, Person, Profile
 from alongside.people.services import SENSITIVE_FIELDS
 
@@ -82,7 +82,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     form = ShowForm(request.GET)
     show = form.cleaned_data["show"] if form.is_valid() and form.cleaned_data["show"] else "open"
     page = query_page(request.GET)
-    pairs, has_next = review.duplicate_pairs(request.user, show=show, page=page)
+    pairs, has_next = selectors.duplicate_pairs(request.user, show=show, page=page)
     context = {
         "form": form,
         "pairs": pairs,
@@ -99,7 +99,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a pair 'not the same person' (or back to not reviewed)."""
     try:
-        pair = review.pair_for(request.user, pk)
+        pair = selectors.pair_for(request.user, pk)
     except DuplicatePair.DoesNotExist:
         raise Http404("No such pair") from None
     status = request.POST.get("status", DuplicatePair.Status.NOT_THE_SAME)
@@ -122,7 +122,7 @@ def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
     show = request.POST.get("show", "open")
     return redirect(
-        f"{reverse('matching:duplicates')}?show={show if show in review.SHOW else 'open'}"
+        f"{reverse('matching:duplicates')}?show={show if show in selectors.SHOW else 'open'}"
     )
 
 
@@ -160,7 +160,7 @@ def merge_compare(request: HttpRequest, first: int, second: int) -> HttpResponse
             status=400,
         )
     try:
-        a, b = review.people_to_compare(request.user, first, second)
+        a, b = selectors.people_to_compare(request.user, first, second)
     except Person.DoesNotExist:
         raise Http404("No such person") from None
     if a.person.organization_id != b.person.organization_id:
@@ -203,7 +203,7 @@ def merge_list(request: HttpRequest) -> HttpResponse:
     if not can_review_duplicates(request.user):
         return _denied(request, REPORT_DENIED)
     page = query_page(request.GET)
-    records, has_next = review.merge_records(request.user, page=page)
+    records, has_next = selectors.merge_records(request.user, page=page)
     context = {"records": records, "page": page, "has_next": has_next, "nav": "duplicates"}
     return render(request, "matching/merge_list.html", context)
 
@@ -288,7 +288,7 @@ def _kept_details(record: MergeRecord) -> list[dict[str, str]]:
 @login_required
 def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        record = review.merge_record(request.user, pk)
+        record = selectors.merge_record(request.user, pk)
     except MergeRecord.DoesNotExist:
         raise Http404("No such merge") from None
     except NotPermitted as error:

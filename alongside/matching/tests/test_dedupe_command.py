@@ -95,7 +95,7 @@ def test_it_refuses_a_missing_file(tmp_path: Path) -> None:
 
 def test_it_scores_in_several_processes_like_in_one(tmp_path: Path) -> None:
     from alongside.matching import dedupe
-    from alongside.matching.model import make_record
+    from alongside.matching.fellegi_sunter import make_record
 
     records = [make_record(str(i), "Robert", "Hernández") for i in range(40)]
     pairs_ = dedupe.candidate_pairs(records)
@@ -110,7 +110,7 @@ def test_it_scores_in_several_processes_like_in_one(tmp_path: Path) -> None:
 
 def test_it_links_groups_of_likely_pairs(tmp_path: Path) -> None:
     from alongside.matching import dedupe
-    from alongside.matching.model import make_record
+    from alongside.matching.fellegi_sunter import make_record
 
     records = [make_record("a"), make_record("b"), make_record("c")]
     linked = dedupe.link_groups(records, [(0, 1, 30.0, "likely"), (1, 2, 30.0, "likely")])

@@ -15,7 +15,7 @@ from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
 from alongside.lib.errors import NotPermitted
 from alongside.matching import services
 from alongside.matching.models import DuplicatePair, MergeRecord
-from alongside.matching.review import merged_into_ids
+from alongside.matching.selectors import merged_into_ids
 from alongside.matching.services import (
     MergeNotSupported,
     MergeRefused,

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alongside.lib import safecsv
 from alongside.matching import dedupe
-from alongside.matching.model import Frequencies, explain, thresholds
+from alongside.matching.fellegi_sunter import Frequencies, explain, thresholds
 
 
 class Command(BaseCommand):

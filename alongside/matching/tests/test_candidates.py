@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from alongside.audit.models import AuditEvent
-from alongside.matching.selectors import likely_duplicates
+from alongside.matching.candidates import likely_duplicates
 from alongside.people import services
 from conftest import World, make_person
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from alongside.matching.model import (
+from alongside.matching.fellegi_sunter import (
     FUZZY_NAME_LEVELS,
     LIKELY,
     POSSIBLE,
