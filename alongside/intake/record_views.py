@@ -16,7 +16,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,12 +27,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from alongside.audit import services as audit
-from alongside.intake import selectors, services
+from alongside.intake import selectors, sensitive, services
 from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
 from alongside.lib.errors import NotPermitted
 from alongside.people.models import Person
-from alongside.people.permissions import can_see_care_notes, can_see_sensitive_answers
 from alongside.people.selectors import audit_people
+from alongside.people.sensitivity import RESTRICTED, disclosure_for
 
 # ---------------------------------------------------------------- wording
 
@@ -110,7 +111,8 @@ class ScoreLine:
 
 @dataclass
 class ScreeningLine:
-    """One screening as the panel lists it: what, when, and its scores."""
+    """One screening as the panel lists it: what, when, and its scores (with
+    `restricted` set when scores were left out for the reader)."""
 
     pk: int
     title: str
@@ -120,6 +122,7 @@ class ScreeningLine:
     started_at: dt.datetime
     completed_at: dt.datetime | None
     scores: list[ScoreLine] = field(default_factory=list)
+    restricted: bool = False
 
     @property
     def is_completed(self) -> bool:
@@ -133,35 +136,48 @@ class ScreeningLine:
 # ---------------------------------------------------------------- the person page panel
 
 
-def person_panel(person: Person, *, sensitive: bool) -> dict[str, Any]:
+def person_panel(user: Any, person: Person) -> dict[str, Any]:
     """What the "Needs and screenings" panel on a person's page shows, in three queries
     whatever the record holds: urgent flags, needs, and the latest screenings with their
-    scores. The caller has already read the person through `visible_to`. Without
-    `sensitive` access (people.permissions.can_see_sensitive_answers) flags show no
-    reason, and safety and behavioral-health needs and scores of sensitive items are left
-    out."""
+    scores. The caller has already read the person through `visible_to` (with their
+    enrollments). For a user who may not see sensitive details (`Disclosure.sensitive`)
+    flags are read without their reason, and safety and behavioral-health needs and
+    scores of sensitive items are counted as restricted, never shown."""
+    disclosure = disclosure_for(user, person)
     recent = timezone.now() - RECENTLY_ACKNOWLEDGED
-    flags = list(
+    flags = (
         UrgentFlag.objects.filter(person_id=person.pk)
         .filter(Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=recent))
         .select_related("acknowledged_by")
         .order_by(F("acknowledged_at").desc(nulls_first=True), "raised_at", "id")
     )
-    needs = Need.objects.filter(person_id=person.pk)
-    if not sensitive:
-        needs = needs.exclude(kind__in=Need.SENSITIVE_KINDS)
-    views = [
-        need_view(n)
-        for n in needs.select_related("source_response__instrument_version__instrument")[:MAX_NEEDS]
-    ]
+    if not disclosure.sensitive:
+        flags = flags.defer("reason", "guidance")
+    flag_list = [f if disclosure.sensitive else sensitive.restrict_flag(f) for f in flags]
+    needs = (
+        Need.objects.filter(person_id=person.pk)
+        .select_related("source_response__instrument_version__instrument")
+        .order_by("-identified_at", "-id")
+    )
+    shown: list[NeedView] = []
+    restricted: list[Need] = []
+    for need in needs[:MAX_NEEDS]:
+        if disclosure.sensitive or not sensitive.is_sensitive_need(need.kind):
+            shown.append(need_view(need))
+        else:
+            restricted.append(need)
     return {
-        "open_flags": [f for f in flags if f.is_open],
-        "acknowledged_flags": [f for f in flags if not f.is_open],
-        "open_needs": [n for n in views if n.is_open],
-        "closed_needs": [n for n in views if not n.is_open],
-        "latest": latest_screenings(person.pk, sensitive=sensitive),
+        "open_flags": [f for f in flag_list if f.is_open],
+        "acknowledged_flags": [f for f in flag_list if not f.is_open],
+        "open_needs": [n for n in shown if n.is_open],
+        "closed_needs": [n for n in shown if not n.is_open],
+        "restricted_open_needs": sum(1 for n in restricted if n.status in Need.OPEN_STATUSES),
+        "restricted_closed_needs": sum(1 for n in restricted if n.status not in Need.OPEN_STATUSES),
+        "latest": latest_screenings(person.pk, sensitive=disclosure.sensitive),
         "status_choices": status_choices(),
-        "sensitive": sensitive,
+        "sensitive": disclosure.sensitive,
+        "on_team": disclosure.on_team,
+        "restricted": RESTRICTED,
     }
 
 
@@ -169,12 +185,22 @@ def latest_screenings(
     person_id: int, limit: int = LATEST_SCREENINGS, *, sensitive: bool = True
 ) -> list[ScreeningLine]:
     """The person's latest screenings with their scores, in one query: the responses
-    joined to their scores, one row per score (or one row for a response without)."""
+    joined to their scores, one row per score (or one row for a response without).
+    Without `sensitive`, scores of sensitive items are not read: the line says they
+    are restricted."""
     latest = (
         ScreeningResponse.objects.filter(person_id=person_id)
         .order_by("-started_at", "-id")
         .values("pk")[:limit]
     )
+    value: Any = F("scores__value")
+    band: Any = F("scores__band")
+    hidden: Any = Value(False)
+    if not sensitive:
+        # Scores of sensitive items are not read: the database answers null instead.
+        value = Case(When(scores__sensitive=True, then=Value(None)), default=value)
+        band = Case(When(scores__sensitive=True, then=Value("")), default=band)
+        hidden = Coalesce(F("scores__sensitive"), Value(False))
     rows = (
         ScreeningResponse.objects.filter(pk__in=latest)
         .order_by("-started_at", "-id", "scores__id")
@@ -188,10 +214,10 @@ def latest_screenings(
             "instrument_version__instrument__slug",
             "instrument_version__instrument__title",
             "scores__name",
-            "scores__value",
-            "scores__band",
             "scores__items_missing",
-            *([] if sensitive else ["instrument_version__definition"]),
+            score_value=value,
+            score_band=band,
+            score_hidden=hidden,
         )
     )
     lines: dict[int, ScreeningLine] = {}
@@ -210,18 +236,19 @@ def latest_screenings(
                 started_at=row["started_at"],
                 completed_at=row["completed_at"],
             )
-        hidden = (
-            set() if sensitive else selectors.hidden_scores(row["instrument_version__definition"])
-        )
-        if row["scores__name"] is not None and row["scores__name"] not in hidden:
-            line.scores.append(
-                ScoreLine(
-                    row["scores__name"],
-                    row["scores__value"],
-                    row["scores__band"],
-                    row["scores__items_missing"],
-                )
+        if row["scores__name"] is None:
+            continue
+        if row["score_hidden"]:
+            line.restricted = True
+            continue
+        line.scores.append(
+            ScoreLine(
+                row["scores__name"],
+                row["score_value"],
+                row["score_band"],
+                row["scores__items_missing"],
             )
+        )
     return list(lines.values())
 
 
@@ -384,14 +411,14 @@ def _person(user: Any, pk: int) -> Person:
         raise Http404("No such person") from None
 
 
-def _groups(responses: list[ScreeningResponse], *, sensitive: bool) -> list[InstrumentGroup]:
-    """Responses by instrument (across its versions, retired ones included), each with a
-    chart per score of its completed responses, oldest first. Without sensitive access,
-    scores that add up sensitive items are left out (`shown_scores`)."""
+def _groups(responses: list[ScreeningResponse], user: Any) -> list[InstrumentGroup]:
+    """Responses (read through `selectors.person_responses`, so without the scores the
+    user may not see) by instrument, across its versions, retired ones included, each
+    with a chart per score of its completed responses, oldest first."""
     by_slug: dict[str, list[ScreeningResponse]] = {}
     for response in responses:
-        hidden = set() if sensitive else selectors.hidden_scores(response.definition)
-        response.shown_scores = [s for s in response.scores.all() if s.name not in hidden]  # type: ignore[attr-defined]
+        response.shown_scores = list(response.scores.all())  # type: ignore[attr-defined]
+        response.restricted_scores = sensitive.restricted_scores(response, user)  # type: ignore[attr-defined]
         by_slug.setdefault(response.instrument_version.instrument.slug, []).append(response)
     groups = []
     for slug, rows in by_slug.items():
@@ -440,7 +467,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
             "started_by", "completed_by"
         )
     )
-    groups = _groups(responses, sensitive=can_see_sensitive_answers(request.user, person))
+    groups = _groups(responses, request.user)
     chosen = request.GET.get("instrument", "")
     shown = [g for g in groups if g.slug == chosen] or groups
     context = {
@@ -449,6 +476,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         "shown": shown,
         "chosen": chosen if len(shown) == 1 and shown[0].slug == chosen else "",
         "count": len(responses),
+        "restricted": RESTRICTED,
         "nav": "people",
     }
     return render(request, "intake/record/history.html", context)
@@ -544,7 +572,7 @@ def need_status(request: HttpRequest, pk: int) -> HttpResponse:
             "view": need_view(need),
             "errors": error.messages,
             "status_choices": status_choices(),
-            "care_team": can_see_care_notes(request.user, need.person),
+            "on_team": disclosure_for(request.user, need.person).on_team,
             "next": _back(request, ""),
             "nav": "people",
         }
