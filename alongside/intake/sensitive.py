@@ -112,7 +112,6 @@ def restrict_flag(flag: UrgentFlag) -> UrgentFlag:
     (Loaded deferred, so the words were never read; acknowledging re-reads the flag.)"""
     flag.reason = RESTRICTED
     flag.guidance = RESTRICTED
-    flag.restricted = True  # type: ignore[attr-defined]
     return flag
 
 
@@ -125,7 +124,3 @@ class RestrictedNeed:
 
     restricted = True
     reason = RESTRICTED
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in Need.OPEN_STATUSES

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.scope import scope_for
 from alongside.audit.selectors import events_for_people
-from alongside.intake.record_views import person_panel
+from alongside.intake.panel import person_panel
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.matching.review import merged_into_ids, survivor_for
 from alongside.organizations.models import Program
