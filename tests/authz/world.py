@@ -32,7 +32,7 @@ from alongside.organizations import services as organizations
 from alongside.people import services as people
 from alongside.people.models import Person
 from conftest import World, add_role, make_person, make_user
-from tests.authz.routes import Fillers
+from tests.authz.routes import Fillers, Probe
 
 MORE_THAN_HALF, SEVERAL, NEARLY = "LA6570-1", "LA6569-3", "LA6571-9"
 PHQ9 = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3"]
@@ -46,6 +46,14 @@ IN_SCOPE = {
     "rosa": {"coordinator", "supervisor", "admin", "scheduler", "colleague"},
 }
 CARE_TEAM = {"lupe": {"coordinator", "supervisor"}, "rosa": {"coordinator", "supervisor"}}
+
+
+def out_of_scope(persona: str, probe: Probe) -> bool:
+    """Whether the probe is about a person the persona may not see (anonymous included),
+    who must answer 404 (or send them to sign in)."""
+    return probe.subject is not None and persona not in IN_SCOPE[probe.subject]
+
+
 RESTRICTED = "Details restricted to the care team."
 
 
