@@ -116,10 +116,13 @@ def sees_sensitive(user: Any, person_ref: str = "pk") -> Exists:
     people whose sensitive details the user may see, such as the urgent-results queue.
     Combine it with `visible_to`."""
     scope = scope_for(user)
+    care = Q(program_id__in=scope.care_program_ids)
+    if scope.user_id is not None:  # never "coordinator is null" for someone signed out
+        care |= Q(primary_coordinator_id=scope.user_id)
     return Exists(
         Enrollment.objects.filter(
             person_id=OuterRef(person_ref), status__in=Enrollment.OPEN_STATUSES
-        ).filter(Q(program_id__in=scope.care_program_ids) | Q(primary_coordinator_id=scope.user_id))
+        ).filter(care)
     )
 
 

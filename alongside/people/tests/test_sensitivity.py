@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from alongside.people import selectors, services
@@ -106,3 +107,11 @@ def test_the_history_restricts_only_the_notes_values(world: Any) -> None:
     assert created.changes["important_to"] == ["", "Being there for my kids."]
     mine = selectors.person_history(world.coordinator, world.person)
     assert next(c for c in mine if c.entity == "profile").changes["approach_with_care"][1] == NOTE
+
+
+def test_no_one_signed_out_sees_anything(world: Any, people: list[Person]) -> None:
+    nobody = AnonymousUser()
+    # Rosa's enrollment has no primary coordinator: "coordinator is nobody" is not a match.
+    assert people[1].enrollments.filter(primary_coordinator__isnull=True).exists()
+    assert not Person.objects.filter(sees_sensitive(nobody)).exists()
+    assert all(disclosure_for(nobody, person) == NOTHING for person in people)
