@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from alongside.intake.models import ScreeningResponse
+from alongside.intake.models import Need, ScreeningResponse
 from alongside.intake.tests.test_responses import MORE_THAN_HALF, phq9
 
 RESTRICTED = "Details restricted to the care team."
@@ -52,3 +52,18 @@ def test_the_care_team_sees_what_is_restricted_for_others(
     assert "<strong>Mood:</strong>" in page and RESTRICTED not in page
     results = client.get(reverse("intake:response", args=[low_mood.pk])).content.decode()
     assert "Total: 16" in results and RESTRICTED not in results
+
+
+def test_a_scheduler_cannot_move_a_need_they_may_not_see(
+    client: Client, world: Any, low_mood: ScreeningResponse
+) -> None:
+    """Moving it along would name it ("Mood: now Resolved"); the team's other needs
+    stay theirs to move."""
+    need = Need.objects.get(kind="depression")
+    client.force_login(world.scheduler)
+    url = reverse("intake:need-status", args=[need.pk])
+    refused = client.post(url, {"status": "resolved", "expected": "identified"})
+    assert refused.status_code == 403
+    assert "Mood" not in refused.content.decode()
+    need.refresh_from_db()
+    assert need.status == "identified"
