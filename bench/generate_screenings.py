@@ -91,12 +91,13 @@ def main() -> None:
     )
     for version in (hrsn, phq9):
         _answers(version)
+    # The PHQ-9 total and the AHC safety score both add up a sensitive item.
     _run(
         "scores",
-        """INSERT INTO intake_score (response_id, name, value, band, items_missing)
+        """INSERT INTO intake_score (response_id, name, value, band, items_missing, sensitive)
            SELECT a.response_id,
                CASE WHEN r.instrument_version_id = %s THEN 'total' ELSE 'safety' END,
-               sum((a.value->>'_v')::int), '', 0
+               sum((a.value->>'_v')::int), '', 0, true
            FROM intake_answer a JOIN intake_screeningresponse r ON r.id = a.response_id
            WHERE a.value ? '_v' GROUP BY a.response_id, r.instrument_version_id""",
         [phq9.pk],

@@ -19,7 +19,7 @@ from alongside.api.concurrency import expected_version
 from alongside.api.errors import invalid
 from alongside.people import selectors, services
 from alongside.people.models import PROFILE_FIELDS
-from alongside.people.permissions import can_see_care_notes
+from alongside.people.sensitivity import disclosure_for
 
 router = Router(tags=["people"])
 
@@ -142,7 +142,7 @@ def get_profile(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = selectors.person_detail(user, person_id, purpose="api profile")
     profile = present.profile_of(person)
-    body = present.profile(person, profile, care_team=can_see_care_notes(user, person))
+    body = present.profile(person, profile, disclosure_for(user, person))
     return present.respond(body, version=body.version)
 
 
@@ -166,7 +166,7 @@ def put_profile(request: HttpRequest, person_id: int, payload: schemas.ProfilePu
         data=data,
         version=expected_version(request, payload.version),
     )
-    body = present.profile(person, profile, care_team=can_see_care_notes(user, person))
+    body = present.profile(person, profile, disclosure_for(user, person))
     return present.respond(body, version=profile.version)
 
 

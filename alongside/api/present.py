@@ -14,7 +14,12 @@ from alongside.api import schemas
 from alongside.api.concurrency import etag
 from alongside.api.errors import CONTENT_TYPE
 from alongside.people.models import ContactPoint, Enrollment, Person, PersonLanguage, Profile
-from alongside.people.permissions import is_care_team
+from alongside.people.sensitivity import (
+    RESTRICTED,
+    Disclosure,
+    care_note_notice,
+    disclosure_for,
+)
 
 
 def language(item: PersonLanguage) -> schemas.LanguageOut:
@@ -49,9 +54,21 @@ def person(item: Person) -> schemas.PersonOut:
     return schemas.PersonOut.model_construct(**_person_fields(item))
 
 
-def profile(person: Person, item: Profile | None, *, care_team: bool) -> schemas.ProfileOut:
-    """The profile; approach-with-care only for the person's care team. A person saved
-    without a profile reads as an empty one (saving creates it at version 1)."""
+def care_note(
+    person: Person, item: Profile, disclosure: Disclosure
+) -> str | schemas.RestrictedNoteOut:
+    """The approach-with-care note for the care team; for everyone else who sees the
+    person, a restricted marker saying one exists (an empty string when there is none)."""
+    if disclosure.reads_care_note or not item.approach_with_care:
+        return item.approach_with_care
+    return schemas.RestrictedNoteOut.model_construct(
+        restricted=True, reason=RESTRICTED, notice=care_note_notice(person)
+    )
+
+
+def profile(person: Person, item: Profile | None, disclosure: Disclosure) -> schemas.ProfileOut:
+    """The profile, as `disclosure` lets its reader see it. A person saved without a
+    profile reads as an empty one (saving creates it at version 1)."""
     item = item or Profile()
     return schemas.ProfileOut.model_construct(
         person_id=person.pk,
@@ -64,7 +81,7 @@ def profile(person: Person, item: Profile | None, *, care_team: bool) -> schemas
         want_to_change=item.want_to_change,
         culture_identity=item.culture_identity,
         stress_helps=item.stress_helps,
-        approach_with_care=item.approach_with_care if care_team else None,
+        approach_with_care=care_note(person, item, disclosure),
         version=item.version,
         updated_at=item.updated_at,
     )
@@ -123,11 +140,10 @@ def contact_point(item: ContactPoint) -> schemas.ContactPointOut:
 def person_detail(user: Any, item: Person) -> schemas.PersonDetailOut:
     """A person as `selectors.person_detail` loads them, with profile, enrollments and
     contact points (all prefetched)."""
-    enrollments = list(item.enrollments.all())
     return schemas.PersonDetailOut.model_construct(
         **_person_fields(item),
-        profile=profile(item, profile_of(item), care_team=is_care_team(user, enrollments)),
-        enrollments=[enrollment(e) for e in enrollments],
+        profile=profile(item, profile_of(item), disclosure_for(user, item)),
+        enrollments=[enrollment(e) for e in item.enrollments.all()],
         contact_points=[contact_point(c) for c in item.contact_points.all()],
     )
 

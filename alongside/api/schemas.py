@@ -231,6 +231,18 @@ class PersonOut(BaseModel):
     updated_at: dt.datetime
 
 
+class RestrictedNoteOut(BaseModel):
+    """An approach-with-care note the reader may not read: that one exists, and whom to
+    speak with first."""
+
+    restricted: Literal[True]
+    reason: str = Field(description='Always "Details restricted to the care team."')
+    notice: str = Field(
+        description='e.g. "Approach with care — speak with Rosa’s coordinator before raising '
+        'personal topics"'
+    )
+
+
 class ProfileOut(BaseModel):
     person_id: int
     appreciated: str
@@ -242,8 +254,10 @@ class ProfileOut(BaseModel):
     want_to_change: str
     culture_identity: str
     stress_helps: str
-    approach_with_care: str | None = Field(
-        description="Shown only to the person's care team; null for everyone else."
+    approach_with_care: str | RestrictedNoteOut = Field(
+        description="Notes the person chose to share, for their care team. Everyone else "
+        "who sees the person gets a restricted marker with a notice when there is a note, "
+        "and an empty string when there is none."
     )
     version: int
     updated_at: dt.datetime | None

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from alongside.api import lookups, present, schemas
 from alongside.api.errors import ApiError, invalid
 from alongside.audit import services as audit
-from alongside.intake import fhir, selectors, services
+from alongside.intake import fhir, selectors, sensitive, services
 from alongside.intake.fhir import FhirImportError
 from alongside.intake.models import Need, ScreeningResponse
+from alongside.intake.sensitive import RestrictedNeed
 from alongside.people.models import Person
+from alongside.people.sensitivity import RESTRICTED
 
 router = Router(tags=["screenings"])
 
@@ -36,6 +38,14 @@ class ScoreOut(Schema):
     items_missing: int
 
 
+class RestrictedScoreOut(Schema):
+    """A score that adds up a sensitive answer, for a reader outside the care team."""
+
+    name: str
+    restricted: Literal[True]
+    reason: str = Field(description=f'Always "{RESTRICTED}"')
+
+
 class ScreeningOut(Schema):
     id: int
     person_id: int
@@ -47,17 +57,34 @@ class ScreeningOut(Schema):
     language: str
     started_at: dt.datetime
     completed_at: dt.datetime | None
-    scores: list[ScoreOut]
+    scores: list[ScoreOut | RestrictedScoreOut] = Field(
+        description="Scores that add up a sensitive answer (the PHQ-9 total, the AHC "
+        "safety score) are restricted to the person's care team: others get "
+        '`{"name", "restricted": true, "reason"}` instead.'
+    )
     fhir_url: str
 
 
-class NeedOut(Schema):
+class NeedShownOut(Schema):
     id: int
     kind: str
     label: str
     status: str
     identified_at: dt.datetime
     source_screening_id: int | None
+
+
+class RestrictedNeedOut(Schema):
+    """A safety or behavioral-health need, for a reader outside the care team: only that
+    it exists and its status."""
+
+    id: int
+    status: str
+    restricted: Literal[True]
+    reason: str = Field(description=f'Always "{RESTRICTED}"')
+
+
+NeedOut = NeedShownOut | RestrictedNeedOut
 
 
 def _user(request: HttpRequest) -> Any:
@@ -75,8 +102,20 @@ def _audit_list(user: Any, person: Person, object_type: str, count: int) -> None
     )
 
 
-def _screening(response: ScreeningResponse) -> ScreeningOut:
+def _screening(user: Any, response: ScreeningResponse) -> ScreeningOut:
+    """A response read through `intake.selectors` (its scores are those the user may
+    see), with a restricted marker for each score left out."""
     version = response.instrument_version
+    scores: list[ScoreOut | RestrictedScoreOut] = [
+        ScoreOut.model_construct(
+            name=s.name, value=s.value, band=s.band, items_missing=s.items_missing
+        )
+        for s in response.scores.all()
+    ]
+    scores += [
+        RestrictedScoreOut.model_construct(name=name, restricted=True, reason=RESTRICTED)
+        for name in sensitive.restricted_scores(response, user)
+    ]
     return ScreeningOut.model_construct(
         id=response.pk,
         person_id=response.person_id,
@@ -88,18 +127,17 @@ def _screening(response: ScreeningResponse) -> ScreeningOut:
         language=response.language,
         started_at=response.started_at,
         completed_at=response.completed_at,
-        scores=[
-            ScoreOut.model_construct(
-                name=s.name, value=s.value, band=s.band, items_missing=s.items_missing
-            )
-            for s in response.scores.all()
-        ],
+        scores=scores,
         fhir_url=reverse("api-v1:screening_fhir", args=[response.pk]),
     )
 
 
-def _need(need: Need) -> NeedOut:
-    return NeedOut.model_construct(
+def _need(need: Need | RestrictedNeed) -> NeedOut:
+    if isinstance(need, RestrictedNeed):
+        return RestrictedNeedOut.model_construct(
+            id=need.id, status=need.status, restricted=True, reason=RESTRICTED
+        )
+    return NeedShownOut.model_construct(
         id=need.pk,
         kind=need.kind,
         label=need.get_kind_display(),
@@ -119,7 +157,7 @@ def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
     person = lookups.visible_person(user, person_id)
     responses = list(selectors.person_responses(user, person_id))
     _audit_list(user, person, "intake.screeningresponse", len(responses))
-    return present.respond([_screening(r) for r in responses])
+    return present.respond([_screening(user, r) for r in responses])
 
 
 @router.get(
@@ -129,7 +167,8 @@ def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
     summary="One screening with its scores",
 )
 def get_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
-    return present.respond(_screening(selectors.response_detail(_user(request), screening_id)))
+    user = _user(request)
+    return present.respond(_screening(user, selectors.response_detail(user, screening_id)))
 
 
 @router.get(
@@ -144,7 +183,7 @@ def get_screening_fhir(request: HttpRequest, screening_id: int) -> HttpResponse:
     user = _user(request)
     response = selectors.response_detail(user, screening_id)
     resource = fhir.questionnaire_response(
-        response, withhold=selectors.withheld_items(user, response)
+        response, withhold=sensitive.withheld_items(response, user)
     )
     reply = HttpResponse(json.dumps(resource, ensure_ascii=False), content_type=FHIR_JSON)
     reply["Cache-Control"] = "no-store"
@@ -188,7 +227,7 @@ def import_screening(request: HttpRequest, person_id: int) -> HttpResponse:
         raise invalid("body", f"Not a valid FHIR QuestionnaireResponse: {error}") from error
     response = selectors.response_detail(user, response.pk)
     return present.respond(
-        _screening(response),
+        _screening(user, response),
         status=201,
         location=reverse("api-v1:screening", args=[response.pk]),
     )

@@ -34,8 +34,6 @@ class IntakeConfig(AppConfig):
 
 
 def _needs_and_screenings(context: Any) -> dict[str, Any]:
-    from alongside.intake.record_views import person_panel
-    from alongside.people.permissions import can_see_sensitive_answers
+    from alongside.intake.panel import person_panel
 
-    sensitive = can_see_sensitive_answers(context.viewer, context.person)
-    return {"screening": person_panel(context.person, sensitive=sensitive)}
+    return {"screening": person_panel(context.viewer, context.person, context.disclosure)}

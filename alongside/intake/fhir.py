@@ -341,11 +341,13 @@ def questionnaire_response(
     items = []
     for entry in definition["items"]:
         answer = answers.get(entry["link_id"])
-        if answer is None:
-            continue
         item: dict[str, Any] = {"linkId": entry["link_id"], "text": entry["text"]}
         if entry["link_id"] in withhold:
+            # Masked whether or not it was answered: a reader who may not see the answer
+            # learns nothing from its absence either (and it was never loaded).
             item["extension"] = [{"url": ABSENT, "valueCode": "masked"}]
+        elif answer is None:
+            continue
         elif answer.state == Answer.State.ANSWERED:
             item["answer"] = [{VALUE_KEYS[entry["type"]]: _fhir_value(entry, answer.value)}]
         else:

@@ -173,6 +173,9 @@ class Score(models.Model):
     items_missing = models.PositiveIntegerField(
         default=0, help_text="Items declined or skipped: the score may understate."
     )
+    # Adds up a sensitive item (intake/sensitive.py), so only those who may see
+    # sensitive details see it; set when scored, as the instrument version never changes.
+    sensitive = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["id"]
@@ -203,8 +206,6 @@ class Need(models.Model):
         NOT_WANTED = "not_wanted", "Person does not want help with this"
 
     OPEN_STATUSES = (Status.IDENTIFIED, Status.ADDRESSING)
-    # Safety and behavioral health: shown only to those who may see sensitive answers.
-    SENSITIVE_KINDS = frozenset({"unsafe_relationship", "depression", "anxiety"})
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="needs")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -1,6 +1,6 @@
-"""A person's screening record: the "Needs and screenings" panel on their page, the
-history of their screenings with score trends, the queue of urgent flags, and the two
-writes staff make from them (acknowledging a flag, moving a need along).
+"""A person's screening record: the history of their screenings with score trends, the
+queue of urgent flags, and the two writes staff make from the record (acknowledging a
+flag, moving a need along). The panel on the person's page is `intake.panel`.
 
 Everything starts from `Person.objects.visible_to(user)`: out of scope is a 404, for a
 person and for a flag or need of theirs. The history shows scores, never answers."""
@@ -8,15 +8,13 @@ person and for a flag or need of theirs. The history shows scores, never answers
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,205 +24,20 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from alongside.audit import services as audit
-from alongside.intake import selectors, services
+from alongside.intake import selectors, sensitive, services
 from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
+from alongside.intake.panel import (
+    NEED_WORDING,
+    STATUS_WORDING,
+    need_view,
+    short_title,
+    status_choices,
+)
 from alongside.lib.errors import NotPermitted
 from alongside.lib.params import query_page
 from alongside.people.models import Person
-from alongside.people.permissions import can_see_care_notes, can_see_sensitive_answers
 from alongside.people.selectors import audit_people
-
-# ---------------------------------------------------------------- wording
-
-# Needs read as things the person may want help with, never as deficits.
-NEED_WORDING: dict[str, tuple[str, str]] = {
-    Need.Kind.FOOD_INSECURITY: ("Food", "may want help with having enough food"),
-    Need.Kind.HOUSING_INSTABILITY: ("Housing", "may want help keeping or finding a steady home"),
-    Need.Kind.UNSAFE_RELATIONSHIP: (
-        "Safety in relationships",
-        "may want support with feeling safe with the people around them",
-    ),
-    Need.Kind.UTILITIES: ("Utilities", "may want help with electricity, gas, water or heating"),
-    Need.Kind.TRANSPORTATION: ("Getting places", "may want help with transportation"),
-    Need.Kind.DEPRESSION: ("Mood", "may want support with how they have been feeling"),
-    Need.Kind.ANXIETY: ("Worry and stress", "may want support with worry or anxiety"),
-}
-STATUS_WORDING: dict[str, str] = {
-    Need.Status.IDENTIFIED: "May want help",
-    Need.Status.ADDRESSING: "Being addressed",
-    Need.Status.RESOLVED: "Resolved",
-    Need.Status.NOT_WANTED: "Does not want help with this",
-}
-# Instruments whose title has no short form in brackets.
-SHORT_TITLES = {"ahc-hrsn-core": "AHC HRSN"}
-RECENTLY_ACKNOWLEDGED = dt.timedelta(days=30)
-LATEST_SCREENINGS = 3
-MAX_NEEDS = 50
-
-
-def short_title(slug: str, title: str) -> str:
-    """ "Patient Health Questionnaire-9 (PHQ-9)" → "PHQ-9"; "Readiness ruler (importance
-    and confidence)" → "Readiness ruler"."""
-    if slug in SHORT_TITLES:
-        return SHORT_TITLES[slug]
-    match = re.fullmatch(r"(.*?)\s*\(([^()]+)\)", title)
-    if match is None:
-        return title
-    return match.group(2) if " " not in match.group(2) else match.group(1)
-
-
-@dataclass(frozen=True)
-class NeedView:
-    need: Need
-    topic: str
-    wording: str
-    status_label: str
-    source: ScreeningResponse | None
-    source_title: str
-
-    @property
-    def is_open(self) -> bool:
-        return self.need.status in Need.OPEN_STATUSES
-
-
-def need_view(need: Need) -> NeedView:
-    topic, wording = NEED_WORDING.get(need.kind, (need.get_kind_display(), "may want help"))
-    source = need.source_response
-    title = ""
-    if source is not None:
-        instrument = source.instrument_version.instrument
-        title = short_title(instrument.slug, instrument.title)
-    return NeedView(need, topic, wording, STATUS_WORDING[need.status], source, title)
-
-
-def status_choices() -> list[tuple[str, str]]:
-    return [(value, STATUS_WORDING[value]) for value in Need.Status.values]
-
-
-@dataclass(frozen=True)
-class ScoreLine:
-    name: str
-    value: int
-    band: str
-    items_missing: int
-
-
-@dataclass
-class ScreeningLine:
-    """One screening as the panel lists it: what, when, and its scores."""
-
-    pk: int
-    title: str
-    version_label: str
-    retired: bool
-    status: str
-    started_at: dt.datetime
-    completed_at: dt.datetime | None
-    scores: list[ScoreLine] = field(default_factory=list)
-
-    @property
-    def is_completed(self) -> bool:
-        return self.status == ScreeningResponse.Status.COMPLETED
-
-    @property
-    def status_label(self) -> str:
-        return ScreeningResponse.Status(self.status).label
-
-
-# ---------------------------------------------------------------- the person page panel
-
-
-def person_panel(person: Person, *, sensitive: bool) -> dict[str, Any]:
-    """What the "Needs and screenings" panel on a person's page shows, in three queries
-    whatever the record holds: urgent flags, needs, and the latest screenings with their
-    scores. The caller has already read the person through `visible_to`. Without
-    `sensitive` access (people.permissions.can_see_sensitive_answers) flags show no
-    reason, and safety and behavioral-health needs and scores of sensitive items are left
-    out."""
-    recent = timezone.now() - RECENTLY_ACKNOWLEDGED
-    flags = list(
-        UrgentFlag.objects.filter(person_id=person.pk)
-        .filter(Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=recent))
-        .select_related("acknowledged_by")
-        .order_by(F("acknowledged_at").desc(nulls_first=True), "raised_at", "id")
-    )
-    needs = Need.objects.filter(person_id=person.pk)
-    if not sensitive:
-        needs = needs.exclude(kind__in=Need.SENSITIVE_KINDS)
-    views = [
-        need_view(n)
-        for n in needs.select_related("source_response__instrument_version__instrument")[:MAX_NEEDS]
-    ]
-    return {
-        "open_flags": [f for f in flags if f.is_open],
-        "acknowledged_flags": [f for f in flags if not f.is_open],
-        "open_needs": [n for n in views if n.is_open],
-        "closed_needs": [n for n in views if not n.is_open],
-        "latest": latest_screenings(person.pk, sensitive=sensitive),
-        "status_choices": status_choices(),
-        "sensitive": sensitive,
-    }
-
-
-def latest_screenings(
-    person_id: int, limit: int = LATEST_SCREENINGS, *, sensitive: bool = True
-) -> list[ScreeningLine]:
-    """The person's latest screenings with their scores, in one query: the responses
-    joined to their scores, one row per score (or one row for a response without)."""
-    latest = (
-        ScreeningResponse.objects.filter(person_id=person_id)
-        .order_by("-started_at", "-id")
-        .values("pk")[:limit]
-    )
-    rows = (
-        ScreeningResponse.objects.filter(pk__in=latest)
-        .order_by("-started_at", "-id", "scores__id")
-        .values(
-            "pk",
-            "status",
-            "started_at",
-            "completed_at",
-            "instrument_version__label",
-            "instrument_version__status",
-            "instrument_version__instrument__slug",
-            "instrument_version__instrument__title",
-            "scores__name",
-            "scores__value",
-            "scores__band",
-            "scores__items_missing",
-            *([] if sensitive else ["instrument_version__definition"]),
-        )
-    )
-    lines: dict[int, ScreeningLine] = {}
-    for row in rows:
-        line = lines.get(row["pk"])
-        if line is None:
-            line = lines[row["pk"]] = ScreeningLine(
-                pk=row["pk"],
-                title=short_title(
-                    row["instrument_version__instrument__slug"],
-                    row["instrument_version__instrument__title"],
-                ),
-                version_label=row["instrument_version__label"],
-                retired=row["instrument_version__status"] == "retired",
-                status=row["status"],
-                started_at=row["started_at"],
-                completed_at=row["completed_at"],
-            )
-        hidden = (
-            set() if sensitive else selectors.hidden_scores(row["instrument_version__definition"])
-        )
-        if row["scores__name"] is not None and row["scores__name"] not in hidden:
-            line.scores.append(
-                ScoreLine(
-                    row["scores__name"],
-                    row["scores__value"],
-                    row["scores__band"],
-                    row["scores__items_missing"],
-                )
-            )
-    return list(lines.values())
-
+from alongside.people.sensitivity import RESTRICTED, disclosure_for
 
 # ---------------------------------------------------------------- score trends
 
@@ -385,14 +198,14 @@ def _person(user: Any, pk: int) -> Person:
         raise Http404("No such person") from None
 
 
-def _groups(responses: list[ScreeningResponse], *, sensitive: bool) -> list[InstrumentGroup]:
-    """Responses by instrument (across its versions, retired ones included), each with a
-    chart per score of its completed responses, oldest first. Without sensitive access,
-    scores that add up sensitive items are left out (`shown_scores`)."""
+def _groups(responses: list[ScreeningResponse], user: Any) -> list[InstrumentGroup]:
+    """Responses (read through `selectors.person_responses`, so without the scores the
+    user may not see) by instrument, across its versions, retired ones included, each
+    with a chart per score of its completed responses, oldest first."""
     by_slug: dict[str, list[ScreeningResponse]] = {}
     for response in responses:
-        hidden = set() if sensitive else selectors.hidden_scores(response.definition)
-        response.shown_scores = [s for s in response.scores.all() if s.name not in hidden]  # type: ignore[attr-defined]
+        response.shown_scores = list(response.scores.all())  # type: ignore[attr-defined]
+        response.restricted_scores = sensitive.restricted_scores(response, user)  # type: ignore[attr-defined]
         by_slug.setdefault(response.instrument_version.instrument.slug, []).append(response)
     groups = []
     for slug, rows in by_slug.items():
@@ -441,7 +254,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
             "started_by", "completed_by"
         )
     )
-    groups = _groups(responses, sensitive=can_see_sensitive_answers(request.user, person))
+    groups = _groups(responses, request.user)
     chosen = request.GET.get("instrument", "")
     shown = [g for g in groups if g.slug == chosen] or groups
     context = {
@@ -450,6 +263,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         "shown": shown,
         "chosen": chosen if len(shown) == 1 and shown[0].slug == chosen else "",
         "count": len(responses),
+        "restricted": RESTRICTED,
         "nav": "people",
     }
     return render(request, "intake/record/history.html", context)
@@ -542,7 +356,7 @@ def need_status(request: HttpRequest, pk: int) -> HttpResponse:
             "view": need_view(need),
             "errors": error.messages,
             "status_choices": status_choices(),
-            "care_team": can_see_care_notes(request.user, need.person),
+            "on_team": disclosure_for(request.user, need.person).on_team,
             "next": _back(request, ""),
             "nav": "people",
         }

@@ -1,19 +1,35 @@
 """Reads of screenings, needs and urgent flags. Everything starts from
 `Person.objects.visible_to(user)`: out of scope raises DoesNotExist, which views turn
-into 404. Reading a response records an audit event."""
+into 404. Reading a response records an audit event.
+
+What the reader may not see (`intake.sensitive`, decided by the one sensitivity rule)
+is left out before anything is returned: responses carry `shows_sensitive`, their
+scores and answers are loaded without what is withheld, flags without their reason, and
+needs the reader may not see come back as `RestrictedNeed`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
-from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.intake import sensitive
 from alongside.intake.models import (
-    Answer,
     Instrument,
     InstrumentVersion,
     Need,
@@ -21,37 +37,46 @@ from alongside.intake.models import (
     ScreeningResponse,
     UrgentFlag,
 )
+from alongside.intake.sensitive import RestrictedNeed
 from alongside.organizations.models import Organization
-from alongside.people.models import Enrollment, Person
-from alongside.people.permissions import can_see_sensitive_answers
+from alongside.people.models import Person
+from alongside.people.sensitivity import sees_sensitive
 
 
 def responses_for(user: Any) -> QuerySet[ScreeningResponse]:
-    return ScreeningResponse.objects.filter(person__in=Person.objects.visible_to(user))
+    """Responses of the people the user may see, each annotated `shows_sensitive`."""
+    return ScreeningResponse.objects.filter(person__in=Person.objects.visible_to(user)).annotate(
+        shows_sensitive=sees_sensitive(user, "person_id")
+    )
 
 
 def person_responses(user: Any, person_id: int) -> QuerySet[ScreeningResponse]:
+    """A person's responses, newest first, with the scores the user may see."""
     return (
         responses_for(user)
         .filter(person_id=person_id)
         .select_related("instrument_version__instrument")
-        .prefetch_related("scores")
+        .prefetch_related(sensitive.scores_prefetch(user))
     )
 
 
 def response_detail(user: Any, pk: int) -> ScreeningResponse:
-    """One response with its answers and scores, on whatever version it was started on
-    (retired versions included)."""
+    """One response with its answers, scores and urgent flags as the user may see them,
+    on whatever version it was started on (retired versions included)."""
     response = (
         responses_for(user)
         .select_related("instrument_version__instrument", "person", "started_by", "completed_by")
-        .prefetch_related(
-            Prefetch("answers", queryset=Answer.objects.order_by("id")),
-            "scores",
-            Prefetch("urgent_flags", queryset=UrgentFlag.objects.select_related("acknowledged_by")),
-        )
         .get(pk=pk)
     )
+    prefetch_related_objects(
+        [response],
+        sensitive.answers_prefetch(response, user),
+        sensitive.scores_prefetch(user),
+        sensitive.flags_prefetch(response, user),
+    )
+    if not sensitive.shows_sensitive(response, user):
+        for flag in response.urgent_flags.all():
+            sensitive.restrict_flag(flag)
     audit.record(
         actor=user,
         action="view",
@@ -79,33 +104,55 @@ def open_links(response: ScreeningResponse) -> list[ScreeningLink]:
     )
 
 
-def person_needs(user: Any, person_id: int, *, open_only: bool = True) -> QuerySet[Need]:
-    needs = Need.objects.filter(
-        person__in=Person.objects.visible_to(user), person_id=person_id
-    ).select_related("source_response__instrument_version__instrument")
-    return needs.filter(status__in=Need.OPEN_STATUSES) if open_only else needs
+def person_needs(
+    user: Any, person_id: int, *, open_only: bool = True
+) -> list[Need | RestrictedNeed]:
+    """A person's needs, newest first; those the user may not see (safety, behavioral
+    health) as `RestrictedNeed`, whose kind is never read from the database."""
+    needs = (
+        Need.objects.filter(person__in=Person.objects.visible_to(user), person_id=person_id)
+        .annotate(
+            shown=Case(
+                When(sensitive.visible_needs(user), then=F("kind")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        .defer("kind")
+        .select_related("source_response__instrument_version__instrument")
+    )
+    if open_only:
+        needs = needs.filter(status__in=Need.OPEN_STATUSES)
+    found: list[Need | RestrictedNeed] = []
+    for need in needs:
+        if need.shown:  # type: ignore[attr-defined]
+            need.kind = need.shown  # type: ignore[attr-defined]
+            found.append(need)
+        else:
+            found.append(RestrictedNeed(need.pk, need.status))
+    return found
+
+
+def response_needs(user: Any, response: ScreeningResponse) -> tuple[list[Need], int]:
+    """The needs a response gave rise to that the user may see, and how many more there
+    are that they may not."""
+    needs = list(response.needs.all())
+    if sensitive.shows_sensitive(response, user):
+        return needs, 0
+    shown = [n for n in needs if not sensitive.is_sensitive_need(n.kind)]
+    return shown, len(needs) - len(shown)
 
 
 def open_urgent_flags(user: Any) -> QuerySet[UrgentFlag]:
     """Open flags of the people whose sensitive details the user may see (their care
     team, schedulers aside): a flag's reason gives its answers away. Written as EXISTS
     checks per open flag (open flags are few, people many)."""
-    scope = scope_for(user)
-    on_team = Enrollment.objects.filter(
-        person_id=OuterRef("person_id"), status__in=Enrollment.OPEN_STATUSES
-    ).filter(Q(program_id__in=scope.care_program_ids) | Q(primary_coordinator_id=scope.user_id))
     visible = Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))
     return (
         UrgentFlag.objects.filter(acknowledged_at__isnull=True)
-        .filter(Exists(on_team), Exists(visible))
+        .filter(sees_sensitive(user, "person_id"), Exists(visible))
         .prefetch_related("person")
     )
-
-
-def hidden_scores(definition: dict[str, Any]) -> set[str]:
-    """Scores that add up a sensitive item: they say what its answer was."""
-    sensitive = {e["link_id"] for e in definition["items"] if e.get("sensitive")}
-    return {s["name"] for s in definition.get("scores", []) if sensitive & set(s["items"])}
 
 
 def active_versions(organization: Organization | int) -> QuerySet[InstrumentVersion]:
@@ -158,7 +205,7 @@ def builder_version(organization: Organization, instrument_pk: int, pk: int) -> 
 @dataclass(frozen=True)
 class AnswerView:
     """An answer as a reader sees it: with its question and the chosen option's words,
-    or withheld when the item is sensitive and the reader is not on the care team."""
+    or withheld when the item is sensitive and the reader may not see it."""
 
     link_id: str
     text: str
@@ -169,39 +216,36 @@ class AnswerView:
     withheld: bool
 
 
-def withheld_items(user: Any, response: ScreeningResponse) -> set[str]:
-    """The sensitive items whose answers this reader may not see."""
-    if can_see_sensitive_answers(user, response.person):
-        return set()
-    return {e["link_id"] for e in response.definition["items"] if e.get("sensitive")}
-
-
 def answers_for(user: Any, response: ScreeningResponse) -> list[AnswerView]:
     """The answers in question order. Answers to sensitive items (self-harm, safety at
-    home) are shown only to the person's care team, like other sensitive details."""
-    care_team = can_see_sensitive_answers(user, response.person)
+    home) the user may not see are listed as withheld, whatever was answered (read
+    through `response_detail`, they were never loaded)."""
+    withheld = sensitive.withheld_items(response, user)
     stored = {a.link_id: a for a in response.answers.all()}
     views = []
     for entry in response.instrument_version.definition["items"]:
-        answer = stored.get(entry["link_id"])
+        link_id = entry["link_id"]
+        answer = stored.get(link_id)
+        if link_id in withheld:
+            views.append(
+                AnswerView(link_id, entry["text"], "", None, "", sensitive=True, withheld=True)
+            )
+            continue
         if answer is None:
             continue
-        sensitive = bool(entry.get("sensitive", False))
-        withheld = sensitive and not care_team
-        value = None if withheld else answer.value
         display = ""
-        if value is not None:
+        if answer.value is not None:
             options = {o["code"]: o["display"] for o in entry.get("options", [])}
-            display = options.get(value, str(value))
+            display = options.get(answer.value, str(answer.value))
         views.append(
             AnswerView(
-                link_id=answer.link_id,
+                link_id=link_id,
                 text=entry["text"],
                 state=answer.state,
-                value=value,
+                value=answer.value,
                 display=display,
-                sensitive=sensitive,
-                withheld=withheld,
+                sensitive=bool(entry.get("sensitive", False)),
+                withheld=False,
             )
         )
     return views

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from alongside.accounts.models import Membership, Role
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
-from alongside.intake import definitions, fhir, selectors
+from alongside.intake import definitions, fhir, selectors, sensitive
 from alongside.intake.definitions import Given
 from alongside.intake.models import (
     Answer,
@@ -38,8 +38,9 @@ from alongside.intake.models import (
 )
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.organizations.models import Organization
+from alongside.people import sensitivity
 from alongside.people.models import Enrollment, Person
-from alongside.people.permissions import can_see_sensitive_answers
+from alongside.people.sensitivity import disclosure_for
 
 INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 URGENT_SUBJECT = "An urgent screening result needs your attention"
@@ -152,12 +153,12 @@ def _visible_person(actor: Any, person: Person) -> Person:
 
 
 def has_sensitive_items(version: InstrumentVersion) -> bool:
-    return any(e.get("sensitive") for e in version.definition["items"])
+    return bool(sensitive.sensitive_items(version.definition))
 
 
 def may_ask(actor: Any, person: Person, version: InstrumentVersion) -> None:
     """An instrument with sensitive questions is for those who may see their answers."""
-    if has_sensitive_items(version) and not can_see_sensitive_answers(actor, person):
+    if has_sensitive_items(version) and not disclosure_for(actor, person).sensitive:
         raise NotPermitted(
             "This screening asks sensitive questions, so only the person's care team can "
             "fill it in."
@@ -366,6 +367,7 @@ def response_complete(
         for link_id in sorted(asked_ids - given.keys())
     )
     outcome = definitions.score(definition, given)
+    hidden = sensitive.sensitive_scores(definition)
     Score.objects.bulk_create(
         Score(
             response=response,
@@ -373,6 +375,7 @@ def response_complete(
             value=result.value,
             band=result.band,
             items_missing=result.items_missing,
+            sensitive=result.name in hidden,
         )
         for result in outcome.scores.values()
     )
@@ -551,7 +554,7 @@ def link_for_token(token: str) -> ScreeningLink:
 @transaction.atomic
 def urgent_flag_acknowledge(*, actor: Any, flag: UrgentFlag) -> UrgentFlag:
     person = _visible_person(actor, flag.person)
-    if not can_see_sensitive_answers(actor, person):
+    if not disclosure_for(actor, person).sensitive:
         raise NotPermitted("Only the person's care team can acknowledge an urgent result.")
     flag = UrgentFlag.objects.select_for_update().select_related("person").get(pk=flag.pk)
     if flag.acknowledged_at is not None:
@@ -585,12 +588,12 @@ def need_set_status(*, actor: Any, need: Need, status: str, expected: str | None
     person's care team may. `expected` is the status the actor saw: if someone changed it
     since, nothing is changed (ValidationError with code "stale"), so two people updating
     the same need never silently undo each other. None skips that check."""
-    # Imported here so this section stays self-contained at the end of the module.
-    from alongside.people.permissions import can_see_care_notes
-
     person = _visible_person(actor, need.person)
-    if not can_see_care_notes(actor, person):
+    disclosure = disclosure_for(actor, person)
+    if not disclosure.on_team:
         raise NotPermitted("Only the person’s care team can change the status of a need.")
+    if sensitive.is_sensitive_need(need.kind) and not disclosure.sensitive:
+        raise NotPermitted(sensitivity.RESTRICTED)
     if status not in Need.Status.values:
         raise ValidationError({"status": "Choose one of the listed statuses."})
     need = Need.objects.select_for_update().get(pk=need.pk)

@@ -16,16 +16,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alongside.audit import services as audit
-from alongside.intake import definitions, fhir, selectors, services
+from alongside.intake import definitions, fhir, selectors, sensitive, services
 from alongside.intake import fill_forms as forms
 from alongside.intake.middleware import KIOSK
-from alongside.intake.models import Need, ScreeningLink, ScreeningResponse
+from alongside.intake.models import ScreeningLink, ScreeningResponse
 from alongside.intake.person_view import PersonView
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.urls import path
 from alongside.people import selectors as people_selectors
 from alongside.people.models import Person
-from alongside.people.permissions import can_see_sensitive_answers
+from alongside.people.sensitivity import RESTRICTED, disclosure_for
 
 KIOSK_FAILURES = "intake_kiosk_failures"
 HAND_BACK_ATTEMPTS = 5
@@ -85,7 +85,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     except Person.DoesNotExist:
         raise Http404("No such person") from None
     versions = selectors.active_versions(person.organization)
-    if not can_see_sensitive_answers(request.user, person):
+    if not disclosure_for(request.user, person).sensitive:
         # Only the care team asks sensitive questions; offer the others.
         versions = versions.filter(
             pk__in=[v.pk for v in versions if not services.has_sensitive_items(v)]
@@ -226,21 +226,21 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results(request: HttpRequest, response: ScreeningResponse) -> HttpResponse:
-    """The results. Without sensitive access (care team, schedulers aside), scores of
-    sensitive items, safety and behavioral-health needs and flags' reasons stay hidden."""
-    sensitive = can_see_sensitive_answers(request.user, response.person)
-    hidden = set() if sensitive else selectors.hidden_scores(response.definition)
+    """The results, as `selectors.response_detail` read them for this user: without
+    sensitive access (care team, schedulers aside) scores of sensitive items, safety and
+    behavioral-health needs and flags' reasons are not there, and the page says so."""
+    needs, restricted_needs = selectors.response_needs(request.user, response)
     context = {
         "response": response,
         "person": response.person,
         "answers": selectors.answers_for(request.user, response),
-        "scores": [s for s in response.scores.all() if s.name not in hidden],
-        "hidden_scores": bool(hidden),
-        "needs": [
-            n for n in response.needs.all() if sensitive or n.kind not in Need.SENSITIVE_KINDS
-        ],
+        "scores": list(response.scores.all()),
+        "restricted_scores": sensitive.restricted_scores(response, request.user),
+        "needs": needs,
+        "restricted_needs": restricted_needs,
         "flags": list(response.urgent_flags.all()),
-        "sensitive": sensitive,
+        "sensitive": sensitive.shows_sensitive(response, request.user),
+        "restricted": RESTRICTED,
         "nav": "people",
     }
     return render(request, "intake/results.html", context)
@@ -258,7 +258,7 @@ def response_fhir(request: HttpRequest, pk: int) -> HttpResponse:
         detail={"format": "fhir"},
     )
     resource = fhir.questionnaire_response(
-        response, withhold=selectors.withheld_items(request.user, response)
+        response, withhold=sensitive.withheld_items(response, request.user)
     )
     body = json.dumps(resource, indent=2, ensure_ascii=False)
     reply = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
@@ -328,6 +328,8 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hand_back(request: HttpRequest, pk: int) -> HttpResponse:
     if request.session.get(KIOSK) != pk:
+        if not selectors.responses_for(request.user).filter(pk=pk).exists():
+            raise Http404("No such screening")
         return redirect("intake:response", pk=pk)
     form = forms.HandBackForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -34,7 +34,8 @@ from alongside.people.models import (
     Profile,
     RecordChange,
 )
-from alongside.people.services import PERSON_FIELDS, PROFILE_EDITABLE, SENSITIVE_FIELDS
+from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS as SENSITIVE_FIELDS
+from alongside.people.services import PERSON_FIELDS, PROFILE_EDITABLE
 
 # How long a merge waits for another transaction holding one of the two records
 # (PostgreSQL) before saying someone else is changing them.

@@ -32,7 +32,7 @@ from alongside.matching.permissions import (
     can_undo_merge,
 )
 from alongside.people.models import PROFILE_FIELDS, Person, Profile
-from alongside.people.services import SENSITIVE_FIELDS
+from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS as SENSITIVE_FIELDS
 
 MAX_FIELD_LENGTH = 150
 UNDO_DENIED = "Only organization admins and supervisors of the record's programs can undo a merge."

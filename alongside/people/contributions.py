@@ -1,6 +1,7 @@
 """The extension points of a person's record. The foundation defines them; the apps built
 on it (intake, matching, and the hub, plans and scheduling after them) fill them in their
-`AppConfig.ready()`, so `people` never imports the apps above it.
+`AppConfig.ready()`, so `people` never imports the apps above it. Every contribution
+shows a person only as far as the one sensitivity rule lets its viewer see them.
 
 - person panels: sections of the person page, each loading its own data in a bounded
   number of queries;
@@ -23,7 +24,8 @@ from alongside.lib.registry import Registry
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from alongside.people.models import Enrollment, Person
+    from alongside.people.models import Person
+    from alongside.people.sensitivity import Disclosure
 
 Region = Literal["alerts", "main"]
 REGIONS: tuple[Region, ...] = ("alerts", "main")
@@ -31,12 +33,13 @@ REGIONS: tuple[Region, ...] = ("alerts", "main")
 
 @dataclass(frozen=True)
 class PanelContext:
-    """What every panel loader gets: the viewer, and the person as the viewer may read
-    them (through `visible_to`), with their enrollments already loaded."""
+    """What every panel loader gets: the viewer, the person as the viewer may read them
+    (through `visible_to`, enrollments loaded), and what the one sensitivity rule lets
+    the viewer see of them (`people.sensitivity.disclosure_for`)."""
 
     viewer: Any
     person: Person
-    enrollments: list[Enrollment]
+    disclosure: Disclosure
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Reads of people's information. Everything starts from `Person.objects.visible_to`,
-and reads of a person's information record an audit event."""
+reads of a person's information record an audit event, and what the reader may not see
+of the person (`people.sensitivity`) is taken out before a read returns."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.people import search as finder
 from alongside.people.models import Enrollment, Person, RecordChange
+from alongside.people.sensitivity import disclosure_for, redact_change, redact_person
 
 
 def people_for(user: Any) -> QuerySet[Person]:
@@ -52,8 +54,10 @@ def my_people(user: Any) -> QuerySet[Person]:
 
 
 def person_detail(user: Any, pk: int, *, purpose: str = "view") -> Person:
-    """One person with everything their page shows, in a fixed number of queries.
-    Raises Person.DoesNotExist when out of scope, which callers turn into 404."""
+    """One person with everything their page shows, in a fixed number of queries, as
+    the user may see them: an approach-with-care note they may not read is replaced by
+    the notice that one exists (`sensitivity.redact_person`). Raises Person.DoesNotExist
+    when out of scope, which callers turn into 404."""
     person = (
         people_for(user)
         .select_related("profile", "organization")
@@ -77,11 +81,19 @@ def person_detail(user: Any, pk: int, *, purpose: str = "view") -> Person:
         organization_id=person.organization_id,
         detail={"purpose": purpose},
     )
+    redact_person(user, person)
     return person
 
 
-def person_history(person: Person) -> QuerySet[RecordChange]:
-    return person.changes.select_related("actor").order_by("-at", "-id")
+def person_history(user: Any, person: Person, *, limit: int = 200) -> list[RecordChange]:
+    """The latest changes to a person's record, newest first, with the values of fields
+    the user may not read (an approach-with-care note) restricted."""
+    disclosure = disclosure_for(user, person)
+    changes = list(person.changes.select_related("actor").order_by("-at", "-id")[:limit])
+    for change in changes:
+        if change.sensitive:
+            change.changes = redact_change(change.changes, disclosure)
+    return changes
 
 
 def audit_people(user: Any, people: list[Person], action: str, detail: dict[str, Any]) -> None:

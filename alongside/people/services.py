@@ -23,7 +23,8 @@ from alongside.people.models import (
     RecordChange,
     SupportContact,
 )
-from alongside.people.permissions import can_manage_program, can_see_care_notes
+from alongside.people.permissions import can_manage_program
+from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS, disclosure_for
 
 M = TypeVar("M", bound=models.Model)
 
@@ -48,7 +49,6 @@ PROFILE_EDITABLE = (
     "stress_helps",
     "approach_with_care",
 )
-SENSITIVE_FIELDS = frozenset({"approach_with_care"})
 CONTACT_FIELDS = (
     "kind",
     "label",
@@ -114,7 +114,7 @@ def _check_version(model: type[M], pk: int, expected: int | None) -> M:
 def _log(
     *, actor: Any, person: Person, instance: models.Model, action: str, changes: dict[str, Any]
 ) -> None:
-    sensitive = bool(SENSITIVE_FIELDS & changes.keys())
+    sensitive = bool(SENSITIVE_PROFILE_FIELDS & changes.keys())
     RecordChange.objects.create(
         person=person,
         at=timezone.now(),
@@ -204,7 +204,7 @@ def profile_update(
     touches_care_notes = data.get("approach_with_care", current.approach_with_care) != (
         current.approach_with_care
     )
-    if touches_care_notes and not can_see_care_notes(actor, person):
+    if touches_care_notes and not disclosure_for(actor, person).reads_care_note:
         raise NotPermitted("Only the person's care team can change approach-with-care notes.")
     changes = _assign(current, data, PROFILE_EDITABLE)
     if changes:

@@ -39,10 +39,7 @@ from alongside.people.models import (
     PersonLanguage,
     SupportContact,
 )
-from alongside.people.permissions import (
-    can_view_access_log,
-    is_care_team,
-)
+from alongside.people.sensitivity import RESTRICTED, disclosure_for, may_export
 
 CONFLICT = (
     "Someone else saved changes to this record while you were editing. Nothing was "
@@ -85,14 +82,20 @@ def _save(form: BaseForm, call: Callable[[], Any]) -> bool:
 
 
 def _form_page(
-    request: HttpRequest, person: Person, form: BaseForm, title: str, status: int = 200
+    request: HttpRequest,
+    person: Person,
+    form: BaseForm,
+    title: str,
+    status: int = 200,
+    *,
+    note: str = "",
 ) -> HttpResponse:
     if form.errors and status == 200:
         status = 409 if any(CONFLICT in e for e in form.non_field_errors()) else 422
     return render(
         request,
         "people/form.html",
-        {"person": person, "form": form, "title": title, "nav": "people"},
+        {"person": person, "form": form, "title": title, "note": note, "nav": "people"},
         status=status,
     )
 
@@ -171,17 +174,28 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             f"(#{survivor.pk}), shown here.",
         )
         return redirect("people:detail", pk=survivor.pk)
-    enrollments = list(person.enrollments.all())
+    disclosure = disclosure_for(request.user, person)
     context = {
         "person": person,
         "profile": getattr(person, "profile", None),
-        "enrollments": enrollments,
-        "care_team": is_care_team(request.user, enrollments),
-        "can_view_access": can_view_access_log(request.user, person),
-        "panels": load_panels(PanelContext(request.user, person, enrollments)),
+        "enrollments": list(person.enrollments.all()),
+        "disclosure": disclosure,
+        "coordinators": _coordinators_of(person),
+        "restricted": RESTRICTED,
+        "panels": load_panels(PanelContext(request.user, person, disclosure)),
         "nav": "people",
     }
     return render(request, "people/detail.html", context)
+
+
+def _coordinators_of(person: Person) -> list[Any]:
+    """The primary coordinators of the person's open enrollments (already loaded)."""
+    found = {
+        e.primary_coordinator_id: e.primary_coordinator
+        for e in person.enrollments.all()
+        if e.is_open and e.primary_coordinator is not None
+    }
+    return list(found.values())
 
 
 @login_required
@@ -209,9 +223,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "edit")
-    show = is_care_team(request.user, person.enrollments.all())
+    disclosure = disclosure_for(request.user, person)
     profile = getattr(person, "profile", None)
-    form = forms.ProfileForm(request.POST or None, instance=profile, show_care_notes=show)
+    form = forms.ProfileForm(
+        request.POST or None, instance=profile, show_care_notes=disclosure.reads_care_note
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -227,7 +243,8 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Profile saved.")
         return redirect("people:detail", pk=person.pk)
-    return _form_page(request, person, form, "Edit profile")
+    restricted = bool(profile and profile.approach_with_care and not disclosure.reads_care_note)
+    return _form_page(request, person, form, "Edit profile", note=RESTRICTED if restricted else "")
 
 
 def _child_page(
@@ -389,12 +406,11 @@ def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> Htt
 @login_required
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "history")
-    changes = list(selectors.person_history(person)[:200])
     context = {
         "person": person,
-        "changes": changes,
+        "changes": selectors.person_history(request.user, person),
+        "restricted": RESTRICTED,
         "nav": "people",
-        "care_team": is_care_team(request.user, person.enrollments.all()),
     }
     return render(request, "people/history.html", context)
 
@@ -402,7 +418,7 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_access(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "access report")
-    if not can_view_access_log(request.user, person):
+    if not disclosure_for(request.user, person).access_log:
         raise PermissionDenied(
             "Only supervisors and organization admins see who accessed a record."
         )
@@ -432,8 +448,7 @@ class _Echo:
 @login_required
 def people_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the people the user can see (or of a search), for supervisors and admins."""
-    scope = scope_for(request.user)
-    if not (scope.admin_organization_ids or scope.supervised_program_ids):
+    if not may_export(request.user):
         raise PermissionDenied("Exports are for supervisors and organization admins.")
     query = request.GET.get("q", "").strip()[:200]
     people = (

@@ -123,8 +123,11 @@ def test_it_shows_approach_with_care_only_to_the_care_team(world, api_as):
     care = api_as(world.coordinator).get(path).json()
     assert care["approach_with_care"] == "Please knock; loud voices are hard for me."
     admin = api_as(world.admin)
-    assert admin.get(path).json()["approach_with_care"] is None
-    assert admin.get(f"/people/{world.person.pk}").json()["profile"]["approach_with_care"] is None
+    # Issue 7: a restricted marker (that a note exists, and whom to speak with), not null.
+    assert admin.get(path).json()["approach_with_care"]["restricted"] is True
+    person = admin.get(f"/people/{world.person.pk}").json()
+    assert person["profile"]["approach_with_care"]["restricted"] is True
+    assert "loud voices" not in admin.get(path).content.decode()
 
 
 def test_it_refuses_approach_with_care_changes_from_outside_the_care_team(world, api_as):
@@ -135,7 +138,7 @@ def test_it_refuses_approach_with_care_changes_from_outside_the_care_team(world,
     # Sections they can see remain theirs to edit, and the hidden note is kept.
     allowed = admin.put(path, {"important_to": "My garden.", "version": 1})
     assert allowed.status_code == 200, allowed.content
-    assert allowed.json()["approach_with_care"] is None
+    assert allowed.json()["approach_with_care"]["restricted"] is True  # not null (issue 7)
     profile = Profile.objects.get(person=world.person)
     assert profile.approach_with_care == "Please knock; loud voices are hard for me."
     assert profile.important_to == "My garden."

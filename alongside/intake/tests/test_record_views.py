@@ -26,9 +26,9 @@ OFTEN_TRUE = "LA28397-0"
 # session, user, scope, the page's reads, then the audit event: head lock, insert, head
 # update on SQLite; one statement on PostgreSQL.
 AUDIT = 1 if connection.vendor == "postgresql" else 3
-# person (visible_to), audit, responses with versions, instruments and staff, scores,
-# the person's enrollments (may the user see scores of sensitive items?)
-HISTORY = 3 + 1 + AUDIT + 2 + 1
+# person (visible_to), audit, responses with versions, instruments and staff (each
+# marked in that query with whether the user may see its sensitive scores), scores
+HISTORY = 3 + 1 + AUDIT + 2
 # open flags, then their people (a second query, not a join: flags are few, people many),
 # audit of the people listed
 URGENT = 3 + 2 + AUDIT

@@ -22,6 +22,7 @@ from alongside.people.contributions import (
     registration_assists,
 )
 from alongside.people.models import Person
+from alongside.people.sensitivity import NOTHING, disclosure_for
 
 
 def test_it_refuses_a_key_registered_twice() -> None:
@@ -49,8 +50,7 @@ def test_each_panel_keeps_to_its_declared_queries(world: Any, persona: str) -> N
         person = selectors.person_detail(viewer, world.person.pk)
     except Person.DoesNotExist:
         pytest.fail(f"{persona} should see the person")
-    enrollments = list(person.enrollments.all())
-    context = PanelContext(viewer, person, enrollments)
+    context = PanelContext(viewer, person, disclosure_for(viewer, person))
     for panel in person_panels:
         with CaptureQueriesContext(connection) as queries:
             panel.load(context)
@@ -85,7 +85,7 @@ def test_a_panel_with_nothing_to_show_is_left_out(world: Any) -> None:
     panel = PersonPanel(key="test.empty", template="missing.html", load=lambda c: None, queries=0)
     person_panels.register(panel)
     try:
-        loaded = load_panels(PanelContext(world.coordinator, world.person, []))
+        loaded = load_panels(PanelContext(world.coordinator, world.person, NOTHING))
     finally:
         person_panels.unregister("test.empty")
     keys = [p.key for region in loaded.values() for p in region]

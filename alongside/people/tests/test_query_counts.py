@@ -18,7 +18,7 @@ NAME_LOOKUPS = 3 if connection.vendor == "postgresql" else 0
 SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS
 # The "Needs and screenings" panel adds three reads, however many there are: urgent flags
 # (open, and acknowledged in the last 30 days), needs with their source screening, and
-# the latest screenings joined to their scores (intake/record_views.py, person_panel).
+# the latest screenings joined to their scores (intake/panel.py, person_panel).
 # intake/tests/test_record_views.py pins the page again with screenings on the record.
 SCREENING_PANEL = 3
 PERSON_PAGE = 12 - AUDIT_SAVING + SCREENING_PANEL

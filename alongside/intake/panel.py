@@ -1,0 +1,237 @@
+"""The "Needs and screenings" panel on a person's page, and the wording it shares with
+the record screens (`record_views`): needs as what the person may want help with, short
+instrument titles, score lines. The panel reads as the one sensitivity rule lets its
+viewer see: what is sensitive is counted as restricted, never read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from alongside.intake import sensitive
+from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
+from alongside.people.models import Person
+from alongside.people.sensitivity import RESTRICTED, Disclosure, disclosure_for
+
+# ---------------------------------------------------------------- wording
+
+# Needs read as things the person may want help with, never as deficits.
+NEED_WORDING: dict[str, tuple[str, str]] = {
+    Need.Kind.FOOD_INSECURITY: ("Food", "may want help with having enough food"),
+    Need.Kind.HOUSING_INSTABILITY: ("Housing", "may want help keeping or finding a steady home"),
+    Need.Kind.UNSAFE_RELATIONSHIP: (
+        "Safety in relationships",
+        "may want support with feeling safe with the people around them",
+    ),
+    Need.Kind.UTILITIES: ("Utilities", "may want help with electricity, gas, water or heating"),
+    Need.Kind.TRANSPORTATION: ("Getting places", "may want help with transportation"),
+    Need.Kind.DEPRESSION: ("Mood", "may want support with how they have been feeling"),
+    Need.Kind.ANXIETY: ("Worry and stress", "may want support with worry or anxiety"),
+}
+STATUS_WORDING: dict[str, str] = {
+    Need.Status.IDENTIFIED: "May want help",
+    Need.Status.ADDRESSING: "Being addressed",
+    Need.Status.RESOLVED: "Resolved",
+    Need.Status.NOT_WANTED: "Does not want help with this",
+}
+# Instruments whose title has no short form in brackets.
+SHORT_TITLES = {"ahc-hrsn-core": "AHC HRSN"}
+RECENTLY_ACKNOWLEDGED = dt.timedelta(days=30)
+LATEST_SCREENINGS = 3
+MAX_NEEDS = 50
+
+
+def short_title(slug: str, title: str) -> str:
+    """ "Patient Health Questionnaire-9 (PHQ-9)" → "PHQ-9"; "Readiness ruler (importance
+    and confidence)" → "Readiness ruler"."""
+    if slug in SHORT_TITLES:
+        return SHORT_TITLES[slug]
+    match = re.fullmatch(r"(.*?)\s*\(([^()]+)\)", title)
+    if match is None:
+        return title
+    return match.group(2) if " " not in match.group(2) else match.group(1)
+
+
+@dataclass(frozen=True)
+class NeedView:
+    need: Need
+    topic: str
+    wording: str
+    status_label: str
+    source: ScreeningResponse | None
+    source_title: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.need.status in Need.OPEN_STATUSES
+
+
+def need_view(need: Need) -> NeedView:
+    topic, wording = NEED_WORDING.get(need.kind, (need.get_kind_display(), "may want help"))
+    source = need.source_response
+    title = ""
+    if source is not None:
+        instrument = source.instrument_version.instrument
+        title = short_title(instrument.slug, instrument.title)
+    return NeedView(need, topic, wording, STATUS_WORDING[need.status], source, title)
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(value, STATUS_WORDING[value]) for value in Need.Status.values]
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    name: str
+    value: int
+    band: str
+    items_missing: int
+
+
+@dataclass
+class ScreeningLine:
+    """One screening as the panel lists it: what, when, and its scores (with
+    `restricted` set when scores were left out for the reader)."""
+
+    pk: int
+    title: str
+    version_label: str
+    retired: bool
+    status: str
+    started_at: dt.datetime
+    completed_at: dt.datetime | None
+    scores: list[ScoreLine] = field(default_factory=list)
+    restricted: bool = False
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == ScreeningResponse.Status.COMPLETED
+
+    @property
+    def status_label(self) -> str:
+        return ScreeningResponse.Status(self.status).label
+
+
+# ---------------------------------------------------------------- the panel
+
+
+def person_panel(user: Any, person: Person, disclosure: Disclosure | None = None) -> dict[str, Any]:
+    """What the "Needs and screenings" panel on a person's page shows, in three queries
+    whatever the record holds: urgent flags, needs, and the latest screenings with their
+    scores. The caller has already read the person through `visible_to` (with their
+    enrollments). For a user who may not see sensitive details (`Disclosure.sensitive`)
+    flags are read without their reason, and safety and behavioral-health needs and
+    scores of sensitive items are counted as restricted, never shown."""
+    disclosure = disclosure or disclosure_for(user, person)
+    recent = timezone.now() - RECENTLY_ACKNOWLEDGED
+    flags = (
+        UrgentFlag.objects.filter(person_id=person.pk)
+        .filter(Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=recent))
+        .select_related("acknowledged_by")
+        .order_by(F("acknowledged_at").desc(nulls_first=True), "raised_at", "id")
+    )
+    if not disclosure.sensitive:
+        flags = flags.defer("reason", "guidance")
+    flag_list = [f if disclosure.sensitive else sensitive.restrict_flag(f) for f in flags]
+    needs = (
+        Need.objects.filter(person_id=person.pk)
+        .select_related("source_response__instrument_version__instrument")
+        .order_by("-identified_at", "-id")
+    )
+    shown: list[NeedView] = []
+    restricted: list[Need] = []
+    for need in needs[:MAX_NEEDS]:
+        if disclosure.sensitive or not sensitive.is_sensitive_need(need.kind):
+            shown.append(need_view(need))
+        else:
+            restricted.append(need)
+    return {
+        "open_flags": [f for f in flag_list if f.is_open],
+        "acknowledged_flags": [f for f in flag_list if not f.is_open],
+        "open_needs": [n for n in shown if n.is_open],
+        "closed_needs": [n for n in shown if not n.is_open],
+        "restricted_open_needs": sum(1 for n in restricted if n.status in Need.OPEN_STATUSES),
+        "restricted_closed_needs": sum(1 for n in restricted if n.status not in Need.OPEN_STATUSES),
+        "latest": latest_screenings(person.pk, sensitive=disclosure.sensitive),
+        "status_choices": status_choices(),
+        "sensitive": disclosure.sensitive,
+        "on_team": disclosure.on_team,
+        "restricted": RESTRICTED,
+    }
+
+
+def latest_screenings(
+    person_id: int, limit: int = LATEST_SCREENINGS, *, sensitive: bool = True
+) -> list[ScreeningLine]:
+    """The person's latest screenings with their scores, in one query: the responses
+    joined to their scores, one row per score (or one row for a response without).
+    Without `sensitive`, scores of sensitive items are not read: the line says they
+    are restricted."""
+    latest = (
+        ScreeningResponse.objects.filter(person_id=person_id)
+        .order_by("-started_at", "-id")
+        .values("pk")[:limit]
+    )
+    value: Any = F("scores__value")
+    band: Any = F("scores__band")
+    hidden: Any = Value(False)
+    if not sensitive:
+        # Scores of sensitive items are not read: the database answers null instead.
+        value = Case(When(scores__sensitive=True, then=Value(None)), default=value)
+        band = Case(When(scores__sensitive=True, then=Value("")), default=band)
+        hidden = Coalesce(F("scores__sensitive"), Value(False))
+    rows = (
+        ScreeningResponse.objects.filter(pk__in=latest)
+        .order_by("-started_at", "-id", "scores__id")
+        .values(
+            "pk",
+            "status",
+            "started_at",
+            "completed_at",
+            "instrument_version__label",
+            "instrument_version__status",
+            "instrument_version__instrument__slug",
+            "instrument_version__instrument__title",
+            "scores__name",
+            "scores__items_missing",
+            score_value=value,
+            score_band=band,
+            score_hidden=hidden,
+        )
+    )
+    lines: dict[int, ScreeningLine] = {}
+    for row in rows:
+        line = lines.get(row["pk"])
+        if line is None:
+            line = lines[row["pk"]] = ScreeningLine(
+                pk=row["pk"],
+                title=short_title(
+                    row["instrument_version__instrument__slug"],
+                    row["instrument_version__instrument__title"],
+                ),
+                version_label=row["instrument_version__label"],
+                retired=row["instrument_version__status"] == "retired",
+                status=row["status"],
+                started_at=row["started_at"],
+                completed_at=row["completed_at"],
+            )
+        if row["scores__name"] is None:
+            continue
+        if row["score_hidden"]:
+            line.restricted = True
+            continue
+        line.scores.append(
+            ScoreLine(
+                row["scores__name"],
+                row["score_value"],
+                row["score_band"],
+                row["scores__items_missing"],
+            )
+        )
+    return list(lines.values())

@@ -1,0 +1,408 @@
+"""The world the authorization walk runs in: the `world` fixture's personas and two
+people with something sensitive of everything, and how to fill each route's path from it.
+
+- **Lupe** (the `world` fixture's person) is enrolled in housing only: the colleague from
+  the wellness program does not see her (404).
+- **Rosa** is enrolled in housing and was once in wellness (closed): the colleague sees
+  her, but is not on her care team.
+
+Each has an approach-with-care note with a unique marker, a PHQ-9 answering the
+self-harm item "nearly every day" (a total that adds it up, a depression need, an urgent
+flag), a food need (not sensitive: everyone who sees them sees it), contact points with
+safe-contact rules, someone who matters, an identifier, a language and a screening in
+progress with a link for the person to answer it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from alongside.accounts.models import Membership, Role
+from alongside.accounts.tokens import token_create
+from alongside.intake import services as intake
+from alongside.intake.definitions import Given
+from alongside.intake.models import InstrumentVersion, Need, ScreeningResponse
+from alongside.matching import services as matching
+from alongside.matching.models import DuplicatePair, MergeRecord
+from alongside.organizations import services as organizations
+from alongside.people import services as people
+from alongside.people.models import Person
+from conftest import World, add_role, make_person, make_user
+from tests.authz.routes import Fillers, Probe
+
+MORE_THAN_HALF, SEVERAL, NEARLY = "LA6570-1", "LA6569-3", "LA6571-9"
+PHQ9 = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3"]
+ITEM_9 = "44260-8"
+
+PERSONAS = ("coordinator", "colleague", "supervisor", "admin", "scheduler", "outsider", "anonymous")
+# Who sees each person at all, and who is on their care team (sees everything sensitive),
+# as decided (docs/access-and-audit.md), independently of the code that decides it.
+IN_SCOPE = {
+    "lupe": {"coordinator", "supervisor", "admin", "scheduler"},
+    "rosa": {"coordinator", "supervisor", "admin", "scheduler", "colleague"},
+}
+CARE_TEAM = {"lupe": {"coordinator", "supervisor"}, "rosa": {"coordinator", "supervisor"}}
+
+
+def out_of_scope(persona: str, probe: Probe) -> bool:
+    """Whether the probe is about a person the persona may not see (anonymous included),
+    who must answer 404 (or send them to sign in)."""
+    return probe.subject is not None and persona not in IN_SCOPE[probe.subject]
+
+
+RESTRICTED = "Details restricted to the care team."
+
+
+@dataclass
+class Subject:
+    """One person and what hangs off them, with the values that must not leak."""
+
+    key: str
+    person: Person
+    marker: str  # in the approach-with-care note, and nowhere else
+    total: int  # of the PHQ-9, which adds up the self-harm item
+    band: str
+    phq9: ScreeningResponse
+    draft: ScreeningResponse
+    token: str
+    ids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.person.legal_given_name, self.person.legal_family_name]
+
+    @property
+    def own_needles(self) -> list[str]:
+        """Forms that can only be this person's sensitive data: looked for in every
+        answer to anyone not on their care team."""
+        return [
+            self.marker,
+            f"total {self.total} (",  # a score line: "Total 19 (moderately severe range)"
+            f"total: {self.total}",  # the results page
+            f"{self.total} ({self.band}",  # a trend chart's summary
+            f'"value":{self.total},"band"',  # the API
+        ]
+
+    @property
+    def word_needles(self) -> list[str]:
+        """Words that give the sensitive details away on a page about this person, but
+        that also describe instruments (band labels, answer options, urgent rules): not
+        looked for on the pages that show instrument definitions."""
+        return [
+            self.band,
+            "nearly every day",  # the answer to item 9 (the other items differ)
+            NEARLY.lower(),
+            "depression",  # the need, in the API and on the results page
+            "how they have been feeling",  # the need, as the person page words it
+            "thoughts of death or self-harm",  # the urgent flag's reason
+            "suicide-risk protocol",  # and its guidance
+        ]
+
+
+@dataclass
+class AuthzWorld:
+    world: World
+    subjects: dict[str, Subject]
+    clinician: Any
+    location_pk: int
+    instrument_pk: int
+    version_pk: int
+    item: str
+    pair_pk: int
+    merge_pk: int
+    merged_pk: int
+    twin_pk: int
+
+    def user(self, persona: str) -> Any:
+        return None if persona == "anonymous" else getattr(self.world, persona)
+
+    def token(self, persona: str) -> str | None:
+        user = self.user(persona)
+        return None if user is None else token_create(user=user, name="authz")[1]
+
+
+def _screen(actor: Any, person: Person, version: InstrumentVersion, answers: dict[str, str]) -> Any:
+    response = intake.response_start(actor=actor, person=person, instrument_version=version)
+    given = {link_id: Given(value=value, declined=False) for link_id, value in answers.items()}
+    response = intake.answers_save(
+        actor=actor, response=response, answers=given, expected_version=response.version
+    )
+    return intake.response_complete(actor=actor, response=response, expected_version=None)
+
+
+def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual: str) -> Subject:
+    actor = w.coordinator
+    marker = f"{key.upper()}-CARE-MARKER-7Q3"
+    people.profile_update(
+        actor=actor,
+        person=person,
+        data={"approach_with_care": f"Please knock. {marker}"},
+        version=None,
+    )
+    phq = _screen(actor, person, versions["phq-9"], {i: usual for i in PHQ9} | {ITEM_9: NEARLY})
+    _screen(
+        actor,
+        person,
+        versions["hunger-vital-sign"],
+        {"88122-7": "LA28397-0", "88123-5": "LA28398-8"},
+    )
+    draft = intake.response_start(
+        actor=actor, person=person, instrument_version=versions["hunger-vital-sign"]
+    )
+    link, token = intake.link_create(actor=actor, response=draft)
+    contact = people.contact_point_create(
+        actor=actor,
+        person=person,
+        data={"kind": "phone", "value": "212-555-0187", "safety_note": "Work phone only."},
+    )
+    support = people.support_contact_create(
+        actor=actor, person=person, data={"name": "Ana", "relationship": "family"}
+    )
+    identifier = people.identifier_create(
+        actor=actor, person=person, data={"kind": "hmis", "issuer": "County", "value": key}
+    )
+    language = people.language_add(actor=actor, person=person, data={"language": "es"})
+    score = phq.scores.get()
+    return Subject(
+        key=key,
+        person=person,
+        marker=marker,
+        total=score.value,
+        band=score.band,
+        phq9=phq,
+        draft=draft,
+        token=token,
+        ids={
+            "contact": contact.pk,
+            "support": support.pk,
+            "identifier": identifier.pk,
+            "language": language.pk,
+            "enrollment": person.enrollments.get(program=w.housing).pk,
+            "flag": phq.urgent_flags.get().pk,
+            "need": Need.objects.get(person=person, kind="depression").pk,
+            "link": link.pk,
+        },
+    )
+
+
+def build(w: World) -> AuthzWorld:
+    intake.instruments_load()
+    versions = {
+        v.instrument.slug: v
+        for v in InstrumentVersion.objects.filter(status="active").select_related("instrument")
+    }
+    rosa = make_person(
+        w.coordinator,
+        w.housing,
+        legal_given_name="Rosalind",
+        legal_family_name="Achterberg",
+        preferred_name="Rosa",
+        primary_coordinator=w.coordinator,
+    )
+    people.enrollment_create(
+        actor=w.admin,
+        person=rosa,
+        program=w.wellness,
+        data={"status": "closed", "closure_reason": "moved", "ended_on": timezone.localdate()},
+    )
+    subjects = {
+        "lupe": _subject(w, "lupe", w.person, versions, MORE_THAN_HALF),
+        "rosa": _subject(w, "rosa", rosa, versions, SEVERAL),
+    }
+    assert (subjects["lupe"].total, subjects["rosa"].total) == (19, 11)
+
+    clinician = make_user("jo", first_name="Jo", last_name="Park")
+    add_role(clinician, Role.CLINICIAN, program=w.housing)
+
+    # A record of Lupe registered twice: one merged into hers, one still to review.
+    merged = make_person(
+        w.coordinator, w.housing, legal_given_name="Lupe", legal_family_name="Hernandes"
+    )
+    record = matching.person_merge(
+        actor=w.admin, survivor=w.person, merged=merged, reason="Registered twice."
+    )
+    twin = make_person(
+        w.coordinator,
+        w.housing,
+        legal_given_name="Guadalupe",
+        legal_family_name="Hernandez",
+        date_of_birth=dt.date(1984, 3, 9),
+    )
+    pair = DuplicatePair.objects.create(
+        organization=w.org,
+        person_a=w.person,
+        person_b=twin,
+        score=30.0,
+        decision=DuplicatePair.Decision.LIKELY,
+        reasons=[],
+        found_at=timezone.now(),
+        last_seen_at=timezone.now(),
+    )
+
+    location = organizations.location_create(
+        actor=w.admin, organization=w.org, data={"name": "Main office"}
+    )
+    copy = intake.instrument_copy(actor=w.admin, organization=w.org, version=versions["phq-9"])
+    assert MergeRecord.objects.filter(pk=record.pk).exists()
+    return AuthzWorld(
+        world=w,
+        subjects=subjects,
+        clinician=clinician,
+        location_pk=location.pk,
+        instrument_pk=copy.instrument_id,
+        version_pk=copy.pk,
+        item=copy.definition["items"][0]["link_id"],
+        pair_pk=pair.pk,
+        merge_pk=record.pk,
+        merged_pk=merged.pk,
+        twin_pk=twin.pk,
+    )
+
+
+# ---------------------------------------------------------------- filling routes
+
+
+def fillers(a: AuthzWorld) -> Fillers:
+    """How to fill every route's path parameters in this world."""
+    w = a.world
+    lupe = a.subjects["lupe"]
+
+    def each(make: Any) -> Any:
+        """The route once for each person: `make(subject)` gives its parameters."""
+        return lambda: [("", s.key, make(s)) for s in a.subjects.values()]
+
+    def org(**values: Any) -> Any:
+        return lambda: [("", None, {"org": w.org.pk, **values})]
+
+    instrument = {"pk": a.instrument_pk, "vpk": a.version_pk}
+    coordinator = w.coordinator.pk
+    membership = Membership.objects.filter(user=w.coordinator).first()
+    assert membership is not None
+    by_route: dict[str, Any] = {
+        # people
+        **{
+            f"people:{name}": each(lambda s: {"pk": s.person.pk})
+            for name in (
+                "edit",
+                "profile",
+                "history",
+                "access",
+                "contact-add",
+                "support-add",
+                "identifier-add",
+                "language-add",
+                "enrollment-add",
+            )
+        },
+        "people:detail": lambda: [
+            *each(lambda s: {"pk": s.person.pk})(),
+            ("merged record", "lupe", {"pk": a.merged_pk}),  # leads to the survivor
+        ],
+        "people:contact-edit": each(lambda s: {"pk": s.person.pk, "contact_pk": s.ids["contact"]}),
+        "people:support-edit": each(lambda s: {"pk": s.person.pk, "support_pk": s.ids["support"]}),
+        "people:enrollment-edit": each(
+            lambda s: {"pk": s.person.pk, "enrollment_pk": s.ids["enrollment"]}
+        ),
+        **{
+            f"people:{kind}-delete": each(
+                lambda s, kind=kind: {"pk": s.person.pk, "child_pk": s.ids[kind]}
+            )
+            for kind in ("contact", "support", "identifier", "language")
+        },
+        # intake
+        "intake:start": each(lambda s: {"pk": s.person.pk}),
+        "intake:history": each(lambda s: {"pk": s.person.pk}),
+        "intake:response": lambda: [
+            *[("phq-9", s.key, {"pk": s.phq9.pk}) for s in a.subjects.values()],
+            *[("in progress", s.key, {"pk": s.draft.pk}) for s in a.subjects.values()],
+        ],
+        "intake:response-fhir": each(lambda s: {"pk": s.phq9.pk}),
+        **{
+            f"intake:{name}": each(lambda s: {"pk": s.draft.pk})
+            for name in ("answer", "link-create", "hand-over", "kiosk", "hand-back")
+        },
+        "intake:link-revoke": each(lambda s: {"pk": s.draft.pk, "link_pk": s.ids["link"]}),
+        # The link is the authority, for anyone who holds it: about no one in scope terms.
+        "intake:link": lambda: [
+            *[(f"{s.key}'s link", None, {"token": s.token}) for s in a.subjects.values()],
+            ("unknown link", None, {"token": "not-a-real-token"}),
+        ],
+        "intake:flag-acknowledge": each(lambda s: {"pk": s.ids["flag"]}),
+        "intake:need-status": each(lambda s: {"pk": s.ids["need"]}),
+        # matching: Lupe's records
+        "matching:pair-review": lambda: [("", "lupe", {"pk": a.pair_pk})],
+        "matching:compare": lambda: [("", "lupe", {"first": lupe.person.pk, "second": a.twin_pk})],
+        "matching:merge-detail": lambda: [("", "lupe", {"pk": a.merge_pk})],
+        # organization screens
+        "manage:program-edit": org(pk=w.housing.pk),
+        "manage:program-active": org(pk=w.housing.pk),
+        "manage:location-edit": org(pk=a.location_pk),
+        "manage:location-active": org(pk=a.location_pk),
+        **{
+            f"manage:{name}": org(pk=coordinator)
+            for name in ("staff-detail", "role-grant", "staff-active", "staff-link")
+        },
+        "manage:role-revoke": org(pk=coordinator, membership_pk=membership.pk),
+        "manage:instrument": org(pk=a.instrument_pk),
+        **{
+            f"manage:instrument-{name}": org(**instrument)
+            for name in (
+                "version",
+                "details",
+                "item-add",
+                "score-add",
+                "preview",
+                "fhir",
+                "publish",
+                "retire",
+                "new-version",
+                "copy",
+            )
+        },
+        **{
+            f"manage:instrument-{name}": org(**instrument, link_id=a.item)
+            for name in ("item", "item-remove", "item-move")
+        },
+        "manage:instrument-score": org(**instrument, index=0),
+        "manage:instrument-rule-add": org(**instrument, kind="needs"),
+        "manage:instrument-rule": org(**instrument, kind="needs", index=0),
+        "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
+        # accounts: a reset link that is not valid answers the same to everyone
+        "password_reset_confirm": lambda: [("", None, {"uidb64": "MQ", "token": "x-y"})],
+        "/api/{rest}": lambda: [("", None, {"rest": "no-such-thing"})],
+    }
+    generic = {
+        "org": {None: w.org.pk},
+        "person_id": {k: s.person.pk for k, s in a.subjects.items()},
+        "screening_id": {k: s.phq9.pk for k, s in a.subjects.items()},
+        "contact_id": {k: s.ids["contact"] for k, s in a.subjects.items()},
+        "enrollment_id": {k: s.ids["enrollment"] for k, s in a.subjects.items()},
+    }
+    return Fillers(by_route=by_route, generic=generic)
+
+
+# What the care team sees on a page about one of the subjects, proving that the walk
+# would notice the details if they were there; everyone else in scope is told those
+# details are restricted (`RESTRICTED_MARK`).
+def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
+    api = "/api/v1"
+    return {
+        ("people:detail", ""): [s.marker, "how they have been feeling", f"total {s.total} ("],
+        ("people:history", ""): [s.marker],
+        ("intake:response", "phq-9"): [f"total: {s.total}", "nearly every day", "depression"],
+        ("intake:history", ""): [f"total {s.total} ("],
+        ("intake:response-fhir", ""): [NEARLY.lower()],
+        (f"GET {api}/people/{{person_id}}", ""): [s.marker],
+        (f"GET {api}/people/{{person_id}}/profile", ""): [s.marker],
+        (f"GET {api}/people/{{person_id}}/screenings", ""): [f'"value":{s.total},"band"'],
+        (f"GET {api}/screenings/{{screening_id}}", ""): [f'"value":{s.total},"band"'],
+        (f"GET {api}/screenings/{{screening_id}}/fhir", ""): [NEARLY.lower()],
+        (f"GET {api}/people/{{person_id}}/needs", ""): ['"kind":"depression"'],
+    }
+
+
+RESTRICTED_MARK = {"page": RESTRICTED.lower(), "api": '"restricted":true', "fhir": '"masked"'}
