@@ -1,14 +1,13 @@
 """The versioned JSON API at /api/v1/ (OpenAPI document at /api/v1/openapi.json, browsable
 docs at /api/v1/docs). See docs/api.md."""
 
-from ninja import NinjaAPI
-
 from alongside.api import errors
 from alongside.api.auth import bearer_token, session
+from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
 from alongside.api.screenings import router as screenings_router
 
-api = NinjaAPI(
+api = DescribedApi(
     title="Alongside API",
     version="1",
     description=(

@@ -45,6 +45,10 @@ VALUE_KEYS = {
 }
 
 
+# QuestionnaireResponse.status (a required binding in R4).
+RESPONSE_STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
+
+
 class FhirImportError(ValueError):
     """The resource is not valid FHIR, or not a questionnaire Alongside can use."""
 
@@ -378,6 +382,9 @@ def _answer_value(link_id: str, answer: Mapping[str, Any]) -> Any:
 def answers_from_questionnaire_response(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """{link_id: {"state": ..., "value": ...}} from a FHIR QuestionnaireResponse."""
     resource = _valid(QuestionnaireResponse, dict(data))
+    if resource.get("status") not in RESPONSE_STATUSES:
+        # fhir.resources checks that status is a code, not that it is one of these.
+        raise FhirImportError(f"status must be one of: {', '.join(RESPONSE_STATUSES)}.")
     found: dict[str, dict[str, Any]] = {}
     for item in resource.get("item", []):
         reason = _extensions(item).get(ABSENT)
