@@ -47,7 +47,8 @@ QUESTIONNAIRE_RESPONSE: dict[str, Any] = {
 def if_match(*, version_field: bool) -> dict[str, Any]:
     """`openapi_extra` for an operation that changes a versioned record: it takes the
     version the client read in If-Match (or, with `version_field`, in the body instead),
-    and answers 428 without it and 409 when it is stale."""
+    and answers 428 without it and 409 when it is stale. Without a body field to stand
+    in for it, If-Match is required."""
     read = 'The ETag you read, such as `"3"` (`W/"3"` and a bare `3` are read too). '
     if version_field:
         rule = "Send it or the body's `version` field (if both, they must agree): without "
@@ -63,8 +64,7 @@ def if_match(*, version_field: bool) -> dict[str, Any]:
                 "schema": {"type": "string", "pattern": IF_MATCH_PATTERN, "example": '"3"'},
                 "description": read + rule,
             }
-        ],
-        "x-version-field": version_field,
+        ]
     }
 
 
@@ -137,26 +137,27 @@ def _errors(method: str, operation: dict[str, Any]) -> dict[str, dict[str, Any]]
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
     has_path = any(p["in"] == "path" for p in parameters)
-    versioned = any(p["in"] == "header" and p["name"] == "If-Match" for p in parameters)
-    responses: dict[str, dict[str, Any]] = {
-        "401": _error(
+    has_query = any(p["in"] == "query" for p in parameters)
+    if_match = [p for p in parameters if p["in"] == "header" and p["name"] == "If-Match"]
+    responses: dict[str, dict[str, Any]] = {}
+    if operation.get("security"):
+        responses["401"] = _error(
             "No credentials, or a bad, expired or revoked token (`not_authenticated`).",
             {"WWW-Authenticate": _header('`Bearer realm="alongside"`.')},
-        ),
-    }
-    if has_body:
-        responses["400"] = _error(
-            "The body is not valid JSON (`invalid_json`) or the request is malformed "
-            "(`bad_request`)."
         )
+    malformed = "over 1,000 query parameters (`bad_request`)"
+    if has_body:
+        responses["400"] = _error(f"The body is not valid JSON (`invalid_json`), or {malformed}.")
         responses["413"] = _error("The body is larger than the server accepts (`too_large`).")
+    elif has_query:
+        responses["400"] = _error(f"The request is malformed, such as with {malformed}.")
     if method in UNSAFE:
         responses["403"] = _error(
             "You can see the record but may not make this change (`forbidden`), or a "
             "session request came without its CSRF token (`csrf_failed`)."
         )
         conflict = "The change conflicts with another record (`conflict`)."
-        if versioned:
+        if if_match:
             responses["409"] = _error(
                 "The record changed since you read it (`stale_version`, with "
                 "`current_version` and the current version's ETag). " + conflict,
@@ -171,11 +172,11 @@ def _errors(method: str, operation: dict[str, Any]) -> dict[str, dict[str, Any]]
             "A parameter or field is missing, has the wrong type, is out of range or breaks "
             "a rule (`invalid`); `fields` names each one."
         )
-    if versioned:
+    if if_match:
         without = (
-            "Neither If-Match nor a `version` field was sent"
-            if operation.get("x-version-field")
-            else "No If-Match was sent"
+            "No If-Match was sent"
+            if if_match[0]["required"]
+            else "Neither If-Match nor a `version` field was sent"
         )
         responses["428"] = _error(
             f"{without} (`precondition_required`): say which version you are changing."
@@ -210,7 +211,6 @@ def _complete_operation(method: str, operation: dict[str, Any], components: dict
     for response in responses.values():
         response.setdefault("headers", {})["X-Request-ID"] = REQUEST_ID_HEADER
     operation["responses"] = dict(sorted(responses.items()))
-    operation.pop("x-version-field", None)
     operation.setdefault("parameters", []).append(REQUEST_ID_PARAMETER)
 
 

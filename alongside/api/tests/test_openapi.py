@@ -74,6 +74,8 @@ def test_it_declares_every_error_an_operation_can_answer_with(db):
             expected |= {"403", "409"}
         if "requestBody" in operation:
             expected |= {"400", "413"}
+        if any(p["in"] == "query" for p in operation["parameters"]):
+            expected.add("400")  # over DATA_UPLOAD_MAX_NUMBER_FIELDS parameters
         if method in {"patch", "put", "delete"}:
             expected |= {"428"}
             assert "If-Match" in names, (method, path)
@@ -97,6 +99,17 @@ def test_it_declares_the_422_that_needs_and_screenings_answer_bad_parameters_wit
         assert "screening_id" in assert_error(api.get(path), 422, "invalid")["fields"]
     for path in ["/api/v1/screenings/{screening_id}", "/api/v1/screenings/{screening_id}/fhir"]:
         assert "422" in document[path]["get"]["responses"]
+
+
+def test_it_declares_the_400_for_a_malformed_query(world, api_as):
+    too_many = "&".join(f"x{n}=1" for n in range(1_001))
+    api = api_as(world.coordinator)
+    reply = api.client.get(
+        f"/api/v1/people/{world.person.pk}/needs?{too_many}",
+        headers={"Authorization": f"Bearer {api.secret}"},
+    )
+    assert_error(reply, 400, "bad_request")
+    assert "400" in _document()["paths"]["/api/v1/people/{person_id}/needs"]["get"]["responses"]
 
 
 def test_it_declares_the_fhir_media_type_it_answers_and_takes(world, api_as, screen):
