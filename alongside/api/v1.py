@@ -13,8 +13,9 @@ api = DescribedApi(
     description=(
         "Person-centered case management. Authenticate with `Authorization: Bearer <token>` "
         "(see `alongside create_api_token`) or a signed-in session with a CSRF token. "
-        "Every change needs the version you read (If-Match or a `version` field). Errors "
-        'have one shape: `{"error": {"code", "message", "fields"}}`.'
+        'Every change needs the version you read: `If-Match: "3"` (the ETag you read) or, '
+        "on PATCH and PUT, a `version` field; without it the answer is 428. Errors have one "
+        'shape: `{"error": {"code", "message", "fields"}}`, listed under each operation.'
     ),
     urls_namespace="api-v1",
     auth=[bearer_token, session],
