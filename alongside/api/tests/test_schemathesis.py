@@ -82,13 +82,10 @@ VERSIONED = {
     "/api/v1/enrollments/{enrollment_id}": lambda ids: (
         Enrollment.objects.get(pk=ids["enrollment_id"]).version
     ),
-    "/api/v1/contact-points/{contact_id}": lambda ids: _contact_version(ids["contact_id"]),
+    "/api/v1/contact-points/{contact_id}": lambda ids: (
+        ContactPoint.objects.get(pk=ids["contact_id"]).version
+    ),
 }
-
-
-def _contact_version(pk: int) -> int:
-    contact = ContactPoint.objects.filter(pk=pk).first()
-    return contact.version if contact else 1
 
 
 @pytest.fixture
