@@ -11,7 +11,9 @@ from django.http import HttpRequest
 
 from alongside.api.errors import ApiError, invalid
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?([0-9]{1,19})"?\s*$')
+# "3", W/"3" or a bare 3: a version from 1 up, at most 19 digits (the OpenAPI document
+# gives this pattern for If-Match, so what it allows and what the server reads agree).
+IF_MATCH = re.compile(r'^\s*(?:W/)?"?0*([1-9][0-9]{0,18})"?\s*$')
 
 
 def etag(version: int) -> str:
@@ -19,8 +21,8 @@ def etag(version: int) -> str:
 
 
 def parse_if_match(value: str) -> int:
-    match = _ETAG.match(value)
-    if match is None or int(match.group(1)) < 1:
+    match = IF_MATCH.match(value)
+    if match is None:
         raise invalid("If-Match", 'Send the version you read as an ETag, such as "3".')
     return int(match.group(1))
 

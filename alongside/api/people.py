@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
 
-from alongside.api import lookups, pages, present, schemas
+from alongside.api import lookups, openapi, pages, present, schemas
 from alongside.api.concurrency import expected_version
 from alongside.api.errors import invalid
 from alongside.people import selectors, services
@@ -26,22 +26,13 @@ router = Router(tags=["people"])
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
 SEARCH_HELP = "A name, date of birth, phone number or identifier."
+OFFSET_HELP = "How many results to skip. Send this or `page`, not both (both is a 422)."
+PAGE_HELP = "The page to show, counting from 1, of `limit` results each. Instead of `offset`."
 PROFILE_SECTIONS = tuple(name for name, _ in PROFILE_FIELDS)
 
-_E = schemas.ErrorOut
-READ = {401: _E, 404: _E, 422: _E}
-WRITE = {400: _E, 401: _E, 403: _E, 404: _E, 409: _E, 422: _E, 428: _E}
-IF_MATCH = {
-    "parameters": [
-        {
-            "name": "If-Match",
-            "in": "header",
-            "required": False,
-            "schema": {"type": "string", "example": '"3"'},
-            "description": "The ETag you read. Either this or a `version` field is required.",
-        }
-    ]
-}
+# Changes to a versioned record name the version they were based on (see concurrency.py).
+IF_MATCH = openapi.if_match(version_field=True)
+IF_MATCH_ONLY = openapi.if_match(version_field=False)
 
 
 def _user(request: HttpRequest) -> Any:
@@ -55,15 +46,13 @@ def _url(name: str, pk: int) -> str:
 # --- people ---------------------------------------------------------------------------
 
 
-@router.get("/people", response={200: schemas.PersonPage, **READ}, summary="List or search people")
+@router.get("/people", response={200: schemas.PersonPage}, summary="List or search people")
 def list_people(
     request: HttpRequest,
     q: Annotated[schemas.SearchQuery | None, Query(description=SEARCH_HELP)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = settings.PAGE_SIZE,
-    offset: Annotated[int | None, Query(ge=0, le=MAX_OFFSET)] = None,
-    page: Annotated[
-        int | None, Query(ge=1, le=MAX_OFFSET, description="Instead of offset.")
-    ] = None,
+    offset: Annotated[int | None, Query(ge=0, le=MAX_OFFSET, description=OFFSET_HELP)] = None,
+    page: Annotated[int | None, Query(ge=1, le=MAX_OFFSET, description=PAGE_HELP)] = None,
 ) -> HttpResponse:
     if offset is not None and page is not None:
         raise invalid("page", "Send either page or offset, not both.")
@@ -77,7 +66,7 @@ def list_people(
     return present.respond(body)
 
 
-@router.post("/people", response={201: schemas.PersonOut, **WRITE}, summary="Register a person")
+@router.post("/people", response={201: schemas.PersonOut}, summary="Register a person")
 def create_person(request: HttpRequest, payload: schemas.PersonCreate) -> HttpResponse:
     user = _user(request)
     program = lookups.manageable_program(user, payload.program_id)
@@ -100,7 +89,7 @@ def create_person(request: HttpRequest, payload: schemas.PersonCreate) -> HttpRe
 
 @router.get(
     "/people/{person_id}",
-    response={200: schemas.PersonDetailOut, **READ},
+    response={200: schemas.PersonDetailOut},
     url_name="person",
     summary="A person, with profile, enrollments and contact points",
 )
@@ -112,7 +101,7 @@ def get_person(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @router.patch(
     "/people/{person_id}",
-    response={200: schemas.PersonOut, **WRITE},
+    response={200: schemas.PersonOut},
     openapi_extra=IF_MATCH,
     summary="Change a person's names, pronouns or details",
 )
@@ -135,7 +124,7 @@ def update_person(
 
 @router.get(
     "/people/{person_id}/profile",
-    response={200: schemas.ProfileOut, **READ},
+    response={200: schemas.ProfileOut},
     summary="The person's one-page profile",
 )
 def get_profile(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -148,7 +137,7 @@ def get_profile(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @router.put(
     "/people/{person_id}/profile",
-    response={200: schemas.ProfileOut, **WRITE},
+    response={200: schemas.ProfileOut},
     openapi_extra=IF_MATCH,
     summary="Replace the person's one-page profile",
     description="Sections left out (or null) are cleared, except approach_with_care, which "
@@ -175,7 +164,7 @@ def put_profile(request: HttpRequest, person_id: int, payload: schemas.ProfilePu
 
 @router.get(
     "/people/{person_id}/enrollments",
-    response={200: list[schemas.EnrollmentOut], **READ},
+    response={200: list[schemas.EnrollmentOut]},
     summary="The person's enrollments, newest first",
 )
 def list_enrollments(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -185,7 +174,7 @@ def list_enrollments(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @router.post(
     "/people/{person_id}/enrollments",
-    response={201: schemas.EnrollmentOut, **WRITE},
+    response={201: schemas.EnrollmentOut},
     summary="Enroll the person in a program",
 )
 def create_enrollment(
@@ -209,7 +198,7 @@ def create_enrollment(
 
 @router.patch(
     "/enrollments/{enrollment_id}",
-    response={200: schemas.EnrollmentOut, **WRITE},
+    response={200: schemas.EnrollmentOut},
     openapi_extra=IF_MATCH,
     url_name="enrollment",
     summary="Change an enrollment",
@@ -238,7 +227,7 @@ def update_enrollment(
 
 @router.get(
     "/people/{person_id}/contact-points",
-    response={200: list[schemas.ContactPointOut], **READ},
+    response={200: list[schemas.ContactPointOut]},
     summary="Ways to reach the person, with their safe-contact rules",
 )
 def list_contact_points(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -248,7 +237,7 @@ def list_contact_points(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @router.post(
     "/people/{person_id}/contact-points",
-    response={201: schemas.ContactPointOut, **WRITE},
+    response={201: schemas.ContactPointOut},
     summary="Add a way to reach the person",
 )
 def create_contact_point(
@@ -267,7 +256,7 @@ def create_contact_point(
 
 @router.patch(
     "/contact-points/{contact_id}",
-    response={200: schemas.ContactPointOut, **WRITE},
+    response={200: schemas.ContactPointOut},
     openapi_extra=IF_MATCH,
     url_name="contact-point",
     summary="Change a contact point",
@@ -288,8 +277,8 @@ def update_contact_point(
 
 @router.delete(
     "/contact-points/{contact_id}",
-    response={204: None, **WRITE},
-    openapi_extra=IF_MATCH,
+    response={204: None},
+    openapi_extra=IF_MATCH_ONLY,
     summary="Remove a contact point",
 )
 def delete_contact_point(request: HttpRequest, contact_id: int) -> HttpResponse:

@@ -10,16 +10,23 @@ trimmed as the web forms do. Outputs are plain pydantic models built by the func
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
+    Strict,
+    StrictBool,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
+from pydantic_core import CoreSchema
 
 
 def _storable(value: str) -> str:
@@ -34,36 +41,115 @@ def _storable(value: str) -> str:
     return value
 
 
+def _iso_date(value: object) -> object:
+    """Only YYYY-MM-DD text is a date (pydantic would also read 0, "0" or a midnight
+    datetime as one, none of which the OpenAPI document allows)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("Give a date as YYYY-MM-DD, such as 1984-03-09.")
+    if isinstance(value, (int, float)):
+        raise ValueError("Give a date as YYYY-MM-DD text, such as 1984-03-09.")
+    return value
+
+
 def _local_time(value: dt.time | None) -> dt.time | None:
     if value is not None and value.tzinfo is not None:
         raise ValueError("Give a local time without a time zone, such as 09:30.")
     return value
 
 
+class _Documented:
+    """Says in the JSON schema what a validator checks in Python, with its own message:
+    extra keywords (a pattern) for the OpenAPI document, not used to validate."""
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {**handler(core_schema), **self.keywords}
+
+
+def _optional() -> Any:
+    """A field a PATCH may leave out but not send as null (a validator refuses null)."""
+
+    def no_default(schema: dict[str, Any]) -> None:
+        schema.pop("default", None)
+
+    return Field(default=None, json_schema_extra=no_default)
+
+
+# What Python's str.strip() removes (str.isspace), spelled out so the pattern means the
+# same in every regex dialect that reads the OpenAPI document.
+_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+STORABLE = _Documented(pattern=r"^[^\x00]*$")
+NOT_BLANK = _Documented(pattern=rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$")
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.,][0-9]+)?)?$"
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
 MAX_ID = 2**63 - 1
 MAX_TEXT = 20_000  # a profile section; the column is unbounded, the request is not
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Version = Annotated[int, Field(ge=1, le=MAX_ID, description="The version you read.")]
+# Strict: a JSON number, not "5" or 5.0, as the document says.
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Strict(), Field(ge=1, le=MAX_ID, description="The version you read.")]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=150), AfterValidator(_storable)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=150),
+    AfterValidator(_storable),
+    STORABLE,
+]
+# The model refuses a blank legal first name.
+GivenName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=150),
+    AfterValidator(_storable),
+    NOT_BLANK,
 ]
 Pronouns = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_storable)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=40),
+    AfterValidator(_storable),
+    STORABLE,
 ]
-OwnWords100 = Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable)]
-OwnWords = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_storable)]
+OwnWords100 = Annotated[str, StringConstraints(max_length=100), AfterValidator(_storable), STORABLE]
+OwnWords = Annotated[
+    str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_storable), STORABLE
+]
 Label = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_storable)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=40),
+    AfterValidator(_storable),
+    STORABLE,
 ]
 ContactValue = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_storable)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=300),
+    AfterValidator(_storable),
+    STORABLE,
 ]
-Text200 = Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable)]
-Text500 = Annotated[str, StringConstraints(max_length=500), AfterValidator(_storable)]
-LocalTime = Annotated[dt.time | None, AfterValidator(_local_time)]
+Text200 = Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable), STORABLE]
+Text500 = Annotated[str, StringConstraints(max_length=500), AfterValidator(_storable), STORABLE]
+# A local time of day: JSON Schema's `time` format would demand a UTC offset.
+LocalTime = Annotated[
+    dt.time | None,
+    AfterValidator(_local_time),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": LOCAL_TIME, "examples": ["09:30"]},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
 SearchQuery = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(_storable),
+    STORABLE,
 ]
 
 # Mirrors of the models' choices (a test keeps them in step).
@@ -121,11 +207,11 @@ class ProfilePut(ProfileIn):
 
 class PersonCreate(In):
     program_id: Id = Field(description="A program you work in; the person is referred to it.")
-    legal_given_name: Name
+    legal_given_name: GivenName
     legal_family_name: Name = ""
     preferred_name: Name = ""
     pronouns: Pronouns = ""
-    date_of_birth: dt.date | None = None
+    date_of_birth: Date | None = None
     sex: Sex = ""
     gender_identity: OwnWords100 = ""
     primary_coordinator_id: Id | None = None
@@ -133,32 +219,37 @@ class PersonCreate(In):
 
 
 class PersonPatch(In):
-    legal_given_name: Name | None = None
+    legal_given_name: GivenName = _optional()
     legal_family_name: Name | None = None
     preferred_name: Name | None = None
     pronouns: Pronouns | None = None
-    date_of_birth: dt.date | None = None
+    date_of_birth: Date | None = None
     sex: Sex | None = None
     gender_identity: OwnWords100 | None = None
     version: Version | None = None
+
+    @field_validator("legal_given_name", mode="before")
+    @classmethod
+    def _name_not_null(cls, value: object) -> object:
+        return _not_null(value)
 
 
 class EnrollmentCreate(In):
     program_id: Id
     status: EnrollmentStatus = "referred"
-    referred_on: dt.date | None = None
-    started_on: dt.date | None = None
-    ended_on: dt.date | None = None
+    referred_on: Date | None = None
+    started_on: Date | None = None
+    ended_on: Date | None = None
     closure_reason: ClosureReason = ""
     closure_note: Text500 = ""
     primary_coordinator_id: Id | None = None
 
 
 class EnrollmentPatch(In):
-    status: EnrollmentStatus | None = None
-    referred_on: dt.date | None = None
-    started_on: dt.date | None = None
-    ended_on: dt.date | None = None
+    status: EnrollmentStatus = _optional()
+    referred_on: Date | None = None
+    started_on: Date | None = None
+    ended_on: Date | None = None
     closure_reason: ClosureReason | None = None
     closure_note: Text500 | None = None
     primary_coordinator_id: Id | None = None
@@ -174,9 +265,9 @@ class ContactPointCreate(In):
     kind: ContactKind
     value: ContactValue
     label: Label = ""
-    is_preferred: bool = False
-    may_leave_voicemail: bool = False
-    may_text: bool = False
+    is_preferred: StrictBool = False
+    may_leave_voicemail: StrictBool = False
+    may_text: StrictBool = False
     safe_hours_start: LocalTime = None
     safe_hours_end: LocalTime = None
     best_times: Text200 = ""
@@ -185,12 +276,12 @@ class ContactPointCreate(In):
 
 
 class ContactPointPatch(In):
-    kind: ContactKind | None = None
-    value: ContactValue | None = None
+    kind: ContactKind = _optional()
+    value: ContactValue = _optional()
     label: Label | None = None
-    is_preferred: bool | None = None
-    may_leave_voicemail: bool | None = None
-    may_text: bool | None = None
+    is_preferred: StrictBool = _optional()
+    may_leave_voicemail: StrictBool = _optional()
+    may_text: StrictBool = _optional()
     safe_hours_start: LocalTime = None
     safe_hours_end: LocalTime = None
     best_times: Text200 | None = None
@@ -198,7 +289,9 @@ class ContactPointPatch(In):
     safety_note: Text500 | None = None
     version: Version | None = None
 
-    @field_validator("kind", "is_preferred", "may_leave_voicemail", "may_text", mode="before")
+    @field_validator(
+        "kind", "value", "is_preferred", "may_leave_voicemail", "may_text", mode="before"
+    )
     @classmethod
     def _flags_not_null(cls, value: object) -> object:
         return _not_null(value)
@@ -295,8 +388,8 @@ class ContactPointOut(BaseModel):
     is_preferred: bool
     may_leave_voicemail: bool
     may_text: bool
-    safe_hours_start: dt.time | None
-    safe_hours_end: dt.time | None
+    safe_hours_start: LocalTime
+    safe_hours_end: LocalTime
     best_times: str
     never_contact_times: str
     safety_note: str

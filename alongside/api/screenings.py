@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
-from alongside.api import lookups, present, schemas
+from alongside.api import lookups, openapi, present
 from alongside.api.errors import ApiError, invalid
 from alongside.audit import services as audit
 from alongside.intake import fhir, selectors, sensitive, services
@@ -26,8 +26,6 @@ from alongside.people.sensitivity import RESTRICTED
 
 router = Router(tags=["screenings"])
 
-_E = schemas.ErrorOut
-READ = {401: _E, 404: _E}
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
 
@@ -149,7 +147,7 @@ def _need(need: Need | RestrictedNeed) -> NeedOut:
 
 @router.get(
     "/people/{person_id}/screenings",
-    response={200: list[ScreeningOut], **READ},
+    response={200: list[ScreeningOut]},
     summary="A person's screenings, newest first",
 )
 def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -162,7 +160,7 @@ def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @router.get(
     "/screenings/{screening_id}",
-    response={200: ScreeningOut, **READ},
+    response={200: ScreeningOut},
     url_name="screening",
     summary="One screening with its scores",
 )
@@ -173,7 +171,8 @@ def get_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
 
 @router.get(
     "/screenings/{screening_id}/fhir",
-    response={200: dict[str, Any], **READ},
+    response={200: None},
+    openapi_extra=openapi.fhir_response(),
     url_name="screening_fhir",
     summary="One screening as a FHIR QuestionnaireResponse",
     description="Declined items carry data-absent-reason `asked-declined`, skipped ones "
@@ -204,18 +203,13 @@ def _json_object(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/people/{person_id}/screenings/fhir",
-    response={201: ScreeningOut, 400: _E, 401: _E, 404: _E, 422: _E},
+    response={201: ScreeningOut},
     summary="Bring in a FHIR QuestionnaireResponse as a screening",
     description="The body is a QuestionnaireResponse whose `questionnaire` is "
     "`<base>/fhir/Questionnaire/<instrument slug>|<version>` (as Alongside exports). "
     "A `completed` one is scored, derives needs and raises urgent flags; an "
     "`in-progress` one is kept as a draft. All of it is saved, or nothing.",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/fhir+json": {"schema": {"type": "object"}}},
-        }
-    },
+    openapi_extra=openapi.fhir_request(),
 )
 def import_screening(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
@@ -235,7 +229,7 @@ def import_screening(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @router.get(
     "/people/{person_id}/needs",
-    response={200: list[NeedOut], **READ},
+    response={200: list[NeedOut]},
     summary="A person's needs, open ones first",
 )
 def list_needs(request: HttpRequest, person_id: int, include_closed: bool = False) -> HttpResponse:

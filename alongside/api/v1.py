@@ -1,21 +1,21 @@
 """The versioned JSON API at /api/v1/ (OpenAPI document at /api/v1/openapi.json, browsable
 docs at /api/v1/docs). See docs/api.md."""
 
-from ninja import NinjaAPI
-
 from alongside.api import errors
 from alongside.api.auth import bearer_token, session
+from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
 from alongside.api.screenings import router as screenings_router
 
-api = NinjaAPI(
+api = DescribedApi(
     title="Alongside API",
     version="1",
     description=(
         "Person-centered case management. Authenticate with `Authorization: Bearer <token>` "
         "(see `alongside create_api_token`) or a signed-in session with a CSRF token. "
-        "Every change needs the version you read (If-Match or a `version` field). Errors "
-        'have one shape: `{"error": {"code", "message", "fields"}}`.'
+        'Every change needs the version you read: `If-Match: "3"` (the ETag you read) or, '
+        "on PATCH and PUT, a `version` field; without it the answer is 428. Errors have one "
+        'shape: `{"error": {"code", "message", "fields"}}`, listed under each operation.'
     ),
     urls_namespace="api-v1",
     auth=[bearer_token, session],

@@ -47,6 +47,8 @@ VALUE_KEYS = {
 
 # FHIR's PublicationStatus, a required binding the FHIR models themselves do not check.
 PUBLICATION_STATUSES = ("draft", "active", "retired", "unknown")
+# QuestionnaireResponse.status (a required binding in R4).
+RESPONSE_STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
 
 
 class FhirImportError(ValueError):
@@ -388,7 +390,14 @@ def _answer_value(link_id: str, answer: Mapping[str, Any]) -> Any:
 
 def answers_from_questionnaire_response(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """{link_id: {"state": ..., "value": ...}} from a FHIR QuestionnaireResponse."""
+    nulls = sorted(str(name) for name, value in data.items() if value is None)
+    if nulls:
+        # FHIR's JSON has no null elements; fhir.resources would read one as left out.
+        raise FhirImportError(f"Leave out elements rather than send null: {', '.join(nulls)}.")
     resource = _valid(QuestionnaireResponse, dict(data))
+    if resource.get("status") not in RESPONSE_STATUSES:
+        # fhir.resources checks that status is a code, not that it is one of these.
+        raise FhirImportError(f"status must be one of: {', '.join(RESPONSE_STATUSES)}.")
     found: dict[str, dict[str, Any]] = {}
     for item in resource.get("item", []):
         reason = _extensions(item).get(ABSENT)

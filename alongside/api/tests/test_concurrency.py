@@ -1,7 +1,10 @@
 """Optimistic concurrency: ETag out, If-Match (or version) in, 409 when stale, 428 when
 missing."""
 
+import re
+
 import pytest
+from django.test import Client
 
 from alongside.api.tests.conftest import assert_error
 from alongside.people import services
@@ -71,12 +74,35 @@ def test_it_reads_the_etag_forms_clients_send(world, api_as, etag):
     assert response.status_code == 200, response.content
 
 
-@pytest.mark.parametrize("etag", ["*", '"abc"', '"1", "2"', '"0"', "9" * 30, ""])
+UNREADABLE = ["*", '"abc"', '"1", "2"', '"0"', "0", "9" * 30, ""]
+
+
+@pytest.mark.parametrize("etag", UNREADABLE)
 def test_it_explains_an_if_match_it_cannot_read(world, api_as, etag):
     response = api_as(world.coordinator).patch(
         f"/people/{world.person.pk}", {"pronouns": "she/they"}, **{"If-Match": etag}
     )
     assert "If-Match" in assert_error(response, 422, "invalid")["fields"]
+
+
+def test_it_documents_the_if_match_forms_it_reads(db):
+    [parameter] = [
+        p
+        for p in Client()
+        .get("/api/v1/openapi.json")
+        .json()["paths"]["/api/v1/people/{person_id}"]["patch"]["parameters"]
+        if p["name"] == "If-Match"
+    ]
+    pattern = re.compile(parameter["schema"]["pattern"])
+    for etag in ['"1"', 'W/"1"', "1", ' "1" ', '"0001"', '"9223372036854775807"', "0" * 19 + "1"]:
+        assert pattern.search(etag), etag
+    for etag in UNREADABLE:
+        assert not pattern.search(etag), etag
+
+
+def test_it_needs_if_match_to_delete(world, api_as, contact):
+    response = api_as(world.coordinator).delete(f"/contact-points/{contact.pk}")
+    assert assert_error(response, 428, "precondition_required")
 
 
 def test_it_refuses_a_version_that_disagrees_with_if_match(world, api_as):

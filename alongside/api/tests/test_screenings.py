@@ -96,6 +96,11 @@ def test_it_refuses_a_bad_import_and_writes_nothing(
     assert "44255-8" in error["fields"]  # the unanswered required question is named
     stranger = {**base, "item": [{"linkId": "zzz", "answer": [{"valueString": "hi"}]}]}
     assert "zzz" in assert_error(api.post(path, stranger), 422)["fields"]
+    active = {**base, "questionnaire": "https://x.example/Questionnaire/phq-2", "item": []}
+    error = assert_error(api.post(path, {**active, "status": "finished"}), 422)
+    assert "status must be one of" in error["fields"]["body"][0]  # not a FHIR status
+    error = assert_error(api.post(path, {**active, "status": "in-progress", "item": None}), 422)
+    assert "rather than send null: item" in error["fields"]["body"][0]
     assert_error(api.send("POST", path, raw="{not json"), 400)
     assert not ScreeningResponse.objects.exists()
 
