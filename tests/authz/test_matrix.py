@@ -10,7 +10,8 @@ For every route and persona:
       depression need, the urgent flag's reason) of a person the persona is not on the
       care team of, nor the name of a person out of their scope;
   (c) the care team does see those values on the pages that show them, and everyone
-      else who sees the person is told they are restricted, so the walk proves itself.
+      else who sees the person is told they are restricted, so the walk proves itself;
+  (d) every out-of-scope 404 to someone signed in writes a `denied` audit event.
 
 Only GET is sent to routes that answer it (a form's page, never its submission). Routes
 are enumerated by tests/authz/routes.py; a route the walk cannot fill fails the test.
@@ -24,6 +25,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from alongside.audit.models import AuditEvent
 from tests.authz import routes
 from tests.authz.world import (
     CARE_TEAM,
@@ -134,6 +136,10 @@ def _about(
             for method, r in answers
             if r.status_code != 404
         ]
+        if any(r.status_code == 404 for _, r in answers) and not _denied_recorded(
+            a, persona, probe
+        ):
+            problems.append(f"{probe.label}: 404 out of scope without a denied audit event")
         return problems
     shown = shows(a.subjects[subject]).get((probe.route.name, probe.variant))
     if shown is None or not answers:
@@ -147,6 +153,14 @@ def _about(
     elif _mark(probe) not in body:
         problems.append(f"{probe.label}: hides without saying {_mark(probe)!r}")
     return problems
+
+
+def _denied_recorded(a: AuthzWorld, persona: str, probe: routes.Probe) -> bool:
+    """(d) an out-of-scope attempt leaves its trace: a `denied` event naming the path."""
+    user = a.user(persona)
+    return AuditEvent.objects.filter(
+        action=AuditEvent.Action.DENIED, actor_id=user.pk if user else None, detail__path=probe.path
+    ).exists()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
