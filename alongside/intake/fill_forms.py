@@ -238,7 +238,8 @@ def _preferred_language(person: Person) -> str:
 
 class HandBackForm(forms.Form):
     password = forms.CharField(
-        label=gettext_lazy("Staff password"), widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+        label=gettext_lazy("Staff password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 
     def __init__(self, user: Any, data: Any) -> None:

@@ -22,7 +22,6 @@ from alongside.intake.middleware import KIOSK_LANGUAGE
 from alongside.intake.models import ScreeningLink, ScreeningResponse
 from alongside.lib.errors import StaleVersion
 
-
 NEEDED = gettext_lazy("Please choose an answer, or “I prefer not to answer”.")
 CONFLICT = gettext_lazy(
     "This screening was changed on another screen. Please check your answer and press "
@@ -77,6 +76,7 @@ def link_unavailable(request: HttpRequest, token: str) -> HttpResponse:
         "lifetime_days": services.LINK_LIFETIME.days,
     }
     return render(request, "intake/person/unavailable.html", context, status=404)
+
 
 class PersonView:
     """One request of the person's view. `actor` is the signed-in staff member on a
@@ -152,9 +152,7 @@ class PersonView:
         """The questions the skip logic asks. Without the English beside them: that is
         for staff, and the person's screen is all in their language."""
         return [
-            {**q, "english": ""}
-            for q in fill_forms.questions(self.response, {})
-            if q["enabled"]
+            {**q, "english": ""} for q in fill_forms.questions(self.response, {}) if q["enabled"]
         ]
 
     def _question(self, link_id: str | None, problems: dict[str, str], posted: Any) -> HttpResponse:

@@ -22,7 +22,7 @@ PAGE = Template(
     ],
 )
 def test_it_writes_dates_times_and_numbers_the_languages_way(language: str, expected: str) -> None:
-    at = timezone.make_aware(dt.datetime(2026, 9, 3, 15, 5))
+    at = dt.datetime(2026, 9, 3, 15, 5, tzinfo=timezone.get_default_timezone())
     context = Context({"day": dt.date(1965, 11, 22), "at": at, "share": 2.5})
     with translation.override(language):
         assert PAGE.render(context) == expected
