@@ -55,6 +55,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "alongside.accounts.sessions.IdleTimeoutMiddleware",
+    # The interface language: the staff user's preference, else the browser's; a
+    # handed-over device (below) then switches to the person's (docs/development.md).
+    "alongside.accounts.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "alongside.intake.middleware.HandedOverMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,7 +179,14 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
 DENIED_ALERT_THRESHOLD = envint("DENIED_ALERT_THRESHOLD", 5)
 DENIED_ALERT_MINUTES = envint("DENIED_ALERT_MINUTES", 10)
 
-LANGUAGE_CODE = "en-us"
+# Interface languages: English and Spanish, each named in its own language. Adding one
+# is a catalog (alongside/locale/) and a line here; see "Translations" in
+# docs/development.md.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way of writing dates, times and numbers per language ("22 Nov 1965", "22 nov 1965").
+FORMAT_MODULE_PATH = ["alongside.formats"]
 TIME_ZONE = env("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

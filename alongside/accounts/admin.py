@@ -14,5 +14,5 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        ("Alongside", {"fields": ["display_name", "pronouns", "phone"]}),
+        ("Alongside", {"fields": ["display_name", "pronouns", "phone", "language"]}),
     ]

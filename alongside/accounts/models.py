@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -12,6 +13,10 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=150, blank=True)
     pronouns = models.CharField(max_length=40, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The language of the staff pages; blank follows the browser's (Accept-Language).
+    language = models.CharField(
+        max_length=8, blank=True, choices=settings.LANGUAGES, verbose_name="interface language"
+    )
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

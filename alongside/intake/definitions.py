@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 ITEM_TYPES = ("choice", "integer", "boolean", "text")
 OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "exists")
 NEED_KINDS = (
@@ -530,20 +532,21 @@ def enabled_items(
 
 def check_value(entry: Mapping[str, Any], value: Any) -> str | None:
     """Why a value does not fit the item, or None when it does."""
+    # In the interface language: the person answering on their own reads these.
     kind = entry["type"]
     if kind == "choice":
         codes = [o["code"] for o in entry.get("options", [])]
-        return None if value in codes else "Choose one of the listed answers."
+        return None if value in codes else _("Choose one of the listed answers.")
     if kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool):
-            return "Enter a whole number."
+            return _("Enter a whole number.")
         low, high = entry.get("min"), entry.get("max")
         if (low is not None and value < low) or (high is not None and value > high):
-            return f"Enter a number from {low} to {high}."
+            return _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}
         return None
     if kind == "boolean":
-        return None if isinstance(value, bool) else "Answer yes or no."
-    return None if isinstance(value, str) else "Enter text."
+        return None if isinstance(value, bool) else _("Answer yes or no.")
+    return None if isinstance(value, str) else _("Enter text.")
 
 
 # ---------------------------------------------------------------- scoring

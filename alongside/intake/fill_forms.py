@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.intake import definitions
 from alongside.intake.definitions import Given
@@ -33,10 +35,10 @@ def parse_answer(entry: Mapping[str, Any], raw: str) -> Given | None:
         try:
             return Given(value=int(raw))
         except ValueError:
-            raise ValidationError("Enter a whole number.") from None
+            raise ValidationError(_("Enter a whole number.")) from None
     if kind == "boolean":
         if raw not in ("true", "false"):
-            raise ValidationError("Answer yes or no.")
+            raise ValidationError(_("Answer yes or no."))
         return Given(value=raw == "true")
     problem = definitions.check_value(entry, raw)
     if problem:
@@ -236,7 +238,8 @@ def _preferred_language(person: Person) -> str:
 
 class HandBackForm(forms.Form):
     password = forms.CharField(
-        label="Staff password", widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+        label=gettext_lazy("Staff password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 
     def __init__(self, user: Any, data: Any) -> None:
@@ -246,5 +249,5 @@ class HandBackForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise ValidationError("That is not your password.")
+            raise ValidationError(_("That is not your password."))
         return str(password)

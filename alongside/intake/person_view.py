@@ -1,96 +1,81 @@
-"""The person's own view of a screening: plain, large text, one question at a time, in
-English or Spanish. Used on a device staff hand over and through a link; every answer is
-saved as soon as the person moves on, so leaving halfway loses nothing."""
+"""The person's own view of a screening: plain, large text, one question at a time, all
+in the person's language: the instrument's own translation for its questions and answers,
+the message catalogs (alongside/locale/) for everything around them. Used on a device
+staff hand over and through a link; every answer is saved as soon as the person moves
+on, so leaving halfway loses nothing."""
 
 from __future__ import annotations
 
 import contextlib
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from alongside.intake import definitions, fill_forms, selectors, services
+from alongside.intake.middleware import KIOSK_LANGUAGE
 from alongside.intake.models import ScreeningLink, ScreeningResponse
 from alongside.lib.errors import StaleVersion
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Questions from your care team",
-        "intro": (
-            "Answer in your own time. Your answers are saved each time you go on, and you "
-            "can choose “I prefer not to answer” for any question."
-        ),
-        "progress": "Question {n} of {total}",
-        "next": "Save and go on",
-        "back": "Back",
-        "decline": "I prefer not to answer",
-        "yes": "Yes",
-        "no": "No",
-        "needed": "Please choose an answer, or “I prefer not to answer”.",
-        "conflict": (
-            "This screening was changed on another screen. Please check your answer and "
-            "press “Save and go on” again."
-        ),
-        "review_title": "Check your answers",
-        "review_intro": "You can change any answer before you send them.",
-        "change": "Change",
-        "not_answered": "Not answered yet",
-        "needs_answer": "This question needs an answer:",
-        "declined": "I prefer not to answer",
-        "finish": "Send my answers",
-        "done_title": "Thank you",
-        "done_body": (
-            "Your answers are saved and shared with your care team. They will talk them "
-            "through with you; nothing happens without you."
-        ),
-        "hand_back": "Hand the device back to staff",
-        "language": "Language",
-        "switch": "Ver en español",
-        "switch_to": "es",
-        "question": "Question",
-        "number": "Your answer (a number)",
-        "text": "Your answer",
-    },
-    "es": {
-        "title": "Preguntas de su equipo de atención",
-        "intro": (
-            "Conteste con calma. Sus respuestas se guardan cada vez que avanza, y puede "
-            "elegir “Prefiero no contestar” en cualquier pregunta."
-        ),
-        "progress": "Pregunta {n} de {total}",
-        "next": "Guardar y seguir",
-        "back": "Atrás",
-        "decline": "Prefiero no contestar",
-        "yes": "Sí",
-        "no": "No",
-        "needed": "Por favor elija una respuesta, o “Prefiero no contestar”.",
-        "conflict": (
-            "Esta encuesta se cambió en otra pantalla. Por favor revise su respuesta y "
-            "oprima “Guardar y seguir” otra vez."
-        ),
-        "review_title": "Revise sus respuestas",
-        "review_intro": "Puede cambiar cualquier respuesta antes de enviarlas.",
-        "change": "Cambiar",
-        "not_answered": "Sin contestar",
-        "needs_answer": "Esta pregunta necesita una respuesta:",
-        "declined": "Prefiero no contestar",
-        "finish": "Enviar mis respuestas",
-        "done_title": "Gracias",
-        "done_body": (
-            "Sus respuestas están guardadas y se comparten con su equipo de atención. Las "
-            "hablarán con usted; nada se hace sin usted."
-        ),
-        "hand_back": "Devolver el aparato al personal",
-        "language": "Idioma",
-        "switch": "View in English",
-        "switch_to": "en",
-        "question": "Pregunta",
-        "number": "Su respuesta (un número)",
-        "text": "Su respuesta",
-    },
-}
+NEEDED = gettext_lazy("Please choose an answer, or “I prefer not to answer”.")
+CONFLICT = gettext_lazy(
+    "This screening was changed on another screen. Please check your answer and press "
+    "“Save and go on” again."
+)
+
+
+def answer_words() -> dict[str, str]:
+    """Labels of the answer controls (intake/_question.html), in the active language."""
+    return {
+        "yes": _("Yes"),
+        "no": _("No"),
+        "decline": _("I prefer not to answer"),
+        "number": _("Your answer (a number)"),
+        "text": _("Your answer"),
+    }
+
+
+def language_switches(current: str, offered: list[str]) -> list[dict[str, str]]:
+    """The other interface languages among `offered`, each labelled in itself ("Ver en
+    español" on an English page), so a person who cannot read this page can find theirs."""
+    switches = []
+    for code, _name in settings.LANGUAGES:
+        if code == current or code not in offered:
+            continue
+        with translation.override(code):
+            # Translators: a button leading to this language, written in it.
+            label = pgettext("switch to this language", "View in English")
+        switches.append({"code": code, "label": label})
+    return switches
+
+
+def _activate(request: HttpRequest, language: str) -> None:
+    """The person's language for the rest of this request (the language middleware puts
+    the staff member's back afterwards)."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = translation.get_language()
+
+
+def link_unavailable(request: HttpRequest, token: str) -> HttpResponse:
+    """A link that opens nothing (used, stopped, expired, or never made): said in the
+    screening's language when the link was real, else in the browser's; `?lang=` switches.
+    Nothing about the screening or the person is shown."""
+    asked = request.GET.get("lang", "")
+    codes = [code for code, _name in settings.LANGUAGES]
+    language = asked if asked in codes else services.link_language(token)
+    if language in codes:
+        _activate(request, language)
+    current = translation.get_language()
+    context = {
+        "switches": language_switches(current, codes),
+        "lifetime_days": services.LINK_LIFETIME.days,
+    }
+    return render(request, "intake/person/unavailable.html", context, status=404)
 
 
 class PersonView:
@@ -114,11 +99,9 @@ class PersonView:
         self.base_url = base_url
         self.hand_back_url = hand_back_url
 
-    @property
-    def words(self) -> dict[str, str]:
-        return WORDS.get(self.response.language, WORDS["en"])
-
     def respond(self) -> HttpResponse:
+        # First, so that any message made on the way (a refused answer) is in it too.
+        _activate(self.request, self.response.language)
         if self.response.is_completed:
             return self._page("intake/person/done.html", {})
         if self.request.method == "POST":
@@ -130,26 +113,53 @@ class PersonView:
     # ------------------------------------------------------------ pages
 
     def _page(self, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+        language = self.response.language
         base = {
             "response": self.response,
-            "words": self.words,
-            "lang": self.response.language,
+            "words": answer_words(),
             "base_url": self.base_url,
             "hand_back_url": self.hand_back_url,
             "declined_value": fill_forms.DECLINED,
-            "can_switch": self.words["switch_to"]
-            in definitions.languages(self.response.definition),
+            "switches": language_switches(
+                language, definitions.languages(self.response.definition)
+            ),
         }
-        return render(self.request, template, {**base, **context}, status=status)
+        reply = render(self.request, template, {**base, **context}, status=status)
+        self._remember_language(reply, language)
+        return reply
+
+    def _remember_language(self, reply: HttpResponse, language: str) -> None:
+        """Keep the person's language for the pages this view does not draw: the
+        hand-back page and error pages on a handed-over device (the session, read by
+        HandedOverMiddleware), error pages and mistyped links on a link (a cookie
+        limited to the links' path)."""
+        if self.link is None:
+            kept = {"pk": self.response.pk, "language": language}
+            session = getattr(self.request, "session", None)
+            if session is not None and session.get(KIOSK_LANGUAGE) != kept:
+                session[KIOSK_LANGUAGE] = kept
+            return
+        reply.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            path=self.base_url.rstrip("/").rsplit("/", 1)[0] + "/",  # /intake/s/
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
     def _asked(self) -> list[dict[str, Any]]:
-        return [q for q in fill_forms.questions(self.response, {}) if q["enabled"]]
+        """The questions the skip logic asks. Without the English beside them: that is
+        for staff, and the person's screen is all in their language."""
+        return [
+            {**q, "english": ""} for q in fill_forms.questions(self.response, {}) if q["enabled"]
+        ]
 
     def _question(self, link_id: str | None, problems: dict[str, str], posted: Any) -> HttpResponse:
         asked = self._asked()
         if posted is not None:
             shown = fill_forms.questions(self.response, problems, posted)
-            by_id = {q["entry"]["link_id"]: q for q in shown}
+            by_id = {q["entry"]["link_id"]: {**q, "english": ""} for q in shown}
             asked = [by_id[q["entry"]["link_id"]] for q in asked]
         position = _position(asked, link_id)
         if position is None:
@@ -159,7 +169,6 @@ class PersonView:
             "question": question,
             "number": position + 1,
             "total": len(asked),
-            "progress": self.words["progress"].format(n=position + 1, total=len(asked)),
             "previous": asked[position - 1]["entry"]["link_id"] if position else "",
         }
         status = 409 if problems.get("__conflict__") else 422 if problems else 200
@@ -208,7 +217,7 @@ class PersonView:
         answers, problems = fill_forms.posted_answers(self.response, post, only=link_id)
         given = answers.get(link_id)
         if not problems and given is None and entry.get("required"):
-            problems = {link_id: self.words["needed"]}
+            problems = {link_id: str(NEEDED)}
         if problems:
             return self._question(link_id, problems, post)
         try:
@@ -221,9 +230,7 @@ class PersonView:
             )
         except StaleVersion:
             self.response = selectors.response_reloaded(self.response.pk)
-            return self._question(
-                link_id, {link_id: self.words["conflict"], "__conflict__": "1"}, None
-            )
+            return self._question(link_id, {link_id: str(CONFLICT), "__conflict__": "1"}, None)
         except ValidationError as error:
             problems = fill_forms.problems_of(error)
             return self._question(link_id, problems, post)
@@ -245,7 +252,7 @@ class PersonView:
             self.response = selectors.response_reloaded(self.response.pk)
             if self.response.is_completed:  # sent twice (a double tap): it is done
                 return self._page("intake/person/done.html", {})
-            problems = {k: self.words["needed"] for k in fill_forms.problems_of(error)}
+            problems = {k: str(NEEDED) for k in fill_forms.problems_of(error)}
             return self._review(problems, status=422)
         # Rendered, not redirected: a finished link no longer opens anything.
         return self._page("intake/person/done.html", {})

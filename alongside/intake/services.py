@@ -539,6 +539,16 @@ def link_revoke(*, actor: Any, link: ScreeningLink) -> ScreeningLink:
     return link
 
 
+def link_language(token: str) -> str | None:
+    """The language of the screening behind a link, usable or not (to say in it that the
+    link no longer works); None for a token no link has."""
+    return (
+        ScreeningLink.objects.filter(token_hash=_token_hash(token))
+        .values_list("response__language", flat=True)
+        .first()
+    )
+
+
 def link_for_token(token: str) -> ScreeningLink:
     """The usable link with this token, or ScreeningLink.DoesNotExist."""
     link = (

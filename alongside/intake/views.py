@@ -20,7 +20,7 @@ from alongside.intake import definitions, fhir, selectors, sensitive, services
 from alongside.intake import fill_forms as forms
 from alongside.intake.middleware import KIOSK
 from alongside.intake.models import ScreeningLink, ScreeningResponse
-from alongside.intake.person_view import PersonView
+from alongside.intake.person_view import PersonView, link_unavailable
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.urls import path
 from alongside.people import selectors as people_selectors
@@ -360,7 +360,7 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = services.link_for_token(token)
     except ScreeningLink.DoesNotExist:
-        return render(request, "intake/person/unavailable.html", status=404)
+        return link_unavailable(request, token)
     if request.method == "GET":
         response = link.response
         audit.record(

@@ -1,0 +1,9 @@
+"""English: 22 Nov 1965, 3:05 PM (see alongside/formats/__init__.py)."""
+
+DATE_FORMAT = "j M Y"
+TIME_FORMAT = "g:i A"
+DATETIME_FORMAT = "j M Y, g:i A"
+MONTH_DAY_FORMAT = "j M"
+YEAR_MONTH_FORMAT = "M Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT

@@ -1,0 +1,9 @@
+"""Spanish: 22 nov 1965, 15:05 (see alongside/formats/__init__.py)."""
+
+DATE_FORMAT = "j b Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j b Y, H:i"
+MONTH_DAY_FORMAT = "j b"
+YEAR_MONTH_FORMAT = "b Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
