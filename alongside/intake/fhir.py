@@ -7,8 +7,9 @@ What FHIR has no element for (sensitivity, of an item or of the whole instrument
 whether an item may be declined, and the scoring, need and urgent rules) travels in
 extensions, so an export imports back to the same definition. (A shipped
 behavioral-health instrument is sensitive as a whole by its LOINC panel code, which
-travels as `Questionnaire.code`: `intake.sensitive`.) Translations of the title, item texts and option displays travel in the
-standard translation extension on those primitives (`_title`, `_text`, `_display`)."""
+travels as `Questionnaire.code`: `intake.sensitive`.) Translations of the title, item
+texts and option displays travel in the standard translation extension on those
+primitives (`_title`, `_text`, `_display`)."""
 
 from __future__ import annotations
 

@@ -218,8 +218,9 @@ class AnswerView:
 
 def answers_for(user: Any, response: ScreeningResponse) -> list[AnswerView]:
     """The answers in question order. Answers to sensitive items (self-harm, safety at
-    home, every item of a behavioral-health instrument) the user may not see are listed as withheld, whatever was answered (read
-    through `response_detail`, they were never loaded)."""
+    home, every item of a behavioral-health instrument) the user may not see are listed
+    as withheld, whatever was answered (read through `response_detail`, they were never
+    loaded)."""
     withheld = sensitive.withheld_items(response, user)
     marked = sensitive.sensitive_items(response.definition)
     stored = {a.link_id: a for a in response.answers.all()}

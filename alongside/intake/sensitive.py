@@ -14,7 +14,8 @@ In a screening that is:
   (`BEHAVIORAL_HEALTH_PANELS`), so their loaded versions did not have to change, and a
   copy or an import of one carrying its code is sensitive too;
 - **scores** that add up a sensitive item (the PHQ-9 and GAD-7 totals, the AHC safety
-  score): they give its answer away. Each `Score` row carries this fact from the moment it is scored;
+  score): they give its answer away. Each `Score` row carries this fact from the moment
+  it is scored;
 - **needs** about safety or behavioral health;
 - the **reason and guidance of an urgent flag**, which name what was answered.
 
