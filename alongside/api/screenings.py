@@ -56,8 +56,9 @@ class ScreeningOut(Schema):
     started_at: dt.datetime
     completed_at: dt.datetime | None
     scores: list[ScoreOut | RestrictedScoreOut] = Field(
-        description="Scores that add up a sensitive answer (the PHQ-9 total, the AHC "
-        "safety score) are restricted to the person's care team: others get "
+        description="Scores that add up a sensitive answer (every score of a "
+        "behavioral-health instrument such as the PHQ-2, PHQ-9 and GAD-7, the AHC safety "
+        "score) are restricted to the person's care team: others get "
         '`{"name", "restricted": true, "reason"}` instead.'
     )
     fhir_url: str
@@ -176,7 +177,9 @@ def get_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
     url_name="screening_fhir",
     summary="One screening as a FHIR QuestionnaireResponse",
     description="Declined items carry data-absent-reason `asked-declined`, skipped ones "
-    "`asked-unknown`. Answers to sensitive items are included only for the care team.",
+    "`asked-unknown`. Answers to sensitive items (every item of a behavioral-health "
+    "instrument) are included only for the care team; others get data-absent-reason "
+    "`masked`.",
 )
 def get_screening_fhir(request: HttpRequest, screening_id: int) -> HttpResponse:
     user = _user(request)

@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alongside.intake import definitions, drafting, fhir, forms, selectors, services
+from alongside.intake import definitions, drafting, fhir, forms, selectors, sensitive, services
 from alongside.intake.definitions import Given
 from alongside.intake.models import Instrument, InstrumentVersion, Need
 from alongside.lib.errors import NotPermitted
@@ -339,6 +339,7 @@ class ItemRow:
     condition: str
     first: bool
     last: bool
+    sensitive: bool = False
 
 
 def _item_row(
@@ -356,6 +357,7 @@ def _item_row(
         condition=_condition_words(entry, by_id),
         first=number == 1,
         last=number == len(definition.get("items", [])),
+        sensitive=entry.get("link_id") in sensitive.sensitive_items(definition),
     )
 
 
@@ -433,6 +435,7 @@ def _version_page(
             "editable": version.status == InstrumentVersion.Status.DRAFT
             and version.instrument.organization_id == organization.pk,
             "rows": rows,
+            "wholly_sensitive": sensitive.sensitive_as_a_whole(definition),
             "scores": definition.get("scores", []),
             "rule_sections": [
                 ("needs", "Needs", needs, "No need rules: this instrument records no needs."),
@@ -462,6 +465,8 @@ def details_edit(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRespo
     if version.status != InstrumentVersion.Status.DRAFT:
         return _not_a_draft(request, version)
     instrument = version.instrument
+    # A shipped behavioral-health instrument's code makes it sensitive whatever the box.
+    by_code = sensitive.is_behavioral_health_panel(version.definition)
     form = forms.DetailsForm(
         request.POST or None,
         initial={
@@ -469,15 +474,22 @@ def details_edit(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRespo
             "title_es": drafting.translation(version.definition).get("title", ""),
             "publisher": instrument.publisher,
             "citation": instrument.citation,
+            "sensitive": sensitive.sensitive_as_a_whole(version.definition),
         },
+        sensitive_by_code=by_code,
     )
     attempt: Attempt | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+
+        def edit(definition: dict[str, Any]) -> dict[str, Any]:
+            definition = drafting.set_title(definition, data["title_es"])
+            return definition if by_code else drafting.set_sensitive(definition, data["sensitive"])
+
         attempt = _edit(
             request,
             version,
-            lambda d: drafting.set_title(d, data["title_es"]),
+            edit,
             "name and source",
             details={k: data[k] for k in services.INSTRUMENT_DETAILS},
         )

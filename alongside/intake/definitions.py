@@ -6,6 +6,7 @@ A definition looks like (see docs/intake.md for every field)::
     {
       "code": {"system": "http://loinc.org", "code": "44249-1", "display": "PHQ-9"},
       "allow_decline": true,
+      "sensitive": false,
       "items": [{"link_id": "44250-9", "text": "...", "type": "choice",
                  "options": [{"code": "LA6568-5", "display": "Not at all", "value": 0}],
                  "required": true, "sensitive": false, "enable_when": []}],
@@ -115,6 +116,7 @@ def normalize(definition: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "code": _code(definition.get("code")),
         "allow_decline": allow_decline,
+        "sensitive": bool(definition.get("sensitive", False)),
         "items": items,
         "scores": [
             {
@@ -217,6 +219,8 @@ def validate_definition(data: Any) -> list[str]:
     items = data.get("items")
     if not isinstance(items, list) or not items:
         return ["The definition needs a non-empty list of 'items'."]
+    if "sensitive" in data and not isinstance(data["sensitive"], bool):
+        problems.append("'sensitive' must be true or false (every answer is sensitive, or not).")
     seen: dict[str, Mapping[str, Any]] = {}
     for index, item in enumerate(items):
         problems += _item_problems(index, item, seen, data)

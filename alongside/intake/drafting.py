@@ -187,3 +187,13 @@ def set_title(definition: Mapping[str, Any], title_es: str) -> Definition:
     result = copy.deepcopy(dict(definition))
     _words(result, SPANISH)["title"] = title_es.strip()
     return _prune(result)
+
+
+def set_sensitive(definition: Mapping[str, Any], sensitive: bool) -> Definition:
+    """Every answer sensitive, or not (then only the items marked so are)."""
+    result = copy.deepcopy(dict(definition))
+    if sensitive:
+        result["sensitive"] = True
+    else:
+        result.pop("sensitive", None)
+    return result

@@ -3,10 +3,13 @@ as a `QuestionnaireResponse`, and a `Questionnaire` back into a definition.
 
 Validated with fhir.resources' R4B models: the package ships R5 (its default namespace),
 R4B and STU3, and Questionnaire and QuestionnaireResponse are the same in R4 and R4B.
-What FHIR has no element for (sensitivity, whether an item may be declined, and the
-scoring, need and urgent rules) travels in extensions, so an export imports back to the
-same definition. Translations of the title, item texts and option displays travel in the
-standard translation extension on those primitives (`_title`, `_text`, `_display`)."""
+What FHIR has no element for (sensitivity, of an item or of the whole instrument,
+whether an item may be declined, and the scoring, need and urgent rules) travels in
+extensions, so an export imports back to the same definition. (A shipped
+behavioral-health instrument is sensitive as a whole by its LOINC panel code, which
+travels as `Questionnaire.code`: `intake.sensitive`.) Translations of the title, item
+texts and option displays travel in the standard translation extension on those
+primitives (`_title`, `_text`, `_display`)."""
 
 from __future__ import annotations
 
@@ -100,6 +103,9 @@ def questionnaire(version: InstrumentVersion) -> dict[str, Any]:
         ],
         "item": [_q_item(entry, definition) for entry in definition["items"]],
     }
+    if definition["sensitive"]:
+        # Every answer is sensitive (the definition's own flag; left out when unset).
+        data["extension"].insert(0, {"url": EXT_SENSITIVE, "valueBoolean": True})
     titles = {
         language: words["title"]
         for language, words in definition["translations"].items()
@@ -231,6 +237,7 @@ def definition_from_questionnaire(data: Mapping[str, Any]) -> dict[str, Any]:
     definition = {
         "code": _from_coding(codes[0]) if codes else None,
         "allow_decline": top.get(EXT_ALLOW_DECLINE, True),
+        "sensitive": top.get(EXT_SENSITIVE, False),
         "items": items,
         **rules,
         "translations": translations,

@@ -298,6 +298,23 @@ class DetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Where the questions and scoring come from.",
     )
+    sensitive = forms.BooleanField(
+        label="Every answer is sensitive (behavioral health, substance use, trauma, safety)",
+        required=False,
+        help_text="Then only the person's care team asks it and sees its answers and scores; "
+        "schedulers and staff outside the care team are told they are restricted.",
+    )
+
+    def __init__(self, *args: Any, sensitive_by_code: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if sensitive_by_code:
+            field = self.fields["sensitive"]
+            field.disabled = True
+            field.initial = True
+            field.help_text = (
+                "Always, for this instrument: its LOINC code is that of a behavioral-health "
+                "screening (PHQ-2, PHQ-9 or GAD-7)."
+            )
 
 
 class CreateForm(forms.Form):

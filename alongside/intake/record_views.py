@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -189,6 +189,9 @@ class InstrumentGroup:
     full_title: str
     responses: list[ScreeningResponse]
     charts: list[Chart]
+    # Titles of the trends of scores the user may not see: said to be restricted where
+    # their charts would be, rather than left out without a word.
+    restricted_charts: list[str] = field(default_factory=list)
 
 
 def _person(user: Any, pk: int) -> Person:
@@ -216,6 +219,7 @@ def _groups(responses: list[ScreeningResponse], user: Any) -> list[InstrumentGro
             key=lambda r: (r.completed_at, r.pk),
         )
         charts = []
+        restricted_charts: list[str] = []
         if completed:
             definition = completed[-1].instrument_version.definition
             names = list(
@@ -234,7 +238,11 @@ def _groups(responses: list[ScreeningResponse], user: Any) -> list[InstrumentGro
                         f"trend-{slug}-{slugify(name)}", chart_title, definition, name, points
                     )
                 )
-        groups.append(InstrumentGroup(slug, title, instrument.title, rows, charts))
+            hidden = dict.fromkeys(n for r in completed for n in r.restricted_scores)  # type: ignore[attr-defined]
+            restricted_charts = [f"{title} {n} score" for n in hidden if n not in names]
+        groups.append(
+            InstrumentGroup(slug, title, instrument.title, rows, charts, restricted_charts)
+        )
     return sorted(groups, key=lambda g: g.title.lower())
 
 

@@ -218,9 +218,11 @@ class AnswerView:
 
 def answers_for(user: Any, response: ScreeningResponse) -> list[AnswerView]:
     """The answers in question order. Answers to sensitive items (self-harm, safety at
-    home) the user may not see are listed as withheld, whatever was answered (read
-    through `response_detail`, they were never loaded)."""
+    home, every item of a behavioral-health instrument) the user may not see are listed
+    as withheld, whatever was answered (read through `response_detail`, they were never
+    loaded)."""
     withheld = sensitive.withheld_items(response, user)
+    marked = sensitive.sensitive_items(response.definition)
     stored = {a.link_id: a for a in response.answers.all()}
     views = []
     for entry in response.instrument_version.definition["items"]:
@@ -244,7 +246,7 @@ def answers_for(user: Any, response: ScreeningResponse) -> list[AnswerView]:
                 state=answer.state,
                 value=answer.value,
                 display=display,
-                sensitive=bool(entry.get("sensitive", False)),
+                sensitive=link_id in marked,
                 withheld=False,
             )
         )

@@ -4,10 +4,18 @@ the one sensitivity rule (`people.sensitivity`).
 Sensitive content is self-harm, trauma, safety, behavioral health and substance use.
 In a screening that is:
 
-- **items** an instrument marks `sensitive` (PHQ-9 item 9 on self-harm, the AHC
-  interpersonal-safety questions); a builder's instrument marks its own;
-- **scores** that add up a sensitive item (the PHQ-9 total, the AHC safety score): they
-  give its answer away. Each `Score` row carries this fact from the moment it is scored;
+- **items** an instrument marks `sensitive` (the AHC interpersonal-safety questions); a
+  builder's instrument marks its own;
+- **every item of an instrument that is sensitive as a whole** (`sensitive_as_a_whole`):
+  behavioral-health instruments, whose every answer says something about the person's
+  mental health and whose answers add up to the total. A definition says so with a
+  top-level `"sensitive": true` (the builder's "Every answer is sensitive"); the shipped
+  ones (PHQ-2, PHQ-9, GAD-7) are known by their LOINC panel code
+  (`BEHAVIORAL_HEALTH_PANELS`), so their loaded versions did not have to change, and a
+  copy or an import of one carrying its code is sensitive too;
+- **scores** that add up a sensitive item (the PHQ-9 and GAD-7 totals, the AHC safety
+  score): they give its answer away. Each `Score` row carries this fact from the moment
+  it is scored;
 - **needs** about safety or behavioral health;
 - the **reason and guidance of an urgent flag**, which name what was answered.
 
@@ -25,6 +33,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from alongside.intake.definitions import LOINC
 from alongside.intake.models import Answer, Need, Score, ScreeningResponse, UrgentFlag
 from alongside.people.sensitivity import RESTRICTED, disclosure_for, sees_sensitive
 
@@ -34,8 +43,41 @@ SENSITIVE_NEED_KINDS = frozenset(
 )
 
 
+# Behavioral-health instruments shipped with Alongside, by their LOINC panel code: every
+# answer and score is sensitive. From the code rather than their definitions, because a
+# loaded version never changes (`alongside load_instruments` refuses a changed definition
+# under a loaded label, docs/intake.md), and responses already point at these versions.
+# The readiness ruler and the Hunger Vital Sign are not behavioral health; the AHC core
+# questions mark their safety items one by one.
+BEHAVIORAL_HEALTH_PANELS = frozenset(
+    {
+        (LOINC, "55757-9"),  # PHQ-2
+        (LOINC, "44249-1"),  # PHQ-9
+        (LOINC, "69737-5"),  # GAD-7
+    }
+)
+
+
+def is_behavioral_health_panel(definition: Mapping[str, Any]) -> bool:
+    """Whether the definition carries the LOINC panel code of a shipped behavioral-health
+    instrument (so it is sensitive as a whole whatever its own flag says)."""
+    code = definition.get("code")
+    if not isinstance(code, Mapping):
+        return False
+    return (code.get("system") or LOINC, code.get("code")) in BEHAVIORAL_HEALTH_PANELS
+
+
+def sensitive_as_a_whole(definition: Mapping[str, Any]) -> bool:
+    """Whether every answer and score of the instrument is sensitive: the definition says
+    so (`"sensitive": true`), or it is a behavioral-health instrument Alongside ships."""
+    return definition.get("sensitive") is True or is_behavioral_health_panel(definition)
+
+
 def sensitive_items(definition: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(e["link_id"] for e in definition["items"] if e.get("sensitive"))
+    """Items whose answers only the care team sees: all of them in an instrument that is
+    sensitive as a whole, otherwise those marked `sensitive`."""
+    whole = sensitive_as_a_whole(definition)
+    return frozenset(e["link_id"] for e in definition["items"] if whole or e.get("sensitive"))
 
 
 def sensitive_scores(definition: Mapping[str, Any]) -> frozenset[str]:

@@ -7,8 +7,10 @@ For every route and persona:
       the POST, which must be 404; an API write is sent with the smallest valid body);
   (b) no response body holds a sensitive value (the approach-with-care marker, the
       PHQ-9 total and band that add up the self-harm item, the answer to that item, the
-      depression need, the urgent flag's reason) of a person the persona is not on the
-      care team of, nor the name of a person out of their scope;
+      depression need, the urgent flag's reason, a GAD-7's distinctive total, band and
+      answers and its anxiety need: behavioral health is sensitive as a whole) of a
+      person the persona is not on the care team of, nor the name of a person out of
+      their scope;
   (c) the care team does see those values on the pages that show them, and everyone
       else who sees the person is told they are restricted, so the walk proves itself;
   (d) every out-of-scope 404 to someone signed in writes a `denied` audit event.

@@ -8,9 +8,10 @@ people with something sensitive of everything, and how to fill each route's path
 
 Each has an approach-with-care note with a unique marker, a PHQ-9 answering the
 self-harm item "nearly every day" (a total that adds it up, a depression need, an urgent
-flag), a food need (not sensitive: everyone who sees them sees it), contact points with
-safe-contact rules, someone who matters, an identifier, a language and a screening in
-progress with a link for the person to answer it.
+flag), a GAD-7 with a total of its own (behavioral health: every answer and score is
+sensitive; an anxiety need), a food need (not sensitive: everyone who sees them sees
+it), contact points with safe-contact rules, someone who matters, an identifier, a
+language and a screening in progress with a link for the person to answer it.
 """
 
 from __future__ import annotations
@@ -34,9 +35,15 @@ from alongside.people.models import Person
 from conftest import World, add_role, make_person, make_user
 from tests.authz.routes import Fillers, Probe
 
-MORE_THAN_HALF, SEVERAL, NEARLY = "LA6570-1", "LA6569-3", "LA6571-9"
+NOT_AT_ALL, SEVERAL, MORE_THAN_HALF, NEARLY = "LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"
 PHQ9 = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3"]
 ITEM_9 = "44260-8"
+GAD7 = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"]
+# Answers giving each person a GAD-7 total no other score of theirs has: 17 and 13.
+GAD7_ANSWERS = {
+    "lupe": [NEARLY] * 5 + [SEVERAL] * 2,
+    "rosa": [NEARLY] * 3 + [MORE_THAN_HALF] * 2 + [NOT_AT_ALL] * 2,
+}
 
 PERSONAS = ("coordinator", "colleague", "supervisor", "admin", "scheduler", "outsider", "anonymous")
 # Who sees each person at all, and who is on their care team (sees everything sensitive),
@@ -67,6 +74,9 @@ class Subject:
     total: int  # of the PHQ-9, which adds up the self-harm item
     band: str
     phq9: ScreeningResponse
+    gad7: ScreeningResponse  # behavioral health: its total and answers are sensitive
+    gad7_total: int
+    gad7_band: str
     draft: ScreeningResponse
     token: str
     ids: dict[str, int] = field(default_factory=dict)
@@ -79,28 +89,35 @@ class Subject:
     def own_needles(self) -> list[str]:
         """Forms that can only be this person's sensitive data: looked for in every
         answer to anyone not on their care team."""
-        return [
-            self.marker,
-            f"total {self.total} (",  # a score line: "Total 19 (moderately severe range)"
-            f"total: {self.total}",  # the results page
-            f"{self.total} ({self.band}",  # a trend chart's summary
-            f'"value":{self.total},"band"',  # the API
-        ]
+        needles = [self.marker]
+        for total, band in ((self.total, self.band), (self.gad7_total, self.gad7_band)):
+            needles += [
+                f"total {total} (",  # a score line: "Total 19 (moderately severe range)"
+                f"total: {total}",  # the results page
+                f"{total} ({band}",  # a trend chart's summary
+                f'"value":{total},"band"',  # the API
+            ]
+        return needles
 
     @property
     def word_needles(self) -> list[str]:
         """Words that give the sensitive details away on a page about this person, but
         that also describe instruments (band labels, answer options, urgent rules): not
         looked for on the pages that show instrument definitions."""
-        return [
+        words = [
             self.band,
-            "nearly every day",  # the answer to item 9 (the other items differ)
+            self.gad7_band,
+            "nearly every day",  # the answer to PHQ-9 item 9, and to GAD-7 items
             NEARLY.lower(),
             "depression",  # the need, in the API and on the results page
             "how they have been feeling",  # the need, as the person page words it
+            '"kind":"anxiety"',  # the GAD-7's need, in the API
+            "worry and stress",  # and as the person page words it
+            "worry or anxiety",
             "thoughts of death or self-harm",  # the urgent flag's reason
             "suicide-risk protocol",  # and its guidance
         ]
+        return list(dict.fromkeys(words))  # the two bands may be the same word
 
 
 @dataclass
@@ -143,13 +160,16 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
         data={"approach_with_care": f"Please knock. {marker}"},
         version=None,
     )
-    phq = _screen(actor, person, versions["phq-9"], {i: usual for i in PHQ9} | {ITEM_9: NEARLY})
+    # The food screening first: the person's page lists the latest three screenings,
+    # which are then the PHQ-9, the GAD-7 and the one in progress.
     _screen(
         actor,
         person,
         versions["hunger-vital-sign"],
         {"88122-7": "LA28397-0", "88123-5": "LA28398-8"},
     )
+    phq = _screen(actor, person, versions["phq-9"], {i: usual for i in PHQ9} | {ITEM_9: NEARLY})
+    gad = _screen(actor, person, versions["gad-7"], dict(zip(GAD7, GAD7_ANSWERS[key], strict=True)))
     draft = intake.response_start(
         actor=actor, person=person, instrument_version=versions["hunger-vital-sign"]
     )
@@ -166,7 +186,7 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
         actor=actor, person=person, data={"kind": "hmis", "issuer": "County", "value": key}
     )
     language = people.language_add(actor=actor, person=person, data={"language": "es"})
-    score = phq.scores.get()
+    score, gad_score = phq.scores.get(), gad.scores.get()
     return Subject(
         key=key,
         person=person,
@@ -174,6 +194,9 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
         total=score.value,
         band=score.band,
         phq9=phq,
+        gad7=gad,
+        gad7_total=gad_score.value,
+        gad7_band=gad_score.band,
         draft=draft,
         token=token,
         ids={
@@ -214,6 +237,10 @@ def build(w: World) -> AuthzWorld:
         "rosa": _subject(w, "rosa", rosa, versions, SEVERAL),
     }
     assert (subjects["lupe"].total, subjects["rosa"].total) == (19, 11)
+    assert [(s.gad7_total, s.gad7_band) for s in subjects.values()] == [
+        (17, "severe"),
+        (13, "moderate"),
+    ]
 
     clinician = make_user("jo", first_name="Jo", last_name="Park")
     add_role(clinician, Role.CLINICIAN, program=w.housing)
@@ -275,6 +302,14 @@ def fillers(a: AuthzWorld) -> Fillers:
         """The route once for each person: `make(subject)` gives its parameters."""
         return lambda: [("", s.key, make(s)) for s in a.subjects.values()]
 
+    def screenings(param: str) -> Any:
+        """The route for each person's PHQ-9 and GAD-7."""
+        return lambda: [
+            (slug, s.key, {param: response.pk})
+            for s in a.subjects.values()
+            for slug, response in (("phq-9", s.phq9), ("gad-7", s.gad7))
+        ]
+
     def org(**values: Any) -> Any:
         return lambda: [("", None, {"org": w.org.pk, **values})]
 
@@ -318,9 +353,14 @@ def fillers(a: AuthzWorld) -> Fillers:
         "intake:history": each(lambda s: {"pk": s.person.pk}),
         "intake:response": lambda: [
             *[("phq-9", s.key, {"pk": s.phq9.pk}) for s in a.subjects.values()],
+            *[("gad-7", s.key, {"pk": s.gad7.pk}) for s in a.subjects.values()],
             *[("in progress", s.key, {"pk": s.draft.pk}) for s in a.subjects.values()],
         ],
-        "intake:response-fhir": each(lambda s: {"pk": s.phq9.pk}),
+        "intake:response-fhir": screenings("pk"),
+        **{
+            f"GET /api/v1/screenings/{{screening_id}}{tail}": screenings("screening_id")
+            for tail in ("", "/fhir")
+        },
         **{
             f"intake:{name}": each(lambda s: {"pk": s.draft.pk})
             for name in ("answer", "link-create", "hand-over", "kiosk", "hand-back")
@@ -391,16 +431,29 @@ def fillers(a: AuthzWorld) -> Fillers:
 def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
     api = "/api/v1"
     return {
-        ("people:detail", ""): [s.marker, "how they have been feeling", f"total {s.total} ("],
+        ("people:detail", ""): [
+            s.marker,
+            "how they have been feeling",
+            "worry or anxiety",
+            f"total {s.total} (",
+            f"total {s.gad7_total} (",
+        ],
         ("people:history", ""): [s.marker],
         ("intake:response", "phq-9"): [f"total: {s.total}", "nearly every day", "depression"],
-        ("intake:history", ""): [f"total {s.total} ("],
-        ("intake:response-fhir", ""): [NEARLY.lower()],
+        ("intake:response", "gad-7"): [f"total: {s.gad7_total}", "nearly every day"],
+        ("intake:history", ""): [f"total {s.total} (", f"total {s.gad7_total} ("],
+        ("intake:response-fhir", "phq-9"): [NEARLY.lower()],
+        ("intake:response-fhir", "gad-7"): [NEARLY.lower()],
         (f"GET {api}/people/{{person_id}}", ""): [s.marker],
         (f"GET {api}/people/{{person_id}}/profile", ""): [s.marker],
-        (f"GET {api}/people/{{person_id}}/screenings", ""): [f'"value":{s.total},"band"'],
-        (f"GET {api}/screenings/{{screening_id}}", ""): [f'"value":{s.total},"band"'],
-        (f"GET {api}/screenings/{{screening_id}}/fhir", ""): [NEARLY.lower()],
+        (f"GET {api}/people/{{person_id}}/screenings", ""): [
+            f'"value":{s.total},"band"',
+            f'"value":{s.gad7_total},"band"',
+        ],
+        (f"GET {api}/screenings/{{screening_id}}", "phq-9"): [f'"value":{s.total},"band"'],
+        (f"GET {api}/screenings/{{screening_id}}", "gad-7"): [f'"value":{s.gad7_total},"band"'],
+        (f"GET {api}/screenings/{{screening_id}}/fhir", "phq-9"): [NEARLY.lower()],
+        (f"GET {api}/screenings/{{screening_id}}/fhir", "gad-7"): [NEARLY.lower()],
         (f"GET {api}/people/{{person_id}}/needs", ""): ['"kind":"depression"'],
     }
 

@@ -100,3 +100,35 @@ def test_a_flag_is_acknowledged_from_the_record_and_the_trend_is_readable(browsi
     expect(table).to_contain_text("11")
     expect(table).to_contain_text("positive")
     browsing.check()
+
+
+def test_a_scheduler_is_told_a_gad7_trend_is_restricted_not_shown_nothing(browsing, world):
+    """Behavioral-health screenings are sensitive as a whole: the scheduler sees that
+    there was a GAD-7, and that its scores and their trend are for the care team."""
+    services.instruments_load()
+    version = InstrumentVersion.objects.get(instrument__slug="gad-7", status="active")
+    response = services.response_start(
+        actor=world.coordinator, person=world.person, instrument_version=version
+    )
+    for entry in version.definition["items"]:
+        response = services.answer_save(
+            actor=world.coordinator,
+            response=response,
+            link_id=entry["link_id"],
+            value="LA6570-1",  # more than half the days: 14, moderate
+            expected_version=response.version,
+        )
+    services.response_complete(
+        actor=world.coordinator, response=response, expected_version=response.version
+    )
+    page = browsing.page
+    browsing.sign_in(world.scheduler)
+    browsing.goto(f"/intake/people/{world.person.pk}/screenings/")
+    expect(page.get_by_role("heading", level=2, name=re.compile("^GAD-7"))).to_be_visible()
+    main = page.locator("main")
+    expect(main).to_contain_text(
+        "GAD-7 total score over time: Details restricted to the care team."
+    )
+    expect(page.get_by_role("img", name=re.compile("GAD-7"))).to_have_count(0)
+    expect(main).not_to_contain_text("moderate")
+    browsing.check()

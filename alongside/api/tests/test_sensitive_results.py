@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from alongside.intake.fhir import ABSENT
 from alongside.intake.models import ScreeningResponse
 from alongside.intake.tests.test_responses import MORE_THAN_HALF, NEARLY, phq9
 from alongside.people import services as people_services
@@ -73,3 +74,63 @@ def test_the_care_team_reads_them(
     [need] = api.get(f"/people/{world.person.pk}/needs").json()
     assert (need["kind"], need["label"]) == ("depression", "Depression")
     assert need["source_screening_id"] == phq.pk
+
+
+# Behavioral-health instruments are sensitive as a whole: every answer and score.
+GAD7 = ["69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7"]
+SEVERAL = "LA6569-3"
+
+
+@pytest.fixture
+def behavioral(world: Any, screen: Any) -> dict[str, ScreeningResponse]:
+    """A GAD-7 of 17 (severe) and a PHQ-2 of 4 (positive), for a person the wellness
+    program's staff once worked with."""
+    people_services.enrollment_create(
+        actor=world.admin,
+        person=world.person,
+        program=world.wellness,
+        data={"status": "closed", "closure_reason": "moved", "ended_on": timezone.localdate()},
+    )
+    gad = {i: NEARLY for i in GAD7[:5]} | {GAD7[5]: SEVERAL, GAD7[6]: SEVERAL}
+    return {
+        "gad-7": screen("gad-7", gad),
+        "phq-2": screen("phq-2", {"44250-9": MORE_THAN_HALF, "44255-8": MORE_THAN_HALF}),
+    }
+
+
+@pytest.mark.parametrize("persona", ["scheduler", "admin", "colleague"])
+def test_no_gad7_or_phq2_total_band_or_answer_reaches_anyone_outside_the_care_team(
+    world: Any, api_as: Any, behavioral: dict[str, ScreeningResponse], persona: str
+) -> None:
+    api = api_as(getattr(world, persona))
+    restricted = [{"name": "total", "restricted": True, "reason": RESTRICTED}]
+    rows = api.get(f"/people/{world.person.pk}/screenings").json()
+    assert {r["instrument"]: r["scores"] for r in rows} == {
+        "gad-7": restricted,
+        "phq-2": restricted,
+    }
+    for slug, response in behavioral.items():
+        assert api.get(f"/screenings/{response.pk}").json()["scores"] == restricted
+        reply = api.get(f"/screenings/{response.pk}/fhir")
+        assert reply.status_code == 200
+        items = reply.json()["item"]
+        assert items and all("answer" not in item for item in items), slug
+        assert all(
+            item["extension"] == [{"url": ABSENT, "valueCode": "masked"}] for item in items
+        ), slug
+        text = reply.content.decode().lower()
+        assert NEARLY.lower() not in text and MORE_THAN_HALF.lower() not in text
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "supervisor"])
+def test_the_care_team_reads_gad7_and_phq2_results(
+    world: Any, api_as: Any, behavioral: dict[str, ScreeningResponse], persona: str
+) -> None:
+    api = api_as(getattr(world, persona))
+    rows = api.get(f"/people/{world.person.pk}/screenings").json()
+    assert {r["instrument"]: r["scores"] for r in rows} == {
+        "gad-7": [{"name": "total", "value": 17, "band": "severe", "items_missing": 0}],
+        "phq-2": [{"name": "total", "value": 4, "band": "positive", "items_missing": 0}],
+    }
+    items = api.get(f"/screenings/{behavioral['gad-7'].pk}/fhir").json()["item"]
+    assert [i["answer"][0]["valueCoding"]["code"] for i in items][:2] == [NEARLY, NEARLY]

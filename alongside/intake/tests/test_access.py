@@ -11,6 +11,7 @@ from alongside.intake import selectors, services
 from alongside.intake.models import ScreeningResponse, UrgentFlag
 from alongside.intake.tests.conftest import Screen
 from alongside.intake.tests.test_responses import NOT_AT_ALL, SEVERAL, phq9
+from alongside.intake.tests.test_urgent import SOMETIMES, ahc
 from alongside.people.models import Person
 
 
@@ -82,18 +83,25 @@ def test_it_shows_sensitive_answers_only_to_the_care_team(
 ) -> None:
     mine = {a.link_id: a for a in selectors.answers_for(world.coordinator, completed)}
     assert (mine["44260-8"].display, mine["44260-8"].withheld) == ("Several days", False)
+    assert mine["44250-9"].display == "Not at all" and mine["44250-9"].sensitive
+    # The PHQ-9 is behavioral health: every answer is withheld, not only item 9.
     admins = {a.link_id: a for a in selectors.answers_for(world.admin, completed)}
     assert admins["44260-8"].withheld and admins["44260-8"].value is None
     assert admins["44260-8"].display == ""
-    assert admins["44250-9"].display == "Not at all"
+    assert all(a.withheld and a.display == "" for a in admins.values())
     assert [a.link_id for a in admins.values()][-1] == "44260-8"
 
 
 def test_schedulers_arrange_appointments_without_seeing_sensitive_answers(
-    world: Any, completed: ScreeningResponse
+    world: Any, completed: ScreeningResponse, screen: Screen
 ) -> None:
     theirs = {a.link_id: a for a in selectors.answers_for(world.scheduler, completed)}
     assert theirs["44260-8"].withheld and theirs["44260-8"].value is None
-    assert theirs["44250-9"].display == "Not at all"  # ordinary answers stay visible
+    assert theirs["44250-9"].withheld and theirs["44250-9"].display == ""
     supervisors = {a.link_id: a for a in selectors.answers_for(world.supervisor, completed)}
-    assert not supervisors["44260-8"].withheld
+    assert not any(a.withheld for a in supervisors.values())
+    # In an instrument that is not behavioral health, ordinary answers stay visible.
+    hrsn = screen("ahc-hrsn-core", ahc([SOMETIMES] * 4))
+    theirs = {a.link_id: a for a in selectors.answers_for(world.scheduler, hrsn)}
+    assert theirs["95618-5"].withheld and not theirs["93030-5"].withheld
+    assert theirs["93030-5"].display == "No"
