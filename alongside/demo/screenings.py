@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from alongside.accounts.models import User
 from alongside.intake import services
+from alongside.intake.definitions import Given
 from alongside.intake.models import InstrumentVersion, ScreeningResponse, UrgentFlag
 from alongside.people.models import Person
 
@@ -56,16 +57,15 @@ def _complete(
     level: int | None = None,
 ) -> None:
     response = services.response_start(actor=actor, person=person, instrument_version=version)
-    for entry in version.definition["items"]:
-        declined = rng.random() < 0.03
-        answer = {"declined": True} if declined else {"value": _pick(rng, entry, level)}
-        response = services.answer_save(
-            actor=actor,
-            response=response,
-            link_id=entry["link_id"],
-            expected_version=response.version,
-            **answer,
-        )
+    answers = {
+        entry["link_id"]: Given(declined=True)
+        if rng.random() < 0.03
+        else Given(value=_pick(rng, entry, level))
+        for entry in version.definition["items"]
+    }
+    response = services.answers_save(
+        actor=actor, response=response, answers=answers, expected_version=response.version
+    )
     response = services.response_complete(
         actor=actor, response=response, expected_version=response.version
     )

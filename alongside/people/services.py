@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alongside.audit import services as audit
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.lib.validation import full_clean
 from alongside.organizations.models import Program
 from alongside.people.models import (
     ContactPoint,
@@ -136,7 +137,7 @@ def _log(
 
 
 def _save(instance: M, changes: dict[str, Any], *, bump: bool = True) -> None:
-    instance.full_clean()
+    full_clean(instance)
     if bump and changes and hasattr(instance, "version"):
         instance.version += 1
     instance.save()
