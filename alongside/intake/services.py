@@ -276,7 +276,16 @@ def answers_save(
     questions that changed (never their answers). Answers already saved as given change
     nothing, so an autosave retried after it succeeded is no conflict."""
     _authorize(actor, response, link)
-    current = _locked(response, None)
+    return _answers_put(actor, _locked(response, None), answers, expected_version)
+
+
+def _answers_put(
+    actor: Any,
+    current: ScreeningResponse,
+    answers: Mapping[str, Given | None],
+    expected_version: int | None,
+) -> ScreeningResponse:
+    """answers_save, once the actor is authorized and the response locked."""
     definition = current.definition
     existing = {a.link_id: a for a in current.answers.all()}
     stored = {
@@ -347,7 +356,11 @@ def response_complete(
     """Finish a screening: record unanswered questions as skipped, drop answers to
     questions the skip logic no longer asks, score, derive needs and raise urgent flags."""
     _authorize(actor, response, link)
-    response = _locked(response, expected_version)
+    return _complete(actor, _locked(response, expected_version))
+
+
+def _complete(actor: Any, response: ScreeningResponse) -> ScreeningResponse:
+    """response_complete, once the actor is authorized and the response locked."""
     definition = response.definition
     given = answers_given(response)
     asked = definitions.enabled_items(definition, given)
@@ -407,6 +420,27 @@ def response_complete(
     if flags:
         _notify_on_commit(response.person)
     return response
+
+
+@transaction.atomic
+def response_record(
+    *,
+    actor: Any,
+    person: Person,
+    instrument_version: InstrumentVersion,
+    answers: Mapping[str, Given | None],
+    language: str = ScreeningResponse.Language.ENGLISH,
+    complete: bool = True,
+) -> ScreeningResponse:
+    """A whole screening entered at once (from paper, or from another system): started,
+    answered and, with `complete`, completed, all or nothing. The same checks and audit
+    events as answering it page by page, with the actor authorized once."""
+    response = response_start(
+        actor=actor, person=person, instrument_version=instrument_version, language=language
+    )
+    # Started in this transaction, so no one else can have it: it needs no lock.
+    response = _answers_put(actor, response, answers, response.version)
+    return _complete(actor, response) if complete else response
 
 
 def _need_identify(actor: Any, response: ScreeningResponse, kind: str, at: Any) -> None:
@@ -939,20 +973,17 @@ def response_import(*, actor: Any, person: Person, data: dict[str, Any]) -> Scre
         raise ValidationError(
             {link_id: "This question is not part of the screening." for link_id in unknown}
         )
-    response = response_start(actor=actor, person=person, instrument_version=version)
-    response = answers_save(
+    return response_record(
         actor=actor,
-        response=response,
+        person=person,
+        instrument_version=version,
         answers={
             link_id: Given(value=a["value"], declined=a["state"] == Answer.State.DECLINED)
             for link_id, a in answers.items()
             if a["state"] != Answer.State.SKIPPED
         },
-        expected_version=response.version,
+        complete=data.get("status") == "completed",
     )
-    if data.get("status") == "completed":
-        response = response_complete(actor=actor, response=response, expected_version=None)
-    return response
 
 
 def _version_named(questionnaire: str, person: Person) -> InstrumentVersion:

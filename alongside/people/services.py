@@ -114,6 +114,19 @@ def _check_version(model: type[M], pk: int, expected: int | None) -> M:
     return current
 
 
+def _keep_related(current: M, given: M) -> None:
+    """The locked row is read afresh: give it the related rows (person, program) the
+    caller's copy already holds, where they are still the same rows, so that validating
+    it does not look them up again."""
+    for field in current._meta.concrete_fields:
+        if (
+            (field.many_to_one or field.one_to_one)
+            and field.is_cached(given)
+            and getattr(current, field.attname) == getattr(given, field.attname)
+        ):
+            field.set_cached_value(current, field.get_cached_value(given))
+
+
 def _log(
     *, actor: Any, person: Person, instance: models.Model, action: str, changes: dict[str, Any]
 ) -> None:
@@ -258,6 +271,7 @@ def _child_update(
     check: Callable[[M], None] | None = None,
 ) -> M:
     current = _check_version(type(instance), instance.pk, version)
+    _keep_related(current, instance)
     changes = _assign(current, data, fields)
     if changes:
         _save(current, changes, check=check)

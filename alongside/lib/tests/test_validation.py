@@ -33,10 +33,10 @@ def test_it_still_checks_fields_uniqueness_and_constraints_involving_held_rows(
     duplicate = PersonLanguage(person=world.person, language="es")
     with pytest.raises(ValidationError, match="already exists"):
         full_clean(duplicate)
-    second = Enrollment(person=world.person, program=world.housing, status="bogus")
+    second = Enrollment(person=world.person, program=world.wellness, status="bogus")
     with pytest.raises(ValidationError, match="not a valid choice") as error:
         full_clean(second)
     assert set(error.value.message_dict) == {"status"}
     open_again = Enrollment(person=world.person, program=world.housing, status="active")
-    with pytest.raises(ValidationError, match="enrollment_one_open_per_program"):
+    with pytest.raises(ValidationError, match="already has an open enrollment"):
         full_clean(open_again)
