@@ -14,7 +14,8 @@ def _held(instance: models.Model) -> set[str]:
     permission on)."""
     held = set()
     for field in instance._meta.concrete_fields:
-        if not ((field.many_to_one or field.one_to_one) and field.is_cached(instance)):
+        # ForeignKey includes OneToOneField.
+        if not (isinstance(field, models.ForeignKey) and field.is_cached(instance)):
             continue
         related = field.get_cached_value(instance)
         if (

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -409,7 +410,7 @@ class Enrollment(models.Model):
                     code="unique",
                 )
 
-    def get_constraints(self) -> list[tuple[type[models.Model], list[Any]]]:
+    def get_constraints(self) -> list[tuple[type[models.Model], Sequence[models.BaseConstraint]]]:
         """What validation asks the database about: nothing, since clean() checks the
         same rules as the constraints above, with clearer messages and one plain query
         instead of one per constraint (Django's way costs milliseconds on every save of

@@ -120,7 +120,7 @@ def _keep_related(current: M, given: M) -> None:
     it does not look them up again."""
     for field in current._meta.concrete_fields:
         if (
-            (field.many_to_one or field.one_to_one)
+            isinstance(field, models.ForeignKey)  # OneToOneField too
             and field.is_cached(given)
             and getattr(current, field.attname) == getattr(given, field.attname)
         ):
