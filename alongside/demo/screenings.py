@@ -68,7 +68,8 @@ def screen_person(
             )
             level = max(0, min(3, level + drift * (rng.random() < 0.6)))
             days -= rng.randint(60, 120)
-    settle_needs(rng, actor, person)
+    if roll < 0.45 or roll > 0.7:
+        settle_needs(rng, actor, person)
 
 
 def complete(
