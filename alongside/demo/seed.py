@@ -1,26 +1,24 @@
 """Demo organizations, staff and people, written through the same services as real work
 (so the demo's audit trail and history are real too). The system sets up each
-organization with its programs, locations and staff, as `DEMO`; its staff do the rest."""
+organization with its programs, locations and staff, as `DEMO`; its staff do the rest:
+register and follow the people (population.py, and the showcase for Riverbend's first
+sign-in, showcase.py), and the duplicate finder runs over each organization."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
-from alongside.accounts.models import Role, User
-from alongside.demo import screenings, stories
-from alongside.demo.names import random_full_name, random_identity
+from alongside.accounts.models import Role
+from alongside.demo import population, showcase
 from alongside.intake.models import InstrumentVersion
 from alongside.lib.actors import SystemActor
-from alongside.organizations.models import Program
+from alongside.matching import services as matching
 from alongside.organizations.staff import Bootstrapped, organization_bootstrap, staff_provision
-from alongside.people import services
-from alongside.people.models import Enrollment, Person
 
 DEMO_PASSWORD = "alongside-demo-2026"  # noqa: S105 (printed for everyone: it is the demo)
 DEMO = SystemActor(username="system:demo", name="The Alongside demo")
@@ -70,7 +68,24 @@ class Login:
     organization: str
 
 
-def seed(people_count: int = 300, rng_seed: int = 20261123) -> list[Login]:
+def _quiet(*args: object) -> None:
+    pass
+
+
+def people_total(people_count: int) -> int:
+    """How many people the demo creates: as asked, but never fewer than the showcase."""
+    return max(people_count, showcase.SIZE)
+
+
+def seed(
+    people_count: int = 300,
+    rng_seed: int = 20261123,
+    *,
+    say: Callable[[str], None] = _quiet,
+    tick: Callable[[], None] = _quiet,
+) -> list[Login]:
+    """Create the demo, all of it or nothing (one transaction). `say` hears each step,
+    `tick` each person created."""
     rng = random.Random(rng_seed)
     logins: list[Login] = []
     versions = {
@@ -79,24 +94,44 @@ def seed(people_count: int = 300, rng_seed: int = 20261123) -> list[Login]:
     }
     password = make_password(DEMO_PASSWORD)  # one slow Argon2 hash, shared by the demo logins
     with transaction.atomic():
-        for index, (name, slug, label, program_names, locations) in enumerate(ORGANIZATIONS):
-            setup = organization_bootstrap(
-                actor=DEMO,
-                data={"name": name, "slug": slug, "person_label": label},
-                programs=[{"name": p} for p in program_names],
-                locations=[{"name": n, "address": address} for n, address in locations],
-                admin=_staff_data(ADMIN, slug),
-                admin_password_hash=password,
-            )
-            programs = setup.programs
-            staff = _staff(setup, password, logins)
-            share = people_count // len(ORGANIZATIONS) + (1 if index == 0 else 0) * (
-                people_count % len(ORGANIZATIONS)
-            )
+        say("Setting up organizations, programs, locations and staff…")
+        built = [_organization(spec, password, logins) for spec in ORGANIZATIONS]
+        for _, team in built:
+            team.versions = versions
+        random_people = people_total(people_count) - showcase.SIZE
+        shares = [random_people // len(built)] * len(built)
+        shares[0] += random_people % len(built)
+        say(f"Creating {people_total(people_count)} people, with their screenings and journeys…")
+        staff = _showcase_staff(built[0])
+        shown = showcase.build(staff, versions)
+        for _ in range(showcase.SIZE):
+            tick()
+        for (_, team), share in zip(built, shares, strict=True):
             for _ in range(share):
-                person, actor = _person(rng, programs, staff)
-                screenings.screen_person(rng, actor, person, versions)
+                population.person(rng, team)
+                tick()
+        for setup, _ in built:
+            say(f"Looking for people recorded twice at {setup.organization.name}…")
+            matching.duplicates_refresh(actor=DEMO, organization=setup.organization)
+        showcase.merge(staff, shown)
     return logins
+
+
+def _organization(
+    spec: tuple[str, str, str, list[str], list[tuple[str, str]]],
+    password: str,
+    logins: list[Login],
+) -> tuple[Bootstrapped, population.Team]:
+    name, slug, label, program_names, locations = spec
+    setup = organization_bootstrap(
+        actor=DEMO,
+        data={"name": name, "slug": slug, "person_label": label},
+        programs=[{"name": p} for p in program_names],
+        locations=[{"name": n, "address": address} for n, address in locations],
+        admin=_staff_data(ADMIN, slug),
+        admin_password_hash=password,
+    )
+    return setup, _staff(setup, password, logins)
 
 
 def _staff_data(member: tuple[str, str, str, str, Role, int | None], slug: str) -> dict[str, str]:
@@ -110,11 +145,11 @@ def _staff_data(member: tuple[str, str, str, str, Role, int | None], slug: str) 
     }
 
 
-def _staff(setup: Bootstrapped, password: str, logins: list[Login]) -> dict[int, list[User]]:
-    """Create the organization's other staff (its admin came with it); return who
-    coordinates in each program."""
+def _staff(setup: Bootstrapped, password: str, logins: list[Login]) -> population.Team:
+    """Create the organization's other staff (its admin came with it): its team, with
+    who coordinates in each program."""
     org, programs = setup.organization, setup.programs
-    team: dict[int, list[User]] = {p.pk: [] for p in programs}
+    team = population.Team(programs, {p.pk: [] for p in programs}, {}, {})
     for member in STAFF:
         *_, role, where = member
         if role == Role.ORG_ADMIN:
@@ -130,125 +165,21 @@ def _staff(setup: Bootstrapped, password: str, logins: list[Login]) -> dict[int,
             )
             if role in COORDINATING_ROLES:
                 for program in member_of:
-                    team[program.pk].append(user)
+                    team.coordinators[program.pk].append(user)
+        team.staff[member[0]] = user
         logins.append(Login(user.username, str(Role(role).label), org.name))
     return team
 
 
-def _pick(rng: random.Random, pool: list[str], chance: float = 0.8) -> str:
-    return rng.choice(pool) if rng.random() < chance else ""
-
-
-def _person(
-    rng: random.Random, programs: list[Program], team: dict[int, list[User]]
-) -> tuple[Person, User]:
-    drawn = random_identity(rng)
-    languages = drawn["languages"]
-    identity = {k: v for k, v in drawn.items() if k not in ("languages", "heritage")}
-    program = programs[0] if rng.random() < 0.5 else rng.choice(programs)
-    actor = rng.choice(team[program.pk])
-    profile = {
-        "appreciated": _pick(rng, stories.APPRECIATED),
-        "important_to": _pick(rng, stories.IMPORTANT_TO, 0.9),
-        "important_for": _pick(rng, stories.IMPORTANT_FOR),
-        "how_to_support": _pick(rng, stories.HOW_TO_SUPPORT),
-        "strengths": _pick(rng, stories.STRENGTHS),
-        "hopes": _pick(rng, stories.HOPES),
-        "want_to_change": _pick(rng, stories.WANT_TO_CHANGE, 0.6),
-        "culture_identity": _pick(rng, stories.CULTURE, 0.5),
-        "stress_helps": _pick(rng, stories.STRESS_HELPS, 0.6),
-        "approach_with_care": _pick(rng, stories.APPROACH_WITH_CARE, 0.3),
-    }
-    person = services.person_create(
-        actor=actor, program=program, data=identity, profile=profile, primary_coordinator=actor
+def _showcase_staff(built: tuple[Bootstrapped, population.Team]) -> showcase.Staff:
+    setup, team = built
+    housing, wellness, reentry = setup.programs
+    return showcase.Staff(
+        coordinator=team.staff["coordinator"],
+        case_manager=team.staff["casemanager"],
+        navigator=team.staff["navigator"],
+        supervisor=team.staff["supervisor"],
+        housing=housing,
+        wellness=wellness,
+        reentry=reentry,
     )
-    for position, (code, interpreter) in enumerate(languages):
-        services.language_add(
-            actor=actor,
-            person=person,
-            data={
-                "language": code,
-                "is_preferred": position == 0,
-                "interpreter_needed": interpreter,
-            },
-        )
-    _contacts(rng, actor, person)
-    _journey(rng, actor, person)
-    return person, actor
-
-
-def _contacts(rng: random.Random, actor: User, person: Person) -> None:
-    area = rng.choice(["212", "347", "718", "646", "201", "973", "914", "516"])
-    services.contact_point_create(
-        actor=actor,
-        person=person,
-        data={
-            "kind": "phone",
-            "label": rng.choice(["mobile", "mobile", "work", "home"]),
-            "value": f"({area}) 555-{rng.randint(100, 199):04d}",
-            "is_preferred": True,
-            "may_leave_voicemail": rng.random() < 0.6,
-            "may_text": rng.random() < 0.7,
-            "best_times": rng.choice(["", "Mornings", "After 3 pm", "Weekdays at lunch"]),
-            "never_contact_times": rng.choice(["", "", "Sundays", "After 8 pm"]),
-            "safety_note": rng.choice(stories.SAFETY_NOTES),
-        },
-    )
-    if rng.random() < 0.5:
-        handle = "".join(ch for ch in person.search_text.split()[0] if ch.isascii()) or "person"
-        services.contact_point_create(
-            actor=actor,
-            person=person,
-            data={"kind": "email", "value": f"{handle}{rng.randint(1, 999)}@example.net"},
-        )
-    if rng.random() < 0.4:
-        services.support_contact_create(
-            actor=actor,
-            person=person,
-            data={
-                "name": random_full_name(rng),
-                "relationship": rng.choice(["family", "friend", "partner", "peer", "caregiver"]),
-                "may_involve": rng.random() < 0.7,
-            },
-        )
-    if rng.random() < 0.6:
-        services.identifier_create(
-            actor=actor,
-            person=person,
-            data={
-                "kind": "medicaid",
-                "issuer": "NY Medicaid",
-                "value": _medicaid_id(rng),
-            },
-        )
-
-
-def _medicaid_id(rng: random.Random) -> str:
-    letters = "ABCDEFGHJK"
-    prefix = rng.choice(letters) + rng.choice(letters)
-    return f"{prefix}{rng.randint(10000, 99999)}{rng.choice(letters)}"
-
-
-def _journey(rng: random.Random, actor: User, person: Person) -> None:
-    enrollment = person.enrollments.get()
-    started = timezone.localdate() - dt.timedelta(days=rng.randint(10, 700))
-    roll = rng.random()
-    if roll < 0.15:
-        return  # still a referral
-    data: dict[str, object] = {
-        "status": "active",
-        "started_on": started,
-        "referred_on": started - dt.timedelta(days=rng.randint(1, 20)),
-    }
-    if roll > 0.85:
-        ended = started + dt.timedelta(days=rng.randint(30, 300))
-        data |= {
-            "status": "closed",
-            "closure_reason": rng.choice(
-                [c for c, _ in Enrollment.ClosureReason.choices if c != "deceased"]
-            ),
-            "ended_on": min(ended, timezone.localdate()),
-        }
-    elif roll > 0.78:
-        data["status"] = "paused"
-    services.enrollment_update(actor=actor, enrollment=enrollment, data=data, version=None)

@@ -37,6 +37,7 @@ from alongside.intake.models import (
     UrgentFlag,
 )
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.lib.validation import full_clean
 from alongside.organizations.models import Organization
 from alongside.people import sensitivity
 from alongside.people.models import Enrollment, Person
@@ -228,7 +229,7 @@ def response_start(
         mode=mode,
         language=language,
     )
-    response.full_clean()
+    full_clean(response)
     response.save()
     _record(actor, "create", response, detail={"instrument": instrument_version.instrument.slug})
     return response
@@ -249,43 +250,16 @@ def answer_save(
     answer"; `value=None` without `declined` clears the answer. Each save moves the
     response's version on, so two people editing the same draft cannot overwrite each
     other: the second gets StaleVersion."""
-    _authorize(actor, response, link)
-    response = _locked(response, None)
-    definition = response.definition
-    entry = definitions.item(definition, link_id)
-    if entry is None:
-        raise ValidationError({link_id: "This question is not part of the screening."})
-    existing = response.answers.filter(link_id=link_id).first()
-    state: str
-    if declined:
-        if not definitions.can_decline(definition, entry):
-            raise ValidationError({link_id: "This question needs an answer."})
-        state, value = Answer.State.DECLINED, None
-    elif value is None:
-        state = ""
-    else:
-        problem = definitions.check_value(entry, value)
-        if problem:
-            raise ValidationError({link_id: problem})
-        state = Answer.State.ANSWERED
-    unchanged = (existing.state, existing.value) == (state, value) if existing else not state
-    if unchanged:
-        # An autosave retried after it succeeded changes nothing, so it is no conflict.
-        return response
-    if expected_version is not None and response.version != expected_version:
-        raise StaleVersion(response.version)
-    if not state:
-        if existing is not None:
-            existing.delete()
-    else:
-        answer = existing or Answer(response=response, link_id=link_id)
-        answer.state, answer.value = state, value
-        answer.full_clean(validate_constraints=False)
-        answer.save()
-    response.version += 1
-    response.save(update_fields=["version"])
-    _record(actor, "update", response, fields=[link_id])
-    return response
+    given = Given(value=None, declined=True) if declined else None
+    if not declined and value is not None:
+        given = Given(value=value)
+    return answers_save(
+        actor=actor,
+        response=response,
+        answers={link_id: given},
+        expected_version=expected_version,
+        link=link,
+    )
 
 
 @transaction.atomic
@@ -293,38 +267,74 @@ def answers_save(
     *,
     actor: Any,
     response: ScreeningResponse,
-    answers: dict[str, Given | None],
+    answers: Mapping[str, Given | None],
     expected_version: int | None,
     link: ScreeningLink | None = None,
 ) -> ScreeningResponse:
     """Save several answers at once (a whole page submitted): all or none. None clears
-    an answer. The version is checked once, against what the page was showing."""
+    an answer. The version is checked once, against what the page was showing, and moves
+    on once; every answer is checked against its question, and one audit event names the
+    questions that changed (never their answers). Answers already saved as given change
+    nothing, so an autosave retried after it succeeded is no conflict."""
     _authorize(actor, response, link)
-    current = _locked(response, None)
+    return _answers_put(actor, _locked(response, None), answers, expected_version)
+
+
+def _answers_put(
+    actor: Any,
+    current: ScreeningResponse,
+    answers: Mapping[str, Given | None],
+    expected_version: int | None,
+) -> ScreeningResponse:
+    """answers_save, once the actor is authorized and the response locked."""
+    definition = current.definition
+    existing = {a.link_id: a for a in current.answers.all()}
     stored = {
-        a.link_id: Given(value=a.value, declined=a.state == Answer.State.DECLINED)
-        for a in current.answers.all()
+        link_id: Given(value=a.value, declined=a.state == Answer.State.DECLINED)
+        for link_id, a in existing.items()
     }
-    changed = [link_id for link_id, given in answers.items() if stored.get(link_id) != given]
-    if changed and expected_version is not None and current.version != expected_version:
+    entries = {e["link_id"]: e for e in definition["items"]}
+    unknown = sorted(set(answers) - entries.keys())
+    if unknown:
+        raise ValidationError(
+            {link_id: "This question is not part of the screening." for link_id in unknown}
+        )
+    changed = sorted(link_id for link_id, given in answers.items() if stored.get(link_id) != given)
+    if not changed:
+        return current
+    if expected_version is not None and current.version != expected_version:
         raise StaleVersion(current.version)
     problems: dict[str, str] = {}
+    rows: list[Answer] = []
     for link_id in changed:
-        given = answers[link_id]
-        try:
-            current = answer_save(
-                actor=actor,
-                response=current,
-                link_id=link_id,
-                value=given.value if given else None,
-                declined=given.declined if given else False,
-                expected_version=None,
-                link=link,
-            )
-        except ValidationError as error:
-            problems.update({k: " ".join(v) for k, v in error.message_dict.items()})
+        given, entry = answers[link_id], entries[link_id]
+        if given is None:
+            continue  # cleared: deleted below
+        if given.declined:
+            if not definitions.can_decline(definition, entry):
+                problems[link_id] = "This question needs an answer."
+                continue
+            state, value = Answer.State.DECLINED, None
+        else:
+            problem = definitions.check_value(entry, given.value)
+            if problem:
+                problems[link_id] = problem
+                continue
+            state, value = Answer.State.ANSWERED, given.value
+        row = existing.get(link_id) or Answer(response=current, link_id=link_id)
+        row.state, row.value = state, value
+        full_clean(row, validate_constraints=False)
+        rows.append(row)
     if problems:
         raise ValidationError(problems)
+    cleared = [existing[k].pk for k in changed if answers[k] is None and k in existing]
+    if cleared:
+        Answer.objects.filter(pk__in=cleared).delete()
+    Answer.objects.bulk_update([r for r in rows if r.pk], ["state", "value"])
+    Answer.objects.bulk_create([r for r in rows if not r.pk])
+    current.version += 1
+    current.save(update_fields=["version"])
+    _record(actor, "update", current, fields=changed)
     return current
 
 
@@ -347,7 +357,11 @@ def response_complete(
     """Finish a screening: record unanswered questions as skipped, drop answers to
     questions the skip logic no longer asks, score, derive needs and raise urgent flags."""
     _authorize(actor, response, link)
-    response = _locked(response, expected_version)
+    return _complete(actor, _locked(response, expected_version))
+
+
+def _complete(actor: Any, response: ScreeningResponse) -> ScreeningResponse:
+    """response_complete, once the actor is authorized and the response locked."""
     definition = response.definition
     given = answers_given(response)
     asked = definitions.enabled_items(definition, given)
@@ -411,13 +425,34 @@ def response_complete(
     return response
 
 
+@transaction.atomic
+def response_record(
+    *,
+    actor: Any,
+    person: Person,
+    instrument_version: InstrumentVersion,
+    answers: Mapping[str, Given | None],
+    language: str = ScreeningResponse.Language.ENGLISH,
+    complete: bool = True,
+) -> ScreeningResponse:
+    """A whole screening entered at once (from paper, or from another system): started,
+    answered and, with `complete`, completed, all or nothing. The same checks and audit
+    events as answering it page by page, with the actor authorized once."""
+    response = response_start(
+        actor=actor, person=person, instrument_version=instrument_version, language=language
+    )
+    # Started in this transaction, so no one else can have it: it needs no lock.
+    response = _answers_put(actor, response, answers, response.version)
+    return _complete(actor, response) if complete else response
+
+
 def _need_identify(actor: Any, response: ScreeningResponse, kind: str, at: Any) -> None:
     """Record a need from a screening, unless the same need is already open."""
     person = response.person
     if Need.objects.filter(person=person, kind=kind, status__in=Need.OPEN_STATUSES).exists():
         return
     need = Need(person=person, kind=kind, source_response=response, identified_at=at)
-    need.full_clean(validate_constraints=False)
+    full_clean(need, validate_constraints=False)
     try:
         with transaction.atomic():
             need.save()
@@ -951,20 +986,17 @@ def response_import(*, actor: Any, person: Person, data: dict[str, Any]) -> Scre
         raise ValidationError(
             {link_id: "This question is not part of the screening." for link_id in unknown}
         )
-    response = response_start(actor=actor, person=person, instrument_version=version)
-    response = answers_save(
+    return response_record(
         actor=actor,
-        response=response,
+        person=person,
+        instrument_version=version,
         answers={
             link_id: Given(value=a["value"], declined=a["state"] == Answer.State.DECLINED)
             for link_id, a in answers.items()
             if a["state"] != Answer.State.SKIPPED
         },
-        expected_version=response.version,
+        complete=data.get("status") == "completed",
     )
-    if data.get("status") == "completed":
-        response = response_complete(actor=actor, response=response, expected_version=None)
-    return response
 
 
 def _version_named(questionnaire: str, person: Person) -> InstrumentVersion:

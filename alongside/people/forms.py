@@ -152,6 +152,11 @@ class ContactPointForm(VersionedForm):
             "safety_note": "Safety note",
             "is_preferred": "Preferred way to reach them",
         }
+        help_texts = {
+            "safety_note": "In the person's words, e.g. “Use the work phone only”. It must "
+            "agree with the boxes above: a note that says no texts, no voicemail or do not "
+            "call is not saved while those are allowed.",
+        }
 
 
 class SupportContactForm(VersionedForm):

@@ -4,15 +4,18 @@ transaction, and records both the history row and the audit event in that transa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from alongside.audit import services as audit
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.lib.validation import full_clean
 from alongside.organizations.models import Program
+from alongside.people.contact_rules import contradictions
 from alongside.people.models import (
     ContactPoint,
     Enrollment,
@@ -111,6 +114,19 @@ def _check_version(model: type[M], pk: int, expected: int | None) -> M:
     return current
 
 
+def _keep_related(current: M, given: M) -> None:
+    """The locked row is read afresh: give it the related rows (person, program) the
+    caller's copy already holds, where they are still the same rows, so that validating
+    it does not look them up again."""
+    for field in current._meta.concrete_fields:
+        if (
+            isinstance(field, models.ForeignKey)  # OneToOneField too
+            and field.is_cached(given)
+            and getattr(current, field.attname) == getattr(given, field.attname)
+        ):
+            field.set_cached_value(current, field.get_cached_value(given))
+
+
 def _log(
     *, actor: Any, person: Person, instance: models.Model, action: str, changes: dict[str, Any]
 ) -> None:
@@ -135,8 +151,24 @@ def _log(
     )
 
 
-def _save(instance: M, changes: dict[str, Any], *, bump: bool = True) -> None:
-    instance.full_clean()
+def _save(
+    instance: M,
+    changes: dict[str, Any],
+    *,
+    bump: bool = True,
+    check: Callable[[M], None] | None = None,
+) -> None:
+    """Validate (the model's own checks, then the service's `check`, all problems
+    reported together), move the version on and save."""
+    errors: dict[str, Any] = {}
+    for validate in (full_clean, check):
+        try:
+            if validate is not None:
+                validate(instance)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     if bump and changes and hasattr(instance, "version"):
         instance.version += 1
     instance.save()
@@ -214,10 +246,16 @@ def profile_update(
 
 
 def _child_create(
-    *, actor: Any, person: Person, instance: M, data: Mapping[str, Any], fields: Iterable[str]
+    *,
+    actor: Any,
+    person: Person,
+    instance: M,
+    data: Mapping[str, Any],
+    fields: Iterable[str],
+    check: Callable[[M], None] | None = None,
 ) -> M:
     changes = _assign(instance, data, fields)
-    _save(instance, changes, bump=False)
+    _save(instance, changes, bump=False, check=check)
     _log(actor=actor, person=person, instance=instance, action="create", changes=changes)
     return instance
 
@@ -230,11 +268,13 @@ def _child_update(
     data: Mapping[str, Any],
     fields: Iterable[str],
     version: int | None,
+    check: Callable[[M], None] | None = None,
 ) -> M:
     current = _check_version(type(instance), instance.pk, version)
+    _keep_related(current, instance)
     changes = _assign(current, data, fields)
     if changes:
-        _save(current, changes)
+        _save(current, changes, check=check)
         _log(actor=actor, person=person, instance=current, action="update", changes=changes)
     return current
 
@@ -242,6 +282,22 @@ def _child_update(
 def _child_delete(*, actor: Any, person: Person, instance: models.Model) -> None:
     _log(actor=actor, person=person, instance=instance, action="delete", changes={})
     instance.delete()
+
+
+def _check_safe_contact(contact: ContactPoint) -> None:
+    """Refuse checkboxes that allow what the contact's own safety note forbids."""
+    found = contradictions(
+        safety_note=contact.safety_note,
+        may_text=contact.may_text,
+        may_leave_voicemail=contact.may_leave_voicemail,
+    )
+    if found:
+        raise ValidationError(
+            {
+                field: ValidationError(why, code="contradicts_safety_note")
+                for field, why in found.items()
+            }
+        )
 
 
 @transaction.atomic
@@ -252,6 +308,7 @@ def contact_point_create(*, actor: Any, person: Person, data: Mapping[str, Any])
         instance=ContactPoint(person=person),
         data=data,
         fields=CONTACT_FIELDS,
+        check=_check_safe_contact,
     )
 
 
@@ -266,6 +323,7 @@ def contact_point_update(
         data=data,
         fields=CONTACT_FIELDS,
         version=version,
+        check=_check_safe_contact,
     )
 
 

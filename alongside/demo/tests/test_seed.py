@@ -1,16 +1,34 @@
+import datetime as dt
+
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role, User
 from alongside.audit.models import AuditEvent
 from alongside.audit.selectors import verify_chain
 from alongside.demo.seed import DEMO, DEMO_PASSWORD
 from alongside.intake.models import Need, ScreeningResponse
+from alongside.intake.selectors import open_urgent_flags
+from alongside.matching.models import MergeRecord
+from alongside.matching.permissions import can_undo_merge
+from alongside.matching.selectors import visible_pairs
+from alongside.matching.services import person_merge_undo
 from alongside.organizations.models import Location, Organization, Program
-from alongside.people.models import Person
+from alongside.people.contact_rules import contradictions
+from alongside.people.models import ContactPoint, Enrollment, Person
+
+
+def demo(*people: str) -> None:
+    call_command("demo", "--people", *people, "--no-server")
+
+
+def user(name: str) -> User:
+    return User.objects.get(username=f"{name}@riverbend")
 
 
 def test_it_creates_a_realistic_demo_through_the_services(db, capsys):
-    call_command("demo", "--people", "24", "--no-server")
+    demo("24")
     out = capsys.readouterr().out
     assert "coordinator@riverbend" in out and DEMO_PASSWORD in out
     assert Person.objects.count() == 24
@@ -24,16 +42,84 @@ def test_it_creates_a_realistic_demo_through_the_services(db, capsys):
         created = setup.filter(object_type=model._meta.label_lower)
         assert created.count() == model.objects.count() > 0, model
     assert len({p.legal_family_name for p in Person.objects.all()}) > 12
+    assert Person.objects.filter(organization__slug="harbor").exists()
     # Screenings answered through the services: social needs found, mood trends over time.
     completed = ScreeningResponse.objects.filter(status="completed")
     assert completed.filter(instrument_version__instrument__slug="ahc-hrsn-core").exists()
     assert completed.filter(instrument_version__instrument__slug="phq-9").count() >= 2
-    assert Need.objects.exists()
-    assert completed.dates("completed_at", "month").count() > 1  # spread over months
+    assert AuditEvent.objects.filter(object_type="intake.screeningresponse").count() >= (
+        completed.count() * 3  # started, answered, completed: each audited
+    )
+
+
+def test_it_shows_open_urgent_flags_in_the_coordinators_caseload(db):
+    demo("10")
+    flags = list(open_urgent_flags(user("coordinator")))
+    assert len(flags) >= 2
+    assert {f.person.display_name for f in flags} >= {"Rosa Delgado", "Dani Okafor"}
+    now = timezone.now()
+    assert all(now - dt.timedelta(days=7) < f.raised_at <= now for f in flags)
+
+
+def test_it_leaves_a_pair_of_duplicates_for_the_supervisor_and_the_admin(db, client):
+    demo("10")
+    for reviewer in ("supervisor", "admin"):
+        pending = visible_pairs(user(reviewer)).filter(status="open")
+        names = {(p.person_a.display_name, p.person_b.display_name) for p in pending}
+        assert ("Jonathan Reyes", "Jon Reyes") in names, reviewer
+        client.force_login(user(reviewer))
+        page = client.get(reverse("matching:duplicates")).content.decode()
+        assert "Jon Reyes" in page
+    # Found by the duplicate finder, run for the organization as the demo.
+    assert AuditEvent.objects.filter(
+        object_type="matching.duplicatepair", actor_label=DEMO.username
+    ).exists()
+
+
+def test_it_has_people_in_every_enrollment_state_and_needs_in_every_status(db):
+    demo("10")
+    caseload = Enrollment.objects.filter(primary_coordinator=user("coordinator"))
+    assert set(caseload.values_list("status", flat=True)) == set(Enrollment.Status.values)
+    assert not Enrollment.objects.filter(status="closed", closure_reason="").exists()
+    assert set(Need.objects.values_list("status", flat=True)) == set(Need.Status.values)
+    months = ScreeningResponse.objects.dates("completed_at", "month")
+    assert len(months) >= 6  # months of history
+
+
+def test_it_has_a_merge_the_supervisor_can_undo(db):
+    demo("10")
+    merge = MergeRecord.objects.get()
+    assert not merge.is_undone and merge.merged_by == user("supervisor")
+    assert can_undo_merge(user("supervisor"), merge.survivor)
+    undone = person_merge_undo(actor=user("admin"), merge_record=merge, reason="Checking the demo")
+    assert undone.is_undone
+    assert Person.objects.filter(legal_given_name="Ana", merged_into__isnull=True).exists()
+
+
+def test_its_contact_rules_never_contradict_their_notes(db):
+    demo("30")
+    contacts = ContactPoint.objects.all()
+    assert contacts.exclude(safety_note="").exists()
+    for contact in contacts:
+        assert not contradictions(
+            safety_note=contact.safety_note,
+            may_text=contact.may_text,
+            may_leave_voicemail=contact.may_leave_voicemail,
+        ), contact.safety_note
+
+
+def test_it_reports_progress_while_it_works(db, capsys):
+    demo("12")
+    err = capsys.readouterr().err
+    assert "Preparing the database" in err
+    assert "Creating 12 people" in err
+    assert "People 12/12 (100%)" in err
+    assert "Demo data ready in" in err
 
 
 def test_it_keeps_existing_data_when_run_again(db, capsys):
-    call_command("demo", "--people", "3", "--no-server")
-    call_command("demo", "--people", "3", "--no-server")
+    demo("3")
+    created = Person.objects.count()
+    demo("3")
     assert "already present" in capsys.readouterr().out
-    assert Person.objects.count() == 3
+    assert Person.objects.count() == created == 10  # never fewer than the showcase

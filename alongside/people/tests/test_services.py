@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -91,7 +93,7 @@ def test_it_requires_a_reason_to_close_an_enrollment(world):
 
 
 def test_it_allows_one_open_enrollment_per_program(world):
-    with pytest.raises(ValidationError, match="enrollment_one_open_per_program"):
+    with pytest.raises(ValidationError, match="already has an open enrollment in this program"):
         services.enrollment_create(
             actor=world.coordinator,
             person=world.person,
@@ -148,3 +150,27 @@ def test_it_rolls_back_everything_when_a_write_fails(world):
             version=None,
         )
     assert (AuditEvent.objects.count(), RecordChange.objects.count()) == before
+
+
+def test_it_checks_the_enrollment_rules_the_database_also_enforces(world):
+    enrollment = world.person.enrollments.get()
+    with pytest.raises(ValidationError, match="on or after the start date") as error:
+        services.enrollment_update(
+            actor=world.coordinator,
+            enrollment=enrollment,
+            data={
+                "status": "closed",
+                "closure_reason": "moved",
+                "started_on": dt.date(2026, 3, 1),
+                "ended_on": dt.date(2026, 2, 1),
+            },
+            version=None,
+        )
+    assert list(error.value.message_dict) == ["ended_on"]
+    reopened = services.enrollment_create(
+        actor=world.admin,
+        person=world.person,
+        program=world.wellness,
+        data={"status": "active"},
+    )
+    assert reopened.status == "active"  # another program: not a second open enrollment

@@ -1,9 +1,17 @@
+"""`alongside demo`: the database, the demo data and the server, in one command."""
+
+from __future__ import annotations
+
+import sys
+import time
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from alongside.demo.seed import DEMO_PASSWORD, seed
+from alongside.demo.progress import Progress, duration
+from alongside.demo.seed import DEMO_PASSWORD, people_total, seed
+from alongside.intake.services import instruments_load
 from alongside.organizations.models import Organization
 
 
@@ -11,19 +19,37 @@ class Command(BaseCommand):
     help = "Set up the demo database (migrate, demo data) and run the server."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--people", type=int, default=300, help="How many people to create.")
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address to serve on.")
-        parser.add_argument("--no-server", action="store_true", help="Only prepare the data.")
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=300,
+            help="How many people to create (default 300; at least 10, the showcase).",
+        )
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="Address to serve on (default %(default)s)."
+        )
+        parser.add_argument(
+            "--no-server", action="store_true", help="Only prepare the data; do not serve."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+
+        def say(message: str) -> None:
+            # Steps go to stderr with the progress bar; stdout keeps the logins to read.
+            sys.stderr.write(f"[{duration(time.monotonic() - started):>7}] {message}\n")
+            sys.stderr.flush()
+
+        say("Preparing the database…")
         call_command("migrate", verbosity=0)
-        call_command("load_instruments", verbosity=0)
+        say("Loading the screening instruments…")
+        instruments_load(actor=None)
         if Organization.objects.exists():
             self.stdout.write("Demo data already present; keeping it.")
         else:
-            self.stdout.write(f"Creating demo organizations, staff and {options['people']} people…")
-            logins = seed(options["people"])
-            self.stdout.write(self.style.SUCCESS("Demo data ready."))
+            people = Progress("People", people_total(options["people"]))
+            logins = seed(options["people"], say=say, tick=people.advance)
+            say(f"Demo data ready in {duration(time.monotonic() - started)}")
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
             for login in logins:
                 self.stdout.write(f"  {login.username:28} {login.role:22} {login.organization}")
