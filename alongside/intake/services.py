@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from alongside.accounts.models import Membership, Role
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.intake import definitions, fhir, selectors, sensitive
 from alongside.intake.definitions import Given
 from alongside.intake.models import (
@@ -66,7 +67,7 @@ def instrument_version_create(
         _retire_active(actor, instrument)
     version.full_clean()
     version.save()
-    audit.record(actor=actor, action="create", obj=version, detail={"label": label})
+    audit.record(actor=actor, action=Action.CREATE, obj=version, detail={"label": label})
     return version
 
 
@@ -95,7 +96,9 @@ def instrument_version_set_status(
     version.status = status
     version.full_clean()
     version.save(update_fields=["status"])
-    audit.record(actor=actor, action="update", obj=version, fields=["status"], detail={"from": old})
+    audit.record(
+        actor=actor, action=Action.UPDATE, obj=version, fields=["status"], detail={"from": old}
+    )
     return version
 
 
@@ -125,7 +128,7 @@ def _load_one(actor: Any, data: dict[str, Any], source: str) -> str:
         },
     )
     if created:
-        audit.record(actor=actor, action="create", obj=instrument)
+        audit.record(actor=actor, action=Action.CREATE, obj=instrument)
     existing = instrument.versions.filter(label=data["version"]).first()
     if existing is not None:
         if existing.definition != data["definition"]:
@@ -189,17 +192,12 @@ def _locked(response: ScreeningResponse, expected_version: int | None) -> Screen
     return current
 
 
-def _record(actor: Any, action: str, response: ScreeningResponse, **extra: Any) -> None:
+def _record(actor: Any, action: Action, response: ScreeningResponse, **extra: Any) -> None:
     if actor is None:
         # The person, answering through a link: say so, since there is no user to name.
         extra["detail"] = {**extra.get("detail", {}), "via": "link"}
-    audit.record(
-        actor=actor,
-        action=action,
-        obj=response,
-        person_id=response.person_id,
-        organization_id=response.person.organization_id,
-        **extra,
+    audit.record_for_person(
+        actor=actor, action=action, person=response.person, obj=response, **extra
     )
 
 
@@ -230,7 +228,9 @@ def response_start(
     )
     response.full_clean()
     response.save()
-    _record(actor, "create", response, detail={"instrument": instrument_version.instrument.slug})
+    _record(
+        actor, Action.CREATE, response, detail={"instrument": instrument_version.instrument.slug}
+    )
     return response
 
 
@@ -284,7 +284,7 @@ def answer_save(
         answer.save()
     response.version += 1
     response.save(update_fields=["version"])
-    _record(actor, "update", response, fields=[link_id])
+    _record(actor, Action.UPDATE, response, fields=[link_id])
     return response
 
 
@@ -385,7 +385,7 @@ def response_complete(
     response.completed_by = actor
     response.version += 1
     response.save(update_fields=["status", "completed_at", "completed_by", "version"])
-    _record(actor, "complete", response, detail={"scores": sorted(outcome.scores)})
+    _record(actor, Action.COMPLETE, response, detail={"scores": sorted(outcome.scores)})
     for kind in outcome.needs:
         _need_identify(actor, response, kind, now)
     flags = [
@@ -399,13 +399,7 @@ def response_complete(
         for rule in outcome.urgent
     ]
     for flag in flags:
-        audit.record(
-            actor=actor,
-            action="create",
-            obj=flag,
-            person_id=response.person_id,
-            organization_id=response.person.organization_id,
-        )
+        audit.record_for_person(actor=actor, action=Action.CREATE, person=response.person, obj=flag)
     if flags:
         _notify_on_commit(response.person)
     return response
@@ -423,13 +417,8 @@ def _need_identify(actor: Any, response: ScreeningResponse, kind: str, at: Any) 
             need.save()
     except IntegrityError:
         return  # another screening completed at the same moment opened it: one is enough
-    audit.record(
-        actor=actor,
-        action="create",
-        obj=need,
-        person_id=person.pk,
-        organization_id=person.organization_id,
-        detail={"kind": kind},
+    audit.record_for_person(
+        actor=actor, action=Action.CREATE, person=person, obj=need, detail={"kind": kind}
     )
 
 
@@ -488,7 +477,7 @@ def response_set_language(
     if language != response.language:
         response.language = language
         response.save(update_fields=["language"])
-        _record(actor, "update", response, fields=["language"])
+        _record(actor, Action.UPDATE, response, fields=["language"])
     return response
 
 
@@ -522,7 +511,7 @@ def link_create(*, actor: Any, response: ScreeningResponse) -> tuple[ScreeningLi
         created_at=now,
         expires_at=now + LINK_LIFETIME,
     )
-    _record(actor, "create", response, detail={"link": link.pk})
+    _record(actor, Action.CREATE, response, detail={"link": link.pk})
     return link, token
 
 
@@ -535,7 +524,7 @@ def link_revoke(*, actor: Any, link: ScreeningLink) -> ScreeningLink:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
-        _record(actor, "update", link.response, detail={"link": link.pk, "revoked": True})
+        _record(actor, Action.UPDATE, link.response, detail={"link": link.pk, "revoked": True})
     return link
 
 
@@ -562,13 +551,8 @@ def urgent_flag_acknowledge(*, actor: Any, flag: UrgentFlag) -> UrgentFlag:
     flag.acknowledged_by = actor
     flag.acknowledged_at = timezone.now()
     flag.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=flag,
-        person_id=flag.person_id,
-        organization_id=flag.person.organization_id,
-        fields=["acknowledged_at"],
+    audit.record_for_person(
+        actor=actor, action=Action.UPDATE, person=flag.person, obj=flag, fields=["acknowledged_at"]
     )
     return flag
 
@@ -619,12 +603,11 @@ def need_set_status(*, actor: Any, need: Need, status: str, expected: str | None
     need.status = status
     need.full_clean(validate_constraints=False)
     need.save(update_fields=["status"])
-    audit.record(
+    audit.record_for_person(
         actor=actor,
-        action="update",
+        action=Action.UPDATE,
+        person=person,
         obj=need,
-        person_id=person.pk,
-        organization_id=person.organization_id,
         fields=["status"],
         detail={"from": old, "to": status},
     )
@@ -705,7 +688,7 @@ def _draft_create(
     version.save()
     audit.record(
         actor=actor,
-        action="create",
+        action=Action.CREATE,
         obj=version,
         organization_id=instrument.organization_id,
         detail={"label": label, **detail},
@@ -740,7 +723,7 @@ def instrument_create(
     instrument.save()
     audit.record(
         actor=actor,
-        action="create",
+        action=Action.CREATE,
         obj=instrument,
         organization_id=organization.pk,
         detail={"source": source},
@@ -848,7 +831,7 @@ def instrument_draft_edit(
         instrument.save(update_fields=changed)
         audit.record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             obj=instrument,
             organization_id=instrument.organization_id,
             fields=changed,
@@ -859,7 +842,7 @@ def instrument_draft_edit(
         current.save(update_fields=["definition"])
         audit.record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             obj=current,
             organization_id=instrument.organization_id,
             fields=["definition"],
@@ -885,7 +868,7 @@ def _status_change(
     # organization's own audit trail too.
     audit.record(
         actor=actor,
-        action="update",
+        action=Action.UPDATE,
         obj=instrument,
         organization_id=instrument.organization_id,
         detail={"version": current.label, "status": status},

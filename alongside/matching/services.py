@@ -22,6 +22,7 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.utils import timezone
 
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.permissions import MERGE_DENIED, can_merge, can_undo_merge
@@ -449,12 +450,12 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str) -
     }
     fields = sorted({c["field"] for c in m.changed})
     for person in (survivor, merged):
-        audit.record(
+        # Both records are of one organization (a merge across two is refused).
+        audit.record_for_person(
             actor=actor,
-            action="merge",
+            action=Action.MERGE,
+            person=person,
             obj=record,
-            person_id=person.pk,
-            organization_id=survivor.organization_id,
             fields=fields,
             detail=detail,
         )
@@ -585,12 +586,11 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
     _history(actor, survivor, "unmerge", {"merged in": [f"record #{merged.pk}", ""]}, at)
     _history(actor, merged, "unmerge", {"merged into": [f"record #{survivor.pk}", ""]}, at)
     for person in (survivor, merged):
-        audit.record(
+        audit.record_for_person(
             actor=actor,
-            action="unmerge",
+            action=Action.UNMERGE,
+            person=person,
             obj=record,
-            person_id=person.pk,
-            organization_id=survivor.organization_id,
             detail={"survivor": survivor.pk, "merged": merged.pk, "notes": len(notes)},
         )
     return record
@@ -622,7 +622,7 @@ def duplicate_pair_review(
     for person_id in (locked.person_a_id, locked.person_b_id):
         audit.record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             obj=locked,
             person_id=person_id,
             organization_id=locked.organization_id,
@@ -706,7 +706,7 @@ def duplicates_refresh(
         summary.new = after - before + summary.removed
         audit.record(
             actor=actor,
-            action="create",
+            action=Action.CREATE,
             object_type="matching.duplicatepair",
             organization_id=organization.pk,
             detail={

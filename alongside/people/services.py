@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.organizations.models import Program
 from alongside.people.models import (
@@ -112,7 +113,7 @@ def _check_version(model: type[M], pk: int, expected: int | None) -> M:
 
 
 def _log(
-    *, actor: Any, person: Person, instance: models.Model, action: str, changes: dict[str, Any]
+    *, actor: Any, person: Person, instance: models.Model, action: Action, changes: dict[str, Any]
 ) -> None:
     sensitive = bool(SENSITIVE_PROFILE_FIELDS & changes.keys())
     RecordChange.objects.create(
@@ -125,13 +126,8 @@ def _log(
         changes=changes,
         sensitive=sensitive,
     )
-    audit.record(
-        actor=actor,
-        action=action,
-        obj=instance,
-        person_id=person.pk,
-        organization_id=person.organization_id,
-        fields=changes.keys(),
+    audit.record_for_person(
+        actor=actor, action=action, person=person, obj=instance, fields=changes.keys()
     )
 
 
@@ -158,7 +154,7 @@ def person_create(
     person = Person(organization_id=program.organization_id, created_by=actor)
     changes = _assign(person, data, PERSON_FIELDS)
     _save(person, changes, bump=False)
-    _log(actor=actor, person=person, instance=person, action="create", changes=changes)
+    _log(actor=actor, person=person, instance=person, action=Action.CREATE, changes=changes)
     new_profile = Profile(person=person)
     profile_changes = _assign(new_profile, profile or {}, PROFILE_EDITABLE)
     _save(new_profile, profile_changes, bump=False)
@@ -167,7 +163,7 @@ def person_create(
             actor=actor,
             person=person,
             instance=new_profile,
-            action="create",
+            action=Action.CREATE,
             changes=profile_changes,
         )
     enrollment_create(
@@ -191,7 +187,7 @@ def person_update(
     changes = _assign(current, data, PERSON_FIELDS)
     if changes:
         _save(current, changes)
-        _log(actor=actor, person=current, instance=current, action="update", changes=changes)
+        _log(actor=actor, person=current, instance=current, action=Action.UPDATE, changes=changes)
     return current
 
 
@@ -209,7 +205,7 @@ def profile_update(
     changes = _assign(current, data, PROFILE_EDITABLE)
     if changes:
         _save(current, changes)
-        _log(actor=actor, person=person, instance=current, action="update", changes=changes)
+        _log(actor=actor, person=person, instance=current, action=Action.UPDATE, changes=changes)
     return current
 
 
@@ -218,7 +214,7 @@ def _child_create(
 ) -> M:
     changes = _assign(instance, data, fields)
     _save(instance, changes, bump=False)
-    _log(actor=actor, person=person, instance=instance, action="create", changes=changes)
+    _log(actor=actor, person=person, instance=instance, action=Action.CREATE, changes=changes)
     return instance
 
 
@@ -235,12 +231,12 @@ def _child_update(
     changes = _assign(current, data, fields)
     if changes:
         _save(current, changes)
-        _log(actor=actor, person=person, instance=current, action="update", changes=changes)
+        _log(actor=actor, person=person, instance=current, action=Action.UPDATE, changes=changes)
     return current
 
 
 def _child_delete(*, actor: Any, person: Person, instance: models.Model) -> None:
-    _log(actor=actor, person=person, instance=instance, action="delete", changes={})
+    _log(actor=actor, person=person, instance=instance, action=Action.DELETE, changes={})
     instance.delete()
 
 

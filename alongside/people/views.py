@@ -3,30 +3,25 @@ services write, and everything starts from `Person.objects.visible_to`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from alongside.accounts.scope import scope_for
-from alongside.audit.selectors import events_for_people
 from alongside.lib import safecsv
-from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.params import query_page
-from alongside.organizations.models import Program
+from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people import forms, selectors, services
 from alongside.people.contributions import (
     PanelContext,
-    lineage_ids,
     load_panels,
     registration_assists,
     successor_for,
@@ -39,72 +34,26 @@ from alongside.people.models import (
     PersonLanguage,
     SupportContact,
 )
-from alongside.people.sensitivity import RESTRICTED, disclosure_for, may_export
+from alongside.people.sensitivity import RESTRICTED, disclosure_for
 
-CONFLICT = (
-    "Someone else saved changes to this record while you were editing. Nothing was "
-    "overwritten: the form still holds your changes. Check the record, then save again."
-)
+PAGE_SIZE = 25
 
 
 def _person(request: HttpRequest, pk: int, purpose: str = "view") -> Person:
-    try:
-        return selectors.person_detail(request.user, pk, purpose=purpose)
-    except Person.DoesNotExist:
-        raise Http404("No such person") from None
-
-
-def _attach_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _save(form: BaseForm, call: Callable[[], Any]) -> bool:
-    """Run a service for a valid form; turn its refusals into form errors."""
-    try:
-        call()
-    except ValidationError as error:
-        _attach_errors(form, error)
-    except StaleVersion as stale:
-        form.add_error(None, CONFLICT)
-        # Saving again after reading the record is a deliberate choice, so it may proceed.
-        data = form.data.copy()  # type: ignore[attr-defined]
-        data["version"] = str(stale.current_version)
-        form.data = data
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from error
-    else:
-        return True
-    return False
+    return or_404(
+        lambda: selectors.person_detail(request.user, pk, purpose=purpose), "No such person"
+    )
 
 
 def _form_page(
-    request: HttpRequest,
-    person: Person,
-    form: BaseForm,
-    title: str,
-    status: int = 200,
-    *,
-    note: str = "",
+    request: HttpRequest, person: Person, form: BaseForm, title: str, *, note: str = ""
 ) -> HttpResponse:
-    if form.errors and status == 200:
-        status = 409 if any(CONFLICT in e for e in form.non_field_errors()) else 422
     return render(
         request,
         "people/form.html",
         {"person": person, "form": form, "title": title, "note": note, "nav": "people"},
-        status=status,
+        status=form_status(form),
     )
-
-
-def _my_programs(user: Any) -> Any:
-    scope = scope_for(user)
-    return Program.objects.filter(is_active=True).filter(
-        pk__in=scope.program_ids
-    ) | Program.objects.filter(is_active=True, organization_id__in=scope.admin_organization_ids)
 
 
 @login_required
@@ -112,14 +61,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     page = query_page(request.GET)
-    size = 25
     if query:
-        people = selectors.people_search(request.user, query, limit=size)
-        has_next = False
+        people, has_next = selectors.people_search(request.user, query, limit=PAGE_SIZE), False
     else:
-        rows = list(selectors.people_list(request.user)[(page - 1) * size : page * size + 1])
-        people, has_next = rows[:size], len(rows) > size
-        selectors.audit_people(request.user, people, "list", {"page": page})
+        people, has_next = selectors.people_page(request.user, page=page, size=PAGE_SIZE)
     context = {
         "form": form,
         "people": people,
@@ -134,7 +79,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    programs = _my_programs(request.user).order_by("name")
+    programs = selectors.my_programs(request.user).order_by("name")
     if not programs.exists():
         raise PermissionDenied("You are not a member of any program.")
     form = forms.PersonCreateForm(request.POST or None, programs=programs)
@@ -152,12 +97,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
             )
         )
 
-    if request.method == "POST" and form.is_valid() and _save(form, create):
+    if request.method == "POST" and form.is_valid() and run_service(form, create):
         messages.success(request, f"{created[0].display_name} is registered.")
         return redirect("people:detail", pk=created[0].pk)
-    status = 422 if form.errors else 200
     context = {"form": form, "assists": list(registration_assists), "nav": "people"}
-    return render(request, "people/create.html", context, status=status)
+    return render(request, "people/create.html", context, status=form_status(form))
 
 
 @login_required
@@ -180,22 +124,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "profile": getattr(person, "profile", None),
         "enrollments": list(person.enrollments.all()),
         "disclosure": disclosure,
-        "coordinators": _coordinators_of(person),
+        "coordinators": selectors.open_coordinators(person),
         "restricted": RESTRICTED,
         "panels": load_panels(PanelContext(request.user, person, disclosure)),
         "nav": "people",
     }
     return render(request, "people/detail.html", context)
-
-
-def _coordinators_of(person: Person) -> list[Any]:
-    """The primary coordinators of the person's open enrollments (already loaded)."""
-    found = {
-        e.primary_coordinator_id: e.primary_coordinator
-        for e in person.enrollments.all()
-        if e.is_open and e.primary_coordinator is not None
-    }
-    return list(found.values())
 
 
 @login_required
@@ -205,7 +139,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(
+        and run_service(
             form,
             lambda: services.person_update(
                 actor=request.user,
@@ -231,7 +165,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(
+        and run_service(
             form,
             lambda: services.profile_update(
                 actor=request.user,
@@ -245,6 +179,10 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("people:detail", pk=person.pk)
     restricted = bool(profile and profile.approach_with_care and not disclosure.reads_care_note)
     return _form_page(request, person, form, "Edit profile", note=RESTRICTED if restricted else "")
+
+
+def _item(person: Person, model: type[Model], pk: int) -> Any:
+    return or_404(lambda: selectors.record_item(person, model, pk), "Not on this record")
 
 
 def _child_page(
@@ -261,7 +199,7 @@ def _child_page(
 ) -> HttpResponse:
     """Add or edit one of the things hanging off a person (contact, support, ...)."""
     person = _person(request, pk, "edit")
-    instance = get_object_or_404(model, pk=child_pk, person=person) if child_pk else None
+    instance = _item(person, model, child_pk) if child_pk else None
     form = form_class(request.POST or None, instance=instance, **(form_kwargs or {}))  # type: ignore[call-arg]
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "program")}
@@ -272,7 +210,7 @@ def _child_page(
         else:
             assert update is not None
             call = partial(update, request.user, instance, data, form.cleaned_data.get("version"))
-        if _save(form, call):
+        if run_service(form, call):
             messages.success(request, "Saved.")
             return redirect("people:detail", pk=person.pk)
     return _form_page(request, person, form, title)
@@ -336,26 +274,17 @@ def language_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _coordinators(person: Person) -> Any:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, memberships__organization_id=person.organization_id)
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
-
-
 @login_required
 def enrollment_edit(
     request: HttpRequest, pk: int, enrollment_pk: int | None = None
 ) -> HttpResponse:
     person = _person(request, pk, "edit")
-    kwargs: dict[str, Any] = {"coordinators": _coordinators(person)}
+    kwargs: dict[str, Any] = {"coordinators": selectors.coordinators_for(person)}
     form_class: type[BaseForm] = forms.EnrollmentForm
     if enrollment_pk is None:
         form_class = forms.EnrollmentCreateForm
-        kwargs["programs"] = _my_programs(request.user).filter(
-            organization_id=person.organization_id
+        kwargs["programs"] = selectors.my_programs(
+            request.user, organization_id=person.organization_id
         )
     return _child_page(
         request,
@@ -398,7 +327,7 @@ _REMOVABLE: dict[str, tuple[type[Model], Callable[[Any, Any], None]]] = {
 def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
     model, remove = _REMOVABLE[kind]
     person = _person(request, pk, "edit")
-    remove(request.user, get_object_or_404(model, pk=child_pk, person=person))
+    remove(request.user, _item(person, model, child_pk))
     messages.success(request, "Removed.")
     return redirect("people:detail", pk=person.pk)
 
@@ -418,26 +347,11 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_access(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "access report")
-    if not disclosure_for(request.user, person).access_log:
-        raise PermissionDenied(
-            "Only supervisors and organization admins see who accessed a record."
-        )
-    # Events of records merged into this one are this person's too.
-    events = list(events_for_people(lineage_ids(person.pk)))
+    with refusals_as_403():
+        events = selectors.access_events(request.user, person)
     return render(
         request, "people/access.html", {"person": person, "events": events, "nav": "people"}
     )
-
-
-EXPORT_COLUMNS = [
-    "id",
-    "preferred_name",
-    "legal_given_name",
-    "legal_family_name",
-    "pronouns",
-    "date_of_birth",
-    "languages",
-]
 
 
 class _Echo:
@@ -448,30 +362,11 @@ class _Echo:
 @login_required
 def people_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the people the user can see (or of a search), for supervisors and admins."""
-    if not may_export(request.user):
-        raise PermissionDenied("Exports are for supervisors and organization admins.")
-    query = request.GET.get("q", "").strip()[:200]
-    people = (
-        selectors.people_search(request.user, query, limit=1000)
-        if query
-        else list(selectors.people_list(request.user)[:50_000])
-    )
-    selectors.audit_people(request.user, people, "export", {"query": query, "format": "csv"})
+    with refusals_as_403():
+        rows = selectors.people_export(request.user, request.GET.get("q", ""))
     writer = safecsv.writer(_Echo())
-    rows: Iterator[list[Any]] = (
-        [
-            p.pk,
-            p.preferred_name,
-            p.legal_given_name,
-            p.legal_family_name,
-            p.pronouns,
-            p.date_of_birth or "",
-            "; ".join(lang.name for lang in p.languages.all()),
-        ]
-        for p in people
-    )
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in [EXPORT_COLUMNS, *rows]), content_type="text/csv"
+        (writer.writerow(row) for row in rows), content_type="text/csv"
     )
     response["Content-Disposition"] = 'attachment; filename="people.csv"'
     return response
