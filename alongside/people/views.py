@@ -4,6 +4,7 @@ services write, and everything starts from `Person.objects.visible_to`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -181,97 +182,120 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, person, form, "Edit profile", note=RESTRICTED if restricted else "")
 
 
-def _item(person: Person, model: type[Model], pk: int) -> Any:
-    return or_404(lambda: selectors.record_item(person, model, pk), "Not on this record")
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of thing hanging off a person's record, and the services that add, change
+    and remove it (which name the thing `name`: `contact=`, `support=`, ...)."""
+
+    model: type[Model]
+    form_class: type[BaseForm]
+    title: str
+    name: str
+    create: Callable[..., Any]
+    update: Callable[..., Any] | None = None
+    remove: Callable[..., Any] | None = None
+
+
+# By the segment of their URLs.
+_KINDS = {
+    "contacts": _Kind(
+        ContactPoint,
+        forms.ContactPointForm,
+        "Contact and safe-contact rules",
+        "contact",
+        services.contact_point_create,
+        services.contact_point_update,
+        services.contact_point_delete,
+    ),
+    "support": _Kind(
+        SupportContact,
+        forms.SupportContactForm,
+        "Someone who matters",
+        "support",
+        services.support_contact_create,
+        services.support_contact_update,
+        services.support_contact_delete,
+    ),
+    "identifiers": _Kind(
+        Identifier,
+        forms.IdentifierForm,
+        "Add an identifier",
+        "identifier",
+        services.identifier_create,
+        remove=services.identifier_delete,
+    ),
+    "languages": _Kind(
+        PersonLanguage,
+        forms.LanguageForm,
+        "Add a language",
+        "language",
+        services.language_add,
+        remove=services.language_remove,
+    ),
+    "enrollments": _Kind(
+        Enrollment,
+        forms.EnrollmentForm,
+        "Enrollment",
+        "enrollment",
+        services.enrollment_create,
+        services.enrollment_update,
+    ),
+}
+
+
+def _item(person: Person, kind: _Kind, pk: int) -> Any:
+    return or_404(lambda: selectors.record_item(person, kind.model, pk), "Not on this record")
 
 
 def _child_page(
     request: HttpRequest,
     pk: int,
-    *,
-    model: type[Model],
-    form_class: type[BaseForm],
+    kind: _Kind,
     child_pk: int | None,
-    title: str,
-    create: Callable[..., Any],
-    update: Callable[..., Any] | None = None,
+    *,
+    form_class: type[BaseForm] | None = None,
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Add or edit one of the things hanging off a person (contact, support, ...)."""
     person = _person(request, pk, "edit")
-    instance = _item(person, model, child_pk) if child_pk else None
+    instance = _item(person, kind, child_pk) if child_pk else None
+    form_class = form_class or kind.form_class
     form = form_class(request.POST or None, instance=instance, **(form_kwargs or {}))  # type: ignore[call-arg]
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "program")}
         extra = {"program": form.cleaned_data["program"]} if "program" in form.cleaned_data else {}
         call: Callable[[], Any]
         if instance is None:
-            call = partial(create, actor=request.user, person=person, data=data, **extra)
+            call = partial(kind.create, actor=request.user, person=person, data=data, **extra)
         else:
-            assert update is not None
-            call = partial(update, request.user, instance, data, form.cleaned_data.get("version"))
+            assert kind.update is not None
+            version = form.cleaned_data.get("version")
+            target = {kind.name: instance}
+            call = partial(kind.update, actor=request.user, data=data, version=version, **target)
         if run_service(form, call):
             messages.success(request, "Saved.")
             return redirect("people:detail", pk=person.pk)
-    return _form_page(request, person, form, title)
+    return _form_page(request, person, form, kind.title)
 
 
 @login_required
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
-    return _child_page(
-        request,
-        pk,
-        model=ContactPoint,
-        form_class=forms.ContactPointForm,
-        child_pk=contact_pk,
-        title="Contact and safe-contact rules",
-        create=services.contact_point_create,
-        update=lambda actor, obj, data, version: services.contact_point_update(
-            actor=actor, contact=obj, data=data, version=version
-        ),
-    )
+    return _child_page(request, pk, _KINDS["contacts"], contact_pk)
 
 
 @login_required
 def support_edit(request: HttpRequest, pk: int, support_pk: int | None = None) -> HttpResponse:
-    return _child_page(
-        request,
-        pk,
-        model=SupportContact,
-        form_class=forms.SupportContactForm,
-        child_pk=support_pk,
-        title="Someone who matters",
-        create=services.support_contact_create,
-        update=lambda actor, obj, data, version: services.support_contact_update(
-            actor=actor, support=obj, data=data, version=version
-        ),
-    )
+    return _child_page(request, pk, _KINDS["support"], support_pk)
 
 
 @login_required
 def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _child_page(
-        request,
-        pk,
-        model=Identifier,
-        form_class=forms.IdentifierForm,
-        child_pk=None,
-        title="Add an identifier",
-        create=services.identifier_create,
-    )
+    return _child_page(request, pk, _KINDS["identifiers"], None)
 
 
 @login_required
 def language_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _child_page(
-        request,
-        pk,
-        model=PersonLanguage,
-        form_class=forms.LanguageForm,
-        child_pk=None,
-        title="Add a language",
-        create=services.language_add,
-    )
+    return _child_page(request, pk, _KINDS["languages"], None)
 
 
 @login_required
@@ -280,54 +304,24 @@ def enrollment_edit(
 ) -> HttpResponse:
     person = _person(request, pk, "edit")
     kwargs: dict[str, Any] = {"coordinators": selectors.coordinators_for(person)}
-    form_class: type[BaseForm] = forms.EnrollmentForm
+    form_class: type[BaseForm] | None = None
     if enrollment_pk is None:
         form_class = forms.EnrollmentCreateForm
         kwargs["programs"] = selectors.my_programs(
             request.user, organization_id=person.organization_id
         )
     return _child_page(
-        request,
-        pk,
-        model=Enrollment,
-        form_class=form_class,
-        child_pk=enrollment_pk,
-        title="Enrollment",
-        create=services.enrollment_create,
-        update=lambda actor, obj, data, version: services.enrollment_update(
-            actor=actor, enrollment=obj, data=data, version=version
-        ),
-        form_kwargs=kwargs,
+        request, pk, _KINDS["enrollments"], enrollment_pk, form_class=form_class, form_kwargs=kwargs
     )
-
-
-# What may be removed from a person's record, by the segment its URL names.
-_REMOVABLE: dict[str, tuple[type[Model], Callable[[Any, Any], None]]] = {
-    "contacts": (
-        ContactPoint,
-        lambda actor, obj: services.contact_point_delete(actor=actor, contact=obj),
-    ),
-    "support": (
-        SupportContact,
-        lambda actor, obj: services.support_contact_delete(actor=actor, support=obj),
-    ),
-    "identifiers": (
-        Identifier,
-        lambda actor, obj: services.identifier_delete(actor=actor, identifier=obj),
-    ),
-    "languages": (
-        PersonLanguage,
-        lambda actor, obj: services.language_remove(actor=actor, language=obj),
-    ),
-}
 
 
 @login_required
 @require_POST
 def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
-    model, remove = _REMOVABLE[kind]
+    removable = _KINDS[kind]
+    assert removable.remove is not None  # the URLs name only kinds that can be removed
     person = _person(request, pk, "edit")
-    remove(request.user, _item(person, model, child_pk))
+    removable.remove(actor=request.user, **{removable.name: _item(person, removable, child_pk)})
     messages.success(request, "Removed.")
     return redirect("people:detail", pk=person.pk)
 
