@@ -88,25 +88,20 @@ def response_export(user: Any, pk: int) -> ScreeningResponse:
     """A response read as `response_detail` does, to be exported (as FHIR): recorded as
     an export too."""
     response = response_detail(user, pk)
-    audit.record_for_person(
-        actor=user,
-        action=Action.EXPORT,
-        person=response.person,
-        obj=response,
-        detail={"format": "fhir"},
-    )
-    return response
+    return _recorded(user, Action.EXPORT, response, {"format": "fhir"})
 
 
 def response_by_link(response: ScreeningResponse) -> ScreeningResponse:
     """The response a usable link opens (`services.link_for_token`), for the person
     answering it: recorded as a view by no user, through the link."""
+    return _recorded(None, Action.VIEW, response, {"via": "link"})
+
+
+def _recorded(
+    user: Any, action: Action, response: ScreeningResponse, detail: dict[str, Any]
+) -> ScreeningResponse:
     audit.record_for_person(
-        actor=None,
-        action=Action.VIEW,
-        person=response.person,
-        obj=response,
-        detail={"via": "link"},
+        actor=user, action=action, person=response.person, obj=response, detail=detail
     )
     return response
 

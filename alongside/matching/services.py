@@ -515,12 +515,9 @@ def _restore(model: type[models.Model], change: dict[str, Any], notes: list[str]
     return True
 
 
-@transaction.atomic
-def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> MergeRecord:
-    """Undo a merge: the rows it moved go back to the merged record, the values it set
-    are put back (unless changed since, which is noted), and the merged record is shown
-    again. Refused when a later merge of the survivor stands in the way."""
-    reason = _clean_reason(reason, "undo_reason")
+def _undoable(actor: Any, merge_record: MergeRecord) -> tuple[MergeRecord, Person, Person]:
+    """The merge, locked, with its survivor and merged record, locked; refused when it
+    cannot be undone (by this actor, or because of what happened since)."""
     record = MergeRecord.objects.select_for_update().filter(pk=merge_record.pk).first()
     if record is None:
         raise MergeRefused("This merge record no longer exists.")
@@ -537,38 +534,56 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
         )
     if merged.merged_into_id != survivor.pk:
         raise MergeRefused(f"Record #{merged.pk} is no longer merged into #{survivor.pk}.")
+    return record, survivor, merged
+
+
+def _move_back(record: MergeRecord, survivor: Person, merged: Person, notes: list[str]) -> None:
+    """Move the rows the merge moved back to the merged record (those still there)."""
+    for key, ids in record.moved.items():
+        label, field_name = key.rsplit(".", 1)
+        model = apps.get_model(label)
+        attname = model._meta.get_field(field_name).attname  # type: ignore[union-attr]
+        present = _ids(
+            model._base_manager.select_for_update().filter(pk__in=ids, **{attname: survivor.pk})
+        )
+        if len(present) < len(ids):
+            notes.append(
+                f"{len(ids) - len(present)} of the {model._meta.verbose_name_plural} "
+                "moved by the merge were removed after it."
+            )
+        for start in range(0, len(present), BATCH):
+            model._base_manager.filter(pk__in=present[start : start + BATCH]).update(
+                **{attname: merged.pk}
+            )
+
+
+def _put_back(record: MergeRecord, survivor: Person, notes: list[str]) -> None:
+    """Put back the values the merge set, newest first (unless changed since: noted)."""
+    person_changed = False
+    for change in reversed(record.changed):
+        model = apps.get_model(change["model"])
+        restored = _restore(model, change, notes)
+        person_changed |= restored and model is Person
+    if person_changed:
+        survivor.refresh_from_db()
+        survivor.refresh_search_text()
+        survivor.version += 1
+        survivor.save(update_fields=["search_text", "version", "updated_at"])
+
+
+@transaction.atomic
+def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> MergeRecord:
+    """Undo a merge: the rows it moved go back to the merged record, the values it set
+    are put back (unless changed since, which is noted), and the merged record is shown
+    again. Refused when a later merge of the survivor stands in the way."""
+    reason = _clean_reason(reason, "undo_reason")
+    record, survivor, merged = _undoable(actor, merge_record)
     notes: list[str] = []
     at = timezone.now()
     try:
         with transaction.atomic():
-            for key, ids in record.moved.items():
-                label, field_name = key.rsplit(".", 1)
-                model = apps.get_model(label)
-                attname = model._meta.get_field(field_name).attname  # type: ignore[union-attr]
-                present = _ids(
-                    model._base_manager.select_for_update().filter(
-                        pk__in=ids, **{attname: survivor.pk}
-                    )
-                )
-                if len(present) < len(ids):
-                    notes.append(
-                        f"{len(ids) - len(present)} of the {model._meta.verbose_name_plural} "
-                        "moved by the merge were removed after it."
-                    )
-                for start in range(0, len(present), BATCH):
-                    model._base_manager.filter(pk__in=present[start : start + BATCH]).update(
-                        **{attname: merged.pk}
-                    )
-            person_changed = False
-            for change in reversed(record.changed):
-                model = apps.get_model(change["model"])
-                restored = _restore(model, change, notes)
-                person_changed |= restored and model is Person
-            if person_changed:
-                survivor.refresh_from_db()
-                survivor.refresh_search_text()
-                survivor.version += 1
-                survivor.save(update_fields=["search_text", "version", "updated_at"])
+            _move_back(record, survivor, merged, notes)
+            _put_back(record, survivor, notes)
     except IntegrityError:
         raise MergeRefused(
             "The merge cannot be undone: something changed since would clash with the "

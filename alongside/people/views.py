@@ -137,22 +137,27 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "edit")
     form = forms.PersonForm(request.POST or None, instance=person)
-    if (
+    if _updated(request, person, form, services.person_update):
+        messages.success(request, "Saved.")
+        return redirect("people:detail", pk=person.pk)
+    return _form_page(request, person, form, "Edit identity")
+
+
+def _updated(request: HttpRequest, person: Person, form: Any, update: Callable[..., Any]) -> bool:
+    """Whether a posted form of the person was valid and `update` saved its changes."""
+    return (
         request.method == "POST"
         and form.is_valid()
         and run_service(
             form,
-            lambda: services.person_update(
+            lambda: update(
                 actor=request.user,
                 person=person,
                 data=form.changes(),
                 version=form.cleaned_data["version"],
             ),
         )
-    ):
-        messages.success(request, "Saved.")
-        return redirect("people:detail", pk=person.pk)
-    return _form_page(request, person, form, "Edit identity")
+    )
 
 
 @login_required
@@ -163,19 +168,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProfileForm(
         request.POST or None, instance=profile, show_care_notes=disclosure.reads_care_note
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_service(
-            form,
-            lambda: services.profile_update(
-                actor=request.user,
-                person=person,
-                data=form.changes(),
-                version=form.cleaned_data["version"],
-            ),
-        )
-    ):
+    if _updated(request, person, form, services.profile_update):
         messages.success(request, "Profile saved.")
         return redirect("people:detail", pk=person.pk)
     restricted = bool(profile and profile.approach_with_care and not disclosure.reads_care_note)
