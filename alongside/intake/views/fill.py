@@ -60,6 +60,14 @@ def _to_fill(request: HttpRequest, pk: int) -> ScreeningResponse:
     return response
 
 
+def _unfinished(request: HttpRequest, pk: int) -> ScreeningResponse:
+    """A screening the user may fill in that is not complete yet (else 404)."""
+    response = _to_fill(request, pk)
+    if response.is_completed:
+        raise Http404("This screening is complete")
+    return response
+
+
 def _check_may_fill(request: HttpRequest, response: ScreeningResponse) -> None:
     with refusals_as_403():
         services.may_ask(request.user, response.person, response.instrument_version)
@@ -261,9 +269,7 @@ def _show_new_link(request: HttpRequest, response: ScreeningResponse) -> HttpRes
 @login_required
 @require_POST
 def link_create(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _to_fill(request, pk)
-    if response.is_completed:
-        raise Http404("This screening is complete")
+    response = _unfinished(request, pk)
     return _show_new_link(request, response)
 
 
@@ -280,9 +286,7 @@ def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _to_fill(request, pk)
-    if response.is_completed:
-        raise Http404("This screening is complete")
+    response = _unfinished(request, pk)
     kiosk.hand_over(request.session, response)
     return redirect("intake:kiosk", pk=response.pk)
 
