@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -166,6 +167,15 @@ def may_ask(actor: Any, person: Person, version: InstrumentVersion) -> None:
             "This screening asks sensitive questions, so only the person's care team can "
             "fill it in."
         )
+
+
+def askable_versions(actor: Any, person: Person) -> QuerySet[InstrumentVersion]:
+    """The instruments the actor may start for the person today: the organization's active
+    ones that `may_ask` allows (only the care team asks sensitive questions)."""
+    versions = selectors.active_versions(person.organization)
+    if disclosure_for(actor, person).sensitive:
+        return versions
+    return versions.filter(pk__in=[v.pk for v in versions if not has_sensitive_items(v)])
 
 
 def _authorize(actor: Any, response: ScreeningResponse, link: ScreeningLink | None) -> None:

@@ -22,7 +22,7 @@ from alongside.intake.person_view import PersonView
 from alongside.lib.errors import StaleVersion
 from alongside.lib.views import or_404, refusals_as_403
 from alongside.people import selectors as people_selectors
-from alongside.people.sensitivity import RESTRICTED, disclosure_for
+from alongside.people.sensitivity import RESTRICTED
 
 CONFLICT = (
     "Someone else saved answers to this screening while you were working on it. "
@@ -82,12 +82,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: people_selectors.person_detail(request.user, pk, purpose="screening"),
         "No such person",
     )
-    versions = selectors.active_versions(person.organization)
-    if not disclosure_for(request.user, person).sensitive:
-        # Only the care team asks sensitive questions; offer the others.
-        versions = versions.filter(
-            pk__in=[v.pk for v in versions if not services.has_sensitive_items(v)]
-        )
+    versions = services.askable_versions(request.user, person)
     form = forms.StartForm(request.POST or None, versions=versions, person=person)
     if request.method == "POST" and form.is_valid():
         try:
