@@ -5,19 +5,22 @@ from django.dispatch import receiver
 
 from alongside.accounts.sessions import mark_seen
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         mark_seen(request.session)
-    audit.record(actor=user, action="login", object_type="accounts.user", object_id=user.pk)
+    audit.record(actor=user, action=Action.LOGIN, object_type="accounts.user", object_id=user.pk)
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(actor=user, action="logout", object_type="accounts.user", object_id=user.pk)
+        audit.record(
+            actor=user, action=Action.LOGOUT, object_type="accounts.user", object_id=user.pk
+        )
 
 
 @receiver(user_login_failed)
@@ -25,7 +28,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> No
     username = str(credentials.get("username", ""))[:150]
     audit.record(
         actor=None,
-        action="login_failed",
+        action=Action.LOGIN_FAILED,
         object_type="accounts.user",
         detail={"username": username},
     )

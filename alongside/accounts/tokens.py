@@ -14,6 +14,7 @@ from django.utils import timezone
 from alongside.accounts.models import ApiToken, Membership, User, hash_token
 from alongside.accounts.scope import build_scope
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 
 SECRET_PREFIX = "als_"  # noqa: S105 (a public marker, not a secret)
 # new_secret() makes 47 characters; anything far longer is not one of ours.
@@ -44,7 +45,7 @@ def token_create(
     token.save()
     audit.record(
         actor=actor,
-        action="create",
+        action=Action.CREATE,
         obj=token,
         fields=["name", "expires_at"],
         detail={"user_id": user.pk, "name": token.name, "prefix": token.prefix},
@@ -61,7 +62,7 @@ def token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
         current.save(update_fields=["revoked_at"])
         audit.record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             obj=current,
             fields=["revoked_at"],
             detail={"user_id": current.user_id, "prefix": current.prefix},

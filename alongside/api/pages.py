@@ -32,10 +32,8 @@ def _total(offset: int, limit: int, people: list[Person], count: Callable[[], in
 
 def people_page(user: Any, *, offset: int, limit: int) -> Page:
     """A page of the people the user may see, recorded as one list event."""
-    everyone = selectors.people_list(user)
-    people = list(everyone[offset : offset + limit])
-    selectors.audit_people(user, people, "list", {"offset": offset, "limit": limit})
-    return Page(people, _total(offset, limit, people, everyone.count))
+    people = selectors.people_slice(user, offset=offset, limit=limit)
+    return Page(people, _total(offset, limit, people, selectors.people_list(user).count))
 
 
 def search_page(user: Any, query: str, *, offset: int, limit: int) -> Page:

@@ -16,12 +16,10 @@ from ninja import Field, Router, Schema
 
 from alongside.api import lookups, openapi, present
 from alongside.api.errors import ApiError, invalid
-from alongside.audit import services as audit
 from alongside.intake import fhir, selectors, sensitive, services
 from alongside.intake.fhir import FhirImportError
 from alongside.intake.models import Need, ScreeningResponse
 from alongside.intake.sensitive import RestrictedNeed
-from alongside.people.models import Person
 from alongside.people.sensitivity import RESTRICTED
 
 router = Router(tags=["screenings"])
@@ -90,17 +88,6 @@ def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _audit_list(user: Any, person: Person, object_type: str, count: int) -> None:
-    audit.record(
-        actor=user,
-        action="list",
-        object_type=object_type,
-        person_id=person.pk,
-        organization_id=person.organization_id,
-        detail={"count": count},
-    )
-
-
 def _screening(user: Any, response: ScreeningResponse) -> ScreeningOut:
     """A response read through `intake.selectors` (its scores are those the user may
     see), with a restricted marker for each score left out."""
@@ -154,8 +141,7 @@ def _need(need: Need | RestrictedNeed) -> NeedOut:
 def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = lookups.visible_person(user, person_id)
-    responses = list(selectors.person_responses(user, person_id))
-    _audit_list(user, person, "intake.screeningresponse", len(responses))
+    responses = selectors.person_responses_listed(user, person)
     return present.respond([_screening(user, r) for r in responses])
 
 
@@ -238,6 +224,5 @@ def import_screening(request: HttpRequest, person_id: int) -> HttpResponse:
 def list_needs(request: HttpRequest, person_id: int, include_closed: bool = False) -> HttpResponse:
     user = _user(request)
     person = lookups.visible_person(user, person_id)
-    needs = list(selectors.person_needs(user, person_id, open_only=not include_closed))
-    _audit_list(user, person, "intake.need", len(needs))
+    needs = selectors.person_needs_listed(user, person, open_only=not include_closed)
     return present.respond([_need(n) for n in needs])

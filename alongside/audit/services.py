@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, models, transaction
 from django.db.models import F
@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from alongside.audit.context import current_origin
 from alongside.audit.models import GENESIS, AuditEvent, AuditHead
+
+# What an event records being done: every caller names one of these, never a bare string.
+Action = AuditEvent.Action
 
 
 class AuditChainBroken(RuntimeError):
@@ -146,7 +149,7 @@ def _append_in_plain_sql(event: AuditEvent) -> bool:
 def record(
     *,
     actor: Any,
-    action: str,
+    action: Action,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
@@ -166,7 +169,8 @@ def record(
         actor_id=getattr(actor, "pk", None),
         actor_label=getattr(actor, "username", "") or "",
         organization_id=organization_id,
-        action=action,
+        # A value outside the enumeration is a ValueError here, not a row no filter finds.
+        action=Action(action).value,
         object_type=object_type,
         object_id=str(object_id),
         person_id=person_id,
@@ -188,3 +192,40 @@ def record(
             last_hash=event.hash, last_event_id=event.pk, event_count=F("event_count") + 1
         )
     return event
+
+
+class AboutPerson(Protocol):
+    """A person's record as the audit trail needs it (the trail imports no app above it)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def organization_id(self) -> int: ...
+
+
+def record_for_person(
+    *,
+    actor: Any,
+    action: Action,
+    person: AboutPerson,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    fields: Iterable[str] = (),
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event about a person's information (`obj`, or `object_type` and
+    `object_id`: the person, or something on their record), naming the person and their
+    organization, so it is in the person's access report and the organization's trail."""
+    return record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person.pk,
+        organization_id=person.organization_id,
+        fields=fields,
+        detail=detail,
+    )

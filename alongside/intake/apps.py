@@ -17,7 +17,7 @@ class IntakeConfig(AppConfig):
                 key="instruments",
                 label="Instruments",
                 prefix="instruments/",
-                urlconf="alongside.intake.builder_urls",
+                urlpatterns="alongside.intake.urls.builder_urlpatterns",
                 url_name="manage:instruments",
             )
         )

@@ -210,7 +210,7 @@ def localized(definition: Mapping[str, Any], language: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- validation
 
 
-def validate_definition(data: Any) -> list[str]:
+def validate_definition(data: Any) -> list[str]:  # noqa: C901, PLR0912 - one check per rule of the definition format
     """Every problem with a definition, each naming the item or rule it is about.
     An empty list means the definition can be used."""
     if not isinstance(data, Mapping):
@@ -263,7 +263,7 @@ def _list(data: Mapping[str, Any], key: str, problems: list[str]) -> list[Any]:
     return value
 
 
-def _item_problems(
+def _item_problems(  # noqa: C901, PLR0912 - one check per rule of the definition format
     index: int, item: Any, seen: Mapping[str, Any], data: Mapping[str, Any]
 ) -> list[str]:
     if not isinstance(item, Mapping):
@@ -342,7 +342,7 @@ def _enable_when_problems(where: str, condition: Any, seen: Mapping[str, Any]) -
     return []
 
 
-def _score_problems(
+def _score_problems(  # noqa: C901 - one check per rule of the definition format
     index: int, score: Any, items: Mapping[str, Mapping[str, Any]], names: set[str]
 ) -> list[str]:
     if not isinstance(score, Mapping) or not isinstance(score.get("name"), str):
@@ -384,7 +384,7 @@ def _score_problems(
     return problems
 
 
-def _conditions_problems(
+def _conditions_problems(  # noqa: C901 - one check per kind of condition the format has
     where: str, conditions: Any, items: Mapping[str, Any], scores: set[str]
 ) -> list[str]:
     if not isinstance(conditions, list) or not conditions:
@@ -421,7 +421,7 @@ def _text_problem(where: str, key: str, value: Any) -> list[str]:
     return []
 
 
-def _translations_problems(translations: Any, items: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def _translations_problems(translations: Any, items: Mapping[str, Mapping[str, Any]]) -> list[str]:  # noqa: C901 - one check per rule of the definition format
     if not isinstance(translations, Mapping):
         return ["'translations' must be an object keyed by language code, like {\"es\": {…}}."]
     problems: list[str] = []

@@ -70,25 +70,9 @@ def _prune(definition: Definition) -> Definition:
         words = translations[language]
         if not isinstance(words, dict):
             continue
-        texts = words.get("items")
-        if isinstance(texts, dict):
-            for link_id in list(texts):
-                entry, own = texts[link_id], items.get(link_id)
-                if own is None or not isinstance(entry, dict):
-                    del texts[link_id]
-                    continue
-                codes = {o.get("code") for o in own.get("options", [])}
-                options = {
-                    c: w for c, w in (entry.get("options") or {}).items() if c in codes and w
-                }
-                entry.pop("options", None)
-                if options:
-                    entry["options"] = options
-                if not entry.get("text"):
-                    entry.pop("text", None)
-                if not entry:
-                    del texts[link_id]
-            if not texts:
+        if isinstance(words.get("items"), dict):
+            _prune_items(words["items"], items)
+            if not words["items"]:
                 del words["items"]
         if not words.get("title"):
             words.pop("title", None)
@@ -97,6 +81,24 @@ def _prune(definition: Definition) -> Definition:
     if not translations:
         del definition["translations"]
     return definition
+
+
+def _prune_items(texts: dict[str, Any], items: Mapping[str, Mapping[str, Any]]) -> None:
+    """Keep one language's words of the questions `items` has, and of their options."""
+    for link_id in list(texts):
+        entry, own = texts[link_id], items.get(link_id)
+        if own is None or not isinstance(entry, dict):
+            del texts[link_id]
+            continue
+        codes = {o.get("code") for o in own.get("options", [])}
+        options = {c: w for c, w in (entry.get("options") or {}).items() if c in codes and w}
+        entry.pop("options", None)
+        if options:
+            entry["options"] = options
+        if not entry.get("text"):
+            entry.pop("text", None)
+        if not entry:
+            del texts[link_id]
 
 
 def put_item(

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.intake import sensitive
 from alongside.intake.models import (
     Instrument,
@@ -38,8 +39,10 @@ from alongside.intake.models import (
     UrgentFlag,
 )
 from alongside.intake.sensitive import RestrictedNeed
+from alongside.lib.paging import page_of
 from alongside.organizations.models import Organization
 from alongside.people.models import Person
+from alongside.people.selectors import audit_people
 from alongside.people.sensitivity import sees_sensitive
 
 
@@ -77,14 +80,72 @@ def response_detail(user: Any, pk: int) -> ScreeningResponse:
     if not sensitive.shows_sensitive(response, user):
         for flag in response.urgent_flags.all():
             sensitive.restrict_flag(flag)
-    audit.record(
-        actor=user,
-        action="view",
-        obj=response,
-        person_id=response.person_id,
-        organization_id=response.person.organization_id,
+    audit.record_for_person(actor=user, action=Action.VIEW, person=response.person, obj=response)
+    return response
+
+
+def response_export(user: Any, pk: int) -> ScreeningResponse:
+    """A response read as `response_detail` does, to be exported (as FHIR): recorded as
+    an export too."""
+    response = response_detail(user, pk)
+    return _recorded(user, Action.EXPORT, response, {"format": "fhir"})
+
+
+def response_by_link(response: ScreeningResponse) -> ScreeningResponse:
+    """The response a usable link opens (`services.link_for_token`), for the person
+    answering it: recorded as a view by no user, through the link."""
+    return _recorded(None, Action.VIEW, response, {"via": "link"})
+
+
+def _recorded(
+    user: Any, action: Action, response: ScreeningResponse, detail: dict[str, Any]
+) -> ScreeningResponse:
+    audit.record_for_person(
+        actor=user, action=action, person=response.person, obj=response, detail=detail
     )
     return response
+
+
+def screening_history(user: Any, person_id: int) -> tuple[Person, list[ScreeningResponse]]:
+    """A person and all their responses, newest first, with the scores the user may see
+    and who started and completed each; recorded as a view of the person's screening
+    history. Raises Person.DoesNotExist out of scope."""
+    person = Person.objects.visible_to(user).get(pk=person_id)
+    audit.record_for_person(
+        actor=user,
+        action=Action.VIEW,
+        person=person,
+        obj=person,
+        detail={"purpose": "screening history"},
+    )
+    responses = person_responses(user, person.pk).select_related("started_by", "completed_by")
+    return person, list(responses)
+
+
+def person_responses_listed(user: Any, person: Person) -> list[ScreeningResponse]:
+    """`person_responses` of a person already read in scope, recorded as one list event."""
+    responses = list(person_responses(user, person.pk))
+    _audit_list(user, person, "intake.screeningresponse", len(responses))
+    return responses
+
+
+def person_needs_listed(
+    user: Any, person: Person, *, open_only: bool = True
+) -> list[Need | RestrictedNeed]:
+    """`person_needs` of a person already read in scope, recorded as one list event."""
+    needs = person_needs(user, person.pk, open_only=open_only)
+    _audit_list(user, person, "intake.need", len(needs))
+    return needs
+
+
+def _audit_list(user: Any, person: Person, object_type: str, count: int) -> None:
+    audit.record_for_person(
+        actor=user,
+        action=Action.LIST,
+        person=person,
+        object_type=object_type,
+        detail={"count": count},
+    )
 
 
 def response_reloaded(pk: int) -> ScreeningResponse:
@@ -102,6 +163,17 @@ def open_links(response: ScreeningResponse) -> list[ScreeningLink]:
             revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).select_related("created_by")
     )
+
+
+def link_of(response: ScreeningResponse, pk: int) -> ScreeningLink:
+    """One of the response's links (the caller has checked access to the response);
+    raises ScreeningLink.DoesNotExist otherwise."""
+    return response.links.get(pk=pk)
+
+
+def is_visible_response(user: Any, pk: int) -> bool:
+    """Whether the response is one of a person the user may see (nothing is read)."""
+    return responses_for(user).filter(pk=pk).exists()
 
 
 def person_needs(
@@ -155,6 +227,32 @@ def open_urgent_flags(user: Any) -> QuerySet[UrgentFlag]:
     )
 
 
+def urgent_flags_page(user: Any, *, page: int, size: int) -> tuple[list[UrgentFlag], bool]:
+    """A page of `open_urgent_flags`, oldest first, and whether another follows; recorded
+    as a list of the people whose flags it shows."""
+    flags, has_next = page_of(open_urgent_flags(user).order_by("raised_at", "id"), page, size)
+    if flags:
+        people = list({f.person_id: f.person for f in flags}.values())
+        audit_people(user, people, Action.LIST, {"page": "urgent flags", "number": page})
+    return flags, has_next
+
+
+def flag_for(user: Any, pk: int) -> UrgentFlag:
+    """An urgent flag of a person the user may see, with the person; raises
+    UrgentFlag.DoesNotExist otherwise."""
+    return UrgentFlag.objects.select_related("person").get(
+        pk=pk, person__in=Person.objects.visible_to(user)
+    )
+
+
+def need_for(user: Any, pk: int) -> Need:
+    """A need of a person the user may see, with the person and the screening it came
+    from; raises Need.DoesNotExist otherwise."""
+    return Need.objects.select_related(
+        "person", "source_response__instrument_version__instrument"
+    ).get(pk=pk, person__in=Person.objects.visible_to(user))
+
+
 def active_versions(organization: Organization | int) -> QuerySet[InstrumentVersion]:
     """Instruments the organization's staff can start today: the shipped ones and the
     organization's own (instrument definitions are not personal data)."""
@@ -200,6 +298,17 @@ def builder_version(organization: Organization, instrument_pk: int, pk: int) -> 
         .select_related("instrument")
         .get(instrument_id=instrument_pk, pk=pk)
     )
+
+
+def version_reloaded(pk: int) -> InstrumentVersion:
+    """A version as saved now, with its instrument, re-read after a write (or a refused
+    one) by a caller that has already checked access."""
+    return InstrumentVersion.objects.select_related("instrument").get(pk=pk)
+
+
+def has_draft(instrument: Instrument) -> bool:
+    """Whether the instrument has a draft version (only one may be started at a time)."""
+    return instrument.versions.filter(status=InstrumentVersion.Status.DRAFT).exists()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,6 +25,7 @@ from django.utils.text import slugify
 from alongside.accounts.models import Membership, Role
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.intake import definitions, fhir, selectors, sensitive
 from alongside.intake.definitions import Given
 from alongside.intake.models import (
@@ -67,7 +69,7 @@ def instrument_version_create(
         _retire_active(actor, instrument)
     version.full_clean()
     version.save()
-    audit.record(actor=actor, action="create", obj=version, detail={"label": label})
+    audit.record(actor=actor, action=Action.CREATE, obj=version, detail={"label": label})
     return version
 
 
@@ -96,7 +98,9 @@ def instrument_version_set_status(
     version.status = status
     version.full_clean()
     version.save(update_fields=["status"])
-    audit.record(actor=actor, action="update", obj=version, fields=["status"], detail={"from": old})
+    audit.record(
+        actor=actor, action=Action.UPDATE, obj=version, fields=["status"], detail={"from": old}
+    )
     return version
 
 
@@ -126,7 +130,7 @@ def _load_one(actor: Any, data: dict[str, Any], source: str) -> str:
         },
     )
     if created:
-        audit.record(actor=actor, action="create", obj=instrument)
+        audit.record(actor=actor, action=Action.CREATE, obj=instrument)
     existing = instrument.versions.filter(label=data["version"]).first()
     if existing is not None:
         if existing.definition != data["definition"]:
@@ -166,6 +170,15 @@ def may_ask(actor: Any, person: Person, version: InstrumentVersion) -> None:
         )
 
 
+def askable_versions(actor: Any, person: Person) -> QuerySet[InstrumentVersion]:
+    """The instruments the actor may start for the person today: the organization's active
+    ones that `may_ask` allows (only the care team asks sensitive questions)."""
+    versions = selectors.active_versions(person.organization)
+    if disclosure_for(actor, person).sensitive:
+        return versions
+    return versions.filter(pk__in=[v.pk for v in versions if not has_sensitive_items(v)])
+
+
 def _authorize(actor: Any, response: ScreeningResponse, link: ScreeningLink | None) -> None:
     """Staff must be able to see the person (and, for sensitive questions, be on their
     care team); the person answering through a link (no account, actor None) is
@@ -190,17 +203,12 @@ def _locked(response: ScreeningResponse, expected_version: int | None) -> Screen
     return current
 
 
-def _record(actor: Any, action: str, response: ScreeningResponse, **extra: Any) -> None:
+def _record(actor: Any, action: Action, response: ScreeningResponse, **extra: Any) -> None:
     if actor is None:
         # The person, answering through a link: say so, since there is no user to name.
         extra["detail"] = {**extra.get("detail", {}), "via": "link"}
-    audit.record(
-        actor=actor,
-        action=action,
-        obj=response,
-        person_id=response.person_id,
-        organization_id=response.person.organization_id,
-        **extra,
+    audit.record_for_person(
+        actor=actor, action=action, person=response.person, obj=response, **extra
     )
 
 
@@ -231,7 +239,9 @@ def response_start(
     )
     full_clean(response)
     response.save()
-    _record(actor, "create", response, detail={"instrument": instrument_version.instrument.slug})
+    _record(
+        actor, Action.CREATE, response, detail={"instrument": instrument_version.instrument.slug}
+    )
     return response
 
 
@@ -280,6 +290,15 @@ def answers_save(
     return _answers_put(actor, _locked(response, None), answers, expected_version)
 
 
+def _answer_problem(definition: Mapping[str, Any], entry: Mapping[str, Any], given: Given) -> str:
+    """Why a given answer cannot be kept ("" when it can)."""
+    if given.declined:
+        return (
+            "" if definitions.can_decline(definition, entry) else "This question needs an answer."
+        )
+    return definitions.check_value(entry, given.value) or ""
+
+
 def _answers_put(
     actor: Any,
     current: ScreeningResponse,
@@ -310,17 +329,12 @@ def _answers_put(
         given, entry = answers[link_id], entries[link_id]
         if given is None:
             continue  # cleared: deleted below
-        if given.declined:
-            if not definitions.can_decline(definition, entry):
-                problems[link_id] = "This question needs an answer."
-                continue
-            state, value = Answer.State.DECLINED, None
-        else:
-            problem = definitions.check_value(entry, given.value)
-            if problem:
-                problems[link_id] = problem
-                continue
-            state, value = Answer.State.ANSWERED, given.value
+        problem = _answer_problem(definition, entry, given)
+        if problem:
+            problems[link_id] = problem
+            continue
+        state = Answer.State.DECLINED if given.declined else Answer.State.ANSWERED
+        value = None if given.declined else given.value
         row = existing.get(link_id) or Answer(response=current, link_id=link_id)
         row.state, row.value = state, value
         full_clean(row, validate_constraints=False)
@@ -334,7 +348,7 @@ def _answers_put(
     Answer.objects.bulk_create([r for r in rows if not r.pk])
     current.version += 1
     current.save(update_fields=["version"])
-    _record(actor, "update", current, fields=changed)
+    _record(actor, Action.UPDATE, current, fields=changed)
     return current
 
 
@@ -399,7 +413,7 @@ def _complete(actor: Any, response: ScreeningResponse) -> ScreeningResponse:
     response.completed_by = actor
     response.version += 1
     response.save(update_fields=["status", "completed_at", "completed_by", "version"])
-    _record(actor, "complete", response, detail={"scores": sorted(outcome.scores)})
+    _record(actor, Action.COMPLETE, response, detail={"scores": sorted(outcome.scores)})
     for kind in outcome.needs:
         _need_identify(actor, response, kind, now)
     flags = [
@@ -413,13 +427,7 @@ def _complete(actor: Any, response: ScreeningResponse) -> ScreeningResponse:
         for rule in outcome.urgent
     ]
     for flag in flags:
-        audit.record(
-            actor=actor,
-            action="create",
-            obj=flag,
-            person_id=response.person_id,
-            organization_id=response.person.organization_id,
-        )
+        audit.record_for_person(actor=actor, action=Action.CREATE, person=response.person, obj=flag)
     if flags:
         _notify_on_commit(response.person)
     return response
@@ -458,13 +466,8 @@ def _need_identify(actor: Any, response: ScreeningResponse, kind: str, at: Any) 
             need.save()
     except IntegrityError:
         return  # another screening completed at the same moment opened it: one is enough
-    audit.record(
-        actor=actor,
-        action="create",
-        obj=need,
-        person_id=person.pk,
-        organization_id=person.organization_id,
-        detail={"kind": kind},
+    audit.record_for_person(
+        actor=actor, action=Action.CREATE, person=person, obj=need, detail={"kind": kind}
     )
 
 
@@ -523,7 +526,7 @@ def response_set_language(
     if language != response.language:
         response.language = language
         response.save(update_fields=["language"])
-        _record(actor, "update", response, fields=["language"])
+        _record(actor, Action.UPDATE, response, fields=["language"])
     return response
 
 
@@ -557,7 +560,7 @@ def link_create(*, actor: Any, response: ScreeningResponse) -> tuple[ScreeningLi
         created_at=now,
         expires_at=now + LINK_LIFETIME,
     )
-    _record(actor, "create", response, detail={"link": link.pk})
+    _record(actor, Action.CREATE, response, detail={"link": link.pk})
     return link, token
 
 
@@ -570,7 +573,7 @@ def link_revoke(*, actor: Any, link: ScreeningLink) -> ScreeningLink:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
-        _record(actor, "update", link.response, detail={"link": link.pk, "revoked": True})
+        _record(actor, Action.UPDATE, link.response, detail={"link": link.pk, "revoked": True})
     return link
 
 
@@ -607,13 +610,8 @@ def urgent_flag_acknowledge(*, actor: Any, flag: UrgentFlag) -> UrgentFlag:
     flag.acknowledged_by = actor
     flag.acknowledged_at = timezone.now()
     flag.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=flag,
-        person_id=flag.person_id,
-        organization_id=flag.person.organization_id,
-        fields=["acknowledged_at"],
+    audit.record_for_person(
+        actor=actor, action=Action.UPDATE, person=flag.person, obj=flag, fields=["acknowledged_at"]
     )
     return flag
 
@@ -664,12 +662,11 @@ def need_set_status(*, actor: Any, need: Need, status: str, expected: str | None
     need.status = status
     need.full_clean(validate_constraints=False)
     need.save(update_fields=["status"])
-    audit.record(
+    audit.record_for_person(
         actor=actor,
-        action="update",
+        action=Action.UPDATE,
+        person=person,
         obj=need,
-        person_id=person.pk,
-        organization_id=person.organization_id,
         fields=["status"],
         detail={"from": old, "to": status},
     )
@@ -750,7 +747,7 @@ def _draft_create(
     version.save()
     audit.record(
         actor=actor,
-        action="create",
+        action=Action.CREATE,
         obj=version,
         organization_id=instrument.organization_id,
         detail={"label": label, **detail},
@@ -785,7 +782,7 @@ def instrument_create(
     instrument.save()
     audit.record(
         actor=actor,
-        action="create",
+        action=Action.CREATE,
         obj=instrument,
         organization_id=organization.pk,
         detail={"source": source},
@@ -893,7 +890,7 @@ def instrument_draft_edit(
         instrument.save(update_fields=changed)
         audit.record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             obj=instrument,
             organization_id=instrument.organization_id,
             fields=changed,
@@ -904,7 +901,7 @@ def instrument_draft_edit(
         current.save(update_fields=["definition"])
         audit.record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             obj=current,
             organization_id=instrument.organization_id,
             fields=["definition"],
@@ -930,7 +927,7 @@ def _status_change(
     # organization's own audit trail too.
     audit.record(
         actor=actor,
-        action="update",
+        action=Action.UPDATE,
         obj=instrument,
         organization_id=instrument.organization_id,
         detail={"version": current.label, "status": status},

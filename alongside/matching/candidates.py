@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.matching.fellegi_sunter import (
     REASONS,
     WEIGHTS,
@@ -228,7 +229,7 @@ def likely_duplicates(
     found = found[:limit]
     audit.record(
         actor=user,
-        action="search",
+        action=Action.SEARCH,
         object_type="people.person",
         organization_id=scope_for(user).primary_organization_id,
         detail={

@@ -323,7 +323,7 @@ def _dob_level(x: str, y: str) -> str:
 _FIRST_NAMES_AGREE = frozenset({("given", "exact"), ("given", "nickname"), ("given", "close")})
 
 
-def compare(a: Record, b: Record) -> list[tuple[str, str]]:
+def compare(a: Record, b: Record) -> list[tuple[str, str]]:  # noqa: C901, PLR0912 - one branch per field compared
     """The (field, level) of each field both records have."""
     levels: list[tuple[str, str]] = []
     if a[1] and b[1] and a[4] and b[4]:
@@ -457,7 +457,7 @@ def _shared_part(a: Record, b: Record, frequencies: Frequencies) -> str | None:
     return max(known, key=frequencies.part.__getitem__) if known else None
 
 
-def weigh(
+def weigh(  # noqa: C901, PLR0912 - one branch per field's agreement level
     b: Record,
     levels: list[tuple[str, str]],
     frequencies: Frequencies | None,

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.permissions import can_review_duplicates, can_view_merge
@@ -55,7 +56,7 @@ def duplicate_pairs(
     pairs, has_next = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     audit.record(
         actor=user,
-        action="list",
+        action=Action.LIST,
         object_type="matching.duplicatepair",
         organization_id=scope_for(user).primary_organization_id,
         detail={
@@ -120,12 +121,11 @@ def people_to_compare(user: Any, first: int, second: int) -> tuple[Side, Side]:
         raise Person.DoesNotExist
     counts = _row_counts([first, second])
     for person in people.values():
-        audit.record(
+        audit.record_for_person(
             actor=user,
-            action="view",
+            action=Action.VIEW,
+            person=person,
             obj=person,
-            person_id=person.pk,
-            organization_id=person.organization_id,
             detail={"purpose": "compare for merge"},
         )
     return Side(people[first], counts[first]), Side(people[second], counts[second])
@@ -181,7 +181,7 @@ def merge_records(user: Any, *, page: int = 1) -> tuple[list[MergeRecord], bool]
     records, has_next = [_mark_shown(r) for r in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
     audit.record(
         actor=user,
-        action="list",
+        action=Action.LIST,
         object_type="matching.mergerecord",
         organization_id=scope_for(user).primary_organization_id,
         detail={"page": page, "count": len(records)},
@@ -209,7 +209,7 @@ def merge_record(user: Any, pk: int) -> MergeRecord:
         for person_id, details_shown in shown.items():
             audit.record(
                 actor=user,
-                action="view",
+                action=Action.VIEW,
                 obj=record,
                 person_id=person_id,
                 organization_id=record.organization_id,
@@ -220,6 +220,17 @@ def merge_record(user: Any, pk: int) -> MergeRecord:
                 },
             )
     return record
+
+
+def later_merge(record: MergeRecord) -> MergeRecord | None:
+    """The standing merge that took this merge's survivor into another record, if any."""
+    if record.survivor.merged_into_id is None or record.is_undone:
+        return None
+    return (
+        MergeRecord.objects.filter(merged_id=record.survivor_id, undone_at__isnull=True)
+        .order_by("-merged_at")
+        .first()
+    )
 
 
 def merged_into_ids(person_id: int) -> list[int]:

@@ -22,6 +22,7 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.utils import timezone
 
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.permissions import MERGE_DENIED, can_merge, can_undo_merge
@@ -449,12 +450,12 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str) -
     }
     fields = sorted({c["field"] for c in m.changed})
     for person in (survivor, merged):
-        audit.record(
+        # Both records are of one organization (a merge across two is refused).
+        audit.record_for_person(
             actor=actor,
-            action="merge",
+            action=Action.MERGE,
+            person=person,
             obj=record,
-            person_id=person.pk,
-            organization_id=survivor.organization_id,
             fields=fields,
             detail=detail,
         )
@@ -514,12 +515,9 @@ def _restore(model: type[models.Model], change: dict[str, Any], notes: list[str]
     return True
 
 
-@transaction.atomic
-def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> MergeRecord:
-    """Undo a merge: the rows it moved go back to the merged record, the values it set
-    are put back (unless changed since, which is noted), and the merged record is shown
-    again. Refused when a later merge of the survivor stands in the way."""
-    reason = _clean_reason(reason, "undo_reason")
+def _undoable(actor: Any, merge_record: MergeRecord) -> tuple[MergeRecord, Person, Person]:
+    """The merge, locked, with its survivor and merged record, locked; refused when it
+    cannot be undone (by this actor, or because of what happened since)."""
     record = MergeRecord.objects.select_for_update().filter(pk=merge_record.pk).first()
     if record is None:
         raise MergeRefused("This merge record no longer exists.")
@@ -536,38 +534,56 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
         )
     if merged.merged_into_id != survivor.pk:
         raise MergeRefused(f"Record #{merged.pk} is no longer merged into #{survivor.pk}.")
+    return record, survivor, merged
+
+
+def _move_back(record: MergeRecord, survivor: Person, merged: Person, notes: list[str]) -> None:
+    """Move the rows the merge moved back to the merged record (those still there)."""
+    for key, ids in record.moved.items():
+        label, field_name = key.rsplit(".", 1)
+        model = apps.get_model(label)
+        attname = model._meta.get_field(field_name).attname  # type: ignore[union-attr]
+        present = _ids(
+            model._base_manager.select_for_update().filter(pk__in=ids, **{attname: survivor.pk})
+        )
+        if len(present) < len(ids):
+            notes.append(
+                f"{len(ids) - len(present)} of the {model._meta.verbose_name_plural} "
+                "moved by the merge were removed after it."
+            )
+        for start in range(0, len(present), BATCH):
+            model._base_manager.filter(pk__in=present[start : start + BATCH]).update(
+                **{attname: merged.pk}
+            )
+
+
+def _put_back(record: MergeRecord, survivor: Person, notes: list[str]) -> None:
+    """Put back the values the merge set, newest first (unless changed since: noted)."""
+    person_changed = False
+    for change in reversed(record.changed):
+        model = apps.get_model(change["model"])
+        restored = _restore(model, change, notes)
+        person_changed |= restored and model is Person
+    if person_changed:
+        survivor.refresh_from_db()
+        survivor.refresh_search_text()
+        survivor.version += 1
+        survivor.save(update_fields=["search_text", "version", "updated_at"])
+
+
+@transaction.atomic
+def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> MergeRecord:
+    """Undo a merge: the rows it moved go back to the merged record, the values it set
+    are put back (unless changed since, which is noted), and the merged record is shown
+    again. Refused when a later merge of the survivor stands in the way."""
+    reason = _clean_reason(reason, "undo_reason")
+    record, survivor, merged = _undoable(actor, merge_record)
     notes: list[str] = []
     at = timezone.now()
     try:
         with transaction.atomic():
-            for key, ids in record.moved.items():
-                label, field_name = key.rsplit(".", 1)
-                model = apps.get_model(label)
-                attname = model._meta.get_field(field_name).attname  # type: ignore[union-attr]
-                present = _ids(
-                    model._base_manager.select_for_update().filter(
-                        pk__in=ids, **{attname: survivor.pk}
-                    )
-                )
-                if len(present) < len(ids):
-                    notes.append(
-                        f"{len(ids) - len(present)} of the {model._meta.verbose_name_plural} "
-                        "moved by the merge were removed after it."
-                    )
-                for start in range(0, len(present), BATCH):
-                    model._base_manager.filter(pk__in=present[start : start + BATCH]).update(
-                        **{attname: merged.pk}
-                    )
-            person_changed = False
-            for change in reversed(record.changed):
-                model = apps.get_model(change["model"])
-                restored = _restore(model, change, notes)
-                person_changed |= restored and model is Person
-            if person_changed:
-                survivor.refresh_from_db()
-                survivor.refresh_search_text()
-                survivor.version += 1
-                survivor.save(update_fields=["search_text", "version", "updated_at"])
+            _move_back(record, survivor, merged, notes)
+            _put_back(record, survivor, notes)
     except IntegrityError:
         raise MergeRefused(
             "The merge cannot be undone: something changed since would clash with the "
@@ -585,12 +601,11 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
     _history(actor, survivor, "unmerge", {"merged in": [f"record #{merged.pk}", ""]}, at)
     _history(actor, merged, "unmerge", {"merged into": [f"record #{survivor.pk}", ""]}, at)
     for person in (survivor, merged):
-        audit.record(
+        audit.record_for_person(
             actor=actor,
-            action="unmerge",
+            action=Action.UNMERGE,
+            person=person,
             obj=record,
-            person_id=person.pk,
-            organization_id=survivor.organization_id,
             detail={"survivor": survivor.pk, "merged": merged.pk, "notes": len(notes)},
         )
     return record
@@ -622,7 +637,7 @@ def duplicate_pair_review(
     for person_id in (locked.person_a_id, locked.person_b_id):
         audit.record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             obj=locked,
             person_id=person_id,
             organization_id=locked.organization_id,
@@ -706,7 +721,7 @@ def duplicates_refresh(
         summary.new = after - before + summary.removed
         audit.record(
             actor=actor,
-            action="create",
+            action=Action.CREATE,
             object_type="matching.duplicatepair",
             organization_id=organization.pk,
             detail={

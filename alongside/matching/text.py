@@ -61,7 +61,7 @@ _VOWELS = frozenset("AEIOU")
 
 
 @lru_cache(maxsize=200_000)
-def nysiis(word: str, length: int = 6) -> str:
+def nysiis(word: str, length: int = 6) -> str:  # noqa: C901, PLR0912 - the published NYSIIS rules, one branch each
     """The NYSIIS phonetic code of one word (New York State Identification and
     Intelligence System): names that sound alike share a code ("Hernandez" and
     "Hernandes", "Smith" and "Smyth"). Words not in Latin letters are returned as is."""

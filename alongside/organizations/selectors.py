@@ -3,13 +3,15 @@ user administers (`scope_for(user).admin_organization_ids`); anything else does 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
 from alongside.organizations.models import Location, Organization, Program
+
+M = TypeVar("M", bound=Model)
 
 
 def administered_organizations(user: Any) -> QuerySet[Organization]:
@@ -98,3 +100,35 @@ def active_admin_count(organization: Organization) -> int:
         .distinct()
         .count()
     )
+
+
+def overview(organization: Organization) -> dict[str, int]:
+    """What the organization's admin home counts: active programs, locations and staff,
+    and active admins."""
+    return {
+        "programs": organization.programs.filter(is_active=True).count(),
+        "locations": organization.locations.filter(is_active=True).count(),
+        "staff": staff_for(organization, status="active").count(),
+        "admins": active_admin_count(organization),
+    }
+
+
+def program_of(organization: Organization, pk: int) -> Program:
+    """One of the organization's programs; raises Program.DoesNotExist otherwise."""
+    return Program.objects.get(organization=organization, pk=pk)
+
+
+def location_of(organization: Organization, pk: int) -> Location:
+    """One of the organization's locations; raises Location.DoesNotExist otherwise."""
+    return Location.objects.get(organization=organization, pk=pk)
+
+
+def membership_of(organization: Organization, user: User, pk: int) -> Membership:
+    """One of the account's roles in the organization; Membership.DoesNotExist otherwise."""
+    return Membership.objects.get(pk=pk, user=user, organization=organization)
+
+
+def to_edit(instance: M) -> M:
+    """A fresh copy of a row for a form to change, so that the page around the form
+    still shows the saved values when the form is refused."""
+    return type(instance)._default_manager.get(pk=instance.pk)

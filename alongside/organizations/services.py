@@ -12,6 +12,7 @@ from django.db import models, transaction
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.lib.actors import SystemActor, ensure_system
 from alongside.lib.errors import NotPermitted
 from alongside.organizations.models import Location, Organization, Program
@@ -62,7 +63,9 @@ def _check_unique_name(instance: Program | Location | Organization) -> None:
             )
 
 
-def _save(*, actor: Any, instance: M, action: str, changed: list[str], organization_id: int) -> M:
+def _save(
+    *, actor: Any, instance: M, action: Action, changed: list[str], organization_id: int
+) -> M:
     _check_unique_name(instance)  # type: ignore[arg-type]
     instance.full_clean()
     instance.save()
@@ -96,7 +99,7 @@ def organization_create(
     organization.save()
     audit.record(
         actor=actor,
-        action="create",
+        action=Action.CREATE,
         obj=organization,
         organization_id=organization.pk,
         fields=changed,
@@ -125,7 +128,7 @@ def _create(*, actor: Any, instance: M, data: Mapping[str, Any], fields: Iterabl
     return _save(
         actor=actor,
         instance=instance,
-        action="create",
+        action=Action.CREATE,
         changed=changed,
         organization_id=instance.organization_id,  # type: ignore[attr-defined]
     )
@@ -142,7 +145,7 @@ def organization_update(
         _save(
             actor=actor,
             instance=current,
-            action="update",
+            action=Action.UPDATE,
             changed=changed,
             organization_id=current.pk,
         )
@@ -167,7 +170,7 @@ def _update(*, actor: Any, instance: M, data: Mapping[str, Any], fields: Iterabl
         _save(
             actor=actor,
             instance=current,
-            action="update",
+            action=Action.UPDATE,
             changed=changed,
             organization_id=organization_id,
         )

@@ -29,6 +29,7 @@ from django.utils.http import urlsafe_base64_encode
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import forget_scope, scope_for
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.lib.actors import SystemActor, ensure_system
 from alongside.lib.errors import NotPermitted
 from alongside.organizations import services as organizations
@@ -147,7 +148,7 @@ def _account_create(
     _check_unique(user)
     user.save()
     audit.record(
-        actor=actor, action="create", obj=user, organization_id=organization.pk, fields=changed
+        actor=actor, action=Action.CREATE, obj=user, organization_id=organization.pk, fields=changed
     )
     return user
 
@@ -229,7 +230,7 @@ def staff_update(
         current.save(update_fields=changed)
         audit.record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             obj=current,
             organization_id=organization.pk,
             fields=changed,
@@ -260,7 +261,7 @@ def staff_set_active(*, actor: Any, organization: Organization, user: User, acti
     current.save(update_fields=["is_active"])
     audit.record(
         actor=actor,
-        action="update",
+        action=Action.UPDATE,
         obj=current,
         organization_id=organization.pk,
         fields=["is_active"],
@@ -282,7 +283,7 @@ def staff_send_set_password_link(*, actor: Any, organization: Organization, user
         raise ValidationError("This account has no email address. Add one first.")
     audit.record(
         actor=actor,
-        action="update",
+        action=Action.UPDATE,
         obj=user,
         organization_id=organization.pk,
         detail={"set_password_link": "sent"},
@@ -321,7 +322,7 @@ def _grant(
     membership.save()
     audit.record(
         actor=actor,
-        action="create",
+        action=Action.CREATE,
         obj=membership,
         organization_id=organization.pk,
         fields=["role", "program"] if program else ["role"],
@@ -383,7 +384,7 @@ def role_revoke(*, actor: Any, organization: Organization, membership: Membershi
         )
     audit.record(
         actor=actor,
-        action="delete",
+        action=Action.DELETE,
         obj=current,
         organization_id=organization.pk,
         detail=_role_detail(current),

@@ -1,4 +1,5 @@
 from django.urls import include
+from django.utils.module_loading import import_string
 
 from alongside.lib.urls import path
 from alongside.organizations import views
@@ -31,6 +32,6 @@ urlpatterns = [
     path("<id:org>/staff/<id:pk>/sign-in-link/", views.staff_send_link, name="staff-link"),
 ] + [
     # Sections other apps contribute (the instrument builder, ...).
-    path(f"<id:org>/{section.prefix}", include(section.urlconf))
+    path(f"<id:org>/{section.prefix}", include(import_string(section.urlpatterns)))
     for section in manage_sections
 ]

@@ -11,55 +11,33 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from alongside.accounts.models import Membership, User
-from alongside.lib.errors import NotPermitted
+from alongside.accounts.models import User
+from alongside.lib.paging import page_of
 from alongside.lib.params import query_page
+from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.organizations import forms, selectors, services
 from alongside.organizations import staff as accounts
 from alongside.organizations import staff_forms as account_forms
+from alongside.organizations.contributions import managed_organization
 from alongside.organizations.models import Location, Organization, Program
 
 PAGE_SIZE = 25
 
 
 def _organization(request: HttpRequest, org: int | None = None) -> Organization:
-    try:
-        return selectors.organization_for_admin(request.user, org)
-    except Organization.DoesNotExist:
-        raise Http404("No such organization") from None
-
-
-def _attach(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _run(form: BaseForm, call: Callable[[], Any]) -> bool:
-    """Run a service for a valid form; turn its refusals into form errors."""
-    try:
-        call()
-    except ValidationError as error:
-        _attach(form, error)
-        return False
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from error
-    return True
+    return managed_organization(request.user, org)
 
 
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], form: BaseForm | None = None
 ) -> HttpResponse:
-    status = 422 if form is not None and form.errors else 200
-    return render(request, template, {"nav": "manage", **context}, status=status)
+    return render(request, template, {"nav": "manage", **context}, status=form_status(form))
 
 
 @login_required
@@ -69,10 +47,7 @@ def home(request: HttpRequest, org: int | None = None) -> HttpResponse:
         "organization": organization,
         "section": "overview",
         "organizations": list(selectors.administered_organizations(request.user)),
-        "programs": organization.programs.filter(is_active=True).count(),
-        "locations": organization.locations.filter(is_active=True).count(),
-        "staff": selectors.staff_for(organization, status="active").count(),
-        "admins": selectors.active_admin_count(organization),
+        **selectors.overview(organization),
     }
     return _render(request, "organizations/home.html", context)
 
@@ -80,13 +55,11 @@ def home(request: HttpRequest, org: int | None = None) -> HttpResponse:
 @login_required
 def organization_settings(request: HttpRequest, org: int) -> HttpResponse:
     organization = _organization(request, org)
-    form = forms.OrganizationForm(
-        request.POST or None, instance=Organization.objects.get(pk=organization.pk)
-    )
+    form = forms.OrganizationForm(request.POST or None, instance=selectors.to_edit(organization))
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_service(
             form,
             lambda: services.organization_update(
                 actor=request.user, organization=organization, data=form.changes()
@@ -120,17 +93,16 @@ def _thing_list(request: HttpRequest, org: int, kind: str) -> HttpResponse:
     )
 
 
+def _thing(organization: Organization, kind: str, pk: int) -> Program | Location:
+    of = selectors.program_of if kind == "program" else selectors.location_of
+    return or_404(lambda: of(organization, pk), f"No such {kind}")
+
+
 def _thing_edit(request: HttpRequest, org: int, kind: str, pk: int | None) -> HttpResponse:
     organization = _organization(request, org)
     model: type[Program] | type[Location] = Program if kind == "program" else Location
     form_class: Any = forms.ProgramForm if kind == "program" else forms.LocationForm
-    if pk is None:
-        instance = model(organization=organization)
-    else:
-        found = model.objects.filter(organization=organization, pk=pk).first()
-        if found is None:
-            raise Http404(f"No such {kind}")
-        instance = found
+    instance = model(organization=organization) if pk is None else _thing(organization, kind, pk)
     original_name = instance.name
     form = form_class(request.POST or None, instance=instance)
     saved: list[Any] = []
@@ -150,7 +122,7 @@ def _thing_edit(request: HttpRequest, org: int, kind: str, pk: int | None) -> Ht
                 else services.location_update(actor=request.user, location=instance, data=data)
             )
 
-    if request.method == "POST" and form.is_valid() and _run(form, save):
+    if request.method == "POST" and form.is_valid() and run_service(form, save):
         messages.success(request, f"{saved[0].name} saved.")
         return redirect(f"manage:{kind}s", org=organization.pk)
     return _render(
@@ -171,18 +143,13 @@ def _thing_edit(request: HttpRequest, org: int, kind: str, pk: int | None) -> Ht
 
 def _thing_active(request: HttpRequest, org: int, kind: str, pk: int) -> HttpResponse:
     organization = _organization(request, org)
-    model: type[Program] | type[Location] = Program if kind == "program" else Location
-    instance = model.objects.filter(organization=organization, pk=pk).first()
-    if instance is None:
-        raise Http404(f"No such {kind}")
+    instance = _thing(organization, kind, pk)
     active = request.POST.get("active") == "1"
-    try:
+    with refusals_as_403():
         if isinstance(instance, Program):
             services.program_set_active(actor=request.user, program=instance, active=active)
         else:
             services.location_set_active(actor=request.user, location=instance, active=active)
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from error
     messages.success(request, f"{instance.name} is {'active' if active else 'deactivated'}.")
     return redirect(f"manage:{kind}s", org=organization.pk)
 
@@ -229,9 +196,8 @@ def staff_list(request: HttpRequest, org: int) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     query, status = filters.get("q", "").strip(), filters.get("status", "")
     page = query_page(request.GET)
-    start = (page - 1) * PAGE_SIZE
-    rows = list(
-        selectors.staff_for(organization, query=query, status=status)[start : start + PAGE_SIZE + 1]
+    staff, has_next = page_of(
+        selectors.staff_for(organization, query=query, status=status), page, PAGE_SIZE
     )
     return _render(
         request,
@@ -239,9 +205,9 @@ def staff_list(request: HttpRequest, org: int) -> HttpResponse:
         {
             "organization": organization,
             "form": form,
-            "staff": rows[:PAGE_SIZE],
+            "staff": staff,
             "page": page,
-            "has_next": len(rows) > PAGE_SIZE,
+            "has_next": has_next,
             "query": query,
             "status": status,
             "section": "staff",
@@ -268,7 +234,7 @@ def staff_create(request: HttpRequest, org: int) -> HttpResponse:
             )
         )
 
-    if request.method == "POST" and form.is_valid() and _run(form, create):
+    if request.method == "POST" and form.is_valid() and run_service(form, create):
         user = created[0]
         messages.success(
             request,
@@ -284,10 +250,7 @@ def staff_create(request: HttpRequest, org: int) -> HttpResponse:
 
 
 def _member(organization: Organization, pk: int) -> User:
-    try:
-        return selectors.staff_member(organization, pk)
-    except User.DoesNotExist:
-        raise Http404("No such staff member") from None
+    return or_404(lambda: selectors.staff_member(organization, pk), "No such staff member")
 
 
 def _staff_page(
@@ -332,8 +295,8 @@ def staff_detail(request: HttpRequest, org: int, pk: int) -> HttpResponse:
     member = _member(organization, pk)
     if request.method != "POST":
         return _staff_page(request, organization, member)
-    form = account_forms.StaffForm(request.POST, instance=User.objects.get(pk=member.pk))
-    if form.is_valid() and _run(
+    form = account_forms.StaffForm(request.POST, instance=selectors.to_edit(member))
+    if form.is_valid() and run_service(
         form,
         lambda: accounts.staff_update(
             actor=request.user, organization=organization, user=member, data=form.changes()
@@ -352,7 +315,7 @@ def role_grant(request: HttpRequest, org: int, pk: int) -> HttpResponse:
     form = account_forms.RoleGrantForm(
         request.POST, programs=selectors.active_programs(organization)
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form,
         lambda: accounts.role_grant(
             actor=request.user,
@@ -374,11 +337,10 @@ def _staff_action(
     organization = _organization(request, org)
     member = _member(organization, pk)
     try:
-        done = act(organization, member)
+        with refusals_as_403():
+            done = act(organization, member)
     except ValidationError as error:
         return _staff_page(request, organization, member, problem=" ".join(error.messages))
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from error
     messages.success(request, done)
     return redirect("manage:staff-detail", org=organization.pk, pk=member.pk)
 
@@ -387,11 +349,9 @@ def _staff_action(
 @require_POST
 def role_revoke(request: HttpRequest, org: int, pk: int, membership_pk: int) -> HttpResponse:
     def revoke(organization: Organization, member: User) -> str:
-        membership = Membership.objects.filter(
-            pk=membership_pk, user=member, organization=organization
-        ).first()
-        if membership is None:
-            raise Http404("No such role")
+        membership = or_404(
+            lambda: selectors.membership_of(organization, member, membership_pk), "No such role"
+        )
         label = membership.get_role_display()
         accounts.role_revoke(actor=request.user, organization=organization, membership=membership)
         return f"{label} role removed."

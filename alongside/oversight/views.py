@@ -6,18 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.scope import scope_for
-from alongside.audit import services
 from alongside.audit.models import AuditEvent
-from alongside.audit.selectors import events_for_organization, verify_chain
+from alongside.oversight import selectors
 
-PAGE_SIZE = 25
 MAX_ID = 2**63 - 1
 
 
@@ -76,28 +73,6 @@ def _cursor(value: str | None) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def _page(
-    events: Any, before: int | None, after: int | None
-) -> tuple[list[AuditEvent], bool, bool]:
-    """One page by keyset on id, so every page costs one query however deep it is.
-    Returns (events newest first, has newer, has older)."""
-    if after is not None:
-        rows = list(events.filter(id__gt=after).order_by("id")[: PAGE_SIZE + 1])
-        has_newer = len(rows) > PAGE_SIZE
-        return list(reversed(rows[:PAGE_SIZE])), has_newer, True
-    if before is not None:
-        events = events.filter(id__lt=before)
-    rows = list(events[: PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], before is not None, len(rows) > PAGE_SIZE
-
-
-def _actor_names(events: list[AuditEvent]) -> dict[int, str]:
-    ids = {e.actor_id for e in events if e.actor_id is not None}
-    if not ids:
-        return {}
-    return {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids)}
-
-
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     organization_id = _organization_id(request)
@@ -110,32 +85,22 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "person_id": form.cleaned_data["person"],
             "outcome": form.cleaned_data["outcome"],
         }
-    events: list[AuditEvent] = []
-    has_newer = has_older = False
-    if not form.errors:
-        before, after = _cursor(request.GET.get("before")), _cursor(request.GET.get("after"))
-        events, has_newer, has_older = _page(
-            events_for_organization(organization_id, **filters), before, after
+    if form.errors:
+        page = selectors.nothing_listed(request.user, organization_id)
+    else:
+        page = selectors.trail_page(
+            request.user,
+            organization_id,
+            filters,
+            before=_cursor(request.GET.get("before")),
+            after=_cursor(request.GET.get("after")),
         )
-    names = _actor_names(events)
-    for event in events:
-        event.actor_name = names.get(event.actor_id or 0, "")  # type: ignore[attr-defined]
-    services.record(
-        actor=request.user,
-        action="list",
-        object_type="audit.auditevent",
-        organization_id=organization_id,
-        detail={
-            "filters": {k: v for k, v in filters.items() if v not in ("", None)},
-            "count": len(events),
-            "first_id": events[0].pk if events else None,
-        },
-    )
+    events = page.events
     context = {
         "form": form,
         "events": events,
-        "has_newer": has_newer,
-        "has_older": has_older,
+        "has_newer": page.has_newer,
+        "has_older": page.has_older,
         "organization_id": organization_id,
         "nav": "audit",
         "newest_id": events[0].pk if events else None,
@@ -150,18 +115,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     """Check the whole chain (all organizations share one) and say whether it holds."""
     organization_id = _organization_id(request)
-    report = verify_chain()
-    services.record(
-        actor=request.user,
-        action="view",
-        object_type="audit.auditevent",
-        organization_id=organization_id,
-        detail={
-            "verify_chain": "ok" if report.ok else "broken",
-            "checked": report.checked,
-            "broken_at": report.broken_at,
-        },
-    )
+    report = selectors.chain_check(request.user, organization_id)
     return render(
         request,
         "audit/verify.html",

@@ -4,15 +4,39 @@ of the person (`people.sensitivity`) is taken out before a read returns."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Model, Prefetch, QuerySet
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
+from alongside.audit.models import AuditEvent
+from alongside.audit.selectors import events_for_people
+from alongside.audit.services import Action
+from alongside.lib.errors import NotPermitted
+from alongside.lib.paging import page_of
+from alongside.organizations.models import Program
 from alongside.people import search as finder
+from alongside.people.contributions import lineage_ids
 from alongside.people.models import Enrollment, Person, RecordChange
-from alongside.people.sensitivity import disclosure_for, redact_change, redact_person
+from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
+
+EXPORT_COLUMNS = [
+    "id",
+    "preferred_name",
+    "legal_given_name",
+    "legal_family_name",
+    "pronouns",
+    "date_of_birth",
+    "languages",
+]
+MAX_EXPORT = 50_000
+MAX_EXPORT_MATCHES = 1000
+ACCESS_DENIED = "Only supervisors and organization admins see who accessed a record."
+
+M = TypeVar("M", bound=Model)
 
 
 def people_for(user: Any) -> QuerySet[Person]:
@@ -32,12 +56,28 @@ def people_search(user: Any, query: str, *, limit: int = 25) -> list[Person]:
     found = list(_with_languages(finder.search(people_for(user), query, limit=limit))[:limit])
     audit.record(
         actor=user,
-        action="search",
+        action=Action.SEARCH,
         object_type="people.person",
         organization_id=scope_for(user).primary_organization_id,
         detail={"query": query[: finder.MAX_QUERY_LENGTH], "results": len(found)},
     )
     return found
+
+
+def people_slice(user: Any, *, offset: int, limit: int) -> list[Person]:
+    """`limit` of the people the user may see, by name, from `offset`; recorded as one
+    list event."""
+    people = list(people_list(user)[offset : offset + limit])
+    audit_people(user, people, Action.LIST, {"offset": offset, "limit": limit})
+    return people
+
+
+def people_page(user: Any, *, page: int, size: int) -> tuple[list[Person], bool]:
+    """A page of the people the user may see, by name, and whether another follows;
+    recorded as one list event."""
+    people, has_next = page_of(people_list(user), page, size)
+    audit_people(user, people, Action.LIST, {"page": page})
+    return people, has_next
 
 
 def my_people(user: Any) -> QuerySet[Person]:
@@ -73,16 +113,59 @@ def person_detail(user: Any, pk: int, *, purpose: str = "view") -> Person:
         )
         .get(pk=pk)
     )
-    audit.record(
-        actor=user,
-        action="view",
-        obj=person,
-        person_id=person.pk,
-        organization_id=person.organization_id,
-        detail={"purpose": purpose},
+    audit.record_for_person(
+        actor=user, action=Action.VIEW, person=person, obj=person, detail={"purpose": purpose}
     )
     redact_person(user, person)
     return person
+
+
+def record_item(person: Person, model: type[M], pk: int) -> M:
+    """One of the things on a person's record (a contact point, an enrollment, ...) read
+    through the person the caller has already read in scope; DoesNotExist otherwise."""
+    return model._default_manager.get(pk=pk, person=person)
+
+
+def open_coordinators(person: Person) -> list[Any]:
+    """The primary coordinators of the person's open enrollments (read with the person
+    by `person_detail`)."""
+    found = {
+        e.primary_coordinator_id: e.primary_coordinator
+        for e in person.enrollments.all()
+        if e.is_open and e.primary_coordinator is not None
+    }
+    return list(found.values())
+
+
+def coordinators_for(person: Person) -> QuerySet[Any]:
+    """Staff who may be named a person's primary coordinator: the active staff of the
+    person's organization."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__organization_id=person.organization_id)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def my_programs(user: Any, *, organization_id: int | None = None) -> QuerySet[Program]:
+    """Active programs the user works in or whose organization they administer (of one
+    organization, when given): where they may register and enroll people."""
+    scope = scope_for(user)
+    programs = Program.objects.filter(is_active=True).filter(
+        pk__in=scope.program_ids
+    ) | Program.objects.filter(is_active=True, organization_id__in=scope.admin_organization_ids)
+    if organization_id is not None:
+        programs = programs.filter(organization_id=organization_id)
+    return programs
+
+
+def access_events(user: Any, person: Person) -> list[AuditEvent]:
+    """Who accessed the person's record (and the records merged into it), for those the
+    sensitivity rule shows the access log to; NotPermitted for anyone else."""
+    if not disclosure_for(user, person).access_log:
+        raise NotPermitted(ACCESS_DENIED)
+    return list(events_for_people(lineage_ids(person.pk)))
 
 
 def person_history(user: Any, person: Person, *, limit: int = 200) -> list[RecordChange]:
@@ -96,7 +179,7 @@ def person_history(user: Any, person: Person, *, limit: int = 200) -> list[Recor
     return changes
 
 
-def audit_people(user: Any, people: list[Person], action: str, detail: dict[str, Any]) -> None:
+def audit_people(user: Any, people: list[Person], action: Action, detail: dict[str, Any]) -> None:
     """One event for a list or export, naming how many people it showed."""
     audit.record(
         actor=user,
@@ -105,3 +188,41 @@ def audit_people(user: Any, people: list[Person], action: str, detail: dict[str,
         organization_id=scope_for(user).primary_organization_id,
         detail={**detail, "count": len(people), "ids": [p.pk for p in people][:500]},
     )
+
+
+def my_people_listed(user: Any, *, limit: int = 100) -> list[Person]:
+    """The first of `my_people`, for the start page; recorded as a list event when any."""
+    people = list(my_people(user)[:limit])
+    if people:
+        audit_people(user, people, Action.LIST, {"page": "home"})
+    return people
+
+
+def people_export(user: Any, query: str = "") -> Iterator[list[Any]]:
+    """The export as rows (a header, then one a person) of the people the user may see,
+    or of their search; recorded as one export event. Exports are for supervisors and
+    organization admins: anyone else is refused with NotPermitted."""
+    if not may_export(user):
+        raise NotPermitted("Exports are for supervisors and organization admins.")
+    query = query.strip()[:200]
+    people = (
+        people_search(user, query, limit=MAX_EXPORT_MATCHES)
+        if query
+        else list(people_list(user)[:MAX_EXPORT])
+    )
+    audit_people(user, people, Action.EXPORT, {"query": query, "format": "csv"})
+    return _export_rows(people)
+
+
+def _export_rows(people: list[Person]) -> Iterator[list[Any]]:
+    yield EXPORT_COLUMNS
+    for p in people:
+        yield [
+            p.pk,
+            p.preferred_name,
+            p.legal_given_name,
+            p.legal_family_name,
+            p.pronouns,
+            p.date_of_birth or "",
+            "; ".join(lang.name for lang in p.languages.all()),
+        ]

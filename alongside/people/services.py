@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from alongside.audit import services as audit
+from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations.models import Program
@@ -128,7 +129,7 @@ def _keep_related(current: M, given: M) -> None:
 
 
 def _log(
-    *, actor: Any, person: Person, instance: models.Model, action: str, changes: dict[str, Any]
+    *, actor: Any, person: Person, instance: models.Model, action: Action, changes: dict[str, Any]
 ) -> None:
     sensitive = bool(SENSITIVE_PROFILE_FIELDS & changes.keys())
     RecordChange.objects.create(
@@ -141,13 +142,8 @@ def _log(
         changes=changes,
         sensitive=sensitive,
     )
-    audit.record(
-        actor=actor,
-        action=action,
-        obj=instance,
-        person_id=person.pk,
-        organization_id=person.organization_id,
-        fields=changes.keys(),
+    audit.record_for_person(
+        actor=actor, action=action, person=person, obj=instance, fields=changes.keys()
     )
 
 
@@ -190,7 +186,7 @@ def person_create(
     person = Person(organization_id=program.organization_id, created_by=actor)
     changes = _assign(person, data, PERSON_FIELDS)
     _save(person, changes, bump=False)
-    _log(actor=actor, person=person, instance=person, action="create", changes=changes)
+    _log(actor=actor, person=person, instance=person, action=Action.CREATE, changes=changes)
     new_profile = Profile(person=person)
     profile_changes = _assign(new_profile, profile or {}, PROFILE_EDITABLE)
     _save(new_profile, profile_changes, bump=False)
@@ -199,7 +195,7 @@ def person_create(
             actor=actor,
             person=person,
             instance=new_profile,
-            action="create",
+            action=Action.CREATE,
             changes=profile_changes,
         )
     enrollment_create(
@@ -223,7 +219,7 @@ def person_update(
     changes = _assign(current, data, PERSON_FIELDS)
     if changes:
         _save(current, changes)
-        _log(actor=actor, person=current, instance=current, action="update", changes=changes)
+        _log(actor=actor, person=current, instance=current, action=Action.UPDATE, changes=changes)
     return current
 
 
@@ -241,7 +237,7 @@ def profile_update(
     changes = _assign(current, data, PROFILE_EDITABLE)
     if changes:
         _save(current, changes)
-        _log(actor=actor, person=person, instance=current, action="update", changes=changes)
+        _log(actor=actor, person=person, instance=current, action=Action.UPDATE, changes=changes)
     return current
 
 
@@ -256,7 +252,7 @@ def _child_create(
 ) -> M:
     changes = _assign(instance, data, fields)
     _save(instance, changes, bump=False, check=check)
-    _log(actor=actor, person=person, instance=instance, action="create", changes=changes)
+    _log(actor=actor, person=person, instance=instance, action=Action.CREATE, changes=changes)
     return instance
 
 
@@ -275,12 +271,12 @@ def _child_update(
     changes = _assign(current, data, fields)
     if changes:
         _save(current, changes, check=check)
-        _log(actor=actor, person=person, instance=current, action="update", changes=changes)
+        _log(actor=actor, person=person, instance=current, action=Action.UPDATE, changes=changes)
     return current
 
 
 def _child_delete(*, actor: Any, person: Person, instance: models.Model) -> None:
-    _log(actor=actor, person=person, instance=instance, action="delete", changes={})
+    _log(actor=actor, person=person, instance=instance, action=Action.DELETE, changes={})
     instance.delete()
 
 

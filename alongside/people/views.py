@@ -3,30 +3,26 @@ services write, and everything starts from `Person.objects.visible_to`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from alongside.accounts.scope import scope_for
-from alongside.audit.selectors import events_for_people
 from alongside.lib import safecsv
-from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.params import query_page
-from alongside.organizations.models import Program
+from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people import forms, selectors, services
 from alongside.people.contributions import (
     PanelContext,
-    lineage_ids,
     load_panels,
     registration_assists,
     successor_for,
@@ -39,72 +35,26 @@ from alongside.people.models import (
     PersonLanguage,
     SupportContact,
 )
-from alongside.people.sensitivity import RESTRICTED, disclosure_for, may_export
+from alongside.people.sensitivity import RESTRICTED, disclosure_for
 
-CONFLICT = (
-    "Someone else saved changes to this record while you were editing. Nothing was "
-    "overwritten: the form still holds your changes. Check the record, then save again."
-)
+PAGE_SIZE = 25
 
 
 def _person(request: HttpRequest, pk: int, purpose: str = "view") -> Person:
-    try:
-        return selectors.person_detail(request.user, pk, purpose=purpose)
-    except Person.DoesNotExist:
-        raise Http404("No such person") from None
-
-
-def _attach_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _save(form: BaseForm, call: Callable[[], Any]) -> bool:
-    """Run a service for a valid form; turn its refusals into form errors."""
-    try:
-        call()
-    except ValidationError as error:
-        _attach_errors(form, error)
-    except StaleVersion as stale:
-        form.add_error(None, CONFLICT)
-        # Saving again after reading the record is a deliberate choice, so it may proceed.
-        data = form.data.copy()  # type: ignore[attr-defined]
-        data["version"] = str(stale.current_version)
-        form.data = data
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from error
-    else:
-        return True
-    return False
+    return or_404(
+        lambda: selectors.person_detail(request.user, pk, purpose=purpose), "No such person"
+    )
 
 
 def _form_page(
-    request: HttpRequest,
-    person: Person,
-    form: BaseForm,
-    title: str,
-    status: int = 200,
-    *,
-    note: str = "",
+    request: HttpRequest, person: Person, form: BaseForm, title: str, *, note: str = ""
 ) -> HttpResponse:
-    if form.errors and status == 200:
-        status = 409 if any(CONFLICT in e for e in form.non_field_errors()) else 422
     return render(
         request,
         "people/form.html",
         {"person": person, "form": form, "title": title, "note": note, "nav": "people"},
-        status=status,
+        status=form_status(form),
     )
-
-
-def _my_programs(user: Any) -> Any:
-    scope = scope_for(user)
-    return Program.objects.filter(is_active=True).filter(
-        pk__in=scope.program_ids
-    ) | Program.objects.filter(is_active=True, organization_id__in=scope.admin_organization_ids)
 
 
 @login_required
@@ -112,14 +62,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     page = query_page(request.GET)
-    size = 25
     if query:
-        people = selectors.people_search(request.user, query, limit=size)
-        has_next = False
+        people, has_next = selectors.people_search(request.user, query, limit=PAGE_SIZE), False
     else:
-        rows = list(selectors.people_list(request.user)[(page - 1) * size : page * size + 1])
-        people, has_next = rows[:size], len(rows) > size
-        selectors.audit_people(request.user, people, "list", {"page": page})
+        people, has_next = selectors.people_page(request.user, page=page, size=PAGE_SIZE)
     context = {
         "form": form,
         "people": people,
@@ -134,7 +80,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    programs = _my_programs(request.user).order_by("name")
+    programs = selectors.my_programs(request.user).order_by("name")
     if not programs.exists():
         raise PermissionDenied("You are not a member of any program.")
     form = forms.PersonCreateForm(request.POST or None, programs=programs)
@@ -152,12 +98,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
             )
         )
 
-    if request.method == "POST" and form.is_valid() and _save(form, create):
+    if request.method == "POST" and form.is_valid() and run_service(form, create):
         messages.success(request, f"{created[0].display_name} is registered.")
         return redirect("people:detail", pk=created[0].pk)
-    status = 422 if form.errors else 200
     context = {"form": form, "assists": list(registration_assists), "nav": "people"}
-    return render(request, "people/create.html", context, status=status)
+    return render(request, "people/create.html", context, status=form_status(form))
 
 
 @login_required
@@ -180,7 +125,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "profile": getattr(person, "profile", None),
         "enrollments": list(person.enrollments.all()),
         "disclosure": disclosure,
-        "coordinators": _coordinators_of(person),
+        "coordinators": selectors.open_coordinators(person),
         "restricted": RESTRICTED,
         "panels": load_panels(PanelContext(request.user, person, disclosure)),
         "nav": "people",
@@ -188,36 +133,31 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/detail.html", context)
 
 
-def _coordinators_of(person: Person) -> list[Any]:
-    """The primary coordinators of the person's open enrollments (already loaded)."""
-    found = {
-        e.primary_coordinator_id: e.primary_coordinator
-        for e in person.enrollments.all()
-        if e.is_open and e.primary_coordinator is not None
-    }
-    return list(found.values())
-
-
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "edit")
     form = forms.PersonForm(request.POST or None, instance=person)
-    if (
+    if _updated(request, person, form, services.person_update):
+        messages.success(request, "Saved.")
+        return redirect("people:detail", pk=person.pk)
+    return _form_page(request, person, form, "Edit identity")
+
+
+def _updated(request: HttpRequest, person: Person, form: Any, update: Callable[..., Any]) -> bool:
+    """Whether a posted form of the person was valid and `update` saved its changes."""
+    return (
         request.method == "POST"
         and form.is_valid()
-        and _save(
+        and run_service(
             form,
-            lambda: services.person_update(
+            lambda: update(
                 actor=request.user,
                 person=person,
                 data=form.changes(),
                 version=form.cleaned_data["version"],
             ),
         )
-    ):
-        messages.success(request, "Saved.")
-        return redirect("people:detail", pk=person.pk)
-    return _form_page(request, person, form, "Edit identity")
+    )
 
 
 @login_required
@@ -228,121 +168,127 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProfileForm(
         request.POST or None, instance=profile, show_care_notes=disclosure.reads_care_note
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.profile_update(
-                actor=request.user,
-                person=person,
-                data=form.changes(),
-                version=form.cleaned_data["version"],
-            ),
-        )
-    ):
+    if _updated(request, person, form, services.profile_update):
         messages.success(request, "Profile saved.")
         return redirect("people:detail", pk=person.pk)
     restricted = bool(profile and profile.approach_with_care and not disclosure.reads_care_note)
     return _form_page(request, person, form, "Edit profile", note=RESTRICTED if restricted else "")
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of thing hanging off a person's record, and the services that add, change
+    and remove it (which name the thing `name`: `contact=`, `support=`, ...)."""
+
+    model: type[Model]
+    form_class: type[BaseForm]
+    title: str
+    name: str
+    create: Callable[..., Any]
+    update: Callable[..., Any] | None = None
+    remove: Callable[..., Any] | None = None
+
+
+# By the segment of their URLs.
+_KINDS = {
+    "contacts": _Kind(
+        ContactPoint,
+        forms.ContactPointForm,
+        "Contact and safe-contact rules",
+        "contact",
+        services.contact_point_create,
+        services.contact_point_update,
+        services.contact_point_delete,
+    ),
+    "support": _Kind(
+        SupportContact,
+        forms.SupportContactForm,
+        "Someone who matters",
+        "support",
+        services.support_contact_create,
+        services.support_contact_update,
+        services.support_contact_delete,
+    ),
+    "identifiers": _Kind(
+        Identifier,
+        forms.IdentifierForm,
+        "Add an identifier",
+        "identifier",
+        services.identifier_create,
+        remove=services.identifier_delete,
+    ),
+    "languages": _Kind(
+        PersonLanguage,
+        forms.LanguageForm,
+        "Add a language",
+        "language",
+        services.language_add,
+        remove=services.language_remove,
+    ),
+    "enrollments": _Kind(
+        Enrollment,
+        forms.EnrollmentForm,
+        "Enrollment",
+        "enrollment",
+        services.enrollment_create,
+        services.enrollment_update,
+    ),
+}
+
+
+def _item(person: Person, kind: _Kind, pk: int) -> Any:
+    return or_404(lambda: selectors.record_item(person, kind.model, pk), "Not on this record")
+
+
 def _child_page(
     request: HttpRequest,
     pk: int,
-    *,
-    model: type[Model],
-    form_class: type[BaseForm],
+    kind: _Kind,
     child_pk: int | None,
-    title: str,
-    create: Callable[..., Any],
-    update: Callable[..., Any] | None = None,
+    *,
+    form_class: type[BaseForm] | None = None,
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Add or edit one of the things hanging off a person (contact, support, ...)."""
     person = _person(request, pk, "edit")
-    instance = get_object_or_404(model, pk=child_pk, person=person) if child_pk else None
+    instance = _item(person, kind, child_pk) if child_pk else None
+    form_class = form_class or kind.form_class
     form = form_class(request.POST or None, instance=instance, **(form_kwargs or {}))  # type: ignore[call-arg]
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "program")}
         extra = {"program": form.cleaned_data["program"]} if "program" in form.cleaned_data else {}
         call: Callable[[], Any]
         if instance is None:
-            call = partial(create, actor=request.user, person=person, data=data, **extra)
+            call = partial(kind.create, actor=request.user, person=person, data=data, **extra)
         else:
-            assert update is not None
-            call = partial(update, request.user, instance, data, form.cleaned_data.get("version"))
-        if _save(form, call):
+            assert kind.update is not None
+            version = form.cleaned_data.get("version")
+            target = {kind.name: instance}
+            call = partial(kind.update, actor=request.user, data=data, version=version, **target)
+        if run_service(form, call):
             messages.success(request, "Saved.")
             return redirect("people:detail", pk=person.pk)
-    return _form_page(request, person, form, title)
+    return _form_page(request, person, form, kind.title)
 
 
 @login_required
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
-    return _child_page(
-        request,
-        pk,
-        model=ContactPoint,
-        form_class=forms.ContactPointForm,
-        child_pk=contact_pk,
-        title="Contact and safe-contact rules",
-        create=services.contact_point_create,
-        update=lambda actor, obj, data, version: services.contact_point_update(
-            actor=actor, contact=obj, data=data, version=version
-        ),
-    )
+    return _child_page(request, pk, _KINDS["contacts"], contact_pk)
 
 
 @login_required
 def support_edit(request: HttpRequest, pk: int, support_pk: int | None = None) -> HttpResponse:
-    return _child_page(
-        request,
-        pk,
-        model=SupportContact,
-        form_class=forms.SupportContactForm,
-        child_pk=support_pk,
-        title="Someone who matters",
-        create=services.support_contact_create,
-        update=lambda actor, obj, data, version: services.support_contact_update(
-            actor=actor, support=obj, data=data, version=version
-        ),
-    )
+    return _child_page(request, pk, _KINDS["support"], support_pk)
 
 
 @login_required
 def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _child_page(
-        request,
-        pk,
-        model=Identifier,
-        form_class=forms.IdentifierForm,
-        child_pk=None,
-        title="Add an identifier",
-        create=services.identifier_create,
-    )
+    return _child_page(request, pk, _KINDS["identifiers"], None)
 
 
 @login_required
 def language_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _child_page(
-        request,
-        pk,
-        model=PersonLanguage,
-        form_class=forms.LanguageForm,
-        child_pk=None,
-        title="Add a language",
-        create=services.language_add,
-    )
-
-
-def _coordinators(person: Person) -> Any:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, memberships__organization_id=person.organization_id)
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
+    return _child_page(request, pk, _KINDS["languages"], None)
 
 
 @login_required
@@ -350,55 +296,25 @@ def enrollment_edit(
     request: HttpRequest, pk: int, enrollment_pk: int | None = None
 ) -> HttpResponse:
     person = _person(request, pk, "edit")
-    kwargs: dict[str, Any] = {"coordinators": _coordinators(person)}
-    form_class: type[BaseForm] = forms.EnrollmentForm
+    kwargs: dict[str, Any] = {"coordinators": selectors.coordinators_for(person)}
+    form_class: type[BaseForm] | None = None
     if enrollment_pk is None:
         form_class = forms.EnrollmentCreateForm
-        kwargs["programs"] = _my_programs(request.user).filter(
-            organization_id=person.organization_id
+        kwargs["programs"] = selectors.my_programs(
+            request.user, organization_id=person.organization_id
         )
     return _child_page(
-        request,
-        pk,
-        model=Enrollment,
-        form_class=form_class,
-        child_pk=enrollment_pk,
-        title="Enrollment",
-        create=services.enrollment_create,
-        update=lambda actor, obj, data, version: services.enrollment_update(
-            actor=actor, enrollment=obj, data=data, version=version
-        ),
-        form_kwargs=kwargs,
+        request, pk, _KINDS["enrollments"], enrollment_pk, form_class=form_class, form_kwargs=kwargs
     )
-
-
-# What may be removed from a person's record, by the segment its URL names.
-_REMOVABLE: dict[str, tuple[type[Model], Callable[[Any, Any], None]]] = {
-    "contacts": (
-        ContactPoint,
-        lambda actor, obj: services.contact_point_delete(actor=actor, contact=obj),
-    ),
-    "support": (
-        SupportContact,
-        lambda actor, obj: services.support_contact_delete(actor=actor, support=obj),
-    ),
-    "identifiers": (
-        Identifier,
-        lambda actor, obj: services.identifier_delete(actor=actor, identifier=obj),
-    ),
-    "languages": (
-        PersonLanguage,
-        lambda actor, obj: services.language_remove(actor=actor, language=obj),
-    ),
-}
 
 
 @login_required
 @require_POST
 def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
-    model, remove = _REMOVABLE[kind]
+    removable = _KINDS[kind]
+    assert removable.remove is not None  # the URLs name only kinds that can be removed
     person = _person(request, pk, "edit")
-    remove(request.user, get_object_or_404(model, pk=child_pk, person=person))
+    removable.remove(actor=request.user, **{removable.name: _item(person, removable, child_pk)})
     messages.success(request, "Removed.")
     return redirect("people:detail", pk=person.pk)
 
@@ -418,26 +334,11 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_access(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "access report")
-    if not disclosure_for(request.user, person).access_log:
-        raise PermissionDenied(
-            "Only supervisors and organization admins see who accessed a record."
-        )
-    # Events of records merged into this one are this person's too.
-    events = list(events_for_people(lineage_ids(person.pk)))
+    with refusals_as_403():
+        events = selectors.access_events(request.user, person)
     return render(
         request, "people/access.html", {"person": person, "events": events, "nav": "people"}
     )
-
-
-EXPORT_COLUMNS = [
-    "id",
-    "preferred_name",
-    "legal_given_name",
-    "legal_family_name",
-    "pronouns",
-    "date_of_birth",
-    "languages",
-]
 
 
 class _Echo:
@@ -448,30 +349,11 @@ class _Echo:
 @login_required
 def people_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the people the user can see (or of a search), for supervisors and admins."""
-    if not may_export(request.user):
-        raise PermissionDenied("Exports are for supervisors and organization admins.")
-    query = request.GET.get("q", "").strip()[:200]
-    people = (
-        selectors.people_search(request.user, query, limit=1000)
-        if query
-        else list(selectors.people_list(request.user)[:50_000])
-    )
-    selectors.audit_people(request.user, people, "export", {"query": query, "format": "csv"})
+    with refusals_as_403():
+        rows = selectors.people_export(request.user, request.GET.get("q", ""))
     writer = safecsv.writer(_Echo())
-    rows: Iterator[list[Any]] = (
-        [
-            p.pk,
-            p.preferred_name,
-            p.legal_given_name,
-            p.legal_family_name,
-            p.pronouns,
-            p.date_of_birth or "",
-            "; ".join(lang.name for lang in p.languages.all()),
-        ]
-        for p in people
-    )
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in [EXPORT_COLUMNS, *rows]), content_type="text/csv"
+        (writer.writerow(row) for row in rows), content_type="text/csv"
     )
     response["Content-Disposition"] = 'attachment; filename="people.csv"'
     return response

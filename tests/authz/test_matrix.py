@@ -117,44 +117,65 @@ def _about(
         answered.add(probe.path)
         answers.append(("GET", _send(client, probe, "GET")))
     problems = [p for _, r in answers for p in _check(a, persona, probe, r)]
-    subject = probe.subject
-    if subject is None:
+    if probe.subject is None:
         return problems
     if out_of_scope(persona, probe) and persona == "anonymous":
-        for _, response in answers:
-            to_login = response.status_code == 302 and response["Location"].startswith("/login/")
-            if not (to_login or response.status_code in (401, 405)):
-                problems.append(f"{probe.label}: {response.status_code} without signing in")
-        return problems
+        return problems + _signed_out(probe, answers)
     if out_of_scope(persona, probe):
-        refused_method = [r for _, r in answers if r.status_code == 405]
-        if refused_method or not answers:
-            method = probe.route.method if probe.route.api else "POST"
-            attempt = _send(client, probe, method)
-            problems += _check(a, persona, probe, attempt)
-            answers = [(method, attempt)]
-        problems += [
-            f"{probe.label}: {method} answers {r.status_code}, not 404, out of scope"
-            for method, r in answers
-            if r.status_code != 404
-        ]
-        if any(r.status_code == 404 for _, r in answers) and not _denied_recorded(
-            a, persona, probe
-        ):
-            problems.append(f"{probe.label}: 404 out of scope without a denied audit event")
-        return problems
+        return problems + _out_of_scope(a, persona, probe, client, answers)
+    return problems + _in_scope(a, persona, probe, answers)
+
+
+def _signed_out(probe: routes.Probe, answers: list[tuple[str, Any]]) -> list[str]:
+    problems = []
+    for _, response in answers:
+        to_login = response.status_code == 302 and response["Location"].startswith("/login/")
+        if not (to_login or response.status_code in (401, 405)):
+            problems.append(f"{probe.label}: {response.status_code} without signing in")
+    return problems
+
+
+def _out_of_scope(
+    a: AuthzWorld,
+    persona: str,
+    probe: routes.Probe,
+    client: Client,
+    answers: list[tuple[str, Any]],
+) -> list[str]:
+    problems = []
+    refused_method = [r for _, r in answers if r.status_code == 405]
+    if refused_method or not answers:
+        method = probe.route.method if probe.route.api else "POST"
+        attempt = _send(client, probe, method)
+        problems += _check(a, persona, probe, attempt)
+        answers = [(method, attempt)]
+    problems += [
+        f"{probe.label}: {method} answers {r.status_code}, not 404, out of scope"
+        for method, r in answers
+        if r.status_code != 404
+    ]
+    if any(r.status_code == 404 for _, r in answers) and not _denied_recorded(a, persona, probe):
+        problems.append(f"{probe.label}: 404 out of scope without a denied audit event")
+    return problems
+
+
+def _in_scope(
+    a: AuthzWorld, persona: str, probe: routes.Probe, answers: list[tuple[str, Any]]
+) -> list[str]:
+    subject = probe.subject
+    assert subject is not None
     shown = shows(a.subjects[subject]).get((probe.route.name, probe.variant))
     if shown is None or not answers:
-        return problems
+        return []
     [(_, response)] = answers
     body = response.walked
     if response.status_code != 200:
-        return [*problems, f"{probe.label}: {response.status_code} for someone in scope"]
+        return [f"{probe.label}: {response.status_code} for someone in scope"]
     if persona in CARE_TEAM[subject]:
-        problems += [f"{probe.label}: does not show {n!r}" for n in shown if n.lower() not in body]
-    elif _mark(probe) not in body:
-        problems.append(f"{probe.label}: hides without saying {_mark(probe)!r}")
-    return problems
+        return [f"{probe.label}: does not show {n!r}" for n in shown if n.lower() not in body]
+    if _mark(probe) not in body:
+        return [f"{probe.label}: hides without saying {_mark(probe)!r}"]
+    return []
 
 
 def _denied_recorded(a: AuthzWorld, persona: str, probe: routes.Probe) -> bool:

@@ -149,12 +149,7 @@ def _aim(case: Any, seeded: dict[str, Any]) -> None:
     if not ContactPoint.objects.filter(pk=ids["contact_id"]).exists():
         # An earlier example deleted it: each example gets one to work on.
         ids["contact_id"] = _contact(seeded["person"], seeded["actor"]).pk
-    path = case.path_parameters or {}
-    for name, value in path.items():
-        if isinstance(value, str) and value.isascii() and value.isdigit():
-            value = int(value)  # the coverage phase sends path ids as text
-        if name in ids and isinstance(value, int) and _known(value):
-            path[name] = ids[name]
+    path = _aim_path(case, ids)
     body = case.body if isinstance(case.body, dict) else {}
     for name in ("program_id", "primary_coordinator_id"):
         if isinstance(body.get(name), int) and _known(body[name]):
@@ -169,6 +164,17 @@ def _aim(case: Any, seeded: dict[str, Any]) -> None:
         headers["If-Match"] = f'"{current(ids)}"'
     if isinstance(body.get("version"), int) and _known(body["version"]):
         body["version"] = current(ids)
+
+
+def _aim_path(case: Any, ids: dict[str, int]) -> dict[str, Any]:
+    """The case's path parameters, with known ids pointed at the seeded records."""
+    path = case.path_parameters or {}
+    for name, value in path.items():
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            value = int(value)  # the coverage phase sends path ids as text
+        if name in ids and isinstance(value, int) and _known(value):
+            path[name] = ids[name]
+    return path
 
 
 def _one_of_page_or_offset(case: Any) -> None:

@@ -18,6 +18,7 @@ from alongside.audit import services as audit
 from alongside.audit.anchors import Anchor, read_anchors
 from alongside.audit.models import AuditEvent
 from alongside.audit.selectors import verify_chain
+from alongside.audit.services import Action
 from alongside.audit.tests.tampering import protections_lifted, reseal_from
 from conftest import make_user
 
@@ -36,7 +37,7 @@ def anchors(settings, tmp_path) -> Path:
 def append(count: int) -> list[AuditEvent]:
     actor = make_user(f"casey{AuditEvent.objects.count()}")
     return [
-        audit.record(actor=actor, action="view", object_type="people.person", object_id=n)
+        audit.record(actor=actor, action=Action.VIEW, object_type="people.person", object_id=n)
         for n in range(count)
     ]
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from alongside.audit import services as audit
 from alongside.audit.models import GENESIS, AuditEvent, AuditHead
 from alongside.audit.selectors import verify_chain
-from alongside.audit.services import AuditChainBroken
+from alongside.audit.services import Action, AuditChainBroken
 from alongside.audit.tests.tampering import protections_lifted, reseal_from
 from conftest import make_user
 
@@ -33,7 +33,9 @@ def events(db):
             organization_id=1,
             fields=["pronouns"] if n == 2 else (),
         )
-        for n, action in enumerate(["create", "view", "update", "view", "export"], start=1)
+        for n, action in enumerate(
+            [Action.CREATE, Action.VIEW, Action.UPDATE, Action.VIEW, Action.EXPORT], start=1
+        )
     ]
 
 
@@ -240,7 +242,7 @@ def test_it_notices_a_missing_head_and_records_nothing_more(events):
         call_command("audit_verify")
     # Recreating the head from the events would hide the deletion.
     with pytest.raises(AuditChainBroken, match="head is missing"), transaction.atomic():
-        audit.record(actor=None, action="view", object_type="people.person", object_id=1)
+        audit.record(actor=None, action=Action.VIEW, object_type="people.person", object_id=1)
     assert AuditEvent.objects.count() == len(events)
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.intake import record_views, services
+from alongside.intake import charts, services, wording
 from alongside.intake.models import InstrumentVersion, Need, ScreeningResponse, UrgentFlag
 from alongside.intake.tests.conftest import DECLINE, Screen
 from alongside.intake.tests.test_responses import MORE_THAN_HALF, NEARLY, NOT_AT_ALL, SEVERAL, phq9
@@ -380,17 +380,17 @@ def test_the_chart_scale_comes_from_the_definition():
     }
     ruler = {"items": [{"link_id": "i", "type": "integer", "max": 10}], "scores": []}
     ruler["scores"] = [{"name": "importance", "items": ["i"]}]
-    assert record_views.score_top(phq9_definition, "total", [2]) == 3
-    assert record_views.score_top(ruler, "importance", [4]) == 10
-    assert record_views.score_top(ruler, "unknown", [12]) == 12
+    assert charts.score_top(phq9_definition, "total", [2]) == 3
+    assert charts.score_top(ruler, "importance", [4]) == 10
+    assert charts.score_top(ruler, "unknown", [12]) == 12
 
 
 def test_it_shortens_instrument_titles():
-    assert record_views.short_title("phq-9", "Patient Health Questionnaire-9 (PHQ-9)") == "PHQ-9"
-    assert record_views.short_title("r", "Readiness ruler (importance and confidence)") == (
+    assert wording.short_title("phq-9", "Patient Health Questionnaire-9 (PHQ-9)") == "PHQ-9"
+    assert wording.short_title("r", "Readiness ruler (importance and confidence)") == (
         "Readiness ruler"
     )
-    assert record_views.short_title("hvs", "Hunger Vital Sign") == "Hunger Vital Sign"
+    assert wording.short_title("hvs", "Hunger Vital Sign") == "Hunger Vital Sign"
 
 
 # ---------------------------------------------------------------- urgent queue
@@ -494,9 +494,9 @@ def test_the_panel_keeps_the_person_page_in_fixed_queries(
 
 
 def test_the_urgent_queue_comes_in_pages_oldest_first(client, world, screen, monkeypatch):
-    from alongside.intake import record_views
+    from alongside.intake.views import record
 
-    monkeypatch.setattr(record_views, "URGENT_PAGE", 2)
+    monkeypatch.setattr(record, "URGENT_PAGE", 2)
     for _ in range(3):
         screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
     oldest = list(UrgentFlag.objects.order_by("raised_at", "id"))

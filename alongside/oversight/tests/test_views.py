@@ -11,8 +11,9 @@ from django.utils.dateformat import format as date_format
 from alongside.accounts.models import Role
 from alongside.audit import services as audit
 from alongside.audit.models import AuditEvent
+from alongside.audit.services import Action
 from alongside.organizations import services as organizations
-from alongside.oversight.views import PAGE_SIZE
+from alongside.oversight.selectors import PAGE_SIZE
 from conftest import add_role, make_user
 
 # session, user, scope, the events, their actors' names, audit (head lock, insert, head
@@ -29,7 +30,7 @@ def admin_client(client, world):
 def events_for(world, count, **extra):
     fields = {
         "actor": world.coordinator,
-        "action": "view",
+        "action": Action.VIEW,
         "object_type": "people.person",
         "organization_id": world.org.pk,
     } | extra
@@ -46,7 +47,7 @@ def test_it_shows_the_organizations_events_newest_first(admin_client, world):
     )
     elsewhere = audit.record(
         actor=world.outsider,
-        action="view",
+        action=Action.VIEW,
         object_type="people.person",
         organization_id=world.other_org.pk,
     )
@@ -66,7 +67,7 @@ def test_it_shows_the_organizations_events_newest_first(admin_client, world):
 def test_it_shows_time_in_local_time_ip_and_request_id(admin_client, world):
     event = audit.record(
         actor=world.admin,
-        action="update",
+        action=Action.UPDATE,
         object_type="x.y",
         organization_id=world.org.pk,
         fields=["name"],
@@ -114,7 +115,7 @@ def test_it_keeps_an_admin_to_organizations_they_administer(admin_client, world)
 
 def test_it_filters_by_action_actor_and_person(admin_client, world):
     url = reverse("audit:list")
-    events_for(world, 3, actor=world.supervisor, action="update")
+    events_for(world, 3, actor=world.supervisor, action=Action.UPDATE)
     person_id = world.person.pk
     response = admin_client.get(url, {"action": "update"})
     assert {AuditEvent.objects.get(pk=pk).action for pk in shown(response)} == {"update"}

@@ -9,26 +9,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alongside.audit import services as audit
-from alongside.intake import definitions, fhir, selectors, sensitive, services
+from alongside.intake import definitions, fhir, kiosk, selectors, sensitive, services
 from alongside.intake import fill_forms as forms
-from alongside.intake.middleware import KIOSK
 from alongside.intake.models import ScreeningLink, ScreeningResponse
 from alongside.intake.person_view import PersonView, link_unavailable
-from alongside.lib.errors import NotPermitted, StaleVersion
-from alongside.lib.urls import path
+from alongside.lib.errors import StaleVersion
+from alongside.lib.views import or_404, refusals_as_403
 from alongside.people import selectors as people_selectors
-from alongside.people.models import Person
-from alongside.people.sensitivity import RESTRICTED, disclosure_for
+from alongside.people.sensitivity import RESTRICTED
 
-KIOSK_FAILURES = "intake_kiosk_failures"
-HAND_BACK_ATTEMPTS = 5
 CONFLICT = (
     "Someone else saved answers to this screening while you were working on it. "
     "Nothing was overwritten: your answers are still on this page. Check theirs below, "
@@ -54,10 +49,7 @@ def _answer_context(response: ScreeningResponse) -> dict[str, Any]:
 
 
 def _response(request: HttpRequest, pk: int) -> ScreeningResponse:
-    try:
-        return selectors.response_detail(request.user, pk)
-    except ScreeningResponse.DoesNotExist:
-        raise Http404("No such screening") from None
+    return or_404(lambda: selectors.response_detail(request.user, pk), "No such screening")
 
 
 def _to_fill(request: HttpRequest, pk: int) -> ScreeningResponse:
@@ -68,11 +60,17 @@ def _to_fill(request: HttpRequest, pk: int) -> ScreeningResponse:
     return response
 
 
+def _unfinished(request: HttpRequest, pk: int) -> ScreeningResponse:
+    """A screening the user may fill in that is not complete yet (else 404)."""
+    response = _to_fill(request, pk)
+    if response.is_completed:
+        raise Http404("This screening is complete")
+    return response
+
+
 def _check_may_fill(request: HttpRequest, response: ScreeningResponse) -> None:
-    try:
+    with refusals_as_403():
         services.may_ask(request.user, response.person, response.instrument_version)
-    except NotPermitted as error:
-        raise PermissionDenied(str(error)) from error
 
 
 # ---------------------------------------------------------------- starting
@@ -80,16 +78,11 @@ def _check_may_fill(request: HttpRequest, response: ScreeningResponse) -> None:
 
 @login_required
 def start(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        person = people_selectors.person_detail(request.user, pk, purpose="screening")
-    except Person.DoesNotExist:
-        raise Http404("No such person") from None
-    versions = selectors.active_versions(person.organization)
-    if not disclosure_for(request.user, person).sensitive:
-        # Only the care team asks sensitive questions; offer the others.
-        versions = versions.filter(
-            pk__in=[v.pk for v in versions if not services.has_sensitive_items(v)]
-        )
+    person = or_404(
+        lambda: people_selectors.person_detail(request.user, pk, purpose="screening"),
+        "No such person",
+    )
+    versions = services.askable_versions(request.user, person)
     form = forms.StartForm(request.POST or None, versions=versions, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +103,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _after_start(request: HttpRequest, response: ScreeningResponse, who: str) -> HttpResponse:
     if who == forms.StartForm.WHO_DEVICE:
-        request.session[KIOSK] = response.pk
+        kiosk.hand_over(request.session, response)
         return redirect("intake:kiosk", pk=response.pk)
     if who == forms.StartForm.WHO_LINK:
         return _show_new_link(request, response)
@@ -248,15 +241,7 @@ def _results(request: HttpRequest, response: ScreeningResponse) -> HttpResponse:
 
 @login_required
 def response_fhir(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _response(request, pk)
-    audit.record(
-        actor=request.user,
-        action="export",
-        obj=response,
-        person_id=response.person_id,
-        organization_id=response.person.organization_id,
-        detail={"format": "fhir"},
-    )
+    response = or_404(lambda: selectors.response_export(request.user, pk), "No such screening")
     resource = fhir.questionnaire_response(
         response, withhold=sensitive.withheld_items(response, request.user)
     )
@@ -279,9 +264,7 @@ def _show_new_link(request: HttpRequest, response: ScreeningResponse) -> HttpRes
 @login_required
 @require_POST
 def link_create(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _to_fill(request, pk)
-    if response.is_completed:
-        raise Http404("This screening is complete")
+    response = _unfinished(request, pk)
     return _show_new_link(request, response)
 
 
@@ -289,9 +272,7 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     response = _response(request, pk)
-    link = response.links.filter(pk=link_pk).first()
-    if link is None:
-        raise Http404("No such link")
+    link = or_404(lambda: selectors.link_of(response, link_pk), "No such link")
     services.link_revoke(actor=request.user, link=link)
     messages.success(request, "The link no longer works.")
     return redirect("intake:response", pk=response.pk)
@@ -300,18 +281,16 @@ def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
-    response = _to_fill(request, pk)
-    if response.is_completed:
-        raise Http404("This screening is complete")
-    request.session[KIOSK] = response.pk
+    response = _unfinished(request, pk)
+    kiosk.hand_over(request.session, response)
     return redirect("intake:kiosk", pk=response.pk)
 
 
 @login_required
-def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
+def kiosk_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's own view on a device staff handed over. The staff session stays
     signed in but is held to this screening until staff enter their password."""
-    if request.session.get(KIOSK) != pk:
+    if not kiosk.is_handed_over(request.session, pk):
         raise Http404("This device is not handed over for that screening")
     response = _to_fill(request, pk)
     view = PersonView(
@@ -327,24 +306,18 @@ def kiosk(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hand_back(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.session.get(KIOSK) != pk:
-        if not selectors.responses_for(request.user).filter(pk=pk).exists():
+    if not kiosk.is_handed_over(request.session, pk):
+        if not selectors.is_visible_response(request.user, pk):
             raise Http404("No such screening")
         return redirect("intake:response", pk=pk)
     form = forms.HandBackForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        del request.session[KIOSK]
-        request.session.pop(KIOSK_FAILURES, None)
-        audit.record(actor=request.user, action="update", object_type="intake.kiosk", object_id=pk)
-        return redirect("intake:response", pk=pk)
-    if form.errors:
-        # Whoever holds the device holds a signed-in session: a few wrong guesses end it.
-        failures = request.session.get(KIOSK_FAILURES, 0) + 1
-        request.session[KIOSK_FAILURES] = failures
-        audit.record(
-            actor=request.user, action="login_failed", object_type="intake.kiosk", object_id=pk
+    if form.is_bound:
+        outcome = kiosk.hand_back(
+            actor=request.user, session=request.session, pk=pk, password_ok=form.is_valid()
         )
-        if failures >= HAND_BACK_ATTEMPTS:
+        if outcome is kiosk.HandBack.RETURNED:
+            return redirect("intake:response", pk=pk)
+        if outcome is kiosk.HandBack.SIGN_OUT:
             logout(request)
             messages.error(request, "Too many wrong passwords: signed out to keep records safe.")
             return redirect("login")
@@ -362,15 +335,7 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
     except ScreeningLink.DoesNotExist:
         return link_unavailable(request, token)
     if request.method == "GET":
-        response = link.response
-        audit.record(
-            actor=None,
-            action="view",
-            obj=response,
-            person_id=response.person_id,
-            organization_id=response.person.organization_id,
-            detail={"via": "link"},
-        )
+        selectors.response_by_link(link.response)
     view = PersonView(
         request,
         link.response,
@@ -380,17 +345,3 @@ def by_link(request: HttpRequest, token: str) -> HttpResponse:
         hand_back_url="",
     )
     return view.respond()
-
-
-urlpatterns = [
-    path("people/<id:pk>/start/", start, name="start"),
-    path("screenings/<id:pk>/", response_page, name="response"),
-    path("screenings/<id:pk>/answer/", answer, name="answer"),
-    path("screenings/<id:pk>/fhir.json", response_fhir, name="response-fhir"),
-    path("screenings/<id:pk>/links/", link_create, name="link-create"),
-    path("screenings/<id:pk>/links/<id:link_pk>/revoke/", link_revoke, name="link-revoke"),
-    path("screenings/<id:pk>/hand-over/", hand_over, name="hand-over"),
-    path("device/<id:pk>/", kiosk, name="kiosk"),
-    path("device/<id:pk>/hand-back/", hand_back, name="hand-back"),
-    path("s/<str:token>/", by_link, name="link"),
-]
