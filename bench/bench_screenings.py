@@ -30,7 +30,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from calibration import Calibration, bench_settings, load_average, machine, percentile  # noqa: E402
+from calibration import (  # noqa: E402
+    Calibration,
+    Yardstick,
+    bench_settings,
+    load_average,
+    machine,
+    percentile,
+)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -43,9 +50,13 @@ COORDINATOR = "bench-coordinator"  # the persona bench/bench_people.py measures 
 TARGET_P95 = 3.0  # × the bare view's mean, as for the person page in bench_people.py
 
 
-def measure(client: Client, label: str, urls: list[str], bare: Calibration) -> float:
+def measure(
+    client: Client, label: str, urls: list[str], bare: Calibration
+) -> tuple[float, Yardstick]:
+    """p95 of the pages at `urls`, and the bare takes either side of them."""
     for url in urls[:10]:  # warm up
         client.get(url)
+    before = bare.latest
     times = []
     for url in urls:
         began = time.perf_counter()
@@ -53,12 +64,14 @@ def measure(client: Client, label: str, urls: list[str], bare: Calibration) -> f
         times.append(time.perf_counter() - began)
         assert response.status_code == 200, (url, response.status_code)
     p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+    bare.take(f"after {label}")
+    near = bare.since(before)
     print(
         f"  {label:<40}{len(times):>5}{p50 * 1000:>9.1f}{p95 * 1000:>9.1f}"
-        f"{bare.times(p95):>10.1f} ×",
+        f"{near.times(p95):>10.1f} ×",
         flush=True,
     )
-    return p95
+    return p95, near
 
 
 def main() -> None:
@@ -97,8 +110,8 @@ def main() -> None:
     }
     results = {}
     with bench_settings():
-        bare = Calibration()
-        bare.take("start", args.calibrate)
+        bare = Calibration(requests=args.calibrate)
+        bare.take("start")
         print(f"calibration at the start: {bare.summary()}")
         print(f"  {'as ' + COORDINATOR:<40}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p95 × bare':>12}")
         for label, url in pages.items():
@@ -106,11 +119,11 @@ def main() -> None:
         results["urgent results queue"] = measure(
             client, "urgent results queue", [reverse("intake:urgent")] * 30, bare
         )
-        bare.take("end", args.calibrate)
     print(f"\nSummary ({load_average()}; people seen {len(set(people))})")
     print(f"  calibration: {bare.summary()}")
-    for label, p95 in results.items():
-        print(f"  {label:<40} {bare.show('p95', p95)}  ({bare.verdict(p95, TARGET_P95)})")
+    print("  (each figure below against the bare takes just before and after it)")
+    for label, (p95, near) in results.items():
+        print(f"  {label:<40} {near.show('p95', p95)}  ({near.verdict(p95, TARGET_P95)})")
 
 
 if __name__ == "__main__":

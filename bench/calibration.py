@@ -11,8 +11,9 @@ machine; absolute figures are printed too.
 
 The bare view is requested by an anonymous client, as in the API comparison of
 bench_people.py, so the yardstick stays what it was when the targets were set.
-Calibrating several times in a run (`Calibration.take`) and pooling the samples follows
-the machine's load across a long benchmark; each take's mean is printed, so drift shows.
+A long benchmark calibrates several times (`Calibration.take`) and compares each figure
+with the takes just before and after it (`Calibration.since`), which follows the load of
+a shared machine; each take's mean is printed, so drift shows.
 
 Use:
 
@@ -20,9 +21,12 @@ Use:
 
     with bench_settings():
         bare = Calibration()
-        bare.take("start")
-        ...
-        print(bare.show("p95", p95_seconds))   # "p95   21.3 ms = 2.6 × bare"
+        before = bare.take("start")
+        ...                                     # measure something: p95_seconds
+        bare.take("after it")
+        near = bare.since(before)               # the takes either side of it
+        print(near.show("p95", p95_seconds))    # "p95   21.3 ms = 2.6 × bare"
+        print(near.verdict(p95_seconds, 3))     # "meets ≤ 3 × bare = 24.6 ms"
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -193,52 +198,18 @@ def machine() -> str:
     )
 
 
-class Calibration:
-    """Samples of the bare view's latency, pooled over one or more takes in a run."""
+class Yardstick:
+    """Bare-view latencies to compare a figure with: a whole run's, or those taken just
+    before and after the figure was measured (Calibration.since), which follow the
+    machine's load more closely."""
 
-    def __init__(self, *, people: int = 200, seed: int = 1) -> None:
-        self.client = Client()
-        self.samples: list[float] = []
-        self.takes: list[tuple[str, float, float]] = []  # label, mean, load average
-        self.ids = self._existing_ids(people, random.Random(seed))
-        for pk in self.ids[:20]:  # warm up: connection, URL resolver, first queries
-            response = self.client.get(BARE_URL.format(pk=pk))
-            assert response.status_code == 200, (pk, response.status_code)
-
-    @staticmethod
-    def _existing_ids(count: int, rng: random.Random) -> list[int]:
-        top = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
-        if top is None:
-            raise SystemExit("No people to calibrate with: run bench/generate_people.py.")
-        found: list[int] = []
-        while len(found) < count:
-            wanted = {rng.randint(1, top) for _ in range(count * 2)}
-            found += Person.objects.filter(pk__in=wanted).values_list("pk", flat=True)
-        rng.shuffle(found)
-        return found[:count]
-
-    def take(self, label: str, requests: int = 300) -> float:
-        """Time `requests` more bare requests; returns this take's mean (seconds)."""
-        times = self.timed(requests)
-        self.samples += times
-        mean = statistics.fmean(times)
-        self.takes.append((label, mean, os.getloadavg()[0]))
-        return mean
-
-    def timed(self, requests: int) -> list[float]:
-        """Bare requests timed one by one, not pooled (for an interleaved comparison)."""
-        times = []
-        for n in range(requests):
-            url = BARE_URL.format(pk=self.ids[n % len(self.ids)])
-            began = time.perf_counter()
-            self.client.get(url)
-            times.append(time.perf_counter() - began)
-        return times
+    def __init__(self, samples: list[float]) -> None:
+        self.samples = samples
 
     @property
     def mean(self) -> float:
         if not self.samples:
-            raise RuntimeError("Calibration.take() has not run yet.")
+            raise RuntimeError("No calibration requests yet: call Calibration.take().")
         return statistics.fmean(self.samples)
 
     @property
@@ -258,10 +229,74 @@ class Calibration:
         met = "meets" if self.times(seconds) <= limit else "misses"
         return f"{met} ≤ {limit:g} × bare = {limit * self.mean * 1000:.1f} ms"
 
+
+@dataclass
+class Take:
+    label: str
+    samples: list[float]
+    load: float  # one-minute load average when it ended
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.samples)
+
+
+class Calibration(Yardstick):
+    """The bare view timed in takes through a run; as a Yardstick, all of them pooled."""
+
+    def __init__(self, *, people: int = 200, seed: int = 1, requests: int = 300) -> None:
+        super().__init__([])
+        self.requests = requests
+        self.client = Client()
+        self.takes: list[Take] = []
+        self.ids = self._existing_ids(people, random.Random(seed))
+        for pk in self.ids[:20]:  # warm up: connection, URL resolver, first queries
+            response = self.client.get(BARE_URL.format(pk=pk))
+            assert response.status_code == 200, (pk, response.status_code)
+
+    @staticmethod
+    def _existing_ids(count: int, rng: random.Random) -> list[int]:
+        top = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
+        if top is None:
+            raise SystemExit("No people to calibrate with: run bench/generate_people.py.")
+        found: list[int] = []
+        while len(found) < count:
+            wanted = {rng.randint(1, top) for _ in range(count * 2)}
+            found += Person.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+        rng.shuffle(found)
+        return found[:count]
+
+    def timed(self, requests: int) -> list[float]:
+        """Bare requests timed one by one."""
+        times = []
+        for n in range(requests):
+            url = BARE_URL.format(pk=self.ids[n % len(self.ids)])
+            began = time.perf_counter()
+            self.client.get(url)
+            times.append(time.perf_counter() - began)
+        return times
+
+    def take(self, label: str, requests: int | None = None) -> Take:
+        """Time `requests` more bare requests (by default as many as the last take)."""
+        times = self.timed(requests or self.requests)
+        self.samples += times
+        self.takes.append(Take(label, times, os.getloadavg()[0]))
+        return self.takes[-1]
+
+    @property
+    def latest(self) -> Take:
+        return self.takes[-1]
+
+    def since(self, take: Take) -> Yardstick:
+        """The takes from `take` on, pooled: take one before measuring something and
+        one after, and compare the figure with both."""
+        index = next(n for n, t in enumerate(self.takes) if t is take)
+        return Yardstick([s for t in self.takes[index:] for s in t.samples])
+
     def summary(self) -> str:
         """The yardstick itself, with each take so drift during the run shows."""
         takes = ", ".join(
-            f"{label} {mean * 1000:.1f} ms (load {load:.1f})" for label, mean, load in self.takes
+            f"{t.label} {t.mean * 1000:.1f} ms (load {t.load:.1f})" for t in self.takes
         )
         return (
             f"bare view (one person by primary key, {len(self.samples)} requests): "
