@@ -28,6 +28,10 @@
 
         DATABASE_URL=postgres://postgres@127.0.0.1:5432/alongside_bench \\
             .venv/bin/python bench/bench_matching.py selector
+
+Latencies are also printed as multiples of the bare view's mean (bench/calibration.py),
+measured in the same run: always for `selector`; for `dedupe` when DATABASE_URL points at
+the benchmark database (the command itself reads only the CSV).
 """
 
 from __future__ import annotations
@@ -49,10 +53,39 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
 
 
 def percentile(values: list[float], share: float) -> float:
+    """As calibration.percentile, which needs Django set up to import."""
     ordered = sorted(values)
     if not ordered:
         return float("nan")
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def calibration_if_possible() -> Any:
+    """A started Calibration when DATABASE_URL names a database with people, else None."""
+    if not os.environ.get("DATABASE_URL"):
+        print("no calibration: DATABASE_URL does not point at the benchmark database")
+        return None
+    import django
+
+    django.setup()
+    from calibration import Calibration, bench_settings
+
+    from alongside.people.models import Person
+
+    if not Person.objects.exists():
+        print("no calibration: the database in DATABASE_URL has no people")
+        return None
+    with bench_settings():
+        bare = Calibration()
+        bare.take("start")
+    return bare
+
+
+def calibrate_again(bare: Any, label: str) -> None:
+    from calibration import bench_settings
+
+    with bench_settings():
+        bare.take(label)
 
 
 def evaluate(pairs_path: Path, truth_path: Path) -> None:
@@ -111,6 +144,8 @@ def bench_dedupe(args: argparse.Namespace) -> None:
         )
         print(f"generated in {time.monotonic() - started:.1f} s")
     output = source.with_name(source.stem + ".pairs.csv")
+    bare = calibration_if_possible()
+    before = bare.latest if bare is not None else None
     load = os.getloadavg()[0]
     started = time.monotonic()
     subprocess.run(  # noqa: S603
@@ -119,10 +154,14 @@ def bench_dedupe(args: argparse.Namespace) -> None:
         check=True,
     )
     elapsed = time.monotonic() - started
-    print(
-        f"\ndedupe of {source} took {elapsed:.1f} s (load average {load:.1f} before, "
-        f"{os.getloadavg()[0]:.1f} after)"
-    )
+    after = os.getloadavg()[0]
+    print(f"\ndedupe of {source} took {elapsed:.1f} s", end="")
+    if bare is not None:
+        calibrate_again(bare, "end")
+        print(f" = {bare.since(before).times(elapsed):,.0f} × bare", end="")
+    print(f" (load average {load:.1f} before, {after:.1f} after)")
+    if bare is not None:
+        print(f"  calibration: {bare.summary()}")
     evaluate(output, truth)
 
 
@@ -287,6 +326,7 @@ def bench_selector(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from calibration import load_average, machine
     from django.db.models import Prefetch
 
     from alongside.accounts.models import User
@@ -296,7 +336,12 @@ def bench_selector(args: argparse.Namespace) -> None:
 
     rng = random.Random(args.seed)
     kinds = ["exact", "nickname", "typo", "transposed", "phone", "identifier"]
-    print(f"load average {os.getloadavg()[0]:.1f}")
+    print(machine())
+    print(load_average())
+    bare = calibration_if_possible()
+    if bare is None:
+        raise SystemExit("Point DATABASE_URL at the database bench/generate_people.py filled.")
+    print(f"calibration at the start: {bare.summary()}")
     for label, username in (("coordinator", "bench-coordinator"), ("org admin", "bench-admin")):
         user = User.objects.get(username=username)
         visible = selectors.people_for(user)
@@ -312,6 +357,7 @@ def bench_selector(args: argparse.Namespace) -> None:
             )
         times: dict[str, list[float]] = {k: [] for k in kinds}
         first: Counter[str] = Counter()
+        before = bare.latest
         for person in people[:5]:  # warm up, as a long-running server process would be
             likely_duplicates(user, candidate_fields(person, "exact", rng) or {})
         for n, person in enumerate(people[5:]):
@@ -326,18 +372,21 @@ def bench_selector(args: argparse.Namespace) -> None:
             times[kind].append(time.perf_counter() - started)
             first[kind] += bool(found) and found[0].person.pk == person.pk
         every = sum(times.values(), [])
+        calibrate_again(bare, f"after {label}")
+        near = bare.since(before)  # the bare takes either side of these checks
         print(
-            f"\n  as {label}: {len(every)} checks, p50 {percentile(every, 0.5) * 1000:.1f} ms, "
-            f"p95 {percentile(every, 0.95) * 1000:.1f} ms"
+            f"\n  as {label}: {len(every)} checks, {near.show('p50', percentile(every, 0.5))}, "
+            f"{near.show('p95', percentile(every, 0.95))}"
         )
         for kind in kinds:
             t = times[kind]
             if t:
                 print(
-                    f"    {kind:>10}: p50 {percentile(t, 0.5) * 1000:6.1f} ms, "
-                    f"p95 {percentile(t, 0.95) * 1000:6.1f} ms, intended person first "
+                    f"    {kind:>10}: {near.show('p50', percentile(t, 0.5))}, "
+                    f"{near.show('p95', percentile(t, 0.95))}, intended person first "
                     f"{first[kind]}/{len(t)}"
                 )
+    print(f"\n{load_average()}; calibration: {bare.summary()}")
 
 
 def main() -> None:

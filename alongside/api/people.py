@@ -87,6 +87,11 @@ def create_person(request: HttpRequest, payload: schemas.PersonCreate) -> HttpRe
     )
 
 
+# What present.person_detail shows with a person: identifiers and support contacts are
+# not part of it, so reading a person does not load them.
+PERSON_DETAIL = ("languages", "contact_points", "enrollments")
+
+
 @router.get(
     "/people/{person_id}",
     response={200: schemas.PersonDetailOut},
@@ -95,7 +100,7 @@ def create_person(request: HttpRequest, payload: schemas.PersonCreate) -> HttpRe
 )
 def get_person(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
-    person = selectors.person_detail(user, person_id, purpose="api")
+    person = selectors.person_detail(user, person_id, purpose="api", related=PERSON_DETAIL)
     return present.respond(present.person_detail(user, person), version=person.version)
 
 

@@ -4,7 +4,7 @@ of the person (`people.sensitivity`) is taken out before a read returns."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
@@ -93,24 +93,33 @@ def my_people(user: Any) -> QuerySet[Person]:
     )
 
 
-def person_detail(user: Any, pk: int, *, purpose: str = "view") -> Person:
+# What a person's page shows with them, one query each; person_detail's `related` names
+# fewer for a reader that shows less (the API's read of a person).
+PERSON_PAGE = ("languages", "identifiers", "contact_points", "support_contacts", "enrollments")
+
+
+def _related(name: str) -> str | Prefetch[Any]:
+    # Made per query: a shared Prefetch's queryset would collect every query's hints.
+    if name == "enrollments":
+        return Prefetch(
+            "enrollments",
+            queryset=Enrollment.objects.select_related("program", "primary_coordinator"),
+        )
+    return name
+
+
+def person_detail(
+    user: Any, pk: int, *, purpose: str = "view", related: Iterable[str] = PERSON_PAGE
+) -> Person:
     """One person with everything their page shows, in a fixed number of queries, as
     the user may see them: an approach-with-care note they may not read is replaced by
     the notice that one exists (`sensitivity.redact_person`). Raises Person.DoesNotExist
-    when out of scope, which callers turn into 404."""
+    when out of scope, which callers turn into 404. `related` names fewer related rows for
+    a reader that shows less (the API's read of a person)."""
     person = (
         people_for(user)
         .select_related("profile", "organization")
-        .prefetch_related(
-            "languages",
-            "identifiers",
-            "contact_points",
-            "support_contacts",
-            Prefetch(
-                "enrollments",
-                queryset=Enrollment.objects.select_related("program", "primary_coordinator"),
-            ),
-        )
+        .prefetch_related(*(_related(name) for name in related))
         .get(pk=pk)
     )
     audit.record_for_person(

@@ -16,9 +16,9 @@ PEOPLE_LIST_FULL_PAGE = 4 + AUDIT
 # token, the search, languages, audit; on PostgreSQL the search first resolves the typed
 # words to name words (see people/search.py), a few more, but never per row
 SEARCH_AT_MOST = 10
-# token, person with profile and organization, five prefetches (languages, identifiers,
-# contact points, support contacts, enrollments with program and coordinator), audit
-PERSON = 7 + AUDIT
+# token, person with profile and organization, the three prefetches the answer shows
+# (languages, contact points, enrollments with program and coordinator), audit
+PERSON = 5 + AUDIT
 
 
 def test_it_pins_the_people_list(world, api_as, django_assert_num_queries):
