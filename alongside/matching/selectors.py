@@ -18,6 +18,7 @@ from alongside.lib.errors import NotPermitted
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.permissions import can_review_duplicates, can_view_merge
 from alongside.people.models import Enrollment, Person
+from alongside.people.selectors import audit_person_view
 
 PAGE_SIZE = 25
 # Chains of merges followed when looking for a record's survivor or its merged records.
@@ -121,13 +122,7 @@ def people_to_compare(user: Any, first: int, second: int) -> tuple[Side, Side]:
         raise Person.DoesNotExist
     counts = _row_counts([first, second])
     for person in people.values():
-        audit.record_for_person(
-            actor=user,
-            action=Action.VIEW,
-            person=person,
-            obj=person,
-            detail={"purpose": "compare for merge"},
-        )
+        audit_person_view(user, person, "compare for merge")
     return Side(people[first], counts[first]), Side(people[second], counts[second])
 
 

@@ -113,9 +113,7 @@ def person_detail(user: Any, pk: int, *, purpose: str = "view") -> Person:
         )
         .get(pk=pk)
     )
-    audit.record_for_person(
-        actor=user, action=Action.VIEW, person=person, obj=person, detail={"purpose": purpose}
-    )
+    audit_person_view(user, person, purpose)
     redact_person(user, person)
     return person
 
@@ -177,6 +175,13 @@ def person_history(user: Any, person: Person, *, limit: int = 200) -> list[Recor
         if change.sensitive:
             change.changes = redact_change(change.changes, disclosure)
     return changes
+
+
+def audit_person_view(user: Any, person: Person, purpose: str) -> None:
+    """One event for a read of the person's record, saying what it was read for."""
+    audit.record_for_person(
+        actor=user, action=Action.VIEW, person=person, obj=person, detail={"purpose": purpose}
+    )
 
 
 def audit_people(user: Any, people: list[Person], action: Action, detail: dict[str, Any]) -> None:
