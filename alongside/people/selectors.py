@@ -93,26 +93,28 @@ def my_people(user: Any) -> QuerySet[Person]:
     )
 
 
+def with_record(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People with everything on their record that their page shows (profile, languages,
+    identifiers, contacts, enrollments with program and coordinator): a fixed number of
+    queries however many there are."""
+    return people.select_related("profile", "organization").prefetch_related(
+        "languages",
+        "identifiers",
+        "contact_points",
+        "support_contacts",
+        Prefetch(
+            "enrollments",
+            queryset=Enrollment.objects.select_related("program", "primary_coordinator"),
+        ),
+    )
+
+
 def person_detail(user: Any, pk: int, *, purpose: str = "view") -> Person:
     """One person with everything their page shows, in a fixed number of queries, as
     the user may see them: an approach-with-care note they may not read is replaced by
     the notice that one exists (`sensitivity.redact_person`). Raises Person.DoesNotExist
     when out of scope, which callers turn into 404."""
-    person = (
-        people_for(user)
-        .select_related("profile", "organization")
-        .prefetch_related(
-            "languages",
-            "identifiers",
-            "contact_points",
-            "support_contacts",
-            Prefetch(
-                "enrollments",
-                queryset=Enrollment.objects.select_related("program", "primary_coordinator"),
-            ),
-        )
-        .get(pk=pk)
-    )
+    person = with_record(people_for(user)).get(pk=pk)
     audit_person_view(user, person, purpose)
     redact_person(user, person)
     return person
