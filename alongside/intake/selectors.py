@@ -42,7 +42,7 @@ from alongside.intake.sensitive import RestrictedNeed
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Organization
 from alongside.people.models import Person
-from alongside.people.selectors import audit_people
+from alongside.people.selectors import audit_people, audit_person_view
 from alongside.people.sensitivity import sees_sensitive
 
 
@@ -111,13 +111,7 @@ def screening_history(user: Any, person_id: int) -> tuple[Person, list[Screening
     and who started and completed each; recorded as a view of the person's screening
     history. Raises Person.DoesNotExist out of scope."""
     person = Person.objects.visible_to(user).get(pk=person_id)
-    audit.record_for_person(
-        actor=user,
-        action=Action.VIEW,
-        person=person,
-        obj=person,
-        detail={"purpose": "screening history"},
-    )
+    audit_person_view(user, person, "screening history")
     responses = person_responses(user, person.pk).select_related("started_by", "completed_by")
     return person, list(responses)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
@@ -18,6 +18,7 @@ from alongside.lib.errors import NotPermitted
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.permissions import can_review_duplicates, can_view_merge
 from alongside.people.models import Enrollment, Person
+from alongside.people.selectors import audit_person_view, with_record
 
 PAGE_SIZE = 25
 # Chains of merges followed when looking for a record's survivor or its merged records.
@@ -105,29 +106,13 @@ def people_to_compare(user: Any, first: int, second: int) -> tuple[Side, Side]:
     """The two people side by side, with what hangs off each; recorded as two views.
     Raises Person.DoesNotExist when the user does not see both."""
     people = {
-        p.pk: p
-        for p in Person.objects.visible_to(user)
-        .filter(pk__in=[first, second])
-        .select_related("profile", "organization")
-        .prefetch_related(
-            "languages",
-            "identifiers",
-            "contact_points",
-            "support_contacts",
-            Prefetch("enrollments", queryset=Enrollment.objects.select_related("program")),
-        )
+        p.pk: p for p in with_record(Person.objects.visible_to(user).filter(pk__in=[first, second]))
     }
     if first not in people or second not in people:
         raise Person.DoesNotExist
     counts = _row_counts([first, second])
     for person in people.values():
-        audit.record_for_person(
-            actor=user,
-            action=Action.VIEW,
-            person=person,
-            obj=person,
-            detail={"purpose": "compare for merge"},
-        )
+        audit_person_view(user, person, "compare for merge")
     return Side(people[first], counts[first]), Side(people[second], counts[second])
 
 

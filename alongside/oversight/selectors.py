@@ -37,6 +37,15 @@ def trail_page(
     names = _actor_names(page.events)
     for event in page.events:
         event.actor_name = names.get(event.actor_id or 0, "")  # type: ignore[attr-defined]
+    return _listed(user, organization_id, filters, page)
+
+
+def nothing_listed(user: Any, organization_id: int) -> TrailPage:
+    """No page (the filters were not valid), recorded as a list that showed nothing."""
+    return _listed(user, organization_id, {}, TrailPage([], False, False))
+
+
+def _listed(user: Any, organization_id: int, filters: dict[str, Any], page: TrailPage) -> TrailPage:
     audit.record(
         actor=user,
         action=Action.LIST,
@@ -49,18 +58,6 @@ def trail_page(
         },
     )
     return page
-
-
-def nothing_listed(user: Any, organization_id: int) -> TrailPage:
-    """No page (the filters were not valid), recorded as a list that showed nothing."""
-    audit.record(
-        actor=user,
-        action=Action.LIST,
-        object_type="audit.auditevent",
-        organization_id=organization_id,
-        detail={"filters": {}, "count": 0, "first_id": None},
-    )
-    return TrailPage([], False, False)
 
 
 def chain_check(user: Any, organization_id: int) -> ChainReport:

@@ -108,6 +108,15 @@ def _related(name: str) -> str | Prefetch[Any]:
     return name
 
 
+def with_record(people: QuerySet[Person], related: Iterable[str] = PERSON_PAGE) -> QuerySet[Person]:
+    """People with everything on their record that their page shows (profile, languages,
+    identifiers, contacts, enrollments with program and coordinator), or the `related`
+    part of it: a fixed number of queries however many there are."""
+    return people.select_related("profile", "organization").prefetch_related(
+        *(_related(name) for name in related)
+    )
+
+
 def person_detail(
     user: Any, pk: int, *, purpose: str = "view", related: Iterable[str] = PERSON_PAGE
 ) -> Person:
@@ -116,15 +125,8 @@ def person_detail(
     the notice that one exists (`sensitivity.redact_person`). Raises Person.DoesNotExist
     when out of scope, which callers turn into 404. `related` names fewer related rows for
     a reader that shows less (the API's read of a person)."""
-    person = (
-        people_for(user)
-        .select_related("profile", "organization")
-        .prefetch_related(*(_related(name) for name in related))
-        .get(pk=pk)
-    )
-    audit.record_for_person(
-        actor=user, action=Action.VIEW, person=person, obj=person, detail={"purpose": purpose}
-    )
+    person = with_record(people_for(user), related).get(pk=pk)
+    audit_person_view(user, person, purpose)
     redact_person(user, person)
     return person
 
@@ -186,6 +188,13 @@ def person_history(user: Any, person: Person, *, limit: int = 200) -> list[Recor
         if change.sensitive:
             change.changes = redact_change(change.changes, disclosure)
     return changes
+
+
+def audit_person_view(user: Any, person: Person, purpose: str) -> None:
+    """One event for a read of the person's record, saying what it was read for."""
+    audit.record_for_person(
+        actor=user, action=Action.VIEW, person=person, obj=person, detail={"purpose": purpose}
+    )
 
 
 def audit_people(user: Any, people: list[Person], action: Action, detail: dict[str, Any]) -> None:
