@@ -60,28 +60,31 @@ RETURNING event.id, event.prev_hash, event.hash
 """
 
 
+def _values(event: AuditEvent) -> list[Any]:
+    """The event's columns from actor_id to channel, as both appends write them."""
+    return [
+        event.actor_id,
+        event.actor_label,
+        event.organization_id,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.person_id,
+        json.dumps(event.fields),
+        json.dumps(event.detail),
+        event.ip,
+        event.request_id,
+        event.channel,
+    ]
+
+
 def _append_in_one_statement(event: AuditEvent) -> bool:
     """Append on PostgreSQL in one round trip; False when there is no head row yet."""
     canonical = json.dumps(event.payload(), sort_keys=True, separators=(",", ":"))
     with connection.cursor() as cursor:
         cursor.execute(
             _APPEND,
-            [
-                event.at,
-                event.actor_id,
-                event.actor_label,
-                event.organization_id,
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.person_id,
-                json.dumps(event.fields),
-                json.dumps(event.detail),
-                event.ip,
-                event.request_id,
-                event.channel,
-                canonical,
-            ],
+            [event.at, *_values(event), canonical],
         )
         row = cursor.fetchone()
     if row is None:
@@ -123,18 +126,7 @@ def _append_in_plain_sql(event: AuditEvent) -> bool:
             _SQLITE_INSERT,
             [
                 connection.ops.adapt_datetimefield_value(event.at),
-                event.actor_id,
-                event.actor_label,
-                event.organization_id,
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.person_id,
-                json.dumps(event.fields),
-                json.dumps(event.detail),
-                event.ip,
-                event.request_id,
-                event.channel,
+                *_values(event),
                 event.prev_hash,
                 event.hash,
             ],
