@@ -7,6 +7,8 @@ shows a person only as far as the one sensitivity rule lets its viewer see them.
   number of queries;
 - timeline kinds: what an app writes to a person's journey timeline and how it reads;
 - worklist reasons: why a person needs a coordinator's attention today;
+- follow-up triggers: conditions a program's follow-up rules watch for (an urgent
+  result, a discharge, time without contact), each occurrence becoming one task;
 - registration assists: fragments inside the registration form;
 - record lineage: where a record that no longer answers now lives (a merge), and which
   earlier records count as this one.
@@ -115,6 +117,42 @@ class WorklistReason:
 worklist_reasons: Registry[WorklistReason] = Registry(
     "worklist reason", order=lambda r: (r.urgency, r.key)
 )
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One time a follow-up trigger's condition arose for a person. `key` identifies it
+    for good (e.g. "flag:42", "no-contact:2026-12-01"), so evaluating a rule again or on
+    two workers at once finds the same occurrence and makes no second task."""
+
+    person_id: int
+    key: str
+    since: dt.datetime  # when the condition arose; the rule's deadline counts from here
+    why: str  # a few words for the task and the worklist: "urgent PHQ-9 result"
+
+
+@dataclass(frozen=True)
+class FollowUpTrigger:
+    """A condition a program's follow-up rule can watch for, contributed by the app that
+    owns it. The hub's sweep evaluates configured rules by calling these."""
+
+    key: str
+    label: str
+    # Occurrences for people enrolled in `program_ids` that are open at `now`, given the
+    # rule's `days` parameter (0 when the trigger takes none). Bounded queries: this runs
+    # over the whole population in the nightly sweep.
+    occurrences: Callable[[Iterable[int], int, dt.datetime], Iterable[Occurrence]]
+    # Whether the condition is met for this occurrence (e.g. the person was contacted
+    # after it arose); a met occurrence's task closes itself. Defaults to "contacted since".
+    resolved: Callable[[Person, Occurrence], bool] | None = None
+    takes_days: bool = False
+
+
+follow_up_triggers: Registry[FollowUpTrigger] = Registry("follow-up trigger")
+
+
+def contacted_since(person: Person, occurrence: Occurrence) -> bool:
+    return person.last_contacted_at is not None and person.last_contacted_at >= occurrence.since
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ class Person(models.Model):
         related_name="merged_from",
     )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the care team last reached the person (an encounter that was a contact, not an
+    # attempt): kept on the row so worklists and follow-up rules read it without a join.
+    # Written only by `people.services.record_contact`.
+    last_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -86,6 +90,7 @@ class Person(models.Model):
             models.Index(fields=["organization", "legal_family_name"], name="person_org_family"),
             models.Index(fields=["date_of_birth"], name="person_dob"),
             models.Index(fields=["search_text"], name="person_search_text"),
+            models.Index(fields=["organization", "last_contacted_at"], name="person_org_contacted"),
         ]
 
     def __str__(self) -> str:

@@ -427,3 +427,16 @@ def enrollment_update(
         fields=ENROLLMENT_FIELDS,
         version=version,
     )
+
+
+def record_contact(*, person: Person, at: dt.datetime) -> None:
+    """Note that the care team reached the person at `at` (called by the service that
+    records the contact, inside its transaction; it does its own auditing). Only moves
+    forward, so a late-recorded older contact leaves a newer one in place."""
+    if timezone.is_naive(at):
+        raise ValueError("A contact time must be timezone-aware.")
+    Person.objects.filter(pk=person.pk).filter(
+        models.Q(last_contacted_at__isnull=True) | models.Q(last_contacted_at__lt=at)
+    ).update(last_contacted_at=at)
+    if person.last_contacted_at is None or person.last_contacted_at < at:
+        person.last_contacted_at = at
