@@ -101,6 +101,9 @@ class WorklistItem:
     text: str  # a few words a coordinator reads at a glance: "urgent screening result 2 h ago"
     due_at: dt.datetime
     link: str = ""
+    # Which occurrence this is (e.g. "flag:42"), so that a coordinator's "done today" or
+    # "snooze" of one occurrence does not hide the next one for the same person.
+    key: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""Intake's worklist reason: a person with an open urgent flag. The flag's reason names
+what was answered, so the worklist never shows it: the care team reads "urgent screening
+result 2 hours ago" and follows the link to the flag; anyone else who sees the person
+(a scheduler covering the front desk, an organization admin) is told to speak with the
+coordinator (`people.sensitivity.sees_sensitive`, the one rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from alongside.intake.models import UrgentFlag
+from alongside.people.contributions import WorklistItem, WorklistReason, worklist_reasons
+from alongside.people.models import Person
+from alongside.people.sensitivity import sees_sensitive
+
+URGENT_FLAG = "intake.urgent_flag"
+
+
+def open_urgent_flags(
+    viewer: Any, caseload: QuerySet[Person], now: dt.datetime
+) -> list[WorklistItem]:
+    """One item per open flag of the caseload's people, in one query."""
+    rows = (
+        UrgentFlag.objects.filter(person__in=caseload, acknowledged_at__isnull=True)
+        .annotate(shows=sees_sensitive(viewer, "person_id"))
+        .values_list("pk", "person_id", "response_id", "raised_at", "shows")
+    )
+    items = []
+    for pk, person_id, response_id, raised_at, shows in rows:
+        if shows:
+            ago = timesince(raised_at, now, depth=1)
+            text = _("urgent screening result %(ago)s ago") % {"ago": ago}
+            link = reverse("intake:response", args=[response_id])
+        else:
+            text = _("urgent result — speak with the coordinator")
+            link = reverse("people:detail", args=[person_id])
+        items.append(
+            WorklistItem(
+                person_id=person_id,
+                reason=URGENT_FLAG,
+                text=text,
+                due_at=raised_at,
+                link=link,
+                key=f"flag:{pk}",
+            )
+        )
+    return items
+
+
+def register_worklist_reason() -> None:
+    worklist_reasons.register(
+        WorklistReason(
+            key=URGENT_FLAG,
+            label="Open urgent flag",
+            find=open_urgent_flags,
+            queries=1,
+            urgency=10,
+        )
+    )
