@@ -22,6 +22,12 @@ from alongside.people.sensitivity import sees_sensitive
 URGENT_FLAG = "intake.urgent_flag"
 
 
+def _when(raised_at: dt.datetime, now: dt.datetime) -> str:
+    if now - raised_at < dt.timedelta(minutes=1):
+        return _("urgent screening result just now")
+    return _("urgent screening result %(ago)s ago") % {"ago": timesince(raised_at, now, depth=1)}
+
+
 def open_urgent_flags(
     viewer: Any, caseload: QuerySet[Person], now: dt.datetime
 ) -> list[WorklistItem]:
@@ -34,8 +40,7 @@ def open_urgent_flags(
     items = []
     for pk, person_id, response_id, raised_at, shows in rows:
         if shows:
-            ago = timesince(raised_at, now, depth=1)
-            text = _("urgent screening result %(ago)s ago") % {"ago": ago}
+            text = _when(raised_at, now)
             link = reverse("intake:response", args=[response_id])
         else:
             text = _("urgent result — speak with the coordinator")

@@ -19,9 +19,9 @@ from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_people
 from alongside.worklist.reasons import no_contact_days
 from alongside.worklist.selectors import (
-    split_decided,
     caseload_of,
     find_items,
+    split_decided,
     standing_decisions,
     teammates,
     with_care_note_flag,

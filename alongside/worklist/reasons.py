@@ -88,6 +88,7 @@ def no_recent_contact(
     )
     items = []
     for person_id, last in rows:
+        assert last is not None  # filtered on above
         days = _days(last, now)
         items.append(
             WorklistItem(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from alongside.audit.services import Action
 from alongside.people.contributions import WorklistItem, worklist_reasons
 from alongside.people.models import Enrollment, Person, Profile
 from alongside.people.selectors import audit_people
+from alongside.people.sensitivity import sees_sensitive
 from alongside.worklist.models import WorklistDecision
 
 ROW_LIMIT = 100
@@ -166,7 +167,7 @@ def split_decided(
     return open_items, set_aside
 
 
-def _rows(items: list[WorklistItem], people: dict[int, Person]) -> list[Row]:
+def _rows(items: list[WorklistItem], people: Mapping[int, Person]) -> list[Row]:
     """One row a person, their items most pressing first; rows ordered by their most
     urgent kind of reason, then by how long it has been due."""
     grouped: dict[int, list[WorklistItem]] = defaultdict(list)
@@ -197,7 +198,9 @@ def worklist_for(
         standing_decisions(caseload, timezone.localdate(now)),
     )
     wanted = {i.person_id for i in open_items} | {i.person_id for _, i in set_aside}
-    people = {p.pk: p for p in with_care_note_flag(Person.objects.filter(pk__in=wanted))}
+    # `care_team`: whether the viewer may set the person's items aside (services check it).
+    loaded = with_care_note_flag(Person.objects.filter(pk__in=wanted))
+    people = {p.pk: p for p in loaded.annotate(care_team=sees_sensitive(viewer))}
     rows = _rows(open_items, people)
     decided = [Decided(d, people[i.person_id], i) for d, i in set_aside if i.person_id in people]
     worklist = Worklist(

@@ -12,11 +12,22 @@ from django.utils import timezone
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
+from alongside.lib.errors import NotPermitted
 from alongside.people.contributions import worklist_reasons
 from alongside.people.models import Person
+from alongside.people.sensitivity import disclosure_for
 from alongside.worklist.models import WorklistDecision
 
 MAX_SNOOZE_DAYS = 365
+CARE_TEAM_ONLY = "Only the person's care team can set worklist items aside."
+
+
+def _ensure_care_team(actor: Any, person: Person) -> None:
+    # Setting aside an urgent result, or a person nobody has reached, is a care
+    # decision: those who see the person without their details (schedulers, admins)
+    # read the worklist but leave the decisions to the care team.
+    if not disclosure_for(actor, person).sensitive:
+        raise NotPermitted(CARE_TEAM_ONLY)
 
 
 def _check(action: str, reason_key: str, until: dt.date | None, note: str, today: dt.date) -> None:
@@ -52,6 +63,7 @@ def decision_record(
     """Set one worklist item aside: done for today, or snoozed until `until` (the day it
     comes back). The caller has read `person` through the worklist's selectors, on the
     actor's caseload or the one of the teammate they cover for (`covering_for`)."""
+    _ensure_care_team(actor, person)
     now = timezone.now()
     _check(action, reason_key, until, note, timezone.localdate(now))
     decision = WorklistDecision(
@@ -86,6 +98,7 @@ def decision_undo(*, actor: Any, decision: WorklistDecision) -> WorklistDecision
         decision = locked.get(pk=decision.pk)
         if decision.undone_at is not None:
             return decision
+        _ensure_care_team(actor, decision.person)
         decision.undone_at = timezone.now()
         decision.undone_by = actor
         decision.save(update_fields=["undone_at", "undone_by"])

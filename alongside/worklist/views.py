@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.lib.params import query_page
-from alongside.lib.views import back_to, or_404
+from alongside.lib.views import back_to, or_404, refusals_as_403
 from alongside.people.selectors import my_programs
 from alongside.worklist import caseload as caseloads
 from alongside.worklist import forms, selectors, services
@@ -84,16 +84,17 @@ def _decide(request: HttpRequest, form: forms.DecisionForm) -> str:
     person = or_404(
         lambda: selectors.caseload_person(request.user, owner, data["person"]), "No such person"
     )
-    decision = services.decision_record(
-        actor=request.user,
-        person=person,
-        reason_key=data["reason"],
-        item_key=data["item"],
-        action=data["action"],
-        until=data["until"],
-        note=data["note"],
-        covering_for=owner,
-    )
+    with refusals_as_403():
+        decision = services.decision_record(
+            actor=request.user,
+            person=person,
+            reason_key=data["reason"],
+            item_key=data["item"],
+            action=data["action"],
+            until=data["until"],
+            note=data["note"],
+            covering_for=owner,
+        )
     if decision.action == WorklistDecision.Action.DONE:
         return _("%(name)s: done for today.") % {"name": person.display_name}
     return _("%(name)s: snoozed until %(date)s.") % {
@@ -123,7 +124,8 @@ def undo(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         pk = form.cleaned_data["decision"]
         decision = or_404(lambda: selectors.decision_for(request.user, pk), "No such decision")
-        services.decision_undo(actor=request.user, decision=decision)
+        with refusals_as_403():
+            services.decision_undo(actor=request.user, decision=decision)
         messages.success(
             request, _("%(name)s is back on the worklist.") % {"name": decision.person.display_name}
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
@@ -15,6 +16,8 @@ from alongside.worklist import selectors, services
 from alongside.worklist.models import WorklistDecision
 from alongside.worklist.tests.conftest import contacted
 from conftest import add_role, make_person, make_user
+
+OURS = {"intake.urgent_flag", "worklist.not_yet_contacted", "worklist.no_recent_contact"}
 
 
 def _activate(person, actor):
@@ -32,7 +35,7 @@ def test_it_lists_a_new_person_not_yet_contacted(world):
     worklist = selectors.worklist_for(world.coordinator)
     assert _texts(worklist) == {"Lupe": ["new, not yet contacted"]}
     [row] = worklist.rows
-    assert row.person.pronouns == "she/her" and row.person.has_care_note is True
+    assert row.person.pronouns == "she/her" and row.person.has_care_note is True  # type: ignore[attr-defined]
 
 
 def test_it_says_how_long_since_the_last_contact(world, settings):
@@ -75,7 +78,7 @@ def test_an_urgent_flag_comes_first_and_says_when(world, flag):
     flag(world.person)
     worklist = selectors.worklist_for(world.coordinator)
     assert [r.person.pk for r in worklist.rows] == [world.person.pk, other.pk]
-    assert worklist.rows[0].items[0].text == "urgent screening result 0\xa0minutes ago"
+    assert worklist.rows[0].items[0].text == "urgent screening result just now"
     assert worklist.rows[0].items[0].reason == "intake.urgent_flag"
 
 
@@ -274,3 +277,39 @@ def test_teammates_are_those_sharing_a_program(world):
     assert world.supervisor in selectors.teammates(world.coordinator)
     assert world.coordinator in selectors.teammates(world.admin)
     assert world.coordinator not in selectors.teammates(world.outsider)
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_every_reason_keeps_to_its_query_budget(world, flag, count, django_assert_max_num_queries):
+    from alongside.people.contributions import worklist_reasons
+
+    for n in range(count):
+        person = make_person(
+            world.coordinator,
+            world.housing,
+            legal_given_name=f"Kai{n}",
+            primary_coordinator=world.coordinator,
+        )
+        flag(person)
+        _activate(person, world.coordinator)
+        contacted(person, 50)
+    caseload = selectors.caseload_of(world.coordinator)
+    selectors.scope_for(world.coordinator)  # read once per request, before any reason
+    assert len(worklist_reasons) >= 3
+    for reason in worklist_reasons:
+        with django_assert_max_num_queries(reason.queries):
+            found = list(reason.find(world.coordinator, caseload, timezone.now()))
+        # Reasons other apps contribute may have nothing to find in this world.
+        assert found or reason.key not in OURS, reason.key
+
+
+def test_an_urgent_flag_says_how_long_ago_it_was_raised(world, flag):
+    from alongside.intake.models import UrgentFlag
+
+    raised = flag(world.person)
+    UrgentFlag.objects.filter(pk=raised.pk).update(
+        raised_at=timezone.now() - dt.timedelta(hours=2, minutes=5)
+    )
+    [row] = selectors.worklist_for(world.coordinator).rows
+    assert row.items[0].text == "urgent screening result 2\xa0hours ago"
+    assert row.items[0].link == reverse("intake:response", args=[raised.response_id])
