@@ -1,7 +1,8 @@
 """The worklist reasons the foundation alone can tell: a person not yet contacted, and a
 person not contacted for longer than the program's rule. Other apps contribute their own
 (intake: open urgent flags; the hub's tasks: tasks due). Each `find` is one query
-however large the caseload (people/contributions.py, WorklistReason)."""
+however large the caseload (people/contributions.py, WorklistReason). Their items carry
+no link: the person's name on the row already leads to their page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -66,7 +66,6 @@ def not_yet_contacted(
                 reason=NOT_YET_CONTACTED,
                 text=text,
                 due_at=start,
-                link=reverse("people:detail", args=[person_id]),
                 key="new",
             )
         )
@@ -97,7 +96,6 @@ def no_recent_contact(
                 text=ngettext("no contact for %(days)d day", "no contact for %(days)d days", days)
                 % {"days": days},
                 due_at=last + dt.timedelta(days=limit),
-                link=reverse("people:detail", args=[person_id]),
                 # A snooze is of this stretch without contact; the next one is new.
                 key=f"since:{timezone.localdate(last).isoformat()}",
             )

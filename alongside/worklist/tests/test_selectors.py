@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
+from alongside.intake.models import UrgentFlag
 from alongside.people import services as people
+from alongside.people.contributions import worklist_reasons
 from alongside.people.models import Enrollment
 from alongside.worklist import selectors, services
 from alongside.worklist.models import WorklistDecision
@@ -227,8 +230,6 @@ def test_undo_brings_the_item_back_and_keeps_the_decision(world):
     ],
 )
 def test_it_refuses_bad_decisions(world, changes, message):
-    from django.core.exceptions import ValidationError
-
     today = timezone.localdate()
     dates = {
         "today": today,
@@ -281,8 +282,6 @@ def test_teammates_are_those_sharing_a_program(world):
 
 @pytest.mark.parametrize("count", [1, 5])
 def test_every_reason_keeps_to_its_query_budget(world, flag, count, django_assert_max_num_queries):
-    from alongside.people.contributions import worklist_reasons
-
     for n in range(count):
         person = make_person(
             world.coordinator,
@@ -304,8 +303,6 @@ def test_every_reason_keeps_to_its_query_budget(world, flag, count, django_asser
 
 
 def test_an_urgent_flag_says_how_long_ago_it_was_raised(world, flag):
-    from alongside.intake.models import UrgentFlag
-
     raised = flag(world.person)
     UrgentFlag.objects.filter(pk=raised.pk).update(
         raised_at=timezone.now() - dt.timedelta(hours=2, minutes=5)
