@@ -108,7 +108,13 @@ def _decide(request: HttpRequest, form: forms.DecisionForm) -> str:
 def decide(request: HttpRequest) -> HttpResponse:
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("That could not be saved: the form was incomplete."))
+        problems = [
+            f"{form[name].label}: {' '.join(str(e) for e in errors)}"
+            for name, errors in form.errors.items()
+        ]
+        messages.error(
+            request, _("Nothing was saved. %(problems)s") % {"problems": " ".join(problems)}
+        )
     else:
         try:
             messages.success(request, _decide(request, form))

@@ -69,10 +69,10 @@ def caseload(world):
     return world
 
 
-def _screenshot(page) -> None:
+def _screenshot(page, name: str = "worklist") -> None:
     folder = Path(os.environ.get("ALONGSIDE_SCREENSHOTS") or ROOT / "var" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=folder / "worklist.png", full_page=True)
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
 
 
 def test_a_coordinator_sees_who_needs_attention_and_snoozes_with_a_reason(browsing, caseload):
@@ -92,7 +92,6 @@ def test_a_coordinator_sees_who_needs_attention_and_snoozes_with_a_reason(browsi
     expect(worklist).to_contain_text("No contact for 41 days")
     expect(worklist).to_contain_text("No contact for 34 days")
     expect(worklist).not_to_contain_text("Mei Chen")  # reached three days ago
-    _screenshot(page)
 
     tomas = rows.filter(has_text="Tomás Rivera")
     tomas.get_by_text("Snooze").first.click()
@@ -107,14 +106,18 @@ def test_a_coordinator_sees_who_needs_attention_and_snoozes_with_a_reason(browsi
     snoozed = page.get_by_role("region", name="Snoozed (1)")
     expect(snoozed).to_contain_text("Away visiting family until Tuesday")
     expect(snoozed).to_contain_text("by Casey Nguyen")
-
-    snoozed.get_by_role("button", name="Undo").click()
-    browsing.check()
-    expect(rows).to_have_count(4)
+    expect(rows.filter(has_text="Tomás Rivera")).to_have_count(0)
 
     rows.filter(has_text="Dara Osei").get_by_role("button", name="Done today").click()
     browsing.check()
     expect(page.get_by_role("region", name="Done today (1)")).to_contain_text("Dara Osei")
+    expect(rows).to_have_count(2)
+    _screenshot(page)  # every part of the page: the rows, what was snoozed and done
+
+    page.get_by_role("region", name="Snoozed (1)").get_by_role("button", name="Undo").click()
+    browsing.check()
+    expect(page.get_by_role("status")).to_contain_text("Tomás Rivera is back on the worklist")
+    expect(rows).to_have_count(3)
 
 
 def test_a_teammate_covers_and_the_supervisor_sees_the_team(browsing, caseload):
@@ -126,6 +129,7 @@ def test_a_teammate_covers_and_the_supervisor_sees_the_team(browsing, caseload):
     browsing.goto("/worklist/team/")
     team = page.get_by_role("table", name="Teammates")
     expect(team.get_by_role("row", name="Casey Nguyen")).to_contain_text("5")
+    _screenshot(page, "worklist-team")
     team.get_by_role("link", name="Open Casey Nguyen’s worklist").click()
     browsing.check()
     expect(page.get_by_role("heading", level=1)).to_have_text("Casey Nguyen’s worklist")
@@ -134,3 +138,4 @@ def test_a_teammate_covers_and_the_supervisor_sees_the_team(browsing, caseload):
 
     browsing.goto("/worklist/caseload/?contact=overdue")
     expect(page.get_by_role("status")).to_contain_text("2 people match")
+    _screenshot(page, "worklist-caseload")

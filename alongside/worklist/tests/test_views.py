@@ -248,3 +248,12 @@ def test_only_the_care_team_sets_items_aside(client, world, flag):
     assert "Done today<" not in page and "worklist/decide/" not in page
     response = _decide(client, world, action="done", covering_for=world.coordinator.pk)
     assert response.status_code == 403 and not WorklistDecision.objects.exists()
+
+
+def test_a_snooze_with_an_impossible_date_says_which_field(client, world):
+    client.force_login(world.coordinator)
+    response = _decide(client, world, action="snoozed", until="2026-02-31", note="x", next="/")
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert "Nothing was saved. Bring back on: Enter a valid date." in page
+    assert not WorklistDecision.objects.exists()
