@@ -9,13 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
-from alongside.intake.models import UrgentFlag
-from alongside.people.contributions import WorklistItem, WorklistReason, worklist_reasons
+from alongside.intake.models import Need, UrgentFlag
+from alongside.intake.sensitive import is_sensitive_need, visible_needs
+from alongside.people.contributions import (
+    CaseloadFilter,
+    WorklistItem,
+    WorklistReason,
+    caseload_filters,
+    worklist_reasons,
+)
 from alongside.people.models import Person
 from alongside.people.sensitivity import sees_sensitive
 
@@ -58,7 +65,29 @@ def open_urgent_flags(
     return items
 
 
-def register_worklist_reason() -> None:
+def need_choices() -> list[tuple[str, str]]:
+    """Open-need kinds to filter a caseload by: not the sensitive ones, whose very name
+    on a list of people would say what only the care team may know."""
+    return [(k.value, str(k.label)) for k in Need.Kind if not is_sensitive_need(k.value)]
+
+
+def with_open_need(viewer: Any, people: QuerySet[Person], kind: str) -> QuerySet[Person]:
+    needs = Need.objects.filter(
+        person_id=OuterRef("pk"), kind=kind, status__in=Need.OPEN_STATUSES
+    ).filter(visible_needs(viewer))
+    return people.filter(Exists(needs))
+
+
+def register_worklist() -> None:
+    caseload_filters.register(
+        CaseloadFilter(
+            key="intake.open_need",
+            param="need",
+            label="Open need",
+            choices=need_choices,
+            apply=with_open_need,
+        )
+    )
     worklist_reasons.register(
         WorklistReason(
             key=URGENT_FLAG,

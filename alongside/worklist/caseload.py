@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -15,6 +16,7 @@ from django.utils import timezone
 from alongside.audit.services import Action
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
+from alongside.people.contributions import caseload_filters
 from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_people
 from alongside.worklist.reasons import no_contact_days
@@ -41,6 +43,8 @@ class Filters:
     program: Program | None = None
     status: str = ""
     contact: str = ""
+    # Contributed filters (people.contributions.caseload_filters): key -> chosen value.
+    contributed: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,7 +69,9 @@ def _contact(people: QuerySet[Person], contact: str, now: dt.datetime) -> QueryS
     return people.filter(conditions[contact]) if contact in conditions else people
 
 
-def _filtered(people: QuerySet[Person], filters: Filters, now: dt.datetime) -> QuerySet[Person]:
+def _filtered(
+    viewer: Any, people: QuerySet[Person], filters: Filters, now: dt.datetime
+) -> QuerySet[Person]:
     enrollments = Enrollment.objects.filter(
         person_id=OuterRef("pk"), status__in=Enrollment.OPEN_STATUSES
     )
@@ -75,6 +81,10 @@ def _filtered(people: QuerySet[Person], filters: Filters, now: dt.datetime) -> Q
         enrollments = enrollments.filter(status=filters.status)
     if filters.program is not None or filters.status:
         people = people.filter(Exists(enrollments))
+    for contribution in caseload_filters:
+        value = filters.contributed.get(contribution.key)
+        if value:
+            people = contribution.apply(viewer, people, value)
     return _contact(people, filters.contact, now)
 
 
@@ -91,7 +101,7 @@ def caseload_page(
         never=Count("pk", filter=Q(last_contacted_at__isnull=True)),
         overdue=Count("pk", filter=Q(last_contacted_at__lt=cutoff)),
     )
-    filtered = _filtered(caseload, filters, now)
+    filtered = _filtered(viewer, caseload, filters, now)
     open_enrollments = Enrollment.objects.filter(status__in=Enrollment.OPEN_STATUSES)
     rows = (
         with_care_note_flag(filtered)

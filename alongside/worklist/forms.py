@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
+from alongside.people.contributions import caseload_filters
 from alongside.people.models import Enrollment
 from alongside.worklist.caseload import CONTACT_CHOICES, Filters
 from alongside.worklist.models import WorklistDecision
@@ -46,9 +47,20 @@ class CaseloadFilterForm(forms.Form):
         field = self.fields["program"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = programs
+        for contribution in caseload_filters:
+            self.fields[contribution.param] = forms.ChoiceField(
+                label=contribution.label,
+                choices=[("", _("Any"))] + list(contribution.choices()),
+                required=False,
+            )
 
     def filters(self) -> Filters:
         if not self.is_valid():
             return Filters()
         data = self.cleaned_data
-        return Filters(program=data["program"], status=data["status"], contact=data["contact"])
+        return Filters(
+            program=data["program"],
+            status=data["status"],
+            contact=data["contact"],
+            contributed={f.key: data.get(f.param, "") for f in caseload_filters},
+        )

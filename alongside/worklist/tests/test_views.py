@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
+from alongside.intake.models import Need
 from alongside.worklist.models import WorklistDecision
 from alongside.worklist.tests.conftest import contacted
 from conftest import add_role, make_person, make_user
@@ -260,3 +261,22 @@ def test_a_snooze_with_an_impossible_date_says_which_field(client, world):
     page = client.get("/").content.decode()
     assert "Nothing was saved. Bring back on: Enter a valid date." in page
     assert not WorklistDecision.objects.exists()
+
+
+def test_the_caseload_filters_by_an_open_need_from_intake(client, world):
+    other = make_person(
+        world.coordinator,
+        world.housing,
+        legal_given_name="Ana",
+        primary_coordinator=world.coordinator,
+    )
+    for person, kind in ((world.person, "food_insecurity"), (other, "depression")):
+        Need.objects.create(person=person, kind=kind, identified_at=timezone.now())
+    client.force_login(world.coordinator)
+    response = client.get(reverse("worklist:caseload"), {"need": "food_insecurity"})
+    assert [p.first_name for p in response.context["found"].people] == ["Lupe"]
+    page = response.content.decode()
+    assert "Open need" in page and "Depression" not in page  # never offered: sensitive
+    # A sensitive kind is not a choice, so asking for it is refused, not answered.
+    response = client.get(reverse("worklist:caseload"), {"need": "depression"})
+    assert response.status_code == 422 and response.context["found"].matching == 2
