@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 
 
-def can_manage_program(user: Any, program: Any) -> bool:
+def can_manage_program(user: Actor, program: Any) -> bool:
     scope = scope_for(user)
     return program.id in scope.program_ids or scope.is_admin_of(program.organization_id)

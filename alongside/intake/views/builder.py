@@ -27,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.intake import definitions, drafting, fhir, forms, selectors, sensitive, services
 from alongside.intake.models import InstrumentVersion, Need
 from alongside.lib.views import or_404, refusals_as_403
@@ -40,7 +41,9 @@ def version_of(organization: Organization, pk: int, vpk: int) -> InstrumentVersi
     return or_404(lambda: selectors.builder_version(organization, pk, vpk), "No such version")
 
 
-def own_version(request: HttpRequest, org: int, pk: int, vpk: int) -> InstrumentVersion:
+def own_version(
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int
+) -> InstrumentVersion:
     """A version of one of the organization's own instruments (shipped ones are read-only:
     their edit pages do not exist)."""
     organization = managed_organization(request.user, org)
@@ -160,7 +163,7 @@ def builder_page(
 
 
 @login_required
-def instrument_list(request: HttpRequest, org: int) -> HttpResponse:
+def instrument_list(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     rows = list(selectors.builder_instruments(organization))
     for row in rows:
@@ -181,7 +184,7 @@ def instrument_list(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def instrument_create(request: HttpRequest, org: int) -> HttpResponse:
+def instrument_create(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     """A new instrument: its name and its first question (a draft always has one)."""
     organization = managed_organization(request.user, org)
     blank: dict[str, Any] = {"items": []}
@@ -228,7 +231,7 @@ def instrument_create(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def instrument_import(request: HttpRequest, org: int) -> HttpResponse:
+def instrument_import(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -273,7 +276,7 @@ def instrument_import(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def instrument_detail(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+def instrument_detail(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     instrument = or_404(
         lambda: selectors.builder_instrument(organization, pk), "No such instrument"
@@ -414,7 +417,7 @@ def version_page(
 
 
 @login_required
-def version_detail(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     return version_page(request, organization, version_of(organization, pk, vpk))
 
@@ -423,7 +426,11 @@ def version_detail(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRes
 
 
 def _status_action(
-    request: HttpRequest, org: int, pk: int, vpk: int, call: Callable[[InstrumentVersion], Any]
+    request: AuthenticatedHttpRequest,
+    org: int,
+    pk: int,
+    vpk: int,
+    call: Callable[[InstrumentVersion], Any],
 ) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     organization = version.instrument.organization
@@ -437,7 +444,7 @@ def _status_action(
 
 @login_required
 @require_POST
-def version_publish(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     def publish(version: InstrumentVersion) -> None:
         services.instrument_publish(
             actor=request.user, version=version, expected=request.POST.get("base", "")
@@ -452,7 +459,7 @@ def version_publish(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRe
 
 @login_required
 @require_POST
-def version_retire(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_retire(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     def retire(version: InstrumentVersion) -> None:
         services.instrument_retire(actor=request.user, version=version)
         messages.success(
@@ -464,7 +471,7 @@ def version_retire(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRes
 
 
 def _created(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     org: int,
     pk: int,
     vpk: int,
@@ -485,7 +492,7 @@ def _created(
 
 @login_required
 @require_POST
-def version_new(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_new(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     return _created(
         request,
         org,
@@ -501,7 +508,7 @@ def version_new(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def version_copy(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_copy(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     return _created(
         request,
         org,
@@ -519,7 +526,7 @@ def version_copy(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRespo
 
 
 @login_required
-def version_fhir(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_fhir(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     version = version_of(organization, pk, vpk)
     try:

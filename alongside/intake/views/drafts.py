@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.intake import definitions, drafting, forms, selectors, sensitive, services
 from alongside.intake.models import InstrumentVersion
 from alongside.intake.views.builder import (
@@ -32,7 +33,7 @@ RULE_TITLES = {"needs": "need rule", "urgent": "urgent rule"}
 
 
 @login_required
-def details_edit(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def details_edit(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     if version.status != InstrumentVersion.Status.DRAFT:
         return not_a_draft(request, version)
@@ -96,7 +97,7 @@ def _form_page(
 
 @login_required
 def item_edit(
-    request: HttpRequest, org: int, pk: int, vpk: int, link_id: str | None = None
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, link_id: str | None = None
 ) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     if version.status != InstrumentVersion.Status.DRAFT:
@@ -142,7 +143,7 @@ def item_edit(
 
 
 def _draft_action(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     org: int,
     pk: int,
     vpk: int,
@@ -163,7 +164,9 @@ def _draft_action(
 
 @login_required
 @require_POST
-def item_remove(request: HttpRequest, org: int, pk: int, vpk: int, link_id: str) -> HttpResponse:
+def item_remove(
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, link_id: str
+) -> HttpResponse:
     return _draft_action(
         request,
         org,
@@ -178,7 +181,9 @@ def item_remove(request: HttpRequest, org: int, pk: int, vpk: int, link_id: str)
 
 @login_required
 @require_POST
-def item_move(request: HttpRequest, org: int, pk: int, vpk: int, link_id: str) -> HttpResponse:
+def item_move(
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, link_id: str
+) -> HttpResponse:
     offset = -1 if request.POST.get("direction") == "up" else 1
     return _draft_action(
         request,
@@ -205,7 +210,7 @@ def _rule_index(definition: Mapping[str, Any], kind: str, index: int | None) -> 
 
 @login_required
 def score_edit(
-    request: HttpRequest, org: int, pk: int, vpk: int, index: int | None = None
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, index: int | None = None
 ) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     if version.status != InstrumentVersion.Status.DRAFT:
@@ -249,7 +254,12 @@ def score_edit(
 
 @login_required
 def rule_edit(
-    request: HttpRequest, org: int, pk: int, vpk: int, kind: str, index: int | None = None
+    request: AuthenticatedHttpRequest,
+    org: int,
+    pk: int,
+    vpk: int,
+    kind: str,
+    index: int | None = None,
 ) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     if kind not in drafting.RULE_KINDS:
@@ -298,7 +308,7 @@ def rule_edit(
 @login_required
 @require_POST
 def rule_remove(
-    request: HttpRequest, org: int, pk: int, vpk: int, kind: str, index: int
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, kind: str, index: int
 ) -> HttpResponse:
     if kind not in ("scores", *drafting.RULE_KINDS):
         raise Http404("No such kind of rule")
