@@ -15,9 +15,18 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
-from alongside.intake import definitions, drafting, forms, selectors, sensitive, services
+from alongside.intake import (
+    definitions,
+    drafting,
+    forms,
+    rule_forms,
+    selectors,
+    sensitive,
+    services,
+)
 from alongside.intake.models import InstrumentVersion
-from alongside.intake.views.builder import (
+from alongside.intake.views.builder import version_page
+from alongside.intake.views.building import (
     Attempt,
     base_token,
     builder_page,
@@ -25,7 +34,6 @@ from alongside.intake.views.builder import (
     not_a_draft,
     own_version,
     status_of,
-    version_page,
     version_url,
 )
 
@@ -217,21 +225,21 @@ def score_edit(
         return not_a_draft(request, version)
     definition = version.definition
     existing = _rule_index(definition, "scores", index)
-    form = forms.ScoreForm(
+    form = rule_forms.ScoreForm(
         request.POST or None,
         definition=definition,
         initial={"name": existing.get("name"), "items": existing.get("items")}
         if existing
         else None,
     )
-    bands = forms.BandFormSet(
+    bands = rule_forms.BandFormSet(
         request.POST or None,
         initial=[dict(b) for b in (existing or {}).get("bands", [])],
         prefix="bands",
     )
     attempt: Attempt | None = None
     if request.method == "POST" and form.is_valid() and bands.is_valid():
-        score = form.score(forms.bands_from(bands), existing)
+        score = form.score(rule_forms.bands_from(bands), existing)
         attempt = edit_draft(
             request,
             version,
@@ -269,16 +277,16 @@ def rule_edit(
     definition = version.definition
     existing = _rule_index(definition, kind, index)
     initial = {k: v for k, v in (existing or {}).items() if k != "any"}
-    form = forms.RuleForm(request.POST or None, kind=kind, initial=initial)
-    conditions = forms.ConditionFormSet(
+    form = rule_forms.RuleForm(request.POST or None, kind=kind, initial=initial)
+    conditions = rule_forms.ConditionFormSet(
         request.POST or None,
-        initial=forms.condition_initial(existing),
+        initial=rule_forms.condition_initial(existing),
         prefix="conditions",
-        form_kwargs={"choices": forms.condition_choices(definition)},
+        form_kwargs={"choices": rule_forms.condition_choices(definition)},
     )
     attempt: Attempt | None = None
     if request.method == "POST" and form.is_valid() and conditions.is_valid():
-        rule = form.rule(forms.conditions_from(conditions))
+        rule = form.rule(rule_forms.conditions_from(conditions))
         attempt = edit_draft(
             request,
             version,

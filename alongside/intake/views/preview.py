@@ -15,7 +15,7 @@ from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.intake import definitions, drafting
 from alongside.intake.definitions import Given
 from alongside.intake.models import Need
-from alongside.intake.views.builder import builder_page, version_of
+from alongside.intake.views.building import builder_page, version_of
 from alongside.organizations.contributions import managed_organization
 
 DECLINED = "__declined__"
