@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from alongside.accounts.actors import Actor, account_of
+from alongside.accounts.models import User
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
@@ -178,7 +179,7 @@ def person_create(
     program: Program,
     data: Mapping[str, Any],
     profile: Mapping[str, Any] | None = None,
-    primary_coordinator: Any = None,
+    primary_coordinator: User | None = None,
 ) -> Person:
     """Register a person with a first enrollment (status referred) in one of the actor's
     programs, which is what makes them visible to that program's staff."""
