@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from alongside.accounts.actors import Visitor
 from alongside.accounts.scope import scope_for
 from alongside.organizations.models import Organization, Program
 from alongside.people.languages import LANGUAGE_NAMES, LANGUAGES
@@ -18,7 +19,7 @@ from alongside.people.normalize import normalize, normalize_identifier, normaliz
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
-    def visible_to(self, user: Any, *, include_merged: bool = False) -> PersonQuerySet:
+    def visible_to(self, user: Visitor, *, include_merged: bool = False) -> PersonQuerySet:
         """The one rule for who sees whom: organization admins see their organization's
         people; everyone else sees people enrolled (in any status) in their programs.
         A record merged into another is hidden unless include_merged (merge records,

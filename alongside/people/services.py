@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from alongside.accounts.actors import Actor, account_of
+from alongside.accounts.models import User
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
@@ -129,13 +131,13 @@ def _keep_related(current: M, given: M) -> None:
 
 
 def _log(
-    *, actor: Any, person: Person, instance: models.Model, action: Action, changes: dict[str, Any]
+    *, actor: Actor, person: Person, instance: models.Model, action: Action, changes: dict[str, Any]
 ) -> None:
     sensitive = bool(SENSITIVE_PROFILE_FIELDS & changes.keys())
     RecordChange.objects.create(
         person=person,
         at=timezone.now(),
-        actor=actor,
+        actor=account_of(actor),
         action=action,
         entity=instance._meta.model_name or "",
         entity_id=instance.pk,
@@ -173,17 +175,17 @@ def _save(
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     program: Program,
     data: Mapping[str, Any],
     profile: Mapping[str, Any] | None = None,
-    primary_coordinator: Any = None,
+    primary_coordinator: User | None = None,
 ) -> Person:
     """Register a person with a first enrollment (status referred) in one of the actor's
     programs, which is what makes them visible to that program's staff."""
     if not can_manage_program(actor, program):
         raise NotPermitted("You can only register people in your own programs.")
-    person = Person(organization_id=program.organization_id, created_by=actor)
+    person = Person(organization_id=program.organization_id, created_by=account_of(actor))
     changes = _assign(person, data, PERSON_FIELDS)
     _save(person, changes, bump=False)
     _log(actor=actor, person=person, instance=person, action=Action.CREATE, changes=changes)
@@ -213,7 +215,7 @@ def person_create(
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, person: Person, data: Mapping[str, Any], version: int | None
 ) -> Person:
     current = _check_version(Person, person.pk, version)
     changes = _assign(current, data, PERSON_FIELDS)
@@ -225,7 +227,7 @@ def person_update(
 
 @transaction.atomic
 def profile_update(
-    *, actor: Any, person: Person, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, person: Person, data: Mapping[str, Any], version: int | None
 ) -> Profile:
     profile, _ = Profile.objects.get_or_create(person=person)
     current = _check_version(Profile, profile.pk, version)
@@ -243,7 +245,7 @@ def profile_update(
 
 def _child_create(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     instance: M,
     data: Mapping[str, Any],
@@ -258,7 +260,7 @@ def _child_create(
 
 def _child_update(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     instance: M,
     data: Mapping[str, Any],
@@ -275,7 +277,7 @@ def _child_update(
     return current
 
 
-def _child_delete(*, actor: Any, person: Person, instance: models.Model) -> None:
+def _child_delete(*, actor: Actor, person: Person, instance: models.Model) -> None:
     _log(actor=actor, person=person, instance=instance, action=Action.DELETE, changes={})
     instance.delete()
 
@@ -297,7 +299,7 @@ def _check_safe_contact(contact: ContactPoint) -> None:
 
 
 @transaction.atomic
-def contact_point_create(*, actor: Any, person: Person, data: Mapping[str, Any]) -> ContactPoint:
+def contact_point_create(*, actor: Actor, person: Person, data: Mapping[str, Any]) -> ContactPoint:
     return _child_create(
         actor=actor,
         person=person,
@@ -310,7 +312,7 @@ def contact_point_create(*, actor: Any, person: Person, data: Mapping[str, Any])
 
 @transaction.atomic
 def contact_point_update(
-    *, actor: Any, contact: ContactPoint, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, contact: ContactPoint, data: Mapping[str, Any], version: int | None
 ) -> ContactPoint:
     return _child_update(
         actor=actor,
@@ -324,14 +326,16 @@ def contact_point_update(
 
 
 @transaction.atomic
-def contact_point_delete(*, actor: Any, contact: ContactPoint, version: int | None = None) -> None:
+def contact_point_delete(
+    *, actor: Actor, contact: ContactPoint, version: int | None = None
+) -> None:
     _check_version(ContactPoint, contact.pk, version)
     _child_delete(actor=actor, person=contact.person, instance=contact)
 
 
 @transaction.atomic
 def support_contact_create(
-    *, actor: Any, person: Person, data: Mapping[str, Any]
+    *, actor: Actor, person: Person, data: Mapping[str, Any]
 ) -> SupportContact:
     return _child_create(
         actor=actor,
@@ -344,7 +348,7 @@ def support_contact_create(
 
 @transaction.atomic
 def support_contact_update(
-    *, actor: Any, support: SupportContact, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, support: SupportContact, data: Mapping[str, Any], version: int | None
 ) -> SupportContact:
     return _child_update(
         actor=actor,
@@ -357,12 +361,12 @@ def support_contact_update(
 
 
 @transaction.atomic
-def support_contact_delete(*, actor: Any, support: SupportContact) -> None:
+def support_contact_delete(*, actor: Actor, support: SupportContact) -> None:
     _child_delete(actor=actor, person=support.person, instance=support)
 
 
 @transaction.atomic
-def identifier_create(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Identifier:
+def identifier_create(*, actor: Actor, person: Person, data: Mapping[str, Any]) -> Identifier:
     return _child_create(
         actor=actor,
         person=person,
@@ -373,12 +377,12 @@ def identifier_create(*, actor: Any, person: Person, data: Mapping[str, Any]) ->
 
 
 @transaction.atomic
-def identifier_delete(*, actor: Any, identifier: Identifier) -> None:
+def identifier_delete(*, actor: Actor, identifier: Identifier) -> None:
     _child_delete(actor=actor, person=identifier.person, instance=identifier)
 
 
 @transaction.atomic
-def language_add(*, actor: Any, person: Person, data: Mapping[str, Any]) -> PersonLanguage:
+def language_add(*, actor: Actor, person: Person, data: Mapping[str, Any]) -> PersonLanguage:
     if data.get("is_preferred"):
         person.languages.update(is_preferred=False)
     return _child_create(
@@ -391,13 +395,13 @@ def language_add(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Pers
 
 
 @transaction.atomic
-def language_remove(*, actor: Any, language: PersonLanguage) -> None:
+def language_remove(*, actor: Actor, language: PersonLanguage) -> None:
     _child_delete(actor=actor, person=language.person, instance=language)
 
 
 @transaction.atomic
 def enrollment_create(
-    *, actor: Any, person: Person, program: Program, data: Mapping[str, Any]
+    *, actor: Actor, person: Person, program: Program, data: Mapping[str, Any]
 ) -> Enrollment:
     if not can_manage_program(actor, program) or program.organization_id != person.organization_id:
         raise NotPermitted("You can only enroll people in programs you work in.")
@@ -412,7 +416,7 @@ def enrollment_create(
 
 @transaction.atomic
 def enrollment_update(
-    *, actor: Any, enrollment: Enrollment, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, enrollment: Enrollment, data: Mapping[str, Any], version: int | None
 ) -> Enrollment:
     if not can_manage_program(actor, enrollment.program):
         raise NotPermitted("You can only change enrollments in programs you work in.")
