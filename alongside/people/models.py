@@ -66,7 +66,7 @@ class Person(models.Model):
         editable=False,
         related_name="+",
     )
-    # Set when this record was merged into another (see matching/services.py); the
+    # Set when this record was merged into another (see matching/merge.py); the
     # record is kept, hidden, so that the merge can be undone.
     merged_into = models.ForeignKey(
         "self",

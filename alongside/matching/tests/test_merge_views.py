@@ -387,8 +387,8 @@ def test_a_clash_added_while_merging_gets_a_clear_answer(client, twins, monkeypa
             PersonLanguage.objects.create(person=self.survivor, language=language)
         original(self, model, field_name, ids)
 
-    original = services._Merge.move
-    monkeypatch.setattr(services._Merge, "move", racing_move)
+    original = services.MergeWork.move
+    monkeypatch.setattr(services.MergeWork, "move", racing_move)
     client.force_login(twins.world.admin)
     compare = reverse("matching:compare", args=[twins.person.pk, twins.twin.pk])
     response = client.post(
