@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
@@ -170,6 +172,52 @@ def _save(
     instance.save()
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How to reach and recognise a person being registered: a phone, an email and one
+    identifier (its kind, issuer and value), each optional."""
+
+    phone: str = ""
+    email: str = ""
+    identifier_kind: str = ""
+    identifier_issuer: str = ""
+    identifier_value: str = ""
+
+
+def _registration_details(reach: Reach) -> tuple[list[ContactPoint], Identifier | None]:
+    """The contact points and identifier of a registration, checked before anything is
+    saved, with errors named for the registration's own fields."""
+    errors: dict[str, Any] = {}
+    contacts: list[ContactPoint] = []
+    for name, kind in (("phone", ContactPoint.Kind.PHONE), ("email", ContactPoint.Kind.EMAIL)):
+        value = getattr(reach, name).strip()
+        if not value:
+            continue
+        contact = ContactPoint(kind=kind, value=value)
+        try:
+            contact.clean()
+        except ValidationError as error:
+            errors[name] = error.message_dict.get("value", error.messages)
+        contacts.append(contact)
+    identifier = None
+    kind, issuer = reach.identifier_kind.strip(), reach.identifier_issuer.strip()
+    value = reach.identifier_value.strip()
+    if value:
+        identifier = Identifier(kind=kind, issuer=issuer, value=value)
+        try:
+            identifier.full_clean(exclude=["person"], validate_unique=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"identifier_{field}"] = messages
+    elif kind or issuer:
+        errors["identifier_value"] = [
+            _("Enter the identifier, or leave its type and issuer empty.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return contacts, identifier
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -178,14 +226,29 @@ def person_create(
     data: Mapping[str, Any],
     profile: Mapping[str, Any] | None = None,
     primary_coordinator: Any = None,
+    reach: Reach | None = None,
 ) -> Person:
     """Register a person with a first enrollment (status referred) in one of the actor's
-    programs, which is what makes them visible to that program's staff."""
+    programs, which is what makes them visible to that program's staff; with the phone,
+    email and identifier of `reach`, if given (contact rules start safe: no voicemail,
+    no texts)."""
     if not can_manage_program(actor, program):
         raise NotPermitted("You can only register people in your own programs.")
     person = Person(organization_id=program.organization_id, created_by=actor)
     changes = _assign(person, data, PERSON_FIELDS)
-    _save(person, changes, bump=False)
+    errors: dict[str, Any] = {}
+    contacts: list[ContactPoint] = []
+    identifier: Identifier | None = None
+    try:
+        contacts, identifier = _registration_details(reach or Reach())
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        _save(person, changes, bump=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     _log(actor=actor, person=person, instance=person, action=Action.CREATE, changes=changes)
     new_profile = Profile(person=person)
     profile_changes = _assign(new_profile, profile or {}, PROFILE_EDITABLE)
@@ -197,6 +260,16 @@ def person_create(
             instance=new_profile,
             action=Action.CREATE,
             changes=profile_changes,
+        )
+    for contact in contacts:
+        contact_point_create(
+            actor=actor, person=person, data={"kind": contact.kind, "value": contact.value}
+        )
+    if identifier is not None:
+        identifier_create(
+            actor=actor,
+            person=person,
+            data={name: getattr(identifier, name) for name in IDENTIFIER_FIELDS},
         )
     enrollment_create(
         actor=actor,

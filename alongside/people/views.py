@@ -95,6 +95,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 data=data,
                 profile={k: form.cleaned_data[k] for k in ("important_to", "approach_with_care")},
                 primary_coordinator=request.user,
+                reach=form.reach(),
             )
         )
 
