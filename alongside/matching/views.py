@@ -55,8 +55,7 @@ def registration_matches(request: HttpRequest) -> HttpResponse:
     """People the user can already see who may be the person being registered, shown
     while the registration form is filled in, so nobody gets a second record."""
     typed = {
-        name: request.GET.get(param, "").strip()[:MAX_FIELD_LENGTH]
-        for name, param in TYPED.items()
+        name: request.GET.get(param, "").strip()[:MAX_FIELD_LENGTH] for name, param in TYPED.items()
     }
     filled = sum(bool(value) for value in typed.values())
     ready = filled >= 2 or any(typed[name] for name in STRONG)

@@ -45,7 +45,9 @@ def test_it_checks_a_phone_or_identifier_alone_and_says_what_matched(client, wor
     from alongside.people import services
 
     services.contact_point_create(
-        actor=world.coordinator, person=world.person, data={"kind": "phone", "value": "720 535 0656"}
+        actor=world.coordinator,
+        person=world.person,
+        data={"kind": "phone", "value": "720 535 0656"},
     )
     services.identifier_create(
         actor=world.coordinator,

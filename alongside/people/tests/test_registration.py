@@ -87,9 +87,7 @@ def test_it_registers_without_any_of_them(client, world):
 )
 def test_it_names_the_field_that_is_wrong_and_saves_nothing(client, world, typed, field, message):
     client.force_login(world.coordinator)
-    response = client.post(
-        reverse("people:create"), FATIMA | {"program": world.housing.pk} | typed
-    )
+    response = client.post(reverse("people:create"), FATIMA | {"program": world.housing.pk} | typed)
     assert response.status_code == 422
     errors = response.context["form"].errors
     assert message in " ".join(errors[field])
@@ -116,4 +114,6 @@ def test_the_form_offers_the_new_fields_in_order(client, world):
     assert at == sorted(at)
     assert 'type="tel"' in page and "Medicaid ID" in page
     kinds = page[page.index('id="id_identifier_kind"') :]
-    assert kinds.index('<option value="" selected>No identifier</option>') < kinds.index("</select>")
+    assert kinds.index('<option value="" selected>No identifier</option>') < kinds.index(
+        "</select>"
+    )
