@@ -13,7 +13,13 @@ from django.db import models
 from django.utils import timezone
 
 from alongside.matching.merge_base import MergeWork
-from alongside.people.models import Enrollment, Identifier, PersonLanguage, Profile
+from alongside.people.models import (
+    ContactPoint,
+    Enrollment,
+    Identifier,
+    PersonLanguage,
+    Profile,
+)
 from alongside.people.services import PROFILE_EDITABLE
 
 
@@ -55,6 +61,53 @@ def _move_identifiers(m: MergeWork, model: type[models.Model], field_name: str) 
     m.move(model, field_name, moving)
 
 
+# Where a contact the survivor already has is more careful on the merged record, the
+# survivor's copy takes on its care: (field, the careful value's test, why).
+_CAREFUL: tuple[tuple[str, Callable[[Any, Any], bool], str], ...] = (
+    ("may_leave_voicemail", lambda mine, theirs: theirs and not mine, "no voicemail"),
+    ("may_text", lambda mine, theirs: theirs and not mine, "no text messages"),
+    ("safety_note", lambda mine, theirs: mine and not theirs, "its safety note"),
+    ("never_contact_times", lambda mine, theirs: mine and not theirs, "when never to contact"),
+    ("best_times", lambda mine, theirs: mine and not theirs, "the best times"),
+)
+
+
+def _take_care(m: MergeWork, mine: ContactPoint, theirs: ContactPoint) -> None:
+    """The survivor's copy of a contact takes on the merged copy's stricter rules."""
+    changed = False
+    for name, careful, what in _CAREFUL:
+        if careful(getattr(mine, name), getattr(theirs, name)):
+            m.change(theirs, name, getattr(mine, name), f"the merged record's copy says {what}")
+            changed = True
+    if theirs.safe_hours_start is None and mine.safe_hours_start is not None:
+        why = "the merged record's copy has safe hours"
+        m.change(theirs, "safe_hours_start", mine.safe_hours_start, why)
+        m.change(theirs, "safe_hours_end", mine.safe_hours_end, why)
+        changed = True
+    if changed:
+        ContactPoint.objects.filter(pk=theirs.pk).update(version=models.F("version") + 1)
+
+
+def _move_contact_points(m: MergeWork, model: type[models.Model], field_name: str) -> None:
+    """A phone, email or address the survivor already has (the same kind and normalized
+    value) stays with the merged record, so that none is shown twice; where that copy's
+    contact rules are the more careful (no voicemail, no texts, a safety note, safe
+    hours), the survivor's copy takes them on."""
+    theirs = {
+        (c.kind, c.normalized): c
+        for c in ContactPoint.objects.select_for_update().filter(person=m.survivor)
+    }
+    moving: list[int] = []
+    for contact in ContactPoint.objects.select_for_update().filter(person=m.merged).order_by("pk"):
+        same = theirs.get((contact.kind, contact.normalized))
+        if same is None:
+            moving.append(contact.pk)
+            continue
+        m.keep(contact, "the survivor already has this contact")
+        _take_care(m, contact, same)
+    m.move(model, field_name, moving)
+
+
 def _move_enrollments(m: MergeWork, model: type[models.Model], field_name: str) -> None:
     """All enrollments move. Where both records are open in the same program, the
     survivor's stays open and the merged record's is closed, with a note saying so."""
@@ -71,13 +124,14 @@ def _move_enrollments(m: MergeWork, model: type[models.Model], field_name: str) 
             ended = max(today, enrollment.started_on or today)
             # In this order so that every step keeps "closed has a reason" true, and
             # undo (which goes backwards) reopens before clearing the reason.
-            m.change(enrollment, "closure_reason", Enrollment.ClosureReason.OTHER.value, why)
+            m.change(enrollment, "closure_reason", Enrollment.ClosureReason.MERGED.value, why)
             m.change(enrollment, "ended_on", ended, why)
             m.change(
                 enrollment,
                 "closure_note",
-                f"Closed when record #{m.merged.pk} was merged into #{m.survivor.pk}: "
-                "a second open enrollment in the same program.",
+                f"Closed when two records of {m.survivor.display_name} were merged "
+                f"(record #{m.merged.pk} into #{m.survivor.pk}): a second open enrollment "
+                "in the same program.",
                 why,
             )
             m.change(enrollment, "status", Enrollment.Status.CLOSED.value, why)
@@ -138,6 +192,7 @@ def _move_profile(m: MergeWork, model: type[models.Model], field_name: str) -> N
 CLASH_RULES: dict[str, Callable[[MergeWork, type[models.Model], str], None]] = {
     "people.personlanguage.person": _move_languages,
     "people.identifier.person": _move_identifiers,
+    "people.contactpoint.person": _move_contact_points,
     "people.enrollment.person": _move_enrollments,
     "people.profile.person": _move_profile,
     "intake.need.person": _move_needs,

@@ -19,6 +19,7 @@ from alongside.people.models import (
     Profile,
     SupportContact,
 )
+from alongside.people.registration import Reach
 from alongside.people.services import (
     CONTACT_FIELDS,
     ENROLLMENT_FIELDS,
@@ -26,7 +27,6 @@ from alongside.people.services import (
     PERSON_FIELDS,
     PROFILE_EDITABLE,
     SUPPORT_FIELDS,
-    Reach,
 )
 
 REACH_FIELDS = tuple(f.name for f in fields(Reach))
@@ -235,6 +235,13 @@ class EnrollmentForm(VersionedForm):
     def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["primary_coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+        if not self.instance.closed_by_merge:  # only a merge closes for that reason
+            reason: Any = self.fields["closure_reason"]
+            reason.choices = [
+                (value, label)
+                for value, label in reason.choices
+                if value != Enrollment.ClosureReason.MERGED
+            ]
 
 
 class EnrollmentCreateForm(EnrollmentForm):

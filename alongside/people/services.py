@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -30,6 +29,7 @@ from alongside.people.models import (
     SupportContact,
 )
 from alongside.people.permissions import can_manage_program
+from alongside.people.registration import Reach, registration_details
 from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS, disclosure_for
 
 M = TypeVar("M", bound=models.Model)
@@ -172,52 +172,6 @@ def _save(
     instance.save()
 
 
-@dataclass(frozen=True)
-class Reach:
-    """How to reach and recognise a person being registered: a phone, an email and one
-    identifier (its kind, issuer and value), each optional."""
-
-    phone: str = ""
-    email: str = ""
-    identifier_kind: str = ""
-    identifier_issuer: str = ""
-    identifier_value: str = ""
-
-
-def _registration_details(reach: Reach) -> tuple[list[ContactPoint], Identifier | None]:
-    """The contact points and identifier of a registration, checked before anything is
-    saved, with errors named for the registration's own fields."""
-    errors: dict[str, Any] = {}
-    contacts: list[ContactPoint] = []
-    for name, kind in (("phone", ContactPoint.Kind.PHONE), ("email", ContactPoint.Kind.EMAIL)):
-        value = getattr(reach, name).strip()
-        if not value:
-            continue
-        contact = ContactPoint(kind=kind, value=value)
-        try:
-            contact.clean()
-        except ValidationError as error:
-            errors[name] = error.message_dict.get("value", error.messages)
-        contacts.append(contact)
-    identifier = None
-    kind, issuer = reach.identifier_kind.strip(), reach.identifier_issuer.strip()
-    value = reach.identifier_value.strip()
-    if value:
-        identifier = Identifier(kind=kind, issuer=issuer, value=value)
-        try:
-            identifier.full_clean(exclude=["person"], validate_unique=False)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors[f"identifier_{field}"] = messages
-    elif kind or issuer:
-        errors["identifier_value"] = [
-            _("Enter the identifier, or leave its type and issuer empty.")
-        ]
-    if errors:
-        raise ValidationError(errors)
-    return contacts, identifier
-
-
 @transaction.atomic
 def person_create(
     *,
@@ -240,7 +194,7 @@ def person_create(
     contacts: list[ContactPoint] = []
     identifier: Identifier | None = None
     try:
-        contacts, identifier = _registration_details(reach or Reach())
+        contacts, identifier = registration_details(reach or Reach())
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     try:
@@ -468,12 +422,25 @@ def language_remove(*, actor: Any, language: PersonLanguage) -> None:
     _child_delete(actor=actor, person=language.person, instance=language)
 
 
+def _refuse_merge_reason(data: Mapping[str, Any], current: str = "") -> None:
+    reason = data.get("closure_reason")
+    if reason == Enrollment.ClosureReason.MERGED and current != reason:
+        raise ValidationError(
+            {
+                "closure_reason": _(
+                    "Only a merge of two records closes an enrollment for this reason."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def enrollment_create(
     *, actor: Any, person: Person, program: Program, data: Mapping[str, Any]
 ) -> Enrollment:
     if not can_manage_program(actor, program) or program.organization_id != person.organization_id:
         raise NotPermitted("You can only enroll people in programs you work in.")
+    _refuse_merge_reason(data)
     return _child_create(
         actor=actor,
         person=person,
@@ -489,6 +456,7 @@ def enrollment_update(
 ) -> Enrollment:
     if not can_manage_program(actor, enrollment.program):
         raise NotPermitted("You can only change enrollments in programs you work in.")
+    _refuse_merge_reason(data, enrollment.closure_reason)
     data = dict(data)
     if data.get("status") == Enrollment.Status.CLOSED and not data.get("ended_on"):
         data["ended_on"] = enrollment.ended_on or timezone.localdate()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from alongside.audit.models import AuditEvent
 from alongside.people import services
 from alongside.people.models import ContactPoint, Person, RecordChange
+from alongside.people.registration import Reach
 
 FATIMA = {
     "legal_given_name": "Fatima",
@@ -101,7 +102,7 @@ def test_it_reports_every_problem_at_once(world):
             actor=world.coordinator,
             program=world.housing,
             data={"legal_given_name": "", "date_of_birth": None},
-            reach=services.Reach(phone="12", email="nope"),
+            reach=Reach(phone="12", email="nope"),
         )
     assert set(raised.value.message_dict) == {"legal_given_name", "phone", "email"}
     assert not Person.objects.filter(legal_given_name="").exists()
