@@ -27,6 +27,7 @@ from alongside.matching.merge_base import (
     MergeWork,
     clean_reason,
     lock_people,
+    named,
     plain,
     relation_key,
     row_ids,
@@ -186,8 +187,8 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str) -
         kept=m.kept,
     )
     _log_changes(m)
-    write_history(actor, survivor, "merge", {"merged in": ["", f"record #{merged.pk}"]}, m.at)
-    write_history(actor, merged, "merge", {"merged into": ["", f"record #{survivor.pk}"]}, m.at)
+    write_history(actor, survivor, "merge", {"merged in": ["", named(merged)]}, m.at)
+    write_history(actor, merged, "merge", {"merged into": ["", named(survivor)]}, m.at)
     detail = {
         "survivor": survivor.pk,
         "merged": merged.pk,

@@ -131,3 +131,8 @@ def write_history(
         entity_id=person.pk,
         changes=changes,
     )
+
+
+def named(person: Person) -> str:
+    """A record as its history names it: the person's name, and which record."""
+    return f"{person.display_name} (record #{person.pk})"

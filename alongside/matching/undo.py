@@ -17,6 +17,7 @@ from alongside.matching.merge_base import (
     MergeRefused,
     clean_reason,
     lock_people,
+    named,
     plain,
     row_ids,
     write_history,
@@ -127,8 +128,8 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
     record.undo_reason = reason
     record.undo_notes = notes
     record.save(update_fields=["undone_by", "undone_at", "undo_reason", "undo_notes"])
-    write_history(actor, survivor, "unmerge", {"merged in": [f"record #{merged.pk}", ""]}, at)
-    write_history(actor, merged, "unmerge", {"merged into": [f"record #{survivor.pk}", ""]}, at)
+    write_history(actor, survivor, "unmerge", {"merged in": [named(merged), ""]}, at)
+    write_history(actor, merged, "unmerge", {"merged into": [named(survivor), ""]}, at)
     for person in (survivor, merged):
         audit.record_for_person(
             actor=actor,

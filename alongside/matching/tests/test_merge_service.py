@@ -24,6 +24,7 @@ from alongside.matching.services import (
     person_merge_undo,
     person_relations,
 )
+from alongside.people import services as people_services
 from alongside.people.models import (
     ContactPoint,
     Enrollment,
@@ -33,7 +34,6 @@ from alongside.people.models import (
     Profile,
     RecordChange,
 )
-from alongside.people import services as people_services
 from alongside.people.services import person_update
 from conftest import make_person
 
