@@ -7,8 +7,9 @@ from typing import Any
 
 from alongside.audit.models import AuditEvent
 from alongside.matching.candidates import likely_duplicates
-from alongside.people import services
 from conftest import World, make_person
+
+from .conftest import reachable
 
 
 def lupe(**extra: Any) -> dict[str, Any]:
@@ -51,15 +52,13 @@ def test_it_finds_swapped_names_without_a_date(world: World) -> None:
 
 
 def test_it_finds_by_phone_and_identifier(world: World) -> None:
-    services.contact_point_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "phone", "value": "(720) 535-0656"},
-    )
-    services.identifier_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "medicaid", "issuer": "CO Medicaid", "value": "AB-123-456"},
+    reachable(
+        world.person,
+        world.coordinator,
+        phone="(720) 535-0656",
+        kind="medicaid",
+        issuer="CO Medicaid",
+        value="AB-123-456",
     )
     by_phone = likely_duplicates(
         world.coordinator, {"given_name": "Guadalupe", "phone": "720.535.0656"}
@@ -77,20 +76,14 @@ def test_it_finds_by_phone_and_identifier(world: World) -> None:
 
 
 def test_it_never_leaves_out_a_shared_phone_email_or_identifier(world: World) -> None:
-    services.contact_point_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "phone", "value": "(720) 535-0656"},
-    )
-    services.contact_point_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "email", "value": "Lupe.H@example.org"},
-    )
-    services.identifier_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "mrn", "issuer": "Denver Health", "value": "MRN 0042"},
+    reachable(
+        world.person,
+        world.coordinator,
+        phone="(720) 535-0656",
+        email="Lupe.H@example.org",
+        kind="mrn",
+        issuer="Denver Health",
+        value="MRN 0042",
     )
     # Names and a date of birth that match nothing: the shared detail alone is shown,
     # as a possible match (a household may share a phone), explained first.

@@ -11,25 +11,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from alongside.matching.models import DuplicatePair
 from alongside.matching.services import person_merge
 from alongside.people import services as people_services
 from alongside.people.models import Enrollment, RecordChange
+
+from .conftest import pair_of
 
 REASON = "Same person: confirmed with her."
 
 
 def merged_with_pair(twins):
     world = twins.world
-    DuplicatePair.objects.create(
-        organization=world.org,
-        person_a=twins.person,
-        person_b=twins.twin,
-        score=30,
-        decision="likely",
-        found_at=timezone.now(),
-        last_seen_at=timezone.now(),
-    )
+    pair_of(twins.person, twins.twin)
     return person_merge(actor=world.admin, survivor=twins.person, merged=twins.twin, reason=REASON)
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
 from alongside.matching import panel
@@ -21,21 +20,7 @@ from alongside.people.models import Person
 from alongside.people.sensitivity import disclosure_for
 from conftest import World, make_person
 
-
-def pair_of(a: Person, b: Person, **extra: Any) -> DuplicatePair:
-    first, second = sorted((a, b), key=lambda p: p.pk)
-    now = timezone.now()
-    return DuplicatePair.objects.create(
-        organization=a.organization,
-        person_a=first,
-        person_b=second,
-        score=12.5,
-        decision=extra.pop("decision", "likely"),
-        reasons=["same date of birth", "same last name"],
-        found_at=now,
-        last_seen_at=now,
-        **extra,
-    )
+from .conftest import pair_of
 
 
 def lupe_again(world: World, *, elsewhere: bool = False) -> Person:

@@ -2,6 +2,8 @@ from django.urls import reverse
 
 from alongside.audit.models import AuditEvent
 
+from .conftest import reachable
+
 URL = reverse("matching:registration")
 LUPE = {
     "legal_given_name": "Guadalupe",
@@ -42,17 +44,13 @@ def test_it_asks_anonymous_visitors_to_sign_in(client, world):
 
 
 def test_it_checks_a_phone_or_identifier_alone_and_says_what_matched(client, world):
-    from alongside.people import services
-
-    services.contact_point_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "phone", "value": "720 535 0656"},
-    )
-    services.identifier_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "medicaid", "issuer": "CO Medicaid", "value": "AB-123-456"},
+    reachable(
+        world.person,
+        world.coordinator,
+        phone="720 535 0656",
+        kind="medicaid",
+        issuer="CO Medicaid",
+        value="AB-123-456",
     )
     client.force_login(world.coordinator)
     page = client.get(URL, {"phone": "(720) 535-0656"}).content.decode()
