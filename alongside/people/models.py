@@ -67,7 +67,7 @@ class Person(models.Model):
         editable=False,
         related_name="+",
     )
-    # Set when this record was merged into another (see matching/services.py); the
+    # Set when this record was merged into another (see matching/merge.py); the
     # record is kept, hidden, so that the merge can be undone.
     merged_into = models.ForeignKey(
         "self",
@@ -350,8 +350,12 @@ class Enrollment(models.Model):
         INELIGIBLE = "ineligible", "Not eligible"
         DECEASED = "deceased", "Died"
         OTHER = "other", "Other"
+        # Set only by a merge, on the second open enrollment in one program.
+        MERGED = "merged", "Closed by a merge of two records"
 
     OPEN_STATUSES = (Status.REFERRED, Status.ACTIVE, Status.PAUSED)
+    # The reasons staff choose from (a merge sets MERGED itself).
+    CHOSEN_CLOSURE_REASONS = tuple(filter(ClosureReason.MERGED.__ne__, ClosureReason))
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrollments")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
@@ -426,6 +430,10 @@ class Enrollment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def closed_by_merge(self) -> bool:
+        return self.closure_reason == self.ClosureReason.MERGED
 
 
 class RecordChange(models.Model):

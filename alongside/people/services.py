@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor, account_of
 from alongside.accounts.models import User
@@ -30,6 +31,7 @@ from alongside.people.models import (
     SupportContact,
 )
 from alongside.people.permissions import can_manage_program
+from alongside.people.registration import Reach, registration_details
 from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS, disclosure_for
 
 M = TypeVar("M", bound=models.Model)
@@ -180,14 +182,29 @@ def person_create(
     data: Mapping[str, Any],
     profile: Mapping[str, Any] | None = None,
     primary_coordinator: User | None = None,
+    reach: Reach | None = None,
 ) -> Person:
     """Register a person with a first enrollment (status referred) in one of the actor's
-    programs, which is what makes them visible to that program's staff."""
+    programs, which is what makes them visible to that program's staff; with the phone,
+    email and identifier of `reach`, if given (contact rules start safe: no voicemail,
+    no texts)."""
     if not can_manage_program(actor, program):
         raise NotPermitted("You can only register people in your own programs.")
     person = Person(organization_id=program.organization_id, created_by=account_of(actor))
     changes = _assign(person, data, PERSON_FIELDS)
-    _save(person, changes, bump=False)
+    errors: dict[str, Any] = {}
+    contacts: list[ContactPoint] = []
+    identifier: Identifier | None = None
+    try:
+        contacts, identifier = registration_details(reach or Reach())
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        _save(person, changes, bump=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     _log(actor=actor, person=person, instance=person, action=Action.CREATE, changes=changes)
     new_profile = Profile(person=person)
     profile_changes = _assign(new_profile, profile or {}, PROFILE_EDITABLE)
@@ -199,6 +216,16 @@ def person_create(
             instance=new_profile,
             action=Action.CREATE,
             changes=profile_changes,
+        )
+    for contact in contacts:
+        contact_point_create(
+            actor=actor, person=person, data={"kind": contact.kind, "value": contact.value}
+        )
+    if identifier is not None:
+        identifier_create(
+            actor=actor,
+            person=person,
+            data={name: getattr(identifier, name) for name in IDENTIFIER_FIELDS},
         )
     enrollment_create(
         actor=actor,
@@ -399,12 +426,25 @@ def language_remove(*, actor: Actor, language: PersonLanguage) -> None:
     _child_delete(actor=actor, person=language.person, instance=language)
 
 
+def _refuse_merge_reason(data: Mapping[str, Any], current: str = "") -> None:
+    reason = data.get("closure_reason")
+    if reason == Enrollment.ClosureReason.MERGED and current != reason:
+        raise ValidationError(
+            {
+                "closure_reason": _(
+                    "Only a merge of two records closes an enrollment for this reason."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def enrollment_create(
     *, actor: Actor, person: Person, program: Program, data: Mapping[str, Any]
 ) -> Enrollment:
     if not can_manage_program(actor, program) or program.organization_id != person.organization_id:
         raise NotPermitted("You can only enroll people in programs you work in.")
+    _refuse_merge_reason(data)
     return _child_create(
         actor=actor,
         person=person,
@@ -420,6 +460,7 @@ def enrollment_update(
 ) -> Enrollment:
     if not can_manage_program(actor, enrollment.program):
         raise NotPermitted("You can only change enrollments in programs you work in.")
+    _refuse_merge_reason(data, enrollment.closure_reason)
     data = dict(data)
     if data.get("status") == Enrollment.Status.CLOSED and not data.get("ended_on"):
         data["ended_on"] = enrollment.ended_on or timezone.localdate()

@@ -96,6 +96,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 data=data,
                 profile={k: form.cleaned_data[k] for k in ("important_to", "approach_with_care")},
                 primary_coordinator=request.user,
+                reach=form.reach(),
             )
         )
 
