@@ -14,7 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from alongside.accounts.actors import Actor
 from alongside.api import lookups, openapi, present
+from alongside.api.auth import caller
 from alongside.api.errors import ApiError, invalid
 from alongside.intake import fhir, selectors, sensitive, services
 from alongside.intake.fhir import FhirImportError
@@ -84,11 +86,7 @@ class RestrictedNeedOut(Schema):
 NeedOut = NeedShownOut | RestrictedNeedOut
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _screening(user: Any, response: ScreeningResponse) -> ScreeningOut:
+def _screening(user: Actor, response: ScreeningResponse) -> ScreeningOut:
     """A response read through `intake.selectors` (its scores are those the user may
     see), with a restricted marker for each score left out."""
     version = response.instrument_version
@@ -139,7 +137,7 @@ def _need(need: Need | RestrictedNeed) -> NeedOut:
     summary="A person's screenings, newest first",
 )
 def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = lookups.visible_person(user, person_id)
     responses = selectors.person_responses_listed(user, person)
     return present.respond([_screening(user, r) for r in responses])
@@ -152,7 +150,7 @@ def list_screenings(request: HttpRequest, person_id: int) -> HttpResponse:
     summary="One screening with its scores",
 )
 def get_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     return present.respond(_screening(user, selectors.response_detail(user, screening_id)))
 
 
@@ -168,7 +166,7 @@ def get_screening(request: HttpRequest, screening_id: int) -> HttpResponse:
     "`masked`.",
 )
 def get_screening_fhir(request: HttpRequest, screening_id: int) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     response = selectors.response_detail(user, screening_id)
     resource = fhir.questionnaire_response(
         response, withhold=sensitive.withheld_items(response, user)
@@ -201,7 +199,7 @@ def _json_object(request: HttpRequest) -> dict[str, Any]:
     openapi_extra=openapi.fhir_request(),
 )
 def import_screening(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = lookups.visible_person(user, person_id)
     body = _json_object(request)
     try:
@@ -222,7 +220,7 @@ def import_screening(request: HttpRequest, person_id: int) -> HttpResponse:
     summary="A person's needs, open ones first",
 )
 def list_needs(request: HttpRequest, person_id: int, include_closed: bool = False) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = lookups.visible_person(user, person_id)
     needs = selectors.person_needs_listed(user, person, open_only=not include_closed)
     return present.respond([_need(n) for n in needs])

@@ -27,7 +27,7 @@ from alongside.people.models import Enrollment, Person
 
 HERITAGE = {h.key: h for h in HERITAGES}
 AREA_CODES = ["212", "347", "718", "646", "201", "973", "914", "516"]
-CLOSURE_REASONS = [c for c, _ in Enrollment.ClosureReason.choices if c != "deceased"]
+CLOSURE_REASONS = [c.value for c in Enrollment.CHOSEN_CLOSURE_REASONS if c != "deceased"]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from alongside.accounts.actors import Actor
 from alongside.intake import sensitive
 from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
 from alongside.intake.wording import NeedView, need_view, short_title, status_choices
@@ -59,7 +60,9 @@ class ScreeningLine:
 # ---------------------------------------------------------------- the panel
 
 
-def person_panel(user: Any, person: Person, disclosure: Disclosure | None = None) -> dict[str, Any]:
+def person_panel(
+    user: Actor, person: Person, disclosure: Disclosure | None = None
+) -> dict[str, Any]:
     """What the "Needs and screenings" panel on a person's page shows, in three queries
     whatever the record holds: urgent flags, needs, and the latest screenings with their
     scores. The caller has already read the person through `visible_to` (with their

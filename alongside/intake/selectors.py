@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from alongside.accounts.actors import Actor
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.intake import sensitive
@@ -46,14 +47,14 @@ from alongside.people.selectors import audit_people, audit_person_view
 from alongside.people.sensitivity import sees_sensitive
 
 
-def responses_for(user: Any) -> QuerySet[ScreeningResponse]:
+def responses_for(user: Actor) -> QuerySet[ScreeningResponse]:
     """Responses of the people the user may see, each annotated `shows_sensitive`."""
     return ScreeningResponse.objects.filter(person__in=Person.objects.visible_to(user)).annotate(
         shows_sensitive=sees_sensitive(user, "person_id")
     )
 
 
-def person_responses(user: Any, person_id: int) -> QuerySet[ScreeningResponse]:
+def person_responses(user: Actor, person_id: int) -> QuerySet[ScreeningResponse]:
     """A person's responses, newest first, with the scores the user may see."""
     return (
         responses_for(user)
@@ -63,7 +64,7 @@ def person_responses(user: Any, person_id: int) -> QuerySet[ScreeningResponse]:
     )
 
 
-def response_detail(user: Any, pk: int) -> ScreeningResponse:
+def response_detail(user: Actor, pk: int) -> ScreeningResponse:
     """One response with its answers, scores and urgent flags as the user may see them,
     on whatever version it was started on (retired versions included)."""
     response = (
@@ -84,7 +85,7 @@ def response_detail(user: Any, pk: int) -> ScreeningResponse:
     return response
 
 
-def response_export(user: Any, pk: int) -> ScreeningResponse:
+def response_export(user: Actor, pk: int) -> ScreeningResponse:
     """A response read as `response_detail` does, to be exported (as FHIR): recorded as
     an export too."""
     response = response_detail(user, pk)
@@ -98,7 +99,7 @@ def response_by_link(response: ScreeningResponse) -> ScreeningResponse:
 
 
 def _recorded(
-    user: Any, action: Action, response: ScreeningResponse, detail: dict[str, Any]
+    user: Actor | None, action: Action, response: ScreeningResponse, detail: dict[str, Any]
 ) -> ScreeningResponse:
     audit.record_for_person(
         actor=user, action=action, person=response.person, obj=response, detail=detail
@@ -106,7 +107,7 @@ def _recorded(
     return response
 
 
-def screening_history(user: Any, person_id: int) -> tuple[Person, list[ScreeningResponse]]:
+def screening_history(user: Actor, person_id: int) -> tuple[Person, list[ScreeningResponse]]:
     """A person and all their responses, newest first, with the scores the user may see
     and who started and completed each; recorded as a view of the person's screening
     history. Raises Person.DoesNotExist out of scope."""
@@ -116,7 +117,7 @@ def screening_history(user: Any, person_id: int) -> tuple[Person, list[Screening
     return person, list(responses)
 
 
-def person_responses_listed(user: Any, person: Person) -> list[ScreeningResponse]:
+def person_responses_listed(user: Actor, person: Person) -> list[ScreeningResponse]:
     """`person_responses` of a person already read in scope, recorded as one list event."""
     responses = list(person_responses(user, person.pk))
     _audit_list(user, person, "intake.screeningresponse", len(responses))
@@ -124,7 +125,7 @@ def person_responses_listed(user: Any, person: Person) -> list[ScreeningResponse
 
 
 def person_needs_listed(
-    user: Any, person: Person, *, open_only: bool = True
+    user: Actor, person: Person, *, open_only: bool = True
 ) -> list[Need | RestrictedNeed]:
     """`person_needs` of a person already read in scope, recorded as one list event."""
     needs = person_needs(user, person.pk, open_only=open_only)
@@ -132,7 +133,7 @@ def person_needs_listed(
     return needs
 
 
-def _audit_list(user: Any, person: Person, object_type: str, count: int) -> None:
+def _audit_list(user: Actor, person: Person, object_type: str, count: int) -> None:
     audit.record_for_person(
         actor=user,
         action=Action.LIST,
@@ -165,13 +166,13 @@ def link_of(response: ScreeningResponse, pk: int) -> ScreeningLink:
     return response.links.get(pk=pk)
 
 
-def is_visible_response(user: Any, pk: int) -> bool:
+def is_visible_response(user: Actor, pk: int) -> bool:
     """Whether the response is one of a person the user may see (nothing is read)."""
     return responses_for(user).filter(pk=pk).exists()
 
 
 def person_needs(
-    user: Any, person_id: int, *, open_only: bool = True
+    user: Actor, person_id: int, *, open_only: bool = True
 ) -> list[Need | RestrictedNeed]:
     """A person's needs, newest first; those the user may not see (safety, behavioral
     health) as `RestrictedNeed`, whose kind is never read from the database."""
@@ -199,7 +200,7 @@ def person_needs(
     return found
 
 
-def response_needs(user: Any, response: ScreeningResponse) -> tuple[list[Need], int]:
+def response_needs(user: Actor, response: ScreeningResponse) -> tuple[list[Need], int]:
     """The needs a response gave rise to that the user may see, and how many more there
     are that they may not."""
     needs = list(response.needs.all())
@@ -209,7 +210,7 @@ def response_needs(user: Any, response: ScreeningResponse) -> tuple[list[Need], 
     return shown, len(needs) - len(shown)
 
 
-def open_urgent_flags(user: Any) -> QuerySet[UrgentFlag]:
+def open_urgent_flags(user: Actor) -> QuerySet[UrgentFlag]:
     """Open flags of the people whose sensitive details the user may see (their care
     team, schedulers aside): a flag's reason gives its answers away. Written as EXISTS
     checks per open flag (open flags are few, people many)."""
@@ -221,7 +222,7 @@ def open_urgent_flags(user: Any) -> QuerySet[UrgentFlag]:
     )
 
 
-def urgent_flags_page(user: Any, *, page: int, size: int) -> tuple[list[UrgentFlag], bool]:
+def urgent_flags_page(user: Actor, *, page: int, size: int) -> tuple[list[UrgentFlag], bool]:
     """A page of `open_urgent_flags`, oldest first, and whether another follows; recorded
     as a list of the people whose flags it shows."""
     flags, has_next = page_of(open_urgent_flags(user).order_by("raised_at", "id"), page, size)
@@ -231,7 +232,7 @@ def urgent_flags_page(user: Any, *, page: int, size: int) -> tuple[list[UrgentFl
     return flags, has_next
 
 
-def flag_for(user: Any, pk: int) -> UrgentFlag:
+def flag_for(user: Actor, pk: int) -> UrgentFlag:
     """An urgent flag of a person the user may see, with the person; raises
     UrgentFlag.DoesNotExist otherwise."""
     return UrgentFlag.objects.select_related("person").get(
@@ -239,7 +240,7 @@ def flag_for(user: Any, pk: int) -> UrgentFlag:
     )
 
 
-def need_for(user: Any, pk: int) -> Need:
+def need_for(user: Actor, pk: int) -> Need:
     """A need of a person the user may see, with the person and the screening it came
     from; raises Need.DoesNotExist otherwise."""
     return Need.objects.select_related(
@@ -319,7 +320,7 @@ class AnswerView:
     withheld: bool
 
 
-def answers_for(user: Any, response: ScreeningResponse) -> list[AnswerView]:
+def answers_for(user: Actor, response: ScreeningResponse) -> list[AnswerView]:
     """The answers in question order. Answers to sensitive items (self-harm, safety at
     home, every item of a behavioral-health instrument) the user may not see are listed
     as withheld, whatever was answered (read through `response_detail`, they were never

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from alongside.accounts.actors import Actor
 from alongside.lib.registry import Registry
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class PanelContext:
     (through `visible_to`, enrollments loaded), and what the one sensitivity rule lets
     the viewer see of them (`people.sensitivity.disclosure_for`)."""
 
-    viewer: Any
+    viewer: Actor
     person: Person
     disclosure: Disclosure
 
@@ -207,7 +208,7 @@ class RecordLineage:
 record_lineages: Registry[RecordLineage] = Registry("record lineage")
 
 
-def successor_for(viewer: Any, pk: int) -> Person | None:
+def successor_for(viewer: Actor, pk: int) -> Person | None:
     for lineage in record_lineages:
         found = lineage.successor(viewer, pk)
         if found is not None:

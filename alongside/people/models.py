@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from alongside.accounts.actors import Visitor
 from alongside.accounts.scope import scope_for
 from alongside.organizations.models import Organization, Program
 from alongside.people.languages import LANGUAGE_NAMES, LANGUAGES
@@ -18,7 +19,7 @@ from alongside.people.normalize import normalize, normalize_identifier, normaliz
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
-    def visible_to(self, user: Any, *, include_merged: bool = False) -> PersonQuerySet:
+    def visible_to(self, user: Visitor, *, include_merged: bool = False) -> PersonQuerySet:
         """The one rule for who sees whom: organization admins see their organization's
         people; everyone else sees people enrolled (in any status) in their programs.
         A record merged into another is hidden unless include_merged (merge records,
@@ -66,7 +67,7 @@ class Person(models.Model):
         editable=False,
         related_name="+",
     )
-    # Set when this record was merged into another (see matching/services.py); the
+    # Set when this record was merged into another (see matching/merge.py); the
     # record is kept, hidden, so that the merge can be undone.
     merged_into = models.ForeignKey(
         "self",
@@ -349,8 +350,12 @@ class Enrollment(models.Model):
         INELIGIBLE = "ineligible", "Not eligible"
         DECEASED = "deceased", "Died"
         OTHER = "other", "Other"
+        # Set only by a merge, on the second open enrollment in one program.
+        MERGED = "merged", "Closed by a merge of two records"
 
     OPEN_STATUSES = (Status.REFERRED, Status.ACTIVE, Status.PAUSED)
+    # The reasons staff choose from (a merge sets MERGED itself).
+    CHOSEN_CLOSURE_REASONS = tuple(filter(ClosureReason.MERGED.__ne__, ClosureReason))
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrollments")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
@@ -425,6 +430,10 @@ class Enrollment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def closed_by_merge(self) -> bool:
+        return self.closure_reason == self.ClosureReason.MERGED
 
 
 class RecordChange(models.Model):

@@ -9,18 +9,18 @@ never answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import Actor, AuthenticatedHttpRequest
 from alongside.intake import selectors, sensitive, services
 from alongside.intake.charts import Chart, Point, trend_chart
 from alongside.intake.models import ScreeningResponse
@@ -54,7 +54,7 @@ class InstrumentGroup:
     restricted_charts: list[str] = field(default_factory=list)
 
 
-def _groups(responses: list[ScreeningResponse], user: Any) -> list[InstrumentGroup]:
+def _groups(responses: list[ScreeningResponse], user: Actor) -> list[InstrumentGroup]:
     """Responses (read through `selectors.person_responses`, so without the scores the
     user may not see) by instrument, across its versions, retired ones included, each
     with a chart per score of its completed responses, oldest first."""
@@ -100,7 +100,7 @@ def _groups(responses: list[ScreeningResponse], user: Any) -> list[InstrumentGro
 
 
 @login_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person, responses = or_404(
         lambda: selectors.screening_history(request.user, pk), "No such person"
     )
@@ -123,7 +123,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def urgent(request: HttpRequest) -> HttpResponse:
+def urgent(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = query_page(request.GET)
     flags, has_next = selectors.urgent_flags_page(request.user, page=page, size=URGENT_PAGE)
     context = {"flags": flags, "page": page, "has_next": has_next, "nav": "urgent"}
@@ -132,7 +132,7 @@ def urgent(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     flag = or_404(lambda: selectors.flag_for(request.user, pk), "No such flag")
     with refusals_as_403():
         flag = services.urgent_flag_acknowledge(actor=request.user, flag=flag)
@@ -157,7 +157,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def need_status(request: HttpRequest, pk: int) -> HttpResponse:
+def need_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     need = or_404(lambda: selectors.need_for(request.user, pk), "No such need")
     expected = request.POST.get("expected") or None
     status = request.POST.get("status", "")

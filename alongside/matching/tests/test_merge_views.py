@@ -310,7 +310,7 @@ def _wellness_merge(world):
     return merged, record
 
 
-MARISOL = ("Marisol", "Quintero", "Jul 21, 1990", "two-spirit woman", "My cat Mango.")
+MARISOL = ("Marisol", "Quintero", "21 Jul 1990", "two-spirit woman", "My cat Mango.")
 
 
 def test_a_merge_page_is_only_for_those_who_review_merges(client, world):
@@ -364,7 +364,7 @@ def test_the_merge_page_lists_differing_identity_details_to_copy(client, world):
     client.force_login(world.admin)
     page = client.get(reverse("matching:merge-detail", args=[record.pk])).content.decode()
     assert f"Details kept with record #{merged.pk}" in page
-    assert '<th scope="row">Date of birth</th><td>Mar 9, 1984</td><td>Jul 21, 1990</td>' in page
+    assert '<th scope="row">Date of birth</th><td>9 Mar 1984</td><td>21 Jul 1990</td>' in page
     assert '<th scope="row">Legal first name</th><td>Guadalupe</td><td>Marisol</td>' in page
 
 
@@ -387,8 +387,8 @@ def test_a_clash_added_while_merging_gets_a_clear_answer(client, twins, monkeypa
             PersonLanguage.objects.create(person=self.survivor, language=language)
         original(self, model, field_name, ids)
 
-    original = services._Merge.move
-    monkeypatch.setattr(services._Merge, "move", racing_move)
+    original = services.MergeWork.move
+    monkeypatch.setattr(services.MergeWork, "move", racing_move)
     client.force_login(twins.world.admin)
     compare = reverse("matching:compare", args=[twins.person.pk, twins.twin.pk])
     response = client.post(
