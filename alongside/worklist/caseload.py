@@ -8,11 +8,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from alongside.accounts.models import User
 from alongside.audit.services import Action
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
@@ -70,7 +70,7 @@ def _contact(people: QuerySet[Person], contact: str, now: dt.datetime) -> QueryS
 
 
 def _filtered(
-    viewer: Any, people: QuerySet[Person], filters: Filters, now: dt.datetime
+    viewer: User, people: QuerySet[Person], filters: Filters, now: dt.datetime
 ) -> QuerySet[Person]:
     enrollments = Enrollment.objects.filter(
         person_id=OuterRef("pk"), status__in=Enrollment.OPEN_STATUSES
@@ -89,7 +89,7 @@ def _filtered(
 
 
 def caseload_page(
-    viewer: Any, filters: Filters, *, page: int, size: int, now: dt.datetime | None = None
+    viewer: User, filters: Filters, *, page: int, size: int, now: dt.datetime | None = None
 ) -> CaseloadPage:
     """A page of the viewer's caseload matching the filters, by name, with counts of the
     whole caseload; recorded as one list event."""
@@ -125,12 +125,12 @@ def caseload_page(
 
 @dataclass(frozen=True)
 class TeamMember:
-    user: Any
+    user: User
     caseload: int | None  # None: sizes are for supervisors and organization admins
     worklist: int | None
 
 
-def team(viewer: Any, *, with_sizes: bool, now: dt.datetime | None = None) -> list[TeamMember]:
+def team(viewer: User, *, with_sizes: bool, now: dt.datetime | None = None) -> list[TeamMember]:
     """The viewer's teammates, with (for those who oversee a team) how many people each
     coordinates and how many of those need attention today as the viewer sees them:
     every reason runs once over the whole team's people, not once a member."""

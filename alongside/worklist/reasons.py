@@ -7,7 +7,6 @@ no link: the person's name on the row already leads to their page."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alongside.accounts.models import User
 from alongside.people.contributions import WorklistItem
 from alongside.people.models import Enrollment, Person
 
@@ -36,7 +36,7 @@ def _days(since: dt.datetime, now: dt.datetime) -> int:
 
 
 def not_yet_contacted(
-    viewer: Any, caseload: QuerySet[Person], now: dt.datetime
+    viewer: User, caseload: QuerySet[Person], now: dt.datetime
 ) -> list[WorklistItem]:
     """People with a referred or active enrollment whom nobody has reached yet, due from
     the start of their earliest such enrollment (referral, start, or when recorded)."""
@@ -73,7 +73,7 @@ def not_yet_contacted(
 
 
 def no_recent_contact(
-    viewer: Any, caseload: QuerySet[Person], now: dt.datetime
+    viewer: User, caseload: QuerySet[Person], now: dt.datetime
 ) -> list[WorklistItem]:
     """People with an active enrollment last contacted more than `no_contact_days()` ago,
     due the day the rule's time ran out. (Never contacted is `not_yet_contacted`.)"""

@@ -10,11 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from alongside.accounts.models import Membership, Role
+from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
 from alongside.audit.services import Action
 from alongside.people.contributions import WorklistItem, worklist_reasons
@@ -26,7 +25,7 @@ from alongside.worklist.models import WorklistDecision
 ROW_LIMIT = 100
 
 
-def caseload_of(viewer: Any, owner: Any = None) -> QuerySet[Person]:
+def caseload_of(viewer: User, owner: User | None = None) -> QuerySet[Person]:
     """The people on `owner`'s caseload (the viewer's own when None) that the viewer may
     see: those whose open enrollment names the owner as primary coordinator and, for a
     supervisor, everyone with an open enrollment in the programs they supervise."""
@@ -41,7 +40,7 @@ def caseload_of(viewer: Any, owner: Any = None) -> QuerySet[Person]:
     return Person.objects.visible_to(viewer).filter(condition)
 
 
-def has_caseload(user: Any) -> bool:
+def has_caseload(user: User) -> bool:
     return caseload_of(user).exists()
 
 
@@ -55,7 +54,7 @@ def with_care_note_flag(people: QuerySet[Person]) -> QuerySet[Person]:
 # ---------------------------------------------------------------- teammates
 
 
-def teammates(viewer: Any) -> QuerySet[Any]:
+def teammates(viewer: User) -> QuerySet[User]:
     """Active staff who share a program with the viewer in a role that coordinates
     (schedulers have no caseload), or who work in an organization the viewer
     administers: whose worklist the viewer may open when covering for them."""
@@ -65,20 +64,19 @@ def teammates(viewer: Any) -> QuerySet[Any]:
         organization_id__in=scope.admin_organization_ids, program__isnull=False
     )
     return (
-        get_user_model()
-        .objects.filter(is_active=True)
+        User.objects.filter(is_active=True)
         .filter(Exists(shares.filter(together)))
         .exclude(pk=viewer.pk)
         .order_by("first_name", "last_name", "id")
     )
 
 
-def teammate(viewer: Any, pk: int) -> Any:
+def teammate(viewer: User, pk: int) -> User:
     """One teammate (see `teammates`); DoesNotExist for anyone else (a 404)."""
     return teammates(viewer).get(pk=pk)
 
 
-def oversees_team(viewer: Any) -> bool:
+def oversees_team(viewer: User) -> bool:
     scope = scope_for(viewer)
     return bool(scope.supervised_program_ids or scope.admin_organization_ids)
 
@@ -113,7 +111,7 @@ class Decided:
 
 @dataclass
 class Worklist:
-    owner: Any
+    owner: User
     covering: bool
     rows: list[Row]
     total: int
@@ -126,7 +124,7 @@ def _urgency(item: WorklistItem) -> int:
     return reason.urgency if reason else 100
 
 
-def find_items(viewer: Any, caseload: QuerySet[Person], now: dt.datetime) -> list[WorklistItem]:
+def find_items(viewer: User, caseload: QuerySet[Person], now: dt.datetime) -> list[WorklistItem]:
     """Every registered reason's items for the caseload: one pass each, so the queries
     are the reasons' own budgets, whatever the number of people."""
     found: list[WorklistItem] = []
@@ -183,7 +181,11 @@ def _rows(items: list[WorklistItem], people: Mapping[int, Person]) -> list[Row]:
 
 
 def worklist_for(
-    viewer: Any, owner: Any = None, *, now: dt.datetime | None = None, limit: int = ROW_LIMIT
+    viewer: User,
+    owner: User | None = None,
+    *,
+    now: dt.datetime | None = None,
+    limit: int = ROW_LIMIT,
 ) -> Worklist:
     """Who on the owner's caseload (the viewer's own by default) needs attention today,
     as the viewer may see them, and what was done or snoozed; recorded as one list
@@ -220,13 +222,13 @@ def worklist_for(
     return worklist
 
 
-def decision_for(viewer: Any, pk: int) -> WorklistDecision:
+def decision_for(viewer: User, pk: int) -> WorklistDecision:
     """A decision about a person the viewer may see; DoesNotExist otherwise."""
     return WorklistDecision.objects.select_related("person").get(
         pk=pk, person__in=Person.objects.visible_to(viewer)
     )
 
 
-def caseload_person(viewer: Any, owner: Any, pk: int) -> Person:
+def caseload_person(viewer: User, owner: User | None, pk: int) -> Person:
     """A person on the owner's caseload as the viewer sees it; DoesNotExist otherwise."""
     return caseload_of(viewer, owner).get(pk=pk)

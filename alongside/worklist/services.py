@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from alongside.accounts.models import User
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
@@ -22,7 +23,7 @@ MAX_SNOOZE_DAYS = 365
 CARE_TEAM_ONLY = "Only the person's care team can set worklist items aside."
 
 
-def _ensure_care_team(actor: Any, person: Person) -> None:
+def _ensure_care_team(actor: User, person: Person) -> None:
     # Setting aside an urgent result, or a person nobody has reached, is a care
     # decision: those who see the person without their details (schedulers, admins)
     # read the worklist but leave the decisions to the care team.
@@ -51,14 +52,14 @@ def _check(action: str, reason_key: str, until: dt.date | None, note: str, today
 
 def decision_record(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     reason_key: str,
     item_key: str = "",
     action: str,
     until: dt.date | None = None,
     note: str = "",
-    covering_for: Any = None,
+    covering_for: User | None = None,
 ) -> WorklistDecision:
     """Set one worklist item aside: done for today, or snoozed until `until` (the day it
     comes back). The caller has read `person` through the worklist's selectors, on the
@@ -91,7 +92,7 @@ def decision_record(
     return decision
 
 
-def decision_undo(*, actor: Any, decision: WorklistDecision) -> WorklistDecision:
+def decision_undo(*, actor: User, decision: WorklistDecision) -> WorklistDecision:
     """Bring a set-aside item back now. The decision is kept, marked undone."""
     with transaction.atomic():
         locked = WorklistDecision.objects.select_for_update().select_related("person")

@@ -5,17 +5,17 @@ write."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
+from alongside.accounts.models import User
 from alongside.lib.params import query_page
 from alongside.lib.views import back_to, or_404, refusals_as_403
 from alongside.people.selectors import my_programs
@@ -27,12 +27,12 @@ PAGE_SIZE = 25
 NO_TEAMMATE = "No such teammate"
 
 
-def _teammate(request: HttpRequest, pk: int) -> Any:
+def _teammate(request: AuthenticatedHttpRequest, pk: int) -> User:
     return or_404(lambda: selectors.teammate(request.user, pk), NO_TEAMMATE)
 
 
 @login_required
-def member(request: HttpRequest, user_pk: int) -> HttpResponse:
+def member(request: AuthenticatedHttpRequest, user_pk: int) -> HttpResponse:
     """A teammate's worklist, as the viewer may see it: recorded as covering for them."""
     if user_pk == request.user.pk:
         return redirect("home")
@@ -47,7 +47,7 @@ def member(request: HttpRequest, user_pk: int) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     sizes = selectors.oversees_team(request.user)
     members = caseloads.team(request.user, with_sizes=sizes)
     return render(
@@ -56,7 +56,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.CaseloadFilterForm(
         request.GET or None, programs=my_programs(request.user).order_by("name")
     )
@@ -76,7 +76,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decide(request: HttpRequest, form: forms.DecisionForm) -> str:
+def _decide(request: AuthenticatedHttpRequest, form: forms.DecisionForm) -> str:
     """Record the decision the form describes; the message to show."""
     data = form.cleaned_data
     covering = data["covering_for"]
@@ -105,7 +105,7 @@ def _decide(request: HttpRequest, form: forms.DecisionForm) -> str:
 
 @require_POST
 @login_required
-def decide(request: HttpRequest) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         problems = [
@@ -125,7 +125,7 @@ def decide(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def undo(request: HttpRequest) -> HttpResponse:
+def undo(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.UndoForm(request.POST)
     if form.is_valid():
         pk = form.cleaned_data["decision"]
