@@ -310,3 +310,15 @@ def test_an_urgent_flag_says_how_long_ago_it_was_raised(world, flag):
     [row] = selectors.worklist_for(world.coordinator).rows
     assert row.items[0].text == "urgent screening result 2\xa0hours ago"
     assert row.items[0].link == reverse("intake:response", args=[raised.response_id])
+
+
+def test_it_shows_the_first_rows_and_says_how_many_in_all(world):
+    for n in range(3):
+        make_person(
+            world.coordinator,
+            world.housing,
+            legal_given_name=f"Kai{n}",
+            primary_coordinator=world.coordinator,
+        )
+    worklist = selectors.worklist_for(world.coordinator, limit=2)
+    assert (len(worklist.rows), worklist.total) == (2, 4)
