@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "alongside.people",
     "alongside.intake",
     "alongside.matching",
+    "alongside.worklist",
     "alongside.web",
     "alongside.demo",
     "django.contrib.admin",
@@ -178,6 +179,10 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
 # minutes are emailed to their organization's admins, once per burst. 0 turns alerts off.
 DENIED_ALERT_THRESHOLD = envint("DENIED_ALERT_THRESHOLD", 5)
 DENIED_ALERT_MINUTES = envint("DENIED_ALERT_MINUTES", 10)
+
+# A person on a coordinator's caseload with no contact for this many days is on their
+# worklist ("no contact for 34 days"); see docs/worklist.md.
+WORKLIST_NO_CONTACT_DAYS = envint("WORKLIST_NO_CONTACT_DAYS", 30)
 
 # Interface languages: English and Spanish, each named in its own language. Adding one
 # is a catalog (alongside/locale/) and a line here; see "Translations" in

@@ -31,6 +31,9 @@ class IntakeConfig(AppConfig):
                 order=10,
             )
         )
+        from alongside.intake.worklist import register_worklist
+
+        register_worklist()
 
 
 def _needs_and_screenings(context: Any) -> dict[str, Any]:

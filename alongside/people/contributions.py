@@ -7,6 +7,7 @@ shows a person only as far as the one sensitivity rule lets its viewer see them.
   number of queries;
 - timeline kinds: what an app writes to a person's journey timeline and how it reads;
 - worklist reasons: why a person needs a coordinator's attention today;
+- caseload filters: what the caseload view can filter by beyond the foundation's fields;
 - follow-up triggers: conditions a program's follow-up rules watch for (an urgent
   result, a discharge, time without contact), each occurrence becoming one task;
 - registration assists: fragments inside the registration form;
@@ -17,7 +18,7 @@ shows a person only as far as the one sensitivity rule lets its viewer see them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -102,6 +103,9 @@ class WorklistItem:
     text: str  # a few words a coordinator reads at a glance: "urgent screening result 2 h ago"
     due_at: dt.datetime
     link: str = ""
+    # Which occurrence this is (e.g. "flag:42"), so that a coordinator's "done today" or
+    # "snooze" of one occurrence does not hide the next one for the same person.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,27 @@ class WorklistReason:
 
 worklist_reasons: Registry[WorklistReason] = Registry(
     "worklist reason", order=lambda r: (r.urgency, r.key)
+)
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """A filter of the caseload view (`/worklist/caseload/`) contributed by the app that
+    knows the data, e.g. intake's "open need". `param` is its query-string name."""
+
+    key: str
+    param: str
+    label: str
+    # What the filter offers: (value, label) pairs, nothing sensitive (every viewer sees
+    # them); `apply` keeps the people matching `value`, as the viewer may see them, as a
+    # condition in the same query (no query of its own).
+    choices: Callable[[], Sequence[tuple[str, str]]]
+    apply: Callable[[Any, QuerySet[Person], str], QuerySet[Person]]
+    order: int = 100
+
+
+caseload_filters: Registry[CaseloadFilter] = Registry(
+    "caseload filter", order=lambda f: (f.order, f.key)
 )
 
 

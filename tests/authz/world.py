@@ -32,6 +32,7 @@ from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.organizations import services as organizations
 from alongside.people import services as people
 from alongside.people.models import Person
+from alongside.worklist import services as worklist
 from conftest import World, add_role, make_person, make_user
 from tests.authz.routes import Fillers, Probe
 
@@ -242,6 +243,25 @@ def build(w: World) -> AuthzWorld:
         (13, "moderate"),
     ]
 
+    # The coordinator's worklist holds both, with one item snoozed and one done today, so
+    # the walk reads every section of it (as a teammate covering, too).
+    worklist.decision_record(
+        actor=w.coordinator,
+        person=rosa,
+        reason_key="worklist.not_yet_contacted",
+        item_key="new",
+        action="snoozed",
+        until=timezone.localdate() + dt.timedelta(days=7),
+        note="Back from her sister's next week.",
+    )
+    worklist.decision_record(
+        actor=w.coordinator,
+        person=w.person,
+        reason_key="intake.urgent_flag",
+        item_key=f"flag:{subjects['lupe'].ids['flag']}",
+        action="done",
+    )
+
     clinician = make_user("jo", first_name="Jo", last_name="Park")
     add_role(clinician, Role.CLINICIAN, program=w.housing)
 
@@ -412,6 +432,8 @@ def fillers(a: AuthzWorld) -> Fillers:
         "manage:instrument-rule": org(**instrument, kind="needs", index=0),
         "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
         # accounts: a reset link that is not valid answers the same to everyone
+        # worklist: the coordinator's worklist, opened by a teammate covering for them
+        "worklist:member": lambda: [("", None, {"user_pk": coordinator})],
         "password_reset_confirm": lambda: [("", None, {"uidb64": "MQ", "token": "x-y"})],
         "/api/{rest}": lambda: [("", None, {"rest": "no-such-thing"})],
     }

@@ -17,6 +17,7 @@ from alongside.matching.services import person_merge_undo
 from alongside.organizations.models import Location, Organization, Program
 from alongside.people.contact_rules import contradictions
 from alongside.people.models import ContactPoint, Enrollment, Person
+from alongside.worklist.selectors import worklist_for
 
 
 def demo(*people: str) -> None:
@@ -59,6 +60,17 @@ def test_it_shows_open_urgent_flags_in_the_coordinators_caseload(db):
     assert {f.person.display_name for f in flags} >= {"Rosa Delgado", "Dani Okafor"}
     now = timezone.now()
     assert all(now - dt.timedelta(days=7) < f.raised_at <= now for f in flags)
+
+
+def test_the_coordinators_worklist_says_who_needs_them_today(db):
+    demo("10")
+    worklist = worklist_for(user("coordinator"))
+    first = worklist.rows[0]
+    assert first.person.display_name == "Walter Brooks"
+    assert [i.reason for i in first.items] == ["intake.urgent_flag", "worklist.no_recent_contact"]
+    assert "Kim-Ly Tran" in {r.person.display_name for r in worklist.rows}
+    [snoozed] = worklist.snoozed
+    assert snoozed.person.display_name == "Jonathan Reyes" and "duplicate" in snoozed.decision.note
 
 
 def test_it_leaves_a_pair_of_duplicates_for_the_supervisor_and_the_admin(db, client):
