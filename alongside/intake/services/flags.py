@@ -1,0 +1,106 @@
+"""Urgent flags: raised when a screening completes, announced by email after commit, and
+acted on by the care team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.accounts.models import Membership, Role
+from alongside.audit import services as audit
+from alongside.audit.services import Action
+from alongside.intake.models import ScreeningResponse, UrgentFlag
+from alongside.intake.services.access import visible_person
+from alongside.lib.errors import NotPermitted
+from alongside.people.models import Enrollment, Person
+from alongside.people.sensitivity import disclosure_for
+
+URGENT_SUBJECT = "An urgent screening result needs your attention"
+
+
+def flags_raise(
+    actor: Any, response: ScreeningResponse, rules: list[dict[str, str]], at: dt.datetime
+) -> list[UrgentFlag]:
+    """Raise a flag for each urgent rule a completed screening met, and tell the people
+    who must act once the screening is saved."""
+    flags = [
+        UrgentFlag.objects.create(
+            person=response.person,
+            response=response,
+            reason=rule["reason"],
+            guidance=rule["guidance"],
+            raised_at=at,
+        )
+        for rule in rules
+    ]
+    for flag in flags:
+        audit.record_for_person(actor=actor, action=Action.CREATE, person=response.person, obj=flag)
+    if flags:
+        notify_on_commit(response.person)
+    return flags
+
+
+def urgent_recipients(person: Person) -> list[str]:
+    """Email addresses of the person's primary coordinators and the supervisors of the
+    programs they are enrolled in."""
+    enrollments = list(
+        Enrollment.objects.filter(
+            person=person, status__in=Enrollment.OPEN_STATUSES
+        ).select_related("primary_coordinator")
+    )
+    addresses = {
+        e.primary_coordinator.email
+        for e in enrollments
+        if e.primary_coordinator is not None and e.primary_coordinator.is_active
+    }
+    addresses |= set(
+        Membership.objects.filter(
+            role=Role.SUPERVISOR,
+            program_id__in=[e.program_id for e in enrollments],
+            user__is_active=True,
+        ).values_list("user__email", flat=True)
+    )
+    return sorted(a for a in addresses if a)
+
+
+def notify_on_commit(person: Person) -> None:
+    """Tell the people who must act, after commit. The message carries no screening
+    content, not even the instrument's name: only that something needs attention."""
+    link = settings.SITE_URL.rstrip("/") + reverse("people:detail", args=[person.pk])
+    recipients = urgent_recipients(person)
+    if not recipients:
+        return
+    body = (
+        f"{URGENT_SUBJECT}.\n\n"
+        f"Please sign in to Alongside to see it and follow your program's protocol:\n{link}\n"
+    )
+
+    def send() -> None:
+        send_mail(URGENT_SUBJECT, body, None, recipients)
+
+    # robust: a mail server that is down must not undo a recorded screening; the flag
+    # stays open on the person's record until someone acknowledges it.
+    transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def urgent_flag_acknowledge(*, actor: Any, flag: UrgentFlag) -> UrgentFlag:
+    person = visible_person(actor, flag.person)
+    if not disclosure_for(actor, person).sensitive:
+        raise NotPermitted("Only the person's care team can acknowledge an urgent result.")
+    flag = UrgentFlag.objects.select_for_update().select_related("person").get(pk=flag.pk)
+    if flag.acknowledged_at is not None:
+        return flag
+    flag.acknowledged_by = actor
+    flag.acknowledged_at = timezone.now()
+    flag.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    audit.record_for_person(
+        actor=actor, action=Action.UPDATE, person=flag.person, obj=flag, fields=["acknowledged_at"]
+    )
+    return flag
