@@ -20,6 +20,7 @@ from alongside.intake import fhir, selectors, sensitive, services
 from alongside.intake.fhir import FhirImportError
 from alongside.intake.models import Need, ScreeningResponse
 from alongside.intake.sensitive import RestrictedNeed
+from alongside.intake.wording import need_name, status_name
 from alongside.people.sensitivity import RESTRICTED
 
 router = Router(tags=["screenings"])
@@ -65,8 +66,9 @@ class ScreeningOut(Schema):
 class NeedShownOut(Schema):
     id: int
     kind: str
-    label: str
+    label: str = Field(description='The need as staff read it everywhere, e.g. "Mood"')
     status: str
+    status_label: str = Field(description='The status as staff read it, e.g. "May want help"')
     identified_at: dt.datetime
     source_screening_id: int | None
 
@@ -77,6 +79,7 @@ class RestrictedNeedOut(Schema):
 
     id: int
     status: str
+    status_label: str
     restricted: Literal[True]
     reason: str = Field(description=f'Always "{RESTRICTED}"')
 
@@ -121,13 +124,18 @@ def _screening(user: Any, response: ScreeningResponse) -> ScreeningOut:
 def _need(need: Need | RestrictedNeed) -> NeedOut:
     if isinstance(need, RestrictedNeed):
         return RestrictedNeedOut.model_construct(
-            id=need.id, status=need.status, restricted=True, reason=RESTRICTED
+            id=need.id,
+            status=need.status,
+            status_label=status_name(need.status),
+            restricted=True,
+            reason=RESTRICTED,
         )
     return NeedShownOut.model_construct(
         id=need.pk,
         kind=need.kind,
-        label=need.get_kind_display(),
+        label=need_name(need.kind),
         status=need.status,
+        status_label=status_name(need.status),
         identified_at=need.identified_at,
         source_screening_id=need.source_response_id,
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from alongside.intake.definitions import NEED_KINDS, validate_definition
+from alongside.intake.wording import NEEDS, STATUSES, need_description
 from alongside.organizations.models import Organization
 from alongside.people.models import Person
 
@@ -190,20 +191,21 @@ class Score(models.Model):
 class Need(models.Model):
     """A health-related social or behavioral-health need, and the screening it came from."""
 
+    # Named in `wording`, the one place a need and its status are named.
     class Kind(models.TextChoices):
-        FOOD_INSECURITY = "food_insecurity", "Food insecurity"
-        HOUSING_INSTABILITY = "housing_instability", "Housing instability"
-        UNSAFE_RELATIONSHIP = "unsafe_relationship", "Safety in relationships"
-        UTILITIES = "utilities", "Utilities"
-        TRANSPORTATION = "transportation", "Transportation"
-        DEPRESSION = "depression", "Depression"
-        ANXIETY = "anxiety", "Anxiety"
+        FOOD_INSECURITY = "food_insecurity", NEEDS["food_insecurity"].name
+        HOUSING_INSTABILITY = "housing_instability", NEEDS["housing_instability"].name
+        UNSAFE_RELATIONSHIP = "unsafe_relationship", NEEDS["unsafe_relationship"].name
+        UTILITIES = "utilities", NEEDS["utilities"].name
+        TRANSPORTATION = "transportation", NEEDS["transportation"].name
+        DEPRESSION = "depression", NEEDS["depression"].name
+        ANXIETY = "anxiety", NEEDS["anxiety"].name
 
     class Status(models.TextChoices):
-        IDENTIFIED = "identified", "Identified"
-        ADDRESSING = "addressing", "Being addressed"
-        RESOLVED = "resolved", "Resolved"
-        NOT_WANTED = "not_wanted", "Person does not want help with this"
+        IDENTIFIED = "identified", STATUSES["identified"]
+        ADDRESSING = "addressing", STATUSES["addressing"]
+        RESOLVED = "resolved", STATUSES["resolved"]
+        NOT_WANTED = "not_wanted", STATUSES["not_wanted"]
 
     OPEN_STATUSES = (Status.IDENTIFIED, Status.ADDRESSING)
 
@@ -228,8 +230,18 @@ class Need(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
-assert set(NEED_KINDS) == set(Need.Kind.values)
+    @property
+    def description(self) -> str:
+        """What the need means for the person: "may want help with having enough food"."""
+        return need_description(self.kind)
+
+
+assert set(NEED_KINDS) == set(Need.Kind.values) == set(NEEDS)
+assert set(Need.Status.values) == set(STATUSES)
 
 
 class UrgentFlag(models.Model):

@@ -19,18 +19,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.intake import selectors, sensitive, services
 from alongside.intake.charts import Chart, Point, trend_chart
 from alongside.intake.models import ScreeningResponse
 from alongside.intake.wording import (
-    NEED_WORDING,
-    STATUS_WORDING,
     day,
+    need_name,
     need_view,
     short_title,
     status_choices,
+    status_name,
 )
 from alongside.lib.params import query_page
 from alongside.lib.views import back_to, or_404, refusals_as_403
@@ -182,6 +183,9 @@ def need_status(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "intake/record/need_status.html", context, status=409 if stale else 422
         )
-    topic = NEED_WORDING.get(need.kind, (need.get_kind_display(), ""))[0]
-    messages.success(request, f"{topic}: now “{STATUS_WORDING[status]}”.")
+    messages.success(
+        request,
+        _("%(need)s: now “%(status)s”.")
+        % {"need": need_name(need.kind), "status": status_name(status)},
+    )
     return redirect(back_to(request, reverse("people:detail", args=[need.person_id])))
