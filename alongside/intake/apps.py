@@ -22,6 +22,18 @@ class IntakeConfig(AppConfig):
             )
         )
 
+        # An open urgent flag comes before anything else on the person's page; the alert
+        # and the panel read the flags once between them (panel.person_flags).
+        person_panels.register(
+            PersonPanel(
+                key="intake.urgent_alert",
+                template="intake/record/_urgent_alert.html",
+                load=_urgent_alert,
+                queries=1,
+                region="alerts",
+                order=10,
+            )
+        )
         person_panels.register(
             PersonPanel(
                 key="intake.needs_and_screenings",
@@ -33,7 +45,13 @@ class IntakeConfig(AppConfig):
         )
 
 
+def _urgent_alert(context: Any) -> dict[str, Any] | None:
+    from alongside.intake.panel import urgent_alert
+
+    return urgent_alert(context)
+
+
 def _needs_and_screenings(context: Any) -> dict[str, Any]:
     from alongside.intake.panel import person_panel
 
-    return {"screening": person_panel(context.viewer, context.person, context.disclosure)}
+    return {"screening": person_panel(context)}

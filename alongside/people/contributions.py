@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from alongside.lib.registry import Registry
@@ -40,6 +40,10 @@ class PanelContext:
     viewer: Any
     person: Person
     disclosure: Disclosure
+    # What one app's panels read once and share while the page loads (intake's urgent
+    # alert and its "Needs and screenings" panel read the person's flags in one query),
+    # keyed by the app's own names.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -371,6 +371,7 @@ def fillers(a: AuthzWorld) -> Fillers:
             *[(f"{s.key}'s link", None, {"token": s.token}) for s in a.subjects.values()],
             ("unknown link", None, {"token": "not-a-real-token"}),
         ],
+        "intake:flag": each(lambda s: {"pk": s.ids["flag"]}),
         "intake:flag-acknowledge": each(lambda s: {"pk": s.ids["flag"]}),
         "intake:need-status": each(lambda s: {"pk": s.ids["need"]}),
         # matching: Lupe's records

@@ -27,6 +27,8 @@ from alongside.intake.services.builder import (
 )
 from alongside.intake.services.flags import (
     URGENT_SUBJECT,
+    FlagClosed,
+    ensure_may_act,
     urgent_flag_acknowledge,
     urgent_recipients,
 )
@@ -62,12 +64,14 @@ __all__ = [
     "NEED_CHANGED",
     "URGENT_SUBJECT",
     "DraftChanged",
+    "FlagClosed",
     "answer_save",
     "answers_given",
     "answers_save",
     "askable_versions",
     "can_build",
     "draft_token",
+    "ensure_may_act",
     "has_sensitive_items",
     "instrument_copy",
     "instrument_create",

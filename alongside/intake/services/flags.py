@@ -7,17 +7,20 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.models import Membership, Role
 from alongside.audit import services as audit
 from alongside.audit.services import Action
-from alongside.intake.models import ScreeningResponse, UrgentFlag
+from alongside.intake.models import ScreeningResponse, UrgentFlag, UrgentFlagAction
 from alongside.intake.services.access import visible_person
 from alongside.lib.errors import NotPermitted
+from alongside.lib.validation import full_clean
 from alongside.people.models import Enrollment, Person
 from alongside.people.sensitivity import disclosure_for
 
@@ -89,18 +92,81 @@ def notify_on_commit(person: Person) -> None:
     transaction.on_commit(send, robust=True)
 
 
-@transaction.atomic
-def urgent_flag_acknowledge(*, actor: Any, flag: UrgentFlag) -> UrgentFlag:
+class FlagClosed(ValidationError):
+    """The flag was closed by someone else while the actor was looking at it."""
+
+
+def _closed_message(flag: UrgentFlag) -> str:
+    when = formats.date_format(timezone.localtime(flag.acknowledged_at), "DATETIME_FORMAT")
+    who = flag.acknowledged_by or _("a former staff member")
+    return _("%(who)s already closed this on %(when)s. Nothing more was recorded.") % {
+        "who": who,
+        "when": when,
+    }
+
+
+def _checked(action: str, note: str) -> str:
+    """The note, once the action and note make sense together; ValidationError naming
+    the field otherwise."""
+    if action not in UrgentFlagAction.Kind.values:
+        raise ValidationError({"action": _("Choose what you did.")})
+    note = note.strip()
+    if action in UrgentFlagAction.NOTE_REQUIRED and not note:
+        raise ValidationError(
+            {"note": _("Add a note: who you tried and how, or what you did instead.")}
+        )
+    return note
+
+
+def ensure_may_act(actor: Any, flag: UrgentFlag) -> None:
+    """Only the person's care team acts on a flag: NotPermitted for anyone else who sees
+    the person (Person.DoesNotExist for anyone who does not)."""
     person = visible_person(actor, flag.person)
     if not disclosure_for(actor, person).sensitive:
-        raise NotPermitted("Only the person's care team can acknowledge an urgent result.")
-    flag = UrgentFlag.objects.select_for_update().select_related("person").get(pk=flag.pk)
-    if flag.acknowledged_at is not None:
-        return flag
-    flag.acknowledged_by = actor
-    flag.acknowledged_at = timezone.now()
-    flag.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    audit.record_for_person(
-        actor=actor, action=Action.UPDATE, person=flag.person, obj=flag, fields=["acknowledged_at"]
+        raise NotPermitted(_("Only the person's care team can act on an urgent result."))
+
+
+@transaction.atomic
+def urgent_flag_acknowledge(
+    *, actor: Any, flag: UrgentFlag, action: str, note: str = ""
+) -> UrgentFlagAction:
+    """Record what the actor did about an urgent flag (`UrgentFlagAction.Kind`), with a
+    note (required for "could not reach" and "something else"). Only the person's care
+    team may. Every action but "could not reach" closes the flag in the actor's name; an
+    attempt that did not reach the person keeps it open, so it stays in front of the
+    team. A flag someone else closed meanwhile is left alone: FlagClosed says who and
+    when. The note is not copied into the audit trail: it may say what was answered."""
+    ensure_may_act(actor, flag)
+    note = _checked(action, note)
+    flag = (
+        UrgentFlag.objects.select_for_update()
+        .select_related("person", "acknowledged_by")
+        .get(pk=flag.pk)
     )
-    return flag
+    if flag.acknowledged_at is not None:
+        raise FlagClosed(_closed_message(flag), code="closed")
+    now = timezone.now()
+    taken = UrgentFlagAction(flag=flag, kind=action, note=note, taken_by=actor, taken_at=now)
+    full_clean(taken)
+    taken.save()
+    audit.record_for_person(
+        actor=actor,
+        action=Action.CREATE,
+        person=flag.person,
+        obj=taken,
+        detail={"flag": flag.pk, "action": action},
+    )
+    if taken.closes_flag:
+        flag.acknowledged_by = actor
+        flag.acknowledged_at = now
+        flag.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        audit.record_for_person(
+            actor=actor,
+            action=Action.UPDATE,
+            person=flag.person,
+            obj=flag,
+            fields=["acknowledged_at"],
+            detail={"action": action},
+        )
+    taken.flag = flag
+    return taken

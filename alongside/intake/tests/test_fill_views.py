@@ -247,7 +247,7 @@ def test_finishing_on_the_staff_page_scores_derives_needs_and_raises_flags(
     assert len(mailoutbox) == 1
 
     page = staff.get(reverse("intake:response", args=[response.pk])).content.decode()
-    assert "Needs attention today" in page
+    assert "Urgent results from this screening" in page
     assert "Prefers not to answer" in page
     assert "may want help with" in page
 

@@ -15,7 +15,6 @@ from alongside.intake.tests.conftest import Screen
 from alongside.intake.tests.test_responses import MORE_THAN_HALF, NOT_AT_ALL, phq9
 
 
-
 def test_the_models_name_needs_and_statuses_as_the_wording_does() -> None:
     for kind in Need.Kind.values:
         assert Need.Kind(kind).label == wording.need_name(kind)
