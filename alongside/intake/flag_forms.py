@@ -29,5 +29,5 @@ class FlagActionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, flag_pk: int, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=f"flag-{flag_pk}", **kwargs)
+    def __init__(self, data: Any = None, *, flag_pk: int) -> None:
+        super().__init__(data, prefix=f"flag-{flag_pk}")
