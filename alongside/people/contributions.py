@@ -9,7 +9,9 @@ shows a person only as far as the one sensitivity rule lets its viewer see them.
 - worklist reasons: why a person needs a coordinator's attention today;
 - registration assists: fragments inside the registration form;
 - record lineage: where a record that no longer answers now lives (a merge), and which
-  earlier records count as this one.
+  earlier records count as this one;
+- navigation items: top-level pages about the people served (the urgent-results queue),
+  each with a count of what waits there for the viewer ("Urgent results (3)").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from alongside.lib.registry import Registry
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django.utils.functional import Promise
 
     from alongside.people.models import Person
     from alongside.people.sensitivity import Disclosure
@@ -161,3 +164,47 @@ def lineage_ids(person_id: int) -> list[int]:
     for lineage in record_lineages:
         ids.extend(i for i in lineage.predecessors(person_id) if i not in ids)
     return ids
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation to a page an app owns, with, optionally, how many
+    things wait there for the viewer. `count(viewer)` makes at most one query (it runs
+    on every page) and counts only what the one sensitivity rule lets the viewer see and
+    act on; 0 shows no number. `nav` is what the page's context sets as `nav` to mark
+    the link as the current page."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    nav: str
+    count: Callable[[Any], int] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A navigation item as one viewer sees it."""
+
+    key: str
+    label: str
+    url_name: str
+    nav: str
+    count: int
+
+
+nav_items: Registry[NavItem] = Registry("navigation item", order=lambda i: (i.order, i.key))
+
+
+def nav_links(viewer: Any) -> list[NavLink]:
+    """Every navigation item for this viewer, in order, with its count."""
+    return [
+        NavLink(
+            item.key,
+            str(item.label),
+            item.url_name,
+            item.nav,
+            item.count(viewer) if item.count is not None else 0,
+        )
+        for item in nav_items
+    ]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from alongside.audit.models import AuditEvent
 from alongside.intake import fhir, selectors, services
 from alongside.intake.models import Instrument, InstrumentVersion, ScreeningResponse
+from conftest import NAV_COUNTS
 
 HOUSING = {
     "items": [
@@ -597,8 +598,9 @@ def test_the_list_shows_own_and_shipped_instruments_in_a_fixed_number_of_queries
     body = response.content.decode()
     assert "Extra 2" in body and "Housing check" in body
     assert instruments["phq-9"].instrument.title in body
-    # session, user, their roles, the organization, its instruments, their versions
-    assert len(first.captured_queries) == 6
+    # session, user, their roles, the organization, its instruments, their versions, the
+    # navigation's counts
+    assert len(first.captured_queries) == 6 + NAV_COUNTS
 
 
 def test_the_preview_says_when_nothing_is_translated_yet(admin, world):

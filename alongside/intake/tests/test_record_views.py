@@ -20,7 +20,7 @@ from alongside.intake.tests.conftest import DECLINE, Screen
 from alongside.intake.tests.test_responses import MORE_THAN_HALF, NEARLY, NOT_AT_ALL, SEVERAL, phq9
 from alongside.intake.tests.test_urgent import SOMETIMES, ahc
 from alongside.lib.errors import NotPermitted
-from conftest import make_person
+from conftest import NAV_COUNTS, make_person
 
 OFTEN_TRUE = "LA28397-0"
 # session, user, scope, the page's reads, then the audit event: head lock, insert, head
@@ -28,10 +28,11 @@ OFTEN_TRUE = "LA28397-0"
 AUDIT = 1 if connection.vendor == "postgresql" else 3
 # person (visible_to), audit, responses with versions, instruments and staff (each
 # marked in that query with whether the user may see its sensitive scores), scores
-HISTORY = 3 + 1 + AUDIT + 2
-# open flags, then their people (a second query, not a join: flags are few, people many),
-# audit of the people listed
-URGENT = 3 + 2 + AUDIT
+HISTORY = 3 + 1 + AUDIT + 2 + NAV_COUNTS
+# open flags (with what has been tried, in the same query), then their people (a second
+# query, not a join: flags are few, people many), audit of the people listed, the
+# navigation's counts
+URGENT = 3 + 2 + AUDIT + NAV_COUNTS
 
 
 def day(when: dt.datetime) -> str:
