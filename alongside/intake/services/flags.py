@@ -138,8 +138,9 @@ def urgent_flag_acknowledge(
     when. The note is not copied into the audit trail: it may say what was answered."""
     ensure_may_act(actor, flag)
     note = _checked(action, note)
+    # Only the flag row is locked: who closed it may be nobody (an outer join).
     flag = (
-        UrgentFlag.objects.select_for_update()
+        UrgentFlag.objects.select_for_update(of=("self",))
         .select_related("person", "acknowledged_by")
         .get(pk=flag.pk)
     )
