@@ -16,7 +16,7 @@ from alongside.accounts.models import User
 from alongside.intake import definitions
 from alongside.intake.definitions import Given
 from alongside.intake.models import InstrumentVersion, ScreeningResponse
-from alongside.intake.services import answers_given
+from alongside.intake.services.responses import answers_given
 from alongside.people.models import Person
 
 # The field value for "prefer not to answer", never a valid option code or number.

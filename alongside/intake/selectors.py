@@ -15,12 +15,15 @@ from typing import Any
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -28,6 +31,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from alongside.accounts.actors import Actor
+from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.intake import sensitive
@@ -38,13 +42,14 @@ from alongside.intake.models import (
     ScreeningLink,
     ScreeningResponse,
     UrgentFlag,
+    UrgentFlagAction,
 )
 from alongside.intake.sensitive import RestrictedNeed
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Organization
 from alongside.people.models import Person
 from alongside.people.selectors import audit_people, audit_person_view
-from alongside.people.sensitivity import sees_sensitive
+from alongside.people.sensitivity import disclosure_for, sees_sensitive
 
 
 def responses_for(user: Actor) -> QuerySet[ScreeningResponse]:
@@ -210,22 +215,53 @@ def response_needs(user: Actor, response: ScreeningResponse) -> tuple[list[Need]
     return shown, len(needs) - len(shown)
 
 
+def with_attempts(flags: QuerySet[UrgentFlag]) -> QuerySet[UrgentFlag]:
+    """Flags, each annotated in the same query with what has been done about it so far:
+    `attempts` (tries that did not reach the person), `last_attempt_at`, and
+    `closed_with` (the kind of the action that closed it, if one did). For readers who
+    may see a flag's details: what was done says what the flag was about."""
+    closing = (
+        UrgentFlagAction.objects.filter(flag=OuterRef("pk"))
+        .exclude(kind__in=UrgentFlagAction.KEEPS_OPEN)
+        .order_by("-taken_at", "-id")
+        .values("kind")[:1]
+    )
+    tries = Q(actions__kind__in=UrgentFlagAction.KEEPS_OPEN)
+    return flags.annotate(
+        attempts=Count("actions", filter=tries),
+        last_attempt_at=Max("actions__taken_at", filter=tries),
+        closed_with=Subquery(closing),
+    )
+
+
 def open_urgent_flags(user: Actor) -> QuerySet[UrgentFlag]:
     """Open flags of the people whose sensitive details the user may see (their care
     team, schedulers aside): a flag's reason gives its answers away. Written as EXISTS
     checks per open flag (open flags are few, people many)."""
     visible = Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))
-    return (
-        UrgentFlag.objects.filter(acknowledged_at__isnull=True)
-        .filter(sees_sensitive(user, "person_id"), Exists(visible))
-        .prefetch_related("person")
+    return UrgentFlag.objects.filter(acknowledged_at__isnull=True).filter(
+        sees_sensitive(user, "person_id"), Exists(visible)
     )
 
 
+def open_urgent_flag_count(user: Actor) -> int:
+    """How many open flags the user may act on (the navigation's "Urgent results (3)"):
+    one query, none for a user who can see no one."""
+    if scope_for(user).is_empty:
+        return 0
+    return open_urgent_flags(user).count()
+
+
 def urgent_flags_page(user: Actor, *, page: int, size: int) -> tuple[list[UrgentFlag], bool]:
-    """A page of `open_urgent_flags`, oldest first, and whether another follows; recorded
-    as a list of the people whose flags it shows."""
-    flags, has_next = page_of(open_urgent_flags(user).order_by("raised_at", "id"), page, size)
+    """A page of `open_urgent_flags`, oldest first, with what has been tried so far, and
+    whether another page follows; recorded as a list of the people whose flags it shows."""
+    flags, has_next = page_of(
+        with_attempts(open_urgent_flags(user))
+        .prefetch_related("person")
+        .order_by("raised_at", "id"),
+        page,
+        size,
+    )
     if flags:
         people = list({f.person_id: f.person for f in flags}.values())
         audit_people(user, people, Action.LIST, {"page": "urgent flags", "number": page})
@@ -238,6 +274,25 @@ def flag_for(user: Actor, pk: int) -> UrgentFlag:
     return UrgentFlag.objects.select_related("person").get(
         pk=pk, person__in=Person.objects.visible_to(user)
     )
+
+
+def flag_detail(user: Actor, pk: int) -> tuple[UrgentFlag, bool]:
+    """An urgent flag with its screening, and its history (`actions`, oldest first, with
+    who took each) when the user may see its details, and whether they may; recorded as
+    a view of the flag. Raises UrgentFlag.DoesNotExist out of scope."""
+    flag = (
+        UrgentFlag.objects.filter(person__in=Person.objects.visible_to(user))
+        .select_related("person", "acknowledged_by", "response__instrument_version__instrument")
+        .prefetch_related("person__enrollments")
+        .get(pk=pk)
+    )
+    shows = disclosure_for(user, flag.person).sensitive
+    if shows:
+        prefetch_related_objects([flag], sensitive.actions_prefetch())
+    else:
+        sensitive.restrict_flag(flag)
+    audit.record_for_person(actor=user, action=Action.VIEW, person=flag.person, obj=flag)
+    return flag, shows
 
 
 def need_for(user: Actor, pk: int) -> Need:

@@ -35,7 +35,14 @@ from django.db.models import Prefetch, Q
 
 from alongside.accounts.actors import Actor
 from alongside.intake.definitions import LOINC
-from alongside.intake.models import Answer, Need, Score, ScreeningResponse, UrgentFlag
+from alongside.intake.models import (
+    Answer,
+    Need,
+    Score,
+    ScreeningResponse,
+    UrgentFlag,
+    UrgentFlagAction,
+)
 from alongside.people.sensitivity import RESTRICTED, disclosure_for, sees_sensitive
 
 # Safety, and behavioral health (mood, anxiety).
@@ -144,10 +151,21 @@ def answers_prefetch(response: ScreeningResponse, user: Actor) -> Prefetch:
 
 
 def flags_prefetch(response: ScreeningResponse, user: Actor) -> Prefetch:
+    """A response's flags; with their history (what was done, by whom, with its note)
+    only for readers who may see their details, since what was done says what they
+    were about."""
     flags = UrgentFlag.objects.select_related("acknowledged_by")
     if not shows_sensitive(response, user):
-        flags = flags.defer("reason", "guidance")
-    return Prefetch("urgent_flags", queryset=flags)
+        return Prefetch("urgent_flags", queryset=flags.defer("reason", "guidance"))
+    return Prefetch("urgent_flags", queryset=flags.prefetch_related(actions_prefetch()))
+
+
+def actions_prefetch() -> Prefetch:
+    """A flag's history, oldest first, with who took each action."""
+    return Prefetch(
+        "actions",
+        queryset=UrgentFlagAction.objects.select_related("taken_by").order_by("taken_at", "id"),
+    )
 
 
 def restrict_flag(flag: UrgentFlag) -> UrgentFlag:

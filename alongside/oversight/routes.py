@@ -32,6 +32,7 @@ PAGES = {
     "intake:hand-over": SCREENING,
     "intake:kiosk": SCREENING,
     "intake:hand-back": SCREENING,
+    "intake:flag": "intake.urgentflag",
     "intake:flag-acknowledge": "intake.urgentflag",
     "intake:need-status": "intake.need",
     "matching:pair-review": "matching.duplicatepair",

@@ -12,14 +12,16 @@ shows a person only as far as the one sensitivity rule lets its viewer see them.
   result, a discharge, time without contact), each occurrence becoming one task;
 - registration assists: fragments inside the registration form;
 - record lineage: where a record that no longer answers now lives (a merge), and which
-  earlier records count as this one.
+  earlier records count as this one;
+- navigation items: top-level pages about the people served (the urgent-results queue),
+  each with a count of what waits there for the viewer ("Urgent results (3)").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from alongside.accounts.actors import Actor
@@ -27,6 +29,7 @@ from alongside.lib.registry import Registry
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django.utils.functional import Promise
 
     from alongside.people.models import Person
     from alongside.people.sensitivity import Disclosure
@@ -44,6 +47,10 @@ class PanelContext:
     viewer: Actor
     person: Person
     disclosure: Disclosure
+    # What one app's panels read once and share while the page loads (intake's urgent
+    # alert and its "Needs and screenings" panel read the person's flags in one query),
+    # keyed by the app's own names.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -221,3 +228,47 @@ def lineage_ids(person_id: int) -> list[int]:
     for lineage in record_lineages:
         ids.extend(i for i in lineage.predecessors(person_id) if i not in ids)
     return ids
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation to a page an app owns, with, optionally, how many
+    things wait there for the viewer. `count(viewer)` makes at most one query (it runs
+    on every page) and counts only what the one sensitivity rule lets the viewer see and
+    act on; 0 shows no number. `nav` is what the page's context sets as `nav` to mark
+    the link as the current page."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    nav: str
+    count: Callable[[Any], int] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A navigation item as one viewer sees it."""
+
+    key: str
+    label: str
+    url_name: str
+    nav: str
+    count: int
+
+
+nav_items: Registry[NavItem] = Registry("navigation item", order=lambda i: (i.order, i.key))
+
+
+def nav_links(viewer: Actor) -> list[NavLink]:
+    """Every navigation item for this viewer, in order, with its count."""
+    return [
+        NavLink(
+            item.key,
+            str(item.label),
+            item.url_name,
+            item.nav,
+            item.count(viewer) if item.count is not None else 0,
+        )
+        for item in nav_items
+    ]

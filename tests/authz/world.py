@@ -110,7 +110,7 @@ class Subject:
             self.gad7_band,
             "nearly every day",  # the answer to PHQ-9 item 9, and to GAD-7 items
             NEARLY.lower(),
-            "depression",  # the need, in the API and on the results page
+            "depression",  # the need's kind, in the API
             "how they have been feeling",  # the need, as the person page words it
             '"kind":"anxiety"',  # the GAD-7's need, in the API
             "worry and stress",  # and as the person page words it
@@ -391,6 +391,7 @@ def fillers(a: AuthzWorld) -> Fillers:
             *[(f"{s.key}'s link", None, {"token": s.token}) for s in a.subjects.values()],
             ("unknown link", None, {"token": "not-a-real-token"}),
         ],
+        "intake:flag": each(lambda s: {"pk": s.ids["flag"]}),
         "intake:flag-acknowledge": each(lambda s: {"pk": s.ids["flag"]}),
         "intake:need-status": each(lambda s: {"pk": s.ids["need"]}),
         # matching: Lupe's records
@@ -461,7 +462,13 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
             f"total {s.gad7_total} (",
         ],
         ("people:history", ""): [s.marker],
-        ("intake:response", "phq-9"): [f"total: {s.total}", "nearly every day", "depression"],
+        ("intake:response", "phq-9"): [
+            f"total: {s.total}",
+            "nearly every day",
+            "how they have been feeling",  # the need, named as everywhere (intake.wording)
+            "thoughts of death or self-harm",  # the urgent flag and its history
+        ],
+        ("intake:flag", ""): ["thoughts of death or self-harm", "suicide-risk protocol"],
         ("intake:response", "gad-7"): [f"total: {s.gad7_total}", "nearly every day"],
         ("intake:history", ""): [f"total {s.total} (", f"total {s.gad7_total} ("],
         ("intake:response-fhir", "phq-9"): [NEARLY.lower()],

@@ -67,11 +67,13 @@ def test_a_full_intake_from_registration_to_needs_and_an_urgent_flag(
     browsing.check()
 
     page.get_by_role("button", name="Finish screening").click()
-    expect(page.get_by_role("heading", name="Needs attention today")).to_be_visible()
+    expect(page.get_by_role("heading", name="Urgent results from this screening")).to_be_visible()
     browsing.check()
     results = page.locator("main")
-    expect(results).to_contain_text("Food insecurity")
+    # Each need by its one name and status, as on the person page (intake.wording).
+    expect(results).to_contain_text("Food: may want help with having enough food May want help")
     expect(results).to_contain_text("Safety in relationships")
+    expect(results).not_to_contain_text("Food insecurity")
     expect(results).to_contain_text("Prefers not to answer")
 
     response.refresh_from_db()

@@ -15,11 +15,11 @@ from alongside.audit.services import Action
 from alongside.audit.tests.tampering import protections_lifted
 from alongside.organizations import services as organizations
 from alongside.oversight.selectors import PAGE_SIZE
-from conftest import add_role, make_user
+from conftest import NAV_COUNTS, add_role, make_user
 
-# session, user, scope, the events, their actors' names, audit (head lock, insert, head
-# update; one statement on PostgreSQL)
-AUDIT_LIST = 6 if connection.vendor == "postgresql" else 8
+# session, user, scope, the events, their actors' names, the navigation's counts, audit
+# (head lock, insert, head update; one statement on PostgreSQL)
+AUDIT_LIST = (6 if connection.vendor == "postgresql" else 8) + NAV_COUNTS
 
 
 @pytest.fixture
