@@ -14,7 +14,7 @@ from alongside.audit.models import AuditEvent
 from alongside.intake.models import Need
 from alongside.worklist.models import WorklistDecision
 from alongside.worklist.tests.conftest import contacted
-from conftest import add_role, make_person, make_user
+from conftest import NAV_COUNTS, add_role, make_person, make_user
 
 
 @pytest.fixture
@@ -186,10 +186,10 @@ def test_the_caseload_refuses_a_program_not_ones_own(client, world):
 
 # An audit event is one statement on PostgreSQL, three on SQLite (audit/services.py).
 AUDIT = 1 if connection.vendor == "postgresql" else 3
-HOME = 11 + 2 * AUDIT  # the worklist's list event, and the people table's
-MEMBER = 10 + AUDIT
-CASELOAD = 8 + AUDIT
-TEAM = 9
+HOME = 11 + 2 * AUDIT + NAV_COUNTS  # the worklist's list event, and the people table's
+MEMBER = 10 + AUDIT + NAV_COUNTS
+CASELOAD = 8 + AUDIT + NAV_COUNTS
+TEAM = 9 + NAV_COUNTS
 
 
 def _crowd(world, flag, count):
