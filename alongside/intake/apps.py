@@ -10,7 +10,10 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.organizations.contributions import ManageSection, manage_sections
+        from alongside.intake import follow_up
         from alongside.people.contributions import PersonPanel, person_panels
+
+        follow_up.register()
 
         manage_sections.register(
             ManageSection(

@@ -17,6 +17,12 @@ class Organization(models.Model):
         default=PersonLabel.PERSON,
         help_text="The word the interface uses for the people this organization serves.",
     )
+    # Where the organization works: its public holidays (the `holidays` library's country
+    # and subdivision codes, e.g. "US" and "NY") and time zone decide business days and
+    # "today" for its follow-up deadlines.
+    country = models.CharField(max_length=2, default="US")
+    subdivision = models.CharField(max_length=10, blank=True)
+    time_zone = models.CharField(max_length=60, default="America/New_York")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
