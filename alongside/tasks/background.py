@@ -49,10 +49,12 @@ def slot_for(now: dt.datetime, minutes: int | None = None) -> dt.datetime:
     return midnight + dt.timedelta(minutes=passed * minutes)
 
 
-def enqueue_sweep(now: dt.datetime | None = None, worker: str = "") -> Any:
+def enqueue_sweep(
+    now: dt.datetime | None = None, worker: str = "", minutes: int | None = None
+) -> Any:
     """Enqueue this slot's sweep, unless another worker already has. The slot's unique
     key decides which: the second insert fails, with nothing checked beforehand."""
-    slot = slot_for(now or timezone.now())
+    slot = slot_for(now or timezone.now(), minutes)
     try:
         with transaction.atomic():
             SweepRun.objects.create(

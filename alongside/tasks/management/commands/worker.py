@@ -27,7 +27,7 @@ def sweep_every(minutes: int, stop: threading.Event, worker: str) -> None:
     """Enqueue each slot's sweep as the slot starts, until `stop` is set."""
     while not stop.is_set():
         try:
-            if enqueue_sweep(worker=worker) is not None:
+            if enqueue_sweep(worker=worker, minutes=minutes) is not None:
                 logger.info("Enqueued the follow-up sweep")
         except Exception:  # a database hiccup must not end the loop; the next slot retries
             logger.exception("Could not enqueue the follow-up sweep")
@@ -74,7 +74,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         if not options["no_sweep"]:
             if options["batch"]:
-                enqueue_sweep(worker=worker)
+                enqueue_sweep(worker=worker, minutes=max(options["sweep_minutes"], 1))
             else:
                 threading.Thread(
                     target=sweep_every,
