@@ -9,8 +9,8 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake and screening"
 
     def ready(self) -> None:
-        from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.intake import follow_up
+        from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import PersonPanel, person_panels
 
         follow_up.register()

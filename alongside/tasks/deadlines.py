@@ -53,7 +53,9 @@ def end_of_local_day(organization: Organization, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, END_OF_DAY, tzinfo=zone(organization))
 
 
-def due_at(organization: Organization, since: dt.datetime, deadline: str, amount: int) -> dt.datetime:
+def due_at(
+    organization: Organization, since: dt.datetime, deadline: str, amount: int
+) -> dt.datetime:
     """The due time of a task whose occurrence arose at `since` (aware), for a rule's
     deadline ("same_day", "hours", "business_days") and its amount."""
     local = since.astimezone(zone(organization))

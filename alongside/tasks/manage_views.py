@@ -38,8 +38,10 @@ def rule_list(request: HttpRequest, org: int) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, org: int, pk: int | None = None) -> HttpResponse:
     organization = managed_organization(request.user, org)
-    rule = None if pk is None else or_404(
-        lambda: selectors.rules_for(organization.pk).get(pk=pk), "No such rule"
+    rule = (
+        None
+        if pk is None
+        else or_404(lambda: selectors.rules_for(organization.pk).get(pk=pk), "No such rule")
     )
     programs = organization.programs.filter(is_active=True)
     initial: dict[str, Any] = {}

@@ -65,8 +65,10 @@ class Task(models.Model):
     rule = models.ForeignKey(
         "FollowUpRule", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
     )
-    # For a rule's task: which occurrence of the trigger it answers, when that arose, and
-    # why it exists in a few words ("urgent screening result").
+    # For a rule's task: which occurrence of the trigger it answers ("<person id>:<the
+    # trigger's key>", so the key is unique within the rule without naming the person in
+    # the constraint, which lets a merge move tasks like any other row), when that
+    # arose, and why it exists in a few words ("urgent screening result").
     occurrence_key = models.CharField(max_length=100, blank=True)
     occurred_at = models.DateTimeField(null=True, blank=True)
     why = models.CharField(max_length=200, blank=True)
@@ -108,7 +110,7 @@ class Task(models.Model):
             # Exactly one task per occurrence of a rule's trigger, however often or on how
             # many workers at once the rule is evaluated: the database decides.
             models.UniqueConstraint(
-                fields=["rule", "person", "occurrence_key"],
+                fields=["rule", "occurrence_key"],
                 condition=Q(rule__isnull=False),
                 name="task_one_per_rule_occurrence",
             ),
@@ -136,9 +138,8 @@ class Task(models.Model):
     def clean(self) -> None:
         if self.status == self.Status.CANCELLED and not self.resolution.strip():
             raise ValidationError({"resolution": _("Say why the task is cancelled.")})
-        if self.person_id and self.program_id and self.organization_id:
-            if self.program.organization_id != self.organization_id:
-                raise ValidationError({"program": _("Choose a program of this organization.")})
+        if self.program_id and self.program.organization_id != self.organization_id:
+            raise ValidationError({"program": _("Choose a program of this organization.")})
 
 
 class TaskComment(models.Model):

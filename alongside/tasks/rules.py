@@ -95,7 +95,10 @@ def rule_create(
     _check_rule(rule)
     rule.save()
     audit.record(
-        actor=actor, action=Action.CREATE, obj=rule, organization_id=organization.pk,
+        actor=actor,
+        action=Action.CREATE,
+        obj=rule,
+        organization_id=organization.pk,
         fields=RULE_FIELDS,
     )
     return rule
@@ -117,8 +120,11 @@ def rule_update(
         current.version += 1
         current.save()
         audit.record(
-            actor=actor, action=Action.UPDATE, obj=current,
-            organization_id=current.organization_id, fields=changed,
+            actor=actor,
+            action=Action.UPDATE,
+            obj=current,
+            organization_id=current.organization_id,
+            fields=changed,
         )
     return current
 
@@ -162,9 +168,20 @@ def _new_task(rule: FollowUpRule, occurrence: Occurrence, assignee_id: int | Non
         priority=rule.priority,
         origin=Task.Origin.RULE,
         rule=rule,
-        occurrence_key=occurrence.key[:100],
+        occurrence_key=stored_key(occurrence),
         occurred_at=occurrence.since,
     )
+
+
+def stored_key(occurrence: Occurrence) -> str:
+    return f"{occurrence.person_id}:{occurrence.key}"[:100]
+
+
+def _occurrence(task: Task) -> Occurrence:
+    """The occurrence a rule's task answers, as its trigger gave it."""
+    key = task.occurrence_key.partition(":")[2]
+    assert task.person_id is not None and task.occurred_at is not None
+    return Occurrence(task.person_id, key, task.occurred_at, task.why)
 
 
 def _insert_once(task: Task) -> bool:
@@ -205,9 +222,9 @@ def _create_for_rule(
     have = set(
         Task.objects.filter(
             rule=rule, person_id__in={o.person_id for o in occurrences}
-        ).values_list("person_id", "occurrence_key")
+        ).values_list("occurrence_key", flat=True)
     )
-    fresh = [o for o in occurrences if (o.person_id, o.key[:100]) not in have]
+    fresh = [o for o in occurrences if stored_key(o) not in have]
     people = Person.objects.in_bulk({o.person_id for o in fresh})
     coordinators = (
         _coordinators(rule, people) if rule.assign_to == FollowUpRule.AssignTo.COORDINATOR else {}
@@ -230,7 +247,9 @@ def _closing_note(person: Person, occurrence: Occurrence) -> str:
     return _("Closed by rule: the condition was met.")
 
 
-def _close_resolved(rule: FollowUpRule, trigger: FollowUpTrigger, person_ids: set[int] | None) -> int:
+def _close_resolved(
+    rule: FollowUpRule, trigger: FollowUpTrigger, person_ids: set[int] | None
+) -> int:
     tasks = Task.objects.open().filter(rule=rule).select_related("person")
     if person_ids is not None:
         tasks = tasks.filter(person_id__in=person_ids)
@@ -238,7 +257,7 @@ def _close_resolved(rule: FollowUpRule, trigger: FollowUpTrigger, person_ids: se
     for task in tasks.iterator(chunk_size=2000):
         if task.person is None or task.occurred_at is None:
             continue
-        occurrence = Occurrence(task.person_id, task.occurrence_key, task.occurred_at, task.why)
+        occurrence = _occurrence(task)
         if _resolved(trigger, task.person, occurrence):
             closed += close_by_rule(task, _closing_note(task.person, occurrence))
     return closed

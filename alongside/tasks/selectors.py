@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -96,9 +96,7 @@ def task_detail(user: Any, pk: int) -> Task:
     if task.person_id is not None:
         audit.record_for_person(actor=user, action=Action.VIEW, person=task.person, obj=task)
     else:
-        audit.record(
-            actor=user, action=Action.VIEW, obj=task, organization_id=task.organization_id
-        )
+        audit.record(actor=user, action=Action.VIEW, obj=task, organization_id=task.organization_id)
     return task
 
 
@@ -116,6 +114,20 @@ def history(task: Task) -> tuple[list[Any], list[Any]]:
 
 def person_tasks(user: Any, person: Person) -> QuerySet[Task]:
     return _listed(tasks_for(user).filter(person=person))
+
+
+def person_tasks_listed(user: Any, person: Person, *, limit: int = 200) -> list[Task]:
+    """A person's tasks, open ones first and soonest due, recorded as one read."""
+    order = (F("closed_at").asc(nulls_first=True), "due_at", "id")
+    rows = list(person_tasks(user, person).order_by(*order)[:limit])
+    audit.record_for_person(
+        actor=user,
+        action=Action.LIST,
+        person=person,
+        object_type="tasks.task",
+        detail={"count": len(rows)},
+    )
+    return rows
 
 
 def person_panel(user: Any, person: Person) -> dict[str, Any] | None:
@@ -161,13 +173,18 @@ def _when(task: Task, now: dt.datetime) -> str:
     due = timezone.localdate(task.due_at)
     what = (task.why or task.title).rstrip(".")
     if due < today:
-        return _("%(what)s overdue since %(day)s") % {"what": what, "day": formats.date_format(due, "MONTH_DAY_FORMAT")}
+        return _("%(what)s overdue since %(day)s") % {
+            "what": what,
+            "day": formats.date_format(due, "MONTH_DAY_FORMAT"),
+        }
     if due == today:
         return _("%(what)s due today") % {"what": what}
     return _("%(what)s due soon") % {"what": what}
 
 
-def worklist_due(viewer: Any, caseload: QuerySet[Person], now: dt.datetime) -> Iterator[WorklistItem]:
+def worklist_due(
+    viewer: Any, caseload: QuerySet[Person], now: dt.datetime
+) -> Iterator[WorklistItem]:
     """Open tasks about people on the caseload that are overdue or due today: one query."""
     end_of_today = deadlines.END_OF_DAY
     local_now = timezone.localtime(now)

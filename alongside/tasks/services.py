@@ -162,9 +162,7 @@ def task_create(
 
 
 @transaction.atomic
-def task_update(
-    *, actor: Any, task: Task, data: Mapping[str, Any], version: int | None
-) -> Task:
+def task_update(*, actor: Any, task: Task, data: Mapping[str, Any], version: int | None) -> Task:
     """Edit title, description, due time and priority, from the version the actor read."""
     _check_program(actor, task.program)
     current = _locked(task, version)
@@ -268,3 +266,35 @@ def task_comment(*, actor: Any, task: Task, body: str) -> TaskComment:
     comment.save()
     log(actor, task, Action.UPDATE, fields=["comments"], detail={"comment": comment.pk})
     return comment
+
+
+KEEP: Any = object()  # "leave the assignee as it is"
+
+
+@transaction.atomic
+def task_change(
+    *,
+    actor: Any,
+    task: Task,
+    data: Mapping[str, Any],
+    version: int | None,
+    assignee: Any = KEEP,
+    status: str | None = None,
+    resolution: str = "",
+) -> Task:
+    """Several changes at once (the API's PATCH): edits, assignment and status, all from
+    the version the actor read, all saved or none."""
+    current = task_update(actor=actor, task=task, data=data, version=version)
+    if assignee is not KEEP:
+        current = task_assign(actor=actor, task=current, assignee=assignee, version=None)
+    if status is not None and status != current.status:
+        change = {
+            Task.Status.TODO: lambda: task_reopen(actor=actor, task=current),
+            Task.Status.IN_PROGRESS: lambda: task_start(actor=actor, task=current),
+            Task.Status.DONE: lambda: task_complete(actor=actor, task=current, note=resolution),
+            Task.Status.CANCELLED: lambda: task_cancel(
+                actor=actor, task=current, reason=resolution
+            ),
+        }[status]  # type: ignore[index]
+        current = change()
+    return current

@@ -106,7 +106,10 @@ def _version(request: HttpRequest) -> int | None:
 @require_POST
 def task_take(request: HttpRequest, pk: int) -> HttpResponse:
     return _simple(
-        request, pk, lambda t: services.task_take(actor=request.user, task=t), _("You took the task.")
+        request,
+        pk,
+        lambda t: services.task_take(actor=request.user, task=t),
+        _("You took the task."),
     )
 
 

@@ -30,9 +30,7 @@ def make_rule(w: World, program: Program | None = None, **data: Any) -> FollowUp
 
 
 def new_enrollment_rule(w: World, **data: Any) -> FollowUpRule:
-    return make_rule(
-        w, **{"trigger": NEW_ENROLLMENT, "days": 0, "title": "Welcome call", **data}
-    )
+    return make_rule(w, **{"trigger": NEW_ENROLLMENT, "days": 0, "title": "Welcome call", **data})
 
 
 def make_task(w: World, **data: Any) -> Task:

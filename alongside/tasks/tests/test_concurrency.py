@@ -54,9 +54,7 @@ def _together(count: int, work: Callable[[], Any]) -> list[Any]:
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_make_one_task_per_occurrence(world, monkeypatch):
     rule = make_rule(world)
-    Person.objects.filter(pk=world.person.pk).update(
-        last_contacted_at=NOW - dt.timedelta(days=40)
-    )
+    Person.objects.filter(pk=world.person.pk).update(last_contacted_at=NOW - dt.timedelta(days=40))
     # Both workers have read that no task exists before either inserts one: what a
     # check-then-insert would get wrong.
     barrier = threading.Barrier(2, timeout=30)

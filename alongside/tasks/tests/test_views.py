@@ -17,7 +17,9 @@ AUDIT = 1 if connection.vendor == "postgresql" else 3
 def _tasks(world, count):
     for n in range(count):
         person = make_person(world.coordinator, world.housing, legal_given_name=f"P{n}")
-        make_task(world, person=person, title=f"Task {n}", assignee=None if n % 2 else world.coordinator)
+        make_task(
+            world, person=person, title=f"Task {n}", assignee=None if n % 2 else world.coordinator
+        )
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -36,8 +38,14 @@ def test_my_tasks_reads_a_fixed_number_of_queries(world, client, django_assert_n
 def test_my_tasks_shows_mine_and_my_teams_queue_not_others(world, client):
     mine = make_task(world, title="Mine")
     queued = make_task(world, title="Queued", assignee=None)
-    make_task(world, title="A colleague's", actor=world.colleague, program=world.wellness,
-              assignee=world.colleague, person=None)
+    make_task(
+        world,
+        title="A colleague's",
+        actor=world.colleague,
+        program=world.wellness,
+        assignee=world.colleague,
+        person=None,
+    )
     client.force_login(world.coordinator)
 
     page = client.get(reverse("tasks:list")).content.decode()
@@ -73,7 +81,9 @@ def test_cancelling_needs_a_reason(world, client):
     task = make_task(world)
     client.force_login(world.coordinator)
 
-    response = client.post(reverse("tasks:cancel", args=[task.pk]), {"resolution": "", "version": 1})
+    response = client.post(
+        reverse("tasks:cancel", args=[task.pk]), {"resolution": "", "version": 1}
+    )
 
     assert response.status_code == 422
     task.refresh_from_db()
@@ -99,8 +109,9 @@ def test_the_form_on_a_person_page_refuses_a_due_time_in_the_past(world, client)
     past = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     url = reverse("tasks:create", args=[world.person.pk])
 
-    response = client.post(url, {"title": "Call", "program": world.housing.pk, "due_at": past,
-                                 "priority": "routine"})
+    response = client.post(
+        url, {"title": "Call", "program": world.housing.pk, "due_at": past, "priority": "routine"}
+    )
 
     assert response.status_code == 422
     assert "cannot be due in the past" in response.content.decode()
@@ -119,11 +130,20 @@ def test_the_person_page_lists_open_tasks(world, client):
 def test_admins_configure_rules_and_others_get_404(world, client):
     client.force_login(world.admin)
     url = reverse("manage:follow-up-add", args=[world.org.pk])
-    response = client.post(url, {
-        "program": world.housing.pk, "trigger": "tasks.no_contact", "days": 21,
-        "deadline": "hours", "deadline_amount": 48, "priority": "urgent",
-        "assign_to": "team", "title": "Check in", "is_active": "on",
-    })
+    response = client.post(
+        url,
+        {
+            "program": world.housing.pk,
+            "trigger": "tasks.no_contact",
+            "days": 21,
+            "deadline": "hours",
+            "deadline_amount": 48,
+            "priority": "urgent",
+            "assign_to": "team",
+            "title": "Check in",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     rule = make_rule(world, title="Another")
     listing = client.get(reverse("manage:follow-up", args=[world.org.pk])).content.decode()
