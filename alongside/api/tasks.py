@@ -31,6 +31,7 @@ from alongside.api.schemas import (
     _optional,
     _storable,
 )
+from alongside.people.models import Person
 from alongside.tasks import fhir, selectors, services
 from alongside.tasks.models import Task
 
@@ -135,6 +136,15 @@ def _assignee(program_id: int, user_id: int | None) -> Any:
     return staff
 
 
+def _person(user: Any, person_id: int) -> Person:
+    """A person named in a body: unknown and out of sight answer alike, as a field error
+    (a 404 is for what the path names)."""
+    try:
+        return lookups.visible_person(user, person_id)
+    except Person.DoesNotExist:
+        raise invalid("person_id", "Choose a person you work with.") from None
+
+
 @router.get("/tasks", response={200: TaskPage}, summary="My tasks and my teams' queues")
 def list_tasks(
     request: HttpRequest,
@@ -165,7 +175,7 @@ def list_person_tasks(request: HttpRequest, person_id: int) -> HttpResponse:
 def create_task(request: HttpRequest, payload: TaskCreate) -> HttpResponse:
     user = _user(request)
     program = lookups.manageable_program(user, payload.program_id)
-    person = None if payload.person_id is None else lookups.visible_person(user, payload.person_id)
+    person = None if payload.person_id is None else _person(user, payload.person_id)
     task = services.task_create(
         actor=user,
         program=program,

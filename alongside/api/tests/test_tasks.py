@@ -119,3 +119,11 @@ def test_it_gives_a_task_as_a_valid_fhir_task(world: Any, api_as: Any) -> None:
     )
     assert resource["for"] == {"reference": f"Patient/{world.person.pk}"}
     assert resource["owner"]["reference"] == f"Practitioner/{world.coordinator.pk}"
+
+
+def test_an_unknown_person_in_the_body_is_a_field_error(world: Any, api_as: Any) -> None:
+    body = _body(world, person_id=9223372036854775806, due_at="2000-01-01T00:00:00Z")
+
+    error = assert_error(api_as(world.coordinator).post("/tasks", body), 422)
+
+    assert "Choose a person you work with" in error["fields"]["person_id"][0]
