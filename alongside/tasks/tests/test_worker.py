@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,3 +118,46 @@ def test_the_worker_enqueues_and_runs_the_periodic_sweep_once_per_slot(world, tm
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
     assert Task.objects.count() == 1
+
+
+def _status_seen_by(url: str, job: DBTaskResult) -> str:
+    """The job's status, read where the worker writes it (not through this process's
+    copy of an SQLite test database)."""
+    if connection.vendor == "postgresql":
+        return str(DBTaskResult.objects.get(pk=job.pk).status)
+    table = DBTaskResult._meta.db_table
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        [status] = db.execute(
+            f"SELECT status FROM {table} WHERE id = ?",  # noqa: S608 - the model's own table
+            [job.pk.hex if hasattr(job.pk, "hex") else job.pk],
+        ).fetchone()
+    return str(status)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_runs_the_worker_beside_the_server_and_stops_it(
+    world, client, tmp_path, monkeypatch
+):
+    from alongside.demo.management.commands.demo import background_worker
+
+    make_rule(world, days=30)
+    client.force_login(world.admin)
+    client.post(reverse("manage:follow-up-run", args=[world.org.pk]))
+    job = DBTaskResult.objects.get()
+
+    with _shared_with_worker(tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("ALONGSIDE_TASKS_BACKEND", "database")
+        monkeypatch.setenv("PYTHONPATH", str(ROOT))
+        with background_worker(lambda message: None) as worker:
+            assert worker is not None
+            # Wait for the worker to get to it (however long the machine takes).
+            waited = 0
+            while _status_seen_by(url, job) != "SUCCESSFUL" and worker.poll() is None:
+                waited += 1
+                assert waited < 1200, "the worker never ran the job"
+                time.sleep(0.1)
+            assert worker.poll() is None  # still running: it stops with the server
+        assert worker.returncode is not None
+
+    assert DBTaskResult.objects.get(pk=job.pk).status == "SUCCESSFUL"
