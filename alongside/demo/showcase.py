@@ -416,7 +416,7 @@ def follow_up_rules(admin: User, programs: Sequence[Program]) -> None:
                 "title": "Contact after an urgent screening result",
             },
         )
-        extra = [
+        extra: list[dict[str, Any]] = [
             {"trigger": "tasks.no_contact", "days": 30, "deadline": "business_days"},
             {"trigger": "tasks.new_enrollment_not_contacted", "deadline": "business_days"},
         ]

@@ -59,7 +59,7 @@ class TasksConfig(AppConfig):
         )
 
 
-def _open_tasks(context: Any) -> dict[str, Any]:
+def _open_tasks(context: Any) -> dict[str, Any] | None:
     from alongside.tasks.selectors import person_panel
 
     return person_panel(context.viewer, context.person)

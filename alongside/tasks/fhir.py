@@ -59,6 +59,6 @@ def task(item: Task) -> dict[str, Any]:
     if notes:
         data["note"] = [{"text": text} for text in dict.fromkeys(notes)]
     if item.origin == Task.Origin.RULE and item.rule_id is not None:
-        data["reasonCode"] = {"text": item.why or item.rule.title}
+        data["reasonCode"] = {"text": item.why or str(item.rule)}
     resource = FhirTask.model_validate(data)
     return dict(json.loads(resource.model_dump_json(exclude_none=True)))

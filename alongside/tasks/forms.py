@@ -37,7 +37,11 @@ class TaskForm(forms.Form):
 
 
 class TaskCreateForm(TaskForm):
-    program = forms.ModelChoiceField(label=_("Program"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Program"),
+        queryset=None,  # type: ignore[arg-type]
+        empty_label=None,
+    )
     assignee = StaffChoice(
         label=_("Assign to"),
         queryset=None,  # type: ignore[arg-type]
@@ -103,7 +107,11 @@ class FilterForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    program = forms.ModelChoiceField(label=_("Program"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Program"),
+        queryset=None,  # type: ignore[arg-type]
+        empty_label=None,
+    )
     trigger = forms.ChoiceField(label=_("When"))
     days = forms.IntegerField(
         label=_("Number of days"),

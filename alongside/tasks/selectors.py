@@ -93,7 +93,7 @@ def my_tasks_page(user: Any, filters: Filters, page: int, size: int) -> tuple[li
 def task_detail(user: Any, pk: int) -> Task:
     """One task the user may see (DoesNotExist otherwise), its read recorded."""
     task = _listed(tasks_for(user)).select_related("rule", "created_by").get(pk=pk)
-    if task.person_id is not None:
+    if task.person is not None:
         audit.record_for_person(actor=user, action=Action.VIEW, person=task.person, obj=task)
     else:
         audit.record(actor=user, action=Action.VIEW, obj=task, organization_id=task.organization_id)

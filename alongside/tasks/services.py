@@ -89,11 +89,10 @@ def check_assignee(program: Program, assignee: Any) -> None:
     """An assignee works in the task's program; anyone else (or no one known) is refused."""
     if assignee is None:
         return
-    works_there = (
+    pk = getattr(assignee, "pk", None)
+    works_there = pk is not None and (
         get_user_model()
-        .objects.filter(
-            pk=getattr(assignee, "pk", None), is_active=True, memberships__program=program
-        )
+        .objects.filter(pk=pk, is_active=True, memberships__program=program)
         .exists()
     )
     if not works_there:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 from alongside.people.contributions import FollowUpTrigger, Occurrence
@@ -19,7 +19,7 @@ NO_CONTACT = "tasks.no_contact"
 NEW_ENROLLMENT = "tasks.new_enrollment_not_contacted"
 
 
-def _open_enrollments(program_ids: Iterable[int]) -> Iterable[Enrollment]:
+def _open_enrollments(program_ids: Iterable[int]) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(
         program_id__in=list(program_ids),
         status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.REFERRED],

@@ -75,7 +75,9 @@ def test_a_stale_change_is_409_and_a_fresh_one_completes(world: Any, api_as: Any
 def test_cancelling_needs_a_reason(world: Any, api_as: Any) -> None:
     task = make_task(world)
 
-    reply = api_as(world.coordinator).patch(f"/tasks/{task.pk}", {"status": "cancelled", "version": 1})
+    reply = api_as(world.coordinator).patch(
+        f"/tasks/{task.pk}", {"status": "cancelled", "version": 1}
+    )
 
     error = assert_error(reply, 422)
     assert "why the task is cancelled" in error["message"] + str(error["fields"])

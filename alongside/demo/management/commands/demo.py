@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 

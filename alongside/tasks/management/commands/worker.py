@@ -7,6 +7,7 @@ once (a unique key per slot), and the queue hands each job to one worker."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import socket
 import threading
@@ -34,7 +35,7 @@ def sweep_every(minutes: int, stop: threading.Event, worker: str) -> None:
         finally:
             connections.close_all()
         now = timezone.now()
-        wait = (slot_for(now, minutes) + timezone.timedelta(minutes=minutes) - now).total_seconds()
+        wait = (slot_for(now, minutes) + dt.timedelta(minutes=minutes) - now).total_seconds()
         stop.wait(max(wait, 1.0))
 
 
