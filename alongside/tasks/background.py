@@ -17,12 +17,16 @@ from alongside.tasks import rules
 from alongside.tasks.models import SweepRun
 
 logger = logging.getLogger(__name__)
+KEEP_SWEEPS = dt.timedelta(days=7)
 
 
 @task()
 def sweep_follow_up_rules() -> dict[str, int]:
     """Every rule over everyone: the conditions that arise with time passing."""
-    outcome = rules.evaluate_rules(timezone.now())
+    now = timezone.now()
+    outcome = rules.evaluate_rules(now)
+    # A slot's row only matters while its slot can still start: keep a week, for looking.
+    SweepRun.objects.filter(slot__lt=now - KEEP_SWEEPS).delete()
     logger.info("Follow-up sweep: %s tasks created, %s closed", outcome.created, outcome.closed)
     return {"created": outcome.created, "closed": outcome.closed}
 

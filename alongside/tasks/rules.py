@@ -12,8 +12,9 @@ default: the person was contacted since) close themselves."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ from alongside.tasks.services import event, log
 
 logger = logging.getLogger(__name__)
 
+BATCH = 500
 RULES = SystemActor(username="system:follow-up", name="Follow-up rules")
 RULE_FIELDS = (
     "trigger",
@@ -211,20 +213,32 @@ def _resolved(trigger: FollowUpTrigger, person: Person, occurrence: Occurrence) 
 def _create_for_rule(
     rule: FollowUpRule, trigger: FollowUpTrigger, now: dt.datetime, person_ids: set[int] | None
 ) -> int:
-    occurrences = [
+    occurrences = (
         o
         for o in trigger.occurrences([rule.program_id], rule.days, now)
         if person_ids is None or o.person_id in person_ids
-    ]
-    if not occurrences:
-        return 0
-    # Only saves work: the unique key below is what prevents a second task.
+    )
+    # In batches, so that a sweep over everyone reads a bounded number of rows at a time
+    # and no query names more ids than a database takes.
+    return sum(_create_batch(rule, trigger, batch) for batch in _batches(occurrences, BATCH))
+
+
+def _batches(items: Iterable[Occurrence], size: int) -> Iterable[list[Occurrence]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _create_batch(rule: FollowUpRule, trigger: FollowUpTrigger, batch: Sequence[Occurrence]) -> int:
+    # Only saves work: the unique key (in _insert_once) is what prevents a second task.
     have = set(
         Task.objects.filter(
-            rule=rule, person_id__in={o.person_id for o in occurrences}
+            rule=rule, occurrence_key__in=[stored_key(o) for o in batch]
         ).values_list("occurrence_key", flat=True)
     )
-    fresh = [o for o in occurrences if stored_key(o) not in have]
+    fresh = [o for o in batch if stored_key(o) not in have]
+    if not fresh:
+        return 0
     people = Person.objects.in_bulk({o.person_id for o in fresh})
     coordinators = (
         _coordinators(rule, people) if rule.assign_to == FollowUpRule.AssignTo.COORDINATOR else {}

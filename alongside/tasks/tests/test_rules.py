@@ -12,6 +12,7 @@ from alongside.people.models import Person
 from alongside.tasks import rules
 from alongside.tasks.models import Task, TaskEvent
 from alongside.tasks.tests.factories import make_rule, new_enrollment_rule
+from conftest import make_person
 
 NOW = dt.datetime(2026, 12, 7, 15, 0, tzinfo=dt.UTC)  # a Monday
 
@@ -128,3 +129,18 @@ def test_a_rule_needs_a_known_trigger_and_its_parameters(world):
     with pytest.raises(ValidationError, match="within how many hours"):
         make_rule(world, deadline="hours", deadline_amount=0)
     assert "trigger" in refused.value.message_dict
+
+
+def test_it_evaluates_a_large_population_in_batches(world, monkeypatch):
+    monkeypatch.setattr(rules, "BATCH", 2)
+    rule = make_rule(world, assign_to="team")
+    others = [
+        make_person(world.coordinator, world.housing, legal_given_name=f"P{n}") for n in range(4)
+    ]
+    Person.objects.filter(pk__in=[world.person.pk, *(p.pk for p in others)]).update(
+        last_contacted_at=NOW - dt.timedelta(days=40)
+    )
+
+    assert rules.evaluate_rules(NOW).created == 5
+    assert rules.evaluate_rules(NOW).created == 0
+    assert Task.objects.filter(rule=rule).count() == 5

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import socket
 import threading
 from typing import Any
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                 "ALONGSIDE_TASKS_BACKEND=immediate runs work where it is enqueued: "
                 "there is no queue for a worker to run."
             )
-        worker = f"{socket.gethostname()}:{options.get('worker_id') or id(self)}"
+        worker = f"{socket.gethostname()}:{os.getpid()}"
         stop = threading.Event()
         if not options["no_sweep"]:
             if options["batch"]:
