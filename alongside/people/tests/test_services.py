@@ -184,4 +184,4 @@ def test_a_recorded_contact_only_moves_last_contact_forward(world):
     person.refresh_from_db()
     assert person.last_contacted_at == later
     with pytest.raises(ValueError, match="timezone-aware"):
-        services.record_contact(person=person, at=dt.datetime(2026, 12, 4, 9, 0))
+        services.record_contact(person=person, at=dt.datetime(2026, 12, 4, 9, 0))  # noqa: DTZ001 - naive on purpose
