@@ -28,6 +28,8 @@ from alongside.matching.models import MergeRecord
 from alongside.organizations.models import Program
 from alongside.people import services
 from alongside.people.models import Enrollment, Person
+from alongside.tasks import rules
+from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
 
 SIZE = 10  # people this module adds
@@ -417,3 +419,83 @@ def merge(staff: Staff, shown: Showcase) -> MergeRecord:
         "Eastside drop-in.",
     )
     return shown.merge
+
+
+def follow_up_rules(admin: User, programs: Sequence[Program]) -> None:
+    """Every program follows up an urgent screening result the same day; the first also
+    reaches out after 30 days without contact, the second calls new people within two
+    business days."""
+    for n, program in enumerate(programs):
+        org = program.organization
+        rules.rule_create(
+            actor=admin,
+            organization=org,
+            program=program,
+            data={
+                "trigger": "intake.urgent_flag",
+                "deadline": "same_day",
+                "priority": "asap",
+                "assign_to": "coordinator",
+                "title": "Contact after an urgent screening result",
+            },
+        )
+        extra: list[dict[str, Any]] = [
+            {"trigger": "tasks.no_contact", "days": 30, "deadline": "business_days"},
+            {"trigger": "tasks.new_enrollment_not_contacted", "deadline": "business_days"},
+        ]
+        if n < len(extra):
+            rules.rule_create(
+                actor=admin,
+                organization=org,
+                program=program,
+                data=extra[n]
+                | {
+                    "deadline_amount": 2,
+                    "priority": "routine",
+                    "assign_to": "team" if n else "coordinator",
+                    "title": "Check in" if n == 0 else "Welcome call",
+                },
+            )
+
+
+def hub(staff: Staff, shown: Showcase) -> None:
+    """Tasks a coordinator finds on their first day: some by hand, the rest made by the
+    rules (an urgent result days old makes an overdue task)."""
+    now = timezone.now()
+    today_end = timezone.localtime(now).replace(hour=23, minute=30, second=0, microsecond=0)
+    casey = staff.coordinator
+    tasks.task_create(
+        actor=casey,
+        program=staff.housing,
+        person=shown.people["rosa"],
+        assignee=casey,
+        data={
+            "title": "Go over the safety plan with Rosa (in person only)",
+            "due_at": max(today_end, now + dt.timedelta(minutes=30)),
+            "priority": "urgent",
+            "description": "No calls or texts: her phone is not safe. Meet at the office.",
+        },
+    )
+    tasks.task_create(
+        actor=casey,
+        program=staff.housing,
+        person=shown.people["referred"],
+        assignee=None,
+        data={
+            "title": "Find a Vietnamese interpreter for Kim-Ly's first visit",
+            "due_at": now + dt.timedelta(days=2),
+            "priority": "routine",
+        },
+    )
+    tasks.task_create(
+        actor=casey,
+        program=staff.housing,
+        person=shown.people["walter"],
+        assignee=casey,
+        data={
+            "title": "Send Walter the utility assistance application",
+            "due_at": now + dt.timedelta(days=5),
+            "priority": "routine",
+        },
+    )
+    rules.evaluate_rules(now)

@@ -10,8 +10,11 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake and screening"
 
     def ready(self) -> None:
+        from alongside.intake import follow_up
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import NavItem, PersonPanel, nav_items, person_panels
+
+        follow_up.register()
 
         manage_sections.register(
             ManageSection(

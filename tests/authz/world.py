@@ -32,6 +32,8 @@ from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.organizations import services as organizations
 from alongside.people import services as people
 from alongside.people.models import Person
+from alongside.tasks import rules as follow_up
+from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
 from conftest import World, add_role, make_person, make_user
 from tests.authz.routes import Fillers, Probe
@@ -131,6 +133,7 @@ class AuthzWorld:
     version_pk: int
     item: str
     pair_pk: int
+    rule_pk: int
     merge_pk: int
     merged_pk: int
     twin_pk: int
@@ -187,6 +190,13 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
         actor=actor, person=person, data={"kind": "hmis", "issuer": "County", "value": key}
     )
     language = people.language_add(actor=actor, person=person, data={"language": "es"})
+    task = tasks.task_create(
+        actor=actor,
+        program=w.housing,
+        person=person,
+        assignee=None,
+        data={"title": "Call back", "due_at": timezone.now() + dt.timedelta(days=1)},
+    )
     score, gad_score = phq.scores.get(), gad.scores.get()
     return Subject(
         key=key,
@@ -209,6 +219,7 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
             "flag": phq.urgent_flags.get().pk,
             "need": Need.objects.get(person=person, kind="depression").pk,
             "link": link.pk,
+            "task": task.pk,
         },
     )
 
@@ -294,6 +305,12 @@ def build(w: World) -> AuthzWorld:
         actor=w.admin, organization=w.org, data={"name": "Main office"}
     )
     copy = intake.instrument_copy(actor=w.admin, organization=w.org, version=versions["phq-9"])
+    rule = follow_up.rule_create(
+        actor=w.admin,
+        organization=w.org,
+        program=w.housing,
+        data={"trigger": "tasks.no_contact", "days": 30, "title": "Reach out"},
+    )
     assert MergeRecord.objects.filter(pk=record.pk).exists()
     return AuthzWorld(
         world=w,
@@ -304,6 +321,7 @@ def build(w: World) -> AuthzWorld:
         version_pk=copy.pk,
         item=copy.definition["items"][0]["link_id"],
         pair_pk=pair.pk,
+        rule_pk=rule.pk,
         merge_pk=record.pk,
         merged_pk=merged.pk,
         twin_pk=twin.pk,
@@ -432,6 +450,23 @@ def fillers(a: AuthzWorld) -> Fillers:
         "manage:instrument-rule-add": org(**instrument, kind="needs"),
         "manage:instrument-rule": org(**instrument, kind="needs", index=0),
         "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
+        "manage:follow-up-edit": org(pk=a.rule_pk),
+        # tasks: each person's task in the housing team queue
+        **{
+            f"tasks:{name}": each(lambda s: {"pk": s.ids["task"]})
+            for name in (
+                "detail",
+                "edit",
+                "take",
+                "start",
+                "complete",
+                "reopen",
+                "cancel",
+                "assign",
+                "comment",
+            )
+        },
+        "tasks:create": each(lambda s: {"pk": s.person.pk}),
         # accounts: a reset link that is not valid answers the same to everyone
         # worklist: the coordinator's worklist, opened by a teammate covering for them
         "worklist:member": lambda: [("", None, {"user_pk": coordinator})],
@@ -444,6 +479,7 @@ def fillers(a: AuthzWorld) -> Fillers:
         "screening_id": {k: s.phq9.pk for k, s in a.subjects.items()},
         "contact_id": {k: s.ids["contact"] for k, s in a.subjects.items()},
         "enrollment_id": {k: s.ids["enrollment"] for k, s in a.subjects.items()},
+        "task_id": {k: s.ids["task"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 

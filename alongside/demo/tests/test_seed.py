@@ -135,3 +135,24 @@ def test_it_keeps_existing_data_when_run_again(db, capsys):
     demo("3")
     assert "already present" in capsys.readouterr().out
     assert Person.objects.count() == created == 10  # never fewer than the showcase
+
+
+def test_it_configures_follow_up_rules_and_seeds_tasks_through_the_services(db):
+    from alongside.tasks.models import FollowUpRule, Task
+
+    demo("12")
+
+    casey = user("coordinator")
+    programs = Program.objects.filter(organization__slug="riverbend")
+    assert set(FollowUpRule.objects.values_list("program", flat=True)) >= set(
+        programs.values_list("pk", flat=True)
+    )
+    mine = Task.objects.filter(assignee=casey, status="todo")
+    assert mine.filter(origin="manual").count() == 2
+    # Walter's urgent result of five days ago became an overdue task for his coordinator.
+    overdue = Task.objects.get(origin="rule", person__legal_given_name="Walter")
+    assert overdue.due_at < timezone.now() and overdue.assignee == casey
+    assert overdue.why == "urgent screening result"
+    assert AuditEvent.objects.filter(object_type="tasks.task", action="create").count() == (
+        Task.objects.count()
+    )
