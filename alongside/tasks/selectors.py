@@ -171,15 +171,17 @@ def assignable_staff(program_ids: Any) -> QuerySet[Any]:
 def _when(task: Task, now: dt.datetime) -> str:
     today = timezone.localdate(now)
     due = timezone.localdate(task.due_at)
-    what = (task.why or task.title).rstrip(".")
+    # The title says what to do ("Call after urgent result"); `why` repeats the reason
+    # another worklist line may already give.
+    what = task.title.rstrip(".")
     if due < today:
-        return _("%(what)s overdue since %(day)s") % {
+        return _("%(what)s: overdue since %(day)s") % {
             "what": what,
             "day": formats.date_format(due, "MONTH_DAY_FORMAT"),
         }
     if due == today:
-        return _("%(what)s due today") % {"what": what}
-    return _("%(what)s due soon") % {"what": what}
+        return _("%(what)s: due today") % {"what": what}
+    return _("%(what)s: due soon") % {"what": what}
 
 
 def worklist_due(

@@ -67,7 +67,8 @@ def test_the_coordinators_worklist_says_who_needs_them_today(db):
     worklist = worklist_for(user("coordinator"))
     first = worklist.rows[0]
     assert first.person.display_name == "Walter Brooks"
-    assert [i.reason for i in first.items] == ["intake.urgent_flag", "worklist.no_recent_contact"]
+    reasons = [(i.reason, i.text) for i in first.items]
+    assert [r for r, _ in reasons][:2] == ["intake.urgent_flag", "tasks.due"], reasons
     assert "Kim-Ly Tran" in {r.person.display_name for r in worklist.rows}
     [snoozed] = worklist.snoozed
     assert snoozed.person.display_name == "Jonathan Reyes" and "duplicate" in snoozed.decision.note
@@ -150,7 +151,9 @@ def test_it_configures_follow_up_rules_and_seeds_tasks_through_the_services(db):
     mine = Task.objects.filter(assignee=casey, status="todo")
     assert mine.filter(origin="manual").count() == 2
     # Walter's urgent result of five days ago became an overdue task for his coordinator.
-    overdue = Task.objects.get(origin="rule", person__legal_given_name="Walter")
+    overdue = Task.objects.get(
+        origin="rule", person__legal_given_name="Walter", rule__trigger="intake.urgent_flag"
+    )
     assert overdue.due_at < timezone.now() and overdue.assignee == casey
     assert overdue.why == "urgent screening result"
     assert AuditEvent.objects.filter(object_type="tasks.task", action="create").count() == (

@@ -81,8 +81,8 @@ def test_the_worklist_names_tasks_overdue_and_due_today(world, django_assert_num
         items = list(reason.find(world.coordinator, caseload, at))
 
     texts = [item.text for item in items]
-    assert texts[0].startswith("no contact for 30 days overdue since ")
-    assert texts[1:] == ["Call about the lease due today"]
+    assert texts[0].startswith("Reach out: overdue since ")
+    assert texts[1:] == ["Call about the lease: due today"]
     assert {item.person_id for item in items} == {world.person.pk}
     assert all(item.link.startswith("/tasks/") for item in items)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from alongside.audit.models import AuditEvent
 from alongside.tasks.models import Task
 from alongside.tasks.tests.factories import make_rule, make_task
-from conftest import make_person
+from conftest import NAV_COUNTS, make_person
 
 # An audit event: one statement on PostgreSQL, three on SQLite (see audit/services.py).
 AUDIT = 1 if connection.vendor == "postgresql" else 3
@@ -29,7 +29,7 @@ def test_my_tasks_reads_a_fixed_number_of_queries(world, client, django_assert_n
     client.get(reverse("tasks:list"))  # the session and scope settle
     # Session, user, scope, the page of tasks and its audit event, the same for one task
     # as for twelve: no query per row.
-    with django_assert_num_queries(4 + AUDIT):
+    with django_assert_num_queries(4 + AUDIT + NAV_COUNTS):
         response = client.get(reverse("tasks:list"))
     assert response.status_code == 200
     assert response.content.decode().count('class="task-row"') == count
