@@ -30,10 +30,17 @@ class OrganizationForm(_ChangesMixin, forms.ModelForm):
         labels = {
             "name": "Organization name",
             "person_label": "The word for the people you serve",
+            "allow_unvalidated_translations": "Offer screenings in translations that are not "
+            "validated on the person’s own screen",
         }
         help_texts = {
             "person_label": "Used across the interface, e.g. “Find a client”. "
             "Alongside says “person” unless you choose otherwise.",
+            "allow_unvalidated_translations": "Some screenings’ translations are not their "
+            "authors’ published wording (staff see “translation not validated”). A person "
+            "answering on their own cannot ask what a question means, so by default those "
+            "screenings are offered to them only in English; staff can still ask them in "
+            "the translation.",
         }
         widgets = {"person_label": forms.RadioSelect}
 

@@ -17,6 +17,13 @@ class Organization(models.Model):
         default=PersonLabel.PERSON,
         help_text="The word the interface uses for the people this organization serves.",
     )
+    # A screening's translation that is not its authors' published wording may change
+    # what a question means; a person answering alone cannot ask. Off unless chosen.
+    allow_unvalidated_translations = models.BooleanField(
+        default=False,
+        help_text="Whether people answering a screening on their own may be shown a "
+        "translation that is not the published, validated wording.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
