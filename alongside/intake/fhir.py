@@ -242,13 +242,7 @@ def definition_from_questionnaire(data: Mapping[str, Any]) -> dict[str, Any]:
             for language, display in _translations_of(coding.get("_display")).items():
                 own = words(language)["items"].setdefault(entry["link_id"], {})
                 own.setdefault("options", {})[coding["code"]] = display
-    validated = {
-        extension.get("valueCode")
-        for extension in resource.get("extension", [])
-        if extension.get("url") == EXT_VALIDATED_TRANSLATION
-    }
-    for language, own in translations.items():
-        own["validated"] = language in validated
+    _mark_validated(translations, resource)
     definition = {
         "code": _from_coding(codes[0]) if codes else None,
         "allow_decline": top.get(EXT_ALLOW_DECLINE, True),
@@ -261,6 +255,18 @@ def definition_from_questionnaire(data: Mapping[str, Any]) -> dict[str, Any]:
     if problems:
         raise FhirImportError(" ".join(problems))
     return definitions.normalize(definition)
+
+
+def _mark_validated(translations: dict[str, dict[str, Any]], resource: Mapping[str, Any]) -> None:
+    """Each translation says whether the Questionnaire calls it the published, validated
+    wording (a plain Questionnaire from elsewhere never does)."""
+    validated = {
+        extension.get("valueCode", "")
+        for extension in resource.get("extension", [])
+        if extension.get("url") == EXT_VALIDATED_TRANSLATION
+    }
+    for language, own in translations.items():
+        own["validated"] = language in validated
 
 
 def _extensions(element: Mapping[str, Any]) -> dict[str, Any]:
