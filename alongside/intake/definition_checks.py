@@ -258,8 +258,12 @@ def _translations_problems(translations: Any, items: Mapping[str, Mapping[str, A
             problems.append(f"{where} must be an object with a 'title' and 'items'.")
             continue
         for key in words:
-            if key not in ("title", "items"):
-                problems.append(f"{where}: unknown key {key!r}; use 'title' and 'items'.")
+            if key not in ("title", "items", "validated"):
+                problems.append(
+                    f"{where}: unknown key {key!r}; use 'title', 'items' and 'validated'."
+                )
+        if "validated" in words and not isinstance(words["validated"], bool):
+            problems.append(f"{where}: 'validated' must be true or false.")
         if "title" in words:
             problems += _text_problem(where, "title", words["title"])
         texts = words.get("items", {})

@@ -146,7 +146,7 @@ def _normal_translations(translations: Mapping[str, Any]) -> dict[str, Any]:
                 entry["options"] = dict(own["options"])
             if entry:
                 items[link_id] = entry
-        normal: dict[str, Any] = {"items": items}
+        normal: dict[str, Any] = {"items": items, "validated": bool(words.get("validated"))}
         if words.get("title"):
             normal["title"] = words["title"]
         result[language] = normal
@@ -169,6 +169,16 @@ def _code(code: Any) -> dict[str, str] | None:
 def languages(definition: Mapping[str, Any]) -> list[str]:
     """The languages the instrument can be shown in: English, then its translations."""
     return [BASE_LANGUAGE, *sorted((definition.get("translations") or {}).keys())]
+
+
+def translation_validated(definition: Mapping[str, Any], language: str) -> bool:
+    """Whether the definition's `language` wording is the published, validated one (its
+    translation says `"validated": true`). English, the language definitions are written
+    in, counts as validated; a language the definition lacks does not."""
+    if language == BASE_LANGUAGE:
+        return True
+    words = (definition.get("translations") or {}).get(language)
+    return bool(words and words.get("validated") is True)
 
 
 def localized(definition: Mapping[str, Any], language: str) -> dict[str, Any]:

@@ -56,8 +56,12 @@ def item_translation(
 
 
 def _words(definition: Definition, language: str) -> dict[str, Any]:
+    """One language's words, to edit. Edited, they are the organization's own wording, no
+    longer the authors' published one: the translation stops being marked validated."""
     translations = definition.setdefault("translations", {})
-    return translations.setdefault(language, {})
+    words: dict[str, Any] = translations.setdefault(language, {})
+    words.pop("validated", None)
+    return words
 
 
 def _prune(definition: Definition) -> Definition:
@@ -76,7 +80,7 @@ def _prune(definition: Definition) -> Definition:
                 del words["items"]
         if not words.get("title"):
             words.pop("title", None)
-        if not words:
+        if not words.get("title") and not words.get("items"):
             del translations[language]
     if not translations:
         del definition["translations"]

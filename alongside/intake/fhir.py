@@ -9,7 +9,8 @@ extensions, so an export imports back to the same definition. (A shipped
 behavioral-health instrument is sensitive as a whole by its LOINC panel code, which
 travels as `Questionnaire.code`: `intake.sensitive`.) Translations of the title, item
 texts and option displays travel in the standard translation extension on those
-primitives (`_title`, `_text`, `_display`)."""
+primitives (`_title`, `_text`, `_display`); which of them are the published, validated
+wording, in a `validated-translation` extension per language on the Questionnaire."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ EXT = "https://alongside.example.org/fhir/StructureDefinition/"
 EXT_RULES = EXT + "screening-rules"
 EXT_ALLOW_DECLINE = EXT + "allow-decline"
 EXT_SENSITIVE = EXT + "sensitive"
+# One per language whose wording is the published, validated one (valueCode: the language).
+EXT_VALIDATED_TRANSLATION = EXT + "validated-translation"
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
@@ -113,6 +116,11 @@ def questionnaire(version: InstrumentVersion) -> dict[str, Any]:
     }
     if titles:
         data["_title"] = _translated(titles)
+    data["extension"] += [
+        {"url": EXT_VALIDATED_TRANSLATION, "valueCode": language}
+        for language, words in sorted(definition["translations"].items())
+        if words["validated"]
+    ]
     if instrument.publisher:
         data["publisher"] = instrument.publisher
     if instrument.citation:
@@ -234,6 +242,7 @@ def definition_from_questionnaire(data: Mapping[str, Any]) -> dict[str, Any]:
             for language, display in _translations_of(coding.get("_display")).items():
                 own = words(language)["items"].setdefault(entry["link_id"], {})
                 own.setdefault("options", {})[coding["code"]] = display
+    _mark_validated(translations, resource)
     definition = {
         "code": _from_coding(codes[0]) if codes else None,
         "allow_decline": top.get(EXT_ALLOW_DECLINE, True),
@@ -246,6 +255,18 @@ def definition_from_questionnaire(data: Mapping[str, Any]) -> dict[str, Any]:
     if problems:
         raise FhirImportError(" ".join(problems))
     return definitions.normalize(definition)
+
+
+def _mark_validated(translations: dict[str, dict[str, Any]], resource: Mapping[str, Any]) -> None:
+    """Each translation says whether the Questionnaire calls it the published, validated
+    wording (a plain Questionnaire from elsewhere never does)."""
+    validated = {
+        extension.get("valueCode", "")
+        for extension in resource.get("extension", [])
+        if extension.get("url") == EXT_VALIDATED_TRANSLATION
+    }
+    for language, own in translations.items():
+        own["validated"] = language in validated
 
 
 def _extensions(element: Mapping[str, Any]) -> dict[str, Any]:

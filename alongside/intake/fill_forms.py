@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alongside.accounts.models import User
-from alongside.intake import definitions
+from alongside.intake import definitions, translation_gate
 from alongside.intake.definitions import Given
 from alongside.intake.models import InstrumentVersion, ScreeningResponse
 from alongside.intake.services.responses import answers_given
@@ -53,13 +53,15 @@ def questions(
     posted: QueryDict | None = None,
     *,
     conflict: bool = False,
+    language: str | None = None,
 ) -> list[dict[str, Any]]:
     """Each item as the page shows it: in the response's language (with the English
     beside it for staff), its current answer, whether skip logic asks it, its error.
     After a conflict, `saved` says what someone else saved where it differs from what
-    this page sent, so nothing is overwritten unseen."""
+    this page sent, so nothing is overwritten unseen. `language` overrides the
+    response's (the person's view shows an unvalidated translation in English)."""
     definition = response.definition
-    local = definitions.localized(definition, response.language)
+    local = definitions.localized(definition, language or response.language)
     given = answers_given(response)
     enabled = {e["link_id"] for e in definitions.enabled_items(definition, given)}
     questions = []
@@ -169,7 +171,8 @@ def version_from(posted: QueryDict) -> int | None:
 
 class VersionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.instrument.title)
+        notes = translation_gate.staff_notes(obj.definition)
+        return f"{obj.instrument.title} ({notes})" if notes else str(obj.instrument.title)
 
 
 class StartForm(forms.Form):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from alongside.accounts.actors import Actor
-from alongside.intake import definitions, fill_forms, selectors, services
+from alongside.intake import definitions, fill_forms, selectors, services, translation_gate
 from alongside.intake.middleware import KIOSK_LANGUAGE
 from alongside.intake.models import ScreeningLink, ScreeningResponse
 from alongside.lib.errors import StaleVersion
@@ -100,6 +100,18 @@ class PersonView:
         self.base_url = base_url
         self.hand_back_url = hand_back_url
 
+    @property
+    def shown_language(self) -> str:
+        """The language of the questions: the screening's, unless that translation is
+        not validated and the organization does not allow that on the person's own
+        screen (then English, with a note in the person's language saying why)."""
+        language = self.response.language
+        if translation_gate.person_may_see(
+            self.response.definition, language, self.response.person
+        ):
+            return language
+        return definitions.BASE_LANGUAGE
+
     def respond(self) -> HttpResponse:
         # First, so that any message made on the way (a refused answer) is in it too.
         _activate(self.request, self.response.language)
@@ -122,8 +134,10 @@ class PersonView:
             "hand_back_url": self.hand_back_url,
             "declined_value": fill_forms.DECLINED,
             "switches": language_switches(
-                language, definitions.languages(self.response.definition)
+                language,
+                translation_gate.person_languages(self.response.definition, self.response.person),
             ),
+            "shown_in_english": self.shown_language != language,
         }
         reply = render(self.request, template, {**base, **context}, status=status)
         self._remember_language(reply, language)
@@ -153,13 +167,17 @@ class PersonView:
         """The questions the skip logic asks. Without the English beside them: that is
         for staff, and the person's screen is all in their language."""
         return [
-            {**q, "english": ""} for q in fill_forms.questions(self.response, {}) if q["enabled"]
+            {**q, "english": ""}
+            for q in fill_forms.questions(self.response, {}, language=self.shown_language)
+            if q["enabled"]
         ]
 
     def _question(self, link_id: str | None, problems: dict[str, str], posted: Any) -> HttpResponse:
         asked = self._asked()
         if posted is not None:
-            shown = fill_forms.questions(self.response, problems, posted)
+            shown = fill_forms.questions(
+                self.response, problems, posted, language=self.shown_language
+            )
             by_id = {q["entry"]["link_id"]: {**q, "english": ""} for q in shown}
             asked = [by_id[q["entry"]["link_id"]] for q in asked]
         position = _position(asked, link_id)

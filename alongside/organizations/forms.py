@@ -33,6 +33,8 @@ class OrganizationForm(_ChangesMixin, forms.ModelForm):
             "country": "Country",
             "subdivision": "State, province or region",
             "time_zone": "Time zone",
+            "allow_unvalidated_translations": "Offer screenings in translations that are not "
+            "validated on the person’s own screen",
         }
         help_texts = {
             "country": "Two letters, such as US or CA: whose public holidays are not "
@@ -41,6 +43,11 @@ class OrganizationForm(_ChangesMixin, forms.ModelForm):
             "time_zone": "Such as America/New_York: when the day starts and ends.",
             "person_label": "Used across the interface, e.g. “Find a client”. "
             "Alongside says “person” unless you choose otherwise.",
+            "allow_unvalidated_translations": "Some screenings’ translations are not their "
+            "authors’ published wording (staff see “translation not validated”). A person "
+            "answering on their own cannot ask what a question means, so by default those "
+            "screenings are offered to them only in English; staff can still ask them in "
+            "the translation.",
         }
         widgets = {"person_label": forms.RadioSelect}
 

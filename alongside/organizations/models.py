@@ -27,6 +27,13 @@ class Organization(models.Model):
     country = models.CharField(max_length=2, default="US")
     subdivision = models.CharField(max_length=10, blank=True)
     time_zone = models.CharField(max_length=60, default="America/New_York")
+    # A screening's translation that is not its authors' published wording may change
+    # what a question means; a person answering alone cannot ask. Off unless chosen.
+    allow_unvalidated_translations = models.BooleanField(
+        default=False,
+        help_text="Whether people answering a screening on their own may be shown a "
+        "translation that is not the published, validated wording.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

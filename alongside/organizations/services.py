@@ -20,7 +20,14 @@ from alongside.organizations.models import Location, Organization, Program
 
 M = TypeVar("M", bound=models.Model)
 
-ORGANIZATION_FIELDS = ("name", "person_label", "country", "subdivision", "time_zone")
+ORGANIZATION_FIELDS = (
+    "name",
+    "person_label",
+    "country",
+    "subdivision",
+    "time_zone",
+    "allow_unvalidated_translations",
+)
 # The slug is in addresses and commands (`find_duplicates --organization`): set once.
 NEW_ORGANIZATION_FIELDS = ("name", "slug", "person_label")
 PROGRAM_FIELDS = ("name", "description")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from alongside.intake import services
 from alongside.intake.models import Answer, Need, ScreeningResponse, UrgentFlag
+from alongside.organizations.models import Organization
 from alongside.people import services as people_services
 from alongside.people.models import Person
 from conftest import PASSWORD
@@ -97,8 +98,16 @@ def test_a_new_person_answers_on_a_handed_over_device_in_spanish(
 ) -> None:
     page = browsing.page
     person = world.person
+    # Its Spanish is not the authors' validated wording: this organization has chosen to
+    # offer such translations on the person's own screen (off by default).
+    Organization.objects.filter(pk=person.organization_id).update(
+        allow_unvalidated_translations=True
+    )
     browsing.sign_in(world.coordinator)
     browsing.goto(f"/intake/people/{person.pk}/start/")
+    expect(
+        page.get_by_text("Hunger Vital Sign (Spanish: translation not validated)")
+    ).to_be_visible()
     page.get_by_label("Hunger Vital Sign", exact=False).check()
     page.get_by_label("Language for the questions").select_option("es")
     page.get_by_label("Hand this device to the person to answer on their own").check()
@@ -210,6 +219,26 @@ def test_the_person_answers_through_a_link_on_their_own_device(
     response.refresh_from_db()
     assert response.is_completed
     assert Need.objects.filter(person=world.person, kind="food_insecurity").exists()
+
+
+def test_an_unvalidated_translation_reaches_the_person_in_english_with_a_note(
+    browsing: Any, world: Any, instruments: None
+) -> None:
+    from alongside.intake.models import InstrumentVersion
+
+    hunger = InstrumentVersion.objects.get(instrument__slug="hunger-vital-sign", status="active")
+    # Asked in Spanish by staff, then sent as a link: the organization does not offer
+    # unvalidated translations on the person's own screen (the default).
+    response = services.response_start(
+        actor=world.coordinator, person=world.person, instrument_version=hunger, language="es"
+    )
+    _, token = services.link_create(actor=world.coordinator, response=response)
+    page = browsing.page
+    browsing.goto(f"/intake/s/{token}/")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("note")).to_contain_text("Estas preguntas se muestran en inglés")
+    expect(page.get_by_label("Often true")).to_be_visible()
+    browsing.check()
 
 
 def test_registration_takes_a_phone_email_and_identifier_and_checks_them(

@@ -9,9 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from alongside.audit.services import Action
-from alongside.intake import definitions, fhir, selectors, sensitive
+from alongside.intake import definitions, fhir, selectors, sensitive, translation_gate
 from alongside.intake.definitions import Given
 from alongside.intake.models import (
     Answer,
@@ -51,6 +52,8 @@ def response_start(
         raise ValidationError("This instrument belongs to another organization.")
     if language not in definitions.languages(instrument_version.definition):
         raise ValidationError({"language": "This instrument has no translation in that language."})
+    if mode == ScreeningResponse.Mode.PERSON:
+        _check_person_may_see(instrument_version, language, person)
     response = ScreeningResponse(
         person=person,
         instrument_version=instrument_version,
@@ -272,6 +275,8 @@ def response_set_language(
     response = locked(response, None)
     if language not in definitions.languages(response.definition):
         raise ValidationError({"language": "This screening has no translation in that language."})
+    # Only the person's own view switches languages (staff ask in the one they chose).
+    _check_person_may_see(response.instrument_version, language, response.person)
     if language != response.language:
         response.language = language
         response.save(update_fields=["language"])
@@ -325,3 +330,13 @@ def _version_named(questionnaire: str, person: Person) -> InstrumentVersion:
             {"questionnaire": f"No instrument {questionnaire!r} is available to this organization."}
         )
     return version
+
+
+def _check_person_may_see(version: InstrumentVersion, language: str, person: Person) -> None:
+    """A person answering on their own is not given an unvalidated translation unless
+    their organization allows it (intake/translation_gate.py)."""
+    if not translation_gate.person_may_see(version.definition, language, person):
+        name = get_language_info(language)["name"]  # "Spanish", for staff
+        raise ValidationError(
+            {"language": translation_gate.refusal(version.instrument.title, name)}
+        )

@@ -224,6 +224,8 @@ def test_it_imports_translations_from_a_questionnaire_made_elsewhere() -> None:
         "es": {
             "title": "Comida",
             "items": {"worry": {"text": "¿Le preocupó la comida?", "options": {"LA33-6": "Sí"}}},
+            # Nothing says this wording is a published, validated one.
+            "validated": False,
         }
     }
     spanish = definitions.localized(definition, "es")

@@ -498,7 +498,9 @@ SPANISH = {
             "required": True,
         }
     ],
-    "translations": {"es": {"title": "Hoy", "items": {"ok": {"text": "¿Está bien hoy?"}}}},
+    "translations": {
+        "es": {"title": "Hoy", "validated": True, "items": {"ok": {"text": "¿Está bien hoy?"}}}
+    },
 }
 
 

@@ -15,9 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from alongside.intake import services
+from alongside.intake import definitions, services
 from alongside.intake.models import InstrumentVersion, ScreeningLink, ScreeningResponse
 from alongside.intake.tests.test_fill_views import draft, make_link
+from alongside.organizations.models import Organization
 from conftest import PASSWORD
 from tests.language import english_left, page_language
 
@@ -32,6 +33,13 @@ def staff(client: Client, world: Any) -> Client:
 
 
 def spanish(world: Any, version: InstrumentVersion) -> ScreeningResponse:
+    """A screening the person answers in Spanish. A translation that is not validated is
+    offered on the person's screen only if the organization allows it: these tests allow
+    it, so that whatever the person can be shown in Spanish is checked for English."""
+    if not definitions.translation_validated(version.definition, "es"):
+        Organization.objects.filter(pk=world.person.organization_id).update(
+            allow_unvalidated_translations=True
+        )
     return draft(world, version, mode=PERSON, language="es")
 
 

@@ -160,6 +160,7 @@ def test_it_normalizes_translations_so_equal_meanings_compare_equal() -> None:
     assert normalize(padded)["translations"] == {
         "es": {
             "title": "Prueba",
+            "validated": False,  # unsaid is not validated
             "items": {
                 "q1": {"text": "¿Con qué frecuencia?", "options": {"a": "Nunca"}},
                 "q2": {"text": "¿Cuántos?"},

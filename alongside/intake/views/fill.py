@@ -16,7 +16,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
-from alongside.intake import definitions, fhir, kiosk, selectors, sensitive, services
+from alongside.intake import (
+    definitions,
+    fhir,
+    kiosk,
+    selectors,
+    sensitive,
+    services,
+    translation_gate,
+)
 from alongside.intake import fill_forms as forms
 from alongside.intake.models import ScreeningLink, ScreeningResponse
 from alongside.intake.person_view import PersonView, link_unavailable
@@ -173,6 +181,21 @@ def _fill_context(
         "links": selectors.open_links(response),
         "nav": "people",
         **_answer_context(response),
+        **_translation_context(response),
+    }
+
+
+def _translation_context(response: ScreeningResponse) -> dict[str, Any]:
+    """What staff are told when the screening's language is not a validated translation:
+    that, and whether the person's own screen will show it or English instead."""
+    note = translation_gate.staff_note(response.definition, response.language)
+    if not note:
+        return {"translation_note": ""}
+    return {
+        "translation_note": note,
+        "person_sees_english": not translation_gate.person_may_see(
+            response.definition, response.language, response.person
+        ),
     }
 
 
@@ -258,7 +281,13 @@ def response_fhir(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _show_new_link(request: HttpRequest, response: ScreeningResponse) -> HttpResponse:
     _, token = services.link_create(actor=request.user, response=response)
     url = request.build_absolute_uri(reverse("intake:link", args=[token]))
-    context = {"response": response, "person": response.person, "url": url, "nav": "people"}
+    context = {
+        "response": response,
+        "person": response.person,
+        "url": url,
+        "nav": "people",
+        **_translation_context(response),
+    }
     return render(request, "intake/link_created.html", context)
 
 

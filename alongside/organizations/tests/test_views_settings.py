@@ -34,6 +34,31 @@ def test_it_changes_the_name_and_the_word_for_people_served(admin_client, world)
     assert ">Clients<" in admin_client.get(reverse("home")).content.decode()
 
 
+def test_an_admin_allows_unvalidated_translations_which_are_off_by_default(admin_client, world):
+    assert world.org.allow_unvalidated_translations is False
+    url = reverse("manage:settings", args=[world.org.pk])
+    assert (
+        "Offer screenings in translations that are not validated"
+        in admin_client.get(url).content.decode()
+    )
+    data = {"name": world.org.name, "person_label": "person"}
+    response = admin_client.post(url, {**data, "allow_unvalidated_translations": "on"})
+    assert response.status_code == 302
+    world.org.refresh_from_db()
+    assert world.org.allow_unvalidated_translations is True
+    assert last_event(object_type="organizations.organization").fields == [
+        "allow_unvalidated_translations"
+    ]
+    home = admin_client.get(reverse("manage:organization", args=[world.org.pk])).content.decode()
+    assert (
+        "Unvalidated screening translations</dt><dd>Offered to people answering on their own"
+        in home
+    )
+    admin_client.post(url, data)  # an unticked box turns it off again
+    world.org.refresh_from_db()
+    assert world.org.allow_unvalidated_translations is False
+
+
 def test_it_records_nothing_when_nothing_changed(admin_client, world):
     before = AuditEvent.objects.count()
     admin_client.post(
