@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
@@ -10,7 +11,12 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.organizations.contributions import ManageSection, manage_sections
-        from alongside.people.contributions import PersonPanel, person_panels
+        from alongside.people.contributions import (
+            PersonPanel,
+            TimelineKind,
+            person_panels,
+            timeline_kinds,
+        )
 
         manage_sections.register(
             ManageSection(
@@ -31,6 +37,14 @@ class IntakeConfig(AppConfig):
                 order=10,
             )
         )
+        # Written by intake's services (screening completed, urgent flags): results and
+        # flags' reasons are sensitive, so their details go to the care team only.
+        for key, label, group in (
+            ("intake.screening_completed", _("Screening completed"), "screenings"),
+            ("intake.urgent_flag_raised", _("Urgent result"), "urgent flags"),
+            ("intake.urgent_flag_acknowledged", _("Urgent result acknowledged"), "urgent flags"),
+        ):
+            timeline_kinds.register(TimelineKind(key=key, label=label, group=group, sensitive=True))
 
 
 def _needs_and_screenings(context: Any) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchingConfig(AppConfig):
@@ -11,8 +12,10 @@ class MatchingConfig(AppConfig):
         from alongside.people.contributions import (
             FormAssist,
             RecordLineage,
+            TimelineKind,
             record_lineages,
             registration_assists,
+            timeline_kinds,
         )
 
         record_lineages.register(
@@ -24,4 +27,10 @@ class MatchingConfig(AppConfig):
             FormAssist(
                 key="matching.likely_duplicates", template="matching/_registration_assist.html"
             )
+        )
+        timeline_kinds.register(
+            TimelineKind(key="matching.merged", label=_("Records merged"), group="records")
+        )
+        timeline_kinds.register(
+            TimelineKind(key="matching.merge_undone", label=_("Merge undone"), group="records")
         )
