@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -228,8 +228,14 @@ class TimelineFilterForm(forms.Form):
         self, *args: Any, groups: list[str], programs: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", _("Every kind")), *((g, g.capitalize()) for g in groups)]
-        self.fields["program"].choices = [("", _("Every program")), *programs]
+        cast(forms.ChoiceField, self.fields["group"]).choices = [
+            ("", _("Every kind")),
+            *((g, g.capitalize()) for g in groups),
+        ]
+        cast(forms.ChoiceField, self.fields["program"]).choices = [
+            ("", _("Every program")),
+            *programs,
+        ]
 
     def clean_cursor(self) -> str:
         cursor: str = self.cleaned_data["cursor"]

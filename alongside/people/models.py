@@ -480,7 +480,11 @@ class TimelineEntry(models.Model):
     details = models.TextField(blank=True)
     sensitive = models.BooleanField(default=False)
     subject_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     subject_id = models.BigIntegerField(null=True, blank=True)
     link = models.CharField(max_length=300, blank=True)
@@ -489,9 +493,7 @@ class TimelineEntry(models.Model):
         verbose_name_plural = "timeline entries"
         indexes = [
             # A page of one person's timeline, newest first, from a cursor: one index range.
-            models.Index(
-                fields=["person", "-occurred_at", "-id"], name="timeline_person_recent"
-            ),
+            models.Index(fields=["person", "-occurred_at", "-id"], name="timeline_person_recent"),
             models.Index(fields=["subject_type", "subject_id"], name="timeline_subject"),
         ]
 

@@ -203,9 +203,7 @@ def _shown(entry: TimelineEntry, disclosure: Disclosure) -> ShownEntry:
     )
 
 
-def shown_entries(
-    entries: Iterable[TimelineEntry], disclosure: Disclosure
-) -> list[ShownEntry]:
+def shown_entries(entries: Iterable[TimelineEntry], disclosure: Disclosure) -> list[ShownEntry]:
     return [_shown(entry, disclosure) for entry in entries]
 
 

@@ -6,7 +6,8 @@ people with something sensitive of everything, and how to fill each route's path
 - **Rosa** is enrolled in housing and was once in wellness (closed): the colleague sees
   her, but is not on her care team.
 
-Each has an approach-with-care note with a unique marker, a PHQ-9 answering the
+Each has an approach-with-care note with a unique marker (also in the details of a
+sensitive journey entry), a PHQ-9 answering the
 self-harm item "nearly every day" (a total that adds it up, a depression need, an urgent
 flag), a GAD-7 with a total of its own (behavioral health: every answer and score is
 sensitive; an anxiety need), a food need (not sensitive: everyone who sees them sees
@@ -31,6 +32,7 @@ from alongside.matching import services as matching
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.organizations import services as organizations
 from alongside.people import services as people
+from alongside.people import timeline
 from alongside.people.models import Person
 from conftest import World, add_role, make_person, make_user
 from tests.authz.routes import Fillers, Probe
@@ -70,7 +72,7 @@ class Subject:
 
     key: str
     person: Person
-    marker: str  # in the approach-with-care note, and nowhere else
+    marker: str  # in the approach-with-care note and a sensitive timeline entry, only
     total: int  # of the PHQ-9, which adds up the self-harm item
     band: str
     phq9: ScreeningResponse
@@ -186,6 +188,16 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
         actor=actor, person=person, data={"kind": "hmis", "issuer": "County", "value": key}
     )
     language = people.language_add(actor=actor, person=person, data={"language": "es"})
+    # A sensitive journey entry (of a sensitive kind) of no program, so everyone who sees
+    # the person gets it listed, and only the care team its details.
+    timeline.add_entry(
+        person=person,
+        kind="intake.urgent_flag_raised",
+        occurred_at=timezone.now(),
+        summary="Urgent screening result",
+        details=f"Safety plan reviewed together. {marker}",
+        actor=actor,
+    )
     score, gad_score = phq.scores.get(), gad.scores.get()
     return Subject(
         key=key,
@@ -331,6 +343,7 @@ def fillers(a: AuthzWorld) -> Fillers:
                 "identifier-add",
                 "language-add",
                 "enrollment-add",
+                "timeline",
             )
         },
         "people:detail": lambda: [
@@ -439,6 +452,7 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
             f"total {s.gad7_total} (",
         ],
         ("people:history", ""): [s.marker],
+        ("people:timeline", ""): [s.marker],
         ("intake:response", "phq-9"): [f"total: {s.total}", "nearly every day", "depression"],
         ("intake:response", "gad-7"): [f"total: {s.gad7_total}", "nearly every day"],
         ("intake:history", ""): [f"total {s.total} (", f"total {s.gad7_total} ("],

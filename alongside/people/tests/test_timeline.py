@@ -96,9 +96,9 @@ def test_enrollments_write_their_entries_in_the_same_transaction(world: Any) -> 
         version=enrollment.version,
     )
     kinds = list(
-        TimelineEntry.objects.filter(person=world.person).order_by("id").values_list(
-            "kind", "summary"
-        )
+        TimelineEntry.objects.filter(person=world.person)
+        .order_by("id")
+        .values_list("kind", "summary")
     )
     assert kinds == [
         ("people.enrollment_created", "Housing Navigation: Referred"),
