@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "alongside.people",
     "alongside.intake",
     "alongside.matching",
+    "alongside.encounters",
     "alongside.web",
     "alongside.demo",
     "django.contrib.admin",

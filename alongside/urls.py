@@ -8,6 +8,7 @@ urlpatterns = [
     path("manage/", include("alongside.organizations.urls")),
     path("matching/", include("alongside.matching.urls")),
     path("intake/", include("alongside.intake.urls")),
+    path("encounters/", include("alongside.encounters.urls")),
     path("audit/", include("alongside.oversight.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),
