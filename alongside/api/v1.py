@@ -3,6 +3,7 @@ docs at /api/v1/docs). See docs/api.md."""
 
 from alongside.api import errors
 from alongside.api.auth import bearer_token, session
+from alongside.api.encounters import router as encounters_router
 from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
 from alongside.api.screenings import router as screenings_router
@@ -23,3 +24,4 @@ api = DescribedApi(
 errors.install(api)
 api.add_router("/", people_router)
 api.add_router("/", screenings_router)
+api.add_router("/", encounters_router)

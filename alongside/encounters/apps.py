@@ -39,7 +39,7 @@ class EncountersConfig(AppConfig):
         )
 
 
-def _recent(context: Any) -> dict[str, Any]:
+def _recent(context: Any) -> dict[str, Any] | None:
     from alongside.encounters.selectors import person_panel
 
     return person_panel(context)

@@ -54,7 +54,9 @@ def shipped() -> list[tuple[str, dict[str, Any]]]:
 def content_problems(definition: Mapping[str, Any], content: Mapping[str, Any]) -> dict[str, str]:
     """What is wrong with a note's content for its template, by section key."""
     keys = {s["key"] for s in definition["sections"]}
-    found = {k: "This section is not part of the note's template." for k in content if k not in keys}
+    found = {
+        k: "This section is not part of the note's template." for k in content if k not in keys
+    }
     for key, text in content.items():
         if key in keys and not isinstance(text, str):
             found[key] = "A section's text must be text."

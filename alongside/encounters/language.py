@@ -26,7 +26,8 @@ PERSON_FIRST = "Alongside's own words: never 'case' for a human being (docs/time
 SHIPPED: list[tuple[str, str, str, str]] = [
     (
         "non-compliant",
-        "Describe what happened and why: 'has not started the medication; worried about side effects'",
+        "Describe what happened and why: 'has not started the medication; worried about "
+        "side effects'",
         "It casts a person's choice or barrier as disobedience and hides the reason.",
         PARK,
     ),

@@ -42,7 +42,9 @@ class Encounter(models.Model):
     # The care team reached the person: these move `Person.last_contacted_at`. A
     # collateral contact is with someone else, an attempt reached no one, and the
     # recorded events happened elsewhere.
-    CONTACT_KINDS = frozenset({Kind.OFFICE, Kind.HOME, Kind.PHONE, Kind.VIDEO, Kind.TEXT, Kind.GROUP})
+    CONTACT_KINDS = frozenset(
+        {Kind.OFFICE, Kind.HOME, Kind.PHONE, Kind.VIDEO, Kind.TEXT, Kind.GROUP}
+    )
     # Recorded events that follow-up rules watch for (contact within 48 hours).
     EVENT_KINDS = frozenset({Kind.EMERGENCY, Kind.DISCHARGE})
 
@@ -109,7 +111,9 @@ class NoteTemplate(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["slug"], condition=Q(organization__isnull=True), name="note_template_shipped"
+                fields=["slug"],
+                condition=Q(organization__isnull=True),
+                name="note_template_shipped",
             ),
             models.UniqueConstraint(
                 fields=["organization", "slug"], name="note_template_slug_in_organization"
@@ -218,7 +222,9 @@ class LabelingTerm(models.Model):
         ordering = ["term"]
         constraints = [
             models.UniqueConstraint(
-                fields=["term"], condition=Q(organization__isnull=True), name="labeling_term_shipped"
+                fields=["term"],
+                condition=Q(organization__isnull=True),
+                name="labeling_term_shipped",
             ),
             models.UniqueConstraint(
                 fields=["organization", "term"], name="labeling_term_in_organization"

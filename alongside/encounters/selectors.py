@@ -20,8 +20,8 @@ from alongside.encounters.models import (
     NoteTemplate,
     NoteTemplateVersion,
 )
-from alongside.people.models import Person
 from alongside.organizations.models import Program
+from alongside.people.models import Person
 from alongside.people.selectors import my_programs, people_for, with_record
 from alongside.people.sensitivity import RESTRICTED, Disclosure, disclosure_for, redact_person
 from alongside.people.timeline import visible_programs
@@ -73,9 +73,9 @@ def encounters_for(user: Any, person: Person, *, limit: int = LIST_LIMIT) -> lis
         Encounter.objects.filter(person=person)
         .filter(_in_programs(user, person))
         .select_related("program", "created_by")
-        .prefetch_related(Prefetch("notes", queryset=Note.objects.select_related(
-            "template_version__template"
-        )))[:limit]
+        .prefetch_related(
+            Prefetch("notes", queryset=Note.objects.select_related("template_version__template"))
+        )[:limit]
     )
     audit.record_for_person(
         actor=user,
@@ -111,9 +111,7 @@ def encounter_detail(user: Any, pk: int) -> Encounter:
     )
     encounter.shown_notes = [_redact(n, disclosure) for n in notes]  # type: ignore[attr-defined]
     encounter.shown_staff = list(encounter.staff.all())  # type: ignore[attr-defined]
-    audit.record_for_person(
-        actor=user, action=Action.VIEW, person=encounter.person, obj=encounter
-    )
+    audit.record_for_person(actor=user, action=Action.VIEW, person=encounter.person, obj=encounter)
     return encounter
 
 
@@ -128,7 +126,10 @@ def note_detail(user: Any, pk: int, *, purpose: str = "view") -> Note:
     )
     note.encounter = _encounter(user, note.encounter_id)
     audit.record_for_person(
-        actor=user, action=Action.VIEW, person=note.encounter.person, obj=note,
+        actor=user,
+        action=Action.VIEW,
+        person=note.encounter.person,
+        obj=note,
         detail={"purpose": purpose},
     )
     return _redact(note, disclosure_for(user, note.encounter.person))
@@ -145,7 +146,7 @@ def note_for_change(user: Any, pk: int) -> Note:
     return note
 
 
-def person_panel(context: Any) -> dict[str, Any] | None:
+def person_panel(context: Any) -> dict[str, Any]:
     """The person page's "Recent encounters" panel, in one query."""
     recent = list(
         Encounter.objects.filter(person=context.person)
@@ -157,16 +158,22 @@ def person_panel(context: Any) -> dict[str, Any] | None:
 
 def templates_for(encounter: Encounter) -> list[NoteTemplateVersion]:
     """The latest version of each active template the encounter's program may use."""
-    templates = NoteTemplate.objects.filter(is_active=True).filter(
-        Q(organization__isnull=True) | Q(organization_id=encounter.organization_id)
-    ).filter(Q(program__isnull=True) | Q(program_id=encounter.program_id))
+    templates = (
+        NoteTemplate.objects.filter(is_active=True)
+        .filter(Q(organization__isnull=True) | Q(organization_id=encounter.organization_id))
+        .filter(Q(program__isnull=True) | Q(program_id=encounter.program_id))
+    )
     latest = templates.annotate(latest=Max("versions__number")).values("pk", "latest")
     wanted = Q()
     for row in latest:
         wanted |= Q(template_id=row["pk"], number=row["latest"])
     if not wanted:
         return []
-    return list(NoteTemplateVersion.objects.filter(wanted).select_related("template").order_by("template__name"))
+    return list(
+        NoteTemplateVersion.objects.filter(wanted)
+        .select_related("template")
+        .order_by("template__name")
+    )
 
 
 def terms_for(organization_id: int) -> list[Term]:

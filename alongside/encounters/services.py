@@ -50,7 +50,12 @@ ONLY_AUTHOR = "Only the note's author can change or sign a draft."
 
 class NoteLocked(Exception):
     """The note's state forbids this (changing a signed note, signing it twice, an
-    addendum to a draft): a 409, with a message saying what to do instead."""
+    addendum to a draft): a 409, with a message saying what to do instead. `code` says
+    which state: "note_signed" or "note_draft"."""
+
+    def __init__(self, message: str, code: str = "note_signed") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # ---------------------------------------------------------------- encounters
@@ -84,8 +89,10 @@ def _others(given: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
         relationship = str(other.get("relationship", "")).strip()
         if not name or len(name) > 150 or len(relationship) > 100:
             raise ValidationError(
-                {"others": f"Person {n}: give a name (up to 150 characters) and, if you "
-                 "like, how they are related (up to 100)."}
+                {
+                    "others": f"Person {n}: give a name (up to 150 characters) and, if you "
+                    "like, how they are related (up to 100)."
+                }
             )
         found.append({"name": name, "relationship": relationship})
     if len(found) > MAX_OTHERS:
@@ -183,9 +190,7 @@ def _locked(note: Note) -> Note:
 
 
 @transaction.atomic
-def note_start(
-    *, actor: Any, encounter: Encounter, template_version: NoteTemplateVersion
-) -> Note:
+def note_start(*, actor: Any, encounter: Encounter, template_version: NoteTemplateVersion) -> Note:
     """A draft note on the encounter, from a template version, written by `actor`."""
     _care_team(actor, encounter.person)
     template = template_version.template
@@ -277,7 +282,7 @@ def addendum_add(*, actor: Any, note: Note, content: str) -> Addendum:
     _care_team(actor, person)
     current = _locked(note)
     if not current.is_signed:
-        raise NoteLocked(NOT_SIGNED)
+        raise NoteLocked(NOT_SIGNED, code="note_draft")
     text = content.strip()
     if not text:
         raise ValidationError({"content": "Write the addendum."})

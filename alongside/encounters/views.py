@@ -3,8 +3,6 @@ thin: selectors read (in scope, redacted), services write and refuse."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +15,14 @@ from alongside.encounters import forms, selectors, services
 from alongside.encounters.language import findings
 from alongside.encounters.models import Encounter, Note
 from alongside.lib.errors import StaleVersion
-from alongside.lib.views import CONFLICT, attach_errors, form_status, or_404, refusals_as_403, run_service
+from alongside.lib.views import (
+    CONFLICT,
+    attach_errors,
+    form_status,
+    or_404,
+    refusals_as_403,
+    run_service,
+)
 from alongside.people.models import Person
 from alongside.people.selectors import coordinators_for
 from alongside.people.sensitivity import RESTRICTED, disclosure_for

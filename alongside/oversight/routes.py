@@ -14,10 +14,12 @@ from django.urls import ResolverMatch
 
 PERSON = "people.person"
 SCREENING = "intake.screeningresponse"
+ENCOUNTER = "encounters.encounter"
+NOTE = "encounters.note"
 
 # Namespaces whose routes all reach a person's records (or one of their screenings,
-# needs, flags, enrollments, contact points, duplicate pairs or merges).
-NAMESPACES = frozenset({"people", "intake", "matching", "api-v1"})
+# needs, flags, enrollments, contact points, duplicate pairs, merges, encounters or notes).
+NAMESPACES = frozenset({"people", "intake", "matching", "encounters", "api-v1"})
 
 # What the first id in a page's path names, by route; every `people:` route starts
 # with the person.
@@ -37,6 +39,13 @@ PAGES = {
     "matching:pair-review": "matching.duplicatepair",
     "matching:compare": PERSON,
     "matching:merge-detail": "matching.mergerecord",
+    "encounters:person-list": PERSON,
+    "encounters:create": PERSON,
+    "encounters:detail": ENCOUNTER,
+    "encounters:note-start": ENCOUNTER,
+    "encounters:note": NOTE,
+    "encounters:note-autosave": NOTE,
+    "encounters:addendum-add": NOTE,
 }
 NAMESPACE_DEFAULTS = {"people": PERSON}
 
@@ -46,6 +55,8 @@ API_PARAMETERS = {
     "screening_id": SCREENING,
     "enrollment_id": "people.enrollment",
     "contact_id": "people.contactpoint",
+    "encounter_id": ENCOUNTER,
+    "note_id": NOTE,
 }
 
 UNKNOWN = "unknown"

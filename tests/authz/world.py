@@ -7,7 +7,8 @@ people with something sensitive of everything, and how to fill each route's path
   her, but is not on her care team.
 
 Each has an approach-with-care note with a unique marker (also in the details of a
-sensitive journey entry), a PHQ-9 answering the
+sensitive journey entry and in a signed motivational-interviewing note of a home
+visit, which has an addendum), a PHQ-9 answering the
 self-harm item "nearly every day" (a total that adds it up, a depression need, an urgent
 flag), a GAD-7 with a total of its own (behavioral health: every answer and score is
 sensitive; an anxiety need), a food need (not sensitive: everyone who sees them sees
@@ -25,6 +26,8 @@ from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role
 from alongside.accounts.tokens import token_create
+from alongside.encounters import services as encounters
+from alongside.encounters.models import NoteTemplateVersion
 from alongside.intake import services as intake
 from alongside.intake.definitions import Given
 from alongside.intake.models import InstrumentVersion, Need, ScreeningResponse
@@ -57,10 +60,32 @@ IN_SCOPE = {
 CARE_TEAM = {"lupe": {"coordinator", "supervisor"}, "rosa": {"coordinator", "supervisor"}}
 
 
+# An encounter and its notes belong to a program (housing, in this world): they are for
+# those who see the person *and* work in that program (or administer the organization),
+# as the journey timeline's entries of a program are. Rosa's colleague from her old
+# wellness enrollment sees her, not her housing encounters.
+IN_HOUSING = {key: people - {"colleague"} for key, people in IN_SCOPE.items()}
+PROGRAM_RECORDS = ("{encounter_id}", "{note_id}")
+PROGRAM_RECORD_PAGES = frozenset(
+    f"encounters:{name}"
+    for name in ("detail", "note-start", "note", "note-autosave", "addendum-add")
+)
+
+
+def _of_a_program(probe: Probe) -> bool:
+    return probe.route.name in PROGRAM_RECORD_PAGES or any(
+        slot in probe.route.template for slot in PROGRAM_RECORDS
+    )
+
+
 def out_of_scope(persona: str, probe: Probe) -> bool:
     """Whether the probe is about a person the persona may not see (anonymous included),
-    who must answer 404 (or send them to sign in)."""
-    return probe.subject is not None and persona not in IN_SCOPE[probe.subject]
+    or about a record of a program of theirs the persona does not work in, which must
+    answer 404 (or send them to sign in)."""
+    if probe.subject is None:
+        return False
+    scope = IN_HOUSING if _of_a_program(probe) else IN_SCOPE
+    return persona not in scope[probe.subject]
 
 
 RESTRICTED = "Details restricted to the care team."
@@ -198,6 +223,35 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
         details=f"Safety plan reviewed together. {marker}",
         actor=actor,
     )
+    # A home visit with a signed motivational-interviewing note (sensitive as a whole:
+    # behavioral health) holding the marker, and an addendum.
+    visit = encounters.encounter_create(
+        actor=actor,
+        person=person,
+        program=w.housing,
+        data={
+            "kind": "home",
+            "modality": "in_person",
+            "started_at": timezone.now() - dt.timedelta(hours=3),
+            "ended_at": timezone.now() - dt.timedelta(hours=2),
+        },
+        staff_ids=[actor.pk],
+    )
+    note = encounters.note_start(
+        actor=actor,
+        encounter=visit,
+        template_version=NoteTemplateVersion.objects.filter(template__slug="mi-progress").latest(
+            "number"
+        ),
+    )
+    note = encounters.note_save_draft(
+        actor=actor,
+        note=note,
+        content={"what_matters": f"Staying housed. {marker}", "next_steps": "Call the landlord"},
+        expected_version=None,
+    )
+    note = encounters.note_sign(actor=actor, note=note, expected_version=None)
+    encounters.addendum_add(actor=actor, note=note, content="The landlord called back.")
     score, gad_score = phq.scores.get(), gad.scores.get()
     return Subject(
         key=key,
@@ -220,6 +274,8 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
             "flag": phq.urgent_flags.get().pk,
             "need": Need.objects.get(person=person, kind="depression").pk,
             "link": link.pk,
+            "encounter": visit.pk,
+            "note": note.pk,
         },
     )
 
@@ -385,6 +441,19 @@ def fillers(a: AuthzWorld) -> Fillers:
             ("unknown link", None, {"token": "not-a-real-token"}),
         ],
         "intake:flag-acknowledge": each(lambda s: {"pk": s.ids["flag"]}),
+        # encounters and notes
+        **{
+            f"encounters:{name}": each(lambda s: {"pk": s.person.pk})
+            for name in ("person-list", "create")
+        },
+        **{
+            f"encounters:{name}": each(lambda s: {"pk": s.ids["encounter"]})
+            for name in ("detail", "note-start")
+        },
+        **{
+            f"encounters:{name}": each(lambda s: {"pk": s.ids["note"]})
+            for name in ("note", "note-autosave", "addendum-add")
+        },
         "intake:need-status": each(lambda s: {"pk": s.ids["need"]}),
         # matching: Lupe's records
         "matching:pair-review": lambda: [("", "lupe", {"pk": a.pair_pk})],
@@ -434,6 +503,8 @@ def fillers(a: AuthzWorld) -> Fillers:
         "screening_id": {k: s.phq9.pk for k, s in a.subjects.items()},
         "contact_id": {k: s.ids["contact"] for k, s in a.subjects.items()},
         "enrollment_id": {k: s.ids["enrollment"] for k, s in a.subjects.items()},
+        "encounter_id": {k: s.ids["encounter"] for k, s in a.subjects.items()},
+        "note_id": {k: s.ids["note"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 
@@ -453,6 +524,9 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
         ],
         ("people:history", ""): [s.marker],
         ("people:timeline", ""): [s.marker],
+        ("encounters:note", ""): [s.marker],
+        (f"GET {api}/notes/{{note_id}}", ""): [s.marker],
+        (f"GET {api}/notes/{{note_id}}/fhir", ""): ['"data":'],
         ("intake:response", "phq-9"): [f"total: {s.total}", "nearly every day", "depression"],
         ("intake:response", "gad-7"): [f"total: {s.gad7_total}", "nearly every day"],
         ("intake:history", ""): [f"total {s.total} (", f"total {s.gad7_total} ("],

@@ -35,9 +35,10 @@ def protections_lifted(
         return
     # SQLite cannot disable a trigger: drop them and create them again from their SQL.
     with connection.cursor() as cursor:
-        slots = ", ".join(["%s"] * len(tables))
+        slots = ", ".join(["%s"] * len(tables))  # placeholders only: the values are bound
         cursor.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({slots})",
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "  # noqa: S608
+            f"AND tbl_name IN ({slots})",
             tables,
         )
         triggers = cursor.fetchall()
@@ -52,9 +53,9 @@ def protections_lifted(
 
 
 def is_flush_statement(sql: str) -> bool:
-    """A statement of Django's `flush` that empties an audit table (or a locked one). `flush` quotes table
-    names and ends each statement with a semicolon, which the ORM never does, so an
-    attacker's DELETE or TRUNCATE in a test is not mistaken for one."""
+    """A statement of Django's `flush` that empties an audit table (or another locked
+    one). `flush` quotes table names and ends each statement with a semicolon, which the
+    ORM never does, so an attacker's DELETE or TRUNCATE in a test is not mistaken for one."""
     return (
         sql.startswith(("TRUNCATE ", "DELETE FROM "))
         and sql.endswith(";")

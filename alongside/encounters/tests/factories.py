@@ -36,7 +36,9 @@ MI_CONTENT = {
 }
 
 
-def signed_note(world: Any, the_encounter: Encounter | None = None, slug: str = "mi-progress") -> Note:
+def signed_note(
+    world: Any, the_encounter: Encounter | None = None, slug: str = "mi-progress"
+) -> Note:
     the_encounter = the_encounter or encounter(world)
     note = services.note_start(
         actor=world.coordinator, encounter=the_encounter, template_version=version(slug)

@@ -51,7 +51,10 @@ def test_it_refuses_an_encounter_ending_before_it_starts(world: Any) -> None:
 
 def test_the_database_refuses_an_encounter_ending_before_it_starts(world: Any) -> None:
     visit = encounter(world)
-    with pytest.raises(IntegrityError, match="encounter_ends_after_start|CHECK"), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="encounter_ends_after_start|CHECK"),
+        transaction.atomic(),
+    ):
         Encounter.objects.filter(pk=visit.pk).update(
             ended_at=visit.started_at - dt.timedelta(hours=1)
         )
@@ -167,7 +170,11 @@ def test_an_addendum_goes_on_a_signed_note_only(world: Any) -> None:
     )
     assert addendum.signed_at is not None and addendum.author == world.supervisor
     event = AuditEvent.objects.filter(object_type="encounters.addendum").get()
-    assert (event.action, event.person_id, event.detail) == ("create", world.person.pk, {"note": note.pk})
+    assert (event.action, event.person_id, event.detail) == (
+        "create",
+        world.person.pk,
+        {"note": note.pk},
+    )
     assert TimelineEntry.objects.filter(kind="encounters.addendum").count() == 1
 
 
@@ -184,7 +191,9 @@ def test_the_database_refuses_to_change_or_delete_a_signed_note(world: Any) -> N
     with pytest.raises(DatabaseError, match="signed note cannot be changed"):
         _raw("UPDATE encounters_note SET content = %s WHERE id = %s", ['{"data": "x"}', note.pk])
     with pytest.raises(DatabaseError, match="signed note cannot be changed"):
-        _raw("UPDATE encounters_note SET status = 'draft', signed_at = NULL WHERE id = %s", [note.pk])
+        _raw(
+            "UPDATE encounters_note SET status = 'draft', signed_at = NULL WHERE id = %s", [note.pk]
+        )
     with pytest.raises(DatabaseError, match="signed note cannot be changed"):
         _raw("DELETE FROM encounters_note WHERE id = %s", [note.pk])
     with pytest.raises(DatabaseError, match="signed note cannot be changed"), transaction.atomic():
@@ -203,7 +212,9 @@ def test_the_database_leaves_drafts_writable(world: Any) -> None:
 
 
 def test_the_database_refuses_to_change_or_delete_an_addendum(world: Any) -> None:
-    addendum = services.addendum_add(actor=world.coordinator, note=signed_note(world), content="More")
+    addendum = services.addendum_add(
+        actor=world.coordinator, note=signed_note(world), content="More"
+    )
     with pytest.raises(DatabaseError, match="addendum cannot be changed"):
         _raw("UPDATE encounters_addendum SET content = 'less' WHERE id = %s", [addendum.pk])
     with pytest.raises(DatabaseError, match="addendum cannot be changed"):

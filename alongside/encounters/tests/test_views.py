@@ -3,6 +3,7 @@ what each persona sees, and the query counts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -28,14 +29,14 @@ def test_it_records_an_encounter(client: Any, world: Any) -> None:
     client.force_login(world.coordinator)
     url = reverse("encounters:create", args=[world.person.pk])
     assert client.get(url).status_code == 200
-    started = timezone.localtime() - timezone.timedelta(hours=1)
+    started = timezone.localtime() - dt.timedelta(hours=1)
     response = client.post(
         url,
         {
             "kind": "phone",
             "program": world.housing.pk,
             "started_at": started.strftime("%Y-%m-%dT%H:%M"),
-            "ended_at": (started + timezone.timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+            "ended_at": (started + dt.timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
             "modality": "phone",
             "person_present": "on",
             "others": "Ana Ruiz (sister)",
@@ -52,14 +53,14 @@ def test_it_records_an_encounter(client: Any, world: Any) -> None:
 
 def test_it_says_what_is_wrong_with_an_encounter(client: Any, world: Any) -> None:
     client.force_login(world.coordinator)
-    started = timezone.localtime() - timezone.timedelta(hours=1)
+    started = timezone.localtime() - dt.timedelta(hours=1)
     response = client.post(
         reverse("encounters:create", args=[world.person.pk]),
         {
             "kind": "phone",
             "program": world.housing.pk,
             "started_at": started.strftime("%Y-%m-%dT%H:%M"),
-            "ended_at": (started - timezone.timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
+            "ended_at": (started - dt.timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M"),
             "modality": "phone",
         },
     )
@@ -119,7 +120,10 @@ def test_signing_from_the_page(client: Any, world: Any) -> None:
     url = reverse("encounters:note", args=[note.pk])
     fields = {f"s_{k}": v for k, v in MI_CONTENT.items()}
     missing = client.post(url, {"version": 1, "s_what_matters": "x", "sign": "1"})
-    assert missing.status_code == 422 and "Write this section before signing." in missing.content.decode()
+    assert (
+        missing.status_code == 422
+        and "Write this section before signing." in missing.content.decode()
+    )
     note.refresh_from_db()
     assert note.status == "draft"
     signed = client.post(url, {"version": note.version, **fields, "sign": "1"})
