@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
@@ -17,7 +18,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, Strict, StrictBool, StringConstraints
 
 from alongside.api import lookups, openapi, present, schemas
 from alongside.api.concurrency import expected_version
@@ -46,26 +47,40 @@ EncounterKind = Literal[
 ]
 Modality = Literal["in_person", "phone", "video", "text", "none"]
 SectionKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-Text300 = Annotated[str, StringConstraints(max_length=300), schemas.STORABLE]
+
+
+DATE_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}")
+
+
+def _date_time_text(value: object) -> object:
+    """Only ISO 8601 text is a date and time (pydantic would also read a number as one,
+    which the OpenAPI document does not allow)."""
+    if value is not None and not (isinstance(value, str) and DATE_TIME.match(value)):
+        raise ValueError("Give a date and time as ISO 8601 text, such as 2026-03-09T14:30:00Z.")
+    return value
+
+
+DateTime = Annotated[dt.datetime, BeforeValidator(_date_time_text)]
+Minutes = Annotated[int, Strict(), Field(ge=0, le=24 * 60)]
 
 
 class OtherIn(schemas.In):
-    name: schemas.Name = Field(min_length=1)
+    name: schemas.GivenName
     relationship: schemas.OwnWords100 = ""
 
 
 class EncounterCreate(schemas.In):
     program_id: schemas.Id = Field(description="One of the person's programs that you work in.")
     kind: EncounterKind
-    started_at: dt.datetime = Field(description="With its UTC offset; not in the future.")
-    ended_at: dt.datetime | None = Field(None, description="At or after `started_at`.")
-    duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
+    started_at: DateTime = Field(description="With its UTC offset; not in the future.")
+    ended_at: DateTime | None = Field(None, description="At or after `started_at`.")
+    duration_minutes: Minutes | None = None
     modality: Modality
     place: schemas.Text200 = ""
-    person_present: bool = True
+    person_present: StrictBool = True
     staff_ids: list[schemas.Id] = Field(default_factory=list, max_length=20)
     others: list[OtherIn] = Field(default_factory=list, max_length=20)
-    summary: Text300 = Field("", description="Shown on the journey to the care team only.")
+    summary: schemas.Text300 = Field("", description="Shown on the journey to the care team only.")
 
 
 class EncounterOut(Schema):
@@ -89,14 +104,14 @@ class NoteCreate(schemas.In):
 
 class NotePatch(schemas.In):
     model_config = ConfigDict(extra="forbid")
-    content: dict[SectionKey, Annotated[str, StringConstraints(max_length=20_000)]] = Field(
+    content: dict[SectionKey, schemas.OwnWords] = Field(
         description="Sections to change, by key; others keep their text."
     )
     version: schemas.Version | None = None
 
 
 class AddendumCreate(schemas.In):
-    content: Annotated[str, StringConstraints(min_length=1, max_length=services.MAX_ADDENDUM)]
+    content: schemas.Written
 
 
 class SectionOut(Schema):

@@ -48,7 +48,11 @@ def test_it_refuses_an_encounter_ending_before_it_starts(world: Any, api_as: Any
     start = timezone.now() - dt.timedelta(hours=1)
     reply = api_as(world.coordinator).post(
         f"/people/{world.person.pk}/encounters",
-        _body(world, ended_at=(start - dt.timedelta(hours=1)).isoformat(), started_at=start.isoformat()),
+        _body(
+            world,
+            ended_at=(start - dt.timedelta(hours=1)).isoformat(),
+            started_at=start.isoformat(),
+        ),
     )
     assert_error(reply, 422, "invalid")
     assert reply.json()["error"]["fields"]["ended_at"] == ["The end must be at or after the start."]
