@@ -7,6 +7,7 @@ from alongside.api.encounters import router as encounters_router
 from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
 from alongside.api.screenings import router as screenings_router
+from alongside.api.timeline import router as timeline_router
 
 api = DescribedApi(
     title="Alongside API",
@@ -25,3 +26,4 @@ errors.install(api)
 api.add_router("/", people_router)
 api.add_router("/", screenings_router)
 api.add_router("/", encounters_router)
+api.add_router("/", timeline_router)

@@ -10,6 +10,7 @@ class EncountersConfig(AppConfig):
     verbose_name = "Encounters and notes"
 
     def ready(self) -> None:
+        from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             PersonPanel,
             TimelineKind,
@@ -27,6 +28,16 @@ class EncountersConfig(AppConfig):
         )
         timeline_kinds.register(
             TimelineKind(key="encounters.addendum", label=_("Addendum"), group="notes")
+        )
+        manage_sections.register(
+            ManageSection(
+                key="language",
+                label="Respectful language",
+                prefix="language/",
+                urlpatterns="alongside.encounters.urls.manage_urlpatterns",
+                url_name="manage:language-terms",
+                order=110,
+            )
         )
         person_panels.register(
             PersonPanel(

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alongside.encounters.models import Encounter, NoteTemplateVersion
-from alongside.encounters.services import MAX_ADDENDUM
+from alongside.encounters.services import ENCOUNTER_FIELDS, MAX_ADDENDUM
 from alongside.organizations.models import Program
 
 OTHER_LINE = re.compile(r"^\s*(?P<name>[^()]+?)\s*(?:\((?P<relationship>[^()]*)\))?\s*$")
@@ -80,17 +80,7 @@ class EncounterForm(forms.Form):
         return found
 
     def data_for_service(self) -> dict[str, Any]:
-        fields = (
-            "kind",
-            "started_at",
-            "ended_at",
-            "duration_minutes",
-            "modality",
-            "place",
-            "person_present",
-            "summary",
-        )
-        return {name: self.cleaned_data[name] for name in fields}
+        return {name: self.cleaned_data[name] for name in ENCOUNTER_FIELDS}
 
 
 class NoteStartForm(forms.Form):

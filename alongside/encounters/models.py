@@ -19,6 +19,16 @@ from alongside.organizations.models import Organization, Program
 from alongside.people.models import Person
 
 
+def shipped_or_own(field: str, shipped: str, own: str) -> list[models.UniqueConstraint]:
+    """One shipped row (no organization) per `field`, and one per organization."""
+    return [
+        models.UniqueConstraint(
+            fields=[field], condition=Q(organization__isnull=True), name=shipped
+        ),
+        models.UniqueConstraint(fields=["organization", field], name=own),
+    ]
+
+
 class Encounter(models.Model):
     class Kind(models.TextChoices):
         OFFICE = "office", _("Office visit")

@@ -15,11 +15,11 @@ from alongside.encounters.language import Term
 from alongside.encounters.models import (
     Addendum,
     Encounter,
-    LabelingTerm,
     Note,
     NoteTemplate,
     NoteTemplateVersion,
 )
+from alongside.encounters.terms import terms_listed
 from alongside.organizations.models import Program
 from alongside.people.models import Person
 from alongside.people.selectors import my_programs, people_for, with_record
@@ -179,11 +179,8 @@ def templates_for(encounter: Encounter) -> list[NoteTemplateVersion]:
 def terms_for(organization_id: int) -> list[Term]:
     """The labeling terms an organization checks notes for: the shipped ones it has not
     turned off, and its own."""
-    rows: QuerySet[LabelingTerm] = LabelingTerm.objects.filter(
-        Q(organization__isnull=True) | Q(organization_id=organization_id)
-    )
-    chosen: dict[str, LabelingTerm] = {}
-    # Shipped first, so that the organization's own row for a term wins.
-    for row in sorted(rows, key=lambda r: (r.organization_id is not None, r.pk)):
-        chosen[row.term.lower()] = row
-    return [Term(r.term, r.alternative, r.why) for r in chosen.values() if r.is_active]
+    return [
+        Term(t.row.term, t.row.alternative, t.row.why)
+        for t in terms_listed(organization_id)
+        if t.active
+    ]

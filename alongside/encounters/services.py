@@ -189,6 +189,18 @@ def _locked(note: Note) -> Note:
     return current
 
 
+def _authors_draft(actor: Any, note: Note, expected_version: int | None, signed: str) -> Note:
+    """The note, locked, when it is a draft of the actor's at the version they read."""
+    current = _locked(note)
+    if current.is_signed:
+        raise NoteLocked(signed)
+    if current.author_id != getattr(actor, "pk", None):
+        raise NotPermitted(ONLY_AUTHOR)
+    if expected_version is not None and expected_version != current.version:
+        raise StaleVersion(current.version)
+    return current
+
+
 @transaction.atomic
 def note_start(*, actor: Any, encounter: Encounter, template_version: NoteTemplateVersion) -> Note:
     """A draft note on the encounter, from a template version, written by `actor`."""
@@ -216,13 +228,7 @@ def note_save_draft(
     """Save sections of a draft (autosave calls this as the author types). Sections not
     given keep their text. Refused for a signed note (NoteLocked), someone else's draft,
     or a version other than `expected_version` (StaleVersion)."""
-    current = _locked(note)
-    if current.is_signed:
-        raise NoteLocked(SIGNED)
-    if current.author_id != getattr(actor, "pk", None):
-        raise NotPermitted(ONLY_AUTHOR)
-    if expected_version is not None and expected_version != current.version:
-        raise StaleVersion(current.version)
+    current = _authors_draft(actor, note, expected_version, SIGNED)
     problems = definitions.content_problems(current.template_version.definition, content)
     if problems:
         raise ValidationError(problems)
@@ -245,13 +251,7 @@ def note_save_draft(
 @transaction.atomic
 def note_sign(*, actor: Any, note: Note, expected_version: int | None) -> Note:
     """Sign the author's draft: from now on it is locked, and corrections are addenda."""
-    current = _locked(note)
-    if current.is_signed:
-        raise NoteLocked(SIGNED_TWICE)
-    if current.author_id != getattr(actor, "pk", None):
-        raise NotPermitted(ONLY_AUTHOR)
-    if expected_version is not None and expected_version != current.version:
-        raise StaleVersion(current.version)
+    current = _authors_draft(actor, note, expected_version, SIGNED_TWICE)
     missing = definitions.missing_required(current.template_version.definition, current.content)
     if missing:
         raise ValidationError(missing)
@@ -259,20 +259,30 @@ def note_sign(*, actor: Any, note: Note, expected_version: int | None) -> Note:
     current.signed_at = timezone.now()
     current.version += 1
     current.save(update_fields=["status", "signed_at", "version", "updated_at"])
-    person = note.encounter.person
-    timeline.add_entry(
-        person=person,
-        kind="encounters.note_signed",
-        occurred_at=current.signed_at,
-        summary=f"{current.template_version.template.name} signed",
-        actor=actor,
-        program=note.encounter.program,
-        subject=current,
-    )
+    summary = f"{current.template_version.template.name} signed"
+    _on_journey(actor, note, "encounters.note_signed", current, current.signed_at, summary)
     audit.record_for_person(
-        actor=actor, action=Action.UPDATE, person=person, obj=current, detail={"signed": True}
+        actor=actor,
+        action=Action.UPDATE,
+        person=note.encounter.person,
+        obj=current,
+        detail={"signed": True},
     )
     return current
+
+
+def _on_journey(
+    actor: Any, note: Note, kind: str, subject: Note | Addendum, at: Any, summary: str
+) -> None:
+    timeline.add_entry(
+        person=note.encounter.person,
+        kind=kind,
+        occurred_at=at,
+        summary=summary,
+        actor=actor,
+        program=note.encounter.program,
+        subject=subject,
+    )
 
 
 @transaction.atomic
@@ -291,15 +301,8 @@ def addendum_add(*, actor: Any, note: Note, content: str) -> Addendum:
     addendum = Addendum.objects.create(
         note=current, content=text, author=actor, signed_at=timezone.now()
     )
-    timeline.add_entry(
-        person=person,
-        kind="encounters.addendum",
-        occurred_at=addendum.signed_at,
-        summary=f"Addendum to the {current.template_version.template.name}",
-        actor=actor,
-        program=note.encounter.program,
-        subject=addendum,
-    )
+    summary = f"Addendum to the {current.template_version.template.name}"
+    _on_journey(actor, note, "encounters.addendum", addendum, addendum.signed_at, summary)
     audit.record_for_person(
         actor=actor, action=Action.CREATE, person=person, obj=addendum, detail={"note": note.pk}
     )

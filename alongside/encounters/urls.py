@@ -1,6 +1,6 @@
 from django.urls import URLPattern
 
-from alongside.encounters import views
+from alongside.encounters import manage_views, views
 from alongside.lib.urls import path
 
 app_name = "encounters"
@@ -13,4 +13,10 @@ urlpatterns: list[URLPattern] = [
     path("notes/<id:pk>/", views.note_page, name="note"),
     path("notes/<id:pk>/autosave/", views.note_autosave, name="note-autosave"),
     path("notes/<id:pk>/addenda/", views.addendum_add, name="addendum-add"),
+]
+
+# The organization's word list, mounted under /manage/<org>/language/ (apps.py).
+manage_urlpatterns: list[URLPattern] = [
+    path("", manage_views.term_list, name="language-terms"),
+    path("<id:pk>/active/", manage_views.term_active, name="language-term-active"),
 ]

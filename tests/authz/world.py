@@ -27,7 +27,7 @@ from django.utils import timezone
 from alongside.accounts.models import Membership, Role
 from alongside.accounts.tokens import token_create
 from alongside.encounters import services as encounters
-from alongside.encounters.models import NoteTemplateVersion
+from alongside.encounters.models import LabelingTerm, NoteTemplateVersion
 from alongside.intake import services as intake
 from alongside.intake.definitions import Given
 from alongside.intake.models import InstrumentVersion, Need, ScreeningResponse
@@ -160,6 +160,7 @@ class AuthzWorld:
     merge_pk: int
     merged_pk: int
     twin_pk: int
+    term_pk: int
 
     def user(self, persona: str) -> Any:
         return None if persona == "anonymous" else getattr(self.world, persona)
@@ -355,6 +356,7 @@ def build(w: World) -> AuthzWorld:
         merge_pk=record.pk,
         merged_pk=merged.pk,
         twin_pk=twin.pk,
+        term_pk=LabelingTerm.objects.get(organization=None, term="refused").pk,
     )
 
 
@@ -490,6 +492,8 @@ def fillers(a: AuthzWorld) -> Fillers:
             for name in ("item", "item-remove", "item-move")
         },
         "manage:instrument-score": org(**instrument, index=0),
+        "manage:language-terms": org(),
+        "manage:language-term-active": org(pk=a.term_pk),
         "manage:instrument-rule-add": org(**instrument, kind="needs"),
         "manage:instrument-rule": org(**instrument, kind="needs", index=0),
         "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
@@ -526,6 +530,7 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
         ("people:timeline", ""): [s.marker],
         ("encounters:note", ""): [s.marker],
         (f"GET {api}/notes/{{note_id}}", ""): [s.marker],
+        (f"GET {api}/people/{{person_id}}/timeline", ""): [s.marker],
         (f"GET {api}/notes/{{note_id}}/fhir", ""): ['"data":'],
         ("intake:response", "phq-9"): [f"total: {s.total}", "nearly every day", "depression"],
         ("intake:response", "gad-7"): [f"total: {s.gad7_total}", "nearly every day"],

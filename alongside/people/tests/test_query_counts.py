@@ -21,9 +21,11 @@ SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS
 # the latest screenings joined to their scores (intake/panel.py, person_panel).
 # intake/tests/test_record_views.py pins the page again with screenings on the record.
 SCREENING_PANEL = 3
-# The "Journey" panel reads the latest timeline entries in one query (people/timeline.py).
+# The "Journey" panel reads the latest timeline entries in one query (people/timeline.py),
+# and "Recent encounters" the latest encounters in one (encounters/selectors.py).
 JOURNEY_PANEL = 1
-PERSON_PAGE = 12 - AUDIT_SAVING + SCREENING_PANEL + JOURNEY_PANEL
+ENCOUNTERS_PANEL = 1
+PERSON_PAGE = 12 - AUDIT_SAVING + SCREENING_PANEL + JOURNEY_PANEL + ENCOUNTERS_PANEL
 
 
 def test_it_pins_the_people_list(client, world, django_assert_num_queries):

@@ -1,0 +1,88 @@
+"""A person's journey timeline: a page of entries, newest first, as far as the caller may
+see them (entries of programs they do not work in left out; sensitive details restricted
+outside the care team), read through `people.timeline.timeline_page` (one indexed query,
+audited) with a cursor for the next page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from pydantic import StringConstraints
+
+from alongside.api import present, schemas
+from alongside.api.errors import invalid
+from alongside.people import selectors, timeline
+from alongside.people.sensitivity import RESTRICTED
+
+router = Router(tags=["timeline"])
+
+Cursor = Annotated[str, StringConstraints(max_length=60, pattern=r"^-?[0-9]{1,20}\.[0-9]{1,19}$")]
+Group = Annotated[str, StringConstraints(max_length=40), schemas.STORABLE]
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    label: str
+    group: str
+    occurred_at: dt.datetime
+    actor: str
+    program: str
+    summary: str = Field(description="For anyone who may see the person.")
+    details: str = Field(description=f'"{RESTRICTED}" when `restricted`.')
+    restricted: bool
+    link: str
+
+
+class TimelinePageOut(Schema):
+    results: list[EntryOut]
+    next_cursor: str | None = Field(description="Send as `cursor` for the older entries.")
+
+
+def _day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@router.get(
+    "/people/{person_id}/timeline",
+    response={200: TimelinePageOut},
+    summary="A person's journey timeline, newest first",
+    description="Filter by kind `group`, `program_id` and period (`since`, `until`: whole "
+    "days, inclusive). Pages follow `next_cursor`.",
+)
+def get_timeline(
+    request: HttpRequest,
+    person_id: int,
+    group: Annotated[Group | None, Query()] = None,
+    program_id: Annotated[schemas.Id | None, Query()] = None,
+    since: Annotated[schemas.Date | None, Query()] = None,
+    until: Annotated[schemas.Date | None, Query()] = None,
+    cursor: Annotated[Cursor | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=timeline.MAX_PAGE_SIZE)] = timeline.PAGE_SIZE,
+) -> HttpResponse:
+    user: Any = request.auth  # type: ignore[attr-defined]
+    person = selectors.person_for_timeline(user, person_id)
+    if group is not None and group not in timeline.kind_groups():
+        raise invalid("group", f"Choose one of: {', '.join(timeline.kind_groups())}.")
+    if program_id is not None and program_id not in dict(timeline.filter_programs(user, person)):
+        raise invalid("program_id", "Choose one of the person's programs that you work in.")
+    if since and until and until < since:
+        raise invalid("until", "The end of the period must be on or after its start.")
+    chosen = timeline.TimelineFilter(
+        groups=(group,) if group else (),
+        program_id=program_id,
+        since=_day(since) if since else None,
+        until=_day(until + dt.timedelta(days=1)) if until else None,
+    )
+    try:
+        page = timeline.timeline_page(user, person, chosen=chosen, cursor=cursor or "", limit=limit)
+    except ValueError as error:
+        raise invalid("cursor", str(error)) from error
+    results = [EntryOut.model_construct(**vars(entry)) for entry in page.entries]
+    return present.respond(
+        TimelinePageOut.model_construct(results=results, next_cursor=page.next_cursor)
+    )
