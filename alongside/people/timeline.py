@@ -124,23 +124,27 @@ def kind_groups() -> list[str]:
     return sorted({kind.group for kind in timeline_kinds})
 
 
+# Cursors count microseconds from the start of year 1 (UTC), so they are never negative.
+EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+MAX_MICROS = (dt.datetime.max.replace(tzinfo=dt.UTC) - EPOCH) // dt.timedelta(microseconds=1)
+
+
 def encode_cursor(entry: TimelineEntry | ShownEntry) -> str:
-    moment = entry.occurred_at.astimezone(dt.UTC)
-    micros = (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+    micros = (entry.occurred_at.astimezone(dt.UTC) - EPOCH) // dt.timedelta(microseconds=1)
     return f"{micros}.{entry.id}"
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
-    """The (occurred_at, id) a cursor points after; ValueError for anything else."""
+    """The (occurred_at, id) a cursor points after; ValueError for anything that is not
+    "<digits>.<digits>" with an id from 1. Beyond the last possible moment or id means
+    from the newest."""
     micros_text, _, id_text = cursor.partition(".")
-    try:
-        micros, pk = int(micros_text), int(id_text)
-        if not 0 < pk <= MAX_ID:
-            raise ValueError
-        moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=micros)
-    except (ValueError, OverflowError):
-        raise ValueError(BAD_CURSOR) from None
-    return moment, pk
+    if not (micros_text.isascii() and micros_text.isdigit() and id_text.isascii()):
+        raise ValueError(BAD_CURSOR)
+    if not id_text.isdigit() or len(micros_text) > 20 or len(id_text) > 20 or int(id_text) < 1:
+        raise ValueError(BAD_CURSOR)
+    micros, pk = min(int(micros_text), MAX_MICROS), min(int(id_text), MAX_ID)
+    return EPOCH + dt.timedelta(microseconds=micros), pk
 
 
 def visible_programs(viewer: Any, person: Person) -> Q:

@@ -217,7 +217,7 @@ def test_it_records_the_read(world: Any, test_kinds: Any) -> None:
 
 
 def test_it_refuses_a_cursor_that_is_not_one() -> None:
-    for bad in ("x", "1.0", "12", "1.99999999999999999999", "9" * 30 + ".1"):
+    for bad in ("x", "1.0", "12", "1.x", "-1.2", "9" * 30 + ".1", "½.1"):
         with pytest.raises(ValueError, match="could not be found"):
             timeline.decode_cursor(bad)
 
