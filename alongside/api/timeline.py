@@ -9,11 +9,11 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints
 
 from alongside.api import present, schemas
+from alongside.api.errors import invalid
 from alongside.people import selectors, timeline
 from alongside.people.sensitivity import RESTRICTED
 
@@ -42,10 +42,6 @@ class TimelinePageOut(Schema):
     next_cursor: str | None = Field(description="Send as `cursor` for the older entries.")
 
 
-def _day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 @router.get(
     "/people/{person_id}/timeline",
     response={200: TimelinePageOut},
@@ -66,11 +62,12 @@ def get_timeline(
 ) -> HttpResponse:
     user: Any = request.auth  # type: ignore[attr-defined]
     person = selectors.person_for_timeline(user, person_id)
+    start, end = timeline.period(since, until)
     chosen = timeline.TimelineFilter(
         groups=(group,) if group else (),  # an empty group is every kind
         program_id=program_id,
-        since=_day(since) if since else None,
-        until=_day(until + dt.timedelta(days=1)) if until else None,
+        since=start,
+        until=end,
     )
     try:
         page = timeline.timeline_page(user, person, chosen=chosen, cursor=cursor or "", limit=limit)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.organizations.models import Program
@@ -29,7 +27,7 @@ from alongside.people.services import (
     PROFILE_EDITABLE,
     SUPPORT_FIELDS,
 )
-from alongside.people.timeline import TimelineFilter, decode_cursor
+from alongside.people.timeline import TimelineFilter, decode_cursor, period
 
 PRONOUN_SUGGESTIONS = ["she/her", "he/him", "they/them", "she/they", "he/they", "ze/zir"]
 
@@ -255,19 +253,15 @@ class TimelineFilterForm(forms.Form):
 
     def chosen(self) -> TimelineFilter:
         data = self.cleaned_data
-        since, until = data.get("since"), data.get("until")
+        since, until = period(data.get("since"), data.get("until"))
         return TimelineFilter(
             groups=(data["group"],) if data.get("group") else (),
             program_id=data.get("program") or None,
-            since=_day_start(since) if since else None,
-            until=_day_start(until + dt.timedelta(days=1)) if until else None,
+            since=since,
+            until=until,
         )
 
     def older_query(self, cursor: str) -> str:
         """The query string of the next page: these filters, after `cursor`."""
         params = {k: v for k, v in self.data.items() if k in self.fields and k != "cursor" and v}
         return urlencode({**params, "cursor": cursor})
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

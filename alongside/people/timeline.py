@@ -119,6 +119,19 @@ class TimelineFilter:
     until: dt.datetime | None = None  # exclusive
 
 
+def period(
+    since: dt.date | None, until: dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Whole days from `since` to `until` (inclusive) in the server's time zone, as the
+    start and the (exclusive) end of a TimelineFilter."""
+
+    def start(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    end = None if until is None or until == dt.date.max else start(until + dt.timedelta(days=1))
+    return (start(since) if since else None), end
+
+
 def kind_groups() -> list[str]:
     """The groups the kind filter offers, from the registered kinds."""
     return sorted({kind.group for kind in timeline_kinds})

@@ -67,3 +67,10 @@ def test_a_filter_that_matches_nothing_gives_nothing(world: Any, api_as: Any) ->
     ]
     assert_error(api.get(path, {"cursor": "x.1"}), 422, "invalid")
     assert_error(api_as(world.outsider).get(path), 404)
+
+
+def test_it_takes_the_last_day_there_is(world: Any, api_as: Any) -> None:
+    reply = api_as(world.coordinator).get(
+        f"/people/{world.person.pk}/timeline", {"since": "0001-01-01", "until": "9999-12-31"}
+    )
+    assert reply.status_code == 200 and len(reply.json()["results"]) == 1

@@ -296,3 +296,11 @@ def test_the_person_page_shows_the_latest_five(client: Any, world: Any, test_kin
     assert 'id="journey-heading"' in body
     assert "Visit 7" in body and "Visit 3" in body and "Visit 2" not in body
     assert reverse("people:timeline", args=[world.person.pk]) in body
+
+
+def test_the_page_takes_the_last_day_there_is(client: Any, world: Any) -> None:
+    client.force_login(world.coordinator)
+    url = reverse("people:timeline", args=[world.person.pk])
+    response = client.get(url, {"since": "0001-01-01", "until": "9999-12-31"})
+    assert response.status_code == 200
+    assert "Housing Navigation: Referred" in response.content.decode()
