@@ -5,6 +5,7 @@ check, and the journey afterwards. axe-core checks every page."""
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from alongside.encounters.models import Note
@@ -13,6 +14,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_write_sign_and_add_to_a_note(browsing, world):
+    # Live-server tests empty every table between tests, migrations' data included.
+    call_command("load_note_templates")
     page = browsing.page
     browsing.sign_in(world.coordinator)
     browsing.goto(f"/people/{world.person.pk}/")
