@@ -119,16 +119,9 @@ class NoteTemplate(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["slug"],
-                condition=Q(organization__isnull=True),
-                name="note_template_shipped",
-            ),
-            models.UniqueConstraint(
-                fields=["organization", "slug"], name="note_template_slug_in_organization"
-            ),
-        ]
+        constraints = shipped_or_own(
+            "slug", "note_template_shipped", "note_template_slug_in_organization"
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -230,16 +223,9 @@ class LabelingTerm(models.Model):
 
     class Meta:
         ordering = ["term"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["term"],
-                condition=Q(organization__isnull=True),
-                name="labeling_term_shipped",
-            ),
-            models.UniqueConstraint(
-                fields=["organization", "term"], name="labeling_term_in_organization"
-            ),
-        ]
+        constraints = shipped_or_own(
+            "term", "labeling_term_shipped", "labeling_term_in_organization"
+        )
 
     def __str__(self) -> str:
         return self.term
