@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "alongside.matching",
     "alongside.worklist",
     "alongside.tasks",
+    "alongside.encounters",
     "alongside.web",
     "alongside.demo",
     "django.contrib.admin",

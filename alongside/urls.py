@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/", include("alongside.intake.urls")),
     path("worklist/", include("alongside.worklist.urls")),
     path("tasks/", include("alongside.tasks.urls")),
+    path("encounters/", include("alongside.encounters.urls")),
     path("audit/", include("alongside.oversight.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),

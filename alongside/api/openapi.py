@@ -68,13 +68,23 @@ def if_match(*, version_field: bool) -> dict[str, Any]:
     }
 
 
-def fhir_response() -> dict[str, Any]:
+def fhir_resource(resource_type: str, description: str) -> dict[str, Any]:
+    """The schema of a FHIR resource of one type, for an operation that answers one."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {"resourceType": {"const": resource_type}},
+        "required": ["resourceType"],
+    }
+
+
+def fhir_response(schema: dict[str, Any] = QUESTIONNAIRE_RESPONSE) -> dict[str, Any]:
     """`openapi_extra` for an operation whose success is a FHIR resource."""
     return {
         "responses": {
             "200": {
                 "description": "OK",
-                "content": {FHIR_JSON: {"schema": QUESTIONNAIRE_RESPONSE}},
+                "content": {FHIR_JSON: {"schema": schema}},
             }
         }
     }

@@ -131,7 +131,12 @@ ContactValue = Annotated[
     STORABLE,
 ]
 Text200 = Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable), STORABLE]
+Text300 = Annotated[str, StringConstraints(max_length=300), AfterValidator(_storable), STORABLE]
 Text500 = Annotated[str, StringConstraints(max_length=500), AfterValidator(_storable), STORABLE]
+# Text that must hold more than spaces (the service refuses a blank one with 422).
+Written = Annotated[
+    str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_storable), NOT_BLANK
+]
 # A local time of day: JSON Schema's `time` format would demand a UTC offset.
 LocalTime = Annotated[
     dt.time | None,

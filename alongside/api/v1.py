@@ -3,10 +3,12 @@ docs at /api/v1/docs). See docs/api.md."""
 
 from alongside.api import errors
 from alongside.api.auth import bearer_token, session
+from alongside.api.encounters import router as encounters_router
 from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
 from alongside.api.screenings import router as screenings_router
 from alongside.api.tasks import router as tasks_router
+from alongside.api.timeline import router as timeline_router
 
 api = DescribedApi(
     title="Alongside API",
@@ -25,3 +27,5 @@ errors.install(api)
 api.add_router("/", people_router)
 api.add_router("/", screenings_router)
 api.add_router("/", tasks_router)
+api.add_router("/", encounters_router)
+api.add_router("/", timeline_router)

@@ -12,7 +12,14 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from alongside.intake import follow_up
         from alongside.organizations.contributions import ManageSection, manage_sections
-        from alongside.people.contributions import NavItem, PersonPanel, nav_items, person_panels
+        from alongside.people.contributions import (
+            NavItem,
+            PersonPanel,
+            TimelineKind,
+            nav_items,
+            person_panels,
+            timeline_kinds,
+        )
 
         follow_up.register()
 
@@ -61,6 +68,15 @@ class IntakeConfig(AppConfig):
         from alongside.intake.worklist import register_worklist
 
         register_worklist()
+
+        # Written by intake's services (screening completed, urgent flags): results and
+        # flags' reasons are sensitive, so their details go to the care team only.
+        for key, label, group in (
+            ("intake.screening_completed", _("Screening completed"), "screenings"),
+            ("intake.urgent_flag_raised", _("Urgent result"), "urgent flags"),
+            ("intake.urgent_flag_acknowledged", _("Urgent result acknowledged"), "urgent flags"),
+        ):
+            timeline_kinds.register(TimelineKind(key=key, label=label, group=group, sensitive=True))
 
 
 def _open_flags(viewer: Any) -> int:

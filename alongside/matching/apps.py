@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchingConfig(AppConfig):
@@ -13,9 +14,11 @@ class MatchingConfig(AppConfig):
             FormAssist,
             PersonPanel,
             RecordLineage,
+            TimelineKind,
             person_panels,
             record_lineages,
             registration_assists,
+            timeline_kinds,
         )
 
         record_lineages.register(
@@ -36,4 +39,10 @@ class MatchingConfig(AppConfig):
                 queries=panel.QUERIES,
                 order=5,
             )
+        )
+        timeline_kinds.register(
+            TimelineKind(key="matching.merged", label=_("Records merged"), group="records")
+        )
+        timeline_kinds.register(
+            TimelineKind(key="matching.merge_undone", label=_("Merge undone"), group="records")
         )

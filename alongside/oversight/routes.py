@@ -14,10 +14,12 @@ from django.urls import ResolverMatch
 
 PERSON = "people.person"
 SCREENING = "intake.screeningresponse"
+ENCOUNTER = "encounters.encounter"
+NOTE = "encounters.note"
 
 # Namespaces whose routes all reach a person's records (or one of their screenings,
-# needs, flags, enrollments, contact points, duplicate pairs or merges).
-NAMESPACES = frozenset({"people", "intake", "matching", "tasks", "api-v1"})
+# needs, flags, enrollments, contact points, duplicate pairs, merges, tasks, encounters or notes).
+NAMESPACES = frozenset({"people", "intake", "matching", "tasks", "encounters", "api-v1"})
 
 # What the first id in a page's path names, by route; every `people:` route starts
 # with the person.
@@ -39,6 +41,13 @@ PAGES = {
     "matching:compare": PERSON,
     "matching:merge-detail": "matching.mergerecord",
     "tasks:create": PERSON,
+    "encounters:person-list": PERSON,
+    "encounters:create": PERSON,
+    "encounters:detail": ENCOUNTER,
+    "encounters:note-start": ENCOUNTER,
+    "encounters:note": NOTE,
+    "encounters:note-autosave": NOTE,
+    "encounters:addendum-add": NOTE,
 }
 NAMESPACE_DEFAULTS = {"people": PERSON, "tasks": "tasks.task"}
 
@@ -49,6 +58,8 @@ API_PARAMETERS = {
     "enrollment_id": "people.enrollment",
     "contact_id": "people.contactpoint",
     "task_id": "tasks.task",
+    "encounter_id": ENCOUNTER,
+    "note_id": NOTE,
 }
 
 UNKNOWN = "unknown"

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.utils.functional import Promise
+
 from alongside.accounts.actors import Actor
 from alongside.lib.registry import Registry
 
@@ -93,7 +95,7 @@ class TimelineKind:
     the same transaction as the change it describes)."""
 
     key: str  # "<app>.<what happened>", e.g. "intake.screening_completed"
-    label: str
+    label: str | Promise  # read in the viewer's language: gettext_lazy
     group: str  # what the timeline's kind filter offers, e.g. "screenings"
     # Whether the entry's details are sensitive (decided for the viewer by the one
     # sensitivity rule at read time; the entry itself is always listed).

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ from alongside.people.services import (
     PROFILE_EDITABLE,
     SUPPORT_FIELDS,
 )
+from alongside.people.timeline import TimelineFilter, decode_cursor, period
 
 REACH_FIELDS = tuple(f.name for f in fields(Reach))
 
@@ -254,3 +256,58 @@ class EnrollmentCreateForm(EnrollmentForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
+
+
+class TimelineFilterForm(forms.Form):
+    """The journey timeline's filters (kind group, program, period) and the cursor of
+    the page after which to read."""
+
+    group = forms.ChoiceField(label=_("Kind"), required=False)
+    program = forms.TypedChoiceField(label=_("Program"), required=False, coerce=int)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    cursor = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, groups: list[str], programs: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["group"]).choices = [
+            ("", _("Every kind")),
+            *((g, g.capitalize()) for g in groups),
+        ]
+        cast(forms.ChoiceField, self.fields["program"]).choices = [
+            ("", _("Every program")),
+            *programs,
+        ]
+
+    def clean_cursor(self) -> str:
+        cursor: str = self.cleaned_data["cursor"]
+        if cursor:
+            try:
+                decode_cursor(cursor)
+            except ValueError as error:
+                raise forms.ValidationError(str(error), code="invalid") from None
+        return cursor
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end of the period must be on or after its start."))
+        return data
+
+    def chosen(self) -> TimelineFilter:
+        data = self.cleaned_data
+        since, until = period(data.get("since"), data.get("until"))
+        return TimelineFilter(
+            groups=(data["group"],) if data.get("group") else (),
+            program_id=data.get("program") or None,
+            since=since,
+            until=until,
+        )
+
+    def older_query(self, cursor: str) -> str:
+        """The query string of the next page: these filters, after `cursor`."""
+        params = {k: v for k, v in self.data.items() if k in self.fields and k != "cursor" and v}
+        return urlencode({**params, "cursor": cursor})

@@ -461,3 +461,50 @@ class RecordChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.entity} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class TimelineEntry(models.Model):
+    """One touchpoint of a person's journey, written by the service that made the change
+    (people.timeline.add_entry) in the same transaction, so that a person's timeline is
+    read from this one table, newest first, without asking every app.
+
+    `summary` is safe for anyone who may see the person; `details` only for those the one
+    sensitivity rule lets see sensitive details when the entry (or its kind) is sensitive.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="timeline")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # The program the touchpoint belongs to; entries of programs a viewer does not work
+    # in are not listed to them. Null for what belongs to the person's record as a whole.
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=60)  # a registered TimelineKind's key
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary = models.CharField(max_length=300)
+    details = models.TextField(blank=True)
+    sensitive = models.BooleanField(default=False)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    link = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name_plural = "timeline entries"
+        indexes = [
+            # A page of one person's timeline, newest first, from a cursor: one index range.
+            models.Index(fields=["person", "-occurred_at", "-id"], name="timeline_person_recent"),
+            models.Index(fields=["subject_type", "subject_id"], name="timeline_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.occurred_at.isoformat()}"

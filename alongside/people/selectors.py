@@ -132,6 +132,13 @@ def person_detail(
     return person
 
 
+def person_for_timeline(user: Any, pk: int) -> Person:
+    """The person whose timeline is read, with their enrollments and programs (for the
+    sensitivity rule and the program filter); DoesNotExist when out of scope. The read
+    of the timeline itself is recorded by `people.timeline.timeline_page`."""
+    return with_record(people_for(user), ("enrollments",)).get(pk=pk)
+
+
 def record_item(person: Person, model: type[M], pk: int) -> M:
     """One of the things on a person's record (a contact point, an enrollment, ...) read
     through the person the caller has already read in scope; DoesNotExist otherwise."""

@@ -19,6 +19,7 @@ from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations.models import Program
+from alongside.people import timeline
 from alongside.people.contact_rules import contradictions
 from alongside.people.models import (
     ContactPoint,
@@ -445,13 +446,23 @@ def enrollment_create(
     if not can_manage_program(actor, program) or program.organization_id != person.organization_id:
         raise NotPermitted("You can only enroll people in programs you work in.")
     _refuse_merge_reason(data)
-    return _child_create(
+    enrollment = _child_create(
         actor=actor,
         person=person,
         instance=Enrollment(person=person, program=program),
         data=data,
         fields=ENROLLMENT_FIELDS,
     )
+    timeline.add_entry(
+        person=person,
+        kind="people.enrollment_created",
+        occurred_at=timezone.now(),
+        summary=f"{program.name}: {enrollment.get_status_display()}",
+        actor=actor,
+        program=program,
+        subject=enrollment,
+    )
+    return enrollment
 
 
 @transaction.atomic
@@ -464,13 +475,51 @@ def enrollment_update(
     data = dict(data)
     if data.get("status") == Enrollment.Status.CLOSED and not data.get("ended_on"):
         data["ended_on"] = enrollment.ended_on or timezone.localdate()
-    return _child_update(
+    before = (enrollment.get_status_display(), enrollment.primary_coordinator_id)
+    updated = _child_update(
         actor=actor,
         person=enrollment.person,
         instance=enrollment,
         data=data,
         fields=ENROLLMENT_FIELDS,
         version=version,
+    )
+    _enrollment_timeline(actor, updated, *before)
+    return updated
+
+
+def _enrollment_timeline(
+    actor: Any, enrollment: Enrollment, status_before: str, coordinator_before: int | None
+) -> None:
+    """The journey entries for what changed in an enrollment: its status, its
+    primary coordinator."""
+    program = enrollment.program
+    status = enrollment.get_status_display()
+    if status != status_before:
+        summary = f"{program.name}: {status_before} → {status}"
+        if enrollment.closure_reason:
+            summary += f" ({enrollment.get_closure_reason_display()})"
+        _enrollment_entry(actor, enrollment, "people.enrollment_status_changed", summary)
+    if enrollment.primary_coordinator_id != coordinator_before:
+        coordinator = enrollment.primary_coordinator
+        who = (coordinator.get_full_name() or coordinator.get_username()) if coordinator else ""
+        summary = (
+            f"{program.name}: primary coordinator is now {who}"
+            if who
+            else f"{program.name}: no primary coordinator"
+        )
+        _enrollment_entry(actor, enrollment, "people.enrollment_coordinator_changed", summary)
+
+
+def _enrollment_entry(actor: Any, enrollment: Enrollment, kind: str, summary: str) -> None:
+    timeline.add_entry(
+        person=enrollment.person,
+        kind=kind,
+        occurred_at=timezone.now(),
+        summary=summary,
+        actor=actor,
+        program=enrollment.program,
+        subject=enrollment,
     )
 
 

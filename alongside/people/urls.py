@@ -19,6 +19,7 @@ urlpatterns = [
     path("<id:pk>/edit/", views.person_edit, name="edit"),
     path("<id:pk>/profile/", views.profile_edit, name="profile"),
     path("<id:pk>/history/", views.person_history, name="history"),
+    path("<id:pk>/timeline/", views.person_timeline, name="timeline"),
     path("<id:pk>/access/", views.person_access, name="access"),
     path("<id:pk>/contacts/new/", views.contact_edit, name="contact-add"),
     path("<id:pk>/contacts/<id:contact_pk>/", views.contact_edit, name="contact-edit"),

@@ -21,7 +21,7 @@ from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib import safecsv
 from alongside.lib.params import query_page
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
-from alongside.people import forms, selectors, services
+from alongside.people import forms, selectors, services, timeline
 from alongside.people.contributions import (
     PanelContext,
     load_panels,
@@ -133,6 +133,33 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "nav": "people",
     }
     return render(request, "people/detail.html", context)
+
+
+@login_required
+def person_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The journey timeline, a page at a time; "Older entries" is a plain link that htmx
+    loads in place (the next entries and the next link), so it works without JavaScript."""
+    person = or_404(lambda: selectors.person_for_timeline(request.user, pk), "No such person")
+    form = forms.TimelineFilterForm(
+        request.GET,
+        groups=timeline.kind_groups(),
+        programs=timeline.filter_programs(request.user, person),
+    )
+    page, status = timeline.TimelinePage([], None), 400
+    if form.is_valid():
+        cursor = form.cleaned_data["cursor"]
+        page = timeline.timeline_page(request.user, person, chosen=form.chosen(), cursor=cursor)
+        status = 200
+    context = {
+        "person": person,
+        "form": form,
+        "page": page,
+        "older_query": form.older_query(page.next_cursor) if page.next_cursor else "",
+        "nav": "people",
+    }
+    more = request.headers.get("HX-Request") and form.is_valid() and form.cleaned_data["cursor"]
+    template = "people/_timeline_more.html" if more else "people/timeline.html"
+    return render(request, template, context, status=status)
 
 
 @login_required

@@ -6,7 +6,9 @@ people with something sensitive of everything, and how to fill each route's path
 - **Rosa** is enrolled in housing and was once in wellness (closed): the colleague sees
   her, but is not on her care team.
 
-Each has an approach-with-care note with a unique marker, a PHQ-9 answering the
+Each has an approach-with-care note with a unique marker (also in the details of a
+sensitive journey entry and in a signed motivational-interviewing note of a home
+visit, which has an addendum), a PHQ-9 answering the
 self-harm item "nearly every day" (a total that adds it up, a depression need, an urgent
 flag), a GAD-7 with a total of its own (behavioral health: every answer and score is
 sensitive; an anxiety need), a food need (not sensitive: everyone who sees them sees
@@ -24,6 +26,8 @@ from django.utils import timezone
 
 from alongside.accounts.models import Membership, Role
 from alongside.accounts.tokens import token_create
+from alongside.encounters import services as encounters
+from alongside.encounters.models import LabelingTerm, NoteTemplateVersion
 from alongside.intake import services as intake
 from alongside.intake.definitions import Given
 from alongside.intake.models import InstrumentVersion, Need, ScreeningResponse
@@ -31,6 +35,7 @@ from alongside.matching import services as matching
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.organizations import services as organizations
 from alongside.people import services as people
+from alongside.people import timeline
 from alongside.people.models import Person
 from alongside.tasks import rules as follow_up
 from alongside.tasks import services as tasks
@@ -58,10 +63,32 @@ IN_SCOPE = {
 CARE_TEAM = {"lupe": {"coordinator", "supervisor"}, "rosa": {"coordinator", "supervisor"}}
 
 
+# An encounter and its notes belong to a program (housing, in this world): they are for
+# those who see the person *and* work in that program (or administer the organization),
+# as the journey timeline's entries of a program are. Rosa's colleague from her old
+# wellness enrollment sees her, not her housing encounters.
+IN_HOUSING = {key: people - {"colleague"} for key, people in IN_SCOPE.items()}
+PROGRAM_RECORDS = ("{encounter_id}", "{note_id}")
+PROGRAM_RECORD_PAGES = frozenset(
+    f"encounters:{name}"
+    for name in ("detail", "note-start", "note", "note-autosave", "addendum-add")
+)
+
+
+def _of_a_program(probe: Probe) -> bool:
+    return probe.route.name in PROGRAM_RECORD_PAGES or any(
+        slot in probe.route.template for slot in PROGRAM_RECORDS
+    )
+
+
 def out_of_scope(persona: str, probe: Probe) -> bool:
     """Whether the probe is about a person the persona may not see (anonymous included),
-    who must answer 404 (or send them to sign in)."""
-    return probe.subject is not None and persona not in IN_SCOPE[probe.subject]
+    or about a record of a program of theirs the persona does not work in, which must
+    answer 404 (or send them to sign in)."""
+    if probe.subject is None:
+        return False
+    scope = IN_HOUSING if _of_a_program(probe) else IN_SCOPE
+    return persona not in scope[probe.subject]
 
 
 RESTRICTED = "Details restricted to the care team."
@@ -73,7 +100,7 @@ class Subject:
 
     key: str
     person: Person
-    marker: str  # in the approach-with-care note, and nowhere else
+    marker: str  # in the approach-with-care note and a sensitive timeline entry, only
     total: int  # of the PHQ-9, which adds up the self-harm item
     band: str
     phq9: ScreeningResponse
@@ -137,6 +164,7 @@ class AuthzWorld:
     merge_pk: int
     merged_pk: int
     twin_pk: int
+    term_pk: int
 
     def user(self, persona: str) -> Any:
         return None if persona == "anonymous" else getattr(self.world, persona)
@@ -197,6 +225,45 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
         assignee=None,
         data={"title": "Call back", "due_at": timezone.now() + dt.timedelta(days=1)},
     )
+    # A sensitive journey entry (of a sensitive kind) of no program, so everyone who sees
+    # the person gets it listed, and only the care team its details.
+    timeline.add_entry(
+        person=person,
+        kind="intake.urgent_flag_raised",
+        occurred_at=timezone.now(),
+        summary="Urgent screening result",
+        details=f"Safety plan reviewed together. {marker}",
+        actor=actor,
+    )
+    # A home visit with a signed motivational-interviewing note (sensitive as a whole:
+    # behavioral health) holding the marker, and an addendum.
+    visit = encounters.encounter_create(
+        actor=actor,
+        person=person,
+        program=w.housing,
+        data={
+            "kind": "home",
+            "modality": "in_person",
+            "started_at": timezone.now() - dt.timedelta(hours=3),
+            "ended_at": timezone.now() - dt.timedelta(hours=2),
+        },
+        staff_ids=[actor.pk],
+    )
+    note = encounters.note_start(
+        actor=actor,
+        encounter=visit,
+        template_version=NoteTemplateVersion.objects.filter(template__slug="mi-progress").latest(
+            "number"
+        ),
+    )
+    note = encounters.note_save_draft(
+        actor=actor,
+        note=note,
+        content={"what_matters": f"Staying housed. {marker}", "next_steps": "Call the landlord"},
+        expected_version=None,
+    )
+    note = encounters.note_sign(actor=actor, note=note, expected_version=None)
+    encounters.addendum_add(actor=actor, note=note, content="The landlord called back.")
     score, gad_score = phq.scores.get(), gad.scores.get()
     return Subject(
         key=key,
@@ -220,6 +287,8 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
             "need": Need.objects.get(person=person, kind="depression").pk,
             "link": link.pk,
             "task": task.pk,
+            "encounter": visit.pk,
+            "note": note.pk,
         },
     )
 
@@ -325,6 +394,7 @@ def build(w: World) -> AuthzWorld:
         merge_pk=record.pk,
         merged_pk=merged.pk,
         twin_pk=twin.pk,
+        term_pk=LabelingTerm.objects.get(organization=None, term="refused").pk,
     )
 
 
@@ -369,6 +439,7 @@ def fillers(a: AuthzWorld) -> Fillers:
                 "identifier-add",
                 "language-add",
                 "enrollment-add",
+                "timeline",
             )
         },
         "people:detail": lambda: [
@@ -411,6 +482,19 @@ def fillers(a: AuthzWorld) -> Fillers:
         ],
         "intake:flag": each(lambda s: {"pk": s.ids["flag"]}),
         "intake:flag-acknowledge": each(lambda s: {"pk": s.ids["flag"]}),
+        # encounters and notes
+        **{
+            f"encounters:{name}": each(lambda s: {"pk": s.person.pk})
+            for name in ("person-list", "create")
+        },
+        **{
+            f"encounters:{name}": each(lambda s: {"pk": s.ids["encounter"]})
+            for name in ("detail", "note-start")
+        },
+        **{
+            f"encounters:{name}": each(lambda s: {"pk": s.ids["note"]})
+            for name in ("note", "note-autosave", "addendum-add")
+        },
         "intake:need-status": each(lambda s: {"pk": s.ids["need"]}),
         # matching: Lupe's records
         "matching:pair-review": lambda: [("", "lupe", {"pk": a.pair_pk})],
@@ -447,6 +531,8 @@ def fillers(a: AuthzWorld) -> Fillers:
             for name in ("item", "item-remove", "item-move")
         },
         "manage:instrument-score": org(**instrument, index=0),
+        "manage:language-terms": org(),
+        "manage:language-term-active": org(pk=a.term_pk),
         "manage:instrument-rule-add": org(**instrument, kind="needs"),
         "manage:instrument-rule": org(**instrument, kind="needs", index=0),
         "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
@@ -480,6 +566,8 @@ def fillers(a: AuthzWorld) -> Fillers:
         "contact_id": {k: s.ids["contact"] for k, s in a.subjects.items()},
         "enrollment_id": {k: s.ids["enrollment"] for k, s in a.subjects.items()},
         "task_id": {k: s.ids["task"] for k, s in a.subjects.items()},
+        "encounter_id": {k: s.ids["encounter"] for k, s in a.subjects.items()},
+        "note_id": {k: s.ids["note"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 
@@ -498,6 +586,11 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
             f"total {s.gad7_total} (",
         ],
         ("people:history", ""): [s.marker],
+        ("people:timeline", ""): [s.marker],
+        ("encounters:note", ""): [s.marker],
+        (f"GET {api}/notes/{{note_id}}", ""): [s.marker],
+        (f"GET {api}/people/{{person_id}}/timeline", ""): [s.marker],
+        (f"GET {api}/notes/{{note_id}}/fhir", ""): ['"data":'],
         ("intake:response", "phq-9"): [
             f"total: {s.total}",
             "nearly every day",

@@ -23,6 +23,9 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from alongside.accounts.tokens import token_create
+from alongside.encounters import services as encounters
+from alongside.encounters.models import Note
+from alongside.encounters.tests.factories import signed_note, version
 from alongside.intake import fhir
 from alongside.intake.tests.test_responses import SEVERAL, phq9
 from alongside.people import services as people
@@ -85,6 +88,8 @@ VERSIONED = {
     "/api/v1/contact-points/{contact_id}": lambda ids: (
         ContactPoint.objects.get(pk=ids["contact_id"]).version
     ),
+    "/api/v1/notes/{note_id}": lambda ids: Note.objects.get(pk=ids["note_id"]).version,
+    "/api/v1/notes/{note_id}/sign": lambda ids: Note.objects.get(pk=ids["note_id"]).version,
 }
 
 
@@ -95,6 +100,10 @@ def seeded(world: Any, screen: Any) -> Iterator[dict[str, Any]]:
     completed = screen("phq-9", phq9(SEVERAL))
     hunger = screen("hunger-vital-sign", {"88122-7": "LA28397-0", "88123-5": "LA28398-8"})
     contact = _contact(world.person, world.coordinator)
+    signed = signed_note(world)  # its encounter takes notes; a draft on it takes changes
+    draft = encounters.note_start(
+        actor=world.coordinator, encounter=signed.encounter, template_version=version("dap")
+    )
     _, secret = token_create(user=world.coordinator, name="schemathesis")
     # Django closes "old" connections around each request, which inside a test's
     # transaction would discard it; its test client does the same as this.
@@ -108,6 +117,8 @@ def seeded(world: Any, screen: Any) -> Iterator[dict[str, Any]]:
             "enrollment_id": world.person.enrollments.get().pk,
             "program_id": world.housing.pk,
             "primary_coordinator_id": world.coordinator.pk,
+            "encounter_id": signed.encounter_id,
+            "note_id": draft.pk,
         },
         "person": world.person,
         "actor": world.coordinator,

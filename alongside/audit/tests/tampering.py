@@ -12,27 +12,34 @@ from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 AUDIT_TABLES = ("audit_auditevent", "audit_audithead")
+# Tables whose rows the database also refuses to change or delete: signed notes and their
+# addenda (encounters migration 0002). `flush` empties them the same way.
+LOCKED_TABLES = (*AUDIT_TABLES, "encounters_note", "encounters_addendum")
 
 
 @contextmanager
-def protections_lifted(connection: BaseDatabaseWrapper = default_connection) -> Iterator[None]:
-    """The audit tables' triggers are off inside, and restored after."""
+def protections_lifted(
+    connection: BaseDatabaseWrapper = default_connection, tables: tuple[str, ...] = AUDIT_TABLES
+) -> Iterator[None]:
+    """The triggers of `tables` (the audit tables) are off inside, and restored after."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in AUDIT_TABLES:
+            for table in tables:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         try:
             yield
         finally:
             with connection.cursor() as cursor:
-                for table in AUDIT_TABLES:
+                for table in tables:
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         return
     # SQLite cannot disable a trigger: drop them and create them again from their SQL.
     with connection.cursor() as cursor:
+        slots = ", ".join(["%s"] * len(tables))  # placeholders only: the values are bound
         cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s, %s)",
-            AUDIT_TABLES,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "  # noqa: S608
+            f"AND tbl_name IN ({slots})",
+            tables,
         )
         triggers = cursor.fetchall()
         for name, _ in triggers:
@@ -46,13 +53,13 @@ def protections_lifted(connection: BaseDatabaseWrapper = default_connection) -> 
 
 
 def is_flush_statement(sql: str) -> bool:
-    """A statement of Django's `flush` that empties an audit table. `flush` quotes table
-    names and ends each statement with a semicolon, which the ORM never does, so an
-    attacker's DELETE or TRUNCATE in a test is not mistaken for one."""
+    """A statement of Django's `flush` that empties an audit table (or another locked
+    one). `flush` quotes table names and ends each statement with a semicolon, which the
+    ORM never does, so an attacker's DELETE or TRUNCATE in a test is not mistaken for one."""
     return (
         sql.startswith(("TRUNCATE ", "DELETE FROM "))
         and sql.endswith(";")
-        and any(f'"{table}"' in sql for table in AUDIT_TABLES)
+        and any(f'"{table}"' in sql for table in LOCKED_TABLES)
     )
 
 
@@ -61,7 +68,7 @@ def let_flush_empty_the_audit_tables(
 ) -> Any:
     """An execute wrapper (connection.execute_wrapper) for the test runner."""
     if isinstance(sql, str) and is_flush_statement(sql):
-        with protections_lifted(context["connection"]):
+        with protections_lifted(context["connection"], LOCKED_TABLES):
             return execute(sql, params, many, context)
     return execute(sql, params, many, context)
 

@@ -159,3 +159,22 @@ def test_it_configures_follow_up_rules_and_seeds_tasks_through_the_services(db):
     assert AuditEvent.objects.filter(object_type="tasks.task", action="create").count() == (
         Task.objects.count()
     )
+
+
+def test_it_shows_encounters_notes_and_the_journey(db):
+    demo("10")
+    from alongside.encounters.models import Encounter, Note
+    from alongside.people.models import TimelineEntry
+
+    rosa = Person.objects.get(legal_given_name="Rosa", legal_family_name="Delgado")
+    notes = Note.objects.filter(encounter__person=rosa)
+    assert {(n.template_version.template.slug, n.status) for n in notes} == {
+        ("mi-progress", "signed"),
+        ("dap", "draft"),
+    }
+    assert notes.get(status="signed").addenda.count() == 1
+    assert Encounter.objects.filter(kind="emergency", person__preferred_name="Dani").exists()
+    kinds = set(TimelineEntry.objects.filter(person=rosa).values_list("kind", flat=True))
+    assert {"encounters.encounter", "encounters.note_signed", "encounters.addendum"} <= kinds
+    rosa.refresh_from_db()
+    assert rosa.last_contacted_at is not None

@@ -22,9 +22,21 @@ SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS + NAV_COUNTS
 # their scores (intake/panel.py).
 # intake/tests/test_record_views.py pins the page again with screenings on the record.
 SCREENING_PANEL = 3
-# The "Open tasks" panel reads the person's open tasks in one query (tasks/selectors.py).
+# The "Open tasks" panel reads the person's open tasks in one query (tasks/selectors.py),
+# the "Journey" panel the latest timeline entries in one (people/timeline.py), and
+# "Recent encounters" the latest encounters in one (encounters/selectors.py).
 TASKS_PANEL = 1
-PERSON_PAGE = 12 - AUDIT_SAVING + SCREENING_PANEL + TASKS_PANEL + NAV_COUNTS
+JOURNEY_PANEL = 1
+ENCOUNTERS_PANEL = 1
+PERSON_PAGE = (
+    12
+    - AUDIT_SAVING
+    + SCREENING_PANEL
+    + TASKS_PANEL
+    + JOURNEY_PANEL
+    + ENCOUNTERS_PANEL
+    + NAV_COUNTS
+)
 
 
 def test_it_pins_the_people_list(client, world, django_assert_num_queries):
