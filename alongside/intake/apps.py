@@ -9,6 +9,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake and screening"
 
     def ready(self) -> None:
+        from alongside.intake import audit_names
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import PersonPanel, person_panels
 
@@ -31,6 +32,7 @@ class IntakeConfig(AppConfig):
                 order=10,
             )
         )
+        audit_names.register()
 
 
 def _needs_and_screenings(context: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Duplicate detection"
 
     def ready(self) -> None:
+        from alongside.matching import audit_names
         from alongside.matching.selectors import merged_into_ids, survivor_for
         from alongside.people.contributions import (
             FormAssist,
@@ -25,3 +26,4 @@ class MatchingConfig(AppConfig):
                 key="matching.likely_duplicates", template="matching/_registration_assist.html"
             )
         )
+        audit_names.register()

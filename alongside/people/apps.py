@@ -6,6 +6,7 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
-        from alongside.people import search
+        from alongside.people import audit_names, search
 
         search.install_sqlite_functions()
+        audit_names.register()
