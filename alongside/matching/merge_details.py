@@ -82,7 +82,7 @@ def _person_value(name: str, value: Any) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if hasattr(value, "isoformat"):
-        return date_format(value, "M j, Y")
+        return date_format(value)
     return str(value)
 
 

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -147,7 +147,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(
             request,
             f"{who} already acknowledged this"
-            + (f" on {day(when)} at {dateformat.format(when, 'g:i A')}." if when else "."),
+            + (f" on {day(when)} at {formats.time_format(when)}." if when else "."),
         )
     return redirect(back_to(request, reverse("people:detail", args=[flag.person_id])))
 
