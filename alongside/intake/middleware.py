@@ -23,6 +23,7 @@ class HandedOverMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         pk = request.session.get(KIOSK) if hasattr(request, "session") else None
+        request.handed_over = pk is not None  # type: ignore[attr-defined]  (base.html)
         if pk is not None:
             kept = request.session.get(KIOSK_LANGUAGE) or {}
             if kept.get("pk") == pk:
