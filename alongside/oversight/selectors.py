@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 
 from alongside.audit import services as audit
 from alongside.audit.models import AuditEvent
-from alongside.audit.readable import find_people
+from alongside.audit.readable import describe, find_people
 from alongside.audit.selectors import ChainReport, events_for_organization, verify_chain
 from alongside.audit.services import Action
-from alongside.oversight.describe import describe
+from alongside.oversight.describe import sees_search_terms
 
 PAGE_SIZE = 25
 # People found by name whose events a filter keeps: enough for every namesake of a
@@ -47,7 +47,7 @@ def trail_page(
     names = _actor_names(page.events)
     for event in page.events:
         event.actor_name = names.get(event.actor_id or 0, "")  # type: ignore[attr-defined]
-    describe(user, organization_id, page.events)
+    describe(user, page.events, search_terms=sees_search_terms(user, organization_id))
     return _listed(user, organization_id, filters, page)
 
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.scope import scope_for
+from alongside.audit.readable import ACTION_LABELS
 from alongside.oversight import selectors
-from alongside.oversight.describe import ACTION_LABELS
 
 MAX_ID = 2**63 - 1
 

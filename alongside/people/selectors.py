@@ -13,6 +13,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.models import AuditEvent
+from alongside.audit.readable import describe
 from alongside.audit.selectors import events_for_people
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
@@ -176,7 +177,9 @@ def access_events(user: Any, person: Person) -> list[AuditEvent]:
     sensitivity rule shows the access log to; NotPermitted for anyone else."""
     if not disclosure_for(user, person).access_log:
         raise NotPermitted(ACCESS_DENIED)
-    return list(events_for_people(lineage_ids(person.pk)))
+    events = list(events_for_people(lineage_ids(person.pk)))
+    describe(user, events, search_terms=False)
+    return events
 
 
 def person_history(user: Any, person: Person, *, limit: int = 200) -> list[RecordChange]:

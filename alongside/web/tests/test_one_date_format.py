@@ -27,9 +27,17 @@ NAMED = {
 }
 FORMAT_ARGUMENT = re.compile(r"""\|(date|time):\s*(["'])(.*?)\2""")
 # Python that writes a date for people with a format of its own.
-HAND_WRITTEN = re.compile(r"""strftime\(|dateformat\.format\(|date_format\([^)]*,\s*["'](?!\w+_FORMAT)""")
+HAND_WRITTEN = re.compile(
+    r"""strftime\(|dateformat\.format\(|date_format\([^)]*,\s*["'](?!\w+_FORMAT)"""
+)
 # Modules whose output is for machines or the command line, not pages.
-NOT_PAGES = ("/migrations/", "/management/commands/", "/tests/", "normalize.py", "fellegi_sunter.py")
+NOT_PAGES = (
+    "/migrations/",
+    "/management/commands/",
+    "/tests/",
+    "normalize.py",
+    "fellegi_sunter.py",
+)
 
 
 def templates() -> list[Path]:
@@ -44,7 +52,7 @@ def test_the_scan_finds_templates() -> None:
 def test_templates_use_only_the_named_formats(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     ad_hoc = [m.group(0) for m in FORMAT_ARGUMENT.finditer(text) if m.group(3) not in NAMED]
-    assert not ad_hoc, f"{path}: use |date, |date:\"DATETIME_FORMAT\" or |time, not {ad_hoc}"
+    assert not ad_hoc, f'{path}: use |date, |date:"DATETIME_FORMAT" or |time, not {ad_hoc}'
     assert "|timesince" not in text, f"{path}: use |ago (it says “just now”)"
 
 
