@@ -5,6 +5,7 @@ creep back in side by side."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def test_python_writes_no_dates_for_pages_by_hand() -> None:
 
 
 def test_the_scan_catches_a_format_string() -> None:
-    assert FORMAT_ARGUMENT.search('{{ d|date:"M j, Y" }}').group(3) not in NAMED
+    found = FORMAT_ARGUMENT.search('{{ d|date:"M j, Y" }}')
+    assert found is not None and found.group(3) not in NAMED
     assert HAND_WRITTEN.search('label = when.strftime("%b %d")')
     assert HAND_WRITTEN.search('date_format(value, "M j, Y")')
     assert not HAND_WRITTEN.search('date_format(value, "DATETIME_FORMAT")')
@@ -77,8 +79,8 @@ def test_the_scan_catches_a_format_string() -> None:
 def test_it_says_just_now_then_the_largest_unit() -> None:
     now = timezone.now()
     with translation.override("en"):
-        assert ago(now - timezone.timedelta(seconds=20), now) == "just now"
-        assert ago(now + timezone.timedelta(seconds=5), now) == "just now"
-        assert ago(now - timezone.timedelta(minutes=1), now) == "1\xa0minute ago"
-        assert ago(now - timezone.timedelta(days=5, hours=3), now) == "5\xa0days ago"
+        assert ago(now - dt.timedelta(seconds=20), now) == "just now"
+        assert ago(now + dt.timedelta(seconds=5), now) == "just now"
+        assert ago(now - dt.timedelta(minutes=1), now) == "1\xa0minute ago"
+        assert ago(now - dt.timedelta(days=5, hours=3), now) == "5\xa0days ago"
     assert ago(None) == ""
