@@ -5,9 +5,12 @@ approach-with-care note) are never shown here."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
@@ -37,7 +40,9 @@ def _model_label(label: str) -> str:
 
 
 def _changes(record: MergeRecord) -> list[dict[str, Any]]:
-    """The values the merge set, for people to read; sensitive values are not shown."""
+    """The values the merge set, for people to read (a staff member by name, a moment
+    in the project's format); sensitive values are not shown."""
+    staff = _staff_names(record.changed)
     shown = []
     for change in record.changed:
         hidden = change["field"] in SENSITIVE_FIELDS
@@ -45,12 +50,43 @@ def _changes(record: MergeRecord) -> list[dict[str, Any]]:
             {
                 "what": f"{_model_label(change['model'])} #{change['id']}",
                 "field": change["field"].removesuffix("_id").replace("_", " "),
-                "old": "(not shown)" if hidden else change["old"],
-                "new": "(not shown)" if hidden else change["new"],
+                "old": "(not shown)" if hidden else _readable(change, "old", staff),
+                "new": "(not shown)" if hidden else _readable(change, "new", staff),
                 "why": change["why"],
             }
         )
     return shown
+
+
+def _is_staff(change: dict[str, Any]) -> bool:
+    return str(change["field"]).endswith("_by_id")
+
+
+def _staff_names(changes: list[dict[str, Any]]) -> dict[int, str]:
+    ids = {
+        change[side]
+        for change in changes
+        if _is_staff(change)
+        for side in ("old", "new")
+        if isinstance(change[side], int)
+    }
+    if not ids:
+        return {}
+    return {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids)}
+
+
+def _readable(change: dict[str, Any], side: str, staff: dict[int, str]) -> Any:
+    value = change[side]
+    if _is_staff(change) and isinstance(value, int):
+        return staff.get(value, "a former staff member")
+    if isinstance(value, str) and "T" in value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return value
 
 
 def _kept_words(record: MergeRecord) -> list[tuple[str, str]]:

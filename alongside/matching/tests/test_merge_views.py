@@ -398,3 +398,33 @@ def test_a_clash_added_while_merging_gets_a_clear_answer(client, twins, monkeypa
     assert "Nothing was changed" in response.content.decode()
     assert Person.objects.get(pk=twins.twin.pk).merged_into_id is None
     assert not MergeRecord.objects.exists()
+
+
+def test_a_merge_page_names_staff_and_writes_moments_and_counts_for_people(client, world):
+    _, record = _wellness_merge(world)
+    record.changed = [
+        *record.changed,
+        {
+            "model": "matching.duplicatepair",
+            "id": 1,
+            "field": "reviewed_by_id",
+            "old": None,
+            "new": world.admin.pk,
+            "why": "the two records were merged",
+        },
+        {
+            "model": "matching.duplicatepair",
+            "id": 1,
+            "field": "reviewed_at",
+            "old": None,
+            "new": "2026-09-03T19:05:00+00:00",
+            "why": "the two records were merged",
+        },
+    ]
+    record.moved = {"people.enrollment.person": [1], "people.contactpoint.person": [2, 3]}
+    record.save()
+    client.force_login(world.admin)
+    page = client.get(reverse("matching:merge-detail", args=[record.pk])).content.decode()
+    assert "<td>Alex Kim</td>" in page and "<td>3 Sep 2026, 3:05 PM</td>" in page
+    assert "2026-09-03T" not in page
+    assert "1 enrollment<" in page and "2 contact points<" in page
