@@ -21,6 +21,7 @@ from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
 from alongside.people import search as finder
 from alongside.people.contributions import lineage_ids
+from alongside.people.history_words import describe_changes
 from alongside.people.models import Enrollment, Person, RecordChange
 from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
 
@@ -190,6 +191,7 @@ def person_history(user: Any, person: Person, *, limit: int = 200) -> list[Recor
     for change in changes:
         if change.sensitive:
             change.changes = redact_change(change.changes, disclosure)
+    describe_changes(changes)
     return changes
 
 
