@@ -428,3 +428,15 @@ def test_a_merge_page_names_staff_and_writes_moments_and_counts_for_people(clien
     assert "<td>Alex Kim</td>" in page and "<td>3 Sep 2026, 3:05 PM</td>" in page
     assert "2026-09-03T" not in page
     assert "1 enrollment<" in page and "2 contact points<" in page
+
+
+def test_the_audit_trail_names_a_merge_by_its_people(world):
+    from alongside.audit.readable import names_for
+
+    merged, record = _wellness_merge(world)
+    names = names_for(world.admin, {"matching.mergerecord": [str(record.pk)]})
+    text = names["matching.mergerecord"][str(record.pk)]
+    assert text.startswith(f"Merge of {merged.display_name} into ")
+    assert names_for(world.outsider, {"matching.mergerecord": [str(record.pk)]}) == {
+        "matching.mergerecord": {}
+    }
