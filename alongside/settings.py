@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "alongside.people",
     "alongside.intake",
     "alongside.matching",
+    "alongside.worklist",
+    "alongside.tasks",
     "alongside.web",
     "alongside.demo",
     "django.contrib.admin",
@@ -42,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves the API docs' vendored Swagger UI (the CSP forbids a CDN)
     "django.forms",  # Django's form templates, after ours (web/templates/django/forms)
 ]
@@ -186,6 +190,10 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3600)
 DENIED_ALERT_THRESHOLD = envint("DENIED_ALERT_THRESHOLD", 5)
 DENIED_ALERT_MINUTES = envint("DENIED_ALERT_MINUTES", 10)
 
+# A person on a coordinator's caseload with no contact for this many days is on their
+# worklist ("no contact for 34 days"); see docs/worklist.md.
+WORKLIST_NO_CONTACT_DAYS = envint("WORKLIST_NO_CONTACT_DAYS", 30)
+
 # Interface languages: English and Spanish, each named in its own language. Adding one
 # is a catalog (alongside/locale/) and a line here; see "Translations" in
 # docs/development.md.
@@ -227,6 +235,25 @@ AUDIT_ANCHOR_KEY = env("AUDIT_ANCHOR_KEY")
 AUDIT_ANCHOR_PREVIOUS_KEYS = envlist("AUDIT_ANCHOR_PREVIOUS_KEYS")
 AUDIT_ANCHOR_PATH = Path(env("AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl")))
 AUDIT_ANCHOR_EMAIL = envlist("AUDIT_ANCHOR_EMAIL")
+
+# Background work (follow-up rules, and later reminders and imports): the Django Tasks API.
+# By default the queue is a table in the database and `alongside worker` runs it; with
+# ALONGSIDE_TASKS_BACKEND=rq, RQ on Redis (REDIS_URL). "immediate" runs each task in the
+# process that enqueues it (no worker; for trying things out). See docs/deployment.md.
+TASKS_BACKEND = env("ALONGSIDE_TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ValueError(f"ALONGSIDE_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://localhost:6379/0")}}
+# How often the worker enqueues the sweep of time-based follow-up rules.
+FOLLOW_UP_SWEEP_MINUTES = envint("FOLLOW_UP_SWEEP_MINUTES", 10)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,8 @@ urlpatterns = [
     path("manage/", include("alongside.organizations.urls")),
     path("matching/", include("alongside.matching.urls")),
     path("intake/", include("alongside.intake.urls")),
+    path("worklist/", include("alongside.worklist.urls")),
+    path("tasks/", include("alongside.tasks.urls")),
     path("audit/", include("alongside.oversight.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -4,16 +4,16 @@ for staff of the viewer's organizations."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
 from alongside.audit.readable import ObjectNamer, int_ids, object_namers
 
 
-def user_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def user_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     users = User.objects.filter(
         pk__in=int_ids(ids), memberships__organization_id__in=scope_for(viewer).organization_ids
     ).distinct()
@@ -24,7 +24,7 @@ def user_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
     }
 
 
-def membership_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def membership_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     roles = dict(Role.choices)
     rows = Membership.objects.filter(
         pk__in=int_ids(ids), organization_id__in=scope_for(viewer).organization_ids

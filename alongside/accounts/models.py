@@ -1,10 +1,16 @@
+from __future__ import annotations
+
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from alongside.accounts.scope import Scope
 
 
 class User(AbstractUser):
@@ -17,6 +23,9 @@ class User(AbstractUser):
     language = models.CharField(
         max_length=8, blank=True, choices=settings.LANGUAGES, verbose_name="interface language"
     )
+
+    # What the memberships let this user reach, read once per request (accounts.scope).
+    _alongside_scope: Scope
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from alongside.accounts.models import Membership, Role
+from alongside.accounts.actors import Visitor
+from alongside.accounts.models import Membership, Role, User
 
 OVERSIGHT_ROLES = frozenset({Role.SUPERVISOR, Role.ORG_ADMIN})
 
@@ -72,11 +72,12 @@ def build_scope(user_id: int, rows: Iterable[MembershipRow]) -> Scope:
     )
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: Visitor | None) -> Scope:
     """The user's scope, read once per request and kept on the user object."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    # The system and a visitor not signed in reach no one's records through a scope.
+    if not isinstance(user, User) or not user.is_active:
         return Scope(user_id=None)
-    cached = getattr(user, "_alongside_scope", None)
+    cached: Scope | None = getattr(user, "_alongside_scope", None)
     if cached is not None:
         return cached
     rows = Membership.objects.filter(user_id=user.pk).values_list(
@@ -87,7 +88,7 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
-def forget_scope(user: Any) -> None:
+def forget_scope(user: Visitor) -> None:
     """Drop the cached scope after memberships change."""
     if hasattr(user, "_alongside_scope"):
         del user._alongside_scope

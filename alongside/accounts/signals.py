@@ -3,20 +3,21 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from alongside.accounts.models import User
 from alongside.accounts.sessions import mark_seen
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         mark_seen(request.session)
     audit.record(actor=user, action=Action.LOGIN, object_type="accounts.user", object_id=user.pk)
 
 
 @receiver(user_logged_out)
-def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit.record(
             actor=user, action=Action.LOGOUT, object_type="accounts.user", object_id=user.pk

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.models import ApiToken, Membership, User, hash_token
 from alongside.accounts.scope import build_scope
 from alongside.audit import services as audit
@@ -24,7 +24,7 @@ MAX_DAYS = 3650
 
 @transaction.atomic
 def token_create(
-    *, user: User, name: str, days: int | None = None, actor: Any = None
+    *, user: User, name: str, days: int | None = None, actor: Actor | None = None
 ) -> tuple[ApiToken, str]:
     """A new token acting as `user`, and its secret (returned only this once).
     `days` sets an expiry; without it the token lasts until it is revoked."""
@@ -54,7 +54,7 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: Any = None) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: Actor | None = None) -> ApiToken:
     """Stop a token working from now on. Revoking twice changes nothing."""
     current = ApiToken.objects.select_for_update().get(pk=token.pk)
     if current.revoked_at is None:
@@ -124,5 +124,5 @@ def token_authenticate(secret: str) -> User | None:
         for row in rows
         if row.m_organization is not None  # type: ignore[attr-defined]
     ]
-    user._alongside_scope = build_scope(user.pk, memberships)  # type: ignore[attr-defined]
+    user._alongside_scope = build_scope(user.pk, memberships)
     return user

@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from alongside.accounts.models import User
 from alongside.accounts.tokens import token_authenticate
 from alongside.api.errors import ApiError
 
@@ -69,3 +70,12 @@ class Session(APIKeyCookie):
 
 bearer_token = BearerToken()
 session = Session()
+
+
+def caller(request: HttpRequest) -> User:
+    """Who calls an endpoint behind `bearer_token` or `session`: django-ninja puts the
+    user they accepted on `request.auth` before the endpoint runs."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise AuthenticationError(message="Sign in or send an API token.")
+    return user

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from pydantic import BaseModel
 
+from alongside.accounts.actors import Actor
 from alongside.api.errors import invalid
 from alongside.organizations.models import Program
 from alongside.people.models import ContactPoint, Enrollment, Person
@@ -33,14 +34,14 @@ NULLABLE = frozenset(
 )
 
 
-def visible_person(user: Any, person_id: int, *, with_enrollments: bool = False) -> Person:
+def visible_person(user: Actor, person_id: int, *, with_enrollments: bool = False) -> Person:
     people = people_for(user)
     if with_enrollments:
         people = people.prefetch_related("enrollments")
     return people.get(pk=person_id)
 
 
-def visible_contact_point(user: Any, contact_id: int) -> ContactPoint:
+def visible_contact_point(user: Actor, contact_id: int) -> ContactPoint:
     return (
         ContactPoint.objects.select_related("person")
         .filter(person__in=people_for(user))
@@ -48,7 +49,7 @@ def visible_contact_point(user: Any, contact_id: int) -> ContactPoint:
     )
 
 
-def visible_enrollment(user: Any, enrollment_id: int) -> Enrollment:
+def visible_enrollment(user: Actor, enrollment_id: int) -> Enrollment:
     return (
         Enrollment.objects.select_related("person", "program")
         .filter(person__in=people_for(user))
@@ -56,7 +57,7 @@ def visible_enrollment(user: Any, enrollment_id: int) -> Enrollment:
     )
 
 
-def manageable_program(user: Any, program_id: int) -> Program:
+def manageable_program(user: Actor, program_id: int) -> Program:
     """An active program the user works in (or administers). Unknown and out-of-scope
     programs get the same answer, so the API never confirms another's program exists."""
     program = Program.objects.filter(pk=program_id, is_active=True).first()

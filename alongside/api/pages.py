@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from alongside.accounts.actors import Actor
 from alongside.people import search as finder
 from alongside.people import selectors
 from alongside.people.models import Person
@@ -30,13 +30,13 @@ def _total(offset: int, limit: int, people: list[Person], count: Callable[[], in
     return count()
 
 
-def people_page(user: Any, *, offset: int, limit: int) -> Page:
+def people_page(user: Actor, *, offset: int, limit: int) -> Page:
     """A page of the people the user may see, recorded as one list event."""
     people = selectors.people_slice(user, offset=offset, limit=limit)
     return Page(people, _total(offset, limit, people, selectors.people_list(user).count))
 
 
-def search_page(user: Any, query: str, *, offset: int, limit: int) -> Page:
+def search_page(user: Actor, query: str, *, offset: int, limit: int) -> Page:
     """A page of ranked matches (recorded as one search event). The total counts matches
     up to MAX_SEARCH_DEPTH."""
     depth = min(offset + limit, MAX_SEARCH_DEPTH)

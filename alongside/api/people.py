@@ -7,7 +7,7 @@ checking versions and auditing), and `present` shapes the answer.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.urls import reverse
 from ninja import Query, Router
 
 from alongside.api import lookups, openapi, pages, present, schemas
+from alongside.api.auth import caller
 from alongside.api.concurrency import expected_version
 from alongside.api.errors import invalid
 from alongside.people import selectors, services
@@ -33,10 +34,6 @@ PROFILE_SECTIONS = tuple(name for name, _ in PROFILE_FIELDS)
 # Changes to a versioned record name the version they were based on (see concurrency.py).
 IF_MATCH = openapi.if_match(version_field=True)
 IF_MATCH_ONLY = openapi.if_match(version_field=False)
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _url(name: str, pk: int) -> str:
@@ -58,9 +55,9 @@ def list_people(
         raise invalid("page", "Send either page or offset, not both.")
     start = (page - 1) * limit if page is not None else offset or 0
     if q:
-        found = pages.search_page(_user(request), q, offset=start, limit=limit)
+        found = pages.search_page(caller(request), q, offset=start, limit=limit)
     else:
-        found = pages.people_page(_user(request), offset=start, limit=limit)
+        found = pages.people_page(caller(request), offset=start, limit=limit)
     results = [present.person(person) for person in found.people]
     body = schemas.PersonPage(count=found.total, limit=limit, offset=start, results=results)
     return present.respond(body)
@@ -68,7 +65,7 @@ def list_people(
 
 @router.post("/people", response={201: schemas.PersonOut}, summary="Register a person")
 def create_person(request: HttpRequest, payload: schemas.PersonCreate) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     program = lookups.manageable_program(user, payload.program_id)
     person = services.person_create(
         actor=user,
@@ -99,7 +96,7 @@ PERSON_DETAIL = ("languages", "contact_points", "enrollments")
     summary="A person, with profile, enrollments and contact points",
 )
 def get_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = selectors.person_detail(user, person_id, purpose="api", related=PERSON_DETAIL)
     return present.respond(present.person_detail(user, person), version=person.version)
 
@@ -113,7 +110,7 @@ def get_person(request: HttpRequest, person_id: int) -> HttpResponse:
 def update_person(
     request: HttpRequest, person_id: int, payload: schemas.PersonPatch
 ) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = lookups.visible_person(user, person_id)
     person = services.person_update(
         actor=user,
@@ -133,7 +130,7 @@ def update_person(
     summary="The person's one-page profile",
 )
 def get_profile(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = selectors.person_detail(user, person_id, purpose="api profile")
     profile = present.profile_of(person)
     body = present.profile(person, profile, disclosure_for(user, person))
@@ -149,7 +146,7 @@ def get_profile(request: HttpRequest, person_id: int) -> HttpResponse:
     "changes only when sent. Text is stored exactly as sent.",
 )
 def put_profile(request: HttpRequest, person_id: int, payload: schemas.ProfilePut) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = lookups.visible_person(user, person_id, with_enrollments=True)
     data: dict[str, str] = {name: getattr(payload, name) or "" for name in PROFILE_SECTIONS}
     if payload.approach_with_care is not None:
@@ -173,7 +170,7 @@ def put_profile(request: HttpRequest, person_id: int, payload: schemas.ProfilePu
     summary="The person's enrollments, newest first",
 )
 def list_enrollments(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_detail(_user(request), person_id, purpose="api enrollments")
+    person = selectors.person_detail(caller(request), person_id, purpose="api enrollments")
     return present.respond([present.enrollment(e) for e in person.enrollments.all()])
 
 
@@ -185,7 +182,7 @@ def list_enrollments(request: HttpRequest, person_id: int) -> HttpResponse:
 def create_enrollment(
     request: HttpRequest, person_id: int, payload: schemas.EnrollmentCreate
 ) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = lookups.visible_person(user, person_id)
     program = lookups.manageable_program(user, payload.program_id)
     data = payload.model_dump(exclude={"program_id", "primary_coordinator_id"})
@@ -211,7 +208,7 @@ def create_enrollment(
 def update_enrollment(
     request: HttpRequest, enrollment_id: int, payload: schemas.EnrollmentPatch
 ) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     enrollment = lookups.visible_enrollment(user, enrollment_id)
     data = lookups.changes(payload, exclude={"primary_coordinator_id"})
     if "primary_coordinator_id" in payload.model_fields_set:
@@ -236,7 +233,7 @@ def update_enrollment(
     summary="Ways to reach the person, with their safe-contact rules",
 )
 def list_contact_points(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_detail(_user(request), person_id, purpose="api contact points")
+    person = selectors.person_detail(caller(request), person_id, purpose="api contact points")
     return present.respond([present.contact_point(c) for c in person.contact_points.all()])
 
 
@@ -248,7 +245,7 @@ def list_contact_points(request: HttpRequest, person_id: int) -> HttpResponse:
 def create_contact_point(
     request: HttpRequest, person_id: int, payload: schemas.ContactPointCreate
 ) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     person = lookups.visible_person(user, person_id)
     contact = services.contact_point_create(actor=user, person=person, data=payload.model_dump())
     return present.respond(
@@ -269,7 +266,7 @@ def create_contact_point(
 def update_contact_point(
     request: HttpRequest, contact_id: int, payload: schemas.ContactPointPatch
 ) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     contact = lookups.visible_contact_point(user, contact_id)
     contact = services.contact_point_update(
         actor=user,
@@ -287,7 +284,7 @@ def update_contact_point(
     summary="Remove a contact point",
 )
 def delete_contact_point(request: HttpRequest, contact_id: int) -> HttpResponse:
-    user = _user(request)
+    user = caller(request)
     contact = lookups.visible_contact_point(user, contact_id)
     services.contact_point_delete(
         actor=user, contact=contact, version=expected_version(request, None)

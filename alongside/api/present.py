@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 from pydantic import BaseModel
 
+from alongside.accounts.actors import Actor
 from alongside.api import schemas
 from alongside.api.concurrency import etag
 from alongside.api.errors import CONTENT_TYPE
@@ -137,7 +138,7 @@ def contact_point(item: ContactPoint) -> schemas.ContactPointOut:
     )
 
 
-def person_detail(user: Any, item: Person) -> schemas.PersonDetailOut:
+def person_detail(user: Actor, item: Person) -> schemas.PersonDetailOut:
     """A person as `selectors.person_detail` loads them, with profile, enrollments and
     contact points (all prefetched)."""
     return schemas.PersonDetailOut.model_construct(

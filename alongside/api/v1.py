@@ -6,6 +6,7 @@ from alongside.api.auth import bearer_token, session
 from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
 from alongside.api.screenings import router as screenings_router
+from alongside.api.tasks import router as tasks_router
 
 api = DescribedApi(
     title="Alongside API",
@@ -23,3 +24,4 @@ api = DescribedApi(
 errors.install(api)
 api.add_router("/", people_router)
 api.add_router("/", screenings_router)
+api.add_router("/", tasks_router)

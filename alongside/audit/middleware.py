@@ -13,12 +13,13 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR, or the address a trusted proxy saw when proxies are configured."""
     proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if len(hops) >= proxies:
             return hops[-proxies][:45]
-    return (request.META.get("REMOTE_ADDR") or None) and request.META["REMOTE_ADDR"][:45]
+    remote = str(request.META.get("REMOTE_ADDR") or "")
+    return remote[:45] or None
 
 
 def request_id_for(request: HttpRequest) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alongside.audit.context import current_origin
 from alongside.audit.models import GENESIS, AuditEvent, AuditHead
+from alongside.lib.actors import Acting
 
 # What an event records being done: every caller names one of these, never a bare string.
 Action = AuditEvent.Action
@@ -140,7 +141,7 @@ def _append_in_plain_sql(event: AuditEvent) -> bool:
 
 def record(
     *,
-    actor: Any,
+    actor: Acting | None,
     action: Action,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -198,7 +199,7 @@ class AboutPerson(Protocol):
 
 def record_for_person(
     *,
-    actor: Any,
+    actor: Acting | None,
     action: Action,
     person: AboutPerson,
     obj: models.Model | None = None,

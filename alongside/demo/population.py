@@ -27,7 +27,7 @@ from alongside.people.models import Enrollment, Person
 
 HERITAGE = {h.key: h for h in HERITAGES}
 AREA_CODES = ["212", "347", "718", "646", "201", "973", "914", "516"]
-CLOSURE_REASONS = [c for c, _ in Enrollment.ClosureReason.choices if c != "deceased"]
+CLOSURE_REASONS = [c.value for c in Enrollment.CHOSEN_CLOSURE_REASONS if c != "deceased"]
 
 
 @dataclass
@@ -150,6 +150,15 @@ def _reach(
         )
 
 
+def _last_contact(record: Person, *, since: int, until: int) -> None:
+    """When the care team last reached the person: most within the last three weeks, a
+    few longer ago than the worklist's contact rule. From its own generator, seeded by
+    the record, so the other draws (and so the rest of the demo) stay as they were."""
+    days = min(since, until + int(random.Random(record.pk).triangular(0, 45, 4)))
+    at = timezone.now() - dt.timedelta(days=days, hours=3)
+    services.record_contact(person=record, at=at)
+
+
 def _journey(rng: random.Random, actor: User, record: Person, team: Team, language: str) -> None:
     """Referred (and waiting), active, paused or closed; screened while enrolled."""
     enrollment = record.enrollments.get()
@@ -178,6 +187,7 @@ def _journey(rng: random.Random, actor: User, record: Person, team: Team, langua
     screenings.screen_person(
         rng, actor, record, team.versions, since=since, until=until, language=language
     )
+    _last_contact(record, since=since, until=until)
     if closing:
         screenings.acknowledge_all(actor, record)
         services.enrollment_update(

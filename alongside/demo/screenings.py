@@ -15,7 +15,13 @@ from django.utils import timezone
 from alongside.accounts.models import User
 from alongside.intake import definitions, services
 from alongside.intake.definitions import Given
-from alongside.intake.models import InstrumentVersion, Need, ScreeningResponse, UrgentFlag
+from alongside.intake.models import (
+    InstrumentVersion,
+    Need,
+    ScreeningResponse,
+    UrgentFlag,
+    UrgentFlagAction,
+)
 from alongside.people.models import Person
 
 HRSN, PHQ9 = "ahc-hrsn-core", "phq-9"
@@ -39,6 +45,8 @@ NEED_OUTCOMES = [
     (Need.Status.NOT_WANTED, 0.08),
 ]
 RECENT = 7  # days: flags raised since are still waiting for someone
+# What the coordinator records having done about an older flag.
+DEMO_ACTION = UrgentFlagAction.Kind.CONTACTED
 
 
 def screen_person(
@@ -126,9 +134,12 @@ def _backdate(rng: random.Random, actor: User, response: ScreeningResponse, days
     UrgentFlag.objects.filter(response=response).update(raised_at=when)
     if days_ago > RECENT:
         for flag in flags:
-            services.urgent_flag_acknowledge(actor=actor, flag=flag)
+            services.urgent_flag_acknowledge(actor=actor, flag=flag, action=DEMO_ACTION)
         UrgentFlag.objects.filter(response=response).update(
             acknowledged_at=when + dt.timedelta(hours=2)
+        )
+        UrgentFlagAction.objects.filter(flag__response=response).update(
+            taken_at=when + dt.timedelta(hours=2)
         )
 
 
@@ -147,4 +158,4 @@ def settle_needs(rng: random.Random, actor: User, person: Person) -> None:
 def acknowledge_all(actor: User, person: Person) -> None:
     """Before an enrollment closes, its team has seen every flag."""
     for flag in UrgentFlag.objects.filter(person=person, acknowledged_at__isnull=True):
-        services.urgent_flag_acknowledge(actor=actor, flag=flag)
+        services.urgent_flag_acknowledge(actor=actor, flag=flag, action=DEMO_ACTION)

@@ -114,6 +114,10 @@ def seed(
             say(f"Looking for people recorded twice at {setup.organization.name}…")
             matching.duplicates_refresh(actor=DEMO, organization=setup.organization)
         showcase.merge(staff, shown)
+        say("Setting up follow-up rules and the first tasks…")
+        for setup, _ in built:
+            showcase.follow_up_rules(setup.admin, setup.programs)
+        showcase.hub(staff, shown)
     return logins
 
 

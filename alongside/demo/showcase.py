@@ -1,7 +1,8 @@
 """The people who make every feature visible on the first sign-in as coordinator@riverbend
 (Casey Nguyen, Housing Navigation), the supervisor and the admin: open urgent flags in
 Casey's caseload, needs in every status, each enrollment state, a pair of records waiting
-in the duplicates report and a merge that can be undone.
+in the duplicates report and a merge that can be undone, and a worklist that says who needs
+Casey today (an urgent result with no contact for weeks, new referrals, one item snoozed).
 
 Written by hand, not drawn at random, so a smaller demo (`--people 30`) shows them too,
 and written through the same services as everything else: the duplicates are found by the
@@ -27,6 +28,9 @@ from alongside.matching.models import MergeRecord
 from alongside.organizations.models import Program
 from alongside.people import services
 from alongside.people.models import Enrollment, Person
+from alongside.tasks import rules
+from alongside.tasks import services as tasks
+from alongside.worklist import services as worklist
 
 SIZE = 10  # people this module adds
 SEED = 20261124
@@ -116,6 +120,11 @@ def _move(actor: User, person: Person, status: str, days_ago: int, **data: Any) 
     )
 
 
+def _contacted(person: Person, days_ago: int) -> None:
+    at = timezone.now() - dt.timedelta(days=days_ago, hours=2)
+    services.record_contact(person=person, at=at)
+
+
 def _set_need(actor: User, person: Person, kind: str, status: str) -> None:
     need = Need.objects.get(person=person, kind=kind, status__in=Need.OPEN_STATUSES)
     intake.need_set_status(actor=actor, need=need, status=status, expected=need.status)
@@ -166,6 +175,7 @@ def build(staff: Staff, versions: Mapping[str, InstrumentVersion]) -> Showcase:
         },
     )
     _move(casey, rosa, Enrollment.Status.ACTIVE, 130)
+    _contacted(rosa, 4)
     screenings.complete(
         rng,
         casey,
@@ -220,6 +230,7 @@ def build(staff: Staff, versions: Mapping[str, InstrumentVersion]) -> Showcase:
         email="dani.okafor@example.net",
     )
     _move(casey, dani, Enrollment.Status.ACTIVE, 290)
+    _contacted(dani, 12)
     for days, level in ((270, 2), (180, 2), (90, 1)):
         answers = {"44260-8": NOT_AT_ALL}
         screenings.complete(rng, casey, dani, phq9, days_ago=days, level=level, answers=answers)
@@ -256,6 +267,7 @@ def build(staff: Staff, versions: Mapping[str, InstrumentVersion]) -> Showcase:
         medicaid="BK48213C",
     )
     _move(casey, walter, Enrollment.Status.ACTIVE, 210)
+    _contacted(walter, 38)  # a flag, and no contact for longer than the rule: two reasons
     screenings.complete(
         rng,
         casey,
@@ -304,6 +316,7 @@ def build(staff: Staff, versions: Mapping[str, InstrumentVersion]) -> Showcase:
     )
     _move(casey, marcus, Enrollment.Status.ACTIVE, 320)
     _move(casey, marcus, Enrollment.Status.PAUSED, 320)
+    _contacted(marcus, 50)
     shown.people["paused"] = marcus
 
     fatima = _register(
@@ -321,6 +334,7 @@ def build(staff: Staff, versions: Mapping[str, InstrumentVersion]) -> Showcase:
         phone={"label": "mobile", "value": "(516) 555-0147", "may_text": True},
     )
     _move(casey, fatima, Enrollment.Status.ACTIVE, 400)
+    _contacted(fatima, 50)
     _move(
         casey,
         fatima,
@@ -355,6 +369,17 @@ def build(staff: Staff, versions: Mapping[str, InstrumentVersion]) -> Showcase:
         phone={"label": "mobile", "value": "347-555-0168", "may_text": True},
         email="jreyes79@example.net",
         medicaid="HJ20417A",
+    )
+
+    # Casey's worklist: Jonathan, new, set aside until the duplicate is reviewed.
+    worklist.decision_record(
+        actor=casey,
+        person=shown.people["jonathan"],
+        reason_key="worklist.not_yet_contacted",
+        item_key="new",
+        action="snoozed",
+        until=timezone.localdate() + dt.timedelta(days=3),
+        note="Waiting for the duplicate review before reaching out.",
     )
 
     # And a woman registered twice, whose records the supervisor merged (see merge()).
@@ -394,3 +419,83 @@ def merge(staff: Staff, shown: Showcase) -> MergeRecord:
         "Eastside drop-in.",
     )
     return shown.merge
+
+
+def follow_up_rules(admin: User, programs: Sequence[Program]) -> None:
+    """Every program follows up an urgent screening result the same day; the first also
+    reaches out after 30 days without contact, the second calls new people within two
+    business days."""
+    for n, program in enumerate(programs):
+        org = program.organization
+        rules.rule_create(
+            actor=admin,
+            organization=org,
+            program=program,
+            data={
+                "trigger": "intake.urgent_flag",
+                "deadline": "same_day",
+                "priority": "asap",
+                "assign_to": "coordinator",
+                "title": "Contact after an urgent screening result",
+            },
+        )
+        extra: list[dict[str, Any]] = [
+            {"trigger": "tasks.no_contact", "days": 30, "deadline": "business_days"},
+            {"trigger": "tasks.new_enrollment_not_contacted", "deadline": "business_days"},
+        ]
+        if n < len(extra):
+            rules.rule_create(
+                actor=admin,
+                organization=org,
+                program=program,
+                data=extra[n]
+                | {
+                    "deadline_amount": 2,
+                    "priority": "routine",
+                    "assign_to": "team" if n else "coordinator",
+                    "title": "Check in" if n == 0 else "Welcome call",
+                },
+            )
+
+
+def hub(staff: Staff, shown: Showcase) -> None:
+    """Tasks a coordinator finds on their first day: some by hand, the rest made by the
+    rules (an urgent result days old makes an overdue task)."""
+    now = timezone.now()
+    today_end = timezone.localtime(now).replace(hour=23, minute=30, second=0, microsecond=0)
+    casey = staff.coordinator
+    tasks.task_create(
+        actor=casey,
+        program=staff.housing,
+        person=shown.people["rosa"],
+        assignee=casey,
+        data={
+            "title": "Go over the safety plan with Rosa (in person only)",
+            "due_at": max(today_end, now + dt.timedelta(minutes=30)),
+            "priority": "urgent",
+            "description": "No calls or texts: her phone is not safe. Meet at the office.",
+        },
+    )
+    tasks.task_create(
+        actor=casey,
+        program=staff.housing,
+        person=shown.people["referred"],
+        assignee=None,
+        data={
+            "title": "Find a Vietnamese interpreter for Kim-Ly's first visit",
+            "due_at": now + dt.timedelta(days=2),
+            "priority": "routine",
+        },
+    )
+    tasks.task_create(
+        actor=casey,
+        program=staff.housing,
+        person=shown.people["walter"],
+        assignee=casey,
+        data={
+            "title": "Send Walter the utility assistance application",
+            "due_at": now + dt.timedelta(days=5),
+            "priority": "routine",
+        },
+    )
+    rules.evaluate_rules(now)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
@@ -9,9 +10,11 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake and screening"
 
     def ready(self) -> None:
-        from alongside.intake import audit_names
+        from alongside.intake import audit_names, follow_up
         from alongside.organizations.contributions import ManageSection, manage_sections
-        from alongside.people.contributions import PersonPanel, person_panels
+        from alongside.people.contributions import NavItem, PersonPanel, nav_items, person_panels
+
+        follow_up.register()
 
         manage_sections.register(
             ManageSection(
@@ -23,6 +26,29 @@ class IntakeConfig(AppConfig):
             )
         )
 
+        # "Urgent results (3)": the open flags the viewer may act on, counted in one query.
+        nav_items.register(
+            NavItem(
+                key="intake.urgent",
+                label=_("Urgent results"),
+                url_name="intake:urgent",
+                nav="urgent",
+                count=_open_flags,
+                order=30,
+            )
+        )
+        # An open urgent flag comes before anything else on the person's page; the alert
+        # and the panel read the flags once between them (panel.person_flags).
+        person_panels.register(
+            PersonPanel(
+                key="intake.urgent_alert",
+                template="intake/record/_urgent_alert.html",
+                load=_urgent_alert,
+                queries=1,
+                region="alerts",
+                order=10,
+            )
+        )
         person_panels.register(
             PersonPanel(
                 key="intake.needs_and_screenings",
@@ -33,9 +59,24 @@ class IntakeConfig(AppConfig):
             )
         )
         audit_names.register()
+        from alongside.intake.worklist import register_worklist
+
+        register_worklist()
+
+
+def _open_flags(viewer: Any) -> int:
+    from alongside.intake.selectors import open_urgent_flag_count
+
+    return open_urgent_flag_count(viewer)
+
+
+def _urgent_alert(context: Any) -> dict[str, Any] | None:
+    from alongside.intake.panel import urgent_alert
+
+    return urgent_alert(context)
 
 
 def _needs_and_screenings(context: Any) -> dict[str, Any]:
     from alongside.intake.panel import person_panel
 
-    return {"screening": person_panel(context.viewer, context.person, context.disclosure)}
+    return {"screening": person_panel(context)}

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit.readable import ObjectNamer, int_ids, object_namers, short_day
 from alongside.intake.models import (
@@ -20,15 +21,15 @@ from alongside.intake.models import (
     UrgentFlag,
 )
 from alongside.intake.sensitive import visible_needs
-from alongside.intake.wording import NEED_WORDING, short_title
+from alongside.intake.wording import need_name, short_title
 from alongside.people.models import Person
 
 
-def _visible_people(viewer: Any) -> Any:
+def _visible_people(viewer: Actor) -> Any:
     return Person.objects.visible_to(viewer)
 
 
-def screening_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def screening_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     rows = ScreeningResponse.objects.filter(
         pk__in=int_ids(ids), person__in=_visible_people(viewer)
     ).values_list(
@@ -44,7 +45,7 @@ def screening_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
     }
 
 
-def need_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def need_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     shown = ExpressionWrapper(Q(visible_needs(viewer)), output_field=BooleanField())
     rows = (
         Need.objects.filter(pk__in=int_ids(ids), person__in=_visible_people(viewer))
@@ -52,25 +53,25 @@ def need_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
         .values_list("pk", "kind", "shown")
     )
     return {
-        str(pk): _("Need: %(topic)s") % {"topic": NEED_WORDING[kind][0]}
+        str(pk): _("Need: %(topic)s") % {"topic": need_name(kind)}
         if visible
         else _("Need (details restricted to the care team)")
         for pk, kind, visible in rows
     }
 
 
-def flag_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def flag_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     rows = UrgentFlag.objects.filter(
         pk__in=int_ids(ids), person__in=_visible_people(viewer)
     ).values_list("pk", "raised_at")
     return {str(pk): _("Urgent flag raised %(day)s") % {"day": short_day(at)} for pk, at in rows}
 
 
-def _usable_by(viewer: Any) -> Q:
+def _usable_by(viewer: Actor) -> Q:
     return Q(organization__isnull=True) | Q(organization_id__in=scope_for(viewer).organization_ids)
 
 
-def instrument_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def instrument_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     rows = Instrument.objects.filter(_usable_by(viewer), pk__in=int_ids(ids)).values_list(
         "pk", "slug", "title"
     )
@@ -80,7 +81,7 @@ def instrument_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
     }
 
 
-def version_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def version_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     rows = InstrumentVersion.objects.filter(
         pk__in=int_ids(ids), instrument__in=Instrument.objects.filter(_usable_by(viewer))
     ).values_list("pk", "label", "instrument__slug", "instrument__title")

@@ -12,10 +12,11 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alongside.accounts.models import User
 from alongside.intake import definitions
 from alongside.intake.definitions import Given
 from alongside.intake.models import InstrumentVersion, ScreeningResponse
-from alongside.intake.services import answers_given
+from alongside.intake.services.responses import answers_given
 from alongside.people.models import Person
 
 # The field value for "prefer not to answer", never a valid option code or number.
@@ -242,7 +243,7 @@ class HandBackForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, user: Any, data: Any) -> None:
+    def __init__(self, user: User, data: Any) -> None:
         super().__init__(data)
         self.user = user
 

@@ -11,6 +11,7 @@ import enum
 from collections.abc import MutableMapping
 from typing import Any
 
+from alongside.accounts.actors import Actor
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.intake.middleware import KIOSK
@@ -36,7 +37,7 @@ def is_handed_over(session: MutableMapping[str, Any], pk: int) -> bool:
 
 
 def hand_back(
-    *, actor: Any, session: MutableMapping[str, Any], pk: int, password_ok: bool
+    *, actor: Actor, session: MutableMapping[str, Any], pk: int, password_ok: bool
 ) -> HandBack:
     """Staff asking for the device back from screening `pk`, with their password right
     or wrong; recorded either way. The HAND_BACK_ATTEMPTS-th wrong one in a row answers

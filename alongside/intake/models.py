@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from alongside.intake.definitions import NEED_KINDS, validate_definition
+from alongside.intake.wording import NEEDS, STATUSES, need_description
 from alongside.organizations.models import Organization
 from alongside.people.models import Person
 
@@ -190,20 +192,21 @@ class Score(models.Model):
 class Need(models.Model):
     """A health-related social or behavioral-health need, and the screening it came from."""
 
+    # Named in `wording`, the one place a need and its status are named.
     class Kind(models.TextChoices):
-        FOOD_INSECURITY = "food_insecurity", "Food insecurity"
-        HOUSING_INSTABILITY = "housing_instability", "Housing instability"
-        UNSAFE_RELATIONSHIP = "unsafe_relationship", "Safety in relationships"
-        UTILITIES = "utilities", "Utilities"
-        TRANSPORTATION = "transportation", "Transportation"
-        DEPRESSION = "depression", "Depression"
-        ANXIETY = "anxiety", "Anxiety"
+        FOOD_INSECURITY = "food_insecurity", NEEDS["food_insecurity"].name
+        HOUSING_INSTABILITY = "housing_instability", NEEDS["housing_instability"].name
+        UNSAFE_RELATIONSHIP = "unsafe_relationship", NEEDS["unsafe_relationship"].name
+        UTILITIES = "utilities", NEEDS["utilities"].name
+        TRANSPORTATION = "transportation", NEEDS["transportation"].name
+        DEPRESSION = "depression", NEEDS["depression"].name
+        ANXIETY = "anxiety", NEEDS["anxiety"].name
 
     class Status(models.TextChoices):
-        IDENTIFIED = "identified", "Identified"
-        ADDRESSING = "addressing", "Being addressed"
-        RESOLVED = "resolved", "Resolved"
-        NOT_WANTED = "not_wanted", "Person does not want help with this"
+        IDENTIFIED = "identified", STATUSES["identified"]
+        ADDRESSING = "addressing", STATUSES["addressing"]
+        RESOLVED = "resolved", STATUSES["resolved"]
+        NOT_WANTED = "not_wanted", STATUSES["not_wanted"]
 
     OPEN_STATUSES = (Status.IDENTIFIED, Status.ADDRESSING)
 
@@ -228,8 +231,18 @@ class Need(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
-assert set(NEED_KINDS) == set(Need.Kind.values)
+    @property
+    def description(self) -> str:
+        """What the need means for the person: "may want help with having enough food"."""
+        return need_description(self.kind)
+
+
+assert set(NEED_KINDS) == set(Need.Kind.values) == set(NEEDS)
+assert set(Need.Status.values) == set(STATUSES)
 
 
 class UrgentFlag(models.Model):
@@ -270,6 +283,49 @@ class UrgentFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class UrgentFlagAction(models.Model):
+    """One thing a staff member did about an urgent flag, with a note. The flag's history
+    is its actions in order. Every action but "could not reach" closes the flag (sets its
+    `acknowledged_at`): an attempt that did not reach the person leaves it open, on the
+    person's page and in the queue, until someone does reach them."""
+
+    class Kind(models.TextChoices):
+        CONTACTED = "contacted", _("Contacted the person")
+        SAFETY_PLAN = "safety_plan", _("Made a safety plan with them")
+        REFERRED = "referred", _("Referred them for support")
+        COULD_NOT_REACH = "could_not_reach", _("Tried, but could not reach them")
+        OTHER = "other", _("Something else")
+
+    # A note says what happened when the choice alone cannot: who was tried and how, or
+    # what "something else" was.
+    NOTE_REQUIRED = frozenset({Kind.COULD_NOT_REACH, Kind.OTHER})
+    KEEPS_OPEN = frozenset({Kind.COULD_NOT_REACH})
+
+    flag = models.ForeignKey(UrgentFlag, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["could_not_reach", "other"]) | ~Q(note=""),
+                name="urgent_flag_action_note_when_required",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def closes_flag(self) -> bool:
+        return self.kind not in self.KEEPS_OPEN
 
 
 class ScreeningLink(models.Model):

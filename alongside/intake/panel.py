@@ -14,10 +14,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alongside.intake import sensitive
-from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
+from alongside.intake.flag_forms import FlagActionForm
+from alongside.intake.models import Need, ScreeningResponse, UrgentFlag, UrgentFlagAction
+from alongside.intake.selectors import with_attempts
 from alongside.intake.wording import NeedView, need_view, short_title, status_choices
-from alongside.people.models import Person
-from alongside.people.sensitivity import RESTRICTED, Disclosure, disclosure_for
+from alongside.people.contributions import PanelContext
+from alongside.people.sensitivity import RESTRICTED
 
 RECENTLY_ACKNOWLEDGED = dt.timedelta(days=30)
 LATEST_SCREENINGS = 3
@@ -59,24 +61,61 @@ class ScreeningLine:
 # ---------------------------------------------------------------- the panel
 
 
-def person_panel(user: Any, person: Person, disclosure: Disclosure | None = None) -> dict[str, Any]:
-    """What the "Needs and screenings" panel on a person's page shows, in three queries
-    whatever the record holds: urgent flags, needs, and the latest screenings with their
-    scores. The caller has already read the person through `visible_to` (with their
-    enrollments). For a user who may not see sensitive details (`Disclosure.sensitive`)
-    flags are read without their reason, and safety and behavioral-health needs and
-    scores of sensitive items are counted as restricted, never shown."""
-    disclosure = disclosure or disclosure_for(user, person)
+def person_flags(context: PanelContext) -> list[UrgentFlag]:
+    """The person's open flags and those closed in the last 30 days, open ones first, in
+    one query shared by the page's panels (`PanelContext.shared`). For a reader who may
+    see their details, each carries what has been done so far (`selectors.with_attempts`)
+    and, if open, the form to record what was done; for anyone else they are read
+    without their reason (`Disclosure.sensitive`)."""
+    if "intake.flags" in context.shared:
+        return list(context.shared["intake.flags"])
     recent = timezone.now() - RECENTLY_ACKNOWLEDGED
     flags = (
-        UrgentFlag.objects.filter(person_id=person.pk)
+        UrgentFlag.objects.filter(person_id=context.person.pk)
         .filter(Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=recent))
         .select_related("acknowledged_by")
         .order_by(F("acknowledged_at").desc(nulls_first=True), "raised_at", "id")
     )
-    if not disclosure.sensitive:
-        flags = flags.defer("reason", "guidance")
-    flag_list = [f if disclosure.sensitive else sensitive.restrict_flag(f) for f in flags]
+    if context.disclosure.sensitive:
+        loaded = list(with_attempts(flags))
+        for flag in loaded:
+            closed_with = getattr(flag, "closed_with", None)
+            flag.closed_with_label = (  # type: ignore[attr-defined]
+                UrgentFlagAction.Kind(closed_with).label if closed_with else ""
+            )
+            if flag.is_open:
+                flag.action_form = FlagActionForm(flag_pk=flag.pk)  # type: ignore[attr-defined]
+    else:
+        loaded = [sensitive.restrict_flag(f) for f in flags.defer("reason", "guidance")]
+    context.shared["intake.flags"] = loaded
+    return list(loaded)
+
+
+def urgent_alert(context: PanelContext) -> dict[str, Any] | None:
+    """The alert above everything else on a person's page while a flag is open (one
+    query, shared with the "Needs and screenings" panel); nothing when none is."""
+    open_flags = [f for f in person_flags(context) if f.is_open]
+    if not open_flags:
+        return None
+    return {
+        "urgent": {
+            "flags": open_flags,
+            "sensitive": context.disclosure.sensitive,
+            "restricted": RESTRICTED,
+        }
+    }
+
+
+def person_panel(context: PanelContext) -> dict[str, Any]:
+    """What the "Needs and screenings" panel on a person's page shows, in three queries
+    whatever the record holds (two when the urgent alert has read the flags): flags
+    closed in the last 30 days, needs, and the latest screenings with their scores. The
+    caller has already read the person through `visible_to` (with their enrollments).
+    For a user who may not see sensitive details (`Disclosure.sensitive`) flags are read
+    without their reason, and safety and behavioral-health needs and scores of sensitive
+    items are counted as restricted, never shown. Open flags are the urgent alert's."""
+    person, disclosure = context.person, context.disclosure
+    flag_list = person_flags(context)
     needs = (
         Need.objects.filter(person_id=person.pk)
         .select_related("source_response__instrument_version__instrument")

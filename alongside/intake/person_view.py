@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from alongside.accounts.actors import Actor
 from alongside.intake import definitions, fill_forms, selectors, services
 from alongside.intake.middleware import KIOSK_LANGUAGE
 from alongside.intake.models import ScreeningLink, ScreeningResponse
@@ -87,7 +88,7 @@ class PersonView:
         request: HttpRequest,
         response: ScreeningResponse,
         *,
-        actor: Any,
+        actor: Actor | None,
         link: ScreeningLink | None,
         base_url: str,
         hand_back_url: str,

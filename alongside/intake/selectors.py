@@ -15,18 +15,23 @@ from typing import Any
 from django.db.models import (
     Case,
     CharField,
+    Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
 from django.utils import timezone
 
+from alongside.accounts.actors import Actor
+from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.intake import sensitive
@@ -37,23 +42,24 @@ from alongside.intake.models import (
     ScreeningLink,
     ScreeningResponse,
     UrgentFlag,
+    UrgentFlagAction,
 )
 from alongside.intake.sensitive import RestrictedNeed
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Organization
 from alongside.people.models import Person
 from alongside.people.selectors import audit_people, audit_person_view
-from alongside.people.sensitivity import sees_sensitive
+from alongside.people.sensitivity import disclosure_for, sees_sensitive
 
 
-def responses_for(user: Any) -> QuerySet[ScreeningResponse]:
+def responses_for(user: Actor) -> QuerySet[ScreeningResponse]:
     """Responses of the people the user may see, each annotated `shows_sensitive`."""
     return ScreeningResponse.objects.filter(person__in=Person.objects.visible_to(user)).annotate(
         shows_sensitive=sees_sensitive(user, "person_id")
     )
 
 
-def person_responses(user: Any, person_id: int) -> QuerySet[ScreeningResponse]:
+def person_responses(user: Actor, person_id: int) -> QuerySet[ScreeningResponse]:
     """A person's responses, newest first, with the scores the user may see."""
     return (
         responses_for(user)
@@ -63,7 +69,7 @@ def person_responses(user: Any, person_id: int) -> QuerySet[ScreeningResponse]:
     )
 
 
-def response_detail(user: Any, pk: int) -> ScreeningResponse:
+def response_detail(user: Actor, pk: int) -> ScreeningResponse:
     """One response with its answers, scores and urgent flags as the user may see them,
     on whatever version it was started on (retired versions included)."""
     response = (
@@ -84,7 +90,7 @@ def response_detail(user: Any, pk: int) -> ScreeningResponse:
     return response
 
 
-def response_export(user: Any, pk: int) -> ScreeningResponse:
+def response_export(user: Actor, pk: int) -> ScreeningResponse:
     """A response read as `response_detail` does, to be exported (as FHIR): recorded as
     an export too."""
     response = response_detail(user, pk)
@@ -98,7 +104,7 @@ def response_by_link(response: ScreeningResponse) -> ScreeningResponse:
 
 
 def _recorded(
-    user: Any, action: Action, response: ScreeningResponse, detail: dict[str, Any]
+    user: Actor | None, action: Action, response: ScreeningResponse, detail: dict[str, Any]
 ) -> ScreeningResponse:
     audit.record_for_person(
         actor=user, action=action, person=response.person, obj=response, detail=detail
@@ -106,7 +112,7 @@ def _recorded(
     return response
 
 
-def screening_history(user: Any, person_id: int) -> tuple[Person, list[ScreeningResponse]]:
+def screening_history(user: Actor, person_id: int) -> tuple[Person, list[ScreeningResponse]]:
     """A person and all their responses, newest first, with the scores the user may see
     and who started and completed each; recorded as a view of the person's screening
     history. Raises Person.DoesNotExist out of scope."""
@@ -116,7 +122,7 @@ def screening_history(user: Any, person_id: int) -> tuple[Person, list[Screening
     return person, list(responses)
 
 
-def person_responses_listed(user: Any, person: Person) -> list[ScreeningResponse]:
+def person_responses_listed(user: Actor, person: Person) -> list[ScreeningResponse]:
     """`person_responses` of a person already read in scope, recorded as one list event."""
     responses = list(person_responses(user, person.pk))
     _audit_list(user, person, "intake.screeningresponse", len(responses))
@@ -124,7 +130,7 @@ def person_responses_listed(user: Any, person: Person) -> list[ScreeningResponse
 
 
 def person_needs_listed(
-    user: Any, person: Person, *, open_only: bool = True
+    user: Actor, person: Person, *, open_only: bool = True
 ) -> list[Need | RestrictedNeed]:
     """`person_needs` of a person already read in scope, recorded as one list event."""
     needs = person_needs(user, person.pk, open_only=open_only)
@@ -132,7 +138,7 @@ def person_needs_listed(
     return needs
 
 
-def _audit_list(user: Any, person: Person, object_type: str, count: int) -> None:
+def _audit_list(user: Actor, person: Person, object_type: str, count: int) -> None:
     audit.record_for_person(
         actor=user,
         action=Action.LIST,
@@ -165,13 +171,13 @@ def link_of(response: ScreeningResponse, pk: int) -> ScreeningLink:
     return response.links.get(pk=pk)
 
 
-def is_visible_response(user: Any, pk: int) -> bool:
+def is_visible_response(user: Actor, pk: int) -> bool:
     """Whether the response is one of a person the user may see (nothing is read)."""
     return responses_for(user).filter(pk=pk).exists()
 
 
 def person_needs(
-    user: Any, person_id: int, *, open_only: bool = True
+    user: Actor, person_id: int, *, open_only: bool = True
 ) -> list[Need | RestrictedNeed]:
     """A person's needs, newest first; those the user may not see (safety, behavioral
     health) as `RestrictedNeed`, whose kind is never read from the database."""
@@ -199,7 +205,7 @@ def person_needs(
     return found
 
 
-def response_needs(user: Any, response: ScreeningResponse) -> tuple[list[Need], int]:
+def response_needs(user: Actor, response: ScreeningResponse) -> tuple[list[Need], int]:
     """The needs a response gave rise to that the user may see, and how many more there
     are that they may not."""
     needs = list(response.needs.all())
@@ -209,29 +215,60 @@ def response_needs(user: Any, response: ScreeningResponse) -> tuple[list[Need], 
     return shown, len(needs) - len(shown)
 
 
-def open_urgent_flags(user: Any) -> QuerySet[UrgentFlag]:
+def with_attempts(flags: QuerySet[UrgentFlag]) -> QuerySet[UrgentFlag]:
+    """Flags, each annotated in the same query with what has been done about it so far:
+    `attempts` (tries that did not reach the person), `last_attempt_at`, and
+    `closed_with` (the kind of the action that closed it, if one did). For readers who
+    may see a flag's details: what was done says what the flag was about."""
+    closing = (
+        UrgentFlagAction.objects.filter(flag=OuterRef("pk"))
+        .exclude(kind__in=UrgentFlagAction.KEEPS_OPEN)
+        .order_by("-taken_at", "-id")
+        .values("kind")[:1]
+    )
+    tries = Q(actions__kind__in=UrgentFlagAction.KEEPS_OPEN)
+    return flags.annotate(
+        attempts=Count("actions", filter=tries),
+        last_attempt_at=Max("actions__taken_at", filter=tries),
+        closed_with=Subquery(closing),
+    )
+
+
+def open_urgent_flags(user: Actor) -> QuerySet[UrgentFlag]:
     """Open flags of the people whose sensitive details the user may see (their care
     team, schedulers aside): a flag's reason gives its answers away. Written as EXISTS
     checks per open flag (open flags are few, people many)."""
     visible = Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))
-    return (
-        UrgentFlag.objects.filter(acknowledged_at__isnull=True)
-        .filter(sees_sensitive(user, "person_id"), Exists(visible))
-        .prefetch_related("person")
+    return UrgentFlag.objects.filter(acknowledged_at__isnull=True).filter(
+        sees_sensitive(user, "person_id"), Exists(visible)
     )
 
 
-def urgent_flags_page(user: Any, *, page: int, size: int) -> tuple[list[UrgentFlag], bool]:
-    """A page of `open_urgent_flags`, oldest first, and whether another follows; recorded
-    as a list of the people whose flags it shows."""
-    flags, has_next = page_of(open_urgent_flags(user).order_by("raised_at", "id"), page, size)
+def open_urgent_flag_count(user: Actor) -> int:
+    """How many open flags the user may act on (the navigation's "Urgent results (3)"):
+    one query, none for a user who can see no one."""
+    if scope_for(user).is_empty:
+        return 0
+    return open_urgent_flags(user).count()
+
+
+def urgent_flags_page(user: Actor, *, page: int, size: int) -> tuple[list[UrgentFlag], bool]:
+    """A page of `open_urgent_flags`, oldest first, with what has been tried so far, and
+    whether another page follows; recorded as a list of the people whose flags it shows."""
+    flags, has_next = page_of(
+        with_attempts(open_urgent_flags(user))
+        .prefetch_related("person")
+        .order_by("raised_at", "id"),
+        page,
+        size,
+    )
     if flags:
         people = list({f.person_id: f.person for f in flags}.values())
         audit_people(user, people, Action.LIST, {"page": "urgent flags", "number": page})
     return flags, has_next
 
 
-def flag_for(user: Any, pk: int) -> UrgentFlag:
+def flag_for(user: Actor, pk: int) -> UrgentFlag:
     """An urgent flag of a person the user may see, with the person; raises
     UrgentFlag.DoesNotExist otherwise."""
     return UrgentFlag.objects.select_related("person").get(
@@ -239,7 +276,26 @@ def flag_for(user: Any, pk: int) -> UrgentFlag:
     )
 
 
-def need_for(user: Any, pk: int) -> Need:
+def flag_detail(user: Actor, pk: int) -> tuple[UrgentFlag, bool]:
+    """An urgent flag with its screening, and its history (`actions`, oldest first, with
+    who took each) when the user may see its details, and whether they may; recorded as
+    a view of the flag. Raises UrgentFlag.DoesNotExist out of scope."""
+    flag = (
+        UrgentFlag.objects.filter(person__in=Person.objects.visible_to(user))
+        .select_related("person", "acknowledged_by", "response__instrument_version__instrument")
+        .prefetch_related("person__enrollments")
+        .get(pk=pk)
+    )
+    shows = disclosure_for(user, flag.person).sensitive
+    if shows:
+        prefetch_related_objects([flag], sensitive.actions_prefetch())
+    else:
+        sensitive.restrict_flag(flag)
+    audit.record_for_person(actor=user, action=Action.VIEW, person=flag.person, obj=flag)
+    return flag, shows
+
+
+def need_for(user: Actor, pk: int) -> Need:
     """A need of a person the user may see, with the person and the screening it came
     from; raises Need.DoesNotExist otherwise."""
     return Need.objects.select_related(
@@ -319,7 +375,7 @@ class AnswerView:
     withheld: bool
 
 
-def answers_for(user: Any, response: ScreeningResponse) -> list[AnswerView]:
+def answers_for(user: Actor, response: ScreeningResponse) -> list[AnswerView]:
     """The answers in question order. Answers to sensitive items (self-harm, safety at
     home, every item of a behavioral-health instrument) the user may not see are listed
     as withheld, whatever was answered (read through `response_detail`, they were never

@@ -33,8 +33,16 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from alongside.accounts.actors import Actor
 from alongside.intake.definitions import LOINC
-from alongside.intake.models import Answer, Need, Score, ScreeningResponse, UrgentFlag
+from alongside.intake.models import (
+    Answer,
+    Need,
+    Score,
+    ScreeningResponse,
+    UrgentFlag,
+    UrgentFlagAction,
+)
 from alongside.people.sensitivity import RESTRICTED, disclosure_for, sees_sensitive
 
 # Safety, and behavioral health (mood, anxiety).
@@ -93,24 +101,24 @@ def is_sensitive_need(kind: str) -> bool:
 # ---------------------------------------------------------------- in queries
 
 
-def visible_scores(user: Any) -> Q:
+def visible_scores(user: Actor) -> Q:
     """Scores the user may see, as a condition on `Score`."""
     return Q(sensitive=False) | Q(sees_sensitive(user, "response__person_id"))
 
 
-def visible_needs(user: Any, person_ref: str = "person_id") -> Q:
+def visible_needs(user: Actor, person_ref: str = "person_id") -> Q:
     """Needs the user may see, as a condition on `Need`."""
     return ~Q(kind__in=SENSITIVE_NEED_KINDS) | Q(sees_sensitive(user, person_ref))
 
 
-def scores_prefetch(user: Any) -> Prefetch:
+def scores_prefetch(user: Actor) -> Prefetch:
     return Prefetch("scores", queryset=Score.objects.filter(visible_scores(user)))
 
 
 # ---------------------------------------------------------------- on loaded screenings
 
 
-def shows_sensitive(response: ScreeningResponse, user: Any) -> bool:
+def shows_sensitive(response: ScreeningResponse, user: Actor) -> bool:
     """Whether `user` may see this screening's sensitive details: the `shows_sensitive`
     the selectors annotate every response with, or else the rule asked directly."""
     annotated = getattr(response, "shows_sensitive", None)
@@ -119,21 +127,21 @@ def shows_sensitive(response: ScreeningResponse, user: Any) -> bool:
     return disclosure_for(user, response.person).sensitive
 
 
-def restricted_scores(response: ScreeningResponse, user: Any) -> list[str]:
+def restricted_scores(response: ScreeningResponse, user: Actor) -> list[str]:
     """Names of the scores of a completed screening left out for this reader."""
     if not response.is_completed or shows_sensitive(response, user):
         return []
     return sorted(sensitive_scores(response.definition))
 
 
-def withheld_items(response: ScreeningResponse, user: Any) -> frozenset[str]:
+def withheld_items(response: ScreeningResponse, user: Actor) -> frozenset[str]:
     """Sensitive items whose answers this reader may not see."""
     if shows_sensitive(response, user):
         return frozenset()
     return sensitive_items(response.definition)
 
 
-def answers_prefetch(response: ScreeningResponse, user: Any) -> Prefetch:
+def answers_prefetch(response: ScreeningResponse, user: Actor) -> Prefetch:
     """The answers, without those to withheld items: they are never loaded."""
     answers = Answer.objects.order_by("id")
     withheld = withheld_items(response, user)
@@ -142,11 +150,22 @@ def answers_prefetch(response: ScreeningResponse, user: Any) -> Prefetch:
     return Prefetch("answers", queryset=answers)
 
 
-def flags_prefetch(response: ScreeningResponse, user: Any) -> Prefetch:
+def flags_prefetch(response: ScreeningResponse, user: Actor) -> Prefetch:
+    """A response's flags; with their history (what was done, by whom, with its note)
+    only for readers who may see their details, since what was done says what they
+    were about."""
     flags = UrgentFlag.objects.select_related("acknowledged_by")
     if not shows_sensitive(response, user):
-        flags = flags.defer("reason", "guidance")
-    return Prefetch("urgent_flags", queryset=flags)
+        return Prefetch("urgent_flags", queryset=flags.defer("reason", "guidance"))
+    return Prefetch("urgent_flags", queryset=flags.prefetch_related(actions_prefetch()))
+
+
+def actions_prefetch() -> Prefetch:
+    """A flag's history, oldest first, with who took each action."""
+    return Prefetch(
+        "actions",
+        queryset=UrgentFlagAction.objects.select_related("taken_by").order_by("taken_at", "id"),
+    )
 
 
 def restrict_flag(flag: UrgentFlag) -> UrgentFlag:

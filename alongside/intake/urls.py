@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern] = [
     # The person's screening record.
     path("people/<id:pk>/screenings/", record.history, name="history"),
     path("urgent/", record.urgent, name="urgent"),
+    path("urgent/<id:pk>/", record.flag_detail, name="flag"),
     path("urgent/<id:pk>/acknowledge/", record.flag_acknowledge, name="flag-acknowledge"),
     path("needs/<id:pk>/status/", record.need_status, name="need-status"),
 ]

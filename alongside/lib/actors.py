@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from alongside.lib.errors import NotPermitted
+
+
+class Acting(Protocol):
+    """Whoever acts, as the layers below accounts know them (they cannot import the user
+    model): what the audit trail records of them. Above accounts, use
+    `alongside.accounts.actors.Actor`, which is a signed-in user or the system."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def username(self) -> str: ...
 
 
 @dataclass(frozen=True)

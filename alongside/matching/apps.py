@@ -7,11 +7,13 @@ class MatchingConfig(AppConfig):
     verbose_name = "Duplicate detection"
 
     def ready(self) -> None:
-        from alongside.matching import audit_names
+        from alongside.matching import audit_names, panel
         from alongside.matching.selectors import merged_into_ids, survivor_for
         from alongside.people.contributions import (
             FormAssist,
+            PersonPanel,
             RecordLineage,
+            person_panels,
             record_lineages,
             registration_assists,
         )
@@ -27,3 +29,12 @@ class MatchingConfig(AppConfig):
             )
         )
         audit_names.register()
+        person_panels.register(
+            PersonPanel(
+                key="matching.might_be_the_same",
+                template="matching/_person_panel.html",
+                load=panel.might_be_the_same,
+                queries=panel.QUERIES,
+                order=5,
+            )
+        )

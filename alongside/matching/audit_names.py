@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from alongside.accounts.actors import Actor
 from alongside.audit.readable import ObjectNamer, int_ids, object_namers, short_day
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.people.models import Person
@@ -20,7 +21,7 @@ def _name(row: dict[str, Any], prefix: str) -> str:
     return person.display_name
 
 
-def _values(model: Any, viewer: Any, ids: Collection[str], first: str, second: str) -> Any:
+def _values(model: Any, viewer: Actor, ids: Collection[str], first: str, second: str) -> Any:
     """Rows of `model` both of whose people the viewer sees, with their names."""
     visible = Person.objects.visible_to(viewer, include_merged=True)
     names = [f"{who}__{field}" for who in (first, second) for field in NAME_FIELDS]
@@ -29,7 +30,7 @@ def _values(model: Any, viewer: Any, ids: Collection[str], first: str, second: s
     ).values("pk", *names, *(["merged_at"] if model is MergeRecord else []))
 
 
-def pair_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def pair_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     return {
         str(row["pk"]): _("Possible duplicates: %(first)s and %(second)s")
         % {"first": _name(row, "person_a"), "second": _name(row, "person_b")}
@@ -37,7 +38,7 @@ def pair_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
     }
 
 
-def merge_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def merge_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     return {
         str(row["pk"]): _("Merge of %(merged)s into %(survivor)s, %(day)s")
         % {

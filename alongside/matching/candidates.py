@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
@@ -50,6 +51,16 @@ class Candidate:
     score: float
     decision: str  # "likely" or "possible"
     reasons: list[str]  # strongest evidence first
+    # Exact matches of what identifies one person ("same Medicaid ID", "same phone
+    # number"): shown first, and never left out, whatever the names say.
+    strong: tuple[str, ...] = ()
+
+    @property
+    def other_reasons(self) -> list[str]:
+        return self.reasons[len(self.strong) :]
+
+
+LIKELY, POSSIBLE = "likely", "possible"
 
 
 def _date(value: Any) -> dt.date | None:
@@ -171,6 +182,59 @@ def person_records(person: Person, wanted: Record) -> list[Record]:
     ]
 
 
+def strong_evidence(person: Person, wanted: Record) -> tuple[str, ...]:
+    """What the person shares exactly with the candidate that identifies one person: an
+    identifier (named by its kind), a phone number, an email address."""
+    found: list[str] = []
+    if wanted[14]:
+        for identifier in person.identifiers.all():
+            if identifier.normalized == wanted[14]:
+                kind = identifier.get_kind_display()
+                found.append(_("same identifier (%(kind)s)") % {"kind": kind})
+                break
+    for kind, at, text in (
+        (ContactPoint.Kind.PHONE, 10, _("same phone number")),
+        (ContactPoint.Kind.EMAIL, 11, _("same email address")),
+    ):
+        if wanted[at] and any(
+            c.kind == kind and c.normalized == wanted[at] for c in person.contact_points.all()
+        ):
+            found.append(text)
+    return tuple(found)
+
+
+# The model's own words for the evidence `strong_evidence` names better.
+_SAID_BY_STRONG = {REASONS[("identifier", "same")], REASONS[("phone", "same")]}
+_SAID_BY_STRONG |= {REASONS[("email", "same")]}
+
+
+def _scored(person: Person, wanted: Record, likely: float, possible: float) -> Candidate | None:
+    """The person as a candidate, or None when the evidence is too weak to show. An
+    identifier in common makes a likely match; a phone or email in common is always
+    shown (people of one household may share them, so it alone is only possible)."""
+    best: tuple[float, list[tuple[str, str]]] | None = None
+    for record in person_records(person, wanted):
+        levels = compare(wanted, record)
+        total = weigh(record, levels, None)
+        if best is None or total > best[0]:
+            best = (total, levels)
+    assert best is not None
+    total, levels = best
+    decision = decide(total, likely, possible)
+    strong = strong_evidence(person, wanted)
+    if wanted[14] and any(i.normalized == wanted[14] for i in person.identifiers.all()):
+        decision = LIKELY
+    elif strong:
+        decision = decision or POSSIBLE
+    if decision is None:
+        return None
+    ordered = sorted(levels, key=lambda level: -WEIGHTS[level])
+    reasons = [REASONS[lv] for lv in ordered]
+    if strong:
+        reasons = [*strong, *(r for r in reasons if r not in _SAID_BY_STRONG)]
+    return Candidate(person, round(total, 2), decision, reasons, strong)
+
+
 def likely_duplicates(
     user: Any,
     candidate_fields: Mapping[str, Any],
@@ -205,26 +269,15 @@ def likely_duplicates(
                     queryset=ContactPoint.objects.only("id", "person_id", "kind", "normalized"),
                 ),
                 Prefetch(
-                    "identifiers", queryset=Identifier.objects.only("id", "person_id", "normalized")
+                    "identifiers",
+                    queryset=Identifier.objects.only("id", "person_id", "kind", "normalized"),
                 ),
             )
         )
         for person in people:
-            best: tuple[float, list[tuple[str, str]]] | None = None
-            for record in person_records(person, wanted):
-                levels = compare(wanted, record)
-                total = weigh(record, levels, None)
-                if best is None or total > best[0]:
-                    best = (total, levels)
-            assert best is not None
-            total, levels = best
-            decision = decide(total, likely, possible)
-            if decision is None:
-                continue
-            ordered = sorted(levels, key=lambda level: -WEIGHTS[level])
-            found.append(
-                Candidate(person, round(total, 2), decision, [REASONS[lv] for lv in ordered])
-            )
+            candidate = _scored(person, wanted, likely, possible)
+            if candidate is not None:
+                found.append(candidate)
     found.sort(key=lambda c: (-c.score, c.person.pk))
     found = found[:limit]
     audit.record(

@@ -5,17 +5,21 @@ approach-with-care note) are never shown here."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.formats import date_format, time_format
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
-from alongside.matching.models import MergeRecord
-from alongside.people.models import PROFILE_FIELDS, Person, Profile
+from alongside.matching.models import DuplicatePair, MergeRecord
+from alongside.people.models import PROFILE_FIELDS, Enrollment, Person, Profile
 from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS as SENSITIVE_FIELDS
 
 # For a reader who may not see both records' values.
@@ -31,62 +35,110 @@ def shown(record: MergeRecord) -> dict[str, list[Any]]:
     }
 
 
-def _model_label(label: str) -> str:
+def _model(label: str) -> Any:
     try:
-        model: Any = apps.get_model(label)
+        return apps.get_model(label)
     except (LookupError, ValueError):
-        return label
-    return str(model._meta.verbose_name)
+        return None
+
+
+def _rows(changes: list[dict[str, Any]]) -> dict[tuple[str, int], Any]:
+    """The rows the merge changed, as they are now: one query per kind of row."""
+    wanted: dict[str, set[int]] = {}
+    for change in changes:
+        wanted.setdefault(change["model"], set()).add(change["id"])
+    rows: dict[tuple[str, int], Any] = {}
+    for label, ids in wanted.items():
+        model = _model(label)
+        if model is None:
+            continue
+        found = model._base_manager.filter(pk__in=ids)
+        if model is DuplicatePair:
+            found = found.select_related("person_a", "person_b")
+        elif model is Enrollment:
+            found = found.select_related("program")
+        rows.update({(label, row.pk): row for row in found})
+    return rows
+
+
+def _describe(label: str, pk: int, row: Any) -> str:
+    """What a changed row is, as people name it ("Enrollment: Housing (Closed)")."""
+    model = _model(label)
+    kind = capfirst(str(model._meta.verbose_name)) if model is not None else label
+    if row is None:
+        return _("%(kind)s (removed since)") % {"kind": kind}
+    if isinstance(row, DuplicatePair):
+        names = {"a": row.person_a.display_name, "b": row.person_b.display_name}
+        return _("Possible duplicates: %(a)s and %(b)s") % names
+    return f"{kind}: {row}"
+
+
+def _users(changes: list[dict[str, Any]]) -> dict[int, str]:
+    """Staff named by the values the merge set (who reviewed a pair), by id."""
+    ids: set[int] = set()
+    for change in changes:
+        field = _field(change)
+        if field is not None and field.is_relation and field.related_model is get_user_model():
+            ids.update(v for v in (change["old"], change["new"]) if isinstance(v, int))
+    if not ids:
+        return {}
+    return {user.pk: str(user) for user in get_user_model()._default_manager.filter(pk__in=ids)}
+
+
+def _field(change: dict[str, Any]) -> Any:
+    model = _model(change["model"])
+    try:
+        return model._meta.get_field(change["field"]) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+def readable(field: Any, value: Any, users: Mapping[int, str]) -> str:
+    """A value the merge set or replaced, as people read it: a name, a date in the
+    project's format, a choice's label, yes or no."""
+    if value in ("", None):
+        return _("(empty)")
+    if field is None:
+        return str(value)
+    if field.is_relation and field.related_model is get_user_model():
+        return users.get(value, _("a former colleague"))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        return date_format(localtime(moment), "DATETIME_FORMAT") if moment else str(value)
+    if isinstance(field, models.DateField):
+        day = parse_date(str(value))
+        return date_format(day) if day else str(value)
+    if isinstance(field, models.TimeField):
+        at = parse_time(str(value))
+        return time_format(at) if at else str(value)
+    return str(value)
 
 
 def _changes(record: MergeRecord) -> list[dict[str, Any]]:
-    """The values the merge set, for people to read (a staff member by name, a moment
-    in the project's format); sensitive values are not shown."""
-    staff = _staff_names(record.changed)
+    """The values the merge set, for people to read; sensitive values are not shown."""
+    rows = _rows(record.changed)
+    users = _users(record.changed)
     shown = []
     for change in record.changed:
+        field = _field(change)
         hidden = change["field"] in SENSITIVE_FIELDS
+        name = field.verbose_name if field is not None else change["field"]
         shown.append(
             {
-                "what": f"{_model_label(change['model'])} #{change['id']}",
-                "field": change["field"].removesuffix("_id").replace("_", " "),
-                "old": "(not shown)" if hidden else _readable(change, "old", staff),
-                "new": "(not shown)" if hidden else _readable(change, "new", staff),
+                "what": _describe(
+                    change["model"], change["id"], rows.get((change["model"], change["id"]))
+                ),
+                "field": capfirst(str(name)),
+                "old": _("(not shown)") if hidden else readable(field, change["old"], users),
+                "new": _("(not shown)") if hidden else readable(field, change["new"], users),
                 "why": change["why"],
             }
         )
     return shown
-
-
-def _is_staff(change: dict[str, Any]) -> bool:
-    return str(change["field"]).endswith("_by_id")
-
-
-def _staff_names(changes: list[dict[str, Any]]) -> dict[int, str]:
-    ids = {
-        change[side]
-        for change in changes
-        if _is_staff(change)
-        for side in ("old", "new")
-        if isinstance(change[side], int)
-    }
-    if not ids:
-        return {}
-    return {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids)}
-
-
-def _readable(change: dict[str, Any], side: str, staff: dict[int, str]) -> Any:
-    value = change[side]
-    if _is_staff(change) and isinstance(value, int):
-        return staff.get(value, "a former staff member")
-    if isinstance(value, str) and "T" in value:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        if moment.tzinfo is not None:
-            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-    return value
 
 
 def _kept_words(record: MergeRecord) -> list[tuple[str, str]]:
@@ -112,7 +164,7 @@ def _kept_words(record: MergeRecord) -> list[tuple[str, str]]:
 def _person_value(name: str, value: Any) -> str:
     """An identity field's value as people read it (a date, a choice's label)."""
     if value in ("", None):
-        return "(empty)"
+        return _("(empty)")
     field: Any = Person._meta.get_field(name)
     value = field.to_python(value)
     if field.choices:

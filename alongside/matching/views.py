@@ -37,18 +37,29 @@ REPORT_DENIED = (
 )
 
 
+# What the registration form names each field the check reads.
+TYPED = {
+    "given_name": "legal_given_name",
+    "family_name": "legal_family_name",
+    "date_of_birth": "date_of_birth",
+    "phone": "phone",
+    "email": "email",
+    "identifier": "identifier_value",
+}
+# Each of these alone is enough to look for someone (names and a date of birth take two).
+STRONG = ("phone", "email", "identifier")
+
+
 @login_required
 def registration_matches(request: HttpRequest) -> HttpResponse:
     """People the user can already see who may be the person being registered, shown
     while the registration form is filled in, so nobody gets a second record."""
     typed = {
-        "given_name": request.GET.get("legal_given_name", ""),
-        "family_name": request.GET.get("legal_family_name", ""),
-        "date_of_birth": request.GET.get("date_of_birth", ""),
+        name: request.GET.get(param, "").strip()[:MAX_FIELD_LENGTH] for name, param in TYPED.items()
     }
-    typed = {name: value.strip()[:MAX_FIELD_LENGTH] for name, value in typed.items()}
     filled = sum(bool(value) for value in typed.values())
-    candidates = likely_duplicates(request.user, typed) if filled >= 2 else []
+    ready = filled >= 2 or any(typed[name] for name in STRONG)
+    candidates = likely_duplicates(request.user, typed) if ready else []
     return render(request, "matching/_registration_matches.html", {"candidates": candidates})
 
 

@@ -10,13 +10,14 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit.readable import ObjectNamer, int_ids, object_namers
 from alongside.organizations.models import Location, Organization, Program
 
 
 def _named(model: type[models.Model], organization: str, text: Promise) -> Callable[..., Any]:
-    def names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+    def names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
         mine = {f"{organization}__in": scope_for(viewer).organization_ids}
         rows = model._default_manager.filter(pk__in=int_ids(ids), **mine).values_list("pk", "name")
         return {str(pk): str(text) % {"name": name} for pk, name in rows}

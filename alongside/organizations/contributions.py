@@ -4,8 +4,8 @@ registered in their `AppConfig.ready()`, so `organizations` imports none of them
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from alongside.accounts.actors import Actor
 from alongside.lib.registry import Registry
 from alongside.lib.views import or_404
 from alongside.organizations import selectors
@@ -27,7 +27,7 @@ manage_sections: Registry[ManageSection] = Registry(
 )
 
 
-def managed_organization(user: Any, org: int | None = None) -> Organization:
+def managed_organization(user: Actor, org: int | None = None) -> Organization:
     """The organization a /manage/ page is about: one the user administers (without
     `org`, their first). For anyone else, and for another organization, the page does
     not exist (404), whichever app contributes it."""

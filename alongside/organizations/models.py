@@ -1,3 +1,7 @@
+import zoneinfo
+
+import holidays
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -17,6 +21,12 @@ class Organization(models.Model):
         default=PersonLabel.PERSON,
         help_text="The word the interface uses for the people this organization serves.",
     )
+    # Where the organization works: its public holidays (the `holidays` library's country
+    # and subdivision codes, e.g. "US" and "NY") and time zone decide business days and
+    # "today" for its follow-up deadlines.
+    country = models.CharField(max_length=2, default="US")
+    subdivision = models.CharField(max_length=10, blank=True)
+    time_zone = models.CharField(max_length=60, default="America/New_York")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -25,6 +35,23 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        self.country = self.country.upper()
+        self.subdivision = self.subdivision.upper()
+        supported = holidays.list_supported_countries()
+        if self.country not in supported:
+            errors["country"] = "Give a two-letter country code, such as US."
+        elif self.subdivision and self.subdivision not in supported[self.country]:
+            errors["subdivision"] = (
+                f"{self.country} has no region {self.subdivision}; leave it blank or give "
+                f"one of its codes, such as {supported[self.country][0]}."
+            )
+        if self.time_zone not in zoneinfo.available_timezones():
+            errors["time_zone"] = "Give a time zone such as America/New_York."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def person_label_plural(self) -> str:

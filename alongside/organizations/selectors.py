@@ -3,10 +3,11 @@ user administers (`scope_for(user).admin_organization_ids`); anything else does 
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
 from alongside.organizations.models import Location, Organization, Program
@@ -14,11 +15,11 @@ from alongside.organizations.models import Location, Organization, Program
 M = TypeVar("M", bound=Model)
 
 
-def administered_organizations(user: Any) -> QuerySet[Organization]:
+def administered_organizations(user: Actor) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=scope_for(user).admin_organization_ids)
 
 
-def organization_for_admin(user: Any, organization_id: int | None = None) -> Organization:
+def organization_for_admin(user: Actor, organization_id: int | None = None) -> Organization:
     """The organization the user administers with this id, or their first one.
     Raises Organization.DoesNotExist when there is none, which views turn into 404."""
     organizations = administered_organizations(user).order_by("pk")

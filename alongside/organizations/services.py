@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
@@ -19,14 +20,14 @@ from alongside.organizations.models import Location, Organization, Program
 
 M = TypeVar("M", bound=models.Model)
 
-ORGANIZATION_FIELDS = ("name", "person_label")
+ORGANIZATION_FIELDS = ("name", "person_label", "country", "subdivision", "time_zone")
 # The slug is in addresses and commands (`find_duplicates --organization`): set once.
 NEW_ORGANIZATION_FIELDS = ("name", "slug", "person_label")
 PROGRAM_FIELDS = ("name", "description")
 LOCATION_FIELDS = ("name", "address", "phone")
 
 
-def ensure_admin(actor: Any, organization_id: int) -> None:
+def ensure_admin(actor: Actor, organization_id: int) -> None:
     if not scope_for(actor).is_admin_of(organization_id):
         raise NotPermitted("Only this organization's admins can change its settings.")
 
@@ -64,7 +65,7 @@ def _check_unique_name(instance: Program | Location | Organization) -> None:
 
 
 def _save(
-    *, actor: Any, instance: M, action: Action, changed: list[str], organization_id: int
+    *, actor: Actor, instance: M, action: Action, changed: list[str], organization_id: int
 ) -> M:
     _check_unique_name(instance)  # type: ignore[arg-type]
     instance.full_clean()
@@ -122,7 +123,7 @@ def organization_create(
     return organization, made_programs, made_locations
 
 
-def _create(*, actor: Any, instance: M, data: Mapping[str, Any], fields: Iterable[str]) -> M:
+def _create(*, actor: Actor, instance: M, data: Mapping[str, Any], fields: Iterable[str]) -> M:
     """Save a new program or location of an organization; the caller checked the actor."""
     changed = assign(instance, data, fields)
     return _save(
@@ -136,7 +137,7 @@ def _create(*, actor: Any, instance: M, data: Mapping[str, Any], fields: Iterabl
 
 @transaction.atomic
 def organization_update(
-    *, actor: Any, organization: Organization, data: Mapping[str, Any]
+    *, actor: Actor, organization: Organization, data: Mapping[str, Any]
 ) -> Organization:
     ensure_admin(actor, organization.pk)
     current = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -153,14 +154,14 @@ def organization_update(
 
 
 @transaction.atomic
-def program_create(*, actor: Any, organization: Organization, data: Mapping[str, Any]) -> Program:
+def program_create(*, actor: Actor, organization: Organization, data: Mapping[str, Any]) -> Program:
     ensure_admin(actor, organization.pk)
     return _create(
         actor=actor, instance=Program(organization=organization), data=data, fields=PROGRAM_FIELDS
     )
 
 
-def _update(*, actor: Any, instance: M, data: Mapping[str, Any], fields: Iterable[str]) -> M:
+def _update(*, actor: Actor, instance: M, data: Mapping[str, Any], fields: Iterable[str]) -> M:
     """Update one of an organization's programs or locations, as its admin."""
     organization_id = instance.organization_id  # type: ignore[attr-defined]
     ensure_admin(actor, organization_id)
@@ -178,19 +179,21 @@ def _update(*, actor: Any, instance: M, data: Mapping[str, Any], fields: Iterabl
 
 
 @transaction.atomic
-def program_update(*, actor: Any, program: Program, data: Mapping[str, Any]) -> Program:
+def program_update(*, actor: Actor, program: Program, data: Mapping[str, Any]) -> Program:
     return _update(actor=actor, instance=program, data=data, fields=PROGRAM_FIELDS)
 
 
 @transaction.atomic
-def program_set_active(*, actor: Any, program: Program, active: bool) -> Program:
+def program_set_active(*, actor: Actor, program: Program, active: bool) -> Program:
     """Deactivate (or reactivate) a program. Nothing is deleted: enrollments, roles and
     history stay; an inactive program just takes no new people or staff."""
     return _update(actor=actor, instance=program, data={"is_active": active}, fields=["is_active"])
 
 
 @transaction.atomic
-def location_create(*, actor: Any, organization: Organization, data: Mapping[str, Any]) -> Location:
+def location_create(
+    *, actor: Actor, organization: Organization, data: Mapping[str, Any]
+) -> Location:
     ensure_admin(actor, organization.pk)
     return _create(
         actor=actor, instance=Location(organization=organization), data=data, fields=LOCATION_FIELDS
@@ -198,10 +201,10 @@ def location_create(*, actor: Any, organization: Organization, data: Mapping[str
 
 
 @transaction.atomic
-def location_update(*, actor: Any, location: Location, data: Mapping[str, Any]) -> Location:
+def location_update(*, actor: Actor, location: Location, data: Mapping[str, Any]) -> Location:
     return _update(actor=actor, instance=location, data=data, fields=LOCATION_FIELDS)
 
 
 @transaction.atomic
-def location_set_active(*, actor: Any, location: Location, active: bool) -> Location:
+def location_set_active(*, actor: Actor, location: Location, active: bool) -> Location:
     return _update(actor=actor, instance=location, data={"is_active": active}, fields=["is_active"])

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import forget_scope, scope_for
 from alongside.audit import services as audit
@@ -44,7 +45,7 @@ STAFF_EDITABLE = ("first_name", "last_name", "display_name", "pronouns", "email"
 PROGRAM_ROLES = tuple(role for role in Role if role != Role.ORG_ADMIN)
 
 
-def _ensure_admin(actor: Any, organization: Organization) -> None:
+def _ensure_admin(actor: Actor, organization: Organization) -> None:
     if not scope_for(actor).is_admin_of(organization.pk):
         raise NotPermitted("Only this organization's admins can manage its staff.")
 
@@ -54,7 +55,7 @@ def _ensure_staff_of(user: User, organization: Organization) -> None:
         raise NotPermitted("This account has no role in this organization.")
 
 
-def can_manage_account(actor: Any, user: User) -> bool:
+def can_manage_account(actor: Actor, user: User) -> bool:
     """Whether the actor may change the account itself (details, activation, sign-in
     link): only when every organization it works in is one the actor administers, so
     that an admin elsewhere cannot take over an account by changing its email."""
@@ -66,7 +67,7 @@ def can_manage_account(actor: Any, user: User) -> bool:
     return not Membership.objects.filter(user=user).exclude(organization_id__in=admin_of).exists()
 
 
-def _ensure_manageable(actor: Any, user: User) -> None:
+def _ensure_manageable(actor: Actor, user: User) -> None:
     if not can_manage_account(actor, user):
         raise NotPermitted(
             "This account also works with another organization, so only an administrator "
@@ -94,7 +95,7 @@ def _check_unique(user: User) -> None:
         raise ValidationError(errors)
 
 
-def _forget(actor: Any, user: User) -> None:
+def _forget(actor: Actor, user: User) -> None:
     forget_scope(user)
     if getattr(actor, "pk", None) == user.pk:
         forget_scope(actor)
@@ -112,7 +113,7 @@ def _role_detail(membership: Membership) -> dict[str, Any]:
 @transaction.atomic
 def staff_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     data: Mapping[str, Any],
     role: str,
@@ -129,7 +130,7 @@ def staff_create(
 
 def _account_create(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     data: Mapping[str, Any],
     password_hash: str | None = None,
@@ -217,7 +218,7 @@ def organization_bootstrap(
 
 @transaction.atomic
 def staff_update(
-    *, actor: Any, organization: Organization, user: User, data: Mapping[str, Any]
+    *, actor: Actor, organization: Organization, user: User, data: Mapping[str, Any]
 ) -> User:
     _ensure_admin(actor, organization)
     _ensure_staff_of(user, organization)
@@ -239,7 +240,7 @@ def staff_update(
 
 
 @transaction.atomic
-def staff_set_active(*, actor: Any, organization: Organization, user: User, active: bool) -> User:
+def staff_set_active(*, actor: Actor, organization: Organization, user: User, active: bool) -> User:
     """Deactivate (or reactivate) an account. Nothing is deleted: the account, its roles
     and everything it did stay; a deactivated account cannot sign in."""
     _ensure_admin(actor, organization)
@@ -271,7 +272,7 @@ def staff_set_active(*, actor: Any, organization: Organization, user: User, acti
 
 
 @transaction.atomic
-def staff_send_set_password_link(*, actor: Any, organization: Organization, user: User) -> None:
+def staff_send_set_password_link(*, actor: Actor, organization: Organization, user: User) -> None:
     """Email a fresh one-time link to choose a password (for example when the first one
     expired). The current password, if any, keeps working until a new one is chosen."""
     _ensure_admin(actor, organization)
@@ -299,7 +300,7 @@ def _is_last_active_admin(user: User, organization: Organization) -> bool:
 
 
 def _grant(
-    *, actor: Any, organization: Organization, user: User, role: str, program: Program | None
+    *, actor: Actor, organization: Organization, user: User, role: str, program: Program | None
 ) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": "Choose one of the roles listed."})
@@ -335,7 +336,7 @@ def _grant(
 @transaction.atomic
 def role_grant(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     user: User,
     role: str,
@@ -349,7 +350,7 @@ def role_grant(
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, organization: Organization, membership: Membership) -> None:
+def role_revoke(*, actor: Actor, organization: Organization, membership: Membership) -> None:
     _ensure_admin(actor, organization)
     if membership.organization_id != organization.pk:
         raise NotPermitted("That role belongs to another organization.")
@@ -401,7 +402,7 @@ def set_password_link(user: User) -> str:
 
 
 def _send_link_on_commit(
-    user: User, organization: Organization, actor: Any, *, welcome: bool
+    user: User, organization: Organization, actor: Actor, *, welcome: bool
 ) -> None:
     def send() -> None:
         # The token is made after commit, from the password hash as committed.

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.accounts.models import User
 from alongside.lib.paging import page_of
 from alongside.lib.params import query_page
@@ -30,7 +31,7 @@ from alongside.organizations.models import Location, Organization, Program
 PAGE_SIZE = 25
 
 
-def _organization(request: HttpRequest, org: int | None = None) -> Organization:
+def _organization(request: AuthenticatedHttpRequest, org: int | None = None) -> Organization:
     return managed_organization(request.user, org)
 
 
@@ -41,7 +42,7 @@ def _render(
 
 
 @login_required
-def home(request: HttpRequest, org: int | None = None) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest, org: int | None = None) -> HttpResponse:
     organization = _organization(request, org)
     context = {
         "organization": organization,
@@ -53,7 +54,7 @@ def home(request: HttpRequest, org: int | None = None) -> HttpResponse:
 
 
 @login_required
-def organization_settings(request: HttpRequest, org: int) -> HttpResponse:
+def organization_settings(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     organization = _organization(request, org)
     form = forms.OrganizationForm(request.POST or None, instance=selectors.to_edit(organization))
     if (
@@ -79,7 +80,7 @@ def organization_settings(request: HttpRequest, org: int) -> HttpResponse:
 # Programs and locations share one shape: a list, an add/edit form, and (de)activation.
 
 
-def _thing_list(request: HttpRequest, org: int, kind: str) -> HttpResponse:
+def _thing_list(request: AuthenticatedHttpRequest, org: int, kind: str) -> HttpResponse:
     organization = _organization(request, org)
     rows = (
         selectors.programs_for(organization)
@@ -98,7 +99,9 @@ def _thing(organization: Organization, kind: str, pk: int) -> Program | Location
     return or_404(lambda: of(organization, pk), f"No such {kind}")
 
 
-def _thing_edit(request: HttpRequest, org: int, kind: str, pk: int | None) -> HttpResponse:
+def _thing_edit(
+    request: AuthenticatedHttpRequest, org: int, kind: str, pk: int | None
+) -> HttpResponse:
     organization = _organization(request, org)
     model: type[Program] | type[Location] = Program if kind == "program" else Location
     form_class: Any = forms.ProgramForm if kind == "program" else forms.LocationForm
@@ -141,7 +144,7 @@ def _thing_edit(request: HttpRequest, org: int, kind: str, pk: int | None) -> Ht
     )
 
 
-def _thing_active(request: HttpRequest, org: int, kind: str, pk: int) -> HttpResponse:
+def _thing_active(request: AuthenticatedHttpRequest, org: int, kind: str, pk: int) -> HttpResponse:
     organization = _organization(request, org)
     instance = _thing(organization, kind, pk)
     active = request.POST.get("active") == "1"
@@ -155,34 +158,38 @@ def _thing_active(request: HttpRequest, org: int, kind: str, pk: int) -> HttpRes
 
 
 @login_required
-def program_list(request: HttpRequest, org: int) -> HttpResponse:
+def program_list(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     return _thing_list(request, org, "program")
 
 
 @login_required
-def program_edit(request: HttpRequest, org: int, pk: int | None = None) -> HttpResponse:
+def program_edit(
+    request: AuthenticatedHttpRequest, org: int, pk: int | None = None
+) -> HttpResponse:
     return _thing_edit(request, org, "program", pk)
 
 
 @login_required
 @require_POST
-def program_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+def program_active(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     return _thing_active(request, org, "program", pk)
 
 
 @login_required
-def location_list(request: HttpRequest, org: int) -> HttpResponse:
+def location_list(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     return _thing_list(request, org, "location")
 
 
 @login_required
-def location_edit(request: HttpRequest, org: int, pk: int | None = None) -> HttpResponse:
+def location_edit(
+    request: AuthenticatedHttpRequest, org: int, pk: int | None = None
+) -> HttpResponse:
     return _thing_edit(request, org, "location", pk)
 
 
 @login_required
 @require_POST
-def location_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+def location_active(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     return _thing_active(request, org, "location", pk)
 
 
@@ -190,7 +197,7 @@ def location_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
 
 
 @login_required
-def staff_list(request: HttpRequest, org: int) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     organization = _organization(request, org)
     form = forms.StaffFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -216,7 +223,7 @@ def staff_list(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def staff_create(request: HttpRequest, org: int) -> HttpResponse:
+def staff_create(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     organization = _organization(request, org)
     form = account_forms.StaffCreateForm(
         request.POST or None, programs=selectors.active_programs(organization)
@@ -254,7 +261,7 @@ def _member(organization: Organization, pk: int) -> User:
 
 
 def _staff_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     organization: Organization,
     member: User,
     *,
@@ -290,7 +297,7 @@ def _staff_page(
 
 
 @login_required
-def staff_detail(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+def staff_detail(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     organization = _organization(request, org)
     member = _member(organization, pk)
     if request.method != "POST":
@@ -309,7 +316,7 @@ def staff_detail(request: HttpRequest, org: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_grant(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+def role_grant(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     organization = _organization(request, org)
     member = _member(organization, pk)
     form = account_forms.RoleGrantForm(
@@ -331,7 +338,7 @@ def role_grant(request: HttpRequest, org: int, pk: int) -> HttpResponse:
 
 
 def _staff_action(
-    request: HttpRequest, org: int, pk: int, act: Callable[[Organization, User], str]
+    request: AuthenticatedHttpRequest, org: int, pk: int, act: Callable[[Organization, User], str]
 ) -> HttpResponse:
     """A one-button change to an account: done, or the page again saying why not."""
     organization = _organization(request, org)
@@ -347,7 +354,9 @@ def _staff_action(
 
 @login_required
 @require_POST
-def role_revoke(request: HttpRequest, org: int, pk: int, membership_pk: int) -> HttpResponse:
+def role_revoke(
+    request: AuthenticatedHttpRequest, org: int, pk: int, membership_pk: int
+) -> HttpResponse:
     def revoke(organization: Organization, member: User) -> str:
         membership = or_404(
             lambda: selectors.membership_of(organization, member, membership_pk), "No such role"
@@ -361,7 +370,7 @@ def role_revoke(request: HttpRequest, org: int, pk: int, membership_pk: int) -> 
 
 @login_required
 @require_POST
-def staff_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+def staff_active(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
 
     def change(organization: Organization, member: User) -> str:
@@ -377,7 +386,7 @@ def staff_active(request: HttpRequest, org: int, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_send_link(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+def staff_send_link(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     def send(organization: Organization, member: User) -> str:
         accounts.staff_send_set_password_link(
             actor=request.user, organization=organization, user=member

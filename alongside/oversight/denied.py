@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.accounts.models import Membership, Role
+from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
 from alongside.audit import services
 from alongside.audit.models import AuditEvent
@@ -33,7 +33,7 @@ DENIED_ALERT = AuditEvent.Action.DENIED_ALERT
 _MAX_PATH = 300
 
 
-def access_denied_record(*, actor: Any, asked: Asked, method: str, path: str) -> AuditEvent:
+def access_denied_record(*, actor: User, asked: Asked, method: str, path: str) -> AuditEvent:
     """Record one denied attempt, and raise a burst of them to the admins.
 
     Called after the response is decided, outside the request's transaction, so the
@@ -71,7 +71,7 @@ def _since(moment: dt.datetime) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(id__gt=before or 0)
 
 
-def _alert_on_burst(actor: Any, organization_id: int, now: dt.datetime) -> None:
+def _alert_on_burst(actor: User, organization_id: int, now: dt.datetime) -> None:
     threshold = settings.DENIED_ALERT_THRESHOLD
     minutes = settings.DENIED_ALERT_MINUTES
     if threshold < 1:
@@ -115,7 +115,7 @@ def _alert_on_burst(actor: Any, organization_id: int, now: dt.datetime) -> None:
 
 
 def _email_on_commit(
-    actor: Any, organization_id: int, denials: dict[str, Any], admins: list[str]
+    actor: User, organization_id: int, denials: dict[str, Any], admins: list[str]
 ) -> None:
     organization = Organization.objects.get(pk=organization_id)
     query = urlencode({"outcome": "denied", "actor": actor.username, "org": organization_id})

@@ -3,12 +3,11 @@ themselves are put in words by `alongside.audit.readable.describe`."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 
 
-def sees_search_terms(viewer: Any, organization_id: int) -> bool:
+def sees_search_terms(viewer: Actor, organization_id: int) -> bool:
     """What staff typed into a search can name anyone (and say why they were looked
     for), so it is shown only to those who see every person of the organization: its
     admins."""

@@ -1,19 +1,19 @@
 """Denied attempts: every 404 on a route that names a person's records is recorded."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from alongside.accounts.models import User
 from alongside.oversight.denied import access_denied_record
 from alongside.oversight.routes import asked_for
 
 
-def _signed_in(request: HttpRequest) -> Any:
+def _signed_in(request: HttpRequest) -> User | None:
     """Who made the request: the API's token or session user (`request.auth`, set by
     django-ninja), else the session's user; None when no one is signed in."""
     for user in (getattr(request, "auth", None), getattr(request, "user", None)):
-        if user is not None and getattr(user, "is_authenticated", False):
+        if isinstance(user, User) and user.is_authenticated:
             return user
     return None
 

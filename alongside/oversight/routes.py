@@ -17,7 +17,7 @@ SCREENING = "intake.screeningresponse"
 
 # Namespaces whose routes all reach a person's records (or one of their screenings,
 # needs, flags, enrollments, contact points, duplicate pairs or merges).
-NAMESPACES = frozenset({"people", "intake", "matching", "api-v1"})
+NAMESPACES = frozenset({"people", "intake", "matching", "tasks", "api-v1"})
 
 # What the first id in a page's path names, by route; every `people:` route starts
 # with the person.
@@ -32,13 +32,15 @@ PAGES = {
     "intake:hand-over": SCREENING,
     "intake:kiosk": SCREENING,
     "intake:hand-back": SCREENING,
+    "intake:flag": "intake.urgentflag",
     "intake:flag-acknowledge": "intake.urgentflag",
     "intake:need-status": "intake.need",
     "matching:pair-review": "matching.duplicatepair",
     "matching:compare": PERSON,
     "matching:merge-detail": "matching.mergerecord",
+    "tasks:create": PERSON,
 }
-NAMESPACE_DEFAULTS = {"people": PERSON}
+NAMESPACE_DEFAULTS = {"people": PERSON, "tasks": "tasks.task"}
 
 # The API's path parameters are named for what they hold (see docs/api.md).
 API_PARAMETERS = {
@@ -46,6 +48,7 @@ API_PARAMETERS = {
     "screening_id": SCREENING,
     "enrollment_id": "people.enrollment",
     "contact_id": "people.contactpoint",
+    "task_id": "tasks.task",
 }
 
 UNKNOWN = "unknown"

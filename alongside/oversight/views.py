@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.accounts.scope import scope_for
 from alongside.audit.readable import ACTION_LABELS
 from alongside.oversight import selectors
@@ -81,7 +82,7 @@ def _cursor(value: str | None) -> int | None:
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     organization_id = _organization_id(request)
     form = AuditFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -120,7 +121,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Check the whole chain (all organizations share one) and say whether it holds."""
     organization_id = _organization_id(request)
     report = selectors.chain_check(request.user, organization_id)

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alongside.accounts.actors import Actor
 from alongside.audit.readable import ObjectNamer, PersonFinder, int_ids
 from alongside.people import search
 from alongside.people.models import ContactPoint, Enrollment, Identifier, Person
@@ -19,20 +20,20 @@ from alongside.people.models import ContactPoint, Enrollment, Identifier, Person
 Names = Callable[[Any, Collection[str]], Mapping[str, str]]
 
 
-def person_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def person_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     # Events about a record merged since still name it.
     people = Person.objects.visible_to(viewer, include_merged=True).filter(pk__in=int_ids(ids))
     fields = ("preferred_name", "legal_given_name", "legal_family_name")
     return {str(person.pk): person.display_name for person in people.only(*fields)}
 
 
-def _on_visible(model: type[models.Model], viewer: Any, ids: Collection[str], field: str) -> Any:
+def _on_visible(model: type[models.Model], viewer: Actor, ids: Collection[str], field: str) -> Any:
     return model._default_manager.filter(
         pk__in=int_ids(ids), person__in=Person.objects.visible_to(viewer, include_merged=True)
     ).values_list("pk", field)
 
 
-def enrollment_names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+def enrollment_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     return {
         str(pk): _("Enrollment in %(program)s") % {"program": program}
         for pk, program in _on_visible(Enrollment, viewer, ids, "program__name")
@@ -43,7 +44,7 @@ def _by_kind(model: type[models.Model], choices: list[tuple[str, str]], text: Pr
     """Names like "Contact point: phone", from the record's kind."""
     labels = dict(choices)
 
-    def names(viewer: Any, ids: Collection[str]) -> dict[str, str]:
+    def names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
         return {
             str(pk): str(text) % {"kind": str(labels.get(kind, kind))}
             for pk, kind in _on_visible(model, viewer, ids, "kind")
@@ -52,7 +53,7 @@ def _by_kind(model: type[models.Model], choices: list[tuple[str, str]], text: Pr
     return names
 
 
-def people_named(viewer: Any, text: str, limit: int) -> list[int]:
+def people_named(viewer: Actor, text: str, limit: int) -> list[int]:
     found = search.search(Person.objects.visible_to(viewer), text, limit=limit)
     return list(found.values_list("pk", flat=True)[:limit])
 

@@ -7,22 +7,29 @@ shows a person only as far as the one sensitivity rule lets its viewer see them.
   number of queries;
 - timeline kinds: what an app writes to a person's journey timeline and how it reads;
 - worklist reasons: why a person needs a coordinator's attention today;
+- caseload filters: what the caseload view can filter by beyond the foundation's fields;
+- follow-up triggers: conditions a program's follow-up rules watch for (an urgent
+  result, a discharge, time without contact), each occurrence becoming one task;
 - registration assists: fragments inside the registration form;
 - record lineage: where a record that no longer answers now lives (a merge), and which
-  earlier records count as this one.
+  earlier records count as this one;
+- navigation items: top-level pages about the people served (the urgent-results queue),
+  each with a count of what waits there for the viewer ("Urgent results (3)").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from alongside.accounts.actors import Actor
 from alongside.lib.registry import Registry
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django.utils.functional import Promise
 
     from alongside.people.models import Person
     from alongside.people.sensitivity import Disclosure
@@ -37,9 +44,13 @@ class PanelContext:
     (through `visible_to`, enrollments loaded), and what the one sensitivity rule lets
     the viewer see of them (`people.sensitivity.disclosure_for`)."""
 
-    viewer: Any
+    viewer: Actor
     person: Person
     disclosure: Disclosure
+    # What one app's panels read once and share while the page loads (intake's urgent
+    # alert and its "Needs and screenings" panel read the person's flags in one query),
+    # keyed by the app's own names.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,9 @@ class WorklistItem:
     text: str  # a few words a coordinator reads at a glance: "urgent screening result 2 h ago"
     due_at: dt.datetime
     link: str = ""
+    # Which occurrence this is (e.g. "flag:42"), so that a coordinator's "done today" or
+    # "snooze" of one occurrence does not hide the next one for the same person.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,63 @@ class WorklistReason:
 worklist_reasons: Registry[WorklistReason] = Registry(
     "worklist reason", order=lambda r: (r.urgency, r.key)
 )
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """A filter of the caseload view (`/worklist/caseload/`) contributed by the app that
+    knows the data, e.g. intake's "open need". `param` is its query-string name."""
+
+    key: str
+    param: str
+    label: str
+    # What the filter offers: (value, label) pairs, nothing sensitive (every viewer sees
+    # them); `apply` keeps the people matching `value`, as the viewer may see them, as a
+    # condition in the same query (no query of its own).
+    choices: Callable[[], Sequence[tuple[str, str]]]
+    apply: Callable[[Any, QuerySet[Person], str], QuerySet[Person]]
+    order: int = 100
+
+
+caseload_filters: Registry[CaseloadFilter] = Registry(
+    "caseload filter", order=lambda f: (f.order, f.key)
+)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One time a follow-up trigger's condition arose for a person. `key` identifies it
+    for good (e.g. "flag:42", "no-contact:2026-12-01"), so evaluating a rule again or on
+    two workers at once finds the same occurrence and makes no second task."""
+
+    person_id: int
+    key: str
+    since: dt.datetime  # when the condition arose; the rule's deadline counts from here
+    why: str  # a few words for the task and the worklist: "urgent PHQ-9 result"
+
+
+@dataclass(frozen=True)
+class FollowUpTrigger:
+    """A condition a program's follow-up rule can watch for, contributed by the app that
+    owns it. The hub's sweep evaluates configured rules by calling these."""
+
+    key: str
+    label: str
+    # Occurrences for people enrolled in `program_ids` that are open at `now`, given the
+    # rule's `days` parameter (0 when the trigger takes none). Bounded queries: this runs
+    # over the whole population in the nightly sweep.
+    occurrences: Callable[[Iterable[int], int, dt.datetime], Iterable[Occurrence]]
+    # Whether the condition is met for this occurrence (e.g. the person was contacted
+    # after it arose); a met occurrence's task closes itself. Defaults to "contacted since".
+    resolved: Callable[[Person, Occurrence], bool] | None = None
+    takes_days: bool = False
+
+
+follow_up_triggers: Registry[FollowUpTrigger] = Registry("follow-up trigger")
+
+
+def contacted_since(person: Person, occurrence: Occurrence) -> bool:
+    return person.last_contacted_at is not None and person.last_contacted_at >= occurrence.since
 
 
 @dataclass(frozen=True)
@@ -144,7 +215,7 @@ class RecordLineage:
 record_lineages: Registry[RecordLineage] = Registry("record lineage")
 
 
-def successor_for(viewer: Any, pk: int) -> Person | None:
+def successor_for(viewer: Actor, pk: int) -> Person | None:
     for lineage in record_lineages:
         found = lineage.successor(viewer, pk)
         if found is not None:
@@ -157,3 +228,47 @@ def lineage_ids(person_id: int) -> list[int]:
     for lineage in record_lineages:
         ids.extend(i for i in lineage.predecessors(person_id) if i not in ids)
     return ids
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the main navigation to a page an app owns, with, optionally, how many
+    things wait there for the viewer. `count(viewer)` makes at most one query (it runs
+    on every page) and counts only what the one sensitivity rule lets the viewer see and
+    act on; 0 shows no number. `nav` is what the page's context sets as `nav` to mark
+    the link as the current page."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    nav: str
+    count: Callable[[Any], int] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A navigation item as one viewer sees it."""
+
+    key: str
+    label: str
+    url_name: str
+    nav: str
+    count: int
+
+
+nav_items: Registry[NavItem] = Registry("navigation item", order=lambda i: (i.order, i.key))
+
+
+def nav_links(viewer: Actor) -> list[NavLink]:
+    """Every navigation item for this viewer, in order, with its count."""
+    return [
+        NavLink(
+            item.key,
+            str(item.label),
+            item.url_name,
+            item.nav,
+            item.count(viewer) if item.count is not None else 0,
+        )
+        for item in nav_items
+    ]

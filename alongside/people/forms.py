@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from alongside.organizations.models import Program
 from alongside.people.models import (
@@ -17,6 +19,7 @@ from alongside.people.models import (
     Profile,
     SupportContact,
 )
+from alongside.people.registration import Reach
 from alongside.people.services import (
     CONTACT_FIELDS,
     ENROLLMENT_FIELDS,
@@ -25,6 +28,8 @@ from alongside.people.services import (
     PROFILE_EDITABLE,
     SUPPORT_FIELDS,
 )
+
+REACH_FIELDS = tuple(f.name for f in fields(Reach))
 
 PRONOUN_SUGGESTIONS = ["she/her", "he/him", "they/them", "she/they", "he/they", "ze/zir"]
 
@@ -93,16 +98,47 @@ class PersonForm(VersionedForm):
 class PersonCreateForm(PersonForm):
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
-        help_text="The program the person is referred to. Its staff will see the record.",
+        help_text=_("The program the person is referred to. Its staff will see the record."),
     )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=40,
+        help_text=_("Optional. No voicemail and no texts until the person says yes."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.CharField(
+        label=_("Email address"),
+        required=False,
+        max_length=254,
+        help_text=_("Optional."),
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
+    )
+    identifier_kind = forms.ChoiceField(
+        label=_("Identifier type"),
+        required=False,
+        choices=[("", _("No identifier")), *Identifier.Kind.choices],
+        help_text=_("Optional: a Medicaid ID, medical record number or another ID."),
+    )
+    identifier_issuer = forms.CharField(
+        label=_("Issued by"),
+        required=False,
+        max_length=150,
+        help_text=_("Who assigned it, e.g. NY Medicaid or the hospital."),
+    )
+    identifier_value = forms.CharField(label=_("Identifier"), required=False, max_length=64)
     important_to = OwnWordsField(
-        label="What is important TO me", required=False, help_text="In the person's own words."
+        label=_("What is important TO me"),
+        required=False,
+        help_text=_("In the person's own words."),
     )
     approach_with_care = OwnWordsField(
-        label="Approach with care",
+        label=_("Approach with care"),
         required=False,
-        help_text="Anything the person chose to share that is hard for them. "
-        "Shown only to their care team, before contact.",
+        help_text=_(
+            "Anything the person chose to share that is hard for them. "
+            "Shown only to their care team, before contact."
+        ),
     )
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
@@ -110,6 +146,10 @@ class PersonCreateForm(PersonForm):
         self.fields["program"].queryset = programs  # type: ignore[attr-defined]
         if programs.count() == 1:
             self.fields["program"].initial = programs.first()
+
+    def reach(self) -> Reach:
+        """The phone, email and identifier typed, for `services.person_create`."""
+        return Reach(**{name: self.cleaned_data[name] for name in REACH_FIELDS})
 
 
 class ProfileForm(VersionedForm):
@@ -195,6 +235,13 @@ class EnrollmentForm(VersionedForm):
     def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["primary_coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+        if not self.instance.closed_by_merge:  # only a merge closes for that reason
+            reason: Any = self.fields["closure_reason"]
+            reason.choices = [
+                (value, label)
+                for value, label in reason.choices
+                if value != Enrollment.ClosureReason.MERGED
+            ]
 
 
 class EnrollmentCreateForm(EnrollmentForm):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from alongside.accounts.actors import Visitor
 from alongside.accounts.scope import scope_for
 from alongside.organizations.models import Organization, Program
 from alongside.people.languages import LANGUAGE_NAMES, LANGUAGES
@@ -18,7 +19,7 @@ from alongside.people.normalize import normalize, normalize_identifier, normaliz
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
-    def visible_to(self, user: Any, *, include_merged: bool = False) -> PersonQuerySet:
+    def visible_to(self, user: Visitor, *, include_merged: bool = False) -> PersonQuerySet:
         """The one rule for who sees whom: organization admins see their organization's
         people; everyone else sees people enrolled (in any status) in their programs.
         A record merged into another is hidden unless include_merged (merge records,
@@ -66,7 +67,7 @@ class Person(models.Model):
         editable=False,
         related_name="+",
     )
-    # Set when this record was merged into another (see matching/services.py); the
+    # Set when this record was merged into another (see matching/merge.py); the
     # record is kept, hidden, so that the merge can be undone.
     merged_into = models.ForeignKey(
         "self",
@@ -77,6 +78,10 @@ class Person(models.Model):
         related_name="merged_from",
     )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the care team last reached the person (an encounter that was a contact, not an
+    # attempt): kept on the row so worklists and follow-up rules read it without a join.
+    # Written only by `people.services.record_contact`.
+    last_contacted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -86,6 +91,7 @@ class Person(models.Model):
             models.Index(fields=["organization", "legal_family_name"], name="person_org_family"),
             models.Index(fields=["date_of_birth"], name="person_dob"),
             models.Index(fields=["search_text"], name="person_search_text"),
+            models.Index(fields=["organization", "last_contacted_at"], name="person_org_contacted"),
         ]
 
     def __str__(self) -> str:
@@ -344,8 +350,12 @@ class Enrollment(models.Model):
         INELIGIBLE = "ineligible", "Not eligible"
         DECEASED = "deceased", "Died"
         OTHER = "other", "Other"
+        # Set only by a merge, on the second open enrollment in one program.
+        MERGED = "merged", "Closed by a merge of two records"
 
     OPEN_STATUSES = (Status.REFERRED, Status.ACTIVE, Status.PAUSED)
+    # The reasons staff choose from (a merge sets MERGED itself).
+    CHOSEN_CLOSURE_REASONS = tuple(filter(ClosureReason.MERGED.__ne__, ClosureReason))
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrollments")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
@@ -420,6 +430,10 @@ class Enrollment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def closed_by_merge(self) -> bool:
+        return self.closure_reason == self.ClosureReason.MERGED
 
 
 class RecordChange(models.Model):

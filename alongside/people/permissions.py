@@ -3,11 +3,11 @@ what a viewer may see of a person is `people.sensitivity.disclosure_for`."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
+from alongside.organizations.models import Program
 
 
-def can_manage_program(user: Any, program: Any) -> bool:
+def can_manage_program(user: Actor, program: Program) -> bool:
     scope = scope_for(user)
     return program.id in scope.program_ids or scope.is_admin_of(program.organization_id)

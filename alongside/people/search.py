@@ -36,7 +36,11 @@ from django.db.models import (
 from django.db.models.functions import Concat
 
 from alongside.people.models import ContactPoint, Identifier
-from alongside.people.normalize import normalize, normalize_identifier, normalize_phone, parse_date
+from alongside.people.normalize import normalize, normalize_identifier
+
+# Matching's candidate records read these through this module.
+from alongside.people.normalize import normalize_phone as normalize_phone
+from alongside.people.normalize import parse_date as parse_date
 
 # pg_trgm's default word-similarity threshold is 0.6; one typo in a short name scores
 # lower than that, so fuzzy matching uses a looser bar and ranks by score.
@@ -427,7 +431,7 @@ def search(people: QuerySet[Any], query: str, *, limit: int = DEFAULT_LIMIT) -> 
         match = MatchScore(Value(terms.phrase), F("search_text"))
     if not terms.names:
         match = Value(0.0)
-    ranked = people.annotate(
+    ranked: QuerySet[Any] = people.annotate(
         match_score=match,
         name_score=WordSimilarity(Value(terms.phrase or "-"), F("search_text")),
     ).filter(condition)

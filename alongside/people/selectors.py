@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Prefetch, QuerySet
 
+from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.models import AuditEvent
@@ -41,7 +42,7 @@ ACCESS_DENIED = "Only supervisors and organization admins see who accessed a rec
 M = TypeVar("M", bound=Model)
 
 
-def people_for(user: Any) -> QuerySet[Person]:
+def people_for(user: Actor) -> QuerySet[Person]:
     return Person.objects.visible_to(user)
 
 
@@ -49,11 +50,11 @@ def _with_languages(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.prefetch_related("languages")
 
 
-def people_list(user: Any) -> QuerySet[Person]:
+def people_list(user: Actor) -> QuerySet[Person]:
     return _with_languages(people_for(user)).order_by("legal_family_name", "legal_given_name", "id")
 
 
-def people_search(user: Any, query: str, *, limit: int = 25) -> list[Person]:
+def people_search(user: Actor, query: str, *, limit: int = 25) -> list[Person]:
     """Ranked matches for a query, recorded as one search event."""
     found = list(_with_languages(finder.search(people_for(user), query, limit=limit))[:limit])
     audit.record(
@@ -66,7 +67,7 @@ def people_search(user: Any, query: str, *, limit: int = 25) -> list[Person]:
     return found
 
 
-def people_slice(user: Any, *, offset: int, limit: int) -> list[Person]:
+def people_slice(user: Actor, *, offset: int, limit: int) -> list[Person]:
     """`limit` of the people the user may see, by name, from `offset`; recorded as one
     list event."""
     people = list(people_list(user)[offset : offset + limit])
@@ -74,7 +75,7 @@ def people_slice(user: Any, *, offset: int, limit: int) -> list[Person]:
     return people
 
 
-def people_page(user: Any, *, page: int, size: int) -> tuple[list[Person], bool]:
+def people_page(user: Actor, *, page: int, size: int) -> tuple[list[Person], bool]:
     """A page of the people the user may see, by name, and whether another follows;
     recorded as one list event."""
     people, has_next = page_of(people_list(user), page, size)
@@ -82,7 +83,7 @@ def people_page(user: Any, *, page: int, size: int) -> tuple[list[Person], bool]
     return people, has_next
 
 
-def my_people(user: Any) -> QuerySet[Person]:
+def my_people(user: Actor) -> QuerySet[Person]:
     """People whose open enrollment names this user as primary coordinator."""
     return (
         _with_languages(people_for(user))
@@ -120,7 +121,7 @@ def with_record(people: QuerySet[Person], related: Iterable[str] = PERSON_PAGE) 
 
 
 def person_detail(
-    user: Any, pk: int, *, purpose: str = "view", related: Iterable[str] = PERSON_PAGE
+    user: Actor, pk: int, *, purpose: str = "view", related: Iterable[str] = PERSON_PAGE
 ) -> Person:
     """One person with everything their page shows, in a fixed number of queries, as
     the user may see them: an approach-with-care note they may not read is replaced by
@@ -161,7 +162,7 @@ def coordinators_for(person: Person) -> QuerySet[Any]:
     )
 
 
-def my_programs(user: Any, *, organization_id: int | None = None) -> QuerySet[Program]:
+def my_programs(user: Actor, *, organization_id: int | None = None) -> QuerySet[Program]:
     """Active programs the user works in or whose organization they administer (of one
     organization, when given): where they may register and enroll people."""
     scope = scope_for(user)
@@ -173,7 +174,7 @@ def my_programs(user: Any, *, organization_id: int | None = None) -> QuerySet[Pr
     return programs
 
 
-def access_events(user: Any, person: Person) -> list[AuditEvent]:
+def access_events(user: Actor, person: Person) -> list[AuditEvent]:
     """Who accessed the person's record (and the records merged into it), for those the
     sensitivity rule shows the access log to; NotPermitted for anyone else."""
     if not disclosure_for(user, person).access_log:
@@ -183,7 +184,7 @@ def access_events(user: Any, person: Person) -> list[AuditEvent]:
     return events
 
 
-def person_history(user: Any, person: Person, *, limit: int = 200) -> list[RecordChange]:
+def person_history(user: Actor, person: Person, *, limit: int = 200) -> list[RecordChange]:
     """The latest changes to a person's record, newest first, with the values of fields
     the user may not read (an approach-with-care note) restricted."""
     disclosure = disclosure_for(user, person)
@@ -195,14 +196,14 @@ def person_history(user: Any, person: Person, *, limit: int = 200) -> list[Recor
     return changes
 
 
-def audit_person_view(user: Any, person: Person, purpose: str) -> None:
+def audit_person_view(user: Actor, person: Person, purpose: str) -> None:
     """One event for a read of the person's record, saying what it was read for."""
     audit.record_for_person(
         actor=user, action=Action.VIEW, person=person, obj=person, detail={"purpose": purpose}
     )
 
 
-def audit_people(user: Any, people: list[Person], action: Action, detail: dict[str, Any]) -> None:
+def audit_people(user: Actor, people: list[Person], action: Action, detail: dict[str, Any]) -> None:
     """One event for a list or export, naming how many people it showed."""
     audit.record(
         actor=user,
@@ -213,7 +214,7 @@ def audit_people(user: Any, people: list[Person], action: Action, detail: dict[s
     )
 
 
-def my_people_listed(user: Any, *, limit: int = 100) -> list[Person]:
+def my_people_listed(user: Actor, *, limit: int = 100) -> list[Person]:
     """The first of `my_people`, for the start page; recorded as a list event when any."""
     people = list(my_people(user)[:limit])
     if people:
@@ -221,7 +222,7 @@ def my_people_listed(user: Any, *, limit: int = 100) -> list[Person]:
     return people
 
 
-def people_export(user: Any, query: str = "") -> Iterator[list[Any]]:
+def people_export(user: Actor, query: str = "") -> Iterator[list[Any]]:
     """The export as rows (a header, then one a person) of the people the user may see,
     or of their search; recorded as one export event. Exports are for supervisors and
     organization admins: anyone else is refused with NotPermitted."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
+from alongside.accounts.actors import Actor, Visitor
 from alongside.accounts.scope import scope_for
 from alongside.people.models import Enrollment, Person, Profile
 
@@ -66,7 +67,7 @@ class Disclosure:
 NOTHING = Disclosure()
 
 
-def disclosure_for(user: Any, person: Person) -> Disclosure:
+def disclosure_for(user: Visitor, person: Person) -> Disclosure:
     """What `user` may see of `person`, from their memberships (read once per request)
     and the person's enrollments (prefetch them where this is asked often).
 
@@ -102,7 +103,7 @@ def disclosure_for(user: Any, person: Person) -> Disclosure:
     )
 
 
-def may_export(user: Any) -> bool:
+def may_export(user: Visitor) -> bool:
     """Exports of lists of people are for supervisors and organization admins. They carry
     identity only, which everyone who may see a person sees; a column of anything more
     would have to ask `disclosure_for` for each row."""
@@ -110,7 +111,7 @@ def may_export(user: Any) -> bool:
     return bool(scope.admin_organization_ids or scope.supervised_program_ids)
 
 
-def sees_sensitive(user: Any, person_ref: str = "pk") -> Exists:
+def sees_sensitive(user: Visitor, person_ref: str = "pk") -> Exists:
     """The same rule as `Disclosure.sensitive`, as a condition on people in a query
     (`person_ref` names the person's id in the outer query): for lists that keep to the
     people whose sensitive details the user may see, such as the urgent-results queue.
@@ -146,7 +147,7 @@ def redact_profile(person: Person, profile: Profile | None, disclosure: Disclosu
     profile.approach_with_care = care_note_notice(person)
 
 
-def redact_person(user: Any, person: Person) -> Disclosure:
+def redact_person(user: Actor, person: Person) -> Disclosure:
     """Apply the rule to a person read with their profile and enrollments loaded."""
     disclosure = disclosure_for(user, person)
     try:

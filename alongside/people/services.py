@@ -10,7 +10,10 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from alongside.accounts.actors import Actor, account_of
+from alongside.accounts.models import User
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
@@ -28,6 +31,7 @@ from alongside.people.models import (
     SupportContact,
 )
 from alongside.people.permissions import can_manage_program
+from alongside.people.registration import Reach, registration_details
 from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS, disclosure_for
 
 M = TypeVar("M", bound=models.Model)
@@ -129,13 +133,13 @@ def _keep_related(current: M, given: M) -> None:
 
 
 def _log(
-    *, actor: Any, person: Person, instance: models.Model, action: Action, changes: dict[str, Any]
+    *, actor: Actor, person: Person, instance: models.Model, action: Action, changes: dict[str, Any]
 ) -> None:
     sensitive = bool(SENSITIVE_PROFILE_FIELDS & changes.keys())
     RecordChange.objects.create(
         person=person,
         at=timezone.now(),
-        actor=actor,
+        actor=account_of(actor),
         action=action,
         entity=instance._meta.model_name or "",
         entity_id=instance.pk,
@@ -173,19 +177,34 @@ def _save(
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     program: Program,
     data: Mapping[str, Any],
     profile: Mapping[str, Any] | None = None,
-    primary_coordinator: Any = None,
+    primary_coordinator: User | None = None,
+    reach: Reach | None = None,
 ) -> Person:
     """Register a person with a first enrollment (status referred) in one of the actor's
-    programs, which is what makes them visible to that program's staff."""
+    programs, which is what makes them visible to that program's staff; with the phone,
+    email and identifier of `reach`, if given (contact rules start safe: no voicemail,
+    no texts)."""
     if not can_manage_program(actor, program):
         raise NotPermitted("You can only register people in your own programs.")
-    person = Person(organization_id=program.organization_id, created_by=actor)
+    person = Person(organization_id=program.organization_id, created_by=account_of(actor))
     changes = _assign(person, data, PERSON_FIELDS)
-    _save(person, changes, bump=False)
+    errors: dict[str, Any] = {}
+    contacts: list[ContactPoint] = []
+    identifier: Identifier | None = None
+    try:
+        contacts, identifier = registration_details(reach or Reach())
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        _save(person, changes, bump=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     _log(actor=actor, person=person, instance=person, action=Action.CREATE, changes=changes)
     new_profile = Profile(person=person)
     profile_changes = _assign(new_profile, profile or {}, PROFILE_EDITABLE)
@@ -197,6 +216,16 @@ def person_create(
             instance=new_profile,
             action=Action.CREATE,
             changes=profile_changes,
+        )
+    for contact in contacts:
+        contact_point_create(
+            actor=actor, person=person, data={"kind": contact.kind, "value": contact.value}
+        )
+    if identifier is not None:
+        identifier_create(
+            actor=actor,
+            person=person,
+            data={name: getattr(identifier, name) for name in IDENTIFIER_FIELDS},
         )
     enrollment_create(
         actor=actor,
@@ -213,7 +242,7 @@ def person_create(
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, person: Person, data: Mapping[str, Any], version: int | None
 ) -> Person:
     current = _check_version(Person, person.pk, version)
     changes = _assign(current, data, PERSON_FIELDS)
@@ -225,7 +254,7 @@ def person_update(
 
 @transaction.atomic
 def profile_update(
-    *, actor: Any, person: Person, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, person: Person, data: Mapping[str, Any], version: int | None
 ) -> Profile:
     profile, _ = Profile.objects.get_or_create(person=person)
     current = _check_version(Profile, profile.pk, version)
@@ -243,7 +272,7 @@ def profile_update(
 
 def _child_create(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     instance: M,
     data: Mapping[str, Any],
@@ -258,7 +287,7 @@ def _child_create(
 
 def _child_update(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     instance: M,
     data: Mapping[str, Any],
@@ -275,7 +304,7 @@ def _child_update(
     return current
 
 
-def _child_delete(*, actor: Any, person: Person, instance: models.Model) -> None:
+def _child_delete(*, actor: Actor, person: Person, instance: models.Model) -> None:
     _log(actor=actor, person=person, instance=instance, action=Action.DELETE, changes={})
     instance.delete()
 
@@ -297,7 +326,7 @@ def _check_safe_contact(contact: ContactPoint) -> None:
 
 
 @transaction.atomic
-def contact_point_create(*, actor: Any, person: Person, data: Mapping[str, Any]) -> ContactPoint:
+def contact_point_create(*, actor: Actor, person: Person, data: Mapping[str, Any]) -> ContactPoint:
     return _child_create(
         actor=actor,
         person=person,
@@ -310,7 +339,7 @@ def contact_point_create(*, actor: Any, person: Person, data: Mapping[str, Any])
 
 @transaction.atomic
 def contact_point_update(
-    *, actor: Any, contact: ContactPoint, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, contact: ContactPoint, data: Mapping[str, Any], version: int | None
 ) -> ContactPoint:
     return _child_update(
         actor=actor,
@@ -324,14 +353,16 @@ def contact_point_update(
 
 
 @transaction.atomic
-def contact_point_delete(*, actor: Any, contact: ContactPoint, version: int | None = None) -> None:
+def contact_point_delete(
+    *, actor: Actor, contact: ContactPoint, version: int | None = None
+) -> None:
     _check_version(ContactPoint, contact.pk, version)
     _child_delete(actor=actor, person=contact.person, instance=contact)
 
 
 @transaction.atomic
 def support_contact_create(
-    *, actor: Any, person: Person, data: Mapping[str, Any]
+    *, actor: Actor, person: Person, data: Mapping[str, Any]
 ) -> SupportContact:
     return _child_create(
         actor=actor,
@@ -344,7 +375,7 @@ def support_contact_create(
 
 @transaction.atomic
 def support_contact_update(
-    *, actor: Any, support: SupportContact, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, support: SupportContact, data: Mapping[str, Any], version: int | None
 ) -> SupportContact:
     return _child_update(
         actor=actor,
@@ -357,12 +388,12 @@ def support_contact_update(
 
 
 @transaction.atomic
-def support_contact_delete(*, actor: Any, support: SupportContact) -> None:
+def support_contact_delete(*, actor: Actor, support: SupportContact) -> None:
     _child_delete(actor=actor, person=support.person, instance=support)
 
 
 @transaction.atomic
-def identifier_create(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Identifier:
+def identifier_create(*, actor: Actor, person: Person, data: Mapping[str, Any]) -> Identifier:
     return _child_create(
         actor=actor,
         person=person,
@@ -373,12 +404,12 @@ def identifier_create(*, actor: Any, person: Person, data: Mapping[str, Any]) ->
 
 
 @transaction.atomic
-def identifier_delete(*, actor: Any, identifier: Identifier) -> None:
+def identifier_delete(*, actor: Actor, identifier: Identifier) -> None:
     _child_delete(actor=actor, person=identifier.person, instance=identifier)
 
 
 @transaction.atomic
-def language_add(*, actor: Any, person: Person, data: Mapping[str, Any]) -> PersonLanguage:
+def language_add(*, actor: Actor, person: Person, data: Mapping[str, Any]) -> PersonLanguage:
     if data.get("is_preferred"):
         person.languages.update(is_preferred=False)
     return _child_create(
@@ -391,16 +422,29 @@ def language_add(*, actor: Any, person: Person, data: Mapping[str, Any]) -> Pers
 
 
 @transaction.atomic
-def language_remove(*, actor: Any, language: PersonLanguage) -> None:
+def language_remove(*, actor: Actor, language: PersonLanguage) -> None:
     _child_delete(actor=actor, person=language.person, instance=language)
+
+
+def _refuse_merge_reason(data: Mapping[str, Any], current: str = "") -> None:
+    reason = data.get("closure_reason")
+    if reason == Enrollment.ClosureReason.MERGED and current != reason:
+        raise ValidationError(
+            {
+                "closure_reason": _(
+                    "Only a merge of two records closes an enrollment for this reason."
+                )
+            }
+        )
 
 
 @transaction.atomic
 def enrollment_create(
-    *, actor: Any, person: Person, program: Program, data: Mapping[str, Any]
+    *, actor: Actor, person: Person, program: Program, data: Mapping[str, Any]
 ) -> Enrollment:
     if not can_manage_program(actor, program) or program.organization_id != person.organization_id:
         raise NotPermitted("You can only enroll people in programs you work in.")
+    _refuse_merge_reason(data)
     return _child_create(
         actor=actor,
         person=person,
@@ -412,10 +456,11 @@ def enrollment_create(
 
 @transaction.atomic
 def enrollment_update(
-    *, actor: Any, enrollment: Enrollment, data: Mapping[str, Any], version: int | None
+    *, actor: Actor, enrollment: Enrollment, data: Mapping[str, Any], version: int | None
 ) -> Enrollment:
     if not can_manage_program(actor, enrollment.program):
         raise NotPermitted("You can only change enrollments in programs you work in.")
+    _refuse_merge_reason(data, enrollment.closure_reason)
     data = dict(data)
     if data.get("status") == Enrollment.Status.CLOSED and not data.get("ended_on"):
         data["ended_on"] = enrollment.ended_on or timezone.localdate()
@@ -427,3 +472,16 @@ def enrollment_update(
         fields=ENROLLMENT_FIELDS,
         version=version,
     )
+
+
+def record_contact(*, person: Person, at: dt.datetime) -> None:
+    """Note that the care team reached the person at `at` (called by the service that
+    records the contact, inside its transaction; it does its own auditing). Only moves
+    forward, so a late-recorded older contact leaves a newer one in place."""
+    if timezone.is_naive(at):
+        raise ValueError("A contact time must be timezone-aware.")
+    Person.objects.filter(pk=person.pk).filter(
+        models.Q(last_contacted_at__isnull=True) | models.Q(last_contacted_at__lt=at)
+    ).update(last_contacted_at=at)
+    if person.last_contacted_at is None or person.last_contacted_at < at:
+        person.last_contacted_at = at

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib import safecsv
 from alongside.lib.params import query_page
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
@@ -40,7 +41,7 @@ from alongside.people.sensitivity import RESTRICTED, disclosure_for
 PAGE_SIZE = 25
 
 
-def _person(request: HttpRequest, pk: int, purpose: str = "view") -> Person:
+def _person(request: AuthenticatedHttpRequest, pk: int, purpose: str = "view") -> Person:
     return or_404(
         lambda: selectors.person_detail(request.user, pk, purpose=purpose), "No such person"
     )
@@ -58,7 +59,7 @@ def _form_page(
 
 
 @login_required
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     page = query_page(request.GET)
@@ -79,7 +80,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     programs = selectors.my_programs(request.user).order_by("name")
     if not programs.exists():
         raise PermissionDenied("You are not a member of any program.")
@@ -95,6 +96,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 data=data,
                 profile={k: form.cleaned_data[k] for k in ("important_to", "approach_with_care")},
                 primary_coordinator=request.user,
+                reach=form.reach(),
             )
         )
 
@@ -106,7 +108,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         person = _person(request, pk)
     except Http404:
@@ -134,7 +136,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "edit")
     form = forms.PersonForm(request.POST or None, instance=person)
     if _updated(request, person, form, services.person_update):
@@ -161,7 +163,7 @@ def _updated(request: HttpRequest, person: Person, form: Any, update: Callable[.
 
 
 @login_required
-def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "edit")
     disclosure = disclosure_for(request.user, person)
     profile = getattr(person, "profile", None)
@@ -241,7 +243,7 @@ def _item(person: Person, kind: _Kind, pk: int) -> Any:
 
 
 def _child_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     kind: _Kind,
     child_pk: int | None,
@@ -272,28 +274,32 @@ def _child_page(
 
 
 @login_required
-def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
+def contact_edit(
+    request: AuthenticatedHttpRequest, pk: int, contact_pk: int | None = None
+) -> HttpResponse:
     return _child_page(request, pk, _KINDS["contacts"], contact_pk)
 
 
 @login_required
-def support_edit(request: HttpRequest, pk: int, support_pk: int | None = None) -> HttpResponse:
+def support_edit(
+    request: AuthenticatedHttpRequest, pk: int, support_pk: int | None = None
+) -> HttpResponse:
     return _child_page(request, pk, _KINDS["support"], support_pk)
 
 
 @login_required
-def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
+def identifier_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _child_page(request, pk, _KINDS["identifiers"], None)
 
 
 @login_required
-def language_add(request: HttpRequest, pk: int) -> HttpResponse:
+def language_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _child_page(request, pk, _KINDS["languages"], None)
 
 
 @login_required
 def enrollment_edit(
-    request: HttpRequest, pk: int, enrollment_pk: int | None = None
+    request: AuthenticatedHttpRequest, pk: int, enrollment_pk: int | None = None
 ) -> HttpResponse:
     person = _person(request, pk, "edit")
     kwargs: dict[str, Any] = {"coordinators": selectors.coordinators_for(person)}
@@ -310,7 +316,9 @@ def enrollment_edit(
 
 @login_required
 @require_POST
-def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
+def child_delete(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, child_pk: int
+) -> HttpResponse:
     removable = _KINDS[kind]
     assert removable.remove is not None  # the URLs name only kinds that can be removed
     person = _person(request, pk, "edit")
@@ -320,7 +328,7 @@ def child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> Htt
 
 
 @login_required
-def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+def person_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "history")
     context = {
         "person": person,
@@ -332,7 +340,7 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_access(request: HttpRequest, pk: int) -> HttpResponse:
+def person_access(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "access report")
     with refusals_as_403():
         events = selectors.access_events(request.user, person)
@@ -347,7 +355,7 @@ class _Echo:
 
 
 @login_required
-def people_export(request: HttpRequest) -> StreamingHttpResponse:
+def people_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """CSV of the people the user can see (or of a search), for supervisors and admins."""
     with refusals_as_403():
         rows = selectors.people_export(request.user, request.GET.get("q", ""))

@@ -32,6 +32,9 @@ from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.organizations import services as organizations
 from alongside.people import services as people
 from alongside.people.models import Person
+from alongside.tasks import rules as follow_up
+from alongside.tasks import services as tasks
+from alongside.worklist import services as worklist
 from conftest import World, add_role, make_person, make_user
 from tests.authz.routes import Fillers, Probe
 
@@ -109,7 +112,7 @@ class Subject:
             self.gad7_band,
             "nearly every day",  # the answer to PHQ-9 item 9, and to GAD-7 items
             NEARLY.lower(),
-            "depression",  # the need, in the API and on the results page
+            "depression",  # the need's kind, in the API
             "how they have been feeling",  # the need, as the person page words it
             '"kind":"anxiety"',  # the GAD-7's need, in the API
             "worry and stress",  # and as the person page words it
@@ -130,6 +133,7 @@ class AuthzWorld:
     version_pk: int
     item: str
     pair_pk: int
+    rule_pk: int
     merge_pk: int
     merged_pk: int
     twin_pk: int
@@ -186,6 +190,13 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
         actor=actor, person=person, data={"kind": "hmis", "issuer": "County", "value": key}
     )
     language = people.language_add(actor=actor, person=person, data={"language": "es"})
+    task = tasks.task_create(
+        actor=actor,
+        program=w.housing,
+        person=person,
+        assignee=None,
+        data={"title": "Call back", "due_at": timezone.now() + dt.timedelta(days=1)},
+    )
     score, gad_score = phq.scores.get(), gad.scores.get()
     return Subject(
         key=key,
@@ -208,6 +219,7 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
             "flag": phq.urgent_flags.get().pk,
             "need": Need.objects.get(person=person, kind="depression").pk,
             "link": link.pk,
+            "task": task.pk,
         },
     )
 
@@ -242,6 +254,25 @@ def build(w: World) -> AuthzWorld:
         (13, "moderate"),
     ]
 
+    # The coordinator's worklist holds both, with one item snoozed and one done today, so
+    # the walk reads every section of it (as a teammate covering, too).
+    worklist.decision_record(
+        actor=w.coordinator,
+        person=rosa,
+        reason_key="worklist.not_yet_contacted",
+        item_key="new",
+        action="snoozed",
+        until=timezone.localdate() + dt.timedelta(days=7),
+        note="Back from her sister's next week.",
+    )
+    worklist.decision_record(
+        actor=w.coordinator,
+        person=w.person,
+        reason_key="intake.urgent_flag",
+        item_key=f"flag:{subjects['lupe'].ids['flag']}",
+        action="done",
+    )
+
     clinician = make_user("jo", first_name="Jo", last_name="Park")
     add_role(clinician, Role.CLINICIAN, program=w.housing)
 
@@ -274,6 +305,12 @@ def build(w: World) -> AuthzWorld:
         actor=w.admin, organization=w.org, data={"name": "Main office"}
     )
     copy = intake.instrument_copy(actor=w.admin, organization=w.org, version=versions["phq-9"])
+    rule = follow_up.rule_create(
+        actor=w.admin,
+        organization=w.org,
+        program=w.housing,
+        data={"trigger": "tasks.no_contact", "days": 30, "title": "Reach out"},
+    )
     assert MergeRecord.objects.filter(pk=record.pk).exists()
     return AuthzWorld(
         world=w,
@@ -284,6 +321,7 @@ def build(w: World) -> AuthzWorld:
         version_pk=copy.pk,
         item=copy.definition["items"][0]["link_id"],
         pair_pk=pair.pk,
+        rule_pk=rule.pk,
         merge_pk=record.pk,
         merged_pk=merged.pk,
         twin_pk=twin.pk,
@@ -371,6 +409,7 @@ def fillers(a: AuthzWorld) -> Fillers:
             *[(f"{s.key}'s link", None, {"token": s.token}) for s in a.subjects.values()],
             ("unknown link", None, {"token": "not-a-real-token"}),
         ],
+        "intake:flag": each(lambda s: {"pk": s.ids["flag"]}),
         "intake:flag-acknowledge": each(lambda s: {"pk": s.ids["flag"]}),
         "intake:need-status": each(lambda s: {"pk": s.ids["need"]}),
         # matching: Lupe's records
@@ -411,7 +450,26 @@ def fillers(a: AuthzWorld) -> Fillers:
         "manage:instrument-rule-add": org(**instrument, kind="needs"),
         "manage:instrument-rule": org(**instrument, kind="needs", index=0),
         "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
+        "manage:follow-up-edit": org(pk=a.rule_pk),
+        # tasks: each person's task in the housing team queue
+        **{
+            f"tasks:{name}": each(lambda s: {"pk": s.ids["task"]})
+            for name in (
+                "detail",
+                "edit",
+                "take",
+                "start",
+                "complete",
+                "reopen",
+                "cancel",
+                "assign",
+                "comment",
+            )
+        },
+        "tasks:create": each(lambda s: {"pk": s.person.pk}),
         # accounts: a reset link that is not valid answers the same to everyone
+        # worklist: the coordinator's worklist, opened by a teammate covering for them
+        "worklist:member": lambda: [("", None, {"user_pk": coordinator})],
         "password_reset_confirm": lambda: [("", None, {"uidb64": "MQ", "token": "x-y"})],
         "/api/{rest}": lambda: [("", None, {"rest": "no-such-thing"})],
     }
@@ -421,6 +479,7 @@ def fillers(a: AuthzWorld) -> Fillers:
         "screening_id": {k: s.phq9.pk for k, s in a.subjects.items()},
         "contact_id": {k: s.ids["contact"] for k, s in a.subjects.items()},
         "enrollment_id": {k: s.ids["enrollment"] for k, s in a.subjects.items()},
+        "task_id": {k: s.ids["task"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 
@@ -439,7 +498,13 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
             f"total {s.gad7_total} (",
         ],
         ("people:history", ""): [s.marker],
-        ("intake:response", "phq-9"): [f"total: {s.total}", "nearly every day", "depression"],
+        ("intake:response", "phq-9"): [
+            f"total: {s.total}",
+            "nearly every day",
+            "how they have been feeling",  # the need, named as everywhere (intake.wording)
+            "thoughts of death or self-harm",  # the urgent flag and its history
+        ],
+        ("intake:flag", ""): ["thoughts of death or self-harm", "suicide-risk protocol"],
         ("intake:response", "gad-7"): [f"total: {s.gad7_total}", "nearly every day"],
         ("intake:history", ""): [f"total {s.total} (", f"total {s.gad7_total} ("],
         ("intake:response-fhir", "phq-9"): [NEARLY.lower()],

@@ -31,9 +31,22 @@ def test_a_supervisor_merges_a_duplicate_and_undoes_it(browsing, world):
     services.contact_point_create(
         actor=world.coordinator, person=twin, data={"kind": "phone", "value": "212-555-0199"}
     )
+    for who in (world.person, twin):  # one phone on both records: shown once after
+        services.contact_point_create(
+            actor=world.coordinator, person=who, data={"kind": "phone", "value": "720 555 0100"}
+        )
     call_command("find_duplicates", "--workers", "1", stdout=StringIO())
 
     browsing.sign_in(world.supervisor)
+    # Her page says she might be the same as the other record, and leads to the comparison.
+    browsing.goto(f"/people/{world.person.pk}/")
+    maybe = page.get_by_role("region", name="Might be the same as…")
+    expect(maybe.get_by_role("link", name="Lupe Hernandez", exact=True)).to_be_visible()
+    browsing.check()
+    maybe.get_by_role("link", name="Compare side by side with Lupe Hernandez").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Compare two records")
+    browsing.check()
+
     browsing.goto("/")
     page.get_by_role("link", name="Duplicates").click()
     browsing.check()
@@ -61,9 +74,22 @@ def test_a_supervisor_merges_a_duplicate_and_undoes_it(browsing, world):
     record = MergeRecord.objects.get()
     assert Person.objects.get(pk=twin.pk).merged_into_id == world.person.pk
 
+    main = page.locator("main")
+    expect(main).to_contain_text(f"Merge of Lupe Hernandez (record #{twin.pk}) into Lupe")
+    expect(main).not_to_contain_text("reviewed by: ")
+
     browsing.goto(f"/people/{twin.pk}/")  # the old address leads to the survivor
     expect(page.get_by_role("heading", level=1)).to_have_text("Lupe Hernández")
     expect(page.get_by_role("status").first).to_contain_text(f"Record #{twin.pk} was merged")
+    # The shared phone once; the housing enrollment the merge closed folded away.
+    contacts = page.get_by_role("region", name="How to reach Lupe safely")
+    expect(contacts.locator("p", has_text="720 555 0100")).to_have_count(1)
+    fold = page.locator("details.folded")
+    expect(fold.locator("summary")).to_have_text("1 enrollment closed by a merge")
+    expect(fold.get_by_text("Closed by a merge of two records")).to_be_hidden()
+    fold.locator("summary").click()
+    expect(fold.get_by_text("Closed by a merge of two records")).to_be_visible()
+    browsing.check()
 
     browsing.goto(f"/matching/merges/{record.pk}/")
     page.get_by_label("Why undo this merge?").fill("Two sisters with the same birthday.")
@@ -71,4 +97,4 @@ def test_a_supervisor_merges_a_duplicate_and_undoes_it(browsing, world):
     browsing.check()
     expect(page.get_by_role("status").first).to_contain_text("The merge is undone")
     assert Person.objects.get(pk=twin.pk).merged_into_id is None
-    assert twin.contact_points.count() == 1
+    assert twin.contact_points.count() == 2  # its own copy of the shared phone stayed

@@ -1,5 +1,7 @@
-"""A person's screening record in a real browser: an urgent flag and a need on their page,
-acknowledging the flag, and the history with its score trend. Every page is checked by
+"""A person's screening record in a real browser: an urgent flag first on their page (a
+red alert, counted in the navigation), recording what was done about it (an attempt
+that keeps it open, then what closed it) and its history, a need, and the screening
+history with its score trend. Every page is checked by
 axe-core (browsing.check)."""
 
 from __future__ import annotations
@@ -55,13 +57,15 @@ def _ahc_screening(world):
     )
 
 
-def test_a_flag_is_acknowledged_from_the_record_and_the_trend_is_readable(browsing, world):
+def test_a_flag_is_first_on_the_record_counted_and_closed_with_what_was_done(browsing, world):
     _ahc_screening(world)
     page = browsing.page
     browsing.sign_in(world.coordinator)
 
     browsing.goto("/")
-    page.get_by_role("link", name="Urgent results").click()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Urgent results (1)")).to_be_visible()
+    nav.get_by_role("link", name="Urgent results (1)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Urgent screening results")
     browsing.check()
     expect(page.locator("main")).to_contain_text("Interpersonal safety screen positive")
@@ -69,20 +73,71 @@ def test_a_flag_is_acknowledged_from_the_record_and_the_trend_is_readable(browsi
 
     expect(page).to_have_url(browsing.url(f"/people/{world.person.pk}/"))
     browsing.check()
+    # The open flag is the first section of the page, above the profile, and looks unlike
+    # the approach-with-care note: a red border, an icon, a heading that says "Urgent".
+    alert = page.get_by_role("region", name=re.compile("^Urgent: a screening result"))
+    expect(alert).to_be_visible()
+    first = page.locator("main section").first
+    expect(first).to_have_class(re.compile("urgent-alert"))
+    expect(alert.locator("svg.icon")).to_have_count(1)
+    border = alert.evaluate("e => getComputedStyle(e).borderLeftColor")
+    assert border == "rgb(164, 22, 26)", border
+    care = page.get_by_role("region", name="Approach with care")
+    expect(care).to_be_visible()
+    assert care.evaluate("e => getComputedStyle(e).borderLeftColor") != border
+    assert care.evaluate("e => getComputedStyle(e).backgroundColor") != alert.evaluate(
+        "e => getComputedStyle(e).backgroundColor"
+    )
+    expect(alert).to_contain_text("What to do next:")
     panel = page.get_by_role("region", name="Needs and screenings")
-    expect(panel).to_contain_text("Needs attention today")
-    expect(panel).to_contain_text("What to do next:")
     expect(panel).to_contain_text("Food: may want help with having enough food")
     expect(panel).to_contain_text("From the AHC HRSN screening on")
     expect(panel.get_by_role("link", name="Start a screening")).to_be_visible()
 
-    panel.get_by_role("button", name="I have seen this and am acting on it").click()
-    expect(page.get_by_role("status")).to_contain_text("The flag is acknowledged")
+    # A try that did not reach her needs a note, and keeps the flag open and counted.
+    alert.get_by_label("Tried, but could not reach them").check()
+    alert.get_by_role("button", name="Record what was done").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.locator(".errorlist")).to_contain_text("Add a note")
     browsing.check()
-    expect(panel).not_to_contain_text("Needs attention today")
-    expect(panel).to_contain_text("acknowledged by Casey Nguyen")
-    assert UrgentFlag.objects.get().acknowledged_by == world.coordinator
+    page.get_by_label("Tried, but could not reach them").check()
+    page.get_by_label("Note").fill("Called at 10; no answer, no voicemail per her rules.")
+    page.get_by_role("button", name="Record what was done").click()
+    expect(page.get_by_role("status")).to_contain_text("The result stays open")
+    browsing.check()
+    alert = page.get_by_role("region", name=re.compile("^Urgent: a screening result"))
+    expect(alert).to_contain_text("Tried once without reaching them")
+    expect(page.get_by_role("link", name="Urgent results (1)")).to_be_visible()
 
+    alert.get_by_label("Made a safety plan with them").check()
+    alert.get_by_label("Note").fill("Reached her at 4; made a plan together.")
+    alert.get_by_role("button", name="Record what was done").click()
+    expect(page.get_by_role("status")).to_contain_text("is recorded and the result is closed")
+    browsing.check()
+    expect(page.locator(".urgent-alert")).to_have_count(0)
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Urgent results")
+    expect(page.get_by_role("link", name=re.compile(r"Urgent results \("))).to_have_count(0)
+    panel = page.get_by_role("region", name="Needs and screenings")
+    expect(panel).to_contain_text("made a safety plan with them")
+    expect(panel).to_contain_text("closed by Casey Nguyen")
+    flag = UrgentFlag.objects.get()
+    assert flag.acknowledged_by == world.coordinator
+    assert [a.kind for a in flag.actions.all()] == ["could_not_reach", "safety_plan"]
+
+    # The flag's history: each action, who, when and the note.
+    panel.get_by_role("link", name=re.compile("^What was done")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Urgent result for Lupe Hernández")
+    browsing.check()
+    history = page.get_by_role("region", name="What has been done")
+    expect(history.locator("li")).to_have_count(2)
+    expect(history.locator("li").nth(0)).to_contain_text("Tried, but could not reach them")
+    expect(history.locator("li").nth(0)).to_contain_text("Called at 10; no answer")
+    expect(history.locator("li").nth(1)).to_contain_text("Made a safety plan with them")
+    expect(history.locator("li").nth(1)).to_contain_text("Casey Nguyen")
+    page.get_by_role("link", name="Back to Lupe Hernández").click()
+    browsing.check()
+
+    panel = page.get_by_role("region", name="Needs and screenings")
     panel.get_by_role("combobox", name="Status of food").select_option(label="Being addressed")
     panel.get_by_role("button", name="Update food").click()
     expect(page.get_by_role("status")).to_contain_text("Food: now “Being addressed”.")

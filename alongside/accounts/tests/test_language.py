@@ -19,7 +19,7 @@ def language_of(client: Client, **headers: str) -> str:
 @pytest.fixture
 def coordinator(client: Client, world: Any) -> User:
     client.force_login(world.coordinator)
-    return world.coordinator  # type: ignore[no-any-return]
+    return world.coordinator
 
 
 def test_it_uses_the_users_own_language_over_the_browsers(

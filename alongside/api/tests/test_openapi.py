@@ -50,7 +50,7 @@ def test_it_keeps_the_schema_choices_in_step_with_the_models():
     assert choices(schemas.Sex) == set(Person.Sex.values)
     assert choices(schemas.ContactKind) == set(ContactPoint.Kind.values)
     assert choices(schemas.EnrollmentStatus) == set(Enrollment.Status.values)
-    assert choices(schemas.ClosureReason) == set(Enrollment.ClosureReason.values)
+    assert choices(schemas.ClosureReason) == set(Enrollment.CHOSEN_CLOSURE_REASONS)
 
 
 def _document() -> dict:

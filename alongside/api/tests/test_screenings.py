@@ -9,9 +9,10 @@ import pytest
 
 from alongside.api.tests.conftest import assert_error
 from alongside.audit.models import AuditEvent
-from alongside.intake import fhir
+from alongside.intake import fhir, services
 from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
 from alongside.intake.tests.test_responses import NOT_AT_ALL, SEVERAL, phq9
+from alongside.people.sensitivity import RESTRICTED
 
 ITEM_9 = "44260-8"  # PHQ-9: thoughts that you would be better off dead, or of hurting yourself
 
@@ -148,3 +149,45 @@ def test_an_answer_without_a_value_or_a_code_is_a_clear_error(
         assert_error(api_as(world.coordinator).post(path, codeless), 422)["fields"]
     )
     assert not ScreeningResponse.objects.exists()
+
+
+def test_one_screening_gives_its_urgent_flags_and_what_was_done_to_the_care_team(
+    world: Any, api_as: Any, completed: ScreeningResponse
+) -> None:
+    flag = UrgentFlag.objects.get()
+    services.urgent_flag_acknowledge(
+        actor=world.coordinator, flag=flag, action="could_not_reach", note="No answer at 10."
+    )
+    services.urgent_flag_acknowledge(actor=world.coordinator, flag=flag, action="referred")
+    [shown] = api_as(world.supervisor).get(f"/screenings/{completed.pk}").json()["urgent_flags"]
+    assert shown["reason"].startswith("Positive answer to PHQ-9 item 9")
+    assert (shown["status"], shown["closed_by"]["name"]) == ("closed", "Casey Nguyen")
+    assert [(a["kind"], a["note"], a["closes_flag"]) for a in shown["actions"]] == [
+        ("could_not_reach", "No answer at 10.", False),
+        ("referred", "", True),
+    ]
+    assert shown["actions"][0]["label"] == "Tried, but could not reach them"
+    assert shown["actions"][0]["taken_by"]["name"] == "Casey Nguyen"
+
+
+def test_outside_the_care_team_a_flag_says_only_that_it_was_raised_and_closed(
+    world: Any, api_as: Any, completed: ScreeningResponse
+) -> None:
+    services.urgent_flag_acknowledge(
+        actor=world.coordinator, flag=UrgentFlag.objects.get(), action="other", note="Sister"
+    )
+    reply = api_as(world.admin).get(f"/screenings/{completed.pk}")
+    [hidden] = reply.json()["urgent_flags"]
+    assert hidden["restricted"] is True and hidden["reason"] == RESTRICTED
+    assert set(hidden) == {
+        "id",
+        "raised_at",
+        "status",
+        "closed_at",
+        "closed_by",
+        "restricted",
+        "reason",
+    }
+    assert hidden["status"] == "closed"
+    text = reply.content.decode()
+    assert "Sister" not in text and "PHQ-9 item 9" not in text and "other" not in text

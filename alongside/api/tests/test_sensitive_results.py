@@ -59,7 +59,7 @@ def test_it_keeps_sensitive_scores_and_needs_from_everyone_outside_the_care_team
     assert api.get(f"/screenings/{phq.pk}").json()["scores"] == row["scores"]
     [need] = api.get(f"/people/{world.person.pk}/needs").json()
     assert need["restricted"] is True and need["reason"] == RESTRICTED
-    assert set(need) == {"id", "status", "restricted", "reason"}
+    assert set(need) == {"id", "status", "status_label", "restricted", "reason"}
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "supervisor"])
@@ -72,7 +72,9 @@ def test_the_care_team_reads_them(
         {"name": "total", "value": 19, "band": "moderately severe", "items_missing": 0}
     ]
     [need] = api.get(f"/people/{world.person.pk}/needs").json()
-    assert (need["kind"], need["label"]) == ("depression", "Depression")
+    # The one name and status wording of intake.wording, as on the pages.
+    assert (need["kind"], need["label"]) == ("depression", "Mood")
+    assert need["status_label"] == "May want help"
     assert need["source_screening_id"] == phq.pk
 
 

@@ -17,6 +17,7 @@ from alongside.matching.services import person_merge_undo
 from alongside.organizations.models import Location, Organization, Program
 from alongside.people.contact_rules import contradictions
 from alongside.people.models import ContactPoint, Enrollment, Person
+from alongside.worklist.selectors import worklist_for
 
 
 def demo(*people: str) -> None:
@@ -59,6 +60,17 @@ def test_it_shows_open_urgent_flags_in_the_coordinators_caseload(db):
     assert {f.person.display_name for f in flags} >= {"Rosa Delgado", "Dani Okafor"}
     now = timezone.now()
     assert all(now - dt.timedelta(days=7) < f.raised_at <= now for f in flags)
+
+
+def test_the_coordinators_worklist_says_who_needs_them_today(db):
+    demo("10")
+    worklist = worklist_for(user("coordinator"))
+    first = worklist.rows[0]
+    assert first.person.display_name == "Walter Brooks"
+    assert [i.reason for i in first.items] == ["intake.urgent_flag", "worklist.no_recent_contact"]
+    assert "Kim-Ly Tran" in {r.person.display_name for r in worklist.rows}
+    [snoozed] = worklist.snoozed
+    assert snoozed.person.display_name == "Jonathan Reyes" and "duplicate" in snoozed.decision.note
 
 
 def test_it_leaves_a_pair_of_duplicates_for_the_supervisor_and_the_admin(db, client):
@@ -123,3 +135,24 @@ def test_it_keeps_existing_data_when_run_again(db, capsys):
     demo("3")
     assert "already present" in capsys.readouterr().out
     assert Person.objects.count() == created == 10  # never fewer than the showcase
+
+
+def test_it_configures_follow_up_rules_and_seeds_tasks_through_the_services(db):
+    from alongside.tasks.models import FollowUpRule, Task
+
+    demo("12")
+
+    casey = user("coordinator")
+    programs = Program.objects.filter(organization__slug="riverbend")
+    assert set(FollowUpRule.objects.values_list("program", flat=True)) >= set(
+        programs.values_list("pk", flat=True)
+    )
+    mine = Task.objects.filter(assignee=casey, status="todo")
+    assert mine.filter(origin="manual").count() == 2
+    # Walter's urgent result of five days ago became an overdue task for his coordinator.
+    overdue = Task.objects.get(origin="rule", person__legal_given_name="Walter")
+    assert overdue.due_at < timezone.now() and overdue.assignee == casey
+    assert overdue.why == "urgent screening result"
+    assert AuditEvent.objects.filter(object_type="tasks.task", action="create").count() == (
+        Task.objects.count()
+    )

@@ -64,7 +64,9 @@ def test_it_refuses_writes_from_outside_the_persons_scope(
             expected_version=draft.version,
         )
     with pytest.raises(Person.DoesNotExist, match="Person matching query does not exist"):
-        services.urgent_flag_acknowledge(actor=user, flag=UrgentFlag.objects.get())
+        services.urgent_flag_acknowledge(
+            actor=user, flag=UrgentFlag.objects.get(), action="contacted"
+        )
 
 
 def test_it_reads_a_persons_screenings_in_fixed_queries(

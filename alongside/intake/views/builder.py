@@ -10,157 +10,43 @@ draft's fingerprint (`services.draft_token`), so a save made from a stale page i
 with the typed input kept, never silently overwriting someone else's change.
 
 This module has the pages of instruments and versions, publishing and copying; editing
-a draft is `drafts`, the preview `preview`."""
+a draft is `drafts`, the preview `preview`, and what they share `building`."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.intake import definitions, drafting, fhir, forms, selectors, sensitive, services
 from alongside.intake.models import InstrumentVersion, Need
-from alongside.lib.views import or_404, refusals_as_403
+from alongside.intake.views.building import (
+    Attempt,
+    base_token,
+    builder_page,
+    own_version,
+    save_attempt,
+    status_of,
+    version_of,
+    version_url,
+)
+from alongside.lib.views import or_404
 from alongside.organizations.contributions import managed_organization
 from alongside.organizations.models import Organization
-
-# ---------------------------------------------------------------- lookups
-
-
-def version_of(organization: Organization, pk: int, vpk: int) -> InstrumentVersion:
-    return or_404(lambda: selectors.builder_version(organization, pk, vpk), "No such version")
-
-
-def own_version(request: HttpRequest, org: int, pk: int, vpk: int) -> InstrumentVersion:
-    """A version of one of the organization's own instruments (shipped ones are read-only:
-    their edit pages do not exist)."""
-    organization = managed_organization(request.user, org)
-    version = version_of(organization, pk, vpk)
-    if version.instrument.organization_id != organization.pk:
-        raise Http404("Shipped instruments are copied, not edited")
-    return version
-
-
-def version_url(org: int, version: InstrumentVersion, anchor: str = "") -> str:
-    url = reverse("manage:instrument-version", args=[org, version.instrument_id, version.pk])
-    return f"{url}#{anchor}" if anchor else url
-
-
-def not_a_draft(request: HttpRequest, version: InstrumentVersion) -> HttpResponse:
-    messages.error(
-        request,
-        f"Version {version.label} is {version.get_status_display().lower()}: published "
-        "versions are never edited. Start a new version to make changes.",
-    )
-    return redirect(version_url(org_of(version), version))
-
-
-def org_of(version: InstrumentVersion) -> int:
-    """The organization of one of its own instruments' versions."""
-    organization_id = version.instrument.organization_id
-    assert organization_id is not None
-    return organization_id
-
-
-# ---------------------------------------------------------------- saving
-
-
-@dataclass
-class Attempt:
-    """How a save went: done, refused with problems, or refused as stale."""
-
-    problems: list[str] = field(default_factory=list)
-    conflict: bool = False
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.problems) or self.conflict
-
-
-def save_attempt(call: Callable[[], Any]) -> Attempt:
-    """Run a builder service: its refusals become the Attempt's problems (or its conflict,
-    when the draft changed since the page was read)."""
-    try:
-        with refusals_as_403():
-            call()
-    except services.DraftChanged:
-        return Attempt(conflict=True)
-    except ValidationError as error:
-        return Attempt(problems=list(error.messages))
-    return Attempt()
-
-
-def edit_draft(
-    request: HttpRequest,
-    version: InstrumentVersion,
-    edit: Callable[[dict[str, Any]], dict[str, Any]],
-    what: str,
-    details: Mapping[str, str] | None = None,
-) -> Attempt:
-    return save_attempt(
-        lambda: services.instrument_draft_edit(
-            actor=request.user,
-            version=version,
-            expected=request.POST.get("base", ""),
-            edit=edit,
-            what=what,
-            details=details,
-        )
-    )
-
-
-def base_token(request: HttpRequest, version: InstrumentVersion, tried: Attempt | None) -> str:
-    """The fingerprint the next save is made from: the draft as shown, or, after a
-    conflict, as it is now (so saving again applies the kept input to the latest draft)."""
-    if tried is not None and tried.conflict:
-        return services.draft_token(selectors.version_reloaded(version.pk))
-    if request.method == "POST" and tried is not None and "base" in request.POST:
-        return request.POST["base"]
-    return services.draft_token(version)
-
-
-def status_of(form_errors: bool, tried: Attempt | None) -> int:
-    if tried is not None and tried.conflict:
-        return 409
-    if form_errors or (tried is not None and tried.problems):
-        return 422
-    return 200
-
-
-def builder_page(
-    request: HttpRequest,
-    template: str,
-    version: InstrumentVersion | None,
-    context: dict[str, Any],
-    *,
-    status: int = 200,
-) -> HttpResponse:
-    base: dict[str, Any] = {"nav": "manage", "section": "instruments", "subpage": True}
-    if version is not None:
-        instrument = version.instrument
-        base |= {
-            "version": version,
-            "instrument": instrument,
-            "version_url": version_url(context["organization"].pk, version),
-            "title_es": drafting.translation(version.definition).get("title", ""),
-        }
-    return render(request, f"intake/builder/{template}", base | context, status=status)
-
 
 # ---------------------------------------------------------------- list, create, import
 
 
 @login_required
-def instrument_list(request: HttpRequest, org: int) -> HttpResponse:
+def instrument_list(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     rows = list(selectors.builder_instruments(organization))
     for row in rows:
@@ -181,7 +67,7 @@ def instrument_list(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def instrument_create(request: HttpRequest, org: int) -> HttpResponse:
+def instrument_create(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     """A new instrument: its name and its first question (a draft always has one)."""
     organization = managed_organization(request.user, org)
     blank: dict[str, Any] = {"items": []}
@@ -228,7 +114,7 @@ def instrument_create(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def instrument_import(request: HttpRequest, org: int) -> HttpResponse:
+def instrument_import(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -273,7 +159,7 @@ def instrument_import(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def instrument_detail(request: HttpRequest, org: int, pk: int) -> HttpResponse:
+def instrument_detail(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     instrument = or_404(
         lambda: selectors.builder_instrument(organization, pk), "No such instrument"
@@ -352,7 +238,7 @@ def _rule_words(rule: Mapping[str, Any], definition: Mapping[str, Any]) -> list[
             words.append(f"score “{condition['score']}” is at least {condition.get('at_least')}")
             continue
         entry = items.get(condition.get("item"), {})
-        text = f"“{forms._short(str(entry.get('text', condition.get('item'))))}”"
+        text = f"“{forms.shortened(str(entry.get('text', condition.get('item'))))}”"
         if "codes" in condition:
             answers = dict(forms._answers(entry)) if entry else {}
             chosen = " or ".join(f"“{answers.get(c, c)}”" for c in condition["codes"])
@@ -414,7 +300,7 @@ def version_page(
 
 
 @login_required
-def version_detail(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     return version_page(request, organization, version_of(organization, pk, vpk))
 
@@ -423,7 +309,11 @@ def version_detail(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRes
 
 
 def _status_action(
-    request: HttpRequest, org: int, pk: int, vpk: int, call: Callable[[InstrumentVersion], Any]
+    request: AuthenticatedHttpRequest,
+    org: int,
+    pk: int,
+    vpk: int,
+    call: Callable[[InstrumentVersion], Any],
 ) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     organization = version.instrument.organization
@@ -437,7 +327,7 @@ def _status_action(
 
 @login_required
 @require_POST
-def version_publish(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     def publish(version: InstrumentVersion) -> None:
         services.instrument_publish(
             actor=request.user, version=version, expected=request.POST.get("base", "")
@@ -452,7 +342,7 @@ def version_publish(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRe
 
 @login_required
 @require_POST
-def version_retire(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_retire(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     def retire(version: InstrumentVersion) -> None:
         services.instrument_retire(actor=request.user, version=version)
         messages.success(
@@ -464,7 +354,7 @@ def version_retire(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRes
 
 
 def _created(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     org: int,
     pk: int,
     vpk: int,
@@ -485,7 +375,7 @@ def _created(
 
 @login_required
 @require_POST
-def version_new(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_new(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     return _created(
         request,
         org,
@@ -501,7 +391,7 @@ def version_new(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def version_copy(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_copy(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     return _created(
         request,
         org,
@@ -519,7 +409,7 @@ def version_copy(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpRespo
 
 
 @login_required
-def version_fhir(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_fhir(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     version = version_of(organization, pk, vpk)
     try:

@@ -14,9 +14,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from alongside.intake import definitions, drafting, forms, selectors, sensitive, services
+from alongside.accounts.actors import AuthenticatedHttpRequest
+from alongside.intake import (
+    definitions,
+    drafting,
+    forms,
+    rule_forms,
+    selectors,
+    sensitive,
+    services,
+)
 from alongside.intake.models import InstrumentVersion
-from alongside.intake.views.builder import (
+from alongside.intake.views.builder import version_page
+from alongside.intake.views.building import (
     Attempt,
     base_token,
     builder_page,
@@ -24,7 +34,6 @@ from alongside.intake.views.builder import (
     not_a_draft,
     own_version,
     status_of,
-    version_page,
     version_url,
 )
 
@@ -32,7 +41,7 @@ RULE_TITLES = {"needs": "need rule", "urgent": "urgent rule"}
 
 
 @login_required
-def details_edit(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def details_edit(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     if version.status != InstrumentVersion.Status.DRAFT:
         return not_a_draft(request, version)
@@ -96,7 +105,7 @@ def _form_page(
 
 @login_required
 def item_edit(
-    request: HttpRequest, org: int, pk: int, vpk: int, link_id: str | None = None
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, link_id: str | None = None
 ) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     if version.status != InstrumentVersion.Status.DRAFT:
@@ -142,7 +151,7 @@ def item_edit(
 
 
 def _draft_action(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     org: int,
     pk: int,
     vpk: int,
@@ -163,7 +172,9 @@ def _draft_action(
 
 @login_required
 @require_POST
-def item_remove(request: HttpRequest, org: int, pk: int, vpk: int, link_id: str) -> HttpResponse:
+def item_remove(
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, link_id: str
+) -> HttpResponse:
     return _draft_action(
         request,
         org,
@@ -178,7 +189,9 @@ def item_remove(request: HttpRequest, org: int, pk: int, vpk: int, link_id: str)
 
 @login_required
 @require_POST
-def item_move(request: HttpRequest, org: int, pk: int, vpk: int, link_id: str) -> HttpResponse:
+def item_move(
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, link_id: str
+) -> HttpResponse:
     offset = -1 if request.POST.get("direction") == "up" else 1
     return _draft_action(
         request,
@@ -205,28 +218,28 @@ def _rule_index(definition: Mapping[str, Any], kind: str, index: int | None) -> 
 
 @login_required
 def score_edit(
-    request: HttpRequest, org: int, pk: int, vpk: int, index: int | None = None
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, index: int | None = None
 ) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     if version.status != InstrumentVersion.Status.DRAFT:
         return not_a_draft(request, version)
     definition = version.definition
     existing = _rule_index(definition, "scores", index)
-    form = forms.ScoreForm(
+    form = rule_forms.ScoreForm(
         request.POST or None,
         definition=definition,
         initial={"name": existing.get("name"), "items": existing.get("items")}
         if existing
         else None,
     )
-    bands = forms.BandFormSet(
+    bands = rule_forms.BandFormSet(
         request.POST or None,
         initial=[dict(b) for b in (existing or {}).get("bands", [])],
         prefix="bands",
     )
     attempt: Attempt | None = None
     if request.method == "POST" and form.is_valid() and bands.is_valid():
-        score = form.score(forms.bands_from(bands), existing)
+        score = form.score(rule_forms.bands_from(bands), existing)
         attempt = edit_draft(
             request,
             version,
@@ -249,7 +262,12 @@ def score_edit(
 
 @login_required
 def rule_edit(
-    request: HttpRequest, org: int, pk: int, vpk: int, kind: str, index: int | None = None
+    request: AuthenticatedHttpRequest,
+    org: int,
+    pk: int,
+    vpk: int,
+    kind: str,
+    index: int | None = None,
 ) -> HttpResponse:
     version = own_version(request, org, pk, vpk)
     if kind not in drafting.RULE_KINDS:
@@ -259,16 +277,16 @@ def rule_edit(
     definition = version.definition
     existing = _rule_index(definition, kind, index)
     initial = {k: v for k, v in (existing or {}).items() if k != "any"}
-    form = forms.RuleForm(request.POST or None, kind=kind, initial=initial)
-    conditions = forms.ConditionFormSet(
+    form = rule_forms.RuleForm(request.POST or None, kind=kind, initial=initial)
+    conditions = rule_forms.ConditionFormSet(
         request.POST or None,
-        initial=forms.condition_initial(existing),
+        initial=rule_forms.condition_initial(existing),
         prefix="conditions",
-        form_kwargs={"choices": forms.condition_choices(definition)},
+        form_kwargs={"choices": rule_forms.condition_choices(definition)},
     )
     attempt: Attempt | None = None
     if request.method == "POST" and form.is_valid() and conditions.is_valid():
-        rule = form.rule(forms.conditions_from(conditions))
+        rule = form.rule(rule_forms.conditions_from(conditions))
         attempt = edit_draft(
             request,
             version,
@@ -298,7 +316,7 @@ def rule_edit(
 @login_required
 @require_POST
 def rule_remove(
-    request: HttpRequest, org: int, pk: int, vpk: int, kind: str, index: int
+    request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int, kind: str, index: int
 ) -> HttpResponse:
     if kind not in ("scores", *drafting.RULE_KINDS):
         raise Http404("No such kind of rule")

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.intake import definitions, fhir, kiosk, selectors, sensitive, services
 from alongside.intake import fill_forms as forms
 from alongside.intake.models import ScreeningLink, ScreeningResponse
@@ -48,11 +49,11 @@ def _answer_context(response: ScreeningResponse) -> dict[str, Any]:
     }
 
 
-def _response(request: HttpRequest, pk: int) -> ScreeningResponse:
+def _response(request: AuthenticatedHttpRequest, pk: int) -> ScreeningResponse:
     return or_404(lambda: selectors.response_detail(request.user, pk), "No such screening")
 
 
-def _to_fill(request: HttpRequest, pk: int) -> ScreeningResponse:
+def _to_fill(request: AuthenticatedHttpRequest, pk: int) -> ScreeningResponse:
     """A screening the user may fill in: 404 out of scope; 403 when it asks sensitive
     questions and the user is not on the person's care team."""
     response = _response(request, pk)
@@ -60,7 +61,7 @@ def _to_fill(request: HttpRequest, pk: int) -> ScreeningResponse:
     return response
 
 
-def _unfinished(request: HttpRequest, pk: int) -> ScreeningResponse:
+def _unfinished(request: AuthenticatedHttpRequest, pk: int) -> ScreeningResponse:
     """A screening the user may fill in that is not complete yet (else 404)."""
     response = _to_fill(request, pk)
     if response.is_completed:
@@ -77,7 +78,7 @@ def _check_may_fill(request: HttpRequest, response: ScreeningResponse) -> None:
 
 
 @login_required
-def start(request: HttpRequest, pk: int) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = or_404(
         lambda: people_selectors.person_detail(request.user, pk, purpose="screening"),
         "No such person",
@@ -114,7 +115,7 @@ def _after_start(request: HttpRequest, response: ScreeningResponse, who: str) ->
 
 
 @login_required
-def response_page(request: HttpRequest, pk: int) -> HttpResponse:
+def response_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An in-progress screening as one form that saves as it goes; a completed one as
     its results."""
     response = _response(request, pk)
@@ -177,7 +178,7 @@ def _fill_context(
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Autosave of one question (htmx, on change). Answers with the question's status,
     the new version, and any questions whose skip logic depends on it."""
     response = _to_fill(request, pk)
@@ -218,7 +219,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/_saved.html", context, status=status)
 
 
-def _results(request: HttpRequest, response: ScreeningResponse) -> HttpResponse:
+def _results(request: AuthenticatedHttpRequest, response: ScreeningResponse) -> HttpResponse:
     """The results, as `selectors.response_detail` read them for this user: without
     sensitive access (care team, schedulers aside) scores of sensitive items, safety and
     behavioral-health needs and flags' reasons are not there, and the page says so."""
@@ -240,7 +241,7 @@ def _results(request: HttpRequest, response: ScreeningResponse) -> HttpResponse:
 
 
 @login_required
-def response_fhir(request: HttpRequest, pk: int) -> HttpResponse:
+def response_fhir(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = or_404(lambda: selectors.response_export(request.user, pk), "No such screening")
     resource = fhir.questionnaire_response(
         response, withhold=sensitive.withheld_items(response, request.user)
@@ -263,14 +264,14 @@ def _show_new_link(request: HttpRequest, response: ScreeningResponse) -> HttpRes
 
 @login_required
 @require_POST
-def link_create(request: HttpRequest, pk: int) -> HttpResponse:
+def link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = _unfinished(request, pk)
     return _show_new_link(request, response)
 
 
 @login_required
 @require_POST
-def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def link_revoke(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> HttpResponse:
     response = _response(request, pk)
     link = or_404(lambda: selectors.link_of(response, link_pk), "No such link")
     services.link_revoke(actor=request.user, link=link)
@@ -280,14 +281,14 @@ def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+def hand_over(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = _unfinished(request, pk)
     kiosk.hand_over(request.session, response)
     return redirect("intake:kiosk", pk=response.pk)
 
 
 @login_required
-def kiosk_page(request: HttpRequest, pk: int) -> HttpResponse:
+def kiosk_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The person's own view on a device staff handed over. The staff session stays
     signed in but is held to this screening until staff enter their password."""
     if not kiosk.is_handed_over(request.session, pk):
@@ -305,7 +306,7 @@ def kiosk_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def hand_back(request: HttpRequest, pk: int) -> HttpResponse:
+def hand_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not kiosk.is_handed_over(request.session, pk):
         if not selectors.is_visible_response(request.user, pk):
             raise Http404("No such screening")

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 
+from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.intake import definitions, drafting
 from alongside.intake.definitions import Given
 from alongside.intake.models import Need
-from alongside.intake.views.builder import builder_page, version_of
+from alongside.intake.views.building import builder_page, version_of
 from alongside.organizations.contributions import managed_organization
 
 DECLINED = "__declined__"
@@ -101,7 +102,7 @@ def _check(entry: Mapping[str, Any], value: Any) -> str:
 
 
 @login_required
-def version_preview(request: HttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
+def version_preview(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) -> HttpResponse:
     """The version as the person will see it, in any of its languages, with its skip
     logic working (each change asks the server again; nothing is saved)."""
     organization = managed_organization(request.user, org)

@@ -9,31 +9,31 @@ never answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from alongside.accounts.actors import Actor, AuthenticatedHttpRequest
 from alongside.intake import selectors, sensitive, services
 from alongside.intake.charts import Chart, Point, trend_chart
+from alongside.intake.flag_forms import FlagActionForm
 from alongside.intake.models import ScreeningResponse
 from alongside.intake.wording import (
-    NEED_WORDING,
-    STATUS_WORDING,
-    day,
+    need_name,
     need_view,
     short_title,
     status_choices,
+    status_name,
 )
 from alongside.lib.params import query_page
-from alongside.lib.views import back_to, or_404, refusals_as_403
+from alongside.lib.views import attach_errors, back_to, or_404, refusals_as_403
 from alongside.people.sensitivity import RESTRICTED, disclosure_for
 
 URGENT_PAGE = 50
@@ -54,7 +54,7 @@ class InstrumentGroup:
     restricted_charts: list[str] = field(default_factory=list)
 
 
-def _groups(responses: list[ScreeningResponse], user: Any) -> list[InstrumentGroup]:
+def _groups(responses: list[ScreeningResponse], user: Actor) -> list[InstrumentGroup]:
     """Responses (read through `selectors.person_responses`, so without the scores the
     user may not see) by instrument, across its versions, retired ones included, each
     with a chart per score of its completed responses, oldest first."""
@@ -100,7 +100,7 @@ def _groups(responses: list[ScreeningResponse], user: Any) -> list[InstrumentGro
 
 
 @login_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person, responses = or_404(
         lambda: selectors.screening_history(request.user, pk), "No such person"
     )
@@ -123,32 +123,75 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def urgent(request: HttpRequest) -> HttpResponse:
+def urgent(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = query_page(request.GET)
     flags, has_next = selectors.urgent_flags_page(request.user, page=page, size=URGENT_PAGE)
+    for flag in flags:
+        flag.action_form = FlagActionForm(flag_pk=flag.pk)  # type: ignore[attr-defined]
     context = {"flags": flags, "page": page, "has_next": has_next, "nav": "urgent"}
     return render(request, "intake/record/urgent.html", context)
 
 
+def _flag_page(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form: FlagActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    flag, shows = or_404(lambda: selectors.flag_detail(request.user, pk), "No such flag")
+    if form is None and flag.is_open and shows:
+        form = FlagActionForm(flag_pk=flag.pk)
+    context = {
+        "flag": flag,
+        "person": flag.person,
+        "sensitive": shows,
+        "form": form if flag.is_open else None,
+        "restricted": RESTRICTED,
+        "next": back_to(request, ""),
+        "nav": "urgent",
+    }
+    return render(request, "intake/record/flag.html", context, status=status)
+
+
+@login_required
+def flag_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An urgent flag with its history, and the form to record what was done."""
+    return _flag_page(request, pk)
+
+
 @login_required
 @require_POST
-def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record what was done about a flag. A choice is required (and a note for some); a
+    refused one shows the flag's page with the errors, a flag someone else closed
+    meanwhile says who did (409)."""
     flag = or_404(lambda: selectors.flag_for(request.user, pk), "No such flag")
-    with refusals_as_403():
-        flag = services.urgent_flag_acknowledge(actor=request.user, flag=flag)
-    if flag.acknowledged_by_id == request.user.pk:
-        messages.success(
-            request,
-            "Thank you. The flag is acknowledged and stays on the record with your name.",
-        )
+    form = FlagActionForm(request.POST, flag_pk=flag.pk)
+    if not form.is_valid():
+        with refusals_as_403():
+            services.ensure_may_act(request.user, flag)
+        return _flag_page(request, pk, form, status=422)
+    try:
+        with refusals_as_403():
+            taken = services.urgent_flag_acknowledge(
+                actor=request.user,
+                flag=flag,
+                action=form.cleaned_data["action"],
+                note=form.cleaned_data["note"],
+            )
+    except services.FlagClosed as closed:
+        messages.info(request, " ".join(closed.messages))
+        return redirect(back_to(request, reverse("intake:flag", args=[pk])))
+    except ValidationError as error:
+        attach_errors(form, error)
+        return _flag_page(request, pk, form, status=422)
+    if taken.closes_flag:
+        text = _("Thank you. “%(action)s” is recorded and the result is closed in your name.")
     else:
-        who = flag.acknowledged_by or "Someone"
-        when = timezone.localtime(flag.acknowledged_at) if flag.acknowledged_at else None
-        messages.info(
-            request,
-            f"{who} already acknowledged this"
-            + (f" on {day(when)} at {formats.time_format(when)}." if when else "."),
+        text = _(
+            "Recorded: “%(action)s”. The result stays open so the team keeps trying to reach them."
         )
+    messages.success(request, text % {"action": taken.get_kind_display()})
     return redirect(back_to(request, reverse("people:detail", args=[flag.person_id])))
 
 
@@ -157,7 +200,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def need_status(request: HttpRequest, pk: int) -> HttpResponse:
+def need_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     need = or_404(lambda: selectors.need_for(request.user, pk), "No such need")
     expected = request.POST.get("expected") or None
     status = request.POST.get("status", "")
@@ -182,6 +225,9 @@ def need_status(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "intake/record/need_status.html", context, status=409 if stale else 422
         )
-    topic = NEED_WORDING.get(need.kind, (need.get_kind_display(), ""))[0]
-    messages.success(request, f"{topic}: now “{STATUS_WORDING[status]}”.")
+    messages.success(
+        request,
+        _("%(need)s: now “%(status)s”.")
+        % {"need": need_name(need.kind), "status": status_name(status)},
+    )
     return redirect(back_to(request, reverse("people:detail", args=[need.person_id])))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alongside.intake import services as intake
 from alongside.intake.models import InstrumentVersion, Need, ScreeningResponse, UrgentFlag
+from alongside.matching.models import DuplicatePair
 from alongside.matching.services import person_relations
 from alongside.people import services
 from alongside.people.models import Person
@@ -92,6 +93,36 @@ def twins(world: World) -> Twins:
     add_screening(twin, "food_insecurity", urgent=True)  # an open need of the same kind
     add_screening(twin, "transportation")
     return Twins(world, person, twin)
+
+
+def reachable(
+    person: Person, actor: Any, *, phone: str = "", email: str = "", **identifier: str
+) -> None:
+    """Give the person a phone, an email and an identifier (kind, issuer, value), those given."""
+    for kind, value in (("phone", phone), ("email", email)):
+        if value:
+            services.contact_point_create(
+                actor=actor, person=person, data={"kind": kind, "value": value}
+            )
+    if identifier:
+        services.identifier_create(actor=actor, person=person, data=identifier)
+
+
+def pair_of(a: Person, b: Person, **extra: Any) -> DuplicatePair:
+    """A pair of the duplicates report, as `find_duplicates` stores it."""
+    first, second = sorted((a, b), key=lambda p: p.pk)
+    now = timezone.now()
+    return DuplicatePair.objects.create(
+        organization_id=a.organization_id,
+        person_a=first,
+        person_b=second,
+        score=extra.pop("score", 12.5),
+        decision=extra.pop("decision", "likely"),
+        reasons=extra.pop("reasons", ["same date of birth", "same last name"]),
+        found_at=now,
+        last_seen_at=now,
+        **extra,
+    )
 
 
 def related_counts(*people: Person) -> dict[str, int]:

@@ -7,8 +7,9 @@ from typing import Any
 
 from alongside.audit.models import AuditEvent
 from alongside.matching.candidates import likely_duplicates
-from alongside.people import services
 from conftest import World, make_person
+
+from .conftest import reachable
 
 
 def lupe(**extra: Any) -> dict[str, Any]:
@@ -51,26 +52,58 @@ def test_it_finds_swapped_names_without_a_date(world: World) -> None:
 
 
 def test_it_finds_by_phone_and_identifier(world: World) -> None:
-    services.contact_point_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "phone", "value": "(720) 535-0656"},
-    )
-    services.identifier_create(
-        actor=world.coordinator,
-        person=world.person,
-        data={"kind": "medicaid", "issuer": "CO Medicaid", "value": "AB-123-456"},
+    reachable(
+        world.person,
+        world.coordinator,
+        phone="(720) 535-0656",
+        kind="medicaid",
+        issuer="CO Medicaid",
+        value="AB-123-456",
     )
     by_phone = likely_duplicates(
         world.coordinator, {"given_name": "Guadalupe", "phone": "720.535.0656"}
     )
     assert [c.person for c in by_phone] == [world.person]
-    assert "phone matches" in by_phone[0].reasons
+    assert "same phone number" in by_phone[0].reasons
     by_id = likely_duplicates(
         world.coordinator, {"family_name": "Hernandez", "identifier": "ab123456"}
     )
     assert [c.person for c in by_id] == [world.person]
-    assert "identifier matches" in by_id[0].reasons
+    assert by_id[0].strong == ("same identifier (Medicaid ID)",)
+    assert by_id[0].reasons[0] == "same identifier (Medicaid ID)"
+    assert "same identifier" not in by_id[0].reasons  # said once, with its kind
+    assert by_id[0].decision == "likely"
+
+
+def test_it_never_leaves_out_a_shared_phone_email_or_identifier(world: World) -> None:
+    reachable(
+        world.person,
+        world.coordinator,
+        phone="(720) 535-0656",
+        email="Lupe.H@example.org",
+        kind="mrn",
+        issuer="Denver Health",
+        value="MRN 0042",
+    )
+    # Names and a date of birth that match nothing: the shared detail alone is shown,
+    # as a possible match (a household may share a phone), explained first.
+    stranger = {"given_name": "Rosa", "family_name": "Quispe", "date_of_birth": "1990-01-01"}
+    by_phone = likely_duplicates(world.coordinator, stranger | {"phone": "+1 720 535 0656"})
+    assert [(c.person, c.decision) for c in by_phone] == [(world.person, "possible")]
+    assert by_phone[0].strong == ("same phone number",)
+    assert by_phone[0].reasons[0] == "same phone number"
+    assert by_phone[0].reasons.count("same phone number") == 1
+    by_email = likely_duplicates(world.coordinator, stranger | {"email": "lupe.h@EXAMPLE.org"})
+    assert by_email[0].strong == ("same email address",)
+    # An identifier names one person: a likely match whatever else differs.
+    by_id = likely_duplicates(world.coordinator, stranger | {"identifier": "mrn-0042"})
+    assert [(c.person, c.decision) for c in by_id] == [(world.person, "likely")]
+    assert by_id[0].strong == ("same identifier (Medical record number)",)
+    both = likely_duplicates(
+        world.coordinator, stranger | {"identifier": "MRN0042", "phone": "720-535-0656"}
+    )
+    assert both[0].strong == ("same identifier (Medical record number)", "same phone number")
+    assert both[0].other_reasons == both[0].reasons[2:]
 
 
 def test_it_ranks_and_limits_and_leaves_out_strangers(world: World) -> None:

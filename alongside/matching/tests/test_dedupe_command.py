@@ -57,7 +57,7 @@ def test_it_adds_reasons_on_request(tmp_path: Path) -> None:
     _, rows = run(tmp_path, [HEADER, *ROWS], "--reasons")
     reasons = {frozenset((r["id_a"], r["id_b"])): r["reasons"] for r in rows}
     assert "first name is a nickname" in reasons[frozenset(("1", "2"))]
-    assert "phone matches" in reasons[frozenset(("1", "2"))]
+    assert "same phone number" in reasons[frozenset(("1", "2"))]
 
 
 def test_it_accepts_missing_columns_and_counts_malformed_values(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def test_it_scores_the_same_record_as_likely_with_reasons() -> None:
     result = explain(person(), person())
     assert result.decision == LIKELY
     assert "same date of birth" in result.reasons
-    assert "phone matches" in result.reasons
+    assert "same phone number" in result.reasons
     assert "same first name" in result.reasons
 
 

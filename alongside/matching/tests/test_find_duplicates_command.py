@@ -74,7 +74,7 @@ def test_it_finds_the_generated_duplicates_with_reasons(world, population):
     assert "same date of birth" in lupe.reasons
     assert "first name is a nickname" in lupe.reasons
     assert found[(again.pk, marcus.pk)].decision == "likely"
-    assert "phone matches" in found[(again.pk, marcus.pk)].reasons
+    assert "same phone number" in found[(again.pk, marcus.pk)].reasons
     assert len(found) == 2
     assert "riverbend: 5 people, 2 likely" in output
     assert not DuplicatePair.objects.filter(organization=world.other_org).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -23,7 +24,9 @@ from alongside.matching.services import (
     person_merge_undo,
     person_relations,
 )
+from alongside.people import services as people_services
 from alongside.people.models import (
+    ContactPoint,
     Enrollment,
     Identifier,
     Person,
@@ -48,7 +51,6 @@ def merge(twins, actor=None):
 def test_it_knows_how_to_treat_every_relation_to_person():
     keys = {r.key: r.how for r in person_relations()}
     for key in (
-        "people.contactpoint.person",
         "people.supportcontact.person",
         "people.recordchange.person",
         "intake.screeningresponse.person",
@@ -56,6 +58,7 @@ def test_it_knows_how_to_treat_every_relation_to_person():
     ):
         assert keys[key] == "move"
     for key in (
+        "people.contactpoint.person",
         "people.enrollment.person",
         "people.identifier.person",
         "people.personlanguage.person",
@@ -130,7 +133,8 @@ def test_it_resolves_clashes_without_losing_anything(twins):
     # Two open enrollments in housing: the survivor's stays open, the twin's is closed.
     housing = Enrollment.objects.filter(person=person, program=world.housing).order_by("pk")
     assert [e.status for e in housing] == ["referred", "closed"]
-    assert "merged" in housing[1].closure_note
+    assert housing[1].closure_reason == "merged" and housing[1].closed_by_merge
+    assert "Lupe Hernández were merged" in housing[1].closure_note
     assert Enrollment.objects.get(person=person, program=world.wellness).status == "active"
     # Two open food needs: one stays open, the twin's is resolved by the merge.
     food = Need.objects.filter(person=person, kind="food_insecurity").order_by("pk")
@@ -329,3 +333,63 @@ def test_it_refuses_a_merge_while_another_holds_the_records(twins, monkeypatch):
         holder.join()
     assert Person.objects.get(pk=twins.twin.pk).merged_into_id is None
     merge(twins)  # once the other is done, the merge goes through
+
+
+def _same_phone_on_both(twins):
+    """The twin has the survivor's phone too, with more careful rules."""
+    actor = twins.world.coordinator
+    careful = people_services.contact_point_create(
+        actor=actor,
+        person=twins.twin,
+        data={
+            "kind": "phone",
+            "value": "(212) 555 0187",
+            "safety_note": "Her partner checks this phone.",
+            "safe_hours_start": dt.time(9),
+            "safe_hours_end": dt.time(12),
+        },
+    )
+    ContactPoint.objects.filter(person=twins.person, value="212-555-0187").update(
+        may_text=True, may_leave_voicemail=True
+    )
+    return careful
+
+
+def test_it_shows_no_contact_twice_and_keeps_the_more_careful_rules(twins):
+    careful = _same_phone_on_both(twins)
+    record = merge(twins)
+    phones = ContactPoint.objects.filter(person=twins.person, normalized="+12125550187")
+    assert phones.count() == 1  # not twice
+    phone = phones.get()
+    assert not phone.may_text and not phone.may_leave_voicemail
+    assert phone.safety_note == "Her partner checks this phone."
+    assert (phone.safe_hours_start, phone.safe_hours_end) == (dt.time(9), dt.time(12))
+    assert phone.version == 2  # an edit begun before the merge is stale
+    # The twin's copy stays with it, listed as kept; what changed is listed to undo.
+    assert ContactPoint.objects.get(pk=careful.pk).person_id == twins.twin.pk
+    kept = [row["id"] for row in record.kept if row["model"] == "people.contactpoint"]
+    assert kept == [careful.pk]
+    changed = {
+        c["field"]
+        for c in record.changed
+        if (c["model"], c["id"]) == ("people.contactpoint", phone.pk)
+    }
+    assert changed == {
+        "may_text",
+        "may_leave_voicemail",
+        "safety_note",
+        "safe_hours_start",
+        "safe_hours_end",
+    }
+    # The other phone and the email, which the survivor did not have, moved.
+    assert ContactPoint.objects.filter(person=twins.person).count() == 3
+
+
+def test_undo_restores_both_copies_of_a_shared_contact_exactly(twins):
+    _same_phone_on_both(twins)
+    before = snapshot(twins.person, twins.twin)
+    started = timezone.now()
+    record = merge(twins)
+    undone = person_merge_undo(actor=twins.world.admin, merge_record=record, reason="Not her.")
+    assert undone.undo_notes == []
+    assert snapshot(twins.person, twins.twin, exclude_changes_after=started) == before

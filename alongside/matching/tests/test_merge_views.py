@@ -16,7 +16,7 @@ from alongside.matching import services
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.services import person_merge, person_merge_undo
 from alongside.people.models import Person, PersonLanguage
-from conftest import add_role, make_person, make_user
+from conftest import NAV_COUNTS, add_role, make_person, make_user
 
 REASON = "Same person: she confirmed her date of birth and phone."
 
@@ -267,11 +267,11 @@ def test_only_admins_and_supervisors_undo(client, twins):
     assert not MergeRecord.objects.get().is_undone
 
 
-# session, user, scope, the pairs (people and reviewers joined in), audit (head lock,
-# insert, head update; one statement on PostgreSQL).
+# session, user, scope, the pairs (people and reviewers joined in), the navigation's
+# counts, audit (head lock, insert, head update; one statement on PostgreSQL).
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
-DUPLICATES_PAGE = 7 - AUDIT_SAVING
-MERGES_PAGE = 7 - AUDIT_SAVING
+DUPLICATES_PAGE = 7 - AUDIT_SAVING + NAV_COUNTS
+MERGES_PAGE = 7 - AUDIT_SAVING + NAV_COUNTS
 
 
 def test_it_pins_the_duplicates_and_merges_pages(client, twins, pair, django_assert_num_queries):
@@ -387,8 +387,8 @@ def test_a_clash_added_while_merging_gets_a_clear_answer(client, twins, monkeypa
             PersonLanguage.objects.create(person=self.survivor, language=language)
         original(self, model, field_name, ids)
 
-    original = services._Merge.move
-    monkeypatch.setattr(services._Merge, "move", racing_move)
+    original = services.MergeWork.move
+    monkeypatch.setattr(services.MergeWork, "move", racing_move)
     client.force_login(twins.world.admin)
     compare = reverse("matching:compare", args=[twins.person.pk, twins.twin.pk])
     response = client.post(

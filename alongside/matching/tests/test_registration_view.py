@@ -2,6 +2,8 @@ from django.urls import reverse
 
 from alongside.audit.models import AuditEvent
 
+from .conftest import reachable
+
 URL = reverse("matching:registration")
 LUPE = {
     "legal_given_name": "Guadalupe",
@@ -39,3 +41,27 @@ def test_it_waits_for_two_fields_and_survives_any_input(client, world):
 def test_it_asks_anonymous_visitors_to_sign_in(client, world):
     response = client.get(URL, LUPE)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_it_checks_a_phone_or_identifier_alone_and_says_what_matched(client, world):
+    reachable(
+        world.person,
+        world.coordinator,
+        phone="720 535 0656",
+        kind="medicaid",
+        issuer="CO Medicaid",
+        value="AB-123-456",
+    )
+    client.force_login(world.coordinator)
+    page = client.get(URL, {"phone": "(720) 535-0656"}).content.decode()
+    assert reverse("people:detail", args=[world.person.pk]) in page
+    assert '<strong class="evidence">same phone number</strong>' in page
+    page = client.get(URL, {"identifier_value": "ab123456"}).content.decode()
+    assert "same identifier (Medicaid ID)" in page and "likely match" in page
+    event = AuditEvent.objects.filter(action="search", actor_id=world.coordinator.pk).latest("id")
+    assert event.detail["fields"] == ["identifier"]
+    assert "ab123456" not in str(event.detail).lower()
+    for persona in (world.colleague, world.outsider):
+        client.force_login(persona)
+        page = client.get(URL, {"phone": "(720) 535-0656"}).content.decode()
+        assert reverse("people:detail", args=[world.person.pk]) not in page

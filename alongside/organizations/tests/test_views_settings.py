@@ -176,3 +176,21 @@ def test_it_lets_an_admin_of_two_organizations_choose(admin_client, world):
     response = admin_client.get(reverse("manage:programs", args=[world.other_org.pk]))
     assert "Care Coordination" in response.content.decode()
     assert Organization.objects.count() == 2
+
+
+def test_it_sets_where_the_organization_works_for_business_days(admin_client, world):
+    url = reverse("manage:settings", args=[world.org.pk])
+    data = {"name": world.org.name, "person_label": "person", "time_zone": "America/Chicago"}
+
+    refused = admin_client.post(url, data | {"country": "US", "subdivision": "ZZ"})
+    saved = admin_client.post(url, data | {"country": "us", "subdivision": "il"})
+
+    assert refused.status_code == 422
+    assert "US has no region ZZ" in refused.content.decode()
+    assert saved.status_code == 302
+    world.org.refresh_from_db()
+    assert (world.org.country, world.org.subdivision, world.org.time_zone) == (
+        "US",
+        "IL",
+        "America/Chicago",
+    )

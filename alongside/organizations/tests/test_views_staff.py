@@ -10,10 +10,11 @@ from django.urls import reverse
 from alongside.accounts.models import Membership, Role, User
 from alongside.audit.models import AuditEvent
 from alongside.organizations.models import Program
-from conftest import PASSWORD, add_role, make_user
+from conftest import NAV_COUNTS, PASSWORD, add_role, make_user
 
-# session, user, scope, the organization, the accounts, their roles (one prefetch)
-STAFF_LIST = 6
+# session, user, scope, the organization, the accounts, their roles (one prefetch), the
+# navigation's counts
+STAFF_LIST = 6 + NAV_COUNTS
 
 
 @pytest.fixture

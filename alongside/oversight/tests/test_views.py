@@ -11,13 +11,14 @@ from alongside.accounts.models import Role
 from alongside.audit import services as audit
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import Action
+from alongside.audit.tests.tampering import protections_lifted
 from alongside.organizations import services as organizations
 from alongside.oversight.selectors import PAGE_SIZE
-from conftest import add_role, make_user
+from conftest import NAV_COUNTS, add_role, make_user
 
-# session, user, scope, the events, their actors' names, audit (head lock, insert, head
-# update; one statement on PostgreSQL)
-AUDIT_LIST = 6 if connection.vendor == "postgresql" else 8
+# session, user, scope, the events, their actors' names, the navigation's counts, audit
+# (head lock, insert, head update; one statement on PostgreSQL)
+AUDIT_LIST = (6 if connection.vendor == "postgresql" else 8) + NAV_COUNTS
 
 
 @pytest.fixture
@@ -193,6 +194,20 @@ def test_it_verifies_the_chain_on_request(admin_client, world):
     assert "Intact" in page and 'role="status"' in page
     event = AuditEvent.objects.latest("id")
     assert event.detail["verify_chain"] == "ok" and event.action == "view"
+
+
+def test_it_shows_a_missing_chain_head_as_a_broken_chain(admin_client, world):
+    events_for(world, 2)
+    count = AuditEvent.objects.count()
+    with protections_lifted(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_audithead")
+    response = admin_client.post(reverse("audit:verify"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'role="alert"' in page and "Broken" in page and "Intact" not in page
+    assert f"The chain head is missing while {count} events exist" in page
+    # Nothing can be recorded on a headless chain, the check included.
+    assert AuditEvent.objects.count() == count
 
 
 def test_it_filters_for_denied_attempts(admin_client, world, settings):

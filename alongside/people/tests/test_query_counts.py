@@ -4,24 +4,27 @@ from django.db import connection
 from django.urls import reverse
 
 from alongside.people import services
-from conftest import add_people
+from conftest import NAV_COUNTS, add_people
 
-# session, user, scope, the page's reads, audit (head lock, insert, head update; one
-# statement on PostgreSQL). The session is not saved: its expiry is refreshed at most
-# once a minute (accounts/sessions.py).
+# session, user, scope, the page's reads, the navigation's counts (NAV_COUNTS), audit
+# (head lock, insert, head update; one statement on PostgreSQL). The session is not
+# saved: its expiry is refreshed at most once a minute (accounts/sessions.py).
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
-PEOPLE_LIST = 8 - AUDIT_SAVING
+PEOPLE_LIST = 8 - AUDIT_SAVING + NAV_COUNTS
 # On PostgreSQL a name search first resolves the typed words to name words, then reads
 # people tier by tier, best words first (people/search.py): for "lupe" here, three more
 # queries, whatever the number of people.
 NAME_LOOKUPS = 3 if connection.vendor == "postgresql" else 0
-SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS
-# The "Needs and screenings" panel adds three reads, however many there are: urgent flags
-# (open, and acknowledged in the last 30 days), needs with their source screening, and
-# the latest screenings joined to their scores (intake/panel.py, person_panel).
+SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS + NAV_COUNTS
+# Intake's urgent alert and "Needs and screenings" panel add three reads, however many
+# there are: urgent flags (open, and closed in the last 30 days, with what was done, read
+# once for both), needs with their source screening, and the latest screenings joined to
+# their scores (intake/panel.py).
 # intake/tests/test_record_views.py pins the page again with screenings on the record.
 SCREENING_PANEL = 3
-PERSON_PAGE = 12 - AUDIT_SAVING + SCREENING_PANEL
+# The "Open tasks" panel reads the person's open tasks in one query (tasks/selectors.py).
+TASKS_PANEL = 1
+PERSON_PAGE = 12 - AUDIT_SAVING + SCREENING_PANEL + TASKS_PANEL + NAV_COUNTS
 
 
 def test_it_pins_the_people_list(client, world, django_assert_num_queries):

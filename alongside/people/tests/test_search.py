@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 
 from alongside.people import selectors, services
+from alongside.people.normalize import normalize
 from alongside.people.search import (
     match_score,
     name_word_match,
-    normalize,
     one_slip,
     parse_query,
     search,

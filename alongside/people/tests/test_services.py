@@ -174,3 +174,14 @@ def test_it_checks_the_enrollment_rules_the_database_also_enforces(world):
         data={"status": "active"},
     )
     assert reopened.status == "active"  # another program: not a second open enrollment
+
+
+def test_a_recorded_contact_only_moves_last_contact_forward(world):
+    person = world.person
+    later = dt.datetime(2026, 12, 3, 15, 0, tzinfo=dt.UTC)
+    services.record_contact(person=person, at=later)
+    services.record_contact(person=person, at=later - dt.timedelta(days=2))
+    person.refresh_from_db()
+    assert person.last_contacted_at == later
+    with pytest.raises(ValueError, match="timezone-aware"):
+        services.record_contact(person=person, at=dt.datetime(2026, 12, 4, 9, 0))  # noqa: DTZ001 - the naive time is the point

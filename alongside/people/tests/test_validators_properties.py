@@ -7,11 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alongside.people.models import ContactPoint, Person
+from alongside.people.normalize import normalize, normalize_identifier, normalize_phone, parse_date
 from alongside.people.search import (
-    normalize,
-    normalize_identifier,
-    normalize_phone,
-    parse_date,
     search_condition,
     word_similarity,
 )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -58,4 +62,27 @@ class Command(BaseCommand):
             f"with password {DEMO_PASSWORD}\n"
         )
         if not options["no_server"]:
-            call_command("runserver", options["addr"], use_reloader=False)
+            with background_worker(say):
+                call_command("runserver", options["addr"], use_reloader=False)
+
+
+@contextmanager
+def background_worker(say: Any) -> Iterator[subprocess.Popen[bytes] | None]:
+    """The background worker (`alongside worker`) beside the server, as a process of its
+    own that stops with it: follow-up rules and the rest of the background work run in
+    the demo with no extra step."""
+    if settings.TASKS_BACKEND == "immediate":
+        yield None
+        return
+    say("Starting the background worker…")
+    worker = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
+        [sys.executable, "-m", "alongside", "worker", "--verbosity", "0"]
+    )
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()

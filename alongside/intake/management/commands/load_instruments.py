@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from alongside.intake.services import instruments_load
+from alongside.intake.services.instruments import instruments_load
 
 
 class Command(BaseCommand):

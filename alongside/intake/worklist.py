@@ -1,0 +1,98 @@
+"""Intake's worklist reason: a person with an open urgent flag. The flag's reason names
+what was answered, so the worklist never shows it: the care team reads "urgent screening
+result 2 hours ago" and follows the link to the flag; anyone else who sees the person
+(a scheduler covering the front desk, an organization admin) is told to speak with the
+coordinator (`people.sensitivity.sees_sensitive`, the one rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from alongside.intake.models import Need, UrgentFlag
+from alongside.intake.sensitive import is_sensitive_need, visible_needs
+from alongside.lib.when import ago
+from alongside.people.contributions import (
+    CaseloadFilter,
+    WorklistItem,
+    WorklistReason,
+    caseload_filters,
+    worklist_reasons,
+)
+from alongside.people.models import Person
+from alongside.people.sensitivity import sees_sensitive
+
+URGENT_FLAG = "intake.urgent_flag"
+
+
+def _when(raised_at: dt.datetime, now: dt.datetime) -> str:
+    # The project's one way of saying how long ago ("just now", "2 hours ago").
+    return _("urgent screening result %(ago)s") % {"ago": ago(raised_at, now)}
+
+
+def open_urgent_flags(
+    viewer: Any, caseload: QuerySet[Person], now: dt.datetime
+) -> list[WorklistItem]:
+    """One item per open flag of the caseload's people, in one query."""
+    rows = (
+        UrgentFlag.objects.filter(person__in=caseload, acknowledged_at__isnull=True)
+        .annotate(shows=sees_sensitive(viewer, "person_id"))
+        .values_list("pk", "person_id", "response_id", "raised_at", "shows")
+    )
+    items = []
+    for pk, person_id, response_id, raised_at, shows in rows:
+        if shows:
+            text = _when(raised_at, now)
+            link = reverse("intake:response", args=[response_id])
+        else:
+            text = _("urgent result — speak with the coordinator")
+            link = reverse("people:detail", args=[person_id])
+        items.append(
+            WorklistItem(
+                person_id=person_id,
+                reason=URGENT_FLAG,
+                text=text,
+                due_at=raised_at,
+                link=link,
+                key=f"flag:{pk}",
+            )
+        )
+    return items
+
+
+def need_choices() -> list[tuple[str, str]]:
+    """Open-need kinds to filter a caseload by: not the sensitive ones, whose very name
+    on a list of people would say what only the care team may know."""
+    return [(k.value, str(k.label)) for k in Need.Kind if not is_sensitive_need(k.value)]
+
+
+def with_open_need(viewer: Any, people: QuerySet[Person], kind: str) -> QuerySet[Person]:
+    needs = Need.objects.filter(
+        person_id=OuterRef("pk"), kind=kind, status__in=Need.OPEN_STATUSES
+    ).filter(visible_needs(viewer))
+    return people.filter(Exists(needs))
+
+
+def register_worklist() -> None:
+    caseload_filters.register(
+        CaseloadFilter(
+            key="intake.open_need",
+            param="need",
+            label="Open need",
+            choices=need_choices,
+            apply=with_open_need,
+        )
+    )
+    worklist_reasons.register(
+        WorklistReason(
+            key=URGENT_FLAG,
+            label="Open urgent flag",
+            find=open_urgent_flags,
+            queries=1,
+            urgency=10,
+        )
+    )

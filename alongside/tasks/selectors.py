@@ -1,0 +1,211 @@
+"""Reads of tasks, scoped to what the viewer may see: a task about a person is seen by
+whoever sees the person (`Person.objects.visible_to`); a task about no one by the
+program's staff and the organization's admins. Reads that show tasks are audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from alongside.accounts.scope import scope_for
+from alongside.audit import services as audit
+from alongside.audit.services import Action
+from alongside.lib.paging import page_of
+from alongside.organizations.models import Program
+from alongside.people.contributions import WorklistItem
+from alongside.people.models import Person
+from alongside.tasks import deadlines
+from alongside.tasks.models import FollowUpRule, Task
+
+PANEL_LIMIT = 10
+
+
+def tasks_for(user: Any) -> QuerySet[Task]:
+    scope = scope_for(user)
+    if scope.is_empty:
+        return Task.objects.none()
+    about_no_one = Q(person__isnull=True) & (
+        Q(program_id__in=scope.program_ids) | Q(organization_id__in=scope.admin_organization_ids)
+    )
+    return Task.objects.filter(
+        Q(person__in=Person.objects.visible_to(user).values("pk")) | about_no_one
+    )
+
+
+def _listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.select_related("person", "program", "assignee")
+
+
+@dataclass(frozen=True)
+class Filters:
+    view: str = "all"  # "mine", "team" (my programs' queues) or "all" (both)
+    status: str = "open"  # "open", "done", "cancelled"
+    priority: str = ""
+    program: int | None = None
+
+
+def my_tasks(user: Any, filters: Filters) -> QuerySet[Task]:
+    """Tasks assigned to the user and waiting in their teams' queues, as filtered."""
+    scope = scope_for(user)
+    mine = Q(assignee_id=user.pk)
+    queue = Q(assignee__isnull=True, program_id__in=scope.program_ids)
+    chosen = {"mine": mine, "team": queue}.get(filters.view, mine | queue)
+    tasks = tasks_for(user).filter(chosen)
+    if filters.status == "open":
+        tasks = tasks.filter(status__in=Task.OPEN_STATUSES)
+    elif filters.status in (Task.Status.DONE, Task.Status.CANCELLED):
+        tasks = tasks.filter(status=filters.status)
+    if filters.priority:
+        tasks = tasks.filter(priority=filters.priority)
+    if filters.program:
+        tasks = tasks.filter(program_id=filters.program)
+    order = ("due_at", "id") if filters.status == "open" else ("-closed_at", "-id")
+    return _listed(tasks).order_by(*order)
+
+
+def my_tasks_page(user: Any, filters: Filters, page: int, size: int) -> tuple[list[Task], bool]:
+    """A page of `my_tasks`, recorded as one list event naming the people it showed."""
+    rows, more = page_of(my_tasks(user, filters), page, size)
+    if rows:
+        audit.record(
+            actor=user,
+            action=Action.LIST,
+            object_type="tasks.task",
+            organization_id=scope_for(user).primary_organization_id,
+            detail={
+                "page": "my tasks",
+                "count": len(rows),
+                "ids": [t.pk for t in rows],
+                "people": sorted({t.person_id for t in rows if t.person_id}),
+            },
+        )
+    return rows, more
+
+
+def task_detail(user: Any, pk: int) -> Task:
+    """One task the user may see (DoesNotExist otherwise), its read recorded."""
+    task = _listed(tasks_for(user)).select_related("rule", "created_by").get(pk=pk)
+    if task.person is not None:
+        audit.record_for_person(actor=user, action=Action.VIEW, person=task.person, obj=task)
+    else:
+        audit.record(actor=user, action=Action.VIEW, obj=task, organization_id=task.organization_id)
+    return task
+
+
+def task_for_change(user: Any, pk: int) -> Task:
+    """A task the user may see, to change through a service (which audits the change)."""
+    return _listed(tasks_for(user)).get(pk=pk)
+
+
+def history(task: Task) -> tuple[list[Any], list[Any]]:
+    """The task's comments and history, oldest first."""
+    comments = list(task.comments.select_related("author"))
+    events = list(task.events.select_related("actor"))
+    return comments, events
+
+
+def person_tasks(user: Any, person: Person) -> QuerySet[Task]:
+    return _listed(tasks_for(user).filter(person=person))
+
+
+def person_tasks_listed(user: Any, person: Person, *, limit: int = 200) -> list[Task]:
+    """A person's tasks, open ones first and soonest due, recorded as one read."""
+    order = (F("closed_at").asc(nulls_first=True), "due_at", "id")
+    rows = list(person_tasks(user, person).order_by(*order)[:limit])
+    audit.record_for_person(
+        actor=user,
+        action=Action.LIST,
+        person=person,
+        object_type="tasks.task",
+        detail={"count": len(rows)},
+    )
+    return rows
+
+
+def person_panel(user: Any, person: Person) -> dict[str, Any] | None:
+    """The open tasks about the person, soonest due first: two queries at most."""
+    open_tasks = person_tasks(user, person).filter(status__in=Task.OPEN_STATUSES)
+    rows = list(open_tasks.order_by("due_at", "id")[: PANEL_LIMIT + 1])
+    scope = scope_for(user)
+    return {
+        "open_tasks": rows[:PANEL_LIMIT],
+        "more_tasks": len(rows) > PANEL_LIMIT,
+        # Whether to offer "Add a task" (the form itself checks the program).
+        "can_add_task": bool(scope.program_ids) or scope.is_admin_of(person.organization_id),
+        "now": timezone.now(),
+    }
+
+
+def programs_for_task(user: Any, person: Person | None) -> QuerySet[Program]:
+    """Programs the user may file a task in: theirs, or as an admin their organization's;
+    for a person, only programs the person is enrolled in."""
+    scope = scope_for(user)
+    programs = Program.objects.filter(is_active=True).filter(
+        Q(pk__in=scope.program_ids) | Q(organization_id__in=scope.admin_organization_ids)
+    )
+    if person is not None:
+        programs = programs.filter(
+            organization_id=person.organization_id, enrollments__person=person
+        ).distinct()
+    return programs.order_by("name")
+
+
+def assignable_staff(program_ids: Any) -> QuerySet[Any]:
+    """Active staff working in the given programs."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__program_id__in=program_ids)
+        .distinct()
+        .order_by("display_name", "first_name", "username")
+    )
+
+
+def _when(task: Task, now: dt.datetime) -> str:
+    today = timezone.localdate(now)
+    due = timezone.localdate(task.due_at)
+    what = (task.why or task.title).rstrip(".")
+    if due < today:
+        return _("%(what)s overdue since %(day)s") % {
+            "what": what,
+            "day": formats.date_format(due, "MONTH_DAY_FORMAT"),
+        }
+    if due == today:
+        return _("%(what)s due today") % {"what": what}
+    return _("%(what)s due soon") % {"what": what}
+
+
+def worklist_due(
+    viewer: Any, caseload: QuerySet[Person], now: dt.datetime
+) -> Iterator[WorklistItem]:
+    """Open tasks about people on the caseload that are overdue or due today: one query."""
+    end_of_today = deadlines.END_OF_DAY
+    local_now = timezone.localtime(now)
+    cutoff = local_now.replace(
+        hour=end_of_today.hour, minute=end_of_today.minute, second=59, microsecond=999999
+    )
+    tasks = (
+        tasks_for(viewer)
+        .filter(status__in=Task.OPEN_STATUSES, due_at__lte=cutoff, person__in=caseload.values("pk"))
+        .only("pk", "person_id", "title", "why", "due_at")
+        .order_by("due_at", "id")
+    )
+    for task in tasks:
+        yield WorklistItem(
+            person_id=task.person_id or 0,
+            reason="tasks.due",
+            text=_when(task, now),
+            due_at=task.due_at,
+            link=reverse("tasks:detail", args=[task.pk]),
+        )
+
+
+def rules_for(organization_id: int) -> QuerySet[FollowUpRule]:
+    return FollowUpRule.objects.filter(organization_id=organization_id).select_related("program")

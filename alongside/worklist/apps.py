@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+
+class WorklistConfig(AppConfig):
+    """The coordinator's home page: who needs attention today, from every app's reasons."""
+
+    name = "alongside.worklist"
+    label = "worklist"
+    verbose_name = "Worklist"
+
+    def ready(self) -> None:
+        from alongside.people.contributions import WorklistReason, worklist_reasons
+        from alongside.worklist import reasons
+
+        worklist_reasons.register(
+            WorklistReason(
+                key="worklist.not_yet_contacted",
+                label="New, not yet contacted",
+                find=reasons.not_yet_contacted,
+                queries=1,
+                urgency=40,
+            )
+        )
+        worklist_reasons.register(
+            WorklistReason(
+                key="worklist.no_recent_contact",
+                label="No recent contact",
+                find=reasons.no_recent_contact,
+                queries=1,
+                urgency=60,
+            )
+        )
