@@ -48,7 +48,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",  # serves the API docs' vendored Swagger UI (the CSP forbids a CDN)
+    "django.forms",  # Django's form templates, after ours (web/templates/django/forms)
 ]
+
+# Forms render through the templates above, so the app's own form templates (labels without
+# Django's colon, "Choose…" instead of "---------", choices beside their labels) apply to
+# every form without each one having to ask.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -85,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "alongside.web.context_processors.interface",
             ],
+            "builtins": ["alongside.lib.when"],
         },
     },
 ]

@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from alongside.accounts import signals  # noqa: F401  (login/logout audit)
+        from alongside.accounts import audit_names, signals  # noqa: F401  (signals: login/logout audit)
+
+        audit_names.register()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -217,10 +217,12 @@ def events_for_organization(
     action: str = "",
     actor: str = "",
     person_id: int | None = None,
+    person_ids: Collection[int] | None = None,
     outcome: str = "",
 ) -> QuerySet[AuditEvent]:
     """The organization's events, newest first. outcome "denied" keeps refused attempts
-    and the alerts about them, "allowed" everything else."""
+    and the alerts about them, "allowed" everything else. `person_ids` (people found by
+    name) keeps the events about any of them; an empty collection keeps none."""
     events = AuditEvent.objects.filter(organization_id=organization_id)
     if action:
         events = events.filter(action=action)
@@ -235,6 +237,15 @@ def events_for_organization(
                 action=AuditEvent.Action.DENIED,
                 object_type="people.person",
                 object_id=str(person_id),
+            )
+        )
+    if person_ids is not None:
+        events = events.filter(
+            Q(person_id__in=person_ids)
+            | Q(
+                action=AuditEvent.Action.DENIED,
+                object_type="people.person",
+                object_id__in=[str(i) for i in person_ids],
             )
         )
     if outcome == "denied":

@@ -10,7 +10,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake and screening"
 
     def ready(self) -> None:
-        from alongside.intake import follow_up
+        from alongside.intake import audit_names, follow_up
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             NavItem,
@@ -65,6 +65,7 @@ class IntakeConfig(AppConfig):
                 order=10,
             )
         )
+        audit_names.register()
         from alongside.intake.worklist import register_worklist
 
         register_worklist()

@@ -23,6 +23,8 @@ class HandedOverMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         pk = request.session.get(KIOSK) if hasattr(request, "session") else None
+        # base.html shows no staff navigation on a handed-over device.
+        request.handed_over = pk is not None  # type: ignore[attr-defined]
         if pk is not None:
             kept = request.session.get(KIOSK_LANGUAGE) or {}
             if kept.get("pk") == pk:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +124,6 @@ def status_choices() -> list[tuple[str, str]]:
 
 
 def day(when: dt.datetime) -> str:
-    """A moment as the day people say it, in the local time zone: "3 Mar 2025"."""
-    local = timezone.localtime(when)
-    return f"{local.day} {local:%b %Y}"
+    """A moment as the day people say it, in the local time zone and the reader's
+    language's DATE_FORMAT: "3 Mar 2025"."""
+    return formats.date_format(timezone.localtime(when))

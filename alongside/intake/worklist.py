@@ -11,11 +11,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from alongside.intake.models import Need, UrgentFlag
 from alongside.intake.sensitive import is_sensitive_need, visible_needs
+from alongside.lib.when import ago
 from alongside.people.contributions import (
     CaseloadFilter,
     WorklistItem,
@@ -30,9 +30,8 @@ URGENT_FLAG = "intake.urgent_flag"
 
 
 def _when(raised_at: dt.datetime, now: dt.datetime) -> str:
-    if now - raised_at < dt.timedelta(minutes=1):
-        return _("urgent screening result just now")
-    return _("urgent screening result %(ago)s ago") % {"ago": timesince(raised_at, now, depth=1)}
+    # The project's one way of saying how long ago ("just now", "2 hours ago").
+    return _("urgent screening result %(ago)s") % {"ago": ago(raised_at, now)}
 
 
 def open_urgent_flags(

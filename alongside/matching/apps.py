@@ -8,7 +8,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Duplicate detection"
 
     def ready(self) -> None:
-        from alongside.matching import panel
+        from alongside.matching import audit_names, panel
         from alongside.matching.selectors import merged_into_ids, survivor_for
         from alongside.people.contributions import (
             FormAssist,
@@ -31,6 +31,7 @@ class MatchingConfig(AppConfig):
                 key="matching.likely_duplicates", template="matching/_registration_assist.html"
             )
         )
+        audit_names.register()
         person_panels.register(
             PersonPanel(
                 key="matching.might_be_the_same",

@@ -108,25 +108,25 @@ class MergeRecord(models.Model):
         return self.undone_at is not None
 
     def moved_counts(self) -> list[tuple[str, int]]:
-        """(what, how many) for each kind of row moved, for people to read."""
+        """(what, how many) for each kind of row moved, for people to read: "contact
+        points", 2; "enrollment", 1."""
         counts: dict[str, int] = {}
         for key, ids in self.moved.items():
-            label = _label(key)
-            counts[label] = counts.get(label, 0) + len(ids)
-        return sorted(counts.items())
+            model = ".".join(key.split(".")[:2])
+            counts[model] = counts.get(model, 0) + len(ids)
+        return sorted((_label(model, n), n) for model, n in counts.items())
 
     def kept_counts(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
         for row in self.kept:
             if row.get("field"):
                 continue  # a section of a profile kept whole, counted once
-            label = _label(row["model"])
-            counts[label] = counts.get(label, 0) + 1
-        return sorted(counts.items())
+            counts[row["model"]] = counts.get(row["model"], 0) + 1
+        return sorted((_label(model, n), n) for model, n in counts.items())
 
 
-def _label(key: str) -> str:
-    """'people.contactpoint.person' → 'contact points'."""
+def _label(key: str, count: int) -> str:
+    """'people.contactpoint' → 'contact points' (or 'contact point' for one)."""
     from django.apps import apps
 
     app_label, model_name = key.split(".")[:2]
@@ -134,4 +134,5 @@ def _label(key: str) -> str:
         model: Any = apps.get_model(app_label, model_name)
     except LookupError:
         return model_name
-    return str(model._meta.verbose_name_plural)
+    meta = model._meta
+    return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)

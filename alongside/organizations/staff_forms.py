@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from alongside.accounts.models import Role, User
 from alongside.organizations.models import Program
@@ -66,7 +67,7 @@ class StaffCreateForm(StaffForm):
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
         required=False,
-        empty_label="—",
+        empty_label=_("Choose a program"),
         help_text="Needed for every role except organization admin.",
     )
 
@@ -102,7 +103,7 @@ class RoleGrantForm(forms.Form):
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
         required=False,
-        empty_label="—",
+        empty_label=_("Choose a program"),
         help_text="Needed for every role except organization admin.",
     )
 

@@ -12,10 +12,15 @@ from django.db import transaction
 from alongside.accounts.actors import Actor
 from alongside.audit import services as audit
 from alongside.audit.models import AuditEvent
+from alongside.audit.readable import describe, find_people
 from alongside.audit.selectors import ChainReport, events_for_organization, verify_chain
 from alongside.audit.services import Action, AuditChainBroken
+from alongside.oversight.describe import sees_search_terms
 
 PAGE_SIZE = 25
+# People found by name whose events a filter keeps: enough for every namesake of a
+# common name in a large organization, few enough to keep the query one IN list.
+NAME_MATCHES = 50
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,17 @@ def trail_page(
     after: int | None = None,
 ) -> TrailPage:
     """One page of the organization's events matching `filters`, by keyset on id (so
-    every page costs one query however deep it is), recorded as one list event."""
-    page = _page(events_for_organization(organization_id, **filters), before, after)
+    every page costs one query however deep it is), each event described in words
+    (`describe`), recorded as one list event. A `name` filter keeps the events about
+    people the user may see whose name matches it."""
+    query = {k: v for k, v in filters.items() if k != "name"}
+    if filters.get("name"):
+        query["person_ids"] = find_people(user, filters["name"], NAME_MATCHES)
+    page = _page(events_for_organization(organization_id, **query), before, after)
     names = _actor_names(page.events)
     for event in page.events:
         event.actor_name = names.get(event.actor_id or 0, "")  # type: ignore[attr-defined]
+    describe(user, page.events, search_terms=sees_search_terms(user, organization_id))
     return _listed(user, organization_id, filters, page)
 
 

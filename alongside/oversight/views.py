@@ -9,11 +9,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.accounts.scope import scope_for
-from alongside.audit.models import AuditEvent
+from alongside.audit.readable import ACTION_LABELS
 from alongside.oversight import selectors
 
 MAX_ID = 2**63 - 1
@@ -21,31 +22,37 @@ MAX_ID = 2**63 - 1
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label="Action",
+        label=_("Action"),
         required=False,
-        choices=[("", "Any action"), *AuditEvent.Action.choices],
+        choices=[("", _("Any action")), *ACTION_LABELS.items()],
     )
     actor = forms.CharField(
-        label="Staff username",
+        label=_("Staff username"),
         required=False,
         max_length=150,
-        help_text="Exactly as they sign in, e.g. casey",
+        help_text=_("Exactly as they sign in, e.g. casey"),
     )
     outcome = forms.ChoiceField(
-        label="Outcome",
+        label=_("Outcome"),
         required=False,
         choices=[
-            ("", "Any outcome"),
-            ("denied", "Denied: records asked for and not shown"),
-            ("allowed", "Allowed"),
+            ("", _("Any outcome")),
+            ("denied", _("Denied: records asked for and not shown")),
+            ("allowed", _("Allowed")),
         ],
     )
+    name = forms.CharField(
+        label=_("Person’s name"),
+        required=False,
+        max_length=100,
+        help_text=_("Any part of their name, e.g. Ana López"),
+    )
     person = forms.IntegerField(
-        label="Record number",
+        label=_("Record number"),
         required=False,
         min_value=1,
         max_value=MAX_ID,
-        help_text="The number in the record's address, e.g. 42 in /people/42/",
+        help_text=_("The number in the record’s address, e.g. 42 in /people/42/"),
     )
 
 
@@ -84,6 +91,7 @@ def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "action": form.cleaned_data["action"],
             "actor": form.cleaned_data["actor"].strip(),
             "person_id": form.cleaned_data["person"],
+            "name": form.cleaned_data["name"].strip(),
             "outcome": form.cleaned_data["outcome"],
         }
     if form.errors:

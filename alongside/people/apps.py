@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
-        from alongside.people import search
+        from alongside.people import audit_names, search
         from alongside.people.contributions import (
             PersonPanel,
             TimelineKind,
@@ -18,6 +18,7 @@ class PeopleConfig(AppConfig):
         )
 
         search.install_sqlite_functions()
+        audit_names.register()
         for key, label in (
             ("people.enrollment_created", _("Enrollment")),
             ("people.enrollment_status_changed", _("Enrollment status changed")),

@@ -14,6 +14,7 @@ from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.models import AuditEvent
+from alongside.audit.readable import describe
 from alongside.audit.selectors import events_for_people
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
@@ -21,6 +22,7 @@ from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
 from alongside.people import search as finder
 from alongside.people.contributions import lineage_ids
+from alongside.people.history_words import describe_changes
 from alongside.people.models import Enrollment, Person, RecordChange
 from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
 
@@ -184,7 +186,9 @@ def access_events(user: Actor, person: Person) -> list[AuditEvent]:
     sensitivity rule shows the access log to; NotPermitted for anyone else."""
     if not disclosure_for(user, person).access_log:
         raise NotPermitted(ACCESS_DENIED)
-    return list(events_for_people(lineage_ids(person.pk)))
+    events = list(events_for_people(lineage_ids(person.pk)))
+    describe(user, events, search_terms=False)
+    return events
 
 
 def person_history(user: Actor, person: Person, *, limit: int = 200) -> list[RecordChange]:
@@ -195,6 +199,7 @@ def person_history(user: Actor, person: Person, *, limit: int = 200) -> list[Rec
     for change in changes:
         if change.sensitive:
             change.changes = redact_change(change.changes, disclosure)
+    describe_changes(changes)
     return changes
 
 

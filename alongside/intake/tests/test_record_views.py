@@ -446,7 +446,7 @@ def test_the_chart_marks_scores_that_may_understate(client, world, screen):
     page = client.get(reverse("intake:history", args=[world.person.pk])).content.decode()
     assert 'class="point point-missing"' in page
     assert "a hollow point means some items were not answered" in page
-    assert "1 item, the score may understate" in page
+    assert "1 item not answered, the score may understate" in page
 
 
 def test_the_chart_scale_comes_from_the_definition():

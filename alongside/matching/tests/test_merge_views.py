@@ -190,7 +190,7 @@ def test_a_merge_from_the_compare_page_and_its_undo(client, twins, pair):
     assert f"Record #{twins.twin.pk} was merged into" in old.content.decode()
 
     access = client.get(reverse("people:access", args=[twins.person.pk])).content.decode()
-    assert f"on record #{twins.twin.pk}, since merged into this one" in access
+    assert f"On record #{twins.twin.pk}, since merged into this one" in access
     assert compare not in client.get(reverse("matching:duplicates")).content.decode()
     assert client.get(compare).status_code == 404  # the merged record is hidden now
 
@@ -398,3 +398,45 @@ def test_a_clash_added_while_merging_gets_a_clear_answer(client, twins, monkeypa
     assert "Nothing was changed" in response.content.decode()
     assert Person.objects.get(pk=twins.twin.pk).merged_into_id is None
     assert not MergeRecord.objects.exists()
+
+
+def test_a_merge_page_names_staff_and_writes_moments_and_counts_for_people(client, world):
+    _, record = _wellness_merge(world)
+    record.changed = [
+        *record.changed,
+        {
+            "model": "matching.duplicatepair",
+            "id": 1,
+            "field": "reviewed_by_id",
+            "old": None,
+            "new": world.admin.pk,
+            "why": "the two records were merged",
+        },
+        {
+            "model": "matching.duplicatepair",
+            "id": 1,
+            "field": "reviewed_at",
+            "old": None,
+            "new": "2026-09-03T19:05:00+00:00",
+            "why": "the two records were merged",
+        },
+    ]
+    record.moved = {"people.enrollment.person": [1], "people.contactpoint.person": [2, 3]}
+    record.save()
+    client.force_login(world.admin)
+    page = client.get(reverse("matching:merge-detail", args=[record.pk])).content.decode()
+    assert "<td>Alex Kim</td>" in page and "<td>3 Sep 2026, 3:05 PM</td>" in page
+    assert "2026-09-03T" not in page
+    assert "1 enrollment<" in page and "2 contact points<" in page
+
+
+def test_the_audit_trail_names_a_merge_by_its_people(world):
+    from alongside.audit.readable import names_for
+
+    merged, record = _wellness_merge(world)
+    names = names_for(world.admin, {"matching.mergerecord": [str(record.pk)]})
+    text = names["matching.mergerecord"][str(record.pk)]
+    assert text.startswith(f"Merge of {merged.display_name} into ")
+    assert names_for(world.outsider, {"matching.mergerecord": [str(record.pk)]}) == {
+        "matching.mergerecord": {}
+    }

@@ -27,8 +27,8 @@ def test_my_tasks_reads_a_fixed_number_of_queries(world, client, django_assert_n
     _tasks(world, count)
     client.force_login(world.coordinator)
     client.get(reverse("tasks:list"))  # the session and scope settle
-    # Session, user, scope, the page of tasks and its audit event, the same for one task
-    # as for twelve: no query per row.
+    # Session, user, scope, the page of tasks and its audit event, and the navigation's
+    # counts, the same for one task as for twelve: no query per row.
     with django_assert_num_queries(4 + AUDIT + NAV_COUNTS):
         response = client.get(reverse("tasks:list"))
     assert response.status_code == 200

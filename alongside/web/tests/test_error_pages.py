@@ -42,3 +42,25 @@ def test_a_refused_form_says_so_in_the_viewers_language(client: Client, world: A
     assert english.status_code == spanish.status_code == 403
     assert "Nothing was sent" in english.content.decode()
     assert not english_left(spanish.content.decode(), english.content.decode())
+
+
+def test_staff_get_the_apps_layout_and_ways_back_in_their_language(
+    client: Client, world: Any
+) -> None:
+    client.force_login(world.coordinator)
+    english = client.get("/no-such-page/").content.decode()
+    assert '<nav aria-label="Main">' in english and "Go to your start page" in english
+    assert 'href="/people/"' in english and "csrfmiddlewaretoken" not in english
+    spanish = client.get("/no-such-page/", headers={"accept-language": "es"}).content.decode()
+    assert page_language(spanish) == "es" and "Ir a su página de inicio" in spanish
+    assert "Hoy" in spanish  # the navigation, in Spanish
+
+
+def test_a_device_handed_over_to_the_person_shows_no_staff_navigation(world: Any) -> None:
+    request = RequestFactory().get("/")
+    request.user = world.coordinator
+    request.handed_over = True  # type: ignore[attr-defined]
+    page = defaults.page_not_found(request, Exception()).content.decode()
+    assert "Page not found" in page
+    assert '<nav aria-label="Main">' not in page and str(world.coordinator) not in page
+    assert "Go to the start page" in page and "open their link again" in page

@@ -1,0 +1,92 @@
+"""A person's history of changes as people read it: "Added contact point", "date of
+birth: 21 Aug 1987", "Yes" rather than `contactpoint`, `date_of_birth`, "1987-08-21" and
+"True". Values restricted by the sensitivity rule stay restricted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alongside.people.models import RecordChange
+from alongside.people.sensitivity import RESTRICTED
+
+ACTIONS = {
+    "create": gettext_lazy("Added %(what)s"),
+    "update": gettext_lazy("Changed %(what)s"),
+    "delete": gettext_lazy("Removed %(what)s"),
+    "merge": gettext_lazy("Merged %(what)s"),
+    "unmerge": gettext_lazy("Undid the merge of %(what)s"),
+}
+
+
+@dataclass(frozen=True)
+class ChangedField:
+    label: str
+    before: str
+    after: str
+    restricted: bool = False
+
+
+def describe_changes(changes: list[RecordChange]) -> None:
+    """Set `what` ("Added contact point") and `fields` (ChangedFields) on each change."""
+    by_name = {model._meta.model_name: model for model in apps.get_models()}
+    for change in changes:
+        model = by_name.get(change.entity)
+        kind = str(model._meta.verbose_name) if model else change.entity
+        action = ACTIONS.get(change.action)
+        change.what = (  # type: ignore[attr-defined]
+            str(action) % {"what": kind} if action else f"{capfirst(change.action)} {kind}"
+        )
+        change.fields = [  # type: ignore[attr-defined]
+            _field(model, name, pair) for name, pair in (change.changes or {}).items()
+        ]
+
+
+def _field(model: type[models.Model] | None, name: str, pair: Any) -> ChangedField:
+    field = _model_field(model, name)
+    label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+    before, after = (
+        (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+    )
+    if before == RESTRICTED or after == RESTRICTED:
+        return ChangedField(label, RESTRICTED, RESTRICTED, restricted=True)
+    return ChangedField(label, _value(field, before), _value(field, after))
+
+
+def _model_field(model: type[models.Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _value(field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return _("(empty)")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            return formats.date_format(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
