@@ -83,7 +83,7 @@ def test_it_refuses_a_bad_import_and_writes_nothing(
     base = {
         "resourceType": "QuestionnaireResponse",
         "status": "completed",
-        "questionnaire": "https://elsewhere.example/fhir/Questionnaire/phq-2|2",
+        "questionnaire": "https://elsewhere.example/fhir/Questionnaire/phq-2|3",
     }
     assert_error(api.post(path, {"resourceType": "Nonsense"}), 422, "invalid")
     unknown = {**base, "questionnaire": "https://x.example/Questionnaire/nope"}
