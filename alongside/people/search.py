@@ -305,7 +305,8 @@ def name_words_matching(words: list[str]) -> list[list[tuple[str, float]]]:
     candidates: list[dict[str, bool]] = [{} for _ in words]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT slot, word, slip_only FROM people_name_words_matching(%s::text[], %s::text[], %s::boolean[], %s)",
+            "SELECT slot, word, slip_only FROM people_name_words_matching("
+            "%s::text[], %s::text[], %s::boolean[], %s)",
             [words, patterns, slips, MAX_NAME_WORDS],
         )
         for n, word, slip_only in cursor.fetchall():

@@ -21,6 +21,7 @@ from alongside.organizations.models import Program
 from alongside.people import search as finder
 from alongside.people.contributions import lineage_ids
 from alongside.people.models import Enrollment, Person, RecordChange
+from alongside.people.related_rows import inline_names, with_rows
 from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
 
 EXPORT_COLUMNS = [
@@ -111,10 +112,11 @@ def _related(name: str) -> str | Prefetch[Any]:
 def with_record(people: QuerySet[Person], related: Iterable[str] = PERSON_PAGE) -> QuerySet[Person]:
     """People with everything on their record that their page shows (profile, languages,
     identifiers, contacts, enrollments with program and coordinator), or the `related`
-    part of it: a fixed number of queries however many there are."""
-    return people.select_related("profile", "organization").prefetch_related(
-        *(_related(name) for name in related)
-    )
+    part of it: a fixed number of queries however many there are. On PostgreSQL the
+    simple lists come with the people themselves (`people.related_rows`)."""
+    inline = inline_names(related)
+    people = with_rows(people.select_related("profile", "organization"), inline)
+    return people.prefetch_related(*(_related(name) for name in related if name not in inline))
 
 
 def person_detail(
