@@ -94,8 +94,9 @@ def my_people(user: Any) -> QuerySet[Person]:
     )
 
 
-# What a person's page shows with them, one query each; person_detail's `related` names
-# fewer for a reader that shows less (the API's read of a person).
+# What a person's page shows with them, one query each (on PostgreSQL, read with the
+# person: people/related_rows.py); person_detail's `related` names fewer for a reader
+# that shows less (the API's read of a person).
 PERSON_PAGE = ("languages", "identifiers", "contact_points", "support_contacts", "enrollments")
 
 
@@ -112,8 +113,8 @@ def _related(name: str) -> str | Prefetch[Any]:
 def with_record(people: QuerySet[Person], related: Iterable[str] = PERSON_PAGE) -> QuerySet[Person]:
     """People with everything on their record that their page shows (profile, languages,
     identifiers, contacts, enrollments with program and coordinator), or the `related`
-    part of it: a fixed number of queries however many there are. On PostgreSQL the
-    simple lists come with the people themselves (`people.related_rows`)."""
+    part of it: a fixed number of queries however many there are. On PostgreSQL they
+    come with the people themselves, in one query (`people.related_rows`)."""
     inline = inline_names(related)
     people = with_rows(people.select_related("profile", "organization"), inline)
     return people.prefetch_related(*(_related(name) for name in related if name not in inline))

@@ -18,8 +18,8 @@ PEOPLE_LIST_FULL_PAGE = 4 + AUDIT
 SEARCH_AT_MOST = 10
 # token, person with profile and organization, the three prefetches the answer shows
 # (languages, contact points, enrollments with program and coordinator), audit; on
-# PostgreSQL languages and contact points come with the person (people/related_rows.py)
-PERSON = (3 if connection.vendor == "postgresql" else 5) + AUDIT
+# PostgreSQL the three come with the person (people/related_rows.py)
+PERSON = (2 if connection.vendor == "postgresql" else 5) + AUDIT
 
 
 def test_it_pins_the_people_list(world, api_as, django_assert_num_queries):

@@ -21,9 +21,9 @@ SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS
 # the latest screenings joined to their scores (intake/panel.py, person_panel).
 # intake/tests/test_record_views.py pins the page again with screenings on the record.
 SCREENING_PANEL = 3
-# On PostgreSQL the person's languages, identifiers, contact points and support contacts
-# come with the person in one query instead of four (people/related_rows.py).
-INLINE_ROWS = 4 if connection.vendor == "postgresql" else 0
+# On PostgreSQL the person's languages, identifiers, contact points, support contacts and
+# enrollments come with the person in one query instead of six (people/related_rows.py).
+INLINE_ROWS = 5 if connection.vendor == "postgresql" else 0
 PERSON_PAGE = 12 - AUDIT_SAVING - INLINE_ROWS + SCREENING_PANEL
 
 
