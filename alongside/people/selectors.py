@@ -45,6 +45,9 @@ def people_for(user: Any) -> QuerySet[Person]:
 
 
 def _with_languages(people: QuerySet[Person]) -> QuerySet[Person]:
+    # On PostgreSQL in the same query as the people (people/related_rows.py).
+    if inline_names(["languages"]):
+        return with_rows(people, ["languages"])
     return people.prefetch_related("languages")
 
 

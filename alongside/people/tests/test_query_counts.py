@@ -10,12 +10,15 @@ from conftest import add_people
 # statement on PostgreSQL). The session is not saved: its expiry is refreshed at most
 # once a minute (accounts/sessions.py).
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
-PEOPLE_LIST = 8 - AUDIT_SAVING
+# On PostgreSQL people's languages come with them, not in a query of their own
+# (people/related_rows.py).
+LANGUAGES_INLINE = 1 if connection.vendor == "postgresql" else 0
+PEOPLE_LIST = 8 - AUDIT_SAVING - LANGUAGES_INLINE
 # On PostgreSQL a name search first resolves the typed words to name words, then reads
 # people tier by tier, best words first (people/search.py): for "lupe" here, three more
 # queries, whatever the number of people.
 NAME_LOOKUPS = 3 if connection.vendor == "postgresql" else 0
-SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS
+SEARCH = 8 - AUDIT_SAVING - LANGUAGES_INLINE + NAME_LOOKUPS
 # The "Needs and screenings" panel adds three reads, however many there are: urgent flags
 # (open, and acknowledged in the last 30 days), needs with their source screening, and
 # the latest screenings joined to their scores (intake/panel.py, person_panel).
