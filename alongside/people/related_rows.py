@@ -58,8 +58,8 @@ def with_rows(people: QuerySet[Person], names: list[str]) -> QuerySet[Person]:
 def _rows_sql(name: str) -> str:
     """`(SELECT jsonb_agg(jsonb_build_array(row, joined row, ...) ORDER BY ...) ...)`
     with `{outer}` standing for the person's id."""
-    relation = Person._meta.get_field(name)
-    meta = relation.related_model._meta  # type: ignore[union-attr]
+    relation: Any = Person._meta.get_field(name)
+    meta: Any = relation.related_model._meta
     rows = ["to_jsonb(r)"]
     joins = []
     for n, key in enumerate(INLINE[name]):
@@ -74,13 +74,13 @@ def _rows_sql(name: str) -> str:
     order = []
     for key in meta.ordering:
         # Plain field names only, as every model in INLINE orders by.
-        column = meta.get_field(str(key).lstrip("-")).column  # type: ignore[union-attr]
-        order.append(f'r."{column}"' + (" DESC" if str(key).startswith("-") else ""))
+        column = meta.get_field(key.lstrip("-")).column
+        order.append(f'r."{column}"' + (" DESC" if key.startswith("-") else ""))
     # Only table and column names from the models' metadata go into the SQL.
     return (
         f"(SELECT jsonb_agg(jsonb_build_array({', '.join(rows)}) ORDER BY {', '.join(order)})"  # noqa: S608
         f' FROM "{meta.db_table}" r{"".join(joins)}'
-        f' WHERE r."{relation.field.column}" = {{outer}})'  # type: ignore[union-attr]
+        f' WHERE r."{relation.field.column}" = {{outer}})'
     )
 
 
@@ -101,16 +101,16 @@ class _Rows(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.outer]
 
-    def set_source_expressions(self, expressions: list[Any]) -> None:
+    def set_source_expressions(self, expressions: Any) -> None:
         (self.outer,) = expressions
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         outer, params = compiler.compile(self.outer)
         return _ROWS_SQL[self.name].format(outer=outer), params
 
 
 def _instance(model: type[Model], data: dict[str, Any]) -> Model:
-    fields = model._meta.concrete_fields
+    fields: Any = model._meta.concrete_fields
     return model.from_db(
         connection.alias,
         [field.attname for field in fields],
@@ -121,7 +121,7 @@ def _instance(model: type[Model], data: dict[str, Any]) -> Model:
 def _store(person: Person, name: str, rows: list[list[Any]] | None) -> None:
     """Put the rows where prefetch_related would have (as prefetch_one_level does), and
     their joined rows where select_related would have."""
-    relation = Person._meta.get_field(name)
+    relation: Any = Person._meta.get_field(name)
     model: Any = relation.related_model
     back: Any = relation.field
     keys = [model._meta.get_field(key) for key in INLINE[name]]
