@@ -7,7 +7,8 @@ bench/calibration.py, on the database bench/generate_people.py filled:
 For each view: mean latency (and as a multiple of the bare mean), queries per request
 and the time spent waiting on the database (connection.execute_wrapper), so what is
 left is Python. With --profile N, a cProfile of N API requests sorted by own time, and
-by cumulative time for the app's functions. Writes audit events and one API token.
+by cumulative time for the app's functions. With --page, the person page (signed in as
+the benchmark coordinator) instead of the API. Writes audit events and one API token.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--profile", type=int, default=0, help="cProfile this many requests")
     parser.add_argument("--lines", type=int, default=35)
+    parser.add_argument(
+        "--page", action="store_true", help="the person page (GET /people/<id>/) instead"
+    )
     args = parser.parse_args()
     user = User.objects.get(username="bench-coordinator")
     _, secret = token_create(
@@ -97,7 +101,12 @@ def main() -> None:
     client = Client()
     headers = {"Authorization": f"Bearer {secret}"}
 
+    page_client = Client()
+    page_client.force_login(user)
+
     def api(pk: int) -> Any:
+        if args.page:
+            return page_client.get(f"/people/{pk}/")
         return client.get(f"/api/v1/people/{pk}", headers=headers)
 
     def bare_view(pk: int) -> Any:
@@ -110,7 +119,7 @@ def main() -> None:
             api(pk)
         bare.take("start")
         measure("bare view", bare_view, ids, bare)
-        measure("API", api, ids, bare)
+        measure("person page" if args.page else "API", api, ids, bare)
         bare.take("end")
         print(f"\n{load_average()}; calibration: {bare.summary()}")
         if args.profile:

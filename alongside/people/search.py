@@ -302,29 +302,17 @@ def name_words_matching(words: list[str]) -> list[list[tuple[str, float]]]:
     `word_score`, best first, from the table of every word of every name
     (people_nameword, kept up to date by a trigger; migration 0003). The trigram index
     finds similar words and words containing the typed one; an index on first letter and
-    length finds the candidates for one slip."""
-    parts: list[str] = []
-    params: list[Any] = []
-    for n, word in enumerate(words):
-        condition, condition_params = "word %%> %s", [word]
-        if len(word) >= MIN_SUBSTRING:
-            condition += " OR word LIKE %s"
-            condition_params.append(_like_contains(word))
-        # Only fixed text and integers go into the SQL; the words are parameters.
-        parts.append(
-            f"(SELECT {n}, word, false FROM people_nameword WHERE {condition}"  # noqa: S608
-            f" ORDER BY word_similarity(%s, word) DESC, word LIMIT {MAX_NAME_WORDS})"
-        )
-        params += [*condition_params, word]
-        if len(word) >= MIN_SLIP:
-            parts.append(
-                f"(SELECT {n}, word, true FROM people_nameword"  # noqa: S608
-                " WHERE left(word, 1) = %s AND length(word) BETWEEN %s AND %s)"
-            )
-            params += [word[0], len(word) - 1, len(word) + 1]
+    length finds the candidates for one slip (the function people_name_words_matching,
+    migration 0005, which makes sure those indexes are used)."""
+    patterns = [_like_contains(word) if len(word) >= MIN_SUBSTRING else None for word in words]
+    slips = [len(word) >= MIN_SLIP for word in words]
     candidates: list[dict[str, bool]] = [{} for _ in words]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(
+            "SELECT slot, word, slip_only FROM people_name_words_matching("
+            "%s::text[], %s::text[], %s::boolean[], %s)",
+            [words, patterns, slips, MAX_NAME_WORDS],
+        )
         for n, word, slip_only in cursor.fetchall():
             candidates[n][word] = candidates[n].get(word, True) and slip_only
     found: list[list[tuple[str, float]]] = []

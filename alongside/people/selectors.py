@@ -24,6 +24,7 @@ from alongside.people import search as finder
 from alongside.people.contributions import lineage_ids
 from alongside.people.history_words import describe_changes
 from alongside.people.models import Enrollment, Person, RecordChange
+from alongside.people.related_rows import inline_names, with_rows
 from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
 
 EXPORT_COLUMNS = [
@@ -47,6 +48,9 @@ def people_for(user: Actor) -> QuerySet[Person]:
 
 
 def _with_languages(people: QuerySet[Person]) -> QuerySet[Person]:
+    # On PostgreSQL in the same query as the people (people/related_rows.py).
+    if inline_names(["languages"]):
+        return with_rows(people, ["languages"])
     return people.prefetch_related("languages")
 
 
@@ -96,8 +100,9 @@ def my_people(user: Actor) -> QuerySet[Person]:
     )
 
 
-# What a person's page shows with them, one query each; person_detail's `related` names
-# fewer for a reader that shows less (the API's read of a person).
+# What a person's page shows with them, one query each (on PostgreSQL, read with the
+# person: people/related_rows.py); person_detail's `related` names fewer for a reader
+# that shows less (the API's read of a person).
 PERSON_PAGE = ("languages", "identifiers", "contact_points", "support_contacts", "enrollments")
 
 
@@ -114,10 +119,11 @@ def _related(name: str) -> str | Prefetch[Any]:
 def with_record(people: QuerySet[Person], related: Iterable[str] = PERSON_PAGE) -> QuerySet[Person]:
     """People with everything on their record that their page shows (profile, languages,
     identifiers, contacts, enrollments with program and coordinator), or the `related`
-    part of it: a fixed number of queries however many there are."""
-    return people.select_related("profile", "organization").prefetch_related(
-        *(_related(name) for name in related)
-    )
+    part of it: a fixed number of queries however many there are. On PostgreSQL they
+    come with the people themselves, in one query (`people.related_rows`)."""
+    inline = inline_names(related)
+    people = with_rows(people.select_related("profile", "organization"), inline)
+    return people.prefetch_related(*(_related(name) for name in related if name not in inline))
 
 
 def person_detail(

@@ -10,12 +10,15 @@ from conftest import NAV_COUNTS, add_people
 # (head lock, insert, head update; one statement on PostgreSQL). The session is not
 # saved: its expiry is refreshed at most once a minute (accounts/sessions.py).
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
-PEOPLE_LIST = 8 - AUDIT_SAVING + NAV_COUNTS
+# On PostgreSQL people's languages come with them, not in a query of their own
+# (people/related_rows.py).
+LANGUAGES_INLINE = 1 if connection.vendor == "postgresql" else 0
+PEOPLE_LIST = 8 - AUDIT_SAVING - LANGUAGES_INLINE + NAV_COUNTS
 # On PostgreSQL a name search first resolves the typed words to name words, then reads
 # people tier by tier, best words first (people/search.py): for "lupe" here, three more
 # queries, whatever the number of people.
 NAME_LOOKUPS = 3 if connection.vendor == "postgresql" else 0
-SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS + NAV_COUNTS
+SEARCH = 8 - AUDIT_SAVING - LANGUAGES_INLINE + NAME_LOOKUPS + NAV_COUNTS
 # Intake's urgent alert and "Needs and screenings" panel add three reads, however many
 # there are: urgent flags (open, and closed in the last 30 days, with what was done, read
 # once for both), needs with their source screening, and the latest screenings joined to
@@ -28,9 +31,13 @@ SCREENING_PANEL = 3
 TASKS_PANEL = 1
 JOURNEY_PANEL = 1
 ENCOUNTERS_PANEL = 1
+# On PostgreSQL the person's languages, identifiers, contact points, support contacts and
+# enrollments come with the person in one query instead of six (people/related_rows.py).
+INLINE_ROWS = 5 if connection.vendor == "postgresql" else 0
 PERSON_PAGE = (
     12
     - AUDIT_SAVING
+    - INLINE_ROWS
     + SCREENING_PANEL
     + TASKS_PANEL
     + JOURNEY_PANEL
