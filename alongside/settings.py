@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "alongside.intake",
     "alongside.matching",
     "alongside.worklist",
+    "alongside.plans",
     "alongside.web",
     "alongside.demo",
     "django.contrib.admin",

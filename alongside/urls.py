@@ -9,6 +9,7 @@ urlpatterns = [
     path("matching/", include("alongside.matching.urls")),
     path("intake/", include("alongside.intake.urls")),
     path("worklist/", include("alongside.worklist.urls")),
+    path("plans/", include("alongside.plans.urls")),
     path("audit/", include("alongside.oversight.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -17,7 +17,7 @@ SCREENING = "intake.screeningresponse"
 
 # Namespaces whose routes all reach a person's records (or one of their screenings,
 # needs, flags, enrollments, contact points, duplicate pairs or merges).
-NAMESPACES = frozenset({"people", "intake", "matching", "api-v1"})
+NAMESPACES = frozenset({"people", "intake", "matching", "plans", "api-v1"})
 
 # What the first id in a page's path names, by route; every `people:` route starts
 # with the person.
@@ -37,8 +37,10 @@ PAGES = {
     "matching:pair-review": "matching.duplicatepair",
     "matching:compare": PERSON,
     "matching:merge-detail": "matching.mergerecord",
+    "plans:start": "people.enrollment",
 }
-NAMESPACE_DEFAULTS = {"people": PERSON}
+# Every other `plans:` route starts with the plan.
+NAMESPACE_DEFAULTS = {"people": PERSON, "plans": "plans.plan"}
 
 # The API's path parameters are named for what they hold (see docs/api.md).
 API_PARAMETERS = {
