@@ -146,13 +146,13 @@ def person_panel(context: PanelContext) -> dict[str, Any] | None:
         .order_by("-created_at", "-id")
     )
     goals: dict[int, list[Goal]] = {p.pk: [] for p in plans}
-    if plans:
-        for goal in (
-            Goal.objects.filter(plan_id__in=goals)
-            .exclude(lifecycle__in=["cancelled", "rejected", "entered-in-error"])
-            .order_by("priority", "id")
-        ):
-            goals[goal.plan_id].append(goal)
+    # By the person, not the plans' ids: the same two queries with or without a plan.
+    for goal in (
+        Goal.objects.filter(plan__person_id=person.pk, plan__status__in=Plan.OPEN_STATUSES)
+        .exclude(lifecycle__in=["cancelled", "rejected", "entered-in-error"])
+        .order_by("priority", "id")
+    ):
+        goals.setdefault(goal.plan_id, []).append(goal)
     today = timezone.localdate()
     with_plan = {p.enrollment_id for p in plans}
     return {

@@ -21,7 +21,10 @@ SEARCH = 8 - AUDIT_SAVING + NAME_LOOKUPS
 # the latest screenings joined to their scores (intake/panel.py, person_panel).
 # intake/tests/test_record_views.py pins the page again with screenings on the record.
 SCREENING_PANEL = 3
-PERSON_PAGE = 12 - AUDIT_SAVING + SCREENING_PANEL
+# The "Plan" panel: open plans with their open steps counted, and their goals
+# (plans/selectors.py, person_panel), with or without a plan.
+PLAN_PANEL = 2
+PERSON_PAGE = 12 - AUDIT_SAVING + SCREENING_PANEL + PLAN_PANEL
 
 
 def test_it_pins_the_people_list(client, world, django_assert_num_queries):
