@@ -25,6 +25,12 @@ def _datetime(value: str | None) -> dt.datetime | None:
     return parse_datetime(value) if value else None
 
 
+def _before(value: str | None, day: dt.date) -> bool:
+    """Whether an ISO date is set and before `day`."""
+    found = _date(value)
+    return found is not None and found < day
+
+
 def _label(choices: Any, value: str) -> str:
     return str(choices(value).label) if value in choices.values else ""
 
@@ -70,7 +76,7 @@ def _goal(goal: dict[str, Any], today: dt.date, profile: Profile | None) -> dict
             **s,
             "due_on": _date(s["due_on"]),
             "done_at": _datetime(s["done_at"]),
-            "overdue": s["done_at"] is None and s["due_on"] is not None and _date(s["due_on"]) < today,  # type: ignore[operator]
+            "overdue": s["done_at"] is None and _before(s["due_on"], today),
             "owner_label": s["owner"] or _label(Step.Owner, s["owner_kind"]),
         }
         for s in goal["steps"]
@@ -126,7 +132,11 @@ def readable(
             **r,
             "held_on": _date(r["held_on"]),
             "ratings": [
-                {**x, "goal": names.get(x["goal_id"]), "level_label": f"{x['level']:+d}" if x["level"] else "0"}
+                {
+                    **x,
+                    "goal": names.get(x["goal_id"]),
+                    "level_label": f"{x['level']:+d}" if x["level"] else "0",
+                }
                 for x in r["ratings"]
             ],
         }
@@ -148,8 +158,7 @@ def readable(
         "started_on": _date(shown["started_on"]),
         "next_review_on": _date(shown["next_review_on"]),
         "review_overdue": shown["status"] in Plan.IN_FORCE
-        and shown["next_review_on"] is not None
-        and _date(shown["next_review_on"]) < today,  # type: ignore[operator]
+        and _before(shown["next_review_on"], today),
         "approved_at": _datetime(shown["approved_at"]),
         "goals": goals,
         "current_goals": [g for g in goals if g["current"]],

@@ -22,7 +22,7 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput)
 
 
-def _blank(choices: Any, label: str = "—") -> list[tuple[str, str]]:
+def _blank(choices: Any, label: Any = "—") -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
@@ -58,7 +58,9 @@ class GoalForm(VersionedForm):
         label=_("Progress"), choices=_blank(Goal.Achievement.choices), required=False
     )
     gas_minus2 = forms.CharField(
-        label=_("−2: much less than expected"), widget=forms.Textarea(attrs={"rows": 1}), required=False
+        label=_("−2: much less than expected"),
+        widget=forms.Textarea(attrs={"rows": 1}),
+        required=False,
     )
     gas_minus1 = forms.CharField(
         label=_("−1: less than expected"), widget=forms.Textarea(attrs={"rows": 1}), required=False
@@ -70,7 +72,9 @@ class GoalForm(VersionedForm):
         label=_("+1: more than expected"), widget=forms.Textarea(attrs={"rows": 1}), required=False
     )
     gas_plus2 = forms.CharField(
-        label=_("+2: much more than expected"), widget=forms.Textarea(attrs={"rows": 1}), required=False
+        label=_("+2: much more than expected"),
+        widget=forms.Textarea(attrs={"rows": 1}),
+        required=False,
     )
     weight = forms.IntegerField(
         label=_("Weight in the GAS score"), min_value=1, max_value=10, initial=1
@@ -105,8 +109,12 @@ class StepForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.staff = {u.pk: u for u in staff}
         self.contacts = {c.pk: c for c in contacts}
-        self.fields["owner_user"].choices = _blank((u.pk, str(u)) for u in staff)  # type: ignore[attr-defined]
-        self.fields["owner_contact"].choices = _blank(  # type: ignore[attr-defined]
+        owner_user = self.fields["owner_user"]
+        owner_contact = self.fields["owner_contact"]
+        assert isinstance(owner_user, forms.TypedChoiceField)
+        assert isinstance(owner_contact, forms.TypedChoiceField)
+        owner_user.choices = _blank((u.pk, str(u)) for u in staff)
+        owner_contact.choices = _blank(
             (c.pk, f"{c.name} ({c.get_relationship_display().lower()})") for c in contacts
         )
 
@@ -150,7 +158,14 @@ class ReadinessForm(VersionedForm):
     )
 
 
-LEVEL_CHOICES = [("", _("Not rated")), ("-2", "−2"), ("-1", "−1"), ("0", "0"), ("1", "+1"), ("2", "+2")]
+LEVEL_CHOICES = [
+    ("", _("Not rated")),
+    ("-2", "−2"),
+    ("-1", "−1"),
+    ("0", "0"),
+    ("1", "+1"),
+    ("2", "+2"),
+]
 
 
 class ReviewForm(VersionedForm):
@@ -173,7 +188,11 @@ class ReviewForm(VersionedForm):
         self.goals = goals
         for goal in goals:
             self.fields[f"level_{goal.pk}"] = forms.TypedChoiceField(
-                label=_("Rating"), choices=LEVEL_CHOICES, coerce=int, required=False, empty_value=None
+                label=_("Rating"),
+                choices=LEVEL_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=None,
             )
             self.fields[f"note_{goal.pk}"] = forms.CharField(
                 label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 1})
@@ -198,7 +217,9 @@ class AgreementForm(VersionedForm):
     signature = forms.CharField(
         label=_("Signature: they type their name"), max_length=200, required=False
     )
-    witness = forms.CharField(label=_("Witness to a verbal agreement"), max_length=200, required=False)
+    witness = forms.CharField(
+        label=_("Witness to a verbal agreement"), max_length=200, required=False
+    )
     person_words = forms.CharField(
         label=_("What they said, in their words"),
         widget=forms.Textarea(attrs=WORDS),

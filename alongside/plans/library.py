@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from alongside.accounts.actors import Actor
@@ -18,9 +19,9 @@ from alongside.plans.models import Goal
 @dataclass(frozen=True)
 class GoalTemplate:
     key: str
-    title: str
+    title: str | Promise
     domain: str
-    restatement: str
+    restatement: str | Promise
     importance: str = Goal.Importance.BOTH
 
 
@@ -44,7 +45,7 @@ TEMPLATES = {
 }
 
 # What a need suggests: the life domain and a template when one fits.
-FROM_NEED = {
+FROM_NEED: dict[str, tuple[str, str | None]] = {
     Need.Kind.FOOD_INSECURITY: (Goal.Domain.FOOD, "food"),
     Need.Kind.HOUSING_INSTABILITY: (Goal.Domain.HOUSING, "housing"),
     Need.Kind.UTILITIES: (Goal.Domain.HOUSING, None),

@@ -167,9 +167,7 @@ def person_panel(context: PanelContext) -> dict[str, Any] | None:
             }
             for p in plans
         ],
-        "startable": [
-            e for e in person.enrollments.all() if e.is_open and e.pk not in with_plan
-        ]
+        "startable": [e for e in person.enrollments.all() if e.is_open and e.pk not in with_plan]
         if context.disclosure.sensitive
         else [],
         "sees_sensitive": context.disclosure.sensitive,
@@ -192,6 +190,7 @@ def reviews_due(viewer: Actor, caseload: QuerySet[Person], now: dt.datetime) -> 
     ).values_list("pk", "person_id", "next_review_on")
     items = []
     for pk, person_id, due in rows:
+        assert due is not None  # filtered on above
         days = (today - due).days
         if days > 0:
             text = ngettext(

@@ -208,9 +208,11 @@ def plan_start(*, actor: Actor, enrollment: Enrollment, started_on: dt.date | No
 def _activation_problems(plan: Plan) -> list[str]:
     settings = settings_for(plan.enrollment.program_id)
     problems = []
-    if not Goal.objects.filter(plan=plan).exclude(
-        lifecycle__in=["cancelled", "rejected", "entered-in-error"]
-    ).exists():
+    if (
+        not Goal.objects.filter(plan=plan)
+        .exclude(lifecycle__in=["cancelled", "rejected", "entered-in-error"])
+        .exists()
+    ):
         problems.append(_("Add at least one goal before the plan starts."))
     latest = Agreement.objects.filter(plan=plan).order_by("-recorded_at", "-id").first()
     if settings.requires_agreement and (latest is None or not latest.agrees):
@@ -421,9 +423,7 @@ def _check_owner(plan: Plan, step: Step) -> None:
     if step.owner_kind == Step.Owner.STAFF:
         step.owner_contact = None
         if step.owner_user_id not in {u.pk for u in staff}:
-            raise ValidationError(
-                {"owner_user": _("Choose a staff member on the person's team.")}
-            )
+            raise ValidationError({"owner_user": _("Choose a staff member on the person's team.")})
     elif step.owner_kind == Step.Owner.SUPPORT:
         step.owner_user = None
         if step.owner_contact_id not in {c.pk for c in contacts}:

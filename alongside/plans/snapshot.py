@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from alongside.plans.models import Agreement, GasRating, Goal, Plan, Readiness, Review, Step
 from alongside.people.sensitivity import RESTRICTED
+from alongside.plans.models import Agreement, GasRating, Goal, Plan, Readiness, Review, Step
 
 Snapshot = dict[str, Any]
 
@@ -102,8 +102,7 @@ def plan_snapshot(plan: Plan) -> Snapshot:
                 "person_view": r.person_view,
                 "what_changed": r.what_changed,
                 "ratings": [
-                    {"goal_id": x.goal_id, "level": x.level, "note": x.note}
-                    for x in ratings[r.pk]
+                    {"goal_id": x.goal_id, "level": x.level, "note": x.note} for x in ratings[r.pk]
                 ],
             }
             for r in reviews

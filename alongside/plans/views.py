@@ -57,7 +57,9 @@ def _save(form: BaseForm, call: Callable[[], Any]) -> bool:
 
     saved = run_service(form, calling)
     if changed:
-        form.add_error(None, _("Changed since you opened it: %(what)s.") % {"what": "; ".join(changed)})
+        form.add_error(
+            None, _("Changed since you opened it: %(what)s.") % {"what": "; ".join(changed)}
+        )
     return saved
 
 
@@ -167,8 +169,10 @@ def step_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpRe
         staff=staff,
         contacts=contacts,
     )
-    if request.method == "POST" and form.is_valid():
-        if _save(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
             form,
             lambda: services.step_add(
                 actor=request.user,
@@ -176,11 +180,10 @@ def step_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpRe
                 data=form.step_data(),
                 expected_version=form.cleaned_data["version"],
             ),
-        ):
-            return _to_plan(plan, f"goal-{goal.pk}")
-    return _form_page(
-        request, plan, "plans/form.html", form, title=_("Add a step"), goal=goal
-    )
+        )
+    ):
+        return _to_plan(plan, f"goal-{goal.pk}")
+    return _form_page(request, plan, "plans/form.html", form, title=_("Add a step"), goal=goal)
 
 
 @require_POST
@@ -269,9 +272,7 @@ def agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
         ):
             return _to_plan(plan, "agreement")
-    return _form_page(
-        request, plan, "plans/form.html", form, title=_("Record their agreement")
-    )
+    return _form_page(request, plan, "plans/form.html", form, title=_("Record their agreement"))
 
 
 def _act(request: AuthenticatedHttpRequest, call: Callable[[], Any]) -> bool:
@@ -313,7 +314,10 @@ def status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
             ),
         ):
-            messages.success(request, _("The plan is now %(status)s.") % {"status": plan.get_status_display().lower()})
+            messages.success(
+                request,
+                _("The plan is now %(status)s.") % {"status": plan.get_status_display().lower()},
+            )
     return _to_plan(plan)
 
 
@@ -342,7 +346,5 @@ def versions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     plan = _plan(request, pk, "plan: a past version")
-    context = or_404(
-        lambda: selectors.version_page(request.user, plan, number), "No such version"
-    )
+    context = or_404(lambda: selectors.version_page(request.user, plan, number), "No such version")
     return render(request, "plans/version.html", context)

@@ -155,7 +155,14 @@ def test_a_goal_with_no_words_is_refused_on_the_form(client, world, plan):
     client.force_login(world.coordinator)
     response = client.post(
         reverse("plans:goal-add", args=[plan.pk]),
-        {"version": plan.version, "words": "  ", "domain": "food", "importance": "to", "lifecycle": "active", "weight": 1},
+        {
+            "version": plan.version,
+            "words": "  ",
+            "domain": "food",
+            "importance": "to",
+            "lifecycle": "active",
+            "weight": 1,
+        },
     )
     assert response.status_code == 422
     assert "Write the goal in the person&#x27;s own words." in response.content.decode()
@@ -165,10 +172,17 @@ def test_a_stale_save_is_a_409_saying_what_changed(client, world, plan):
     client.force_login(world.coordinator)
     opened = plan.version
     add_goal(world, plan, words="Get a bike.", domain="transportation")
-    goal = Goal.objects.filter(plan=plan).first()
+    goal = Goal.objects.filter(plan=plan).earliest("id")
     response = client.post(
         reverse("plans:goal-edit", args=[plan.pk, goal.pk]),
-        {"version": opened, "words": "Changed", "domain": "housing", "importance": "to", "lifecycle": "active", "weight": 1},
+        {
+            "version": opened,
+            "words": "Changed",
+            "domain": "housing",
+            "importance": "to",
+            "lifecycle": "active",
+            "weight": 1,
+        },
     )
     assert response.status_code == 409
     assert "Goal added: “Get a bike.”" in response.content.decode()
@@ -187,13 +201,18 @@ def test_it_adds_a_step_for_someone_who_matters(client, world, plan):
         person=world.person,
         data={"name": "Ana", "relationship": "family", "may_involve": True},
     )
-    goal = Goal.objects.filter(plan=plan).first()
+    goal = Goal.objects.filter(plan=plan).earliest("id")
     client.force_login(world.coordinator)
     url = reverse("plans:step-add", args=[plan.pk, goal.pk])
     assert "Ana (family)" in client.get(url).content.decode()
     response = client.post(
         url,
-        {"version": fresh(plan).version, "text": "Drive to the viewing", "owner_kind": "support", "owner_contact": sister.pk},
+        {
+            "version": fresh(plan).version,
+            "text": "Drive to the viewing",
+            "owner_kind": "support",
+            "owner_contact": sister.pk,
+        },
     )
     assert response.status_code == 302
     assert Step.objects.get(text="Drive to the viewing").owner_contact == sister
@@ -201,10 +220,15 @@ def test_it_adds_a_step_for_someone_who_matters(client, world, plan):
 
 def test_it_records_readiness_agreement_review_and_shows_the_gas_chart(client, world, plan):
     client.force_login(world.coordinator)
-    goal = Goal.objects.filter(plan=plan).first()
+    goal = Goal.objects.filter(plan=plan).earliest("id")
     ok = client.post(
         reverse("plans:readiness", args=[plan.pk, goal.pk]),
-        {"version": fresh(plan).version, "importance": 10, "confidence": 7, "why_not_lower": "I am ready."},
+        {
+            "version": fresh(plan).version,
+            "importance": 10,
+            "confidence": 7,
+            "why_not_lower": "I am ready.",
+        },
     )
     assert ok.status_code == 302
     bad = client.post(
@@ -255,7 +279,7 @@ def test_an_activation_without_agreement_is_refused_with_a_message(client, world
 
 def test_a_past_version_reads_exactly_as_it_was(client, world, plan):
     client.force_login(world.coordinator)
-    goal = Goal.objects.filter(plan=plan).first()
+    goal = Goal.objects.filter(plan=plan).earliest("id")
     services.goal_update(
         actor=world.coordinator,
         goal=goal,
@@ -307,5 +331,6 @@ def test_the_panel_keeps_to_two_queries_with_a_plan(world, plan, django_assert_n
     context = PanelContext(world.coordinator, person, disclosure_for(world.coordinator, person))
     with django_assert_num_queries(2):
         data = person_panel(context)
+    assert data is not None
     assert [len(p["goals"]) for p in data["plans"]] == [3]
     assert data["plans"][0]["plan"].open_steps == 2

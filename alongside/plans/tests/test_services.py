@@ -204,7 +204,9 @@ def test_a_step_is_done_and_reopened(world):
     step = _step(world, plan, add_goal(world, plan), owner_kind="person", due_on=None)
     done = services.step_done(actor=world.coordinator, step=step, expected_version=None)
     assert done.done_at is not None
-    again = services.step_done(actor=world.coordinator, step=step, done=False, expected_version=None)
+    again = services.step_done(
+        actor=world.coordinator, step=step, done=False, expected_version=None
+    )
     assert again.done_at is None
 
 
@@ -250,7 +252,11 @@ def test_a_program_can_ask_for_a_signature_and_a_supervisors_approval(world):
 
 def test_an_agreement_needs_a_signature_a_witness_or_their_words(world):
     plan = start_plan(world)
-    for method, missing in (("signed", "type their name"), ("verbal", "witness"), ("declined", "their words")):
+    for method, missing in (
+        ("signed", "type their name"),
+        ("verbal", "witness"),
+        ("declined", "their words"),
+    ):
         with pytest.raises(ValidationError, match=missing):
             services.agreement_record(
                 actor=world.coordinator, plan=plan, method=method, expected_version=None

@@ -20,7 +20,9 @@ def _active(world):
 
 
 def _items(world, now):
-    return selectors.reviews_due(world.coordinator, Person.objects.visible_to(world.coordinator), now)
+    return selectors.reviews_due(
+        world.coordinator, Person.objects.visible_to(world.coordinator), now
+    )
 
 
 def test_a_review_shows_two_weeks_before_it_falls_due(world):
@@ -37,7 +39,9 @@ def test_a_review_shows_two_weeks_before_it_falls_due(world):
 
 def test_an_overdue_review_says_by_how_long(world):
     plan = _active(world)
-    now = timezone.make_aware(dt.datetime.combine(plan.next_review_on + dt.timedelta(days=3), dt.time(9)))
+    now = timezone.make_aware(
+        dt.datetime.combine(plan.next_review_on + dt.timedelta(days=3), dt.time(9))
+    )
     [item] = _items(world, now)
     assert item.text == "plan review overdue by 3 days"
 
@@ -46,7 +50,11 @@ def test_draft_and_ended_plans_have_no_review_due(world):
     plan = _active(world)
     far = timezone.now() + dt.timedelta(days=400)
     services.plan_status_set(
-        actor=world.coordinator, plan=fresh(plan), status="closed", reason="Moved away.", expected_version=None
+        actor=world.coordinator,
+        plan=fresh(plan),
+        status="closed",
+        reason="Moved away.",
+        expected_version=None,
     )
     assert _items(world, far) == []
     start_plan(world)
