@@ -21,6 +21,11 @@ MAX_VERSION = 2**31 - 1
 class VersionedForm(forms.Form):
     version = forms.IntegerField(min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput)
 
+    def values(self) -> tuple[dict[str, Any], int]:
+        """What the service takes from the form, and the plan's version it was opened at."""
+        data = dict(self.cleaned_data)
+        return data, data.pop("version")
+
 
 def _blank(choices: Any, label: Any = "—") -> list[tuple[str, str]]:
     return [("", label), *choices]
@@ -80,8 +85,9 @@ class GoalForm(VersionedForm):
         label=_("Weight in the GAS score"), min_value=1, max_value=10, initial=1
     )
 
-    def goal_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+    def values(self) -> tuple[dict[str, Any], int]:
+        data, version = super().values()
+        return {"data": data}, version
 
 
 def goal_initial(goal: Goal, plan: Plan) -> dict[str, Any]:
@@ -130,15 +136,11 @@ class StepForm(VersionedForm):
             )
         return data
 
-    def step_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "text": data["text"],
-            "owner_kind": data["owner_kind"],
-            "owner_user": self.staff.get(data.get("owner_user") or 0),
-            "owner_contact": self.contacts.get(data.get("owner_contact") or 0),
-            "due_on": data.get("due_on"),
-        }
+    def values(self) -> tuple[dict[str, Any], int]:
+        data, version = super().values()
+        data["owner_user"] = self.staff.get(data.get("owner_user") or 0)
+        data["owner_contact"] = self.contacts.get(data.get("owner_contact") or 0)
+        return {"data": data}, version
 
 
 class ReadinessForm(VersionedForm):
@@ -198,16 +200,20 @@ class ReviewForm(VersionedForm):
                 label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 1})
             )
 
+    def head_fields(self) -> list[Any]:
+        return [self[name] for name in ("held_on", "participants", "person_view", "what_changed")]
+
     def goal_fields(self) -> list[tuple[Goal, Any, Any]]:
         return [(g, self[f"level_{g.pk}"], self[f"note_{g.pk}"]) for g in self.goals]
 
-    def ratings(self) -> dict[int, tuple[int, str]]:
-        data = self.cleaned_data
-        return {
-            g.pk: (data[f"level_{g.pk}"], data[f"note_{g.pk}"])
-            for g in self.goals
-            if data.get(f"level_{g.pk}") is not None
-        }
+    def values(self) -> tuple[dict[str, Any], int]:
+        data, version = super().values()
+        ratings = {}
+        for goal in self.goals:
+            level, note = data.pop(f"level_{goal.pk}"), data.pop(f"note_{goal.pk}")
+            if level is not None:
+                ratings[goal.pk] = (level, note)
+        return data | {"ratings": ratings}, version
 
 
 class AgreementForm(VersionedForm):

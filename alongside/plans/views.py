@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from alongside.lib.errors import StaleVersion
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people.sensitivity import disclosure_for
 from alongside.plans import forms, library, selectors, services
-from alongside.plans.models import Goal, Plan
+from alongside.plans.models import Goal, Plan, Readiness, Step
 
 NO_PLAN = "No such plan"
 
@@ -99,31 +100,41 @@ def start(request: AuthenticatedHttpRequest, enrollment_pk: int) -> HttpResponse
     return _to_plan(started)
 
 
+def _posted(
+    request: AuthenticatedHttpRequest,
+    plan: Plan,
+    form: forms.VersionedForm,
+    call: Callable[..., Any],
+    anchor: Callable[[Any], str],
+) -> HttpResponse | None:
+    """For a valid form posted: call the service with the form's values and the version
+    it was opened at, then back to the plan at `anchor(what the service returned)`."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    values, version = form.values()
+    saved: list[Any] = []
+    if _save(
+        form, lambda: saved.append(call(actor=request.user, expected_version=version, **values))
+    ):
+        return _to_plan(plan, anchor(saved[0]))
+    return None
+
+
+def _at_goal(thing: Goal | Step | Readiness) -> str:
+    return f"goal-{thing.pk if isinstance(thing, Goal) else thing.goal_id}"
+
+
 @login_required
 def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable(request, pk, "plan: add a goal")
     source = request.GET.get("from", "")
-    if request.method == "POST":
-        form = forms.GoalForm(request.POST)
-        added: list[Goal] = []
-        if form.is_valid() and _save(
-            form,
-            lambda: added.append(
-                services.goal_add(
-                    actor=request.user,
-                    plan=plan,
-                    data=form.goal_data(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            ),
-        ):
-            return _to_plan(plan, f"goal-{added[0].pk}")
-    else:
-        initial = {"version": plan.version, "lifecycle": Goal.Lifecycle.PROPOSED, "weight": 1}
-        form = forms.GoalForm(
-            initial=initial | library.initial_from(request.user, plan.person_id, source)
-        )
-    return _form_page(
+    initial = {"version": plan.version, "lifecycle": Goal.Lifecycle.PROPOSED, "weight": 1}
+    form = forms.GoalForm(
+        request.POST or None,
+        initial=initial | library.initial_from(request.user, plan.person_id, source),
+    )
+    done = _posted(request, plan, form, partial(services.goal_add, plan=plan), _at_goal)
+    return done or _form_page(
         request,
         plan,
         "plans/goal_form.html",
@@ -139,21 +150,9 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _editable(request, pk, "plan: change a goal")
     goal = _goal(plan, goal_pk)
-    if request.method == "POST":
-        form = forms.GoalForm(request.POST)
-        if form.is_valid() and _save(
-            form,
-            lambda: services.goal_update(
-                actor=request.user,
-                goal=goal,
-                data=form.goal_data(),
-                expected_version=form.cleaned_data["version"],
-            ),
-        ):
-            return _to_plan(plan, f"goal-{goal.pk}")
-    else:
-        form = forms.GoalForm(initial=forms.goal_initial(goal, plan))
-    return _form_page(
+    form = forms.GoalForm(request.POST or None, initial=forms.goal_initial(goal, plan))
+    done = _posted(request, plan, form, partial(services.goal_update, goal=goal), _at_goal)
+    return done or _form_page(
         request, plan, "plans/goal_form.html", form, title=_("Change the goal"), goal=goal
     )
 
@@ -169,21 +168,10 @@ def step_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpRe
         staff=staff,
         contacts=contacts,
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.step_add(
-                actor=request.user,
-                goal=goal,
-                data=form.step_data(),
-                expected_version=form.cleaned_data["version"],
-            ),
-        )
-    ):
-        return _to_plan(plan, f"goal-{goal.pk}")
-    return _form_page(request, plan, "plans/form.html", form, title=_("Add a step"), goal=goal)
+    done = _posted(request, plan, form, partial(services.step_add, goal=goal), _at_goal)
+    return done or _form_page(
+        request, plan, "plans/form.html", form, title=_("Add a step"), goal=goal
+    )
 
 
 @require_POST
@@ -210,21 +198,8 @@ def readiness(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpR
     plan = _editable(request, pk, "plan: readiness")
     goal = _goal(plan, goal_pk)
     form = forms.ReadinessForm(request.POST or None, initial={"version": plan.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _save(
-            form,
-            lambda: services.readiness_record(
-                actor=request.user,
-                goal=goal,
-                importance=data["importance"],
-                confidence=data["confidence"],
-                why_not_lower=data["why_not_lower"],
-                expected_version=data["version"],
-            ),
-        ):
-            return _to_plan(plan, f"goal-{goal.pk}")
-    return _form_page(
+    done = _posted(request, plan, form, partial(services.readiness_record, goal=goal), _at_goal)
+    return done or _form_page(
         request, plan, "plans/form.html", form, title=_("Record readiness"), goal=goal
     )
 
@@ -234,45 +209,24 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable(request, pk, "plan: review")
     goals = [g for g in selectors.plan_goals(plan) if g.is_current]
     form = forms.ReviewForm(request.POST or None, initial={"version": plan.version}, goals=goals)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _save(
-            form,
-            lambda: services.review_record(
-                actor=request.user,
-                plan=plan,
-                held_on=data["held_on"],
-                participants=data["participants"],
-                person_view=data["person_view"],
-                what_changed=data["what_changed"],
-                ratings=form.ratings(),
-                expected_version=data["version"],
-            ),
-        ):
-            return _to_plan(plan, "reviews")
-    return _form_page(request, plan, "plans/review_form.html", form, title=_("Record a review"))
+    done = _posted(
+        request, plan, form, partial(services.review_record, plan=plan), lambda _r: "reviews"
+    )
+    return done or _form_page(
+        request, plan, "plans/review_form.html", form, title=_("Record a review")
+    )
 
 
 @login_required
 def agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _editable(request, pk, "plan: agreement")
     form = forms.AgreementForm(request.POST or None, initial={"version": plan.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _save(
-            form,
-            lambda: services.agreement_record(
-                actor=request.user,
-                plan=plan,
-                method=data["method"],
-                signature=data["signature"],
-                witness=data["witness"],
-                person_words=data["person_words"],
-                expected_version=data["version"],
-            ),
-        ):
-            return _to_plan(plan, "agreement")
-    return _form_page(request, plan, "plans/form.html", form, title=_("Record their agreement"))
+    done = _posted(
+        request, plan, form, partial(services.agreement_record, plan=plan), lambda _a: "agreement"
+    )
+    return done or _form_page(
+        request, plan, "plans/form.html", form, title=_("Record their agreement")
+    )
 
 
 def _act(request: AuthenticatedHttpRequest, call: Callable[[], Any]) -> bool:

@@ -334,3 +334,16 @@ def test_the_panel_keeps_to_two_queries_with_a_plan(world, plan, django_assert_n
     assert data is not None
     assert [len(p["goals"]) for p in data["plans"]] == [3]
     assert data["plans"][0]["plan"].open_steps == 2
+
+
+def test_the_review_form_asks_for_a_rating_of_each_goal_once(client, world, plan):
+    client.force_login(world.coordinator)
+    body = client.get(reverse("plans:review", args=[plan.pk])).content.decode()
+    for goal in Goal.objects.filter(plan=plan):
+        assert body.count(f'id="id_level_{goal.pk}"') == 1
+    assert body.count('id="id_held_on"') == 1
+    refused = client.post(
+        reverse("plans:review", args=[plan.pk]),
+        {"version": plan.version, "held_on": "", "participants": ""},
+    )
+    assert refused.status_code == 422
