@@ -102,7 +102,7 @@ class StepForm(VersionedForm):
     )
     owner_user = forms.TypedChoiceField(label=_("Staff member"), coerce=int, required=False)
     owner_contact = forms.TypedChoiceField(
-        label=_("Someone who matters to them"),
+        label=_("Which of the people who matter to them"),
         coerce=int,
         required=False,
         help_text=_("Only people they agreed to involve are listed."),
