@@ -87,6 +87,8 @@ class GoalForm(VersionedForm):
 
     def values(self) -> tuple[dict[str, Any], int]:
         data, version = super().values()
+        if data.get("priority") is None:  # left blank: keep the goal's place (or the last)
+            data.pop("priority", None)
         return {"data": data}, version
 
 

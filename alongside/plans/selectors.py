@@ -134,17 +134,18 @@ def version_page(user: Actor, plan: Plan, number: int) -> dict[str, Any]:
 
 def person_panel(context: PanelContext) -> dict[str, Any] | None:
     """The "Plan" panel: each open plan of the person with its goals in the person's
-    priority order (a sensitive goal restricted for viewers off the care team), and the
-    open enrollments a plan could start for. Two queries."""
+    priority order (a sensitive goal restricted for viewers off the care team), the open
+    enrollments a plan could start for, and the plans that ended. Two queries."""
     if not context.disclosure.identity:
         return None
     person = context.person
-    plans = list(
-        Plan.objects.filter(person_id=person.pk, status__in=Plan.OPEN_STATUSES)
+    every = list(
+        Plan.objects.filter(person_id=person.pk)
         .select_related("enrollment__program")
         .annotate(open_steps=Count("goals__steps", filter=Q(goals__steps__done_at__isnull=True)))
         .order_by("-created_at", "-id")
     )
+    plans = [p for p in every if p.is_open]
     goals: dict[int, list[Goal]] = {p.pk: [] for p in plans}
     # By the person, not the plans' ids: the same two queries with or without a plan.
     for goal in (
@@ -170,6 +171,7 @@ def person_panel(context: PanelContext) -> dict[str, Any] | None:
         "startable": [e for e in person.enrollments.all() if e.is_open and e.pk not in with_plan]
         if context.disclosure.sensitive
         else [],
+        "earlier": [p for p in every if not p.is_open],
         "sees_sensitive": context.disclosure.sensitive,
         "sensitive_domains": SENSITIVE_DOMAINS,
         "restricted": RESTRICTED,

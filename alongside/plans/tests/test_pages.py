@@ -347,3 +347,35 @@ def test_the_review_form_asks_for_a_rating_of_each_goal_once(client, world, plan
         {"version": plan.version, "held_on": "", "participants": ""},
     )
     assert refused.status_code == 422
+
+
+def test_an_ended_plan_stays_reachable_from_the_person_page(client, world, plan):
+    services.plan_status_set(
+        actor=world.coordinator, plan=plan, status="closed", reason="Moved.", expected_version=None
+    )
+    client.force_login(world.coordinator)
+    body = client.get(reverse("people:detail", args=[world.person.pk])).content.decode()
+    assert "1 earlier plan" in body and reverse("plans:plan", args=[plan.pk]) in body
+    assert "Start a plan in Housing Navigation" in body
+    page = client.get(reverse("plans:plan", args=[plan.pk])).content.decode()
+    assert "Moved." in page and "Add a goal" not in page
+
+
+def test_a_goal_saved_with_its_priority_left_blank_keeps_its_place(client, world, plan):
+    goal = Goal.objects.filter(plan=plan).earliest("id")
+    client.force_login(world.coordinator)
+    response = client.post(
+        reverse("plans:goal-edit", args=[plan.pk, goal.pk]),
+        {
+            "version": plan.version,
+            "words": goal.words,
+            "domain": goal.domain,
+            "importance": "both",
+            "lifecycle": "active",
+            "weight": 2,
+            "priority": "",
+        },
+    )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.priority, goal.importance, goal.weight) == (1, "both", 2)
