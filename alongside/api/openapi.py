@@ -68,13 +68,26 @@ def if_match(*, version_field: bool) -> dict[str, Any]:
     }
 
 
-def fhir_response() -> dict[str, Any]:
+CARE_PLAN: dict[str, Any] = {
+    "type": "object",
+    "description": "A FHIR R4 CarePlan with its Goals contained.",
+    "properties": {
+        "resourceType": {"const": "CarePlan"},
+        "status": {"type": "string"},
+        "intent": {"const": "plan"},
+        "contained": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["resourceType", "status", "intent"],
+}
+
+
+def fhir_response(schema: dict[str, Any] = QUESTIONNAIRE_RESPONSE) -> dict[str, Any]:
     """`openapi_extra` for an operation whose success is a FHIR resource."""
     return {
         "responses": {
             "200": {
                 "description": "OK",
-                "content": {FHIR_JSON: {"schema": QUESTIONNAIRE_RESPONSE}},
+                "content": {FHIR_JSON: {"schema": schema}},
             }
         }
     }

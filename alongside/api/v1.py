@@ -5,6 +5,7 @@ from alongside.api import errors
 from alongside.api.auth import bearer_token, session
 from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
+from alongside.api.plans import router as plans_router
 from alongside.api.screenings import router as screenings_router
 
 api = DescribedApi(
@@ -23,3 +24,4 @@ api = DescribedApi(
 errors.install(api)
 api.add_router("/", people_router)
 api.add_router("/", screenings_router)
+api.add_router("/", plans_router)

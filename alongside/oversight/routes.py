@@ -48,6 +48,7 @@ API_PARAMETERS = {
     "screening_id": SCREENING,
     "enrollment_id": "people.enrollment",
     "contact_id": "people.contactpoint",
+    "plan_id": "plans.plan",
 }
 
 UNKNOWN = "unknown"

@@ -23,7 +23,7 @@ from alongside.people.sensitivity import RESTRICTED, disclosure_for
 from alongside.plans import charts, display
 from alongside.plans.models import SENSITIVE_DOMAINS, Goal, Plan, PlanVersion, Step
 from alongside.plans.services import settings_for
-from alongside.plans.snapshot import plan_snapshot, redacted
+from alongside.plans.snapshot import Snapshot, plan_snapshot, redacted
 
 REVIEW_DUE = "plans.review_due"
 # A review shows on the worklist this many days before it falls due.
@@ -78,14 +78,21 @@ def _profile(person: Person) -> Profile | None:
         return None
 
 
+def plan_read(user: Actor, pk: int, *, purpose: str = "plan") -> tuple[Plan, Snapshot, Snapshot]:
+    """A plan (audited as a read of the person), its whole snapshot as it is now, and the
+    snapshot as the user may see it (`snapshot.redacted`)."""
+    plan = plan_for(user, pk, purpose=purpose)
+    whole = plan_snapshot(plan)
+    shown = redacted(whole, sensitive=disclosure_for(user, plan.person).sensitive)
+    return plan, whole, shown
+
+
 def plan_page(user: Actor, pk: int) -> dict[str, Any]:
     """What the plan page shows, as the user may see it, in a fixed number of queries
     whatever the plan holds: the plan as it is now (drawn from its snapshot, the way a
     past version is), the balance view, the GAS chart, and what the user may do."""
-    plan = plan_for(user, pk)
+    plan, whole, shown = plan_read(user, pk)
     disclosure = disclosure_for(user, plan.person)
-    whole = plan_snapshot(plan)
-    shown = redacted(whole, sensitive=disclosure.sensitive)
     today = timezone.localdate()
     view = display.readable(whole, shown, _profile(plan.person), today)
     settings = settings_for(plan.enrollment.program_id)

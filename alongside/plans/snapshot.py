@@ -133,7 +133,18 @@ def redacted(snapshot: Snapshot, *, sensitive: bool) -> Snapshot:
     for goal in snapshot["goals"]:
         if goal["id"] in hidden:
             goal = {
-                **{k: goal[k] for k in ("id", "sensitive", "importance", "priority", "current")},
+                **{
+                    k: goal[k]
+                    for k in (
+                        "id",
+                        "sensitive",
+                        "importance",
+                        "priority",
+                        "current",
+                        "lifecycle",
+                        "achievement",
+                    )
+                },
                 "restricted": True,
                 "weight": goal["weight"],
                 "steps": [],

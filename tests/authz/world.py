@@ -491,6 +491,7 @@ def fillers(a: AuthzWorld) -> Fillers:
         "screening_id": {k: s.phq9.pk for k, s in a.subjects.items()},
         "contact_id": {k: s.ids["contact"] for k, s in a.subjects.items()},
         "enrollment_id": {k: s.ids["enrollment"] for k, s in a.subjects.items()},
+        "plan_id": {k: s.ids["plan"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 
@@ -527,6 +528,8 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
         (f"GET {api}/screenings/{{screening_id}}/fhir", "phq-9"): [NEARLY.lower()],
         (f"GET {api}/screenings/{{screening_id}}/fhir", "gad-7"): [NEARLY.lower()],
         (f"GET {api}/people/{{person_id}}/needs", ""): ['"kind":"depression"'],
+        (f"GET {api}/plans/{{plan_id}}", ""): [s.goal_marker],
+        (f"GET {api}/plans/{{plan_id}}/fhir", ""): [s.goal_marker],
     }
 
 
