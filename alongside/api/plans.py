@@ -15,12 +15,11 @@ from ninja import Field, Router, Schema
 
 from alongside.api import openapi, present
 from alongside.api.auth import caller
+from alongside.api.screenings import FHIR_JSON
 from alongside.people.sensitivity import RESTRICTED
 from alongside.plans import display, fhir, selectors
 
 router = Router(tags=["plans"])
-
-FHIR_JSON = "application/fhir+json; charset=utf-8"
 
 
 class StepOut(Schema):
