@@ -11,7 +11,6 @@ from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
 
-from alongside.people.models import Profile
 from alongside.plans import gas
 from alongside.plans.models import LINKABLE_PROFILE_FIELDS, Agreement, Goal, Plan, Step
 from alongside.plans.snapshot import Snapshot
@@ -50,7 +49,7 @@ class Balance:
         return self.to + self.both + len(self.for_only)
 
 
-def balance(goals: list[dict[str, Any]], profile: Profile | None) -> Balance:
+def balance(goals: list[dict[str, Any]], profile: dict[str, str]) -> Balance:
     current = [g for g in goals if g["current"]]
     found = Balance(
         to=sum(1 for g in current if g["importance"] == Goal.Importance.TO),
@@ -59,16 +58,15 @@ def balance(goals: list[dict[str, Any]], profile: Profile | None) -> Balance:
     )
     found.no_goal_named = bool(current) and found.to + found.both == 0
     served = {g.get("profile_link") for g in current}
-    if profile is not None:
-        found.unserved = [
-            (_label(Goal.ProfileLink, name), getattr(profile, name))
-            for name in LINKABLE_PROFILE_FIELDS
-            if getattr(profile, name).strip() and name not in served
-        ]
+    found.unserved = [
+        (_label(Goal.ProfileLink, name), profile.get(name, ""))
+        for name in LINKABLE_PROFILE_FIELDS
+        if profile.get(name, "").strip() and name not in served
+    ]
     return found
 
 
-def _goal(goal: dict[str, Any], today: dt.date, profile: Profile | None) -> dict[str, Any]:
+def _goal(goal: dict[str, Any], today: dt.date, profile: dict[str, str]) -> dict[str, Any]:
     if goal.get("restricted"):
         return {**goal, "importance_label": _label(Goal.Importance, goal["importance"])}
     steps = [
@@ -90,7 +88,7 @@ def _goal(goal: dict[str, Any], today: dt.date, profile: Profile | None) -> dict
         "lifecycle_label": _label(Goal.Lifecycle, goal["lifecycle"]),
         "achievement_label": _label(Goal.Achievement, goal["achievement"]),
         "profile_link_label": _label(Goal.ProfileLink, link),
-        "profile_words": getattr(profile, link, "") if profile is not None and link else "",
+        "profile_words": profile.get(link, ""),
         "target_date": _date(goal["target_date"]),
         "steps": steps,
         "readiness": readiness,
@@ -120,11 +118,11 @@ def review_scores(snapshot: Snapshot) -> list[ReviewScore]:
     return scores
 
 
-def readable(
-    snapshot: Snapshot, shown: Snapshot, profile: Profile | None, today: dt.date
-) -> dict[str, Any]:
+def readable(snapshot: Snapshot, shown: Snapshot, today: dt.date) -> dict[str, Any]:
     """`shown` (the snapshot as the viewer may read it) made ready for the templates;
-    `snapshot` (whole) gives the T-scores."""
+    `snapshot` (whole) gives the T-scores. The profile's words are the snapshot's, as
+    they were when it was taken."""
+    profile: dict[str, str] = shown.get("profile", {})
     goals = [_goal(g, today, profile) for g in shown["goals"]]
     names = {g["id"]: g for g in goals}
     reviews = [

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.people.contributions import PanelContext, WorklistItem
-from alongside.people.models import Enrollment, Person, Profile
+from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_person_view
 from alongside.people.sensitivity import RESTRICTED, disclosure_for
 from alongside.plans import charts, display
@@ -71,13 +71,6 @@ def step_of(plan: Plan, pk: int) -> Step:
     return step
 
 
-def _profile(person: Person) -> Profile | None:
-    try:
-        return person.profile
-    except Profile.DoesNotExist:
-        return None
-
-
 def plan_read(user: Actor, pk: int, *, purpose: str = "plan") -> tuple[Plan, Snapshot, Snapshot]:
     """A plan (audited as a read of the person), its whole snapshot as it is now, and the
     snapshot as the user may see it (`snapshot.redacted`)."""
@@ -94,7 +87,7 @@ def plan_page(user: Actor, pk: int) -> dict[str, Any]:
     plan, whole, shown = plan_read(user, pk)
     disclosure = disclosure_for(user, plan.person)
     today = timezone.localdate()
-    view = display.readable(whole, shown, _profile(plan.person), today)
+    view = display.readable(whole, shown, today)
     settings = settings_for(plan.enrollment.program_id)
     return {
         "plan": plan,
@@ -123,9 +116,7 @@ def version_page(user: Actor, plan: Plan, number: int) -> dict[str, Any]:
     version = PlanVersion.objects.select_related("created_by").get(plan=plan, number=number)
     disclosure = disclosure_for(user, plan.person)
     shown = redacted(version.snapshot, sensitive=disclosure.sensitive)
-    view = display.readable(
-        version.snapshot, shown, _profile(plan.person), timezone.localdate(version.created_at)
-    )
+    view = display.readable(version.snapshot, shown, timezone.localdate(version.created_at))
     return {
         "plan": plan,
         "person": plan.person,

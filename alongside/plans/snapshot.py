@@ -1,15 +1,25 @@
 """The whole plan as plain data: what a `PlanVersion` keeps after each change, and what the
 plan page draws (so the current plan and a past version read the same way). Dates are
-ISO strings (`plans_tags.plan_date` shows them in the reader's format). Six queries
-whatever the plan holds."""
+ISO strings (plans/display.py reads them back). Six queries whatever the plan holds,
+and one for the person's profile unless it was read with the plan."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
+from alongside.people.models import Person, Profile
 from alongside.people.sensitivity import RESTRICTED
-from alongside.plans.models import Agreement, GasRating, Goal, Plan, Readiness, Review, Step
+from alongside.plans.models import (
+    LINKABLE_PROFILE_FIELDS,
+    Agreement,
+    GasRating,
+    Goal,
+    Plan,
+    Readiness,
+    Review,
+    Step,
+)
 
 Snapshot = dict[str, Any]
 
@@ -69,6 +79,16 @@ def _goal(goal: Goal, steps: list[Step], readiness: list[Readiness]) -> dict[str
     }
 
 
+def _profile(person: Person) -> dict[str, str]:
+    """The profile sections a goal can serve, as the person's words stand now (the
+    profile is read with the person by the plan's selectors; one query otherwise)."""
+    try:
+        profile = person.profile
+    except Profile.DoesNotExist:
+        return {}
+    return {name: getattr(profile, name) for name in LINKABLE_PROFILE_FIELDS}
+
+
 def plan_snapshot(plan: Plan) -> Snapshot:
     goals = list(Goal.objects.filter(plan_id=plan.pk).order_by("priority", "id"))
     steps: dict[int, list[Step]] = defaultdict(list)
@@ -93,6 +113,7 @@ def plan_snapshot(plan: Plan) -> Snapshot:
         "activated_at": _iso(plan.activated_at),
         "next_review_on": _iso(plan.next_review_on),
         "approved_at": _iso(plan.approved_at),
+        "profile": _profile(plan.person),
         "goals": [_goal(g, steps[g.pk], readiness[g.pk]) for g in goals],
         "reviews": [
             {

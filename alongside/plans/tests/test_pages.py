@@ -379,3 +379,18 @@ def test_a_goal_saved_with_its_priority_left_blank_keeps_its_place(client, world
     assert response.status_code == 302
     goal.refresh_from_db()
     assert (goal.priority, goal.importance, goal.weight) == (1, "both", 2)
+
+
+def test_a_past_version_shows_their_profile_words_as_they_were(client, world, plan):
+    number = fresh(plan).version
+    people.profile_update(
+        actor=world.coordinator,
+        person=world.person,
+        data={"important_to": "My kids, and my garden."},
+        version=None,
+    )
+    client.force_login(world.coordinator)
+    old = client.get(reverse("plans:version", args=[plan.pk, number])).content.decode()
+    assert "Being there for my kids." in old and "my garden" not in old
+    now = client.get(reverse("plans:plan", args=[plan.pk])).content.decode()
+    assert "My kids, and my garden." in now
