@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "alongside.worklist",
     "alongside.tasks",
     "alongside.encounters",
+    "alongside.plans",
     "alongside.web",
     "alongside.demo",
     "django.contrib.admin",

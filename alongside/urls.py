@@ -11,6 +11,7 @@ urlpatterns = [
     path("worklist/", include("alongside.worklist.urls")),
     path("tasks/", include("alongside.tasks.urls")),
     path("encounters/", include("alongside.encounters.urls")),
+    path("plans/", include("alongside.plans.urls")),
     path("audit/", include("alongside.oversight.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -78,6 +78,19 @@ def fhir_resource(resource_type: str, description: str) -> dict[str, Any]:
     }
 
 
+CARE_PLAN: dict[str, Any] = {
+    "type": "object",
+    "description": "A FHIR R4 CarePlan with its Goals contained.",
+    "properties": {
+        "resourceType": {"const": "CarePlan"},
+        "status": {"type": "string"},
+        "intent": {"const": "plan"},
+        "contained": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["resourceType", "status", "intent"],
+}
+
+
 def fhir_response(schema: dict[str, Any] = QUESTIONNAIRE_RESPONSE) -> dict[str, Any]:
     """`openapi_extra` for an operation whose success is a FHIR resource."""
     return {

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from alongside.accounts.models import Role
+from alongside.demo import plans as demo_plans
 from alongside.demo import population, showcase, visits
 from alongside.intake.models import InstrumentVersion
 from alongside.lib.actors import SystemActor
@@ -105,6 +106,7 @@ def seed(
         staff = _showcase_staff(built[0])
         shown = showcase.build(staff, versions)
         visits.build(staff, shown)
+        demo_plans.build(staff, shown)
         for _ in range(showcase.SIZE):
             tick()
         for (_, team), share in zip(built, shares, strict=True):

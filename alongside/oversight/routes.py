@@ -18,8 +18,9 @@ ENCOUNTER = "encounters.encounter"
 NOTE = "encounters.note"
 
 # Namespaces whose routes all reach a person's records (or one of their screenings,
-# needs, flags, enrollments, contact points, duplicate pairs, merges, tasks, encounters or notes).
-NAMESPACES = frozenset({"people", "intake", "matching", "tasks", "encounters", "api-v1"})
+# needs, flags, enrollments, contact points, duplicate pairs, merges, tasks, encounters,
+# notes or plans).
+NAMESPACES = frozenset({"people", "intake", "matching", "tasks", "encounters", "plans", "api-v1"})
 
 # What the first id in a page's path names, by route; every `people:` route starts
 # with the person.
@@ -48,8 +49,10 @@ PAGES = {
     "encounters:note": NOTE,
     "encounters:note-autosave": NOTE,
     "encounters:addendum-add": NOTE,
+    "plans:start": "people.enrollment",
 }
-NAMESPACE_DEFAULTS = {"people": PERSON, "tasks": "tasks.task"}
+# Every other `plans:` route starts with the plan.
+NAMESPACE_DEFAULTS = {"people": PERSON, "tasks": "tasks.task", "plans": "plans.plan"}
 
 # The API's path parameters are named for what they hold (see docs/api.md).
 API_PARAMETERS = {
@@ -60,6 +63,7 @@ API_PARAMETERS = {
     "task_id": "tasks.task",
     "encounter_id": ENCOUNTER,
     "note_id": NOTE,
+    "plan_id": "plans.plan",
 }
 
 UNKNOWN = "unknown"

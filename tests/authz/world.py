@@ -37,6 +37,7 @@ from alongside.organizations import services as organizations
 from alongside.people import services as people
 from alongside.people import timeline
 from alongside.people.models import Person
+from alongside.plans import services as plans
 from alongside.tasks import rules as follow_up
 from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
@@ -101,6 +102,7 @@ class Subject:
     key: str
     person: Person
     marker: str  # in the approach-with-care note and a sensitive timeline entry, only
+    goal_marker: str  # the words of a plan goal about substance use (sensitive)
     total: int  # of the PHQ-9, which adds up the self-harm item
     band: str
     phq9: ScreeningResponse
@@ -119,7 +121,7 @@ class Subject:
     def own_needles(self) -> list[str]:
         """Forms that can only be this person's sensitive data: looked for in every
         answer to anyone not on their care team."""
-        needles = [self.marker]
+        needles = [self.marker, self.goal_marker]
         for total, band in ((self.total, self.band), (self.gad7_total, self.gad7_band)):
             needles += [
                 f"total {total} (",  # a score line: "Total 19 (moderately severe range)"
@@ -265,10 +267,13 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
     note = encounters.note_sign(actor=actor, note=note, expected_version=None)
     encounters.addendum_add(actor=actor, note=note, content="The landlord called back.")
     score, gad_score = phq.scores.get(), gad.scores.get()
+    goal_marker = f"{key.upper()}-PLAN-GOAL-MARKER-5K"
+    plan_ids = _plan(w, person, goal_marker)
     return Subject(
         key=key,
         person=person,
         marker=marker,
+        goal_marker=goal_marker,
         total=score.value,
         band=score.band,
         phq9=phq,
@@ -289,8 +294,39 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
             "task": task.pk,
             "encounter": visit.pk,
             "note": note.pk,
+            **plan_ids,
         },
     )
+
+
+def _plan(w: World, person: Person, goal_marker: str) -> dict[str, int]:
+    """A plan in the housing enrollment with a goal everyone who sees the person may
+    read, and one about substance use (sensitive) with a step and readiness."""
+    actor = w.coordinator
+    plan = plans.plan_start(actor=actor, enrollment=person.enrollments.get(program=w.housing))
+    plans.goal_add(
+        actor=actor,
+        plan=plan,
+        data={"words": "A place of my own.", "domain": "housing", "importance": "to"},
+        expected_version=None,
+    )
+    goal = plans.goal_add(
+        actor=actor,
+        plan=plan,
+        data={"words": goal_marker, "domain": "substance_use", "importance": "both"},
+        expected_version=None,
+    )
+    step = plans.step_add(
+        actor=actor,
+        goal=goal,
+        data={"text": f"Meeting. {goal_marker}", "owner_kind": "person"},
+        expected_version=None,
+    )
+    plans.readiness_record(
+        actor=actor, goal=goal, importance=8, confidence=6, expected_version=None
+    )
+    plan.refresh_from_db()
+    return {"plan": plan.pk, "goal": goal.pk, "step": step.pk, "plan_version": plan.version}
 
 
 def build(w: World) -> AuthzWorld:
@@ -496,6 +532,18 @@ def fillers(a: AuthzWorld) -> Fillers:
             for name in ("note", "note-autosave", "addendum-add")
         },
         "intake:need-status": each(lambda s: {"pk": s.ids["need"]}),
+        # plans: each person's plan, its sensitive goal and step, its latest version
+        "plans:start": each(lambda s: {"enrollment_pk": s.ids["enrollment"]}),
+        **{
+            f"plans:{name}": each(lambda s: {"pk": s.ids["plan"]})
+            for name in ("plan", "goal-add", "review", "agreement", "status", "approve", "versions")
+        },
+        **{
+            f"plans:{name}": each(lambda s: {"pk": s.ids["plan"], "goal_pk": s.ids["goal"]})
+            for name in ("goal-edit", "step-add", "readiness")
+        },
+        "plans:step-done": each(lambda s: {"pk": s.ids["plan"], "step_pk": s.ids["step"]}),
+        "plans:version": each(lambda s: {"pk": s.ids["plan"], "number": s.ids["plan_version"]}),
         # matching: Lupe's records
         "matching:pair-review": lambda: [("", "lupe", {"pk": a.pair_pk})],
         "matching:compare": lambda: [("", "lupe", {"first": lupe.person.pk, "second": a.twin_pk})],
@@ -568,6 +616,7 @@ def fillers(a: AuthzWorld) -> Fillers:
         "task_id": {k: s.ids["task"] for k, s in a.subjects.items()},
         "encounter_id": {k: s.ids["encounter"] for k, s in a.subjects.items()},
         "note_id": {k: s.ids["note"] for k, s in a.subjects.items()},
+        "plan_id": {k: s.ids["plan"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 
@@ -598,6 +647,8 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
             "thoughts of death or self-harm",  # the urgent flag and its history
         ],
         ("intake:flag", ""): ["thoughts of death or self-harm", "suicide-risk protocol"],
+        ("plans:plan", ""): [s.goal_marker],
+        ("plans:version", ""): [s.goal_marker],
         ("intake:response", "gad-7"): [f"total: {s.gad7_total}", "nearly every day"],
         ("intake:history", ""): [f"total {s.total} (", f"total {s.gad7_total} ("],
         ("intake:response-fhir", "phq-9"): [NEARLY.lower()],
@@ -613,6 +664,8 @@ def shows(s: Subject) -> dict[tuple[str, str], list[str]]:
         (f"GET {api}/screenings/{{screening_id}}/fhir", "phq-9"): [NEARLY.lower()],
         (f"GET {api}/screenings/{{screening_id}}/fhir", "gad-7"): [NEARLY.lower()],
         (f"GET {api}/people/{{person_id}}/needs", ""): ['"kind":"depression"'],
+        (f"GET {api}/plans/{{plan_id}}", ""): [s.goal_marker],
+        (f"GET {api}/plans/{{plan_id}}/fhir", ""): [s.goal_marker],
     }
 
 

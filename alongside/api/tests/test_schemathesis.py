@@ -30,6 +30,7 @@ from alongside.intake import fhir
 from alongside.intake.tests.test_responses import SEVERAL, phq9
 from alongside.people import services as people
 from alongside.people.models import ContactPoint, Enrollment, Person, Profile
+from alongside.plans.tests.factories import add_goal, start_plan
 
 # Hypothesis examples per operation in the fuzzing phase; the examples and coverage
 # phases add their own (boundary values of every parameter). Sized for about a minute
@@ -96,7 +97,7 @@ VERSIONED = {
 @pytest.fixture
 def seeded(world: Any, screen: Any) -> Iterator[dict[str, Any]]:
     """The coordinator's token, and ids that resolve: a person with screenings (and so
-    needs), an enrollment and a contact point with safe hours."""
+    needs), an enrollment, a contact point with safe hours and a plan with a goal."""
     completed = screen("phq-9", phq9(SEVERAL))
     hunger = screen("hunger-vital-sign", {"88122-7": "LA28397-0", "88123-5": "LA28398-8"})
     contact = _contact(world.person, world.coordinator)
@@ -104,6 +105,8 @@ def seeded(world: Any, screen: Any) -> Iterator[dict[str, Any]]:
     draft = encounters.note_start(
         actor=world.coordinator, encounter=signed.encounter, template_version=version("dap")
     )
+    plan = start_plan(world)
+    add_goal(world, plan)
     _, secret = token_create(user=world.coordinator, name="schemathesis")
     # Django closes "old" connections around each request, which inside a test's
     # transaction would discard it; its test client does the same as this.
@@ -119,6 +122,7 @@ def seeded(world: Any, screen: Any) -> Iterator[dict[str, Any]]:
             "primary_coordinator_id": world.coordinator.pk,
             "encounter_id": signed.encounter_id,
             "note_id": draft.pk,
+            "plan_id": plan.pk,
         },
         "person": world.person,
         "actor": world.coordinator,

@@ -17,6 +17,7 @@ from alongside.matching.services import person_merge_undo
 from alongside.organizations.models import Location, Organization, Program
 from alongside.people.contact_rules import contradictions
 from alongside.people.models import ContactPoint, Enrollment, Person
+from alongside.plans.models import Plan
 from alongside.worklist.selectors import worklist_for
 
 
@@ -178,3 +179,17 @@ def test_it_shows_encounters_notes_and_the_journey(db):
     assert {"encounters.encounter", "encounters.note_signed", "encounters.addendum"} <= kinds
     rosa.refresh_from_db()
     assert rosa.last_contacted_at is not None
+
+
+def test_rosa_has_a_plan_whose_review_is_due_this_week(db, client):
+    demo("10")
+    plan = Plan.objects.get(person__legal_given_name="Rosa", person__legal_family_name="Delgado")
+    assert plan.status == "revised" and plan.goals.count() == 4
+    worklist = worklist_for(user("coordinator"))
+    [rosa] = [r for r in worklist.rows if r.person.pk == plan.person_id]
+    [due] = [i for i in rosa.items if i.reason == "plans.review_due"]
+    assert due.text == "plan review due in 5 days"
+    client.force_login(user("coordinator"))
+    page = client.get(reverse("plans:plan", args=[plan.pk])).content.decode()
+    assert "A place that&#x27;s ours, with a door that locks." in page
+    assert "Only important for them — worth a conversation" in page

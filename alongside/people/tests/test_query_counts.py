@@ -27,10 +27,12 @@ SEARCH = 8 - AUDIT_SAVING - LANGUAGES_INLINE + NAME_LOOKUPS + NAV_COUNTS
 SCREENING_PANEL = 3
 # The "Open tasks" panel reads the person's open tasks in one query (tasks/selectors.py),
 # the "Journey" panel the latest timeline entries in one (people/timeline.py), and
-# "Recent encounters" the latest encounters in one (encounters/selectors.py).
+# "Recent encounters" the latest encounters in one (encounters/selectors.py). The "Plan"
+# panel: open plans with their open steps counted, and their goals (plans/selectors.py).
 TASKS_PANEL = 1
 JOURNEY_PANEL = 1
 ENCOUNTERS_PANEL = 1
+PLAN_PANEL = 2
 # On PostgreSQL the person's languages, identifiers, contact points, support contacts and
 # enrollments come with the person in one query instead of six (people/related_rows.py).
 INLINE_ROWS = 5 if connection.vendor == "postgresql" else 0
@@ -42,6 +44,7 @@ PERSON_PAGE = (
     + TASKS_PANEL
     + JOURNEY_PANEL
     + ENCOUNTERS_PANEL
+    + PLAN_PANEL
     + NAV_COUNTS
 )
 

@@ -1,0 +1,137 @@
+"""Plans, read-only: a plan with its goals, steps, readiness and GAS T-scores, and the
+same plan as a FHIR CarePlan with its goals contained. Read through `plans.selectors`
+(scoped by `Person.objects.visible_to`, audited); a goal about mental health, substance
+use or safety is restricted outside the person's care team (docs/plans.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, Router, Schema
+
+from alongside.api import openapi, present
+from alongside.api.auth import caller
+from alongside.api.screenings import FHIR_JSON
+from alongside.people.sensitivity import RESTRICTED
+from alongside.plans import display, fhir, selectors
+
+router = Router(tags=["plans"])
+
+
+class StepOut(Schema):
+    id: int
+    text: str
+    owner_kind: str
+    owner: str
+    due_on: dt.date | None
+    done_at: dt.datetime | None
+
+
+class ReadinessOut(Schema):
+    importance: int
+    confidence: int
+    why_not_lower: str
+    measured_at: dt.datetime
+
+
+class GoalOut(Schema):
+    id: int
+    words: str = Field(description="The goal in the person's own words, exactly.")
+    restatement: str
+    domain: str
+    importance: Literal["to", "for", "both"]
+    profile_link: str
+    priority: int
+    target_date: dt.date | None
+    lifecycle: str = Field(description="FHIR Goal.lifecycleStatus")
+    achievement: str = Field(description="FHIR Goal.achievementStatus code, or empty")
+    weight: int
+    steps: list[StepOut]
+    readiness: list[ReadinessOut]
+
+
+class RestrictedGoalOut(Schema):
+    """A goal about mental health, substance use or safety, outside the care team."""
+
+    id: int
+    importance: Literal["to", "for", "both"]
+    priority: int
+    lifecycle: str
+    restricted: Literal[True]
+    reason: str = Field(description=f'Always "{RESTRICTED}"')
+
+
+class ReviewScoreOut(Schema):
+    held_on: dt.date
+    t_score: float | None = Field(description="GAS T-score (Kiresuk and Sherman, rho 0.3)")
+    rated: int
+
+
+class PlanOut(Schema):
+    id: int
+    person_id: int
+    enrollment_id: int
+    program: str
+    status: str
+    version: int
+    started_on: dt.date
+    next_review_on: dt.date | None
+    goals: list[GoalOut | RestrictedGoalOut]
+    reviews: list[ReviewScoreOut]
+    fhir_url: str
+
+
+@router.get(
+    "/plans/{plan_id}",
+    response={200: PlanOut},
+    url_name="plan",
+    summary="A plan with its goals, steps, readiness and review scores",
+)
+def get_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, whole, shown = selectors.plan_read(caller(request), plan_id, purpose="api")
+    goals: list[GoalOut | RestrictedGoalOut] = [
+        RestrictedGoalOut.model_validate(g | {"reason": RESTRICTED})
+        if g.get("restricted")
+        else GoalOut.model_validate(g)
+        for g in shown["goals"]
+    ]
+    body = PlanOut(
+        id=plan.pk,
+        person_id=plan.person_id,
+        enrollment_id=plan.enrollment_id,
+        program=plan.enrollment.program.name,
+        status=plan.status,
+        version=plan.version,
+        started_on=plan.started_on,
+        next_review_on=plan.next_review_on,
+        goals=goals,
+        reviews=[
+            ReviewScoreOut.model_validate(s, from_attributes=True)
+            for s in display.review_scores(whole)
+        ],
+        fhir_url=reverse("api-v1:plan_fhir", args=[plan.pk]),
+    )
+    return present.respond(body, version=plan.version)
+
+
+@router.get(
+    "/plans/{plan_id}/fhir",
+    response={200: None},
+    openapi_extra=openapi.fhir_response(openapi.CARE_PLAN),
+    url_name="plan_fhir",
+    summary="A plan as a FHIR CarePlan, its goals contained",
+    description="Each Goal keeps lifecycleStatus and achievementStatus; its description "
+    "is the person's own words. Outside the care team a goal about mental health, "
+    "substance use or safety carries data-absent-reason `masked` instead.",
+)
+def get_plan_fhir(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, _whole, shown = selectors.plan_read(caller(request), plan_id, purpose="api: fhir")
+    reply = HttpResponse(
+        json.dumps(fhir.care_plan(plan, shown), ensure_ascii=False), content_type=FHIR_JSON
+    )
+    reply["Cache-Control"] = "no-store"
+    return reply

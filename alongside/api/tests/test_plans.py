@@ -1,0 +1,122 @@
+"""Plans over the API, read-only: a plan as JSON and as a FHIR CarePlan, scoped and
+audited, with goals about mental health, substance use or safety restricted outside the
+care team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from fhir.resources.R4B.careplan import CarePlan
+
+from alongside.api.tests.conftest import assert_error
+from alongside.audit.models import AuditEvent
+from alongside.people.sensitivity import RESTRICTED
+from alongside.plans import services
+from alongside.plans.tests.factories import add_goal, fresh, start_plan
+
+WORDS = "  Keep my apartment, and have the kids over on Sundays.  "
+
+
+def _plan(world: Any) -> Any:
+    plan = start_plan(world)
+    goal = add_goal(
+        world, plan, words=WORDS, restatement="Housing stability.", achievement="improving"
+    )
+    services.step_add(
+        actor=world.coordinator,
+        goal=goal,
+        data={"text": "Pay rent on the 1st", "owner_kind": "person"},
+        expected_version=None,
+    )
+    add_goal(world, plan, words="Stay sober on weekends.", domain="substance_use")
+    return fresh(plan)
+
+
+def test_it_reads_a_plan_with_the_persons_words_exactly(world: Any, api_as: Any) -> None:
+    plan = _plan(world)
+    reply = api_as(world.coordinator).get(f"/plans/{plan.pk}")
+    assert reply.status_code == 200
+    assert reply["ETag"] == f'"{plan.version}"'
+    body = reply.json()
+    assert (body["status"], body["program"], body["person_id"]) == (
+        "draft",
+        "Housing Navigation",
+        world.person.pk,
+    )
+    first, second = body["goals"]
+    assert first["words"] == WORDS
+    assert (first["importance"], first["achievement"]) == ("to", "improving")
+    assert first["steps"][0]["text"] == "Pay rent on the 1st"
+    assert second["words"] == "Stay sober on weekends."
+    assert body["fhir_url"] == f"/api/v1/plans/{plan.pk}/fhir"
+    assert AuditEvent.objects.filter(
+        action="view", person_id=world.person.pk, detail__purpose="api"
+    ).exists()
+
+
+def test_it_restricts_a_sensitive_goal_outside_the_care_team(world: Any, api_as: Any) -> None:
+    plan = _plan(world)
+    body = api_as(world.scheduler).get(f"/plans/{plan.pk}").json()
+    assert body["goals"][0]["words"] == WORDS
+    assert body["goals"][1] == {
+        "id": body["goals"][1]["id"],
+        "importance": "to",
+        "priority": 2,
+        "lifecycle": "active",
+        "restricted": True,
+        "reason": RESTRICTED,
+    }
+    assert "sober" not in str(body)
+
+
+def test_a_plan_out_of_scope_is_a_404(world: Any, api_as: Any) -> None:
+    plan = _plan(world)
+    for user in (world.colleague, world.outsider):
+        assert_error(api_as(user).get(f"/plans/{plan.pk}"), 404)
+        assert_error(api_as(user).get(f"/plans/{plan.pk}/fhir"), 404)
+
+
+def test_it_gives_the_plan_as_a_valid_fhir_care_plan(world: Any, api_as: Any) -> None:
+    plan = _plan(world)
+    reply = api_as(world.coordinator).get(f"/plans/{plan.pk}/fhir")
+    assert reply.status_code == 200
+    assert reply["Content-Type"].startswith("application/fhir+json")
+    resource = reply.json()
+    CarePlan.model_validate(resource)
+    assert (resource["status"], resource["intent"]) == ("draft", "plan")
+    housing, sober = resource["contained"]
+    assert housing["description"]["text"] == WORDS
+    assert housing["lifecycleStatus"] == "active"
+    assert housing["achievementStatus"]["coding"][0]["code"] == "improving"
+    assert housing["note"] == [{"text": "Housing stability."}]
+    assert resource["activity"][0]["detail"]["goal"] == [{"reference": f"#{housing['id']}"}]
+    assert sober["description"]["text"] == "Stay sober on weekends."
+
+
+def test_the_fhir_care_plan_masks_a_sensitive_goal_outside_the_care_team(
+    world: Any, api_as: Any
+) -> None:
+    plan = _plan(world)
+    resource = api_as(world.scheduler).get(f"/plans/{plan.pk}/fhir").json()
+    CarePlan.model_validate(resource)
+    sober = resource["contained"][1]
+    assert sober["description"]["extension"][0]["valueCode"] == "masked"
+    assert sober["lifecycleStatus"] == "active"
+    assert "sober" not in str(resource).lower()
+
+
+AUDIT = 1 if connection.vendor == "postgresql" else 3
+# The token with its user and memberships (1), the plan with its person and enrollments
+# (2), the snapshot (6), the audited read.
+PLAN = 9 + AUDIT
+
+
+def test_it_pins_the_plan(world: Any, api_as: Any, django_assert_num_queries: Any) -> None:
+    plan = _plan(world)
+    api = api_as(world.coordinator)
+    with django_assert_num_queries(PLAN):
+        api.get(f"/plans/{plan.pk}")
+    add_goal(world, fresh(plan), words="One more", importance="both")
+    with django_assert_num_queries(PLAN):
+        assert api.get(f"/plans/{plan.pk}").status_code == 200

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    """Individualized service plans made with the person (docs/plans.md)."""
+
+    name = "alongside.plans"
+    label = "plans"
+    verbose_name = "Service plans"
+
+    def ready(self) -> None:
+        from alongside.people.contributions import (
+            PersonPanel,
+            WorklistReason,
+            person_panels,
+            worklist_reasons,
+        )
+        from alongside.plans import selectors
+
+        person_panels.register(
+            PersonPanel(
+                key="plans.plan",
+                template="plans/_person_panel.html",
+                load=selectors.person_panel,
+                queries=2,
+                order=15,
+            )
+        )
+        worklist_reasons.register(
+            WorklistReason(
+                key=selectors.REVIEW_DUE,
+                label="Plan review due",
+                find=selectors.reviews_due,
+                queries=1,
+                urgency=70,
+            )
+        )

@@ -1,0 +1,169 @@
+"""A snapshot (plans/snapshot.py) made ready to read: labels for its codes, dates as
+dates, overdue steps marked, the latest readiness, the balance between what is
+important to and important for the person, and the GAS T-score of each review. The plan
+page and a past version's page both read through this, so they look alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.dateparse import parse_date, parse_datetime
+
+from alongside.plans import gas
+from alongside.plans.models import LINKABLE_PROFILE_FIELDS, Agreement, Goal, Plan, Step
+from alongside.plans.snapshot import Snapshot
+
+
+def _date(value: str | None) -> dt.date | None:
+    return parse_date(value) if value else None
+
+
+def _datetime(value: str | None) -> dt.datetime | None:
+    return parse_datetime(value) if value else None
+
+
+def _before(value: str | None, day: dt.date) -> bool:
+    """Whether an ISO date is set and before `day`."""
+    found = _date(value)
+    return found is not None and found < day
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else ""
+
+
+@dataclass
+class Balance:
+    """How the plan's current goals split between important to and important for."""
+
+    to: int = 0
+    both: int = 0
+    for_only: list[dict[str, Any]] = field(default_factory=list)
+    no_goal_named: bool = False
+    unserved: list[tuple[str, str]] = field(default_factory=list)  # (section, their words)
+
+    @property
+    def total(self) -> int:
+        return self.to + self.both + len(self.for_only)
+
+
+def balance(goals: list[dict[str, Any]], profile: dict[str, str]) -> Balance:
+    current = [g for g in goals if g["current"]]
+    found = Balance(
+        to=sum(1 for g in current if g["importance"] == Goal.Importance.TO),
+        both=sum(1 for g in current if g["importance"] == Goal.Importance.BOTH),
+        for_only=[g for g in current if g["importance"] == Goal.Importance.FOR],
+    )
+    found.no_goal_named = bool(current) and found.to + found.both == 0
+    served = {g.get("profile_link") for g in current}
+    found.unserved = [
+        (_label(Goal.ProfileLink, name), profile.get(name, ""))
+        for name in LINKABLE_PROFILE_FIELDS
+        if profile.get(name, "").strip() and name not in served
+    ]
+    return found
+
+
+def _goal(goal: dict[str, Any], today: dt.date, profile: dict[str, str]) -> dict[str, Any]:
+    if goal.get("restricted"):
+        return {**goal, "importance_label": _label(Goal.Importance, goal["importance"])}
+    steps = [
+        {
+            **s,
+            "due_on": _date(s["due_on"]),
+            "done_at": _datetime(s["done_at"]),
+            "overdue": s["done_at"] is None and _before(s["due_on"], today),
+            "owner_label": s["owner"] or _label(Step.Owner, s["owner_kind"]),
+        }
+        for s in goal["steps"]
+    ]
+    readiness = [{**r, "measured_at": _datetime(r["measured_at"])} for r in goal["readiness"]]
+    link = goal.get("profile_link") or ""
+    return {
+        **goal,
+        "domain_label": _label(Goal.Domain, goal["domain"]),
+        "importance_label": _label(Goal.Importance, goal["importance"]),
+        "lifecycle_label": _label(Goal.Lifecycle, goal["lifecycle"]),
+        "achievement_label": _label(Goal.Achievement, goal["achievement"]),
+        "profile_link_label": _label(Goal.ProfileLink, link),
+        "profile_words": profile.get(link, ""),
+        "target_date": _date(goal["target_date"]),
+        "steps": steps,
+        "readiness": readiness,
+        "latest_readiness": readiness[-1] if readiness else None,
+        "gas": [(f"{level:+d}" if level else "0", text) for level, text in goal["gas"]],
+        "has_gas": any(text for _, text in goal["gas"]),
+    }
+
+
+@dataclass(frozen=True)
+class ReviewScore:
+    held_on: dt.date
+    t_score: float | None
+    rated: int
+
+
+def review_scores(snapshot: Snapshot) -> list[ReviewScore]:
+    """Each review's GAS T-score, from its ratings and the goals' weights (read from the
+    whole snapshot: a score is a number about the plan, not about one goal)."""
+    weights = {g["id"]: g["weight"] for g in snapshot["goals"]}
+    scores = []
+    for review in snapshot["reviews"]:
+        pairs = [(x["level"], weights.get(x["goal_id"], 1)) for x in review["ratings"]]
+        held_on = _date(review["held_on"])
+        assert held_on is not None
+        scores.append(ReviewScore(held_on, gas.t_score(pairs), len(pairs)))
+    return scores
+
+
+def readable(snapshot: Snapshot, shown: Snapshot, today: dt.date) -> dict[str, Any]:
+    """`shown` (the snapshot as the viewer may read it) made ready for the templates;
+    `snapshot` (whole) gives the T-scores. The profile's words are the snapshot's, as
+    they were when it was taken."""
+    profile: dict[str, str] = shown.get("profile", {})
+    goals = [_goal(g, today, profile) for g in shown["goals"]]
+    names = {g["id"]: g for g in goals}
+    reviews = [
+        {
+            **r,
+            "held_on": _date(r["held_on"]),
+            "ratings": [
+                {
+                    **x,
+                    "goal": names.get(x["goal_id"]),
+                    "level_label": f"{x['level']:+d}" if x["level"] else "0",
+                }
+                for x in r["ratings"]
+            ],
+        }
+        for r in shown["reviews"]
+    ]
+    agreements = [
+        {
+            **a,
+            "recorded_at": _datetime(a["recorded_at"]),
+            "method_label": _label(Agreement.Method, a["method"]),
+        }
+        for a in shown["agreements"]
+    ]
+    return {
+        "status": shown["status"],
+        "status_label": _label(Plan.Status, shown["status"]),
+        "ended_reason": shown["ended_reason"],
+        "version": shown["version"],
+        "started_on": _date(shown["started_on"]),
+        "next_review_on": _date(shown["next_review_on"]),
+        "review_overdue": shown["status"] in Plan.IN_FORCE
+        and _before(shown["next_review_on"], today),
+        "approved_at": _datetime(shown["approved_at"]),
+        "goals": goals,
+        "current_goals": [g for g in goals if g["current"]],
+        "set_aside_goals": [g for g in goals if not g["current"]],
+        "reviews": reviews,
+        "agreements": agreements,
+        "agreement": agreements[-1] if agreements else None,
+        "balance": balance(goals, profile),
+        "scores": review_scores(snapshot),
+    }

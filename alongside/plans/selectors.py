@@ -1,0 +1,220 @@
+"""Reads of plans, starting from the people the viewer may see (`Person.objects.
+visible_to`), with what the one sensitivity rule hides taken out before anything leaves
+here: a goal about mental health, substance use or safety reads as restricted to anyone
+off the person's care team. Reads of a plan are audited as views of the person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from alongside.accounts.actors import Actor
+from alongside.accounts.scope import scope_for
+from alongside.people.contributions import PanelContext, WorklistItem
+from alongside.people.models import Enrollment, Person
+from alongside.people.selectors import audit_person_view
+from alongside.people.sensitivity import RESTRICTED, disclosure_for
+from alongside.plans import charts, display
+from alongside.plans.models import SENSITIVE_DOMAINS, Goal, Plan, PlanVersion, Step
+from alongside.plans.services import settings_for
+from alongside.plans.snapshot import Snapshot, plan_snapshot, redacted
+
+REVIEW_DUE = "plans.review_due"
+# A review shows on the worklist this many days before it falls due.
+REVIEW_NOTICE_DAYS = 14
+PANEL_GOALS = 5
+
+
+def plans_for(user: Actor) -> QuerySet[Plan]:
+    return Plan.objects.filter(person__in=Person.objects.visible_to(user))
+
+
+def _with_person(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    return plans.select_related(
+        "person__profile", "person__organization", "enrollment__program"
+    ).prefetch_related(Prefetch("person__enrollments", queryset=Enrollment.objects.all()))
+
+
+def enrollment_for(user: Actor, pk: int) -> Enrollment:
+    """An enrollment of a person the user may see (DoesNotExist otherwise)."""
+    return (
+        Enrollment.objects.filter(person__in=Person.objects.visible_to(user))
+        .select_related("person", "program")
+        .prefetch_related("person__enrollments")
+        .get(pk=pk)
+    )
+
+
+def plan_for(user: Actor, pk: int, *, purpose: str = "plan") -> Plan:
+    """A plan of a person the user may see, with its person and enrollment, recorded as
+    a view of the person (DoesNotExist otherwise)."""
+    plan = _with_person(plans_for(user)).get(pk=pk)
+    audit_person_view(user, plan.person, purpose)
+    return plan
+
+
+def goal_of(plan: Plan, pk: int) -> Goal:
+    goal = Goal.objects.get(pk=pk, plan=plan)
+    goal.plan = plan
+    return goal
+
+
+def step_of(plan: Plan, pk: int) -> Step:
+    step = Step.objects.select_related("goal").get(pk=pk, goal__plan=plan)
+    step.goal.plan = plan
+    return step
+
+
+def plan_read(user: Actor, pk: int, *, purpose: str = "plan") -> tuple[Plan, Snapshot, Snapshot]:
+    """A plan (audited as a read of the person), its whole snapshot as it is now, and the
+    snapshot as the user may see it (`snapshot.redacted`)."""
+    plan = plan_for(user, pk, purpose=purpose)
+    whole = plan_snapshot(plan)
+    shown = redacted(whole, sensitive=disclosure_for(user, plan.person).sensitive)
+    return plan, whole, shown
+
+
+def plan_page(user: Actor, pk: int) -> dict[str, Any]:
+    """What the plan page shows, as the user may see it, in a fixed number of queries
+    whatever the plan holds: the plan as it is now (drawn from its snapshot, the way a
+    past version is), the balance view, the GAS chart, and what the user may do."""
+    plan, whole, shown = plan_read(user, pk)
+    disclosure = disclosure_for(user, plan.person)
+    today = timezone.localdate()
+    view = display.readable(whole, shown, today)
+    settings = settings_for(plan.enrollment.program_id)
+    return {
+        "plan": plan,
+        "person": plan.person,
+        "view": view,
+        "chart": charts.gas_chart(view["scores"]),
+        "settings": settings,
+        "can_edit": disclosure.sensitive and plan.is_open,
+        "can_approve": plan.is_open
+        and settings.requires_approval
+        and plan.approved_at is None
+        and disclosure.sensitive
+        and scope_for(user).oversees_program(plan.enrollment.program_id),
+        "restricted": RESTRICTED,
+    }
+
+
+def plan_versions(plan: Plan) -> list[PlanVersion]:
+    return list(
+        PlanVersion.objects.filter(plan=plan).select_related("created_by").defer("snapshot")
+    )
+
+
+def version_page(user: Actor, plan: Plan, number: int) -> dict[str, Any]:
+    """One past version of the plan, exactly as it was, as the user may see it."""
+    version = PlanVersion.objects.select_related("created_by").get(plan=plan, number=number)
+    disclosure = disclosure_for(user, plan.person)
+    shown = redacted(version.snapshot, sensitive=disclosure.sensitive)
+    view = display.readable(version.snapshot, shown, timezone.localdate(version.created_at))
+    return {
+        "plan": plan,
+        "person": plan.person,
+        "version": version,
+        "view": view,
+        "chart": charts.gas_chart(view["scores"]),
+        "restricted": RESTRICTED,
+    }
+
+
+# ---------------------------------------------------------------- the person page
+
+
+def person_panel(context: PanelContext) -> dict[str, Any] | None:
+    """The "Plan" panel: each open plan of the person with its goals in the person's
+    priority order (a sensitive goal restricted for viewers off the care team), the open
+    enrollments a plan could start for, and the plans that ended. Two queries."""
+    if not context.disclosure.identity:
+        return None
+    person = context.person
+    every = list(
+        Plan.objects.filter(person_id=person.pk)
+        .select_related("enrollment__program")
+        .annotate(open_steps=Count("goals__steps", filter=Q(goals__steps__done_at__isnull=True)))
+        .order_by("-created_at", "-id")
+    )
+    plans = [p for p in every if p.is_open]
+    goals: dict[int, list[Goal]] = {p.pk: [] for p in plans}
+    # By the person, not the plans' ids: the same two queries with or without a plan.
+    for goal in (
+        Goal.objects.filter(plan__person_id=person.pk, plan__status__in=Plan.OPEN_STATUSES)
+        .exclude(lifecycle__in=["cancelled", "rejected", "entered-in-error"])
+        .order_by("priority", "id")
+    ):
+        goals.setdefault(goal.plan_id, []).append(goal)
+    today = timezone.localdate()
+    with_plan = {p.enrollment_id for p in plans}
+    return {
+        "plans": [
+            {
+                "plan": p,
+                "goals": goals[p.pk][:PANEL_GOALS],
+                "more_goals": max(0, len(goals[p.pk]) - PANEL_GOALS),
+                "review_overdue": p.status in Plan.IN_FORCE
+                and p.next_review_on is not None
+                and p.next_review_on < today,
+            }
+            for p in plans
+        ],
+        "startable": [e for e in person.enrollments.all() if e.is_open and e.pk not in with_plan]
+        if context.disclosure.sensitive
+        else [],
+        "earlier": [p for p in every if not p.is_open],
+        "sees_sensitive": context.disclosure.sensitive,
+        "sensitive_domains": SENSITIVE_DOMAINS,
+        "restricted": RESTRICTED,
+    }
+
+
+# ---------------------------------------------------------------- the worklist
+
+
+def reviews_due(viewer: Actor, caseload: QuerySet[Person], now: dt.datetime) -> list[WorklistItem]:
+    """Plans in force whose review falls due within `REVIEW_NOTICE_DAYS`, or is overdue,
+    due the day the review falls due. One query."""
+    today = timezone.localdate(now)
+    rows = Plan.objects.filter(
+        person__in=caseload,
+        status__in=Plan.IN_FORCE,
+        next_review_on__lte=today + dt.timedelta(days=REVIEW_NOTICE_DAYS),
+    ).values_list("pk", "person_id", "next_review_on")
+    items = []
+    for pk, person_id, due in rows:
+        assert due is not None  # filtered on above
+        days = (today - due).days
+        if days > 0:
+            text = ngettext(
+                "plan review overdue by %(days)d day", "plan review overdue by %(days)d days", days
+            ) % {"days": days}
+        elif days == 0:
+            text = _("plan review due today")
+        else:
+            text = ngettext(
+                "plan review due in %(days)d day", "plan review due in %(days)d days", -days
+            ) % {"days": -days}
+        items.append(
+            WorklistItem(
+                person_id=person_id,
+                reason=REVIEW_DUE,
+                text=text,
+                due_at=timezone.make_aware(dt.datetime.combine(due, dt.time.min)),
+                link=reverse("plans:plan", args=[pk]),
+                # Each review's due date is its own occurrence: done today hides this one.
+                key=f"plan:{pk}:{due.isoformat()}",
+            )
+        )
+    return items
+
+
+def plan_goals(plan: Plan) -> list[Goal]:
+    return list(Goal.objects.filter(plan=plan).order_by("priority", "id"))

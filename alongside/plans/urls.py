@@ -1,0 +1,20 @@
+from alongside.lib.urls import path
+from alongside.plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("start/<id:enrollment_pk>/", views.start, name="start"),
+    path("<id:pk>/", views.plan, name="plan"),
+    path("<id:pk>/goals/add/", views.goal_add, name="goal-add"),
+    path("<id:pk>/goals/<id:goal_pk>/", views.goal_edit, name="goal-edit"),
+    path("<id:pk>/goals/<id:goal_pk>/steps/add/", views.step_add, name="step-add"),
+    path("<id:pk>/goals/<id:goal_pk>/readiness/", views.readiness, name="readiness"),
+    path("<id:pk>/steps/<id:step_pk>/done/", views.step_done, name="step-done"),
+    path("<id:pk>/review/", views.review, name="review"),
+    path("<id:pk>/agreement/", views.agreement, name="agreement"),
+    path("<id:pk>/status/", views.status, name="status"),
+    path("<id:pk>/approve/", views.approve, name="approve"),
+    path("<id:pk>/versions/", views.versions, name="versions"),
+    path("<id:pk>/versions/<id:number>/", views.version, name="version"),
+]

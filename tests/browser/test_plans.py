@@ -1,0 +1,165 @@
+"""A plan made with the person, in the browser: started from their page, a goal from a
+need rewritten in their words and tied to a value in their profile, steps for them, a
+staff member and their sister, readiness, their signature, a review with GAS ratings,
+and the balance view flagging a goal that is only important for them. Every page
+checked with axe-core; the plan kept as a picture (var/screenshots/plan.png)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.utils import formats, timezone
+from playwright.sync_api import expect
+
+from alongside.intake import services as intake
+from alongside.intake.definitions import Given
+from alongside.intake.models import InstrumentVersion
+from alongside.people import services as people
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def lupe(world):
+    """Lupe, who screened positive for food worry, with her sister Ana, whom she agreed
+    to involve, and hopes in her profile."""
+    intake.instruments_load()
+    version = InstrumentVersion.objects.get(instrument__slug="hunger-vital-sign", status="active")
+    c = world.coordinator
+    response = intake.response_start(actor=c, person=world.person, instrument_version=version)
+    answers = {
+        "88122-7": Given(value="LA28397-0", declined=False),
+        "88123-5": Given(value="LA28398-8", declined=False),
+    }
+    response = intake.answers_save(
+        actor=c, response=response, answers=answers, expected_version=response.version
+    )
+    intake.response_complete(actor=c, response=response, expected_version=None)
+    people.support_contact_create(
+        actor=c,
+        person=world.person,
+        data={"name": "Ana", "relationship": "family", "may_involve": True},
+    )
+    people.profile_update(
+        actor=c,
+        person=world.person,
+        data={"hopes": "Cook Sunday dinner for my kids again."},
+        version=None,
+    )
+    return world
+
+
+def _screenshot(page, name: str) -> None:
+    folder = Path(os.environ.get("ALONGSIDE_SCREENSHOTS") or ROOT / "var" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+
+def _save(browsing, name: str = "Save") -> None:
+    browsing.page.get_by_role("button", name=name).click()
+    browsing.check()
+
+
+def test_a_plan_is_made_with_the_person(browsing, lupe):  # noqa: PLR0915 - one story
+    world = lupe
+    page = browsing.page
+    browsing.sign_in(world.coordinator)
+    browsing.goto(f"/people/{world.person.pk}/")
+    page.get_by_role("button", name="Start a plan in Housing Navigation").click()
+    browsing.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lupe’s plan")
+
+    # A goal from her food need, rewritten in her words, tied to her hopes.
+    page.get_by_role("link", name="Add a goal").click()
+    browsing.check()
+    page.get_by_role("link", name="Their need: Food insecurity").click()
+    browsing.check()
+    expect(page.get_by_label("Life domain")).to_have_value("food")
+    page.get_by_label("The goal in their own words").fill("Fill the fridge so the kids eat well.")
+    page.get_by_label("Important to them").check()
+    page.get_by_label("It serves, from their profile").select_option("hopes")
+    page.get_by_label("0: the expected outcome").fill("Food in the house every week")
+    _save(browsing)
+    goal = page.locator("article", has_text="Fill the fridge")
+    expect(goal).to_contain_text("Cook Sunday dinner for my kids again.")
+
+    # A goal that is only important for her, from a template.
+    page.get_by_role("link", name="Add a goal").click()
+    page.get_by_role("link", name="Template: A stable place to live").click()
+    browsing.check()
+    page.get_by_label("The goal in their own words").fill("Keep the apartment.")
+    page.get_by_label("Important for them").check()
+    _save(browsing)
+
+    # Steps for her, for Casey and for her sister.
+    for text, owner, choose in (
+        ("Sign up for SNAP", "The person", None),
+        ("Call the food bank", "A staff member", ("Staff member", "Casey Nguyen")),
+        (
+            "Drive to the pantry",
+            "Someone who matters to them",
+            ("Which of the people", "Ana (family)"),
+        ),
+    ):
+        goal.get_by_role("link", name="Add a step").click()
+        browsing.check()
+        page.get_by_label("What will be done").fill(text)
+        page.get_by_label(owner, exact=True).check()
+        if choose:
+            page.get_by_role("combobox", name=choose[0]).select_option(label=choose[1])
+        _save(browsing)
+    expect(goal).to_contain_text("Drive to the pantry — Ana")
+    expect(goal).to_contain_text("Call the food bank — Casey Nguyen")
+
+    goal.get_by_role("link", name="Record readiness").click()
+    browsing.check()
+    page.get_by_label("How important is this to you").fill("9")
+    page.get_by_label("How confident are you").fill("6")
+    page.get_by_label("Why not a lower number?").fill("My kids come first.")
+    _save(browsing)
+    expect(goal).to_contain_text("importance 9/10, confidence 6/10")
+
+    page.get_by_role("link", name="Record their agreement").click()
+    browsing.check()
+    page.get_by_label("Signed on screen").check()
+    page.get_by_label("Signature: they type their name").fill("Lupe Hernández")
+    _save(browsing)
+    page.get_by_role("button", name="Start the plan").click()
+    browsing.check()
+    expect(page.locator(".person-header")).to_contain_text("Active")
+
+    page.get_by_role("link", name="Record a review").click()
+    browsing.check()
+    page.get_by_label("Held on").fill(timezone.localdate().isoformat())
+    page.get_by_label("Who took part").fill("Lupe, Casey and Ana")
+    page.get_by_label("Their view, in their words").fill("We have food most weeks now.")
+    first = page.locator("fieldset", has_text="Fill the fridge")
+    first.get_by_label("Rating").select_option("1")
+    first.get_by_label("Note").fill("Better than we expected.")
+    page.locator("fieldset", has_text="Keep the apartment").get_by_label("Rating").select_option(
+        "0"
+    )
+    _save(browsing)
+
+    balance = page.get_by_role("region", name="Balance: important to and important for")
+    expect(balance).to_contain_text("Only important for them — worth a conversation")
+    expect(balance.get_by_role("link", name="Keep the apartment.")).to_be_visible()
+    reviews = page.get_by_role("region", name="Reviews and progress")
+    expect(reviews).to_contain_text("We have food most weeks now.")
+    expect(reviews.get_by_role("img")).to_have_accessible_name(
+        "GAS T-score at the one review so far, on "
+        + formats.date_format(timezone.localdate())
+        + ": 56 (50 is as expected)."
+    )
+    _screenshot(page, "plan")
+
+    page.get_by_role("link", name="earlier versions").click()
+    browsing.check()
+    page.get_by_role("link", name="2", exact=True).click()
+    browsing.check()
+    expect(page.locator("main")).to_contain_text("Fill the fridge so the kids eat well.")
+    expect(page.locator("main")).not_to_contain_text("Keep the apartment.")
