@@ -11,12 +11,15 @@ class EncountersConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.organizations.contributions import ManageSection, manage_sections
+        from alongside.encounters import audit_names
         from alongside.people.contributions import (
             PersonPanel,
             TimelineKind,
             person_panels,
             timeline_kinds,
         )
+
+        audit_names.register()
 
         timeline_kinds.register(
             TimelineKind(key="encounters.encounter", label=_("Encounter"), group="encounters")
