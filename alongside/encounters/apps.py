@@ -10,8 +10,8 @@ class EncountersConfig(AppConfig):
     verbose_name = "Encounters and notes"
 
     def ready(self) -> None:
-        from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.encounters import audit_names
+        from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             PersonPanel,
             TimelineKind,

@@ -7,6 +7,7 @@ and an addendum's text are never part of a name, whoever reads it."""
 from __future__ import annotations
 
 from collections.abc import Collection
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -90,8 +91,7 @@ def template_version_names(viewer: Actor, ids: Collection[str]) -> dict[str, str
         _usable_by(viewer, "template__organization"), pk__in=int_ids(ids)
     ).values_list("pk", "template__name", "number")
     return {
-        str(pk): _("Note template: %(name)s, version %(number)s")
-        % {"name": name, "number": number}
+        str(pk): _("Note template: %(name)s, version %(number)s") % {"name": name, "number": number}
         for pk, name, number in rows
     }
 

@@ -22,9 +22,9 @@ from alongside.intake.models import (
     UrgentFlagAction,
 )
 from alongside.intake.sensitive import visible_needs
-from alongside.people.sensitivity import sees_sensitive
 from alongside.intake.wording import need_name, short_title
 from alongside.people.models import Person
+from alongside.people.sensitivity import sees_sensitive
 
 
 def _visible_people(viewer: Actor) -> Any:

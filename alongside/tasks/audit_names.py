@@ -29,8 +29,7 @@ def comment_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
         pk__in=int_ids(ids), task__in=tasks_for(viewer).values("pk")
     ).values_list("pk", "task__title", "created_at")
     return {
-        str(pk): _("Comment on task “%(title)s”, %(day)s")
-        % {"title": title, "day": short_day(at)}
+        str(pk): _("Comment on task “%(title)s”, %(day)s") % {"title": title, "day": short_day(at)}
         for pk, title, at in rows
     }
 
@@ -40,8 +39,7 @@ def rule_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
         pk__in=int_ids(ids), organization_id__in=scope_for(viewer).organization_ids
     ).values_list("pk", "title", "program__name")
     return {
-        str(pk): _("Follow-up rule: %(title)s (%(program)s)")
-        % {"title": title, "program": program}
+        str(pk): _("Follow-up rule: %(title)s (%(program)s)") % {"title": title, "program": program}
         for pk, title, program in rows
     }
 

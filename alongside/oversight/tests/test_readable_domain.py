@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.utils import formats, timezone
 
 from alongside.audit import services as audit
@@ -18,13 +19,17 @@ from alongside.encounters.models import Addendum, LabelingTerm
 from alongside.encounters.tests.factories import encounter, signed_note, version
 from alongside.intake.models import UrgentFlag
 from alongside.intake.services.flags import urgent_flag_acknowledge
-from alongside.intake.tests.conftest import instruments, screen  # noqa: F401 (shared fixtures)
+from alongside.intake.tests import conftest as intake
 from alongside.intake.tests.test_responses import NEARLY, SEVERAL, phq9
 from alongside.plans.models import Agreement, Goal, PlanSettings, Readiness, Review, Step
 from alongside.plans.tests.factories import add_goal, start_plan
 from alongside.tasks.models import TaskComment
 from alongside.tasks.tests.factories import make_rule, make_task
 from alongside.worklist.models import WorklistDecision
+
+# Screenings, for an urgent flag to act on.
+instruments = intake.instruments
+screen = intake.screen
 
 # What was written on the records below: none of it may be in any name.
 WORDS = {
@@ -40,7 +45,8 @@ WORDS = {
 }
 
 
-def _records(world: Any, screen: Any) -> dict[str, Any]:
+@pytest.fixture
+def records(world: Any, screen: Any) -> dict[str, Any]:
     """One record of every kind the domain apps name, written about world.person."""
     now = timezone.now()
     w = world
@@ -118,7 +124,7 @@ def _described(world: Any, records: dict[str, Any], viewer: Any) -> dict[str, An
         ).pk
         for key, obj in records.items()
     }
-    events = {e.pk: e for e in AuditEvent.objects.filter(pk__in=keyed.values())}
+    events: dict[int, Any] = {e.pk: e for e in AuditEvent.objects.filter(pk__in=keyed.values())}
     describe(viewer, list(events.values()), search_terms=False)
     return {key: events[pk].described for key, pk in keyed.items()}
 
@@ -127,7 +133,8 @@ def _expected(records: dict[str, Any]) -> dict[str, str]:
     """What the admin (who sees the person but is not on their care team) reads."""
     r = records
     return {
-        "tasks.task": f"Task: Call about the housing application, due {short_day(r['tasks.task'].due_at)}",
+        "tasks.task": "Task: Call about the housing application, due "
+        + short_day(r["tasks.task"].due_at),
         "tasks.taskcomment": "Comment on task “Call about the housing application”, "
         + short_day(r["tasks.taskcomment"].created_at),
         "tasks.followuprule": "Follow-up rule: Reach out after a long silence (Housing Navigation)",
@@ -161,9 +168,8 @@ def _expected(records: dict[str, Any]) -> dict[str, str]:
 
 
 def test_every_domain_record_is_named_by_kind_and_day_and_never_by_its_words(
-    world: Any, screen: Any
+    world: Any, records: dict[str, Any]
 ) -> None:
-    records = _records(world, screen)
     read = _described(world, records, world.admin)
     assert {key: d.what for key, d in read.items()} == _expected(records)
     assert {d.person_name for d in read.values()} == {"Lupe Hernández"}
@@ -173,9 +179,8 @@ def test_every_domain_record_is_named_by_kind_and_day_and_never_by_its_words(
 
 
 def test_the_care_team_reads_a_sensitive_records_topic_but_never_its_words(
-    world: Any, screen: Any
+    world: Any, records: dict[str, Any]
 ) -> None:
-    records = _records(world, screen)
     read = {key: d.what for key, d in _described(world, records, world.coordinator).items()}
     assert read["plans.goal#sensitive"] == "Goal: Substance use"
     assert read["plans.step"] == "Step toward a goal: Substance use"
@@ -189,9 +194,8 @@ def test_the_care_team_reads_a_sensitive_records_topic_but_never_its_words(
 
 
 def test_nothing_on_a_person_is_named_for_someone_who_does_not_see_them(
-    world: Any, screen: Any
+    world: Any, records: dict[str, Any]
 ) -> None:
-    records = _records(world, screen)
     shipped = {"encounters.notetemplate", "encounters.notetemplateversion"}
     shipped.add("encounters.labelingterm")
     wanted: dict[str, list[str]] = {}
@@ -205,9 +209,8 @@ def test_nothing_on_a_person_is_named_for_someone_who_does_not_see_them(
 
 
 def test_a_page_of_every_kind_asks_one_query_per_kind(
-    world: Any, screen: Any, django_assert_num_queries: Any
+    world: Any, records: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
-    records = _records(world, screen)
     keyed = [
         audit.record_for_person(
             actor=world.coordinator, action=Action.VIEW, person=world.person, obj=obj
