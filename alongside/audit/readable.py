@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
@@ -92,8 +93,8 @@ def int_ids(ids: Collection[str]) -> list[int]:
 
 
 def short_day(when: Any) -> str:
-    """A moment as the trail names it: "3 Nov" this year, "3 Nov 2025" before."""
-    local = timezone.localtime(when)
+    """A moment (or a day) as the trail names it: "3 Nov" this year, "3 Nov 2025" before."""
+    local = timezone.localtime(when) if isinstance(when, datetime) else when
     same_year = local.year == timezone.localdate().year
     return formats.date_format(local, "MONTH_DAY_FORMAT" if same_year else "DATE_FORMAT")
 

@@ -10,6 +10,7 @@ class EncountersConfig(AppConfig):
     verbose_name = "Encounters and notes"
 
     def ready(self) -> None:
+        from alongside.encounters import audit_names
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             PersonPanel,
@@ -17,6 +18,8 @@ class EncountersConfig(AppConfig):
             person_panels,
             timeline_kinds,
         )
+
+        audit_names.register()
 
         timeline_kinds.register(
             TimelineKind(key="encounters.encounter", label=_("Encounter"), group="encounters")

@@ -19,10 +19,12 @@ from alongside.intake.models import (
     Need,
     ScreeningResponse,
     UrgentFlag,
+    UrgentFlagAction,
 )
 from alongside.intake.sensitive import visible_needs
 from alongside.intake.wording import need_name, short_title
 from alongside.people.models import Person
+from alongside.people.sensitivity import sees_sensitive
 
 
 def _visible_people(viewer: Actor) -> Any:
@@ -67,6 +69,27 @@ def flag_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     return {str(pk): _("Urgent flag raised %(day)s") % {"day": short_day(at)} for pk, at in rows}
 
 
+def flag_action_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
+    # What was done about a flag says what it was about: its kind only for those who may
+    # read the flag's reason (as on the flag's page); its note never.
+    shown = ExpressionWrapper(Q(sees_sensitive(viewer, "flag__person_id")), BooleanField())
+    kinds = dict(UrgentFlagAction.Kind.choices)
+    rows = (
+        UrgentFlagAction.objects.filter(
+            pk__in=int_ids(ids), flag__person__in=_visible_people(viewer)
+        )
+        .annotate(shown=shown)
+        .values_list("pk", "kind", "taken_at", "shown")
+    )
+    return {
+        str(pk): _("Action on an urgent flag: %(kind)s, %(day)s")
+        % {"kind": kinds.get(kind, kind), "day": short_day(at)}
+        if visible
+        else _("Action on an urgent flag, %(day)s") % {"day": short_day(at)}
+        for pk, kind, at, visible in rows
+    }
+
+
 def _usable_by(viewer: Actor) -> Q:
     return Q(organization__isnull=True) | Q(organization_id__in=scope_for(viewer).organization_ids)
 
@@ -97,6 +120,7 @@ def register() -> None:
         ("intake.screeningresponse", screening_names),
         ("intake.need", need_names),
         ("intake.urgentflag", flag_names),
+        ("intake.urgentflagaction", flag_action_names),
         ("intake.instrument", instrument_names),
         ("intake.instrumentversion", version_names),
     ):

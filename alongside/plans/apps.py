@@ -15,7 +15,9 @@ class PlansConfig(AppConfig):
             person_panels,
             worklist_reasons,
         )
-        from alongside.plans import selectors
+        from alongside.plans import audit_names, selectors
+
+        audit_names.register()
 
         person_panels.register(
             PersonPanel(

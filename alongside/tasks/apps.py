@@ -19,7 +19,9 @@ class TasksConfig(AppConfig):
             timeline_kinds,
             worklist_reasons,
         )
-        from alongside.tasks import selectors, triggers
+        from alongside.tasks import audit_names, selectors, triggers
+
+        audit_names.register()
 
         for trigger in triggers.TRIGGERS:
             follow_up_triggers.register(trigger)

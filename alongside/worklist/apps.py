@@ -10,7 +10,9 @@ class WorklistConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.people.contributions import WorklistReason, worklist_reasons
-        from alongside.worklist import reasons
+        from alongside.worklist import audit_names, reasons
+
+        audit_names.register()
 
         worklist_reasons.register(
             WorklistReason(
