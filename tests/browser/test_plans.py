@@ -76,7 +76,7 @@ def test_a_plan_is_made_with_the_person(browsing, lupe):  # noqa: PLR0915 - one 
     # A goal from her food need, rewritten in her words, tied to her hopes.
     page.get_by_role("link", name="Add a goal").click()
     browsing.check()
-    page.get_by_role("link", name="Their need: Food insecurity").click()
+    page.get_by_role("link", name="Their need: Food").click()
     browsing.check()
     expect(page.get_by_label("Life domain")).to_have_value("food")
     page.get_by_label("The goal in their own words").fill("Fill the fridge so the kids eat well.")
