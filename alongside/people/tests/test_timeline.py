@@ -23,7 +23,10 @@ AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
 # session, user, scope, the person with profile and organization, their enrollments
 # with program and coordinator, the page of entries with actor and program, and the
 # audit event (head lock, insert, head update; one statement on PostgreSQL).
-TIMELINE_PAGE = 9 - AUDIT_SAVING + NAV_COUNTS
+# On PostgreSQL a person's languages come with them, not in a query of their own
+# (people/related_rows.py).
+LANGUAGES_INLINE = 1 if connection.vendor == "postgresql" else 0
+TIMELINE_PAGE = 9 - AUDIT_SAVING + NAV_COUNTS - LANGUAGES_INLINE
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
