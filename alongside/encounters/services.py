@@ -361,7 +361,7 @@ def note_tasks_create(
     ).exists():
         raise ValidationError(TASKS_MADE, code="tasks_made")
     program = current.encounter.program
-    assignee = current.author
+    assignee: Any = current.author
     try:
         tasks.check_assignee(program, assignee)
     except ValidationError:
