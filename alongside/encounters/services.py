@@ -26,6 +26,9 @@ from alongside.people import timeline
 from alongside.people.models import Person
 from alongside.people.permissions import can_manage_program
 from alongside.people.sensitivity import disclosure_for
+from alongside.tasks import services as tasks
+from alongside.tasks.background import evaluate_person_later
+from alongside.tasks.models import Task
 
 ENCOUNTER_FIELDS = (
     "kind",
@@ -46,6 +49,11 @@ SIGNED = "This note is signed and cannot be changed. Add an addendum to correct 
 NOT_SIGNED = "An addendum is added to a signed note. This note is a draft: edit it instead."
 SIGNED_TWICE = "This note is already signed."
 ONLY_AUTHOR = "Only the note's author can change or sign a draft."
+# The section of a note template whose lines are the agreed next steps (the MI note's).
+NEXT_STEPS = "next_steps"
+NEXT_STEPS_DUE = dt.timedelta(days=7)
+TASKS_MADE = "Tasks were already made from this note's next steps."
+NO_NEXT_STEPS = "This note has no next steps to make tasks from."
 
 
 class NoteLocked(Exception):
@@ -147,6 +155,9 @@ def encounter_create(
     encounter.staff.set(team)
     if encounter.is_contact and encounter.person_present:
         people.record_contact(person=person, at=encounter.started_at)
+        # Rule tasks this contact answers ("no contact for 30 days") close themselves now,
+        # not at the next sweep.
+        evaluate_person_later(person.pk)
     timeline.add_entry(
         person=person,
         kind="encounters.encounter",
@@ -307,3 +318,73 @@ def addendum_add(*, actor: Any, note: Note, content: str) -> Addendum:
         actor=actor, action=Action.CREATE, person=person, obj=addendum, detail={"note": note.pk}
     )
     return addendum
+
+
+# ---------------------------------------------------------------- next steps to tasks
+
+
+def next_steps(note: Note) -> list[str]:
+    """The note's agreed next steps, one a line, blank lines left out."""
+    text = str(note.content.get(NEXT_STEPS, ""))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _next_step_key(note: Note, line: int) -> str:
+    return f"note:{note.pk}:{line}"
+
+
+@transaction.atomic
+def note_tasks_create(
+    *, actor: Any, note: Note, due_in: dt.timedelta = NEXT_STEPS_DUE
+) -> list[Task]:
+    """One task per agreed next step of a signed note, assigned to its author (to the
+    program's team queue when they no longer work there), routine, due in a week. Once
+    only: a second time is refused (and the database refuses a second task per line).
+    A task is seen by everyone who sees the person, so a sensitive note's steps become
+    tasks that name the note, not the words: the care team read them on the note."""
+    _care_team(actor, note.encounter.person)
+    current = (
+        Note.objects.select_for_update(of=("self",))
+        .select_related("encounter__program", "encounter__person", "template_version__template")
+        .get(pk=note.pk)
+    )
+    if not current.is_signed:
+        raise NoteLocked(
+            "Sign the note first: tasks are made from a signed note's next steps.",
+            code="note_draft",
+        )
+    steps = next_steps(current)
+    if not steps:
+        raise ValidationError({NEXT_STEPS: NO_NEXT_STEPS})
+    if Task.objects.filter(
+        origin=Task.Origin.NOTE, occurrence_key__startswith=f"note:{current.pk}:"
+    ).exists():
+        raise ValidationError(TASKS_MADE, code="tasks_made")
+    program = current.encounter.program
+    assignee: Any = current.author
+    try:
+        tasks.check_assignee(program, assignee)
+    except ValidationError:
+        assignee = None
+    name = current.template_version.template.name
+    due = timezone.now() + due_in
+    made = []
+    for n, step in enumerate(steps, start=1):
+        title = f"Next step {n} of {len(steps)} from the {name}" if current.sensitive else step
+        made.append(
+            tasks.task_create(
+                actor=actor,
+                program=program,
+                person=current.encounter.person,
+                assignee=assignee,
+                data={
+                    "title": title[:200],
+                    "description": f"From the {name} signed by {current.author.get_full_name()}.",
+                    "due_at": due,
+                    "priority": "routine",
+                },
+                origin=Task.Origin.NOTE,
+                occurrence_key=_next_step_key(current, n),
+            )
+        )
+    return made

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
@@ -139,6 +140,12 @@ def _note_page(
         "addendum_form": (addendum or forms.AddendumForm())
         if note.is_signed and disclosure.sensitive
         else None,
+        # The care team make tasks of a signed note's agreed next steps (once: asking
+        # again is refused, so the page needs no query to know whether they exist).
+        "next_steps": bool(services.next_steps(note))
+        and note.is_signed
+        and disclosure.sensitive
+        and not getattr(note, "restricted", False),
         "problem": problem,
         "restricted": RESTRICTED,
         "nav": "people",
@@ -251,3 +258,30 @@ def addendum_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except services.NoteLocked as locked:
         problem, status = str(locked), 409
     return _note_page(request, _reread(request, pk), addendum=form, problem=problem, status=status)
+
+
+@login_required
+@require_POST
+def note_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Make a task of each agreed next step of a signed note."""
+    note = or_404(lambda: selectors.note_for_change(request.user, pk), NO_NOTE)
+    try:
+        with refusals_as_403():
+            made = services.note_tasks_create(actor=request.user, note=note)
+    except services.NoteLocked as locked:
+        return _note_page(request, _reread(request, pk), problem=str(locked), status=409)
+    except ValidationError as error:
+        status = 409 if getattr(error, "code", "") == "tasks_made" else 422
+        return _note_page(
+            request, _reread(request, pk), problem=" ".join(error.messages), status=status
+        )
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d task made from the next steps.",
+            "%(n)d tasks made from the next steps.",
+            len(made),
+        )
+        % {"n": len(made)},
+    )
+    return redirect("encounters:note", pk=pk)

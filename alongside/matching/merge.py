@@ -15,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit import services as audit
@@ -35,6 +36,7 @@ from alongside.matching.merge_base import (
 )
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.permissions import MERGE_DENIED, can_merge
+from alongside.people import timeline
 from alongside.people.models import Person, RecordChange
 from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS as SENSITIVE_FIELDS
 from alongside.people.services import PERSON_FIELDS
@@ -189,6 +191,17 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str) -
     _log_changes(m)
     write_history(actor, survivor, "merge", {"merged in": ["", named(merged)]}, m.at)
     write_history(actor, merged, "merge", {"merged into": ["", named(survivor)]}, m.at)
+    # On the survivor's journey, written after the rows moved so it stays there on undo.
+    timeline.add_entry(
+        person=survivor,
+        kind="matching.merged",
+        occurred_at=m.at,
+        summary=f"Merged with {named(merged)}",
+        details=reason,
+        actor=actor,
+        subject=record,
+        link=reverse("matching:merge-detail", args=[record.pk]),
+    )
     detail = {
         "survivor": survivor.pk,
         "merged": merged.pk,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit import services as audit
@@ -24,6 +25,7 @@ from alongside.matching.merge_base import (
 )
 from alongside.matching.models import MergeRecord
 from alongside.matching.permissions import can_undo_merge
+from alongside.people import timeline
 from alongside.people.models import Person
 
 
@@ -130,6 +132,16 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
     record.save(update_fields=["undone_by", "undone_at", "undo_reason", "undo_notes"])
     write_history(actor, survivor, "unmerge", {"merged in": [named(merged), ""]}, at)
     write_history(actor, merged, "unmerge", {"merged into": [named(survivor), ""]}, at)
+    timeline.add_entry(
+        person=survivor,
+        kind="matching.merge_undone",
+        occurred_at=at,
+        summary=f"Merge with {named(merged)} undone",
+        details=reason,
+        actor=actor,
+        subject=record,
+        link=reverse("matching:merge-detail", args=[record.pk]),
+    )
     for person in (survivor, merged):
         audit.record_for_person(
             actor=actor,

@@ -15,7 +15,7 @@ class PlansConfig(AppConfig):
             person_panels,
             worklist_reasons,
         )
-        from alongside.plans import audit_names, selectors
+        from alongside.plans import audit_names, hub, selectors
 
         audit_names.register()
 
@@ -37,3 +37,5 @@ class PlansConfig(AppConfig):
                 urgency=70,
             )
         )
+        # The journey and the hub's tasks follow every plan change (plans/hub.py).
+        hub.register()

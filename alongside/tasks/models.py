@@ -37,6 +37,7 @@ class Task(models.Model):
         MANUAL = "manual", _("Created by staff")
         RULE = "rule", _("Follow-up rule")
         NOTE = "note", _("Next step in a note")
+        PLAN = "plan", _("Step in a plan")
 
     OPEN_STATUSES = (Status.TODO, Status.IN_PROGRESS)
 
@@ -68,7 +69,8 @@ class Task(models.Model):
     # For a rule's task: which occurrence of the trigger it answers ("<person id>:<the
     # trigger's key>", so the key is unique within the rule without naming the person in
     # the constraint, which lets a merge move tasks like any other row), when that
-    # arose, and why it exists in a few words ("urgent screening result").
+    # arose, and why it exists in a few words ("urgent screening result"). For a note's
+    # or a plan's task, what it carries: "note:<note id>:<line>", "step:<step id>".
     occurrence_key = models.CharField(max_length=100, blank=True)
     occurred_at = models.DateTimeField(null=True, blank=True)
     why = models.CharField(max_length=200, blank=True)
@@ -113,6 +115,12 @@ class Task(models.Model):
                 fields=["rule", "occurrence_key"],
                 condition=Q(rule__isnull=False),
                 name="task_one_per_rule_occurrence",
+            ),
+            # A note's next step or a plan's step becomes one task, never two.
+            models.UniqueConstraint(
+                fields=["origin", "occurrence_key"],
+                condition=Q(origin__in=["note", "plan"]),
+                name="task_one_per_note_line_or_plan_step",
             ),
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(resolution=""),

@@ -120,10 +120,14 @@ def task_create(
     data: Mapping[str, Any],
     person: Person | None = None,
     assignee: Any = None,
+    origin: str = Task.Origin.MANUAL,
+    occurrence_key: str = "",
 ) -> Task:
     """A task in `program`'s team queue, or assigned to someone who works there. It may
     not be due in the past; a person it concerns must be in the actor's sight and in
-    the program's organization."""
+    the program's organization. A task made from a note's next step or a plan's step
+    names what it carries in `origin` and `occurrence_key` (one task each: the database
+    refuses a second)."""
     _check_program(actor, program)
     if person is not None and (
         person.organization_id != program.organization_id
@@ -136,7 +140,8 @@ def task_create(
         person=person,
         assignee=assignee,
         created_by=_user(actor),
-        origin=Task.Origin.MANUAL,
+        origin=origin,
+        occurrence_key=occurrence_key,
     )
     for name in EDITABLE:
         if name in data:

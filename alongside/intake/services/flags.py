@@ -18,11 +18,13 @@ from alongside.accounts.models import Membership, Role
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.intake.models import ScreeningResponse, UrgentFlag, UrgentFlagAction
+from alongside.intake.services import journey
 from alongside.intake.services.access import visible_person
 from alongside.lib.errors import NotPermitted
 from alongside.lib.validation import full_clean
 from alongside.people.models import Enrollment, Person
 from alongside.people.sensitivity import disclosure_for
+from alongside.tasks.background import evaluate_person_later
 
 URGENT_SUBJECT = "An urgent screening result needs your attention"
 
@@ -44,8 +46,12 @@ def flags_raise(
     ]
     for flag in flags:
         audit.record_for_person(actor=actor, action=Action.CREATE, person=response.person, obj=flag)
+        journey.flag_raised(actor, flag)
     if flags:
         notify_on_commit(response.person)
+        # The rules for this person run as soon as the flag is saved, so its follow-up
+        # task appears now rather than at the next sweep.
+        evaluate_person_later(response.person.pk)
     return flags
 
 
@@ -169,5 +175,6 @@ def urgent_flag_acknowledge(
             fields=["acknowledged_at"],
             detail={"action": action},
         )
+    journey.flag_acknowledged(actor, flag, taken)
     taken.flag = flag
     return taken

@@ -21,6 +21,7 @@ from alongside.intake.models import (
     ScreeningLink,
     ScreeningResponse,
 )
+from alongside.intake.services import journey
 from alongside.intake.services.access import (
     authorize,
     locked,
@@ -239,6 +240,7 @@ def _complete(actor: Any, response: ScreeningResponse) -> ScreeningResponse:
     response.version += 1
     response.save(update_fields=["status", "completed_at", "completed_by", "version"])
     record_response(actor, Action.COMPLETE, response, detail={"scores": sorted(outcome.scores)})
+    journey.screening_completed(actor, response, now)
     for kind in outcome.needs:
         need_identify(actor, response, kind, now)
     flags_raise(actor, response, outcome.urgent, now)

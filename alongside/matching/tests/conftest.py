@@ -146,6 +146,9 @@ def snapshot(*people: Person, exclude_changes_after: Any = None) -> dict[tuple[s
         found = r.model._base_manager.filter(**{f"{r.field_name}__in": ids})
         if exclude_changes_after is not None and r.key == "people.recordchange.person":
             found = found.filter(Q(at__lte=exclude_changes_after))
+        # The merge and its undo are on the survivor's journey for good, like its history.
+        if exclude_changes_after is not None and r.key == "people.timelineentry.person":
+            found = found.filter(Q(recorded_at__lte=exclude_changes_after))
         for row in found.values():
             rows[(r.key, row["id"])] = _unversioned(row)
     for person in Person.objects.filter(pk__in=ids).values():

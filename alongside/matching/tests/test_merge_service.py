@@ -33,6 +33,7 @@ from alongside.people.models import (
     PersonLanguage,
     Profile,
     RecordChange,
+    TimelineEntry,
 )
 from alongside.people.services import person_update
 from conftest import make_person
@@ -88,10 +89,12 @@ def test_it_moves_every_row_and_loses_none(twins):
     survivor_after = related_counts(twins.person)
     twin_after = related_counts(twins.twin)
     history = "people.recordchange.person"
-    # Nothing lost: the same rows, plus the history the merge itself wrote.
-    assert {k: v for k, v in both_after.items() if k != history} == {
-        k: v for k, v in both_before.items() if k != history
+    journey = "people.timelineentry.person"
+    # Nothing lost: the same rows, plus the history and the journey entry the merge wrote.
+    assert {k: v for k, v in both_after.items() if k not in (history, journey)} == {
+        k: v for k, v in both_before.items() if k not in (history, journey)
     }
+    assert survivor_after[journey] == survivor_before[journey] + twin_before[journey] + 1
     kept: dict[str, int] = {}
     for row in record.kept:
         if "field" not in row:
@@ -99,7 +102,9 @@ def test_it_moves_every_row_and_loses_none(twins):
     for key, count in twin_before.items():
         if key == history:
             continue
-        assert survivor_after[key] == survivor_before[key] + count - kept.get(key, 0), key
+        # The survivor's journey also gains the merge's own entry.
+        written = 1 if key == journey else 0
+        assert survivor_after[key] == survivor_before[key] + count - kept.get(key, 0) + written, key
         assert len(record.moved.get(key, [])) == count - kept.get(key, 0), key
     # Left behind only what the survivor already had (one identifier, one language), and
     # the twin's own profile, whose words the survivor's profile now holds or lists.
@@ -393,3 +398,20 @@ def test_undo_restores_both_copies_of_a_shared_contact_exactly(twins):
     undone = person_merge_undo(actor=twins.world.admin, merge_record=record, reason="Not her.")
     assert undone.undo_notes == []
     assert snapshot(twins.person, twins.twin, exclude_changes_after=started) == before
+
+
+def test_a_merge_and_its_undo_go_on_the_survivors_journey(twins):
+    record = merge(twins)
+    person_merge_undo(actor=twins.world.admin, merge_record=record, reason="Two sisters.")
+    rows = list(
+        TimelineEntry.objects.filter(kind__startswith="matching.")
+        .order_by("id")
+        .values_list("person_id", "kind", "details", "subject_id")
+    )
+    assert rows == [
+        (twins.person.pk, "matching.merged", REASON, record.pk),
+        (twins.person.pk, "matching.merge_undone", "Two sisters.", record.pk),
+    ]
+    merged = TimelineEntry.objects.get(kind="matching.merged")
+    assert merged.summary == f"Merged with {twins.twin.display_name} (record #{twins.twin.pk})"
+    assert merged.link == f"/matching/merges/{record.pk}/"
