@@ -37,10 +37,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_people import Table, _copy, _secondary_indexes  # noqa: E402 (sets up Django)
-
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from generate_people import Table, _copy, _secondary_indexes  # noqa: E402 (sets up Django)
 
 from alongside.accounts.models import Membership, User  # noqa: E402
 from alongside.people.contributions import timeline_kinds  # noqa: E402
@@ -244,9 +243,11 @@ ORDER BY r.id, e.person_id, e.id
 """
 # A few recent enrollments (a new-enrollment rule's work), their tasks up to yesterday.
 RECENT_ENROLLMENTS = """
-UPDATE people_enrollment SET created_at = %(now)s - make_interval(secs => random() * 30 * 86400),
-    status = 'referred'
-WHERE id IN (SELECT id FROM people_enrollment WHERE status = 'referred' ORDER BY id DESC LIMIT 10000)
+UPDATE people_enrollment
+SET created_at = %(now)s - make_interval(secs => random() * 30 * 86400), status = 'referred'
+WHERE id IN (
+    SELECT id FROM people_enrollment WHERE status = 'referred' ORDER BY id DESC LIMIT 10000
+)
 """
 NEW_ENROLLMENT_TASKS = """
 INSERT INTO tasks_task (organization_id, program_id, person_id, assignee_id, title,
@@ -367,7 +368,7 @@ def load(batch_size: int, workers: int, budget: float | None) -> tuple[int, int]
             wrapper.execute("SET session_replication_role = replica")
             wrapper.execute("SET synchronous_commit = off")
             built = pool.imap(build_batch, bounds) if pool else map(build_batch, bounds)
-            for (first, last, _), text in zip(bounds, built, strict=False):
+            for (_, last, _), text in zip(bounds, built, strict=False):
                 _copy(wrapper.cursor, STATE["table"], text)
                 rows += text.count("\n")
                 people = last
