@@ -193,9 +193,13 @@ def worklist_due(
     cutoff = local_now.replace(
         hour=end_of_today.hour, minute=end_of_today.minute, second=59, microsecond=999999
     )
+    # The caseload is already scoped to what the viewer may see (worklist.selectors
+    # .caseload_of starts from visible_to), so tasks_for's own scoping would add nothing
+    # but its OR, which made PostgreSQL read every visible person (1.5 s at a million).
     tasks = (
-        tasks_for(viewer)
-        .filter(status__in=Task.OPEN_STATUSES, due_at__lte=cutoff, person__in=caseload.values("pk"))
+        Task.objects.filter(
+            status__in=Task.OPEN_STATUSES, due_at__lte=cutoff, person__in=caseload.values("pk")
+        )
         .only("pk", "person_id", "title", "why", "due_at")
         .order_by("due_at", "id")
     )
