@@ -49,6 +49,7 @@ PAGES = {
     "encounters:note": NOTE,
     "encounters:note-autosave": NOTE,
     "encounters:addendum-add": NOTE,
+    "encounters:note-tasks": NOTE,
     "plans:start": "people.enrollment",
 }
 # Every other `plans:` route starts with the plan.
