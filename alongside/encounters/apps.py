@@ -30,6 +30,9 @@ class EncountersConfig(AppConfig):
             TimelineKind(key="encounters.note_signed", label=_("Note signed"), group="notes")
         )
         timeline_kinds.register(
+            TimelineKind(key="encounters.note_cosigned", label=_("Note co-signed"), group="notes")
+        )
+        timeline_kinds.register(
             TimelineKind(key="encounters.addendum", label=_("Addendum"), group="notes")
         )
         manage_sections.register(
