@@ -11,6 +11,7 @@ class EncountersConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.encounters import audit_names
+        from alongside.encounters.worklist import register_worklist
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             PersonPanel,
@@ -20,6 +21,7 @@ class EncountersConfig(AppConfig):
         )
 
         audit_names.register()
+        register_worklist()
 
         timeline_kinds.register(
             TimelineKind(key="encounters.encounter", label=_("Encounter"), group="encounters")

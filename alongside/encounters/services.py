@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.encounters import definitions
-from alongside.accounts.scope import scope_for
 from alongside.encounters.models import (
     Addendum,
     Encounter,
@@ -280,9 +280,7 @@ def note_sign(*, actor: Any, note: Note, expected_version: int | None) -> Note:
         raise ValidationError(missing)
     current.status = Note.Status.SIGNED
     current.signed_at = timezone.now()
-    current.cosignature_required = note_settings_for(
-        note.encounter.program_id
-    ).requires_cosignature
+    current.cosignature_required = note_settings_for(note.encounter.program_id).requires_cosignature
     current.version += 1
     current.save(
         update_fields=["status", "signed_at", "cosignature_required", "version", "updated_at"]
@@ -306,7 +304,9 @@ def note_settings_for(program_id: int) -> NoteSettings:
 
 
 @transaction.atomic
-def note_settings_update(*, actor: Any, program: Program, requires_cosignature: bool) -> NoteSettings:
+def note_settings_update(
+    *, actor: Any, program: Program, requires_cosignature: bool
+) -> NoteSettings:
     """Say whether the program's notes need a supervisor's co-signature: for its
     organization's admins. Notes signed before keep what they needed then."""
     if not scope_for(actor).is_admin_of(program.organization_id):

@@ -10,14 +10,15 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.encounters import services
+from alongside.encounters import selectors, services
 from alongside.encounters.models import Note, NoteSettings
 from alongside.encounters.tests.factories import MI_CONTENT, encounter, signed_note, version
+from alongside.encounters.worklist import awaiting_cosignature
 from alongside.lib.errors import NotPermitted, StaleVersion
-from alongside.people.models import TimelineEntry
-
+from alongside.people.models import Person, TimelineEntry
 
 # The audit's saving is one statement on PostgreSQL; a person's languages come with them.
 PAGE_QUERIES = 13 - (3 if connection.vendor == "postgresql" else 0)
@@ -32,8 +33,6 @@ def needs_cosign(world: Any) -> Any:
 
 
 def _reread(note: Note) -> Note:
-    from alongside.encounters import selectors
-
     return selectors.note_for_change(note.author, note.pk)
 
 
@@ -115,7 +114,7 @@ def test_it_refuses_the_author_themself(needs_cosign: Any) -> None:
 def test_it_refuses_a_second_co_signature_and_a_stale_version(needs_cosign: Any) -> None:
     world = needs_cosign
     note = signed_note(world)
-    with pytest.raises(StaleVersion):
+    with pytest.raises(StaleVersion, match="changed since you opened it"):
         services.note_cosign(
             actor=world.supervisor, note=_reread(note), expected_version=note.version - 1
         )
@@ -222,3 +221,27 @@ def test_the_page_refuses_anyone_else(needs_cosign: Any, client: Any) -> None:
     assert client.post(reverse("encounters:note-cosign", args=[note.pk]), {}).status_code == 404
     note.refresh_from_db()
     assert note.cosigned_at is None
+
+
+# ---------------------------------------------------------------- the worklist
+
+
+def test_a_supervisor_s_worklist_lists_notes_awaiting_their_co_signature(
+    needs_cosign: Any, django_assert_num_queries: Any
+) -> None:
+    world = needs_cosign
+    note = signed_note(world)
+    people = Person.objects.visible_to(world.supervisor)
+    with django_assert_num_queries(1):
+        [item] = awaiting_cosignature(world.supervisor, people, timezone.now())
+    assert (item.person_id, item.key, item.due_at) == (
+        world.person.pk,
+        f"note:{note.pk}:cosign",
+        note.signed_at,
+    )
+    assert item.text.endswith("awaiting your co-signature")
+    assert item.link == reverse("encounters:note", args=[note.pk])
+    # Not for the coordinator who wrote it, and gone once co-signed.
+    assert awaiting_cosignature(world.coordinator, people, timezone.now()) == []
+    _cosign(world, note)
+    assert awaiting_cosignature(world.supervisor, people, timezone.now()) == []
