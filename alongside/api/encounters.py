@@ -136,6 +136,11 @@ class NoteOut(Schema):
     status: str
     author_id: int
     signed_at: dt.datetime | None
+    cosignature_required: bool = Field(
+        description="The program asked for a supervisor's co-signature when it was signed."
+    )
+    cosigned_by_id: int | None
+    cosigned_at: dt.datetime | None
     version: int
     restricted: bool = Field(description="The content is for the care team; sections empty.")
     reason: str | None = Field(description=f'"{RESTRICTED}" when restricted')
@@ -194,6 +199,9 @@ def _note(note: Note) -> NoteOut:
         status=note.status,
         author_id=note.author_id,
         signed_at=note.signed_at,
+        cosignature_required=note.cosignature_required,
+        cosigned_by_id=note.cosigned_by_id,
+        cosigned_at=note.cosigned_at,
         version=note.version,
         restricted=restricted,
         reason=RESTRICTED if restricted else None,
@@ -346,6 +354,26 @@ def sign_note(request: HttpRequest, note_id: int) -> HttpResponse:
     note = selectors.note_for_change(user, note_id)
     with _note_state():
         services.note_sign(actor=user, note=note, expected_version=expected_version(request, None))
+    return _read_note(user, note_id)
+
+
+@router.post(
+    "/notes/{note_id}/cosign",
+    response={200: NoteOut},
+    openapi_extra=IF_MATCH_ONLY,
+    summary="Co-sign a signed note, as a supervisor of its program",
+    description="For a program that asks for a supervisor's co-signature. Only a supervisor "
+    "of the note's program co-signs, and not their own note (403). A draft is 409 "
+    "`note_draft`; a second co-signature is 409 `note_cosigned`; a note whose program did not "
+    "ask for one is 409 `cosignature_not_required`.",
+)
+def cosign_note(request: HttpRequest, note_id: int) -> HttpResponse:
+    user = _user(request)
+    note = selectors.note_for_change(user, note_id)
+    with _note_state():
+        services.note_cosign(
+            actor=user, note=note, expected_version=expected_version(request, None)
+        )
     return _read_note(user, note_id)
 
 

@@ -11,6 +11,7 @@ class EncountersConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.encounters import audit_names
+        from alongside.encounters.worklist import register_worklist
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             PersonPanel,
@@ -20,6 +21,7 @@ class EncountersConfig(AppConfig):
         )
 
         audit_names.register()
+        register_worklist()
 
         timeline_kinds.register(
             TimelineKind(key="encounters.encounter", label=_("Encounter"), group="encounters")
@@ -28,6 +30,9 @@ class EncountersConfig(AppConfig):
         # page, where the sensitivity rule decides.
         timeline_kinds.register(
             TimelineKind(key="encounters.note_signed", label=_("Note signed"), group="notes")
+        )
+        timeline_kinds.register(
+            TimelineKind(key="encounters.note_cosigned", label=_("Note co-signed"), group="notes")
         )
         timeline_kinds.register(
             TimelineKind(key="encounters.addendum", label=_("Addendum"), group="notes")

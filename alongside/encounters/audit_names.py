@@ -19,6 +19,7 @@ from alongside.encounters.models import (
     Encounter,
     LabelingTerm,
     Note,
+    NoteSettings,
     NoteTemplate,
     NoteTemplateVersion,
 )
@@ -104,6 +105,15 @@ def term_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     }
 
 
+def settings_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
+    rows = NoteSettings.objects.filter(
+        pk__in=int_ids(ids), program__organization_id__in=scope_for(viewer).organization_ids
+    ).values_list("pk", "program__name")
+    return {
+        str(pk): _("Note settings of %(program)s") % {"program": program} for pk, program in rows
+    }
+
+
 def register() -> None:
     for key, names in (
         ("encounters.encounter", encounter_names),
@@ -112,5 +122,6 @@ def register() -> None:
         ("encounters.notetemplate", template_names),
         ("encounters.notetemplateversion", template_version_names),
         ("encounters.labelingterm", term_names),
+        ("encounters.notesettings", settings_names),
     ):
         object_namers.register(ObjectNamer(key=key, names=names))

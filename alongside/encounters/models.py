@@ -3,7 +3,8 @@ them from versioned templates, and the addenda that correct a signed note.
 
 A signed note is locked against every route: the services refuse to change it, and a
 database trigger (migration 0002) refuses UPDATE and DELETE of a signed note and of any
-addendum, on PostgreSQL and SQLite, whatever writes to the table.
+addendum, on PostgreSQL and SQLite, whatever writes to the table. The one update it lets
+through is a program's required co-signature, written once (migration 0005).
 """
 
 from __future__ import annotations
@@ -151,6 +152,21 @@ class NoteTemplateVersion(models.Model):
         return list(self.definition.get("sections", []))
 
 
+class NoteSettings(models.Model):
+    """How a program's notes are signed. A program without a row uses the defaults."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="note_settings")
+    # A signed note also needs a supervisor of the program to co-sign it (trainees,
+    # licensure rules): until then it is "signed, awaiting co-signature".
+    requires_cosignature = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "note settings"
+
+    def __str__(self) -> str:
+        return f"Note settings of {self.program}"
+
+
 class Note(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -167,6 +183,15 @@ class Note(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     signed_at = models.DateTimeField(null=True, blank=True)
+    # Set when it is signed, from the program's NoteSettings then: a later change of the
+    # setting does not change what a signed note needed.
+    cosignature_required = models.BooleanField(default=False)
+    # Written once, on a signed note that needs it: the only change the database lets
+    # through on a signed note (migration 0005).
+    cosigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -176,7 +201,17 @@ class Note(models.Model):
                 condition=Q(status="draft", signed_at__isnull=True)
                 | Q(status="signed", signed_at__isnull=False),
                 name="note_signed_has_time",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(cosigned_at__isnull=True, cosigned_by__isnull=True)
+                | Q(
+                    status="signed",
+                    cosignature_required=True,
+                    cosigned_at__isnull=False,
+                    cosigned_by__isnull=False,
+                ),
+                name="note_cosigned_when_signed_by_whom",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +220,19 @@ class Note(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == self.Status.SIGNED
+
+    @property
+    def awaits_cosignature(self) -> bool:
+        return self.is_signed and self.cosignature_required and self.cosigned_at is None
+
+    @property
+    def status_label(self) -> str:
+        """The status as shown: "Signed, awaiting co-signature" until a supervisor co-signs."""
+        if self.awaits_cosignature:
+            return str(_("Signed, awaiting co-signature"))
+        if self.cosigned_at is not None:
+            return str(_("Signed and co-signed"))
+        return str(self.get_status_display())
 
     def sections(self) -> list[tuple[dict[str, Any], str]]:
         return [(s, self.content.get(s["key"], "")) for s in self.template_version.sections]

@@ -120,7 +120,7 @@ def note_detail(user: Any, pk: int, *, purpose: str = "view") -> Note:
     sensitive note's content restricted outside the care team); recorded as a read.
     DoesNotExist when out of scope."""
     note = (
-        Note.objects.select_related("template_version__template", "author")
+        Note.objects.select_related("template_version__template", "author", "cosigned_by")
         .prefetch_related(Prefetch("addenda", queryset=Addendum.objects.select_related("author")))
         .get(pk=pk, encounter__person__in=people_for(user))
     )

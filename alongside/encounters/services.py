@@ -14,10 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.encounters import definitions
-from alongside.encounters.models import Addendum, Encounter, Note, NoteTemplateVersion
+from alongside.encounters.models import (
+    Addendum,
+    Encounter,
+    Note,
+    NoteSettings,
+    NoteTemplateVersion,
+)
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations.models import Program
@@ -54,6 +61,11 @@ NEXT_STEPS = "next_steps"
 NEXT_STEPS_DUE = dt.timedelta(days=7)
 TASKS_MADE = "Tasks were already made from this note's next steps."
 NO_NEXT_STEPS = "This note has no next steps to make tasks from."
+COSIGN_SUPERVISORS = "Only a supervisor of the note's program can co-sign it."
+COSIGN_DRAFT = "A draft is not co-signed: its author signs it first."
+COSIGN_OWN = "The note's author cannot co-sign their own note: another supervisor co-signs it."
+COSIGNED_TWICE = "This note is already co-signed."
+COSIGN_NOT_NEEDED = "This note's program does not ask for a co-signature."
 
 
 class NoteLocked(Exception):
@@ -268,8 +280,11 @@ def note_sign(*, actor: Any, note: Note, expected_version: int | None) -> Note:
         raise ValidationError(missing)
     current.status = Note.Status.SIGNED
     current.signed_at = timezone.now()
+    current.cosignature_required = note_settings_for(note.encounter.program_id).requires_cosignature
     current.version += 1
-    current.save(update_fields=["status", "signed_at", "version", "updated_at"])
+    current.save(
+        update_fields=["status", "signed_at", "cosignature_required", "version", "updated_at"]
+    )
     summary = f"{current.template_version.template.name} signed"
     _on_journey(actor, note, "encounters.note_signed", current, current.signed_at, summary)
     audit.record_for_person(
@@ -278,6 +293,68 @@ def note_sign(*, actor: Any, note: Note, expected_version: int | None) -> Note:
         person=note.encounter.person,
         obj=current,
         detail={"signed": True},
+    )
+    return current
+
+
+def note_settings_for(program_id: int) -> NoteSettings:
+    """The program's note settings, or the defaults (unsaved) when it has none."""
+    found = NoteSettings.objects.filter(program_id=program_id).first()
+    return found or NoteSettings(program_id=program_id)
+
+
+@transaction.atomic
+def note_settings_update(
+    *, actor: Any, program: Program, requires_cosignature: bool
+) -> NoteSettings:
+    """Say whether the program's notes need a supervisor's co-signature: for its
+    organization's admins. Notes signed before keep what they needed then."""
+    if not scope_for(actor).is_admin_of(program.organization_id):
+        raise NotPermitted("Only an organization admin can change how a program signs notes.")
+    found = note_settings_for(program.pk)
+    found.requires_cosignature = requires_cosignature
+    found.save()
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=found,
+        organization_id=program.organization_id,
+        fields=["requires_cosignature"],
+    )
+    return found
+
+
+@transaction.atomic
+def note_cosign(*, actor: Any, note: Note, expected_version: int | None) -> Note:
+    """A supervisor of the note's program co-signs a signed note that needs it (not their
+    own). Once only: a second co-signature is NoteLocked ("note_cosigned"), and the
+    database allows the co-signature columns to be written once, nothing else."""
+    if not scope_for(actor).oversees_program(note.encounter.program_id):
+        raise NotPermitted(COSIGN_SUPERVISORS)
+    current = _locked(note)
+    if not current.is_signed:
+        raise NoteLocked(COSIGN_DRAFT, code="note_draft")
+    if current.author_id == getattr(actor, "pk", None):
+        raise NotPermitted(COSIGN_OWN)
+    if current.cosigned_at is not None:
+        raise NoteLocked(COSIGNED_TWICE, code="note_cosigned")
+    if not current.cosignature_required:
+        raise NoteLocked(COSIGN_NOT_NEEDED, code="cosignature_not_required")
+    if expected_version is not None and expected_version != current.version:
+        raise StaleVersion(current.version)
+    current.cosigned_by = actor
+    current.cosigned_at = timezone.now()
+    current.version += 1
+    current.save(update_fields=["cosigned_by", "cosigned_at", "version", "updated_at"])
+    summary = f"{current.template_version.template.name} co-signed"
+    _on_journey(actor, note, "encounters.note_cosigned", current, current.cosigned_at, summary)
+    audit.record_for_person(
+        actor=actor,
+        action=Action.UPDATE,
+        person=note.encounter.person,
+        obj=current,
+        detail={"cosigned": True},
+        fields=["cosigned_by", "cosigned_at"],
     )
     return current
 

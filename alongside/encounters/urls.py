@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("notes/<id:pk>/", views.note_page, name="note"),
     path("notes/<id:pk>/autosave/", views.note_autosave, name="note-autosave"),
     path("notes/<id:pk>/addenda/", views.addendum_add, name="addendum-add"),
+    path("notes/<id:pk>/cosign/", views.note_cosign, name="note-cosign"),
     path("notes/<id:pk>/tasks/", views.note_tasks, name="note-tasks"),
 ]
 

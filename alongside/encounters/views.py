@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
+from alongside.accounts.scope import scope_for
 from alongside.encounters import forms, selectors, services
 from alongside.encounters.language import findings
 from alongside.encounters.models import Encounter, Note
@@ -146,6 +147,10 @@ def _note_page(
         and note.is_signed
         and disclosure.sensitive
         and not getattr(note, "restricted", False),
+        # Offered to a supervisor of the note's program; the service decides the rest.
+        "can_cosign": note.awaits_cosignature
+        and note.author_id != request.user.pk
+        and scope_for(request.user).oversees_program(note.encounter.program_id),
         "problem": problem,
         "restricted": RESTRICTED,
         "nav": "people",
@@ -258,6 +263,29 @@ def addendum_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except services.NoteLocked as locked:
         problem, status = str(locked), 409
     return _note_page(request, _reread(request, pk), addendum=form, problem=problem, status=status)
+
+
+@login_required
+@require_POST
+def note_cosign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A supervisor of the note's program co-signs a signed note that needs it."""
+    note = or_404(lambda: selectors.note_for_change(request.user, pk), NO_NOTE)
+    try:
+        with refusals_as_403():
+            services.note_cosign(
+                actor=request.user, note=note, expected_version=_posted_version(request)
+            )
+    except services.NoteLocked as locked:
+        return _note_page(request, _reread(request, pk), problem=str(locked), status=409)
+    except StaleVersion:
+        return _note_page(request, _reread(request, pk), problem=CONFLICT, status=409)
+    messages.success(request, "The note is co-signed.")
+    return redirect("encounters:note", pk=pk)
+
+
+def _posted_version(request: AuthenticatedHttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @login_required

@@ -72,7 +72,15 @@ IN_HOUSING = {key: people - {"colleague"} for key, people in IN_SCOPE.items()}
 PROGRAM_RECORDS = ("{encounter_id}", "{note_id}")
 PROGRAM_RECORD_PAGES = frozenset(
     f"encounters:{name}"
-    for name in ("detail", "note-start", "note", "note-autosave", "addendum-add", "note-tasks")
+    for name in (
+        "detail",
+        "note-start",
+        "note",
+        "note-autosave",
+        "addendum-add",
+        "note-tasks",
+        "note-cosign",
+    )
 )
 
 
@@ -529,7 +537,7 @@ def fillers(a: AuthzWorld) -> Fillers:
         },
         **{
             f"encounters:{name}": each(lambda s: {"pk": s.ids["note"]})
-            for name in ("note", "note-autosave", "addendum-add", "note-tasks")
+            for name in ("note", "note-autosave", "addendum-add", "note-tasks", "note-cosign")
         },
         "intake:need-status": each(lambda s: {"pk": s.ids["need"]}),
         # plans: each person's plan, its sensitive goal and step, its latest version

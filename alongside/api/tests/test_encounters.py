@@ -138,3 +138,29 @@ def test_out_of_scope_is_404(world: Any, api_as: Any) -> None:
         assert_error(api.get(f"/notes/{note.pk}"), 404)
         assert_error(api.get(f"/encounters/{note.encounter_id}"), 404)
         assert_error(api.post(f"/people/{world.person.pk}/encounters", _body(world)), 404)
+
+
+def test_a_supervisor_co_signs_a_note_once(world: Any, api_as: Any) -> None:
+    from alongside.encounters import services
+
+    services.note_settings_update(
+        actor=world.admin, program=world.housing, requires_cosignature=True
+    )
+    note = signed_note(world)
+    path = f"/notes/{note.pk}/cosign"
+    read = api_as(world.coordinator).get(f"/notes/{note.pk}").json()
+    assert (read["cosignature_required"], read["cosigned_at"]) == (True, None)
+    current = f'"{note.version}"'
+    assert api_as(world.supervisor).post(path).status_code == 428
+    refused = api_as(world.coordinator).post(path, If_Match=current)
+    assert_error(refused, 403, "forbidden")
+    assert "supervisor" in refused.json()["error"]["message"]
+    api = api_as(world.supervisor)
+    stale = api.post(path, If_Match=f'"{note.version - 1}"')
+    assert stale.status_code == 409
+    done = api.post(path, If_Match=current)
+    assert done.status_code == 200, done.content
+    assert done.json()["cosigned_by_id"] == world.supervisor.pk
+    assert done.json()["cosigned_at"] is not None
+    assert_error(api.post(path, If_Match=f'"{note.version + 1}"'), 409, "note_cosigned")
+    assert_error(api_as(world.outsider).post(path, If_Match=current), 404)

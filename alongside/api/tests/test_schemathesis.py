@@ -91,6 +91,7 @@ VERSIONED = {
     ),
     "/api/v1/notes/{note_id}": lambda ids: Note.objects.get(pk=ids["note_id"]).version,
     "/api/v1/notes/{note_id}/sign": lambda ids: Note.objects.get(pk=ids["note_id"]).version,
+    "/api/v1/notes/{note_id}/cosign": lambda ids: Note.objects.get(pk=ids["note_id"]).version,
 }
 
 
