@@ -50,6 +50,7 @@ PAGES = {
     "encounters:note-autosave": NOTE,
     "encounters:addendum-add": NOTE,
     "encounters:note-tasks": NOTE,
+    "encounters:note-cosign": NOTE,
     "plans:start": "people.enrollment",
 }
 # Every other `plans:` route starts with the plan.
