@@ -88,7 +88,8 @@ def settings_edit(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpR
     program = or_404(lambda: program_of(organization, pk), "No such program")
     current = services.note_settings_for(program.pk)
     form = NoteSettingsForm(
-        request.POST or None, initial={"requires_cosignature": current.requires_cosignature}
+        request.POST if request.method == "POST" else None,
+        initial={"requires_cosignature": current.requires_cosignature},
     )
     if request.method == "POST" and form.is_valid():
         required = form.cleaned_data["requires_cosignature"]

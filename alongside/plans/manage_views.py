@@ -35,7 +35,8 @@ def settings_edit(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpR
     program = or_404(lambda: program_of(organization, pk), "No such program")
     current = services.settings_for(program.pk)
     initial = {name: getattr(current, name) for name in PlanSettingsForm.base_fields}
-    form = PlanSettingsForm(request.POST or None, initial=initial)
+    # An unchecked box sends nothing: an empty POST is still a submission.
+    form = PlanSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         # Only what the admin changed, so the audit names just that.
         data = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -45,7 +46,9 @@ def settings_edit(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpR
                 services.plan_settings_update(actor=request.user, program_id=program.pk, data=data)
 
         if run_service(form, save):
-            messages.success(request, _("Plan settings saved for %(program)s.") % {"program": program})
+            messages.success(
+                request, _("Plan settings saved for %(program)s.") % {"program": program}
+            )
             return redirect("manage:plan-settings", org=organization.pk)
     context = {
         "organization": organization,

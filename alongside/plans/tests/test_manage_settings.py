@@ -36,9 +36,7 @@ def test_the_list_shows_each_program_with_its_settings(client: Any, world: Any) 
     assert "Care Coordination" not in page  # another organization's program
 
 
-def test_an_admin_changes_each_setting_and_each_change_is_audited(
-    client: Any, world: Any
-) -> None:
+def test_an_admin_changes_each_setting_and_each_change_is_audited(client: Any, world: Any) -> None:
     client.force_login(world.admin)
     form = client.get(reverse(EDIT, args=[world.org.pk, world.housing.pk]))
     assert form.status_code == 200 and 'value="90"' in form.content.decode()
