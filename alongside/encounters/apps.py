@@ -47,6 +47,16 @@ class EncountersConfig(AppConfig):
                 order=110,
             )
         )
+        manage_sections.register(
+            ManageSection(
+                key="notes",
+                label="Note settings",
+                prefix="notes/",
+                urlpatterns="alongside.encounters.urls.manage_settings_urlpatterns",
+                url_name="manage:note-settings",
+                order=80,
+            )
+        )
         person_panels.register(
             PersonPanel(
                 key="encounters.recent",

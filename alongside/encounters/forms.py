@@ -128,3 +128,13 @@ class AddendumForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Signed when you add it, and never changed after."),
     )
+
+
+class NoteSettingsForm(forms.Form):
+    """How one program's notes are signed (`NoteSettings`), on the organization admin's page."""
+
+    requires_cosignature = forms.BooleanField(
+        label=_("A supervisor of the program co-signs each note after its author signs it"),
+        required=False,
+        help_text=_("Notes signed before a change keep what they needed when they were signed."),
+    )

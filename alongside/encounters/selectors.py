@@ -16,6 +16,7 @@ from alongside.encounters.models import (
     Addendum,
     Encounter,
     Note,
+    NoteSettings,
     NoteTemplate,
     NoteTemplateVersion,
 )
@@ -184,3 +185,14 @@ def terms_for(organization_id: int) -> list[Term]:
         for t in terms_listed(organization_id)
         if t.active
     ]
+
+
+def program_note_settings(organization_id: int) -> list[tuple[Program, NoteSettings]]:
+    """Each of the organization's programs with how its notes are signed (the defaults
+    where it has no row), in one query: for its admins' settings page."""
+    programs = (
+        Program.objects.filter(organization_id=organization_id)
+        .select_related("note_settings")
+        .order_by("-is_active", "name", "pk")
+    )
+    return [(p, getattr(p, "note_settings", None) or NoteSettings(program=p)) for p in programs]

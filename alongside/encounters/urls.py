@@ -22,3 +22,9 @@ manage_urlpatterns: list[URLPattern] = [
     path("", manage_views.term_list, name="language-terms"),
     path("<id:pk>/active/", manage_views.term_active, name="language-term-active"),
 ]
+
+# How each program's notes are signed, mounted under /manage/<org>/notes/ (apps.py).
+manage_settings_urlpatterns: list[URLPattern] = [
+    path("", manage_views.settings_list, name="note-settings"),
+    path("<id:pk>/", manage_views.settings_edit, name="note-settings-edit"),
+]

@@ -9,6 +9,7 @@ class PlansConfig(AppConfig):
     verbose_name = "Service plans"
 
     def ready(self) -> None:
+        from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             PersonPanel,
             WorklistReason,
@@ -35,6 +36,16 @@ class PlansConfig(AppConfig):
                 find=selectors.reviews_due,
                 queries=1,
                 urgency=70,
+            )
+        )
+        manage_sections.register(
+            ManageSection(
+                key="plans",
+                label="Plan settings",
+                prefix="plans/",
+                urlpatterns="alongside.plans.urls.manage_urlpatterns",
+                url_name="manage:plan-settings",
+                order=70,
             )
         )
         # The journey and the hub's tasks follow every plan change (plans/hub.py).

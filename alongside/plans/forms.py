@@ -243,3 +243,24 @@ class StatusForm(VersionedForm):
 
 class StepDoneForm(VersionedForm):
     done = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class PlanSettingsForm(forms.Form):
+    """How one program runs its plans (`PlanSettings`), on the organization admin's page."""
+
+    review_interval_days = forms.IntegerField(
+        label=_("Days between reviews"),
+        min_value=7,
+        max_value=730,
+        help_text=_("A plan in force falls due for review this many days after its last one."),
+    )
+    requires_agreement = forms.BooleanField(
+        label=_("The person's agreement is recorded before a plan starts"), required=False
+    )
+    requires_signature = forms.BooleanField(
+        label=_("Their agreement is a signature on screen (not only spoken, with a witness)"),
+        required=False,
+    )
+    requires_approval = forms.BooleanField(
+        label=_("A supervisor approves a plan before it starts"), required=False
+    )

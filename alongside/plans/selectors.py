@@ -16,12 +16,13 @@ from django.utils.translation import ngettext
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
+from alongside.organizations.models import Program
 from alongside.people.contributions import PanelContext, WorklistItem
 from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_person_view
 from alongside.people.sensitivity import RESTRICTED, disclosure_for
 from alongside.plans import charts, display
-from alongside.plans.models import SENSITIVE_DOMAINS, Goal, Plan, PlanVersion, Step
+from alongside.plans.models import SENSITIVE_DOMAINS, Goal, Plan, PlanSettings, PlanVersion, Step
 from alongside.plans.services import settings_for
 from alongside.plans.snapshot import Snapshot, plan_snapshot, redacted
 
@@ -218,3 +219,14 @@ def reviews_due(viewer: Actor, caseload: QuerySet[Person], now: dt.datetime) -> 
 
 def plan_goals(plan: Plan) -> list[Goal]:
     return list(Goal.objects.filter(plan=plan).order_by("priority", "id"))
+
+
+def program_settings(organization_id: int) -> list[tuple[Program, PlanSettings]]:
+    """Each of the organization's programs with how it runs its plans (the defaults where
+    it has no row), in one query: for its admins' settings page."""
+    programs = (
+        Program.objects.filter(organization_id=organization_id)
+        .select_related("plan_settings")
+        .order_by("-is_active", "name", "pk")
+    )
+    return [(p, getattr(p, "plan_settings", None) or PlanSettings(program=p)) for p in programs]

@@ -1,5 +1,5 @@
 from alongside.lib.urls import path
-from alongside.plans import views
+from alongside.plans import manage_views, views
 
 app_name = "plans"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("<id:pk>/approve/", views.approve, name="approve"),
     path("<id:pk>/versions/", views.versions, name="versions"),
     path("<id:pk>/versions/<id:number>/", views.version, name="version"),
+]
+
+# How each program runs its plans, mounted under /manage/<org>/plans/ (apps.py).
+manage_urlpatterns = [
+    path("", manage_views.settings_list, name="plan-settings"),
+    path("<id:pk>/", manage_views.settings_edit, name="plan-settings-edit"),
 ]

@@ -593,6 +593,8 @@ def fillers(a: AuthzWorld) -> Fillers:
         "manage:instrument-rule": org(**instrument, kind="needs", index=0),
         "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
         "manage:follow-up-edit": org(pk=a.rule_pk),
+        "manage:plan-settings-edit": org(pk=w.housing.pk),
+        "manage:note-settings-edit": org(pk=w.housing.pk),
         # tasks: each person's task in the housing team queue
         **{
             f"tasks:{name}": each(lambda s: {"pk": s.ids["task"]})

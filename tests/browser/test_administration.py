@@ -65,3 +65,30 @@ def test_admin_filters_the_audit_trail_for_denied_attempts(browsing, world, sett
     expect(table).to_contain_text(f"Not shown: GET /people/{world.person.pk}/")
     expect(table).to_contain_text("2 denied attempts by morgan within 10 minutes")
     expect(table.locator("tbody tr")).to_have_count(3)  # two attempts and the alert
+
+
+def test_plan_and_note_settings_pages_are_accessible_and_show_field_errors(browsing, world):
+    page = browsing.page
+    browsing.sign_in(world.admin)
+    org, program = world.org.pk, world.housing.pk
+    for path in [
+        f"/manage/{org}/plans/",
+        f"/manage/{org}/plans/{program}/",
+        f"/manage/{org}/notes/",
+        f"/manage/{org}/notes/{program}/",
+    ]:
+        browsing.goto(path)
+        browsing.check()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    browsing.goto(f"/manage/{org}/plans/{program}/")
+    page.get_by_label("Days between reviews").fill("3")
+    page.get_by_role("button", name="Save settings").click()
+    browsing.check()
+    expect(page.get_by_role("alert")).to_contain_text("Days between reviews")
+
+    browsing.goto(f"/manage/{org}/notes/{program}/")
+    page.get_by_label("A supervisor of the program co-signs").check()
+    page.get_by_role("button", name="Save settings").click()
+    browsing.check()
+    expect(page.locator("main")).to_contain_text("Note settings saved for Housing Navigation")
