@@ -23,8 +23,45 @@ import pytest
 # (fixtures, assertions) are synchronous and never run concurrently with the loop's tasks.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+import threading  # noqa: E402
+
 from axe_playwright_python.base import AXE_SCRIPT  # noqa: E402  (its bundled axe.min.js)
+from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+
+class OneRequestAtATimeOnSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when the test database is
+    SQLite's in-memory one: Django then shares a single connection between the server's
+    threads, and two requests using it at once (a page's htmx check while a form posts)
+    can hang both. Connections are still accepted on threads, so an idle socket Chromium
+    opens ahead of time blocks nothing. On PostgreSQL each thread has its own connection
+    and requests run concurrently, as in production."""
+
+    serial = threading.Lock()
+
+    def set_app(self, application: Any) -> None:
+        if connection.vendor != "sqlite":
+            super().set_app(application)
+            return
+
+        def one_at_a_time(environ: Any, start_response: Any) -> Any:
+            with self.serial:
+                response = application(environ, start_response)
+                # Read the body and close the response (Django's request_finished) inside
+                # the lock too: a streamed response may still query.
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSQLite
 
 CHROMIUM = os.environ.get("ALONGSIDE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
