@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "alongside.tasks",
     "alongside.encounters",
     "alongside.plans",
+    "alongside.messaging",
+    "alongside.scheduling",
     "alongside.web",
     "alongside.demo",
     "django.contrib.admin",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("tasks/", include("alongside.tasks.urls")),
     path("encounters/", include("alongside.encounters.urls")),
     path("plans/", include("alongside.plans.urls")),
+    path("scheduling/", include("alongside.scheduling.urls")),
+    path("messages/", include("alongside.messaging.urls")),
     path("audit/", include("alongside.oversight.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),
