@@ -32,7 +32,8 @@ from alongside.api.schemas import (
     _storable,
 )
 from alongside.people.models import Person
-from alongside.tasks import fhir, selectors, services
+from alongside.people.sensitivity import RESTRICTED
+from alongside.tasks import fhir, presenting, selectors, services
 from alongside.tasks.models import Task
 
 router = Router(tags=["tasks"])
@@ -67,6 +68,11 @@ class TaskCreate(In):
     description: Description = ""
     due_at: Due = Field(description="When it is due, with a time zone; not in the past.")
     priority: PriorityCode = "routine"
+    sensitive: bool = Field(
+        False,
+        description="Only the person's care team reads what the task says; anyone else "
+        "who sees the person sees a neutral title.",
+    )
 
 
 class TaskPatch(In):
@@ -93,6 +99,11 @@ class TaskOut(BaseModel):
     resolution: str
     origin: str
     why: str
+    sensitive: bool = Field(description="Made from a sensitive source, or marked so.")
+    restricted: bool = Field(
+        description="You may not read what this sensitive task says: `title` is neutral, "
+        f'`description` is "{RESTRICTED}" and `why` is empty.'
+    )
     created_at: dt.datetime
     version: int
     fhir_url: str
@@ -121,6 +132,8 @@ def _out(task: Task) -> TaskOut:
         resolution=task.resolution,
         origin=task.origin,
         why=task.why,
+        sensitive=task.sensitive,
+        restricted=getattr(task, "restricted", True),
         created_at=task.created_at,
         version=task.version,
         fhir_url=reverse("api-v1:task_fhir", args=[task.pk]),
@@ -182,7 +195,9 @@ def create_task(request: HttpRequest, payload: TaskCreate) -> HttpResponse:
         person=person,
         assignee=_assignee(program.pk, payload.assignee_id),
         data=payload.model_dump(include=set(services.EDITABLE)),
+        sensitive=payload.sensitive,
     )
+    task = presenting.shown(user, task)
     return present.respond(
         _out(task),
         status=201,
@@ -220,6 +235,7 @@ def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> HttpR
         status=payload.status if "status" in sent else None,
         resolution=payload.resolution,
     )
+    task = presenting.shown(user, task)
     return present.respond(_out(task), version=task.version)
 
 

@@ -19,7 +19,7 @@ RECENT = dt.timedelta(days=7)
 def urgent_flags(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterator[Occurrence]:
     """Recent urgent flags of people in an open enrollment in the programs. The reason
     itself (which may be about self-harm) stays on the flag: the task says only that a
-    screening result was urgent."""
+    screening result was urgent, and only to the care team (`sensitive`)."""
     enrolled = Enrollment.objects.filter(
         program_id__in=list(program_ids), status__in=Enrollment.OPEN_STATUSES
     ).values("person_id")
@@ -28,7 +28,11 @@ def urgent_flags(program_ids: Iterable[int], days: int, now: dt.datetime) -> Ite
     ).values_list("pk", "person_id", "raised_at")
     for pk, person_id, raised_at in flags.order_by().iterator(chunk_size=2000):
         yield Occurrence(
-            person_id=person_id, key=f"flag:{pk}", since=raised_at, why="urgent screening result"
+            person_id=person_id,
+            key=f"flag:{pk}",
+            since=raised_at,
+            why="urgent screening result",
+            sensitive=True,
         )
 
 

@@ -22,7 +22,7 @@ from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
 from alongside.people.contributions import WorklistItem
 from alongside.people.models import Person
-from alongside.tasks import deadlines
+from alongside.tasks import deadlines, presenting
 from alongside.tasks.models import FollowUpRule, Task
 
 PANEL_LIMIT = 10
@@ -40,8 +40,9 @@ def tasks_for(user: Any) -> QuerySet[Task]:
     )
 
 
-def _listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.select_related("person", "program", "assignee")
+def _listed(tasks: QuerySet[Task], viewer: Any) -> QuerySet[Task]:
+    """Tasks with what their rows show, presented to the viewer (`tasks.presenting`)."""
+    return presenting.for_viewer(tasks.select_related("person", "program", "assignee"), viewer)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def my_tasks(user: Any, filters: Filters) -> QuerySet[Task]:
     if filters.program:
         tasks = tasks.filter(program_id=filters.program)
     order = ("due_at", "id") if filters.status == "open" else ("-closed_at", "-id")
-    return _listed(tasks).order_by(*order)
+    return _listed(tasks, user).order_by(*order)
 
 
 def my_tasks_page(user: Any, filters: Filters, page: int, size: int) -> tuple[list[Task], bool]:
@@ -92,7 +93,7 @@ def my_tasks_page(user: Any, filters: Filters, page: int, size: int) -> tuple[li
 
 def task_detail(user: Any, pk: int) -> Task:
     """One task the user may see (DoesNotExist otherwise), its read recorded."""
-    task = _listed(tasks_for(user)).select_related("rule", "created_by").get(pk=pk)
+    task = _listed(tasks_for(user), user).select_related("rule", "created_by").get(pk=pk)
     if task.person is not None:
         audit.record_for_person(actor=user, action=Action.VIEW, person=task.person, obj=task)
     else:
@@ -102,7 +103,7 @@ def task_detail(user: Any, pk: int) -> Task:
 
 def task_for_change(user: Any, pk: int) -> Task:
     """A task the user may see, to change through a service (which audits the change)."""
-    return _listed(tasks_for(user)).get(pk=pk)
+    return _listed(tasks_for(user), user).get(pk=pk)
 
 
 def history(task: Task) -> tuple[list[Any], list[Any]]:
@@ -113,7 +114,7 @@ def history(task: Task) -> tuple[list[Any], list[Any]]:
 
 
 def person_tasks(user: Any, person: Person) -> QuerySet[Task]:
-    return _listed(tasks_for(user).filter(person=person))
+    return _listed(tasks_for(user).filter(person=person), user)
 
 
 def person_tasks_listed(user: Any, person: Person, *, limit: int = 200) -> list[Task]:
@@ -196,12 +197,13 @@ def worklist_due(
     # The caseload is already scoped to what the viewer may see (worklist.selectors
     # .caseload_of starts from visible_to), so tasks_for's own scoping would add nothing
     # but its OR, which made PostgreSQL read every visible person (1.5 s at a million).
-    tasks = (
+    tasks = presenting.for_viewer(
         Task.objects.filter(
             status__in=Task.OPEN_STATUSES, due_at__lte=cutoff, person__in=caseload.values("pk")
         )
-        .only("pk", "person_id", "title", "why", "due_at")
-        .order_by("due_at", "id")
+        .only("pk", "person_id", "title", "why", "due_at", "sensitive", "origin")
+        .order_by("due_at", "id"),
+        viewer,
     )
     for task in tasks:
         yield WorklistItem(

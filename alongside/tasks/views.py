@@ -228,9 +228,11 @@ def task_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def task_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk, read=request.method != "POST")
     initial = {n: getattr(task, n) for n in services.EDITABLE} | {"version": task.version}
-    form = forms.TaskForm(request.POST or None, initial=initial)
+    # What a sensitive task says is not offered to someone who may not read it.
+    form_class = forms.TaskTimingForm if task.restricted else forms.TaskForm  # type: ignore[attr-defined]
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {n: form.cleaned_data[n] for n in services.EDITABLE}
+        data = {n: form.cleaned_data[n] for n in services.EDITABLE if n in form.cleaned_data}
         call = lambda: services.task_update(  # noqa: E731
             actor=request.user, task=task, data=data, version=form.cleaned_data["version"]
         )
@@ -265,6 +267,7 @@ def task_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     person=person,
                     assignee=form.cleaned_data["assignee"],
                     data=data,
+                    sensitive=form.cleaned_data["sensitive"],
                 )
             )
 
