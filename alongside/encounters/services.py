@@ -60,6 +60,7 @@ ONLY_AUTHOR = "Only the note's author can change or sign a draft."
 NEXT_STEPS = "next_steps"
 NEXT_STEPS_DUE = dt.timedelta(days=7)
 TASKS_MADE = "Tasks were already made from this note's next steps."
+TASKS_MADE_CODE = "tasks_made"  # the ValidationError's code: the page's 409, the API's 200
 NO_NEXT_STEPS = "This note has no next steps to make tasks from."
 COSIGN_SUPERVISORS = "Only a supervisor of the note's program can co-sign it."
 COSIGN_DRAFT = "A draft is not co-signed: its author signs it first."
@@ -446,7 +447,7 @@ def note_tasks_create(
     if Task.objects.filter(
         origin=Task.Origin.NOTE, occurrence_key__startswith=f"note:{current.pk}:"
     ).exists():
-        raise ValidationError(TASKS_MADE, code="tasks_made")
+        raise ValidationError(TASKS_MADE, code=TASKS_MADE_CODE)
     program = current.encounter.program
     assignee: Any = current.author
     try:

@@ -138,6 +138,24 @@ def person_tasks_listed(user: Any, person: Person, *, limit: int = 200) -> list[
     return rows
 
 
+def note_tasks(user: Any, person: Person, note_id: int) -> list[Task]:
+    """The tasks made from a note's next steps, in the note's order, about its person
+    (read through the note's scope), recorded as one read."""
+    rows = list(
+        person_tasks(user, person)
+        .filter(origin=Task.Origin.NOTE, occurrence_key__startswith=f"note:{note_id}:")
+        .order_by("id")
+    )
+    audit.record_for_person(
+        actor=user,
+        action=Action.LIST,
+        person=person,
+        object_type="tasks.task",
+        detail={"note": note_id, "count": len(rows)},
+    )
+    return rows
+
+
 def person_panel(user: Any, person: Person) -> dict[str, Any] | None:
     """The open tasks about the person, soonest due first: two queries at most."""
     open_tasks = person_tasks(user, person).filter(status__in=Task.OPEN_STATUSES)
