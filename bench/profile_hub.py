@@ -16,22 +16,32 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from calibration import Calibration, bench_settings, load_average
-from django.db import connection
-from django.db.models import Count
-from django.test import Client
-from django.urls import reverse
-from profile_api import DatabaseClock
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
 
-from alongside.accounts.models import User
-from alongside.people.models import TimelineEntry
-from alongside.worklist.selectors import caseload_of
+import django  # noqa: E402
+
+django.setup()
+
+from calibration import Calibration, bench_settings, load_average  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from profile_api import DatabaseClock  # noqa: E402
+
+from alongside.accounts.models import User  # noqa: E402
+from alongside.people.models import TimelineEntry  # noqa: E402
+from alongside.worklist.selectors import caseload_of  # noqa: E402
 
 
 def measure(label: str, get: Callable[[], Any], count: int, bare: Calibration) -> None:
