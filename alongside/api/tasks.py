@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router
@@ -19,7 +20,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from alongside.api import lookups, openapi, present
 from alongside.api.concurrency import expected_version
-from alongside.api.errors import invalid
+from alongside.api.errors import ApiError, invalid
 from alongside.api.schemas import (
     MAX_TEXT,
     STORABLE,
@@ -31,8 +32,11 @@ from alongside.api.schemas import (
     _optional,
     _storable,
 )
+from alongside.encounters import selectors as encounter_selectors
+from alongside.encounters import services as encounter_services
 from alongside.people.models import Person
-from alongside.tasks import fhir, selectors, services
+from alongside.people.sensitivity import RESTRICTED
+from alongside.tasks import fhir, presenting, selectors, services
 from alongside.tasks.models import Task
 
 router = Router(tags=["tasks"])
@@ -67,6 +71,11 @@ class TaskCreate(In):
     description: Description = ""
     due_at: Due = Field(description="When it is due, with a time zone; not in the past.")
     priority: PriorityCode = "routine"
+    sensitive: bool = Field(
+        False,
+        description="Only the person's care team reads what the task says; anyone else "
+        "who sees the person sees a neutral title.",
+    )
 
 
 class TaskPatch(In):
@@ -93,6 +102,11 @@ class TaskOut(BaseModel):
     resolution: str
     origin: str
     why: str
+    sensitive: bool = Field(description="Made from a sensitive source, or marked so.")
+    restricted: bool = Field(
+        description="You may not read what this sensitive task says: `title` is neutral, "
+        f'`description` is "{RESTRICTED}" and `why` is empty.'
+    )
     created_at: dt.datetime
     version: int
     fhir_url: str
@@ -103,11 +117,16 @@ class TaskPage(BaseModel):
     has_more: bool
 
 
+class NoteTasks(BaseModel):
+    items: list[TaskOut] = Field(description="One task per next step, in the note's order.")
+    created: bool = Field(description="Made by this request (201), or made before (200).")
+
+
 def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _out(task: Task) -> TaskOut:
+def task_out(task: Task) -> TaskOut:
     return TaskOut.model_construct(
         id=task.pk,
         person_id=task.person_id,
@@ -121,6 +140,8 @@ def _out(task: Task) -> TaskOut:
         resolution=task.resolution,
         origin=task.origin,
         why=task.why,
+        sensitive=task.sensitive,
+        restricted=getattr(task, "restricted", True),
         created_at=task.created_at,
         version=task.version,
         fhir_url=reverse("api-v1:task_fhir", args=[task.pk]),
@@ -156,7 +177,9 @@ def list_tasks(
     user = _user(request)
     filters = selectors.Filters(view=view, status=status)
     rows, more = selectors.my_tasks_page(user, filters, page, limit)
-    return present.respond(TaskPage.model_construct(items=[_out(t) for t in rows], has_more=more))
+    return present.respond(
+        TaskPage.model_construct(items=[task_out(t) for t in rows], has_more=more)
+    )
 
 
 @router.get(
@@ -168,7 +191,7 @@ def list_person_tasks(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = lookups.visible_person(user, person_id)
     rows = selectors.person_tasks_listed(user, person)
-    return present.respond([_out(t) for t in rows])
+    return present.respond([task_out(t) for t in rows])
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="Add a task")
@@ -182,9 +205,11 @@ def create_task(request: HttpRequest, payload: TaskCreate) -> HttpResponse:
         person=person,
         assignee=_assignee(program.pk, payload.assignee_id),
         data=payload.model_dump(include=set(services.EDITABLE)),
+        sensitive=payload.sensitive,
     )
+    task = presenting.shown(user, task)
     return present.respond(
-        _out(task),
+        task_out(task),
         status=201,
         version=task.version,
         location=reverse("api-v1:task", args=[task.pk]),
@@ -194,7 +219,7 @@ def create_task(request: HttpRequest, payload: TaskCreate) -> HttpResponse:
 @router.get("/tasks/{task_id}", response={200: TaskOut}, url_name="task", summary="One task")
 def get_task(request: HttpRequest, task_id: int) -> HttpResponse:
     task = selectors.task_detail(_user(request), task_id)
-    return present.respond(_out(task), version=task.version)
+    return present.respond(task_out(task), version=task.version)
 
 
 @router.patch(
@@ -220,7 +245,8 @@ def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> HttpR
         status=payload.status if "status" in sent else None,
         resolution=payload.resolution,
     )
-    return present.respond(_out(task), version=task.version)
+    task = presenting.shown(user, task)
+    return present.respond(task_out(task), version=task.version)
 
 
 @router.get(
@@ -235,3 +261,33 @@ def get_task_fhir(request: HttpRequest, task_id: int) -> HttpResponse:
     reply = HttpResponse(json.dumps(fhir.task(task), ensure_ascii=False), content_type=FHIR_JSON)
     reply["Cache-Control"] = "no-store"
     return reply
+
+
+@router.post(
+    "/notes/{note_id}/tasks",
+    response={200: NoteTasks, 201: NoteTasks},
+    summary="Make tasks from a signed note's next steps",
+    description="One routine task per line of the note's agreed next steps, assigned to its "
+    "author (the program's team queue when they no longer work there) and due in a week, as "
+    "the note page's action does; for the person's care team (others 403). Safe to repeat: "
+    "the tasks are made once, and a repeat answers 200 with the same tasks and `created` "
+    "false. A draft is 409 `note_draft` (sign it first); a note without next steps is 422. "
+    "A sensitive note's tasks are sensitive (see `restricted`).",
+)
+def make_note_tasks(request: HttpRequest, note_id: int) -> HttpResponse:
+    user = _user(request)
+    note = encounter_selectors.note_for_change(user, note_id)
+    person = note.encounter.person
+    try:
+        made = encounter_services.note_tasks_create(actor=user, note=note)
+    except encounter_services.NoteLocked as locked:
+        raise ApiError(409, str(locked), code=locked.code) from locked
+    except DjangoValidationError as error:
+        if getattr(error, "code", None) != encounter_services.TASKS_MADE_CODE:
+            raise
+        rows = selectors.note_tasks(user, person, note.pk)
+        page = NoteTasks.model_construct(items=[task_out(t) for t in rows], created=False)
+        return present.respond(page)
+    shown = [presenting.shown(user, t) for t in made]
+    page = NoteTasks.model_construct(items=[task_out(t) for t in shown], created=True)
+    return present.respond(page, status=201)

@@ -60,6 +60,7 @@ ONLY_AUTHOR = "Only the note's author can change or sign a draft."
 NEXT_STEPS = "next_steps"
 NEXT_STEPS_DUE = dt.timedelta(days=7)
 TASKS_MADE = "Tasks were already made from this note's next steps."
+TASKS_MADE_CODE = "tasks_made"  # the ValidationError's code: the page's 409, the API's 200
 NO_NEXT_STEPS = "This note has no next steps to make tasks from."
 COSIGN_SUPERVISORS = "Only a supervisor of the note's program can co-sign it."
 COSIGN_DRAFT = "A draft is not co-signed: its author signs it first."
@@ -406,6 +407,15 @@ def next_steps(note: Note) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+TITLE_LENGTH = Task._meta.get_field("title").max_length or 200
+
+
+def _step_description(step: str, title: str, name: str, note: Note) -> str:
+    """Where the step came from, and the step in full when the title had to shorten it."""
+    source = f"From the {name} signed by {note.author.get_full_name()}."
+    return source if step == title else f"{step}\n\n{source}"
+
+
 def _next_step_key(note: Note, line: int) -> str:
     return f"note:{note.pk}:{line}"
 
@@ -418,7 +428,8 @@ def note_tasks_create(
     program's team queue when they no longer work there), routine, due in a week. Once
     only: a second time is refused (and the database refuses a second task per line).
     A task is seen by everyone who sees the person, so a sensitive note's steps become
-    tasks that name the note, not the words: the care team read them on the note."""
+    sensitive tasks: the care team reads the step, anyone else a neutral title
+    (`tasks.presenting`, the one sensitivity rule)."""
     _care_team(actor, note.encounter.person)
     current = (
         Note.objects.select_for_update(of=("self",))
@@ -436,7 +447,7 @@ def note_tasks_create(
     if Task.objects.filter(
         origin=Task.Origin.NOTE, occurrence_key__startswith=f"note:{current.pk}:"
     ).exists():
-        raise ValidationError(TASKS_MADE, code="tasks_made")
+        raise ValidationError(TASKS_MADE, code=TASKS_MADE_CODE)
     program = current.encounter.program
     assignee: Any = current.author
     try:
@@ -447,7 +458,7 @@ def note_tasks_create(
     due = timezone.now() + due_in
     made = []
     for n, step in enumerate(steps, start=1):
-        title = f"Next step {n} of {len(steps)} from the {name}" if current.sensitive else step
+        title = step if len(step) <= TITLE_LENGTH else step[: TITLE_LENGTH - 1] + "…"
         made.append(
             tasks.task_create(
                 actor=actor,
@@ -455,13 +466,14 @@ def note_tasks_create(
                 person=current.encounter.person,
                 assignee=assignee,
                 data={
-                    "title": title[:200],
-                    "description": f"From the {name} signed by {current.author.get_full_name()}.",
+                    "title": title,
+                    "description": _step_description(step, title, name, current),
                     "due_at": due,
                     "priority": "routine",
                 },
                 origin=Task.Origin.NOTE,
                 occurrence_key=_next_step_key(current, n),
+                sensitive=current.sensitive,
             )
         )
     return made

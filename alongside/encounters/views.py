@@ -299,7 +299,7 @@ def note_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except services.NoteLocked as locked:
         return _note_page(request, _reread(request, pk), problem=str(locked), status=409)
     except ValidationError as error:
-        status = 409 if getattr(error, "code", "") == "tasks_made" else 422
+        status = 409 if getattr(error, "code", "") == services.TASKS_MADE_CODE else 422
         return _note_page(
             request, _reread(request, pk), problem=" ".join(error.messages), status=status
         )

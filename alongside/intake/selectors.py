@@ -9,6 +9,7 @@ needs the reader may not see come back as `RestrictedNeed`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,6 +233,22 @@ def with_attempts(flags: QuerySet[UrgentFlag]) -> QuerySet[UrgentFlag]:
         last_attempt_at=Max("actions__taken_at", filter=tries),
         closed_with=Subquery(closing),
     )
+
+
+def urgent_flags_of(
+    people: QuerySet[Any], *, open_only: bool = False, raised_since: dt.datetime | None = None
+) -> QuerySet[UrgentFlag]:
+    """The urgent flags of `people` (a query of people, or of their ids, that the caller
+    scoped: the worklist's caseload, read through `visible_to`; the enrolled people a
+    follow-up rule watches), unacknowledged ones only with `open_only`, raised since a
+    time with `raised_since`. Without their reason: the caller says no more than that a
+    result was urgent. The one read both the worklist and the follow-up trigger use."""
+    flags = UrgentFlag.objects.filter(person_id__in=people)
+    if open_only:
+        flags = flags.filter(acknowledged_at__isnull=True)
+    if raised_since is not None:
+        flags = flags.filter(raised_at__gte=raised_since)
+    return flags
 
 
 def open_urgent_flags(user: Actor) -> QuerySet[UrgentFlag]:

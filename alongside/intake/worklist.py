@@ -13,7 +13,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from alongside.intake.models import Need, UrgentFlag
+from alongside.intake.models import Need
+from alongside.intake.selectors import urgent_flags_of
 from alongside.intake.sensitive import is_sensitive_need, visible_needs
 from alongside.lib.when import ago
 from alongside.people.contributions import (
@@ -39,7 +40,7 @@ def open_urgent_flags(
 ) -> list[WorklistItem]:
     """One item per open flag of the caseload's people, in one query."""
     rows = (
-        UrgentFlag.objects.filter(person__in=caseload, acknowledged_at__isnull=True)
+        urgent_flags_of(caseload.values("pk"), open_only=True)
         .annotate(shows=sees_sensitive(viewer, "person_id"))
         .values_list("pk", "person_id", "response_id", "raised_at", "shows")
     )

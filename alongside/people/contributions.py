@@ -164,6 +164,9 @@ class Occurrence:
     key: str
     since: dt.datetime  # when the condition arose; the rule's deadline counts from here
     why: str  # a few words for the task and the worklist: "urgent PHQ-9 result"
+    # Whether it arose from something sensitive (an urgent screening flag): its task is
+    # then shown only as far as the one sensitivity rule allows (`tasks.presenting`).
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,19 @@ STATUS = {
 }
 
 
+CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+
+
 def _base() -> str:
     return settings.SITE_URL.rstrip("/") + "/fhir"
 
 
 def task(item: Task) -> dict[str, Any]:
-    """The task as a FHIR Task resource (plain JSON), checked against the FHIR model."""
+    """The task as a FHIR Task resource (plain JSON), checked against the FHIR model.
+    `item` comes presented from `tasks.selectors` (`tasks.presenting`): a sensitive task
+    its reader may not read carries its neutral title, the restricted wording as its one
+    note, and a restricted security label."""
+    restricted = getattr(item, "restricted", True)
     data: dict[str, Any] = {
         "resourceType": "Task",
         "id": str(item.pk),
@@ -58,7 +65,10 @@ def task(item: Task) -> dict[str, Any]:
     notes = [text for text in (item.description, item.why, item.resolution) if text]
     if notes:
         data["note"] = [{"text": text} for text in dict.fromkeys(notes)]
-    if item.origin == Task.Origin.RULE and item.rule_id is not None:
+    if item.origin == Task.Origin.RULE and item.rule_id is not None and not restricted:
         data["reasonCode"] = {"text": item.why or str(item.rule)}
+    if item.sensitive:
+        # HL7 v3 Confidentiality "R" (restricted): shared beyond the care team, it says so.
+        data["meta"]["security"] = [{"system": CONFIDENTIALITY, "code": "R"}]
     resource = FhirTask.model_validate(data)
     return dict(json.loads(resource.model_dump_json(exclude_none=True)))

@@ -36,6 +36,15 @@ class TaskForm(forms.Form):
     )
 
 
+class TaskTimingForm(TaskForm):
+    """The edit form of a sensitive task whose words its editor may not read: when it is
+    due and its priority, not what it says."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["title"], self.fields["description"]
+
+
 class TaskCreateForm(TaskForm):
     program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Program"),
@@ -49,12 +58,22 @@ class TaskCreateForm(TaskForm):
         empty_label=_("The program's team queue"),
         help_text=_("Anyone on the team can take a task from the queue."),
     )
+    sensitive = forms.BooleanField(
+        label=_("Sensitive: only the person's care team reads what this task says"),
+        required=False,
+        help_text=_(
+            "For safety, trauma, self-harm, behavioral health or substance use. Others who "
+            "see the person see that the task exists, not its words."
+        ),
+    )
 
     def __init__(self, *args: Any, programs: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs  # type: ignore[attr-defined]
         self.fields["assignee"].queryset = staff  # type: ignore[attr-defined]
-        self.order_fields(["title", "program", "assignee", "due_at", "priority", "description"])
+        self.order_fields(
+            ["title", "program", "assignee", "due_at", "priority", "description", "sensitive"]
+        )
 
 
 class AssignForm(forms.Form):

@@ -74,6 +74,11 @@ class Task(models.Model):
     occurrence_key = models.CharField(max_length=100, blank=True)
     occurred_at = models.DateTimeField(null=True, blank=True)
     why = models.CharField(max_length=200, blank=True)
+    # Made from a sensitive source (a sensitive note, an urgent screening flag) or marked
+    # so by its author: what it says is shown only as far as the one sensitivity rule
+    # lets a viewer see (`tasks.presenting`). A database default too, so that rows
+    # written without it (bulk loads, the benchmark's generators) are not sensitive.
+    sensitive = models.BooleanField(default=False, db_default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -39,7 +39,7 @@ from alongside.people.contributions import (
 from alongside.people.models import Enrollment, Person
 from alongside.tasks import deadlines
 from alongside.tasks.models import FollowUpRule, Task, TaskEvent
-from alongside.tasks.services import event, log
+from alongside.tasks.services import event, log, on_timeline
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +172,7 @@ def _new_task(rule: FollowUpRule, occurrence: Occurrence, assignee_id: int | Non
         rule=rule,
         occurrence_key=stored_key(occurrence),
         occurred_at=occurrence.since,
+        sensitive=occurrence.sensitive,
     )
 
 
@@ -183,7 +184,7 @@ def _occurrence(task: Task) -> Occurrence:
     """The occurrence a rule's task answers, as its trigger gave it."""
     key = task.occurrence_key.partition(":")[2]
     assert task.person_id is not None and task.occurred_at is not None
-    return Occurrence(task.person_id, key, task.occurred_at, task.why)
+    return Occurrence(task.person_id, key, task.occurred_at, task.why, task.sensitive)
 
 
 def _insert_once(task: Task) -> bool:
@@ -194,6 +195,7 @@ def _insert_once(task: Task) -> bool:
             task.save(force_insert=True)
             event(task, RULES, TaskEvent.Kind.CREATED, new=task.why)
             log(RULES, task, Action.CREATE, detail={"rule": task.rule_id, "why": task.why})
+            on_timeline(task, RULES)
     except IntegrityError:
         return False
     return True
@@ -294,6 +296,7 @@ def close_by_rule(task: Task, note: str) -> bool:
     task.refresh_from_db()
     event(task, RULES, TaskEvent.Kind.STATUS, old, task.get_status_display(), note)
     log(RULES, task, Action.COMPLETE, fields=["status"], detail={"rule": task.rule_id})
+    on_timeline(task, RULES)
     return True
 
 

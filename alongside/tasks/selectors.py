@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,26 +22,31 @@ from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
 from alongside.people.contributions import WorklistItem
 from alongside.people.models import Person
-from alongside.tasks import deadlines
+from alongside.tasks import deadlines, presenting
 from alongside.tasks.models import FollowUpRule, Task
 
 PANEL_LIMIT = 10
 
 
 def tasks_for(user: Any) -> QuerySet[Task]:
+    """The tasks the user may see. Whether the task's person is visible is asked of each
+    task (a correlated EXISTS on `visible_to`), not as "person in every visible person":
+    a list of tasks is narrowed by its own filters (assignee, queue, due time, one task)
+    first, and an IN over every person the user sees made PostgreSQL read them all (the
+    hub benchmark's 1.5 s at a million people, in the worklist's task reason)."""
     scope = scope_for(user)
     if scope.is_empty:
         return Task.objects.none()
     about_no_one = Q(person__isnull=True) & (
         Q(program_id__in=scope.program_ids) | Q(organization_id__in=scope.admin_organization_ids)
     )
-    return Task.objects.filter(
-        Q(person__in=Person.objects.visible_to(user).values("pk")) | about_no_one
-    )
+    person_visible = Exists(Person.objects.visible_to(user).filter(pk=OuterRef("person_id")))
+    return Task.objects.filter(person_visible | about_no_one)
 
 
-def _listed(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.select_related("person", "program", "assignee")
+def _listed(tasks: QuerySet[Task], viewer: Any) -> QuerySet[Task]:
+    """Tasks with what their rows show, presented to the viewer (`tasks.presenting`)."""
+    return presenting.for_viewer(tasks.select_related("person", "program", "assignee"), viewer)
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ def my_tasks(user: Any, filters: Filters) -> QuerySet[Task]:
     if filters.program:
         tasks = tasks.filter(program_id=filters.program)
     order = ("due_at", "id") if filters.status == "open" else ("-closed_at", "-id")
-    return _listed(tasks).order_by(*order)
+    return _listed(tasks, user).order_by(*order)
 
 
 def my_tasks_page(user: Any, filters: Filters, page: int, size: int) -> tuple[list[Task], bool]:
@@ -92,7 +97,7 @@ def my_tasks_page(user: Any, filters: Filters, page: int, size: int) -> tuple[li
 
 def task_detail(user: Any, pk: int) -> Task:
     """One task the user may see (DoesNotExist otherwise), its read recorded."""
-    task = _listed(tasks_for(user)).select_related("rule", "created_by").get(pk=pk)
+    task = _listed(tasks_for(user), user).select_related("rule", "created_by").get(pk=pk)
     if task.person is not None:
         audit.record_for_person(actor=user, action=Action.VIEW, person=task.person, obj=task)
     else:
@@ -102,7 +107,7 @@ def task_detail(user: Any, pk: int) -> Task:
 
 def task_for_change(user: Any, pk: int) -> Task:
     """A task the user may see, to change through a service (which audits the change)."""
-    return _listed(tasks_for(user)).get(pk=pk)
+    return _listed(tasks_for(user), user).get(pk=pk)
 
 
 def history(task: Task) -> tuple[list[Any], list[Any]]:
@@ -113,7 +118,10 @@ def history(task: Task) -> tuple[list[Any], list[Any]]:
 
 
 def person_tasks(user: Any, person: Person) -> QuerySet[Task]:
-    return _listed(tasks_for(user).filter(person=person))
+    """The tasks about `person`, who was read through `visible_to` (the person page's
+    panel, the API's person lookup): whoever sees the person sees their tasks, so the
+    person's scope is the tasks' and is not asked again."""
+    return _listed(Task.objects.filter(person=person), user)
 
 
 def person_tasks_listed(user: Any, person: Person, *, limit: int = 200) -> list[Task]:
@@ -126,6 +134,24 @@ def person_tasks_listed(user: Any, person: Person, *, limit: int = 200) -> list[
         person=person,
         object_type="tasks.task",
         detail={"count": len(rows)},
+    )
+    return rows
+
+
+def note_tasks(user: Any, person: Person, note_id: int) -> list[Task]:
+    """The tasks made from a note's next steps, in the note's order, about its person
+    (read through the note's scope), recorded as one read."""
+    rows = list(
+        person_tasks(user, person)
+        .filter(origin=Task.Origin.NOTE, occurrence_key__startswith=f"note:{note_id}:")
+        .order_by("id")
+    )
+    audit.record_for_person(
+        actor=user,
+        action=Action.LIST,
+        person=person,
+        object_type="tasks.task",
+        detail={"note": note_id, "count": len(rows)},
     )
     return rows
 
@@ -196,12 +222,13 @@ def worklist_due(
     # The caseload is already scoped to what the viewer may see (worklist.selectors
     # .caseload_of starts from visible_to), so tasks_for's own scoping would add nothing
     # but its OR, which made PostgreSQL read every visible person (1.5 s at a million).
-    tasks = (
+    tasks = presenting.for_viewer(
         Task.objects.filter(
             status__in=Task.OPEN_STATUSES, due_at__lte=cutoff, person__in=caseload.values("pk")
         )
-        .only("pk", "person_id", "title", "why", "due_at")
-        .order_by("due_at", "id")
+        .only("pk", "person_id", "title", "why", "due_at", "sensitive", "origin")
+        .order_by("due_at", "id"),
+        viewer,
     )
     for task in tasks:
         yield WorklistItem(

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,11 +22,20 @@ from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations.models import Program
+from alongside.people import timeline
 from alongside.people.models import Person
 from alongside.people.permissions import can_manage_program
+from alongside.people.sensitivity import disclosure_for
+from alongside.tasks import presenting
 from alongside.tasks.models import Task, TaskComment, TaskEvent
 
 EDITABLE = ("title", "description", "due_at", "priority")
+# What a task says: of a sensitive task, only those who may read it may change it.
+WORDS = frozenset({"title", "description"})
+WORDS_RESTRICTED = gettext_lazy(
+    "Only the person's care team can change what this task says; you can change when it "
+    "is due, its priority, who has it and its status."
+)
 PAST = gettext_lazy("A task cannot be due in the past: choose a time from now on.")
 
 
@@ -108,6 +118,14 @@ def _locked(task: Task, version: int | None) -> Task:
     return current
 
 
+def _reads(actor: Any, task: Task) -> bool:
+    """Whether the actor may read what the task says (the one sensitivity rule)."""
+    if not presenting.is_sensitive(task):
+        return True
+    person = Person.objects.prefetch_related("enrollments").get(tasks=task)
+    return disclosure_for(actor, person).sensitive
+
+
 def _validate(task: Task) -> None:
     full_clean(task)
 
@@ -122,12 +140,14 @@ def task_create(
     assignee: Any = None,
     origin: str = Task.Origin.MANUAL,
     occurrence_key: str = "",
+    sensitive: bool = False,
 ) -> Task:
     """A task in `program`'s team queue, or assigned to someone who works there. It may
     not be due in the past; a person it concerns must be in the actor's sight and in
     the program's organization. A task made from a note's next step or a plan's step
     names what it carries in `origin` and `occurrence_key` (one task each: the database
-    refuses a second)."""
+    refuses a second). A task made from a sensitive source (or that its author marks so)
+    is `sensitive`: what it says is shown as far as the one rule allows (`presenting`)."""
     _check_program(actor, program)
     if person is not None and (
         person.organization_id != program.organization_id
@@ -142,6 +162,7 @@ def task_create(
         created_by=_user(actor),
         origin=origin,
         occurrence_key=occurrence_key,
+        sensitive=sensitive,
     )
     for name in EDITABLE:
         if name in data:
@@ -161,8 +182,39 @@ def task_create(
         raise ValidationError(errors)
     task.save()
     event(task, actor, TaskEvent.Kind.CREATED, new=str(assignee or _("team queue")))
-    log(actor, task, Action.CREATE, fields=[*EDITABLE, "assignee"])
+    log(actor, task, Action.CREATE, fields=[*EDITABLE, "assignee", "sensitive"])
+    on_timeline(task, actor)
     return task
+
+
+TIMELINE_KINDS = {
+    Task.Status.TODO: "tasks.task_created",
+    Task.Status.DONE: "tasks.task_completed",
+    Task.Status.CANCELLED: "tasks.task_cancelled",
+}
+
+
+def on_timeline(task: Task, actor: Any) -> None:
+    """The person's timeline entry for a task created, completed or cancelled, in the
+    change's transaction. A sensitive task's summary is neutral and its own title is
+    in the details, restricted by the one rule (`presenting.timeline_words`)."""
+    kind = TIMELINE_KINDS.get(task.status)  # type: ignore[call-overload]
+    if task.person_id is None or kind is None:
+        return
+    summary, details = presenting.timeline_words(task)
+    timeline.add_entry(
+        # By id: the entry needs no more of the person or the program than that.
+        person=Person(pk=task.person_id, organization_id=task.organization_id),
+        kind=kind,
+        occurred_at=task.closed_at or task.created_at,
+        summary=summary,
+        details=details,
+        sensitive=presenting.is_sensitive(task),
+        actor=actor,
+        program=Program(pk=task.program_id, organization_id=task.organization_id),
+        subject=task,
+        link=reverse("tasks:detail", args=[task.pk]),
+    )
 
 
 @transaction.atomic
@@ -173,6 +225,8 @@ def task_update(*, actor: Any, task: Task, data: Mapping[str, Any], version: int
     changed = [n for n in EDITABLE if n in data and getattr(current, n) != data[n]]
     if not changed:
         return current
+    if set(changed) & WORDS and not _reads(actor, current):
+        raise NotPermitted(WORDS_RESTRICTED)
     for name in changed:
         setattr(current, name, data[name])
     if "due_at" in changed and current.due_at < timezone.now():
@@ -231,6 +285,8 @@ def _set_status(actor: Any, task: Task, status: str, version: int | None, resolu
     event(current, actor, TaskEvent.Kind.STATUS, old, current.get_status_display(), resolution)
     action = Action.COMPLETE if status == Task.Status.DONE else Action.UPDATE
     log(actor, current, action, fields=["status"], detail={"status": status})
+    if current.closed_at is not None:
+        on_timeline(current, actor)
     return current
 
 

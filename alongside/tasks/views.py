@@ -5,6 +5,7 @@ record the read), services write."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
@@ -107,50 +110,33 @@ def _version(request: AuthenticatedHttpRequest) -> int | None:
         return None
 
 
-@login_required
-@require_POST
-def task_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _simple(
-        request,
-        pk,
-        lambda t: services.task_take(actor=request.user, task=t),
-        _("You took the task."),
-    )
+@dataclass(frozen=True)
+class _Action:
+    """A one-button action on a task: the service it calls, whether it sends the version
+    the page showed (taking a task does not: the first to take it wins), and what the
+    page says when it is done."""
+
+    call: Callable[..., Any]
+    done: Promise
+    versioned: bool = True
+
+
+ACTIONS = {
+    "take": _Action(services.task_take, gettext_lazy("You took the task."), versioned=False),
+    "start": _Action(services.task_start, gettext_lazy("Marked in progress.")),
+    "complete": _Action(services.task_complete, gettext_lazy("Marked done.")),
+    "reopen": _Action(services.task_reopen, gettext_lazy("Reopened.")),
+}
 
 
 @login_required
 @require_POST
-def task_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    version = _version(request)
+def task_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    """Take, start, complete or reopen a task (`ACTIONS`; the URLs name the action)."""
+    step = ACTIONS[action]
+    given = {"version": _version(request)} if step.versioned else {}
     return _simple(
-        request,
-        pk,
-        lambda t: services.task_start(actor=request.user, task=t, version=version),
-        _("Marked in progress."),
-    )
-
-
-@login_required
-@require_POST
-def task_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    version = _version(request)
-    return _simple(
-        request,
-        pk,
-        lambda t: services.task_complete(actor=request.user, task=t, version=version),
-        _("Marked done."),
-    )
-
-
-@login_required
-@require_POST
-def task_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    version = _version(request)
-    return _simple(
-        request,
-        pk,
-        lambda t: services.task_reopen(actor=request.user, task=t, version=version),
-        _("Reopened."),
+        request, pk, lambda t: step.call(actor=request.user, task=t, **given), str(step.done)
     )
 
 
@@ -228,9 +214,11 @@ def task_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def task_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk, read=request.method != "POST")
     initial = {n: getattr(task, n) for n in services.EDITABLE} | {"version": task.version}
-    form = forms.TaskForm(request.POST or None, initial=initial)
+    # What a sensitive task says is not offered to someone who may not read it.
+    form_class = forms.TaskTimingForm if task.restricted else forms.TaskForm  # type: ignore[attr-defined]
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {n: form.cleaned_data[n] for n in services.EDITABLE}
+        data = {n: form.cleaned_data[n] for n in services.EDITABLE if n in form.cleaned_data}
         call = lambda: services.task_update(  # noqa: E731
             actor=request.user, task=task, data=data, version=form.cleaned_data["version"]
         )
@@ -265,6 +253,7 @@ def task_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     person=person,
                     assignee=form.cleaned_data["assignee"],
                     data=data,
+                    sensitive=form.cleaned_data["sensitive"],
                 )
             )
 

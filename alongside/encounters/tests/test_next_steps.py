@@ -37,10 +37,11 @@ def test_each_next_step_becomes_a_routine_task_for_the_author_due_in_a_week(worl
             world.person,
         )
         assert before + dt.timedelta(days=7) <= task.due_at <= timezone.now() + dt.timedelta(days=7)
-    # The MI note is sensitive: the task names the note, the words stay on it.
-    assert [t.title for t in made] == [
-        "Next step 1 of 2 from the Motivational interviewing progress note",
-        "Next step 2 of 2 from the Motivational interviewing progress note",
+    # The MI note is sensitive: its steps become sensitive tasks, which the care team
+    # reads in full and anyone else under a neutral title (tasks/tests/test_sensitive.py).
+    assert [(t.title, t.sensitive) for t in made] == [
+        ("Call the landlord on Monday", True),
+        ("Apply for rental help by Friday", True),
     ]
 
 

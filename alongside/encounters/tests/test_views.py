@@ -15,14 +15,9 @@ from alongside.encounters import services
 from alongside.encounters.models import Encounter, Note
 from alongside.encounters.tests.factories import MI_CONTENT, encounter, signed_note, version
 from alongside.people.sensitivity import RESTRICTED
-from conftest import NAV_COUNTS
+from conftest import LANGUAGES_INLINE, NAV_COUNTS
 
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
-
-
-# On PostgreSQL a person's languages come with them, not in a query of their own
-# (people/related_rows.py).
-LANGUAGES_INLINE = 1 if connection.vendor == "postgresql" else 0
 
 
 def _draft(world: Any, slug: str = "mi-progress") -> Note:

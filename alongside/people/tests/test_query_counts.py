@@ -4,15 +4,12 @@ from django.db import connection
 from django.urls import reverse
 
 from alongside.people import services
-from conftest import NAV_COUNTS, add_people
+from conftest import LANGUAGES_INLINE, NAV_COUNTS, add_people
 
 # session, user, scope, the page's reads, the navigation's counts (NAV_COUNTS), audit
 # (head lock, insert, head update; one statement on PostgreSQL). The session is not
 # saved: its expiry is refreshed at most once a minute (accounts/sessions.py).
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
-# On PostgreSQL people's languages come with them, not in a query of their own
-# (people/related_rows.py).
-LANGUAGES_INLINE = 1 if connection.vendor == "postgresql" else 0
 PEOPLE_LIST = 8 - AUDIT_SAVING - LANGUAGES_INLINE + NAV_COUNTS
 # On PostgreSQL a name search first resolves the typed words to name words, then reads
 # people tier by tier, best words first (people/search.py): for "lupe" here, three more

@@ -17,15 +17,12 @@ from alongside.people.contributions import TimelineKind, timeline_kinds
 from alongside.people.models import TimelineEntry
 from alongside.people.sensitivity import RESTRICTED
 from alongside.people.timeline import TimelineFilter, add_entry, timeline_page
-from conftest import NAV_COUNTS
+from conftest import LANGUAGES_INLINE, NAV_COUNTS
 
 AUDIT_SAVING = 2 if connection.vendor == "postgresql" else 0
 # session, user, scope, the person with profile and organization, their enrollments
 # with program and coordinator, the page of entries with actor and program, and the
 # audit event (head lock, insert, head update; one statement on PostgreSQL).
-# On PostgreSQL a person's languages come with them, not in a query of their own
-# (people/related_rows.py).
-LANGUAGES_INLINE = 1 if connection.vendor == "postgresql" else 0
 TIMELINE_PAGE = 9 - AUDIT_SAVING + NAV_COUNTS - LANGUAGES_INLINE
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)

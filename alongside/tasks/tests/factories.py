@@ -38,11 +38,17 @@ def make_task(w: World, **data: Any) -> Task:
     assignee = data.pop("assignee", w.coordinator)
     program = data.pop("program", w.housing)
     actor = data.pop("actor", w.coordinator)
+    sensitive = data.pop("sensitive", False)
     fields = {
         "title": "Call about the housing application",
         "due_at": timezone.now() + dt.timedelta(days=1),
         "priority": "routine",
     } | data
     return services.task_create(
-        actor=actor, program=program, person=person, assignee=assignee, data=fields
+        actor=actor,
+        program=program,
+        person=person,
+        assignee=assignee,
+        data=fields,
+        sensitive=sensitive,
     )

@@ -15,7 +15,7 @@ from alongside.intake.models import Need
 from alongside.people.contributions import worklist_reasons
 from alongside.worklist.models import WorklistDecision
 from alongside.worklist.tests.conftest import contacted
-from conftest import NAV_COUNTS, add_role, make_person, make_user
+from conftest import LANGUAGES_INLINE, NAV_COUNTS, add_role, make_person, make_user
 
 
 @pytest.fixture
@@ -190,9 +190,6 @@ AUDIT = 1 if connection.vendor == "postgresql" else 3
 # Each registered reason reads within its own budget (three reasons of one query each
 # when these counts were set); a new app's reason adds its budget, nothing per row.
 REASONS = sum(reason.queries for reason in worklist_reasons)
-# On PostgreSQL a person's languages come with them, not in a query of their own
-# (people/related_rows.py).
-LANGUAGES_INLINE = 1 if connection.vendor == "postgresql" else 0
 # The worklist's list event, and the people table's (whose languages are inline on PG).
 HOME = 8 + REASONS + 2 * AUDIT + NAV_COUNTS - LANGUAGES_INLINE
 MEMBER = 7 + REASONS + AUDIT + NAV_COUNTS
