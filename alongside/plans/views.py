@@ -21,7 +21,7 @@ from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.errors import StaleVersion
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people.sensitivity import disclosure_for
-from alongside.plans import forms, library, selectors, services
+from alongside.plans import forms, library, printout, selectors, services
 from alongside.plans.models import Goal, Plan, Readiness, Step
 
 NO_PLAN = "No such plan"
@@ -82,7 +82,21 @@ def _form_page(
 @login_required
 def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = or_404(lambda: selectors.plan_page(request.user, pk), NO_PLAN)
+    context["print_languages"] = printout.language_choices(context["person"])
     return render(request, "plans/plan.html", context)
+
+
+@login_required
+def print_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The plan the person keeps, as a PDF in the language asked for (`?lang=`), else
+    theirs."""
+    context = or_404(
+        lambda: printout.plan_print(request.user, pk, request.GET.get("lang", "")), NO_PLAN
+    )
+    reply = HttpResponse(printout.render_pdf(context), content_type="application/pdf")
+    reply["Content-Disposition"] = f'inline; filename="{printout.filename(context)}"'
+    reply["Cache-Control"] = "no-store"
+    return reply
 
 
 @require_POST

@@ -544,7 +544,16 @@ def fillers(a: AuthzWorld) -> Fillers:
         "plans:start": each(lambda s: {"enrollment_pk": s.ids["enrollment"]}),
         **{
             f"plans:{name}": each(lambda s: {"pk": s.ids["plan"]})
-            for name in ("plan", "goal-add", "review", "agreement", "status", "approve", "versions")
+            for name in (
+                "plan",
+                "print",
+                "goal-add",
+                "review",
+                "agreement",
+                "status",
+                "approve",
+                "versions",
+            )
         },
         **{
             f"plans:{name}": each(lambda s: {"pk": s.ids["plan"], "goal_pk": s.ids["goal"]})
@@ -627,6 +636,8 @@ def fillers(a: AuthzWorld) -> Fillers:
         "encounter_id": {k: s.ids["encounter"] for k, s in a.subjects.items()},
         "note_id": {k: s.ids["note"] for k, s in a.subjects.items()},
         "plan_id": {k: s.ids["plan"] for k, s in a.subjects.items()},
+        "goal_id": {k: s.ids["goal"] for k, s in a.subjects.items()},
+        "step_id": {k: s.ids["step"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 

@@ -1,14 +1,17 @@
 """A plan made with the person, in the browser: started from their page, a goal from a
 need rewritten in their words and tied to a value in their profile, steps for them, a
 staff member and their sister, readiness, their signature, a review with GAS ratings,
-and the balance view flagging a goal that is only important for them. Every page
+and the balance view flagging a goal that is only important for them, and the plan she keeps
+printed in Spanish. Every page
 checked with axe-core; the plan kept as a picture (var/screenshots/plan.png)."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
+import pypdf
 import pytest
 from django.utils import formats, timezone
 from playwright.sync_api import expect
@@ -156,6 +159,23 @@ def test_a_plan_is_made_with_the_person(browsing, lupe):  # noqa: PLR0915 - one 
         + ": 56 (50 is as expected)."
     )
     _screenshot(page, "plan")
+
+    # The plan she keeps, printed in Spanish: written to her, in her words.
+    choice = page.get_by_label("The plan they keep, in")
+    expect(choice).to_have_value("en")  # no language of hers is recorded
+    choice.select_option("es")
+    form = page.locator("form", has=page.get_by_role("button", name="Print their plan"))
+    printed = page.request.get(
+        browsing.url(form.get_attribute("action") or "") + "?lang=" + choice.input_value()
+    )
+    assert printed.ok and printed.headers["content-type"] == "application/pdf"
+    text = " ".join(
+        " ".join((p.extract_text() or "").split())
+        for p in pypdf.PdfReader(io.BytesIO(printed.body())).pages
+    )
+    for words in ("Mi plan", "Mis metas", "Lo que haré", "A quién llamar", "Lupe"):
+        assert words in text
+    assert "Fill the fridge so the kids eat well." in text and "Guadalupe" not in text
 
     page.get_by_role("link", name="earlier versions").click()
     browsing.check()
