@@ -22,8 +22,16 @@ from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_person_view
 from alongside.people.sensitivity import RESTRICTED, disclosure_for
 from alongside.plans import charts, display
-from alongside.plans.models import SENSITIVE_DOMAINS, Goal, Plan, PlanSettings, PlanVersion, Step
-from alongside.plans.services import settings_for
+from alongside.plans.models import (
+    SENSITIVE_DOMAINS,
+    Goal,
+    GoalTemplate,
+    Plan,
+    PlanSettings,
+    PlanVersion,
+    Step,
+)
+from alongside.plans.programs import settings_for
 from alongside.plans.snapshot import Snapshot, plan_snapshot, redacted
 
 REVIEW_DUE = "plans.review_due"
@@ -227,6 +235,16 @@ def program_settings(organization_id: int) -> list[tuple[Program, PlanSettings]]
     programs = (
         Program.objects.filter(organization_id=organization_id)
         .select_related("plan_settings")
+        .annotate(templates=Count("goal_templates", filter=Q(goal_templates__is_active=True)))
         .order_by("-is_active", "name", "pk")
     )
     return [(p, getattr(p, "plan_settings", None) or PlanSettings(program=p)) for p in programs]
+
+
+def goal_templates_of(program: Program) -> list[GoalTemplate]:
+    """The program's library of goal templates, those offered first."""
+    return list(GoalTemplate.objects.filter(program=program).order_by("-is_active", "title", "pk"))
+
+
+def goal_template_of(program: Program, pk: int) -> GoalTemplate:
+    return GoalTemplate.objects.get(program=program, pk=pk)

@@ -29,12 +29,12 @@ from alongside.plans.models import (
     GasRating,
     Goal,
     Plan,
-    PlanSettings,
     PlanVersion,
     Readiness,
     Review,
     Step,
 )
+from alongside.plans.programs import settings_for
 from alongside.plans.snapshot import plan_snapshot
 
 CARE_TEAM_ONLY = "Only the person's care team can change their plan."
@@ -64,36 +64,6 @@ class PlanChanged(StaleVersion):
     def __init__(self, current_version: int, changes: list[str]) -> None:
         super().__init__(current_version)
         self.changes = changes
-
-
-def settings_for(program_id: int) -> PlanSettings:
-    """The program's plan settings, or the defaults (unsaved) when it has none."""
-    found = PlanSettings.objects.filter(program_id=program_id).first()
-    return found or PlanSettings(program_id=program_id)
-
-
-def plan_settings_update(*, actor: Actor, program_id: int, data: Mapping[str, Any]) -> PlanSettings:
-    """Set how a program runs its plans: for its organization's admins."""
-    settings = settings_for(program_id)
-    organization_id = settings.program.organization_id
-    if not scope_for(actor).is_admin_of(organization_id):
-        raise NotPermitted("Only an organization admin can change how a program runs plans.")
-    for name in ("requires_agreement", "requires_signature", "requires_approval"):
-        if name in data:
-            setattr(settings, name, bool(data[name]))
-    if "review_interval_days" in data:
-        settings.review_interval_days = data["review_interval_days"]
-    settings.full_clean()
-    with transaction.atomic():
-        settings.save()
-        audit.record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=settings,
-            organization_id=organization_id,
-            fields=sorted(data),
-        )
-    return settings
 
 
 # ---------------------------------------------------------------- the common steps

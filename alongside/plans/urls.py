@@ -24,4 +24,10 @@ urlpatterns = [
 manage_urlpatterns = [
     path("", manage_views.settings_list, name="plan-settings"),
     path("<id:pk>/", manage_views.settings_edit, name="plan-settings-edit"),
+    path("<id:pk>/templates/", manage_views.templates, name="goal-templates"),
+    path(
+        "<id:pk>/templates/<id:template_pk>/",
+        manage_views.template_edit,
+        name="goal-template-edit",
+    ),
 ]

@@ -145,7 +145,8 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial = {"version": plan.version, "lifecycle": Goal.Lifecycle.PROPOSED, "weight": 1}
     form = forms.GoalForm(
         request.POST or None,
-        initial=initial | library.initial_from(request.user, plan.person_id, source),
+        initial=initial
+        | library.initial_from(request.user, plan.person_id, plan.enrollment.program_id, source),
     )
     done = _posted(request, plan, form, partial(services.goal_add, plan=plan), _at_goal)
     return done or _form_page(
@@ -155,7 +156,7 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("Add a goal"),
         suggestions=library.need_suggestions(request.user, plan.person_id),
-        templates=library.TEMPLATES.values(),
+        templates=library.goal_templates(plan.enrollment.program_id),
         source=source,
     )
 
@@ -176,15 +177,24 @@ def step_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpRe
     plan = _editable(request, pk, "plan: add a step")
     goal = _goal(plan, goal_pk)
     staff, contacts = services.step_owners(plan)
+    suggestions = library.step_suggestions(plan.enrollment.program_id, goal.domain)
+    chosen = request.GET.get("suggestion", "")
+    text = suggestions[int(chosen)] if chosen.isdigit() and int(chosen) < len(suggestions) else ""
     form = forms.StepForm(
         request.POST or None,
-        initial={"version": plan.version, "owner_kind": "person"},
+        initial={"version": plan.version, "owner_kind": "person", "text": text},
         staff=staff,
         contacts=contacts,
     )
     done = _posted(request, plan, form, partial(services.step_add, goal=goal), _at_goal)
     return done or _form_page(
-        request, plan, "plans/form.html", form, title=_("Add a step"), goal=goal
+        request,
+        plan,
+        "plans/step_form.html",
+        form,
+        title=_("Add a step"),
+        goal=goal,
+        suggestions=suggestions,
     )
 
 
