@@ -21,7 +21,7 @@ from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.errors import StaleVersion
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people.sensitivity import disclosure_for
-from alongside.plans import forms, library, printout, selectors, services
+from alongside.plans import changes, forms, library, printout, selectors, services
 from alongside.plans.models import Goal, Plan, Readiness, Step
 
 NO_PLAN = "No such plan"
@@ -35,7 +35,7 @@ def _editable(request: AuthenticatedHttpRequest, pk: int, purpose: str) -> Plan:
     """A plan the user may change: seen, on the person's care team, and still open."""
     plan = _plan(request, pk, purpose)
     if not disclosure_for(request.user, plan.person).sensitive:
-        raise PermissionDenied(services.CARE_TEAM_ONLY)
+        raise PermissionDenied(changes.CARE_TEAM_ONLY)
     if not plan.is_open:
         raise PermissionDenied(_("This plan has ended; its pages are read-only."))
     return plan
@@ -52,7 +52,7 @@ def _save(form: BaseForm, call: Callable[[], Any]) -> bool:
     def calling() -> None:
         try:
             call()
-        except services.PlanChanged as stale:
+        except changes.PlanChanged as stale:
             changed.extend(stale.changes)
             raise
 
@@ -258,7 +258,7 @@ def _act(request: AuthenticatedHttpRequest, call: Callable[[], Any]) -> bool:
     try:
         with refusals_as_403():
             call()
-    except services.PlanChanged as stale:
+    except changes.PlanChanged as stale:
         messages.error(
             request,
             _("Nothing was saved: the plan changed since you opened it (%(what)s).")

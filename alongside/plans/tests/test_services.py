@@ -7,7 +7,7 @@ from django.utils import timezone
 from alongside.audit.models import AuditEvent
 from alongside.lib.errors import NotPermitted
 from alongside.people import services as people
-from alongside.plans import hooks, programs, services
+from alongside.plans import changes, hooks, programs, services
 from alongside.plans.models import Agreement, Goal, Plan, PlanSettings, PlanVersion, Step
 from alongside.plans.tests.factories import add_goal, fresh, start_plan
 
@@ -82,7 +82,7 @@ def test_a_stale_version_is_refused_with_what_changed(world):
     plan = start_plan(world)
     opened_at = plan.version
     add_goal(world, plan, words="Get my license back.", domain="transportation")
-    with pytest.raises(services.PlanChanged, match="changed since you opened it") as stale:
+    with pytest.raises(changes.PlanChanged, match="changed since you opened it") as stale:
         services.goal_add(
             actor=world.coordinator,
             plan=plan,
