@@ -183,3 +183,19 @@ def test_a_plan_is_made_with_the_person(browsing, lupe):  # noqa: PLR0915 - one 
     browsing.check()
     expect(page.locator("main")).to_contain_text("Fill the fridge so the kids eat well.")
     expect(page.locator("main")).not_to_contain_text("Keep the apartment.")
+
+
+def test_an_admin_keeps_the_programs_goal_templates(browsing, world):
+    page = browsing.page
+    browsing.sign_in(world.admin)
+    browsing.goto(f"/manage/{world.org.pk}/plans/")
+    page.get_by_role("link", name="0 of its own · Housing Navigation").click()
+    browsing.check()
+    page.get_by_label("Title").fill("A job I like")
+    page.get_by_label("Life domain").select_option("employment")
+    page.get_by_label("Usual steps, one a line").fill("Update the résumé\nVisit the job center")
+    _save(browsing, "Save template")
+    expect(page.get_by_role("status")).to_contain_text("Template “A job I like” saved.")
+    page.get_by_role("link", name="A job I like (change)").click()
+    browsing.check()
+    expect(page.get_by_label("Offered when adding a goal")).to_be_checked()
