@@ -90,6 +90,45 @@ class PlanOut(Schema):
     fhir_url: str
 
 
+class PlanSummaryOut(Schema):
+    id: int
+    enrollment_id: int
+    program: str
+    status: str
+    version: int
+    started_on: dt.date
+    next_review_on: dt.date | None
+    current_goals: int
+    open_steps: int
+    url: str
+
+
+@router.get(
+    "/people/{person_id}/plans",
+    response={200: list[PlanSummaryOut]},
+    summary="A person's plans, newest first, with how many goals and open steps each has",
+)
+def list_person_plans(request: HttpRequest, person_id: int) -> HttpResponse:
+    _person, plans = selectors.person_plans(caller(request), person_id)
+    return present.respond(
+        [
+            PlanSummaryOut(
+                id=p.pk,
+                enrollment_id=p.enrollment_id,
+                program=p.enrollment.program.name,
+                status=p.status,
+                version=p.version,
+                started_on=p.started_on,
+                next_review_on=p.next_review_on,
+                current_goals=p.current_goals,  # type: ignore[attr-defined]
+                open_steps=p.open_steps,  # type: ignore[attr-defined]
+                url=reverse("api-v1:plan", args=[p.pk]),
+            )
+            for p in plans
+        ]
+    )
+
+
 @router.get(
     "/plans/{plan_id}",
     response={200: PlanOut},

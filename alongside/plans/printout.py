@@ -61,14 +61,15 @@ def _step_line(step: dict[str, Any], goal_number: int) -> dict[str, Any]:
 
 
 def _contacts(plan: Plan, steps: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Who to call: the person's coordinator first, then the staff and the people who
-    matter to them with a step in the plan. Two queries."""
+    """Who to call: the person's coordinator first, then the staff (still working here)
+    and the people who matter to them with a step in the plan. Two queries."""
     staff_ids = {s["owner_user_id"] for s in steps if s["owner_user_id"]}
     coordinator_id = plan.enrollment.primary_coordinator_id
     if coordinator_id:
         staff_ids.add(coordinator_id)
     staff = sorted(
-        User.objects.filter(pk__in=staff_ids), key=lambda u: (u.pk != coordinator_id, str(u))
+        User.objects.filter(pk__in=staff_ids, is_active=True),
+        key=lambda u: (u.pk != coordinator_id, str(u)),
     )
     found = [
         {
