@@ -169,12 +169,16 @@ def _on_not_permitted(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _on_stale(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+    # What changed since, where the record keeps its history (a plan's versions).
+    changes: Any = getattr(exc, "changes", None)
+    extra: dict[str, Any] = {"changes": changes} if isinstance(changes, list) else {}
     response = error_response(
         409,
         "This record changed since you read it. Read it again, then retry with the "
         "current version.",
         code="stale_version",
         current_version=exc.current_version,
+        **extra,
     )
     response["ETag"] = f'"{exc.current_version}"'
     return response

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from alongside.api import openapi, present
 from alongside.api.auth import caller
 from alongside.api.screenings import FHIR_JSON
 from alongside.people.sensitivity import RESTRICTED
-from alongside.plans import display, fhir, selectors
+from alongside.plans import display, fhir, printout, selectors
+from alongside.plans.models import Plan
+from alongside.plans.snapshot import Snapshot
 
 router = Router(tags=["plans"])
+
+# The languages a plan can be printed in (settings.LANGUAGES).
+Language = Literal["en", "es"]
 
 
 class StepOut(Schema):
@@ -85,6 +90,45 @@ class PlanOut(Schema):
     fhir_url: str
 
 
+class PlanSummaryOut(Schema):
+    id: int
+    enrollment_id: int
+    program: str
+    status: str
+    version: int
+    started_on: dt.date
+    next_review_on: dt.date | None
+    current_goals: int
+    open_steps: int
+    url: str
+
+
+@router.get(
+    "/people/{person_id}/plans",
+    response={200: list[PlanSummaryOut]},
+    summary="A person's plans, newest first, with how many goals and open steps each has",
+)
+def list_person_plans(request: HttpRequest, person_id: int) -> HttpResponse:
+    _person, plans = selectors.person_plans(caller(request), person_id)
+    return present.respond(
+        [
+            PlanSummaryOut(
+                id=p.pk,
+                enrollment_id=p.enrollment_id,
+                program=p.enrollment.program.name,
+                status=p.status,
+                version=p.version,
+                started_on=p.started_on,
+                next_review_on=p.next_review_on,
+                current_goals=p.current_goals,  # type: ignore[attr-defined]
+                open_steps=p.open_steps,  # type: ignore[attr-defined]
+                url=reverse("api-v1:plan", args=[p.pk]),
+            )
+            for p in plans
+        ]
+    )
+
+
 @router.get(
     "/plans/{plan_id}",
     response={200: PlanOut},
@@ -93,13 +137,19 @@ class PlanOut(Schema):
 )
 def get_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, whole, shown = selectors.plan_read(caller(request), plan_id, purpose="api")
+    return present.respond(plan_body(plan, whole, shown), version=plan.version)
+
+
+def plan_body(plan: Plan, whole: Snapshot, shown: Snapshot) -> PlanOut:
+    """The plan as the API gives it: `shown` is its snapshot as the caller may see it,
+    `whole` gives the reviews' T-scores."""
     goals: list[GoalOut | RestrictedGoalOut] = [
         RestrictedGoalOut.model_validate(g | {"reason": RESTRICTED})
         if g.get("restricted")
         else GoalOut.model_validate(g)
         for g in shown["goals"]
     ]
-    body = PlanOut(
+    return PlanOut(
         id=plan.pk,
         person_id=plan.person_id,
         enrollment_id=plan.enrollment_id,
@@ -115,7 +165,6 @@ def get_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
         ],
         fhir_url=reverse("api-v1:plan_fhir", args=[plan.pk]),
     )
-    return present.respond(body, version=plan.version)
 
 
 @router.get(
@@ -133,5 +182,37 @@ def get_plan_fhir(request: HttpRequest, plan_id: int) -> HttpResponse:
     reply = HttpResponse(
         json.dumps(fhir.care_plan(plan, shown), ensure_ascii=False), content_type=FHIR_JSON
     )
+    reply["Cache-Control"] = "no-store"
+    return reply
+
+
+PDF = "application/pdf"
+
+
+@router.get(
+    "/plans/{plan_id}/pdf",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The plan the person keeps, as tagged PDF/UA.",
+                "content": {PDF: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+    url_name="plan_pdf",
+    summary="The plan the person keeps, as a PDF in their language",
+    description="Written for the person (“My goals”, “What I will do”, “What my team will "
+    "do”, “Who to call”) with the name they use. `lang` chooses the language (`en`, "
+    "`es`); without it, the person's preferred language when the plan can be printed in "
+    "it, else English. Outside the care team a goal about mental health, substance use "
+    "or safety is left out, and the document says one is kept with the care team.",
+)
+def get_plan_pdf(
+    request: HttpRequest, plan_id: int, lang: Annotated[Language | None, Query()] = None
+) -> HttpResponse:
+    context = printout.plan_print(caller(request), plan_id, lang or "")
+    reply = HttpResponse(printout.render_pdf(context), content_type=PDF)
+    reply["Content-Disposition"] = f'attachment; filename="{printout.filename(context)}"'
     reply["Cache-Control"] = "no-store"
     return reply

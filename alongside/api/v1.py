@@ -6,7 +6,7 @@ from alongside.api.auth import bearer_token, session
 from alongside.api.encounters import router as encounters_router
 from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
-from alongside.api.plans import router as plans_router
+from alongside.api.plan_writes import router as plans_router  # the reads' router, with writes
 from alongside.api.screenings import router as screenings_router
 from alongside.api.tasks import router as tasks_router
 from alongside.api.timeline import router as timeline_router

@@ -78,6 +78,8 @@ API_PARAMETERS = {
     "encounter_id": ENCOUNTER,
     "note_id": NOTE,
     "plan_id": "plans.plan",
+    "goal_id": "plans.goal",
+    "step_id": "plans.step",
 }
 
 UNKNOWN = "unknown"

@@ -22,6 +22,7 @@ from alongside.plans.models import (
     SENSITIVE_DOMAINS,
     Agreement,
     Goal,
+    GoalTemplate,
     Plan,
     PlanSettings,
     Readiness,
@@ -117,6 +118,17 @@ def settings_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     }
 
 
+def template_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
+    rows = GoalTemplate.objects.filter(
+        pk__in=int_ids(ids), program__organization_id__in=scope_for(viewer).organization_ids
+    ).values_list("pk", "title", "program__name")
+    return {
+        str(pk): _("Goal template “%(title)s” of %(program)s")
+        % {"title": title, "program": program}
+        for pk, title, program in rows
+    }
+
+
 def register() -> None:
     for key, names in (
         ("plans.plan", plan_names),
@@ -126,5 +138,6 @@ def register() -> None:
         ("plans.review", review_names),
         ("plans.agreement", agreement_names),
         ("plans.plansettings", settings_names),
+        ("plans.goaltemplate", template_names),
     ):
         object_namers.register(ObjectNamer(key=key, names=names))

@@ -264,3 +264,36 @@ class PlanSettingsForm(forms.Form):
     requires_approval = forms.BooleanField(
         label=_("A supervisor approves a plan before it starts"), required=False
     )
+
+
+class GoalTemplateForm(forms.Form):
+    """A goal template in a program's library (`GoalTemplate`), on the admin's page."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    domain = forms.ChoiceField(label=_("Life domain"), choices=Goal.Domain.choices)
+    importance = forms.ChoiceField(
+        label=_("Usually"), choices=Goal.Importance.choices, initial=Goal.Importance.BOTH
+    )
+    restatement = forms.CharField(
+        label=_("Staff restatement it suggests"),
+        help_text=_("Shown beside the person's words; their words are always theirs to write."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    gas_0 = forms.CharField(
+        label=_("The expected outcome it suggests (GAS 0)"),
+        widget=forms.Textarea(attrs={"rows": 1}),
+        required=False,
+    )
+    steps = forms.CharField(
+        label=_("Usual steps, one a line"),
+        help_text=_("Offered when adding a step to a goal in this life domain."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    is_active = forms.BooleanField(
+        label=_("Offered when adding a goal"), required=False, initial=True
+    )
+    version = forms.IntegerField(
+        min_value=0, max_value=MAX_VERSION, widget=forms.HiddenInput, required=False
+    )

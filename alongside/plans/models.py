@@ -214,6 +214,40 @@ class Goal(models.Model):
 ZERO_TO_TEN = [MinValueValidator(0), MaxValueValidator(10)]
 
 
+class GoalTemplate(models.Model):
+    """A goal a program's staff can start from, with the steps it usually takes: it
+    fills in the life domain, the staff restatement and the expected outcome, never the
+    person's words. Programs without their own use the shipped ones (plans/library.py)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="goal_templates")
+    title = models.CharField(max_length=200)
+    domain = models.CharField(max_length=20, choices=Goal.Domain.choices)
+    importance = models.CharField(
+        max_length=4, choices=Goal.Importance.choices, default=Goal.Importance.BOTH
+    )
+    restatement = models.TextField(blank=True)
+    gas_0 = models.TextField(blank=True)
+    # The steps it usually takes, one a line: offered when adding a step to its goals.
+    steps = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "program", models.functions.Lower("title"), name="goal_template_title_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def step_lines(self) -> list[str]:
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+
 class Readiness(models.Model):
     """One measurement of the readiness ruler for a goal: how important and how
     confident, 0 to 10, with the answer to "why not lower?" in the person's words."""

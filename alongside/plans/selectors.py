@@ -6,6 +6,7 @@ off the person's care team. Reads of a plan are audited as views of the person."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -22,8 +23,16 @@ from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_person_view
 from alongside.people.sensitivity import RESTRICTED, disclosure_for
 from alongside.plans import charts, display
-from alongside.plans.models import SENSITIVE_DOMAINS, Goal, Plan, PlanSettings, PlanVersion, Step
-from alongside.plans.services import settings_for
+from alongside.plans.models import (
+    SENSITIVE_DOMAINS,
+    Goal,
+    GoalTemplate,
+    Plan,
+    PlanSettings,
+    PlanVersion,
+    Step,
+)
+from alongside.plans.programs import settings_for
 from alongside.plans.snapshot import Snapshot, plan_snapshot, redacted
 
 REVIEW_DUE = "plans.review_due"
@@ -58,6 +67,27 @@ def plan_for(user: Actor, pk: int, *, purpose: str = "plan") -> Plan:
     plan = _with_person(plans_for(user)).get(pk=pk)
     audit_person_view(user, plan.person, purpose)
     return plan
+
+
+def person_plans(user: Actor, person_id: int) -> tuple[Person, Sequence[Plan]]:
+    """A person the user may see (DoesNotExist otherwise) with their plans, newest
+    first, each with its program and how many current goals and open steps it has;
+    recorded as a view of the person. Four queries (and the audit), however many."""
+    person = Person.objects.visible_to(user).get(pk=person_id)
+    audit_person_view(user, person, "plans")
+    current = ~Q(goals__lifecycle__in=["cancelled", "rejected", "entered-in-error"])
+    plans = list(
+        Plan.objects.filter(person=person)
+        .select_related("enrollment__program")
+        .annotate(
+            current_goals=Count("goals", filter=current, distinct=True),
+            open_steps=Count(
+                "goals__steps", filter=Q(goals__steps__done_at__isnull=True), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+    return person, plans
 
 
 def goal_of(plan: Plan, pk: int) -> Goal:
@@ -227,6 +257,16 @@ def program_settings(organization_id: int) -> list[tuple[Program, PlanSettings]]
     programs = (
         Program.objects.filter(organization_id=organization_id)
         .select_related("plan_settings")
+        .annotate(templates=Count("goal_templates", filter=Q(goal_templates__is_active=True)))
         .order_by("-is_active", "name", "pk")
     )
     return [(p, getattr(p, "plan_settings", None) or PlanSettings(program=p)) for p in programs]
+
+
+def goal_templates_of(program: Program) -> list[GoalTemplate]:
+    """The program's library of goal templates, those offered first."""
+    return list(GoalTemplate.objects.filter(program=program).order_by("-is_active", "title", "pk"))
+
+
+def goal_template_of(program: Program, pk: int) -> GoalTemplate:
+    return GoalTemplate.objects.get(program=program, pk=pk)

@@ -1,7 +1,7 @@
-"""Writes to plans. Every change is made by an explicit actor on the person's care team,
-checks the plan's version (a stale one raises `PlanChanged`, naming what changed since),
-bumps it, keeps a `PlanVersion` snapshot, records an audit event and announces itself
-(plans/hooks.py), all in one transaction."""
+"""Writes to plans. Each goes through the steps in plans/changes.py: an explicit actor
+on the person's care team, the plan's version checked (a stale one raises
+`PlanChanged`, naming what changed since), then bumped, with a `PlanVersion` snapshot,
+an audit event and an announcement (plans/hooks.py), all in one transaction."""
 
 from __future__ import annotations
 
@@ -17,27 +17,21 @@ from django.utils.translation import gettext as _
 from alongside.accounts.actors import Actor, account_of
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
-from alongside.audit import services as audit
-from alongside.audit.services import Action
-from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.lib.errors import NotPermitted
 from alongside.lib.validation import full_clean
-from alongside.people.models import Enrollment, Person, SupportContact
-from alongside.people.sensitivity import disclosure_for
-from alongside.plans import hooks
+from alongside.people.models import Enrollment, SupportContact
+from alongside.plans import changes
 from alongside.plans.models import (
     Agreement,
     GasRating,
     Goal,
     Plan,
-    PlanSettings,
-    PlanVersion,
     Readiness,
     Review,
     Step,
 )
-from alongside.plans.snapshot import plan_snapshot
+from alongside.plans.programs import settings_for
 
-CARE_TEAM_ONLY = "Only the person's care team can change their plan."
 APPROVERS_ONLY = "Only a supervisor of the program can approve its plans."
 GOAL_FIELDS = (
     "words",
@@ -58,134 +52,13 @@ GOAL_FIELDS = (
 )
 
 
-class PlanChanged(StaleVersion):
-    """The plan changed since the caller read it: what changed, version by version."""
-
-    def __init__(self, current_version: int, changes: list[str]) -> None:
-        super().__init__(current_version)
-        self.changes = changes
-
-
-def settings_for(program_id: int) -> PlanSettings:
-    """The program's plan settings, or the defaults (unsaved) when it has none."""
-    found = PlanSettings.objects.filter(program_id=program_id).first()
-    return found or PlanSettings(program_id=program_id)
-
-
-def plan_settings_update(*, actor: Actor, program_id: int, data: Mapping[str, Any]) -> PlanSettings:
-    """Set how a program runs its plans: for its organization's admins."""
-    settings = settings_for(program_id)
-    organization_id = settings.program.organization_id
-    if not scope_for(actor).is_admin_of(organization_id):
-        raise NotPermitted("Only an organization admin can change how a program runs plans.")
-    for name in ("requires_agreement", "requires_signature", "requires_approval"):
-        if name in data:
-            setattr(settings, name, bool(data[name]))
-    if "review_interval_days" in data:
-        settings.review_interval_days = data["review_interval_days"]
-    settings.full_clean()
-    with transaction.atomic():
-        settings.save()
-        audit.record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=settings,
-            organization_id=organization_id,
-            fields=sorted(data),
-        )
-    return settings
-
-
-# ---------------------------------------------------------------- the common steps
-
-
-def _ensure_care_team(actor: Actor, person: Person) -> None:
-    if not disclosure_for(actor, person).sensitive:
-        raise NotPermitted(CARE_TEAM_ONLY)
-
-
-def _locked(actor: Actor, plan: Plan, expected_version: int | None) -> Plan:
-    """The plan, locked for this transaction, after checking who acts and the version."""
-    locked = Plan.objects.select_for_update().select_related("person").get(pk=plan.pk)
-    _ensure_care_team(actor, locked.person)
-    if expected_version is not None and expected_version != locked.version:
-        changes = list(
-            PlanVersion.objects.filter(plan_id=locked.pk, number__gt=expected_version)
-            .order_by("number")
-            .values_list("summary", flat=True)
-        )
-        raise PlanChanged(locked.version, changes)
-    return locked
-
-
-def _ensure_open(plan: Plan) -> None:
-    if not plan.is_open:
-        raise ValidationError(
-            _("This plan is %(status)s; start a new plan to make changes.")
-            % {"status": plan.get_status_display().lower()}
-        )
-
-
-def _commit(
-    actor: Actor,
-    plan: Plan,
-    kind: str,
-    summary: str,
-    *,
-    obj: Any = None,
-    fields: list[str] | None = None,
-    goal: Goal | None = None,
-    step: Step | None = None,
-) -> None:
-    """Bump the plan's version, keep the snapshot, audit and announce the change."""
-    plan.version += 1
-    plan.save()
-    now = timezone.now()
-    PlanVersion.objects.create(
-        plan=plan,
-        number=plan.version,
-        summary=summary[:300],
-        snapshot=plan_snapshot(plan),
-        created_at=now,
-        created_by=account_of(actor),
-    )
-    audit.record_for_person(
-        actor=actor,
-        action=Action.CREATE if fields is None else Action.UPDATE,
-        person=plan.person,
-        obj=obj if obj is not None else plan,
-        fields=fields or (),
-        detail={"plan": plan.pk, "change": kind, "version": plan.version},
-    )
-    about = goal or (step.goal if step else None)
-    sensitive = about is not None and about.is_sensitive
-    hooks.announce(
-        hooks.PlanChange(
-            actor=actor,
-            plan=plan,
-            kind=kind,
-            summary=summary,
-            version=plan.version,
-            goal=goal,
-            step=step,
-            sensitive=sensitive,
-        )
-    )
-
-
-def _goal_label(goal: Goal) -> str:
-    # Version summaries are read by everyone who sees the plan: a sensitive goal is
-    # named by its number, never its words.
-    return f"goal {goal.pk}" if goal.is_sensitive else f"“{goal.words[:80]}”"
-
-
 # ---------------------------------------------------------------- the plan
 
 
 def plan_start(*, actor: Actor, enrollment: Enrollment, started_on: dt.date | None = None) -> Plan:
     """A draft plan for an open enrollment that has none open."""
     person = enrollment.person
-    _ensure_care_team(actor, person)
+    changes.ensure_care_team(actor, person)
     if not enrollment.is_open:
         raise ValidationError(_("Plans are made for open enrollments."))
     with transaction.atomic():
@@ -201,7 +74,7 @@ def plan_start(*, actor: Actor, enrollment: Enrollment, started_on: dt.date | No
         )
         full_clean(plan)
         plan.save()
-        _commit(actor, plan, "plan_started", _("Plan started"))
+        changes.commit(actor, plan, "plan_started", _("Plan started"))
     return plan
 
 
@@ -243,7 +116,7 @@ def plan_status_set(
     the program asks for it), in force to under review and back, or end it, completed
     or closed, with a reason. A review moves it to revised (`review_record`)."""
     with transaction.atomic():
-        plan = _locked(actor, plan, expected_version)
+        plan = changes.locked(actor, plan, expected_version)
         if status not in TRANSITIONS or plan.status not in TRANSITIONS[status]:
             raise ValidationError(
                 {
@@ -268,7 +141,7 @@ def plan_status_set(
             plan.next_review_on = timezone.localdate(now) + dt.timedelta(days=interval)
         plan.status = status
         plan.ended_reason = reason.strip() if status in Plan.ENDED else ""
-        _commit(
+        changes.commit(
             actor,
             plan,
             "status_changed",
@@ -280,13 +153,13 @@ def plan_status_set(
 
 def plan_approve(*, actor: Actor, plan: Plan, expected_version: int | None) -> Plan:
     with transaction.atomic():
-        plan = _locked(actor, plan, expected_version)
+        plan = changes.locked(actor, plan, expected_version)
         if not scope_for(actor).oversees_program(plan.enrollment.program_id):
             raise NotPermitted(APPROVERS_ONLY)
-        _ensure_open(plan)
+        changes.ensure_open(plan)
         plan.approved_by = account_of(actor)
         plan.approved_at = timezone.now()
-        _commit(actor, plan, "plan_approved", _("Plan approved"), fields=["approved_at"])
+        changes.commit(actor, plan, "plan_approved", _("Plan approved"), fields=["approved_at"])
     return plan
 
 
@@ -311,8 +184,8 @@ def goal_add(
 ) -> Goal:
     """A new goal. Its words are the person's, stored exactly as given."""
     with transaction.atomic():
-        plan = _locked(actor, plan, expected_version)
-        _ensure_open(plan)
+        plan = changes.locked(actor, plan, expected_version)
+        changes.ensure_open(plan)
         goal = Goal(plan=plan, **{k: v for k, v in data.items() if k in GOAL_FIELDS})
         if "priority" not in data or data["priority"] is None:
             goal.priority = Goal.objects.filter(plan=plan).count() + 1
@@ -320,11 +193,11 @@ def goal_add(
             goal.weight = 1
         _clean_goal(goal, plan)
         goal.save()
-        _commit(
+        changes.commit(
             actor,
             plan,
             "goal_added",
-            _("Goal added: %(goal)s") % {"goal": _goal_label(goal)},
+            _("Goal added: %(goal)s") % {"goal": changes.goal_label(goal)},
             obj=goal,
             goal=goal,
         )
@@ -336,8 +209,8 @@ def goal_update(
 ) -> Goal:
     """Change a goal in place (its identity never changes); `data` names the fields."""
     with transaction.atomic():
-        plan = _locked(actor, goal.plan, expected_version)
-        _ensure_open(plan)
+        plan = changes.locked(actor, goal.plan, expected_version)
+        changes.ensure_open(plan)
         goal = Goal.objects.select_for_update().get(pk=goal.pk)
         changed = [k for k in GOAL_FIELDS if k in data and getattr(goal, k) != data[k]]
         for name in changed:
@@ -346,11 +219,11 @@ def goal_update(
         if not changed:
             return goal
         goal.save()
-        _commit(
+        changes.commit(
             actor,
             plan,
             "goal_changed",
-            _("Goal changed: %(goal)s") % {"goal": _goal_label(goal)},
+            _("Goal changed: %(goal)s") % {"goal": changes.goal_label(goal)},
             obj=goal,
             fields=changed,
             goal=goal,
@@ -368,8 +241,8 @@ def readiness_record(
     expected_version: int | None,
 ) -> Readiness:
     with transaction.atomic():
-        plan = _locked(actor, goal.plan, expected_version)
-        _ensure_open(plan)
+        plan = changes.locked(actor, goal.plan, expected_version)
+        changes.ensure_open(plan)
         errors = {
             name: _("Choose a number from 0 to 10.")
             for name, value in (("importance", importance), ("confidence", confidence))
@@ -387,11 +260,11 @@ def readiness_record(
         )
         full_clean(reading)
         reading.save()
-        _commit(
+        changes.commit(
             actor,
             plan,
             "readiness_recorded",
-            _("Readiness recorded for %(goal)s") % {"goal": _goal_label(goal)},
+            _("Readiness recorded for %(goal)s") % {"goal": changes.goal_label(goal)},
             obj=reading,
             goal=goal,
         )
@@ -443,8 +316,8 @@ def step_add(
     *, actor: Actor, goal: Goal, data: Mapping[str, Any], expected_version: int | None
 ) -> Step:
     with transaction.atomic():
-        plan = _locked(actor, goal.plan, expected_version)
-        _ensure_open(plan)
+        plan = changes.locked(actor, goal.plan, expected_version)
+        changes.ensure_open(plan)
         step = Step(
             goal=goal,
             text=data.get("text", ""),
@@ -458,11 +331,11 @@ def step_add(
         _check_owner(plan, step)
         full_clean(step)
         step.save()
-        _commit(
+        changes.commit(
             actor,
             plan,
             "step_added",
-            _("Step added to %(goal)s") % {"goal": _goal_label(goal)},
+            _("Step added to %(goal)s") % {"goal": changes.goal_label(goal)},
             obj=step,
             goal=goal,
             step=step,
@@ -472,19 +345,19 @@ def step_add(
 
 def step_done(*, actor: Actor, step: Step, done: bool = True, expected_version: int | None) -> Step:
     with transaction.atomic():
-        plan = _locked(actor, step.goal.plan, expected_version)
-        _ensure_open(plan)
+        plan = changes.locked(actor, step.goal.plan, expected_version)
+        changes.ensure_open(plan)
         step = Step.objects.select_for_update().select_related("goal").get(pk=step.pk)
         if (step.done_at is not None) == done:
             return step
         step.done_at = timezone.now() if done else None
         step.save(update_fields=["done_at"])
         summary = _("Step done for %(goal)s") if done else _("Step reopened for %(goal)s")
-        _commit(
+        changes.commit(
             actor,
             plan,
             "step_done" if done else "step_reopened",
-            summary % {"goal": _goal_label(step.goal)},
+            summary % {"goal": changes.goal_label(step.goal)},
             obj=step,
             fields=["done_at"],
             goal=step.goal,
@@ -511,7 +384,7 @@ def review_record(
     what changed, and a GAS rating (-2..+2, with a note) for each goal rated. The plan
     becomes revised and its next review falls due one interval after this one."""
     with transaction.atomic():
-        plan = _locked(actor, plan, expected_version)
+        plan = changes.locked(actor, plan, expected_version)
         if plan.status not in Plan.IN_FORCE:
             raise ValidationError(_("A plan is reviewed once it is active."))
         errors: dict[str, Any] = {}
@@ -544,7 +417,7 @@ def review_record(
         interval = settings_for(plan.enrollment.program_id).review_interval_days
         plan.status = Plan.Status.REVISED
         plan.next_review_on = held_on + dt.timedelta(days=interval)
-        _commit(actor, plan, "review_recorded", _("Review recorded"), obj=review)
+        changes.commit(actor, plan, "review_recorded", _("Review recorded"), obj=review)
     return review
 
 
@@ -561,8 +434,8 @@ def agreement_record(
     """How the person agreed to the plan (a typed signature on screen, or verbally with
     a witness), or that they declined, with their words."""
     with transaction.atomic():
-        plan = _locked(actor, plan, expected_version)
-        _ensure_open(plan)
+        plan = changes.locked(actor, plan, expected_version)
+        changes.ensure_open(plan)
         errors: dict[str, str] = {}
         if method == Agreement.Method.SIGNED and not signature.strip():
             errors["signature"] = _("Ask the person to type their name to sign.")
@@ -584,7 +457,7 @@ def agreement_record(
         )
         full_clean(agreement)
         agreement.save()
-        _commit(
+        changes.commit(
             actor,
             plan,
             "agreement_recorded",

@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("start/<id:enrollment_pk>/", views.start, name="start"),
     path("<id:pk>/", views.plan, name="plan"),
+    path("<id:pk>/print/", views.print_plan, name="print"),
     path("<id:pk>/goals/add/", views.goal_add, name="goal-add"),
     path("<id:pk>/goals/<id:goal_pk>/", views.goal_edit, name="goal-edit"),
     path("<id:pk>/goals/<id:goal_pk>/steps/add/", views.step_add, name="step-add"),
@@ -23,4 +24,10 @@ urlpatterns = [
 manage_urlpatterns = [
     path("", manage_views.settings_list, name="plan-settings"),
     path("<id:pk>/", manage_views.settings_edit, name="plan-settings-edit"),
+    path("<id:pk>/templates/", manage_views.templates, name="goal-templates"),
+    path(
+        "<id:pk>/templates/<id:template_pk>/",
+        manage_views.template_edit,
+        name="goal-template-edit",
+    ),
 ]

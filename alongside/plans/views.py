@@ -21,7 +21,7 @@ from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.errors import StaleVersion
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people.sensitivity import disclosure_for
-from alongside.plans import forms, library, selectors, services
+from alongside.plans import changes, forms, library, printout, selectors, services
 from alongside.plans.models import Goal, Plan, Readiness, Step
 
 NO_PLAN = "No such plan"
@@ -35,7 +35,7 @@ def _editable(request: AuthenticatedHttpRequest, pk: int, purpose: str) -> Plan:
     """A plan the user may change: seen, on the person's care team, and still open."""
     plan = _plan(request, pk, purpose)
     if not disclosure_for(request.user, plan.person).sensitive:
-        raise PermissionDenied(services.CARE_TEAM_ONLY)
+        raise PermissionDenied(changes.CARE_TEAM_ONLY)
     if not plan.is_open:
         raise PermissionDenied(_("This plan has ended; its pages are read-only."))
     return plan
@@ -52,7 +52,7 @@ def _save(form: BaseForm, call: Callable[[], Any]) -> bool:
     def calling() -> None:
         try:
             call()
-        except services.PlanChanged as stale:
+        except changes.PlanChanged as stale:
             changed.extend(stale.changes)
             raise
 
@@ -82,7 +82,21 @@ def _form_page(
 @login_required
 def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = or_404(lambda: selectors.plan_page(request.user, pk), NO_PLAN)
+    context["print_languages"] = printout.language_choices(context["person"])
     return render(request, "plans/plan.html", context)
+
+
+@login_required
+def print_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The plan the person keeps, as a PDF in the language asked for (`?lang=`), else
+    theirs."""
+    context = or_404(
+        lambda: printout.plan_print(request.user, pk, request.GET.get("lang", "")), NO_PLAN
+    )
+    reply = HttpResponse(printout.render_pdf(context), content_type="application/pdf")
+    reply["Content-Disposition"] = f'inline; filename="{printout.filename(context)}"'
+    reply["Cache-Control"] = "no-store"
+    return reply
 
 
 @require_POST
@@ -131,7 +145,8 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initial = {"version": plan.version, "lifecycle": Goal.Lifecycle.PROPOSED, "weight": 1}
     form = forms.GoalForm(
         request.POST or None,
-        initial=initial | library.initial_from(request.user, plan.person_id, source),
+        initial=initial
+        | library.initial_from(request.user, plan.person_id, plan.enrollment.program_id, source),
     )
     done = _posted(request, plan, form, partial(services.goal_add, plan=plan), _at_goal)
     return done or _form_page(
@@ -141,7 +156,7 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("Add a goal"),
         suggestions=library.need_suggestions(request.user, plan.person_id),
-        templates=library.TEMPLATES.values(),
+        templates=library.goal_templates(plan.enrollment.program_id),
         source=source,
     )
 
@@ -162,15 +177,24 @@ def step_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpRe
     plan = _editable(request, pk, "plan: add a step")
     goal = _goal(plan, goal_pk)
     staff, contacts = services.step_owners(plan)
+    suggestions = library.step_suggestions(plan.enrollment.program_id, goal.domain)
+    chosen = request.GET.get("suggestion", "")
+    text = suggestions[int(chosen)] if chosen.isdigit() and int(chosen) < len(suggestions) else ""
     form = forms.StepForm(
         request.POST or None,
-        initial={"version": plan.version, "owner_kind": "person"},
+        initial={"version": plan.version, "owner_kind": "person", "text": text},
         staff=staff,
         contacts=contacts,
     )
     done = _posted(request, plan, form, partial(services.step_add, goal=goal), _at_goal)
     return done or _form_page(
-        request, plan, "plans/form.html", form, title=_("Add a step"), goal=goal
+        request,
+        plan,
+        "plans/step_form.html",
+        form,
+        title=_("Add a step"),
+        goal=goal,
+        suggestions=suggestions,
     )
 
 
@@ -234,7 +258,7 @@ def _act(request: AuthenticatedHttpRequest, call: Callable[[], Any]) -> bool:
     try:
         with refusals_as_403():
             call()
-    except services.PlanChanged as stale:
+    except changes.PlanChanged as stale:
         messages.error(
             request,
             _("Nothing was saved: the plan changed since you opened it (%(what)s).")

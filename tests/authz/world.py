@@ -37,7 +37,9 @@ from alongside.organizations import services as organizations
 from alongside.people import services as people
 from alongside.people import timeline
 from alongside.people.models import Person
+from alongside.plans import programs as plan_programs
 from alongside.plans import services as plans
+from alongside.plans.models import GoalTemplate
 from alongside.tasks import rules as follow_up
 from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
@@ -334,6 +336,12 @@ def _plan(w: World, person: Person, goal_marker: str) -> dict[str, int]:
         actor=actor, goal=goal, importance=8, confidence=6, expected_version=None
     )
     plan.refresh_from_db()
+    if not GoalTemplate.objects.filter(program=w.housing).exists():
+        plan_programs.goal_template_save(
+            actor=w.admin,
+            program=w.housing,
+            data={"title": "Steady income", "domain": "income", "steps": "Apply for SSI"},
+        )
     return {"plan": plan.pk, "goal": goal.pk, "step": step.pk, "plan_version": plan.version}
 
 
@@ -544,7 +552,16 @@ def fillers(a: AuthzWorld) -> Fillers:
         "plans:start": each(lambda s: {"enrollment_pk": s.ids["enrollment"]}),
         **{
             f"plans:{name}": each(lambda s: {"pk": s.ids["plan"]})
-            for name in ("plan", "goal-add", "review", "agreement", "status", "approve", "versions")
+            for name in (
+                "plan",
+                "print",
+                "goal-add",
+                "review",
+                "agreement",
+                "status",
+                "approve",
+                "versions",
+            )
         },
         **{
             f"plans:{name}": each(lambda s: {"pk": s.ids["plan"], "goal_pk": s.ids["goal"]})
@@ -594,6 +611,10 @@ def fillers(a: AuthzWorld) -> Fillers:
         "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
         "manage:follow-up-edit": org(pk=a.rule_pk),
         "manage:plan-settings-edit": org(pk=w.housing.pk),
+        "manage:goal-templates": org(pk=w.housing.pk),
+        "manage:goal-template-edit": lambda: org(
+            pk=w.housing.pk, template_pk=GoalTemplate.objects.get(program=w.housing).pk
+        )(),
         "manage:note-settings-edit": org(pk=w.housing.pk),
         # tasks: each person's task in the housing team queue
         **{
@@ -627,6 +648,8 @@ def fillers(a: AuthzWorld) -> Fillers:
         "encounter_id": {k: s.ids["encounter"] for k, s in a.subjects.items()},
         "note_id": {k: s.ids["note"] for k, s in a.subjects.items()},
         "plan_id": {k: s.ids["plan"] for k, s in a.subjects.items()},
+        "goal_id": {k: s.ids["goal"] for k, s in a.subjects.items()},
+        "step_id": {k: s.ids["step"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 

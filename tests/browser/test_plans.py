@@ -1,14 +1,17 @@
 """A plan made with the person, in the browser: started from their page, a goal from a
 need rewritten in their words and tied to a value in their profile, steps for them, a
 staff member and their sister, readiness, their signature, a review with GAS ratings,
-and the balance view flagging a goal that is only important for them. Every page
+and the balance view flagging a goal that is only important for them, and the plan she keeps
+printed in Spanish. Every page
 checked with axe-core; the plan kept as a picture (var/screenshots/plan.png)."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
+import pypdf
 import pytest
 from django.utils import formats, timezone
 from playwright.sync_api import expect
@@ -157,9 +160,42 @@ def test_a_plan_is_made_with_the_person(browsing, lupe):  # noqa: PLR0915 - one 
     )
     _screenshot(page, "plan")
 
+    # The plan she keeps, printed in Spanish: written to her, in her words.
+    choice = page.get_by_label("The plan they keep, in")
+    expect(choice).to_have_value("en")  # no language of hers is recorded
+    choice.select_option("es")
+    form = page.locator("form", has=page.get_by_role("button", name="Print their plan"))
+    printed = page.request.get(
+        browsing.url(form.get_attribute("action") or "") + "?lang=" + choice.input_value()
+    )
+    assert printed.ok and printed.headers["content-type"] == "application/pdf"
+    text = " ".join(
+        " ".join((p.extract_text() or "").split())
+        for p in pypdf.PdfReader(io.BytesIO(printed.body())).pages
+    )
+    for words in ("Mi plan", "Mis metas", "Lo que haré", "A quién llamar", "Lupe"):
+        assert words in text
+    assert "Fill the fridge so the kids eat well." in text and "Guadalupe" not in text
+
     page.get_by_role("link", name="earlier versions").click()
     browsing.check()
     page.get_by_role("link", name="2", exact=True).click()
     browsing.check()
     expect(page.locator("main")).to_contain_text("Fill the fridge so the kids eat well.")
     expect(page.locator("main")).not_to_contain_text("Keep the apartment.")
+
+
+def test_an_admin_keeps_the_programs_goal_templates(browsing, world):
+    page = browsing.page
+    browsing.sign_in(world.admin)
+    browsing.goto(f"/manage/{world.org.pk}/plans/")
+    page.get_by_role("link", name="0 of its own · Housing Navigation").click()
+    browsing.check()
+    page.get_by_label("Title").fill("A job I like")
+    page.get_by_label("Life domain").select_option("employment")
+    page.get_by_label("Usual steps, one a line").fill("Update the résumé\nVisit the job center")
+    _save(browsing, "Save template")
+    expect(page.get_by_role("status")).to_contain_text("Template “A job I like” saved.")
+    page.get_by_role("link", name="A job I like (change)").click()
+    browsing.check()
+    expect(page.get_by_label("Offered when adding a goal")).to_be_checked()

@@ -120,3 +120,60 @@ def test_it_pins_the_plan(world: Any, api_as: Any, django_assert_num_queries: An
     add_goal(world, fresh(plan), words="One more", importance="both")
     with django_assert_num_queries(PLAN):
         assert api.get(f"/plans/{plan.pk}").status_code == 200
+
+
+def test_it_downloads_the_plan_the_person_keeps_in_spanish(world: Any, api_as: Any) -> None:
+    import io  # noqa: PLC0415
+
+    import pypdf  # noqa: PLC0415
+
+    plan = _plan(world)
+    reply = api_as(world.coordinator).get(f"/plans/{plan.pk}/pdf", {"lang": "es"})
+    assert reply.status_code == 200
+    assert reply["Content-Type"] == "application/pdf"
+    assert reply["Content-Disposition"] == f'attachment; filename="plan-{plan.pk}-es.pdf"'
+    text = " ".join(
+        " ".join((p.extract_text() or "").split())
+        for p in pypdf.PdfReader(io.BytesIO(reply.content)).pages
+    )
+    assert "Mis metas" in text and "Keep my apartment" in text
+    assert AuditEvent.objects.filter(
+        action="view", person_id=world.person.pk, detail__purpose="plan: print"
+    ).exists()
+    assert_error(api_as(world.coordinator).get(f"/plans/{plan.pk}/pdf", {"lang": "xx"}), 422)
+    for user in (world.colleague, world.outsider):
+        assert_error(api_as(user).get(f"/plans/{plan.pk}/pdf"), 404)
+
+
+def test_the_pdf_languages_are_the_interfaces() -> None:
+    from typing import get_args  # noqa: PLC0415
+
+    from alongside.api.plans import Language  # noqa: PLC0415
+    from alongside.plans.printout import PRINT_LANGUAGES  # noqa: PLC0415
+
+    assert get_args(Language) == PRINT_LANGUAGES
+
+
+def test_it_lists_a_persons_plans_in_a_fixed_number_of_queries(
+    world: Any, api_as: Any, django_assert_num_queries: Any
+) -> None:
+    from alongside.people import services as people  # noqa: PLC0415
+
+    plan = _plan(world)
+    api = api_as(world.coordinator)
+    with django_assert_num_queries(PLAN_LIST):
+        reply = api.get(f"/people/{world.person.pk}/plans")
+    (only,) = reply.json()
+    assert (only["id"], only["current_goals"], only["open_steps"]) == (plan.pk, 2, 1)
+    enrollment = people.enrollment_create(
+        actor=world.colleague, person=world.person, program=world.wellness, data={}
+    )
+    services.plan_start(actor=world.coordinator, enrollment=enrollment)
+    with django_assert_num_queries(PLAN_LIST):
+        assert len(api.get(f"/people/{world.person.pk}/plans").json()) == 2
+    assert_error(api_as(world.outsider).get(f"/people/{world.person.pk}/plans"), 404)
+
+
+# The token with its user (1), the person (1), the audited read (one statement on
+# PostgreSQL, three on SQLite), the plans with their counts (1), however many plans.
+PLAN_LIST = 4 if connection.vendor == "postgresql" else 6

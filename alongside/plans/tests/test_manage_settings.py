@@ -10,7 +10,7 @@ from django.urls import reverse
 from alongside.audit.models import AuditEvent
 from alongside.organizations.models import Program
 from alongside.plans.models import PlanSettings
-from alongside.plans.services import settings_for
+from alongside.plans.programs import settings_for
 
 EDIT = "manage:plan-settings-edit"
 DEFAULTS = {"review_interval_days": "90", "requires_agreement": "on"}

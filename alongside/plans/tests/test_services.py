@@ -7,7 +7,7 @@ from django.utils import timezone
 from alongside.audit.models import AuditEvent
 from alongside.lib.errors import NotPermitted
 from alongside.people import services as people
-from alongside.plans import hooks, services
+from alongside.plans import changes, hooks, programs, services
 from alongside.plans.models import Agreement, Goal, Plan, PlanSettings, PlanVersion, Step
 from alongside.plans.tests.factories import add_goal, fresh, start_plan
 
@@ -82,7 +82,7 @@ def test_a_stale_version_is_refused_with_what_changed(world):
     plan = start_plan(world)
     opened_at = plan.version
     add_goal(world, plan, words="Get my license back.", domain="transportation")
-    with pytest.raises(services.PlanChanged, match="changed since you opened it") as stale:
+    with pytest.raises(changes.PlanChanged, match="changed since you opened it") as stale:
         services.goal_add(
             actor=world.coordinator,
             plan=plan,
@@ -358,10 +358,10 @@ def test_every_change_is_announced_for_the_hub_to_hear(world):
 
 def test_only_an_admin_changes_how_a_program_runs_plans(world):
     with pytest.raises(NotPermitted, match="organization admin"):
-        services.plan_settings_update(
+        programs.plan_settings_update(
             actor=world.coordinator, program_id=world.housing.pk, data={"requires_approval": True}
         )
-    services.plan_settings_update(
+    programs.plan_settings_update(
         actor=world.admin, program_id=world.housing.pk, data={"review_interval_days": 30}
     )
-    assert services.settings_for(world.housing.pk).review_interval_days == 30
+    assert programs.settings_for(world.housing.pk).review_interval_days == 30

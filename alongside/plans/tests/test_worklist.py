@@ -3,7 +3,7 @@ import datetime as dt
 from django.utils import timezone
 
 from alongside.people.models import Person
-from alongside.plans import selectors, services
+from alongside.plans import programs, selectors, services
 from alongside.plans.models import Plan
 from alongside.plans.tests.factories import add_goal, fresh, start_plan
 
@@ -62,7 +62,7 @@ def test_draft_and_ended_plans_have_no_review_due(world):
 
 
 def test_the_review_interval_is_the_programs(world):
-    services.plan_settings_update(
+    programs.plan_settings_update(
         actor=world.admin, program_id=world.housing.pk, data={"review_interval_days": 30}
     )
     plan = _active(world)
