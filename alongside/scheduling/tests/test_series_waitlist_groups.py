@@ -108,7 +108,7 @@ def test_group_seats_never_exceed_capacity(world, ana):
     kind = bookable(world, is_group=True, capacity=1, name="Peer group")
     session = groups.session_create(actor=world.coordinator, choice=choice(world, kind), now=NOW)
     groups.seat_book(actor=world.coordinator, session=session, person=world.person, now=NOW)
-    with pytest.raises(SessionFull):
+    with pytest.raises(SessionFull, match="Every seat"):
         groups.seat_book(actor=world.coordinator, session=session, person=ana, now=NOW)
 
 
