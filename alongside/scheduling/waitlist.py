@@ -121,7 +121,7 @@ def _candidates(freed: Appointment, now: dt.datetime) -> list[WaitlistEntry]:
             Q(current_appointment__isnull=True)
             | Q(current_appointment__starts_at__gt=freed.starts_at)
         )
-        .exclude(person_id=freed.person_id)
+        .exclude(person_id=freed.person_id or 0)
         .select_related("person__organization", "person__scheduling_preference")
         .order_by("created_at", "id")[:CONSIDERED]
     )
