@@ -149,7 +149,7 @@ class MoveForm(ChooseForm):
 
 class AttendanceForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Attendance"),
+        label=_("Mark as"),
         choices=[
             (s.value, s.label)
             for s in (
