@@ -203,10 +203,17 @@ class Opening:
         )
         for row in OpeningHours.objects.filter(location_id__in=list(location_zones)):
             self.hours[row.location_id][row.weekday].append((row.opens, row.closes))
+        self.known: dict[tuple[int, dt.datetime, dt.datetime], bool] = {}
 
     def is_open(self, location_id: int, start: dt.datetime, end: dt.datetime) -> bool:
         if location_id not in self.hours:
             return True
+        key = (location_id, start, end)
+        if key not in self.known:
+            self.known[key] = self._is_open(location_id, start, end)
+        return self.known[key]
+
+    def _is_open(self, location_id: int, start: dt.datetime, end: dt.datetime) -> bool:
         local_zone = zone(self.zones[location_id])
         local_start, local_end = start.astimezone(local_zone), end.astimezone(local_zone)
         if local_end.date() != local_start.date() and local_end.time() != dt.time(0):
