@@ -227,7 +227,9 @@ def bench_booking(clients: int, attempts: int) -> None:
     Membership.objects.create(
         user=actor, organization=program.organization, program=program, role=Role.SUPERVISOR
     )
-    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=40)
+    # A fresh stretch of days each run, so that earlier runs have not booked it already.
+    offset = 40 + time.time_ns() // 10**9 % 300
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=offset)
     contested = [
         (s, start + dt.timedelta(hours=h + 24 * d))
         for s in staff
@@ -241,7 +243,7 @@ def bench_booking(clients: int, attempts: int) -> None:
         nonlocal won, taken, errors
         try:
             for i in range(attempts // clients):
-                who, at = contested[(i * 7 + n) % len(contested)]
+                who, at = contested[i % len(contested)]  # every client races for it
                 person = people[(n * 40 + i) % len(people)]
                 choice = booking.Choice(
                     kind=kind, staff=who, starts_at=at, modality="phone", override="bench"
