@@ -20,7 +20,19 @@ NOTE = "encounters.note"
 # Namespaces whose routes all reach a person's records (or one of their screenings,
 # needs, flags, enrollments, contact points, duplicate pairs, merges, tasks, encounters,
 # notes or plans).
-NAMESPACES = frozenset({"people", "intake", "matching", "tasks", "encounters", "plans", "scheduling", "messaging", "api-v1"})
+NAMESPACES = frozenset(
+    {
+        "people",
+        "intake",
+        "matching",
+        "tasks",
+        "encounters",
+        "plans",
+        "scheduling",
+        "messaging",
+        "api-v1",
+    }
+)
 
 # What the first id in a page's path names, by route; every `people:` route starts
 # with the person.
