@@ -92,6 +92,9 @@ class Location(models.Model):
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # The wall-time zone of its opening hours and appointments; blank follows the
+    # organization's.
+    time_zone = models.CharField(max_length=60, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -99,3 +102,11 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.time_zone and self.time_zone not in zoneinfo.available_timezones():
+            raise ValidationError({"time_zone": "Give a time zone such as America/New_York."})
+
+    @property
+    def zone_name(self) -> str:
+        return self.time_zone or self.organization.time_zone

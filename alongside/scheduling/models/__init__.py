@@ -1,0 +1,36 @@
+"""Scheduling's models: what it is configured with (setup) and what is booked
+(appointments)."""
+
+from alongside.scheduling.models.appointments import (
+    Appointment,
+    GroupSeat,
+    Offer,
+    Series,
+    WaitlistEntry,
+)
+from alongside.scheduling.models.setup import (
+    AppointmentType,
+    AvailabilityChange,
+    AvailabilityPattern,
+    Modality,
+    OpeningHours,
+    Room,
+    SchedulingPreference,
+    validate_time_zone,
+)
+
+__all__ = [
+    "Appointment",
+    "AppointmentType",
+    "AvailabilityChange",
+    "AvailabilityPattern",
+    "GroupSeat",
+    "Modality",
+    "Offer",
+    "OpeningHours",
+    "Room",
+    "SchedulingPreference",
+    "Series",
+    "WaitlistEntry",
+    "validate_time_zone",
+]
