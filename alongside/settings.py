@@ -273,6 +273,13 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
 # The public address Twilio calls back (status and replies), e.g. https://alongside.example.org;
 # blank: the address of the request itself. The signature is checked against it.
 MESSAGING_PUBLIC_URL = env("MESSAGING_PUBLIC_URL").rstrip("/")
+# Appointment reminders, hours before, for programs that set none of their own.
+SCHEDULING_DEFAULT_REMINDER_HOURS = [
+    int(hours) for hours in envlist("SCHEDULING_DEFAULT_REMINDER_HOURS", "72,24")
+]
+# How long a reminder's confirm/cancel/reschedule link works at most (it also ends when
+# the appointment starts).
+SCHEDULING_REPLY_LINK_DAYS = envint("SCHEDULING_REPLY_LINK_DAYS", 14)
 # Quiet hours for everyone, in each person's time zone: no message is sent inside them.
 MESSAGING_QUIET_HOURS = env("MESSAGING_QUIET_HOURS", "21:00-08:00")
 

@@ -7,6 +7,8 @@ was about, through its purpose's `on_confirm`."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -117,7 +119,7 @@ def receive_text(*, provider_id: str, from_number: str, to_number: str, body: st
     return inbound.meaning or "reply"
 
 
-def _opt_out(number: str, word: str, now: object, people: list[Person]) -> None:
+def _opt_out(number: str, word: str, now: dt.datetime, people: list[Person]) -> None:
     stop, created = TextOptOut.objects.select_for_update().get_or_create(
         number=number, defaults={"word": word, "opted_out_at": now}
     )
@@ -134,7 +136,7 @@ def _opt_out(number: str, word: str, now: object, people: list[Person]) -> None:
 
 def _note(
     person: Person,
-    now: object,
+    now: dt.datetime,
     summary: str,
     *,
     details: str = "",
@@ -142,7 +144,7 @@ def _note(
 ) -> None:
     add_entry(
         person=person, kind=kind, occurred_at=now, summary=summary, details=details, actor=SYSTEM
-    )  # type: ignore[arg-type]
+    )
 
 
 @transaction.atomic

@@ -214,6 +214,8 @@ def _why_not_now(message: OutboundMessage, now: dt.datetime) -> str | None:
     """Inside deliver's transaction: block or postpone the message if it may not go now."""
     purpose = purposes.get(message.purpose)
     reason = purpose.still_wanted(message) if purpose and purpose.still_wanted else ""
+    if not reason and message.send_by is not None and now > message.send_by:
+        reason = "too late: it had to go by " + message.send_by.isoformat(timespec="minutes")
     contact = message.contact_point
     if not reason and contact is None:
         reason = "the contact point was removed"
