@@ -258,6 +258,11 @@ if TASKS_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://localhost:6379/0")}}
 # How often the worker enqueues the sweep of time-based follow-up rules.
 FOLLOW_UP_SWEEP_MINUTES = envint("FOLLOW_UP_SWEEP_MINUTES", 10)
+# Other periodic work the worker enqueues with each sweep slot (tasks by dotted path).
+PERIODIC_TASKS = [
+    "alongside.scheduling.reminders_tasks.sweep_appointment_reminders",
+    "alongside.messaging.background.deliver_due_messages",
+]
 
 # Messages to people (docs/messaging.md). Texts go through SMS_GATEWAY: "console" (the
 # demo's default: logged, never sent), "file" (one JSON line per text in SMS_FILE_PATH) or

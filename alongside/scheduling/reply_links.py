@@ -62,7 +62,12 @@ def open_token(token: str, now: dt.datetime | None = None) -> tuple[Appointment,
         .filter(pk=appointment_id, person__isnull=False)
         .first()
     )
-    if appointment is None or appointment.starts_at != start or start <= now:
+    if (
+        appointment is None
+        or appointment.status != Appointment.Status.BOOKED
+        or appointment.starts_at != start
+        or start <= now
+    ):
         raise LinkUnavailable
     return appointment, start
 
