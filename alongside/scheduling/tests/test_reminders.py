@@ -33,9 +33,11 @@ def test_the_latest_due_reminder_goes_with_its_deadline(world):
     appointment = raw_appointment(world, START)
     three_days = START - dt.timedelta(hours=72)
     due = reminders.due_reminder(appointment, [72, 24], three_days)
+    assert due is not None
     assert (due.hours, due.send_by) == (72, START - dt.timedelta(hours=24))
     booked_late = START - dt.timedelta(hours=20)
     due = reminders.due_reminder(appointment, [72, 24], booked_late)
+    assert due is not None
     assert (due.hours, due.send_by) == (24, START - dt.timedelta(hours=1))
     assert reminders.due_reminder(appointment, [72, 24], START - dt.timedelta(hours=80)) is None
 
@@ -114,6 +116,7 @@ def test_a_reminder_that_cannot_go_safely_is_on_the_worklist(world):
     outcome = reminders.sweep_reminders(at)
     assert (outcome.asked, outcome.blocked) == (1, 1)
     reason = worklist_reasons.get(reminders.BLOCKED_REASON)
+    assert reason is not None
     [item] = reason.find(world.coordinator, Person.objects.all(), at)
     assert item.text == (
         "Reminder could not be sent safely: text message to (718) 555-0142: "

@@ -55,6 +55,7 @@ def test_asking_for_another_time_reaches_the_coordinators_worklist(client, world
     appointment = soon(world)
     client.post(link(appointment), {"answer": "reschedule", "note": "Mornings are better"})
     reason = worklist_reasons.get(reply_links.RESCHEDULE_REASON)
+    assert reason is not None
     [item] = reason.find(world.coordinator, Person.objects.all(), timezone.now())
     assert item.text == "Asked for another appointment time: Mornings are better"
 
