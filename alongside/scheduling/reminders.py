@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -40,16 +41,16 @@ Status = OutboundMessage.Status
 
 
 def source_key(appointment_id: int, hours: int, starts_at: dt.datetime) -> str:
-    start = starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
-    return f"reminder:{appointment_id}:{hours}h:{start}"
+    """reminder:<appointment>:<hours>h:<start, in seconds since the epoch>."""
+    return f"reminder:{appointment_id}:{hours}h:{int(starts_at.timestamp())}"
 
 
 def parse_key(key: str) -> tuple[int, dt.datetime] | None:
     try:
         kind, appointment_id, _hours, start = key.split(":")
-        when = dt.datetime.strptime(start, "%Y%m%dT%H%MZ").replace(tzinfo=dt.UTC)
+        when = dt.datetime.fromtimestamp(int(start), tz=dt.UTC)
         return (int(appointment_id), when) if kind == "reminder" else None
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         return None
 
 
@@ -186,7 +187,7 @@ def how_words(appointment: Appointment) -> str:
 def when_words(appointment: Appointment, person: Person) -> tuple[str, str]:
     """The day and time of the appointment, in the active language."""
     local = appointment.starts_at.astimezone(appointment_zone(appointment, person))
-    day = f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATE_FORMAT')}"
+    day = f"{WEEKDAYS[local.weekday()]} {formats.date_format(local, 'DATE_FORMAT')}"
     return day, formats.time_format(local, "TIME_FORMAT")
 
 

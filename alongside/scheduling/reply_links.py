@@ -42,7 +42,7 @@ class LinkUnavailable(Exception):
 
 
 def make_token(appointment: Appointment) -> str:
-    start = appointment.starts_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
+    start = int(appointment.starts_at.timestamp())
     return signing.dumps({"a": appointment.pk, "s": start}, salt=SALT, compress=True)
 
 
@@ -53,8 +53,8 @@ def open_token(token: str, now: dt.datetime | None = None) -> tuple[Appointment,
     try:
         data = signing.loads(token[:500], salt=SALT, max_age=max_age)
         appointment_id = int(data["a"])
-        start = dt.datetime.strptime(str(data["s"]), "%Y%m%dT%H%MZ").replace(tzinfo=dt.UTC)
-    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        start = dt.datetime.fromtimestamp(int(data["s"]), tz=dt.UTC)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
         raise LinkUnavailable from None
     appointment = (
         Appointment.objects.select_related("person__organization", "location")
@@ -114,7 +114,7 @@ def answer(
         person=person,
         kind=f"scheduling.reminder_{answer}",
         occurred_at=now,
-        summary=f"{done} of {starts_at:%Y-%m-%d %H:%M} UTC",
+        summary=done,
         details=note,
         actor=PERSON,
         program=current.program,
