@@ -64,9 +64,23 @@ PAGES = {
     "encounters:note-tasks": NOTE,
     "encounters:note-cosign": NOTE,
     "plans:start": "people.enrollment",
+    "scheduling:person": PERSON,
+    "scheduling:find": PERSON,
+    "scheduling:hold": PERSON,
+    "scheduling:preferences": PERSON,
+    "scheduling:series-create": PERSON,
+    "scheduling:waitlist-join": PERSON,
+    "scheduling:offer": "scheduling.offer",
+    "scheduling:waitlist-withdraw": "scheduling.waitlistentry",
 }
-# Every other `plans:` route starts with the plan.
-NAMESPACE_DEFAULTS = {"people": PERSON, "tasks": "tasks.task", "plans": "plans.plan"}
+# Every other `plans:` route starts with the plan, every other `scheduling:` route with
+# the appointment.
+NAMESPACE_DEFAULTS = {
+    "people": PERSON,
+    "tasks": "tasks.task",
+    "plans": "plans.plan",
+    "scheduling": "scheduling.appointment",
+}
 
 # The API's path parameters are named for what they hold (see docs/api.md).
 API_PARAMETERS = {

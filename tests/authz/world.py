@@ -38,6 +38,10 @@ from alongside.people import services as people
 from alongside.people import timeline
 from alongside.people.models import Person
 from alongside.plans import services as plans
+from alongside.scheduling import booking as scheduling
+from alongside.scheduling import changes as scheduling_changes
+from alongside.scheduling import waitlist
+from alongside.scheduling.models import AppointmentType, Offer
 from alongside.tasks import rules as follow_up
 from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
@@ -80,6 +84,19 @@ PROGRAM_RECORD_PAGES = frozenset(
         "addendum-add",
         "note-tasks",
         "note-cosign",
+    )
+) | frozenset(
+    # Appointments, waitlist entries and offers belong to a program, like encounters.
+    f"scheduling:{name}"
+    for name in (
+        "appointment",
+        "confirm",
+        "release",
+        "attendance",
+        "cancel",
+        "move",
+        "offer",
+        "waitlist-withdraw",
     )
 )
 
@@ -307,6 +324,33 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
     )
 
 
+def _scheduling(w: World, subjects: dict[str, Subject]) -> None:
+    """Each subject's appointment, waitlist entry and an offer of a freed slot (a
+    filler person's cancelled appointment), booked by the supervisor outside any
+    availability (an override, which supervisors may make)."""
+    kind = AppointmentType.objects.create(program=w.housing, name="Check-in", modalities=["phone"])
+    filler = make_person(w.coordinator, w.housing, legal_given_name="Filler")
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+
+    def book(person: Person, hours: int) -> Any:
+        choice = scheduling.Choice(
+            kind=kind,
+            staff=w.coordinator,
+            starts_at=start + dt.timedelta(hours=hours),
+            modality="phone",
+            override="authorization walk",
+        )
+        return scheduling.book(actor=w.supervisor, person=person, choice=choice)
+
+    for n, s in enumerate(subjects.values()):
+        s.ids["appointment"] = book(s.person, n).pk
+        s.ids["entry"] = waitlist.join(actor=w.coordinator, person=s.person, kind=kind).pk
+    for n, s in enumerate(subjects.values()):
+        freed = book(filler, 10 + n)
+        scheduling_changes.cancel(actor=w.coordinator, appointment=freed, reason="freed")
+        s.ids["offer"] = Offer.objects.get(entry_id=s.ids["entry"]).pk
+
+
 def _plan(w: World, person: Person, goal_marker: str) -> dict[str, int]:
     """A plan in the housing enrollment with a goal everyone who sees the person may
     read, and one about substance use (sensitive) with a step and readiness."""
@@ -361,6 +405,7 @@ def build(w: World) -> AuthzWorld:
         "lupe": _subject(w, "lupe", w.person, versions, MORE_THAN_HALF),
         "rosa": _subject(w, "rosa", rosa, versions, SEVERAL),
     }
+    _scheduling(w, subjects)
     assert (subjects["lupe"].total, subjects["rosa"].total) == (19, 11)
     assert [(s.gad7_total, s.gad7_band) for s in subjects.values()] == [
         (17, "severe"),
@@ -611,6 +656,17 @@ def fillers(a: AuthzWorld) -> Fillers:
             )
         },
         "tasks:create": each(lambda s: {"pk": s.person.pk}),
+        # scheduling: each person's appointment, waitlist entry and offer
+        **{
+            f"scheduling:{name}": each(lambda s: {"pk": s.person.pk})
+            for name in ("person", "find", "hold", "preferences", "series-create", "waitlist-join")
+        },
+        **{
+            f"scheduling:{name}": each(lambda s: {"pk": s.ids["appointment"]})
+            for name in ("appointment", "confirm", "release", "attendance", "cancel", "move")
+        },
+        "scheduling:offer": each(lambda s: {"pk": s.ids["offer"]}),
+        "scheduling:waitlist-withdraw": each(lambda s: {"pk": s.ids["entry"]}),
         # accounts: a reset link that is not valid answers the same to everyone
         # worklist: the coordinator's worklist, opened by a teammate covering for them
         "worklist:member": lambda: [("", None, {"user_pk": coordinator})],

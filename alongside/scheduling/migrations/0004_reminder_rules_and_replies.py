@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0004_location_time_zone'),
-        ('scheduling', '0002_no_double_booking'),
+        ('scheduling', '0003_holds_can_lapse'),
     ]
 
     operations = [
