@@ -18,7 +18,7 @@ from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
 from alongside.messaging.models import InboundMessage, OutboundMessage, TextOptOut
 from alongside.messaging.purposes import purposes
-from alongside.messaging.services import SYSTEM, Status, _on_timeline
+from alongside.messaging.services import SYSTEM, Status, save_status
 from alongside.people.models import ContactPoint, Person
 from alongside.people.normalize import normalize_phone
 from alongside.people.timeline import add_entry
@@ -60,11 +60,7 @@ def record_status(*, provider_id: str, provider_status: str, error_code: str = "
     message.status, message.status_at = new, now
     if new == Status.FAILED:
         message.reason = f"the provider reports {provider_status} {error_code}".strip()[:300]
-    message.save(update_fields=["status", "status_at", "reason"])
-    audit.record_for_person(
-        actor=SYSTEM, action=Action.UPDATE, person=message.person, obj=message, fields=["status"]
-    )
-    _on_timeline(message, SYSTEM, now)
+    save_status(message, ["reason"])
     return True
 
 

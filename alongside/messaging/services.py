@@ -170,7 +170,7 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> str:
     now = now or timezone.now()
     with transaction.atomic():
         message = (
-            OutboundMessage.objects.select_for_update()
+            OutboundMessage.objects.select_for_update(of=("self",))
             .select_related("person__organization", "contact_point")
             .filter(pk=message_id)
             .first()
@@ -198,15 +198,7 @@ def deliver(message_id: int, now: dt.datetime | None = None) -> str:
         message.status, message.reason, message.provider_id = status, reason, provider_id
         message.sent_at = now if status == Status.SENT else None
         message.status_at = timezone.now()
-        message.save(update_fields=["status", "reason", "provider_id", "sent_at", "status_at"])
-        audit.record_for_person(
-            actor=SYSTEM,
-            action=Action.UPDATE,
-            person=message.person,
-            obj=message,
-            fields=["status"],
-        )
-        _on_timeline(message, SYSTEM, message.status_at)
+        save_status(message, ["reason", "provider_id", "sent_at"])
     return str(status)
 
 
@@ -239,11 +231,17 @@ def _why_not_now(message: OutboundMessage, now: dt.datetime) -> str | None:
 
 def block(message: OutboundMessage, reason: str, now: dt.datetime) -> None:
     message.status, message.reason, message.status_at = Status.BLOCKED, reason[:300], now
-    message.save(update_fields=["status", "reason", "status_at"])
+    save_status(message, ["reason"])
+
+
+def save_status(message: OutboundMessage, also: list[str]) -> None:
+    """Save a message's new status (and `also`), with its audit event and timeline entry,
+    in the caller's transaction."""
+    message.save(update_fields=["status", "status_at", *also])
     audit.record_for_person(
         actor=SYSTEM, action=Action.UPDATE, person=message.person, obj=message, fields=["status"]
     )
-    _on_timeline(message, SYSTEM, now)
+    _on_timeline(message, SYSTEM, message.status_at)
 
 
 def due_message_ids(now: dt.datetime, limit: int = 5000) -> list[int]:
