@@ -8,7 +8,23 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messages to people, within their safe-contact rules"
 
     def ready(self) -> None:
-        from alongside.people.contributions import TimelineKind, timeline_kinds
+        from alongside.messaging.selectors import person_panel
+        from alongside.people.contributions import (
+            PersonPanel,
+            TimelineKind,
+            person_panels,
+            timeline_kinds,
+        )
+
+        person_panels.register(
+            PersonPanel(
+                key="messaging.texts_stopped",
+                template="messaging/_person_panel.html",
+                load=person_panel,
+                queries=1,
+                order=5,
+            )
+        )
 
         for key, label in (  # labels marked below, read in the viewer's language
             ("messaging.message_queued", "Message waiting for a safe time"),

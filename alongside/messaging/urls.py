@@ -6,4 +6,5 @@ app_name = "messaging"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("twilio/status", views.twilio_status, name="twilio-status"),
     path("twilio/inbound", views.twilio_inbound, name="twilio-inbound"),
+    path("people/<int:pk>/texts-on/<int:contact_pk>/", views.texts_on, name="texts-on"),
 ]
