@@ -9,9 +9,13 @@ from alongside.messaging import services
 
 
 @task()
-def deliver_message(message_id: int) -> str:
-    """Send one queued message; a retry of this task never sends twice."""
-    return services.deliver(message_id)
+def deliver_messages(message_ids: list[int]) -> dict[str, int]:
+    """Send queued messages, each once: a retry of this task never sends one twice."""
+    outcome: dict[str, int] = {}
+    for message_id in message_ids:
+        status = services.deliver(message_id)
+        outcome[status] = outcome.get(status, 0) + 1
+    return outcome
 
 
 @task()

@@ -66,12 +66,15 @@ class _Choice:
 
 
 def _choose(
-    person: Person, now: dt.datetime, send_by: dt.datetime | None, channels: tuple[str, ...]
+    person: Person,
+    now: dt.datetime,
+    send_by: dt.datetime | None,
+    channels: tuple[str, ...],
+    stopped: set[str],
 ) -> _Choice:
     """The first way, in the person's order of preference, that is safe now or opens
     before `send_by`; otherwise blocked, with every way's reason."""
     contacts = [c for c in person.contact_points.all() if AUTOMATIC.get(c.kind) in channels]
-    stopped = opted_out_numbers([c.normalized for c in contacts if c.kind == "phone"])
     reasons: list[str] = []
     for contact in contacts:
         channel = AUTOMATIC[contact.kind]
@@ -87,7 +90,17 @@ def _choose(
     return _Choice(None, "", Status.BLOCKED, why[:300], now)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Ask:
+    """One message asked for: to whom, once per `source_key`, written by `render` (in
+    the person's language), and sent by `send_by` or not at all."""
+
+    person: Person
+    source_key: str
+    render: Callable[[], Draft]
+    send_by: dt.datetime | None = None
+
+
 def send_to_person(
     *,
     actor: Actor,
@@ -104,27 +117,75 @@ def send_to_person(
     in the person's language. The message goes now, waits for the person's window (if it
     opens before `send_by`), or is blocked with the reason; it is never sent where the
     rules forbid."""
+    ask = Ask(person=person, source_key=source_key, render=render, send_by=send_by)
+    [message] = send_many(actor=actor, purpose=purpose, asks=[ask], channels=channels, now=now)
+    return message
+
+
+@transaction.atomic
+def send_many(
+    *,
+    actor: Actor,
+    purpose: str,
+    asks: list[Ask],
+    channels: tuple[str, ...] = (Channel.TEXT, Channel.EMAIL),
+    now: dt.datetime | None = None,
+) -> list[OutboundMessage]:
+    """`send_to_person` for many messages at once (a reminder sweep), in one transaction
+    and a fixed number of queries beside one audit event each: the messages already asked
+    for and the numbers that said STOP are read once, the new rows written together, and
+    their sending is one background task."""
     if purpose not in purposes:
         raise ValueError(f"Message purpose {purpose!r} is not registered")
     now = now or timezone.now()
-    existing = OutboundMessage.objects.filter(source_key=source_key).exclude(status=Status.BLOCKED)
-    if (found := existing.first()) is not None:
-        return found
-    choice = _choose(person, now, send_by, channels)
-    blocked_before = OutboundMessage.objects.filter(
-        source_key=source_key, channel=choice.channel
-    ).first()
-    if blocked_before is not None:
-        return blocked_before  # still blocked, already said so
-    language = person_language(person)
+    known: dict[str, list[OutboundMessage]] = {}
+    for row in OutboundMessage.objects.filter(source_key__in=[a.source_key for a in asks]):
+        known.setdefault(row.source_key, []).append(row)
+    phones = [
+        c.normalized for a in asks for c in a.person.contact_points.all() if c.kind == "phone"
+    ]
+    stopped = opted_out_numbers(phones)
+    results: list[OutboundMessage] = []
+    new: list[OutboundMessage] = []
+    for ask in asks:
+        prior = known.setdefault(ask.source_key, [])
+        choice = _choose(ask.person, now, ask.send_by, channels, stopped)
+        same = next((m for m in prior if m.status != Status.BLOCKED), None) or next(
+            (m for m in prior if m.channel == choice.channel), None
+        )
+        if same is None:  # never asked, or blocked before and a way has opened since
+            same = _message(actor, purpose, ask, choice, now)
+            new.append(same)
+            prior.append(same)
+        results.append(same)
+    for message in _save_new(new):
+        audit.record_for_person(
+            actor=actor,
+            action=Action.CREATE,
+            person=message.person,
+            obj=message,
+            fields=["channel", "purpose", "status"],
+        )
+        if message.status == Status.BLOCKED or message.send_after > now:
+            _on_timeline(message, actor, now)  # a message that goes now is listed once sent
+    due = [m.pk for m in new if m.status == Status.QUEUED and m.send_after <= now]
+    if due:
+        deliver_later(due)
+    return results
+
+
+def _message(
+    actor: Actor, purpose: str, ask: Ask, choice: _Choice, now: dt.datetime
+) -> OutboundMessage:
+    language = person_language(ask.person)
     with translation.override(language):
-        draft = render()
-    message = OutboundMessage(
-        person=person,
+        draft = ask.render()
+    return OutboundMessage(
+        person=ask.person,
         contact_point=choice.contact,
         channel=choice.channel,
         purpose=purpose,
-        source_key=source_key[:200],
+        source_key=ask.source_key[:200],
         to=choice.contact.normalized if choice.contact else "",
         language=language,
         subject=draft.subject[:200],
@@ -133,33 +194,35 @@ def send_to_person(
         reason=choice.reason,
         created_at=now,
         send_after=choice.send_after,
-        send_by=send_by,
+        send_by=ask.send_by,
         status_at=now,
         created_by=account_of(actor),
     )
+
+
+def _save_new(new: list[OutboundMessage]) -> list[OutboundMessage]:
+    """Write the new messages together, and return them; if a key was asked for at the
+    same moment elsewhere, one by one, leaving out those that lost (the other stands)."""
     try:
         with transaction.atomic():
-            message.save()
-    except IntegrityError:  # asked at the same moment elsewhere: that one stands
-        return OutboundMessage.objects.get(source_key=source_key, channel=choice.channel)
-    audit.record_for_person(
-        actor=actor,
-        action=Action.CREATE,
-        person=person,
-        obj=message,
-        fields=["channel", "purpose", "status"],
-    )
-    if message.status == Status.BLOCKED or message.send_after > now:
-        _on_timeline(message, actor, now)  # a message that goes now is listed once sent
-    else:
-        deliver_later(message.pk)
-    return message
+            return OutboundMessage.objects.bulk_create(new)
+    except IntegrityError:
+        saved = []
+        for message in new:
+            try:
+                with transaction.atomic():
+                    message.pk = None
+                    message.save()
+                saved.append(message)
+            except IntegrityError:
+                continue
+        return saved
 
 
-def deliver_later(message_id: int) -> None:
-    from alongside.messaging.background import deliver_message
+def deliver_later(message_ids: list[int]) -> None:
+    from alongside.messaging.background import deliver_messages
 
-    transaction.on_commit(lambda: deliver_message.enqueue(message_id))
+    transaction.on_commit(lambda: deliver_messages.enqueue(message_ids))
 
 
 def deliver(message_id: int, now: dt.datetime | None = None) -> str:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from alongside.lib.actors import SystemActor
 from alongside.messaging.models import OutboundMessage
 from alongside.messaging.purposes import Purpose, purposes
-from alongside.messaging.services import Draft, send_to_person
+from alongside.messaging.services import Ask, Draft, send_many
 from alongside.people.contributions import WorklistItem, WorklistReason, worklist_reasons
 from alongside.people.models import Person
 from alongside.scheduling import reply_links
@@ -37,6 +37,7 @@ SYSTEM = SystemActor(username="system:reminders", name="Alongside reminders")
 # No reminder this close to the start: it would come too late to be of use.
 MIN_LEAD = dt.timedelta(hours=1)
 BATCH = 500
+LONGEST_RULE = 24 * 30  # ReminderRule's own limit
 Status = OutboundMessage.Status
 
 
@@ -119,7 +120,11 @@ def sweep_reminders(now: dt.datetime | None = None) -> SweepOutcome:
     its key, one query per batch."""
     now = now or timezone.now()
     programs = (
-        Appointment.objects.filter(status=Appointment.Status.BOOKED, starts_at__gt=now)
+        Appointment.objects.filter(
+            status=Appointment.Status.BOOKED,
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(hours=LONGEST_RULE),
+        )
         .values_list("program_id", flat=True)
         .distinct()
     )
@@ -142,27 +147,26 @@ def sweep_reminders(now: dt.datetime | None = None) -> SweepOutcome:
             .exclude(status=Status.BLOCKED)
             .values_list("source_key", flat=True)
         )
+        asks = []
         for item in due:
             key = source_key(item.appointment.pk, item.hours, item.appointment.starts_at)
-            if key in done:
-                continue
-            message = remind(item, key, now)
-            outcome.asked += 1
-            outcome.blocked += message.status == Status.BLOCKED
+            if key not in done:
+                asks.append(_ask(item, key))
+        if asks:
+            sent = send_many(actor=SYSTEM, purpose=PURPOSE, asks=asks, now=now)
+            outcome.asked += len(asks)
+            outcome.blocked += sum(m.status == Status.BLOCKED for m in sent)
 
 
-def remind(item: Due, key: str, now: dt.datetime) -> OutboundMessage:
+def _ask(item: Due, key: str) -> Ask:
     appointment = item.appointment
     person = appointment.person
     assert person is not None
-    return send_to_person(
-        actor=SYSTEM,
+    return Ask(
         person=person,
-        purpose=PURPOSE,
         source_key=key,
         render=lambda: render_reminder(appointment, person),
         send_by=item.send_by,
-        now=now,
     )
 
 
