@@ -1,7 +1,7 @@
 """The person's pages behind a reminder's link: see the appointment, then confirm it,
 cancel it or ask for another time. No account: the signed link is the key, and it
-expires. Everything is in the person's language; a link that opens nothing says so in
-the browser's, showing nothing about anyone."""
+expires. Everything is in the person's language; the pages name no one (a link can be
+seen by someone else), and a link that opens nothing says so in the browser's."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     request.LANGUAGE_CODE = translation.get_language()
     day, time = when_words(appointment, person)
     context = {
-        "name": person.first_name,
         "day": day,
         "time": time,
         "how": how_words(appointment),
