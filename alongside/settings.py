@@ -271,6 +271,35 @@ if TASKS_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://localhost:6379/0")}}
 # How often the worker enqueues the sweep of time-based follow-up rules.
 FOLLOW_UP_SWEEP_MINUTES = envint("FOLLOW_UP_SWEEP_MINUTES", 10)
+# Other periodic work the worker enqueues with each sweep slot (tasks by dotted path).
+PERIODIC_TASKS = [
+    "alongside.scheduling.reminders_tasks.sweep_appointment_reminders",
+    "alongside.messaging.background.deliver_due_messages",
+]
+
+# Messages to people (docs/messaging.md). Texts go through SMS_GATEWAY: "console" (the
+# demo's default: logged, never sent), "file" (one JSON line per text in SMS_FILE_PATH) or
+# "twilio" (Twilio's Programmable Messaging API). Emails use the EMAIL_* settings above.
+SMS_GATEWAY = env("SMS_GATEWAY", "console")
+if SMS_GATEWAY not in {"console", "file", "twilio"}:
+    raise ValueError("SMS_GATEWAY must be one of console, file, twilio")
+SMS_FILE_PATH = env("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com")
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
+# The public address Twilio calls back (status and replies), e.g. https://alongside.example.org;
+# blank: the address of the request itself. The signature is checked against it.
+MESSAGING_PUBLIC_URL = env("MESSAGING_PUBLIC_URL").rstrip("/")
+# Appointment reminders, hours before, for programs that set none of their own.
+SCHEDULING_DEFAULT_REMINDER_HOURS = [
+    int(hours) for hours in envlist("SCHEDULING_DEFAULT_REMINDER_HOURS", "72,24")
+]
+# How long a reminder's confirm/cancel/reschedule link works at most (it also ends when
+# the appointment starts).
+SCHEDULING_REPLY_LINK_DAYS = envint("SCHEDULING_REPLY_LINK_DAYS", 14)
+# Quiet hours for everyone, in each person's time zone: no message is sent inside them.
+MESSAGING_QUIET_HOURS = env("MESSAGING_QUIET_HOURS", "21:00-08:00")
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,8 @@ urlpatterns = [
     path("plans/", include("alongside.plans.urls")),
     path("scheduling/", include("alongside.scheduling.urls")),
     path("messages/", include("alongside.messaging.urls")),
+    # Reminders' short links, answered by the person without an account.
+    path("r/", include("alongside.scheduling.reply_urls")),
     path("audit/", include("alongside.oversight.urls")),
     path("api/", include("alongside.api.urls")),
     path("django-admin/", admin.site.urls),

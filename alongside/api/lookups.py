@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from alongside.accounts.actors import Actor
 from alongside.api.errors import invalid
 from alongside.organizations.models import Program
-from alongside.people.models import ContactPoint, Enrollment, Person
+from alongside.people.models import CHANNELS, ContactPoint, Enrollment, Person
 from alongside.people.permissions import can_manage_program
 from alongside.people.selectors import people_for
 
@@ -29,6 +29,7 @@ NULLABLE = frozenset(
         "ended_on",
         "safe_hours_start",
         "safe_hours_end",
+        *(f"{channel}_{end}" for channel in CHANNELS for end in ("from", "until")),
         "primary_coordinator_id",
     }
 )

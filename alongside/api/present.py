@@ -21,6 +21,7 @@ from alongside.people.sensitivity import (
     care_note_notice,
     disclosure_for,
 )
+from alongside.people.services import CHANNEL_RULE_FIELDS
 
 
 def language(item: PersonLanguage) -> schemas.LanguageOut:
@@ -43,6 +44,7 @@ def _person_fields(person: Person) -> dict[str, Any]:
         "date_of_birth": person.date_of_birth,
         "sex": person.sex,
         "gender_identity": person.gender_identity,
+        "time_zone": person.time_zone,
         "organization_id": person.organization_id,
         "languages": [language(item) for item in person.languages.all()],
         "version": person.version,
@@ -129,6 +131,7 @@ def contact_point(item: ContactPoint) -> schemas.ContactPointOut:
         is_preferred=item.is_preferred,
         may_leave_voicemail=item.may_leave_voicemail,
         may_text=item.may_text,
+        **{name: getattr(item, name) for name in CHANNEL_RULE_FIELDS},
         safe_hours_start=item.safe_hours_start,
         safe_hours_end=item.safe_hours_end,
         best_times=item.best_times,

@@ -133,6 +133,13 @@ ContactValue = Annotated[
 Text200 = Annotated[str, StringConstraints(max_length=200), AfterValidator(_storable), STORABLE]
 Text300 = Annotated[str, StringConstraints(max_length=300), AfterValidator(_storable), STORABLE]
 Text500 = Annotated[str, StringConstraints(max_length=500), AfterValidator(_storable), STORABLE]
+# An IANA time zone name; blank for the organization's (the service checks the name).
+TimeZoneName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=60),
+    AfterValidator(_storable),
+    STORABLE,
+]
 # Text that must hold more than spaces (the service refuses a blank one with 422).
 Written = Annotated[
     str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_storable), NOT_BLANK
@@ -219,6 +226,7 @@ class PersonCreate(In):
     date_of_birth: Date | None = None
     sex: Sex = ""
     gender_identity: OwnWords100 = ""
+    time_zone: TimeZoneName = ""
     primary_coordinator_id: Id | None = None
     profile: ProfileIn | None = None
 
@@ -231,6 +239,7 @@ class PersonPatch(In):
     date_of_birth: Date | None = None
     sex: Sex | None = None
     gender_identity: OwnWords100 | None = None
+    time_zone: TimeZoneName | None = None
     version: Version | None = None
 
     @field_validator("legal_given_name", mode="before")
@@ -273,6 +282,20 @@ class ContactPointCreate(In):
     is_preferred: StrictBool = False
     may_leave_voicemail: StrictBool = False
     may_text: StrictBool = False
+    may_call: StrictBool = True
+    may_email: StrictBool = False
+    voice_reason: Text200 = ""
+    voicemail_reason: Text200 = ""
+    text_reason: Text200 = ""
+    email_reason: Text200 = ""
+    voice_from: LocalTime = None
+    voice_until: LocalTime = None
+    voicemail_from: LocalTime = None
+    voicemail_until: LocalTime = None
+    text_from: LocalTime = None
+    text_until: LocalTime = None
+    email_from: LocalTime = None
+    email_until: LocalTime = None
     safe_hours_start: LocalTime = None
     safe_hours_end: LocalTime = None
     best_times: Text200 = ""
@@ -287,6 +310,20 @@ class ContactPointPatch(In):
     is_preferred: StrictBool = _optional()
     may_leave_voicemail: StrictBool = _optional()
     may_text: StrictBool = _optional()
+    may_call: StrictBool = _optional()
+    may_email: StrictBool = _optional()
+    voice_reason: Text200 | None = None
+    voicemail_reason: Text200 | None = None
+    text_reason: Text200 | None = None
+    email_reason: Text200 | None = None
+    voice_from: LocalTime = None
+    voice_until: LocalTime = None
+    voicemail_from: LocalTime = None
+    voicemail_until: LocalTime = None
+    text_from: LocalTime = None
+    text_until: LocalTime = None
+    email_from: LocalTime = None
+    email_until: LocalTime = None
     safe_hours_start: LocalTime = None
     safe_hours_end: LocalTime = None
     best_times: Text200 | None = None
@@ -295,7 +332,14 @@ class ContactPointPatch(In):
     version: Version | None = None
 
     @field_validator(
-        "kind", "value", "is_preferred", "may_leave_voicemail", "may_text", mode="before"
+        "kind",
+        "value",
+        "is_preferred",
+        "may_call",
+        "may_leave_voicemail",
+        "may_text",
+        "may_email",
+        mode="before",
     )
     @classmethod
     def _flags_not_null(cls, value: object) -> object:
@@ -322,6 +366,7 @@ class PersonOut(BaseModel):
     date_of_birth: dt.date | None
     sex: str
     gender_identity: str
+    time_zone: str = Field(description="Blank: the organization's time zone.")
     organization_id: int
     languages: list[LanguageOut]
     version: int
@@ -393,6 +438,20 @@ class ContactPointOut(BaseModel):
     is_preferred: bool
     may_leave_voicemail: bool
     may_text: bool
+    may_call: bool
+    may_email: bool
+    voice_reason: str
+    voicemail_reason: str
+    text_reason: str
+    email_reason: str
+    voice_from: LocalTime
+    voice_until: LocalTime
+    voicemail_from: LocalTime
+    voicemail_until: LocalTime
+    text_from: LocalTime
+    text_until: LocalTime
+    email_from: LocalTime
+    email_until: LocalTime
     safe_hours_start: LocalTime
     safe_hours_end: LocalTime
     best_times: str

@@ -66,6 +66,8 @@ def _move_identifiers(m: MergeWork, model: type[models.Model], field_name: str) 
 _CAREFUL: tuple[tuple[str, Callable[[Any, Any], bool], str], ...] = (
     ("may_leave_voicemail", lambda mine, theirs: theirs and not mine, "no voicemail"),
     ("may_text", lambda mine, theirs: theirs and not mine, "no text messages"),
+    ("may_call", lambda mine, theirs: theirs and not mine, "no calls"),
+    ("may_email", lambda mine, theirs: theirs and not mine, "no emails"),
     ("safety_note", lambda mine, theirs: mine and not theirs, "its safety note"),
     ("never_contact_times", lambda mine, theirs: mine and not theirs, "when never to contact"),
     ("best_times", lambda mine, theirs: mine and not theirs, "the best times"),

@@ -1,4 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from alongside.messaging import views
 
 app_name = "messaging"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("twilio/status", views.twilio_status, name="twilio-status"),
+    path("twilio/inbound", views.twilio_inbound, name="twilio-inbound"),
+    path("people/<int:pk>/texts-on/<int:contact_pk>/", views.texts_on, name="texts-on"),
+]

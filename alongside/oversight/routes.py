@@ -64,6 +64,7 @@ PAGES = {
     "encounters:note-tasks": NOTE,
     "encounters:note-cosign": NOTE,
     "plans:start": "people.enrollment",
+    "messaging:texts-on": PERSON,
     "scheduling:person": PERSON,
     "scheduling:find": PERSON,
     "scheduling:hold": PERSON,

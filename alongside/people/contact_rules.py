@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
 
 NO_TEXTS = (
     "no texts",
@@ -51,6 +54,21 @@ NO_CALLS = (
     "no llamen",
     "no me llamen",
     "nunca llamar",
+)
+NO_EMAIL = (
+    "no email",
+    "no emails",
+    "no e-mail",
+    "do not email",
+    "don't email",
+    "never email",
+    "shared account",
+    "shared email",
+    "no correo",
+    "no correos",
+    "no mandar correos",
+    "correo compartido",
+    "cuenta compartida",
 )
 # Words that turn a ban into a limit on when: "no texts after 8 pm".
 TIME_WORDS = (
@@ -91,6 +109,12 @@ RULES = (
         "or change the note.",
     ),
     Rule(
+        "may_email",
+        NO_EMAIL,
+        "The safety note says “{phrase}”, but emails are allowed. Turn off emails, or "
+        "change the note.",
+    ),
+    Rule(
         "may_leave_voicemail",
         NO_CALLS,
         "The safety note says “{phrase}”, but voicemails are allowed, and leaving one "
@@ -109,10 +133,14 @@ _PATTERNS = {rule.phrases: _pattern(rule.phrases) for rule in RULES}
 
 
 def contradictions(
-    *, safety_note: str, may_text: bool, may_leave_voicemail: bool
+    *, safety_note: str, may_text: bool, may_leave_voicemail: bool, may_email: bool = False
 ) -> dict[str, str]:
     """{checkbox field: why} for each checkbox the note forbids; empty when they agree."""
-    allowed = {"may_text": may_text, "may_leave_voicemail": may_leave_voicemail}
+    allowed = {
+        "may_text": may_text,
+        "may_leave_voicemail": may_leave_voicemail,
+        "may_email": may_email,
+    }
     found: dict[str, str] = {}
     for rule in RULES:
         if not allowed[rule.field] or rule.field in found:
@@ -120,4 +148,66 @@ def contradictions(
         match = _PATTERNS[rule.phrases].search(safety_note or "")
         if match:
             found[rule.field] = rule.message.format(phrase=match.group(1))
+    return found
+
+
+_ANY_CALL_BAN = re.compile(
+    "(?<!\\w)(" + "|".join(re.escape(p).replace("'", "['’]?") for p in NO_CALLS) + ")(?!\\w)",
+    re.IGNORECASE,
+)
+_AT_WORK = re.compile(
+    r"^\s*(?:me\s+)?(?:at|to|on)\s+(?:my\s+|the\s+)?work\b|^\s*al\s+trabajo\b", re.IGNORECASE
+)
+_LIMITED = re.compile(
+    "(?<!\\w)("
+    + "|".join(re.escape(p).replace("'", "['’]?") for p in NO_TEXTS + NO_CALLS + NO_EMAIL)
+    + ")\\s+(?:"
+    + "|".join(TIME_WORDS)
+    + ")\\b",
+    re.IGNORECASE,
+)
+
+
+def warnings(contact: Any) -> list[str]:
+    """Softer disagreements between a contact point's rules and its notes, shown to staff
+    when saved but not refused: calls allowed where the note says not to call (also "do
+    not call at work" on a work number), and times given only in words, which no
+    machine obeys until the windows say them too."""
+    found: list[str] = []
+    note = contact.safety_note or ""
+    if contact.kind == "phone" and contact.may_call:
+        for match in _ANY_CALL_BAN.finditer(note):
+            rest = note[match.end() :]
+            if _AT_WORK.match(rest) and "work" not in (contact.label or "").lower():
+                continue  # "do not call at work", and this is not the work number
+            if _LIMITED.match(note, match.start()):
+                continue  # "do not call after 8 pm" limits when, not whether
+            found.append(
+                _(
+                    "The safety note says “%(phrase)s”, but calls are allowed on this "
+                    "number. Turn off calls, or change the note."
+                )
+                % {"phrase": match.group(1)}
+            )
+            break
+    windows = [contact.safe_hours_start] + [
+        getattr(contact, f"{channel}_from") for channel in ("voice", "voicemail", "text", "email")
+    ]
+    limited = _LIMITED.search(note)
+    if all(start is None for start in windows):
+        if limited:
+            found.append(
+                _(
+                    "The safety note limits when (“%(phrase)s”), but no safe hours or "
+                    "channel windows are set, so messages would not obey it. Set the window."
+                )
+                % {"phrase": limited.group(0).strip()}
+            )
+        elif (contact.never_contact_times or "").strip():
+            found.append(
+                _(
+                    "“Never contact at these times” is only a note: set the safe hours or a "
+                    "channel's window so that reminders obey it."
+                )
+            )
     return found

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.organizations.models import Program
 from alongside.people.models import (
+    CHANNELS,
     PROFILE_FIELDS,
     ContactPoint,
     Enrollment,
@@ -88,6 +89,8 @@ class PersonForm(VersionedForm):
             "pronouns": "As the person says them, e.g. she/her, they/them.",
             "sex": "Optional.",
             "gender_identity": "Optional, in the person's own words.",
+            "time_zone": "Such as America/Chicago. Blank for the organization's time zone; "
+            "contact windows are read in it.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -182,11 +185,28 @@ class ContactPointForm(VersionedForm):
             "safe_hours_start": TimeInput(),
             "safe_hours_end": TimeInput(),
             "value": forms.TextInput(),
+            **{
+                f"{channel}_{end}": TimeInput() for channel in CHANNELS for end in ("from", "until")
+            },
         }
         labels = {
             "value": "Phone number, email or address",
+            "may_call": "We may call",
             "may_leave_voicemail": "We may leave a voicemail",
             "may_text": "We may send text messages",
+            "may_email": "We may send emails",
+            "voice_reason": "Why not call (if not)",
+            "voicemail_reason": "Why no voicemail (if not)",
+            "text_reason": "Why no texts (if not)",
+            "email_reason": "Why no emails (if not), e.g. shared account",
+            "voice_from": "Calls only from",
+            "voice_until": "Calls only until",
+            "voicemail_from": "Voicemails only from",
+            "voicemail_until": "Voicemails only until",
+            "text_from": "Texts only from",
+            "text_until": "Texts only until",
+            "email_from": "Emails only from",
+            "email_until": "Emails only until",
             "safe_hours_start": "Safe to contact from",
             "safe_hours_end": "Safe to contact until",
             "best_times": "Best times to reach them",
@@ -198,6 +218,8 @@ class ContactPointForm(VersionedForm):
             "safety_note": "In the person's words, e.g. “Use the work phone only”. It must "
             "agree with the boxes above: a note that says no texts, no voicemail or do not "
             "call is not saved while those are allowed.",
+            "safe_hours_start": "For every channel, in the person's time zone.",
+            "text_from": "In the person's time zone, e.g. 18:00 for “texts only after 6 pm”.",
         }
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,6 +55,10 @@ class Person(models.Model):
     sex = models.CharField("sex", max_length=10, choices=Sex.choices, blank=True)
     gender_identity = models.CharField(
         max_length=100, blank=True, help_text="In the person's own words."
+    )
+    # Blank: the organization's time zone. Contact windows are read in this zone.
+    time_zone = models.CharField(
+        max_length=60, blank=True, help_text="Blank for the organization's time zone."
     )
     # Lower-cased, accent-free names, kept for search (see people/search.py).
     search_text = models.CharField(max_length=500, editable=False, default="")
@@ -125,9 +130,16 @@ class Person(models.Model):
                 errors["date_of_birth"] = "Date of birth cannot be in the future."
             elif self.date_of_birth.year < 1890:
                 errors["date_of_birth"] = "Enter a date of birth after 1890."
+        if self.time_zone and self.time_zone not in zoneinfo.available_timezones():
+            errors["time_zone"] = "Give a time zone such as America/New_York."
         if errors:
             raise ValidationError(errors)
         self.refresh_search_text()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone, or their organization's."""
+        return zoneinfo.ZoneInfo(self.time_zone or self.organization.time_zone)
 
     def refresh_search_text(self) -> None:
         self.search_text = normalize(
@@ -204,9 +216,26 @@ class ContactPoint(models.Model):
     value = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, editable=False, db_index=True)
     is_preferred = models.BooleanField(default=False)
-    # Safe by default: no voicemail and no texts until the person says yes.
+    # Per channel (see CHANNEL_FIELDS): allowed or not, why not, and a window of local
+    # times in the person's time zone. Safe by default: no voicemail, no texts and no
+    # email until the person says yes; a phone may be called.
+    may_call = models.BooleanField(default=True)
     may_leave_voicemail = models.BooleanField(default=False)
     may_text = models.BooleanField(default=False)
+    may_email = models.BooleanField(default=False)
+    voice_reason = models.CharField(max_length=200, blank=True)
+    voicemail_reason = models.CharField(max_length=200, blank=True)
+    text_reason = models.CharField(max_length=200, blank=True)
+    email_reason = models.CharField(max_length=200, blank=True)
+    voice_from = models.TimeField(null=True, blank=True)
+    voice_until = models.TimeField(null=True, blank=True)
+    voicemail_from = models.TimeField(null=True, blank=True)
+    voicemail_until = models.TimeField(null=True, blank=True)
+    text_from = models.TimeField(null=True, blank=True)
+    text_until = models.TimeField(null=True, blank=True)
+    email_from = models.TimeField(null=True, blank=True)
+    email_until = models.TimeField(null=True, blank=True)
+    # For every channel: when contact is safe at all.
     safe_hours_start = models.TimeField(null=True, blank=True)
     safe_hours_end = models.TimeField(null=True, blank=True)
     best_times = models.CharField(max_length=200, blank=True)
@@ -245,15 +274,46 @@ class ContactPoint(models.Model):
             raise ValidationError(
                 {"safe_hours_end": "Give both the start and the end of the safe hours, or neither."}
             )
+        for channel in CHANNELS:
+            if (getattr(self, f"{channel}_from") is None) != (
+                getattr(self, f"{channel}_until") is None
+            ):
+                why = "Give both the start and the end of the window, or neither."
+                raise ValidationError({f"{channel}_until": why})
 
     def is_within_safe_hours(self, at: dt.time) -> bool:
         """Whether contact at this local time is inside the person's safe hours, if set."""
-        start, end = self.safe_hours_start, self.safe_hours_end
-        if start is None or end is None:
-            return True
-        if start <= end:
-            return start <= at <= end
-        return at >= start or at <= end  # a window across midnight
+        return within(self.safe_hours_start, self.safe_hours_end, at)
+
+    def channel_applies(self, channel: str) -> bool:
+        """Whether this kind of contact point can carry the channel at all."""
+        return channel in CHANNELS_BY_KIND.get(self.kind, ())
+
+    def allows(self, channel: str) -> bool:
+        return self.channel_applies(channel) and bool(getattr(self, CHANNEL_FIELDS[channel]))
+
+    def window(self, channel: str) -> tuple[dt.time | None, dt.time | None]:
+        return getattr(self, f"{channel}_from"), getattr(self, f"{channel}_until")
+
+
+def within(start: dt.time | None, end: dt.time | None, at: dt.time) -> bool:
+    """Whether a local time is inside a window (open when unset; may cross midnight)."""
+    if start is None or end is None:
+        return True
+    if start <= end:
+        return start <= at <= end
+    return at >= start or at <= end
+
+
+# The channels a contact point's rules speak of, and the field that allows each.
+CHANNELS = ("voice", "voicemail", "text", "email")
+CHANNEL_FIELDS = {
+    "voice": "may_call",
+    "voicemail": "may_leave_voicemail",
+    "text": "may_text",
+    "email": "may_email",
+}
+CHANNELS_BY_KIND = {"phone": ("voice", "voicemail", "text"), "email": ("email",)}
 
 
 class SupportContact(models.Model):

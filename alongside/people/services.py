@@ -45,6 +45,7 @@ PERSON_FIELDS = (
     "date_of_birth",
     "sex",
     "gender_identity",
+    "time_zone",
 )
 PROFILE_EDITABLE = (
     "appreciated",
@@ -63,13 +64,33 @@ CONTACT_FIELDS = (
     "label",
     "value",
     "is_preferred",
+    "may_call",
     "may_leave_voicemail",
     "may_text",
+    "may_email",
+    "voice_reason",
+    "voicemail_reason",
+    "text_reason",
+    "email_reason",
+    "voice_from",
+    "voice_until",
+    "voicemail_from",
+    "voicemail_until",
+    "text_from",
+    "text_until",
+    "email_from",
+    "email_until",
     "safe_hours_start",
     "safe_hours_end",
     "best_times",
     "never_contact_times",
     "safety_note",
+)
+# The per-channel rules beside the two flags older clients know (may_text, voicemail).
+CHANNEL_RULE_FIELDS = tuple(
+    name
+    for name in CONTACT_FIELDS
+    if name in ("may_call", "may_email") or name.endswith(("_reason", "_from", "_until"))
 )
 SUPPORT_FIELDS = (
     "name",
@@ -316,6 +337,7 @@ def _check_safe_contact(contact: ContactPoint) -> None:
         safety_note=contact.safety_note,
         may_text=contact.may_text,
         may_leave_voicemail=contact.may_leave_voicemail,
+        may_email=contact.may_email,
     )
     if found:
         raise ValidationError(

@@ -22,6 +22,7 @@ from alongside.lib import safecsv
 from alongside.lib.params import query_page
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people import forms, selectors, services, timeline
+from alongside.people.contact_rules import warnings as contact_warnings
 from alongside.people.contributions import (
     PanelContext,
     load_panels,
@@ -294,8 +295,14 @@ def _child_page(
             version = form.cleaned_data.get("version")
             target = {kind.name: instance}
             call = partial(kind.update, actor=request.user, data=data, version=version, **target)
-        if run_service(form, call):
+        saved: list[Any] = []
+        if run_service(form, lambda: saved.append(call())):
             messages.success(request, "Saved.")
+            if kind.model is ContactPoint and (found := contact_warnings(saved[0])):
+                # Saved, but the rules and the notes disagree: back to the form to see it.
+                for warning in found:
+                    messages.warning(request, warning)
+                return redirect("people:contact-edit", pk=person.pk, contact_pk=saved[0].pk)
             return redirect("people:detail", pk=person.pk)
     return _form_page(request, person, form, kind.title)
 

@@ -49,6 +49,9 @@ class SchedulingConfig(AppConfig):
             (common.WAITLIST, _("Waitlist")),
         ):
             timeline_kinds.register(TimelineKind(key=key, label=label, group="appointments"))
+        from alongside.scheduling import reminders
+
+        reminders.register()
 
 
 def _panel(context: Any) -> dict[str, Any] | None:

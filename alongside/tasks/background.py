@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
 
 from alongside.tasks import rules
@@ -64,6 +65,8 @@ def enqueue_sweep(
             SweepRun.objects.create(
                 slot=slot, enqueued_at=timezone.now(), worker=worker or socket.gethostname()
             )
+            for path in settings.PERIODIC_TASKS:  # other apps' sweeps, in the same slot
+                import_string(path).enqueue()
             return sweep_follow_up_rules.enqueue()
     except IntegrityError:
         return None

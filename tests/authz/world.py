@@ -33,17 +33,19 @@ from alongside.intake.definitions import Given
 from alongside.intake.models import InstrumentVersion, Need, ScreeningResponse
 from alongside.matching import services as matching
 from alongside.matching.models import DuplicatePair, MergeRecord
+from alongside.messaging.models import TextOptOut
 from alongside.organizations import services as organizations
 from alongside.people import services as people
 from alongside.people import timeline
-from alongside.people.models import Person
+from alongside.people.models import ContactPoint, Person
 from alongside.plans import programs as plan_programs
 from alongside.plans import services as plans
 from alongside.plans.models import GoalTemplate
 from alongside.scheduling import booking as scheduling
 from alongside.scheduling import changes as scheduling_changes
 from alongside.scheduling import waitlist
-from alongside.scheduling.models import AppointmentType, Offer
+from alongside.scheduling.models import Appointment, AppointmentType, Offer
+from alongside.scheduling.reply_links import make_token
 from alongside.tasks import rules as follow_up
 from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
@@ -414,6 +416,11 @@ def build(w: World) -> AuthzWorld:
         "rosa": _subject(w, "rosa", rosa, versions, SEVERAL),
     }
     _scheduling(w, subjects)
+    for s in subjects.values():  # each phone replied STOP (messaging:texts-on)
+        number = ContactPoint.objects.get(pk=s.ids["contact"]).normalized
+        TextOptOut.objects.get_or_create(
+            number=number, defaults={"word": "STOP", "opted_out_at": timezone.now()}
+        )
     assert (subjects["lupe"].total, subjects["rosa"].total) == (19, 11)
     assert [(s.gad7_total, s.gad7_band) for s in subjects.values()] == [
         (17, "severe"),
@@ -498,6 +505,10 @@ def build(w: World) -> AuthzWorld:
 # ---------------------------------------------------------------- filling routes
 
 
+def reminder_token(appointment_id: int) -> str:
+    return make_token(Appointment.objects.get(pk=appointment_id))
+
+
 def fillers(a: AuthzWorld) -> Fillers:
     """How to fill every route's path parameters in this world."""
     w = a.world
@@ -577,6 +588,16 @@ def fillers(a: AuthzWorld) -> Fillers:
             *[(f"{s.key}'s link", None, {"token": s.token}) for s in a.subjects.values()],
             ("unknown link", None, {"token": "not-a-real-token"}),
         ],
+        # A reminder's link too: the signed token is the authority, for whoever holds it.
+        "scheduling-reply:page": lambda: [
+            *[
+                (f"{s.key}'s reminder link", None, {"token": reminder_token(s.ids["appointment"])})
+                for s in a.subjects.values()
+            ],
+            ("unknown link", None, {"token": "not-a-real-token"}),
+        ],
+        # Each person's phone, after it replied STOP (build() records that).
+        "messaging:texts-on": each(lambda s: {"pk": s.person.pk, "contact_pk": s.ids["contact"]}),
         "intake:flag": each(lambda s: {"pk": s.ids["flag"]}),
         "intake:flag-acknowledge": each(lambda s: {"pk": s.ids["flag"]}),
         # encounters and notes

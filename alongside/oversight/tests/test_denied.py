@@ -257,7 +257,8 @@ def test_it_never_writes_a_screening_links_token(client, world):
 # Namespaces with ids in their paths that name no person's records: organization
 # administration and the instrument builder, a teammate's worklist (a staff member),
 # Django's admin, password reset links.
-NOT_PERSON_BEARING = frozenset({"manage", "admin", "worklist", ""})
+# scheduling-reply: a reminder's link, whose only parameter is a signed token.
+NOT_PERSON_BEARING = frozenset({"manage", "admin", "worklist", "scheduling-reply", ""})
 
 
 def test_it_names_what_every_person_bearing_route_asks_for():

@@ -8,6 +8,7 @@ from alongside.scheduling.models.appointments import (
     Series,
     WaitlistEntry,
 )
+from alongside.scheduling.models.reminders import ReminderReply, ReminderRule
 from alongside.scheduling.models.setup import (
     AppointmentType,
     AvailabilityChange,
@@ -28,6 +29,8 @@ __all__ = [
     "Modality",
     "Offer",
     "OpeningHours",
+    "ReminderReply",
+    "ReminderRule",
     "Room",
     "SchedulingPreference",
     "Series",

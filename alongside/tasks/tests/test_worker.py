@@ -116,7 +116,11 @@ def test_the_worker_enqueues_and_runs_the_periodic_sweep_once_per_slot(world, tm
         second = _run_worker(url, "--sweep-minutes", "1440")  # nothing more to enqueue
 
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
+    # The follow-up sweep and each of settings.PERIODIC_TASKS, once each.
+    ran = list(DBTaskResult.objects.filter(status="SUCCESSFUL").values_list("task_path", flat=True))
+    assert sorted(ran) == sorted(
+        ["alongside.tasks.background.sweep_follow_up_rules", *settings.PERIODIC_TASKS]
+    )
     assert Task.objects.count() == 1
 
 

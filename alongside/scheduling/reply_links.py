@@ -1,0 +1,167 @@
+"""The person's answers to a reminder: confirm, cancel or ask for another time, by a
+signed link that expires (no account needed) or by replying C/YES to the text.
+
+A link names the appointment and the start it was sent about; it stops working when that
+start passes, after SCHEDULING_REPLY_LINK_DAYS, or once the appointment is moved or
+cancelled (the new time's reminder carries a new link)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alongside.audit import services as audit
+from alongside.audit.services import Action
+from alongside.lib.actors import SystemActor
+from alongside.people.contributions import (
+    TimelineKind,
+    WorklistItem,
+    WorklistReason,
+    timeline_kinds,
+    worklist_reasons,
+)
+from alongside.people.models import Person
+from alongside.people.timeline import add_entry
+from alongside.scheduling import changes, waitlist
+from alongside.scheduling.models import Appointment, ReminderReply
+
+SALT = "alongside.scheduling.reply"
+PERSON = SystemActor(username="system:person-reply", name="The person, from a reminder")
+RESCHEDULE_REASON = "scheduling.reschedule_requested"
+
+
+class LinkUnavailable(Exception):
+    """The link is forged, expired, or about an appointment that has changed."""
+
+
+def make_token(appointment: Appointment) -> str:
+    start = int(appointment.starts_at.timestamp())
+    return signing.dumps({"a": appointment.pk, "s": start}, salt=SALT, compress=True)
+
+
+def open_token(token: str, now: dt.datetime | None = None) -> tuple[Appointment, dt.datetime]:
+    """The appointment and start a link is about, while it may still be answered."""
+    now = now or timezone.now()
+    max_age = dt.timedelta(days=settings.SCHEDULING_REPLY_LINK_DAYS)
+    try:
+        data = signing.loads(token[:500], salt=SALT, max_age=max_age)
+        appointment_id = int(data["a"])
+        start = dt.datetime.fromtimestamp(int(data["s"]), tz=dt.UTC)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError):
+        raise LinkUnavailable from None
+    appointment = (
+        Appointment.objects.select_related("person__organization", "location")
+        .prefetch_related("person__languages")
+        .filter(pk=appointment_id, person__isnull=False)
+        .first()
+    )
+    if (
+        appointment is None
+        or appointment.status != Appointment.Status.BOOKED
+        or appointment.starts_at != start
+        or start <= now
+    ):
+        raise LinkUnavailable
+    return appointment, start
+
+
+ANSWER_WORDS = {
+    "confirm": "Confirmed the appointment",
+    "cancel": "Cancelled the appointment",
+    "reschedule": "Asked for another time for the appointment",
+}
+
+
+@transaction.atomic
+def answer(
+    *, appointment: Appointment, starts_at: dt.datetime, answer: str, via: str, note: str = ""
+) -> str:
+    """Record the person's answer; cancel when they cancel. Says what was done (for the
+    timeline of a text reply), or why nothing was."""
+    current = Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
+    if current is None or current.person_id is None:
+        return "nothing to answer: the appointment is gone"
+    if current.status != Appointment.Status.BOOKED or current.starts_at != starts_at:
+        return "nothing done: the appointment was moved or cancelled since"
+    now = timezone.now()
+    reply = ReminderReply.objects.create(
+        appointment=current,
+        answer=answer,
+        via=via,
+        starts_at=starts_at,
+        note=note[:500],
+        answered_at=now,
+    )
+    person = Person.objects.get(pk=current.person_id)
+    audit.record_for_person(actor=PERSON, action=Action.CREATE, person=person, obj=reply)
+    if answer == ReminderReply.Answer.CANCEL:
+        # As a cancellation by the person at the front desk (changes.cancel, without its
+        # staff permission check: the signed link is the person's own say): late if
+        # close to the start, and the freed slot offered to the waitlist.
+        reason = "Cancelled by the person from a reminder" + (f": {note}" if note else "")
+        changes._cancel_row(PERSON, current, reason[:300], True, now)
+        waitlist.offer_freed(actor=PERSON, freed=current, now=now)
+    done = ANSWER_WORDS[answer]
+    add_entry(
+        person=person,
+        kind=f"scheduling.reminder_{answer}",
+        occurred_at=now,
+        summary=done,
+        details=note,
+        actor=PERSON,
+        program=current.program,
+        subject=current,
+    )
+    return done.lower()
+
+
+def reschedule_requests(
+    viewer: object, caseload: QuerySet[Person], now: dt.datetime
+) -> list[WorklistItem]:
+    """People who asked for another time from a reminder, until staff handle it. One
+    query."""
+    rows = ReminderReply.objects.filter(
+        answer=ReminderReply.Answer.RESCHEDULE,
+        handled_at__isnull=True,
+        appointment__person__in=caseload,
+        appointment__status=Appointment.Status.BOOKED,
+    ).values_list("pk", "appointment__person_id", "answered_at", "note")
+    return [
+        WorklistItem(
+            person_id=person_id,
+            reason=RESCHEDULE_REASON,
+            text=_("Asked for another appointment time") + (f": {note}" if note else ""),
+            due_at=answered_at,
+            link=reverse("people:detail", args=[person_id]),
+            key=f"reschedule:{pk}",
+        )
+        for pk, person_id, answered_at, note in rows
+    ]
+
+
+def register() -> None:
+    for answer_key, label in (
+        ("confirm", gettext_lazy("Appointment confirmed by the person")),
+        ("cancel", gettext_lazy("Appointment cancelled by the person")),
+        ("reschedule", gettext_lazy("Person asked for another appointment time")),
+    ):
+        timeline_kinds.register(
+            TimelineKind(key=f"scheduling.reminder_{answer_key}", label=label, group="appointments")
+        )
+    worklist_reasons.register(
+        WorklistReason(
+            key=RESCHEDULE_REASON,
+            label="Asked for another appointment time",
+            find=reschedule_requests,
+            queries=1,
+            urgency=45,
+        )
+    )

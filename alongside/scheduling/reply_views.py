@@ -1,0 +1,53 @@
+"""The person's pages behind a reminder's link: see the appointment, then confirm it,
+cancel it or ask for another time. No account: the signed link is the key, and it
+expires. Everything is in the person's language; the pages name no one (a link can be
+seen by someone else), and a link that opens nothing says so in the browser's."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_http_methods
+
+from alongside.messaging.services import person_language
+from alongside.scheduling import reply_links
+from alongside.scheduling.models import ReminderReply
+from alongside.scheduling.reminders import how_words, when_words
+
+ANSWERS = {choice.value for choice in ReminderReply.Answer}
+NOTE_LENGTH = 500
+
+
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        appointment, starts_at = reply_links.open_token(token)
+    except reply_links.LinkUnavailable:
+        return render(request, "scheduling/reply/unavailable.html", status=404)
+    person = appointment.person
+    assert person is not None  # open_token finds only a person's appointments
+    translation.activate(person_language(person))
+    request.LANGUAGE_CODE = translation.get_language()
+    day, time = when_words(appointment, person)
+    context = {
+        "day": day,
+        "time": time,
+        "how": how_words(appointment),
+        "where": appointment.location.name if appointment.location else "",
+        "note_length": NOTE_LENGTH,
+    }
+    if request.method == "POST":
+        answer = request.POST.get("answer", "")
+        if answer not in ANSWERS:
+            context["error"] = True
+            return render(request, "scheduling/reply/page.html", context, status=422)
+        reply_links.answer(
+            appointment=appointment,
+            starts_at=starts_at,
+            answer=answer,
+            via=ReminderReply.Via.LINK,
+            note=request.POST.get("note", "")[:NOTE_LENGTH],
+        )
+        return render(request, "scheduling/reply/done.html", context | {"answer": answer})
+    return render(request, "scheduling/reply/page.html", context)
