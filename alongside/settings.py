@@ -274,6 +274,7 @@ FOLLOW_UP_SWEEP_MINUTES = envint("FOLLOW_UP_SWEEP_MINUTES", 10)
 # Other periodic work the worker enqueues with each sweep slot (tasks by dotted path).
 PERIODIC_TASKS = [
     "alongside.scheduling.reminders_tasks.sweep_appointment_reminders",
+    "alongside.scheduling.reminders_tasks.expire_offers_and_holds",
     "alongside.messaging.background.deliver_due_messages",
 ]
 

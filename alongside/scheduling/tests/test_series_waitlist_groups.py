@@ -158,7 +158,7 @@ def test_a_declined_offer_goes_to_the_next_person(world, ana):
 
 
 def test_an_expired_offer_goes_to_the_next_person(world, ana):
-    from alongside.scheduling.management.commands.scheduling_sweep import SWEEPER
+    from alongside.scheduling.reminders_tasks import SWEEPER
     from conftest import make_person
 
     kind = bookable(world)
