@@ -64,6 +64,12 @@ PAGES = {
     "encounters:note-tasks": NOTE,
     "encounters:note-cosign": NOTE,
     "plans:start": "people.enrollment",
+    # calendars: whose calendar it is, and one appointment (or its .ics)
+    "scheduling:calendar-staff": "accounts.user",
+    "scheduling:calendar-room": "scheduling.room",
+    "scheduling:calendar-team": "organizations.program",
+    "scheduling:calendar-appointment": "scheduling.appointment",
+    "scheduling:appointment-ics": "scheduling.appointment",
 }
 # Every other `plans:` route starts with the plan.
 NAMESPACE_DEFAULTS = {"people": PERSON, "tasks": "tasks.task", "plans": "plans.plan"}
@@ -78,6 +84,7 @@ API_PARAMETERS = {
     "encounter_id": ENCOUNTER,
     "note_id": NOTE,
     "plan_id": "plans.plan",
+    "appointment_id": "scheduling.appointment",
 }
 
 UNKNOWN = "unknown"

@@ -38,6 +38,9 @@ from alongside.people import services as people
 from alongside.people import timeline
 from alongside.people.models import Person
 from alongside.plans import services as plans
+from alongside.scheduling import feeds
+from alongside.scheduling.tests.factories import make_location, make_room, make_type
+from alongside.scheduling.tests.views_data import appointment
 from alongside.tasks import rules as follow_up
 from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
@@ -175,6 +178,8 @@ class AuthzWorld:
     merged_pk: int
     twin_pk: int
     term_pk: int
+    room_pk: int = 0
+    feed_secret: str = ""
 
     def user(self, persona: str) -> Any:
         return None if persona == "anonymous" else getattr(self.world, persona)
@@ -425,6 +430,7 @@ def build(w: World) -> AuthzWorld:
         data={"trigger": "tasks.no_contact", "days": 30, "title": "Reach out"},
     )
     assert MergeRecord.objects.filter(pk=record.pk).exists()
+    room_pk, feed_secret = _scheduling(w, subjects)
     return AuthzWorld(
         world=w,
         subjects=subjects,
@@ -439,7 +445,22 @@ def build(w: World) -> AuthzWorld:
         merged_pk=merged.pk,
         twin_pk=twin.pk,
         term_pk=LabelingTerm.objects.get(organization=None, term="refused").pk,
+        room_pk=room_pk,
+        feed_secret=feed_secret,
     )
+
+
+def _scheduling(w: World, subjects: dict[str, Subject]) -> tuple[int, str]:
+    """A room, an appointment of each person's with the coordinator in it this week, and
+    the coordinator's calendar feed."""
+    room = make_room(make_location(w))
+    kind = make_type(w, name="Housing check-in")
+    soon = timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
+    for n, s in enumerate(subjects.values()):
+        s.ids["appointment"] = appointment(
+            w, soon + dt.timedelta(hours=2 * n), person=s.person, appointment_type=kind, room=room
+        ).pk
+    return room.pk, feeds.feed_regenerate(actor=w.coordinator)
 
 
 # ---------------------------------------------------------------- filling routes
@@ -611,6 +632,19 @@ def fillers(a: AuthzWorld) -> Fillers:
             )
         },
         "tasks:create": each(lambda s: {"pk": s.person.pk}),
+        # scheduling: the coordinator's, the room's and the housing team's calendars, each
+        # person's appointment, and the coordinator's feed (its secret is the authority)
+        "scheduling:calendar-staff": lambda: [("", None, {"user_pk": coordinator})],
+        "scheduling:calendar-room": lambda: [("", None, {"room_pk": a.room_pk})],
+        "scheduling:calendar-team": lambda: [("", None, {"program_pk": w.housing.pk})],
+        **{
+            f"scheduling:{name}": each(lambda s: {"appointment_id": s.ids["appointment"]})
+            for name in ("calendar-appointment", "appointment-ics")
+        },
+        "scheduling:feed": lambda: [
+            ("coordinator's feed", None, {"secret": a.feed_secret}),
+            ("unknown feed", None, {"secret": "alc_not-a-real-one"}),
+        ],
         # accounts: a reset link that is not valid answers the same to everyone
         # worklist: the coordinator's worklist, opened by a teammate covering for them
         "worklist:member": lambda: [("", None, {"user_pk": coordinator})],
@@ -627,6 +661,7 @@ def fillers(a: AuthzWorld) -> Fillers:
         "encounter_id": {k: s.ids["encounter"] for k, s in a.subjects.items()},
         "note_id": {k: s.ids["note"] for k, s in a.subjects.items()},
         "plan_id": {k: s.ids["plan"] for k, s in a.subjects.items()},
+        "appointment_id": {k: s.ids["appointment"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 
