@@ -228,6 +228,10 @@ class Column:
     sub: str = ""
     current: bool = False
 
+    @property
+    def day(self) -> dt.date | None:
+        return self.key if isinstance(self.key, dt.date) else None
+
 
 @dataclass
 class Row:

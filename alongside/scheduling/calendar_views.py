@@ -33,11 +33,14 @@ def _period(request: AuthenticatedHttpRequest, zone_name: str | None = None) -> 
 
 
 def _page(request: AuthenticatedHttpRequest, shown: Calendar, **extra: object) -> HttpResponse:
+    today = dt.datetime.now(shown.period.zone).date()
     context = {
         "calendar": shown,
+        # The day view from a week: today's when it is in the week, else its first day.
+        "day_link": today if today in shown.period.dates else shown.period.first,
         "period": shown.period,
         "view": "week" if shown.period.days == 7 else "day",
-        "today": dt.datetime.now(shown.period.zone).date(),
+        "today": today,
         "zone": str(shown.period.zone),
         "nav": "calendar",
         **extra,
