@@ -68,6 +68,7 @@ PAGES = {
     "scheduling:calendar-staff": "accounts.user",
     "scheduling:calendar-room": "scheduling.room",
     "scheduling:calendar-team": "organizations.program",
+    "scheduling:team-attendance": "organizations.program",
     "scheduling:calendar-appointment": "scheduling.appointment",
     "scheduling:appointment-ics": "scheduling.appointment",
 }

@@ -9,6 +9,11 @@ urlpatterns = [
     path("calendar/rooms/<id:room_pk>/", calendar_views.room, name="calendar-room"),
     path("calendar/teams/<id:program_pk>/", calendar_views.team, name="calendar-team"),
     path(
+        "calendar/teams/<id:program_pk>/attendance/",
+        calendar_views.team_attendance,
+        name="team-attendance",
+    ),
+    path(
         "calendar/appointments/<id:appointment_id>/",
         calendar_views.appointment,
         name="calendar-appointment",

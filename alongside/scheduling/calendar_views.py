@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.views import or_404
-from alongside.scheduling import calendar
+from alongside.scheduling import attendance_chart, calendar
 from alongside.scheduling.calendar import Calendar, Window
 
 NO_CALENDAR = "No such calendar"
@@ -81,3 +81,17 @@ def appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpR
     )
     context = {"appointment": item, "shown": shown, "zone": item.time_zone, "nav": "calendar"}
     return render(request, "scheduling/calendar/appointment.html", context)
+
+
+@login_required
+def team_attendance(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
+    """The program's no-show rate and adherence by week, as a chart and a table."""
+    program = or_404(lambda: calendar.team(request.user, program_pk), NO_CALENDAR)
+    zone = calendar.zone_of(program.organization.time_zone)
+    weeks = attendance_chart.program_weeks(program, today=dt.datetime.now(zone).date(), zone=zone)
+    context = {
+        "program": program,
+        "chart": attendance_chart.attendance_chart(weeks),
+        "nav": "calendar",
+    }
+    return render(request, "scheduling/calendar/attendance.html", context)

@@ -636,7 +636,10 @@ def fillers(a: AuthzWorld) -> Fillers:
         # person's appointment, and the coordinator's feed (its secret is the authority)
         "scheduling:calendar-staff": lambda: [("", None, {"user_pk": coordinator})],
         "scheduling:calendar-room": lambda: [("", None, {"room_pk": a.room_pk})],
-        "scheduling:calendar-team": lambda: [("", None, {"program_pk": w.housing.pk})],
+        **{
+            f"scheduling:{name}": lambda: [("", None, {"program_pk": w.housing.pk})]
+            for name in ("calendar-team", "team-attendance")
+        },
         **{
             f"scheduling:{name}": each(lambda s: {"appointment_id": s.ids["appointment"]})
             for name in ("calendar-appointment", "appointment-ics")
