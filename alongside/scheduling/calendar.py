@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from alongside.accounts.models import Membership, Role, User
@@ -274,7 +275,7 @@ def _day_columns(period: Window, today: dt.date) -> list[Column]:
     return [
         Column(
             key=day,
-            heading=formats.date_format(day, "l"),
+            heading=str(WEEKDAYS[day.weekday()]),
             sub=formats.date_format(day, "MONTH_DAY_FORMAT"),
             current=day == today,
         )
