@@ -198,6 +198,16 @@ DENIED_ALERT_MINUTES = envint("DENIED_ALERT_MINUTES", 10)
 # worklist ("no contact for 34 days"); see docs/worklist.md.
 WORKLIST_NO_CONTACT_DAYS = envint("WORKLIST_NO_CONTACT_DAYS", 30)
 
+# Scheduling: how long a chosen slot is held while the booking is filled in, how long a
+# waitlist offer stays open, the step between slot starts, how close to its start a
+# cancellation counts as late, and who may deliberately overbook or book outside
+# availability (with a reason, audited).
+SCHEDULING_HOLD_MINUTES = envint("SCHEDULING_HOLD_MINUTES", 10)
+SCHEDULING_OFFER_HOURS = envint("SCHEDULING_OFFER_HOURS", 24)
+SCHEDULING_SLOT_STEP_MINUTES = envint("SCHEDULING_SLOT_STEP_MINUTES", 30)
+SCHEDULING_LATE_CANCEL_HOURS = envint("SCHEDULING_LATE_CANCEL_HOURS", 24)
+SCHEDULING_OVERBOOK_ROLES = envlist("SCHEDULING_OVERBOOK_ROLES", "supervisor,scheduler,org_admin")
+
 # Interface languages: English and Spanish, each named in its own language. Adding one
 # is a catalog (alongside/locale/) and a line here; see "Translations" in
 # docs/development.md.

@@ -187,6 +187,38 @@ def _move_profile(m: MergeWork, model: type[models.Model], field_name: str) -> N
         Profile.objects.filter(pk=theirs.pk).update(version=models.F("version") + 1)
 
 
+def _move_one_per_person(m: MergeWork, model: type[models.Model], field_name: str) -> None:
+    """A row a person has at most one of (scheduling preferences): the survivor keeps
+    its own; when it has none, the merged record's moves."""
+    rows: Any = model._base_manager.select_for_update()
+    mine = rows.filter(**{field_name: m.merged}).first()
+    if mine is None:
+        return
+    if model._base_manager.filter(**{field_name: m.survivor}).exists():
+        m.keep(mine, "the survivor keeps its own")
+    else:
+        m.move(model, field_name, [mine.pk])
+
+
+def _move_unless_survivor_has(other: str) -> Callable[[MergeWork, type[models.Model], str], None]:
+    """Rows unique per person and `other` (a seat in a group session, a live waitlist
+    entry for an appointment type): a row whose `other` the survivor already has stays
+    with the merged record; the rest move."""
+
+    def move(m: MergeWork, model: type[models.Model], field_name: str) -> None:
+        rows: Any = model._base_manager
+        theirs = set(rows.filter(**{field_name: m.survivor}).values_list(other, flat=True))
+        moving: list[int] = []
+        for row in rows.select_for_update().filter(**{field_name: m.merged}).order_by("pk"):
+            if getattr(row, f"{other}_id") in theirs:
+                m.keep(row, "the survivor already has one")
+            else:
+                moving.append(row.pk)
+        m.move(model, field_name, moving)
+
+    return move
+
+
 # Relations whose rows cannot all simply be re-pointed (a uniqueness rule, or one row
 # per person), and how a merge moves them.
 CLASH_RULES: dict[str, Callable[[MergeWork, type[models.Model], str], None]] = {
@@ -196,4 +228,7 @@ CLASH_RULES: dict[str, Callable[[MergeWork, type[models.Model], str], None]] = {
     "people.enrollment.person": _move_enrollments,
     "people.profile.person": _move_profile,
     "intake.need.person": _move_needs,
+    "scheduling.schedulingpreference.person": _move_one_per_person,
+    "scheduling.groupseat.person": _move_unless_survivor_has("appointment"),
+    "scheduling.waitlistentry.person": _move_unless_survivor_has("appointment_type"),
 }

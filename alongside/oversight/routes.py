@@ -64,6 +64,14 @@ PAGES = {
     "encounters:note-tasks": NOTE,
     "encounters:note-cosign": NOTE,
     "plans:start": "people.enrollment",
+    "scheduling:person": PERSON,
+    "scheduling:find": PERSON,
+    "scheduling:hold": PERSON,
+    "scheduling:preferences": PERSON,
+    "scheduling:series-create": PERSON,
+    "scheduling:waitlist-join": PERSON,
+    "scheduling:offer": "scheduling.offer",
+    "scheduling:waitlist-withdraw": "scheduling.waitlistentry",
     # calendars: whose calendar it is, and one appointment (or its .ics)
     "scheduling:calendar-staff": "accounts.user",
     "scheduling:calendar-room": "scheduling.room",
@@ -72,8 +80,14 @@ PAGES = {
     "scheduling:calendar-appointment": "scheduling.appointment",
     "scheduling:appointment-ics": "scheduling.appointment",
 }
-# Every other `plans:` route starts with the plan.
-NAMESPACE_DEFAULTS = {"people": PERSON, "tasks": "tasks.task", "plans": "plans.plan"}
+# Every other `plans:` route starts with the plan, every other `scheduling:` route with
+# the appointment.
+NAMESPACE_DEFAULTS = {
+    "people": PERSON,
+    "tasks": "tasks.task",
+    "plans": "plans.plan",
+    "scheduling": "scheduling.appointment",
+}
 
 # The API's path parameters are named for what they hold (see docs/api.md).
 API_PARAMETERS = {

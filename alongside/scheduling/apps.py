@@ -1,7 +1,57 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SchedulingConfig(AppConfig):
     name = "alongside.scheduling"
     label = "scheduling"
     verbose_name = "Scheduling"
+
+    def ready(self) -> None:
+        from alongside.people.contributions import (
+            PersonPanel,
+            TimelineKind,
+            WorklistReason,
+            follow_up_triggers,
+            person_panels,
+            timeline_kinds,
+            worklist_reasons,
+        )
+        from alongside.scheduling import attendance, audit_names, common, worklist
+
+        audit_names.register()
+        follow_up_triggers.register(attendance.TRIGGER)
+        person_panels.register(
+            PersonPanel(
+                key="scheduling.appointments",
+                template="scheduling/_person_panel.html",
+                load=_panel,
+                queries=2,
+                order=12,
+            )
+        )
+        worklist_reasons.register(
+            WorklistReason(
+                key="scheduling.soon",
+                label="Appointment today or tomorrow",
+                find=worklist.appointments_soon,
+                queries=1,
+                urgency=60,
+            )
+        )
+        for key, label in (
+            (common.BOOKED, _("Appointment booked")),
+            (common.MOVED, _("Appointment moved")),
+            (common.CANCELLED, _("Appointment cancelled")),
+            (common.ATTENDANCE, _("Attendance")),
+            (common.WAITLIST, _("Waitlist")),
+        ):
+            timeline_kinds.register(TimelineKind(key=key, label=label, group="appointments"))
+
+
+def _panel(context: Any) -> dict[str, Any] | None:
+    from alongside.scheduling.selectors import person_panel
+
+    return person_panel(context.viewer, context.person)

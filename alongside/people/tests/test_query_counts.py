@@ -33,6 +33,8 @@ TASKS_PANEL = 1
 JOURNEY_PANEL = 1
 ENCOUNTERS_PANEL = 1
 PLAN_PANEL = 2
+# "Appointments": the latest appointments, and the attendance counts (scheduling/selectors.py).
+APPOINTMENTS_PANEL = 2
 # On PostgreSQL the person's languages, identifiers, contact points, support contacts and
 # enrollments come with the person in one query instead of six (people/related_rows.py).
 INLINE_ROWS = 5 if connection.vendor == "postgresql" else 0
@@ -45,6 +47,7 @@ PERSON_PAGE = (
     + JOURNEY_PANEL
     + ENCOUNTERS_PANEL
     + PLAN_PANEL
+    + APPOINTMENTS_PANEL
     + NAV_COUNTS
 )
 

@@ -49,6 +49,8 @@ class Appointment(models.Model):
         NO_SHOW = "no_show", _("Did not come")
         LATE_CANCELLED = "late_cancelled", _("Cancelled late")
         CANCELLED = "cancelled", _("Cancelled")
+        # A hold nobody confirmed in time; it takes no time any more.
+        EXPIRED = "expired", _("Hold lapsed")
 
     # The statuses that occupy time: the database refuses overlaps among them.
     ACTIVE_STATUSES = (Status.HELD, Status.BOOKED, Status.ARRIVED, Status.COMPLETED)

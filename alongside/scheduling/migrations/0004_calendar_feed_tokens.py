@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0002_no_double_booking'),
+        ('scheduling', '0003_holds_can_lapse'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

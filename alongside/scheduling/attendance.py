@@ -1,0 +1,130 @@
+"""Attendance: arrived, completed, did not come (no-show), cancelled late. A no-show is
+a timeline entry and an occurrence of the "no-show" follow-up trigger, which the hub's
+rules turn into exactly one task for the coordinator (alongside.tasks.rules: a unique
+key per occurrence)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from alongside.accounts.actors import Actor
+from alongside.audit.services import Action
+from alongside.lib.errors import StaleVersion
+from alongside.people.contributions import FollowUpTrigger, Occurrence
+from alongside.people.models import Enrollment
+from alongside.scheduling import common
+from alongside.scheduling.availability import zone
+from alongside.scheduling.models import Appointment
+from alongside.tasks.background import evaluate_person_later
+
+S = Appointment.Status
+NO_SHOW_TRIGGER = "scheduling.no_show"
+# A no-show older than this is past any follow-up: a rule configured today does not
+# turn last year's missed appointments into tasks.
+RECENT = dt.timedelta(days=14)
+# What each mark may follow.
+FROM = {
+    S.ARRIVED: (S.BOOKED,),
+    S.COMPLETED: (S.BOOKED, S.ARRIVED),
+    S.NO_SHOW: (S.BOOKED,),
+    S.LATE_CANCELLED: (S.BOOKED,),
+}
+NEEDS_START = (S.ARRIVED, S.COMPLETED, S.NO_SHOW)
+
+
+def mark(
+    *,
+    actor: Actor,
+    appointment: Appointment,
+    status: str,
+    reason: str = "",
+    version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Record attendance. Refuses a mark that does not follow (a no-show of a cancelled
+    appointment) or that is early (a no-show before the appointment starts)."""
+    now = now or timezone.now()
+    if status not in FROM:
+        raise ValidationError(
+            {"status": _("Choose arrived, completed, no-show or late cancellation.")}
+        )
+    if appointment.person is not None:
+        common.check_person(actor, appointment.person)
+    common.check_program(actor, appointment.program)
+    with transaction.atomic():
+        current = (
+            Appointment.objects.select_for_update()
+            .select_related("appointment_type", "staff", "person", "program")
+            .get(pk=appointment.pk)
+        )
+        if version is not None and current.version != version:
+            raise StaleVersion(current.version)
+        if current.status not in FROM[status]:
+            raise ValidationError(
+                {
+                    "status": _("This appointment is %(now)s; it cannot be marked that way.")
+                    % {"now": current.get_status_display().lower()}
+                }
+            )
+        if status in NEEDS_START and current.starts_at > now + dt.timedelta(minutes=30):
+            raise ValidationError({"status": _("This appointment has not started yet.")})
+        current.status = status
+        current.status_reason = reason[:300]
+        current.version += 1
+        current.save(update_fields=["status", "status_reason", "version", "updated_at"])
+        words = {
+            S.ARRIVED: _("Arrived"),
+            S.COMPLETED: _("Attended"),
+            S.NO_SHOW: _("Did not come"),
+            S.LATE_CANCELLED: _("Cancelled late"),
+        }[S(status)]
+        common.record(
+            actor,
+            current,
+            Action.UPDATE,
+            kind=common.ATTENDANCE,
+            words=str(words),
+            fields=["status"],
+        )
+        if status == S.NO_SHOW and current.person_id is not None:
+            evaluate_person_later(current.person_id)
+    return current
+
+
+def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterator[Occurrence]:
+    """Recent no-shows of people in an open enrollment in the programs, one occurrence
+    per missed appointment."""
+    program_ids = list(program_ids)
+    enrolled = Enrollment.objects.filter(
+        program_id__in=program_ids, status__in=Enrollment.OPEN_STATUSES
+    ).values("person_id")
+    rows = Appointment.objects.filter(
+        program_id__in=program_ids,
+        status=S.NO_SHOW,
+        starts_at__gte=now - RECENT,
+        starts_at__lte=now,
+        person_id__in=enrolled,
+        person__merged_into__isnull=True,
+    ).values_list("pk", "person_id", "starts_at", "time_zone", "appointment_type__name")
+    for pk, person_id, starts_at, zone_name, kind in rows.order_by().iterator(chunk_size=2000):
+        local = timezone.localtime(starts_at, zone(zone_name))
+        yield Occurrence(
+            person_id=person_id,
+            key=f"no-show:{pk}",
+            since=starts_at,
+            why=_("did not come to %(kind)s on %(day)s")
+            % {"kind": kind, "day": formats.date_format(local, "SHORT_DATETIME_FORMAT")},
+        )
+
+
+TRIGGER = FollowUpTrigger(
+    key=NO_SHOW_TRIGGER,
+    label="A missed appointment (no-show)",
+    occurrences=no_shows,
+)

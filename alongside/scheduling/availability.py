@@ -1,0 +1,216 @@
+"""When staff are available: weekly patterns and one-off additions, less time off and the
+organization's public holidays, as aware intervals. Everything is computed in the wall
+time of the pattern's own time zone (zoneinfo) and only then converted, so a
+daylight-saving change never moves a block by an hour: "Tuesdays 17:00–20:00" is
+17:00–20:00 local on both sides of the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+
+from alongside.organizations.models import Organization
+from alongside.scheduling.models import AvailabilityChange, AvailabilityPattern, OpeningHours
+
+UTC = dt.UTC
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of time a staff member can be booked, and how."""
+
+    staff_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    time_zone: str
+    location_id: int | None
+    modalities: frozenset[str]
+    is_walk_in: bool
+
+
+@lru_cache(maxsize=256)
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(country: str, subdivision: str, year: int) -> holidays.HolidayBase:
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    except NotImplementedError:
+        return holidays.HolidayBase()
+
+
+def is_holiday(organization: Organization, day: dt.date) -> bool:
+    return day in _public_holidays(organization.country, organization.subdivision, day.year)
+
+
+def at_local(day: dt.date, time: dt.time, zone_name: str) -> dt.datetime:
+    """The instant of a wall-clock time on a local day, in UTC."""
+    return dt.datetime.combine(day, time, tzinfo=zone(zone_name)).astimezone(UTC)
+
+
+def days_between(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def pattern_windows(
+    patterns: Iterable[AvailabilityPattern],
+    organization: Organization,
+    since: dt.datetime,
+    until: dt.datetime,
+) -> Iterator[Window]:
+    """Each pattern's blocks that touch [since, until), skipping the organization's
+    public holidays (in the pattern's local calendar)."""
+    by_weekday: dict[int, list[AvailabilityPattern]] = defaultdict(list)
+    for pattern in patterns:
+        by_weekday[pattern.weekday].append(pattern)
+    # A day either side: a local day in a zone far from UTC may start the day before.
+    first = since.astimezone(UTC).date() - dt.timedelta(days=1)
+    last = until.astimezone(UTC).date() + dt.timedelta(days=1)
+    for day in days_between(first, last):
+        todays = by_weekday.get(day.weekday())
+        if not todays or is_holiday(organization, day):
+            continue
+        for p in todays:
+            if day < p.valid_from or (p.valid_until is not None and day > p.valid_until):
+                continue
+            starts, ends = at_local(day, p.starts, p.time_zone), at_local(day, p.ends, p.time_zone)
+            if ends <= since or starts >= until:
+                continue
+            yield Window(
+                p.staff_id,
+                starts,
+                ends,
+                p.time_zone,
+                p.location_id,
+                frozenset(p.modalities),
+                p.is_walk_in,
+            )
+
+
+def subtract(windows: Iterable[Window], removed: Sequence[Interval]) -> Iterator[Window]:
+    """The windows less the removed intervals (time off), split where needed."""
+    ordered = sorted(removed)
+    for window in windows:
+        pieces = [(window.starts_at, window.ends_at)]
+        for gone_start, gone_end in ordered:
+            if gone_start >= window.ends_at:
+                break
+            pieces = [
+                part
+                for start, end in pieces
+                for part in ((start, min(end, gone_start)), (max(start, gone_end), end))
+                if part[1] > part[0]
+            ]
+        for start, end in pieces:
+            yield Window(
+                window.staff_id,
+                start,
+                end,
+                window.time_zone,
+                window.location_id,
+                window.modalities,
+                window.is_walk_in,
+            )
+
+
+def staff_windows(
+    organization: Organization,
+    staff_ids: Iterable[int],
+    since: dt.datetime,
+    until: dt.datetime,
+) -> dict[int, list[Window]]:
+    """Every staff member's bookable windows in [since, until): two queries (patterns,
+    and additions with time off) however many staff and weeks."""
+    staff_ids = list(staff_ids)
+    patterns = AvailabilityPattern.objects.filter(
+        organization=organization, staff_id__in=staff_ids, valid_from__lte=until.date()
+    ).exclude(valid_until__lt=since.date() - dt.timedelta(days=1))
+    changes = AvailabilityChange.objects.filter(
+        organization=organization,
+        staff_id__in=staff_ids,
+        starts_at__lt=until,
+        ends_at__gt=since,
+    )
+    windows: dict[int, list[Window]] = defaultdict(list)
+    for window in pattern_windows(patterns, organization, since, until):
+        windows[window.staff_id].append(window)
+    time_off: dict[int, list[Interval]] = defaultdict(list)
+    for change in changes:
+        if change.kind == AvailabilityChange.Kind.TIME_OFF:
+            time_off[change.staff_id].append((change.starts_at, change.ends_at))
+        else:
+            windows[change.staff_id].append(
+                Window(
+                    change.staff_id,
+                    change.starts_at,
+                    change.ends_at,
+                    change.time_zone,
+                    change.location_id,
+                    frozenset(change.modalities),
+                    change.is_walk_in,
+                )
+            )
+    return {
+        staff_id: sorted(
+            subtract(found, time_off.get(staff_id, ())), key=lambda w: (w.starts_at, w.ends_at)
+        )
+        for staff_id, found in windows.items()
+    }
+
+
+class Busy:
+    """Disjoint, sorted busy intervals, asked "does [a, b) overlap any?" by bisection."""
+
+    def __init__(self, intervals: Iterable[Interval]) -> None:
+        merged: list[list[dt.datetime]] = []
+        for start, end in sorted(intervals):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [m[0] for m in merged]
+        self.ends = [m[1] for m in merged]
+
+    def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        index = bisect_left(self.starts, end) - 1
+        return index >= 0 and self.ends[index] > start
+
+
+class Opening:
+    """Locations' opening hours, in each location's wall time. A location with no hours
+    recorded is taken as open whenever its staff are available."""
+
+    def __init__(self, location_zones: dict[int, str]) -> None:
+        self.zones = location_zones
+        self.hours: dict[int, dict[int, list[tuple[dt.time, dt.time]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for row in OpeningHours.objects.filter(location_id__in=list(location_zones)):
+            self.hours[row.location_id][row.weekday].append((row.opens, row.closes))
+
+    def is_open(self, location_id: int, start: dt.datetime, end: dt.datetime) -> bool:
+        if location_id not in self.hours:
+            return True
+        local_zone = zone(self.zones[location_id])
+        local_start, local_end = start.astimezone(local_zone), end.astimezone(local_zone)
+        if local_end.date() != local_start.date() and local_end.time() != dt.time(0):
+            return False
+        day_hours = self.hours[location_id].get(local_start.weekday(), [])
+        closing = local_end.time() if local_end.time() != dt.time(0) else dt.time.max
+        return any(opens <= local_start.time() and closing <= closes for opens, closes in day_hours)

@@ -1,0 +1,314 @@
+"""Holding and booking a slot. The database is the judge of double booking (migration
+0002); these services prepare the row, clear lapsed holds in the same transaction, and
+turn the database's refusal into a clear "just taken" answer naming what blocks the slot
+and offering the next best ones. Exactly one of two concurrent bookings of the same slot
+wins: on PostgreSQL the second insert waits for the first and is refused by the
+exclusion constraint."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from alongside.accounts.actors import Actor, account_of
+from alongside.accounts.models import User
+from alongside.audit.services import Action
+from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.organizations.models import Location
+from alongside.people.models import Person
+from alongside.scheduling import common, slots
+from alongside.scheduling.common import BOOKED, SlotTaken
+from alongside.scheduling.models import Appointment, AppointmentType, Modality, Room
+from alongside.scheduling.models.setup import validate_time_zone
+
+NO_OVERLAP = "_no_overlap"
+OVERRIDE_ROLES = gettext_lazy(
+    "Only the roles allowed to (supervisors and schedulers by default) may book outside "
+    "availability or over another booking."
+)
+
+
+@dataclass
+class Choice:
+    """A slot as chosen: who, when, how and where."""
+
+    kind: AppointmentType
+    staff: User
+    starts_at: dt.datetime
+    modality: str
+    location: Location | None = None
+    room: Room | None = None
+    time_zone: str = ""
+    reason: str = ""
+    # Minutes, when not the type's own duration.
+    minutes: int | None = None
+    # Why this booking may go outside availability or over another (allowed roles only).
+    override: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.minutes or self.kind.duration_minutes)
+
+
+def zone_of(choice: Choice) -> str:
+    if choice.time_zone:
+        return choice.time_zone
+    if choice.location is not None:
+        return choice.location.zone_name
+    return choice.kind.program.organization.time_zone
+
+
+def validate(actor: Actor, choice: Choice, now: dt.datetime) -> None:
+    """Bad input refused clearly, before anything is written."""
+    kind = choice.kind
+    if timezone.is_naive(choice.starts_at):
+        raise ValidationError({"starts_at": _("Give the time with its time zone.")})
+    if choice.minutes is not None and choice.minutes <= 0:
+        raise ValidationError({"ends_at": _("An appointment must end after it starts.")})
+    try:
+        validate_time_zone(zone_of(choice))
+    except ValidationError as error:
+        raise ValidationError({"time_zone": error.messages}) from error
+    if choice.starts_at < now - dt.timedelta(minutes=5) and not choice.override:
+        raise ValidationError({"starts_at": _("That time has passed: choose a later one.")})
+    if not kind.is_active:
+        raise ValidationError({"appointment_type": _("This appointment type is not offered.")})
+    if choice.modality not in kind.modalities:
+        raise ValidationError(
+            {"modality": _("%(kind)s is not offered this way.") % {"kind": kind.name}}
+        )
+    if choice.staff.pk not in slots.deliverers(kind, [choice.staff.pk]):
+        raise ValidationError(
+            {
+                "staff": _("%(staff)s does not deliver %(kind)s.")
+                % {"staff": choice.staff, "kind": kind.name}
+            }
+        )
+    _validate_place(choice)
+    if choice.override and not common.may_override(actor, kind.program):
+        raise NotPermitted(OVERRIDE_ROLES)
+    if not choice.override and not slots.is_available(
+        kind, choice.staff.pk, choice.starts_at, choice.ends_at, choice.modality
+    ):
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "%(staff)s is not available then. Choose a time from the search, "
+                    "or give a reason to book it anyway."
+                )
+                % {"staff": choice.staff}
+            }
+        )
+
+
+def _validate_place(choice: Choice) -> None:
+    organization_id = choice.kind.program.organization_id
+    if choice.location is not None and choice.location.organization_id != organization_id:
+        raise ValidationError({"location": _("Choose one of the organization's locations.")})
+    if choice.room is not None and (
+        choice.location is None or choice.room.location_id != choice.location.pk
+    ):
+        raise ValidationError({"room": _("Choose a room at the appointment's location.")})
+    if choice.modality == Modality.IN_PERSON and choice.location is None:
+        raise ValidationError({"location": _("An appointment in person needs a location.")})
+
+
+def new_row(
+    actor: Actor, person: Person | None, choice: Choice, status: str, now: dt.datetime
+) -> Appointment:
+    kind = choice.kind
+    appointment = Appointment(
+        organization_id=kind.program.organization_id,
+        program=kind.program,
+        person=person,
+        staff=choice.staff,
+        appointment_type=kind,
+        modality=choice.modality,
+        location=choice.location if choice.modality == Modality.IN_PERSON else None,
+        room=choice.room if choice.modality == Modality.IN_PERSON else None,
+        starts_at=choice.starts_at,
+        ends_at=choice.ends_at,
+        time_zone=zone_of(choice),
+        status=status,
+        reason=choice.reason[:300],
+        created_by=account_of(actor),
+    )
+    if status == Appointment.Status.HELD:
+        appointment.held_until = now + dt.timedelta(minutes=settings.SCHEDULING_HOLD_MINUTES)
+    appointment.set_blocks()
+    return appointment
+
+
+def _overlapping(appointment: Appointment, now: dt.datetime) -> Q:
+    who = Q(staff_id=appointment.staff_id)
+    if appointment.room_id:
+        who |= Q(room_id=appointment.room_id)
+    if appointment.person_id:
+        who |= Q(person_id=appointment.person_id)
+    return who & Q(
+        blocks_from__lt=appointment.blocks_until, blocks_until__gt=appointment.blocks_from
+    )
+
+
+def clear_lapsed_holds(appointment: Appointment, now: dt.datetime) -> int:
+    """Lapsed holds that would stand in this appointment's way take no time any more."""
+    return Appointment.objects.filter(
+        _overlapping(appointment, now), status=Appointment.Status.HELD, held_until__lte=now
+    ).update(status=Appointment.Status.EXPIRED, updated_at=now)
+
+
+def blocker(appointment: Appointment, now: dt.datetime) -> Appointment | None:
+    """The live appointment that keeps this one out, if the database named an overlap."""
+    return (
+        Appointment.objects.filter(_overlapping(appointment, now), slots.occupying(now))
+        .exclude(pk=appointment.pk)
+        .select_related("appointment_type", "staff")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def next_best(
+    appointment: Appointment, person: Person | None, now: dt.datetime, limit: int = 3
+) -> list[slots.Slot]:
+    if person is None:
+        return []
+    from alongside.scheduling.selectors import wishes_for
+
+    return slots.search(
+        kind=appointment.appointment_type,
+        person=person,
+        wishes=wishes_for(person),
+        since=max(now, appointment.starts_at - dt.timedelta(hours=2)),
+        days=7,
+        limit=limit,
+        now=now,
+    )
+
+
+def save_or_taken(
+    appointment: Appointment, now: dt.datetime, *, override: bool = False
+) -> Appointment:
+    """Insert (or update) the appointment in the caller's transaction; the database's
+    refusal of an overlap becomes SlotTaken. With `override`, an overlap of the staff
+    member or the room is recorded as a deliberate overbooking; the person's never is."""
+    clear_lapsed_holds(appointment, now)
+    if override:
+        others = Appointment.objects.filter(
+            slots.occupying(now),
+            Q(staff_id=appointment.staff_id) | Q(room_id=appointment.room_id or -1),
+            blocks_from__lt=appointment.blocks_until,
+            blocks_until__gt=appointment.blocks_from,
+        ).exclude(pk=appointment.pk)
+        appointment.overbooked = others.exists()
+    appointment.full_clean(
+        exclude=["blocks_from", "blocks_until", "created_by"], validate_constraints=False
+    )
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if NO_OVERLAP not in str(error):
+            raise
+        found = blocker(appointment, now)
+        with transaction.atomic():
+            alternatives = next_best(appointment, appointment.person, now)
+        raise SlotTaken(found, alternatives) from error
+    return appointment
+
+
+def _place(
+    actor: Actor, person: Person, choice: Choice, status: str, now: dt.datetime | None
+) -> Appointment:
+    now = now or timezone.now()
+    common.check_person(actor, person)
+    common.check_program(actor, choice.kind.program)
+    common.check_enrolled(person, choice.kind.program)
+    if choice.kind.is_group:
+        raise ValidationError(
+            {"appointment_type": _("Book a seat in one of its sessions instead.")}
+        )
+    validate(actor, choice, now)
+    appointment = new_row(actor, person, choice, status, now)
+    if choice.override:
+        appointment.overbook_reason = choice.override[:300]
+    with transaction.atomic():
+        save_or_taken(appointment, now, override=bool(choice.override))
+        if not appointment.overbooked:
+            appointment.overbook_reason = ""
+            Appointment.objects.filter(pk=appointment.pk).update(overbook_reason="")
+        detail = {"override": choice.override} if choice.override else {}
+        if status == Appointment.Status.HELD:
+            common.record(actor, appointment, Action.CREATE, detail={"hold": True, **detail})
+        else:
+            common.record(actor, appointment, Action.CREATE, kind=BOOKED, detail=detail)
+    return appointment
+
+
+def hold_slot(
+    *, actor: Actor, person: Person, choice: Choice, now: dt.datetime | None = None
+) -> Appointment:
+    """Hold the slot for the person while the booking is filled in; it lapses on its own
+    after SCHEDULING_HOLD_MINUTES."""
+    return _place(actor, person, choice, Appointment.Status.HELD, now)
+
+
+def book(
+    *, actor: Actor, person: Person, choice: Choice, now: dt.datetime | None = None
+) -> Appointment:
+    """Book the slot for the person at once."""
+    return _place(actor, person, choice, Appointment.Status.BOOKED, now)
+
+
+def _locked(appointment: Appointment, version: int | None) -> Appointment:
+    current = (
+        Appointment.objects.select_for_update()
+        .select_related("appointment_type", "program__organization", "staff", "person")
+        .get(pk=appointment.pk)
+    )
+    if version is not None and current.version != version:
+        raise StaleVersion(current.version)
+    return current
+
+
+def confirm_hold(
+    *, actor: Actor, hold: Appointment, reason: str = "", now: dt.datetime | None = None
+) -> Appointment:
+    """Book a held slot. A hold that lapsed is booked still if nobody took the time."""
+    now = now or timezone.now()
+    if hold.person is not None:
+        common.check_person(actor, hold.person)
+    common.check_program(actor, hold.program)
+    with transaction.atomic():
+        current = _locked(hold, None)
+        if current.status not in (Appointment.Status.HELD, Appointment.Status.EXPIRED):
+            raise ValidationError(_("This slot is no longer held: choose another time."))
+        current.status = Appointment.Status.BOOKED
+        current.held_until = None
+        current.reason = (reason or current.reason)[:300]
+        current.version += 1
+        save_or_taken(current, now)
+        common.record(actor, current, Action.UPDATE, kind=BOOKED, fields=["status"])
+    return current
+
+
+def release_hold(*, actor: Actor, hold: Appointment, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    common.check_program(actor, hold.program)
+    with transaction.atomic():
+        current = _locked(hold, None)
+        if current.status == Appointment.Status.HELD:
+            current.status = Appointment.Status.EXPIRED
+            current.save(update_fields=["status", "updated_at"])
+            common.record(
+                actor, current, Action.UPDATE, fields=["status"], detail={"released": True}
+            )

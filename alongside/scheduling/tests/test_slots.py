@@ -1,0 +1,220 @@
+"""Slot search: availability less bookings, holds, buffers and time off; holidays;
+daylight-saving transitions; a person and a staff member in different zones; ranking by
+preferences and continuity, with the reasons."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+
+from alongside.scheduling import slots
+from alongside.scheduling.models import AvailabilityChange, Modality, SchedulingPreference
+from alongside.scheduling.selectors import wishes_for
+from alongside.scheduling.tests.factories import (
+    ZONE,
+    make_location,
+    make_pattern,
+    make_type,
+    raw_appointment,
+)
+
+pytestmark = pytest.mark.django_db
+NY = zoneinfo.ZoneInfo(ZONE)
+# Monday 7 December 2026, 08:00 in New York.
+NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=NY)
+
+
+def _search(world, kind, now=NOW, days=1, **extra):
+    return slots.search(
+        kind=kind,
+        person=world.person,
+        wishes=extra.pop("wishes", None) or wishes_for(world.person),
+        since=now,
+        days=days,
+        limit=500,
+        now=now,
+        **extra,
+    )
+
+
+def _local_starts(found, zone=NY):
+    return sorted({s.starts_at.astimezone(zone).strftime("%a %H:%M") for s in found})
+
+
+def test_it_offers_the_weekly_pattern_in_steps(world):
+    kind = make_type(world, modalities=["phone"])
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(12))
+    found = _search(world, kind)
+    assert _local_starts(found) == ["Mon 09:00", "Mon 09:30", "Mon 10:00", "Mon 10:30", "Mon 11:00"]
+    assert {s.modality for s in found} == {"phone"}
+
+
+def test_bookings_and_live_holds_and_buffers_are_taken_out(world):
+    kind = make_type(world, modalities=["phone"], buffer_after_minutes=15)
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(15))
+    from conftest import make_person
+
+    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+    raw_appointment(
+        world, dt.datetime(2026, 12, 7, 10, 0, tzinfo=NY), person=other, appointment_type=kind
+    )
+    raw_appointment(
+        world,
+        dt.datetime(2026, 12, 7, 12, 0, tzinfo=NY),
+        person=other,
+        appointment_type=kind,
+        status="held",
+        held_until=NOW + dt.timedelta(minutes=5),
+    )
+    found = _search(world, kind)
+    # 9:00 would end at 10:00 plus its 15-minute buffer, into the 10:00 booking; 11:00
+    # meets that booking's buffer (till 11:15); 11:30 runs with its buffer into the hold
+    # at 12:00, whose own buffer lasts till 13:15.
+    assert _local_starts(found) == ["Mon 13:30", "Mon 14:00"]
+
+
+def test_a_lapsed_hold_blocks_nothing(world):
+    kind = make_type(world, modalities=["phone"])
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(10))
+    from conftest import make_person
+
+    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+    raw_appointment(
+        world,
+        dt.datetime(2026, 12, 7, 9, 0, tzinfo=NY),
+        person=other,
+        appointment_type=kind,
+        status="held",
+        held_until=NOW - dt.timedelta(minutes=1),
+    )
+    assert _local_starts(_search(world, kind)) == ["Mon 09:00"]
+
+
+def test_time_off_and_holidays_are_taken_out_and_additions_added(world):
+    kind = make_type(world, modalities=["phone"])
+    make_pattern(world, weekday=3, starts=dt.time(9), ends=dt.time(11))  # Thursdays
+    AvailabilityChange.objects.create(
+        organization=world.org,
+        staff=world.coordinator,
+        kind="time_off",
+        starts_at=dt.datetime(2026, 12, 10, 9, 0, tzinfo=NY),
+        ends_at=dt.datetime(2026, 12, 10, 10, 0, tzinfo=NY),
+        time_zone=ZONE,
+    )
+    AvailabilityChange.objects.create(
+        organization=world.org,
+        staff=world.coordinator,
+        kind="addition",
+        starts_at=dt.datetime(2026, 12, 12, 10, 0, tzinfo=NY),
+        ends_at=dt.datetime(2026, 12, 12, 11, 0, tzinfo=NY),
+        time_zone=ZONE,
+    )
+    found = _search(world, kind, days=7)
+    assert _local_starts(found) == ["Sat 10:00", "Thu 10:00"]
+    # Thanksgiving (26 November 2026) is a public holiday in the US.
+    thanksgiving_week = dt.datetime(2026, 11, 23, 8, 0, tzinfo=NY)
+    assert _search(world, kind, now=thanksgiving_week, days=7) == []
+
+
+def _dst_slots(world, now, weekday):
+    kind = make_type(world, modalities=["phone"])
+    make_pattern(world, weekday=weekday, starts=dt.time(9), ends=dt.time(10))
+    return _search(world, kind, now=now, days=8)
+
+
+def test_spring_forward_keeps_the_wall_time(world):
+    # Clocks go forward on Sunday 8 March 2026 in New York.
+    found = _dst_slots(world, dt.datetime(2026, 3, 2, 8, 0, tzinfo=NY), weekday=0)
+    starts = sorted(s.starts_at for s in found)
+    assert [s.astimezone(NY).strftime("%d %H:%M") for s in starts] == ["02 09:00", "09 09:00"]
+    assert [s.astimezone(dt.UTC).hour for s in starts] == [14, 13]
+
+
+def test_fall_back_keeps_the_wall_time(world):
+    # Clocks go back on Sunday 1 November 2026 in New York.
+    found = _dst_slots(world, dt.datetime(2026, 10, 26, 8, 0, tzinfo=NY), weekday=0)
+    starts = sorted(s.starts_at for s in found)
+    assert [s.astimezone(NY).strftime("%d %H:%M") for s in starts] == ["26 09:00", "02 09:00"]
+    assert [s.astimezone(dt.UTC).hour for s in starts] == [13, 14]
+
+
+def test_a_person_in_another_zone_is_ranked_in_their_own_time(world):
+    """The staff member works 9:00–18:00 in New York; the person lives in Los Angeles
+    and wants to be done by noon, their time (15:00 in New York)."""
+    kind = make_type(world, modalities=["phone"])
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(18))
+    SchedulingPreference.objects.create(
+        person=world.person, time_zone="America/Los_Angeles", latest=dt.time(12)
+    )
+    found = _search(world, kind)
+    la = zoneinfo.ZoneInfo("America/Los_Angeles")
+    best = found[0]
+    assert best.starts_at.astimezone(la).time() < dt.time(12)
+    assert any("hours that work" in r for r in best.reasons)
+    fitting = {
+        s.starts_at.astimezone(NY).strftime("%H:%M")
+        for s in found
+        if any("hours that work" in r for r in s.reasons)
+    }
+    # Until 14:00 in New York (11:00–12:00 in Los Angeles); not 14:30 (ending 12:30 there).
+    assert max(fitting) == "14:00"
+    assert min(fitting) == "09:00"
+
+
+def test_it_ranks_evening_phone_and_the_coordinator_first_and_says_why(world):
+    kind = make_type(world, modalities=["in_person", "phone"])
+    location = make_location(world)
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(20), location=location)
+    make_pattern(
+        world, world.supervisor, weekday=0, starts=dt.time(9), ends=dt.time(20), location=location
+    )
+    from alongside.accounts.models import Role
+    from conftest import add_role
+
+    add_role(world.supervisor, Role.COORDINATOR, program=world.housing)
+    SchedulingPreference.objects.create(
+        person=world.person,
+        evenings_ok=True,
+        preferred_modality=Modality.PHONE,
+        travel_limit_minutes=20,
+    )
+    found = _search(world, kind)
+    best = found[0]
+    assert best.staff_id == world.coordinator.pk
+    assert best.modality == "phone"
+    assert best.starts_at.astimezone(NY).hour >= 17
+    assert "Lupe's coordinator" in best.reasons
+    assert "evening, as Lupe prefers" in best.reasons
+    assert "phone, as Lupe prefers" in best.reasons
+    in_person = [s for s in found if s.modality == "in_person"]
+    assert in_person and all(s.location_name == "Eastside clinic" for s in in_person)
+
+
+def test_walk_in_blocks_appear_only_when_asked_for(world):
+    kind = make_type(world, modalities=["in_person"])
+    location = make_location(world)
+    make_pattern(
+        world, weekday=0, starts=dt.time(9), ends=dt.time(10), location=location, is_walk_in=True
+    )
+    assert _search(world, kind) == []
+    wishes = wishes_for(world.person)
+    wishes.walk_in = True
+    found = _search(world, kind, wishes=wishes)
+    assert found and "walk-in block" in found[0].reasons
+
+
+# Staff, patterns, changes, locations, rooms, bookings, opening hours, the person's
+# coordinators and the staff they have seen; the type's program and organization.
+SEARCH_QUERIES = 11
+
+
+@pytest.mark.parametrize("weeks", [1, 4])
+def test_the_search_reads_the_same_queries_however_wide(world, weeks, django_assert_num_queries):
+    kind = make_type(world, modalities=["phone", "in_person"])
+    location = make_location(world)
+    for weekday in range(5):
+        make_pattern(world, weekday=weekday, location=location)
+        make_pattern(world, world.supervisor, weekday=weekday, location=location)
+    with django_assert_num_queries(SEARCH_QUERIES):
+        found = _search(world, kind, days=7 * weeks)
+    assert len(found) > 50
