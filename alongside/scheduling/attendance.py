@@ -59,7 +59,7 @@ def mark(
     common.check_program(actor, appointment.program)
     with transaction.atomic():
         current = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
             .select_related("appointment_type", "staff", "person", "program")
             .get(pk=appointment.pk)
         )

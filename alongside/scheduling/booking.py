@@ -271,7 +271,7 @@ def book(
 
 def _locked(appointment: Appointment, version: int | None) -> Appointment:
     current = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("appointment_type", "program__organization", "staff", "person")
         .get(pk=appointment.pk)
     )

@@ -33,7 +33,7 @@ def _locked(actor: Actor, appointment: Appointment, version: int | None) -> Appo
         common.check_person(actor, appointment.person)
     common.check_program(actor, appointment.program)
     current = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related(
             "appointment_type__program__organization",
             "staff",

@@ -47,7 +47,7 @@ def seat_book(
     common.check_enrolled(person, session.program)
     with transaction.atomic():
         locked = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
             .select_related("appointment_type", "staff", "program")
             .get(pk=session.pk)
         )

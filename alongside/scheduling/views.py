@@ -215,7 +215,7 @@ def release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("The time is free again."))
     if appointment.person_id:
         return redirect("scheduling:find", pk=appointment.person_id)
-    return redirect("worklist:home")
+    return redirect("home")
 
 
 @login_required

@@ -236,7 +236,7 @@ def _close(offer: Offer, status: str, now: dt.datetime) -> None:
 
 def _open(offer: Offer, now: dt.datetime) -> Offer:
     current = (
-        Offer.objects.select_for_update()
+        Offer.objects.select_for_update(of=("self",))
         .select_related(
             "entry__person",
             "entry__program",

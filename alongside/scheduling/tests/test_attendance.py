@@ -1,0 +1,87 @@
+"""Attendance, and the no-show follow-up: exactly one task for the coordinator through
+the hub's rules, however often the rules run, shown on the worklist with the reason."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from alongside.people.models import TimelineEntry
+from alongside.scheduling import attendance, booking
+from alongside.scheduling.tests.services_helpers import NOW, TEN, bookable, choice
+from alongside.tasks import rules
+from alongside.tasks.models import Task
+from alongside.tasks.tests.factories import make_rule
+
+pytestmark = pytest.mark.django_db
+AFTER = TEN + dt.timedelta(hours=2)
+
+
+@pytest.fixture
+def booked(world):
+    kind = bookable(world)
+    return booking.book(
+        actor=world.coordinator, person=world.person, choice=choice(world, kind), now=NOW
+    )
+
+
+def test_a_no_show_makes_one_task_for_the_coordinator(
+    world, booked, django_capture_on_commit_callbacks, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    make_rule(
+        world,
+        trigger=attendance.NO_SHOW_TRIGGER,
+        days=0,
+        deadline="business_days",
+        deadline_amount=1,
+        title="Reach out after a missed appointment",
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        attendance.mark(actor=world.coordinator, appointment=booked, status="no_show", now=AFTER)
+    rules.evaluate_for_person(world.person.pk, AFTER)
+    rules.evaluate_for_person(world.person.pk, AFTER)
+    rules.evaluate_rules(AFTER)
+    task = Task.objects.get(person=world.person)
+    assert task.assignee == world.coordinator
+    assert task.title == "Reach out after a missed appointment"
+    assert "did not come to Check-in" in task.why
+    assert TimelineEntry.objects.filter(
+        kind="scheduling.attendance", summary__startswith="Did not come"
+    ).exists()
+
+
+def test_the_worklist_shows_the_follow_up_with_its_reason(client, world, booked):
+    make_rule(
+        world,
+        trigger=attendance.NO_SHOW_TRIGGER,
+        days=0,
+        deadline="same_day",
+        deadline_amount=0,
+        title="Call after a missed appointment",
+    )
+    now = dt.datetime.now(dt.UTC)
+    from alongside.scheduling.models import Appointment
+
+    Appointment.objects.filter(pk=booked.pk).update(
+        starts_at=now - dt.timedelta(hours=2),
+        ends_at=now - dt.timedelta(hours=1),
+        blocks_from=now - dt.timedelta(hours=2),
+        blocks_until=now - dt.timedelta(hours=1),
+    )
+    booked.refresh_from_db()
+    attendance.mark(actor=world.coordinator, appointment=booked, status="no_show")
+    rules.evaluate_for_person(world.person.pk)
+    client.force_login(world.coordinator)
+    page = client.get(reverse("home")).content.decode()
+    assert "Call after a missed appointment" in page
+
+
+def test_marks_must_follow_and_a_no_show_waits_for_the_start(world, booked):
+    with pytest.raises(ValidationError, match="has not started yet"):
+        attendance.mark(actor=world.coordinator, appointment=booked, status="no_show", now=NOW)
+    attendance.mark(actor=world.coordinator, appointment=booked, status="completed", now=AFTER)
+    booked.refresh_from_db()
+    with pytest.raises(ValidationError, match="cannot be marked that way"):
+        attendance.mark(actor=world.coordinator, appointment=booked, status="no_show", now=AFTER)

@@ -1,0 +1,157 @@
+"""Recurring series (whole or nothing, DST-safe, bounded rules), changing one occurrence
+or the rest, group-session seats, and the waitlist's offers of freed slots."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from alongside.scheduling import booking, changes, groups, series, waitlist
+from alongside.scheduling.common import SessionFull, SlotTaken
+from alongside.scheduling.models import Appointment, Offer, WaitlistEntry
+from alongside.scheduling.tests.services_helpers import NOW, NY, TEN, bookable, choice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ana(world):
+    from conftest import make_person
+
+    return make_person(world.coordinator, world.housing, legal_given_name="Ana")
+
+
+def test_occurrences_keep_their_wall_time_across_the_autumn_change():
+    first = dt.datetime(2026, 10, 20, 10, 0, tzinfo=NY)
+    starts = series.occurrences("FREQ=WEEKLY;COUNT=3", first, "America/New_York")
+    assert [s.astimezone(NY).strftime("%m-%d %H:%M") for s in starts] == [
+        "10-20 10:00",
+        "10-27 10:00",
+        "11-03 10:00",
+    ]
+    assert [s.hour for s in starts] == [14, 14, 15]
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("FREQ=WEEKLY", "Say when the series ends"),
+        ("FREQ=WEEKLY;UNTIL=20200101T000000", "gives no appointments"),
+        ("FREQ=SOMETIMES;COUNT=2", "could not be read"),
+        ("FREQ=DAILY;COUNT=500", "at most"),
+    ],
+)
+def test_bad_rules_are_refused(rule, message):
+    with pytest.raises(ValidationError, match=message):
+        series.occurrences(rule, TEN, "America/New_York")
+
+
+def test_a_series_is_booked_whole_or_not_at_all(world, ana):
+    kind = bookable(world)
+    # Ana has the third Monday's 10:00 with the coordinator already.
+    booking.book(
+        actor=world.coordinator,
+        person=ana,
+        choice=choice(world, kind, TEN + dt.timedelta(weeks=2)),
+        now=NOW,
+    )
+    with pytest.raises(SlotTaken, match="just taken"):
+        series.create(
+            actor=world.coordinator,
+            person=world.person,
+            choice=choice(world, kind),
+            rule="FREQ=WEEKLY;COUNT=4",
+            now=NOW,
+        )
+    assert Appointment.objects.filter(person=world.person).count() == 0
+    made = series.create(
+        actor=world.coordinator,
+        person=world.person,
+        choice=choice(world, kind, TEN + dt.timedelta(hours=2)),
+        rule="FREQ=WEEKLY;COUNT=4",
+        now=NOW,
+    )
+    assert made.appointments.count() == 4
+
+
+def test_one_occurrence_or_the_rest_can_change(world):
+    kind = bookable(world)
+    made = series.create(
+        actor=world.coordinator,
+        person=world.person,
+        choice=choice(world, kind),
+        rule="FREQ=WEEKLY;COUNT=4",
+        now=NOW,
+    )
+    first, second, third, fourth = made.appointments.order_by("starts_at")
+    changes.cancel(actor=world.coordinator, appointment=first, reason="she is away", now=NOW)
+    moved = series.move_rest(
+        actor=world.coordinator,
+        appointment=third,
+        new_start=third.starts_at + dt.timedelta(hours=3),
+        reason="school run",
+        now=NOW,
+    )
+    assert moved == 2
+    booked = made.appointments.filter(status="booked").order_by("starts_at")
+    assert [a.starts_at.astimezone(NY).hour for a in booked] == [10, 13, 13]
+    assert (
+        series.cancel_rest(
+            actor=world.coordinator, appointment=booked[1], reason="moving away", now=NOW
+        )
+        == 2
+    )
+    assert made.appointments.filter(status="booked").count() == 1
+
+
+def test_group_seats_never_exceed_capacity(world, ana):
+    kind = bookable(world, is_group=True, capacity=1, name="Peer group")
+    session = groups.session_create(actor=world.coordinator, choice=choice(world, kind), now=NOW)
+    groups.seat_book(actor=world.coordinator, session=session, person=world.person, now=NOW)
+    with pytest.raises(SessionFull):
+        groups.seat_book(actor=world.coordinator, session=session, person=ana, now=NOW)
+
+
+def test_a_freed_slot_is_offered_to_the_waiting_person_and_accepted(world, ana):
+    kind = bookable(world)
+    later = booking.book(
+        actor=world.coordinator,
+        person=ana,
+        choice=choice(world, kind, TEN + dt.timedelta(days=3)),
+        now=NOW,
+    )
+    entry = waitlist.join(actor=world.coordinator, person=ana, kind=kind, current=later)
+    taken = booking.book(
+        actor=world.coordinator, person=world.person, choice=choice(world, kind), now=NOW
+    )
+    changes.cancel(actor=world.coordinator, appointment=taken, reason="she found work", now=NOW)
+    offer = Offer.objects.get(entry=entry)
+    assert (offer.status, offer.hold.status, offer.hold.person) == ("open", "held", ana)
+    # Nobody else can book it while it is offered.
+    with pytest.raises(SlotTaken, match="a hold on Check-in"):
+        booking.book(
+            actor=world.coordinator, person=world.person, choice=choice(world, kind), now=NOW
+        )
+    booked = waitlist.accept(actor=world.coordinator, offer=offer, now=NOW)
+    assert booked.status == "booked" and booked.starts_at == TEN
+    later.refresh_from_db()
+    entry.refresh_from_db()
+    assert (later.status, entry.status) == ("cancelled", WaitlistEntry.Status.BOOKED)
+
+
+def test_a_declined_offer_goes_to_the_next_person(world, ana):
+    from conftest import make_person
+
+    kind = bookable(world)
+    third = make_person(world.coordinator, world.housing, legal_given_name="Bea")
+    first_entry = waitlist.join(actor=world.coordinator, person=ana, kind=kind)
+    second_entry = waitlist.join(actor=world.coordinator, person=third, kind=kind)
+    taken = booking.book(
+        actor=world.coordinator, person=world.person, choice=choice(world, kind), now=NOW
+    )
+    changes.cancel(actor=world.coordinator, appointment=taken, reason="moved away", now=NOW)
+    offer = Offer.objects.get(status="open")
+    assert offer.entry == first_entry
+    following = waitlist.decline(actor=world.coordinator, offer=offer, now=NOW)
+    assert following is not None and following.entry == second_entry
+    assert Offer.objects.filter(status="open").count() == 1
