@@ -33,6 +33,7 @@ from alongside.audit.services import Action
 from alongside.organizations.models import Organization, Program
 from alongside.people.models import Person
 from alongside.people.sensitivity import disclosure_for
+from alongside.scheduling import selectors
 from alongside.scheduling.models import Appointment, AppointmentType, Room
 
 FIRST_HOUR, LAST_HOUR = 8, 18  # always shown; earlier or later appointments widen the day
@@ -130,24 +131,19 @@ class Shown:
 
 
 class Viewer:
-    """What the viewer may see of the appointments on one page, read once: the people
-    they see (one query) and, for sensitive types, the sensitivity rule per person."""
+    """What the viewer may see of the appointments on one page, read once (one query):
+    those the scheduling selectors give them (`selectors.appointments_for`: people they
+    see, in programs they work in, and those programs' group sessions)."""
 
     def __init__(self, user: Any, appointments: list[Appointment]) -> None:
         self.user = user
-        scope = scope_for(user)
-        self.programs = scope.program_ids
-        self.admin_orgs = scope.admin_organization_ids
-        ids = {a.person_id for a in appointments if a.person_id is not None}
+        ids = [a.pk for a in appointments]
         self.visible = set(
-            Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
-        )
+            selectors.appointments_for(user).filter(pk__in=ids).values_list("pk", flat=True)
+        ) if ids else set()
 
     def sees(self, item: Appointment) -> bool:
-        if item.person_id is not None:
-            return item.person_id in self.visible
-        # A group session: for the program's staff and the organization's admins.
-        return item.program_id in self.programs or item.organization_id in self.admin_orgs
+        return item.pk in self.visible
 
     def names_type(self, item: Appointment) -> bool:
         if not is_sensitive(item.appointment_type):

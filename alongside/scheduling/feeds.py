@@ -35,6 +35,7 @@ STATUS = {
     Appointment.Status.HELD: "TENTATIVE",
     Appointment.Status.CANCELLED: "CANCELLED",
     Appointment.Status.LATE_CANCELLED: "CANCELLED",
+    Appointment.Status.EXPIRED: "CANCELLED",
 }
 
 

@@ -31,6 +31,7 @@ STATUS = {
     Appointment.Status.NO_SHOW: "noshow",
     Appointment.Status.LATE_CANCELLED: "cancelled",
     Appointment.Status.CANCELLED: "cancelled",
+    Appointment.Status.EXPIRED: "cancelled",  # a hold that lapsed
 }
 # How each way to meet is said in HL7's participation mode codes.
 MODE = {"in_person": "FACE", "phone": "PHONE", "video": "VIDEOCONF", "home_visit": "FACE"}

@@ -1,0 +1,530 @@
+"""Scheduling: appointment types, slot search (`$find`), booking with or without a hold
+(`$book`), confirming a hold, rescheduling, cancelling, attendance, and FHIR Schedule,
+Slot and Appointment.
+
+Reads go through the scheduling selectors (scoped to the people the caller may see in
+their programs, and audited); writes through the scheduling services (checked,
+versioned, audited). A slot taken first by someone else is 409 `slot_taken`, naming
+what blocks it (never who it is with) and the next best slots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Query, Router
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+
+from alongside.api import lookups, openapi, present
+from alongside.api.concurrency import expected_version
+from alongside.api.errors import error_response, invalid
+from alongside.api.schemas import Id, In, Text500, Version
+from alongside.audit.services import Action
+from alongside.lib.errors import StaleVersion
+from alongside.organizations.models import Location
+from alongside.people.models import Person
+from alongside.scheduling import attendance, booking, calendar, changes, common, fhir, selectors
+from alongside.scheduling import slots as slot_search
+from alongside.scheduling.models import Appointment, AppointmentType, Room
+
+router = Router(tags=["scheduling"])
+
+FHIR_JSON = "application/fhir+json; charset=utf-8"
+MAX_SLOTS = 50
+
+ModalityCode = Literal["in_person", "phone", "video", "home_visit"]
+AttendanceCode = Literal["arrived", "completed", "no_show", "late_cancelled"]
+
+
+def _in_range(value: dt.datetime) -> dt.datetime:
+    if not 2000 <= value.year <= 9000:
+        raise ValueError("Give a time between the years 2000 and 9000.")
+    return value
+
+
+When = Annotated[AwareDatetime, AfterValidator(_in_range)]
+
+
+class AppointmentTypeOut(BaseModel):
+    id: int
+    program_id: int
+    name: str
+    duration_minutes: int
+    modalities: list[str]
+    buffer_before_minutes: int
+    buffer_after_minutes: int
+    interpreter_needed: bool
+    is_group: bool
+    capacity: int
+
+
+class SlotOut(BaseModel):
+    staff_id: int
+    staff_name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    modality: str
+    location_id: int | None
+    location_name: str
+    room_id: int | None
+    time_zone: str
+    is_walk_in: bool
+    score: int = Field(description="Higher fits the person better.")
+    reasons: list[str] = Field(description="Why the slot ranks where it does.")
+
+
+class SlotChoice(In):
+    appointment_type_id: Id
+    staff_id: Id
+    starts_at: When = Field(description="The slot's start, with a time zone.")
+    modality: ModalityCode
+    location_id: Id | None = None
+    room_id: Id | None = None
+    reason: Text500 = Field("", description="What the appointment is for.")
+    override: Text500 = Field(
+        "",
+        description="Why it may go outside availability or over another booking: only for "
+        "the roles allowed to overbook, and audited.",
+    )
+
+
+class BookIn(SlotChoice):
+    hold: bool = Field(
+        False,
+        description="Hold the slot for a few minutes while the booking is filled in "
+        "(status `held`), then confirm it; a hold lapses on its own.",
+    )
+
+
+class MoveIn(In):
+    staff_id: Id
+    starts_at: When
+    modality: ModalityCode
+    location_id: Id | None = None
+    room_id: Id | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    override: Text500 = ""
+    version: Version | None = None
+
+
+class CancelIn(In):
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    by_person: bool = Field(False, description="The person asked (late ones count as such).")
+    version: Version | None = None
+
+
+class ConfirmIn(In):
+    reason: Text500 = ""
+    version: Version | None = None
+
+
+class AttendanceIn(In):
+    status: AttendanceCode
+    reason: Text500 = ""
+    version: Version | None = None
+
+
+class AppointmentOut(BaseModel):
+    id: int
+    program_id: int
+    person_id: int | None
+    staff_id: int
+    staff_name: str
+    appointment_type_id: int
+    appointment_type: str = Field(description='"Appointment" for a sensitive type you may not see.')
+    modality: str
+    location_id: int | None
+    room_id: int | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    time_zone: str
+    status: str
+    held_until: dt.datetime | None
+    reason: str
+    status_reason: str
+    rescheduled_from_id: int | None
+    version: int
+    fhir_url: str
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _type_out(kind: AppointmentType) -> AppointmentTypeOut:
+    return AppointmentTypeOut.model_construct(
+        id=kind.pk,
+        program_id=kind.program_id,
+        name=kind.name,
+        duration_minutes=kind.duration_minutes,
+        modalities=list(kind.modalities),
+        buffer_before_minutes=kind.buffer_before_minutes,
+        buffer_after_minutes=kind.buffer_after_minutes,
+        interpreter_needed=kind.interpreter_needed,
+        is_group=kind.is_group,
+        capacity=kind.capacity,
+    )
+
+
+def _slot_out(found: slot_search.Slot) -> SlotOut:
+    return SlotOut.model_construct(
+        staff_id=found.staff_id,
+        staff_name=found.staff_name,
+        starts_at=found.starts_at,
+        ends_at=found.ends_at,
+        modality=found.modality,
+        location_id=found.location_id,
+        location_name=found.location_name,
+        room_id=found.room_id,
+        time_zone=found.time_zone,
+        is_walk_in=found.is_walk_in,
+        score=found.score,
+        reasons=[str(r) for r in found.reasons],
+    )
+
+
+def _names_type(user: Any, item: Appointment) -> bool:
+    return calendar.Viewer(user, [item]).names_type(item)
+
+
+def _out(user: Any, item: Appointment) -> AppointmentOut:
+    names = _names_type(user, item)
+    return AppointmentOut.model_construct(
+        id=item.pk,
+        program_id=item.program_id,
+        person_id=item.person_id,
+        staff_id=item.staff_id,
+        staff_name=str(item.staff),
+        appointment_type_id=item.appointment_type_id,
+        appointment_type=item.appointment_type.name if names else "Appointment",
+        modality=item.modality,
+        location_id=item.location_id,
+        room_id=item.room_id,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        time_zone=item.time_zone,
+        status=item.status,
+        held_until=item.held_until,
+        reason=item.reason if names else "",
+        status_reason=item.status_reason,
+        rescheduled_from_id=item.rescheduled_from_id,
+        version=item.version,
+        fhir_url=reverse("api-v1:appointment_fhir", args=[item.pk]),
+    )
+
+
+def _respond(user: Any, item: Appointment, status: int = 200) -> HttpResponse:
+    location = reverse("api-v1:appointment", args=[item.pk]) if status == 201 else None
+    return present.respond(_out(user, item), status=status, version=item.version, location=location)
+
+
+# ---------------------------------------------------------------- what a body names
+
+
+def _kind(user: Any, person: Person, type_id: int) -> AppointmentType:
+    kind = selectors.types_for(user, person).filter(pk=type_id).first()
+    if kind is None:
+        raise invalid("appointment_type_id", "Choose a type of the person's programs you work in.")
+    return kind
+
+
+def _staff(kind: AppointmentType, staff_id: int) -> Any:
+    staff = slot_search.deliverers(kind, [staff_id]).get(staff_id)
+    if staff is None:
+        staff = get_user_model().objects.filter(pk=staff_id, is_active=True).first()
+        if staff is None:
+            raise invalid("staff_id", "Choose a staff member who delivers this type.")
+    return staff
+
+
+def _place(organization_id: int, payload: Any) -> tuple[Location | None, Room | None]:
+    location = room = None
+    if payload.location_id is not None:
+        location = Location.objects.filter(
+            pk=payload.location_id, organization_id=organization_id
+        ).first()
+        if location is None:
+            raise invalid("location_id", "Choose a location of the organization.")
+    if payload.room_id is not None:
+        room = Room.objects.filter(
+            pk=payload.room_id, location__organization_id=organization_id
+        ).first()
+        if room is None:
+            raise invalid("room_id", "Choose a room of the organization.")
+        location = location or room.location
+    return location, room
+
+
+def _choice(kind: AppointmentType, payload: Any) -> booking.Choice:
+    location, room = _place(kind.program.organization_id, payload)
+    return booking.Choice(
+        kind=kind,
+        staff=_staff(kind, payload.staff_id),
+        starts_at=payload.starts_at,
+        modality=payload.modality,
+        location=location,
+        room=room,
+        reason=getattr(payload, "reason", ""),
+        override=payload.override,
+    )
+
+
+def _taken(error: common.SlotTaken) -> HttpResponse:
+    blocking = error.blocking
+    return error_response(
+        409,
+        str(error),
+        code="slot_taken",
+        blocking=None if blocking is None else common.describe_blocker(blocking),
+        next_best=[json.loads(_slot_out(s).model_dump_json()) for s in error.alternatives],
+    )
+
+
+# ---------------------------------------------------------------- types and slots
+
+
+@router.get(
+    "/appointment-types",
+    response={200: list[AppointmentTypeOut]},
+    summary="Appointment types you can book for a person",
+)
+def list_types(
+    request: HttpRequest, person_id: Annotated[int, Query(ge=1, le=2**63 - 1)]
+) -> HttpResponse:
+    user = _user(request)
+    person = lookups.visible_person(user, person_id)
+    return present.respond([_type_out(k) for k in selectors.types_for(user, person)])
+
+
+def _find(
+    request: HttpRequest,
+    person_id: int,
+    type_id: int,
+    since: dt.datetime | None,
+    days: int,
+    limit: int,
+    modality: str | None,
+) -> tuple[AppointmentType, list[slot_search.Slot]]:
+    user = _user(request)
+    person = selectors.person_for_scheduling(user, person_id, "finding a slot")
+    if type_id is None:  # checked after the person, so out of scope is 404 whatever is sent
+        raise invalid("appointment_type_id", "Choose an appointment type.")
+    kind = _kind(user, person, type_id)
+    wishes = selectors.wishes_for(person)
+    if modality:
+        wishes.modalities = frozenset({modality})
+    found = slot_search.search(
+        kind=kind,
+        person=person,
+        wishes=wishes,
+        since=since or dt.datetime.now(dt.UTC),
+        days=days,
+        limit=limit,
+    )
+    return kind, found
+
+
+FindType = Annotated[
+    int | None, Query(ge=1, le=2**63 - 1, description="The appointment type (required).")
+]
+FindSince = Annotated[When | None, Query(description="From when (default now).")]
+FindDays = Annotated[int, Query(ge=1, le=slot_search.MAX_DAYS)]
+FindLimit = Annotated[int, Query(ge=1, le=MAX_SLOTS)]
+FindModality = Annotated[ModalityCode | None, Query(description="Only this way to meet.")]
+
+
+@router.get(
+    "/people/{person_id}/slots",
+    response={200: list[SlotOut]},
+    summary="$find: bookable slots for a person, best first, each with why",
+)
+def find_slots(
+    request: HttpRequest,
+    person_id: int,
+    appointment_type_id: FindType = None,
+    since: FindSince = None,
+    days: FindDays = 14,
+    limit: FindLimit = 20,
+    modality: FindModality = None,
+) -> HttpResponse:
+    _, found = _find(request, person_id, appointment_type_id, since, days, limit, modality)
+    return present.respond([_slot_out(s) for s in found])
+
+
+@router.get(
+    "/people/{person_id}/slots/fhir",
+    response={200: None},
+    openapi_extra=openapi.fhir_response(
+        openapi.fhir_resource("Bundle", "A searchset Bundle of Slots and their Schedules.")
+    ),
+    summary="$find as FHIR: a Bundle of free Slots, best first, with their Schedules",
+)
+def find_slots_fhir(
+    request: HttpRequest,
+    person_id: int,
+    appointment_type_id: FindType = None,
+    since: FindSince = None,
+    days: FindDays = 14,
+    limit: FindLimit = 20,
+    modality: FindModality = None,
+) -> HttpResponse:
+    kind, found = _find(request, person_id, appointment_type_id, since, days, limit, modality)
+    return _fhir(fhir.slot_bundle(found, kind.name))
+
+
+# ---------------------------------------------------------------- booking and changes
+
+
+@router.get(
+    "/people/{person_id}/appointments",
+    response={200: list[AppointmentOut]},
+    summary="A person's appointments, latest first",
+)
+def list_person_appointments(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_for_scheduling(user, person_id, "appointments")
+    rows = selectors.person_history(user, person)
+    return present.respond([_out(user, a) for a in rows])
+
+
+@router.post(
+    "/people/{person_id}/appointments",
+    response={201: AppointmentOut},
+    summary="$book: book a slot for a person, or hold it first (409 slot_taken with the "
+    "next best slots when someone was faster)",
+)
+def book(request: HttpRequest, person_id: int, payload: BookIn) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_for_scheduling(user, person_id, "booking")
+    choice = _choice(_kind(user, person, payload.appointment_type_id), payload)
+    place = booking.hold_slot if payload.hold else booking.book
+    try:
+        item = place(actor=user, person=person, choice=choice)
+    except common.SlotTaken as error:
+        return _taken(error)
+    return _respond(user, item, status=201)
+
+
+@router.get(
+    "/appointments/{appointment_id}",
+    response={200: AppointmentOut},
+    url_name="appointment",
+    summary="One appointment",
+)
+def get_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    user = _user(request)
+    item = selectors.appointment_detail(user, appointment_id)
+    common.record(user, item, Action.VIEW)
+    return _respond(user, item)
+
+
+IF_MATCH = openapi.if_match(version_field=True)
+
+
+@router.post(
+    "/appointments/{appointment_id}/confirm",
+    response={200: AppointmentOut},
+    openapi_extra=IF_MATCH,
+    summary="Book a held slot",
+)
+def confirm(request: HttpRequest, appointment_id: int, payload: ConfirmIn) -> HttpResponse:
+    user = _user(request)
+    item = selectors.appointment_detail(user, appointment_id)
+    version = expected_version(request, payload.version)
+    if version != item.version:
+        raise StaleVersion(item.version)
+    try:
+        item = booking.confirm_hold(actor=user, hold=item, reason=payload.reason)
+    except common.SlotTaken as error:
+        return _taken(error)
+    return _respond(user, item)
+
+
+@router.post(
+    "/appointments/{appointment_id}/reschedule",
+    response={200: AppointmentOut},
+    openapi_extra=IF_MATCH,
+    summary="Move an appointment to another slot (the new one is answered; the old one "
+    "is cancelled with it, or neither changes)",
+)
+def reschedule(request: HttpRequest, appointment_id: int, payload: MoveIn) -> HttpResponse:
+    user = _user(request)
+    item = selectors.appointment_detail(user, appointment_id)
+    version = expected_version(request, payload.version)
+    choice = _choice(item.appointment_type, payload)
+    try:
+        moved = changes.reschedule(
+            actor=user, appointment=item, choice=choice, reason=payload.reason, version=version
+        )
+    except common.SlotTaken as error:
+        return _taken(error)
+    return _respond(user, moved)
+
+
+@router.post(
+    "/appointments/{appointment_id}/cancel",
+    response={200: AppointmentOut},
+    openapi_extra=IF_MATCH,
+    summary="Cancel an appointment with a reason",
+)
+def cancel(request: HttpRequest, appointment_id: int, payload: CancelIn) -> HttpResponse:
+    user = _user(request)
+    item = selectors.appointment_detail(user, appointment_id)
+    item = changes.cancel(
+        actor=user,
+        appointment=item,
+        reason=payload.reason,
+        by_person=payload.by_person,
+        version=expected_version(request, payload.version),
+    )
+    return _respond(user, item)
+
+
+@router.post(
+    "/appointments/{appointment_id}/attendance",
+    response={200: AppointmentOut},
+    openapi_extra=IF_MATCH,
+    summary="Mark arrived, completed, no-show or late cancellation",
+)
+def mark_attendance(
+    request: HttpRequest, appointment_id: int, payload: AttendanceIn
+) -> HttpResponse:
+    user = _user(request)
+    item = selectors.appointment_detail(user, appointment_id)
+    item = attendance.mark(
+        actor=user,
+        appointment=item,
+        status=payload.status,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
+    return _respond(user, item)
+
+
+# ---------------------------------------------------------------- FHIR
+
+
+def _fhir(resource: dict[str, Any]) -> HttpResponse:
+    reply = HttpResponse(json.dumps(resource, ensure_ascii=False), content_type=FHIR_JSON)
+    reply["Cache-Control"] = "no-store"
+    return reply
+
+
+@router.get(
+    "/appointments/{appointment_id}/fhir",
+    response={200: None},
+    openapi_extra=openapi.fhir_response(
+        openapi.fhir_resource("Appointment", "A FHIR R4 Appointment.")
+    ),
+    url_name="appointment_fhir",
+    summary="One appointment as a FHIR Appointment",
+)
+def get_appointment_fhir(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    user = _user(request)
+    item = selectors.appointment_detail(user, appointment_id)
+    common.record(user, item, Action.VIEW, detail={"format": "fhir"})
+    return _fhir(fhir.appointment(item, names_type=_names_type(user, item)))
