@@ -31,7 +31,6 @@ from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.organizations.models import Organization, Program
-from alongside.people.models import Person
 from alongside.people.sensitivity import disclosure_for
 from alongside.scheduling import selectors
 from alongside.scheduling.models import Appointment, AppointmentType, Room
