@@ -303,7 +303,7 @@ def list_types(
 def _find(
     request: HttpRequest,
     person_id: int,
-    type_id: int,
+    type_id: int | None,
     since: dt.datetime | None,
     days: int,
     limit: int,

@@ -137,9 +137,11 @@ class Viewer:
     def __init__(self, user: Any, appointments: list[Appointment]) -> None:
         self.user = user
         ids = [a.pk for a in appointments]
-        self.visible = set(
-            selectors.appointments_for(user).filter(pk__in=ids).values_list("pk", flat=True)
-        ) if ids else set()
+        self.visible = (
+            set(selectors.appointments_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+            if ids
+            else set()
+        )
 
     def sees(self, item: Appointment) -> bool:
         return item.pk in self.visible
@@ -305,6 +307,8 @@ def _grid(title: str, kind: str, period: Window, shown: list[Shown], org: int) -
 def organization_zone(user: Any) -> zoneinfo.ZoneInfo:
     """The viewer's time zone: their organization's."""
     org_id = scope_for(user).primary_organization_id
+    if org_id is None:
+        return zone_of("UTC")
     name = Organization.objects.filter(pk=org_id).values_list("time_zone", flat=True).first()
     return zone_of(name or "UTC")
 
