@@ -188,7 +188,7 @@ def _slot_out(found: slot_search.Slot) -> SlotOut:
 
 
 def _names_type(user: Any, item: Appointment) -> bool:
-    return calendar.Viewer(user, [item]).names_type(item)
+    return calendar.names_type(user, item)
 
 
 def _out(user: Any, item: Appointment) -> AppointmentOut:

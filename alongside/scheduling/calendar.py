@@ -147,9 +147,15 @@ class Viewer:
         return item.pk in self.visible
 
     def names_type(self, item: Appointment) -> bool:
-        if not is_sensitive(item.appointment_type):
-            return True
-        return item.person is not None and disclosure_for(self.user, item.person).sensitive
+        return names_type(self.user, item)
+
+
+def names_type(user: Any, item: Appointment) -> bool:
+    """Whether the viewer may read the appointment's type (a sensitive one only on the
+    person's care team)."""
+    if not is_sensitive(item.appointment_type):
+        return True
+    return item.person is not None and disclosure_for(user, item.person).sensitive
 
 
 def _what(item: Appointment, viewer: Viewer) -> str:

@@ -194,3 +194,23 @@ def test_openapi_documents_slot_taken():
     assert "409" in book["responses"]
     detail = document["components"]["schemas"]["ErrorDetail"]["properties"]
     assert {"blocking", "next_best"} <= set(detail)
+
+
+def test_a_persons_appointments_cost_the_same_queries_however_many(world, kind, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_as(world.coordinator)
+    path = f"/people/{world.person.pk}/appointments"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(path).status_code == 200
+        return len(queries)
+
+    api.post(path, book_body(world, kind))
+    one = count()
+    for hour in (11, 13, 14, 15):
+        api.post(path, book_body(world, kind, starts_at=next_monday(hour)))
+    assert len(api.get(path).json()) == 5
+    assert count() == one
