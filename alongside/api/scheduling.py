@@ -21,7 +21,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from alongside.api import lookups, openapi, present
 from alongside.api.concurrency import expected_version
-from alongside.api.errors import error_response, invalid
+from alongside.api.errors import ApiError, error_response, invalid
 from alongside.api.schemas import Id, In, Text500, Version
 from alongside.audit.services import Action
 from alongside.lib.errors import StaleVersion
@@ -288,13 +288,11 @@ def _taken(error: common.SlotTaken) -> HttpResponse:
 
 
 @router.get(
-    "/appointment-types",
+    "/people/{person_id}/appointment-types",
     response={200: list[AppointmentTypeOut]},
     summary="Appointment types you can book for a person",
 )
-def list_types(
-    request: HttpRequest, person_id: Annotated[int, Query(ge=1, le=2**63 - 1)]
-) -> HttpResponse:
+def list_types(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = lookups.visible_person(user, person_id)
     return present.respond([_type_out(k) for k in selectors.types_for(user, person)])
@@ -311,9 +309,11 @@ def _find(
 ) -> tuple[AppointmentType, list[slot_search.Slot]]:
     user = _user(request)
     person = selectors.person_for_scheduling(user, person_id, "finding a slot")
-    if type_id is None:  # checked after the person, so out of scope is 404 whatever is sent
-        raise invalid("appointment_type_id", "Choose an appointment type.")
-    kind = _kind(user, person, type_id)
+    # Without a type, the first the person can be booked for; an unknown one is not found.
+    kinds = selectors.types_for(user, person)
+    kind = kinds.first() if type_id is None else kinds.filter(pk=type_id).first()
+    if kind is None:
+        raise ApiError(404, "No such appointment type for this person.")
     wishes = selectors.wishes_for(person)
     if modality:
         wishes.modalities = frozenset({modality})
@@ -329,7 +329,8 @@ def _find(
 
 
 FindType = Annotated[
-    int | None, Query(ge=1, le=2**63 - 1, description="The appointment type (required).")
+    int | None,
+    Query(ge=1, le=2**63 - 1, description="The appointment type (default: the first one)."),
 ]
 FindSince = Annotated[When | None, Query(description="From when (default now).")]
 FindDays = Annotated[int, Query(ge=1, le=slot_search.MAX_DAYS)]
