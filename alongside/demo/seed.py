@@ -16,6 +16,7 @@ from django.db import transaction
 from alongside.accounts.models import Role
 from alongside.demo import plans as demo_plans
 from alongside.demo import population, showcase, visits
+from alongside.demo import scheduling as demo_scheduling
 from alongside.intake.models import InstrumentVersion
 from alongside.lib.actors import SystemActor
 from alongside.matching import services as matching
@@ -121,6 +122,8 @@ def seed(
         for setup, _ in built:
             showcase.follow_up_rules(setup.admin, setup.programs)
         showcase.hub(staff, shown)
+        say("Booking appointments…")
+        demo_scheduling.build(staff, shown, built[0][0].admin)
     return logins
 
 

@@ -65,7 +65,7 @@ def mark(
         )
         if version is not None and current.version != version:
             raise StaleVersion(current.version)
-        if current.status not in FROM[status]:
+        if current.status not in FROM[S(status)]:
             raise ValidationError(
                 {
                     "status": _("This appointment is %(now)s; it cannot be marked that way.")

@@ -102,6 +102,8 @@ def may_override(actor: Actor, program: Program) -> bool:
         and Role.ORG_ADMIN in settings.SCHEDULING_OVERBOOK_ROLES
     ):
         return True
+    if scope.user_id is None:
+        return False
     return Membership.objects.filter(
         user_id=scope.user_id, program=program, role__in=settings.SCHEDULING_OVERBOOK_ROLES
     ).exists()

@@ -48,11 +48,13 @@ class PreferencesForm(forms.Form):
         choices=[("", _("No preference")), *Modality.choices],
         required=False,
     )
-    location = forms.ModelChoiceField(label=_("Preferred location"), queryset=None, required=False)
+    location: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Preferred location"), queryset=None, required=False
+    )
     travel_limit_minutes = forms.IntegerField(
         label=_("Longest trip (minutes)"), min_value=0, max_value=600, required=False
     )
-    preferred_staff = forms.ModelChoiceField(
+    preferred_staff: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Preferred staff member"), queryset=None, required=False
     )
     time_zone = forms.CharField(
@@ -74,7 +76,7 @@ class PreferencesForm(forms.Form):
 
 
 class FindForm(PreferencesForm):
-    appointment_type = forms.ModelChoiceField(
+    appointment_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Appointment type"), queryset=None, empty_label=None
     )
     since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -116,10 +118,9 @@ class ChooseForm(forms.Form):
             }
         except ValueError:
             raise ValidationError(_("Choose one of the times offered.")) from None
+        ids = [parsed["staff"], parsed["location"], parsed["room"]]
         if timezone.is_naive(starts_at) or any(
-            v is not None and not 0 < v < 2**31
-            for k, v in parsed.items()
-            if k in ("staff", "location", "room")
+            isinstance(v, int) and not 0 < v < 2**31 for v in ids
         ):
             raise ValidationError(_("Choose one of the times offered."))
         return parsed
@@ -148,7 +149,7 @@ class MoveForm(ChooseForm):
 
 class AttendanceForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Attendance"),
+        label=_("Mark as"),
         choices=[
             (s.value, s.label)
             for s in (
@@ -166,13 +167,13 @@ class AttendanceForm(forms.Form):
 
 
 class WaitlistForm(forms.Form):
-    appointment_type = forms.ModelChoiceField(
+    appointment_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Appointment type"), queryset=None, empty_label=None
     )
-    staff = forms.ModelChoiceField(
+    staff: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Only with"), queryset=None, required=False, empty_label=_("Anyone")
     )
-    current = forms.ModelChoiceField(
+    current: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Sooner than"), queryset=None, required=False, empty_label=_("Any time that fits")
     )
     earliest = forms.DateField(
@@ -193,10 +194,12 @@ class WaitlistForm(forms.Form):
 
 
 class SeriesForm(forms.Form):
-    appointment_type = forms.ModelChoiceField(
+    appointment_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Appointment type"), queryset=None, empty_label=None
     )
-    staff = forms.ModelChoiceField(label=_("With"), queryset=None, empty_label=None)
+    staff: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("With"), queryset=None, empty_label=None
+    )
     first = forms.DateTimeField(
         label=_("First appointment (local time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -205,7 +208,9 @@ class SeriesForm(forms.Form):
         label=_("Time zone"), max_length=60, validators=[validate_time_zone]
     )
     modality = forms.ChoiceField(label=_("Way to meet"), choices=Modality.choices)
-    location = forms.ModelChoiceField(label=_("Location"), queryset=None, required=False)
+    location: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Location"), queryset=None, required=False
+    )
     rrule = forms.CharField(
         label=_("Repeats"),
         max_length=300,

@@ -191,13 +191,20 @@ def locations_for(person: Person) -> QuerySet[Any]:
     return Location.objects.filter(organization_id=person.organization_id, is_active=True)
 
 
+def _entries_for(viewer: Actor) -> QuerySet[WaitlistEntry]:
+    """Waitlist entries of people the viewer sees, in programs they work in."""
+    scope = scope_for(viewer)
+    in_programs = Q(program_id__in=scope.program_ids) | Q(
+        organization_id__in=scope.admin_organization_ids
+    )
+    return WaitlistEntry.objects.filter(in_programs, person__in=people_for(viewer).values("pk"))
+
+
 def offer_detail(viewer: Actor, pk: int) -> Offer:
-    people = people_for(viewer).values("pk")
     return Offer.objects.select_related(
         "entry__person__organization", "entry__program", "hold__appointment_type", "hold__staff"
-    ).get(pk=pk, entry__person__in=people)
+    ).get(pk=pk, entry__in=_entries_for(viewer).values("pk"))
 
 
 def entry_detail(viewer: Actor, pk: int) -> WaitlistEntry:
-    people = people_for(viewer).values("pk")
-    return WaitlistEntry.objects.select_related("person", "program").get(pk=pk, person__in=people)
+    return _entries_for(viewer).select_related("person", "program").get(pk=pk)

@@ -30,6 +30,10 @@ from alongside.scheduling.slots import Slot, Wishes
 W = WaitlistEntry.Status
 # How many waiting people are weighed for one freed slot (oldest first).
 CONSIDERED = 50
+# An offer closes this long before the slot starts, and is not made at all with less
+# than SHORTEST left to answer it.
+LEAD = dt.timedelta(hours=1)
+SHORTEST = dt.timedelta(minutes=15)
 
 
 def join(
@@ -121,7 +125,7 @@ def _candidates(freed: Appointment, now: dt.datetime) -> list[WaitlistEntry]:
             Q(current_appointment__isnull=True)
             | Q(current_appointment__starts_at__gt=freed.starts_at)
         )
-        .exclude(person_id=freed.person_id)
+        .exclude(person_id=freed.person_id or 0)
         .select_related("person__organization", "person__scheduling_preference")
         .order_by("created_at", "id")[:CONSIDERED]
     )
@@ -168,7 +172,7 @@ def _best_first(
 def offer_freed(*, actor: Actor, freed: Appointment, now: dt.datetime) -> Offer | None:
     """Offer the freed slot to the best-matching waiting person who is free then. Runs
     in the caller's transaction; each attempt in a savepoint."""
-    if freed.person_id is None or freed.starts_at <= now:
+    if freed.person_id is None or freed.starts_at - LEAD < now + SHORTEST:
         return None
     for entry in _best_first(_candidates(freed, now), freed, now):
         offer = _try_offer(actor, entry, freed, now)
@@ -180,7 +184,7 @@ def offer_freed(*, actor: Actor, freed: Appointment, now: dt.datetime) -> Offer 
 def _try_offer(
     actor: Actor, entry: WaitlistEntry, freed: Appointment, now: dt.datetime
 ) -> Offer | None:
-    expires = min(now + dt.timedelta(hours=settings.SCHEDULING_OFFER_HOURS), freed.starts_at)
+    expires = min(now + dt.timedelta(hours=settings.SCHEDULING_OFFER_HOURS), freed.starts_at - LEAD)
     hold = Appointment(
         organization_id=freed.organization_id,
         program_id=freed.program_id,

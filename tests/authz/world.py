@@ -38,9 +38,11 @@ from alongside.people import services as people
 from alongside.people import timeline
 from alongside.people.models import Person
 from alongside.plans import services as plans
-from alongside.scheduling import feeds
-from alongside.scheduling.tests.factories import make_location, make_room, make_type
-from alongside.scheduling.tests.views_data import appointment
+from alongside.scheduling import booking as scheduling
+from alongside.scheduling import changes as scheduling_changes
+from alongside.scheduling import feeds, waitlist
+from alongside.scheduling.models import AppointmentType, Offer
+from alongside.scheduling.tests.factories import make_location, make_room
 from alongside.tasks import rules as follow_up
 from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
@@ -72,7 +74,7 @@ CARE_TEAM = {"lupe": {"coordinator", "supervisor"}, "rosa": {"coordinator", "sup
 # as the journey timeline's entries of a program are. Rosa's colleague from her old
 # wellness enrollment sees her, not her housing encounters.
 IN_HOUSING = {key: people - {"colleague"} for key, people in IN_SCOPE.items()}
-PROGRAM_RECORDS = ("{encounter_id}", "{note_id}")
+PROGRAM_RECORDS = ("{encounter_id}", "{note_id}", "{appointment_id}")
 PROGRAM_RECORD_PAGES = frozenset(
     f"encounters:{name}"
     for name in (
@@ -83,6 +85,21 @@ PROGRAM_RECORD_PAGES = frozenset(
         "addendum-add",
         "note-tasks",
         "note-cosign",
+    )
+) | frozenset(
+    # Appointments, waitlist entries and offers belong to a program, like encounters.
+    f"scheduling:{name}"
+    for name in (
+        "appointment",
+        "calendar-appointment",
+        "appointment-ics",
+        "confirm",
+        "release",
+        "attendance",
+        "cancel",
+        "move",
+        "offer",
+        "waitlist-withdraw",
     )
 )
 
@@ -312,6 +329,33 @@ def _subject(w: World, key: str, person: Person, versions: dict[str, Any], usual
     )
 
 
+def _scheduling(w: World, subjects: dict[str, Subject]) -> None:
+    """Each subject's appointment, waitlist entry and an offer of a freed slot (a
+    filler person's cancelled appointment), booked by the supervisor outside any
+    availability (an override, which supervisors may make)."""
+    kind = AppointmentType.objects.create(program=w.housing, name="Check-in", modalities=["phone"])
+    filler = make_person(w.coordinator, w.housing, legal_given_name="Filler")
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+
+    def book(person: Person, hours: int) -> Any:
+        choice = scheduling.Choice(
+            kind=kind,
+            staff=w.coordinator,
+            starts_at=start + dt.timedelta(hours=hours),
+            modality="phone",
+            override="authorization walk",
+        )
+        return scheduling.book(actor=w.supervisor, person=person, choice=choice)
+
+    for n, s in enumerate(subjects.values()):
+        s.ids["appointment"] = book(s.person, n).pk
+        s.ids["entry"] = waitlist.join(actor=w.coordinator, person=s.person, kind=kind).pk
+    for n, s in enumerate(subjects.values()):
+        freed = book(filler, 10 + n)
+        scheduling_changes.cancel(actor=w.coordinator, appointment=freed, reason="freed")
+        s.ids["offer"] = Offer.objects.get(entry_id=s.ids["entry"]).pk
+
+
 def _plan(w: World, person: Person, goal_marker: str) -> dict[str, int]:
     """A plan in the housing enrollment with a goal everyone who sees the person may
     read, and one about substance use (sensitive) with a step and readiness."""
@@ -366,6 +410,7 @@ def build(w: World) -> AuthzWorld:
         "lupe": _subject(w, "lupe", w.person, versions, MORE_THAN_HALF),
         "rosa": _subject(w, "rosa", rosa, versions, SEVERAL),
     }
+    _scheduling(w, subjects)
     assert (subjects["lupe"].total, subjects["rosa"].total) == (19, 11)
     assert [(s.gad7_total, s.gad7_band) for s in subjects.values()] == [
         (17, "severe"),
@@ -430,7 +475,7 @@ def build(w: World) -> AuthzWorld:
         data={"trigger": "tasks.no_contact", "days": 30, "title": "Reach out"},
     )
     assert MergeRecord.objects.filter(pk=record.pk).exists()
-    room_pk, feed_secret = _scheduling(w, subjects)
+    room_pk, feed_secret = _calendars(w)
     return AuthzWorld(
         world=w,
         subjects=subjects,
@@ -450,16 +495,10 @@ def build(w: World) -> AuthzWorld:
     )
 
 
-def _scheduling(w: World, subjects: dict[str, Subject]) -> tuple[int, str]:
-    """A room, an appointment of each person's with the coordinator in it this week, and
-    the coordinator's calendar feed."""
+def _calendars(w: World) -> tuple[int, str]:
+    """A room for its calendar, and the coordinator's calendar feed (each subject's
+    appointment with the coordinator is made by `_scheduling`)."""
     room = make_room(make_location(w))
-    kind = make_type(w, name="Housing check-in")
-    soon = timezone.now().replace(microsecond=0) + dt.timedelta(hours=1)
-    for n, s in enumerate(subjects.values()):
-        s.ids["appointment"] = appointment(
-            w, soon + dt.timedelta(hours=2 * n), person=s.person, appointment_type=kind, room=room
-        ).pk
     return room.pk, feeds.feed_regenerate(actor=w.coordinator)
 
 
@@ -632,6 +671,17 @@ def fillers(a: AuthzWorld) -> Fillers:
             )
         },
         "tasks:create": each(lambda s: {"pk": s.person.pk}),
+        # scheduling: each person's appointment, waitlist entry and offer
+        **{
+            f"scheduling:{name}": each(lambda s: {"pk": s.person.pk})
+            for name in ("person", "find", "hold", "preferences", "series-create", "waitlist-join")
+        },
+        **{
+            f"scheduling:{name}": each(lambda s: {"pk": s.ids["appointment"]})
+            for name in ("appointment", "confirm", "release", "attendance", "cancel", "move")
+        },
+        "scheduling:offer": each(lambda s: {"pk": s.ids["offer"]}),
+        "scheduling:waitlist-withdraw": each(lambda s: {"pk": s.ids["entry"]}),
         # scheduling: the coordinator's, the room's and the housing team's calendars, each
         # person's appointment, and the coordinator's feed (its secret is the authority)
         "scheduling:calendar-staff": lambda: [("", None, {"user_pk": coordinator})],

@@ -193,3 +193,21 @@ def test_rosa_has_a_plan_whose_review_is_due_this_week(db, client):
     page = client.get(reverse("plans:plan", args=[plan.pk])).content.decode()
     assert "A place that&#x27;s ours, with a door that locks." in page
     assert "Only important for them — worth a conversation" in page
+
+
+def test_it_books_appointments_through_the_scheduling_services(db):
+    from alongside.people.models import TimelineEntry
+    from alongside.scheduling.models import Appointment, GroupSeat, WaitlistEntry
+    from alongside.tasks.models import Task
+
+    demo("10")
+    rosa = Person.objects.get(legal_given_name="Rosa", legal_family_name="Delgado")
+    upcoming = Appointment.objects.get(person=rosa, status="booked")
+    assert upcoming.modality == "phone" and upcoming.starts_at > timezone.now()
+    missed = Appointment.objects.get(status="no_show")
+    follow_up = Task.objects.get(rule__trigger="scheduling.no_show", person=missed.person)
+    assert follow_up.assignee == user("coordinator")
+    assert GroupSeat.objects.count() == 2
+    assert WaitlistEntry.objects.filter(status="waiting").count() == 1
+    assert TimelineEntry.objects.filter(kind="scheduling.attendance").count() == 2
+    assert AuditEvent.objects.filter(object_type="scheduling.appointment").exists()

@@ -56,16 +56,13 @@ def _people(world, count):
 def test_exactly_one_of_eight_bookings_of_one_slot_wins(world):
     kind = bookable(world)
     people = _people(world, 8)
-    results = _together(
-        [
-            (
-                lambda p=p: booking.book(
-                    actor=world.coordinator, person=p, choice=choice(world, kind), now=NOW
-                )
-            )
-            for p in people
-        ]
-    )
+
+    def book(person: Any) -> Callable[[], Any]:
+        return lambda: booking.book(
+            actor=world.coordinator, person=person, choice=choice(world, kind), now=NOW
+        )
+
+    results = _together([book(p) for p in people])
     won = [r for r in results if isinstance(r, Appointment)]
     lost = [r for r in results if isinstance(r, SlotTaken)]
     assert (len(won), len(lost)) == (1, 7), results
@@ -95,16 +92,13 @@ def test_a_group_session_never_seats_more_than_its_capacity(world):
     kind = bookable(world, is_group=True, capacity=3, name="Peer group")
     session = groups.session_create(actor=world.coordinator, choice=choice(world, kind), now=NOW)
     people = _people(world, 8)
-    results = _together(
-        [
-            (
-                lambda p=p: groups.seat_book(
-                    actor=world.coordinator, session=session, person=p, now=NOW
-                )
-            )
-            for p in people
-        ]
-    )
+
+    def seat(person: Any) -> Callable[[], Any]:
+        return lambda: groups.seat_book(
+            actor=world.coordinator, session=session, person=person, now=NOW
+        )
+
+    results = _together([seat(p) for p in people])
     assert sum(isinstance(r, GroupSeat) for r in results) == 3, results
     assert sum(isinstance(r, SessionFull) for r in results) == 5, results
     assert GroupSeat.objects.filter(appointment=session).count() == 3

@@ -108,7 +108,7 @@ def test_group_seats_never_exceed_capacity(world, ana):
     kind = bookable(world, is_group=True, capacity=1, name="Peer group")
     session = groups.session_create(actor=world.coordinator, choice=choice(world, kind), now=NOW)
     groups.seat_book(actor=world.coordinator, session=session, person=world.person, now=NOW)
-    with pytest.raises(SessionFull):
+    with pytest.raises(SessionFull, match="Every seat"):
         groups.seat_book(actor=world.coordinator, session=session, person=ana, now=NOW)
 
 
@@ -155,3 +155,22 @@ def test_a_declined_offer_goes_to_the_next_person(world, ana):
     following = waitlist.decline(actor=world.coordinator, offer=offer, now=NOW)
     assert following is not None and following.entry == second_entry
     assert Offer.objects.filter(status="open").count() == 1
+
+
+def test_an_expired_offer_goes_to_the_next_person(world, ana):
+    from alongside.scheduling.management.commands.scheduling_sweep import SWEEPER
+    from conftest import make_person
+
+    kind = bookable(world)
+    bea = make_person(world.coordinator, world.housing, legal_given_name="Bea")
+    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
+    second = waitlist.join(actor=world.coordinator, person=bea, kind=kind)
+    tomorrow = TEN + dt.timedelta(days=1)
+    taken = booking.book(
+        actor=world.coordinator, person=world.person, choice=choice(world, kind, tomorrow), now=NOW
+    )
+    changes.cancel(actor=world.coordinator, appointment=taken, reason="moved away", now=NOW)
+    assert waitlist.expire_offers(actor=SWEEPER, now=NOW + dt.timedelta(hours=23)) == 0
+    assert waitlist.expire_offers(actor=SWEEPER, now=NOW + dt.timedelta(hours=24)) == 1
+    assert Offer.objects.get(status="open").entry == second
+    assert Offer.objects.filter(status="expired").count() == 1
