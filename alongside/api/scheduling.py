@@ -35,6 +35,7 @@ router = Router(tags=["scheduling"])
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 MAX_SLOTS = 50
+HORIZON = dt.timedelta(days=730)  # how far ahead $find looks from
 
 ModalityCode = Literal["in_person", "phone", "video", "home_visit"]
 AttendanceCode = Literal["arrived", "completed", "no_show", "late_cancelled"]
@@ -298,6 +299,11 @@ def list_types(request: HttpRequest, person_id: int) -> HttpResponse:
     return present.respond([_type_out(k) for k in selectors.types_for(user, person)])
 
 
+def _since(since: dt.datetime | None) -> dt.datetime:
+    now = dt.datetime.now(dt.UTC)
+    return now if since is None else min(max(since, now), now + HORIZON)
+
+
 def _find(
     request: HttpRequest,
     person_id: int,
@@ -321,7 +327,7 @@ def _find(
         kind=kind,
         person=person,
         wishes=wishes,
-        since=since or dt.datetime.now(dt.UTC),
+        since=_since(since),
         days=days,
         limit=limit,
     )
@@ -332,7 +338,10 @@ FindType = Annotated[
     int | None,
     Query(ge=1, le=2**63 - 1, description="The appointment type (default: the first one)."),
 ]
-FindSince = Annotated[When | None, Query(description="From when (default now).")]
+FindSince = Annotated[
+    AwareDatetime | None,
+    Query(description="From when: default, or any time before, now; at most two years ahead."),
+]
 FindDays = Annotated[int, Query(ge=1, le=slot_search.MAX_DAYS)]
 FindLimit = Annotated[int, Query(ge=1, le=MAX_SLOTS)]
 FindModality = Annotated[ModalityCode | None, Query(description="Only this way to meet.")]

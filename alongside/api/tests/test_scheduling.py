@@ -218,3 +218,11 @@ def test_a_persons_appointments_cost_the_same_queries_however_many(world, kind, 
         api.post(path, book_body(world, kind, starts_at=next_monday(hour)))
     assert len(api.get(path).json()) == 5
     assert count() == one
+
+
+@pytest.mark.parametrize("since", ["0413-12-27T11:39:58+09:54", "9999-12-31T23:00:00-23:00"])
+def test_find_reads_any_since_without_refusing(world, kind, api_as, since):
+    response = api_as(world.coordinator).get(
+        f"/people/{world.person.pk}/slots", {"since": since, "days": 62, "limit": 1}
+    )
+    assert response.status_code == 200, response.content
