@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
 from fhir.resources.R4B.appointment import Appointment as FhirAppointment
 from fhir.resources.R4B.bundle import Bundle
@@ -52,7 +53,7 @@ def test_slots_are_a_searchset_of_free_slots_with_their_schedules():
             "video",
         ),
     ]
-    bundle = Bundle.model_validate(fhir.slot_bundle(found, "Check-in"))
+    bundle: Any = Bundle.model_validate(fhir.slot_bundle(found, "Check-in"))
     assert bundle.type == "searchset" and bundle.total == 3
     kinds = [e.resource.get_resource_type() for e in bundle.entry]
     assert kinds == ["Schedule", "Schedule", "Slot", "Slot", "Slot"]
@@ -66,13 +67,13 @@ def test_slots_are_a_searchset_of_free_slots_with_their_schedules():
 
 
 def test_an_empty_search_is_an_empty_bundle():
-    bundle = Bundle.model_validate(fhir.slot_bundle([], "Check-in"))
+    bundle: Any = Bundle.model_validate(fhir.slot_bundle([], "Check-in"))
     assert bundle.total == 0 and not bundle.entry
 
 
 def test_an_appointment_names_its_participants_and_status(world):
     item = appointment(world, START, reason="Lease renewal", modality="video")
-    resource = FhirAppointment.model_validate(fhir.appointment(item, names_type=True))
+    resource: Any = FhirAppointment.model_validate(fhir.appointment(item, names_type=True))
     assert resource.status == "booked"
     assert resource.start == item.starts_at and resource.minutesDuration == 60
     refs = [p.actor.reference for p in resource.participant]
@@ -94,7 +95,7 @@ def test_statuses_map_to_fhir(world):
         item = appointment(
             world, START + dt.timedelta(days=n), appointment_type=kind, status=status
         )
-        resource = FhirAppointment.model_validate(fhir.appointment(item, names_type=False))
+        resource: Any = FhirAppointment.model_validate(fhir.appointment(item, names_type=False))
         assert resource.status == code
         assert resource.serviceType[0].extension[0].valueCode == "masked"
         assert "Check-in" not in resource.model_dump_json()
