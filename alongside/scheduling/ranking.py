@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from alongside.scheduling.slots import SearchData, Slot, Wishes
 
 EVENING = dt.time(17, 0)
-Points = tuple[int, str]
+Points = tuple[int, "Callable[[], str] | None"]
 
 
 @dataclass(frozen=True)
@@ -36,74 +36,88 @@ class Seen:
 
 def continuity(s: Seen) -> Points:
     if s.slot.staff_id in s.data.coordinator_ids:
-        return 40, _("%(name)s's coordinator") % {"name": s.name}
+        return 40, lambda: _("%(name)s's coordinator") % {"name": s.name}
     if s.slot.staff_id in s.data.seen_staff_ids:
-        return 20, _("%(name)s has met %(staff)s before") % {
-            "name": s.name,
-            "staff": s.slot.staff_name,
-        }
-    return 0, ""
+        return (
+            20,
+            lambda: (
+                _("%(name)s has met %(staff)s before")
+                % {
+                    "name": s.name,
+                    "staff": s.slot.staff_name,
+                }
+            ),
+        )
+    return 0, None
 
 
 def asked_for(s: Seen) -> Points:
     if s.slot.staff_id == s.wishes.preferred_staff_id:
-        return 30, _("the staff member %(name)s asked for") % {"name": s.name}
-    return 0, ""
+        return 30, lambda: _("the staff member %(name)s asked for") % {"name": s.name}
+    return 0, None
 
 
 def day(s: Seen) -> Points:
     weekday = s.local_start.weekday()
     if weekday >= 5:
         if s.wishes.weekends_ok:
-            return 10, _("weekend, as %(name)s prefers") % {"name": s.name}
-        return -15, ""
+            return 10, lambda: _("weekend, as %(name)s prefers") % {"name": s.name}
+        return -15, None
     if s.wishes.weekdays:
-        return (10 if weekday in s.wishes.weekdays else -10), ""
-    return 0, ""
+        return (10 if weekday in s.wishes.weekdays else -10), None
+    return 0, None
 
 
 def evening(s: Seen) -> Points:
     if s.local_start.time() < EVENING:
-        return 0, ""
+        return 0, None
     if s.wishes.evenings_ok:
-        return 10, _("evening, as %(name)s prefers") % {"name": s.name}
-    return -5, ""
+        return 10, lambda: _("evening, as %(name)s prefers") % {"name": s.name}
+    return -5, None
 
 
 def hours(s: Seen) -> Points:
     earliest, latest = s.wishes.earliest, s.wishes.latest
     if earliest is None and latest is None:
-        return 0, ""
+        return 0, None
     ends_on_time = s.local_end.time() <= latest if latest else True
     if (earliest is None or s.local_start.time() >= earliest) and ends_on_time:
-        return 10, _("within the hours that work for %(name)s") % {"name": s.name}
-    return -20, ""
+        return 10, lambda: _("within the hours that work for %(name)s") % {"name": s.name}
+    return -20, None
 
 
 def way_to_meet(s: Seen) -> Points:
-    way = s.slot.modality_label.lower()
+    def way() -> str:
+        return s.slot.modality_label.lower()
+
     if s.wishes.preferred_modality and s.slot.modality == s.wishes.preferred_modality:
-        return 15, _("%(way)s, as %(name)s prefers") % {"way": way, "name": s.name}
+        return 15, lambda: _("%(way)s, as %(name)s prefers") % {"way": way(), "name": s.name}
     travel_matters = (
         s.wishes.travel_limit_minutes is not None
         or s.wishes.preferred_modality in REMOTE_MODALITIES
     )
     if s.slot.modality in REMOTE_MODALITIES and travel_matters:
-        return 8, _("%(way)s instead of travel") % {"way": way}
-    return 0, ""
+        return 8, lambda: _("%(way)s instead of travel") % {"way": way()}
+    return 0, None
 
 
 def place(s: Seen) -> Points:
     if s.wishes.location_id and s.slot.location_id == s.wishes.location_id:
-        return 10, _("at %(place)s, as %(name)s prefers") % {
-            "place": s.slot.location_name,
-            "name": s.name,
-        }
-    return 0, ""
+        return (
+            10,
+            lambda: (
+                _("at %(place)s, as %(name)s prefers")
+                % {
+                    "place": s.slot.location_name,
+                    "name": s.name,
+                }
+            ),
+        )
+    return 0, None
 
 
 def walk_in(s: Seen) -> Points:
-    return (0, _("walk-in block")) if s.slot.is_walk_in else (0, "")
+    return (0, lambda: _("walk-in block")) if s.slot.is_walk_in else (0, None)
 
 
 RULES: tuple[Callable[[Seen], Points], ...] = (
@@ -118,8 +132,63 @@ RULES: tuple[Callable[[Seen], Points], ...] = (
 )
 
 
-def rank(slot: Slot, wishes: Wishes, data: SearchData, name: str, today: dt.date) -> Slot:
-    """The slot with its score and the reasons for it; sooner is a little better."""
+STAFF_RULES = (continuity, asked_for)
+TIME_RULES = (day, evening, hours)
+PLACE_RULES = (way_to_meet, place)
+
+
+def _soon(local_start: dt.datetime, today: dt.date) -> int:
+    return -min((local_start.date() - today).days, 30)
+
+
+class Scorer:
+    """The same score as `rank`, for many candidates at once: it is a sum of a staff
+    part, a time part and a way-and-place part, each computed once per distinct value
+    by the same rules and then looked up."""
+
+    def __init__(self, wishes: Wishes, data: SearchData, name: str, today: dt.date) -> None:
+        self.wishes, self.data, self.name, self.today = wishes, data, name, today
+        self.zone = zone(wishes.time_zone)
+        self.staff: dict[int, int] = {}
+        self.times: dict[tuple[dt.datetime, dt.datetime], int] = {}
+        self.places: dict[tuple[str, int | None], int] = {}
+
+    def _seen(self, slot: Slot) -> Seen:
+        start, end = slot.starts_at.astimezone(self.zone), slot.ends_at.astimezone(self.zone)
+        return Seen(slot, self.wishes, self.data, self.name, start, end)
+
+    def _sum(self, rules: tuple[Callable[[Seen], Points], ...], slot: Slot) -> int:
+        seen = self._seen(slot)
+        return sum(rule(seen)[0] for rule in rules)
+
+    def score(
+        self, staff_id: int, start: dt.datetime, end: dt.datetime, way: str, location_id: int | None
+    ) -> int:
+        from alongside.scheduling.slots import Slot
+
+        staff = self.staff.get(staff_id)
+        if staff is None:
+            probe = Slot(staff_id, "", start, end, way, location_id, "", None, "UTC", False)
+            staff = self.staff[staff_id] = self._sum(STAFF_RULES, probe)
+        time = self.times.get((start, end))
+        if time is None:
+            probe = Slot(staff_id, "", start, end, way, location_id, "", None, "UTC", False)
+            seen = self._seen(probe)
+            time = sum(rule(seen)[0] for rule in TIME_RULES) + _soon(seen.local_start, self.today)
+            self.times[(start, end)] = time
+        where = self.places.get((way, location_id))
+        if where is None:
+            probe = Slot(staff_id, "", start, end, way, location_id, "", None, "UTC", False)
+            where = self.places[(way, location_id)] = self._sum(PLACE_RULES, probe)
+        return staff + time + where
+
+
+def rank(
+    slot: Slot, wishes: Wishes, data: SearchData, name: str, today: dt.date, explain: bool = True
+) -> Slot:
+    """The slot with its score and, when `explain`, the reasons for it (worded only for
+    the slots shown: wording every candidate would cost more than ranking it); sooner is
+    a little better."""
     person_zone = zone(wishes.time_zone)
     seen = Seen(
         slot,
@@ -130,7 +199,6 @@ def rank(slot: Slot, wishes: Wishes, data: SearchData, name: str, today: dt.date
         slot.ends_at.astimezone(person_zone),
     )
     results = [rule(seen) for rule in RULES]
-    score = sum(points for points, _reason in results)
-    score -= min((seen.local_start.date() - today).days, 30)
-    reasons = tuple(reason for _points, reason in results if reason)
+    score = sum(points for points, _reason in results) + _soon(seen.local_start, today)
+    reasons = tuple(reason() for _points, reason in results if reason) if explain else ()
     return dataclasses.replace(slot, score=score, reasons=reasons)

@@ -164,7 +164,7 @@ def _best_first(
             coordinator_ids={freed.staff_id} if person.pk in coordinated else set(),
             seen_staff_ids=set(),
         )
-        return rank(slot, wishes, data, person.first_name, now.date()).score  # type: ignore[arg-type]
+        return rank(slot, wishes, data, person.first_name, now.date(), explain=False).score  # type: ignore[arg-type]
 
     return sorted(entries, key=lambda e: (-fit(e), e.created_at, e.pk))
 

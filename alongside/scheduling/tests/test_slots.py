@@ -203,9 +203,10 @@ def test_walk_in_blocks_appear_only_when_asked_for(world):
     assert found and "walk-in block" in found[0].reasons
 
 
-# Staff, patterns, changes, locations, rooms, bookings, opening hours, the person's
-# coordinators and the staff they have seen; the type's program and organization.
-SEARCH_QUERIES = 11
+# Staff, patterns, changes, locations, rooms, the staff's and rooms' bookings, the
+# person's own, opening hours, the person's coordinators and the staff they have seen;
+# the type's program and organization.
+SEARCH_QUERIES = 12
 
 
 @pytest.mark.parametrize("weeks", [1, 4])
@@ -218,3 +219,22 @@ def test_the_search_reads_the_same_queries_however_wide(world, weeks, django_ass
     with django_assert_num_queries(SEARCH_QUERIES):
         found = _search(world, kind, days=7 * weeks)
     assert len(found) > 50
+
+
+def test_the_fast_scorer_agrees_with_the_explained_rank(world):
+    from alongside.scheduling.ranking import Scorer, rank
+
+    kind = make_type(world, modalities=["in_person", "phone"])
+    location = make_location(world)
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(20), location=location)
+    SchedulingPreference.objects.create(
+        person=world.person, evenings_ok=True, preferred_modality=Modality.PHONE, latest=dt.time(18)
+    )
+    wishes = wishes_for(world.person)
+    data = slots.load(kind, world.person, NOW, NOW + dt.timedelta(days=1), NOW)
+    scorer = Scorer(wishes, data, "Lupe", NOW.date())
+    raws = list(slots.candidates(kind, data, NOW, NOW + dt.timedelta(days=1), wishes))
+    assert len(raws) > 20
+    for raw in raws:
+        explained = rank(slots.to_slot(raw, data), wishes, data, "Lupe", NOW.date())
+        assert scorer.score(*raw[:5]) == explained.score
