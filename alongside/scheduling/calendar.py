@@ -119,15 +119,6 @@ class Shown:
     def time_range(self) -> str:
         return f"{formats.time_format(self.starts_at)}–{formats.time_format(self.ends_at)}"
 
-    @property
-    def label(self) -> str:
-        """What a link or a screen reader says of it, all in one phrase."""
-        if self.busy:
-            return _("%(time)s: busy") % {"time": self.time_range}
-        return ", ".join(
-            part for part in (self.time_range, self.who, self.what, self.status_label) if part
-        )
-
 
 class Viewer:
     """What the viewer may see of the appointments on one page, read once (one query):
