@@ -11,25 +11,39 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from ninja import Query, Router
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime
 
 from alongside.api import lookups, openapi, present
 from alongside.api.concurrency import expected_version
 from alongside.api.errors import ApiError, error_response, invalid
-from alongside.api.schemas import Id, In, Text500, Version
+from alongside.api.scheduling_schemas import (
+    AppointmentOut,
+    AppointmentTypeOut,
+    AttendanceIn,
+    BookIn,
+    CancelIn,
+    ConfirmIn,
+    ModalityCode,
+    MoveIn,
+    SlotOut,
+    appointment_out,
+    names_type,
+    respond_with,
+    slot_out,
+    type_out,
+)
 from alongside.audit.services import Action
 from alongside.lib.errors import StaleVersion
 from alongside.organizations.models import Location
 from alongside.people.models import Person
-from alongside.scheduling import attendance, booking, calendar, changes, common, fhir, selectors
+from alongside.scheduling import attendance, booking, changes, common, fhir, selectors
 from alongside.scheduling import slots as slot_search
-from alongside.scheduling.models import Appointment, AppointmentType, Room
+from alongside.scheduling.models import AppointmentType, Room
 
 router = Router(tags=["scheduling"])
 
@@ -37,190 +51,9 @@ FHIR_JSON = "application/fhir+json; charset=utf-8"
 MAX_SLOTS = 50
 HORIZON = dt.timedelta(days=730)  # how far ahead $find looks from
 
-ModalityCode = Literal["in_person", "phone", "video", "home_visit"]
-AttendanceCode = Literal["arrived", "completed", "no_show", "late_cancelled"]
-
-
-def _in_range(value: dt.datetime) -> dt.datetime:
-    if not 2000 <= value.year <= 9000:
-        raise ValueError("Give a time between the years 2000 and 9000.")
-    return value
-
-
-When = Annotated[AwareDatetime, AfterValidator(_in_range)]
-
-
-class AppointmentTypeOut(BaseModel):
-    id: int
-    program_id: int
-    name: str
-    duration_minutes: int
-    modalities: list[str]
-    buffer_before_minutes: int
-    buffer_after_minutes: int
-    interpreter_needed: bool
-    is_group: bool
-    capacity: int
-
-
-class SlotOut(BaseModel):
-    staff_id: int
-    staff_name: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    modality: str
-    location_id: int | None
-    location_name: str
-    room_id: int | None
-    time_zone: str
-    is_walk_in: bool
-    score: int = Field(description="Higher fits the person better.")
-    reasons: list[str] = Field(description="Why the slot ranks where it does.")
-
-
-class SlotChoice(In):
-    appointment_type_id: Id
-    staff_id: Id
-    starts_at: When = Field(description="The slot's start, with a time zone.")
-    modality: ModalityCode
-    location_id: Id | None = None
-    room_id: Id | None = None
-    reason: Text500 = Field("", description="What the appointment is for.")
-    override: Text500 = Field(
-        "",
-        description="Why it may go outside availability or over another booking: only for "
-        "the roles allowed to overbook, and audited.",
-    )
-
-
-class BookIn(SlotChoice):
-    hold: bool = Field(
-        False,
-        description="Hold the slot for a few minutes while the booking is filled in "
-        "(status `held`), then confirm it; a hold lapses on its own.",
-    )
-
-
-class MoveIn(In):
-    staff_id: Id
-    starts_at: When
-    modality: ModalityCode
-    location_id: Id | None = None
-    room_id: Id | None = None
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
-    override: Text500 = ""
-    version: Version | None = None
-
-
-class CancelIn(In):
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
-    by_person: bool = Field(False, description="The person asked (late ones count as such).")
-    version: Version | None = None
-
-
-class ConfirmIn(In):
-    reason: Text500 = ""
-    version: Version | None = None
-
-
-class AttendanceIn(In):
-    status: AttendanceCode
-    reason: Text500 = ""
-    version: Version | None = None
-
-
-class AppointmentOut(BaseModel):
-    id: int
-    program_id: int
-    person_id: int | None
-    staff_id: int
-    staff_name: str
-    appointment_type_id: int
-    appointment_type: str = Field(description='"Appointment" for a sensitive type you may not see.')
-    modality: str
-    location_id: int | None
-    room_id: int | None
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    time_zone: str
-    status: str
-    held_until: dt.datetime | None
-    reason: str
-    status_reason: str
-    rescheduled_from_id: int | None
-    version: int
-    fhir_url: str
-
 
 def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
-
-
-def _type_out(kind: AppointmentType) -> AppointmentTypeOut:
-    return AppointmentTypeOut.model_construct(
-        id=kind.pk,
-        program_id=kind.program_id,
-        name=kind.name,
-        duration_minutes=kind.duration_minutes,
-        modalities=list(kind.modalities),
-        buffer_before_minutes=kind.buffer_before_minutes,
-        buffer_after_minutes=kind.buffer_after_minutes,
-        interpreter_needed=kind.interpreter_needed,
-        is_group=kind.is_group,
-        capacity=kind.capacity,
-    )
-
-
-def _slot_out(found: slot_search.Slot) -> SlotOut:
-    return SlotOut.model_construct(
-        staff_id=found.staff_id,
-        staff_name=found.staff_name,
-        starts_at=found.starts_at,
-        ends_at=found.ends_at,
-        modality=found.modality,
-        location_id=found.location_id,
-        location_name=found.location_name,
-        room_id=found.room_id,
-        time_zone=found.time_zone,
-        is_walk_in=found.is_walk_in,
-        score=found.score,
-        reasons=[str(r) for r in found.reasons],
-    )
-
-
-def _names_type(user: Any, item: Appointment) -> bool:
-    return calendar.names_type(user, item)
-
-
-def _out(user: Any, item: Appointment) -> AppointmentOut:
-    names = _names_type(user, item)
-    return AppointmentOut.model_construct(
-        id=item.pk,
-        program_id=item.program_id,
-        person_id=item.person_id,
-        staff_id=item.staff_id,
-        staff_name=str(item.staff),
-        appointment_type_id=item.appointment_type_id,
-        appointment_type=item.appointment_type.name if names else "Appointment",
-        modality=item.modality,
-        location_id=item.location_id,
-        room_id=item.room_id,
-        starts_at=item.starts_at,
-        ends_at=item.ends_at,
-        time_zone=item.time_zone,
-        status=item.status,
-        held_until=item.held_until,
-        reason=item.reason if names else "",
-        status_reason=item.status_reason,
-        rescheduled_from_id=item.rescheduled_from_id,
-        version=item.version,
-        fhir_url=reverse("api-v1:appointment_fhir", args=[item.pk]),
-    )
-
-
-def _respond(user: Any, item: Appointment, status: int = 200) -> HttpResponse:
-    location = reverse("api-v1:appointment", args=[item.pk]) if status == 201 else None
-    return present.respond(_out(user, item), status=status, version=item.version, location=location)
 
 
 # ---------------------------------------------------------------- what a body names
@@ -281,7 +114,7 @@ def _taken(error: common.SlotTaken) -> HttpResponse:
         str(error),
         code="slot_taken",
         blocking=None if blocking is None else common.describe_blocker(blocking),
-        next_best=[json.loads(_slot_out(s).model_dump_json()) for s in error.alternatives],
+        next_best=[json.loads(slot_out(s).model_dump_json()) for s in error.alternatives],
     )
 
 
@@ -296,7 +129,7 @@ def _taken(error: common.SlotTaken) -> HttpResponse:
 def list_types(request: HttpRequest, person_id: int) -> HttpResponse:
     user = _user(request)
     person = lookups.visible_person(user, person_id)
-    return present.respond([_type_out(k) for k in selectors.types_for(user, person)])
+    return present.respond([type_out(k) for k in selectors.types_for(user, person)])
 
 
 def _since(since: dt.datetime | None) -> dt.datetime:
@@ -362,7 +195,7 @@ def find_slots(
     modality: FindModality = None,
 ) -> HttpResponse:
     _, found = _find(request, person_id, appointment_type_id, since, days, limit, modality)
-    return present.respond([_slot_out(s) for s in found])
+    return present.respond([slot_out(s) for s in found])
 
 
 @router.get(
@@ -398,7 +231,7 @@ def list_person_appointments(request: HttpRequest, person_id: int) -> HttpRespon
     user = _user(request)
     person = selectors.person_for_scheduling(user, person_id, "appointments")
     rows = selectors.person_history(user, person)
-    return present.respond([_out(user, a) for a in rows])
+    return present.respond([appointment_out(user, a) for a in rows])
 
 
 @router.post(
@@ -416,7 +249,7 @@ def book(request: HttpRequest, person_id: int, payload: BookIn) -> HttpResponse:
         item = place(actor=user, person=person, choice=choice)
     except common.SlotTaken as error:
         return _taken(error)
-    return _respond(user, item, status=201)
+    return respond_with(user, item, status=201)
 
 
 @router.get(
@@ -429,7 +262,7 @@ def get_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
     user = _user(request)
     item = selectors.appointment_detail(user, appointment_id)
     common.record(user, item, Action.VIEW)
-    return _respond(user, item)
+    return respond_with(user, item)
 
 
 IF_MATCH = openapi.if_match(version_field=True)
@@ -451,7 +284,7 @@ def confirm(request: HttpRequest, appointment_id: int, payload: ConfirmIn) -> Ht
         item = booking.confirm_hold(actor=user, hold=item, reason=payload.reason)
     except common.SlotTaken as error:
         return _taken(error)
-    return _respond(user, item)
+    return respond_with(user, item)
 
 
 @router.post(
@@ -472,7 +305,7 @@ def reschedule(request: HttpRequest, appointment_id: int, payload: MoveIn) -> Ht
         )
     except common.SlotTaken as error:
         return _taken(error)
-    return _respond(user, moved)
+    return respond_with(user, moved)
 
 
 @router.post(
@@ -491,7 +324,7 @@ def cancel(request: HttpRequest, appointment_id: int, payload: CancelIn) -> Http
         by_person=payload.by_person,
         version=expected_version(request, payload.version),
     )
-    return _respond(user, item)
+    return respond_with(user, item)
 
 
 @router.post(
@@ -512,7 +345,7 @@ def mark_attendance(
         reason=payload.reason,
         version=expected_version(request, payload.version),
     )
-    return _respond(user, item)
+    return respond_with(user, item)
 
 
 # ---------------------------------------------------------------- FHIR
@@ -537,4 +370,4 @@ def get_appointment_fhir(request: HttpRequest, appointment_id: int) -> HttpRespo
     user = _user(request)
     item = selectors.appointment_detail(user, appointment_id)
     common.record(user, item, Action.VIEW, detail={"format": "fhir"})
-    return _fhir(fhir.appointment(item, names_type=_names_type(user, item)))
+    return _fhir(fhir.appointment(item, names_type=names_type(user, item)))
