@@ -480,6 +480,12 @@ class ErrorDetail(BaseModel):
         description="For invalid input: messages by field name (`__all__` for the whole request)."
     )
     current_version: int | None = Field(None, description="Sent with 409 stale_version.")
+    blocking: str | None = Field(
+        None, description="Sent with 409 slot_taken: what took the slot (never who it is with)."
+    )
+    next_best: list[dict[str, Any]] | None = Field(
+        None, description="Sent with 409 slot_taken: the next best slots, as `$find` gives them."
+    )
 
 
 class ErrorOut(BaseModel):

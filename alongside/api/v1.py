@@ -7,6 +7,7 @@ from alongside.api.encounters import router as encounters_router
 from alongside.api.openapi import DescribedApi
 from alongside.api.people import router as people_router
 from alongside.api.plan_writes import router as plans_router  # the reads' router, with writes
+from alongside.api.scheduling import router as scheduling_router
 from alongside.api.screenings import router as screenings_router
 from alongside.api.tasks import router as tasks_router
 from alongside.api.timeline import router as timeline_router
@@ -31,3 +32,4 @@ api.add_router("/", tasks_router)
 api.add_router("/", encounters_router)
 api.add_router("/", timeline_router)
 api.add_router("/", plans_router)
+api.add_router("/", scheduling_router)

@@ -73,6 +73,13 @@ PAGES = {
     "scheduling:waitlist-join": PERSON,
     "scheduling:offer": "scheduling.offer",
     "scheduling:waitlist-withdraw": "scheduling.waitlistentry",
+    # calendars: whose calendar it is, and one appointment (or its .ics)
+    "scheduling:calendar-staff": "accounts.user",
+    "scheduling:calendar-room": "scheduling.room",
+    "scheduling:calendar-team": "organizations.program",
+    "scheduling:team-attendance": "organizations.program",
+    "scheduling:calendar-appointment": "scheduling.appointment",
+    "scheduling:appointment-ics": "scheduling.appointment",
 }
 # Every other `plans:` route starts with the plan, every other `scheduling:` route with
 # the appointment.
@@ -95,6 +102,7 @@ API_PARAMETERS = {
     "plan_id": "plans.plan",
     "goal_id": "plans.goal",
     "step_id": "plans.step",
+    "appointment_id": "scheduling.appointment",
 }
 
 UNKNOWN = "unknown"

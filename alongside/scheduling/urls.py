@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include
 
 from alongside.lib.urls import path
 from alongside.scheduling import views
@@ -19,4 +19,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("appointments/<id:pk>/move/", views.move, name="move"),
     path("offers/<id:pk>/", views.offer_answer, name="offer"),
     path("waitlist/<id:pk>/withdraw/", views.waitlist_withdraw, name="waitlist-withdraw"),
+    path("", include("alongside.scheduling.calendar_urls")),
 ]

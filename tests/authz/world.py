@@ -43,9 +43,10 @@ from alongside.plans import services as plans
 from alongside.plans.models import GoalTemplate
 from alongside.scheduling import booking as scheduling
 from alongside.scheduling import changes as scheduling_changes
-from alongside.scheduling import waitlist
+from alongside.scheduling import feeds, waitlist
 from alongside.scheduling.models import Appointment, AppointmentType, Offer
 from alongside.scheduling.reply_links import make_token
+from alongside.scheduling.tests.factories import make_location, make_room
 from alongside.tasks import rules as follow_up
 from alongside.tasks import services as tasks
 from alongside.worklist import services as worklist
@@ -77,7 +78,7 @@ CARE_TEAM = {"lupe": {"coordinator", "supervisor"}, "rosa": {"coordinator", "sup
 # as the journey timeline's entries of a program are. Rosa's colleague from her old
 # wellness enrollment sees her, not her housing encounters.
 IN_HOUSING = {key: people - {"colleague"} for key, people in IN_SCOPE.items()}
-PROGRAM_RECORDS = ("{encounter_id}", "{note_id}")
+PROGRAM_RECORDS = ("{encounter_id}", "{note_id}", "{appointment_id}")
 PROGRAM_RECORD_PAGES = frozenset(
     f"encounters:{name}"
     for name in (
@@ -94,6 +95,8 @@ PROGRAM_RECORD_PAGES = frozenset(
     f"scheduling:{name}"
     for name in (
         "appointment",
+        "calendar-appointment",
+        "appointment-ics",
         "confirm",
         "release",
         "attendance",
@@ -196,6 +199,8 @@ class AuthzWorld:
     merged_pk: int
     twin_pk: int
     term_pk: int
+    room_pk: int = 0
+    feed_secret: str = ""
 
     def user(self, persona: str) -> Any:
         return None if persona == "anonymous" else getattr(self.world, persona)
@@ -485,6 +490,7 @@ def build(w: World) -> AuthzWorld:
         data={"trigger": "tasks.no_contact", "days": 30, "title": "Reach out"},
     )
     assert MergeRecord.objects.filter(pk=record.pk).exists()
+    room_pk, feed_secret = _calendars(w)
     return AuthzWorld(
         world=w,
         subjects=subjects,
@@ -499,7 +505,16 @@ def build(w: World) -> AuthzWorld:
         merged_pk=merged.pk,
         twin_pk=twin.pk,
         term_pk=LabelingTerm.objects.get(organization=None, term="refused").pk,
+        room_pk=room_pk,
+        feed_secret=feed_secret,
     )
+
+
+def _calendars(w: World) -> tuple[int, str]:
+    """A room for its calendar, and the coordinator's calendar feed (each subject's
+    appointment with the coordinator is made by `_scheduling`)."""
+    room = make_room(make_location(w))
+    return room.pk, feeds.feed_regenerate(actor=w.coordinator)
 
 
 # ---------------------------------------------------------------- filling routes
@@ -709,6 +724,22 @@ def fillers(a: AuthzWorld) -> Fillers:
         },
         "scheduling:offer": each(lambda s: {"pk": s.ids["offer"]}),
         "scheduling:waitlist-withdraw": each(lambda s: {"pk": s.ids["entry"]}),
+        # scheduling: the coordinator's, the room's and the housing team's calendars, each
+        # person's appointment, and the coordinator's feed (its secret is the authority)
+        "scheduling:calendar-staff": lambda: [("", None, {"user_pk": coordinator})],
+        "scheduling:calendar-room": lambda: [("", None, {"room_pk": a.room_pk})],
+        **{
+            f"scheduling:{name}": lambda: [("", None, {"program_pk": w.housing.pk})]
+            for name in ("calendar-team", "team-attendance")
+        },
+        **{
+            f"scheduling:{name}": each(lambda s: {"appointment_id": s.ids["appointment"]})
+            for name in ("calendar-appointment", "appointment-ics")
+        },
+        "scheduling:feed": lambda: [
+            ("coordinator's feed", None, {"secret": a.feed_secret}),
+            ("unknown feed", None, {"secret": "alc_not-a-real-one"}),
+        ],
         # accounts: a reset link that is not valid answers the same to everyone
         # worklist: the coordinator's worklist, opened by a teammate covering for them
         "worklist:member": lambda: [("", None, {"user_pk": coordinator})],
@@ -727,6 +758,7 @@ def fillers(a: AuthzWorld) -> Fillers:
         "plan_id": {k: s.ids["plan"] for k, s in a.subjects.items()},
         "goal_id": {k: s.ids["goal"] for k, s in a.subjects.items()},
         "step_id": {k: s.ids["step"] for k, s in a.subjects.items()},
+        "appointment_id": {k: s.ids["appointment"] for k, s in a.subjects.items()},
     }
     return Fillers(by_route=by_route, generic=generic)
 

@@ -8,6 +8,7 @@ from alongside.scheduling.models.appointments import (
     Series,
     WaitlistEntry,
 )
+from alongside.scheduling.models.feeds import CalendarFeed
 from alongside.scheduling.models.reminders import ReminderReply, ReminderRule
 from alongside.scheduling.models.setup import (
     AppointmentType,
@@ -25,6 +26,7 @@ __all__ = [
     "AppointmentType",
     "AvailabilityChange",
     "AvailabilityPattern",
+    "CalendarFeed",
     "GroupSeat",
     "Modality",
     "Offer",
