@@ -11,10 +11,12 @@ class SchedulingConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.people.contributions import (
+            NavItem,
             PersonPanel,
             TimelineKind,
             WorklistReason,
             follow_up_triggers,
+            nav_items,
             person_panels,
             timeline_kinds,
             worklist_reasons,
@@ -22,6 +24,15 @@ class SchedulingConfig(AppConfig):
         from alongside.scheduling import attendance, audit_names, common, worklist
 
         audit_names.register()
+        nav_items.register(
+            NavItem(
+                key="scheduling.calendar",
+                label=_("Calendar"),
+                url_name="scheduling:calendar",
+                nav="calendar",
+                order=20,
+            )
+        )
         follow_up_triggers.register(attendance.TRIGGER)
         person_panels.register(
             PersonPanel(
