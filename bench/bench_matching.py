@@ -149,7 +149,7 @@ def bench_dedupe(args: argparse.Namespace) -> None:
     load = os.getloadavg()[0]
     started = time.monotonic()
     subprocess.run(  # noqa: S603
-        [str(ROOT / ".venv/bin/alongside"), "dedupe", str(source), "--output", str(output)]
+        [sys.executable, str(ROOT / "manage.py"), "dedupe", str(source), "--output", str(output)]
         + (["--reasons"] if args.errors else []),
         check=True,
     )
