@@ -39,7 +39,8 @@ TOLERANCE = 1e-5
 PRIOR_STRENGTH = 20.0
 U_PRIOR_STRENGTH = 100.0
 # A learned m never goes below min(prior m / 2, M_FLOOR): an error the input happens
-# not to show (a different identifier) is still possible in the next file.
+# not to show (a garbled identifier) is still possible in the next file. The m of a
+# "different" level never goes below the prior's.
 M_FLOOR = 0.005
 # Fields of family members: their u is stated and their m is that of the plain field.
 KIN = {"phone_kin": "phone", "email_kin": "email", "address_kin": "address", "dob_kin": "dob"}
@@ -81,7 +82,7 @@ def _level_shares(
 
 
 def expectation_maximisation(
-    patterns: Counter[Pattern], m_prior: list[list[float]], *, start: float = 0.05
+    patterns: Counter[Pattern], m_prior: list[list[float]], *, start: float = 0.1
 ) -> tuple[list[list[float]], float, int, bool]:
     """(m per field and level, share of pairs in the "same person" class, iterations,
     converged) over the counted comparison vectors."""
@@ -91,12 +92,8 @@ def expectation_maximisation(
     ]
     total = float(sum(patterns.values()))
     sizes = [len(levels) for levels in m_prior]
-    # Strangers sharing a key: start from the levels' shares among all candidates.
-    seen = [[0.0] * n for n in sizes]
-    for present, count in items:
-        for f, i in present:
-            seen[f][i] += count
-    u = _level_shares(seen, [[1 / n] * n for n in sizes], 1.0)
+    # Strangers sharing a key: start from the prior u (strangers at random).
+    u = [[u for _, u in PROBABILITIES[name].values()] for name in FIELDS]
     m = [list(levels) for levels in m_prior]
     share = start
     for iteration in range(1, MAX_ITERATIONS + 1):
@@ -130,6 +127,64 @@ def expectation_maximisation(
     return m, share, MAX_ITERATIONS, False
 
 
+_DOB, _GIVEN, _FAMILY = FIELDS.index("dob"), FIELDS.index("given"), FIELDS.index("family")
+_DOB_KIN = FIELDS.index("dob_kin")
+_EXACT = 1  # the first level of each of these fields
+
+
+def _session(
+    patterns: Counter[Pattern], keep: Callable[[Pattern], bool], blocked: tuple[int, ...]
+) -> Counter[Pattern]:
+    """The patterns of the pairs `keep` accepts, with the `blocked` fields (those they
+    agree on by construction) left out."""
+    chosen: Counter[Pattern] = Counter()
+    for vector, count in patterns.items():
+        if keep(vector):
+            shown = list(vector)
+            for f in blocked:
+                shown[f] = 0
+            chosen[tuple(shown)] += count
+    return chosen
+
+
+def _sessions(
+    patterns: Counter[Pattern], say: Callable[[str], None]
+) -> tuple[list[list[float]], float, int] | str:
+    """m of every field from two EM sessions, as Splink trains: on the pairs with the
+    same date of birth (for every field but the date of birth) and on the pairs with the
+    same first and last name (for the date of birth). A field a session's pairs agree
+    on by construction is left out of it, and each session's pairs are far cleaner than
+    all candidates (members of one household rarely share a date of birth, strangers
+    sharing one rarely share anything else). Returns (m, expected true pairs among the
+    patterns, iterations), or why not."""
+    m_prior = [[m for m, _ in PROBABILITIES[name].values()] for name in FIELDS]
+    same_dob = _session(
+        patterns, lambda v: v[_DOB] == _EXACT or v[_DOB_KIN] == _EXACT, (_DOB, _DOB_KIN)
+    )
+    same_name = _session(
+        patterns, lambda v: v[_GIVEN] == _EXACT and v[_FAMILY] == _EXACT, (_GIVEN, _FAMILY)
+    )
+    if min(sum(same_dob.values()), sum(same_name.values())) < MIN_PAIRS:
+        return f"fewer than {MIN_PAIRS:,} pairs sharing a date of birth or a name to learn from"
+    m, share, iterations, converged = expectation_maximisation(same_dob, m_prior)
+    m_dob, share_dob, more, converged_dob = expectation_maximisation(same_name, m_prior)
+    iterations += more
+    say(
+        f"EM on {sum(same_dob.values()):,} pairs sharing a date of birth and "
+        f"{sum(same_name.values()):,} sharing a name: "
+        f"{'converged' if converged and converged_dob else 'did not converge'} "
+        f"after {iterations} iterations"
+    )
+    if not (converged and converged_dob):
+        return f"EM did not converge in {MAX_ITERATIONS} iterations"
+    if not (1e-4 < share < 0.99 and 1e-4 < share_dob < 0.99):
+        return "EM found no distinct group of duplicates"
+    m[_DOB] = m_dob[_DOB]
+    # The pairs sharing a date of birth are the share m(dob exact) of all true pairs.
+    matches = share * sum(same_dob.values()) / max(m[_DOB][_EXACT - 1], 1e-6)
+    return m, matches, iterations
+
+
 def random_pairs(count: int, n: int, rng: random.Random) -> list[tuple[int, int]]:
     found = []
     for _ in range(count):
@@ -157,16 +212,11 @@ def fit(
     step = max(1, len(candidates) // EM_SAMPLE)
     sample = [divmod(pair, _SHIFT) for pair in candidates[::step]]
     patterns = count_patterns(records, sample)  # type: ignore[arg-type]
-    m_prior = [[m for m, _ in PROBABILITIES[name].values()] for name in FIELDS]
-    m, share, iterations, converged = expectation_maximisation(patterns, m_prior)
-    say(
-        f"EM over {len(sample):,} candidate pairs ({len(patterns):,} distinct comparisons): "
-        f"{'converged' if converged else 'did not converge'} after {iterations} iterations"
-    )
-    if not converged:
-        return Model.prior(f"EM did not converge in {MAX_ITERATIONS} iterations")
-    if not 1e-4 < share < 0.99:
-        return Model.prior("EM found no distinct group of duplicates")
+    learned = _sessions(patterns, say)
+    if isinstance(learned, str):
+        return Model.prior(learned)
+    m, matches, iterations = learned
+    rate = matches * step / n
     rng = random.Random(seed)
     chance = count_patterns(records, random_pairs(RANDOM_PAIRS, n, rng))
     u_counts = [[0.0] * len(PROBABILITIES[name]) for name in FIELDS]
@@ -184,7 +234,7 @@ def fit(
         for row, prior in zip(u, u_prior, strict=True)
     ]
     say(f"u from {compared:,} random pairs")
-    return _model(m, u, share * len(candidates) / n, n, iterations)
+    return _model(m, u, rate, n, iterations)
 
 
 def _model(
@@ -200,7 +250,11 @@ def _model(
         fitted = {}
         for i, level in enumerate(levels):
             m_prior, u_prior = prior[level]
-            mi = max(learned_m[i], min(m_prior / 2, M_FLOOR))
+            # EM on candidate pairs sees most clearly the duplicates that agree, so it
+            # may make a disagreement look rarer among duplicates than it is: a learned
+            # "different" is never more damning than the prior one.
+            floor = m_prior if level == "different" else min(m_prior / 2, M_FLOOR)
+            mi = max(learned_m[i], floor)
             ui = u_prior if base else u[f][i]
             if (name, level) in STATED_U:
                 ui = max(ui, u_prior)

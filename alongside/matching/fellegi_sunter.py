@@ -181,9 +181,25 @@ _FIRST_NAMES_AGREE = frozenset({("given", "exact"), ("given", "nickname"), ("giv
 _KIN_FAMILY = frozenset({"exact", "part", "close"})
 
 
+def _resplit(r: Record) -> Record:
+    """A record whose whole name was written in one field ("Ana García" as the family
+    name, no first name): the first word as first name, the rest as family name (or,
+    from the family-name field, all but the last word as first name)."""
+    if r[1]:
+        given, _, family = r[1].partition(" ")
+    else:
+        given, _, family = r[4].rpartition(" ")
+    return make_record(r[0], given, family, r[8], r[9], r[10], r[11], "", r[13], r[14])[:12] + r[12:]
+
+
 def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
-    """Compares the names into `levels`; True when they look like two members of one
-    family (first names entirely different, family names agreeing)."""
+    """Compares the names into `levels` (first name, then family name, when both are
+    compared); True when they look like two members of one family (first names entirely
+    different, family names agreeing)."""
+    if a[1] and a[4] and (bool(b[1]) != bool(b[4])) and " " in (b[1] or b[4]):
+        b = _resplit(b)
+    elif b[1] and b[4] and (bool(a[1]) != bool(a[4])) and " " in (a[1] or a[4]):
+        a = _resplit(a)
     if a[1] and b[1] and a[4] and b[4]:
         given, family = given_level(a, b), family_level(a, b)
         if given == "exact" and family == "exact":
@@ -213,12 +229,20 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
     return False
 
 
+# Levels of the date of birth that, with first names only alike, say "another member of
+# the family" rather than "a typo" ("Marie" and "Maria", born years apart).
+_KIN_DOB = frozenset({"different", "year", "day_month", "two_slips"})
+
+
 def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     """The (field, level) of each field both records have."""
     levels: list[tuple[str, str]] = []
     kin = _names(a, b, levels)
     if a[8] and b[8]:
-        levels.append(("dob_kin" if kin else "dob", dob_level(a[8], b[8])))
+        dob = dob_level(a[8], b[8])
+        if not kin and dob in _KIN_DOB and levels[-2:-1] == [("given", "close")]:
+            kin = levels[-1][1] in _KIN_FAMILY
+        levels.append(("dob_kin" if kin else "dob", dob))
     if a[9] and b[9]:
         named = any(level in _FIRST_NAMES_AGREE for level in levels)
         levels.append(("sex_named" if named else "sex", "same" if a[9] == b[9] else "different"))
