@@ -131,7 +131,8 @@ def evaluate(pairs_path: Path, truth_path: Path) -> None:
         among = Counter(kin.values())
         for kind in sorted(among):
             print(
-                f"  {kind} pairs (different people) marked likely: {marked[kind]:,} of {among[kind]:,}"
+                f"  {kind} pairs (different people) marked likely: "
+                f"{marked[kind]:,} of {among[kind]:,}"
             )
     if reasons:
         false = Counter(reasons[pair] for pair in likely - truth.keys())

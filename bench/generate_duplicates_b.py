@@ -12,13 +12,13 @@ People live in households (a third of them): household members share family name
 street, postal code and landline, and are different people; about one household in
 twelve has twins (same date of birth too; more than life has, to test them). Pairs of
 records of two members of one household are listed in OUTPUT.kin.csv (id_a, id_b,
-kind: household or twins): none of them should be marked likely. About 10% of rows are another record of someone, with
-one to four errors of these kinds: identifier or postal code digits mistyped; date of
-birth with an impossible month or day, another year, or day and month swapped; given
-and family names swapped or a name moved into the other field; spaces inserted into or
-dropped from names and streets; street number missing or different; OCR-like
-substitutions (0/O, 1/l, 5/S, 8/B, rn/m, cl/d); fields left empty; a new phone or
-address. The same seed gives the same file.
+kind: household or twins): none of them should be marked likely. About 10% of rows
+are another record of someone, with one to four errors of these kinds: identifier or
+postal code digits mistyped; date of birth with an impossible month or day, another
+year, or day and month swapped; given and family names swapped or a name moved into the
+other field; spaces inserted into or dropped from names and streets; street number
+missing or different; OCR-like substitutions (0/O, 1/l, 5/S, 8/B, rn/m, cl/d); fields
+left empty; a new phone or address. The same seed gives the same file.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from pathlib import Path
 
 HEADER = ["id", "given_name", "family_name", "date_of_birth", "sex", "phone", "email"]
 HEADER += ["street", "city", "postal_code", "state", "identifier"]
-FEMALE = (
+FEMALE = (  # noqa: SIM905 - names read best as text
     "Mary Patricia Linda Barbara Elizabeth Jennifer Maria Susan Margaret Dorothy Lisa Nancy "
     "Karen Betty Helen Sandra Donna Carol Ruth Sharon Michelle Laura Sarah Kimberly Deborah "
     "Jessica Shirley Cynthia Angela Melissa Brenda Amy Anna Rebecca Virginia Kathleen Pamela "
@@ -41,7 +41,7 @@ FEMALE = (
     "Irene Jane Lori Rachel Marilyn Andrea Kathryn Louise Sara Anne Jacqueline Wanda Bonnie "
     "Julia Ruby Lois Tina Phyllis Norma Paula Diana Annie Lillian Emily Robin Mary Ann Rosa Lucia"
 ).split()
-MALE = (
+MALE = (  # noqa: SIM905 - names read best as text
     "James John Robert Michael William David Richard Charles Joseph Thomas Christopher Daniel "
     "Paul Mark Donald George Kenneth Steven Edward Brian Ronald Anthony Kevin Jason Matthew "
     "Gary Timothy Jose Larry Jeffrey Frank Scott Eric Stephen Andrew Raymond Gregory Joshua "
@@ -51,7 +51,7 @@ MALE = (
     "Eugene Carlos Russell Bobby Victor Martin Ernest Phillip Todd Jesse Craig Alan Shawn "
     "Clarence Sean Philip Chris Johnny Earl Jimmy Antonio Luis Mike Danny Bryan Tony Van Minh"
 ).split()
-FAMILY = (
+FAMILY = (  # noqa: SIM905 - names read best as text
     "Smith Johnson Williams Jones Brown Davis Miller Wilson Moore Taylor Anderson Thomas "
     "Jackson White Harris Martin Thompson Garcia Martinez Robinson Clark Rodriguez Lewis Lee "
     "Walker Hall Allen Young Hernandez King Wright Lopez Hill Scott Green Adams Baker Gonzalez "
@@ -63,7 +63,7 @@ FAMILY = (
     "Diaz Hayes Nguyen Tran Pham Kim Park Chen Wang Singh Patel Khan Ali Cohen Schmidt Muller "
     "Novak Kowalski Ivanov Okafor Mensah Haddad Nakamura Tanaka Silva Santos Oliveira"
 ).split()
-STREETS = (
+STREETS = (  # noqa: SIM905 - names read best as text
     "Main Oak Pine Maple Cedar Elm Washington Lake Hill Park Walnut Spring Ridge Church "
     "Highland Sunset Willow Meadow River Forest Jefferson Lincoln Franklin Madison Center"
 ).split()
@@ -73,7 +73,7 @@ OCR = {"0": "O", "O": "0", "1": "l", "l": "1", "5": "S", "S": "5", "8": "B", "B"
 OCR |= {"o": "0", "i": "1", "s": "5", "e": "c", "rn": "m", "m": "rn", "cl": "d", "d": "cl"}
 
 
-SYLLABLES = (
+SYLLABLES = (  # noqa: SIM905 - names read best as text
     "ka ri mo la ne to sa vi ru de lo ma chi en an el ar ber son ley ton ham ford wick "
     "dra gor iv ost ez ska nik ova ine ado illa ach ber ger man ko ta yu hi ro wa"
 ).split()
@@ -153,7 +153,7 @@ def _spaces(rng: random.Random, text: str) -> str:
     return " ".join(words)
 
 
-def corrupt(rng: random.Random, r: dict, kind: str) -> None:  # noqa: C901, PLR0912 - one branch per kind
+def corrupt(rng: random.Random, r: dict, kind: str) -> None:  # noqa: C901, PLR0912 - per kind
     if kind == "id_digits" and r["identifier"]:
         for _ in range(rng.randint(1, 2)):
             r["identifier"] = _slip(rng, r["identifier"], True)
@@ -288,7 +288,8 @@ def main() -> None:
                     writer.writerow([a, b, "twins" if both_twins and same_birth else "household"])
                     kin += 1
     print(
-        f"wrote {len(rows):,} records to {output}, {pairs:,} true pairs to {truth} ({twins:,} twins, "
+        f"wrote {len(rows):,} records to {output}, {pairs:,} true pairs to {truth} "
+        f"({twins:,} twins, "
         f"{kin:,} pairs of household members)"
     )
 

@@ -31,6 +31,7 @@ from alongside.matching.fellegi_sunter import (
     make_record,
     weigh,
 )
+from alongside.matching.probabilities import KIN
 from alongside.people.normalize import normalize_phone
 
 COLUMNS = (
@@ -51,6 +52,8 @@ COLUMNS = (
 CHUNK = 200_000
 _EARLIEST = dt.date(1890, 1, 1)
 _NON_DIGITS = re.compile(r"\D")
+# Letters that scanning or typing puts for digits in a phone number ("(5S2) 7O1-...").
+_OCR_DIGITS = str.maketrans("OoIlSB", "001158")
 _NANP_REGIONS = frozenset({"US", "CA"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -87,7 +90,7 @@ def parse_dob(text: str, today: dt.date) -> dt.date | None:
 def fast_phone(text: str) -> str | None:
     """E.164 form of a phone number; North American numbers without the phonenumbers
     library (a hundred times faster), anything else through it."""
-    text = text.strip()
+    text = text.strip().translate(_OCR_DIGITS)
     north_american = settings.PHONE_DEFAULT_REGION in _NANP_REGIONS
     if (north_american and not text.startswith("+")) or text.startswith("+1"):
         digits = _NON_DIGITS.sub("", text)
@@ -274,15 +277,19 @@ def find_matches(
 MAX_GROUP = 8
 
 
-def link_groups(  # noqa: C901 - union-find and its groups, being rewritten with dedupe
+def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs left out
     records: list[Record],
     found: list[tuple[int, int, float, str]],
     frequencies: Frequencies | None = None,
+    floor: float = 0.0,
 ) -> list[tuple[int, int, float, str]]:
     """Transitivity: when A is likely B and B is likely C, A and C are likely the same
     person too, even if their own records differ more (each was entered from the
     original with different slips). Returns `found` with such pairs added or raised to
-    likely, keeping their own score; groups larger than MAX_GROUP are left alone."""
+    likely, keeping their own score; groups larger than MAX_GROUP are left alone, and
+    so are pairs scoring below `floor` on their own or looking like two members of one
+    family (see `fellegi_sunter.compare`): a chain through a garbled record must not
+    make a household one person."""
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -309,11 +316,14 @@ def link_groups(  # noqa: C901 - union-find and its groups, being rewritten with
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 n = linked.get((a, b))
+                if n is not None and result[n][3] == "likely":
+                    continue
+                levels = compare(records[a], records[b])
+                total = weigh(records[b], levels, frequencies, records[a])
+                if total < floor or any(name in KIN for name, _ in levels):
+                    continue
                 if n is None:
-                    total = weigh(
-                        records[b], compare(records[a], records[b]), frequencies, records[a]
-                    )
                     result.append((a, b, round(total, 2), "likely"))
-                elif result[n][3] != "likely":
+                else:
                     result[n] = (*result[n][:3], "likely")
     return result

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from alongside.matching.comparisons import Record
 from alongside.matching.fellegi_sunter import compare
 from alongside.matching.learned import Model, Probabilities
-from alongside.matching.probabilities import PROBABILITIES, STATED_U
+from alongside.matching.probabilities import KIN, PROBABILITIES, STATED_U
 
 # Below these, the prior model is used.
 MIN_RECORDS = 1000
@@ -42,8 +42,6 @@ U_PRIOR_STRENGTH = 100.0
 # not to show (a garbled identifier) is still possible in the next file. The m of a
 # "different" level never goes below the prior's.
 M_FLOOR = 0.005
-# Fields of family members: their u is stated and their m is that of the plain field.
-KIN = {"phone_kin": "phone", "email_kin": "email", "address_kin": "address", "dob_kin": "dob"}
 
 FIELDS = tuple(PROBABILITIES)
 _INDEX = {

@@ -189,13 +189,15 @@ def _resplit(r: Record) -> Record:
         given, _, family = r[1].partition(" ")
     else:
         given, _, family = r[4].rpartition(" ")
-    return make_record(r[0], given, family, r[8], r[9], r[10], r[11], "", r[13], r[14])[:12] + r[12:]
+    return (
+        make_record(r[0], given, family, r[8], r[9], r[10], r[11], "", r[13], r[14])[:12] + r[12:]
+    )
 
 
 def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
     """Compares the names into `levels` (first name, then family name, when both are
-    compared); True when they look like two members of one family (first names entirely
-    different, family names agreeing)."""
+    compared); True when they look like two members of one household (first names
+    entirely different)."""
     if a[1] and a[4] and (bool(b[1]) != bool(b[4])) and " " in (b[1] or b[4]):
         b = _resplit(b)
     elif b[1] and b[4] and (bool(a[1]) != bool(a[4])) and " " in (a[1] or a[4]):
@@ -221,7 +223,8 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
             return False
         levels.append(("given", given))
         levels.append(("family", family))
-        return given == "different" and family in _KIN_FAMILY
+        # Neither name agrees: a shared home, phone or birthday then says "household".
+        return given == "different"
     if a[1] and b[1]:
         levels.append(("given", given_level(a, b)))
     elif a[4] and b[4]:
@@ -232,6 +235,7 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
 # Levels of the date of birth that, with first names only alike, say "another member of
 # the family" rather than "a typo" ("Marie" and "Maria", born years apart).
 _KIN_DOB = frozenset({"different", "year", "day_month", "two_slips"})
+_ALIKE = ([("given", "close")], [("given", "nickname")])
 
 
 def compare(a: Record, b: Record) -> list[tuple[str, str]]:
@@ -240,7 +244,7 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     kin = _names(a, b, levels)
     if a[8] and b[8]:
         dob = dob_level(a[8], b[8])
-        if not kin and dob in _KIN_DOB and levels[-2:-1] == [("given", "close")]:
+        if not kin and dob in _KIN_DOB and levels[-2:-1] in _ALIKE:
             kin = levels[-1][1] in _KIN_FAMILY
         levels.append(("dob_kin" if kin else "dob", dob))
     if a[9] and b[9]:

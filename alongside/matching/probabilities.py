@@ -83,6 +83,9 @@ PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
     },
 }
 
+# The fields of family members, and the plain field each stands for.
+KIN = {"phone_kin": "phone", "email_kin": "email", "address_kin": "address", "dob_kin": "dob"}
+
 # Levels whose u is stated for real caseloads (households, shelters, a program's own
 # phone) rather than measured: a learned u never goes below these.
 STATED_U: frozenset[tuple[str, str]] = frozenset(
