@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from operator import ne
+
 from alongside.matching.text import family_parts, given_roots, jaro_winkler, nysiis, one_edit
 
 # Names this similar (Jaro-Winkler) count as a typo of each other.
@@ -109,7 +111,8 @@ def name_to_name(x: str, x_code: str, y: str, y_code: str) -> bool:
 
 
 def _digits_apart(x: str, y: str) -> int:
-    return sum(p != q for p, q in zip(x, y, strict=True))
+    """Positions at which two strings of one length differ."""
+    return sum(map(ne, x, y))
 
 
 def dob_level(x: str, y: str) -> str:
@@ -136,11 +139,11 @@ def code_level(x: str, y: str, shortest: int = 0) -> str:
     same length apart) or different."""
     if x == y:
         return "same"
-    if min(len(x), len(y)) >= shortest and (
-        (len(x) == len(y) and _digits_apart(x, y) <= CLOSE_CODE_SLIPS) or one_edit(x, y)
-    ):
-        return "close"
-    return "different"
+    if min(len(x), len(y)) < shortest:
+        return "different"
+    if len(x) == len(y):  # a neighbours' swap is two positions apart too
+        return "close" if _digits_apart(x, y) <= CLOSE_CODE_SLIPS else "different"
+    return "close" if abs(len(x) - len(y)) == 1 and one_edit(x, y) else "different"
 
 
 def _postal_close(x: str, y: str) -> bool:

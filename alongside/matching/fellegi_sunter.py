@@ -204,8 +204,8 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
         a = _resplit(a)
     if a[1] and b[1] and a[4] and b[4]:
         given, family = given_level(a, b), family_level(a, b)
-        if given == "exact" and family == "exact":
-            pass
+        if given == "exact" or family == "exact":
+            pass  # a name moved across fields leaves neither exact
         elif (a[1] + a[5]).replace(" ", "") == (b[1] + b[5]).replace(" ", ""):
             given = family = "exact"  # a name moved into the other field
         elif (
@@ -241,10 +241,12 @@ _ALIKE = ([("given", "close")], [("given", "nickname")])
 def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     """The (field, level) of each field both records have."""
     levels: list[tuple[str, str]] = []
-    kin = _names(a, b, levels)
+    # One identifier is one person, whatever the names: never a household.
+    one_identifier = bool(a[14]) and a[14] == b[14]
+    kin = _names(a, b, levels) and not one_identifier
     if a[8] and b[8]:
         dob = dob_level(a[8], b[8])
-        if not kin and dob in _KIN_DOB and levels[-2:-1] in _ALIKE:
+        if not (kin or one_identifier) and dob in _KIN_DOB and levels[-2:-1] in _ALIKE:
             kin = levels[-1][1] in _KIN_FAMILY
         levels.append(("dob_kin" if kin else "dob", dob))
     if a[9] and b[9]:

@@ -92,13 +92,18 @@ def test_names_ignore_inserted_or_dropped_spaces() -> None:
 
 
 def test_family_members_sharing_a_home_are_compared_as_such() -> None:
-    sibling = person(given_name="Luisa", date_of_birth=dt.date(1990, 6, 1), sex="female")
+    sibling = person(
+        given_name="Luisa", date_of_birth=dt.date(1990, 6, 1), sex="female", identifier=""
+    )
     found = levels(sibling, person())
     assert found["given"] == "different"
     assert found["phone_kin"] == "same" and found["address_kin"] == "same"
     assert found["dob_kin"] == "different"
-    twin = person(given_name="Luisa", sex="female")
+    twin = person(given_name="Luisa", sex="female", identifier="")
     assert levels(twin, person())["dob_kin"] == "exact"
+    # One identifier is one person, whatever the names say.
+    renamed = person(given_name="Luisa", sex="female")
+    assert levels(renamed, person())["dob"] == "exact"
 
 
 def population(n: int, seed: int) -> list[Any]:
