@@ -287,9 +287,9 @@ def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs 
     person too, even if their own records differ more (each was entered from the
     original with different slips). Returns `found` with such pairs added or raised to
     likely, keeping their own score; groups larger than MAX_GROUP are left alone, and
-    so are pairs scoring below `floor` on their own or looking like two members of one
-    family (see `fellegi_sunter.compare`): a chain through a garbled record must not
-    make a household one person."""
+    so are pairs that look like two members of one household (see
+    `fellegi_sunter.compare`) and score below `floor` on their own: a chain through a
+    garbled record must not make a household one person."""
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -320,7 +320,7 @@ def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs 
                     continue
                 levels = compare(records[a], records[b])
                 total = weigh(records[b], levels, frequencies, records[a])
-                if total < floor or any(name in KIN for name, _ in levels):
+                if total < floor and any(name in KIN for name, _ in levels):
                     continue
                 if n is None:
                     result.append((a, b, round(total, 2), "likely"))

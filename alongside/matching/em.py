@@ -2,14 +2,15 @@
 
 - **u** from random pairs of the input (nearly all of them two different people):
   how often each level turns up by chance.
-- **m** by expectation–maximisation over the candidate pairs blocking found: each pair
-  is a comparison vector (one level per field), the vectors are counted (a few thousand
-  distinct ones among millions of pairs), and EM splits them into a "same person" class
-  and a "different people" class, each with its own level frequencies (the second one
-  describes strangers who share a blocking key, not strangers at random, so its u is
-  not used for the weights). The prior m (`probabilities.py`) is the starting point and
-  a prior of PRIOR_STRENGTH pairs per field, so levels the input rarely shows keep
-  sensible values.
+- **m** by expectation–maximisation over (a sample of) the candidate pairs blocking
+  found: each pair is a comparison vector (one level index per field), the vectors are
+  counted (a few thousand distinct ones among millions of pairs), and EM splits them
+  into a "same person" class and a "different people" class, each with its own level
+  frequencies (the second describes strangers who share a blocking key, not strangers
+  at random, so its u is not used for the weights). It runs in two sessions (see
+  `_sessions`). The prior m and u (`probabilities.py`) are the starting point, and the
+  prior m counts as PRIOR_STRENGTH pairs per field, so levels the input rarely shows
+  keep sensible values.
 
 Falls back to the prior model when the input is too small, when EM does not converge,
 or when its "same person" class is degenerate (almost none or almost all pairs);

@@ -50,5 +50,5 @@ def match(
     )
     count = len(pairs)
     del pairs
-    found = dedupe.link_groups(records, found, frequencies)
+    found = dedupe.link_groups(records, found, frequencies, possible)
     return Matches(found, model, frequencies, likely, possible, count)
