@@ -121,6 +121,19 @@ def evaluate(pairs_path: Path, truth_path: Path) -> None:
     for kind, count in sorted(by_kind.items()):
         print(f"    {kind:>16}: {1 - missed[kind] / count:.4f} of {count:,}")
     print(f"  possible pairs that are true: {len(possible & truth.keys()):,} of {len(possible):,}")
+    kin_path = truth_path.with_name(truth_path.name.replace(".truth.csv", ".kin.csv"))
+    if kin_path.exists():
+        kin: dict[frozenset[str], str] = {}
+        with kin_path.open(newline="") as f:
+            for row in csv.DictReader(f):
+                kin[frozenset((row["id_a"], row["id_b"]))] = row["kind"]
+        marked = Counter(kin[pair] for pair in likely if pair in kin)
+        among = Counter(kin.values())
+        for kind in sorted(among):
+            print(
+                f"  {kind} pairs (different people) marked likely: "
+                f"{marked[kind]:,} of {among[kind]:,}"
+            )
     if reasons:
         false = Counter(reasons[pair] for pair in likely - truth.keys())
         print("  false matches by the reasons given (most common first):")
@@ -149,7 +162,7 @@ def bench_dedupe(args: argparse.Namespace) -> None:
     load = os.getloadavg()[0]
     started = time.monotonic()
     subprocess.run(  # noqa: S603
-        [str(ROOT / ".venv/bin/alongside"), "dedupe", str(source), "--output", str(output)]
+        [sys.executable, str(ROOT / "manage.py"), "dedupe", str(source), "--output", str(output)]
         + (["--reasons"] if args.errors else []),
         check=True,
     )

@@ -16,13 +16,13 @@ import csv
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from itertools import combinations
-from typing import IO
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
 
+from alongside.matching.blocking import MAX_BLOCK, SHIFT, Summary, candidate_pairs
 from alongside.matching.fellegi_sunter import (
     Frequencies,
     Record,
@@ -31,7 +31,7 @@ from alongside.matching.fellegi_sunter import (
     make_record,
     weigh,
 )
-from alongside.matching.text import nysiis
+from alongside.matching.probabilities import KIN
 from alongside.people.normalize import normalize_phone
 
 COLUMNS = (
@@ -48,32 +48,31 @@ COLUMNS = (
     "state",
     "identifier",
 )
-MAX_BLOCK = 50
 # Pairs scored per task.
 CHUNK = 200_000
-# Pairs are numbered a * _SHIFT + b, with a < b, to keep millions of them in a set.
-_SHIFT = 1 << 32
 _EARLIEST = dt.date(1890, 1, 1)
 _NON_DIGITS = re.compile(r"\D")
+# Letters that scanning or typing puts for digits in a phone number ("(5S2) 7O1-...").
+_OCR_DIGITS = str.maketrans("OoIlSB", "001158")
 _NANP_REGIONS = frozenset({"US", "CA"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+__all__ = ["MAX_BLOCK", "Summary", "candidate_pairs", "find_matches", "link_groups", "read_records"]
 
 
 class DedupeInputError(ValueError):
     pass
 
 
-@dataclass
-class Summary:
-    rows: int = 0
-    bad_dates: int = 0
-    bad_phones: int = 0
-    bad_emails: int = 0
-    skipped_blocks: int = 0
-    candidate_pairs: int = 0
-    likely: int = 0
-    possible: int = 0
-    missing: dict[str, int] = field(default_factory=dict)
+_DATE_DIGITS = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def dob_digits(text: str) -> str:
+    """YYYYMMDD of a date written YYYY-MM-DD even when it is not a real date (month 87):
+    compared digit by digit, it is still one slip from the right one."""
+    found = _DATE_DIGITS.match(text.strip())
+    return "".join(found.groups()) if found else ""
 
 
 def parse_dob(text: str, today: dt.date) -> dt.date | None:
@@ -91,7 +90,7 @@ def parse_dob(text: str, today: dt.date) -> dt.date | None:
 def fast_phone(text: str) -> str | None:
     """E.164 form of a phone number; North American numbers without the phonenumbers
     library (a hundred times faster), anything else through it."""
-    text = text.strip()
+    text = text.strip().translate(_OCR_DIGITS)
     north_american = settings.PHONE_DEFAULT_REGION in _NANP_REGIONS
     if (north_american and not text.startswith("+")) or text.startswith("+1"):
         digits = _NON_DIGITS.sub("", text)
@@ -108,14 +107,51 @@ def fast_phone(text: str) -> str | None:
     return normalize_phone(text)
 
 
+def _rows(reader: Any) -> Iterator[list[str]]:
+    """The rows of a csv reader; DedupeInputError naming the line of a malformed one."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            problem = f"a cell is longer than {csv.field_size_limit():,} characters"
+        else:
+            problem = f"it is not well-formed CSV ({error})"
+        raise DedupeInputError(f"Line {reader.line_num}: {problem}. Nothing was written.") from None
+
+
+def read_file(source: Path) -> tuple[list[Record], Summary]:
+    """`read_records` of a UTF-8 file; DedupeInputError naming the line otherwise."""
+    try:
+        with source.open(newline="", encoding="utf-8-sig") as stream:
+            return read_records(stream)
+    except UnicodeDecodeError:
+        with source.open("rb") as raw:
+            for number, line in enumerate(raw, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise DedupeInputError(
+                        f"Line {number} is not UTF-8 text (byte {error.start + 1} of the "
+                        "line). Save the file as UTF-8 and try again. Nothing was written."
+                    ) from None
+        raise
+
+
 def read_records(stream: IO[str], *, today: dt.date | None = None) -> tuple[list[Record], Summary]:  # noqa: C901 - one branch per column check; dedupe is being rewritten
     """Records from a CSV stream with a header; raises DedupeInputError when the id
     column or some ids are missing, naming the rows (the header is row 1)."""
     today = today or dt.date.today()  # noqa: DTZ011 (a calendar date)
-    reader = csv.reader(stream)
-    header = [name.strip().lower().lstrip("\ufeff") for name in next(reader, [])]
+    reader = csv.reader(stream, strict=True)
+    rows = _rows(reader)
+    header = [name.strip().lower().lstrip("\ufeff") for name in next(rows, [])]
     if "id" not in header:
         raise DedupeInputError("The file has no id column (its header must name 'id').")
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        raise DedupeInputError(
+            f"Line 1 names columns this command does not know: {', '.join(unknown)}. "
+            f"Known columns: {', '.join(COLUMNS)}. Nothing was written."
+        )
     at = {name: header.index(name) for name in COLUMNS if name in header}
     summary = Summary()
     records: list[Record] = []
@@ -126,7 +162,7 @@ def read_records(stream: IO[str], *, today: dt.date | None = None) -> tuple[list
         i = at.get(name)
         return row[i].strip() if i is not None and i < len(row) else ""
 
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(rows, start=2):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) < width:
@@ -138,8 +174,10 @@ def read_records(stream: IO[str], *, today: dt.date | None = None) -> tuple[list
         summary.rows += 1
         dob_text = get(row, "date_of_birth")
         born = parse_dob(dob_text, today) if dob_text else None
+        dob: dt.date | str | None = born
         if dob_text and born is None:
             summary.bad_dates += 1
+            dob = dob_digits(dob_text)
         phone_text = get(row, "phone")
         phone = fast_phone(phone_text) if phone_text else None
         if phone_text and phone is None:
@@ -153,7 +191,7 @@ def read_records(stream: IO[str], *, today: dt.date | None = None) -> tuple[list
                 id_,
                 get(row, "given_name"),
                 get(row, "family_name"),
-                born,
+                dob,
                 get(row, "sex"),
                 phone or "",
                 email,
@@ -169,140 +207,6 @@ def read_records(stream: IO[str], *, today: dt.date | None = None) -> tuple[list
     return records, summary
 
 
-def _name_codes(r: Record) -> tuple[set[str], str]:
-    """The sounds of the first name (with the full names a nickname stands for), and of
-    the family name."""
-    given = {nysiis(root.split(" ", 1)[0]) for root in r[2]}
-    if r[3]:
-        given.add(r[3])
-    return given, r[7]
-
-
-def _keys_dob_name(r: Record) -> Iterator[str]:
-    """Same date of birth (day and month in either order) and one name sound."""
-    dob = r[8]
-    if not dob:
-        return
-    day_month = "".join(sorted((dob[4:6], dob[6:8])))
-    given, family = _name_codes(r)
-    for code in given | {nysiis(p) for p in r[6]} | ({family} if family else set()):
-        yield f"{dob[:4]}{day_month}|{code}"
-
-
-def _name_pairs(r: Record) -> Iterator[str]:
-    given, family = _name_codes(r)
-    if not family:
-        return
-    for code in given:
-        first, second = sorted((code, family))
-        yield f"{first}|{second}"
-
-
-def _keys_year_names(r: Record) -> Iterator[str]:
-    """The two name sounds, in either order, and the year of birth."""
-    if r[8]:
-        for pair in _name_pairs(r):
-            yield f"{r[8][:4]}|{pair}"
-
-
-def _keys_day_names(r: Record) -> Iterator[str]:
-    """The two name sounds and the day and month of birth (a mistyped year)."""
-    if r[8]:
-        for pair in _name_pairs(r):
-            yield f"{r[8][4:]}|{pair}"
-
-
-def _keys_postal_name(r: Record) -> Iterator[str]:
-    """The same postal code and one name sound (a missing or mistyped date of birth)."""
-    if r[13]:
-        given, family = _name_codes(r)
-        for code in given | {nysiis(p) for p in r[6]} | ({family} if family else set()):
-            yield f"{r[13]}|{code}"
-
-
-def _keys_names(r: Record) -> Iterator[str]:
-    """A sound of the first name and of a part of the last name, in either order; for
-    names rare enough that their block stays small."""
-    given, family = _name_codes(r)
-    for code in given:
-        for other in {nysiis(p) for p in r[6]} | ({family} if family else set()):
-            yield "|".join(sorted((code, other)))
-
-
-def _keys_dob_initials(r: Record) -> Iterator[str]:
-    """Same date of birth and the same initials, in either order (a typo in each name)."""
-    if r[8] and r[1] and r[4]:
-        dob = r[8]
-        day_month = "".join(sorted((dob[4:6], dob[6:8])))
-        yield f"{dob[:4]}{day_month}|{''.join(sorted((r[1][0], r[4][0])))}"
-
-
-def _key_phone(r: Record) -> Iterator[str]:
-    if r[10]:
-        yield r[10]
-
-
-def _key_email(r: Record) -> Iterator[str]:
-    if r[11]:
-        yield r[11]
-
-
-def _key_identifier(r: Record) -> Iterator[str]:
-    if r[14]:
-        yield r[14]
-
-
-BLOCKING: tuple[Callable[[Record], Iterable[str]], ...] = (
-    _keys_dob_name,
-    _keys_year_names,
-    _keys_day_names,
-    _keys_postal_name,
-    _keys_names,
-    _keys_dob_initials,
-    _key_phone,
-    _key_email,
-    _key_identifier,
-)
-
-
-def candidate_pairs(  # noqa: C901 - the blocking pass, being rewritten with dedupe
-    records: list[Record],
-    *,
-    max_block: int = MAX_BLOCK,
-    summary: Summary | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> list[int]:
-    """Pairs of record positions sharing a blocking key, numbered a * 2**32 + b."""
-    pairs: set[int] = set()
-    for keys_of in BLOCKING:
-        blocks: dict[str, list[int]] = {}
-        for i, r in enumerate(records):
-            for key in keys_of(r):
-                block = blocks.get(key)
-                if block is None:
-                    blocks[key] = [i]
-                elif not block or block[-1] != i:
-                    block.append(i)
-        skipped = 0
-        for block in blocks.values():
-            n = len(block)
-            if n < 2:
-                continue
-            if n > max_block:
-                skipped += 1
-                continue
-            pairs.update(a * _SHIFT + b for a, b in combinations(block, 2))
-        if summary is not None:
-            summary.skipped_blocks += skipped
-        if progress:
-            progress(
-                f"blocking by {keys_of.__name__.lstrip('_')}: {len(blocks):,} keys, "
-                f"{skipped:,} blocks over {max_block} skipped, {len(pairs):,} pairs so far"
-            )
-        del blocks
-    return sorted(pairs)
-
-
 def _score_slice(
     records: list[Record],
     pairs: list[int],
@@ -312,7 +216,7 @@ def _score_slice(
 ) -> list[tuple[int, int, float, str]]:
     found: list[tuple[int, int, float, str]] = []
     for pair in pairs:
-        a, b = divmod(pair, _SHIFT)
+        a, b = divmod(pair, SHIFT)
         total = weigh(records[b], compare(records[a], records[b]), frequencies, records[a])
         if total >= possible:
             decision = decide(total, likely, possible)
@@ -373,15 +277,19 @@ def find_matches(
 MAX_GROUP = 8
 
 
-def link_groups(  # noqa: C901 - union-find and its groups, being rewritten with dedupe
+def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs left out
     records: list[Record],
     found: list[tuple[int, int, float, str]],
     frequencies: Frequencies | None = None,
+    floor: float = 0.0,
 ) -> list[tuple[int, int, float, str]]:
     """Transitivity: when A is likely B and B is likely C, A and C are likely the same
     person too, even if their own records differ more (each was entered from the
     original with different slips). Returns `found` with such pairs added or raised to
-    likely, keeping their own score; groups larger than MAX_GROUP are left alone."""
+    likely, keeping their own score; groups larger than MAX_GROUP are left alone, and
+    so are pairs that look like two members of one household (see
+    `fellegi_sunter.compare`) and score below `floor` on their own: a chain through a
+    garbled record must not make a household one person."""
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -408,11 +316,14 @@ def link_groups(  # noqa: C901 - union-find and its groups, being rewritten with
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 n = linked.get((a, b))
+                if n is not None and result[n][3] == "likely":
+                    continue
+                levels = compare(records[a], records[b])
+                total = weigh(records[b], levels, frequencies, records[a])
+                if total < floor and any(name in KIN for name, _ in levels):
+                    continue
                 if n is None:
-                    total = weigh(
-                        records[b], compare(records[a], records[b]), frequencies, records[a]
-                    )
                     result.append((a, b, round(total, 2), "likely"))
-                elif result[n][3] != "likely":
+                else:
                     result[n] = (*result[n][:3], "likely")
     return result

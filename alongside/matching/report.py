@@ -75,20 +75,15 @@ def duplicates_refresh(
     pairs found: new pairs are added, pairs found again get their new score and reasons
     (their review stays), and unreviewed pairs not found any more are removed."""
     from alongside.matching import dedupe
-    from alongside.matching.fellegi_sunter import Frequencies, explain, thresholds
+    from alongside.matching.fellegi_sunter import explain
+    from alongside.matching.pipeline import match
     from alongside.matching.population import read_population
 
     say = progress or (lambda message: None)
     records = read_population(organization.pk, progress=say)
     summary = RefreshSummary(people=len(records))
-    pairs = dedupe.candidate_pairs(records, max_block=max_block or dedupe.MAX_BLOCK, progress=say)
-    likely, possible = thresholds()
-    frequencies = Frequencies.count(records)
-    found = dedupe.find_matches(
-        records, pairs, likely, possible, frequencies=frequencies, workers=workers, progress=say
-    )
-    del pairs
-    found = dedupe.link_groups(records, found, frequencies)
+    matches = match(records, max_block=max_block or dedupe.MAX_BLOCK, workers=workers, progress=say)
+    found, frequencies = matches.found, matches.frequencies
     now = timezone.now()
     with transaction.atomic():
         before = DuplicatePair.objects.filter(organization=organization).count()

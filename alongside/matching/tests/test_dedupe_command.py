@@ -141,3 +141,41 @@ def test_it_writes_ids_that_look_like_formulas_as_text(tmp_path: Path) -> None:
     assert float(rows[0]["score"]) > 0 and rows[0]["decision"] == "likely"
     cells = [cell for row in rows for cell in row.values()]
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+def test_it_explains_the_weights_and_says_why_they_were_not_learned(tmp_path: Path) -> None:
+    printed, _ = run(tmp_path, [HEADER, *ROWS], "--explain")
+    assert "weights: prior (not learned); fewer than 1,000 records" in printed
+    assert "thresholds: likely at score 22.5" in printed
+    assert any(line.startswith("identifier") for line in printed.splitlines())
+
+
+def test_it_saves_weights_and_reuses_them(tmp_path: Path) -> None:
+    weights = tmp_path / "weights.json"
+    printed, first = run(tmp_path, [HEADER, *ROWS], "--weights", str(weights))
+    assert weights.exists() and f"weights saved to {weights}" in printed
+    printed, again = run(tmp_path, [HEADER, *ROWS], "--weights", str(weights))
+    assert f"weights read from {weights}" in printed
+    assert pairs(again) == pairs(first)
+    weights.write_text("{broken", encoding="utf-8")
+    with pytest.raises(CommandError, match="Could not read weights"):
+        run(tmp_path, [HEADER, *ROWS], "--weights", str(weights))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"id,given_name,shoe_size\n1,Ana,38\n", r"Line 1 names columns .* shoe_size"),
+        (b'id,given_name\n1,"Ana"x\n', r"Line 2: it is not well-formed CSV"),
+        (b'id,given_name\n1,"Ana\n2,Bob\n', r"Line 3: it is not well-formed CSV"),
+        (b"id,given_name\n1," + b"a" * 10_000_000 + b"\n", r"Line 2: a cell is longer than"),
+        (b"id,given_name\n1,Ana\n2,\xff\xfeBob\n", r"Line 3 is not UTF-8 text"),
+    ],
+    ids=["unknown column", "broken quoting", "unclosed quote", "10 MB cell", "not UTF-8"],
+)
+def test_it_refuses_bad_csv_naming_the_line(tmp_path: Path, content: bytes, message: str) -> None:
+    source = tmp_path / "people.csv"
+    source.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("dedupe", str(source), "--output", str(tmp_path / "pairs.csv"))
+    assert not (tmp_path / "pairs.csv").exists()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alongside.lib import safecsv
 from alongside.matching import dedupe
-from alongside.matching.fellegi_sunter import Frequencies, explain, thresholds
+from alongside.matching.fellegi_sunter import Record, explain
+from alongside.matching.learned import Model, WeightsFileError
+from alongside.matching.pipeline import Matches, match
 
 
 class Command(BaseCommand):
@@ -42,6 +44,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reasons", action="store_true", help="add a reasons column to the output"
         )
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="print the weights used (learned from the input, or the prior ones)",
+        )
+        parser.add_argument(
+            "--weights",
+            metavar="FILE",
+            help="reuse the weights saved in FILE; when FILE does not exist yet, learn "
+            "them from the input and save them there",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -55,52 +68,71 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {source}")
         say(f"reading {source}")
         try:
-            with source.open(newline="", encoding="utf-8-sig") as stream:
-                records, summary = dedupe.read_records(stream)
+            records, summary = dedupe.read_file(source)
         except dedupe.DedupeInputError as error:
             raise CommandError(str(error)) from None
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise CommandError(f"Could not read {source} as UTF-8 CSV: {error}") from None
         say(
             f"read {summary.rows:,} rows ({summary.bad_dates:,} malformed dates of birth, "
             f"{summary.bad_phones:,} malformed phones, {summary.bad_emails:,} malformed "
             "emails, treated as missing)"
         )
-        pairs = dedupe.candidate_pairs(
-            records, max_block=options["max_block"], summary=summary, progress=say
-        )
-        summary.candidate_pairs = len(pairs)
-        likely, possible = thresholds()
-        frequencies = Frequencies.count(records)
-        found = dedupe.find_matches(
+        weights = Path(options["weights"]) if options["weights"] else None
+        model = self._read_weights(weights, say)
+        matches = match(
             records,
-            pairs,
-            likely,
-            possible,
-            frequencies=frequencies,
-            workers=options["workers"],
+            max_block=max(2, options["max_block"]),
+            workers=max(1, options["workers"]),
+            model=model,
+            summary=summary,
             progress=say,
         )
-        del pairs
-        found = dedupe.link_groups(records, found, frequencies)
-        say(f"linked groups: {len(found):,} pairs")
-        with open(options["output"], "w", newline="", encoding="utf-8") as out:
+        summary.candidate_pairs = matches.candidate_pairs
+        if weights is not None and model is None:
+            matches.model.save(weights)
+            say(f"weights saved to {weights}")
+        if options["explain"]:
+            for line in matches.model.explain_lines(summary.rows):
+                self.stdout.write(line)
+        say(f"linked groups: {len(matches.found):,} pairs")
+        self._write(options["output"], records, matches, summary, reasons=options["reasons"])
+        say(
+            f"done: {summary.rows:,} rows, {summary.candidate_pairs:,} candidate pairs, "
+            f"{summary.likely:,} likely and {summary.possible:,} possible duplicates "
+            f"written to {options['output']} ({summary.skipped_blocks:,} oversized blocks "
+            f"skipped; thresholds likely {matches.likely:.1f}, possible {matches.possible:.1f})"
+        )
+
+    def _read_weights(self, weights: Path | None, say: Callable[[str], None]) -> Model | None:
+        if weights is None or not weights.exists():
+            return None
+        try:
+            model = Model.load(weights)
+        except WeightsFileError as error:
+            raise CommandError(str(error)) from None
+        say(f"weights read from {weights}")
+        return model
+
+    def _write(
+        self,
+        output: str,
+        records: list[Record],
+        matches: Matches,
+        summary: dedupe.Summary,
+        *,
+        reasons: bool,
+    ) -> None:
+        with open(output, "w", newline="", encoding="utf-8") as out:
             writer = safecsv.writer(out)
             header = ["id_a", "id_b", "score", "decision"]
-            writer.writerow([*header, "reasons"] if options["reasons"] else header)
-            for a, b, score, decision in found:
+            writer.writerow([*header, "reasons"] if reasons else header)
+            for a, b, score, decision in matches.found:
                 score_cell = Decimal(f"{score:.2f}")  # a number: never given the text quote
                 row: list[Any] = [records[a][0], records[b][0], score_cell, decision]
-                if options["reasons"]:
-                    row.append("; ".join(explain(records[a], records[b], frequencies).reasons))
+                if reasons:
+                    said = explain(records[a], records[b], matches.frequencies).reasons
+                    row.append("; ".join(said))
                 writer.writerow(row)
                 if decision == "likely":
                     summary.likely += 1
                 else:
                     summary.possible += 1
-        say(
-            f"done: {summary.rows:,} rows, {summary.candidate_pairs:,} candidate pairs, "
-            f"{summary.likely:,} likely and {summary.possible:,} possible duplicates "
-            f"written to {options['output']} ({summary.skipped_blocks:,} oversized blocks "
-            f"skipped; thresholds likely {likely:g}, possible {possible:g})"
-        )

@@ -1,0 +1,172 @@
+"""Weights learned from the input: EM, its fallbacks, the weights file, the thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from alongside.matching import em
+from alongside.matching.fellegi_sunter import make_record, thresholds
+from alongside.matching.learned import Model, WeightsFileError
+from alongside.matching.probabilities import PROBABILITIES
+
+
+def synthetic_patterns(
+    rng: random.Random, truth: dict[str, list[float]], chance: dict[str, list[float]], share: float
+) -> Counter[em.Pattern]:
+    """Comparison vectors drawn from a known model (independent fields)."""
+    counts: Counter[em.Pattern] = Counter()
+    for _ in range(40_000):
+        probabilities = truth if rng.random() < share else chance
+        vector = [0] * len(em.FIELDS)
+        for name, shares in probabilities.items():
+            vector[em.FIELDS.index(name)] = rng.choices(range(1, len(shares) + 1), shares)[0]
+        counts[tuple(vector)] += 1
+    return counts
+
+
+def test_em_recovers_known_m_from_unlabelled_patterns() -> None:
+    truth = {
+        "given": [0.7, 0.05, 0.2, 0.05],
+        "family": [0.6, 0.15, 0.2, 0.05],
+        "phone": [0.8, 0.05, 0.15],
+        "email": [0.9, 0.1],
+    }
+    chance = {
+        "given": [0.05, 0.01, 0.04, 0.9],
+        "family": [0.1, 0.05, 0.05, 0.8],
+        "phone": [0.01, 0.01, 0.98],
+        "email": [0.02, 0.98],
+    }
+    patterns = synthetic_patterns(random.Random(3), truth, chance, 0.2)
+    m_prior = [[m for m, _ in PROBABILITIES[name].values()] for name in em.FIELDS]
+    m, share, _, converged = em.expectation_maximisation(patterns, m_prior)
+    assert converged
+    assert share == pytest.approx(0.2, abs=0.02)
+    for name, expected in truth.items():
+        learned = m[em.FIELDS.index(name)]
+        assert learned == pytest.approx(expected, abs=0.03), name
+
+
+def people(n: int, seed: int = 5) -> list[tuple]:  # type: ignore[type-arg]
+    """n people with names, dates of birth and phones, a tenth of them entered twice."""
+    rng = random.Random(seed)
+    syllables = ["ka", "ri", "mo", "la", "ne", "to", "sa", "vi", "ru", "de", "lo", "chi"]
+    given = [a + b for a in syllables for b in syllables[:6]]
+    family = [a + b + c for a in syllables for b in syllables for c in ("n", "s", "ra")]
+    records = []
+    for i in range(n):
+        born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(25_000))
+        g, f = rng.choice(given), rng.choice(family)
+        phone = f"+1212555{rng.randrange(10_000):04d}"
+        records.append(make_record(str(i), g, f, born, rng.choice("fm"), phone))
+        if i % 10 == 0:  # entered again, with independent slips
+            typo = g[:-1] + "x" if rng.random() < 0.3 else g
+            again = born + dt.timedelta(days=1) if rng.random() < 0.3 else born
+            records.append(make_record(f"{i}b", typo, f, again, "", phone))
+    return records
+
+
+def candidates(records: list[tuple]) -> list[int]:  # type: ignore[type-arg]
+    from alongside.matching.blocking import candidate_pairs
+
+    return candidate_pairs(records)
+
+
+def test_fit_learns_from_a_large_enough_input() -> None:
+    records = people(6000)
+    model = em.fit(records, candidates(records))
+    assert model.fitted, model.note
+    assert model.match_rate is not None
+    # About 600 duplicates among 6,600 records.
+    assert 300 < model.match_rate * len(records) < 1200
+    m_exact, u_exact = model.probabilities["dob"]["exact"]
+    assert m_exact > 0.5 and u_exact < 0.01
+
+
+@pytest.mark.parametrize(
+    ("records", "why"),
+    [
+        ([make_record("1", "Ana", "García")], "fewer than 1,000 records"),
+        (
+            [make_record(str(i), "Ana", "García", dt.date(1990, 1, 2)) for i in range(1200)],
+            "fewer than 200 candidate pairs",  # one huge block: skipped by blocking
+        ),
+        (
+            [(*r[:8], "", *r[9:]) for r in people(3000)],
+            "sharing a date of birth",  # the date of birth column is empty
+        ),
+    ],
+    ids=["one row", "all rows identical", "a column entirely empty"],
+)
+def test_fit_falls_back_to_the_prior_on_tiny_or_degenerate_inputs(
+    records: list[tuple],  # type: ignore[type-arg]
+    why: str,
+) -> None:
+    model = em.fit(records, candidates(records))
+    assert not model.fitted
+    assert why in model.note
+    assert model.probabilities == PROBABILITIES
+    assert model.thresholds(len(records)) == thresholds()
+
+
+def test_fit_falls_back_when_em_does_not_converge(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(em, "MAX_ITERATIONS", 1)
+    records = people(6000)
+    model = em.fit(records, candidates(records))
+    assert not model.fitted and "did not converge" in model.note
+
+
+def test_thresholds_come_from_the_match_probability_and_grow_with_the_file() -> None:
+    model = Model(PROBABILITIES, match_rate=0.12, fitted=True)
+    small, _ = model.thresholds(100_000)
+    large, possible = model.thresholds(1_000_000)
+    assert 3.0 < large - small < 3.6  # log2(10)
+    assert possible < large
+    assert model.probability(large, 1_000_000) == pytest.approx(0.9)
+
+
+def test_weights_file_round_trip(tmp_path: Path) -> None:
+    probabilities = {name: dict(levels) for name, levels in PROBABILITIES.items()}
+    probabilities["dob"]["exact"] = (0.7123, 0.0000321)
+    model = Model(probabilities, match_rate=0.0625, fitted=True, records=5000, iterations=9)
+    path = tmp_path / "weights.json"
+    model.save(path)
+    again = Model.load(path)
+    assert again.probabilities == probabilities
+    assert again.match_rate == 0.0625 and again.fitted and again.records == 5000
+    assert again.thresholds(5000) == model.thresholds(5000)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "Could not read weights"),
+        ('{"format": "other"}', "not a weights file"),
+        ('{"format": "alongside-match-weights", "probabilities": {"shoe": {}}}', "unknown field"),
+        (
+            '{"format": "alongside-match-weights", "probabilities": {"dob": {"exact": [0, 1]}}}',
+            "must be \\[m, u\\]",
+        ),
+    ],
+)
+def test_a_bad_weights_file_is_refused_with_a_reason(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "weights.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(WeightsFileError, match=message):
+        Model.load(path)
+
+
+def test_explain_lists_every_level_with_its_weight() -> None:
+    lines = Model.prior("a note").explain_lines(10)
+    assert "prior" in lines[0] and "a note" in lines[0]
+    assert any(line.startswith("dob ") and "exact" in line for line in lines)
+    assert len(lines) > sum(len(levels) for levels in PROBABILITIES.values())
+    json.dumps(lines)
