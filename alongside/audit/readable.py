@@ -89,7 +89,7 @@ def find_people(viewer: Any, text: str, limit: int) -> list[int]:
 
 def int_ids(ids: Collection[str]) -> list[int]:
     """The ids that are record numbers (events store them as text; some are not)."""
-    return [int(i) for i in ids if i.isdigit() and 0 < int(i) < 2**63]
+    return [int(i) for i in ids if i.isascii() and i.isdigit() and 0 < int(i) < 2**63]
 
 
 def short_day(when: Any) -> str:

@@ -18,6 +18,7 @@ from alongside.encounters import forms, selectors, services
 from alongside.encounters.language import findings
 from alongside.encounters.models import Encounter, Note
 from alongside.lib.errors import StaleVersion
+from alongside.lib.params import id_or_none
 from alongside.lib.views import (
     CONFLICT,
     attach_errors,
@@ -284,8 +285,7 @@ def note_cosign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _posted_version(request: AuthenticatedHttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return id_or_none(request.POST.get("version", ""))
 
 
 @login_required

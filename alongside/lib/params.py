@@ -5,9 +5,18 @@ are read: form fields with min_value=1 and max_value=MAX_ID, as the audit filter
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 MAX_PAGE = 10_000
+# A record id as text: ASCII digits only ("²".isdigit() is true, int("²") fails), and short
+# enough to stay below 2**63.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def id_or_none(text: str) -> int | None:
+    """`text` as a record id, or None when it is not one."""
+    return int(text) if _ID.fullmatch(text) else None
 
 
 def query_page(params: Mapping[str, str], name: str = "page", *, high: int = MAX_PAGE) -> int:

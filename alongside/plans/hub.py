@@ -125,6 +125,7 @@ def _task_for(change: PlanChange, step: Step) -> None:
         },
         origin=Task.Origin.PLAN,
         occurrence_key=step_key(step),
+        sensitive=change.sensitive,
     )
 
 

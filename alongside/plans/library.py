@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from alongside.accounts.actors import Actor
 from alongside.intake.models import Need
 from alongside.intake.selectors import person_needs
+from alongside.lib.params import id_or_none
 from alongside.plans.models import Goal, GoalTemplate
 
 
@@ -116,11 +117,12 @@ def initial_from(viewer: Actor, person_id: int, program_id: int, source: str) ->
     """The goal form's starting values for `source`: "need:<id>", "template:<key or
     id>", or anything else (nothing)."""
     kind, _sep, value = source.partition(":")
-    if kind == "template" and (value in TEMPLATES or value.isdigit() and len(value) < 19):
+    if kind == "template" and (value in TEMPLATES or id_or_none(value) is not None):
         return _template_initial(program_id, value)
-    if kind == "need" and value.isdigit():
+    need_id = id_or_none(value)
+    if kind == "need" and need_id is not None:
         for need in person_needs(viewer, person_id):
-            if isinstance(need, Need) and need.pk == int(value):
+            if isinstance(need, Need) and need.pk == need_id:
                 domain, template = FROM_NEED.get(need.kind, (Goal.Domain.OTHER, None))
                 initial = {"domain": domain}
                 if template:

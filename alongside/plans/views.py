@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.errors import StaleVersion
+from alongside.lib.params import id_or_none
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people.sensitivity import disclosure_for
 from alongside.plans import changes, forms, library, printout, selectors, services
@@ -178,8 +179,8 @@ def step_add(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpRe
     goal = _goal(plan, goal_pk)
     staff, contacts = services.step_owners(plan)
     suggestions = library.step_suggestions(plan.enrollment.program_id, goal.domain)
-    chosen = request.GET.get("suggestion", "")
-    text = suggestions[int(chosen)] if chosen.isdigit() and int(chosen) < len(suggestions) else ""
+    chosen = id_or_none(request.GET.get("suggestion", ""))
+    text = suggestions[chosen] if chosen is not None and chosen < len(suggestions) else ""
     form = forms.StepForm(
         request.POST or None,
         initial={"version": plan.version, "owner_kind": "person", "text": text},

@@ -13,24 +13,36 @@ from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit.readable import ObjectNamer, int_ids, object_namers, short_day
 from alongside.tasks.models import FollowUpRule, TaskComment
+from alongside.tasks.presenting import for_viewer
 from alongside.tasks.selectors import tasks_for
 
 
+def _titles(viewer: Actor, task_ids: Collection[int]) -> dict[int, tuple[str, object]]:
+    """Each task's title as the viewer reads it (the one sensitivity rule), with its due
+    time."""
+    tasks = for_viewer(tasks_for(viewer).filter(pk__in=task_ids), viewer)
+    return {task.pk: (task.title, task.due_at) for task in tasks}
+
+
 def task_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
-    rows = tasks_for(viewer).filter(pk__in=int_ids(ids)).values_list("pk", "title", "due_at")
     return {
         str(pk): _("Task: %(title)s, due %(day)s") % {"title": title, "day": short_day(due)}
-        for pk, title, due in rows
+        for pk, (title, due) in _titles(viewer, int_ids(ids)).items()
     }
 
 
 def comment_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
-    rows = TaskComment.objects.filter(
-        pk__in=int_ids(ids), task__in=tasks_for(viewer).values("pk")
-    ).values_list("pk", "task__title", "created_at")
+    rows = list(
+        TaskComment.objects.filter(
+            pk__in=int_ids(ids), task__in=tasks_for(viewer).values("pk")
+        ).values_list("pk", "task_id", "created_at")
+    )
+    titles = _titles(viewer, {task_id for _pk, task_id, _at in rows})
     return {
-        str(pk): _("Comment on task “%(title)s”, %(day)s") % {"title": title, "day": short_day(at)}
-        for pk, title, at in rows
+        str(pk): _("Comment on task “%(title)s”, %(day)s")
+        % {"title": titles[task_id][0], "day": short_day(at)}
+        for pk, task_id, at in rows
+        if task_id in titles
     }
 
 

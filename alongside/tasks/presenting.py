@@ -60,6 +60,7 @@ def apply(task: Task, *, sees: bool) -> Task:
         task.title = neutral_title(task)
         task.description = RESTRICTED
         task.why = ""
+        task.resolution = ""  # a cancellation's reason can repeat what the task is about
     return task
 
 

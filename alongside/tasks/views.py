@@ -66,6 +66,9 @@ def _detail_context(
     request: AuthenticatedHttpRequest, task: Task, **forms_given: Any
 ) -> dict[str, Any]:
     comments, events = selectors.history(task)
+    if getattr(task, "restricted", False):
+        # Comments and the history's notes are in the care team's words, like the task.
+        comments, events = [], []
     staff = selectors.assignable_staff([task.program_id])
     initial = {"version": task.version}
     return {
