@@ -312,6 +312,16 @@ def _check_owner(plan: Plan, step: Step) -> None:
         step.owner_user = step.owner_contact = None
 
 
+# A step is a task in the hub, due at the end of its day; further than this it is a typo
+# (and past year 9999 in UTC, a date no database can store).
+STEP_HORIZON = dt.timedelta(days=366 * 10)
+
+
+def _check_due(step: Step) -> None:
+    if step.due_on is not None and step.due_on > timezone.localdate() + STEP_HORIZON:
+        raise ValidationError({"due_on": _("Choose a date within the next ten years.")})
+
+
 def step_add(
     *, actor: Actor, goal: Goal, data: Mapping[str, Any], expected_version: int | None
 ) -> Step:
@@ -328,6 +338,7 @@ def step_add(
         )
         if not step.text.strip():
             raise ValidationError({"text": _("Say what will be done.")})
+        _check_due(step)
         _check_owner(plan, step)
         full_clean(step)
         step.save()

@@ -199,6 +199,21 @@ def test_it_refuses_someone_the_person_did_not_agree_to_involve(world):
         _step(world, plan, goal, owner_kind="support", owner_contact=cousin)
 
 
+def test_it_refuses_a_step_due_further_than_ten_years_ahead(world):
+    """The step becomes a task due at the end of its day: 9999-12-31 in New York is past
+    what a database stores in UTC."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    plan = start_plan(world)
+    goal = add_goal(world, plan)
+    for far in (dt.date(9999, 12, 31), timezone.localdate() + dt.timedelta(days=366 * 11)):
+        with pytest.raises(ValidationError, match="within the next ten years"):
+            _step(world, plan, goal, owner_kind="staff", owner_user=world.coordinator, due_on=far)
+    assert not Step.objects.filter(goal=goal).exists()
+
+
 def test_a_step_is_done_and_reopened(world):
     plan = start_plan(world)
     step = _step(world, plan, add_goal(world, plan), owner_kind="person", due_on=None)

@@ -147,3 +147,34 @@ def test_the_decision_is_one_query_for_a_page_of_tasks(
         rows = list(selectors.my_tasks(world.scheduler, selectors.Filters()))
     assert sorted(t.title for t in rows) == sorted(["Bring the lease", NEUTRAL])
     assert presenting.neutral_title(secret) == NEUTRAL
+
+
+def test_what_was_said_about_a_sensitive_task_stays_with_the_care_team(
+    world: Any, secret: Task, client: Any
+) -> None:
+    """A cancellation's reason and the comments are in the care team's words too."""
+    services.task_comment(actor=world.coordinator, task=secret, body="Spoke about detox")
+    services.task_cancel(actor=world.coordinator, task=secret, reason="Admitted to detox")
+
+    assert selectors.task_detail(world.scheduler, secret.pk).resolution == ""
+    assert selectors.task_detail(world.coordinator, secret.pk).resolution == "Admitted to detox"
+    client.force_login(world.scheduler)
+    page = client.get(reverse("tasks:detail", args=[secret.pk])).content.decode()
+    assert "detox" not in page and NEUTRAL in page
+    client.force_login(world.coordinator)
+    page = client.get(reverse("tasks:detail", args=[secret.pk])).content.decode()
+    assert "Spoke about detox" in page and "Admitted to detox" in page
+
+
+def test_the_audit_browser_names_a_sensitive_task_as_its_viewer_reads_it(
+    world: Any, secret: Task
+) -> None:
+    from alongside.tasks.audit_names import comment_names, task_names
+
+    comment = services.task_comment(actor=world.coordinator, task=secret, body="Hello")
+    key, comment_key = [str(secret.pk)], [str(comment.pk)]
+    assert WORDS in task_names(world.coordinator, key)[key[0]]
+    assert WORDS in comment_names(world.coordinator, comment_key)[comment_key[0]]
+    for viewer in (world.scheduler, world.admin):
+        assert task_names(viewer, key)[key[0]].startswith(f"Task: {NEUTRAL}")
+        assert NEUTRAL in comment_names(viewer, comment_key)[comment_key[0]]
