@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from django.db.models import BooleanField, Case, Value, When
 from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit.readable import ObjectNamer, int_ids, object_namers, short_day
+from alongside.people.sensitivity import sees_sensitive
 from alongside.tasks.models import FollowUpRule, TaskComment
-from alongside.tasks.presenting import for_viewer
+from alongside.tasks.presenting import apply, for_viewer
 from alongside.tasks.selectors import tasks_for
 
 
@@ -32,17 +34,26 @@ def task_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
 
 
 def comment_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
-    rows = list(
-        TaskComment.objects.filter(
-            pk__in=int_ids(ids), task__in=tasks_for(viewer).values("pk")
-        ).values_list("pk", "task_id", "created_at")
+    # One query: whether the viewer reads a sensitive task's title is decided in it, as
+    # `presenting.for_viewer` decides it for lists of tasks.
+    rows = (
+        TaskComment.objects.filter(pk__in=int_ids(ids), task__in=tasks_for(viewer).values("pk"))
+        .annotate(
+            sees=Case(
+                When(task__sensitive=False, then=Value(True)),
+                default=sees_sensitive(viewer, "task__person_id"),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("task")
     )
-    titles = _titles(viewer, {task_id for _pk, task_id, _at in rows})
     return {
-        str(pk): _("Comment on task “%(title)s”, %(day)s")
-        % {"title": titles[task_id][0], "day": short_day(at)}
-        for pk, task_id, at in rows
-        if task_id in titles
+        str(comment.pk): _("Comment on task “%(title)s”, %(day)s")
+        % {
+            "title": apply(comment.task, sees=comment.sees).title,  # type: ignore[attr-defined]
+            "day": short_day(comment.created_at),
+        }
+        for comment in rows
     }
 
 
