@@ -50,6 +50,17 @@ def appointment_detail(viewer: Actor, pk: int) -> Appointment:
     )
 
 
+def appointment_viewed(viewer: Actor, pk: int) -> Appointment:
+    """One appointment shown to the viewer (DoesNotExist when out of scope), its read
+    recorded."""
+    from alongside.audit.services import Action
+    from alongside.scheduling.common import record
+
+    appointment = appointment_detail(viewer, pk)
+    record(viewer, appointment, Action.VIEW)
+    return appointment
+
+
 def preference_for(person: Person) -> SchedulingPreference | None:
     return SchedulingPreference.objects.filter(person=person).first()
 

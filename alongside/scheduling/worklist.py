@@ -15,6 +15,7 @@ from alongside.people.contributions import WorklistItem
 from alongside.people.models import Person
 from alongside.scheduling.availability import zone
 from alongside.scheduling.models import Appointment
+from alongside.scheduling.selectors import appointments_for
 
 
 def appointments_soon(
@@ -25,7 +26,8 @@ def appointments_soon(
     today = timezone.localdate(now)
     end = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=2), dt.time.min))
     rows = (
-        Appointment.objects.filter(
+        appointments_for(viewer)
+        .filter(
             person__in=caseload.values("pk"),
             status__in=Appointment.UPCOMING_STATUSES,
             starts_at__gte=now - dt.timedelta(hours=1),
