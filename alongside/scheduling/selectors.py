@@ -116,7 +116,8 @@ def person_panel(viewer: Actor, person: Person) -> dict[str, Any]:
         :PANEL_PAST
     ]
     counts = dict(
-        Appointment.objects.filter(person=person)
+        appointments_for(viewer)
+        .filter(person=person)
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()
