@@ -175,7 +175,7 @@ def blocker(actor: Actor, appointment: Appointment, now: dt.datetime) -> Appoint
     found = (
         Appointment.objects.filter(_overlapping(appointment, now), slots.occupying(now))
         .exclude(pk=appointment.pk)
-        .select_related("appointment_type", "staff")
+        .select_related("appointment_type", "staff", "person")
         .order_by("starts_at")
         .first()
     )
@@ -259,7 +259,7 @@ def _taken(actor: Actor, appointment: Appointment, now: dt.datetime) -> SlotTake
     found = blocker(actor, appointment, now)
     with transaction.atomic():
         alternatives = next_best(appointment, appointment.person, now)
-    return SlotTaken(found, alternatives)
+    return SlotTaken(found, alternatives, viewer=actor)
 
 
 def save_or_taken(

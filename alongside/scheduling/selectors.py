@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
+from alongside.audit.services import Action
 from alongside.people.models import Person
 from alongside.people.selectors import people_for
+from alongside.scheduling.common import record, type_name
 from alongside.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -53,9 +55,6 @@ def appointment_detail(viewer: Actor, pk: int) -> Appointment:
 def appointment_viewed(viewer: Actor, pk: int) -> Appointment:
     """One appointment shown to the viewer (DoesNotExist when out of scope), its read
     recorded."""
-    from alongside.audit.services import Action
-    from alongside.scheduling.common import record
-
     appointment = appointment_detail(viewer, pk)
     record(viewer, appointment, Action.VIEW)
     return appointment
@@ -115,6 +114,9 @@ def person_panel(viewer: Actor, person: Person) -> dict[str, Any]:
     past = [a for a in rows if a.starts_at < now and a.status != Appointment.Status.HELD][
         :PANEL_PAST
     ]
+    for row in rows:
+        # The type as this viewer may read it (neutral when sensitive, off the care team).
+        row.type_shown = type_name(viewer, row)  # type: ignore[attr-defined]
     counts = dict(
         appointments_for(viewer)
         .filter(person=person)

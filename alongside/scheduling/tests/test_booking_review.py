@@ -125,3 +125,35 @@ def test_the_worklist_lists_only_appointments_the_viewer_may_see(world):
     caseload = Person.objects.filter(pk=world.person.pk)
     assert list(appointments_soon(world.coordinator, caseload, now)) == []
     assert len(list(appointments_soon(world.admin, caseload, now))) == 1
+
+
+def test_a_sensitive_type_is_neutral_to_a_booker_off_the_care_team(world, ana):
+    kind = bookable(world, name="Harm reduction", sensitive=True)
+    booking.book(actor=world.coordinator, person=ana, choice=choice(world, kind), now=NOW)
+    plain = make_type(world, name="Check-in", modalities=["phone"])
+    with pytest.raises(SlotTaken, match="just taken: Appointment with Casey") as taken:
+        booking.book(
+            actor=world.scheduler, person=world.person, choice=choice(world, plain), now=NOW
+        )
+    assert "Harm reduction" not in str(taken.value)
+
+
+def test_a_sensitive_type_is_neutral_in_the_panel_and_worklist_off_the_care_team(world):
+    from django.utils import timezone
+
+    from alongside.people.models import Person
+    from alongside.scheduling.selectors import person_panel
+    from alongside.scheduling.worklist import appointments_soon
+
+    now = timezone.now()
+    kind = make_type(world, name="Harm reduction", sensitive=True)
+    raw_appointment(world, now + dt.timedelta(hours=2), appointment_type=kind)
+    caseload = Person.objects.filter(pk=world.person.pk)
+    [item] = appointments_soon(world.scheduler, caseload, now)
+    assert "Harm reduction" not in item.text and "Appointment" in item.text
+    [mine] = appointments_soon(world.coordinator, caseload, now)
+    assert "Harm reduction" in mine.text
+    [upcoming] = person_panel(world.scheduler, world.person)["upcoming"]
+    assert upcoming.type_shown == "Appointment"
+    [upcoming] = person_panel(world.coordinator, world.person)["upcoming"]
+    assert upcoming.type_shown == "Harm reduction"
