@@ -191,9 +191,9 @@ def _claims_time(appointment: Appointment, now: dt.datetime) -> bool:
         return True
     return not Appointment.objects.filter(
         slots.occupying(now),
+        Q(room_id=appointment.room_id) if appointment.room_id else Q(room__isnull=True),
         pk=appointment.pk,
         staff_id=appointment.staff_id,
-        room_id=appointment.room_id,
         blocks_from=appointment.blocks_from,
         blocks_until=appointment.blocks_until,
     ).exists()
