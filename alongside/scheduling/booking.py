@@ -206,7 +206,10 @@ def _busy(appointment: Appointment, now: dt.datetime) -> bool:
     member's row is locked first, so two bookings for them cannot slip past together."""
     if appointment.status not in Appointment.ACTIVE_STATUSES:
         return False
-    list(User.objects.select_for_update().filter(pk=appointment.staff_id).values_list("pk"))
+    # NO KEY UPDATE: bookings for one staff member queue here, while other rows may
+    # still point at the user (their foreign keys take KEY SHARE), so no deadlock.
+    locked = User.objects.select_for_update(no_key=True).filter(pk=appointment.staff_id)
+    list(locked.values_list("pk"))
     live = Appointment.objects.filter(slots.occupying(now)).exclude(pk=appointment.pk)
     who = Q(
         staff_id=appointment.staff_id,
