@@ -2,8 +2,8 @@
 SQLite triggers exempted an overbooked row on both sides, so a later ordinary booking could
 land on top of it; these replace the staff and room triggers so that only the new (or
 changed) row's own overbooked flag exempts it. An update that keeps a row's staff member,
-room and time as they were is not checked again, so an appointment under an overbooking
-can still be updated (marked arrived, say).
+room and time as they were (and was not overbooked) is not checked again, so an
+appointment under an overbooking can still be updated (marked arrived, say).
 
 On PostgreSQL the exclusion constraints stay as they are: the booking service refuses an
 overlap with an overbooked row itself, under a lock on the staff member's row
@@ -29,7 +29,8 @@ def trigger(name: str, column: str, start: str, end: str, event: str, *, strict:
         theirs += " AND other.id != NEW.id"
         if strict:
             mine += (
-                f" AND NOT (OLD.status IN {ACTIVE} AND OLD.{column} IS NEW.{column}"
+                f" AND NOT (OLD.status IN {ACTIVE} AND NOT OLD.overbooked"
+                f" AND OLD.{column} IS NEW.{column}"
                 f" AND OLD.{start} = NEW.{start} AND OLD.{end} = NEW.{end})"
             )
     return f"""CREATE TRIGGER {name}_{event.lower()} BEFORE {event} ON scheduling_appointment
