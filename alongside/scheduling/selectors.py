@@ -41,15 +41,25 @@ def appointments_for(viewer: Actor) -> QuerySet[Appointment]:
     )
 
 
+def named(viewer: Actor, rows: list[Appointment]) -> list[Appointment]:
+    """The rows, each with `type_shown`: its type as this viewer may read it (a neutral
+    "Appointment" for a sensitive type off the person's care team)."""
+    for row in rows:
+        row.type_shown = type_name(viewer, row)  # type: ignore[attr-defined]
+    return rows
+
+
 def appointment_detail(viewer: Actor, pk: int) -> Appointment:
-    """One appointment; DoesNotExist when out of the viewer's scope."""
-    return (
+    """One appointment, with `type_shown`; DoesNotExist when out of the viewer's scope."""
+    appointment = (
         appointments_for(viewer)
         .select_related(
             "appointment_type", "staff", "person", "location", "room", "program", "series"
         )
         .get(pk=pk)
     )
+    named(viewer, [appointment])
+    return appointment
 
 
 def appointment_viewed(viewer: Actor, pk: int) -> Appointment:
@@ -115,8 +125,8 @@ def person_panel(viewer: Actor, person: Person) -> dict[str, Any]:
         :PANEL_PAST
     ]
     for row in rows:
-        # The type as this viewer may read it (neutral when sensitive, off the care team).
-        row.type_shown = type_name(viewer, row)  # type: ignore[attr-defined]
+        row.person = person  # the one person asked about: no query per row
+    named(viewer, rows)
     counts = dict(
         appointments_for(viewer)
         .filter(person=person)
@@ -136,13 +146,16 @@ def person_panel(viewer: Actor, person: Person) -> dict[str, Any]:
 
 
 def person_history(viewer: Actor, person: Person, *, limit: int = 200) -> list[Appointment]:
-    return list(
+    rows = list(
         appointments_for(viewer)
         .filter(person=person)
         .exclude(status=Appointment.Status.EXPIRED)
         .select_related("appointment_type", "staff", "location", "room")
         .order_by("-starts_at")[:limit]
     )
+    for row in rows:
+        row.person = person  # the one person asked about: no query per row
+    return named(viewer, rows)
 
 
 def waitlist_for(viewer: Actor, person: Person) -> list[WaitlistEntry]:

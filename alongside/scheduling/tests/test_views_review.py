@@ -117,3 +117,20 @@ def test_the_calendar_at_the_ends_of_time_shows_today(signed_in, world, day, vie
     }[which]()
     response = signed_in.get(url, {"date": day, "view": view})
     assert response.status_code == 200
+
+
+def test_a_sensitive_type_is_neutral_on_the_pages_off_the_care_team(client, world):
+    kind = make_type(world, name="Harm reduction", sensitive=True)
+    appointment = raw_appointment(world, LATER, appointment_type=kind)
+    pages = [
+        reverse("scheduling:appointment", args=[appointment.pk]),
+        reverse("scheduling:cancel", args=[appointment.pk]),
+        reverse("scheduling:person", args=[world.person.pk]),
+    ]
+    client.force_login(world.scheduler)
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Harm reduction" not in response.content.decode()
+    client.force_login(world.coordinator)
+    assert "Harm reduction" in client.get(pages[0]).content.decode()
