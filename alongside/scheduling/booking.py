@@ -200,10 +200,10 @@ def _claims_time(appointment: Appointment, now: dt.datetime) -> bool:
 
 
 def _busy(appointment: Appointment, now: dt.datetime) -> bool:
-    """Whether anything occupies the time already, overbookings included: the database's
-    rules exempt an overbooked row, so without an override the service refuses any
-    overlap of the staff member or the room, and any group seat of the person. The staff
-    member's row is locked first, so two bookings for them cannot slip past together."""
+    """Whether the staff member or the room is taken already, overbookings included: the
+    database's rules exempt an overbooked row, so without an override the service refuses
+    any overlap itself. The staff member's row is locked first, so two bookings for them
+    cannot slip past together."""
     if appointment.status not in Appointment.ACTIVE_STATUSES:
         return False
     # NO KEY UPDATE: bookings for one staff member queue here, while other rows may
@@ -222,11 +222,7 @@ def _busy(appointment: Appointment, now: dt.datetime) -> bool:
             starts_at__lt=appointment.ends_at,
             ends_at__gt=appointment.starts_at,
         )
-    if live.filter(who).exists():
-        return True
-    return appointment.person_id is not None and seated(
-        appointment.person_id, appointment.starts_at, appointment.ends_at
-    )
+    return live.filter(who).exists()
 
 
 def seated(person_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
@@ -271,12 +267,19 @@ def save_or_taken(
     """Insert (or update) the appointment in the caller's transaction; the database's
     refusal of an overlap becomes SlotTaken. With `override`, an overlap of the staff
     member or the room is recorded as a deliberate overbooking; the person's never is.
-    Without it, an overbooked appointment blocks the time like any other."""
+    Without it, an overbooked appointment blocks the time like any other; a booked group
+    seat of the person always does."""
     clear_lapsed_holds(appointment, now)
-    if not override:
-        with transaction.atomic():
-            if _claims_time(appointment, now) and _busy(appointment, now):
-                raise _taken(actor, appointment, now)
+    with transaction.atomic():
+        if _claims_time(appointment, now) and (
+            (not override and _busy(appointment, now))
+            # A group session has no person: their seat is checked here, override or not.
+            or (
+                appointment.person_id is not None
+                and seated(appointment.person_id, appointment.starts_at, appointment.ends_at)
+            )
+        ):
+            raise _taken(actor, appointment, now)
     if override:
         others = Appointment.objects.filter(
             slots.occupying(now),

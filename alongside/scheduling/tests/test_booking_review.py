@@ -95,6 +95,9 @@ def test_a_person_in_a_group_session_cannot_be_booked_one_to_one_then(world):
             choice=choice(world, kind, TEN + dt.timedelta(minutes=30)),
             now=NOW,
         )
+    squeeze = choice(world, kind, TEN + dt.timedelta(minutes=30), override="walk-in")
+    with pytest.raises(SlotTaken, match="just taken"):
+        booking.book(actor=world.supervisor, person=world.person, choice=squeeze, now=NOW)
     assert not Appointment.objects.filter(person=world.person).exists()
 
 
