@@ -108,12 +108,11 @@ def _choice(kind: AppointmentType, payload: Any) -> booking.Choice:
 
 
 def _taken(error: common.SlotTaken) -> HttpResponse:
-    blocking = error.blocking
     return error_response(
         409,
         str(error),
         code="slot_taken",
-        blocking=None if blocking is None else common.describe_blocker(blocking),
+        blocking=error.described or None,
         next_best=[json.loads(slot_out(s).model_dump_json()) for s in error.alternatives],
     )
 

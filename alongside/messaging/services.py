@@ -274,6 +274,10 @@ def _why_not_now(message: OutboundMessage, now: dt.datetime) -> str | None:
     contact = message.contact_point
     if not reason and contact is None:
         reason = "the contact point was removed"
+    if not reason and contact is not None and contact.normalized != message.to:
+        # The checks below read the contact point as it is now; the message would go to
+        # the number or address saved when it was queued.
+        reason = "the number changed since it was queued"
     if not reason and contact is not None:
         stopped = bool(opted_out_numbers([contact.normalized]))
         found = obstacle(contact, message.channel, now, message.person.zone, opted_out=stopped)

@@ -26,7 +26,7 @@ from alongside.organizations.models import Location
 from alongside.people.models import Person
 from alongside.scheduling import common, slots
 from alongside.scheduling.common import BOOKED, SlotTaken
-from alongside.scheduling.models import Appointment, AppointmentType, Modality, Room
+from alongside.scheduling.models import Appointment, AppointmentType, GroupSeat, Modality, Room
 from alongside.scheduling.models.setup import validate_time_zone
 
 NO_OVERLAP = "_no_overlap"
@@ -166,15 +166,74 @@ def clear_lapsed_holds(appointment: Appointment, now: dt.datetime) -> int:
     ).update(status=Appointment.Status.EXPIRED, updated_at=now)
 
 
-def blocker(appointment: Appointment, now: dt.datetime) -> Appointment | None:
-    """The live appointment that keeps this one out, if the database named an overlap."""
-    return (
+def blocker(actor: Actor, appointment: Appointment, now: dt.datetime) -> Appointment | None:
+    """The live appointment that keeps this one out, if the database named an overlap,
+    and only when the actor may see it: an appointment out of their scope is never
+    described (the refusal then says only that the time was taken)."""
+    from alongside.scheduling.selectors import appointments_for
+
+    found = (
         Appointment.objects.filter(_overlapping(appointment, now), slots.occupying(now))
         .exclude(pk=appointment.pk)
-        .select_related("appointment_type", "staff")
+        .select_related("appointment_type", "staff", "person")
         .order_by("starts_at")
         .first()
     )
+    if found is None or not appointments_for(actor).filter(pk=found.pk).exists():
+        return None
+    return found
+
+
+def _claims_time(appointment: Appointment, now: dt.datetime) -> bool:
+    """Whether saving the row newly takes time: a new row, or one that did not occupy
+    this staff member, room and time before (a hold confirmed in place keeps its time)."""
+    if appointment._state.adding or appointment.pk is None:
+        return True
+    return not Appointment.objects.filter(
+        slots.occupying(now),
+        Q(room_id=appointment.room_id) if appointment.room_id else Q(room__isnull=True),
+        pk=appointment.pk,
+        staff_id=appointment.staff_id,
+        blocks_from=appointment.blocks_from,
+        blocks_until=appointment.blocks_until,
+    ).exists()
+
+
+def _busy(appointment: Appointment, now: dt.datetime) -> bool:
+    """Whether the staff member or the room is taken already, overbookings included: the
+    database's rules exempt an overbooked row, so without an override the service refuses
+    any overlap itself. The staff member's row is locked first, so two bookings for them
+    cannot slip past together."""
+    if appointment.status not in Appointment.ACTIVE_STATUSES:
+        return False
+    # NO KEY UPDATE: bookings for one staff member queue here, while other rows may
+    # still point at the user (their foreign keys take KEY SHARE), so no deadlock.
+    locked = User.objects.select_for_update(no_key=True).filter(pk=appointment.staff_id)
+    list(locked.values_list("pk"))
+    live = Appointment.objects.filter(slots.occupying(now)).exclude(pk=appointment.pk)
+    who = Q(
+        staff_id=appointment.staff_id,
+        blocks_from__lt=appointment.blocks_until,
+        blocks_until__gt=appointment.blocks_from,
+    )
+    if appointment.room_id:
+        who |= Q(
+            room_id=appointment.room_id,
+            starts_at__lt=appointment.ends_at,
+            ends_at__gt=appointment.starts_at,
+        )
+    return live.filter(who).exists()
+
+
+def seated(person_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    """Whether the person holds a booked seat in a group session overlapping the time."""
+    return GroupSeat.objects.filter(
+        person_id=person_id,
+        status=GroupSeat.Status.BOOKED,
+        appointment__starts_at__lt=ends_at,
+        appointment__ends_at__gt=starts_at,
+        appointment__status=Appointment.Status.BOOKED,
+    ).exists()
 
 
 def next_best(
@@ -195,13 +254,32 @@ def next_best(
     )
 
 
+def _taken(actor: Actor, appointment: Appointment, now: dt.datetime) -> SlotTaken:
+    found = blocker(actor, appointment, now)
+    with transaction.atomic():
+        alternatives = next_best(appointment, appointment.person, now)
+    return SlotTaken(found, alternatives, viewer=actor)
+
+
 def save_or_taken(
-    appointment: Appointment, now: dt.datetime, *, override: bool = False
+    appointment: Appointment, now: dt.datetime, *, actor: Actor, override: bool = False
 ) -> Appointment:
     """Insert (or update) the appointment in the caller's transaction; the database's
     refusal of an overlap becomes SlotTaken. With `override`, an overlap of the staff
-    member or the room is recorded as a deliberate overbooking; the person's never is."""
+    member or the room is recorded as a deliberate overbooking; the person's never is.
+    Without it, an overbooked appointment blocks the time like any other; a booked group
+    seat of the person always does."""
     clear_lapsed_holds(appointment, now)
+    with transaction.atomic():
+        if _claims_time(appointment, now) and (
+            (not override and _busy(appointment, now))
+            # A group session has no person: their seat is checked here, override or not.
+            or (
+                appointment.person_id is not None
+                and seated(appointment.person_id, appointment.starts_at, appointment.ends_at)
+            )
+        ):
+            raise _taken(actor, appointment, now)
     if override:
         others = Appointment.objects.filter(
             slots.occupying(now),
@@ -219,10 +297,7 @@ def save_or_taken(
     except IntegrityError as error:
         if NO_OVERLAP not in str(error):
             raise
-        found = blocker(appointment, now)
-        with transaction.atomic():
-            alternatives = next_best(appointment, appointment.person, now)
-        raise SlotTaken(found, alternatives) from error
+        raise _taken(actor, appointment, now) from error
     return appointment
 
 
@@ -242,7 +317,7 @@ def _place(
     if choice.override:
         appointment.overbook_reason = choice.override[:300]
     with transaction.atomic():
-        save_or_taken(appointment, now, override=bool(choice.override))
+        save_or_taken(appointment, now, actor=actor, override=bool(choice.override))
         if not appointment.overbooked:
             appointment.overbook_reason = ""
             Appointment.objects.filter(pk=appointment.pk).update(overbook_reason="")
@@ -296,7 +371,7 @@ def confirm_hold(
         current.held_until = None
         current.reason = (reason or current.reason)[:300]
         current.version += 1
-        save_or_taken(current, now)
+        save_or_taken(current, now, actor=actor)
         common.record(actor, current, Action.UPDATE, kind=BOOKED, fields=["status"])
     return current
 

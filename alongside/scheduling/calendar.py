@@ -31,8 +31,7 @@ from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.organizations.models import Organization, Program
-from alongside.people.sensitivity import disclosure_for
-from alongside.scheduling import selectors
+from alongside.scheduling import common, selectors
 from alongside.scheduling.models import Appointment, AppointmentType, Room
 
 FIRST_HOUR, LAST_HOUR = 8, 18  # always shown; earlier or later appointments widen the day
@@ -94,7 +93,7 @@ def zone_of(name: str) -> zoneinfo.ZoneInfo:
 def is_sensitive(kind: AppointmentType) -> bool:
     """Whether a type says what the person is seen for in a way the one sensitivity rule
     keeps to their care team (a type flagged `sensitive`)."""
-    return bool(getattr(kind, "sensitive", False))
+    return kind.sensitive
 
 
 @dataclass(frozen=True)
@@ -144,9 +143,7 @@ class Viewer:
 def names_type(user: Any, item: Appointment) -> bool:
     """Whether the viewer may read the appointment's type (a sensitive one only on the
     person's care team)."""
-    if not is_sensitive(item.appointment_type):
-        return True
-    return item.person is not None and disclosure_for(user, item.person).sensitive
+    return common.names_type(user, item)
 
 
 def _what(item: Appointment, viewer: Viewer) -> str:

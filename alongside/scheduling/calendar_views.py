@@ -14,6 +14,7 @@ from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.views import or_404
 from alongside.scheduling import attendance_chart, calendar
 from alongside.scheduling.calendar import Calendar, Window
+from alongside.scheduling.forms import FIRST_YEAR, LAST_YEAR
 
 NO_CALENDAR = "No such calendar"
 VIEWS = ("day", "week")
@@ -21,14 +22,17 @@ VIEWS = ("day", "week")
 
 def _period(request: AuthenticatedHttpRequest, zone_name: str | None = None) -> Window:
     """The day or week asked for (?view=day|week&date=YYYY-MM-DD); today's week when the
-    date is missing or not a date."""
+    date is missing, not a date, or outside the years 2000 to 9000."""
     zone = calendar.zone_of(zone_name) if zone_name else calendar.organization_zone(request.user)
     view = request.GET.get("view", "week")
     view = view if view in VIEWS else "week"
+    today = dt.datetime.now(zone).date()
     try:
         day = dt.date.fromisoformat(request.GET.get("date", "")[:10])
     except ValueError:
-        day = dt.datetime.now(zone).date()
+        day = today
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        day = today
     return calendar.window(day, view, zone)
 
 

@@ -124,7 +124,7 @@ def reschedule(
         moved.reason = choice.reason or current.reason
         if choice.override:
             moved.overbook_reason = choice.override[:300]
-        booking.save_or_taken(moved, now, override=bool(choice.override))
+        booking.save_or_taken(moved, now, actor=actor, override=bool(choice.override))
         if not moved.overbooked:
             Appointment.objects.filter(pk=moved.pk).update(overbook_reason="")
         common.record(

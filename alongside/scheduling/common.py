@@ -22,6 +22,7 @@ from alongside.people import timeline
 from alongside.people.models import Enrollment, Person
 from alongside.people.permissions import can_manage_program
 from alongside.people.selectors import people_for
+from alongside.people.sensitivity import disclosure_for
 from alongside.scheduling.availability import zone
 from alongside.scheduling.models import Appointment
 
@@ -36,14 +37,18 @@ class SlotTaken(Exception):
     """The slot went to someone else first (or a hold blocks it). Names what blocks it
     and offers the next best slots."""
 
-    def __init__(self, blocking: Appointment | None, alternatives: list[Any]) -> None:
+    def __init__(
+        self, blocking: Appointment | None, alternatives: list[Any], *, viewer: Any = None
+    ) -> None:
         self.blocking = blocking
         self.alternatives = alternatives
-        if blocking is None:
+        # What blocks, in words for the booker; empty when it is not theirs to see.
+        self.described = "" if blocking is None else describe_blocker(viewer, blocking)
+        if not self.described:
             message = _("That time was just taken. Here are the next best times.")
         else:
             message = _("That time was just taken: %(what)s. Here are the next best times.") % {
-                "what": describe_blocker(blocking)
+                "what": self.described
             }
         super().__init__(message)
 
@@ -53,16 +58,34 @@ class SessionFull(Exception):
         super().__init__(_("Every seat in this group session is taken."))
 
 
-def describe_blocker(appointment: Appointment) -> str:
-    """What blocks a slot, in words safe for anyone booking: the staff member, the kind
-    and the time, never who the other appointment is with."""
+def names_type(viewer: Any, appointment: Appointment) -> bool:
+    """Whether the viewer may read the appointment's type: a sensitive type only on the
+    person's care team (the one sensitivity rule); a group session's always."""
+    if not appointment.appointment_type.sensitive:
+        return True
+    person = appointment.person
+    return person is not None and disclosure_for(viewer, person).sensitive
+
+
+def type_name(viewer: Any, appointment: Appointment) -> str:
+    """The appointment's type as the viewer may read it: a neutral "Appointment" when
+    the type is sensitive and they are not on the person's care team."""
+    if names_type(viewer, appointment):
+        return appointment.appointment_type.name
+    return _("Appointment")
+
+
+def describe_blocker(viewer: Any, appointment: Appointment) -> str:
+    """What blocks a slot, in words safe for the booker (who may see the appointment):
+    the staff member, the kind (neutral when sensitive) and the time, never who the
+    other appointment is with."""
     what = (
         _("a hold on %(kind)s with %(staff)s at %(time)s")
         if appointment.status == Appointment.Status.HELD
         else _("%(kind)s with %(staff)s at %(time)s")
     )
     return what % {
-        "kind": appointment.appointment_type.name,
+        "kind": type_name(viewer, appointment),
         "staff": appointment.staff,
         "time": local_text(appointment.starts_at, appointment.time_zone),
     }

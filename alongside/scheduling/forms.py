@@ -75,11 +75,26 @@ class PreferencesForm(forms.Form):
         return data
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 9000
+
+
+def in_years(value: dt.date) -> None:
+    """A date or time well inside the calendar (as the API's year rule), so a search,
+    a slot's end or a series' last date never runs past year 9999."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Give a date between the years %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+
+
 class FindForm(PreferencesForm):
     appointment_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Appointment type"), queryset=None, empty_label=None
     )
-    since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[in_years]
+    )
     days = forms.IntegerField(
         label=_("Days to search"), min_value=1, max_value=DAYS_MAX, initial=14
     )
@@ -123,6 +138,7 @@ class ChooseForm(forms.Form):
             isinstance(v, int) and not 0 < v < 2**31 for v in ids
         ):
             raise ValidationError(_("Choose one of the times offered."))
+        in_years(starts_at)
         return parsed
 
 
@@ -203,6 +219,7 @@ class SeriesForm(forms.Form):
     first = forms.DateTimeField(
         label=_("First appointment (local time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[in_years],
     )
     time_zone = forms.CharField(
         label=_("Time zone"), max_length=60, validators=[validate_time_zone]

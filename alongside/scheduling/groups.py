@@ -32,7 +32,7 @@ def session_create(
     booking.validate(actor, choice, now)
     session = booking.new_row(actor, None, choice, Appointment.Status.BOOKED, now)
     with transaction.atomic():
-        booking.save_or_taken(session, now)
+        booking.save_or_taken(session, now, actor=actor)
         common.record(actor, session, Action.CREATE)
     return session
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
+from alongside.audit.services import Action
 from alongside.people.models import Person
 from alongside.people.selectors import people_for
+from alongside.scheduling.common import record, type_name
 from alongside.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -39,15 +41,33 @@ def appointments_for(viewer: Actor) -> QuerySet[Appointment]:
     )
 
 
+def named(viewer: Actor, rows: list[Appointment]) -> list[Appointment]:
+    """The rows, each with `type_shown`: its type as this viewer may read it (a neutral
+    "Appointment" for a sensitive type off the person's care team)."""
+    for row in rows:
+        row.type_shown = type_name(viewer, row)  # type: ignore[attr-defined]
+    return rows
+
+
 def appointment_detail(viewer: Actor, pk: int) -> Appointment:
-    """One appointment; DoesNotExist when out of the viewer's scope."""
-    return (
+    """One appointment, with `type_shown`; DoesNotExist when out of the viewer's scope."""
+    appointment = (
         appointments_for(viewer)
         .select_related(
             "appointment_type", "staff", "person", "location", "room", "program", "series"
         )
         .get(pk=pk)
     )
+    named(viewer, [appointment])
+    return appointment
+
+
+def appointment_viewed(viewer: Actor, pk: int) -> Appointment:
+    """One appointment shown to the viewer (DoesNotExist when out of scope), its read
+    recorded."""
+    appointment = appointment_detail(viewer, pk)
+    record(viewer, appointment, Action.VIEW)
+    return appointment
 
 
 def preference_for(person: Person) -> SchedulingPreference | None:
@@ -104,8 +124,12 @@ def person_panel(viewer: Actor, person: Person) -> dict[str, Any]:
     past = [a for a in rows if a.starts_at < now and a.status != Appointment.Status.HELD][
         :PANEL_PAST
     ]
+    for row in rows:
+        row.person = person  # the one person asked about: no query per row
+    named(viewer, rows)
     counts = dict(
-        Appointment.objects.filter(person=person)
+        appointments_for(viewer)
+        .filter(person=person)
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -122,13 +146,16 @@ def person_panel(viewer: Actor, person: Person) -> dict[str, Any]:
 
 
 def person_history(viewer: Actor, person: Person, *, limit: int = 200) -> list[Appointment]:
-    return list(
+    rows = list(
         appointments_for(viewer)
         .filter(person=person)
         .exclude(status=Appointment.Status.EXPIRED)
         .select_related("appointment_type", "staff", "location", "room")
         .order_by("-starts_at")[:limit]
     )
+    for row in rows:
+        row.person = person  # the one person asked about: no query per row
+    return named(viewer, rows)
 
 
 def waitlist_for(viewer: Actor, person: Person) -> list[WaitlistEntry]:

@@ -102,7 +102,7 @@ def create(
             appointment = booking.new_row(actor, person, one, S.BOOKED, now)
             appointment.series = series
             appointment.overbook_reason = choice.override[:300]
-            booking.save_or_taken(appointment, now, override=bool(choice.override))
+            booking.save_or_taken(appointment, now, actor=actor, override=bool(choice.override))
             if not appointment.overbooked:
                 Appointment.objects.filter(pk=appointment.pk).update(overbook_reason="")
             common.record(

@@ -41,7 +41,10 @@ def _person(request: AuthenticatedHttpRequest, pk: int) -> Person:
 
 
 def _appointment(request: AuthenticatedHttpRequest, pk: int) -> Appointment:
-    return or_404(lambda: selectors.appointment_detail(request.user, pk), NO_APPOINTMENT)
+    """The appointment in scope (404 otherwise); a page shown (GET) records the read, a
+    change (POST) is audited by its service."""
+    read = selectors.appointment_viewed if request.method == "GET" else selectors.appointment_detail
+    return or_404(lambda: read(request.user, pk), NO_APPOINTMENT)
 
 
 def _wishes(person: Person, data: dict[str, Any]) -> slots.Wishes:

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from alongside.people.contributions import WorklistItem
 from alongside.people.models import Person
 from alongside.scheduling.availability import zone
+from alongside.scheduling.common import type_name
 from alongside.scheduling.models import Appointment
+from alongside.scheduling.selectors import appointments_for
 
 
 def appointments_soon(
@@ -25,13 +27,21 @@ def appointments_soon(
     today = timezone.localdate(now)
     end = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=2), dt.time.min))
     rows = (
-        Appointment.objects.filter(
+        appointments_for(viewer)
+        .filter(
             person__in=caseload.values("pk"),
             status__in=Appointment.UPCOMING_STATUSES,
             starts_at__gte=now - dt.timedelta(hours=1),
             starts_at__lt=end,
         )
-        .only("pk", "person_id", "starts_at", "time_zone", "appointment_type__name")
+        .only(
+            "pk",
+            "person_id",
+            "starts_at",
+            "time_zone",
+            "appointment_type__name",
+            "appointment_type__sensitive",
+        )
         .select_related("appointment_type")
         .order_by("starts_at")
     )
@@ -42,7 +52,7 @@ def appointments_soon(
             _("%(kind)s today at %(time)s")
             if local.date() == today
             else _("%(kind)s tomorrow at %(time)s")
-        ) % {"kind": appointment.appointment_type.name, "time": when}
+        ) % {"kind": type_name(viewer, appointment), "time": when}
         yield WorklistItem(
             person_id=appointment.person_id or 0,
             reason="scheduling.soon",

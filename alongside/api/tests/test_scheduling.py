@@ -227,3 +227,21 @@ def test_find_reads_any_since_without_refusing(world, kind, api_as, since):
         f"/people/{world.person.pk}/slots", {"since": since, "days": 62, "limit": 1}
     )
     assert response.status_code == 200, response.content
+
+
+def test_a_blocker_out_of_scope_is_not_described(world, kind, api_as):
+    from alongside.scheduling.tests.factories import make_type, raw_appointment
+    from conftest import add_role, make_person
+
+    add_role(world.coordinator, "coordinator", program=world.wellness)
+    private = make_type(world, program=world.wellness, name="Recovery counselling")
+    someone = make_person(world.colleague, world.wellness, legal_given_name="Bea")
+    raw_appointment(
+        world, next_monday(), program=world.wellness, appointment_type=private, person=someone
+    )
+    refused = api_as(world.scheduler).post(
+        f"/people/{world.person.pk}/appointments", book_body(world, kind)
+    )
+    error = assert_error(refused, 409, "slot_taken")
+    assert error["blocking"] is None
+    assert "Recovery" not in refused.content.decode()

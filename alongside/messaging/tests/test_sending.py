@@ -137,10 +137,24 @@ def test_rules_changed_after_queueing_are_obeyed_at_send_time(world, twilio, tes
     assert twilio.requests == []
 
 
-def test_a_refused_text_is_failed_with_twilios_reason(world, twilio, test_purpose):
-    phone(world, may_text=True)
+def test_a_number_changed_after_queueing_is_not_texted(world, twilio, test_purpose):
+    contact = phone(world, may_text=True)
     message = send(world)
+    people_services.contact_point_update(
+        actor=world.coordinator, contact=contact, data={"value": "(718) 555-0199"}, version=None
+    )
+    assert deliver(message.pk, AFTERNOON) == "blocked"
+    message.refresh_from_db()
+    assert message.reason == "the number changed since it was queued"
+    assert twilio.requests == []
+
+
+def test_a_refused_text_is_failed_with_twilios_reason(world, twilio, test_purpose):
+    contact = phone(world, may_text=True)
+    message = send(world)
+    # Twilio's magic invalid number, on both the message and the contact point.
     OutboundMessage.objects.filter(pk=message.pk).update(to="+15005550001")
+    type(contact).objects.filter(pk=contact.pk).update(normalized="+15005550001")
     assert deliver(message.pk, AFTERNOON) == "failed"
     message.refresh_from_db()
     assert "21211" in message.reason and "not a valid phone number" in message.reason

@@ -14,30 +14,35 @@ import re
 
 from django.db import migrations
 
-_TIME_WORDS = "after|before|until|till|during|between|past|después|despues|antes|hasta|entre|durante"
+_TIME_WORDS = (
+    "after|before|until|till|during|between|past|después|despues|antes|hasta|entre|durante"
+)
 
 
-def _ban(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def _ban(phrases: tuple[str, ...], *, but_at_work: bool = True) -> re.Pattern[str]:
+    """The phrases, not followed by a time limit nor (with `but_at_work`) "at work"."""
     alternatives = "|".join(re.escape(p).replace("'", "['’]?") for p in phrases)
+    at_work = r"(?!\s+at\s+work\b)" if but_at_work else ""
     return re.compile(
-        rf"(?<!\w)({alternatives})(?!\w)(?!\s+(?:{_TIME_WORDS})\b)(?!\s+at\s+work\b)",
+        rf"(?<!\w)({alternatives})(?!\w)(?!\s+(?:{_TIME_WORDS})\b){at_work}",
         re.IGNORECASE,
     )
 
 
-NO_CALLS = _ban(
-    (
-        "do not call",
-        "don't call",
-        "never call",
-        "no calls",
-        "no phone calls",
-        "no llamar",
-        "no llamen",
-        "no me llamen",
-        "nunca llamar",
-    )
+NO_CALL_PHRASES = (
+    "do not call",
+    "don't call",
+    "never call",
+    "no calls",
+    "no phone calls",
+    "no llamar",
+    "no llamen",
+    "no me llamen",
+    "nunca llamar",
 )
+NO_CALLS = _ban(NO_CALL_PHRASES)
+# On the work number itself, "do not call at work" means do not call it.
+NO_CALLS_AT_ALL = _ban(NO_CALL_PHRASES, but_at_work=False)
 NO_EMAIL = _ban(
     (
         "no email",
@@ -60,7 +65,8 @@ def forwards(apps, schema_editor):
     ContactPoint = apps.get_model("people", "ContactPoint")
     for contact in ContactPoint.objects.exclude(safety_note="").iterator():
         note = contact.safety_note
-        if contact.kind == "phone" and NO_CALLS.search(note):
+        calls = NO_CALLS_AT_ALL if "work" in (contact.label or "").lower() else NO_CALLS
+        if contact.kind == "phone" and calls.search(note):
             contact.may_call = False
             contact.voice_reason = note[:200]
             contact.save(update_fields=["may_call", "voice_reason"])

@@ -144,3 +144,27 @@ def test_the_migration_turns_notes_into_rules_and_keeps_them(world):
     assert banned.safety_note == "No llamen, solo mensajes."  # the words are kept
     assert later.may_call
     assert (shared.may_email, shared.email_reason) == (False, "Shared account")
+
+
+def test_the_migration_stops_calls_to_the_work_number_when_the_note_says_not_at_work(world):
+    work = ContactPoint.objects.create(
+        person=world.person,
+        kind="phone",
+        label="Work",
+        value="1",
+        may_call=True,
+        safety_note="Do not call at work.",
+    )
+    mobile = ContactPoint.objects.create(
+        person=world.person,
+        kind="phone",
+        label="Mobile",
+        value="2",
+        may_call=True,
+        safety_note="Do not call at work.",
+    )
+    migration.forwards(django_apps, None)
+    work.refresh_from_db()
+    mobile.refresh_from_db()
+    assert (work.may_call, work.voice_reason) == (False, "Do not call at work.")
+    assert mobile.may_call

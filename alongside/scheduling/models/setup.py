@@ -71,6 +71,14 @@ class AppointmentType(models.Model):
     is_group = models.BooleanField(_("group session"), default=False)
     capacity = models.PositiveSmallIntegerField(_("seats"), default=1)
     is_active = models.BooleanField(default=True)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "The type's name says what the person is seen for in a way only their care team "
+            "may read; everyone else sees a neutral “Appointment”."
+        ),
+    )
 
     class Meta:
         ordering = ["program", "name"]

@@ -52,7 +52,7 @@ def raw_appointment(
     kind = extra.pop("appointment_type", None) or make_type(world)
     appointment = Appointment(
         organization=world.org,
-        program=world.housing,
+        program=extra.pop("program", world.housing),
         person=extra.pop("person", world.person),
         staff=extra.pop("staff", world.coordinator),
         appointment_type=kind,

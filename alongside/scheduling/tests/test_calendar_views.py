@@ -11,7 +11,7 @@ from django.test import Client
 
 from alongside.audit.models import AuditEvent
 from alongside.scheduling import calendar
-from alongside.scheduling.models import Appointment
+from alongside.scheduling.models import Appointment, AppointmentType
 from alongside.scheduling.tests.factories import (
     ZONE,
     make_location,
@@ -162,8 +162,8 @@ def test_a_calendar_read_is_recorded_as_one_list_naming_the_people(world, booked
     assert event.detail["ids"] == [booked["lupe"].pk]
 
 
-def test_a_sensitive_type_is_neutral_outside_the_care_team(world, booked, monkeypatch):
-    monkeypatch.setattr(calendar, "is_sensitive", lambda kind: True)
+def test_a_sensitive_type_is_neutral_outside_the_care_team(world, booked):
+    AppointmentType.objects.filter(pk=booked["lupe"].appointment_type_id).update(sensitive=True)
     assert "Housing check-in" not in page(world.scheduler, f"/scheduling/calendar/?date={MONDAY}")
     html = page(
         world.scheduler, f"/scheduling/calendar/staff/{world.coordinator.pk}/?date={MONDAY}"
