@@ -225,15 +225,25 @@ def _busy(appointment: Appointment, now: dt.datetime) -> bool:
     return live.filter(who).exists()
 
 
-def seated(person_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
-    """Whether the person holds a booked seat in a group session overlapping the time."""
-    return GroupSeat.objects.filter(
+def seated(
+    person_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    *,
+    besides: Appointment | None = None,
+) -> bool:
+    """Whether the person holds a booked seat in a group session overlapping the time
+    (other than the session `besides`)."""
+    seats = GroupSeat.objects.filter(
         person_id=person_id,
         status=GroupSeat.Status.BOOKED,
         appointment__starts_at__lt=ends_at,
         appointment__ends_at__gt=starts_at,
         appointment__status=Appointment.Status.BOOKED,
-    ).exists()
+    )
+    if besides is not None:
+        seats = seats.exclude(appointment=besides)
+    return seats.exists()
 
 
 def next_best(

@@ -96,6 +96,17 @@ def cancel(
     return current
 
 
+def cancel_by_person_locked(
+    *, actor: Actor, current: Appointment, reason: str, now: dt.datetime
+) -> None:
+    """The person's own cancellation of an appointment already locked in the caller's
+    transaction (a signed reminder link is their say: no staff permission applies). Late
+    if close to the start, and the freed slot offered to the waitlist, as `cancel`."""
+    _cancel_row(actor, current, reason, True, now)
+    if current.starts_at > now:
+        waitlist.offer_freed(actor=actor, freed=current, now=now)
+
+
 def reschedule(
     *,
     actor: Actor,

@@ -58,23 +58,12 @@ def seat_book(
             >= locked.appointment_type.capacity
         ):
             raise SessionFull
-        busy = (
-            Appointment.objects.filter(
-                occupying(now),
-                person=person,
-                starts_at__lt=locked.ends_at,
-                ends_at__gt=locked.starts_at,
-            ).exists()
-            or GroupSeat.objects.filter(
-                person=person,
-                status=GroupSeat.Status.BOOKED,
-                appointment__starts_at__lt=locked.ends_at,
-                appointment__ends_at__gt=locked.starts_at,
-                appointment__status=Appointment.Status.BOOKED,
-            )
-            .exclude(appointment=locked)
-            .exists()
-        )
+        busy = Appointment.objects.filter(
+            occupying(now),
+            person=person,
+            starts_at__lt=locked.ends_at,
+            ends_at__gt=locked.starts_at,
+        ).exists() or booking.seated(person.pk, locked.starts_at, locked.ends_at, besides=locked)
         if busy:
             raise ValidationError(
                 _("%(name)s has another appointment then.") % {"name": person.first_name}

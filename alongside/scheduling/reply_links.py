@@ -30,7 +30,7 @@ from alongside.people.contributions import (
 )
 from alongside.people.models import Person
 from alongside.people.timeline import add_entry
-from alongside.scheduling import changes, waitlist
+from alongside.scheduling import changes
 from alongside.scheduling.models import Appointment, ReminderReply
 
 SALT = "alongside.scheduling.reply"
@@ -103,12 +103,8 @@ def answer(
     person = Person.objects.get(pk=current.person_id)
     audit.record_for_person(actor=PERSON, action=Action.CREATE, person=person, obj=reply)
     if answer == ReminderReply.Answer.CANCEL:
-        # As a cancellation by the person at the front desk (changes.cancel, without its
-        # staff permission check: the signed link is the person's own say): late if
-        # close to the start, and the freed slot offered to the waitlist.
         reason = "Cancelled by the person from a reminder" + (f": {note}" if note else "")
-        changes._cancel_row(PERSON, current, reason[:300], True, now)
-        waitlist.offer_freed(actor=PERSON, freed=current, now=now)
+        changes.cancel_by_person_locked(actor=PERSON, current=current, reason=reason[:300], now=now)
     done = ANSWER_WORDS[answer]
     add_entry(
         person=person,

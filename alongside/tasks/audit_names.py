@@ -7,15 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import BooleanField, Case, Value, When
 from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit.readable import ObjectNamer, int_ids, object_namers, short_day
-from alongside.people.sensitivity import sees_sensitive
 from alongside.tasks.models import FollowUpRule, TaskComment
-from alongside.tasks.presenting import apply, for_viewer
+from alongside.tasks.presenting import apply, for_viewer, sees
 from alongside.tasks.selectors import tasks_for
 
 
@@ -34,17 +32,10 @@ def task_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
 
 
 def comment_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
-    # One query: whether the viewer reads a sensitive task's title is decided in it, as
-    # `presenting.for_viewer` decides it for lists of tasks.
+    # One query: whether the viewer reads a sensitive task's title is decided in it.
     rows = (
         TaskComment.objects.filter(pk__in=int_ids(ids), task__in=tasks_for(viewer).values("pk"))
-        .annotate(
-            sees=Case(
-                When(task__sensitive=False, then=Value(True)),
-                default=sees_sensitive(viewer, "task__person_id"),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(sees=sees(viewer, "task__"))
         .select_related("task")
     )
     return {

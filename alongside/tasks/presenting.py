@@ -81,18 +81,21 @@ class _Presented(ModelIterable):  # type: ignore[type-arg]
             yield apply(task, sees=getattr(task, SEES, True))
 
 
+def sees(viewer: Any, task: str = "") -> Case:
+    """Whether `viewer` may read a task's own words, as a query expression on tasks (or,
+    with `task="task__"`, on rows pointing at a task): asks the rule only of sensitive
+    tasks."""
+    return Case(
+        When(**{f"{task}sensitive": False}, then=Value(True)),
+        default=sees_sensitive(viewer, f"{task}person_id"),
+        output_field=BooleanField(),
+    )
+
+
 def for_viewer(tasks: QuerySet[Task], viewer: Any) -> QuerySet[Task]:
     """`tasks` presented to `viewer` as they are read: whether the viewer may read a
     sensitive task is one EXISTS in the same query, asked only of sensitive rows."""
-    decided = tasks.annotate(
-        **{
-            SEES: Case(
-                When(sensitive=False, then=Value(True)),
-                default=sees_sensitive(viewer, "person_id"),
-                output_field=BooleanField(),
-            )
-        }
-    )
+    decided = tasks.annotate(**{SEES: sees(viewer)})
     decided._iterable_class = _Presented
     return decided
 
