@@ -55,6 +55,21 @@ def with_rows(people: QuerySet[Person], names: list[str]) -> QuerySet[Person]:
     return people
 
 
+def rows_of_person(name: str, person: str) -> dict[str, Expression]:
+    """The annotation that reads the related rows `name` of the person whose id is the
+    field `person` of another model's queryset (`"person_id"` of a plan), for
+    `store_rows` to put in place on that person once read."""
+    rows = _Rows(name)
+    rows.outer = F(person)
+    return {f"{_PREFIX}{name}": rows}
+
+
+def store_rows(owner: Model, person: Person, name: str) -> None:
+    """Move the rows `name` read on `owner` by `rows_of_person` into `person`'s
+    prefetch cache."""
+    _store(person, name, vars(owner).pop(f"{_PREFIX}{name}"))
+
+
 def _rows_sql(name: str) -> str:
     """`(SELECT jsonb_agg(jsonb_build_array(row, joined row, ...) ORDER BY ...) ...)`
     with `{outer}` standing for the person's id."""

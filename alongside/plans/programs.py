@@ -30,6 +30,15 @@ def settings_for(program_id: int) -> PlanSettings:
     return found or PlanSettings(program_id=program_id)
 
 
+def settings_of(program: Program) -> PlanSettings:
+    """`settings_for` a program read with its settings
+    (`select_related("plan_settings")`): no query."""
+    try:
+        return program.plan_settings
+    except PlanSettings.DoesNotExist:
+        return PlanSettings(program=program)
+
+
 def _ensure_admin(actor: Actor, organization_id: int) -> None:
     if not scope_for(actor).is_admin_of(organization_id):
         raise NotPermitted(ADMINS_ONLY)

@@ -18,11 +18,12 @@ from django.utils.translation import ngettext
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.organizations.models import Program
+from alongside.people import related_rows
 from alongside.people.contributions import PanelContext, WorklistItem
 from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_person_view
 from alongside.people.sensitivity import RESTRICTED, disclosure_for
-from alongside.plans import charts, display
+from alongside.plans import charts, display, snapshot_rows
 from alongside.plans.models import (
     SENSITIVE_DOMAINS,
     Goal,
@@ -32,7 +33,7 @@ from alongside.plans.models import (
     PlanVersion,
     Step,
 )
-from alongside.plans.programs import settings_for
+from alongside.plans.programs import settings_of
 from alongside.plans.snapshot import Snapshot, plan_snapshot, redacted
 
 REVIEW_DUE = "plans.review_due"
@@ -49,6 +50,33 @@ def _with_person(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     return plans.select_related(
         "person__profile", "person__organization", "enrollment__program"
     ).prefetch_related(Prefetch("person__enrollments", queryset=Enrollment.objects.all()))
+
+
+# Read with a plan that is shown whole, in the same query on PostgreSQL
+# (people/related_rows.py): the enrollments the sensitivity rule reads and the languages
+# the print form offers.
+_PERSON_ROWS = ("enrollments", "languages")
+
+
+def _read_whole(user: Actor, pk: int) -> Plan:
+    """A plan of a person the user may see, with its person, program and plan settings,
+    and, on PostgreSQL, its snapshot's rows (plans/snapshot_rows.py) and the person's
+    enrollments and languages, all in one query; on SQLite with prefetches."""
+    plans = plans_for(user).select_related(
+        "person__profile",
+        "person__organization",
+        "enrollment__program__plan_settings",
+    )
+    if not snapshot_rows.inline():
+        return plans.prefetch_related(
+            Prefetch("person__enrollments", queryset=Enrollment.objects.all())
+        ).get(pk=pk)
+    for name in _PERSON_ROWS:
+        plans = plans.annotate(**related_rows.rows_of_person(name, "person_id"))
+    found = plans.annotate(**snapshot_rows.annotation()).get(pk=pk)
+    for name in _PERSON_ROWS:
+        related_rows.store_rows(found, found.person, name)
+    return found
 
 
 def enrollment_for(user: Actor, pk: int) -> Enrollment:
@@ -104,8 +132,10 @@ def step_of(plan: Plan, pk: int) -> Step:
 
 def plan_read(user: Actor, pk: int, *, purpose: str = "plan") -> tuple[Plan, Snapshot, Snapshot]:
     """A plan (audited as a read of the person), its whole snapshot as it is now, and the
-    snapshot as the user may see it (`snapshot.redacted`)."""
-    plan = plan_for(user, pk, purpose=purpose)
+    snapshot as the user may see it (`snapshot.redacted`). On PostgreSQL one query
+    reads them all (`_read_whole`)."""
+    plan = _read_whole(user, pk)
+    audit_person_view(user, plan.person, purpose)
     whole = plan_snapshot(plan)
     shown = redacted(whole, sensitive=disclosure_for(user, plan.person).sensitive)
     return plan, whole, shown
@@ -119,7 +149,7 @@ def plan_page(user: Actor, pk: int) -> dict[str, Any]:
     disclosure = disclosure_for(user, plan.person)
     today = timezone.localdate()
     view = display.readable(whole, shown, today)
-    settings = settings_for(plan.enrollment.program_id)
+    settings = settings_of(plan.enrollment.program)
     return {
         "plan": plan,
         "person": plan.person,

@@ -1,7 +1,8 @@
 """The whole plan as plain data: what a `PlanVersion` keeps after each change, and what the
 plan page draws (so the current plan and a past version read the same way). Dates are
-ISO strings (plans/display.py reads them back). Six queries whatever the plan holds,
-and one for the person's profile unless it was read with the plan."""
+ISO strings (plans/display.py reads them back). Six queries whatever the plan holds
+(none where the plan was read with its rows: plans/snapshot_rows.py), and one for the
+person's profile unless it was read with the plan."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from alongside.people.models import Person, Profile
 from alongside.people.sensitivity import RESTRICTED
+from alongside.plans import snapshot_rows
 from alongside.plans.models import (
     LINKABLE_PROFILE_FIELDS,
     Agreement,
@@ -89,21 +91,38 @@ def _profile(person: Person) -> dict[str, str]:
     return {name: getattr(profile, name) for name in LINKABLE_PROFILE_FIELDS}
 
 
+def _rows(plan: Plan) -> dict[str, list[Any]]:
+    """The plan's rows in six queries (`snapshot_rows` reads them with the plan)."""
+    return {
+        "goals": list(Goal.objects.filter(plan_id=plan.pk).order_by("priority", "id")),
+        "steps": list(
+            Step.objects.filter(goal__plan_id=plan.pk).select_related("owner_user", "owner_contact")
+        ),
+        "readiness": list(Readiness.objects.filter(goal__plan_id=plan.pk)),
+        "reviews": list(Review.objects.filter(plan_id=plan.pk)),
+        "ratings": list(GasRating.objects.filter(review__plan_id=plan.pk)),
+        "agreements": list(Agreement.objects.filter(plan_id=plan.pk)),
+    }
+
+
 def plan_snapshot(plan: Plan) -> Snapshot:
-    goals = list(Goal.objects.filter(plan_id=plan.pk).order_by("priority", "id"))
+    """The plan as plain data: from the rows read with it where they were
+    (`snapshot_rows`, PostgreSQL), else read now."""
+    rows = snapshot_rows.taken(plan)
+    if rows is None:
+        rows = _rows(plan)
     steps: dict[int, list[Step]] = defaultdict(list)
-    for step in Step.objects.filter(goal__plan_id=plan.pk).select_related(
-        "owner_user", "owner_contact"
-    ):
+    for step in rows["steps"]:
         steps[step.goal_id].append(step)
     readiness: dict[int, list[Readiness]] = defaultdict(list)
-    for r in Readiness.objects.filter(goal__plan_id=plan.pk):
+    for r in rows["readiness"]:
         readiness[r.goal_id].append(r)
     ratings: dict[int, list[GasRating]] = defaultdict(list)
-    for rating in GasRating.objects.filter(review__plan_id=plan.pk):
+    for rating in rows["ratings"]:
         ratings[rating.review_id].append(rating)
-    reviews = list(Review.objects.filter(plan_id=plan.pk))
-    agreements = list(Agreement.objects.filter(plan_id=plan.pk))
+    goals: list[Goal] = rows["goals"]
+    reviews: list[Review] = rows["reviews"]
+    agreements: list[Agreement] = rows["agreements"]
     return {
         "id": plan.pk,
         "version": plan.version,

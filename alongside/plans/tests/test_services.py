@@ -7,7 +7,7 @@ from django.utils import timezone
 from alongside.audit.models import AuditEvent
 from alongside.lib.errors import NotPermitted
 from alongside.people import services as people
-from alongside.plans import changes, hooks, programs, services
+from alongside.plans import changes, hooks, programs, selectors, services
 from alongside.plans.models import Agreement, Goal, Plan, PlanSettings, PlanVersion, Step
 from alongside.plans.tests.factories import add_goal, fresh, start_plan
 
@@ -380,3 +380,40 @@ def test_only_an_admin_changes_how_a_program_runs_plans(world):
         actor=world.admin, program_id=world.housing.pk, data={"review_interval_days": 30}
     )
     assert programs.settings_for(world.housing.pk).review_interval_days == 30
+
+
+def test_the_plan_read_whole_gives_the_snapshot_a_version_keeps(world):
+    """The plan page reads the plan with its rows (in one query on PostgreSQL:
+    plans/snapshot_rows.py); what it draws is the snapshot a version keeps, exactly."""
+    plan, goal = _active_plan(world)
+    sister = people.support_contact_create(
+        actor=world.coordinator,
+        person=world.person,
+        data={"name": "Ana", "relationship": "family", "may_involve": True},
+    )
+    _step(world, plan, goal, owner_kind="staff", owner_user=world.coordinator)
+    _step(world, plan, goal, owner_kind="support", owner_contact=sister)
+    done = _step(world, plan, goal, owner_kind="person", due_on=timezone.localdate())
+    services.step_done(actor=world.coordinator, step=done, done=True, expected_version=None)
+    services.readiness_record(
+        actor=world.coordinator,
+        goal=goal,
+        importance=8,
+        confidence=4,
+        why_not_lower="I have done it before.",
+        expected_version=None,
+    )
+    add_goal(world, plan, words="Keep calm at night.", domain="mental_health", priority=2)
+    services.review_record(
+        actor=world.coordinator,
+        plan=fresh(plan),
+        held_on=timezone.localdate(),
+        participants="Lupe, Casey",
+        ratings={goal.pk: (-1, "Slower than hoped.")},
+        expected_version=fresh(plan).version,
+    )
+    kept = PlanVersion.objects.filter(plan=plan).order_by("-number")[0]
+    _plan, whole, _shown = selectors.plan_read(world.coordinator, plan.pk)
+    assert len(whole["goals"]) == 2 and len(whole["goals"][0]["steps"]) == 3
+    assert whole["reviews"][0]["ratings"][0]["note"] == "Slower than hoped."
+    assert whole == kept.snapshot
