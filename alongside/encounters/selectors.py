@@ -22,6 +22,7 @@ from alongside.encounters.models import (
 )
 from alongside.encounters.terms import terms_listed
 from alongside.organizations.models import Program
+from alongside.organizations.program_settings import programs_with
 from alongside.people.models import Person
 from alongside.people.selectors import my_programs, people_for, with_record
 from alongside.people.sensitivity import RESTRICTED, Disclosure, disclosure_for, redact_person
@@ -190,9 +191,4 @@ def terms_for(organization_id: int) -> list[Term]:
 def program_note_settings(organization_id: int) -> list[tuple[Program, NoteSettings]]:
     """Each of the organization's programs with how its notes are signed (the defaults
     where it has no row), in one query: for its admins' settings page."""
-    programs = (
-        Program.objects.filter(organization_id=organization_id)
-        .select_related("note_settings")
-        .order_by("-is_active", "name", "pk")
-    )
-    return [(p, getattr(p, "note_settings", None) or NoteSettings(program=p)) for p in programs]
+    return programs_with(NoteSettings, organization_id)

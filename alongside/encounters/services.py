@@ -27,6 +27,7 @@ from alongside.encounters.models import (
 )
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
+from alongside.organizations import program_settings
 from alongside.organizations.models import Program
 from alongside.people import services as people
 from alongside.people import timeline
@@ -300,29 +301,22 @@ def note_sign(*, actor: Any, note: Note, expected_version: int | None) -> Note:
 
 def note_settings_for(program_id: int) -> NoteSettings:
     """The program's note settings, or the defaults (unsaved) when it has none."""
-    found = NoteSettings.objects.filter(program_id=program_id).first()
-    return found or NoteSettings(program_id=program_id)
+    return program_settings.settings_for(NoteSettings, program_id)
 
 
-@transaction.atomic
 def note_settings_update(
     *, actor: Any, program: Program, requires_cosignature: bool
 ) -> NoteSettings:
     """Say whether the program's notes need a supervisor's co-signature: for its
     organization's admins. Notes signed before keep what they needed then."""
-    if not scope_for(actor).is_admin_of(program.organization_id):
-        raise NotPermitted("Only an organization admin can change how a program signs notes.")
     found = note_settings_for(program.pk)
     found.requires_cosignature = requires_cosignature
-    found.save()
-    audit.record(
+    return program_settings.settings_save(
         actor=actor,
-        action=Action.UPDATE,
-        obj=found,
-        organization_id=program.organization_id,
+        settings=found,
         fields=["requires_cosignature"],
+        refusal="Only an organization admin can change how a program signs notes.",
     )
-    return found
 
 
 @transaction.atomic

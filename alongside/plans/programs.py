@@ -17,6 +17,7 @@ from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
+from alongside.organizations import program_settings
 from alongside.organizations.models import Program
 from alongside.plans.models import GoalTemplate, PlanSettings
 
@@ -26,8 +27,7 @@ TEMPLATE_FIELDS = ("title", "domain", "importance", "restatement", "gas_0", "ste
 
 def settings_for(program_id: int) -> PlanSettings:
     """The program's plan settings, or the defaults (unsaved) when it has none."""
-    found = PlanSettings.objects.filter(program_id=program_id).first()
-    return found or PlanSettings(program_id=program_id)
+    return program_settings.settings_for(PlanSettings, program_id)
 
 
 def settings_of(program: Program) -> PlanSettings:
@@ -47,24 +47,14 @@ def _ensure_admin(actor: Actor, organization_id: int) -> None:
 def plan_settings_update(*, actor: Actor, program_id: int, data: Mapping[str, Any]) -> PlanSettings:
     """Set how a program runs its plans: for its organization's admins."""
     settings = settings_for(program_id)
-    organization_id = settings.program.organization_id
-    _ensure_admin(actor, organization_id)
     for name in ("requires_agreement", "requires_signature", "requires_approval"):
         if name in data:
             setattr(settings, name, bool(data[name]))
     if "review_interval_days" in data:
         settings.review_interval_days = data["review_interval_days"]
-    settings.full_clean()
-    with transaction.atomic():
-        settings.save()
-        audit.record(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=settings,
-            organization_id=organization_id,
-            fields=sorted(data),
-        )
-    return settings
+    return program_settings.settings_save(
+        actor=actor, settings=settings, fields=data, refusal=ADMINS_ONLY
+    )
 
 
 def goal_template_save(
