@@ -6,7 +6,7 @@ off the person's care team. Reads of a plan are audited as views of the person."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -17,7 +17,9 @@ from django.utils.translation import ngettext
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
+from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
+from alongside.organizations.program_settings import programs_with
 from alongside.people import related_rows
 from alongside.people.contributions import PanelContext, WorklistItem
 from alongside.people.models import Enrollment, Person
@@ -148,7 +150,7 @@ def plan_page(user: Actor, pk: int) -> dict[str, Any]:
     plan, whole, shown = plan_read(user, pk)
     disclosure = disclosure_for(user, plan.person)
     today = timezone.localdate()
-    view = display.readable(whole, shown, today)
+    view = _with_links(display.readable(whole, shown, today), plan.pk)
     settings = settings_of(plan.enrollment.program)
     return {
         "plan": plan,
@@ -164,6 +166,29 @@ def plan_page(user: Actor, pk: int) -> dict[str, Any]:
         and scope_for(user).oversees_program(plan.enrollment.program_id),
         "restricted": RESTRICTED,
     }
+
+
+def _id_link(name: str, plan_pk: int) -> Callable[[int], str]:
+    """`reverse(name, args=[plan_pk, id])` for any id, from one `reverse`: the plan page
+    links each goal and step, and reversing each link costs more than the rest of it."""
+    head, _sentinel, tail = reverse(name, args=[plan_pk, MAX_ID]).rpartition(str(MAX_ID))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _with_links(view: dict[str, Any], plan_pk: int) -> dict[str, Any]:
+    """The readable plan with the links of what the care team can do to each goal and
+    step (unused where the viewer may not)."""
+    edit, step, readiness, done = (
+        _id_link(f"plans:{name}", plan_pk)
+        for name in ("goal-edit", "step-add", "readiness", "step-done")
+    )
+    for goal in view["goals"]:
+        goal["edit_url"] = edit(goal["id"])
+        goal["step_url"] = step(goal["id"])
+        goal["readiness_url"] = readiness(goal["id"])
+        for s in goal.get("steps", []):
+            s["done_url"] = done(s["id"])
+    return view
 
 
 def plan_versions(plan: Plan) -> list[PlanVersion]:
@@ -283,14 +308,13 @@ def plan_goals(plan: Plan) -> list[Goal]:
 
 def program_settings(organization_id: int) -> list[tuple[Program, PlanSettings]]:
     """Each of the organization's programs with how it runs its plans (the defaults where
-    it has no row), in one query: for its admins' settings page."""
-    programs = (
-        Program.objects.filter(organization_id=organization_id)
-        .select_related("plan_settings")
-        .annotate(templates=Count("goal_templates", filter=Q(goal_templates__is_active=True)))
-        .order_by("-is_active", "name", "pk")
+    it has no row) and its active goal templates counted, in one query: for its admins'
+    settings page."""
+    return programs_with(
+        PlanSettings,
+        organization_id,
+        templates=Count("goal_templates", filter=Q(goal_templates__is_active=True)),
     )
-    return [(p, getattr(p, "plan_settings", None) or PlanSettings(program=p)) for p in programs]
 
 
 def goal_templates_of(program: Program) -> list[GoalTemplate]:

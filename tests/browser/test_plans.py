@@ -118,6 +118,16 @@ def test_a_plan_is_made_with_the_person(browsing, lupe):  # noqa: PLR0915 - one 
     expect(goal).to_contain_text("Drive to the pantry — Ana")
     expect(goal).to_contain_text("Call the food bank — Casey Nguyen")
 
+    # Her step marked done in place (htmx): the page is not reloaded, and focus stays on
+    # that step, now offering to undo it.
+    page.evaluate("window.notReloaded = true")
+    snap = goal.locator("li", has_text="Sign up for SNAP")
+    snap.get_by_role("button", name="Mark done").click()
+    expect(snap.get_by_role("button", name="Not done after all")).to_be_focused()
+    expect(snap.locator(".badge-resolved")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    browsing.check()
+
     goal.get_by_role("link", name="Record readiness").click()
     browsing.check()
     page.get_by_label("How important is this to you").fill("9")

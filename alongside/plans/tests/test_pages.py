@@ -397,3 +397,26 @@ def test_a_past_version_shows_their_profile_words_as_they_were(client, world, pl
     assert "Being there for my kids." in old and "my garden" not in old
     now = client.get(reverse("plans:plan", args=[plan.pk])).content.decode()
     assert "My kids, and my garden." in now
+
+
+def test_a_step_is_marked_done_in_place_and_every_form_gets_the_new_version(client, world, plan):
+    client.force_login(world.coordinator)
+    url = reverse("plans:plan", args=[plan.pk])
+    step = Step.objects.get(text="Call the housing authority")
+    action = reverse("plans:step-done", args=[plan.pk, step.pk])
+    body = client.get(url).content.decode()
+    # htmx posts it and swaps the page it is sent back to in as the whole <main>;
+    # without JavaScript the same form posts and the page reloads.
+    assert f'<form method="post" action="{action}" class="inline-form"' in body
+    assert f'id="step-{step.pk}-done" hx-post="{action}"' in body
+    assert '<div hx-target="#main" hx-select="#main" hx-swap="outerHTML">' in body
+    reply = client.post(
+        action, {"version": plan.version, "done": "on"}, follow=True, HTTP_HX_REQUEST="true"
+    )
+    assert reply.redirect_chain == [(f"{url}#goal-{step.goal_id}", 302)]
+    step.refresh_from_db()
+    assert step.done_at is not None
+    page = reply.content.decode()
+    assert '<main id="main"' in page and "Not done after all" in page
+    assert f'name="version" value="{plan.version}"' not in page
+    assert page.count(f'name="version" value="{plan.version + 1}"') >= 3

@@ -13,3 +13,14 @@ document.addEventListener("htmx:afterSettle", () => {
     first.focus();
   }
 });
+
+// A one-button form that posted in place (the plan page swaps <main> whole): focus goes
+// to the form of the same id in the new page, or to <main> when there is none, not to
+// the top of the document.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (!form || form.tagName !== "FORM" || !form.id) return;
+  const again = document.getElementById(form.id);
+  const button = again && again.querySelector("button");
+  (button || document.getElementById("main")).focus();
+});
