@@ -70,14 +70,18 @@ def store_rows(owner: Model, person: Person, name: str) -> None:
     _store(person, name, vars(owner).pop(f"{_PREFIX}{name}"))
 
 
-def _rows_sql(name: str) -> str:
-    """`(SELECT jsonb_agg(jsonb_build_array(row, joined row, ...) ORDER BY ...) ...)`
-    with `{outer}` standing for the person's id."""
-    relation: Any = Person._meta.get_field(name)
-    meta: Any = relation.related_model._meta
+def json_rows_sql(
+    model: type[Model], joined: Iterable[str], ordering: Iterable[str], where: str
+) -> str:
+    """`(SELECT jsonb_agg(jsonb_build_array(row, joined row, ...) ORDER BY ...) FROM
+    <model's table> r LEFT JOIN ... WHERE <where>)`: the rows of `model` (alias `r`)
+    meeting `where`, each with the rows its foreign keys `joined` point at (a missing one
+    null), in `ordering` (plain field names, `-` for descending). Read back with
+    `json_instance`. Also plans/snapshot_rows.py's."""
+    meta: Any = model._meta
     rows = ["to_jsonb(r)"]
     joins = []
-    for n, key in enumerate(INLINE[name]):
+    for n, key in enumerate(joined):
         fk: Any = meta.get_field(key)
         target = fk.related_model._meta
         # A row of the outer join's null side is null as a whole: no coordinator is null.
@@ -87,16 +91,24 @@ def _rows_sql(name: str) -> str:
         )
         rows.append(f"to_jsonb(j{n})")
     order = []
-    for key in meta.ordering:
-        # Plain field names only, as every model in INLINE orders by.
+    for key in ordering:
         column = meta.get_field(key.lstrip("-")).column
         order.append(f'r."{column}"' + (" DESC" if key.startswith("-") else ""))
     # Only table and column names from the models' metadata go into the SQL.
     return (
         f"(SELECT jsonb_agg(jsonb_build_array({', '.join(rows)}) ORDER BY {', '.join(order)})"  # noqa: S608
-        f' FROM "{meta.db_table}" r{"".join(joins)}'
-        f' WHERE r."{relation.field.column}" = {{outer}})'
+        f' FROM "{meta.db_table}" r{"".join(joins)} WHERE {where})'
     )
+
+
+def _rows_sql(name: str) -> str:
+    """The rows of the person's relation `name`, with `{outer}` standing for the
+    person's id."""
+    relation: Any = Person._meta.get_field(name)
+    model = relation.related_model
+    # Plain field names only, as every model in INLINE orders by.
+    ordering = [str(key) for key in model._meta.ordering]
+    return json_rows_sql(model, INLINE[name], ordering, f'r."{relation.field.column}" = {{outer}}')
 
 
 _ROWS_SQL = {name: _rows_sql(name) for name in INLINE}
@@ -124,8 +136,9 @@ class _Rows(Expression):
         return _ROWS_SQL[self.name].format(outer=outer), params
 
 
-def _instance(model: type[Model], data: dict[str, Any]) -> Model:
-    fields: Any = model._meta.concrete_fields
+def json_instance(model: type[Model], data: dict[str, Any]) -> Model:
+    """A model instance from its row as `to_jsonb` gave it (the fields in it only)."""
+    fields: Any = [f for f in model._meta.concrete_fields if f.column in data]
     return model.from_db(
         connection.alias,
         [field.attname for field in fields],
@@ -142,10 +155,10 @@ def _store(person: Person, name: str, rows: list[list[Any]] | None) -> None:
     keys = [model._meta.get_field(key) for key in INLINE[name]]
     instances = []
     for own, *joined in rows or []:
-        instance = _instance(model, own)
+        instance = json_instance(model, own)
         back.set_cached_value(instance, person)
         for fk, data in zip(keys, joined, strict=True):
-            joined_instance = None if data is None else _instance(fk.related_model, data)
+            joined_instance = None if data is None else json_instance(fk.related_model, data)
             fk.set_cached_value(instance, joined_instance)
         instances.append(instance)
     if not hasattr(person, "_prefetched_objects_cache"):

@@ -3,9 +3,9 @@ readiness; reviews; GAS ratings; agreements) read in the same query as the plan,
 one JSON document from a correlated subquery, instead of six queries.
 
 Each list is the model's rows (`to_jsonb`) in the order `plans/snapshot.py` reads them
-in, turned back into model instances through `Field.to_python` (as
-`people/related_rows.py` does), so the snapshot is built by the same code from the same
-values whichever way they were read. Only text, numbers, booleans, dates and timestamps
+in, turned back into model instances through `Field.to_python` (the SQL and the reading
+back are `people/related_rows.py`'s), so the snapshot is built by the same code from the
+same values whichever way they were read. Only text, numbers, booleans, dates and timestamps
 are read this way. The SQL is written once from the models' metadata; building it
 through the ORM for every request would cost more than the queries it saves. On SQLite
 the snapshot keeps its six queries.
@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import JSONField, Model
 from django.db.models.expressions import RawSQL
 
+from alongside.people.related_rows import json_instance, json_rows_sql
 from alongside.plans.models import Agreement, GasRating, Goal, Plan, Readiness, Review, Step
 
 # The name of the annotation on a plan read with its rows.
@@ -50,22 +51,7 @@ LISTS: dict[str, _List] = {
 
 
 def _list_sql(spec: _List, plan_column: str) -> str:
-    """`(SELECT jsonb_agg(jsonb_build_array(row, joined rows...) ORDER BY ...) ...)`."""
     meta: Any = spec.model._meta
-    rows = ["to_jsonb(r)"]
-    joins = []
-    for n, key in enumerate(spec.joined):
-        fk: Any = meta.get_field(key)
-        target = fk.related_model._meta
-        joins.append(
-            f' LEFT JOIN "{target.db_table}" j{n} ON j{n}."{fk.target_field.column}"'
-            f' = r."{fk.column}"'
-        )
-        rows.append(f"to_jsonb(j{n})")
-    order = ", ".join(
-        f'r."{meta.get_field(key.lstrip("-")).column}"' + (" DESC" if key[0] == "-" else "")
-        for key in spec.ordering
-    )
     if spec.through == "plan":
         where = f'r."{meta.get_field("plan").column}" = {plan_column}'
     else:
@@ -75,11 +61,7 @@ def _list_sql(spec: _List, plan_column: str) -> str:
             f'r."{fk.column}" IN (SELECT p."id" FROM "{parent.db_table}" p'  # noqa: S608
             f' WHERE p."{parent.get_field("plan").column}" = {plan_column})'
         )
-    # Only table and column names from the models' metadata go into the SQL.
-    return (
-        f"(SELECT jsonb_agg(jsonb_build_array({', '.join(rows)}) ORDER BY {order})"  # noqa: S608
-        f' FROM "{meta.db_table}" r{"".join(joins)} WHERE {where})'
-    )
+    return json_rows_sql(spec.model, spec.joined, spec.ordering, where)
 
 
 _PLAN_ID = f'"{Plan._meta.db_table}"."id"'
@@ -101,15 +83,6 @@ def annotation() -> dict[str, RawSQL]:
     return {ANNOTATION: RawSQL(_SQL, (), output_field=JSONField())}  # noqa: S611 - no input
 
 
-def _instance(model: type[Model], data: dict[str, Any]) -> Model:
-    fields: Any = [f for f in model._meta.concrete_fields if f.column in data]
-    return model.from_db(
-        connection.alias,
-        [field.attname for field in fields],
-        [field.to_python(data[field.column]) for field in fields],
-    )
-
-
 def taken(plan: Plan) -> dict[str, list[Any]] | None:
     """The rows read with `plan` (removed from it) as model instances, each list in the
     order the snapshot reads it; None when the plan was read without them."""
@@ -120,11 +93,11 @@ def taken(plan: Plan) -> dict[str, list[Any]] | None:
     for name, spec in LISTS.items():
         instances = []
         for own, *joined in document.get(name) or []:
-            instance = _instance(spec.model, own)
+            instance = json_instance(spec.model, own)
             for key, data in zip(spec.joined, joined, strict=True):
                 fk: Any = spec.model._meta.get_field(key)
                 fk.set_cached_value(
-                    instance, None if data is None else _instance(fk.related_model, data)
+                    instance, None if data is None else json_instance(fk.related_model, data)
                 )
             instances.append(instance)
         found[name] = instances
