@@ -24,6 +24,18 @@ class SchedulingConfig(AppConfig):
         from alongside.scheduling import attendance, audit_names, common, worklist
 
         audit_names.register()
+        from alongside.organizations.contributions import ManageSection, manage_sections
+
+        manage_sections.register(
+            ManageSection(
+                key="scheduling",
+                label="Scheduling",
+                prefix="scheduling/",
+                urlpatterns="alongside.scheduling.setup_urls.manage_urlpatterns",
+                url_name="manage:scheduling",
+                order=65,
+            )
+        )
         nav_items.register(
             NavItem(
                 key="scheduling.calendar",
