@@ -16,7 +16,10 @@ from alongside.scheduling.forms import WEEKDAYS
 from alongside.scheduling.models import AvailabilityChange, Modality, validate_time_zone
 
 DELIVERING_ROLES = [(r.value, r.label) for r in Role if r != Role.ORG_ADMIN]
-MINUTES = {"min_value": 0, "max_value": 600}
+
+
+def _minutes(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, initial=0, min_value=0, max_value=600)
 
 
 def _version() -> forms.IntegerField:
@@ -25,7 +28,7 @@ def _version() -> forms.IntegerField:
     )
 
 
-def _modalities(help_text: str = "") -> forms.MultipleChoiceField:
+def _modalities(help_text: Any = "") -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=_("Ways to meet"),
         choices=Modality.choices,
@@ -64,12 +67,8 @@ class AppointmentTypeForm(forms.Form):
         required=False,
         help_text=_("None chosen: anyone in the program can."),
     )
-    buffer_before_minutes = forms.IntegerField(
-        label=_("Buffer before (minutes)"), initial=0, **MINUTES
-    )
-    buffer_after_minutes = forms.IntegerField(
-        label=_("Buffer after (minutes)"), initial=0, **MINUTES
-    )
+    buffer_before_minutes = _minutes(_("Buffer before (minutes)"))
+    buffer_after_minutes = _minutes(_("Buffer after (minutes)"))
     interpreter_needed = forms.BooleanField(
         label=_("Book an interpreter when the person needs one"), required=False, initial=True
     )

@@ -74,9 +74,7 @@ def test_it_lists_the_set_up_for_an_admin_and_links_it_from_the_calendar(world):
 @pytest.mark.parametrize("persona", ["coordinator", "supervisor", "scheduler", "outsider"])
 def test_it_is_not_found_for_anyone_but_the_organizations_admins(world, persona):
     kind = make_type(world)
-    response = client_for(getattr(world, persona)).get(
-        url(world, "scheduling-type-edit", kind.pk)
-    )
+    response = client_for(getattr(world, persona)).get(url(world, "scheduling-type-edit", kind.pk))
     assert response.status_code == 404
 
 
@@ -139,7 +137,9 @@ def test_it_answers_409_to_an_edit_of_a_type_someone_else_changed(world):
     kind = make_type(world, name="Check-in")
     admin = client_for(world.admin)
     stale = TYPE_POST | {"name": "Mine", "version": kind.version}
-    configure.type_save(actor=world.admin, organization=world.org, kind=kind, data={"name": "Theirs"})
+    configure.type_save(
+        actor=world.admin, organization=world.org, kind=kind, data={"name": "Theirs"}
+    )
     response = admin.post(url(world, "scheduling-type-edit", kind.pk), stale)
     assert response.status_code == 409
     assert "Someone else saved changes" in response.content.decode()
@@ -162,7 +162,7 @@ def test_its_services_refuse_anyone_but_an_admin(world):
             data={"name": "X"},
         )
     kind = make_type(world)
-    with pytest.raises(StaleVersion):
+    with pytest.raises(StaleVersion, match="now version 1"):
         configure.type_save(
             actor=world.admin, organization=world.org, kind=kind, data={"name": "Y"}, version=7
         )
