@@ -43,7 +43,7 @@ from alongside.plans import services as plans
 from alongside.plans.models import GoalTemplate
 from alongside.scheduling import booking as scheduling
 from alongside.scheduling import changes as scheduling_changes
-from alongside.scheduling import configure, feeds, waitlist
+from alongside.scheduling import configure, feeds, groups, waitlist
 from alongside.scheduling.models import Appointment, AppointmentType, Offer, Room
 from alongside.scheduling.reply_links import make_token
 from alongside.scheduling.tests.factories import make_location, make_room
@@ -104,6 +104,7 @@ PROGRAM_RECORD_PAGES = frozenset(
         "move",
         "offer",
         "waitlist-withdraw",
+        "seat-attendance",
     )
 )
 
@@ -356,6 +357,22 @@ def _scheduling(w: World, subjects: dict[str, Subject]) -> None:
     for n, s in enumerate(subjects.values()):
         s.ids["appointment"] = book(s.person, n).pk
         s.ids["entry"] = waitlist.join(actor=w.coordinator, person=s.person, kind=kind).pk
+    workshop = AppointmentType.objects.create(
+        program=w.housing, name="Workshop", modalities=["phone"], is_group=True, capacity=4
+    )
+    session = groups.session_create(
+        actor=w.supervisor,
+        choice=scheduling.Choice(
+            kind=workshop,
+            staff=w.supervisor,
+            starts_at=start + dt.timedelta(hours=20),
+            modality="phone",
+            override="authorization walk",
+        ),
+    )
+    for s in subjects.values():
+        s.ids["session"] = session.pk
+        s.ids["seat"] = groups.seat_book(actor=w.coordinator, session=session, person=s.person).pk
     for n, s in enumerate(subjects.values()):
         freed = book(filler, 10 + n)
         scheduling_changes.cancel(actor=w.coordinator, appointment=freed, reason="freed")
@@ -783,6 +800,8 @@ def fillers(a: AuthzWorld) -> Fillers:
             for name in ("appointment", "confirm", "release", "attendance", "cancel", "move")
         },
         "scheduling:offer": each(lambda s: {"pk": s.ids["offer"]}),
+        "scheduling:session": lambda: [("", None, {"pk": lupe.ids["session"]})],
+        "scheduling:seat-attendance": each(lambda s: {"pk": s.ids["seat"]}),
         "scheduling:waitlist-withdraw": each(lambda s: {"pk": s.ids["entry"]}),
         # scheduling: the coordinator's, the room's and the housing team's calendars, each
         # person's appointment, and the coordinator's feed (its secret is the authority)
