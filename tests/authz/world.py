@@ -43,7 +43,7 @@ from alongside.plans import services as plans
 from alongside.plans.models import GoalTemplate
 from alongside.scheduling import booking as scheduling
 from alongside.scheduling import changes as scheduling_changes
-from alongside.scheduling import configure, feeds, groups, waitlist
+from alongside.scheduling import configure, feeds, groups, person_feeds, waitlist
 from alongside.scheduling.models import Appointment, AppointmentType, Offer, Room
 from alongside.scheduling.reply_links import make_token
 from alongside.scheduling.tests.factories import make_location, make_room
@@ -203,7 +203,7 @@ class AuthzWorld:
     room_pk: int = 0
     feed_secret: str = ""
     # Scheduling set-up rows (type, location, hours, pattern, change) for /manage/.
-    setup: dict[str, int] = field(default_factory=dict)
+    setup: dict[str, Any] = field(default_factory=dict)
 
     def user(self, persona: str) -> Any:
         return None if persona == "anonymous" else getattr(self.world, persona)
@@ -530,7 +530,7 @@ def build(w: World) -> AuthzWorld:
     )
 
 
-def _scheduling_setup(w: World, room_pk: int) -> dict[str, int]:
+def _scheduling_setup(w: World, room_pk: int) -> dict[str, Any]:
     """What the scheduling set-up screens edit: a type, the room's location with opening
     hours, and the coordinator's weekly availability and time off."""
     room = Room.objects.select_related("location").get(pk=room_pk)
@@ -568,6 +568,10 @@ def _scheduling_setup(w: World, room_pk: int) -> dict[str, int]:
         "hours": hours.pk,
         "pattern": pattern.pk,
         "change": change.pk,
+        # Lupe's own calendar feed (its secret is the authority).
+        "person_feed": person_feeds.feed_make(
+            actor=w.coordinator, person=w.person, detail="details"
+        ),
     }
 
 
@@ -793,7 +797,15 @@ def fillers(a: AuthzWorld) -> Fillers:
         # scheduling: each person's appointment, waitlist entry and offer
         **{
             f"scheduling:{name}": each(lambda s: {"pk": s.person.pk})
-            for name in ("person", "find", "hold", "preferences", "series-create", "waitlist-join")
+            for name in (
+                "person",
+                "find",
+                "hold",
+                "preferences",
+                "series-create",
+                "waitlist-join",
+                "person-feed-settings",
+            )
         },
         **{
             f"scheduling:{name}": each(lambda s: {"pk": s.ids["appointment"]})
@@ -815,6 +827,10 @@ def fillers(a: AuthzWorld) -> Fillers:
             f"scheduling:{name}": each(lambda s: {"appointment_id": s.ids["appointment"]})
             for name in ("calendar-appointment", "appointment-ics")
         },
+        "scheduling:person-feed": lambda: [
+            ("lupe's own feed", None, {"secret": a.setup["person_feed"]}),
+            ("unknown feed", None, {"secret": "alp_not-a-real-one"}),
+        ],
         "scheduling:feed": lambda: [
             ("coordinator's feed", None, {"secret": a.feed_secret}),
             ("unknown feed", None, {"secret": "alc_not-a-real-one"}),
