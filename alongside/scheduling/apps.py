@@ -72,9 +72,10 @@ class SchedulingConfig(AppConfig):
             (common.WAITLIST, _("Waitlist")),
         ):
             timeline_kinds.register(TimelineKind(key=key, label=label, group="appointments"))
-        from alongside.scheduling import reminders
+        from alongside.scheduling import offer_messages, reminders
 
         reminders.register()
+        offer_messages.register()
 
 
 def _panel(context: Any) -> dict[str, Any] | None:

@@ -128,25 +128,18 @@ def _seat_changed(actor: Actor, seat: GroupSeat, kind: str, now: dt.datetime) ->
         fields=["status"],
         detail={"status": seat.status},
     )
-    words = SEAT_WORDS[GroupSeat.Status(seat.status)]
-    full = common.summary(session)
-    # A sensitive type is named only in the details, which the sensitivity rule guards.
+    # A sensitive type is neutral in the summary (common.summary) and named only in
+    # the details, which the sensitivity rule guards.
     sensitive = session.appointment_type.sensitive
-    shown = (
-        _("Group session with %(staff)s, %(time)s")
-        % {"staff": session.staff, "time": common.local_text(session.starts_at, session.time_zone)}
-        if sensitive
-        else full
-    )
     timeline.add_entry(
         person=seat.person,
         kind=kind,
         occurred_at=now,
-        summary=f"{words}: {shown}",
+        summary=f"{SEAT_WORDS[GroupSeat.Status(seat.status)]}: {common.summary(session)}",
         actor=actor,
         program=session.program,
         subject=session,
-        details=full if sensitive else "",
+        details=session.appointment_type.name if sensitive else "",
         sensitive=sensitive or None,
     )
 
