@@ -4,6 +4,8 @@ staff member's weekly availability and time off."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -80,3 +82,38 @@ def test_an_admin_sets_scheduling_up_with_accessible_pages(browsing, world):
     expect(page.locator("main")).to_contain_text("Holiday")
     assert AvailabilityPattern.objects.filter(staff=world.coordinator, weekday=2).exists()
     assert AvailabilityChange.objects.filter(staff=world.coordinator, reason="Holiday").exists()
+
+
+def test_a_group_sessions_page_and_a_persons_feed_page_are_accessible(browsing, world):
+    import datetime as dt
+
+    from alongside.scheduling import groups
+    from alongside.scheduling.tests.services_helpers import TEN, bookable, choice
+
+    page = browsing.page
+    kind = bookable(world, is_group=True, capacity=3, name="Tenant workshop")
+    session = groups.session_create(
+        actor=world.supervisor,
+        choice=choice(world, kind, TEN, override="a workshop"),
+        now=TEN - dt.timedelta(days=1),
+    )
+    browsing.sign_in(world.coordinator)
+    browsing.goto(f"/scheduling/sessions/{session.pk}/")
+    browsing.check()
+    page.get_by_label("Person").select_option(label="Lupe Hernández")
+    page.get_by_role("button", name="Book a seat").click()
+    browsing.check()
+    expect(page.get_by_role("table")).to_contain_text("Lupe Hernández")
+
+    browsing.goto(f"/scheduling/people/{world.person.pk}/feed/")
+    browsing.check()
+    page.get_by_role("button", name="Make the address").click()
+    browsing.check()  # the error summary: the person's agreement is missing
+    expect(page.get_by_role("alert")).to_be_visible()
+    page.get_by_label("Only that there is an appointment").check()
+    page.get_by_label("The person asked for this feed").check()
+    page.get_by_role("button", name="Make the address").click()
+    browsing.check()
+    expect(page.get_by_label("Calendar address")).to_have_value(
+        re.compile(r"/scheduling/calendar/people/alp_")
+    )
