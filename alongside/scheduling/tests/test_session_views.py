@@ -134,3 +134,21 @@ def test_attendance_is_recorded_per_attendee_once_the_session_started(world, ana
     # A sensitive type is named only in the guarded details.
     assert "Tenant workshop" not in entry.summary and "Tenant workshop" in entry.details
     assert entry.sensitive
+
+
+def test_the_page_reads_the_same_queries_however_many_seats(world, ana):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_person(world.coordinator, world.housing, legal_given_name="Bea")  # still to seat
+    session = session_at(world, TEN)
+    client = client_for(world.coordinator)
+    url = reverse("scheduling:session", args=[session.pk])
+    counts = []
+    for person in (ana, world.person):
+        # Each read after a seating is new to the audit trail (its lists differ).
+        groups.seat_book(actor=world.coordinator, session=session, person=person)
+        with CaptureQueriesContext(connection) as read:
+            assert client.get(url).status_code == 200
+        counts.append(len(read.captured_queries))
+    assert counts[0] == counts[1]
