@@ -3,8 +3,10 @@ opening hours at the main office, the team's weekly availability (with an evenin
 and a walk-in morning), Rosa's preferences (evenings, by phone) and her next appointment
 booked from the slot search, Walter's attended visit, Dani's missed appointment (which
 the no-show follow-up rule turns into a task for Casey), a group workshop with seats and
-someone on the waitlist. Set-up rows are written directly; everything about a person
-goes through the scheduling services, as staff would."""
+someone on the waitlist. The usual set-up rows are written directly; a sensitive type
+and Casey's time off go through the set-up services, as the admin would on
+/manage/<org>/scheduling/; everything about a person goes through the scheduling
+services, as staff would."""
 
 from __future__ import annotations
 
@@ -15,7 +17,15 @@ from django.utils import timezone
 
 from alongside.accounts.models import User
 from alongside.demo.showcase import Showcase, Staff
-from alongside.scheduling import attendance, booking, groups, preferences, slots, waitlist
+from alongside.scheduling import (
+    attendance,
+    booking,
+    configure,
+    groups,
+    preferences,
+    slots,
+    waitlist,
+)
 from alongside.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -112,8 +122,40 @@ def _at(days: int, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def _set_up_by_admin(staff: Staff, admin: User) -> None:
+    """What the organization admin adds on the scheduling set-up screens: a sensitive
+    type (its name only for the care team and never in messages to the person) and
+    Casey's time off next month."""
+    organization = staff.housing.organization
+    configure.type_save(
+        actor=admin,
+        organization=organization,
+        program=staff.housing,
+        data={
+            "name": "Recovery support check-in",
+            "duration_minutes": 30,
+            "modalities": ["phone", "video"],
+            "sensitive": True,
+        },
+    )
+    start = _at(35, 9)
+    configure.change_add(
+        actor=admin,
+        organization=organization,
+        staff=staff.coordinator,
+        data={
+            "kind": "time_off",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(days=2, hours=8),
+            "time_zone": organization.time_zone,
+            "reason": "Training",
+        },
+    )
+
+
 def build(staff: Staff, shown: Showcase, admin: User) -> None:
     check_in, workshop, location = _setup(staff)
+    _set_up_by_admin(staff, admin)
     casey, sam = staff.coordinator, staff.supervisor
     rules.rule_create(
         actor=admin,

@@ -231,6 +231,9 @@ CLASH_RULES: dict[str, Callable[[MergeWork, type[models.Model], str], None]] = {
     "people.profile.person": _move_profile,
     "intake.need.person": _move_needs,
     "scheduling.schedulingpreference.person": _move_one_per_person,
+    # A person's own calendar feed: the survivor's address stays; else the merged
+    # record's moves (a feed left with a merged record is no longer served).
+    "scheduling.personcalendarfeed.person": _move_one_per_person,
     "scheduling.groupseat.person": _move_unless_survivor_has("appointment"),
     "scheduling.waitlistentry.person": _move_unless_survivor_has("appointment_type"),
 }

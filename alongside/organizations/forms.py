@@ -91,6 +91,8 @@ class LocationForm(_ChangesMixin, forms.ModelForm):
         help_texts = {
             "address": "Optional. As it should appear on appointment reminders.",
             "phone": "Optional. The front desk's number.",
+            "time_zone": "Optional. Its opening hours and appointments are in this zone "
+            "(e.g. America/Chicago); empty follows the organization's.",
         }
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),

@@ -31,7 +31,7 @@ ORGANIZATION_FIELDS = (
 # The slug is in addresses and commands (`find_duplicates --organization`): set once.
 NEW_ORGANIZATION_FIELDS = ("name", "slug", "person_label")
 PROGRAM_FIELDS = ("name", "description")
-LOCATION_FIELDS = ("name", "address", "phone")
+LOCATION_FIELDS = ("name", "address", "phone", "time_zone")
 
 
 def ensure_admin(actor: Actor, organization_id: int) -> None:

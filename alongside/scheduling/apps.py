@@ -24,6 +24,18 @@ class SchedulingConfig(AppConfig):
         from alongside.scheduling import attendance, audit_names, common, worklist
 
         audit_names.register()
+        from alongside.organizations.contributions import ManageSection, manage_sections
+
+        manage_sections.register(
+            ManageSection(
+                key="scheduling",
+                label="Scheduling",
+                prefix="scheduling/",
+                urlpatterns="alongside.scheduling.setup_urls.manage_urlpatterns",
+                url_name="manage:scheduling",
+                order=65,
+            )
+        )
         nav_items.register(
             NavItem(
                 key="scheduling.calendar",
@@ -60,9 +72,10 @@ class SchedulingConfig(AppConfig):
             (common.WAITLIST, _("Waitlist")),
         ):
             timeline_kinds.register(TimelineKind(key=key, label=label, group="appointments"))
-        from alongside.scheduling import reminders
+        from alongside.scheduling import offer_messages, reminders
 
         reminders.register()
+        offer_messages.register()
 
 
 def _panel(context: Any) -> dict[str, Any] | None:

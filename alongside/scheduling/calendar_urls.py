@@ -22,6 +22,8 @@ urlpatterns = [
 urlpatterns += [
     path("calendar/feed/", feed_views.settings_page, name="feed-settings"),
     path("calendar/feed/<str:secret>.ics", feed_views.feed, name="feed"),
+    path("calendar/people/<str:secret>.ics", feed_views.person_feed, name="person-feed"),
+    path("people/<id:pk>/feed/", feed_views.person_feed_page, name="person-feed-settings"),
     path(
         "calendar/appointments/<id:appointment_id>.ics",
         feed_views.appointment_ics,

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
+from alongside.accounts.scope import scope_for
 from alongside.lib.views import or_404
 from alongside.scheduling import attendance_chart, calendar
 from alongside.scheduling.calendar import Calendar, Window
@@ -47,6 +48,10 @@ def _page(request: AuthenticatedHttpRequest, shown: Calendar, **extra: object) -
         "today": today,
         "zone": str(shown.period.zone),
         "nav": "calendar",
+        # Where an organization admin sets scheduling up (types, rooms, availability).
+        "setup_org": min(admin_of)
+        if (admin_of := scope_for(request.user).admin_organization_ids)
+        else None,
         **extra,
     }
     return render(request, "scheduling/calendar/calendar.html", context)

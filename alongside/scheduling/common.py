@@ -133,8 +133,11 @@ def may_override(actor: Actor, program: Program) -> bool:
 
 
 def summary(appointment: Appointment) -> str:
+    """The appointment in a line for the person's timeline, whose summary everyone who
+    sees the person reads: a sensitive type is a neutral "Appointment" there."""
+    kind = appointment.appointment_type
     return _("%(kind)s with %(staff)s, %(time)s (%(way)s)") % {
-        "kind": appointment.appointment_type.name,
+        "kind": _("Appointment") if kind.sensitive else kind.name,
         "staff": appointment.staff,
         "time": local_text(appointment.starts_at, appointment.time_zone),
         "way": appointment.get_modality_display(),

@@ -7,8 +7,7 @@ preferred name only, and a sensitive type stays neutral outside the care team; a
 else is "Busy". Reading a feed is recorded as its owner's read, naming the people shown.
 The token service writes its own audit rows.
 
-A feed of a person's own appointments is not offered: it would need a record of what
-the person allowed a feed to say, which scheduling does not keep yet."""
+A person's own feed, saying only what the person allowed, is `person_feeds.py`."""
 
 from __future__ import annotations
 

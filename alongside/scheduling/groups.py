@@ -91,3 +91,90 @@ def seat_book(
 def seats_left(session: Appointment) -> int:
     taken = session.seats.filter(status__in=GroupSeat.TAKEN_STATUSES).count()
     return max(session.appointment_type.capacity - taken, 0)
+
+
+# What each seat mark may follow, as for a one-to-one appointment (attendance.FROM).
+SEAT_FROM = {
+    GroupSeat.Status.ARRIVED: (GroupSeat.Status.BOOKED,),
+    GroupSeat.Status.COMPLETED: (GroupSeat.Status.BOOKED, GroupSeat.Status.ARRIVED),
+    GroupSeat.Status.NO_SHOW: (GroupSeat.Status.BOOKED,),
+}
+SEAT_WORDS = {
+    GroupSeat.Status.ARRIVED: _("Arrived"),
+    GroupSeat.Status.COMPLETED: _("Attended"),
+    GroupSeat.Status.NO_SHOW: _("Did not come"),
+    GroupSeat.Status.CANCELLED: _("Seat given up"),
+}
+
+
+def _locked_seat(actor: Actor, seat: GroupSeat) -> GroupSeat:
+    common.check_person(actor, seat.person)
+    common.check_program(actor, seat.appointment.program)
+    return (
+        GroupSeat.objects.select_for_update(of=("self",))
+        .select_related("appointment__appointment_type", "appointment__staff", "person")
+        .get(pk=seat.pk)
+    )
+
+
+def _seat_changed(actor: Actor, seat: GroupSeat, kind: str, now: dt.datetime) -> None:
+    seat.save(update_fields=["status"])
+    session = seat.appointment
+    audit.record_for_person(
+        actor=actor,
+        action=Action.UPDATE,
+        person=seat.person,
+        obj=seat,
+        fields=["status"],
+        detail={"status": seat.status},
+    )
+    # A sensitive type is neutral in the summary (common.summary) and named only in
+    # the details, which the sensitivity rule guards.
+    sensitive = session.appointment_type.sensitive
+    timeline.add_entry(
+        person=seat.person,
+        kind=kind,
+        occurred_at=now,
+        summary=f"{SEAT_WORDS[GroupSeat.Status(seat.status)]}: {common.summary(session)}",
+        actor=actor,
+        program=session.program,
+        subject=session,
+        details=session.appointment_type.name if sensitive else "",
+        sensitive=sensitive or None,
+    )
+
+
+def seat_mark(
+    *, actor: Actor, seat: GroupSeat, status: str, now: dt.datetime | None = None
+) -> GroupSeat:
+    """Attendance of one attendee: arrived, attended or did not come; not before the
+    session has started (half an hour's grace, as for one-to-one appointments)."""
+    now = now or timezone.now()
+    if status not in SEAT_FROM:
+        raise ValidationError({"status": _("Choose arrived, attended or did not come.")})
+    with transaction.atomic():
+        current = _locked_seat(actor, seat)
+        if current.status not in SEAT_FROM[GroupSeat.Status(status)]:
+            raise ValidationError(
+                {
+                    "status": _("This seat is %(now)s; it cannot be marked that way.")
+                    % {"now": current.get_status_display().lower()}
+                }
+            )
+        if current.appointment.starts_at > now + dt.timedelta(minutes=30):
+            raise ValidationError({"status": _("This session has not started yet.")})
+        current.status = status
+        _seat_changed(actor, current, common.ATTENDANCE, now)
+    return current
+
+
+def seat_cancel(*, actor: Actor, seat: GroupSeat, now: dt.datetime | None = None) -> GroupSeat:
+    """Give the seat up (the person no longer comes): the seat is free for someone else."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _locked_seat(actor, seat)
+        if current.status != GroupSeat.Status.BOOKED:
+            raise ValidationError(_("Only a booked seat can be given up."))
+        current.status = GroupSeat.Status.CANCELLED
+        _seat_changed(actor, current, common.CANCELLED, now)
+    return current

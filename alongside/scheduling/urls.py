@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, include
 
 from alongside.lib.urls import path
-from alongside.scheduling import views
+from alongside.scheduling import session_views, views
 
 app_name = "scheduling"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("appointments/<id:pk>/attendance/", views.mark, name="attendance"),
     path("appointments/<id:pk>/cancel/", views.cancel, name="cancel"),
     path("appointments/<id:pk>/move/", views.move, name="move"),
+    path("sessions/<id:pk>/", session_views.session_page, name="session"),
+    path("seats/<id:pk>/attendance/", session_views.seat_attendance, name="seat-attendance"),
     path("offers/<id:pk>/", views.offer_answer, name="offer"),
     path("waitlist/<id:pk>/withdraw/", views.waitlist_withdraw, name="waitlist-withdraw"),
     path("", include("alongside.scheduling.calendar_urls")),

@@ -22,7 +22,7 @@ from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.people import timeline
 from alongside.people.models import Enrollment, Person
-from alongside.scheduling import common
+from alongside.scheduling import common, offer_messages
 from alongside.scheduling.models import Appointment, AppointmentType, Offer, WaitlistEntry
 from alongside.scheduling.ranking import rank
 from alongside.scheduling.slots import Slot, Wishes
@@ -73,7 +73,8 @@ def join(
                 actor,
                 entry,
                 Action.CREATE,
-                _("Joined the waitlist for %(kind)s") % {"kind": kind.name},
+                _("Joined the waitlist for %(kind)s")
+                % {"kind": _("an appointment") if kind.sensitive else kind.name},
             )
     except IntegrityError as error:
         raise ValidationError(
@@ -224,6 +225,7 @@ def _try_offer(
                 Action.CREATE,
                 _("Offered a freed slot: %(what)s") % {"what": common.summary(hold)},
             )
+            offer_messages.tell(actor=actor, offer=offer)
     except IntegrityError:
         return None  # they are busy then, or another offer holds the slot
     return offer

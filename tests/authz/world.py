@@ -43,8 +43,8 @@ from alongside.plans import services as plans
 from alongside.plans.models import GoalTemplate
 from alongside.scheduling import booking as scheduling
 from alongside.scheduling import changes as scheduling_changes
-from alongside.scheduling import feeds, waitlist
-from alongside.scheduling.models import Appointment, AppointmentType, Offer
+from alongside.scheduling import configure, feeds, groups, person_feeds, waitlist
+from alongside.scheduling.models import Appointment, AppointmentType, Offer, Room
 from alongside.scheduling.reply_links import make_token
 from alongside.scheduling.tests.factories import make_location, make_room
 from alongside.tasks import rules as follow_up
@@ -104,6 +104,7 @@ PROGRAM_RECORD_PAGES = frozenset(
         "move",
         "offer",
         "waitlist-withdraw",
+        "seat-attendance",
     )
 )
 
@@ -201,6 +202,8 @@ class AuthzWorld:
     term_pk: int
     room_pk: int = 0
     feed_secret: str = ""
+    # Scheduling set-up rows (type, location, hours, pattern, change) for /manage/.
+    setup: dict[str, Any] = field(default_factory=dict)
 
     def user(self, persona: str) -> Any:
         return None if persona == "anonymous" else getattr(self.world, persona)
@@ -354,6 +357,22 @@ def _scheduling(w: World, subjects: dict[str, Subject]) -> None:
     for n, s in enumerate(subjects.values()):
         s.ids["appointment"] = book(s.person, n).pk
         s.ids["entry"] = waitlist.join(actor=w.coordinator, person=s.person, kind=kind).pk
+    workshop = AppointmentType.objects.create(
+        program=w.housing, name="Workshop", modalities=["phone"], is_group=True, capacity=4
+    )
+    session = groups.session_create(
+        actor=w.supervisor,
+        choice=scheduling.Choice(
+            kind=workshop,
+            staff=w.supervisor,
+            starts_at=start + dt.timedelta(hours=20),
+            modality="phone",
+            override="authorization walk",
+        ),
+    )
+    for s in subjects.values():
+        s.ids["session"] = session.pk
+        s.ids["seat"] = groups.seat_book(actor=w.coordinator, session=session, person=s.person).pk
     for n, s in enumerate(subjects.values()):
         freed = book(filler, 10 + n)
         scheduling_changes.cancel(actor=w.coordinator, appointment=freed, reason="freed")
@@ -507,7 +526,53 @@ def build(w: World) -> AuthzWorld:
         term_pk=LabelingTerm.objects.get(organization=None, term="refused").pk,
         room_pk=room_pk,
         feed_secret=feed_secret,
+        setup=_scheduling_setup(w, room_pk),
     )
+
+
+def _scheduling_setup(w: World, room_pk: int) -> dict[str, Any]:
+    """What the scheduling set-up screens edit: a type, the room's location with opening
+    hours, and the coordinator's weekly availability and time off."""
+    room = Room.objects.select_related("location").get(pk=room_pk)
+    kind = AppointmentType.objects.filter(program=w.housing).first()
+    assert kind is not None
+    hours = configure.hours_add(
+        actor=w.admin,
+        location=room.location,
+        data={"weekday": 0, "opens": dt.time(9), "closes": dt.time(17)},
+    )
+    zone = {"time_zone": "America/New_York"}
+    pattern = configure.pattern_save(
+        actor=w.admin,
+        organization=w.org,
+        staff=w.coordinator,
+        data={
+            "weekday": 1,
+            "starts": dt.time(9),
+            "ends": dt.time(12),
+            "valid_from": dt.date(2026, 1, 1),
+        }
+        | zone,
+    )
+    start = timezone.now() + dt.timedelta(days=30)
+    change = configure.change_add(
+        actor=w.admin,
+        organization=w.org,
+        staff=w.coordinator,
+        data={"kind": "time_off", "starts_at": start, "ends_at": start + dt.timedelta(hours=8)}
+        | zone,
+    )
+    return {
+        "type": kind.pk,
+        "location": room.location_id,
+        "hours": hours.pk,
+        "pattern": pattern.pk,
+        "change": change.pk,
+        # Lupe's own calendar feed (its secret is the authority).
+        "person_feed": person_feeds.feed_make(
+            actor=w.coordinator, person=w.person, detail="details"
+        ),
+    }
 
 
 def _calendars(w: World) -> tuple[int, str]:
@@ -691,6 +756,22 @@ def fillers(a: AuthzWorld) -> Fillers:
         "manage:instrument-rule": org(**instrument, kind="needs", index=0),
         "manage:instrument-rule-remove": org(**instrument, kind="needs", index=0),
         "manage:follow-up-edit": org(pk=a.rule_pk),
+        "manage:scheduling-type-edit": org(pk=a.setup["type"]),
+        **{
+            f"manage:scheduling-{name}": org(pk=a.setup["location"])
+            for name in ("location", "room-add")
+        },
+        "manage:scheduling-room-edit": org(pk=a.room_pk),
+        "manage:scheduling-hours-remove": org(pk=a.setup["hours"]),
+        **{
+            f"manage:scheduling-{name}": org(pk=coordinator)
+            for name in ("staff", "pattern-add", "change-add")
+        },
+        **{
+            f"manage:scheduling-{name}": org(pk=a.setup["pattern"])
+            for name in ("pattern-edit", "pattern-remove")
+        },
+        "manage:scheduling-change-remove": org(pk=a.setup["change"]),
         "manage:plan-settings-edit": org(pk=w.housing.pk),
         "manage:goal-templates": org(pk=w.housing.pk),
         "manage:goal-template-edit": lambda: org(
@@ -716,13 +797,23 @@ def fillers(a: AuthzWorld) -> Fillers:
         # scheduling: each person's appointment, waitlist entry and offer
         **{
             f"scheduling:{name}": each(lambda s: {"pk": s.person.pk})
-            for name in ("person", "find", "hold", "preferences", "series-create", "waitlist-join")
+            for name in (
+                "person",
+                "find",
+                "hold",
+                "preferences",
+                "series-create",
+                "waitlist-join",
+                "person-feed-settings",
+            )
         },
         **{
             f"scheduling:{name}": each(lambda s: {"pk": s.ids["appointment"]})
             for name in ("appointment", "confirm", "release", "attendance", "cancel", "move")
         },
         "scheduling:offer": each(lambda s: {"pk": s.ids["offer"]}),
+        "scheduling:session": lambda: [("", None, {"pk": lupe.ids["session"]})],
+        "scheduling:seat-attendance": each(lambda s: {"pk": s.ids["seat"]}),
         "scheduling:waitlist-withdraw": each(lambda s: {"pk": s.ids["entry"]}),
         # scheduling: the coordinator's, the room's and the housing team's calendars, each
         # person's appointment, and the coordinator's feed (its secret is the authority)
@@ -736,6 +827,10 @@ def fillers(a: AuthzWorld) -> Fillers:
             f"scheduling:{name}": each(lambda s: {"appointment_id": s.ids["appointment"]})
             for name in ("calendar-appointment", "appointment-ics")
         },
+        "scheduling:person-feed": lambda: [
+            ("lupe's own feed", None, {"secret": a.setup["person_feed"]}),
+            ("unknown feed", None, {"secret": "alp_not-a-real-one"}),
+        ],
         "scheduling:feed": lambda: [
             ("coordinator's feed", None, {"secret": a.feed_secret}),
             ("unknown feed", None, {"secret": "alc_not-a-real-one"}),

@@ -8,7 +8,7 @@ from alongside.scheduling.models.appointments import (
     Series,
     WaitlistEntry,
 )
-from alongside.scheduling.models.feeds import CalendarFeed
+from alongside.scheduling.models.feeds import CalendarFeed, PersonCalendarFeed
 from alongside.scheduling.models.reminders import ReminderReply, ReminderRule
 from alongside.scheduling.models.setup import (
     AppointmentType,
@@ -31,6 +31,7 @@ __all__ = [
     "Modality",
     "Offer",
     "OpeningHours",
+    "PersonCalendarFeed",
     "ReminderReply",
     "ReminderRule",
     "Room",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CalendarFeed(models.Model):
@@ -19,3 +20,28 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} ({self.prefix}…)"
+
+
+class PersonCalendarFeed(models.Model):
+    """A private calendar address for a person's own appointments, made by staff with
+    the person, recording what the person allowed it to say. Only a digest of its
+    secret is kept; making a new one stops the old one at once."""
+
+    class Detail(models.TextChoices):
+        TIMES = "times", _("Only that there is an appointment, and when")
+        DETAILS = "details", _("Also what kind, how and where (never a sensitive kind)")
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    detail = models.CharField(max_length=10, choices=Detail.choices, default=Detail.TIMES)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.prefix}…)"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from alongside.organizations.models import Location, Organization, Program
@@ -79,6 +80,7 @@ class AppointmentType(models.Model):
             "may read; everyone else sees a neutral “Appointment”."
         ),
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["program", "name"]
@@ -101,6 +103,7 @@ class Room(models.Model):
     name = models.CharField(_("name"), max_length=120)
     seats = models.PositiveSmallIntegerField(_("seats"), default=2)
     is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["location", "name"]
@@ -127,6 +130,10 @@ class OpeningHours(models.Model):
     def __str__(self) -> str:
         return f"{self.location} {self.weekday} {self.opens}–{self.closes}"
 
+    @property
+    def weekday_name(self) -> str:
+        return str(WEEKDAYS[self.weekday])
+
 
 class AvailabilityPattern(models.Model):
     """A staff member's recurring weekly availability, in a time zone's wall time: "Tuesdays
@@ -149,6 +156,7 @@ class AvailabilityPattern(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     is_walk_in = models.BooleanField(_("walk-in block"), default=False)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["staff", "weekday", "starts"]
@@ -164,6 +172,10 @@ class AvailabilityPattern(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.weekday} {self.starts}–{self.ends}"
+
+    @property
+    def weekday_name(self) -> str:
+        return str(WEEKDAYS[self.weekday])
 
     def clean(self) -> None:
         if self.starts and self.ends and self.ends <= self.starts:
