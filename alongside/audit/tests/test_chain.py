@@ -325,10 +325,7 @@ def test_it_chains_many_events_appended_at_once_between_single_ones(events):
     many = audit.record_many(
         actor=None,
         action=Action.CREATE,
-        events=[
-            audit.Recorded(obj=events[0], organization_id=1, person_id=n)
-            for n in (7, 8, 9)
-        ],
+        events=[audit.Recorded(obj=events[0], organization_id=1, person_id=n) for n in (7, 8, 9)],
     )
     after = audit.record(actor=None, action=Action.VIEW, object_type="people.person")
 
