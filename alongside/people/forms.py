@@ -327,7 +327,8 @@ class TimelineFilterForm(forms.Form):
             if isinstance(bound.field, forms.ChoiceField):
                 # A select's format_value is the list of its chosen values, as strings.
                 options = [
-                    (str(v), str(label), str(v) in value) for v, label in bound.field.choices
+                    (str(v), str(label), str(v) in value)
+                    for v, label in cast(list[tuple[Any, Any]], bound.field.choices)
                 ]
             shown.append(
                 FilterField(

@@ -16,7 +16,7 @@ import itertools
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -44,6 +44,7 @@ from alongside.tasks.models import FollowUpRule, Task, TaskEvent
 from alongside.tasks.services import event, log, new_event, on_timeline, recorded, timeline_entry
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BATCH = 500
 RULES = SystemActor(username="system:follow-up", name="Follow-up rules")
@@ -265,7 +266,7 @@ def _create_for_rule(
     return sum(_create_batch(rule, trigger, batch) for batch in _batches(occurrences, BATCH))
 
 
-def _batches(items: Iterable[Occurrence], size: int) -> Iterable[list[Occurrence]]:
+def _batches(items: Iterable[T], size: int) -> Iterable[list[T]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
