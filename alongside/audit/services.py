@@ -289,6 +289,19 @@ def record_many(
     where one event per row keeps each person's access report whole."""
     if not events:
         return []
+    if len(events) == 1:  # one statement on PostgreSQL
+        (item,) = events
+        return [
+            record(
+                actor=actor,
+                action=action,
+                obj=item.obj,
+                person_id=item.person_id,
+                organization_id=item.organization_id,
+                fields=item.fields,
+                detail=item.detail,
+            )
+        ]
     built = [
         _event(
             actor,

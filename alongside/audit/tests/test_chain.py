@@ -342,3 +342,14 @@ def test_it_chains_many_events_appended_at_once_between_single_ones(events):
 def test_it_appends_nothing_for_no_events(events):
     assert audit.record_many(actor=None, action=Action.CREATE, events=[]) == []
     assert AuditHead.objects.get(pk=1).event_count == len(events)
+
+
+def test_it_appends_a_single_event_of_many_as_one(events):
+    (one,) = audit.record_many(
+        actor=None,
+        action=Action.UPDATE,
+        events=[audit.Recorded(obj=events[0], organization_id=1, person_id=3, fields=["x"])],
+    )
+    one.refresh_from_db()
+    assert (one.prev_hash, one.person_id, one.fields) == (events[-1].hash, 3, ["x"])
+    assert verify_chain().ok
