@@ -30,6 +30,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ from calibration import (  # noqa: E402
     machine,
     percentile,
 )
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -171,18 +172,40 @@ def bench_timeline(user: User, count: int, bare: Calibration) -> list[Any]:
     )
 
 
-def bench_sweep() -> tuple[float, rules.Outcome]:
+class RolledBack(Exception):
+    pass
+
+
+def bench_sweep(rollback: bool = False) -> tuple[float, rules.Outcome]:
     print("\n(c) Nightly sweep: tasks.rules.evaluate_rules over the whole population")
     open_before = Task.objects.open().count()
     print(f"  open tasks before: {open_before:,}; {load_average()}")
-    start = time.perf_counter()
-    outcome = rules.evaluate_rules(timezone.now())
-    elapsed = time.perf_counter() - start
+    queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    try:
+        # With --rollback, in one transaction undone at the end: the data stays as it was
+        # (on a database of your own: the audit chain's head stays locked meanwhile).
+        with transaction.atomic() if rollback else nullcontext():
+            with connection.execute_wrapper(count):
+                start, cpu = time.perf_counter(), time.process_time()
+                outcome = rules.evaluate_rules(timezone.now())
+                elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+            open_after = Task.objects.open().count()
+            if rollback:
+                raise RolledBack
+    except RolledBack:
+        print("  rolled back")
     verdict = "met" if elapsed < SWEEP_LIMIT else "MISSED"
     print(
-        f"  {elapsed:.1f} s ({elapsed / 60:.1f} min; target < 5 min: {verdict}): "
+        f"  {elapsed:.1f} s ({elapsed / 60:.1f} min; target < 5 min: {verdict}), "
+        f"{cpu:.1f} s CPU in this process, {queries:,} queries: "
         f"{outcome.created:,} tasks created, {outcome.closed:,} closed; "
-        f"open tasks after: {Task.objects.open().count():,}; {load_average()}"
+        f"open tasks after: {open_after:,}; {load_average()}"
     )
     return elapsed, outcome
 
@@ -192,6 +215,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per measure")
     parser.add_argument("--calibrate", type=int, default=300, help="bare requests per take")
     parser.add_argument("--only", choices=["worklist", "timeline", "sweep"])
+    parser.add_argument(
+        "--rollback", action="store_true", help="undo the sweep's changes when it is timed"
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Point DATABASE_URL at the database bench/generate_timeline.py filled.")
@@ -211,7 +237,7 @@ def main() -> None:
         if args.only in (None, "timeline"):
             results += bench_timeline(user, args.requests, bare)
         bare.take("end")
-    sweep = bench_sweep() if args.only in (None, "sweep") else None
+    sweep = bench_sweep(args.rollback) if args.only in (None, "sweep") else None
     print(f"\nSummary ({load_average()})")
     print(f"  calibration: {bare.summary()}")
     for label, p50, p95, target in results:

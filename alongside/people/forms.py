@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -280,6 +280,19 @@ class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
 
 
+@dataclass(frozen=True)
+class FilterField:
+    """A filter as the timeline page writes it by hand: a select's `options` (value,
+    label, chosen), or else a date input with its `value`."""
+
+    id: str
+    name: str
+    label: str
+    errors: list[str]
+    value: str
+    options: list[tuple[str, str, bool]] | None
+
+
 class TimelineFilterForm(forms.Form):
     """The journey timeline's filters (kind group, program, period) and the cursor of
     the page after which to read."""
@@ -302,6 +315,32 @@ class TimelineFilterForm(forms.Form):
             ("", _("Every program")),
             *programs,
         ]
+
+    def shown(self) -> list[FilterField]:
+        """The visible filters as the page writes them: the same markup as Django's
+        widgets, without a widget template per field and per option (the page is read
+        often, and these were a fifth of its rendering)."""
+        shown = []
+        for bound in self.visible_fields():
+            value = bound.field.widget.format_value(bound.value())
+            options = None
+            if isinstance(bound.field, forms.ChoiceField):
+                # A select's format_value is the list of its chosen values, as strings.
+                options = [
+                    (str(v), str(label), str(v) in value)
+                    for v, label in cast(list[tuple[Any, Any]], bound.field.choices)
+                ]
+            shown.append(
+                FilterField(
+                    id=bound.auto_id,
+                    name=bound.html_name,
+                    label=str(bound.label),
+                    errors=[str(e) for e in bound.errors],
+                    value="" if value is None or options is not None else str(value),
+                    options=options,
+                )
+            )
+        return shown
 
     def clean_cursor(self) -> str:
         cursor: str = self.cleaned_data["cursor"]

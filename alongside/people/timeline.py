@@ -13,9 +13,9 @@ never silence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
@@ -34,13 +34,14 @@ PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 PANEL_SIZE = 5
 SUMMARY_LENGTH = TimelineEntry._meta.get_field("summary").max_length or 300
+P = ParamSpec("P")
 BAD_CURSOR = "That page of the timeline could not be found: start again from the newest entries."
 
 
 # ---------------------------------------------------------------- writing
 
 
-def add_entry(
+def new_entry(
     *,
     person: Person,
     kind: str,
@@ -53,10 +54,10 @@ def add_entry(
     sensitive: bool | None = None,
     link: str = "",
 ) -> TimelineEntry:
-    """Write one entry to the person's timeline. Called by a service inside its own
-    transaction (and audit event), so the entry exists exactly when the change does.
-    `sensitive` defaults to the kind's; `summary` must be safe for anyone who may see the
-    person, `details` is shown only as far as the sensitivity rule allows."""
+    """One entry of the person's timeline, checked but not yet saved (`add_entry`
+    saves one, `add_entries` many). `sensitive` defaults to the kind's; `summary` must
+    be safe for anyone who may see the person, `details` is shown only as far as the
+    sensitivity rule allows."""
     registered = timeline_kinds.get(kind)
     if registered is None:
         raise ValueError(
@@ -67,7 +68,7 @@ def add_entry(
         raise ValueError("A timeline entry's time must be timezone-aware.")
     if not summary.strip():
         raise ValueError("A timeline entry needs a summary.")
-    return TimelineEntry.objects.create(
+    return TimelineEntry(
         person=person,
         organization_id=person.organization_id,
         program=program,
@@ -81,6 +82,27 @@ def add_entry(
         subject_id=subject.pk if subject is not None else None,
         link=link,
     )
+
+
+def _saving(make: Callable[P, TimelineEntry]) -> Callable[P, TimelineEntry]:
+    def save(*args: P.args, **kwargs: P.kwargs) -> TimelineEntry:
+        entry = make(*args, **kwargs)
+        entry.save(force_insert=True)
+        return entry
+
+    return save
+
+
+# Write one entry to the person's timeline (the arguments of `new_entry`). Called by a
+# service inside its own transaction (and audit event), so the entry exists exactly when
+# the change does.
+add_entry = _saving(new_entry)
+
+
+def add_entries(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
+    """Write entries made by `new_entry` in one insert: for a service that changes many
+    rows at once (the follow-up sweep), in its transaction."""
+    return TimelineEntry.objects.bulk_create(entries)
 
 
 # ---------------------------------------------------------------- reading

@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, F, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from alongside.lib.actors import SystemActor
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations.models import Organization, Program
+from alongside.people import timeline
 from alongside.people.contributions import (
     FollowUpTrigger,
     Occurrence,
@@ -39,9 +41,10 @@ from alongside.people.contributions import (
 from alongside.people.models import Enrollment, Person
 from alongside.tasks import deadlines
 from alongside.tasks.models import FollowUpRule, Task, TaskEvent
-from alongside.tasks.services import event, log, on_timeline
+from alongside.tasks.services import event, log, new_event, on_timeline, recorded, timeline_entry
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BATCH = 500
 RULES = SystemActor(username="system:follow-up", name="Follow-up rules")
@@ -201,6 +204,44 @@ def _insert_once(task: Task) -> bool:
     return True
 
 
+def _insert_all(tasks: Sequence[Task]) -> int:
+    """Insert a batch of a rule's new tasks with their history, audit events and
+    timeline entries: a few statements for the batch, in one transaction. Should another
+    worker have inserted one of the same occurrences meanwhile, the unique key refuses
+    the batch, and each task is then inserted on its own (`_insert_once`)."""
+    if not tasks:
+        return 0
+    try:
+        with transaction.atomic():
+            Task.objects.bulk_create(tasks)
+            _written(
+                tasks,
+                [new_event(t, RULES, TaskEvent.Kind.CREATED, new=t.why) for t in tasks],
+                Action.CREATE,
+                [recorded(t, detail={"rule": t.rule_id, "why": t.why}) for t in tasks],
+            )
+    except IntegrityError:
+        for task in tasks:
+            task.pk = None
+            task._state.adding = True
+        return sum(_insert_once(task) for task in tasks)
+    return len(tasks)
+
+
+def _written(
+    tasks: Sequence[Task],
+    history: Sequence[TaskEvent],
+    action: Action,
+    events: Sequence[audit.Recorded],
+) -> None:
+    """What every write to a task leaves, for a batch at once: its history, its audit
+    event (one per task, so each person's access report names it) and the person's
+    timeline entry."""
+    TaskEvent.objects.bulk_create(history)
+    audit.record_many(actor=RULES, action=action, events=events)
+    timeline.add_entries([e for t in tasks if (e := timeline_entry(t, RULES)) is not None])
+
+
 def _trigger(rule: FollowUpRule) -> FollowUpTrigger | None:
     trigger = follow_up_triggers.get(rule.trigger)
     if trigger is None:
@@ -225,7 +266,7 @@ def _create_for_rule(
     return sum(_create_batch(rule, trigger, batch) for batch in _batches(occurrences, BATCH))
 
 
-def _batches(items: Iterable[Occurrence], size: int) -> Iterable[list[Occurrence]]:
+def _batches(items: Iterable[T], size: int) -> Iterable[list[T]]:
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
@@ -245,14 +286,13 @@ def _create_batch(rule: FollowUpRule, trigger: FollowUpTrigger, batch: Sequence[
     coordinators = (
         _coordinators(rule, people) if rule.assign_to == FollowUpRule.AssignTo.COORDINATOR else {}
     )
-    created = 0
-    for occurrence in fresh:
-        person = people.get(occurrence.person_id)
-        if person is None or _resolved(trigger, person, occurrence):
-            continue
-        task = _new_task(rule, occurrence, coordinators.get(occurrence.person_id))
-        created += _insert_once(task)
-    return created
+    tasks = [
+        _new_task(rule, occurrence, coordinators.get(occurrence.person_id))
+        for occurrence in fresh
+        if (person := people.get(occurrence.person_id)) is not None
+        and not _resolved(trigger, person, occurrence)
+    ]
+    return _insert_all(tasks)
 
 
 def _closing_note(person: Person, occurrence: Occurrence) -> str:
@@ -263,41 +303,63 @@ def _closing_note(person: Person, occurrence: Occurrence) -> str:
     return _("Closed by rule: the condition was met.")
 
 
+def _resolved_tasks(
+    rule: FollowUpRule, trigger: FollowUpTrigger, person_ids: set[int] | None
+) -> Iterator[tuple[Task, str]]:
+    """The rule's open tasks whose condition is met, each with its closing note."""
+    tasks = Task.objects.open().filter(rule=rule, person__isnull=False, occurred_at__isnull=False)
+    if person_ids is not None:
+        tasks = tasks.filter(person_id__in=person_ids)
+    if trigger.resolved is None:
+        # The default condition (`contacted_since`) asked of the database, so that only
+        # the tasks it closes are read, not every open one.
+        tasks = tasks.filter(person__last_contacted_at__gte=F("occurred_at"))
+    for task in tasks.select_related("person").iterator(chunk_size=2000):
+        assert task.person is not None
+        occurrence = _occurrence(task)
+        if _resolved(trigger, task.person, occurrence):
+            yield task, _closing_note(task.person, occurrence)
+
+
 def _close_resolved(
     rule: FollowUpRule, trigger: FollowUpTrigger, person_ids: set[int] | None
 ) -> int:
-    tasks = Task.objects.open().filter(rule=rule).select_related("person")
-    if person_ids is not None:
-        tasks = tasks.filter(person_id__in=person_ids)
-    closed = 0
-    for task in tasks.iterator(chunk_size=2000):
-        if task.person is None or task.occurred_at is None:
-            continue
-        occurrence = _occurrence(task)
-        if _resolved(trigger, task.person, occurrence):
-            closed += close_by_rule(task, _closing_note(task.person, occurrence))
-    return closed
+    found = _resolved_tasks(rule, trigger, person_ids)
+    return sum(close_by_rule(dict(batch)) for batch in _batches(found, BATCH))
 
 
 @transaction.atomic
-def close_by_rule(task: Task, note: str) -> bool:
-    """Close a rule's task whose condition is met. A task someone closed meanwhile, or
-    another worker closed first, is left as it is."""
-    changed = Task.objects.filter(pk=task.pk, status__in=Task.OPEN_STATUSES).update(
+def close_by_rule(notes: Mapping[Task, str]) -> int:
+    """Close rules' tasks whose condition is met, each with its note, in one update; how
+    many were closed. A task someone closed meanwhile, or another worker closed first,
+    is left as it is: the tasks are read again, locked, and only open ones change."""
+    by_pk = {task.pk: note[:500] for task, note in notes.items()}
+    tasks = list(Task.objects.select_for_update().filter(pk__in=by_pk).open().order_by("pk"))
+    if not tasks:
+        return 0
+    now = timezone.now()
+    Task.objects.filter(pk__in=[t.pk for t in tasks]).update(
         status=Task.Status.DONE,
-        resolution=note[:500],
-        closed_at=timezone.now(),
-        version=task.version + 1,
-        updated_at=timezone.now(),
+        resolution=Case(
+            *(When(pk=t.pk, then=Value(by_pk[t.pk])) for t in tasks), output_field=CharField()
+        ),
+        closed_at=now,
+        version=F("version") + 1,
+        updated_at=now,
     )
-    if not changed:
-        return False
-    old = task.get_status_display()
-    task.refresh_from_db()
-    event(task, RULES, TaskEvent.Kind.STATUS, old, task.get_status_display(), note)
-    log(RULES, task, Action.COMPLETE, fields=["status"], detail={"rule": task.rule_id})
-    on_timeline(task, RULES)
-    return True
+    history = []
+    for task in tasks:
+        old = task.get_status_display()
+        task.status, task.resolution, task.closed_at = Task.Status.DONE, by_pk[task.pk], now
+        task.version, task.updated_at = task.version + 1, now
+        history.append(
+            new_event(
+                task, RULES, TaskEvent.Kind.STATUS, old, task.get_status_display(), task.resolution
+            )
+        )
+    events = [recorded(t, fields=["status"], detail={"rule": t.rule_id}) for t in tasks]
+    _written(tasks, history, Action.COMPLETE, events)
+    return len(tasks)
 
 
 def evaluate_rule(

@@ -23,7 +23,7 @@ from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations.models import Program
 from alongside.people import timeline
-from alongside.people.models import Person
+from alongside.people.models import Person, TimelineEntry
 from alongside.people.permissions import can_manage_program
 from alongside.people.sensitivity import disclosure_for
 from alongside.tasks import presenting
@@ -48,7 +48,15 @@ def _user(actor: Any) -> Any:
 
 
 def event(task: Task, actor: Any, kind: str, old: str = "", new: str = "", note: str = "") -> None:
-    TaskEvent.objects.create(
+    new_event(task, actor, kind, old, new, note).save(force_insert=True)
+
+
+def new_event(
+    task: Task, actor: Any, kind: str, old: str = "", new: str = "", note: str = ""
+) -> TaskEvent:
+    """A step of the task's history, not yet saved (`event` saves one; the follow-up
+    sweep saves a batch at once)."""
+    return TaskEvent(
         task=task,
         at=timezone.now(),
         actor=_user(actor),
@@ -82,6 +90,17 @@ def log(
             fields=fields,
             detail=detail,
         )
+
+
+def recorded(task: Task, fields: Any = (), detail: dict[str, Any] | None = None) -> audit.Recorded:
+    """`log`'s event for one of many tasks changed at once (`audit.record_many`)."""
+    return audit.Recorded(
+        obj=task,
+        organization_id=task.organization_id,
+        person_id=task.person_id,
+        fields=tuple(fields),
+        detail=detail,
+    )
 
 
 class _AboutPerson:
@@ -196,13 +215,22 @@ TIMELINE_KINDS = {
 
 def on_timeline(task: Task, actor: Any) -> None:
     """The person's timeline entry for a task created, completed or cancelled, in the
-    change's transaction. A sensitive task's summary is neutral and its own title is
-    in the details, restricted by the one rule (`presenting.timeline_words`)."""
+    change's transaction."""
+    entry = timeline_entry(task, actor)
+    if entry is not None:
+        entry.save(force_insert=True)
+
+
+def timeline_entry(task: Task, actor: Any) -> TimelineEntry | None:
+    """The timeline entry, not yet saved, for a task about a person that was created,
+    completed or cancelled; None otherwise. A sensitive task's summary is neutral and
+    its own title is in the details, restricted by the one rule
+    (`presenting.timeline_words`)."""
     kind = TIMELINE_KINDS.get(task.status)  # type: ignore[call-overload]
     if task.person_id is None or kind is None:
-        return
+        return None
     summary, details = presenting.timeline_words(task)
-    timeline.add_entry(
+    return timeline.new_entry(
         # By id: the entry needs no more of the person or the program than that.
         person=Person(pk=task.person_id, organization_id=task.organization_id),
         kind=kind,

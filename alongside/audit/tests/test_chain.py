@@ -318,3 +318,38 @@ def test_it_shows_a_wiped_log_on_the_check_page(client, world):
         f"<p>Truncated: the chain head records {head.event_count} events up to event "
         f"#{head.last_event_id}, which is missing; the log has 0 events. 0 events verified"
     ) in page
+
+
+def test_it_chains_many_events_appended_at_once_between_single_ones(events):
+    before = audit.record(actor=None, action=Action.VIEW, object_type="people.person")
+    many = audit.record_many(
+        actor=None,
+        action=Action.CREATE,
+        events=[audit.Recorded(obj=events[0], organization_id=1, person_id=n) for n in (7, 8, 9)],
+    )
+    after = audit.record(actor=None, action=Action.VIEW, object_type="people.person")
+
+    chain = list(AuditEvent.objects.order_by("id"))
+    assert [e.pk for e in chain[-4:]] == [*(e.pk for e in many), after.pk]
+    assert [e.person_id for e in many] == [7, 8, 9]
+    assert many[0].prev_hash == before.hash and after.prev_hash == many[-1].hash
+    head = AuditHead.objects.get(pk=1)
+    assert (head.event_count, head.last_event_id) == (len(chain), after.pk)
+    report = verify_chain()
+    assert report.ok and report.checked == len(chain)
+
+
+def test_it_appends_nothing_for_no_events(events):
+    assert audit.record_many(actor=None, action=Action.CREATE, events=[]) == []
+    assert AuditHead.objects.get(pk=1).event_count == len(events)
+
+
+def test_it_appends_a_single_event_of_many_as_one(events):
+    (one,) = audit.record_many(
+        actor=None,
+        action=Action.UPDATE,
+        events=[audit.Recorded(obj=events[0], organization_id=1, person_id=3, fields=["x"])],
+    )
+    one.refresh_from_db()
+    assert (one.prev_hash, one.person_id, one.fields) == (events[-1].hash, 3, ["x"])
+    assert verify_chain().ok

@@ -6,9 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from alongside.audit.models import AuditEvent
+from alongside.audit.selectors import verify_chain
 from alongside.lib.errors import NotPermitted
 from alongside.people import services as people
-from alongside.people.models import Person
+from alongside.people.contributions import Occurrence
+from alongside.people.models import Person, TimelineEntry
 from alongside.tasks import rules
 from alongside.tasks.models import Task, TaskEvent
 from alongside.tasks.tests.factories import make_rule, new_enrollment_rule
@@ -144,3 +147,54 @@ def test_it_evaluates_a_large_population_in_batches(world, monkeypatch):
     assert rules.evaluate_rules(NOW).created == 5
     assert rules.evaluate_rules(NOW).created == 0
     assert Task.objects.filter(rule=rule).count() == 5
+
+
+def test_a_sweep_leaves_each_tasks_history_audit_event_and_timeline_entry(world, monkeypatch):
+    monkeypatch.setattr(rules, "BATCH", 2)
+    rule = make_rule(world, assign_to="team")
+    others = [
+        make_person(world.coordinator, world.housing, legal_given_name=f"P{n}") for n in range(2)
+    ]
+    everyone = [world.person, *others]
+    Person.objects.filter(pk__in=[p.pk for p in everyone]).update(
+        last_contacted_at=NOW - dt.timedelta(days=40)
+    )
+    assert rules.evaluate_rules(NOW).created == 3
+    for person in everyone[:2]:
+        people.record_contact(person=person, at=NOW + dt.timedelta(hours=1))
+
+    assert rules.evaluate_rules(NOW + dt.timedelta(hours=2)).closed == 2
+
+    for task in Task.objects.filter(rule=rule):
+        done = task.status == Task.Status.DONE
+        assert [e.kind for e in task.events.all()] == ["created", "status"][: 1 + done]
+        written = AuditEvent.objects.filter(object_type="tasks.task", object_id=str(task.pk))
+        assert [(e.action, e.person_id) for e in written.order_by("id")] == [
+            ("create", task.person_id),
+            *([("complete", task.person_id)] if done else []),
+        ]
+        kinds = TimelineEntry.objects.filter(
+            subject_id=task.pk, person=task.person, kind__startswith="tasks."
+        )
+        assert sorted(kinds.values_list("kind", flat=True)) == sorted(
+            ["tasks.task_created", *(["tasks.task_completed"] if done else [])]
+        )
+    assert verify_chain().ok
+
+
+def test_a_batch_another_worker_overlapped_is_inserted_task_by_task(world):
+    rule = make_rule(world, assign_to="team")
+    other = make_person(world.coordinator, world.housing, legal_given_name="Other")
+    occurrences = [
+        Occurrence(p.pk, "no-contact:never", NOW, "no contact for 30 days")
+        for p in (world.person, other)
+    ]
+    # Another worker inserted the first occurrence's task after this one read none.
+    assert rules._insert_all([rules._new_task(rule, occurrences[0], None)]) == 1
+
+    batch = [rules._new_task(rule, o, None) for o in occurrences]
+    assert rules._insert_all(batch) == 1
+
+    assert Task.objects.filter(rule=rule).count() == 2
+    assert TimelineEntry.objects.filter(kind="tasks.task_created").count() == 2
+    assert AuditEvent.objects.filter(object_type="tasks.task", action="create").count() == 2
