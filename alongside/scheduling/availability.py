@@ -56,8 +56,10 @@ def is_holiday(organization: Organization, day: dt.date) -> bool:
     return day in _public_holidays(organization.country, organization.subdivision, day.year)
 
 
+@lru_cache(maxsize=8192)
 def at_local(day: dt.date, time: dt.time, zone_name: str) -> dt.datetime:
-    """The instant of a wall-clock time on a local day, in UTC."""
+    """The instant of a wall-clock time on a local day, in UTC (remembered: every staff
+    member on the same hours shares it)."""
     return dt.datetime.combine(day, time, tzinfo=zone(zone_name)).astimezone(UTC)
 
 
@@ -184,7 +186,7 @@ def _seconds(moment: dt.datetime | float) -> float:
 
 class Busy:
     """Disjoint, sorted busy intervals, asked "does [a, b) overlap any?" by bisection.
-    Kept as POSIX seconds: the database can hand them over as numbers (slots.seconds),
+    Kept as POSIX seconds: the database hands them over as numbers (scheduling/busy.py),
     far cheaper to read than timestamps."""
 
     def __init__(
@@ -200,11 +202,15 @@ class Busy:
         self.ends = [m[1] for m in merged]
 
     def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
-        if not self.starts:
-            return False
-        first, last = start.timestamp(), end.timestamp()
-        index = bisect_left(self.starts, last) - 1
-        return index >= 0 and self.ends[index] > first
+        return self.blocked_until(start.timestamp(), end.timestamp()) is not None
+
+    def blocked_until(self, start: float, end: float) -> float | None:
+        """When [start, end) (POSIX seconds) overlaps a busy interval, the end of that
+        interval (nothing before it is free); None when it is free."""
+        index = bisect_left(self.starts, end) - 1
+        if index >= 0 and self.ends[index] > start:
+            return self.ends[index]
+        return None
 
 
 class Opening:
@@ -218,15 +224,21 @@ class Opening:
         )
         for row in OpeningHours.objects.filter(location_id__in=list(location_zones)):
             self.hours[row.location_id][row.weekday].append((row.opens, row.closes))
-        self.known: dict[tuple[int, dt.datetime, dt.datetime], bool] = {}
+        self.known: dict[tuple[int, float, float], bool] = {}
 
-    def is_open(self, location_id: int, start: dt.datetime, end: dt.datetime) -> bool:
+    def is_open(self, location_id: int, start: float, end: float) -> bool:
+        """Whether the location is open over [start, end) (POSIX seconds)."""
         if location_id not in self.hours:
             return True
         key = (location_id, start, end)
-        if key not in self.known:
-            self.known[key] = self._is_open(location_id, start, end)
-        return self.known[key]
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._is_open(
+                location_id,
+                dt.datetime.fromtimestamp(start, UTC),
+                dt.datetime.fromtimestamp(end, UTC),
+            )
+        return found
 
     def _is_open(self, location_id: int, start: dt.datetime, end: dt.datetime) -> bool:
         local_zone = zone(self.zones[location_id])

@@ -1,0 +1,112 @@
+"""The staff's and the rooms' busy time in a search's window, read in one query.
+
+On PostgreSQL the database merges each staff member's and each room's appointments into
+runs of busy time (`range_agg`), so only those runs cross the wire, as POSIX seconds. It
+finds them through the exclusion constraints' GiST indexes (migration 0002), one index
+scan per staff member or room, and the few overbooked rows (which those indexes leave
+out, and which still block the time) through their own small indexes (migration 0008).
+Elsewhere (SQLite) the rows are read through the ORM and merged in Python. Both give the
+same `Busy` per staff member and room."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+
+from alongside.scheduling.availability import Busy
+from alongside.scheduling.models import Appointment
+
+# The longest buffers a booking may reach over the window's edges.
+MARGIN = dt.timedelta(hours=4)
+ACTIVE = [str(s) for s in Appointment.ACTIVE_STATUSES]
+# Written out as the constraints' own predicate is, so that the planner sees it implied.
+_ACTIVE_SQL = "(" + ", ".join(f"'{s}'" for s in ACTIVE) + ")"
+
+# One arm per kind of owner: `{owner}` is the column, `[{start}, {end})` its time, as in
+# the exclusion constraint's index expression (which the planner must recognise).
+_ARM = """
+    SELECT '{kind}' AS kind, o.id, a.{start} AS f, a.{end} AS u
+    FROM unnest(%(ids_{kind})s::bigint[]) AS o(id)
+    CROSS JOIN LATERAL (
+        SELECT {start}, {end}, status, held_until, id FROM scheduling_appointment
+        WHERE {owner} = o.id AND status IN {active} AND NOT overbooked
+          AND tstzrange({start}, {end}, '[)') && tstzrange(%(lo)s, %(hi)s, '[)')
+        UNION ALL
+        SELECT {start}, {end}, status, held_until, id FROM scheduling_appointment
+        WHERE {owner} = o.id AND overbooked AND status IN {active}
+          AND {start} < %(hi)s AND {end} > %(lo)s
+    ) AS a
+    WHERE NOT (a.status = 'held' AND a.held_until <= %(now)s)
+      AND a.id <> ALL(%(ignore)s::bigint[])
+"""
+_STAFF = _ARM.format(
+    kind="s", owner="staff_id", start="blocks_from", end="blocks_until", active=_ACTIVE_SQL
+)
+_ROOMS = _ARM.format(
+    kind="r", owner="room_id", start="starts_at", end="ends_at", active=_ACTIVE_SQL
+)
+_MERGED = (
+    "SELECT kind, id, EXTRACT(EPOCH FROM lower(r))::float8, EXTRACT(EPOCH FROM upper(r))::float8 "  # noqa: S608 - constants only
+    f"FROM (SELECT kind, id, unnest(range_agg(tstzrange(f, u, '[)'))) AS r FROM ({_STAFF} "
+    f"UNION ALL {_ROOMS}) AS hits GROUP BY kind, id) AS merged"
+)
+
+
+def staff_and_rooms(
+    staff_ids: Iterable[int],
+    room_ids: Iterable[int],
+    since: dt.datetime,
+    until: dt.datetime,
+    now: dt.datetime,
+    ignore: Iterable[int] = (),
+) -> tuple[dict[int, Busy], dict[int, Busy]]:
+    """Each staff member's busy time (with the buffers: `blocks_from`..`blocks_until`)
+    and each room's (`starts_at`..`ends_at`) near [since, until): active appointments,
+    overbooked ones too, less lapsed holds and the appointments in `ignore`."""
+    staff_ids, room_ids, ignore = list(staff_ids), list(room_ids), list(ignore)
+    lo, hi = since - MARGIN, until + MARGIN
+    found: dict[str, dict[int, list[tuple[Any, Any]]]] = {
+        "s": defaultdict(list),
+        "r": defaultdict(list),
+    }
+    if connection.vendor == "postgresql":
+        params: dict[str, Any] = {
+            "ids_s": staff_ids,
+            "ids_r": room_ids,
+            "lo": lo,
+            "hi": hi,
+            "now": now,
+            "ignore": ignore,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_MERGED, params)
+            for kind, owner, start, end in cursor.fetchall():
+                found[kind][owner].append((start, end))
+    else:
+        rows = (
+            Appointment.objects.filter(
+                Q(status__in=ACTIVE) & ~Q(status="held", held_until__lte=now),
+                Q(staff_id__in=staff_ids) | Q(room_id__in=room_ids),
+                blocks_from__lt=hi,
+                blocks_until__gt=lo,
+            )
+            .exclude(pk__in=ignore)
+            .values_list(
+                "staff_id", "room_id", "starts_at", "ends_at", "blocks_from", "blocks_until"
+            )
+        )
+        wanted = set(staff_ids)
+        for staff_id, room_id, starts, ends, b_from, b_until in rows.order_by():
+            if staff_id in wanted:
+                found["s"][staff_id].append((b_from, b_until))
+            if room_id is not None:
+                found["r"][room_id].append((starts, ends))
+    return (
+        {k: Busy(v) for k, v in found["s"].items()},
+        {k: Busy(v) for k, v in found["r"].items()},
+    )
