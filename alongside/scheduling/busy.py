@@ -57,6 +57,9 @@ _MERGED = (
 )
 
 
+Owners = tuple[dict[int, Busy], dict[int, Busy]]
+
+
 def staff_and_rooms(
     staff_ids: Iterable[int],
     room_ids: Iterable[int],
@@ -64,49 +67,61 @@ def staff_and_rooms(
     until: dt.datetime,
     now: dt.datetime,
     ignore: Iterable[int] = (),
-) -> tuple[dict[int, Busy], dict[int, Busy]]:
+) -> Owners:
     """Each staff member's busy time (with the buffers: `blocks_from`..`blocks_until`)
     and each room's (`starts_at`..`ends_at`) near [since, until): active appointments,
     overbooked ones too, less lapsed holds and the appointments in `ignore`."""
     staff_ids, room_ids, ignore = list(staff_ids), list(room_ids), list(ignore)
     lo, hi = since - MARGIN, until + MARGIN
-    found: dict[str, dict[int, list[tuple[Any, Any]]]] = {
+    if connection.vendor == "postgresql":
+        return _merged_by_postgres(staff_ids, room_ids, lo, hi, now, ignore)
+    rows = (
+        Appointment.objects.filter(
+            Q(status__in=ACTIVE) & ~Q(status="held", held_until__lte=now),
+            Q(staff_id__in=staff_ids) | Q(room_id__in=room_ids),
+            blocks_from__lt=hi,
+            blocks_until__gt=lo,
+        )
+        .exclude(pk__in=ignore)
+        .values_list("staff_id", "room_id", "starts_at", "ends_at", "blocks_from", "blocks_until")
+    )
+    staff: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    rooms: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    wanted = set(staff_ids)
+    for staff_id, room_id, starts, ends, b_from, b_until in rows.order_by():
+        if staff_id in wanted:
+            staff[staff_id].append((b_from, b_until))
+        if room_id is not None:
+            rooms[room_id].append((starts, ends))
+    return {k: Busy(v) for k, v in staff.items()}, {k: Busy(v) for k, v in rooms.items()}
+
+
+def _merged_by_postgres(
+    staff_ids: list[int],
+    room_ids: list[int],
+    lo: dt.datetime,
+    hi: dt.datetime,
+    now: dt.datetime,
+    ignore: list[int],
+) -> Owners:
+    params: dict[str, Any] = {
+        "ids_s": staff_ids,
+        "ids_r": room_ids,
+        "lo": lo,
+        "hi": hi,
+        "now": now,
+        "ignore": ignore,
+    }
+    found: dict[str, dict[int, list[tuple[float, float]]]] = {
         "s": defaultdict(list),
         "r": defaultdict(list),
     }
-    if connection.vendor == "postgresql":
-        params: dict[str, Any] = {
-            "ids_s": staff_ids,
-            "ids_r": room_ids,
-            "lo": lo,
-            "hi": hi,
-            "now": now,
-            "ignore": ignore,
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(_MERGED, params)
-            for kind, owner, start, end in cursor.fetchall():
-                found[kind][owner].append((start, end))
-    else:
-        rows = (
-            Appointment.objects.filter(
-                Q(status__in=ACTIVE) & ~Q(status="held", held_until__lte=now),
-                Q(staff_id__in=staff_ids) | Q(room_id__in=room_ids),
-                blocks_from__lt=hi,
-                blocks_until__gt=lo,
-            )
-            .exclude(pk__in=ignore)
-            .values_list(
-                "staff_id", "room_id", "starts_at", "ends_at", "blocks_from", "blocks_until"
-            )
-        )
-        wanted = set(staff_ids)
-        for staff_id, room_id, starts, ends, b_from, b_until in rows.order_by():
-            if staff_id in wanted:
-                found["s"][staff_id].append((b_from, b_until))
-            if room_id is not None:
-                found["r"][room_id].append((starts, ends))
+    with connection.cursor() as cursor:
+        cursor.execute(_MERGED, params)
+        for kind, owner, start, end in cursor.fetchall():
+            found[kind][owner].append((start, end))
+    staff, rooms = found["s"], found["r"]
     return (
-        {k: Busy(v) for k, v in found["s"].items()},
-        {k: Busy(v) for k, v in found["r"].items()},
+        {k: Busy.of_seconds(v) for k, v in staff.items()},
+        {k: Busy.of_seconds(v) for k, v in rooms.items()},
     )

@@ -19,7 +19,7 @@ import heapq
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 
@@ -65,8 +65,7 @@ def aligned(start: dt.datetime, step: dt.timedelta, time_zone: str) -> dt.dateti
     return rounded.astimezone(dt.UTC)
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """One window to walk: its first and last possible start, and the ways to meet."""
 
     staff_id: int
@@ -89,19 +88,27 @@ def runs(
     allowed = set(kind.modalities) & (set(wishes.modalities) or set(Modality.values))
     step = dt.timedelta(seconds=grid.step)
     last_end = until.timestamp()
+    # Staff on the same hours share their windows' times and ways: each worked out once.
+    spans: dict[tuple[dt.datetime, dt.datetime, str], tuple[float, float]] = {}
+    ways_of: dict[frozenset[str], tuple[str, ...]] = {}
     for staff_id, windows in data.windows.items():
         for window in windows:
             if window.is_walk_in and not wishes.walk_in:
                 continue
-            ways = tuple(sorted(allowed & window.modalities))
+            ways = ways_of.get(window.modalities)
+            if ways is None:
+                ways = ways_of[window.modalities] = tuple(sorted(allowed & window.modalities))
             if not ways:
                 continue
-            first = aligned(max(window.starts_at, since), step, window.time_zone).timestamp()
-            last = min(window.ends_at.timestamp(), last_end) - grid.length
-            if first > last:
+            span = spans.get((window.starts_at, window.ends_at, window.time_zone))
+            if span is None:
+                start = aligned(max(window.starts_at, since), step, window.time_zone)
+                span = (start.timestamp(), min(window.ends_at.timestamp(), last_end) - grid.length)
+                spans[(window.starts_at, window.ends_at, window.time_zone)] = span
+            if span[0] > span[1]:
                 continue
             location_id = window.location_id if window.location_id in data.locations else None
-            yield Run(staff_id, window, ways, first, last, location_id)
+            yield Run(staff_id, window, ways, span[0], span[1], location_id)
 
 
 def starts(run: Run, grid: Grid, busy: Busy, person_busy: Busy) -> Iterator[float]:
@@ -165,6 +172,7 @@ class Bounds:
     def __init__(self, scorer: Scorer, grid: Grid) -> None:
         self.scorer, self.grid = scorer, grid
         self.times: dict[tuple[float, float], int] = {}
+        self.places: dict[tuple[tuple[str, ...], int | None], int] = {}
 
     def best_time(self, first: float, last: float) -> int:
         found = self.times.get((first, last))
@@ -177,12 +185,21 @@ class Bounds:
             self.times[(first, last)] = found
         return found
 
+    def best_place(self, ways: tuple[str, ...], location_id: int | None) -> int:
+        found = self.places.get((ways, location_id))
+        if found is None:
+            found = self.places[(ways, location_id)] = max(
+                self.scorer.place_part(way, location_id if way == Modality.IN_PERSON else None)
+                for way in ways
+            )
+        return found
+
     def of(self, run: Run) -> int:
-        place = max(
-            self.scorer.place_part(way, run.location_id if way == Modality.IN_PERSON else None)
-            for way in run.ways
+        return (
+            self.scorer.staff_part(run.staff_id)
+            + self.best_time(run.first, run.last)
+            + self.best_place(run.ways, run.location_id)
         )
-        return self.scorer.staff_part(run.staff_id) + self.best_time(run.first, run.last) + place
 
 
 def best(
