@@ -180,7 +180,10 @@ def staff_windows(
         .order_by()
         .values_list(*PATTERN_FIELDS)
     )
-    rows = [PatternRow(*r[:6], frozenset(r[6]), *r[7:]) for r in patterns]
+    rows = [
+        PatternRow(staff_id, weekday, starts, ends, zone_name, location_id, frozenset(ways), *rest)
+        for staff_id, weekday, starts, ends, zone_name, location_id, ways, *rest in patterns
+    ]
     changes = AvailabilityChange.objects.filter(
         organization=organization,
         staff_id__in=staff_ids,
