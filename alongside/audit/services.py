@@ -139,25 +139,22 @@ def _append_in_plain_sql(event: AuditEvent) -> bool:
     return True
 
 
-def record(
-    *,
+def _event(
     actor: Acting | None,
     action: Action,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    person_id: int | None = None,
-    organization_id: int | None = None,
-    fields: Iterable[str] = (),
-    detail: dict[str, Any] | None = None,
+    obj: models.Model | None,
+    object_type: str,
+    object_id: str | int,
+    person_id: int | None,
+    organization_id: int | None,
+    fields: Iterable[str],
+    detail: dict[str, Any] | None,
 ) -> AuditEvent:
-    """Append one event. Runs in the caller's transaction so the event and the write
-    it describes commit or roll back together."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     source = current_origin()
-    event = AuditEvent(
+    return AuditEvent(
         at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
         actor_label=getattr(actor, "username", "") or "",
@@ -173,18 +170,63 @@ def record(
         request_id=source.request_id,
         channel=source.channel,
     )
+
+
+def record(
+    *,
+    actor: Acting | None,
+    action: Action,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    person_id: int | None = None,
+    organization_id: int | None = None,
+    fields: Iterable[str] = (),
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Runs in the caller's transaction so the event and the write
+    it describes commit or roll back together."""
+    event = _event(
+        actor, action, obj, object_type, object_id, person_id, organization_id, fields, detail
+    )
+    _append_one(event)
+    return event
+
+
+def _append_one(event: AuditEvent) -> None:
     if connection.vendor == "postgresql" and _append_in_one_statement(event):
-        return event
+        return
     with transaction.atomic(savepoint=False):
         if connection.vendor == "sqlite" and _append_in_plain_sql(event):
-            return event
+            return
         event.prev_hash = _locked_head().last_hash
         event.hash = event.compute_hash()
         event.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(
             last_hash=event.hash, last_event_id=event.pk, event_count=F("event_count") + 1
         )
-    return event
+
+
+def _append_many(events: list[AuditEvent]) -> None:
+    """Append events in their order, in the caller's transaction, in a fixed number of
+    statements: the head is locked (as every append locks it, so nothing interleaves),
+    the chain's hashes computed here as `compute_hash` does, the rows inserted together
+    (their ids ascend in the chain's order) and the head moved once."""
+    if len(events) <= 1:
+        for event in events:
+            _append_one(event)  # one round trip on PostgreSQL
+        return
+    with transaction.atomic(savepoint=False):
+        previous = _locked_head().last_hash
+        for event in events:
+            event.prev_hash = previous
+            event.hash = previous = event.compute_hash()
+        AuditEvent.objects.bulk_create(events)
+        AuditHead.objects.filter(pk=1).update(
+            last_hash=events[-1].hash,
+            last_event_id=events[-1].pk,
+            event_count=F("event_count") + len(events),
+        )
 
 
 class AboutPerson(Protocol):
@@ -222,3 +264,23 @@ def record_for_person(
         fields=fields,
         detail=detail,
     )
+
+
+def record_for_people(
+    *,
+    actor: Acting | None,
+    action: Action,
+    about: Iterable[tuple[AboutPerson, models.Model]],
+    fields: Iterable[str] = (),
+    detail: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """`record_for_person` for many objects at once (a reminder sweep's messages): one
+    event per (person, object), chained in that order, appended in a fixed number of
+    statements instead of one round trip each."""
+    fields = list(fields)
+    events = [
+        _event(actor, action, obj, "", "", person.pk, person.organization_id, fields, detail)
+        for person, obj in about
+    ]
+    _append_many(events)
+    return events
