@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from alongside.scheduling.availability import Busy
 from alongside.scheduling.models import Appointment
@@ -125,3 +126,47 @@ def _merged_by_postgres(
         {k: Busy.of_seconds(v) for k, v in staff.items()},
         {k: Busy.of_seconds(v) for k, v in rooms.items()},
     )
+
+
+# Live appointments of a staff member, a room or a person overlapping a time (with the
+# buffers): the staff member's through the exclusion constraint's index and the
+# overbooked rows' own, the room's and the person's through theirs.
+_STAFF_OVERLAP = f"""
+    SELECT id FROM scheduling_appointment
+    WHERE staff_id = %s AND status IN {_ACTIVE_SQL} AND NOT overbooked
+      AND tstzrange(blocks_from, blocks_until, '[)') && tstzrange(%s, %s, '[)')
+    UNION ALL
+    SELECT id FROM scheduling_appointment
+    WHERE staff_id = %s AND overbooked AND status IN {_ACTIVE_SQL}
+      AND blocks_from < %s AND blocks_until > %s
+"""  # noqa: S608 - constants only
+_OTHER_OVERLAP = f"""
+    UNION ALL
+    SELECT id FROM scheduling_appointment
+    WHERE {{owner}} = %s AND status IN {_ACTIVE_SQL} AND blocks_from < %s AND blocks_until > %s
+"""  # noqa: S608 - constants only
+
+
+def overlapping(
+    staff_id: int,
+    room_id: int | None,
+    person_id: int | None,
+    starts: dt.datetime,
+    ends: dt.datetime,
+) -> Q:
+    """Active appointments of the staff member, the room or the person whose time with
+    buffers (`blocks_from`..`blocks_until`) overlaps [starts, ends): on PostgreSQL found
+    through the indexes rather than by reading the staff member's whole history."""
+    owners = [("room_id", room_id), ("person_id", person_id)]
+    if connection.vendor != "postgresql":
+        who = Q(staff_id=staff_id)
+        for column, value in owners:
+            if value:
+                who |= Q(**{column: value})
+        return who & Q(status__in=ACTIVE, blocks_from__lt=ends, blocks_until__gt=starts)
+    sql, params = _STAFF_OVERLAP, [staff_id, starts, ends, staff_id, ends, starts]
+    for column, value in owners:
+        if value:
+            sql += _OTHER_OVERLAP.format(owner=column)
+            params += [value, ends, starts]
+    return Q(pk__in=RawSQL(sql, params))  # noqa: S611 - constant text, bound values
