@@ -332,3 +332,30 @@ def record_many(
         event_count=F("event_count") + len(built),
     )
     return built
+
+
+def record_for_people(
+    *,
+    actor: Acting | None,
+    action: Action,
+    about: Iterable[tuple[AboutPerson, models.Model]],
+    fields: Iterable[str] = (),
+    detail: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """`record_for_person` for many objects at once (a reminder sweep's messages): one
+    event per (person, object), chained in that order through `record_many`."""
+    fields = list(fields)
+    return record_many(
+        actor=actor,
+        action=action,
+        events=[
+            Recorded(
+                obj=obj,
+                organization_id=person.organization_id,
+                person_id=person.pk,
+                fields=fields,
+                detail=detail,
+            )
+            for person, obj in about
+        ],
+    )

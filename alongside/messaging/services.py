@@ -132,9 +132,9 @@ def send_many(
     now: dt.datetime | None = None,
 ) -> list[OutboundMessage]:
     """`send_to_person` for many messages at once (a reminder sweep), in one transaction
-    and a fixed number of queries beside one audit event each: the messages already asked
-    for and the numbers that said STOP are read once, the new rows written together, and
-    their sending is one background task."""
+    and a fixed number of queries: the messages already asked for and the numbers that
+    said STOP are read once, the new rows written together with their audit events (one
+    per message, appended together), and their sending is one background task."""
     if purpose not in purposes:
         raise ValueError(f"Message purpose {purpose!r} is not registered")
     now = now or timezone.now()
@@ -158,14 +158,15 @@ def send_many(
             new.append(same)
             prior.append(same)
         results.append(same)
-    for message in _save_new(new):
-        audit.record_for_person(
-            actor=actor,
-            action=Action.CREATE,
-            person=message.person,
-            obj=message,
-            fields=["channel", "purpose", "status"],
-        )
+    saved = _save_new(new)
+    # One audit event per message, appended together (one round trip, not one each).
+    audit.record_for_people(
+        actor=actor,
+        action=Action.CREATE,
+        about=[(message.person, message) for message in saved],
+        fields=["channel", "purpose", "status"],
+    )
+    for message in saved:
         if message.status == Status.BLOCKED or message.send_after > now:
             _on_timeline(message, actor, now)  # a message that goes now is listed once sent
     due = [m.pk for m in new if m.status == Status.QUEUED and m.send_after <= now]

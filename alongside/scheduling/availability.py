@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import holidays
 
@@ -56,8 +57,10 @@ def is_holiday(organization: Organization, day: dt.date) -> bool:
     return day in _public_holidays(organization.country, organization.subdivision, day.year)
 
 
+@lru_cache(maxsize=8192)
 def at_local(day: dt.date, time: dt.time, zone_name: str) -> dt.datetime:
-    """The instant of a wall-clock time on a local day, in UTC."""
+    """The instant of a wall-clock time on a local day, in UTC (remembered: every staff
+    member on the same hours shares it)."""
     return dt.datetime.combine(day, time, tzinfo=zone(zone_name)).astimezone(UTC)
 
 
@@ -68,39 +71,70 @@ def days_between(first: dt.date, last: dt.date) -> Iterator[dt.date]:
         day += dt.timedelta(days=1)
 
 
+class PatternRow(NamedTuple):
+    """A weekly pattern as the windows are made from it (hashable, so that the windows
+    one pattern gives over a stretch of days are made once and remembered)."""
+
+    staff_id: int
+    weekday: int
+    starts: dt.time
+    ends: dt.time
+    time_zone: str
+    location_id: int | None
+    modalities: frozenset[str]
+    is_walk_in: bool
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
+# The columns a PatternRow is read from, in its order.
+PATTERN_FIELDS = PatternRow._fields
+
+
+@lru_cache(maxsize=8192)
+def _row_windows(
+    row: PatternRow, first: dt.date, last: dt.date, country: str, subdivision: str
+) -> tuple[Window, ...]:
+    """The pattern's blocks on its weekday from `first` to `last` (local dates), public
+    holidays skipped."""
+    first = max(first, row.valid_from)
+    if row.valid_until is not None:
+        last = min(last, row.valid_until)
+    day = first + dt.timedelta(days=(row.weekday - first.weekday()) % 7)
+    found = []
+    while day <= last:
+        if day not in _public_holidays(country, subdivision, day.year):
+            found.append(
+                Window(
+                    row.staff_id,
+                    at_local(day, row.starts, row.time_zone),
+                    at_local(day, row.ends, row.time_zone),
+                    row.time_zone,
+                    row.location_id,
+                    row.modalities,
+                    row.is_walk_in,
+                )
+            )
+        day += dt.timedelta(days=7)
+    return tuple(found)
+
+
 def pattern_windows(
-    patterns: Iterable[AvailabilityPattern],
+    patterns: Iterable[PatternRow],
     organization: Organization,
     since: dt.datetime,
     until: dt.datetime,
 ) -> Iterator[Window]:
     """Each pattern's blocks that touch [since, until), skipping the organization's
     public holidays (in the pattern's local calendar)."""
-    by_weekday: dict[int, list[AvailabilityPattern]] = defaultdict(list)
-    for pattern in patterns:
-        by_weekday[pattern.weekday].append(pattern)
     # A day either side: a local day in a zone far from UTC may start the day before.
     first = since.astimezone(UTC).date() - dt.timedelta(days=1)
     last = until.astimezone(UTC).date() + dt.timedelta(days=1)
-    for day in days_between(first, last):
-        todays = by_weekday.get(day.weekday())
-        if not todays or is_holiday(organization, day):
-            continue
-        for p in todays:
-            if day < p.valid_from or (p.valid_until is not None and day > p.valid_until):
-                continue
-            starts, ends = at_local(day, p.starts, p.time_zone), at_local(day, p.ends, p.time_zone)
-            if ends <= since or starts >= until:
-                continue
-            yield Window(
-                p.staff_id,
-                starts,
-                ends,
-                p.time_zone,
-                p.location_id,
-                frozenset(p.modalities),
-                p.is_walk_in,
-            )
+    country, subdivision = organization.country, organization.subdivision
+    for row in patterns:
+        for window in _row_windows(row, first, last, country, subdivision):
+            if window.ends_at > since and window.starts_at < until:
+                yield window
 
 
 def subtract(windows: Iterable[Window], removed: Sequence[Interval]) -> Iterator[Window]:
@@ -144,7 +178,12 @@ def staff_windows(
         )
         .exclude(valid_until__lt=since.date() - dt.timedelta(days=1))
         .order_by()
+        .values_list(*PATTERN_FIELDS)
     )
+    rows = [
+        PatternRow(staff_id, weekday, starts, ends, zone_name, location_id, frozenset(ways), *rest)
+        for staff_id, weekday, starts, ends, zone_name, location_id, ways, *rest in patterns
+    ]
     changes = AvailabilityChange.objects.filter(
         organization=organization,
         staff_id__in=staff_ids,
@@ -152,7 +191,7 @@ def staff_windows(
         ends_at__gt=since,
     )
     windows: dict[int, list[Window]] = defaultdict(list)
-    for window in pattern_windows(patterns, organization, since, until):
+    for window in pattern_windows(rows, organization, since, until):
         windows[window.staff_id].append(window)
     time_off: dict[int, list[Interval]] = defaultdict(list)
     for change in changes:
@@ -172,7 +211,8 @@ def staff_windows(
             )
     return {
         staff_id: sorted(
-            subtract(found, time_off.get(staff_id, ())), key=lambda w: (w.starts_at, w.ends_at)
+            subtract(found, time_off[staff_id]) if staff_id in time_off else found,
+            key=lambda w: (w.starts_at, w.ends_at),
         )
         for staff_id, found in windows.items()
     }
@@ -184,27 +224,44 @@ def _seconds(moment: dt.datetime | float) -> float:
 
 class Busy:
     """Disjoint, sorted busy intervals, asked "does [a, b) overlap any?" by bisection.
-    Kept as POSIX seconds: the database can hand them over as numbers (slots.seconds),
+    Kept as POSIX seconds: the database hands them over as numbers (scheduling/busy.py),
     far cheaper to read than timestamps."""
 
     def __init__(
         self, intervals: Iterable[tuple[dt.datetime | float, dt.datetime | float]]
     ) -> None:
-        merged: list[list[float]] = []
-        for start, end in sorted((_seconds(a), _seconds(b)) for a, b in intervals):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        self._merge(sorted((_seconds(a), _seconds(b)) for a, b in intervals))
+
+    @classmethod
+    def of_seconds(cls, intervals: list[tuple[float, float]]) -> Busy:
+        """From intervals already in seconds (sorted here, merged where they meet)."""
+        busy = cls(())
+        intervals.sort()
+        busy._merge(intervals)
+        return busy
+
+    def _merge(self, ordered: Iterable[tuple[float, float]]) -> None:
+        starts, ends = self.starts, self.ends
+        for start, end in ordered:
+            if ends and start <= ends[-1]:
+                if end > ends[-1]:
+                    ends[-1] = end
             else:
-                merged.append([start, end])
-        self.starts = [m[0] for m in merged]
-        self.ends = [m[1] for m in merged]
+                starts.append(start)
+                ends.append(end)
 
     def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
-        if not self.starts:
-            return False
-        first, last = start.timestamp(), end.timestamp()
-        index = bisect_left(self.starts, last) - 1
-        return index >= 0 and self.ends[index] > first
+        return self.blocked_until(start.timestamp(), end.timestamp()) is not None
+
+    def blocked_until(self, start: float, end: float) -> float | None:
+        """When [start, end) (POSIX seconds) overlaps a busy interval, the end of that
+        interval (nothing before it is free); None when it is free."""
+        index = bisect_left(self.starts, end) - 1
+        if index >= 0 and self.ends[index] > start:
+            return self.ends[index]
+        return None
 
 
 class Opening:
@@ -218,15 +275,21 @@ class Opening:
         )
         for row in OpeningHours.objects.filter(location_id__in=list(location_zones)):
             self.hours[row.location_id][row.weekday].append((row.opens, row.closes))
-        self.known: dict[tuple[int, dt.datetime, dt.datetime], bool] = {}
+        self.known: dict[tuple[int, float, float], bool] = {}
 
-    def is_open(self, location_id: int, start: dt.datetime, end: dt.datetime) -> bool:
+    def is_open(self, location_id: int, start: float, end: float) -> bool:
+        """Whether the location is open over [start, end) (POSIX seconds)."""
         if location_id not in self.hours:
             return True
         key = (location_id, start, end)
-        if key not in self.known:
-            self.known[key] = self._is_open(location_id, start, end)
-        return self.known[key]
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._is_open(
+                location_id,
+                dt.datetime.fromtimestamp(start, UTC),
+                dt.datetime.fromtimestamp(end, UTC),
+            )
+        return found
 
     def _is_open(self, location_id: int, start: dt.datetime, end: dt.datetime) -> bool:
         local_zone = zone(self.zones[location_id])

@@ -24,7 +24,7 @@ from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.organizations.models import Location
 from alongside.people.models import Person
-from alongside.scheduling import common, slots
+from alongside.scheduling import busy, common, slots
 from alongside.scheduling.common import BOOKED, SlotTaken
 from alongside.scheduling.models import Appointment, AppointmentType, GroupSeat, Modality, Room
 from alongside.scheduling.models.setup import validate_time_zone
@@ -149,13 +149,14 @@ def new_row(
 
 
 def _overlapping(appointment: Appointment, now: dt.datetime) -> Q:
-    who = Q(staff_id=appointment.staff_id)
-    if appointment.room_id:
-        who |= Q(room_id=appointment.room_id)
-    if appointment.person_id:
-        who |= Q(person_id=appointment.person_id)
-    return who & Q(
-        blocks_from__lt=appointment.blocks_until, blocks_until__gt=appointment.blocks_from
+    """Active appointments of the staff member, the room or the person whose time with
+    buffers overlaps this one's."""
+    return busy.overlapping(
+        appointment.staff_id,
+        appointment.room_id,
+        appointment.person_id,
+        appointment.blocks_from,
+        appointment.blocks_until,
     )
 
 

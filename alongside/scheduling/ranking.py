@@ -144,43 +144,65 @@ def _soon(local_start: dt.datetime, today: dt.date) -> int:
 class Scorer:
     """The same score as `rank`, for many candidates at once: it is a sum of a staff
     part, a time part and a way-and-place part, each computed once per distinct value
-    by the same rules and then looked up."""
+    by the same rules and then looked up. Times are POSIX seconds (`score_at`) or
+    datetimes (`score`)."""
 
     def __init__(self, wishes: Wishes, data: SearchData, name: str, today: dt.date) -> None:
         self.wishes, self.data, self.name, self.today = wishes, data, name, today
         self.zone = zone(wishes.time_zone)
         self.staff: dict[int, int] = {}
-        self.times: dict[tuple[dt.datetime, dt.datetime], int] = {}
+        self.times: dict[tuple[float, float], int] = {}
         self.places: dict[tuple[str, int | None], int] = {}
 
     def _seen(self, slot: Slot) -> Seen:
         start, end = slot.starts_at.astimezone(self.zone), slot.ends_at.astimezone(self.zone)
         return Seen(slot, self.wishes, self.data, self.name, start, end)
 
-    def _sum(self, rules: tuple[Callable[[Seen], Points], ...], slot: Slot) -> int:
-        seen = self._seen(slot)
-        return sum(rule(seen)[0] for rule in rules)
+    def _probe(
+        self, staff_id: int, start: float, end: float, way: str, location_id: int | None
+    ) -> Seen:
+        from alongside.scheduling.slots import Slot
+
+        starts_at = dt.datetime.fromtimestamp(start, dt.UTC)
+        ends_at = dt.datetime.fromtimestamp(end, dt.UTC)
+        probe = Slot(staff_id, "", starts_at, ends_at, way, location_id, "", None, "UTC", False)
+        return self._seen(probe)
+
+    def staff_part(self, staff_id: int) -> int:
+        found = self.staff.get(staff_id)
+        if found is None:
+            seen = self._probe(staff_id, 0, 0, "", None)
+            found = self.staff[staff_id] = sum(rule(seen)[0] for rule in STAFF_RULES)
+        return found
+
+    def time_part(self, start: float, end: float) -> int:
+        found = self.times.get((start, end))
+        if found is None:
+            seen = self._probe(0, start, end, "", None)
+            found = sum(rule(seen)[0] for rule in TIME_RULES) + _soon(seen.local_start, self.today)
+            self.times[(start, end)] = found
+        return found
+
+    def place_part(self, way: str, location_id: int | None) -> int:
+        found = self.places.get((way, location_id))
+        if found is None:
+            seen = self._probe(0, 0, 0, way, location_id)
+            found = self.places[(way, location_id)] = sum(rule(seen)[0] for rule in PLACE_RULES)
+        return found
+
+    def score_at(
+        self, staff_id: int, start: float, end: float, way: str, location_id: int | None
+    ) -> int:
+        return (
+            self.staff_part(staff_id)
+            + self.time_part(start, end)
+            + self.place_part(way, location_id)
+        )
 
     def score(
         self, staff_id: int, start: dt.datetime, end: dt.datetime, way: str, location_id: int | None
     ) -> int:
-        from alongside.scheduling.slots import Slot
-
-        staff = self.staff.get(staff_id)
-        if staff is None:
-            probe = Slot(staff_id, "", start, end, way, location_id, "", None, "UTC", False)
-            staff = self.staff[staff_id] = self._sum(STAFF_RULES, probe)
-        time = self.times.get((start, end))
-        if time is None:
-            probe = Slot(staff_id, "", start, end, way, location_id, "", None, "UTC", False)
-            seen = self._seen(probe)
-            time = sum(rule(seen)[0] for rule in TIME_RULES) + _soon(seen.local_start, self.today)
-            self.times[(start, end)] = time
-        where = self.places.get((way, location_id))
-        if where is None:
-            probe = Slot(staff_id, "", start, end, way, location_id, "", None, "UTC", False)
-            where = self.places[(way, location_id)] = self._sum(PLACE_RULES, probe)
-        return staff + time + where
+        return self.score_at(staff_id, start.timestamp(), end.timestamp(), way, location_id)
 
 
 def rank(

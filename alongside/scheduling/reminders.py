@@ -10,17 +10,20 @@ gone (`still_wanted`), and is blocked instead."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.urls import get_script_prefix, reverse
+from django.utils import formats, timezone, translation
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from alongside.lib.actors import SystemActor
 from alongside.messaging.models import OutboundMessage
@@ -38,6 +41,8 @@ SYSTEM = SystemActor(username="system:reminders", name="Alongside reminders")
 MIN_LEAD = dt.timedelta(hours=1)
 BATCH = 500
 LONGEST_RULE = 24 * 30  # ReminderRule's own limit
+# What a signed token is made of (URL-safe base64 and its separator): put in a path as is.
+_PLAIN_TOKEN = re.compile(r"[A-Za-z0-9_\-:.]+")
 Status = OutboundMessage.Status
 
 
@@ -78,29 +83,45 @@ class Due:
     send_by: dt.datetime
 
 
-def due_reminder(appointment: Appointment, hours: list[int], now: dt.datetime) -> Due | None:
-    """The latest of the appointment's reminders whose time has come (an appointment
+def due_hours(
+    starts_at: dt.datetime, hours: list[int], now: dt.datetime
+) -> tuple[int, dt.datetime] | None:
+    """The latest of an appointment's reminders whose time has come (an appointment
     booked tomorrow gets the 24-hour reminder, not the 72-hour one too), with the time it
     must go by: the next reminder's, or shortly before the start."""
-    started = appointment.starts_at
-    due = [h for h in hours if started - dt.timedelta(hours=h) <= now]
-    if not due or started - now < MIN_LEAD:
+    due = [h for h in hours if starts_at - dt.timedelta(hours=h) <= now]
+    if not due or starts_at - now < MIN_LEAD:
         return None
     latest = min(due)
     later = [h for h in hours if h < latest]
-    send_by = started - (dt.timedelta(hours=max(later)) if later else MIN_LEAD)
-    return Due(appointment, latest, send_by)
+    send_by = starts_at - (dt.timedelta(hours=max(later)) if later else MIN_LEAD)
+    return latest, send_by
+
+
+def due_reminder(appointment: Appointment, hours: list[int], now: dt.datetime) -> Due | None:
+    """`due_hours` for an appointment."""
+    found = due_hours(appointment.starts_at, hours, now)
+    return Due(appointment, *found) if found else None
+
+
+def _upcoming(now: dt.datetime, longest: int) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(
+        status=Appointment.Status.BOOKED,
+        person__isnull=False,
+        person__merged_into__isnull=True,
+        starts_at__gt=now + MIN_LEAD,
+        starts_at__lte=now + dt.timedelta(hours=longest),
+    )
+
+
+def upcoming_keys(now: dt.datetime, longest: int) -> QuerySet[Appointment, tuple[Any, ...]]:
+    """(id, program, start) of the appointments a reminder may be due for, by id."""
+    return _upcoming(now, longest).values_list("pk", "program_id", "starts_at").order_by("pk")
 
 
 def upcoming(now: dt.datetime, longest: int) -> QuerySet[Appointment]:
     return (
-        Appointment.objects.filter(
-            status=Appointment.Status.BOOKED,
-            person__isnull=False,
-            person__merged_into__isnull=True,
-            starts_at__gt=now + MIN_LEAD,
-            starts_at__lte=now + dt.timedelta(hours=longest),
-        )
+        _upcoming(now, longest)
         .select_related("person__organization", "appointment_type")
         .prefetch_related("person__contact_points", "person__languages")
         .order_by("pk")
@@ -135,27 +156,33 @@ def sweep_reminders(now: dt.datetime | None = None) -> SweepOutcome:
         return outcome
     last = 0
     while True:
-        batch = list(upcoming(now, longest).filter(pk__gt=last)[:BATCH])
-        if not batch:
+        # The batch's keys first (three columns), then only the appointments with a
+        # reminder still to ask for, with what rendering and choosing a way need.
+        rows = list(upcoming_keys(now, longest).filter(pk__gt=last)[:BATCH])
+        if not rows:
             return outcome
-        last = batch[-1].pk
-        outcome.considered += len(batch)
-        due = [d for a in batch if (d := due_reminder(a, hours.get(a.program_id, []), now))]
-        keys = {source_key(d.appointment.pk, d.hours, d.appointment.starts_at) for d in due}
+        last = rows[-1][0]
+        outcome.considered += len(rows)
+        due = {}
+        for pk, program_id, starts_at in rows:
+            found = due_hours(starts_at, hours.get(program_id, []), now)
+            if found is not None:
+                due[source_key(pk, found[0], starts_at)] = (pk, found)
         done = set(
-            OutboundMessage.objects.filter(source_key__in=keys)
+            OutboundMessage.objects.filter(source_key__in=list(due))
             .exclude(status=Status.BLOCKED)
             .values_list("source_key", flat=True)
         )
-        asks = []
-        for item in due:
-            key = source_key(item.appointment.pk, item.hours, item.appointment.starts_at)
-            if key not in done:
-                asks.append(_ask(item, key))
-        if asks:
-            sent = send_many(actor=SYSTEM, purpose=PURPOSE, asks=asks, now=now)
-            outcome.asked += len(asks)
-            outcome.blocked += sum(m.status == Status.BLOCKED for m in sent)
+        wanted = {pk: (key, found) for key, (pk, found) in due.items() if key not in done}
+        if not wanted:
+            continue
+        asks = [
+            _ask(Due(appointment, *wanted[appointment.pk][1]), wanted[appointment.pk][0])
+            for appointment in upcoming(now, longest).filter(pk__in=list(wanted))
+        ]
+        sent = send_many(actor=SYSTEM, purpose=PURPOSE, asks=asks, now=now)
+        outcome.asked += len(asks)
+        outcome.blocked += sum(m.status == Status.BLOCKED for m in sent)
 
 
 def _ask(item: Due, key: str) -> Ask:
@@ -177,31 +204,53 @@ def appointment_zone(appointment: Appointment, person: Person) -> zoneinfo.ZoneI
     return person.zone
 
 
+HOW = {
+    "in_person": pgettext_lazy("how an appointment happens", "in person"),
+    "phone": pgettext_lazy("how an appointment happens", "by phone"),
+    "video": pgettext_lazy("how an appointment happens", "by video"),
+    "home_visit": pgettext_lazy("how an appointment happens", "a home visit"),
+}
+
+
 def how_words(appointment: Appointment) -> str:
     """How the appointment happens, in the active language, lower case for a sentence."""
-    words = {
-        "in_person": pgettext("how an appointment happens", "in person"),
-        "phone": pgettext("how an appointment happens", "by phone"),
-        "video": pgettext("how an appointment happens", "by video"),
-        "home_visit": pgettext("how an appointment happens", "a home visit"),
-    }
-    return words.get(appointment.modality, appointment.modality)
+    words = HOW.get(appointment.modality)
+    return str(words) if words is not None else appointment.modality
 
 
 def when_words(appointment: Appointment, person: Person) -> tuple[str, str]:
     """The day and time of the appointment, in the active language."""
     local = appointment.starts_at.astimezone(appointment_zone(appointment, person))
+    return _when_words(translation.get_language(), local)
+
+
+@lru_cache(maxsize=4096)
+def _when_words(language: str, local: dt.datetime) -> tuple[str, str]:
+    """A sweep's reminders share a few days and times: each worded once per language."""
     day = f"{WEEKDAYS[local.weekday()]} {formats.date_format(local, 'DATE_FORMAT')}"
     return day, formats.time_format(local, "TIME_FORMAT")
+
+
+@lru_cache(maxsize=16)
+def _reply_prefix(script_prefix: str) -> str:
+    """The reply page's address up to its token (the same for every reminder)."""
+    marker = "TOKEN"
+    address = reverse("scheduling-reply:page", args=[marker])
+    return settings.SITE_URL.rstrip("/") + address[: address.index(marker)]
+
+
+def reply_link(appointment: Appointment) -> str:
+    token = reply_links.make_token(appointment)
+    if not _PLAIN_TOKEN.fullmatch(token):  # never, for a signed token: but stay exact
+        return settings.SITE_URL.rstrip("/") + reverse("scheduling-reply:page", args=[token])
+    return f"{_reply_prefix(get_script_prefix())}{token}/"
 
 
 def render_reminder(appointment: Appointment, person: Person) -> Draft:
     """The reminder, in the active language (send_to_person sets the person's). No
     program or service name: a text can be read by someone else."""
     day, time = when_words(appointment, person)
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "scheduling-reply:page", args=[reply_links.make_token(appointment)]
-    )
+    link = reply_link(appointment)
     body = _(
         "Hi %(name)s, this is a reminder of your appointment on %(day)s at %(time)s "
         "(%(how)s). Reply C to confirm. To confirm, cancel or ask for another time: %(link)s"

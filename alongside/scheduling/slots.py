@@ -5,25 +5,26 @@ first, then staff they have seen), each slot saying why it ranks where it does.
 
 Bounded queries whatever the window or the number of staff: staff, patterns, one-off
 changes, bookings and live holds in the window, rooms, opening hours, preferences and
-continuity, each read once (see `SearchData`); nothing is read per slot."""
+continuity, each read once (see `SearchData`); nothing is read per slot. On PostgreSQL
+the staff's and rooms' bookings arrive already merged into busy stretches
+(scheduling/busy.py); the windows are walked for free starts in seconds, best-bounded
+windows first, and the walk stops once nothing left could make the list
+(scheduling/walk.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.conf import settings
-from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, When
+from django.db.models import Q
 from django.utils import timezone
 
 from alongside.accounts.models import Membership, User
 from alongside.organizations.models import Location
 from alongside.people.models import Enrollment, Person
+from alongside.scheduling import busy, walk
 from alongside.scheduling.availability import Busy, Opening, Window, staff_windows, zone
 from alongside.scheduling.models import (
     Appointment,
@@ -130,16 +131,6 @@ def deliverers(kind: AppointmentType, staff_ids: Iterable[int] | None = None) ->
     return {m.user_id: m.user for m in memberships.select_related("user")}
 
 
-def seconds(value: Any) -> Any:
-    """A time column as POSIX seconds on PostgreSQL (a float reads far faster than a
-    timestamp); elsewhere the time itself, which `Busy` converts."""
-    if connection.vendor == "postgresql":
-        return Func(
-            value, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", output_field=FloatField()
-        )
-    return value
-
-
 def occupying(now: dt.datetime) -> Q:
     """Appointments that take time at `now`: active ones, less holds that have lapsed."""
     return Q(status__in=Appointment.ACTIVE_STATUSES) & ~Q(status="held", held_until__lte=now)
@@ -164,40 +155,7 @@ def load(
     for room_id, location_id in room_rows.values_list("pk", "location_id").order_by():
         rooms[location_id].append(room_id)
     all_rooms = [r for found in rooms.values() for r in found]
-    margin = dt.timedelta(hours=4)  # the longest buffers a booking may reach over
-    # The staff's and the rooms' bookings in the window: one query on their indexes.
-    rows = (
-        Appointment.objects.filter(
-            occupying(now), Q(staff_id__in=list(staff)) | Q(room_id__in=all_rooms)
-        )
-        .filter(blocks_from__lt=until + margin, blocks_until__gt=since - margin)
-        .exclude(pk__in=list(ignore))
-        # A room's time is read only for rows with a room: fewer times to read.
-        .annotate(
-            room_from=seconds(Case(When(room_id__isnull=False, then=F("starts_at")))),
-            room_until=seconds(Case(When(room_id__isnull=False, then=F("ends_at")))),
-            busy_from=seconds(F("blocks_from")),
-            busy_until=seconds(F("blocks_until")),
-        )
-        .values_list(
-            "staff_id",
-            "room_id",
-            "room_from",
-            "room_until",
-            "busy_from",
-            "busy_until",
-            "overbooked",
-        )
-    )
-    staff_busy: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
-    room_busy: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
-    for staff_id, room_id, starts, ends, b_from, b_until, overbooked in rows:
-        if overbooked:
-            continue
-        if staff_id in staff:
-            staff_busy[staff_id].append((b_from, b_until))
-        if room_id is not None:
-            room_busy[room_id].append((starts, ends))
+    staff_busy, room_busy = busy.staff_and_rooms(staff, all_rooms, since, until, now, ignore)
     # The person's own appointments and group seats: one query (a UNION, so that each
     # half uses its index).
     person_busy: list[tuple[dt.datetime, dt.datetime]] = []
@@ -216,10 +174,10 @@ def load(
     data = SearchData(
         staff=staff,
         windows=windows,
-        staff_busy={k: Busy(v) for k, v in staff_busy.items()},
+        staff_busy=staff_busy,
         person_busy=Busy(person_busy),
         rooms=rooms,
-        room_busy={k: Busy(v) for k, v in room_busy.items()},
+        room_busy=room_busy,
         locations=locations,
         opening=Opening({pk: loc.zone_name for pk, loc in locations.items()}),
     )
@@ -242,79 +200,26 @@ def load(
     return data
 
 
-def _aligned(start: dt.datetime, step: dt.timedelta, time_zone: str) -> dt.datetime:
-    """The first slot start at or after `start` on the step grid of the local hour."""
-    local = start.astimezone(zone(time_zone))
-    minutes = local.minute % int(step.total_seconds() // 60)
-    if minutes == 0 and local.second == 0 and local.microsecond == 0:
-        return start
-    rounded = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=-minutes) + step
-    return rounded.astimezone(dt.UTC)
-
-
 # A free (staff, time, way to meet) before it is ranked: (staff id, start, end, way,
 # location id, room id, time zone, walk-in). Only the slots shown become Slot objects.
 Raw = tuple[int, dt.datetime, dt.datetime, str, int | None, int | None, str, bool]
+
+
+def _raw(found: walk.Free) -> Raw:
+    staff_id, start, end, way, location_id, room_id, zone_name, walk_in = found
+    starts_at = dt.datetime.fromtimestamp(start, dt.UTC)
+    ends_at = dt.datetime.fromtimestamp(end, dt.UTC)
+    return (staff_id, starts_at, ends_at, way, location_id, room_id, zone_name, walk_in)
 
 
 def candidates(
     kind: AppointmentType, data: SearchData, since: dt.datetime, until: dt.datetime, wishes: Wishes
 ) -> Iterator[Raw]:
     """Every free (staff, time, way to meet) in [since, until), unranked."""
-    length = dt.timedelta(minutes=kind.duration_minutes)
-    before = dt.timedelta(minutes=kind.buffer_before_minutes)
-    after = dt.timedelta(minutes=kind.buffer_after_minutes)
-    step = dt.timedelta(minutes=settings.SCHEDULING_SLOT_STEP_MINUTES)
-    allowed = set(kind.modalities) & (set(wishes.modalities) or set(Modality.values))
-    empty = Busy(())
-    person_busy = data.person_busy
-    for staff_id, windows in data.windows.items():
-        busy = data.staff_busy.get(staff_id, empty)
-        for window in windows:
-            if window.is_walk_in and not wishes.walk_in:
-                continue
-            ways = sorted(allowed & window.modalities)
-            if not ways:
-                continue
-            start = _aligned(max(window.starts_at, since), step, window.time_zone)
-            last = min(window.ends_at, until) - length
-            while start <= last:
-                end = start + length
-                if not busy.overlaps(start - before, end + after) and not person_busy.overlaps(
-                    start, end
-                ):
-                    yield from _ways(data, staff_id, window, ways, start, end)
-                start += step
-
-
-def _ways(
-    data: SearchData,
-    staff_id: int,
-    window: Window,
-    ways: list[str],
-    start: dt.datetime,
-    end: dt.datetime,
-) -> Iterator[Raw]:
-    location_id = window.location_id if window.location_id in data.locations else None
-    for way in ways:
-        if way != Modality.IN_PERSON:
-            yield (staff_id, start, end, way, None, None, window.time_zone, window.is_walk_in)
-            continue
-        if location_id is None or not data.opening.is_open(location_id, start, end):
-            continue
-        room_id = None
-        rooms = data.rooms.get(location_id)
-        if rooms:
-            free = [
-                r
-                for r in rooms
-                if r not in data.room_busy or not data.room_busy[r].overlaps(start, end)
-            ]
-            if not free:
-                continue
-            room_id = free[0]
-        zone_name = data.locations[location_id].zone_name
-        yield (staff_id, start, end, way, location_id, room_id, zone_name, window.is_walk_in)
+    grid = walk.Grid.of(kind)
+    for run in walk.runs(kind, data, since, until, wishes, grid):
+        for found in walk.free(data, run, grid):
+            yield _raw(found)
 
 
 def to_slot(raw: Raw, data: SearchData) -> Slot:
@@ -355,12 +260,8 @@ def search(
     today = now.astimezone(zone(wishes.time_zone)).date()
     name = person.first_name
     scorer = Scorer(wishes, data, name, today)
-    best = heapq.nsmallest(
-        limit,
-        candidates(kind, data, since, until, wishes),
-        key=lambda r: (-scorer.score(r[0], r[1], r[2], r[3], r[4]), r[1], r[0], r[3]),
-    )
-    return [rank(to_slot(raw, data), wishes, data, name, today) for raw in best]
+    best = walk.best(kind, data, since, until, wishes, scorer, limit)
+    return [rank(to_slot(_raw(found), data), wishes, data, name, today) for found in best]
 
 
 def is_available(

@@ -5,6 +5,7 @@ scheduling preferences."""
 from __future__ import annotations
 
 import zoneinfo
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,8 +31,15 @@ TRAVEL_MODALITIES = frozenset({Modality.IN_PERSON})
 REMOTE_MODALITIES = frozenset({Modality.PHONE, Modality.VIDEO})
 
 
+@lru_cache(maxsize=1)
+def known_zones() -> frozenset[str]:
+    """The time zones this system knows (read from disk once: listing them walks the
+    zone database, which cost a booking ~50 ms)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_zones():
         raise ValidationError(
             _("%(zone)s is not a known time zone; give one such as America/New_York."),
             params={"zone": value},
