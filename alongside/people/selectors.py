@@ -227,14 +227,6 @@ def audit_people(user: Actor, people: list[Person], action: Action, detail: dict
     )
 
 
-def my_people_listed(user: Actor, *, limit: int = 100) -> list[Person]:
-    """The first of `my_people`, for the start page; recorded as a list event when any."""
-    people = list(my_people(user)[:limit])
-    if people:
-        audit_people(user, people, Action.LIST, {"page": "home"})
-    return people
-
-
 def people_export(user: Actor, query: str = "") -> Iterator[list[Any]]:
     """The export as rows (a header, then one a person) of the people the user may see,
     or of their search; recorded as one export event. Exports are for supervisors and
