@@ -211,10 +211,12 @@ AUDIT = 1 if connection.vendor == "postgresql" else 3
 # Each registered reason reads within its own budget (three reasons of one query each
 # when these counts were set); a new app's reason adds its budget, nothing per row.
 REASONS = sum(reason.queries for reason in worklist_reasons)
+# The co-signature reason's query is a supervisor's only (encounters/worklist.py).
+NOT_SUPERVISING = 1
 # One list event for both lists (the people table's languages are inline on PG); no
 # "has a caseload?" query for whoever coordinates someone.
-HOME = 7 + REASONS + AUDIT + NAV_COUNTS - LANGUAGES_INLINE
-MEMBER = 7 + REASONS + AUDIT + NAV_COUNTS
+HOME = 7 + REASONS - NOT_SUPERVISING + AUDIT + NAV_COUNTS - LANGUAGES_INLINE
+MEMBER = 7 + REASONS - NOT_SUPERVISING + AUDIT + NAV_COUNTS
 CASELOAD = 8 + AUDIT + NAV_COUNTS
 TEAM = 6 + REASONS + NAV_COUNTS
 
