@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -60,7 +61,7 @@ from alongside.people.models import Person, TimelineEntry  # noqa: E402
 from alongside.people.timeline import timeline_page  # noqa: E402
 from alongside.tasks import rules  # noqa: E402
 from alongside.tasks.models import Task  # noqa: E402
-from alongside.worklist.selectors import caseload_of, worklist_for  # noqa: E402
+from alongside.worklist.selectors import caseload_of, start_page, worklist_for  # noqa: E402
 
 COORDINATOR = "bench-coordinator"
 WORKLIST_P95 = 0.050
@@ -73,17 +74,30 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f}"
 
 
-def timed_calls(call: Callable[[], Any], count: int, warm: int = 10) -> list[float]:
+def timed_calls(
+    call: Callable[[], Any], count: int, warm: int = 10, cpu: list[float] | None = None
+) -> list[float]:
+    """Wall times of `count` calls; with `cpu`, this process's CPU time of each appended
+    to it (steadier than wall time on a shared machine: no waiting for a core)."""
     for _ in range(warm):
         call()
     times = []
     for _ in range(count):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = call()
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - start_cpu)
         status = getattr(result, "status_code", 200)
         assert status == 200, (status, getattr(result, "content", b"")[:300])
     return times
+
+
+def print_cpu(label: str, cpu: list[float]) -> None:
+    print(
+        f"  CPU of this process, {label}: median {ms(statistics.median(cpu)).strip()} ms, "
+        f"p95 {ms(statistics.quantiles(cpu, n=20)[-1]).strip()} ms"
+    )
 
 
 Rows = list[tuple[str, list[float], float | None]]
@@ -114,13 +128,19 @@ def bench_worklist(user: User, count: int, bare: Calibration) -> list[Any]:
     client.force_login(user)
     found = worklist_for(user)
     print(f"  {found.total} people need attention; {len(found.rows)} rows shown")
-    page = timed_calls(lambda: client.get("/"), count)
-    selector = timed_calls(lambda: worklist_for(user), count)
+    page_cpu: list[float] = []
+    selector_cpu: list[float] = []
+    page = timed_calls(lambda: client.get("/"), count, cpu=page_cpu)
+    selector = timed_calls(lambda: worklist_for(user), count, cpu=selector_cpu)
+    start = timed_calls(lambda: start_page(user), count)
     bare.take("after worklist")
+    print_cpu("GET /", page_cpu)
+    print_cpu("worklist_for", selector_cpu)
     return report(
         [
             ("GET / (start page with the worklist)", page, WORKLIST_P95),
             ("worklist.selectors.worklist_for alone", selector, None),
+            ("worklist.selectors.start_page (both lists, 1 event)", start, None),
         ],
         bare.since(before),
     )

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from alongside.accounts.models import Membership, Role
+from alongside.accounts.scope import scope_for
 from alongside.encounters.models import Note
 from alongside.people.contributions import WorklistItem, WorklistReason, worklist_reasons
 from alongside.people.models import Person
@@ -22,12 +22,12 @@ AWAITING_COSIGNATURE = "encounters.awaiting_cosignature"
 def awaiting_cosignature(
     viewer: Any, caseload: QuerySet[Person], now: dt.datetime
 ) -> list[WorklistItem]:
-    """Due from when the note was signed: the longer it waits, the higher it sits. The
-    programs supervised are a subquery, so the worklist's cost is the same one query for
-    everyone (the page pins it)."""
-    supervised = Membership.objects.filter(user_id=viewer.pk, role=Role.SUPERVISOR).values(
-        "program_id"
-    )
+    """Due from when the note was signed: the longer it waits, the higher it sits. One
+    query for a supervisor; none for anyone who supervises no program (their scope,
+    read once per request, says so), who is most of those opening a worklist."""
+    supervised = scope_for(viewer).supervised_program_ids
+    if not supervised:
+        return []
     rows = (
         Note.objects.filter(
             status=Note.Status.SIGNED,

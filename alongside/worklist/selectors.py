@@ -18,7 +18,7 @@ from alongside.accounts.scope import scope_for
 from alongside.audit.services import Action
 from alongside.people.contributions import WorklistItem, worklist_reasons
 from alongside.people.models import Enrollment, Person, Profile
-from alongside.people.selectors import audit_people
+from alongside.people.selectors import audit_people, my_people
 from alongside.people.sensitivity import sees_sensitive
 from alongside.worklist.models import WorklistDecision
 
@@ -180,6 +180,39 @@ def _rows(items: list[WorklistItem], people: Mapping[int, Person]) -> list[Row]:
     return rows
 
 
+def _read_worklist(viewer: User, owner: User, now: dt.datetime, limit: int) -> Worklist:
+    """The worklist, not yet recorded (`worklist_for` and `start_page` record it)."""
+    covering = owner.pk != viewer.pk
+    caseload = caseload_of(viewer, owner)
+    open_items, set_aside = split_decided(
+        find_items(viewer, caseload, now),
+        standing_decisions(caseload, timezone.localdate(now)),
+    )
+    wanted = {i.person_id for i in open_items} | {i.person_id for _, i in set_aside}
+    people: dict[int, Person] = {}
+    if wanted:  # nobody to show: no query for them
+        # `care_team`: whether the viewer may set the person's items aside (services
+        # check it).
+        loaded = with_care_note_flag(Person.objects.filter(pk__in=wanted))
+        people = {p.pk: p for p in loaded.annotate(care_team=sees_sensitive(viewer))}
+    rows = _rows(open_items, people)
+    decided = [Decided(d, people[i.person_id], i) for d, i in set_aside if i.person_id in people]
+    return Worklist(
+        owner=owner,
+        covering=covering,
+        rows=rows[:limit],
+        total=len(rows),
+        done=[d for d in decided if d.decision.action == WorklistDecision.Action.DONE],
+        snoozed=[d for d in decided if d.decision.action == WorklistDecision.Action.SNOOZED],
+    )
+
+
+def _shown(worklist: Worklist) -> list[Person]:
+    """The people a worklist names (its rows and the items set aside), each once."""
+    shown = [r.person for r in worklist.rows] + [d.person for d in worklist.done + worklist.snoozed]
+    return list({p.pk: p for p in shown}.values())
+
+
 def worklist_for(
     viewer: User,
     owner: User | None = None,
@@ -191,35 +224,43 @@ def worklist_for(
     as the viewer may see them, and what was done or snoozed; recorded as one list
     event (naming whom the viewer covered for). A fixed number of queries: the reasons'
     budgets, the decisions, and the people shown."""
-    now = now or timezone.now()
     owner = owner or viewer
-    covering = owner.pk != viewer.pk
-    caseload = caseload_of(viewer, owner)
-    open_items, set_aside = split_decided(
-        find_items(viewer, caseload, now),
-        standing_decisions(caseload, timezone.localdate(now)),
-    )
-    wanted = {i.person_id for i in open_items} | {i.person_id for _, i in set_aside}
-    # `care_team`: whether the viewer may set the person's items aside (services check it).
-    loaded = with_care_note_flag(Person.objects.filter(pk__in=wanted))
-    people = {p.pk: p for p in loaded.annotate(care_team=sees_sensitive(viewer))}
-    rows = _rows(open_items, people)
-    decided = [Decided(d, people[i.person_id], i) for d, i in set_aside if i.person_id in people]
-    worklist = Worklist(
-        owner=owner,
-        covering=covering,
-        rows=rows[:limit],
-        total=len(rows),
-        done=[d for d in decided if d.decision.action == WorklistDecision.Action.DONE],
-        snoozed=[d for d in decided if d.decision.action == WorklistDecision.Action.SNOOZED],
-    )
-    shown = [r.person for r in worklist.rows] + [d.person for d in decided]
-    if shown or covering:
+    worklist = _read_worklist(viewer, owner, now or timezone.now(), limit)
+    shown = _shown(worklist)
+    if shown or worklist.covering:
         detail: dict[str, Any] = {"page": "worklist"}
-        if covering:
+        if worklist.covering:
             detail["covering_for"] = owner.pk
-        audit_people(viewer, list({p.pk: p for p in shown}.values()), Action.LIST, detail)
+        audit_people(viewer, shown, Action.LIST, detail)
     return worklist
+
+
+@dataclass
+class StartPage:
+    worklist: Worklist | None  # None for anyone without a caseload
+    people: list[Person]  # the people the viewer coordinates, the first PEOPLE_SHOWN
+
+
+PEOPLE_SHOWN = 100
+
+
+def start_page(viewer: User, *, now: dt.datetime | None = None) -> StartPage:
+    """The start page's reads: the people the viewer coordinates and, for anyone with a
+    caseload, their worklist. Recorded as **one** list event naming everyone the page
+    shows (`ids`; those on the worklist again under `worklist`), not one a section: each
+    event is a commit waiting on the audit chain's head (bench/README.md, "Hub")."""
+    people = list(my_people(viewer)[:PEOPLE_SHOWN])
+    # Whoever coordinates someone has a caseload (my_people is within caseload_of); only
+    # the others are asked (a supervisor's caseload is their programs' people).
+    worklist = None
+    if people or has_caseload(viewer):
+        worklist = _read_worklist(viewer, viewer, now or timezone.now(), ROW_LIMIT)
+    on_worklist = _shown(worklist) if worklist else []
+    shown = list({p.pk: p for p in people + on_worklist}.values())
+    if shown:
+        detail = {"page": "home", "worklist": [p.pk for p in on_worklist]}
+        audit_people(viewer, shown, Action.LIST, detail)
+    return StartPage(worklist=worklist, people=people)
 
 
 def decision_for(viewer: User, pk: int) -> WorklistDecision:

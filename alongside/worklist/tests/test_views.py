@@ -41,6 +41,27 @@ def test_the_home_page_is_the_worklist(client, world, flag):
     assert "she/her" in page
 
 
+def test_the_home_page_records_one_event_naming_both_lists(client, world, flag):
+    supervised = make_person(world.supervisor, world.housing, legal_given_name="Noor")
+    flag(supervised)  # on the supervisor's caseload (their program), nobody's primary
+    client.force_login(world.supervisor)
+    before = AuditEvent.objects.count()
+    page = client.get(reverse("home")).content.decode()
+    [event] = AuditEvent.objects.order_by("id")[before:]
+    assert (event.action, event.object_type) == ("list", "people.person")
+    assert event.detail["page"] == "home" and supervised.pk in event.detail["worklist"]
+    table = client.get(reverse("home")).context["people"]
+    assert set(event.detail["ids"]) == {p.pk for p in table} | set(event.detail["worklist"])
+    assert event.detail["count"] == len(event.detail["ids"])
+    assert f'href="/people/{supervised.pk}/"' in page
+    assert reverse("people:detail", args=[supervised.pk]) == f"/people/{supervised.pk}/"
+    client.force_login(world.coordinator)  # their own people: in both lists
+    before = AuditEvent.objects.count()
+    client.get(reverse("home"))
+    [event] = AuditEvent.objects.order_by("id")[before:]
+    assert event.detail["ids"] == [world.person.pk] == event.detail["worklist"]
+
+
 def test_the_home_page_without_a_caseload_has_no_worklist(client, world):
     client.force_login(world.admin)
     page = client.get(reverse("home")).content.decode()
@@ -190,9 +211,12 @@ AUDIT = 1 if connection.vendor == "postgresql" else 3
 # Each registered reason reads within its own budget (three reasons of one query each
 # when these counts were set); a new app's reason adds its budget, nothing per row.
 REASONS = sum(reason.queries for reason in worklist_reasons)
-# The worklist's list event, and the people table's (whose languages are inline on PG).
-HOME = 8 + REASONS + 2 * AUDIT + NAV_COUNTS - LANGUAGES_INLINE
-MEMBER = 7 + REASONS + AUDIT + NAV_COUNTS
+# The co-signature reason's query is a supervisor's only (encounters/worklist.py).
+NOT_SUPERVISING = 1
+# One list event for both lists (the people table's languages are inline on PG); no
+# "has a caseload?" query for whoever coordinates someone.
+HOME = 7 + REASONS - NOT_SUPERVISING + AUDIT + NAV_COUNTS - LANGUAGES_INLINE
+MEMBER = 7 + REASONS - NOT_SUPERVISING + AUDIT + NAV_COUNTS
 CASELOAD = 8 + AUDIT + NAV_COUNTS
 TEAM = 6 + REASONS + NAV_COUNTS
 
