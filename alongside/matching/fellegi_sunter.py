@@ -199,14 +199,24 @@ def resplit(r: Record) -> Record:
     )
 
 
+def _whole_names(a: Record, b: Record) -> tuple[Record, Record]:
+    """The records with a whole name written in one field split (`resplit`) when the
+    other record has both names, or a whole name in one field too."""
+    a_whole = bool(a[1]) != bool(a[4]) and " " in (a[1] or a[4])
+    b_whole = bool(b[1]) != bool(b[4]) and " " in (b[1] or b[4])
+    if b_whole and (a_whole or (a[1] and a[4])):
+        b = resplit(b)
+    if a_whole and b[1] and b[4]:
+        a = resplit(a)
+    return a, b
+
+
 def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
     """Compares the names into `levels` (first name, then family name, when both are
     compared); True when they look like two members of one household (first names
     entirely different, family names agreeing)."""
-    if a[1] and a[4] and (bool(b[1]) != bool(b[4])) and " " in (b[1] or b[4]):
-        b = resplit(b)
-    elif b[1] and b[4] and (bool(a[1]) != bool(a[4])) and " " in (a[1] or a[4]):
-        a = resplit(a)
+    if not (a[1] and a[4] and b[1] and b[4]):
+        a, b = _whole_names(a, b)
     if a[1] and b[1] and a[4] and b[4]:
         given, family = given_level(a, b), family_level(a, b)
         if given == "exact" or family == "exact":

@@ -96,6 +96,9 @@ def test_a_name_moved_into_the_other_field_still_agrees() -> None:
     whole = person(given_name="", family_name="Robert Hernández")
     found = levels(whole, person())
     assert found["given"] == found["family"] == "exact"
+    # Both written whole, in either field.
+    found = levels(whole, person(given_name="Robert Hernandes", family_name=""))
+    assert found["given"] == "exact" and found["family"] == "close"
 
 
 def test_a_letter_dropped_from_a_short_name_is_a_typo() -> None:
