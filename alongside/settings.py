@@ -245,6 +245,9 @@ PAGE_SIZE = envint("PAGE_SIZE", 25)
 # pair is a "likely" or a "possible" duplicate. See docs/matching.md.
 MATCH_LIKELY_THRESHOLD = float(env("MATCH_LIKELY_THRESHOLD", "22.5"))
 MATCH_POSSIBLE_THRESHOLD = float(env("MATCH_POSSIBLE_THRESHOLD", "15.5"))
+# Weights saved by `alongside dedupe --weights FILE`: when set, the registration check
+# scores with them (and their thresholds) instead of the prior. See docs/matching.md.
+MATCH_WEIGHTS_FILE = env("MATCH_WEIGHTS_FILE", "")
 
 # Audit anchors: signed checkpoints of the audit chain kept outside the database
 # (docs/access-and-audit.md). The key must not be readable from the database host.

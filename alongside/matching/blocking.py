@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from alongside.matching.comparisons import Record
+from alongside.matching.fellegi_sunter import resplit
 from alongside.matching.text import nysiis
 
 MAX_BLOCK = 50
@@ -42,12 +43,22 @@ class Summary:
 
 
 def _name_codes(r: Record) -> tuple[set[str], str]:
-    """The sounds of the first name (with the full names a nickname stands for), and of
-    the family name."""
+    """The sounds of the first name (with the full names a nickname stands for, and the
+    name without its spaces: "Fr ances"), and of the family name."""
     given = {nysiis(root.split(" ", 1)[0]) for root in r[2]}
     if r[3]:
         given.add(r[3])
+    if " " in r[1]:
+        given.add(nysiis(r[1].replace(" ", "")))
     return given, r[7]
+
+
+def _views(r: Record) -> tuple[Record, ...]:
+    """The record, and when its whole name is in one field ("Rosa Jones" as the family
+    name, no first name), also that name split as `compare` splits it."""
+    if bool(r[1]) != bool(r[4]) and " " in (r[1] or r[4]):
+        return (r, resplit(r))
+    return (r,)
 
 
 def _keys_dob_name(r: Record) -> Iterator[str]:
@@ -157,12 +168,13 @@ def candidate_pairs(  # noqa: C901 - the blocking pass, being rewritten with ded
     for keys_of in BLOCKING:
         blocks: dict[str, list[int]] = {}
         for i, r in enumerate(records):
-            for key in keys_of(r):
-                block = blocks.get(key)
-                if block is None:
-                    blocks[key] = [i]
-                elif not block or block[-1] != i:
-                    block.append(i)
+            for view in _views(r):
+                for key in keys_of(view):
+                    block = blocks.get(key)
+                    if block is None:
+                        blocks[key] = [i]
+                    elif block[-1] != i:
+                        block.append(i)
         skipped = 0
         for block in blocks.values():
             n = len(block)

@@ -16,14 +16,13 @@ from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.matching.fellegi_sunter import (
     REASONS,
-    WEIGHTS,
     Record,
     compare,
     decide,
     make_record,
-    thresholds,
     weigh,
 )
+from alongside.matching.learned import registration_model
 from alongside.people import search as finder
 from alongside.people.models import ContactPoint, Identifier, Person
 
@@ -208,14 +207,20 @@ _SAID_BY_STRONG = {REASONS[("identifier", "same")], REASONS[("phone", "same")]}
 _SAID_BY_STRONG |= {REASONS[("email", "same")]}
 
 
-def _scored(person: Person, wanted: Record, likely: float, possible: float) -> Candidate | None:
+def _scored(
+    person: Person,
+    wanted: Record,
+    likely: float,
+    possible: float,
+    weights: dict[tuple[str, str], float],
+) -> Candidate | None:
     """The person as a candidate, or None when the evidence is too weak to show. An
     identifier in common makes a likely match; a phone or email in common is always
     shown (people of one household may share them, so it alone is only possible)."""
     best: tuple[float, list[tuple[str, str]]] | None = None
     for record in person_records(person, wanted):
         levels = compare(wanted, record)
-        total = weigh(record, levels, None)
+        total = weigh(record, levels, None, weights=weights)
         if best is None or total > best[0]:
             best = (total, levels)
     assert best is not None
@@ -228,7 +233,7 @@ def _scored(person: Person, wanted: Record, likely: float, possible: float) -> C
         decision = decision or POSSIBLE
     if decision is None:
         return None
-    ordered = sorted(levels, key=lambda level: -WEIGHTS[level])
+    ordered = sorted(levels, key=lambda level: -weights[level])
     reasons = [REASONS[lv] for lv in ordered]
     if strong:
         reasons = [*strong, *(r for r in reasons if r not in _SAID_BY_STRONG)]
@@ -243,13 +248,17 @@ def likely_duplicates(
     exclude_id: int | None = None,
 ) -> list[Candidate]:
     """People the user can see who may be the person being registered, best first, with
-    the reasons; only those scoring at least MATCH_POSSIBLE_THRESHOLD. Recorded as one
-    search event (naming the fields given, not their values)."""
+    the reasons; only those scoring at least the possible threshold. Scored with the
+    weights saved in MATCH_WEIGHTS_FILE when it is set (`learned.registration_model`),
+    else the prior ones. Recorded as one search event (naming the fields given, not
+    their values)."""
     wanted = candidate_record(candidate_fields)
     visible = Person.objects.visible_to(user)
     ids = _candidate_ids(visible, wanted, candidate_fields)
     ids.discard(exclude_id or 0)
-    likely, possible = thresholds()
+    model = registration_model()
+    likely, possible = model.registration_thresholds()
+    weights = model.weights
     found: list[Candidate] = []
     if ids:
         people = (
@@ -275,7 +284,7 @@ def likely_duplicates(
             )
         )
         for person in people:
-            candidate = _scored(person, wanted, likely, possible)
+            candidate = _scored(person, wanted, likely, possible, weights)
             if candidate is not None:
                 found.append(candidate)
     found.sort(key=lambda c: (-c.score, c.person.pk))

@@ -12,7 +12,8 @@ CLOSE_NAME = 0.9
 # Names that sound alike (same phonetic code) count as close when at least this similar
 # ("José" and "Jesús" share a code but are two names).
 SOUNDS_ALIKE_NAME = 0.85
-# Names one keystroke apart ("Jsan" and "Juan") count as close from this length on.
+# Names one keystroke apart ("Jsan" and "Juan") count as close when the longer is at
+# least this long ("Jn" and "Jun": a letter dropped from a short name).
 MIN_ONE_EDIT = 3
 # Identifiers, phones and postal codes this many characters apart (same length) or one
 # keystroke apart count as "close"; identifiers from this length on.
@@ -67,7 +68,7 @@ def swapped(a: Record) -> Record:
 
 def close_name(x: str, y: str, x_code: str, y_code: str) -> bool:
     """A typo: one keystroke apart, very similar, or sounding alike and similar."""
-    if min(len(x), len(y)) >= MIN_ONE_EDIT and one_edit(x, y):
+    if max(len(x), len(y)) >= MIN_ONE_EDIT and min(len(x), len(y)) > 1 and one_edit(x, y):
         return True
     similarity = jaro_winkler(x, y)
     return similarity >= CLOSE_NAME or (x_code == y_code and similarity >= SOUNDS_ALIKE_NAME)
@@ -115,6 +116,17 @@ def _digits_apart(x: str, y: str) -> int:
     return sum(map(ne, x, y))
 
 
+def _impossible(dob: str) -> set[int]:
+    """The positions (4: month, 6: day) of the components of YYYYMMDD digits that no
+    date has."""
+    found = set()
+    if not "01" <= dob[4:6] <= "12":
+        found.add(4)
+    if not "01" <= dob[6:8] <= "31":
+        found.add(6)
+    return found
+
+
 def dob_level(x: str, y: str) -> str:
     """Dates as YYYYMMDD digits, compared by component, so an impossible date as typed
     (month 87) is still one digit from the right one."""
@@ -125,6 +137,16 @@ def dob_level(x: str, y: str) -> str:
     apart = _digits_apart(x, y)
     if apart == 1:
         return "one_digit"
+    impossible = _impossible(x) | _impossible(y)
+    if impossible:
+        # An impossible month or day ("87") is one slip whatever its digits; the other
+        # components are compared digit by digit.
+        slips = len(impossible) + _digits_apart(x[:4], y[:4])
+        slips += sum(
+            _digits_apart(x[i : i + 2], y[i : i + 2]) for i in (4, 6) if i not in impossible
+        )
+        if slips <= 2:
+            return "one_digit" if slips == 1 else "two_slips"
     if apart == 2 or _digits_apart(x, y[:4] + y[6:8] + y[4:6]) == 1:
         return "two_slips"
     if x[4:] == y[4:]:

@@ -286,10 +286,11 @@ def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs 
     """Transitivity: when A is likely B and B is likely C, A and C are likely the same
     person too, even if their own records differ more (each was entered from the
     original with different slips). Returns `found` with such pairs added or raised to
-    likely, keeping their own score; groups larger than MAX_GROUP are left alone, and
-    so are pairs that look like two members of one household (see
-    `fellegi_sunter.compare`) and score below `floor` on their own: a chain through a
-    garbled record must not make a household one person."""
+    likely, keeping their own score; in groups larger than MAX_GROUP only the pairs
+    already possible on their own are raised. Pairs that look like two members of one
+    household (see `fellegi_sunter.compare`) are left as they are when they score
+    below `floor` on their own (in large groups, always): a chain through a garbled
+    record must not make a household one person."""
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -309,6 +310,7 @@ def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs 
             groups.setdefault(root(a), set()).update((a, b))
     linked = {(a, b): n for n, (a, b, _, _) in enumerate(found)}
     result = list(found)
+    large = [group for group in groups.values() if len(group) > MAX_GROUP]
     for group in groups.values():
         if not 2 < len(group) <= MAX_GROUP:
             continue
@@ -326,4 +328,15 @@ def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs 
                     result.append((a, b, round(total, 2), "likely"))
                 else:
                     result[n] = (*result[n][:3], "likely")
+    # A larger group (a chain may run through strangers) is checked pair by pair: only
+    # its pairs that are possible on their own, and do not look like two members of one
+    # household, become likely.
+    member = {x: n for n, group in enumerate(large) for x in group}
+    for n, (a, b, total, decision) in enumerate(result):
+        if (
+            decision != "likely"
+            and member.get(a, -1) == member.get(b, -2)
+            and not any(name in KIN for name, _ in compare(records[a], records[b]))
+        ):
+            result[n] = (a, b, total, "likely")
     return result

@@ -58,6 +58,7 @@ __all__ = [
     "Frequencies",
     "Record",
     "compare",
+    "resplit",
     "weigh",
 ]
 
@@ -111,6 +112,7 @@ _GLUED_TYPES = tuple(
 )
 _SEX = {"f": "f", "female": "f", "woman": "f", "m": "m", "male": "m", "man": "m"}
 _POSTAL = re.compile(r"[^0-9a-z]")
+_GLUED_NUMBER = re.compile(r"^(\d+)([a-z]{3,})$")
 
 
 def normalize_street(street: str) -> str:
@@ -128,6 +130,9 @@ def street_key(street: str) -> str:
     number = ""
     if words and any(ch.isdigit() for ch in words[0]):
         number, words = words[0], words[1:]
+        split = _GLUED_NUMBER.match(number)
+        if split:  # "3850madison": the space after the number dropped
+            number, words = split[1], [split[2], *words]
     name = "".join(w for w in words if w not in _STREET_TYPES)
     for glued in _GLUED_TYPES:
         if name.endswith(glued) and len(name) > len(glued) + 2:
@@ -181,7 +186,7 @@ _FIRST_NAMES_AGREE = frozenset({("given", "exact"), ("given", "nickname"), ("giv
 _KIN_FAMILY = frozenset({"exact", "part", "close"})
 
 
-def _resplit(r: Record) -> Record:
+def resplit(r: Record) -> Record:
     """A record whose whole name was written in one field ("Ana García" as the family
     name, no first name): the first word as first name, the rest as family name (or,
     from the family-name field, all but the last word as first name)."""
@@ -194,14 +199,24 @@ def _resplit(r: Record) -> Record:
     )
 
 
+def _whole_names(a: Record, b: Record) -> tuple[Record, Record]:
+    """The records with a whole name written in one field split (`resplit`) when the
+    other record has both names, or a whole name in one field too."""
+    a_whole = bool(a[1]) != bool(a[4]) and " " in (a[1] or a[4])
+    b_whole = bool(b[1]) != bool(b[4]) and " " in (b[1] or b[4])
+    if b_whole and (a_whole or (a[1] and a[4])):
+        b = resplit(b)
+    if a_whole and b[1] and b[4]:
+        a = resplit(a)
+    return a, b
+
+
 def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
     """Compares the names into `levels` (first name, then family name, when both are
     compared); True when they look like two members of one household (first names
     entirely different, family names agreeing)."""
-    if a[1] and a[4] and (bool(b[1]) != bool(b[4])) and " " in (b[1] or b[4]):
-        b = _resplit(b)
-    elif b[1] and b[4] and (bool(a[1]) != bool(a[4])) and " " in (a[1] or a[4]):
-        a = _resplit(a)
+    if not (a[1] and a[4] and b[1] and b[4]):
+        a, b = _whole_names(a, b)
     if a[1] and b[1] and a[4] and b[4]:
         given, family = given_level(a, b), family_level(a, b)
         if given == "exact" or family == "exact":
@@ -220,7 +235,8 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
             levels.append(("swap", "swapped"))
             levels.append(("given", given))
             levels.append(("family", family))
-            return False
+            # Swapped, the names may still be two members of one household's.
+            return given == "different" and family in _KIN_FAMILY
         levels.append(("given", given))
         levels.append(("family", family))
         # Family names agree, first names do not: a shared home, phone or birthday then
@@ -256,11 +272,14 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     if a[9] and b[9]:
         named = any(level in _FIRST_NAMES_AGREE for level in levels)
         levels.append(("sex_named" if named else "sex", "same" if a[9] == b[9] else "different"))
+    address = address_level(a[12], a[13], b[12], b[13])
     if a[10] and b[10]:
-        levels.append(("phone_kin" if kin else "phone", code_level(a[10], b[10])))
+        # A move changes phone and address together: with the addresses different, the
+        # phone is its own field ("phone_moved"), so a move is not counted twice.
+        phone = "phone_kin" if kin else "phone_moved" if address == "different" else "phone"
+        levels.append((phone, code_level(a[10], b[10])))
     if a[11] and b[11]:
         levels.append(("email_kin" if kin else "email", "same" if a[11] == b[11] else "different"))
-    address = address_level(a[12], a[13], b[12], b[13])
     if address is not None:
         levels.append(("address_kin" if kin else "address", address))
     if a[14] and b[14]:

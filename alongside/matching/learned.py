@@ -13,6 +13,7 @@ birth grow with the square of the file, duplicates with the file).
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from alongside.matching.fellegi_sunter import thresholds as prior_thresholds
 from alongside.matching.probabilities import PROBABILITIES, weights_of
 
 Probabilities = dict[str, dict[str, tuple[float, float]]]
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_LIKELY_PROBABILITY = 0.9
 DEFAULT_POSSIBLE_PROBABILITY = 0.01
@@ -74,6 +77,14 @@ class Model:
             math.log2(likely_p / (1 - likely_p)) - odds,
             math.log2(possible_p / (1 - possible_p)) - odds,
         )
+
+    def registration_thresholds(self) -> tuple[float, float]:
+        """(likely, possible) for the registration check: those of a file the size of
+        the one the model was learned from (the population a newcomer is compared
+        with), or the settings' score thresholds for the prior model."""
+        if self.match_rate is None or self.records < 2:
+            return prior_thresholds()
+        return self.thresholds(self.records)
 
     def probability(self, score: float, rows: int) -> float:
         """The match probability of a pair with this score in a file of `rows` records."""
@@ -161,3 +172,33 @@ class Model:
             records=int(data.get("records") or 0),
             iterations=int(data.get("iterations") or 0),
         )
+
+
+# The registration model read from MATCH_WEIGHTS_FILE, by (path, modification time).
+_REGISTRATION: dict[tuple[str, int], Model] = {}
+
+
+def registration_model() -> Model:
+    """The model of the registration check: the weights saved with `alongside dedupe
+    --weights FILE` when the MATCH_WEIGHTS_FILE setting names that file (read again when
+    it changes), else the prior. A file that cannot be read is logged and the prior is
+    used: a registration must not fail for it."""
+    configured = str(getattr(settings, "MATCH_WEIGHTS_FILE", "") or "")
+    if not configured:
+        return Model.prior()
+    path = Path(configured)
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+    except OSError as error:
+        logger.warning("MATCH_WEIGHTS_FILE %s cannot be read (%s); prior weights used", path, error)
+        return Model.prior(f"{path} cannot be read")
+    model = _REGISTRATION.get(key)
+    if model is None:
+        try:
+            model = Model.load(path)
+        except WeightsFileError as error:
+            logger.warning("%s; prior weights used at registration", error)
+            return Model.prior(str(error))
+        _REGISTRATION.clear()
+        _REGISTRATION[key] = model
+    return model

@@ -46,6 +46,14 @@ PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
         "close": (0.02, 0.0002),
         "different": (0.092, 0.9997),
     },
+    # The phone when the addresses differ: people who move change phone and address
+    # together, so the two are not independent evidence. Learned separately (the prior
+    # is the plain phone's), a different phone then costs what it costs among movers.
+    "phone_moved": {
+        "same": (0.888, 0.0001),
+        "close": (0.02, 0.0002),
+        "different": (0.092, 0.9997),
+    },
     "email": {"same": (0.95, 0.0001), "different": (0.05, 0.9999)},
     "address": {
         "same": (0.782, 0.0001),
@@ -89,7 +97,8 @@ KIN = {"phone_kin": "phone", "email_kin": "email", "address_kin": "address", "do
 # Levels whose u is stated for real caseloads (households, shelters, a program's own
 # phone) rather than measured: a learned u never goes below these.
 STATED_U: frozenset[tuple[str, str]] = frozenset(
-    {("phone", "same"), ("email", "same"), ("address", "same"), ("address", "street")}
+    {("phone", "same"), ("phone_moved", "same"), ("email", "same"), ("address", "same")}
+    | {("address", "street")}
     | {("address", "street_name"), ("address", "postal_code"), ("identifier", "same")}
     | {
         (f, level)
@@ -136,7 +145,12 @@ REASONS: dict[tuple[str, str], str] = {
     ("identifier", "different"): "different identifier",
     ("swap", "swapped"): "first and last names swapped",
 }
-for _kin, _base in (("phone_kin", "phone"), ("email_kin", "email"), ("address_kin", "address")):
+for _kin, _base in (
+    ("phone_kin", "phone"),
+    ("phone_moved", "phone"),
+    ("email_kin", "email"),
+    ("address_kin", "address"),
+):
     for _level in PROBABILITIES[_kin]:
         REASONS[_kin, _level] = REASONS[_base, _level]
 for _level in PROBABILITIES["dob_kin"]:

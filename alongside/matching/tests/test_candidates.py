@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from alongside.audit.models import AuditEvent
 from alongside.matching.candidates import likely_duplicates
+from alongside.matching.learned import Model
+from alongside.matching.probabilities import WEIGHTS
 from conftest import World, make_person
 
 from .conftest import reachable
@@ -148,3 +155,29 @@ def test_it_records_the_check_as_a_search_without_the_values(world: World) -> No
 
 def test_it_returns_nothing_for_nothing(world: World) -> None:
     assert likely_duplicates(world.coordinator, {}) == []
+
+
+def test_it_scores_with_the_weights_file_when_one_is_configured(
+    world: World, settings: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    prior = likely_duplicates(world.coordinator, lupe())[0]
+    # Weights learned elsewhere, in which a shared date of birth says far less.
+    model = Model.prior()
+    model.probabilities = {name: dict(levels) for name, levels in model.probabilities.items()}
+    model.probabilities["dob"]["exact"] = (0.6, 0.01)
+    model.match_rate, model.records, model.fitted = 0.1, 100_000, True
+    path = tmp_path / "weights.json"
+    model.save(path)
+    settings.MATCH_WEIGHTS_FILE = str(path)
+    learned = likely_duplicates(world.coordinator, lupe())[0]
+    drop = WEIGHTS["dob", "exact"] - math.log2(0.6 / 0.01)
+    assert learned.person == prior.person
+    assert learned.score == pytest.approx(prior.score - drop, abs=0.02)
+    likely, _ = Model.load(path).thresholds(100_000)
+    assert learned.decision == ("likely" if learned.score >= likely else "possible")
+    # A file that cannot be read leaves the check working, with the prior weights.
+    path.write_text("not json", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        again = likely_duplicates(world.coordinator, lupe())[0]
+    assert again.score == prior.score
+    assert "prior weights used at registration" in caplog.text

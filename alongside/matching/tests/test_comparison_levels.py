@@ -54,6 +54,7 @@ def test_a_postal_code_a_digit_off_still_lets_the_street_agree() -> None:
 def test_street_name_and_number_are_compared_separately() -> None:
     assert street_key("12 Main Street") == street_key("12 mainstreet") == "12|main"
     assert street_key("12 Main St Apt 4") == "12|main"
+    assert street_key("12mainstreet") == street_key("12Main St") == "12|main"
     assert levels(person(street="12 mainstreet"), person())["address"] == "same"
     assert levels(person(street="Main Street"), person())["address"] == "street_name"
     assert levels(person(street="14 Main St"), person())["address"] == "street_name"
@@ -63,6 +64,18 @@ def test_street_name_and_number_are_compared_separately() -> None:
 def test_an_impossible_date_is_compared_digit_by_digit() -> None:
     typed = make_record("y", "Robert", "Hernández", "19848309")  # month 83
     assert levels(typed, person())["dob"] == "one_digit"
+
+
+def test_an_impossible_month_or_day_counts_as_one_slip_whatever_its_digits() -> None:
+    def dob(typed: str, other: str) -> str:
+        a = make_record("a", "Robert", "Hernández", typed)
+        return levels(a, make_record("b", "Robert", "Hernández", other))["dob"]
+
+    assert dob("19530688", "19530622") == "one_digit"  # day 88: both digits wrong
+    assert dob("19620885", "19640822") == "two_slips"  # and a year a digit off
+    assert dob("19873928", "19880728") == "two_slips"  # month 39
+    assert dob("19649985", "19640822") == "two_slips"  # month and day impossible
+    assert dob("19629985", "19750822") == "different"
 
 
 def test_a_different_year_with_the_same_day_and_month_has_its_own_level() -> None:
@@ -83,12 +96,31 @@ def test_a_name_moved_into_the_other_field_still_agrees() -> None:
     whole = person(given_name="", family_name="Robert Hernández")
     found = levels(whole, person())
     assert found["given"] == found["family"] == "exact"
+    # Both written whole, in either field.
+    found = levels(whole, person(given_name="Robert Hernandes", family_name=""))
+    assert found["given"] == "exact" and found["family"] == "close"
+
+
+def test_a_letter_dropped_from_a_short_name_is_a_typo() -> None:
+    assert levels(person(given_name="Jn"), person(given_name="Jun"))["given"] == "close"
+    assert levels(person(given_name="Jo"), person(given_name="Al"))["given"] == "different"
 
 
 def test_names_ignore_inserted_or_dropped_spaces() -> None:
     assert levels(person(given_name="Mary Ann"), person(given_name="Maryann"))["given"] == "exact"
     spaced = person(family_name="De la Cruz")
     assert levels(spaced, person(family_name="Delacruz"))["family"] == "exact"
+
+
+def test_a_phone_is_its_own_field_when_the_addresses_differ() -> None:
+    moved = person(phone="+13125559999", street="7 Oak Road", postal_code="60601")
+    found = levels(moved, person())
+    assert found["address"] == "different" and found["phone_moved"] == "different"
+    assert "phone" not in found
+    new_phone = levels(person(phone="+13125559999"), person())
+    assert new_phone["address"] == "same" and new_phone["phone"] == "different"
+    # Without an address on one side, the phone is the plain phone.
+    assert levels(moved, person(street="", postal_code=""))["phone"] == "different"
 
 
 def test_family_members_sharing_a_home_are_compared_as_such() -> None:
@@ -101,6 +133,12 @@ def test_family_members_sharing_a_home_are_compared_as_such() -> None:
     assert found["dob_kin"] == "different"
     twin = person(given_name="Luisa", sex="female", identifier="")
     assert levels(twin, person())["dob_kin"] == "exact"
+    # A member's record with the names the other way round is still a household's.
+    # ("James" and "Joan" sound alike, so "Patel James" looks like "Joan Patel" swapped.)
+    swapped = person(given_name="Patel", family_name="James", identifier="")
+    found = levels(swapped, person(given_name="Joan", family_name="Patel", sex="female"))
+    assert found["swap"] == "swapped" and found["given"] == "different"
+    assert found["phone_kin"] == "same" and found["address_kin"] == "same"
     # One identifier is one person, whatever the names say.
     renamed = person(given_name="Luisa", sex="female")
     assert levels(renamed, person())["dob"] == "exact"
@@ -137,6 +175,21 @@ CORRUPTIONS = {
     "email": lambda r: (*r[:11], "other@example.org", *r[12:]),
     "identifier": lambda r: (*r[:14], "XX1"),
 }
+
+
+def test_blocking_finds_a_whole_name_in_one_field_and_a_name_with_a_space_typed_in() -> None:
+    records = population(400, seed=12)
+    originals = records[:50]
+    copies = []
+    for i, r in enumerate(originals):
+        if i % 2:
+            copy = make_record(f"copy{i}", "", f"{r[1]} {r[4]}")
+        else:
+            copy = make_record(f"copy{i}", f"{r[1][:2]} {r[1][2:]}", r[4])
+        copies.append((*copy[:9], "", "", "", "", "", ""))
+    pairs = set(candidate_pairs(records + copies))
+    found = sum(i * SHIFT + 400 + i in pairs for i in range(50))
+    assert found == 50
 
 
 @pytest.mark.parametrize("field", sorted(CORRUPTIONS))

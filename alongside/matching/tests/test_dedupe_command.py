@@ -121,6 +121,28 @@ def test_it_links_groups_of_likely_pairs(tmp_path: Path) -> None:
     }
 
 
+def test_a_large_group_raises_only_its_pairs_possible_on_their_own() -> None:
+    from alongside.matching import dedupe
+    from alongside.matching.fellegi_sunter import make_record
+
+    names = ["Ana", "Luis", "Tomas", "Kofi", "Mei", "Omar", "Ines", "Raj", "Zoe", "Yusuf"]
+    size = len(names)
+    assert size > dedupe.MAX_GROUP
+    home = "+12125550187"
+    records = [make_record(str(i), name, "Okafor", phone=home) for i, name in enumerate(names)]
+    chain = [(i, i + 1, 30.0, "likely") for i in range(size - 1)]
+    found = [*chain, (0, 2, 14.0, "possible"), (0, size - 1, 13.0, "possible")]
+    linked = dedupe.link_groups(records, found)
+    decided = {(a, b): d for a, b, _, d in linked}
+    assert len(linked) == len(found)  # no pair of a large group is added
+    # Two members of one household (same family name, first names different): left as
+    # they are, even when possible on their own.
+    assert decided[0, 2] == decided[0, size - 1] == "possible"
+    records = [make_record(str(i), "Ana", f"Oka{n}", phone=home) for i, n in enumerate(names)]
+    decided = {(a, b): d for a, b, _, d in dedupe.link_groups(records, found)}
+    assert decided[0, 2] == decided[0, size - 1] == "likely"
+
+
 def test_it_reads_phones_like_the_people_app(settings: Any) -> None:
     from alongside.matching.dedupe import fast_phone
     from alongside.people.normalize import normalize_phone
