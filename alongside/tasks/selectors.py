@@ -237,6 +237,7 @@ def worklist_due(
             text=_when(task, now),
             due_at=task.due_at,
             link=reverse("tasks:detail", args=[task.pk]),
+            key=f"task:{task.pk}",  # "done today" on one task must not hide the next
         )
 
 

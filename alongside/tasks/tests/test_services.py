@@ -85,6 +85,8 @@ def test_the_worklist_names_tasks_overdue_and_due_today(world, django_assert_num
     assert texts[1:] == ["Call about the lease: due today"]
     assert {item.person_id for item in items} == {world.person.pk}
     assert all(item.link.startswith("/tasks/") for item in items)
+    # Each task is its own occurrence: a decision on one leaves the others listed.
+    assert [item.key for item in items] == [f"task:{item.link.split('/')[2]}" for item in items]
 
 
 def test_tasks_are_seen_by_whoever_sees_the_person(world):
