@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.db.models import (
     BooleanField,
@@ -371,6 +372,32 @@ def _postgres_condition(
     return condition
 
 
+class TierWords:
+    """PostgreSQL: a parameter of a compiled tier query (see `named_people`): the name
+    words that stand for typed word `slot` in the tier being read."""
+
+    def __init__(self, slot: int) -> None:
+        self.slot = slot
+
+
+class HasNameWordIn(Func):
+    """PostgreSQL: whether the name has one of the words of a `TierWords` parameter
+    (`&&` on the expression of the GIN index person_name_words)."""
+
+    template = "%(expressions)s && %%s::text[]"
+    output_field = BooleanField()
+
+    def __init__(self, text: Any, words: TierWords) -> None:
+        self.words = words
+        super().__init__(NameWords(text))
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, (*params, self.words)
+
+
 def named_people(
     people: QuerySet[Any], matches: list[list[tuple[str, float]]], limit: int
 ) -> list[int]:
@@ -380,20 +407,36 @@ def named_people(
     One query per tier, from the best, until `limit` people are found. A tier's query
     has no ORDER BY, so its index scan stops as soon as it has enough visible people.
     (One UNION ALL of the tiers would save round trips, but PostgreSQL may run its
-    branches in parallel, and then the best tier no longer comes first.)"""
-    named = people.alias(name_words=NameWords(F("search_text")))
-    conditions = [Q(*[Q(name_words__overlap=words) for words in tier]) for tier in _tiers(matches)]
+    branches in parallel, and then the best tier no longer comes first.) The tiers differ
+    only in their words, so the ORM builds the query once (twice with the exact name)
+    and each tier runs it with its own words as parameters."""
+    slots = [TierWords(n) for n in range(len(matches))]
+    named = people.filter(*[HasNameWordIn(F("search_text"), slot) for slot in slots])
+    tiers = _tiers(matches)
+    runs = [(named, tier) for tier in tiers]
     if len(matches) > 1 and all(len(best) == 1 for best in best_words(matches)):
         # First the names with the best words in the order typed, side by side: the
         # exact name among many people with both words ("Ana García").
         phrase = " ".join(found[0][0] for found in matches)
-        named = named.alias(padded=Concat(Value(" "), F("search_text"), Value(" ")))
-        conditions.insert(0, conditions[0] & Q(padded__contains=f" {phrase} "))
+        exact = named.alias(padded=Concat(Value(" "), F("search_text"), Value(" "))).filter(
+            padded__contains=f" {phrase} "
+        )
+        runs.insert(0, (exact, tiers[0]))
+    compiled: dict[int, tuple[str, tuple[Any, ...]]] = {}
     found: dict[int, None] = {}
-    for condition in conditions:
-        found.update(dict.fromkeys(named.filter(condition).values_list("pk", flat=True)[:limit]))
-        if len(found) >= limit:
-            break
+    with connections[people.db].cursor() as cursor:
+        for query, tier in runs:
+            if id(query) not in compiled:
+                sliced = query.values_list("pk", flat=True)[:limit].query
+                try:
+                    compiled[id(query)] = sliced.get_compiler(using=people.db).as_sql()
+                except EmptyResultSet:  # nobody visible
+                    return []
+            sql, params = compiled[id(query)]
+            cursor.execute(sql, [tier[p.slot] if isinstance(p, TierWords) else p for p in params])
+            found.update(dict.fromkeys(pk for (pk,) in cursor.fetchall()))
+            if len(found) >= limit:
+                break
     return list(found)[:limit]
 
 

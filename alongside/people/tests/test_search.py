@@ -8,12 +8,18 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import F, Q
 
 from alongside.people import selectors, services
+from alongside.people.models import Person
 from alongside.people.normalize import normalize
 from alongside.people.search import (
+    NameWords,
+    _tiers,
     match_score,
     name_word_match,
+    name_words_matching,
+    named_people,
     one_slip,
     parse_query,
     search,
@@ -399,7 +405,34 @@ def test_it_reads_what_a_query_may_mean():
 
 
 def test_search_filters_any_queryset_of_people(world, crowd):
-    from alongside.people.models import Person
-
     found = search(Person.objects.filter(organization=world.org), "ana")
     assert {p.legal_name for p in found} >= {"Ana García Márquez", "Ana Garza"}
+
+
+ONLY_POSTGRES = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="tiers are read from PostgreSQL's name-word index"
+)
+
+
+def tier_people(people, tier):
+    """The people of one tier, filtered through the ORM word by word."""
+    named = people.alias(words=NameWords(F("search_text")))
+    return set(named.filter(*[Q(words__overlap=w) for w in tier]).values_list("pk", flat=True))
+
+
+@ONLY_POSTGRES
+@pytest.mark.parametrize("query", ["ana", "ana garcia", "ana garsia", "garcia ana", "gua her"])
+def test_tiers_run_with_their_words_as_parameters_find_each_tiers_people(world, crowd, query):
+    for user in [world.coordinator, world.admin]:
+        people = selectors.people_for(user)
+        matches = name_words_matching(parse_query(query).words)
+        tiers = [tier_people(people, tier) for tier in _tiers(matches)]
+        assert tiers[0]
+        assert set(named_people(people, matches, 1000)) == tiers[-1]
+        assert set(named_people(people, matches, len(tiers[0]))) == tiers[0]
+
+
+@ONLY_POSTGRES
+def test_tiers_read_nobody_for_a_searcher_who_sees_nobody(world, crowd):
+    matches = name_words_matching(["ana"])
+    assert named_people(Person.objects.none(), matches, 25) == []
