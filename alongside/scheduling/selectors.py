@@ -119,10 +119,13 @@ def person_panel(
     `appointments_for` scopes them), and a sensitive type is named as the one
     sensitivity rule answered for the page (`disclosure`)."""
     now = timezone.now()
+    disclosure = disclosure or disclosure_for(viewer, person)
     scope = scope_for(viewer)
     in_programs = Q(program_id__in=scope.program_ids) | Q(
         organization_id__in=scope.admin_organization_ids
     )
+    if not disclosure.identity:  # someone the viewer may not see: nothing of theirs
+        in_programs = Q(pk__in=[])
     mine = Appointment.objects.filter(in_programs, person_id=person.pk)
     rows = list(
         mine.exclude(status=Appointment.Status.EXPIRED)
@@ -134,7 +137,7 @@ def person_panel(
         rows = rows[:PANEL_ROWS]
     else:  # every appointment but the expired, which are not counted
         counts = Counter(a.status for a in rows)
-    sees = (disclosure or disclosure_for(viewer, person)).sensitive
+    sees = disclosure.sensitive
     for row in rows:
         row.person = person  # the one person asked about: no query per row
         row.type_shown = shown_type(row, sees)  # type: ignore[attr-defined]

@@ -164,7 +164,10 @@ def person_panel(
     the person through `visible_to` and asked the one sensitivity rule about them
     (`disclosure`), so each task is presented from that answer (`presenting.apply`)
     instead of asking the rule again in the query for every sensitive row."""
-    sees = (disclosure or disclosure_for(user, person)).sensitive
+    disclosure = disclosure or disclosure_for(user, person)
+    if not disclosure.identity:  # someone the viewer may not see: nothing of theirs
+        return None
+    sees = disclosure.sensitive
     rows = list(
         Task.objects.filter(person_id=person.pk, status__in=Task.OPEN_STATUSES)
         .select_related("program", "assignee")
