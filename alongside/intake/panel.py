@@ -15,9 +15,17 @@ from django.utils import timezone
 
 from alongside.intake import sensitive
 from alongside.intake.flag_forms import FlagActionForm
-from alongside.intake.models import Need, ScreeningResponse, UrgentFlag, UrgentFlagAction
+from alongside.intake.models import (
+    Instrument,
+    InstrumentVersion,
+    Need,
+    ScreeningResponse,
+    UrgentFlag,
+    UrgentFlagAction,
+)
 from alongside.intake.selectors import with_attempts
 from alongside.intake.wording import NeedView, need_view, short_title, status_choices
+from alongside.lib import compiled
 from alongside.people.contributions import PanelContext
 from alongside.people.sensitivity import RESTRICTED
 
@@ -116,14 +124,9 @@ def person_panel(context: PanelContext) -> dict[str, Any]:
     items are counted as restricted, never shown. Open flags are the urgent alert's."""
     person, disclosure = context.person, context.disclosure
     flag_list = person_flags(context)
-    needs = (
-        Need.objects.filter(person_id=person.pk)
-        .select_related("source_response__instrument_version__instrument")
-        .order_by("-identified_at", "-id")
-    )
     shown: list[NeedView] = []
     restricted: list[Need] = []
-    for need in needs[:MAX_NEEDS]:
+    for need in person_needs(person.pk):
         if disclosure.sensitive or not sensitive.is_sensitive_need(need.kind):
             shown.append(need_view(need))
         else:
@@ -143,13 +146,73 @@ def person_panel(context: PanelContext) -> dict[str, Any]:
     }
 
 
-def latest_screenings(
-    person_id: int, limit: int = LATEST_SCREENINGS, *, sensitive: bool = True
-) -> list[ScreeningLine]:
-    """The person's latest screenings with their scores, in one query: the responses
-    joined to their scores, one row per score (or one row for a response without).
-    Without `sensitive`, scores of sensitive items are not read: the line says they
-    are restricted."""
+_NEED_COLUMNS = (
+    "pk",
+    "kind",
+    "status",
+    "identified_at",
+    "source_response_id",
+    "source_response__completed_at",
+    "source_response__instrument_version__instrument__slug",
+    "source_response__instrument_version__instrument__title",
+)
+
+
+def _needs_query(person_id: int) -> Any:
+    return (
+        Need.objects.filter(person_id=person_id)
+        .order_by("-identified_at", "-id")
+        .values_list(*_NEED_COLUMNS)[:MAX_NEEDS]
+    )
+
+
+def person_needs(person_id: int) -> list[Need]:
+    """The person's latest needs (at most `MAX_NEEDS`), each with the screening it came
+    from (its id, when it was completed and its instrument's names: what the panel
+    shows), in one statement compiled once per process (`lib.compiled.rows`)."""
+    needs: list[Need] = []
+    for pk, kind, status, identified_at, source_pk, completed_at, slug, title in compiled.rows(
+        "intake.needs", None, _needs_query, person_id
+    ):
+        need = Need(
+            pk=pk,
+            person_id=person_id,
+            kind=kind,
+            status=status,
+            identified_at=identified_at,
+            source_response_id=source_pk,
+        )
+        if source_pk is not None:
+            source = ScreeningResponse(pk=source_pk, completed_at=completed_at)
+            source.instrument_version = InstrumentVersion(
+                instrument=Instrument(slug=slug, title=title)
+            )
+            need.source_response = source
+        needs.append(need)
+    return needs
+
+
+_SCREENING_COLUMNS = (
+    "pk",
+    "status",
+    "started_at",
+    "completed_at",
+    "instrument_version__label",
+    "instrument_version__status",
+    "instrument_version__instrument__slug",
+    "instrument_version__instrument__title",
+    "scores__name",
+    "scores__items_missing",
+    "score_value",
+    "score_band",
+    "score_hidden",
+)
+
+
+def _screenings_query(person_id: int, limit: int, sensitive: bool) -> Any:
+    """The responses joined to their scores, one row per score (or one row for a
+    response without). Without `sensitive`, scores of sensitive items are not read:
+    the database answers null instead."""
     latest = (
         ScreeningResponse.objects.filter(person_id=person_id)
         .order_by("-started_at", "-id")
@@ -159,56 +222,48 @@ def latest_screenings(
     band: Any = F("scores__band")
     hidden: Any = Value(False)
     if not sensitive:
-        # Scores of sensitive items are not read: the database answers null instead.
         value = Case(When(scores__sensitive=True, then=Value(None)), default=value)
         band = Case(When(scores__sensitive=True, then=Value("")), default=band)
         hidden = Coalesce(F("scores__sensitive"), Value(False))
-    rows = (
+    return (
         ScreeningResponse.objects.filter(pk__in=latest)
+        .annotate(score_value=value, score_band=band, score_hidden=hidden)
         .order_by("-started_at", "-id", "scores__id")
-        .values(
-            "pk",
-            "status",
-            "started_at",
-            "completed_at",
-            "instrument_version__label",
-            "instrument_version__status",
-            "instrument_version__instrument__slug",
-            "instrument_version__instrument__title",
-            "scores__name",
-            "scores__items_missing",
-            score_value=value,
-            score_band=band,
-            score_hidden=hidden,
-        )
+        .values_list(*_SCREENING_COLUMNS)
+    )
+
+
+def latest_screenings(
+    person_id: int, limit: int = LATEST_SCREENINGS, *, sensitive: bool = True
+) -> list[ScreeningLine]:
+    """The person's latest screenings with their scores, in one statement compiled once
+    per process and answer (`lib.compiled.rows`). Without `sensitive`, scores of
+    sensitive items are not read: the line says they are restricted."""
+    rows = compiled.rows(
+        "intake.latest_screenings",
+        (limit, sensitive),
+        lambda pk: _screenings_query(pk, limit, sensitive),
+        person_id,
     )
     lines: dict[int, ScreeningLine] = {}
     for row in rows:
-        line = lines.get(row["pk"])
+        (pk, status, started_at, completed_at, label, version_status, slug, title) = row[:8]
+        score_name, items_missing, score_value, score_band, score_hidden = row[8:]
+        line = lines.get(pk)
         if line is None:
-            line = lines[row["pk"]] = ScreeningLine(
-                pk=row["pk"],
-                title=short_title(
-                    row["instrument_version__instrument__slug"],
-                    row["instrument_version__instrument__title"],
-                ),
-                version_label=row["instrument_version__label"],
-                retired=row["instrument_version__status"] == "retired",
-                status=row["status"],
-                started_at=row["started_at"],
-                completed_at=row["completed_at"],
+            line = lines[pk] = ScreeningLine(
+                pk=pk,
+                title=short_title(slug, title),
+                version_label=label,
+                retired=version_status == "retired",
+                status=status,
+                started_at=started_at,
+                completed_at=completed_at,
             )
-        if row["scores__name"] is None:
+        if score_name is None:
             continue
-        if row["score_hidden"]:
+        if score_hidden:
             line.restricted = True
             continue
-        line.scores.append(
-            ScoreLine(
-                row["scores__name"],
-                row["score_value"],
-                row["score_band"],
-                row["scores__items_missing"],
-            )
-        )
+        line.scores.append(ScoreLine(score_name, score_value, score_band, items_missing))
     return list(lines.values())
