@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Coalesce, Now
 
+from alongside.accounts.models import User
 from alongside.intake import sensitive
 from alongside.intake.flag_forms import FlagActionForm
 from alongside.intake.models import (
@@ -77,26 +78,72 @@ def person_flags(context: PanelContext) -> list[UrgentFlag]:
     without their reason (`Disclosure.sensitive`)."""
     if "intake.flags" in context.shared:
         return list(context.shared["intake.flags"])
-    recent = timezone.now() - RECENTLY_ACKNOWLEDGED
-    flags = (
-        UrgentFlag.objects.filter(person_id=context.person.pk)
-        .filter(Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=recent))
-        .select_related("acknowledged_by")
-        .order_by(F("acknowledged_at").desc(nulls_first=True), "raised_at", "id")
-    )
-    if context.disclosure.sensitive:
-        loaded = list(with_attempts(flags))
-        for flag in loaded:
-            closed_with = getattr(flag, "closed_with", None)
-            flag.closed_with_label = (  # type: ignore[attr-defined]
-                UrgentFlagAction.Kind(closed_with).label if closed_with else ""
-            )
-            if flag.is_open:
-                flag.action_form = FlagActionForm(flag_pk=flag.pk)  # type: ignore[attr-defined]
-    else:
-        loaded = [sensitive.restrict_flag(f) for f in flags.defer("reason", "guidance")]
+    shown = context.disclosure.sensitive
+    loaded = _flags(context.person.pk, sensitive=shown)
+    for flag in loaded:
+        if not shown:
+            sensitive.restrict_flag(flag)
+            continue
+        closed_with = getattr(flag, "closed_with", None)
+        flag.closed_with_label = (  # type: ignore[attr-defined]
+            UrgentFlagAction.Kind(closed_with).label if closed_with else ""
+        )
+        if flag.is_open:
+            flag.action_form = FlagActionForm(flag_pk=flag.pk)  # type: ignore[attr-defined]
     context.shared["intake.flags"] = loaded
     return list(loaded)
+
+
+# What a flag's panel lines say of who closed it (`User.__str__`), in the model's field
+# order as `Model.from_db` takes a subset of fields.
+_CLOSER = tuple(
+    f.attname
+    for f in User._meta.concrete_fields
+    if f.attname in {"id", "display_name", "first_name", "last_name", "username"}
+)
+_ATTEMPTS = ("attempts", "last_attempt_at", "closed_with")
+
+
+def _flag_fields(sensitive: bool) -> list[str]:
+    left_out = () if sensitive else ("reason", "guidance")
+    return [f.attname for f in UrgentFlag._meta.concrete_fields if f.name not in left_out]
+
+
+def _flags_query(person_id: int, sensitive: bool) -> Any:
+    """Open flags and those closed in the last 30 days (by the database's clock, so the
+    statement is the same every time), open ones first; for a reader who may see their
+    details, with what has been done so far (`selectors.with_attempts`)."""
+    recent = ExpressionWrapper(Now() - Value(RECENTLY_ACKNOWLEDGED), output_field=DateTimeField())
+    flags = (
+        UrgentFlag.objects.filter(person_id=person_id)
+        .filter(Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=recent))
+        .order_by(F("acknowledged_at").desc(nulls_first=True), "raised_at", "id")
+    )
+    extra = _ATTEMPTS if sensitive else ()
+    if sensitive:
+        flags = with_attempts(flags)
+    closer = [f"acknowledged_by__{name}" for name in _CLOSER]
+    return flags.values_list(*_flag_fields(sensitive), *closer, *extra)
+
+
+def _flags(person_id: int, *, sensitive: bool) -> list[UrgentFlag]:
+    """The flags of `_flags_query` as model instances (their reason and guidance left
+    out without `sensitive`), in one statement compiled once per process."""
+    fields = _flag_fields(sensitive)
+    flags: list[UrgentFlag] = []
+    for row in compiled.rows(
+        "intake.flags", sensitive, lambda pk: _flags_query(pk, sensitive), person_id
+    ):
+        flag = UrgentFlag.from_db(DEFAULT_DB_ALIAS, fields, row[: len(fields)])
+        closer = row[len(fields) : len(fields) + len(_CLOSER)]
+        if closer[0] is not None:
+            flag.acknowledged_by = User.from_db(DEFAULT_DB_ALIAS, list(_CLOSER), closer)
+        else:
+            flag.acknowledged_by = None
+        for name, value in zip(_ATTEMPTS, row[len(fields) + len(_CLOSER) :], strict=False):
+            setattr(flag, name, value)
+        flags.append(flag)
+    return flags
 
 
 def urgent_alert(context: PanelContext) -> dict[str, Any] | None:
