@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "alongside.web.context_processors.interface",
             ],
-            "builtins": ["alongside.lib.when"],
+            "builtins": ["alongside.lib.when", "alongside.lib.links"],
         },
     },
 ]

@@ -66,6 +66,7 @@ class DatabaseClock:
 def measure(label: str, call: Callable[[int], Any], ids: list[int], bare: Calibration) -> None:
     clock = DatabaseClock()
     times = []
+    cpu_began = time.process_time()
     with connection.execute_wrapper(clock):
         for pk in ids:
             began = time.perf_counter()
@@ -73,11 +74,16 @@ def measure(label: str, call: Callable[[int], Any], ids: list[int], bare: Calibr
             times.append(time.perf_counter() - began)
             assert response.status_code == 200, response.content[:200]
     n = len(ids)
+    cpu = (time.process_time() - cpu_began) / n
     mean = statistics.fmean(times)
+    times.sort()
+    p95 = times[min(n - 1, int(n * 0.95))]
     print(
-        f"\n{label}: mean {mean * 1000:.2f} ms = {bare.times(mean):.2f} × bare; "
+        f"\n{label}: mean {mean * 1000:.2f} ms = {bare.times(mean):.2f} × bare, "
+        f"p95 {p95 * 1000:.2f} ms = {bare.times(p95):.2f} × bare; "
         f"{clock.queries / n:.1f} queries, {clock.seconds / n * 1000:.2f} ms in the database, "
-        f"{(mean - clock.seconds / n) * 1000:.2f} ms the rest"
+        f"{(mean - clock.seconds / n) * 1000:.2f} ms the rest; "
+        f"this process's CPU {cpu * 1000:.2f} ms a request"
     )
     for kind, spent in sorted(clock.by_kind.items(), key=lambda item: -sum(item[1])):
         print(f"    {sum(spent) / n * 1000:6.2f} ms  {len(spent) / n:4.1f} ×  {kind}")

@@ -46,6 +46,7 @@ from alongside.intake.models import (
     UrgentFlagAction,
 )
 from alongside.intake.sensitive import RestrictedNeed
+from alongside.lib import compiled
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Organization
 from alongside.people.models import Person
@@ -264,9 +265,11 @@ def open_urgent_flags(user: Actor) -> QuerySet[UrgentFlag]:
 def open_urgent_flag_count(user: Actor) -> int:
     """How many open flags the user may act on (the navigation's "Urgent results (3)"):
     one query, none for a user who can see no one."""
-    if scope_for(user).is_empty:
+    scope = scope_for(user)
+    if scope.is_empty:
         return 0
-    return open_urgent_flags(user).count()
+    # The statement depends on the scope alone: built once per scope (lib/compiled.py).
+    return compiled.count("intake.open_urgent_flags", scope, lambda: open_urgent_flags(user))
 
 
 def urgent_flags_page(user: Actor, *, page: int, size: int) -> tuple[list[UrgentFlag], bool]:

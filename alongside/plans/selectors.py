@@ -225,10 +225,14 @@ def person_panel(context: PanelContext) -> dict[str, Any] | None:
     person = context.person
     every = list(
         Plan.objects.filter(person_id=person.pk)
-        .select_related("enrollment__program")
         .annotate(open_steps=Count("goals__steps", filter=Q(goals__steps__done_at__isnull=True)))
         .order_by("-created_at", "-id")
     )
+    # Each plan's enrollment, with its program, came with the person.
+    enrollments = {e.pk: e for e in person.enrollments.all()}
+    for plan in every:
+        if plan.enrollment_id in enrollments:
+            plan.enrollment = enrollments[plan.enrollment_id]
     plans = [p for p in every if p.is_open]
     goals: dict[int, list[Goal]] = {p.pk: [] for p in plans}
     # By the person, not the plans' ids: the same two queries with or without a plan.

@@ -81,4 +81,4 @@ class SchedulingConfig(AppConfig):
 def _panel(context: Any) -> dict[str, Any] | None:
     from alongside.scheduling.selectors import person_panel
 
-    return person_panel(context.viewer, context.person)
+    return person_panel(context.viewer, context.person, context.disclosure)

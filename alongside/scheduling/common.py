@@ -70,7 +70,13 @@ def names_type(viewer: Any, appointment: Appointment) -> bool:
 def type_name(viewer: Any, appointment: Appointment) -> str:
     """The appointment's type as the viewer may read it: a neutral "Appointment" when
     the type is sensitive and they are not on the person's care team."""
-    if names_type(viewer, appointment):
+    return shown_type(appointment, names_type(viewer, appointment))
+
+
+def shown_type(appointment: Appointment, sees_sensitive: bool) -> str:
+    """The appointment's type for a viewer the one sensitivity rule answered
+    `sees_sensitive` about its person (a page that asked once for all its rows)."""
+    if sees_sensitive or not appointment.appointment_type.sensitive:
         return appointment.appointment_type.name
     return _("Appointment")
 

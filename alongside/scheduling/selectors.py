@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -14,7 +15,8 @@ from alongside.accounts.scope import scope_for
 from alongside.audit.services import Action
 from alongside.people.models import Person
 from alongside.people.selectors import people_for
-from alongside.scheduling.common import record, type_name
+from alongside.people.sensitivity import Disclosure, disclosure_for
+from alongside.scheduling.common import record, shown_type, type_name
 from alongside.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -26,6 +28,7 @@ from alongside.scheduling.slots import Wishes
 
 PANEL_UPCOMING = 5
 PANEL_PAST = 5
+PANEL_ROWS = 200
 
 
 def appointments_for(viewer: Actor) -> QuerySet[Appointment]:
@@ -106,17 +109,38 @@ def interpreter_language(person: Person) -> str:
     return row or ""
 
 
-def person_panel(viewer: Actor, person: Person) -> dict[str, Any]:
+def person_panel(
+    viewer: Actor, person: Person, disclosure: Disclosure | None = None
+) -> dict[str, Any]:
     """The person page's "Appointments" panel: upcoming and recent appointments and the
-    attendance counts. Two queries however long the history."""
+    attendance counts. One query, two for a person with more than `PANEL_ROWS`
+    appointments (the counts then come from the database). The page read the person
+    through `visible_to`, so only the appointments' programs are scoped here (as
+    `appointments_for` scopes them), and a sensitive type is named as the one
+    sensitivity rule answered for the page (`disclosure`)."""
     now = timezone.now()
-    rows = list(
-        appointments_for(viewer)
-        .filter(person=person)
-        .exclude(status=Appointment.Status.EXPIRED)
-        .select_related("appointment_type", "staff")
-        .order_by("-starts_at")[:200]
+    disclosure = disclosure or disclosure_for(viewer, person)
+    scope = scope_for(viewer)
+    in_programs = Q(program_id__in=scope.program_ids) | Q(
+        organization_id__in=scope.admin_organization_ids
     )
+    if not disclosure.identity:  # someone the viewer may not see: nothing of theirs
+        in_programs = Q(pk__in=[])
+    mine = Appointment.objects.filter(in_programs, person_id=person.pk)
+    rows = list(
+        mine.exclude(status=Appointment.Status.EXPIRED)
+        .select_related("appointment_type", "staff")
+        .order_by("-starts_at")[: PANEL_ROWS + 1]
+    )
+    if len(rows) > PANEL_ROWS:
+        counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
+        rows = rows[:PANEL_ROWS]
+    else:  # every appointment but the expired, which are not counted
+        counts = Counter(a.status for a in rows)
+    sees = disclosure.sensitive
+    for row in rows:
+        row.person = person  # the one person asked about: no query per row
+        row.type_shown = shown_type(row, sees)  # type: ignore[attr-defined]
     upcoming = sorted(
         (a for a in rows if a.starts_at >= now and a.status in Appointment.UPCOMING_STATUSES),
         key=lambda a: a.starts_at,
@@ -124,16 +148,6 @@ def person_panel(viewer: Actor, person: Person) -> dict[str, Any]:
     past = [a for a in rows if a.starts_at < now and a.status != Appointment.Status.HELD][
         :PANEL_PAST
     ]
-    for row in rows:
-        row.person = person  # the one person asked about: no query per row
-    named(viewer, rows)
-    counts = dict(
-        appointments_for(viewer)
-        .filter(person=person)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     return {
         "person": person,
         "upcoming": upcoming,

@@ -30,7 +30,7 @@ class TasksConfig(AppConfig):
                 key="tasks.open_tasks",
                 template="tasks/_person_panel.html",
                 load=_open_tasks,
-                queries=2,
+                queries=1,
                 order=15,
             )
         )
@@ -64,4 +64,4 @@ class TasksConfig(AppConfig):
 def _open_tasks(context: Any) -> dict[str, Any] | None:
     from alongside.tasks.selectors import person_panel
 
-    return person_panel(context.viewer, context.person)
+    return person_panel(context.viewer, context.person, context.disclosure)

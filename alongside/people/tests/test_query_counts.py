@@ -30,8 +30,9 @@ TASKS_PANEL = 1
 JOURNEY_PANEL = 1
 ENCOUNTERS_PANEL = 1
 PLAN_PANEL = 2
-# "Appointments": the latest appointments, and the attendance counts (scheduling/selectors.py).
-APPOINTMENTS_PANEL = 2
+# "Appointments": the latest appointments, the attendance counts counted from them (a
+# second query only past 200 appointments; scheduling/selectors.py).
+APPOINTMENTS_PANEL = 1
 # "Texts stopped by the person": the person's numbers that replied STOP (messaging/selectors.py).
 TEXTS_STOPPED_PANEL = 1
 # On PostgreSQL the person's languages, identifiers, contact points, support contacts and

@@ -115,6 +115,9 @@ def test_the_panel_counts_only_appointments_the_viewer_may_see(world):
     panel = person_panel(world.coordinator, world.person)
     assert (panel["attended"], panel["no_shows"]) == (0, 0)
     assert person_panel(world.admin, world.person)["attended"] == 1
+    # Someone the viewer may not see at all: nothing of theirs, not even counts.
+    outside = person_panel(world.outsider, world.person)
+    assert (outside["past"], outside["attended"], outside["no_shows"]) == ([], 0, 0)
 
 
 def test_the_worklist_lists_only_appointments_the_viewer_may_see(world):

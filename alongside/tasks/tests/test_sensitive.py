@@ -98,6 +98,12 @@ def test_person_panel(world: Any, secret: Task) -> None:
     assert [t.title for t in mine["open_tasks"]] == [WORDS]
 
 
+def test_the_person_panel_shows_nothing_of_someone_the_viewer_may_not_see(
+    world: Any, secret: Task
+) -> None:
+    assert selectors.person_panel(world.outsider, world.person) is None
+
+
 def test_person_tasks_listed(world: Any, secret: Task) -> None:
     assert [t.title for t in selectors.person_tasks_listed(world.admin, world.person)] == [NEUTRAL]
 

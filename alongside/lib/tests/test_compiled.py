@@ -1,0 +1,57 @@
+"""A count compiled once per key answers what the ORM query would, row by row as the
+data changes, and a new key compiles the query again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from alongside.lib import compiled
+from alongside.organizations.models import Organization
+
+
+def test_it_counts_what_the_query_matches_as_the_rows_change(db: Any) -> None:
+    def named(prefix: str) -> Any:
+        return lambda: Organization.objects.filter(name__startswith=prefix)
+
+    Organization.objects.create(name="Compiled A1", slug="compiled-a1")
+    assert compiled.count("test.orgs", "Compiled A", named("Compiled A")) == 1
+    Organization.objects.create(name="Compiled A2", slug="compiled-a2")
+    # Compiled already: the same statement reads the new row, in one query.
+    with CaptureQueriesContext(connection) as ran:
+        assert compiled.count("test.orgs", "Compiled A", named("ignored")) == 2
+    assert len(ran.captured_queries) == 1
+    # Another key is another statement.
+    assert compiled.count("test.orgs", "Compiled A2", named("Compiled A2")) == 1
+
+
+def test_a_query_that_can_match_nothing_costs_no_query(db: Any) -> None:
+    with CaptureQueriesContext(connection) as ran:
+        assert compiled.count("test.none", 1, lambda: Organization.objects.none()) == 0
+        assert compiled.count("test.none", 1, lambda: Organization.objects.none()) == 0
+    assert ran.captured_queries == []
+
+
+def test_rows_compiled_once_read_each_id_and_the_new_rows(db: Any) -> None:
+    first = Organization.objects.create(name="Rows A", slug="rows-a")
+    second = Organization.objects.create(name="Rows B", slug="rows-b")
+
+    def build(pk: int) -> Any:
+        return Organization.objects.filter(pk=pk).values_list("pk", "name", "created_at")
+
+    assert compiled.rows("test.rows", None, build, first.pk) == [
+        (first.pk, "Rows A", first.created_at)
+    ]
+    with CaptureQueriesContext(connection) as ran:
+        [(pk, name, created_at)] = compiled.rows("test.rows", None, build, second.pk)
+    assert (pk, name, created_at) == (second.pk, "Rows B", second.created_at)
+    assert len(ran.captured_queries) == 1
+    assert compiled.rows("test.rows", None, build, second.pk + 1000) == []
+
+
+def test_rows_refuse_a_query_that_ignores_the_id(db: Any) -> None:
+    with pytest.raises(ValueError, match="stand-in id"):
+        compiled.rows("test.ignores", None, lambda pk: Organization.objects.values_list("pk"), 1)

@@ -1,0 +1,49 @@
+"""`{% link %}` answers what `{% url %}` does, from a path reversed once per route."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from alongside.lib import links
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("people:detail", (7,)),
+        ("people:contact-edit", (12, 345)),
+        ("people:language-delete", (1, 2**63 - 1)),
+        ("people:list", ()),
+    ],
+)
+def test_it_answers_what_reverse_does(name: str, args: tuple[int, ...]) -> None:
+    assert links.link(name, *args) == reverse(name, args=args)
+    # The second time from the path it cut.
+    assert links.link(name, *args) == reverse(name, args=args)
+
+
+def test_in_a_template_it_renders_as_url_does() -> None:
+    context = Context({"pk": 41, "child": 9})
+    url = Template("{% url 'people:support-edit' pk child %}").render(context)
+    link = Template("{% link 'people:support-edit' pk child %}").render(context)
+    assert link == url == "/people/41/support/9/"
+
+
+def test_what_is_not_an_id_fails_as_reverse_does() -> None:
+    with pytest.raises(NoReverseMatch, match="Reverse for 'detail'"):
+        links.link("people:detail", 0)
+    with pytest.raises(NoReverseMatch, match="Reverse for 'detail'"):
+        links.link("people:detail", "")
+    with pytest.raises(NoReverseMatch, match="'no-such-route' not found"):
+        links.link("people:no-such-route", 3)
+
+
+def test_it_follows_the_script_prefix() -> None:
+    try:
+        set_script_prefix("/app/")
+        assert links.link("people:detail", 5) == "/app/people/5/"
+    finally:
+        set_script_prefix("/")
+    assert links.link("people:detail", 5) == "/people/5/"
