@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from alongside.lib.urls import MAX_ID
 
@@ -24,7 +26,7 @@ register = template.Library()
 _STAND_INS = tuple(str(MAX_ID - 1_000_003 - n) for n in range(4))
 LIMIT = 1024
 
-_paths: dict[tuple[str, str, int], tuple[str, ...] | None] = {}
+_paths: dict[tuple[str, str, Any, int], tuple[str, ...] | None] = {}
 
 
 def _cut(viewname: str, count: int) -> tuple[str, ...] | None:
@@ -50,7 +52,8 @@ def link(viewname: str, *args: Any) -> str:
     """The path of route `viewname` for `args`, as `reverse(viewname, args=args)`."""
     if not args or len(args) > len(_STAND_INS) or not all(_is_id(a) for a in args):
         return reverse(viewname, args=args)
-    key = (viewname, get_script_prefix(), len(args))
+    # The URLconf too: a request may set its own (request.urlconf), as reverse allows.
+    key = (viewname, get_script_prefix(), get_urlconf(), len(args))
     if key not in _paths:
         if len(_paths) >= LIMIT:
             _paths.clear()
@@ -63,3 +66,10 @@ def link(viewname: str, *args: Any) -> str:
         pieces.append(str(value))
         pieces.append(after)
     return "".join(pieces)
+
+
+@receiver(setting_changed)
+def _forget_on_new_urlconf(*, setting: str, **kwargs: Any) -> None:
+    """Tests that swap ROOT_URLCONF (override_settings) get paths from the new one."""
+    if setting == "ROOT_URLCONF":
+        _paths.clear()

@@ -164,13 +164,20 @@ class Model:
         rate = data.get("match_rate")
         if rate is not None and not (isinstance(rate, int | float) and rate > 0):
             raise WeightsFileError(f"{path}: match_rate must be a positive number.")
+        counts = {}
+        for name in ("records", "iterations"):
+            value = data.get(name)
+            value = 0 if value is None else value
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise WeightsFileError(f"{path}: {name} must be a whole number, 0 or more.")
+            counts[name] = value
         return cls(
             probabilities,
             match_rate=float(rate) if rate is not None else None,
             fitted=bool(data.get("fitted")),
             note=f"read from {path}",
-            records=int(data.get("records") or 0),
-            iterations=int(data.get("iterations") or 0),
+            records=counts["records"],
+            iterations=counts["iterations"],
         )
 
 

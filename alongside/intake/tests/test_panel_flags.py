@@ -52,6 +52,12 @@ def test_closed_flags_show_for_30_days(world: Any, flagged: Any) -> None:
 def test_off_the_care_team_the_reason_is_not_read(world: Any, flagged: Any) -> None:
     disclosure = disclosure_for(world.scheduler, world.person)
     assert not disclosure.sensitive
-    [seen] = flags_seen_by(world.scheduler, world.person)
+    with CaptureQueriesContext(connection) as ran:
+        [seen] = flags_seen_by(world.scheduler, world.person)
     assert seen.reason == seen.guidance == RESTRICTED
+    # Not read at all, not merely blanked after reading.
+    flag_reads = [q["sql"] for q in ran.captured_queries if "intake_urgentflag" in q["sql"]]
+    assert flag_reads and not any('"reason"' in sql or '"guidance"' in sql for sql in flag_reads), (
+        flag_reads
+    )
     assert not hasattr(seen, "attempts")

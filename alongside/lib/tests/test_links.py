@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
-from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix, set_urlconf
 
 from alongside.lib import links
 
@@ -47,3 +47,14 @@ def test_it_follows_the_script_prefix() -> None:
     finally:
         set_script_prefix("/")
     assert links.link("people:detail", 5) == "/people/5/"
+
+
+def test_a_request_with_its_own_urlconf_gets_its_paths() -> None:
+    assert links.link("people:detail", 5) == "/people/5/"
+    set_urlconf("alongside.lib.tests.urls_moved")
+    try:
+        assert links.link("people:detail", 5) == reverse("people:detail", args=(5,))
+        assert links.link("people:detail", 5) == "/elsewhere/people/5/"
+    finally:
+        set_urlconf(None)
+    assert links.link("people:detail", 6) == "/people/6/"

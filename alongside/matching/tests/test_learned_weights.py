@@ -153,6 +153,14 @@ def test_weights_file_round_trip(tmp_path: Path) -> None:
             '{"format": "alongside-match-weights", "probabilities": {"dob": {"exact": [0, 1]}}}',
             "must be \\[m, u\\]",
         ),
+        (
+            '{"format": "alongside-match-weights", "probabilities": {}, "records": "many"}',
+            "records must be a whole number",
+        ),
+        (
+            '{"format": "alongside-match-weights", "probabilities": {}, "iterations": []}',
+            "iterations must be a whole number",
+        ),
     ],
 )
 def test_a_bad_weights_file_is_refused_with_a_reason(
