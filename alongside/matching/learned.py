@@ -17,6 +17,7 @@ import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -164,21 +165,22 @@ class Model:
         rate = data.get("match_rate")
         if rate is not None and not (isinstance(rate, int | float) and rate > 0):
             raise WeightsFileError(f"{path}: match_rate must be a positive number.")
-        counts = {}
-        for name in ("records", "iterations"):
-            value = data.get(name)
-            value = 0 if value is None else value
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise WeightsFileError(f"{path}: {name} must be a whole number, 0 or more.")
-            counts[name] = value
         return cls(
             probabilities,
             match_rate=float(rate) if rate is not None else None,
             fitted=bool(data.get("fitted")),
             note=f"read from {path}",
-            records=counts["records"],
-            iterations=counts["iterations"],
+            records=_count(data, "records", path),
+            iterations=_count(data, "iterations", path),
         )
+
+
+def _count(data: dict[str, Any], name: str, path: Path) -> int:
+    value = data.get(name)
+    value = 0 if value is None else value
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise WeightsFileError(f"{path}: {name} must be a whole number, 0 or more.")
+    return value
 
 
 # The registration model read from MATCH_WEIGHTS_FILE, by (path, modification time).
