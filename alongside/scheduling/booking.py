@@ -233,8 +233,8 @@ def seated(
     *,
     besides: Appointment | None = None,
 ) -> bool:
-    """Whether the person holds a seat (booked or arrived) in a group session overlapping the time
-    (other than the session `besides`)."""
+    """Whether the person holds a seat (booked or arrived) in a group session
+    overlapping the time (other than the session `besides`)."""
     seats = GroupSeat.objects.filter(
         person_id=person_id,
         status__in=GroupSeat.TAKEN_STATUSES,
