@@ -195,3 +195,12 @@ def test_an_arrived_seat_still_makes_the_person_busy(world, ana):
     )
     starts = {s.starts_at for s in found}
     assert TEN not in starts and TEN + hour in starts
+
+
+def test_seat_words_follow_the_active_language_not_the_one_at_import():
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    assert all(isinstance(words, Promise) for words in groups.SEAT_WORDS.values())
+    with translation.override("en"):
+        assert str(groups.SEAT_WORDS[groups.GroupSeat.Status.ARRIVED]) == "Arrived"
