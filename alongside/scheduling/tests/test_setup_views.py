@@ -290,3 +290,23 @@ def test_a_staff_member_of_another_organization_gets_no_availability(world):
                 "valid_from": dt.date(2026, 1, 1),
             },
         )
+
+
+def test_time_off_needs_no_ways_to_meet_but_extra_availability_does(world):
+    admin = client_for(world.admin)
+    data = {
+        "kind": "time_off",
+        "first_day": "2026-03-09",
+        "starts": "09:00",
+        "last_day": "2026-03-10",
+        "ends": "17:00",
+        "time_zone": ZONE,
+    }
+    response = admin.post(url(world, "scheduling-change-add", world.coordinator.pk), data)
+    assert response.status_code == 302
+    assert AvailabilityChange.objects.get(staff=world.coordinator).kind == "time_off"
+    extra = admin.post(
+        url(world, "scheduling-change-add", world.coordinator.pk), data | {"kind": "addition"}
+    )
+    assert extra.status_code == 422
+    assert "Choose at least one way to meet." in extra.content.decode()
