@@ -78,9 +78,12 @@ def type_edit(request: AuthenticatedHttpRequest, org: int, pk: int | None = None
     if kind is not None:
         initial = {name: getattr(kind, name) for name in configure.TYPE_FIELDS}
         initial |= {"program": kind.program_id, "version": kind.version}
-    form = setup_forms.AppointmentTypeForm(
-        request.POST or None, initial=initial, programs=organization.programs.filter(is_active=True)
-    )
+    # New types go to active programs; an edit keeps (and so must validate) its own,
+    # even once that program is inactive.
+    programs = organization.programs.filter(is_active=True)
+    if kind is not None:
+        programs = organization.programs.filter(pk=kind.program_id)
+    form = setup_forms.AppointmentTypeForm(request.POST or None, initial=initial, programs=programs)
     # A type stays with its program: its appointments are that program's.
     form.fields["program"].disabled = kind is not None
     if request.method == "POST" and form.is_valid():

@@ -310,3 +310,16 @@ def test_time_off_needs_no_ways_to_meet_but_extra_availability_does(world):
     )
     assert extra.status_code == 422
     assert "Choose at least one way to meet." in extra.content.decode()
+
+
+def test_a_type_of_an_inactive_program_can_still_be_edited(world):
+    kind = make_type(world, name="Check-in")
+    world.housing.is_active = False
+    world.housing.save(update_fields=["is_active"])
+    response = client_for(world.admin).post(
+        url(world, "scheduling-type-edit", kind.pk),
+        TYPE_POST | {"name": "Renamed", "version": kind.version},
+    )
+    assert response.status_code == 302
+    kind.refresh_from_db()
+    assert kind.name == "Renamed" and kind.program == world.housing
