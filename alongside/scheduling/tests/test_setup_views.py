@@ -323,3 +323,20 @@ def test_a_type_of_an_inactive_program_can_still_be_edited(world):
     assert response.status_code == 302
     kind.refresh_from_db()
     assert kind.name == "Renamed" and kind.program == world.housing
+
+
+def test_the_pages_show_ways_to_meet_by_their_labels(world):
+    kind = make_type(world, name="Housing check-in", modalities=["in_person", "phone"])
+    make_pattern(world, weekday=0, modalities=["home_visit"])
+    admin = client_for(world.admin)
+    overview = admin.get(url(world, "scheduling")).content.decode()
+    assert "In person, Phone" in overview and "in_person" not in overview
+    staff = admin.get(url(world, "scheduling-staff", world.coordinator.pk)).content.decode()
+    assert "Home visit" in staff and "home_visit" not in staff
+    assert kind.modality_labels == "In person, Phone"
+    from django.utils.functional import Promise
+
+    from alongside.organizations.contributions import manage_sections
+
+    section = next(s for s in manage_sections if s.key == "scheduling")
+    assert isinstance(section.label, Promise)
