@@ -125,6 +125,15 @@ def _write(
     return current  # type: ignore[no-any-return]
 
 
+def _locked(row: M, version: int | None) -> M | None:
+    """The row locked for a removal (None once someone else removed it); a stale
+    `version` is refused with StaleVersion, for the rows that carry one."""
+    current = type(row).objects.select_for_update().filter(pk=row.pk).first()  # type: ignore[attr-defined]
+    if current is not None and version is not None and current.version != version:
+        raise StaleVersion(current.version)
+    return current
+
+
 @transaction.atomic
 def type_save(
     *,
@@ -185,6 +194,8 @@ def hours_add(*, actor: Actor, location: Location, data: Mapping[str, Any]) -> O
     """Opening hours for a weekday of a location, in its local wall time; hours that
     overlap others of the same day are refused."""
     ensure_admin(actor, location.organization_id)
+    # The location's row locked: two adds for one day cannot both pass the overlap check.
+    Location.objects.select_for_update().filter(pk=location.pk).first()
     row = OpeningHours(location=location, **{k: data[k] for k in ("weekday", "opens", "closes")})
     if row.closes <= row.opens:
         raise ValidationError({"closes": _("The closing time must be after the opening time.")})
@@ -207,6 +218,8 @@ def hours_add(*, actor: Actor, location: Location, data: Mapping[str, Any]) -> O
 def hours_remove(*, actor: Actor, hours: OpeningHours) -> None:
     organization_id = hours.location.organization_id
     ensure_admin(actor, organization_id)
+    if _locked(hours, None) is None:
+        return
     audit.record(actor=actor, action=Action.DELETE, obj=hours, organization_id=organization_id)
     hours.delete()
 
@@ -240,8 +253,13 @@ def pattern_save(
 
 
 @transaction.atomic
-def pattern_remove(*, actor: Actor, pattern: AvailabilityPattern) -> None:
+def pattern_remove(
+    *, actor: Actor, pattern: AvailabilityPattern, version: int | None = None
+) -> None:
+    """Remove a weekly block; `version` (the one the page showed) refuses a stale remove."""
     ensure_admin(actor, pattern.organization_id)
+    if _locked(pattern, version) is None:
+        return
     audit.record(
         actor=actor, action=Action.DELETE, obj=pattern, organization_id=pattern.organization_id
     )
@@ -272,6 +290,8 @@ def change_add(
 @transaction.atomic
 def change_remove(*, actor: Actor, change: AvailabilityChange) -> None:
     ensure_admin(actor, change.organization_id)
+    if _locked(change, None) is None:
+        return
     audit.record(
         actor=actor, action=Action.DELETE, obj=change, organization_id=change.organization_id
     )

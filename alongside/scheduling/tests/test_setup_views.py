@@ -340,3 +340,28 @@ def test_the_pages_show_ways_to_meet_by_their_labels(world):
 
     section = next(s for s in manage_sections if s.key == "scheduling")
     assert isinstance(section.label, Promise)
+
+
+def test_removing_weekly_availability_someone_else_changed_is_a_409(world):
+    pattern = make_pattern(world, weekday=0)
+    admin = client_for(world.admin)
+    page = admin.get(url(world, "scheduling-staff", world.coordinator.pk)).content.decode()
+    assert f'name="version" value="{pattern.version}"' in page
+    configure.pattern_save(
+        actor=world.admin,
+        organization=world.org,
+        pattern=pattern,
+        data={"ends": dt.time(18)},
+        version=pattern.version,
+    )
+    stale = admin.post(
+        url(world, "scheduling-pattern-remove", pattern.pk), {"version": pattern.version}
+    )
+    assert stale.status_code == 409
+    assert "Someone else changed this weekly availability" in stale.content.decode()
+    assert AvailabilityPattern.objects.filter(pk=pattern.pk).exists()
+    fresh = admin.post(
+        url(world, "scheduling-pattern-remove", pattern.pk), {"version": pattern.version + 1}
+    )
+    assert fresh.status_code == 302
+    assert not AvailabilityPattern.objects.filter(pk=pattern.pk).exists()
