@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor
@@ -25,9 +27,11 @@ from alongside.lib.errors import StaleVersion
 from alongside.organizations.models import Location, Organization, Program
 from alongside.organizations.services import ensure_admin
 from alongside.scheduling.models import (
+    Appointment,
     AppointmentType,
     AvailabilityChange,
     AvailabilityPattern,
+    GroupSeat,
     OpeningHours,
     Room,
 )
@@ -156,6 +160,8 @@ def type_save(
     data = dict(data)
     if not data.get("is_group", kind.is_group):
         data["capacity"] = 1
+    if kind.pk is not None:
+        _check_seats(kind, data)
     return _write(
         actor=actor,
         organization_id=organization.pk,
@@ -164,6 +170,43 @@ def type_save(
         fields=TYPE_FIELDS,
         version=version,
     )
+
+
+def _check_seats(kind: AppointmentType, data: Mapping[str, Any]) -> None:
+    """A type with appointments stays one-to-one or group (its appointments were booked
+    as such), and a group's capacity stays at least the most seats taken in any coming
+    session. Read under the type's lock."""
+    current = AppointmentType.objects.select_for_update().get(pk=kind.pk)
+    appointments = Appointment.objects.filter(appointment_type=current)
+    if data.get("is_group", current.is_group) != current.is_group and appointments.exists():
+        raise ValidationError(
+            {
+                "is_group": _(
+                    "This type already has appointments: it cannot change between "
+                    "one-to-one and group. Make a new type instead."
+                )
+            }
+        )
+    capacity = data.get("capacity", current.capacity)
+    if not current.is_group or capacity is None:
+        return
+    taken = Count("seats", filter=Q(seats__status__in=GroupSeat.TAKEN_STATUSES))
+    most = (
+        appointments.filter(starts_at__gte=timezone.now(), status__in=Appointment.ACTIVE_STATUSES)
+        .annotate(taken=taken)
+        .aggregate(most=Max("taken"))["most"]
+        or 0
+    )
+    if capacity < most:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "A coming session already has %(most)d seats taken: the capacity "
+                    "cannot be lower than that."
+                )
+                % {"most": most}
+            }
+        )
 
 
 @transaction.atomic

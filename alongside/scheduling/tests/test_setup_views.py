@@ -365,3 +365,32 @@ def test_removing_weekly_availability_someone_else_changed_is_a_409(world):
     )
     assert fresh.status_code == 302
     assert not AvailabilityPattern.objects.filter(pk=pattern.pk).exists()
+
+
+def test_a_type_with_appointments_keeps_its_kind_and_enough_seats(world):
+    from alongside.scheduling import groups
+    from alongside.scheduling.tests.services_helpers import NOW as MONDAY
+    from alongside.scheduling.tests.services_helpers import TEN, bookable, choice
+    from conftest import make_person
+
+    group = bookable(world, is_group=True, capacity=3, name="Peer group")
+    session = groups.session_create(
+        actor=world.supervisor,
+        choice=choice(world, group, TEN.replace(year=TEN.year + 1), override="a group"),
+        now=MONDAY,
+    )
+    for name in ("Ana", "Bo"):
+        person = make_person(world.coordinator, world.housing, legal_given_name=name)
+        groups.seat_book(actor=world.coordinator, session=session, person=person, now=MONDAY)
+    admin = client_for(world.admin)
+    edit = url(world, "scheduling-type-edit", group.pk)
+    post = TYPE_POST | {"name": "Peer group", "is_group": "on", "version": group.version}
+    low = admin.post(edit, post | {"capacity": "1"})
+    assert low.status_code == 422
+    assert "A coming session already has 2 seats taken" in low.content.decode()
+    one_to_one = admin.post(edit, {k: v for k, v in post.items() if k != "is_group"})
+    assert one_to_one.status_code == 422
+    assert "cannot change between one-to-one and group" in one_to_one.content.decode()
+    group.refresh_from_db()
+    assert group.is_group and group.capacity == 3
+    assert admin.post(edit, post | {"capacity": "2"}).status_code == 302
