@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
 from alongside.lib.errors import NotPermitted, StaleVersion
@@ -374,9 +375,14 @@ def test_a_type_with_appointments_keeps_its_kind_and_enough_seats(world):
     from conftest import make_person
 
     group = bookable(world, is_group=True, capacity=3, name="Peer group")
+    # A Monday at ten, weeks ahead of today: a coming session whenever the test runs.
+    day = timezone.localdate() + dt.timedelta(days=14)
+    coming = TEN.replace(year=day.year, month=day.month, day=day.day) + dt.timedelta(
+        days=-day.weekday()
+    )
     session = groups.session_create(
         actor=world.supervisor,
-        choice=choice(world, group, TEN.replace(year=TEN.year + 1), override="a group"),
+        choice=choice(world, group, coming, override="a group"),
         now=MONDAY,
     )
     for name in ("Ana", "Bo"):
