@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 from alongside.accounts.actors import Actor
 from alongside.lib.registry import Registry
 from alongside.lib.views import or_404
@@ -15,7 +17,7 @@ from alongside.organizations.models import Organization
 @dataclass(frozen=True)
 class ManageSection:
     key: str  # also the `section` its pages set, to mark the navigation link current
-    label: str
+    label: str | Promise  # read in the viewer's language: gettext_lazy
     prefix: str  # mounted at /manage/<org>/<prefix>
     urlpatterns: str  # dotted path of the list of URL patterns that serve it
     url_name: str  # its first page, reversed with the organization's id

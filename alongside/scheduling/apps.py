@@ -29,7 +29,7 @@ class SchedulingConfig(AppConfig):
         manage_sections.register(
             ManageSection(
                 key="scheduling",
-                label="Scheduling",
+                label=_("Scheduling"),
                 prefix="scheduling/",
                 urlpatterns="alongside.scheduling.setup_urls.manage_urlpatterns",
                 url_name="manage:scheduling",

@@ -233,11 +233,11 @@ def seated(
     *,
     besides: Appointment | None = None,
 ) -> bool:
-    """Whether the person holds a booked seat in a group session overlapping the time
-    (other than the session `besides`)."""
+    """Whether the person holds a seat (booked or arrived) in a group session
+    overlapping the time (other than the session `besides`)."""
     seats = GroupSeat.objects.filter(
         person_id=person_id,
-        status=GroupSeat.Status.BOOKED,
+        status__in=GroupSeat.TAKEN_STATUSES,
         appointment__starts_at__lt=ends_at,
         appointment__ends_at__gt=starts_at,
         appointment__status=Appointment.Status.BOOKED,

@@ -22,7 +22,8 @@ from django.db.models.expressions import RawSQL
 from alongside.scheduling.availability import Busy
 from alongside.scheduling.models import Appointment
 
-# The longest buffers a booking may reach over the window's edges.
+# How far past the window's edges busy time is read at least (further for a type whose
+# own buffers reach further: see `staff_and_rooms`).
 MARGIN = dt.timedelta(hours=4)
 ACTIVE = [str(s) for s in Appointment.ACTIVE_STATUSES]
 # Written out as the constraints' own predicate is, so that the planner sees it implied.
@@ -68,12 +69,17 @@ def staff_and_rooms(
     until: dt.datetime,
     now: dt.datetime,
     ignore: Iterable[int] = (),
+    *,
+    before: dt.timedelta = MARGIN,
+    after: dt.timedelta = MARGIN,
 ) -> Owners:
     """Each staff member's busy time (with the buffers: `blocks_from`..`blocks_until`)
     and each room's (`starts_at`..`ends_at`) near [since, until): active appointments,
-    overbooked ones too, less lapsed holds and the appointments in `ignore`."""
+    overbooked ones too, less lapsed holds and the appointments in `ignore`. `before`
+    and `after` are the searched type's buffers: a slot's buffers reach that far past
+    the window, so busy time is read at least that far (never less than MARGIN)."""
     staff_ids, room_ids, ignore = list(staff_ids), list(room_ids), list(ignore)
-    lo, hi = since - MARGIN, until + MARGIN
+    lo, hi = since - max(MARGIN, before), until + max(MARGIN, after)
     if connection.vendor == "postgresql":
         return _merged_by_postgres(staff_ids, room_ids, lo, hi, now, ignore)
     rows = (

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor
@@ -25,9 +27,11 @@ from alongside.lib.errors import StaleVersion
 from alongside.organizations.models import Location, Organization, Program
 from alongside.organizations.services import ensure_admin
 from alongside.scheduling.models import (
+    Appointment,
     AppointmentType,
     AvailabilityChange,
     AvailabilityPattern,
+    GroupSeat,
     OpeningHours,
     Room,
 )
@@ -125,6 +129,15 @@ def _write(
     return current  # type: ignore[no-any-return]
 
 
+def _locked(row: M, version: int | None) -> M | None:
+    """The row locked for a removal (None once someone else removed it); a stale
+    `version` is refused with StaleVersion, for the rows that carry one."""
+    current = type(row).objects.select_for_update().filter(pk=row.pk).first()  # type: ignore[attr-defined]
+    if current is not None and version is not None and current.version != version:
+        raise StaleVersion(current.version)
+    return current
+
+
 @transaction.atomic
 def type_save(
     *,
@@ -147,6 +160,8 @@ def type_save(
     data = dict(data)
     if not data.get("is_group", kind.is_group):
         data["capacity"] = 1
+    if kind.pk is not None:
+        _check_seats(kind, data)
     return _write(
         actor=actor,
         organization_id=organization.pk,
@@ -155,6 +170,43 @@ def type_save(
         fields=TYPE_FIELDS,
         version=version,
     )
+
+
+def _check_seats(kind: AppointmentType, data: Mapping[str, Any]) -> None:
+    """A type with appointments stays one-to-one or group (its appointments were booked
+    as such), and a group's capacity stays at least the most seats taken in any coming
+    session. Read under the type's lock."""
+    current = AppointmentType.objects.select_for_update().get(pk=kind.pk)
+    appointments = Appointment.objects.filter(appointment_type=current)
+    if data.get("is_group", current.is_group) != current.is_group and appointments.exists():
+        raise ValidationError(
+            {
+                "is_group": _(
+                    "This type already has appointments: it cannot change between "
+                    "one-to-one and group. Make a new type instead."
+                )
+            }
+        )
+    capacity = data.get("capacity", current.capacity)
+    if not current.is_group or capacity is None:
+        return
+    taken = Count("seats", filter=Q(seats__status__in=GroupSeat.TAKEN_STATUSES))
+    most = (
+        appointments.filter(starts_at__gte=timezone.now(), status__in=Appointment.ACTIVE_STATUSES)
+        .annotate(taken=taken)
+        .aggregate(most=Max("taken"))["most"]
+        or 0
+    )
+    if capacity < most:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "A coming session already has %(most)d seats taken: the capacity "
+                    "cannot be lower than that."
+                )
+                % {"most": most}
+            }
+        )
 
 
 @transaction.atomic
@@ -185,6 +237,8 @@ def hours_add(*, actor: Actor, location: Location, data: Mapping[str, Any]) -> O
     """Opening hours for a weekday of a location, in its local wall time; hours that
     overlap others of the same day are refused."""
     ensure_admin(actor, location.organization_id)
+    # The location's row locked: two adds for one day cannot both pass the overlap check.
+    Location.objects.select_for_update().filter(pk=location.pk).first()
     row = OpeningHours(location=location, **{k: data[k] for k in ("weekday", "opens", "closes")})
     if row.closes <= row.opens:
         raise ValidationError({"closes": _("The closing time must be after the opening time.")})
@@ -207,6 +261,8 @@ def hours_add(*, actor: Actor, location: Location, data: Mapping[str, Any]) -> O
 def hours_remove(*, actor: Actor, hours: OpeningHours) -> None:
     organization_id = hours.location.organization_id
     ensure_admin(actor, organization_id)
+    if _locked(hours, None) is None:
+        return
     audit.record(actor=actor, action=Action.DELETE, obj=hours, organization_id=organization_id)
     hours.delete()
 
@@ -240,8 +296,13 @@ def pattern_save(
 
 
 @transaction.atomic
-def pattern_remove(*, actor: Actor, pattern: AvailabilityPattern) -> None:
+def pattern_remove(
+    *, actor: Actor, pattern: AvailabilityPattern, version: int | None = None
+) -> None:
+    """Remove a weekly block; `version` (the one the page showed) refuses a stale remove."""
     ensure_admin(actor, pattern.organization_id)
+    if _locked(pattern, version) is None:
+        return
     audit.record(
         actor=actor, action=Action.DELETE, obj=pattern, organization_id=pattern.organization_id
     )
@@ -272,6 +333,8 @@ def change_add(
 @transaction.atomic
 def change_remove(*, actor: Actor, change: AvailabilityChange) -> None:
     ensure_admin(actor, change.organization_id)
+    if _locked(change, None) is None:
+        return
     audit.record(
         actor=actor, action=Action.DELETE, obj=change, organization_id=change.organization_id
     )

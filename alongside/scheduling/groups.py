@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.accounts.actors import Actor
 from alongside.audit import services as audit
@@ -99,11 +100,12 @@ SEAT_FROM = {
     GroupSeat.Status.COMPLETED: (GroupSeat.Status.BOOKED, GroupSeat.Status.ARRIVED),
     GroupSeat.Status.NO_SHOW: (GroupSeat.Status.BOOKED,),
 }
+# Lazy: worded in the language active when a seat changes, not the one at import.
 SEAT_WORDS = {
-    GroupSeat.Status.ARRIVED: _("Arrived"),
-    GroupSeat.Status.COMPLETED: _("Attended"),
-    GroupSeat.Status.NO_SHOW: _("Did not come"),
-    GroupSeat.Status.CANCELLED: _("Seat given up"),
+    GroupSeat.Status.ARRIVED: gettext_lazy("Arrived"),
+    GroupSeat.Status.COMPLETED: gettext_lazy("Attended"),
+    GroupSeat.Status.NO_SHOW: gettext_lazy("Did not come"),
+    GroupSeat.Status.CANCELLED: gettext_lazy("Seat given up"),
 }
 
 
@@ -135,7 +137,7 @@ def _seat_changed(actor: Actor, seat: GroupSeat, kind: str, now: dt.datetime) ->
         person=seat.person,
         kind=kind,
         occurred_at=now,
-        summary=f"{SEAT_WORDS[GroupSeat.Status(seat.status)]}: {common.summary(session)}",
+        summary=f"{str(SEAT_WORDS[GroupSeat.Status(seat.status)])}: {common.summary(session)}",
         actor=actor,
         program=session.program,
         subject=session,

@@ -4,7 +4,8 @@ calendar app reads without signing in, saying only what the person allowed.
 - Staff in the person's programs make the address with the person, recording what it
   may say (`PersonCalendarFeed.Detail`): only "Appointment" and the time, or also the
   kind, how and where. A sensitive kind is never named: its event reads "Appointment",
-  as reminders never name a program or service.
+  with no place, how or who, as reminders never name a program or service.
+- Group sessions where the person holds a seat are in it too, named the same way.
 - A calendar feed is written contact that someone else may read on a shared device or
   account, so the safe-contact rules hold it to the bare level ("Appointment" and the
   time) whenever any of the person's contact points says written contact is not safe
@@ -36,7 +37,7 @@ from alongside.people.models import ContactPoint, Person
 from alongside.scheduling import common, ical
 from alongside.scheduling.availability import zone
 from alongside.scheduling.feeds import FUTURE_DAYS, PAST_DAYS, STATUS
-from alongside.scheduling.models import Appointment, PersonCalendarFeed
+from alongside.scheduling.models import Appointment, GroupSeat, PersonCalendarFeed
 from alongside.scheduling.reminders import how_words
 
 PREFIX = "alp_"
@@ -129,9 +130,10 @@ def shown_detail(feed: PersonCalendarFeed) -> str:
 def _event(item: Appointment, detail: str) -> ical.FeedEvent:
     where = zone(item.time_zone)
     summary, location, description = _("Appointment"), "", ""
-    if detail == Detail.DETAILS:
-        if not item.appointment_type.sensitive:
-            summary = item.appointment_type.name
+    # A sensitive kind stays "Appointment" with no place or who: a clinic's address or a
+    # counsellor's name can say what the person is seen for.
+    if detail == Detail.DETAILS and not item.appointment_type.sensitive:
+        summary = item.appointment_type.name
         description = _("%(how)s, with %(staff)s") % {
             "how": how_words(item),
             "staff": item.staff.first_name,
@@ -160,7 +162,13 @@ def person_feed(feed: PersonCalendarFeed, now: dt.datetime | None = None) -> byt
     detail = shown_detail(feed)
     rows = list(
         Appointment.objects.filter(
-            person=person,
+            # Their own appointments, and the group sessions where they hold a seat.
+            Q(person=person)
+            | Q(
+                pk__in=GroupSeat.objects.filter(
+                    person=person, status__in=GroupSeat.TAKEN_STATUSES
+                ).values("appointment_id")
+            ),
             starts_at__gte=now - dt.timedelta(days=PAST_DAYS),
             starts_at__lt=now + dt.timedelta(days=FUTURE_DAYS),
         )

@@ -221,12 +221,15 @@ def how_words(appointment: Appointment) -> str:
 def when_words(appointment: Appointment, person: Person) -> tuple[str, str]:
     """The day and time of the appointment, in the active language."""
     local = appointment.starts_at.astimezone(appointment_zone(appointment, person))
-    return _when_words(translation.get_language(), local)
+    # Keyed on the wall time and the zone: aware datetimes of one instant in two zones
+    # compare (and hash) equal, so the instant alone would word the first zone's time.
+    return _when_words(translation.get_language(), local.replace(tzinfo=None), str(local.tzinfo))
 
 
 @lru_cache(maxsize=4096)
-def _when_words(language: str, local: dt.datetime) -> tuple[str, str]:
-    """A sweep's reminders share a few days and times: each worded once per language."""
+def _when_words(language: str, local: dt.datetime, zone: str) -> tuple[str, str]:
+    """A sweep's reminders share a few days and times: each worded once per language
+    (`local` is the naive wall time in `zone`)."""
     day = f"{WEEKDAYS[local.weekday()]} {formats.date_format(local, 'DATE_FORMAT')}"
     return day, formats.time_format(local, "TIME_FORMAT")
 

@@ -72,7 +72,15 @@ def seats_of(viewer: Actor, session: Appointment) -> list[SeatRow]:
                 actionable=allowed,
             )
         )
-    shown.sort(key=lambda r: r.seat.status == GroupSeat.Status.CANCELLED)
+    # Named rows by name (the query's order), then restricted rows by pk: sorted by
+    # their hidden names, their places would tell those names' alphabetical position.
+    shown.sort(
+        key=lambda r: (
+            r.seat.status == GroupSeat.Status.CANCELLED,
+            r.person_id is None,
+            r.seat.pk if r.person_id is None else 0,
+        )
+    )
     named_ids = sorted(r.person_id for r in shown if r.person_id is not None)
     if named_ids:
         audit.record(

@@ -14,6 +14,7 @@ from alongside.lib.urls import MAX_ID
 from alongside.scheduling.availability import at_local
 from alongside.scheduling.forms import WEEKDAYS
 from alongside.scheduling.models import AvailabilityChange, Modality, validate_time_zone
+from alongside.scheduling.models.setup import all_modalities
 
 DELIVERING_ROLES = [(r.value, r.label) for r in Role if r != Role.ORG_ADMIN]
 
@@ -28,9 +29,10 @@ def _version() -> forms.IntegerField:
     )
 
 
-def _modalities(help_text: Any = "") -> forms.MultipleChoiceField:
+def _modalities(help_text: Any = "", required: bool = True) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=_("Ways to meet"),
+        required=required,
         choices=Modality.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=help_text,
@@ -184,7 +186,8 @@ class ChangeForm(forms.Form):
         empty_label=_("No fixed place"),
         help_text=_("For extra availability: where."),
     )
-    modalities = _modalities(help_text=_("For extra availability: how."))
+    # Asked for extra availability only (clean); time off takes every way to meet.
+    modalities = _modalities(help_text=_("For extra availability: how."), required=False)
     is_walk_in = forms.BooleanField(label=_("Walk-in block"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
@@ -205,6 +208,11 @@ class ChangeForm(forms.Form):
             data["ends_at"] = at_local(data["last_day"], data["ends"], zone_name)
             if data["ends_at"] <= data["starts_at"]:
                 self.add_error("ends", _("The end must be after the start."))
+        if not data.get("modalities"):
+            if data.get("kind") == AvailabilityChange.Kind.ADDITION:
+                self.add_error("modalities", _("Choose at least one way to meet."))
+            else:
+                data["modalities"] = all_modalities()
         return data
 
     def changes(self) -> dict[str, Any]:

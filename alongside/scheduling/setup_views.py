@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
+from alongside.lib.errors import StaleVersion
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.organizations.contributions import managed_organization
 from alongside.organizations.models import Location, Organization
@@ -78,9 +79,12 @@ def type_edit(request: AuthenticatedHttpRequest, org: int, pk: int | None = None
     if kind is not None:
         initial = {name: getattr(kind, name) for name in configure.TYPE_FIELDS}
         initial |= {"program": kind.program_id, "version": kind.version}
-    form = setup_forms.AppointmentTypeForm(
-        request.POST or None, initial=initial, programs=organization.programs.filter(is_active=True)
-    )
+    # New types go to active programs; an edit keeps (and so must validate) its own,
+    # even once that program is inactive.
+    programs = organization.programs.filter(is_active=True)
+    if kind is not None:
+        programs = organization.programs.filter(pk=kind.program_id)
+    form = setup_forms.AppointmentTypeForm(request.POST or None, initial=initial, programs=programs)
     # A type stays with its program: its appointments are that program's.
     form.fields["program"].disabled = kind is not None
     if request.method == "POST" and form.is_valid():
@@ -193,10 +197,17 @@ def staff_page(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResp
     """A staff member's weekly availability and upcoming one-off changes."""
     organization = managed_organization(request.user, org)
     staff = or_404(lambda: selectors.staff_member_of(organization, pk), "No such staff member")
+    return _staff_page(request, organization, staff)
+
+
+def _staff_page(
+    request: AuthenticatedHttpRequest, organization: Organization, staff: Any, status: int = 200
+) -> HttpResponse:
     return _page(
         request,
         "staff.html",
         organization,
+        status=status,
         staff=staff,
         patterns=list(selectors.patterns_of(organization, staff)),
         changes=list(selectors.changes_of(organization, staff)),
@@ -260,8 +271,20 @@ def _pattern_form(
 def pattern_remove(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     pattern = or_404(lambda: selectors.pattern_of(organization, pk), "No such availability")
+    version = request.POST.get("version", "")
     with refusals_as_403():
-        configure.pattern_remove(actor=request.user, pattern=pattern)
+        try:
+            configure.pattern_remove(
+                actor=request.user,
+                pattern=pattern,
+                version=int(version) if version.isdigit() else None,
+            )
+        except StaleVersion:
+            messages.error(
+                request,
+                _("Someone else changed this weekly availability: here it is as it is now."),
+            )
+            return _staff_page(request, organization, pattern.staff, status=409)
     messages.success(request, _("Weekly availability removed."))
     return redirect("manage:scheduling-staff", org=organization.pk, pk=pattern.staff_id)
 

@@ -155,12 +155,21 @@ def load(
     for room_id, location_id in room_rows.values_list("pk", "location_id").order_by():
         rooms[location_id].append(room_id)
     all_rooms = [r for found in rooms.values() for r in found]
-    staff_busy, room_busy = busy.staff_and_rooms(staff, all_rooms, since, until, now, ignore)
+    staff_busy, room_busy = busy.staff_and_rooms(
+        staff,
+        all_rooms,
+        since,
+        until,
+        now,
+        ignore,
+        before=dt.timedelta(minutes=kind.buffer_before_minutes),
+        after=dt.timedelta(minutes=kind.buffer_after_minutes),
+    )
     # The person's own appointments and group seats: one query (a UNION, so that each
     # half uses its index).
     person_busy: list[tuple[dt.datetime, dt.datetime]] = []
     if person is not None:
-        seats = GroupSeat.objects.filter(person=person, status=GroupSeat.Status.BOOKED)
+        seats = GroupSeat.objects.filter(person=person, status__in=GroupSeat.TAKEN_STATUSES)
         in_window = Appointment.objects.filter(
             occupying(now), starts_at__lt=until, ends_at__gt=since
         ).exclude(pk__in=list(ignore))

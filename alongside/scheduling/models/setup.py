@@ -55,6 +55,11 @@ def validate_modalities(value: object) -> None:
         raise ValidationError(_("Unknown way to meet: %(m)s."), params={"m": ", ".join(unknown)})
 
 
+def modality_labels(values: list[str]) -> str:
+    """The ways to meet as the page shows them ("In person, Phone"), not their codes."""
+    return ", ".join(str(Modality(v).label) if v in Modality.values else v for v in values)
+
+
 def all_modalities() -> list[str]:
     return list(Modality.values)
 
@@ -104,6 +109,10 @@ class AppointmentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def modality_labels(self) -> str:
+        return modality_labels(self.modalities)
 
 
 class Room(models.Model):
@@ -180,6 +189,10 @@ class AvailabilityPattern(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.weekday} {self.starts}–{self.ends}"
+
+    @property
+    def modality_labels(self) -> str:
+        return modality_labels(self.modalities)
 
     @property
     def weekday_name(self) -> str:

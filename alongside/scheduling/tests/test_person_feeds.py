@@ -71,7 +71,9 @@ def test_the_person_reads_their_feed_without_a_sensitive_kinds_name(world, booke
     assert set(shown) == {"Housing check-in", "Appointment"}
     assert "Substance" not in response.content.decode()
     assert "12 Main St" in str(shown["Housing check-in"]["LOCATION"])
-    assert "Casey" in str(shown["Appointment"]["DESCRIPTION"])
+    assert "Casey" in str(shown["Housing check-in"]["DESCRIPTION"])
+    # A sensitive kind: no place, no how or who, which could say what it is for.
+    assert "LOCATION" not in shown["Appointment"] and "DESCRIPTION" not in shown["Appointment"]
     assert "Nguyen" not in response.content.decode()
     read = AuditEvent.objects.get(object_type="scheduling.personcalendarfeed", action="view")
     assert read.person_id == world.person.pk and read.actor_id is None
@@ -131,3 +133,38 @@ def test_a_new_address_stops_the_old_and_stopping_ends_it(world, booked):
     assert client.post(url, {"action": "stop"}).status_code == 200
     assert Client().get(second).status_code == 404
     assert Client().get("/scheduling/calendar/people/alp_nothing.ics").status_code == 404
+
+
+def test_a_sensitive_appointment_in_person_shows_no_place(world):
+    place = make_location(world, address="12 Main St")
+    kind = make_type(world, name="Substance use counselling", sensitive=True)
+    appointment(world, soon(2), appointment_type=kind, location=place)
+    content = Client().get(make(world)).content
+    (event,) = events(content)
+    assert str(event["SUMMARY"]) == "Appointment"
+    assert b"12 Main St" not in content and b"Eastside" not in content
+    assert "DESCRIPTION" not in event
+
+
+def test_the_feed_has_the_group_sessions_where_the_person_holds_a_seat(world):
+    from alongside.scheduling import groups
+    from alongside.scheduling.models import GroupSeat
+    from alongside.scheduling.tests.services_helpers import bookable, choice
+
+    group = bookable(world, is_group=True, capacity=4, name="Peer group", sensitive=True)
+    now = timezone.now()
+    sessions = [
+        groups.session_create(
+            actor=world.supervisor,
+            choice=choice(world, group, soon(days), override="a group"),
+            now=now,
+        )
+        for days in (2, 3, 4)
+    ]
+    for session in sessions[:2]:
+        groups.seat_book(actor=world.coordinator, session=session, person=world.person, now=now)
+    GroupSeat.objects.filter(appointment=sessions[1]).update(status=GroupSeat.Status.ARRIVED)
+    content = Client().get(make(world)).content
+    shown = events(content)
+    assert len(shown) == 2 and {str(e["SUMMARY"]) for e in shown} == {"Appointment"}
+    assert b"Peer group" not in content

@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.utils import formats, translation
 
 from alongside.messaging.models import OutboundMessage
 from alongside.messaging.services import deliver
@@ -151,3 +152,23 @@ def test_a_reminder_is_in_the_persons_language(world, twilio, language):  # noqa
         "Hola Lupe, le recordamos su cita del jueves 5 mar 2026 a las 15:00"
     )
     assert "Responda C para confirmar" in message.body
+
+
+def test_people_in_two_zones_at_one_instant_each_read_their_own_time(world):
+    """By phone the time is the person's own: the same instant in London and New York
+    is worded 20:00 and 15:00, whichever is worded first (the wording is cached)."""
+    appointment = raw_appointment(world, START)
+    appointment.modality = "phone"
+    london = Person(organization=world.org, legal_given_name="Lena", time_zone="Europe/London")
+    new_york = Person(organization=world.org, legal_given_name="Nia", time_zone=NY.key)
+    with translation.override("en"):
+        first = reminders.render_reminder(appointment, london).body
+        second = reminders.render_reminder(appointment, new_york).body
+        ny_time = reminders.when_words(appointment, new_york)[1]
+        at = {
+            zone: formats.time_format(START.astimezone(zoneinfo.ZoneInfo(zone)), "TIME_FORMAT")
+            for zone in ("Europe/London", NY.key)
+        }
+    assert at["Europe/London"] != at[NY.key]
+    assert f"at {at['Europe/London']} " in first
+    assert f"at {at[NY.key]} " in second and ny_time == at[NY.key]

@@ -174,3 +174,33 @@ def test_an_expired_offer_goes_to_the_next_person(world, ana):
     assert waitlist.expire_offers(actor=SWEEPER, now=NOW + dt.timedelta(hours=24)) == 1
     assert Offer.objects.get(status="open").entry == second
     assert Offer.objects.filter(status="expired").count() == 1
+
+
+def test_an_arrived_seat_still_makes_the_person_busy(world, ana):
+    """Marked arrived, the seat is still taken: neither the search nor booking offers
+    the person that time for something else."""
+    from alongside.scheduling import slots
+    from alongside.scheduling.models import GroupSeat
+    from alongside.scheduling.selectors import wishes_for
+
+    group = bookable(world, is_group=True, capacity=3, name="Peer group")
+    session = groups.session_create(actor=world.coordinator, choice=choice(world, group), now=NOW)
+    seat = groups.seat_book(actor=world.coordinator, session=session, person=ana, now=NOW)
+    GroupSeat.objects.filter(pk=seat.pk).update(status=GroupSeat.Status.ARRIVED)
+    hour = dt.timedelta(hours=1)
+    assert booking.seated(ana.pk, TEN, TEN + hour)
+    one = bookable(world, name="Check-in")
+    found = slots.search(
+        kind=one, person=ana, wishes=wishes_for(ana), since=NOW, days=1, limit=500, now=NOW
+    )
+    starts = {s.starts_at for s in found}
+    assert TEN not in starts and TEN + hour in starts
+
+
+def test_seat_words_follow_the_active_language_not_the_one_at_import():
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    assert all(isinstance(words, Promise) for words in groups.SEAT_WORDS.values())
+    with translation.override("en"):
+        assert str(groups.SEAT_WORDS[groups.GroupSeat.Status.ARRIVED]) == "Arrived"

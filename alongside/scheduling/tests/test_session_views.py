@@ -152,3 +152,25 @@ def test_the_page_reads_the_same_queries_however_many_seats(world, ana):
             assert client.get(url).status_code == 200
         counts.append(len(read.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_restricted_seats_keep_their_booking_order_not_their_hidden_names(world):
+    from alongside.scheduling import session_selectors
+
+    kind = bookable(world, is_group=True, capacity=3, name="Peer group", sensitive=True)
+    session = groups.session_create(
+        actor=world.supervisor,
+        choice=choice(world, kind, TEN, override="a group"),
+        now=TEN - dt.timedelta(days=1),
+    )
+    booked = [
+        groups.seat_book(
+            actor=world.coordinator,
+            session=session,
+            person=make_person(world.coordinator, world.housing, legal_given_name=name),
+        )
+        for name in ("Zed", "Ana", "Mia")
+    ]
+    rows = session_selectors.seats_of(world.scheduler, session)
+    assert [r.name for r in rows] == ["", "", ""]
+    assert [r.seat.pk for r in rows] == [seat.pk for seat in booked]

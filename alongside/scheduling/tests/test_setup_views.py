@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
 from alongside.lib.errors import NotPermitted, StaleVersion
@@ -290,3 +291,112 @@ def test_a_staff_member_of_another_organization_gets_no_availability(world):
                 "valid_from": dt.date(2026, 1, 1),
             },
         )
+
+
+def test_time_off_needs_no_ways_to_meet_but_extra_availability_does(world):
+    admin = client_for(world.admin)
+    data = {
+        "kind": "time_off",
+        "first_day": "2026-03-09",
+        "starts": "09:00",
+        "last_day": "2026-03-10",
+        "ends": "17:00",
+        "time_zone": ZONE,
+    }
+    response = admin.post(url(world, "scheduling-change-add", world.coordinator.pk), data)
+    assert response.status_code == 302
+    assert AvailabilityChange.objects.get(staff=world.coordinator).kind == "time_off"
+    extra = admin.post(
+        url(world, "scheduling-change-add", world.coordinator.pk), data | {"kind": "addition"}
+    )
+    assert extra.status_code == 422
+    assert "Choose at least one way to meet." in extra.content.decode()
+
+
+def test_a_type_of_an_inactive_program_can_still_be_edited(world):
+    kind = make_type(world, name="Check-in")
+    world.housing.is_active = False
+    world.housing.save(update_fields=["is_active"])
+    response = client_for(world.admin).post(
+        url(world, "scheduling-type-edit", kind.pk),
+        TYPE_POST | {"name": "Renamed", "version": kind.version},
+    )
+    assert response.status_code == 302
+    kind.refresh_from_db()
+    assert kind.name == "Renamed" and kind.program == world.housing
+
+
+def test_the_pages_show_ways_to_meet_by_their_labels(world):
+    kind = make_type(world, name="Housing check-in", modalities=["in_person", "phone"])
+    make_pattern(world, weekday=0, modalities=["home_visit"])
+    admin = client_for(world.admin)
+    overview = admin.get(url(world, "scheduling")).content.decode()
+    assert "In person, Phone" in overview and "in_person" not in overview
+    staff = admin.get(url(world, "scheduling-staff", world.coordinator.pk)).content.decode()
+    assert "Home visit" in staff and "home_visit" not in staff
+    assert kind.modality_labels == "In person, Phone"
+    from django.utils.functional import Promise
+
+    from alongside.organizations.contributions import manage_sections
+
+    section = next(s for s in manage_sections if s.key == "scheduling")
+    assert isinstance(section.label, Promise)
+
+
+def test_removing_weekly_availability_someone_else_changed_is_a_409(world):
+    pattern = make_pattern(world, weekday=0)
+    admin = client_for(world.admin)
+    page = admin.get(url(world, "scheduling-staff", world.coordinator.pk)).content.decode()
+    assert f'name="version" value="{pattern.version}"' in page
+    configure.pattern_save(
+        actor=world.admin,
+        organization=world.org,
+        pattern=pattern,
+        data={"ends": dt.time(18)},
+        version=pattern.version,
+    )
+    stale = admin.post(
+        url(world, "scheduling-pattern-remove", pattern.pk), {"version": pattern.version}
+    )
+    assert stale.status_code == 409
+    assert "Someone else changed this weekly availability" in stale.content.decode()
+    assert AvailabilityPattern.objects.filter(pk=pattern.pk).exists()
+    fresh = admin.post(
+        url(world, "scheduling-pattern-remove", pattern.pk), {"version": pattern.version + 1}
+    )
+    assert fresh.status_code == 302
+    assert not AvailabilityPattern.objects.filter(pk=pattern.pk).exists()
+
+
+def test_a_type_with_appointments_keeps_its_kind_and_enough_seats(world):
+    from alongside.scheduling import groups
+    from alongside.scheduling.tests.services_helpers import NOW as MONDAY
+    from alongside.scheduling.tests.services_helpers import TEN, bookable, choice
+    from conftest import make_person
+
+    group = bookable(world, is_group=True, capacity=3, name="Peer group")
+    # A Monday at ten, weeks ahead of today: a coming session whenever the test runs.
+    day = timezone.localdate() + dt.timedelta(days=14)
+    coming = TEN.replace(year=day.year, month=day.month, day=day.day) + dt.timedelta(
+        days=-day.weekday()
+    )
+    session = groups.session_create(
+        actor=world.supervisor,
+        choice=choice(world, group, coming, override="a group"),
+        now=MONDAY,
+    )
+    for name in ("Ana", "Bo"):
+        person = make_person(world.coordinator, world.housing, legal_given_name=name)
+        groups.seat_book(actor=world.coordinator, session=session, person=person, now=MONDAY)
+    admin = client_for(world.admin)
+    edit = url(world, "scheduling-type-edit", group.pk)
+    post = TYPE_POST | {"name": "Peer group", "is_group": "on", "version": group.version}
+    low = admin.post(edit, post | {"capacity": "1"})
+    assert low.status_code == 422
+    assert "A coming session already has 2 seats taken" in low.content.decode()
+    one_to_one = admin.post(edit, {k: v for k, v in post.items() if k != "is_group"})
+    assert one_to_one.status_code == 422
+    assert "cannot change between one-to-one and group" in one_to_one.content.decode()
+    group.refresh_from_db()
+    assert group.is_group and group.capacity == 3
+    assert admin.post(edit, post | {"capacity": "2"}).status_code == 302

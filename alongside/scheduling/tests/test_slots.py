@@ -73,6 +73,26 @@ def test_bookings_and_live_holds_and_buffers_are_taken_out(world):
     assert _local_starts(found) == ["Mon 13:30", "Mon 14:00"]
 
 
+def test_a_buffer_longer_than_the_margin_reads_the_busy_time_it_reaches(world):
+    """A six-hour buffer before reaches past the four hours read around the window at
+    least: the search reads as far as the buffer, so it never offers what booking refuses."""
+    kind = make_type(world, modalities=["phone"], buffer_before_minutes=360)
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(12))
+    from conftest import make_person
+
+    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+    # Busy (with its own buffer) till 03:30: 9:00's buffer from 03:00 runs into it.
+    raw_appointment(
+        world, dt.datetime(2026, 12, 7, 2, 30, tzinfo=NY), person=other, appointment_type=kind
+    )
+    assert _local_starts(_search(world, kind)) == [
+        "Mon 09:30",
+        "Mon 10:00",
+        "Mon 10:30",
+        "Mon 11:00",
+    ]
+
+
 def test_a_lapsed_hold_blocks_nothing(world):
     kind = make_type(world, modalities=["phone"])
     make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(10))
