@@ -374,6 +374,12 @@ def confirm_hold(
     if hold.person is not None:
         common.check_person(actor, hold.person)
     common.check_program(actor, hold.program)
+    return book_hold(actor=actor, hold=hold, reason=reason, now=now)
+
+
+def book_hold(*, actor: Actor, hold: Appointment, reason: str, now: dt.datetime) -> Appointment:
+    """The booking of a held slot, for a caller that has decided the actor may (staff
+    through `confirm_hold`; the person through their offer's signed link)."""
     with transaction.atomic():
         current = _locked(hold, None)
         if current.status not in (Appointment.Status.HELD, Appointment.Status.EXPIRED):

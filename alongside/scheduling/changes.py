@@ -32,6 +32,10 @@ def _locked(actor: Actor, appointment: Appointment, version: int | None) -> Appo
     if appointment.person is not None:
         common.check_person(actor, appointment.person)
     common.check_program(actor, appointment.program)
+    return _lock(appointment, version)
+
+
+def _lock(appointment: Appointment, version: int | None) -> Appointment:
     current = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related(
@@ -105,6 +109,17 @@ def cancel_by_person_locked(
     _cancel_row(actor, current, reason, True, now)
     if current.starts_at > now:
         waitlist.offer_freed(actor=actor, freed=current, now=now)
+
+
+def cancel_moved_by_person(*, actor: Actor, appointment: Appointment, now: dt.datetime) -> None:
+    """Cancel the later appointment a person gave up for a sooner slot they took from
+    their offer's signed link (their say: no staff permission applies). Not a late
+    cancellation; the freed slot is offered to the waitlist, as `cancel`."""
+    with transaction.atomic():
+        current = _lock(appointment, None)
+        _cancel_row(actor, current, str(_("Moved to a sooner slot from the waitlist")), False, now)
+        if current.starts_at > now:
+            waitlist.offer_freed(actor=actor, freed=current, now=now)
 
 
 def reschedule(

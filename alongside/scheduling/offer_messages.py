@@ -4,8 +4,9 @@ their safe-contact rules forbid, waiting for their window until the offer expire
 
 The wording is the reminders' neutral wording: no program, no service and no kind of
 appointment, whether or not the kind is sensitive (a text can be read by someone else);
-the day, time and way to meet only. The offer is taken up with their coordinator, who
-accepts or declines it for them on the person's scheduling page."""
+the day, time and way to meet only. The message carries a signed link to a page where
+the person accepts or declines (offer_links); their coordinator can still do it for them
+on the person's scheduling page."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from alongside.accounts.actors import Actor
 from alongside.messaging.models import OutboundMessage
 from alongside.messaging.purposes import Purpose, purposes
 from alongside.messaging.services import Draft, send_to_person
+from alongside.scheduling import offer_links
 from alongside.scheduling.models import Offer
 from alongside.scheduling.reminders import appointment_zone, how_words, when_words
 
@@ -37,13 +39,14 @@ def render_offer(offer: Offer) -> Draft:
     )
     body = _(
         "Hi %(name)s, an earlier appointment is free on %(day)s at %(time)s (%(how)s). "
-        "It is kept for you until %(until)s. To take it, contact your coordinator."
+        "It is kept for you until %(until)s. To take it or say no: %(link)s"
     ) % {
         "name": person.first_name,
         "day": day,
         "time": time,
         "how": how_words(hold),
         "until": until,
+        "link": offer_links.link(offer),
     }
     return Draft(body=body, subject=_("An earlier appointment is free"))
 

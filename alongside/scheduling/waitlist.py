@@ -20,6 +20,7 @@ from alongside.accounts.actors import Actor, account_of
 from alongside.accounts.models import User
 from alongside.audit import services as audit
 from alongside.audit.services import Action
+from alongside.lib.actors import SystemActor, ensure_system
 from alongside.people import timeline
 from alongside.people.models import Enrollment, Person
 from alongside.scheduling import common, offer_messages
@@ -258,37 +259,64 @@ def _open(offer: Offer, now: dt.datetime) -> Offer:
 
 
 def accept(*, actor: Actor, offer: Offer, now: dt.datetime | None = None) -> Appointment:
-    """The person takes the offered slot: the hold becomes their booking, and the later
-    appointment they were waiting to bring forward is cancelled."""
+    """The person takes the offered slot (staff record it for them): the hold becomes
+    their booking, and the later appointment they were waiting to bring forward is
+    cancelled."""
+    common.check_person(actor, offer.entry.person)
+    common.check_program(actor, offer.entry.program)
+    return _accept(actor, offer, now or timezone.now(), by_person=False)
+
+
+def accept_from_link(*, actor: SystemActor, offer: Offer, now: dt.datetime) -> Appointment:
+    """The person's own yes, from their offer's signed link (the link is their say: no
+    staff permission applies). All or nothing: a slot taken meanwhile (SlotTaken) or an
+    offer no longer open (ValidationError) leaves everything as it was."""
+    ensure_system(actor)
+    return _accept(actor, offer, now, by_person=True)
+
+
+def _accept(actor: Actor, offer: Offer, now: dt.datetime, *, by_person: bool) -> Appointment:
     from alongside.scheduling import booking, changes
 
-    now = now or timezone.now()
-    common.check_person(actor, offer.entry.person)
     with transaction.atomic():
         current = _open(offer, now)
-        appointment = booking.confirm_hold(actor=actor, hold=current.hold, now=now)
+        appointment = booking.book_hold(actor=actor, hold=current.hold, reason="", now=now)
         current.status = Offer.Status.ACCEPTED
         current.decided_at = now
         current.save(update_fields=["status", "decided_at"])
         entry = current.entry
         entry.status = W.BOOKED
         entry.save(update_fields=["status"])
+        if by_person:
+            _record(actor, entry, Action.UPDATE, _("Accepted an offered slot"))
         later = entry.current_appointment
         if later is not None and later.status == Appointment.Status.BOOKED:
-            changes.cancel(
-                actor=actor,
-                appointment=later,
-                reason=str(_("Moved to a sooner slot from the waitlist")),
-                now=now,
-            )
+            if by_person:
+                changes.cancel_moved_by_person(actor=actor, appointment=later, now=now)
+            else:
+                changes.cancel(
+                    actor=actor,
+                    appointment=later,
+                    reason=str(_("Moved to a sooner slot from the waitlist")),
+                    now=now,
+                )
     return appointment
 
 
 def decline(*, actor: Actor, offer: Offer, now: dt.datetime | None = None) -> Offer | None:
-    """The person says no: they keep waiting, and the next person in line is offered
-    the slot. Returns that next offer, if any."""
-    now = now or timezone.now()
+    """The person says no (staff record it for them): they keep waiting, and the next
+    person in line is offered the slot. Returns that next offer, if any."""
     common.check_person(actor, offer.entry.person)
+    return _decline(actor, offer, now or timezone.now())
+
+
+def decline_from_link(*, actor: SystemActor, offer: Offer, now: dt.datetime) -> Offer | None:
+    """The person's own no, from their offer's signed link; as `decline`."""
+    ensure_system(actor)
+    return _decline(actor, offer, now)
+
+
+def _decline(actor: Actor, offer: Offer, now: dt.datetime) -> Offer | None:
     with transaction.atomic():
         current = _open(offer, now)
         _close(current, Offer.Status.DECLINED, now)

@@ -43,7 +43,7 @@ from alongside.plans import services as plans
 from alongside.plans.models import GoalTemplate
 from alongside.scheduling import booking as scheduling
 from alongside.scheduling import changes as scheduling_changes
-from alongside.scheduling import configure, feeds, groups, person_feeds, waitlist
+from alongside.scheduling import configure, feeds, groups, offer_links, person_feeds, waitlist
 from alongside.scheduling.models import Appointment, AppointmentType, Offer, Room
 from alongside.scheduling.reply_links import make_token
 from alongside.scheduling.tests.factories import make_location, make_room
@@ -589,6 +589,10 @@ def reminder_token(appointment_id: int) -> str:
     return make_token(Appointment.objects.get(pk=appointment_id))
 
 
+def offer_token(offer_id: int) -> str:
+    return offer_links.make_token(Offer.objects.get(pk=offer_id))
+
+
 def fillers(a: AuthzWorld) -> Fillers:
     """How to fill every route's path parameters in this world."""
     w = a.world
@@ -672,6 +676,14 @@ def fillers(a: AuthzWorld) -> Fillers:
         "scheduling-reply:page": lambda: [
             *[
                 (f"{s.key}'s reminder link", None, {"token": reminder_token(s.ids["appointment"])})
+                for s in a.subjects.values()
+            ],
+            ("unknown link", None, {"token": "not-a-real-token"}),
+        ],
+        # A waitlist offer's link: the same, about the offer of a freed slot.
+        "scheduling-reply:offer": lambda: [
+            *[
+                (f"{s.key}'s offer link", None, {"token": offer_token(s.ids["offer"])})
                 for s in a.subjects.values()
             ],
             ("unknown link", None, {"token": "not-a-real-token"}),

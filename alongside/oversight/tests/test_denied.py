@@ -257,7 +257,8 @@ def test_it_never_writes_a_screening_links_token(client, world):
 # Namespaces with ids in their paths that name no person's records: organization
 # administration and the instrument builder, a teammate's worklist (a staff member),
 # Django's admin, password reset links.
-# scheduling-reply: a reminder's link, whose only parameter is a signed token.
+# scheduling-reply: a reminder's or a waitlist offer's link, whose only parameter is a
+# signed token.
 NOT_PERSON_BEARING = frozenset({"manage", "admin", "worklist", "scheduling-reply", ""})
 
 
