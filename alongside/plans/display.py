@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from alongside.plans import gas
 from alongside.plans.models import LINKABLE_PROFILE_FIELDS, Agreement, Goal, Plan, Step
@@ -45,8 +45,16 @@ def _dated(message: str, day: dt.date | None) -> str | None:
     return message % {"day": formats.date_format(day)}
 
 
+# (choices, value, language) → label: a handful of entries, read on every plan page.
+_LABELS: dict[tuple[Any, str, str | None], str] = {}
+
+
 def _label(choices: Any, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else ""
+    key = (choices, value, get_language())
+    found = _LABELS.get(key)
+    if found is None:
+        found = _LABELS[key] = str(choices(value).label) if value in choices.values else ""
+    return found
 
 
 @dataclass
