@@ -9,7 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language, gettext
 
 from alongside.plans import gas
 from alongside.plans.models import LINKABLE_PROFILE_FIELDS, Agreement, Goal, Plan, Step
@@ -30,8 +32,29 @@ def _before(value: str | None, day: dt.date) -> bool:
     return found is not None and found < day
 
 
+def _dated(message: str, day: dt.date | None) -> str | None:
+    """`message` (translated, with `%(day)s`) about `day`, as
+    `{% blocktranslate with day=value|date %}` renders it: the date in the active
+    language's format (a time in the current time zone first). Computed here once a
+    step rather than by a template tag in the plan page's busiest loop; plain text, the
+    template escapes it."""
+    if day is None:
+        return None
+    if isinstance(day, dt.datetime) and timezone.is_aware(day):
+        day = timezone.localtime(day)
+    return message % {"day": formats.date_format(day)}
+
+
+# (choices, value, language) → label: a handful of entries, read on every plan page.
+_LABELS: dict[tuple[Any, str, str | None], str] = {}
+
+
 def _label(choices: Any, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else ""
+    key = (choices, value, get_language())
+    found = _LABELS.get(key)
+    if found is None:
+        found = _LABELS[key] = str(choices(value).label) if value in choices.values else ""
+    return found
 
 
 @dataclass
@@ -67,22 +90,34 @@ def balance(goals: list[dict[str, Any]], profile: dict[str, str]) -> Balance:
 
 
 def _goal(goal: dict[str, Any], today: dt.date, profile: dict[str, str]) -> dict[str, Any]:
+    # As `{% blocktranslate with n=g.priority %}Goal {{ n }}{% endblocktranslate %}` renders.
+    heading = gettext("Goal %(n)s") % {"n": goal.get("priority", "")}
     if goal.get("restricted"):
-        return {**goal, "importance_label": _label(Goal.Importance, goal["importance"])}
-    steps = [
-        {
-            **s,
-            "due_on": _date(s["due_on"]),
-            "done_at": _datetime(s["done_at"]),
-            "overdue": s["done_at"] is None and _before(s["due_on"], today),
-            "owner_label": s["owner"] or _label(Step.Owner, s["owner_kind"]),
+        return {
+            **goal,
+            "heading": heading,
+            "importance_label": _label(Goal.Importance, goal["importance"]),
         }
-        for s in goal["steps"]
-    ]
+    due, done = gettext("due %(day)s"), gettext("done %(day)s")
+    steps = []
+    for s in goal["steps"]:
+        due_on, done_at = _date(s["due_on"]), _datetime(s["done_at"])
+        steps.append(
+            {
+                **s,
+                "due_on": due_on,
+                "done_at": done_at,
+                "due_text": _dated(due, due_on),
+                "done_text": _dated(done, done_at),
+                "overdue": s["done_at"] is None and due_on is not None and due_on < today,
+                "owner_label": s["owner"] or _label(Step.Owner, s["owner_kind"]),
+            }
+        )
     readiness = [{**r, "measured_at": _datetime(r["measured_at"])} for r in goal["readiness"]]
     link = goal.get("profile_link") or ""
     return {
         **goal,
+        "heading": heading,
         "domain_label": _label(Goal.Domain, goal["domain"]),
         "importance_label": _label(Goal.Importance, goal["importance"]),
         "lifecycle_label": _label(Goal.Lifecycle, goal["lifecycle"]),

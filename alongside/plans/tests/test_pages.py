@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from alongside.people import services as people
 from alongside.people.models import Person
@@ -420,3 +420,21 @@ def test_a_step_is_marked_done_in_place_and_every_form_gets_the_new_version(clie
     assert '<main id="main"' in page and "Not done after all" in page
     assert f'name="version" value="{plan.version}"' not in page
     assert page.count(f'name="version" value="{plan.version + 1}"') >= 3
+
+
+def test_steps_and_goals_are_worded_as_the_template_tags_did(client, world, plan):
+    """The step dates and goal headings plans/display.py words once (not per step in the
+    template): the local date format, "Goal n" also on a restricted goal's heading."""
+    step = Step.objects.get(text="Call the housing authority")
+    services.step_done(
+        actor=world.coordinator, step=step, done=True, expected_version=fresh(plan).version
+    )
+    body = _page(client, world.coordinator, plan).content.decode()
+    due = formats.date_format(timezone.localdate() - dt.timedelta(days=2))
+    done = formats.date_format(timezone.localdate())
+    assert f"· due {due}" in body and f"done {done}</span>" in body
+    assert f'id="goal-{step.goal_id}-heading">Goal {step.goal.priority}</h3>' in body
+    assert f"In {world.person.first_name}’s words" in body
+    secret = Goal.objects.get(words__startswith="Stop drinking")
+    restricted = _page(client, world.scheduler, plan).content.decode()
+    assert f'id="goal-{secret.pk}-heading">Goal {secret.priority} · ' in restricted
