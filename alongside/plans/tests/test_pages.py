@@ -429,7 +429,8 @@ def test_the_compiled_panel_reads_what_the_orm_reads_for_every_viewer(world, pla
     from alongside.plans.selectors import _panel_goals, _panel_plans, person_panel
 
     person = with_record(Person.objects.all()).get(pk=world.person.pk)
-    plans = [(p.pk, p.status, p.open_steps) for p in _panel_plans(person.pk)]
+    every = list(_panel_plans(person.pk))
+    plans = [(p.pk, p.status, p.open_steps) for p in every]  # type: ignore[attr-defined]
     goals = [(g.pk, g.words, g.domain) for g in _panel_goals(person.pk)]
     for viewer, sees in ((world.coordinator, True), (world.scheduler, False)):
         disclosure = disclosure_for(viewer, person)
