@@ -21,12 +21,13 @@ from alongside.encounters.models import (
     NoteTemplateVersion,
 )
 from alongside.encounters.terms import terms_listed
+from alongside.lib import compiled
 from alongside.organizations.models import Program
 from alongside.organizations.program_settings import programs_with
 from alongside.people.models import Person
 from alongside.people.selectors import my_programs, people_for, with_record
 from alongside.people.sensitivity import RESTRICTED, Disclosure, disclosure_for, redact_person
-from alongside.people.timeline import visible_programs
+from alongside.people.timeline import programs_key, visible_programs
 
 PANEL_SIZE = 5
 LIST_LIMIT = 200
@@ -150,11 +151,19 @@ def note_for_change(user: Any, pk: int) -> Note:
 
 def person_panel(context: Any) -> dict[str, Any]:
     """The person page's "Recent encounters" panel, in one query."""
-    recent = list(
-        Encounter.objects.filter(person=context.person)
-        .filter(_in_programs(context.viewer, context.person))
-        .select_related("program")[:PANEL_SIZE]
-    )
+    visible = _in_programs(context.viewer, context.person)
+
+    def recent_of(person_id: int) -> QuerySet[Encounter]:
+        return (
+            Encounter.objects.filter(person_id=person_id)
+            .filter(visible)
+            .select_related("program")[:PANEL_SIZE]
+        )
+
+    # The statement depends on the programs the viewer sees: compiled once per process
+    # and programs (`lib.compiled`), the person's id its parameter.
+    key = programs_key(context.viewer, context.person)
+    recent = compiled.objects("encounters.panel", key, recent_of, context.person.pk)
     return {"encounters": recent, "writes": context.disclosure.on_team}
 
 

@@ -12,6 +12,9 @@ written once, with the ORM and the one visibility rule; only its compiling is sa
 needs, their latest screenings): the ORM builds the `values_list` query once with a
 stand-in id, the stand-in's places among the parameters are remembered, and each call
 runs the statement with the real id there, through the ORM's own converters.
+
+`objects` is `rows` for a model query (`select_related` included): each row becomes the
+model instances the ORM's own iterable would have made, from the compiler it kept.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 # Statements kept per process; past this many the cache starts again (a few thousand
@@ -91,19 +95,16 @@ def _rows_statement(query: QuerySet[Any]) -> _Rows | None:
     return _Rows(sql, tuple(params), slots, compiler, converters)
 
 
-def rows(
-    name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk: int
-) -> list[tuple[Any, ...]]:
-    """The rows of `build(pk)` (a `values_list` query), its statement compiled once per
-    `name` and `key` (everything else it depends on) with a stand-in for `pk`."""
+def _compiled_rows(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]]) -> _Rows | None:
     cache_key = (name, key)
     if cache_key not in _row_statements:
         if len(_row_statements) >= LIMIT:
             _row_statements.clear()
         _row_statements[cache_key] = _rows_statement(build(STAND_IN))
-    statement = _row_statements[cache_key]
-    if statement is None:
-        return []
+    return _row_statements[cache_key]
+
+
+def _run(statement: _Rows, pk: int) -> list[tuple[Any, ...]]:
     params = list(statement.params)
     for slot in statement.slots:
         params[slot] = pk
@@ -115,3 +116,43 @@ def rows(
     return [
         tuple(row) for row in statement.compiler.apply_converters(fetched, statement.converters)
     ]
+
+
+def rows(
+    name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk: int
+) -> list[tuple[Any, ...]]:
+    """The rows of `build(pk)` (a `values_list` query), its statement compiled once per
+    `name` and `key` (everything else it depends on) with a stand-in for `pk`."""
+    statement = _compiled_rows(name, key, build)
+    return [] if statement is None else _run(statement, pk)
+
+
+def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk: int) -> list[Any]:
+    """The model instances of `build(pk)` (a model query, its `select_related` objects
+    attached), compiled as `rows` is; what `list(build(pk))` gives, without compiling."""
+
+    def models(pk: int) -> QuerySet[Any]:
+        query = build(pk)
+        if query.query.values_select:
+            raise ValueError("objects needs a model query, not values or values_list")
+        return query
+
+    statement = _compiled_rows(name, key, models)
+    if statement is None:
+        return []
+    compiler = statement.compiler
+    klass_info = compiler.klass_info
+    assert klass_info is not None  # a model query's columns
+    model: type[Model] = klass_info["model"]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [selected[0].target.attname for selected in compiler.select[start:end]]
+    populators = get_related_populators(klass_info, compiler.select, DEFAULT_DB_ALIAS)  # type: ignore[call-arg]
+    made = []
+    for row in _run(statement, pk):
+        obj = model.from_db(DEFAULT_DB_ALIAS, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for attr, position in (compiler.annotation_col_map or {}).items():
+            setattr(obj, attr, row[position])
+        made.append(obj)
+    return made

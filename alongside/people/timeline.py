@@ -24,6 +24,7 @@ from django.utils import timezone
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
+from alongside.lib import compiled
 from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
 from alongside.people.contributions import TimelineKind, timeline_kinds
@@ -191,6 +192,13 @@ def visible_programs(viewer: Any, person: Person) -> Q:
     return Q(program__isnull=True) | Q(program_id__in=scope.program_ids)
 
 
+def programs_key(viewer: Any, person: Person) -> frozenset[int] | None:
+    """What `visible_programs` depends on, for keying a statement compiled from it
+    (`lib.compiled`): None for every entry, else the viewer's programs."""
+    scope = scope_for(viewer)
+    return None if scope.is_admin_of(person.organization_id) else scope.program_ids
+
+
 def filter_programs(viewer: Any, person: Person) -> list[tuple[int, str]]:
     """The programs of the person's enrollments (read with the person) whose entries the
     viewer gets, for the program filter."""
@@ -205,7 +213,11 @@ def filter_programs(viewer: Any, person: Person) -> list[tuple[int, str]]:
 
 
 def _entries(viewer: Any, person: Person, chosen: TimelineFilter) -> QuerySet[TimelineEntry]:
-    entries = TimelineEntry.objects.filter(person=person).filter(visible_programs(viewer, person))
+    return _entries_of(person.pk, visible_programs(viewer, person), chosen)
+
+
+def _entries_of(person_id: int, visible: Q, chosen: TimelineFilter) -> QuerySet[TimelineEntry]:
+    entries = TimelineEntry.objects.filter(person_id=person_id).filter(visible)
     kinds = set(chosen.kinds)
     if chosen.groups:
         kinds |= {k.key for k in timeline_kinds if k.group in chosen.groups}
@@ -279,5 +291,13 @@ def timeline_page(
 def person_panel(context: Any) -> dict[str, Any]:
     """The person page's "Journey" panel: the latest entries, in one query (the page's
     own read of the person is the audited one)."""
-    latest = _entries(context.viewer, context.person, TimelineFilter())[:PANEL_SIZE]
-    return {"timeline": shown_entries(latest, context.disclosure)}
+    visible = visible_programs(context.viewer, context.person)
+
+    def latest(person_id: int) -> QuerySet[TimelineEntry]:
+        return _entries_of(person_id, visible, TimelineFilter())[:PANEL_SIZE]
+
+    # The statement depends on the programs the viewer gets: compiled once per process
+    # and programs (`lib.compiled`), the person's id its parameter.
+    key = programs_key(context.viewer, context.person)
+    entries = compiled.objects("people.timeline_panel", key, latest, context.person.pk)
+    return {"timeline": shown_entries(entries, context.disclosure)}

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
+from alongside.lib import compiled
 from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
 from alongside.organizations.program_settings import programs_with
@@ -216,6 +217,24 @@ def version_page(user: Actor, plan: Plan, number: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- the person page
 
 
+def _panel_plans(person_id: int) -> QuerySet[Plan]:
+    """Every plan of the person, newest first, with its open steps counted."""
+    return (
+        Plan.objects.filter(person_id=person_id)
+        .annotate(open_steps=Count("goals__steps", filter=Q(goals__steps__done_at__isnull=True)))
+        .order_by("-created_at", "-id")
+    )
+
+
+def _panel_goals(person_id: int) -> QuerySet[Goal]:
+    """The goals of the person's open plans still being worked on, in priority order."""
+    return (
+        Goal.objects.filter(plan__person_id=person_id, plan__status__in=Plan.OPEN_STATUSES)
+        .exclude(lifecycle__in=["cancelled", "rejected", "entered-in-error"])
+        .order_by("priority", "id")
+    )
+
+
 def person_panel(context: PanelContext) -> dict[str, Any] | None:
     """The "Plan" panel: each open plan of the person with its goals in the person's
     priority order (a sensitive goal restricted for viewers off the care team), the open
@@ -223,11 +242,8 @@ def person_panel(context: PanelContext) -> dict[str, Any] | None:
     if not context.disclosure.identity:
         return None
     person = context.person
-    every = list(
-        Plan.objects.filter(person_id=person.pk)
-        .annotate(open_steps=Count("goals__steps", filter=Q(goals__steps__done_at__isnull=True)))
-        .order_by("-created_at", "-id")
-    )
+    # Both statements depend on nothing but the person's id: compiled once per process.
+    every: list[Plan] = compiled.objects("plans.panel", None, _panel_plans, person.pk)
     # Each plan's enrollment, with its program, came with the person.
     enrollments = {e.pk: e for e in person.enrollments.all()}
     for plan in every:
@@ -236,11 +252,7 @@ def person_panel(context: PanelContext) -> dict[str, Any] | None:
     plans = [p for p in every if p.is_open]
     goals: dict[int, list[Goal]] = {p.pk: [] for p in plans}
     # By the person, not the plans' ids: the same two queries with or without a plan.
-    for goal in (
-        Goal.objects.filter(plan__person_id=person.pk, plan__status__in=Plan.OPEN_STATUSES)
-        .exclude(lifecycle__in=["cancelled", "rejected", "entered-in-error"])
-        .order_by("priority", "id")
-    ):
+    for goal in compiled.objects("plans.panel_goals", None, _panel_goals, person.pk):
         goals.setdefault(goal.plan_id, []).append(goal)
     today = timezone.localdate()
     with_plan = {p.enrollment_id for p in plans}

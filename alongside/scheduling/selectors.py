@@ -13,6 +13,7 @@ from django.utils import timezone
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.audit.services import Action
+from alongside.lib import compiled
 from alongside.people.models import Person
 from alongside.people.selectors import people_for
 from alongside.people.sensitivity import Disclosure, disclosure_for
@@ -126,14 +127,24 @@ def person_panel(
     )
     if not disclosure.identity:  # someone the viewer may not see: nothing of theirs
         in_programs = Q(pk__in=[])
-    mine = Appointment.objects.filter(in_programs, person_id=person.pk)
-    rows = list(
-        mine.exclude(status=Appointment.Status.EXPIRED)
-        .select_related("appointment_type", "staff")
-        .order_by("-starts_at")[: PANEL_ROWS + 1]
-    )
+
+    def mine(person_id: int) -> QuerySet[Appointment]:
+        return Appointment.objects.filter(in_programs, person_id=person_id)
+
+    def listed(person_id: int) -> QuerySet[Appointment]:
+        return (
+            mine(person_id)
+            .exclude(status=Appointment.Status.EXPIRED)
+            .select_related("appointment_type", "staff")
+            .order_by("-starts_at")[: PANEL_ROWS + 1]
+        )
+
+    # The statement depends on the scope (its programs are parameters of it) and whether
+    # the person is seen at all: compiled once per process and key.
+    key = (scope, disclosure.identity)
+    rows: list[Appointment] = compiled.objects("scheduling.panel", key, listed, person.pk)
     if len(rows) > PANEL_ROWS:
-        counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
+        counts = dict(mine(person.pk).values_list("status").annotate(n=Count("pk")).order_by())
         rows = rows[:PANEL_ROWS]
     else:  # every appointment but the expired, which are not counted
         counts = Counter(a.status for a in rows)

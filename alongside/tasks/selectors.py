@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
+from alongside.lib import compiled
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
 from alongside.people.contributions import WorklistItem
@@ -157,6 +158,15 @@ def note_tasks(user: Any, person: Person, note_id: int) -> list[Task]:
     return rows
 
 
+def _panel_query(person_id: int) -> QuerySet[Task]:
+    """The person's open tasks, soonest due first, one more than the panel shows."""
+    return (
+        Task.objects.filter(person_id=person_id, status__in=Task.OPEN_STATUSES)
+        .select_related("program", "assignee")
+        .order_by("due_at", "id")[: PANEL_LIMIT + 1]
+    )
+
+
 def person_panel(
     user: Any, person: Person, disclosure: Disclosure | None = None
 ) -> dict[str, Any] | None:
@@ -168,11 +178,8 @@ def person_panel(
     if not disclosure.identity:  # someone the viewer may not see: nothing of theirs
         return None
     sees = disclosure.sensitive
-    rows = list(
-        Task.objects.filter(person_id=person.pk, status__in=Task.OPEN_STATUSES)
-        .select_related("program", "assignee")
-        .order_by("due_at", "id")[: PANEL_LIMIT + 1]
-    )
+    # The statement depends on nothing but the person's id: compiled once per process.
+    rows: list[Task] = compiled.objects("tasks.panel", None, _panel_query, person.pk)
     for task in rows:
         task.person = person
         presenting.apply(task, sees=sees)

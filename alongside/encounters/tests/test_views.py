@@ -177,6 +177,35 @@ def test_the_person_page_shows_recent_encounters(client: Any, world: Any) -> Non
     assert reverse("encounters:detail", args=[visit.pk]) in body
 
 
+def test_the_compiled_panel_lists_what_the_orm_lists_to_every_viewer(world: Any) -> None:
+    from alongside.encounters.selectors import encounters_for, person_panel
+    from alongside.people import services as people
+    from alongside.people.contributions import PanelContext
+    from alongside.people.sensitivity import disclosure_for
+
+    people.enrollment_create(
+        actor=world.admin, person=world.person, program=world.wellness, data={"status": "active"}
+    )
+    for hours in range(6):
+        started = timezone.now() - dt.timedelta(hours=hours + 3)
+        encounter(world, started_at=started, ended_at=started + dt.timedelta(minutes=20))
+    signed_note(world)
+    started = timezone.now() - dt.timedelta(minutes=30)
+    services.encounter_create(
+        actor=world.colleague,
+        person=world.person,
+        program=world.wellness,
+        data={"kind": "home", "modality": "in_person", "started_at": started},
+    )
+    for user in (world.coordinator, world.scheduler, world.colleague, world.admin):
+        listed = [(e.pk, e.program.name) for e in encounters_for(user, world.person)][:5]
+        context = PanelContext(user, world.person, disclosure_for(user, world.person))
+        for _ in range(2):  # compiling, then compiled
+            panel = person_panel(context)
+            assert [(e.pk, e.program.name) for e in panel["encounters"]] == listed
+            assert panel["writes"] is context.disclosure.on_team
+
+
 def test_the_encounter_list_query_count_is_flat(
     client: Any, world: Any, django_assert_num_queries: Any
 ) -> None:

@@ -55,3 +55,22 @@ def test_rows_compiled_once_read_each_id_and_the_new_rows(db: Any) -> None:
 def test_rows_refuse_a_query_that_ignores_the_id(db: Any) -> None:
     with pytest.raises(ValueError, match="stand-in id"):
         compiled.rows("test.ignores", None, lambda pk: Organization.objects.values_list("pk"), 1)
+
+
+def test_objects_are_the_orm_instances_with_their_related_rows(db: Any) -> None:
+    from alongside.organizations.models import Program
+
+    org = Organization.objects.create(name="Objects A", slug="objects-a")
+    Program.objects.create(organization=org, name="Housing")
+
+    def build(pk: int) -> Any:
+        return Program.objects.filter(organization_id=pk).select_related("organization")
+
+    [expected] = list(build(org.pk))
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ran:
+            [made] = compiled.objects("test.objects", None, build, org.pk)
+        assert (made.pk, made.name, made.organization.name) == (expected.pk, "Housing", org.name)
+        assert len(ran.captured_queries) == 1
+    with pytest.raises(ValueError, match="model query"):
+        compiled.objects("test.values", None, lambda pk: build(pk).values_list("pk"), org.pk)

@@ -205,6 +205,26 @@ def test_it_leaves_out_entries_of_programs_the_viewer_does_not_work_in(
     }
 
 
+def test_the_compiled_panel_shows_what_the_page_reads_to_every_viewer(
+    world: Any, test_kinds: Any
+) -> None:
+    from alongside.people.contributions import PanelContext
+    from alongside.people.sensitivity import disclosure_for
+
+    services.enrollment_create(
+        actor=world.admin, person=world.person, program=world.wellness, data={"status": "active"}
+    )
+    _add(world, 1, kind="test.therapy", details="Talked about the anniversary.")
+    _add(world, 1, details="Brought the lease.", sensitive=True)
+    _add(world, 1, program=world.wellness, summary="Wellness group")
+    _add(world, 1, program=None, summary="Moved house")
+    for user in (world.coordinator, world.scheduler, world.colleague, world.admin):
+        page = timeline_page(user, world.person).entries[: timeline.PANEL_SIZE]
+        context = PanelContext(user, world.person, disclosure_for(user, world.person))
+        for _ in range(2):  # compiling, then compiled
+            assert timeline.person_panel(context)["timeline"] == page
+
+
 def test_it_records_the_read(world: Any, test_kinds: Any) -> None:
     _add(world, 2)
     timeline_page(world.supervisor, world.person)

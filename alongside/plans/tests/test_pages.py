@@ -438,3 +438,35 @@ def test_steps_and_goals_are_worded_as_the_template_tags_did(client, world, plan
     secret = Goal.objects.get(words__startswith="Stop drinking")
     restricted = _page(client, world.scheduler, plan).content.decode()
     assert f'id="goal-{secret.pk}-heading">Goal {secret.priority} · ' in restricted
+
+
+def test_the_compiled_panel_reads_what_the_orm_reads_for_every_viewer(world, plan):
+    from alongside.people.contributions import PanelContext
+    from alongside.people.selectors import with_record
+    from alongside.people.sensitivity import disclosure_for
+    from alongside.plans.selectors import _panel_goals, _panel_plans, person_panel
+
+    person = with_record(Person.objects.all()).get(pk=world.person.pk)
+    every = list(_panel_plans(person.pk))
+    plans = [(p.pk, p.status, p.open_steps) for p in every]  # type: ignore[attr-defined]
+    goals = [(g.pk, g.words, g.domain) for g in _panel_goals(person.pk)]
+    for viewer, sees in ((world.coordinator, True), (world.scheduler, False)):
+        disclosure = disclosure_for(viewer, person)
+        assert disclosure.sensitive is sees
+        for _ in range(2):  # compiling, then compiled
+            data = person_panel(PanelContext(viewer, person, disclosure))
+            assert data is not None and data["sees_sensitive"] is sees
+            shown = data["plans"] + [{"plan": p, "goals": []} for p in data["earlier"]]
+            assert [(p["plan"].pk, p["plan"].status, p["plan"].open_steps) for p in shown] == plans
+            assert [(g.pk, g.words, g.domain) for p in shown for g in p["goals"]] == goals
+    # Off the care team, the page shows the sensitive goal as restricted.
+    page = _person_page_as(world.scheduler, world.person.pk)
+    assert "Stop drinking before noon." not in page and RESTRICTED in page
+
+
+def _person_page_as(user, pk):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse("people:detail", args=[pk])).content.decode()

@@ -163,3 +163,33 @@ def test_a_sensitive_type_is_neutral_in_the_panel_and_worklist_off_the_care_team
     assert upcoming.type_shown == "Appointment"
     [upcoming] = person_panel(world.coordinator, world.person)["upcoming"]
     assert upcoming.type_shown == "Harm reduction"
+
+
+def test_the_compiled_panel_reads_what_the_orm_reads_for_every_viewer(world):
+    from django.utils import timezone
+
+    from alongside.people.sensitivity import disclosure_for
+    from alongside.scheduling.common import shown_type
+    from alongside.scheduling.selectors import person_history, person_panel
+
+    now = timezone.now()
+    kind = make_type(world, name="Harm reduction", sensitive=True)
+    raw_appointment(world, now + dt.timedelta(hours=2), appointment_type=kind)
+    raw_appointment(world, now + dt.timedelta(days=1))
+    raw_appointment(world, now - dt.timedelta(days=3), status="no_show")
+    _elsewhere(world, now - dt.timedelta(days=7), status="completed")
+    for viewer in (world.coordinator, world.scheduler, world.admin, world.outsider):
+        disclosure = disclosure_for(viewer, world.person)
+        orm = person_history(viewer, world.person) if disclosure.identity else []
+        soon = [a for a in reversed(orm) if a.status in Appointment.UPCOMING_STATUSES]
+        upcoming = [a for a in soon if a.starts_at >= now]
+        past = [a for a in orm if a.starts_at < now and a.status != Appointment.Status.HELD]
+        for _ in range(2):  # compiling, then compiled
+            panel = person_panel(viewer, world.person)
+            for got, want in ((panel["upcoming"], upcoming), (panel["past"], past)):
+                assert [(a.pk, a.type_shown) for a in got] == [
+                    (a.pk, shown_type(a, disclosure.sensitive)) for a in want
+                ]
+            assert panel["no_shows"] == sum(a.status == "no_show" for a in orm)
+    shown = [a.type_shown for a in person_panel(world.scheduler, world.person)["upcoming"]]
+    assert "Harm reduction" not in shown and len(shown) == 2

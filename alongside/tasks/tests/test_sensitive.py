@@ -98,6 +98,26 @@ def test_person_panel(world: Any, secret: Task) -> None:
     assert [t.title for t in mine["open_tasks"]] == [WORDS]
 
 
+def _shown(task: Task) -> tuple[Any, ...]:
+    assignee = task.assignee.pk if task.assignee else None
+    return (task.pk, task.title, task.description, task.why, task.program.name, assignee)
+
+
+def test_the_compiled_person_panel_shows_what_the_orm_reads(world: Any, secret: Task) -> None:
+    make_task(world, title="Bring the lease", assignee=world.coordinator)
+    for viewer, sees in ((world.coordinator, True), (world.scheduler, False)):
+        orm = [
+            presenting.apply(task, sees=sees)
+            for task in selectors._panel_query(world.person.pk)  # noqa: SLF001
+        ]
+        for _ in range(2):  # compiling, then compiled
+            panel = selectors.person_panel(viewer, world.person)
+            assert panel is not None
+            assert [_shown(t) for t in panel["open_tasks"]] == [_shown(t) for t in orm]
+            restricted = [getattr(t, "restricted", None) for t in panel["open_tasks"]]
+            assert restricted == [getattr(t, "restricted", None) for t in orm]
+
+
 def test_the_person_panel_shows_nothing_of_someone_the_viewer_may_not_see(
     world: Any, secret: Task
 ) -> None:
