@@ -200,6 +200,15 @@ def _claims_time(appointment: Appointment, now: dt.datetime) -> bool:
     ).exists()
 
 
+def _lock_person(person_id: int) -> None:
+    """Bookings for one person queue on their row, taken before the staff member's
+    (`_busy`): two concurrent inserts that overlap on the person would otherwise each
+    wait for the other in the exclusion constraint's check, and PostgreSQL would abort
+    one as a deadlock instead of the loser being told "just taken"."""
+    locked = Person.objects.select_for_update(no_key=True).filter(pk=person_id)
+    list(locked.values_list("pk"))
+
+
 def _busy(appointment: Appointment, now: dt.datetime) -> bool:
     """Whether the staff member or the room is taken already, overbookings included: the
     database's rules exempt an overbooked row, so without an override the service refuses
@@ -282,6 +291,8 @@ def save_or_taken(
     seat of the person always does."""
     clear_lapsed_holds(appointment, now)
     with transaction.atomic():
+        if _claims_time(appointment, now) and appointment.person_id is not None:
+            _lock_person(appointment.person_id)
         if _claims_time(appointment, now) and (
             (not override and _busy(appointment, now))
             # A group session has no person: their seat is checked here, override or not.
