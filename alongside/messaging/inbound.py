@@ -2,8 +2,10 @@
 
 STOP (and STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, in any case and spacing) stops texts
 to that number at once, and nothing here ever starts them again: only staff, recording
-that the person asked (`end_text_opt_out`). C or YES confirms what the message it answers
-was about, through its purpose's `on_confirm`."""
+that the person asked (`end_text_opt_out`). C, YES, Y or SÍ says yes, and NO or N says
+no, to the latest text sent to that number that takes such a reply (its purpose has
+`on_confirm` or `on_decline`): that text, not an older one, decides whether a YES
+confirms a reminder or takes an offered slot."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from alongside.people.timeline import add_entry
 
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
-CONFIRM_WORDS = frozenset({"C", "YES", "SI", "SÍ"})
+CONFIRM_WORDS = frozenset({"C", "YES", "Y", "SI", "SÍ"})
+DECLINE_WORDS = frozenset({"NO", "N"})
 # Twilio's MessageStatus, as ours; "queued"/"sending"/"accepted" change nothing.
 PROVIDER_STATUS = {
     "sent": Status.SENT,
@@ -64,6 +67,16 @@ def record_status(*, provider_id: str, provider_status: str, error_code: str = "
     return True
 
 
+def _latest_text(number: str, *, replies: bool) -> OutboundMessage | None:
+    """The latest text sent to the number; for a YES or NO, the latest that takes one."""
+    sent = OutboundMessage.objects.filter(
+        to=number, channel="text", status__in=(Status.SENT, Status.DELIVERED)
+    )
+    if replies:
+        sent = sent.filter(purpose__in=[p.key for p in purposes if p.takes_replies])
+    return sent.select_related("person").order_by("-sent_at", "-id").first()
+
+
 def _people_at(number: str) -> list[Person]:
     ids = ContactPoint.objects.filter(kind="phone", normalized=number).values("person_id")
     return list(Person.objects.filter(pk__in=ids, merged_into__isnull=True))
@@ -78,14 +91,7 @@ def receive_text(*, provider_id: str, from_number: str, to_number: str, body: st
     now = timezone.now()
     word = word_of(body)
     people = _people_at(number)
-    answered = (
-        OutboundMessage.objects.filter(
-            to=number, channel="text", status__in=(Status.SENT, Status.DELIVERED)
-        )
-        .select_related("person")
-        .order_by("-sent_at", "-id")
-        .first()
-    )
+    answered = _latest_text(number, replies=word in CONFIRM_WORDS | DECLINE_WORDS)
     inbound = InboundMessage.objects.create(
         from_number=number,
         to_number=to_number[:32],
@@ -102,11 +108,15 @@ def receive_text(*, provider_id: str, from_number: str, to_number: str, body: st
         inbound.meaning = "opt_in_request"
         for person in people:
             _note(person, now, "Replied START: asked for texts again (staff turn texts back on)")
-    elif word in CONFIRM_WORDS and answered is not None:
-        purpose = purposes.get(answered.purpose)
-        if purpose and purpose.on_confirm:
-            inbound.meaning = "confirm"
-            done = purpose.on_confirm(answered)
+    elif answered is not None and (purpose := purposes.get(answered.purpose)) is not None:
+        meaning, act = (
+            ("confirm", purpose.on_confirm)
+            if word in CONFIRM_WORDS
+            else ("decline", purpose.on_decline if word in DECLINE_WORDS else None)
+        )
+        if act is not None:
+            inbound.meaning = meaning
+            done = act(answered)
             _note(answered.person, now, f"Replied {word}: {done}")
     if not inbound.meaning:
         for person in people:

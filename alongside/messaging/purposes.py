@@ -1,6 +1,7 @@
 """What messages are for, as the apps that send them define it: the extension point where
-scheduling says "a reminder is still wanted only while its appointment stands" and "YES
-or C to a reminder confirms the appointment". Registered in each app's ready()."""
+scheduling says "a reminder is still wanted only while its appointment stands", "YES
+or C to a reminder confirms the appointment" and "YES or NO to a waitlist offer takes
+the slot or lets it go". Registered in each app's ready()."""
 
 from __future__ import annotations
 
@@ -26,6 +27,13 @@ class Purpose:
     # A confirming reply ("C", "YES") to a message of this purpose: do what it means and
     # say what was done, for the person's timeline.
     on_confirm: Callable[[OutboundMessage], str] | None = None
+    # A declining reply ("NO", "N") to a message of this purpose, as `on_confirm`.
+    on_decline: Callable[[OutboundMessage], str] | None = None
+
+    @property
+    def takes_replies(self) -> bool:
+        """Whether a YES or NO can answer a message of this purpose."""
+        return self.on_confirm is not None or self.on_decline is not None
 
 
 purposes: Registry[Purpose] = Registry("message purpose")

@@ -37,6 +37,9 @@ Status = OutboundMessage.Status
 class Draft:
     body: str
     subject: str = ""
+    # The body when the message goes by text, if it differs (a text can be answered by
+    # replying YES or NO; an email cannot).
+    text_body: str = ""
 
 
 def person_language(person: Person) -> str:
@@ -190,7 +193,7 @@ def _message(
         to=choice.contact.normalized if choice.contact else "",
         language=language,
         subject=draft.subject[:200],
-        body=draft.body,
+        body=draft.text_body if choice.channel == Channel.TEXT and draft.text_body else draft.body,
         status=choice.status,
         reason=choice.reason,
         created_at=now,
