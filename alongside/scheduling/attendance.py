@@ -1,7 +1,8 @@
 """Attendance: arrived, completed, did not come (no-show), cancelled late. A no-show is
 a timeline entry and an occurrence of the "no-show" follow-up trigger, which the hub's
 rules turn into exactly one task for the coordinator (alongside.tasks.rules: a unique
-key per occurrence)."""
+key per occurrence). A group-session attendee who did not come (`mark_seat`) is an
+occurrence of the same trigger, keyed by the seat."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from alongside.audit.services import Action
 from alongside.lib.errors import StaleVersion
 from alongside.people.contributions import FollowUpTrigger, Occurrence
 from alongside.people.models import Enrollment
-from alongside.scheduling import common
+from alongside.scheduling import common, groups
 from alongside.scheduling.availability import zone
-from alongside.scheduling.models import Appointment
+from alongside.scheduling.models import Appointment, GroupSeat
 from alongside.tasks.background import evaluate_person_later
 
 S = Appointment.Status
@@ -97,9 +98,21 @@ def mark(
     return current
 
 
+def mark_seat(
+    *, actor: Actor, seat: GroupSeat, status: str, now: dt.datetime | None = None
+) -> GroupSeat:
+    """Attendance of one group-session attendee (`groups.seat_mark`, which refuses a mark
+    that does not follow, so a second no-show is refused); a no-show has the hub's rules
+    look at the person, as for a one-to-one appointment."""
+    marked = groups.seat_mark(actor=actor, seat=seat, status=status, now=now)
+    if marked.status == GroupSeat.Status.NO_SHOW:
+        evaluate_person_later(marked.person_id)
+    return marked
+
+
 def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterator[Occurrence]:
     """Recent no-shows of people in an open enrollment in the programs, one occurrence
-    per missed appointment."""
+    per missed appointment and per group seat not taken up."""
     program_ids = list(program_ids)
     enrolled = Enrollment.objects.filter(
         program_id__in=program_ids, status__in=Enrollment.OPEN_STATUSES
@@ -112,15 +125,32 @@ def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterato
         person_id__in=enrolled,
         person__merged_into__isnull=True,
     ).values_list("pk", "person_id", "starts_at", "time_zone", "appointment_type__name")
-    for pk, person_id, starts_at, zone_name, kind in rows.order_by().iterator(chunk_size=2000):
-        local = timezone.localtime(starts_at, zone(zone_name))
-        yield Occurrence(
-            person_id=person_id,
-            key=f"no-show:{pk}",
-            since=starts_at,
-            why=_("did not come to %(kind)s on %(day)s")
-            % {"kind": kind, "day": formats.date_format(local, "SHORT_DATETIME_FORMAT")},
-        )
+    seats = GroupSeat.objects.filter(
+        appointment__program_id__in=program_ids,
+        status=GroupSeat.Status.NO_SHOW,
+        appointment__starts_at__gte=now - RECENT,
+        appointment__starts_at__lte=now,
+        person_id__in=enrolled,
+        person__merged_into__isnull=True,
+    ).values_list(
+        "pk",
+        "person_id",
+        "appointment__starts_at",
+        "appointment__time_zone",
+        "appointment__appointment_type__name",
+    )
+    for prefix, found in (("no-show", rows), ("no-show-seat", seats)):
+        for pk, person_id, starts_at, zone_name, kind in found.order_by().iterator(
+            chunk_size=2000
+        ):
+            local = timezone.localtime(starts_at, zone(zone_name))
+            yield Occurrence(
+                person_id=person_id,
+                key=f"{prefix}:{pk}",
+                since=starts_at,
+                why=_("did not come to %(kind)s on %(day)s")
+                % {"kind": kind, "day": formats.date_format(local, "SHORT_DATETIME_FORMAT")},
+            )
 
 
 TRIGGER = FollowUpTrigger(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people.models import Person
-from alongside.scheduling import groups, selectors
+from alongside.scheduling import attendance, groups, selectors
 from alongside.scheduling import session_selectors as seats
 from alongside.scheduling.common import SessionFull
 from alongside.scheduling.models import Appointment
@@ -80,7 +80,7 @@ def seat_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 groups.seat_cancel(actor=request.user, seat=seat)
                 messages.success(request, _("The seat is free again."))
             else:
-                groups.seat_mark(
+                attendance.mark_seat(
                     actor=request.user, seat=seat, status=request.POST.get("status", "")
                 )
                 messages.success(request, _("Attendance recorded."))

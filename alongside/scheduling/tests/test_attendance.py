@@ -85,3 +85,51 @@ def test_marks_must_follow_and_a_no_show_waits_for_the_start(world, booked):
     booked.refresh_from_db()
     with pytest.raises(ValidationError, match="cannot be marked that way"):
         attendance.mark(actor=world.coordinator, appointment=booked, status="no_show", now=AFTER)
+
+
+def test_a_group_seat_no_show_makes_one_task_shown_with_its_reason(
+    client, world, django_capture_on_commit_callbacks, settings
+):
+    """As for a one-to-one appointment: through the page, exactly one task however often
+    the mark is posted and the rules run, on the coordinator's worklist with why."""
+    from django.utils import timezone
+
+    from alongside.scheduling import groups
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    make_rule(
+        world,
+        trigger=attendance.NO_SHOW_TRIGGER,
+        days=0,
+        deadline="same_day",
+        deadline_amount=0,
+        title="Call after a missed group session",
+    )
+    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
+    kind = bookable(world, is_group=True, capacity=3, name="Tenant workshop")
+    early = start - dt.timedelta(days=1)
+    session = groups.session_create(
+        actor=world.supervisor,
+        choice=choice(world, kind, start, override="a workshop"),
+        now=early,
+    )
+    seat = groups.seat_book(
+        actor=world.coordinator, session=session, person=world.person, now=early
+    )
+    client.force_login(world.coordinator)
+    url = reverse("scheduling:seat-attendance", args=[seat.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"status": "no_show"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {"status": "no_show"}, follow=True)
+    assert "cannot be marked that way" in again.content.decode()
+    rules.evaluate_for_person(world.person.pk)
+    rules.evaluate_rules()
+    task = Task.objects.get(person=world.person)
+    assert task.assignee == world.coordinator
+    assert "did not come to Tenant workshop" in task.why
+    page = client.get(reverse("home")).content.decode()
+    detail = reverse("tasks:detail", args=[task.pk])
+    assert "Call after a missed group session" in page and f'href="{detail}"' in page
+    why = client.get(detail).content.decode()  # the worklist item's link says why
+    assert "did not come to Tenant workshop" in why
