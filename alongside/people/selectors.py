@@ -58,9 +58,14 @@ def people_list(user: Actor) -> QuerySet[Person]:
     return _with_languages(people_for(user)).order_by("legal_family_name", "legal_given_name", "id")
 
 
-def people_search(user: Actor, query: str, *, limit: int = 25) -> list[Person]:
-    """Ranked matches for a query, recorded as one search event."""
-    found = list(_with_languages(finder.search(people_for(user), query, limit=limit))[:limit])
+def people_search(
+    user: Actor, query: str, *, limit: int = 25, among: QuerySet[Person] | None = None
+) -> list[Person]:
+    """Ranked matches for a query, recorded as one search event. `among` narrows the
+    people searched (those who could be seated in a session); never widens the user's
+    scope."""
+    people = people_for(user) if among is None else people_for(user) & among
+    found = list(_with_languages(finder.search(people, query, limit=limit))[:limit])
     audit.record(
         actor=user,
         action=Action.SEARCH,

@@ -1,23 +1,24 @@
 """Reads for a group session's page: the session as the viewer may see it, its seats with
 each attendee named only as far as the one sensitivity rule allows, and the people the
-viewer could seat. A fixed number of queries however many seats."""
+viewer could seat, found with the people search. A fixed number of queries however many
+seats."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from alongside.accounts.actors import Actor
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.people.models import Enrollment, Person
-from alongside.people.selectors import people_for
+from alongside.people.selectors import people_for, people_search
 from alongside.people.sensitivity import sees_sensitive
 from alongside.scheduling.models import Appointment, GroupSeat
 from alongside.scheduling.selectors import appointments_for, named
 
-CHOOSABLE = 300  # people offered in the "add someone" list, by name
+MATCHES = 10  # people found when searching for someone to seat
 
 
 @dataclass
@@ -111,10 +112,10 @@ def seat_detail(viewer: Actor, pk: int) -> GroupSeat:
     return seat
 
 
-def choosable(viewer: Actor, session: Appointment) -> list[Person]:
-    """People the viewer could seat: in an open enrollment of the session's program, not
-    already seated, by name (the first CHOOSABLE; a sensitive session lists only people
-    whose care team the viewer is on). Listing them is recorded."""
+def seatable(viewer: Actor, session: Appointment) -> QuerySet[Person]:
+    """People the viewer could seat: in their scope, in an open enrollment of the
+    session's program, not already seated (a sensitive session: only people whose care
+    team the viewer is on)."""
     enrolled = Enrollment.objects.filter(
         program_id=session.program_id, status__in=Enrollment.OPEN_STATUSES
     ).values("person_id")
@@ -124,13 +125,12 @@ def choosable(viewer: Actor, session: Appointment) -> list[Person]:
     people = people_for(viewer).filter(pk__in=enrolled).exclude(pk__in=seated.values("person_id"))
     if session.appointment_type.sensitive:
         people = people.filter(sees_sensitive(viewer))
-    found = list(people.order_by("legal_family_name", "legal_given_name", "pk")[:CHOOSABLE])
-    if found:
-        audit.record(
-            actor=viewer,
-            action=Action.LIST,
-            object_type="people.person",
-            organization_id=session.organization_id,
-            detail={"page": "group session seating", "people": [p.pk for p in found]},
-        )
-    return found
+    return people
+
+
+def seat_matches(viewer: Actor, session: Appointment, query: str) -> list[Person]:
+    """The people search (ranked as the people list ranks, recorded as a search), among
+    the people the viewer could seat; nothing for an empty query."""
+    if not query.strip():
+        return []
+    return people_search(viewer, query, limit=MATCHES, among=seatable(viewer, session))

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
-from alongside.people.models import Person
 from alongside.scheduling import attendance, groups, selectors
 from alongside.scheduling import session_selectors as seats
 from alongside.scheduling.common import SessionFull
@@ -26,13 +25,13 @@ NO_SESSION = "No such group session"
 
 
 class SeatForm(forms.Form):
-    person = forms.TypedChoiceField(label=gettext_lazy("Person"), coerce=int)
+    """Seat one person found by the search (each match is its own small form)."""
 
-    def __init__(self, *args: object, people: list[Person], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["person"].choices = [("", _("Choose someone"))] + [  # type: ignore[attr-defined]
-            (p.pk, p.display_name) for p in people
-        ]
+    person = forms.IntegerField(label=gettext_lazy("Person"), widget=forms.HiddenInput)
+
+
+class FindForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Find someone to seat"), max_length=200, required=False)
 
 
 def _session(request: AuthenticatedHttpRequest, pk: int) -> Appointment:
@@ -41,14 +40,24 @@ def _session(request: AuthenticatedHttpRequest, pk: int) -> Appointment:
 
 @login_required
 def session_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The session and its seats; adding someone posts here."""
+    """The session and its seats. Searching (?q=, the people search among those the
+    viewer could seat) lists matches, each with a button that posts here to seat them;
+    htmx asks for the matches alone, and without script the search reloads the page."""
     session = _session(request, pk)
-    people = seats.choosable(request.user, session)
-    form = SeatForm(request.POST or None, people=people)
+    find = FindForm(request.GET or None)
+    query = find.cleaned_data["q"].strip() if find.is_valid() else ""
+    matches = seats.seat_matches(request.user, session, query)
+    if request.method == "GET" and request.headers.get("HX-Request"):
+        context = {"session": session, "matches": matches, "query": query}
+        return render(request, "scheduling/_seat_matches.html", context)
+    form = SeatForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
         def seat() -> None:
-            person = selectors.person_for_scheduling(request.user, form.cleaned_data["person"])
+            chosen = form.cleaned_data["person"]
+            if not seats.seatable(request.user, session).filter(pk=chosen).exists():
+                raise ValidationError(_("Choose someone the search found."))
+            person = selectors.person_for_scheduling(request.user, chosen)
             try:
                 groups.seat_book(actor=request.user, session=session, person=person)
             except SessionFull as error:
@@ -63,6 +72,9 @@ def session_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "rows": rows,
         "form": form,
+        "find": find,
+        "matches": matches,
+        "query": query,
         "seats_left": max(session.appointment_type.capacity - taken, 0),
         "open": session.status == Appointment.Status.BOOKED,
         "nav": "calendar",

@@ -174,3 +174,36 @@ def test_restricted_seats_keep_their_booking_order_not_their_hidden_names(world)
     rows = session_selectors.seats_of(world.scheduler, session)
     assert [r.name for r in rows] == ["", "", ""]
     assert [r.seat.pk for r in rows] == [seat.pk for seat in booked]
+
+
+def test_staff_find_someone_to_seat_by_searching_people_in_scope(world, ana):
+    """The people search, among those the viewer could seat: by name, with htmx or as a
+    plain page; seated, out-of-scope and not-enrolled people never appear; each match has
+    its own labelled button."""
+    session = session_at(world, TEN)
+    url = reverse("scheduling:session", args=[session.pk])
+    outsider = make_person(world.outsider, world.other_program, legal_given_name="Anabel")
+    coordinator = client_for(world.coordinator)
+    page = coordinator.get(url, {"q": "ana"}).content.decode()
+    assert '<label for="id_q">Find someone to seat</label>' in page
+    assert "Book a seat for Annie" in page and f'value="{ana.pk}"' in page
+    assert "Anabel" not in page and f'value="{outsider.pk}"' not in page
+    partial = coordinator.get(url, {"q": "ana"}, HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith("<div id=\"seat-matches\"") and "Annie" in partial
+    assert "<html" not in partial
+    search = AuditEvent.objects.filter(action="search", actor_id=world.coordinator.pk)
+    assert search.exists()
+    # Seated, she is not found again; nobody matching says so.
+    assert coordinator.post(url, {"person": ana.pk}).status_code == 302
+    again = coordinator.get(url, {"q": "ana"}).content.decode()
+    assert "Book a seat for Annie" not in again and "Nobody you could seat matches" in again
+
+
+def test_seating_someone_out_of_scope_or_not_found_is_refused(world, ana):
+    session = session_at(world, TEN)
+    url = reverse("scheduling:session", args=[session.pk])
+    outsider = make_person(world.outsider, world.other_program, legal_given_name="Anabel")
+    response = client_for(world.coordinator).post(url, {"person": outsider.pk})
+    assert response.status_code == 422
+    assert "Choose someone the search found." in response.content.decode()
+    assert not GroupSeat.objects.filter(person=outsider).exists()
