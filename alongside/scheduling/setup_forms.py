@@ -16,7 +16,17 @@ from alongside.scheduling.forms import WEEKDAYS
 from alongside.scheduling.models import AvailabilityChange, Modality, validate_time_zone
 from alongside.scheduling.models.setup import all_modalities
 
-DELIVERING_ROLES = [(r.value, r.label) for r in Role if r != Role.ORG_ADMIN]
+# The roles' names as the set-up screens show them, in the active language (Role's own
+# labels are not in the catalogs).
+ROLE_WORDS = {
+    Role.COORDINATOR: _("Care coordinator"),
+    Role.CASE_MANAGER: _("Case manager"),
+    Role.NAVIGATOR: _("Navigator"),
+    Role.CLINICIAN: _("Clinician"),
+    Role.SUPERVISOR: _("Supervisor"),
+    Role.SCHEDULER: _("Scheduler"),
+}
+DELIVERING_ROLES = [(r.value, ROLE_WORDS.get(r, r.label)) for r in Role if r != Role.ORG_ADMIN]
 
 
 def _minutes(label: Any) -> forms.IntegerField:

@@ -400,3 +400,79 @@ def test_a_type_with_appointments_keeps_its_kind_and_enough_seats(world):
     group.refresh_from_db()
     assert group.is_group and group.capacity == 3
     assert admin.post(edit, post | {"capacity": "2"}).status_code == 302
+
+
+def _manage_part(html: str) -> str:
+    """The set-up screen itself: after the administration menu, before the datalist."""
+    start = html.index("</nav>", html.index('class="subnav"')) + len("</nav>")
+    return "<html>" + html[start : html.index("<datalist")] + "</html>"
+
+
+def test_the_set_up_screens_are_all_in_spanish_for_a_spanish_reader(world):
+    """Every set-up screen, with its rows and a refused form, drawn in Spanish has no
+    English left (tests/language.py), beyond the organization's own names."""
+    from alongside.accounts.models import User
+    from alongside.organizations.models import Program
+    from tests.language import english_left
+
+    kind = make_type(world, name="Counselling", is_group=True, capacity=4)
+    location = make_location(world, name="Eastside clinic")
+    room = make_room(location, name="Room 2")
+    OpeningHours.objects.create(
+        location=location, weekday=0, opens=dt.time(9), closes=dt.time(17)
+    )
+    pattern = make_pattern(world, weekday=1, location=location, is_walk_in=True)
+    configure.change_add(
+        actor=world.admin,
+        organization=world.org,
+        staff=world.coordinator,
+        data={
+            "kind": "time_off",
+            "starts_at": timezone.now() + dt.timedelta(days=3),
+            "ends_at": timezone.now() + dt.timedelta(days=4),
+            "time_zone": ZONE,
+            "location": None,
+            "modalities": ["phone"],
+            "is_walk_in": False,
+            "reason": "",
+        },
+    )
+    pages = [
+        ("scheduling",),
+        ("scheduling-type-add",),
+        ("scheduling-type-edit", kind.pk),
+        ("scheduling-location", location.pk),
+        ("scheduling-room-add", location.pk),
+        ("scheduling-room-edit", room.pk),
+        ("scheduling-staff", world.coordinator.pk),
+        ("scheduling-pattern-add", world.coordinator.pk),
+        ("scheduling-pattern-edit", pattern.pk),
+        ("scheduling-change-add", world.coordinator.pk),
+    ]
+    admin = client_for(world.admin)
+    names = [
+        world.org.name,
+        world.housing.name,
+        "Counselling",
+        "Eastside clinic",
+        "Room 2",
+        ZONE,
+        *(str(user) for user in User.objects.all()),
+        *Program.objects.values_list("name", flat=True),
+        "Video",  # the same word in Spanish
+    ]
+    for name, *args in pages:
+        english = admin.get(url(world, name, *args)).content.decode()
+        spanish = admin.get(url(world, name, *args), headers={"accept-language": "es"})
+        assert spanish.status_code == 200, name
+        left = english_left(
+            _manage_part(spanish.content.decode()), _manage_part(english), allowed=names
+        )
+        assert left == [], (name, left)
+    refused = {"name": "", "duration_minutes": "x", "capacity": "3"}
+    english = admin.post(url(world, "scheduling-type-add"), refused).content.decode()
+    spanish = admin.post(
+        url(world, "scheduling-type-add"), refused, headers={"accept-language": "es"}
+    ).content.decode()
+    assert "Elija al menos una forma de reunirse." in spanish
+    assert english_left(_manage_part(spanish), _manage_part(english), allowed=names) == []
