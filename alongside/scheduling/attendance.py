@@ -140,9 +140,7 @@ def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterato
         "appointment__appointment_type__name",
     )
     for prefix, found in (("no-show", rows), ("no-show-seat", seats)):
-        for pk, person_id, starts_at, zone_name, kind in found.order_by().iterator(
-            chunk_size=2000
-        ):
+        for pk, person_id, starts_at, zone_name, kind in found.order_by().iterator(chunk_size=2000):
             local = timezone.localtime(starts_at, zone(zone_name))
             yield Occurrence(
                 person_id=person_id,

@@ -160,9 +160,7 @@ def render_answer(offer: Offer, said: str) -> Draft:
     day, time = when_words(hold, person)
     words = {"name": person.first_name, "day": day, "time": time, "how": how_words(hold)}
     if said == "accepted":
-        body = _(
-            "Thank you, %(name)s: the appointment on %(day)s at %(time)s (%(how)s) is yours."
-        )
+        body = _("Thank you, %(name)s: the appointment on %(day)s at %(time)s (%(how)s) is yours.")
     elif said == "declined":
         body = _(
             "Thank you, %(name)s: we will offer this time to someone else. "

@@ -189,7 +189,7 @@ def test_staff_find_someone_to_seat_by_searching_people_in_scope(world, ana):
     assert "Book a seat for Annie" in page and f'value="{ana.pk}"' in page
     assert "Anabel" not in page and f'value="{outsider.pk}"' not in page
     partial = coordinator.get(url, {"q": "ana"}, HTTP_HX_REQUEST="true").content.decode()
-    assert partial.lstrip().startswith("<div id=\"seat-matches\"") and "Annie" in partial
+    assert partial.lstrip().startswith('<div id="seat-matches"') and "Annie" in partial
     assert "<html" not in partial
     search = AuditEvent.objects.filter(action="search", actor_id=world.coordinator.pk)
     assert search.exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -418,9 +419,7 @@ def test_the_set_up_screens_are_all_in_spanish_for_a_spanish_reader(world):
     kind = make_type(world, name="Counselling", is_group=True, capacity=4)
     location = make_location(world, name="Eastside clinic")
     room = make_room(location, name="Room 2")
-    OpeningHours.objects.create(
-        location=location, weekday=0, opens=dt.time(9), closes=dt.time(17)
-    )
+    OpeningHours.objects.create(location=location, weekday=0, opens=dt.time(9), closes=dt.time(17))
     pattern = make_pattern(world, weekday=1, location=location, is_walk_in=True)
     configure.change_add(
         actor=world.admin,
@@ -437,7 +436,7 @@ def test_the_set_up_screens_are_all_in_spanish_for_a_spanish_reader(world):
             "reason": "",
         },
     )
-    pages = [
+    pages: list[tuple[Any, ...]] = [
         ("scheduling",),
         ("scheduling-type-add",),
         ("scheduling-type-edit", kind.pk),
@@ -462,16 +461,17 @@ def test_the_set_up_screens_are_all_in_spanish_for_a_spanish_reader(world):
         "Video",  # the same word in Spanish
     ]
     for name, *args in pages:
-        english = admin.get(url(world, name, *args)).content.decode()
-        spanish = admin.get(url(world, name, *args), headers={"accept-language": "es"})
-        assert spanish.status_code == 200, name
+        address = url(world, name, *args)
+        english = admin.get(address).content.decode()
+        response = admin.get(address, headers={"accept-language": "es"})
+        assert response.status_code == 200, name
         left = english_left(
-            _manage_part(spanish.content.decode()), _manage_part(english), allowed=names
+            _manage_part(response.content.decode()), _manage_part(english), allowed=names
         )
         assert left == [], (name, left)
     refused = {"name": "", "duration_minutes": "x", "capacity": "3"}
     english = admin.post(url(world, "scheduling-type-add"), refused).content.decode()
-    spanish = admin.post(
+    spanish: str = admin.post(
         url(world, "scheduling-type-add"), refused, headers={"accept-language": "es"}
     ).content.decode()
     assert "Elija al menos una forma de reunirse." in spanish
