@@ -54,10 +54,7 @@ def render_offer(offer: Offer) -> Draft:
         timezone.localtime(offer.expires_at, appointment_zone(hold, person)),
         "SHORT_DATETIME_FORMAT",
     )
-    body = _(
-        "Hi %(name)s, an earlier appointment is free on %(day)s at %(time)s (%(how)s). "
-        "It is kept for you until %(until)s. To take it or say no: %(link)s"
-    ) % {
+    words = {
         "name": person.first_name,
         "day": day,
         "time": time,
@@ -65,18 +62,21 @@ def render_offer(offer: Offer) -> Draft:
         "until": until,
         "link": offer_links.link(offer),
     }
-    by_text = _(
-        "Hi %(name)s, an earlier appointment is free on %(day)s at %(time)s (%(how)s). "
-        "It is kept for you until %(until)s. Reply YES to take it or NO to say no, "
-        "or use: %(link)s"
-    ) % {
-        "name": person.first_name,
-        "day": day,
-        "time": time,
-        "how": how_words(hold),
-        "until": until,
-        "link": offer_links.link(offer),
-    }
+    body = (
+        _(
+            "Hi %(name)s, an earlier appointment is free on %(day)s at %(time)s (%(how)s). "
+            "It is kept for you until %(until)s. To take it or say no: %(link)s"
+        )
+        % words
+    )
+    by_text = (
+        _(
+            "Hi %(name)s, an earlier appointment is free on %(day)s at %(time)s (%(how)s). "
+            "It is kept for you until %(until)s. Reply YES to take it or NO to say no, "
+            "or use: %(link)s"
+        )
+        % words
+    )
     return Draft(body=body, subject=_("An earlier appointment is free"), text_body=by_text)
 
 

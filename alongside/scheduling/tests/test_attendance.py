@@ -18,6 +18,18 @@ pytestmark = pytest.mark.django_db
 AFTER = TEN + dt.timedelta(hours=2)
 
 
+def no_show_rule(world, title):
+    """A rule: reach out the same day after a no-show."""
+    return make_rule(
+        world,
+        trigger=attendance.NO_SHOW_TRIGGER,
+        days=0,
+        deadline="same_day",
+        deadline_amount=0,
+        title=title,
+    )
+
+
 @pytest.fixture
 def booked(world):
     kind = bookable(world)
@@ -53,14 +65,7 @@ def test_a_no_show_makes_one_task_for_the_coordinator(
 
 
 def test_the_worklist_shows_the_follow_up_with_its_reason(client, world, booked):
-    make_rule(
-        world,
-        trigger=attendance.NO_SHOW_TRIGGER,
-        days=0,
-        deadline="same_day",
-        deadline_amount=0,
-        title="Call after a missed appointment",
-    )
+    no_show_rule(world, "Call after a missed appointment")
     now = dt.datetime.now(dt.UTC)
     from alongside.scheduling.models import Appointment
 
@@ -97,14 +102,7 @@ def test_a_group_seat_no_show_makes_one_task_shown_with_its_reason(
     from alongside.scheduling import groups
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    make_rule(
-        world,
-        trigger=attendance.NO_SHOW_TRIGGER,
-        days=0,
-        deadline="same_day",
-        deadline_amount=0,
-        title="Call after a missed group session",
-    )
+    no_show_rule(world, "Call after a missed group session")
     start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
     kind = bookable(world, is_group=True, capacity=3, name="Tenant workshop")
     early = start - dt.timedelta(days=1)

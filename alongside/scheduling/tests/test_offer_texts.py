@@ -16,27 +16,16 @@ from alongside.messaging.models import InboundMessage, OutboundMessage, TextOptO
 from alongside.messaging.services import deliver
 from alongside.messaging.signatures import signature
 from alongside.messaging.tests.conftest import twilio  # noqa: F401 (a fixture)
-from alongside.people import services as people_services
 from alongside.people.models import PersonLanguage, TimelineEntry
 from alongside.scheduling import booking, changes, offer_messages, reminders, waitlist
 from alongside.scheduling.models import Appointment, Offer, ReminderReply, WaitlistEntry
 from alongside.scheduling.tests.services_helpers import bookable, choice
 from alongside.scheduling.tests.test_offer_links import coming_weekday
+from alongside.scheduling.tests.test_offer_messages import ana  # noqa: F401 (a fixture)
 from conftest import make_person
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+17185550142"
-
-
-@pytest.fixture
-def ana(world):
-    person = make_person(world.coordinator, world.housing, legal_given_name="Ana")
-    people_services.contact_point_create(
-        actor=world.coordinator,
-        person=person,
-        data={"kind": "phone", "value": "(718) 555-0142", "may_text": True},
-    )
-    return person
 
 
 @pytest.fixture
