@@ -100,8 +100,14 @@ def test_a_group_sessions_page_and_a_persons_feed_page_are_accessible(browsing, 
     browsing.sign_in(world.coordinator)
     browsing.goto(f"/scheduling/sessions/{session.pk}/")
     browsing.check()
-    page.get_by_label("Person").select_option(label="Lupe Hernández")
-    page.get_by_role("button", name="Book a seat").click()
+    page.get_by_label("Find someone to seat").fill("Lupe")
+    page.get_by_role("button", name="Search").click()  # htmx swaps the matches in
+    seat = page.get_by_role("button", name="Book a seat for Lupe Hernández")
+    expect(seat).to_be_visible()
+    browsing.check()
+    seat.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # by keyboard
     browsing.check()
     expect(page.get_by_role("table")).to_contain_text("Lupe Hernández")
 
