@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
-from alongside.lib import compiled
+from alongside.lib import compiled, links
 from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
 from alongside.organizations.program_settings import programs_with
@@ -190,9 +190,10 @@ def plan_page(user: Actor, pk: int) -> dict[str, Any]:
 
 
 def _id_link(name: str, plan_pk: int) -> Callable[[int], str]:
-    """`reverse(name, args=[plan_pk, id])` for any id, from one `reverse`: the plan page
-    links each goal and step, and reversing each link costs more than the rest of it."""
-    head, _sentinel, tail = reverse(name, args=[plan_pk, MAX_ID]).rpartition(str(MAX_ID))
+    """`reverse(name, args=[plan_pk, id])` for any id, from the route's path cut once
+    (`lib.links`): the plan page links each goal and step, and reversing each link
+    costs more than the rest of it."""
+    head, _sentinel, tail = links.link(name, plan_pk, MAX_ID).rpartition(str(MAX_ID))
     return lambda pk: f"{head}{pk}{tail}"
 
 
