@@ -32,28 +32,78 @@ def _before(value: str | None, day: dt.date) -> bool:
     return found is not None and found < day
 
 
-def _dated(message: str, day: dt.date | None) -> str | None:
+# (day, language) → the day as the `date` filter draws it: steps' due and done days,
+# drawn on every plan page. Bounded: past this many the cache starts again.
+_DAYS: dict[tuple[dt.date, str | None], str] = {}
+_DAYS_LIMIT = 4096
+
+
+def _day_text(day: dt.date, language: str | None) -> str:
+    key = (day, language)
+    found = _DAYS.get(key)
+    if found is None:
+        if len(_DAYS) >= _DAYS_LIMIT:
+            _DAYS.clear()
+        found = _DAYS[key] = formats.date_format(day)
+    return found
+
+
+def _dated(message: str, day: dt.date | None, language: str | None) -> str | None:
     """`message` (translated, with `%(day)s`) about `day`, as
     `{% blocktranslate with day=value|date %}` renders it: the date in the active
-    language's format (a time in the current time zone first). Computed here once a
-    step rather than by a template tag in the plan page's busiest loop; plain text, the
-    template escapes it."""
+    language's format (`language`: its date formats show the day alone, so a time is
+    taken to its day in the current time zone first). Computed here once a step rather
+    than by a template tag in the plan page's busiest loop; plain text, the template
+    escapes it."""
     if day is None:
         return None
-    if isinstance(day, dt.datetime) and timezone.is_aware(day):
-        day = timezone.localtime(day)
-    return message % {"day": formats.date_format(day)}
+    if isinstance(day, dt.datetime):
+        day = (timezone.localtime(day) if timezone.is_aware(day) else day).date()
+    return message % {"day": _day_text(day, language)}
 
 
 # (choices, value, language) → label: a handful of entries, read on every plan page.
 _LABELS: dict[tuple[Any, str, str | None], str] = {}
 
 
-def _label(choices: Any, value: str) -> str:
-    key = (choices, value, get_language())
+def _label(choices: Any, value: str, language: str | None = None) -> str:
+    key = (choices, value, language or get_language())
     found = _LABELS.get(key)
     if found is None:
         found = _LABELS[key] = str(choices(value).label) if value in choices.values else ""
+    return found
+
+
+# The words each goal and step of a plan repeats, per language (`goal_words`).
+_WORDS: dict[str | None, dict[str, str]] = {}
+
+
+def goal_words() -> dict[str, str]:
+    """The words every goal and step of a plan page repeats (plans/_goal.html),
+    translated once per language rather than by a template tag in each goal and step
+    (the same message ids, escaped by the template as `{% translate %}` escapes them)."""
+    language = get_language()
+    found = _WORDS.get(language)
+    if found is None:
+        found = _WORDS[language] = {
+            "restricted_goal": gettext("A goal about health or safety."),
+            "care_team_only": gettext("Care team only"),
+            "staff_restatement": gettext("Staff restatement"),
+            "status": gettext("Status"),
+            "progress": gettext("Progress"),
+            "target": gettext("Target"),
+            "why_not_lower": gettext("why not lower"),
+            "not_measured": gettext("Readiness not measured yet."),
+            "levels": gettext("What each level of progress would look like"),
+            "steps": gettext("Steps"),
+            "no_steps": gettext("No steps yet."),
+            "overdue": gettext("overdue"),
+            "undone": gettext("Not done after all"),
+            "mark_done": gettext("Mark done"),
+            "change_goal": gettext("Change the goal"),
+            "add_step": gettext("Add a step"),
+            "record_readiness": gettext("Record readiness"),
+        }
     return found
 
 
@@ -89,14 +139,16 @@ def balance(goals: list[dict[str, Any]], profile: dict[str, str]) -> Balance:
     return found
 
 
-def _goal(goal: dict[str, Any], today: dt.date, profile: dict[str, str]) -> dict[str, Any]:
+def _goal(
+    goal: dict[str, Any], today: dt.date, profile: dict[str, str], language: str | None
+) -> dict[str, Any]:
     # As `{% blocktranslate with n=g.priority %}Goal {{ n }}{% endblocktranslate %}` renders.
     heading = gettext("Goal %(n)s") % {"n": goal.get("priority", "")}
     if goal.get("restricted"):
         return {
             **goal,
             "heading": heading,
-            "importance_label": _label(Goal.Importance, goal["importance"]),
+            "importance_label": _label(Goal.Importance, goal["importance"], language),
         }
     due, done = gettext("due %(day)s"), gettext("done %(day)s")
     steps = []
@@ -107,27 +159,35 @@ def _goal(goal: dict[str, Any], today: dt.date, profile: dict[str, str]) -> dict
                 **s,
                 "due_on": due_on,
                 "done_at": done_at,
-                "due_text": _dated(due, due_on),
-                "done_text": _dated(done, done_at),
+                "due_text": _dated(due, due_on, language),
+                "done_text": _dated(done, done_at, language),
                 "overdue": s["done_at"] is None and due_on is not None and due_on < today,
-                "owner_label": s["owner"] or _label(Step.Owner, s["owner_kind"]),
+                "owner_label": s["owner"] or _label(Step.Owner, s["owner_kind"], language),
             }
         )
     readiness = [{**r, "measured_at": _datetime(r["measured_at"])} for r in goal["readiness"]]
+    latest = readiness[-1] if readiness else None
     link = goal.get("profile_link") or ""
+    section = _label(Goal.ProfileLink, link, language)
     return {
         **goal,
         "heading": heading,
-        "domain_label": _label(Goal.Domain, goal["domain"]),
-        "importance_label": _label(Goal.Importance, goal["importance"]),
-        "lifecycle_label": _label(Goal.Lifecycle, goal["lifecycle"]),
-        "achievement_label": _label(Goal.Achievement, goal["achievement"]),
-        "profile_link_label": _label(Goal.ProfileLink, link),
+        "domain_label": _label(Goal.Domain, goal["domain"], language),
+        "importance_label": _label(Goal.Importance, goal["importance"], language),
+        "lifecycle_label": _label(Goal.Lifecycle, goal["lifecycle"], language),
+        "achievement_label": _label(Goal.Achievement, goal["achievement"], language),
+        "profile_link_label": section,
+        # As `{% blocktranslate with section=… %}` renders it (plain text: the template
+        # escapes it).
+        "serves_text": link and gettext("Serves “%(section)s”") % {"section": section},
         "profile_words": profile.get(link, ""),
         "target_date": _date(goal["target_date"]),
         "steps": steps,
         "readiness": readiness,
-        "latest_readiness": readiness[-1] if readiness else None,
+        "latest_readiness": latest,
+        "readiness_text": latest
+        and gettext("Readiness: importance %(i)s/10, confidence %(c)s/10")
+        % {"i": latest["importance"], "c": latest["confidence"]},
         "gas": [(f"{level:+d}" if level else "0", text) for level, text in goal["gas"]],
         "has_gas": any(text for _, text in goal["gas"]),
     }
@@ -158,7 +218,8 @@ def readable(snapshot: Snapshot, shown: Snapshot, today: dt.date) -> dict[str, A
     `snapshot` (whole) gives the T-scores. The profile's words are the snapshot's, as
     they were when it was taken."""
     profile: dict[str, str] = shown.get("profile", {})
-    goals = [_goal(g, today, profile) for g in shown["goals"]]
+    language = get_language()
+    goals = [_goal(g, today, profile, language) for g in shown["goals"]]
     names = {g["id"]: g for g in goals}
     reviews = [
         {
@@ -201,4 +262,5 @@ def readable(snapshot: Snapshot, shown: Snapshot, today: dt.date) -> dict[str, A
         "agreement": agreements[-1] if agreements else None,
         "balance": balance(goals, profile),
         "scores": review_scores(snapshot),
+        "words": goal_words(),
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
-from alongside.lib import compiled
+from alongside.lib import compiled, links
 from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
 from alongside.organizations.program_settings import programs_with
@@ -61,25 +62,44 @@ def _with_person(plans: QuerySet[Plan]) -> QuerySet[Plan]:
 _PERSON_ROWS = ("enrollments", "languages")
 
 
+def _shown_whole(user: Actor) -> QuerySet[Plan]:
+    """The plans the user may see, each with its person, program and plan settings."""
+    return plans_for(user).select_related(
+        "person__profile", "person__organization", "enrollment__program__plan_settings"
+    )
+
+
+def _whole(user: Actor, pk: int) -> QuerySet[Plan]:
+    """The plan `pk` if the user may see it, with everything `_read_whole` reads with it
+    on PostgreSQL."""
+    plans = _shown_whole(user)
+    for name in _PERSON_ROWS:
+        plans = plans.annotate(**related_rows.rows_of_person(name, "person_id"))
+    return plans.annotate(**snapshot_rows.annotation()).filter(pk=pk)
+
+
 def _read_whole(user: Actor, pk: int) -> Plan:
     """A plan of a person the user may see, with its person, program and plan settings,
     and, on PostgreSQL, its snapshot's rows (plans/snapshot_rows.py) and the person's
-    enrollments and languages, all in one query; on SQLite with prefetches."""
-    plans = plans_for(user).select_related(
-        "person__profile",
-        "person__organization",
-        "enrollment__program__plan_settings",
-    )
+    enrollments and languages, all in one query; on SQLite with prefetches.
+
+    On PostgreSQL the statement depends only on the viewer's scope (who they may see):
+    it is compiled once per process and scope (`lib.compiled`), the plan's id its
+    parameter, since building it through the ORM cost several times what the database
+    takes to answer it (bench/README.md)."""
     if not snapshot_rows.inline():
-        return plans.prefetch_related(
-            Prefetch("person__enrollments", queryset=Enrollment.objects.all())
-        ).get(pk=pk)
+        return (
+            _shown_whole(user)
+            .prefetch_related(Prefetch("person__enrollments", queryset=Enrollment.objects.all()))
+            .get(pk=pk)
+        )
+    found = compiled.objects("plans.page", scope_for(user), partial(_whole, user), pk)
+    if not found:
+        raise Plan.DoesNotExist("No such plan")
+    plan: Plan = found[0]
     for name in _PERSON_ROWS:
-        plans = plans.annotate(**related_rows.rows_of_person(name, "person_id"))
-    found = plans.annotate(**snapshot_rows.annotation()).get(pk=pk)
-    for name in _PERSON_ROWS:
-        related_rows.store_rows(found, found.person, name)
-    return found
+        related_rows.store_rows(plan, plan.person, name)
+    return plan
 
 
 def enrollment_for(user: Actor, pk: int) -> Enrollment:
@@ -170,9 +190,10 @@ def plan_page(user: Actor, pk: int) -> dict[str, Any]:
 
 
 def _id_link(name: str, plan_pk: int) -> Callable[[int], str]:
-    """`reverse(name, args=[plan_pk, id])` for any id, from one `reverse`: the plan page
-    links each goal and step, and reversing each link costs more than the rest of it."""
-    head, _sentinel, tail = reverse(name, args=[plan_pk, MAX_ID]).rpartition(str(MAX_ID))
+    """`reverse(name, args=[plan_pk, id])` for any id, from the route's path cut once
+    (`lib.links`): the plan page links each goal and step, and reversing each link
+    costs more than the rest of it."""
+    head, _sentinel, tail = links.link(name, plan_pk, MAX_ID).rpartition(str(MAX_ID))
     return lambda pk: f"{head}{pk}{tail}"
 
 

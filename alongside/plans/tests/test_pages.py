@@ -5,13 +5,14 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from alongside.accounts.models import Role
 from alongside.people import services as people
 from alongside.people.models import Person
 from alongside.people.sensitivity import RESTRICTED
 from alongside.plans import services
 from alongside.plans.models import Goal, Plan, Step
 from alongside.plans.tests.factories import add_goal, fresh, start_plan
-from conftest import NAV_COUNTS
+from conftest import NAV_COUNTS, add_role
 
 
 @pytest.fixture
@@ -101,6 +102,18 @@ def test_a_sensitive_goal_is_restricted_off_the_care_team(client, world, plan):
 
 def test_the_plan_page_answers_404_out_of_scope(client, world, plan):
     assert _page(client, world.colleague, plan).status_code == 404
+    assert _page(client, world.outsider, plan).status_code == 404
+
+
+def test_the_plan_read_follows_each_viewers_scope(client, world, plan):
+    """On PostgreSQL the read is compiled once per viewer's scope (`lib.compiled`): one
+    viewer's statement never answers for another, and a new membership is a new scope."""
+    assert _page(client, world.coordinator, plan).status_code == 200
+    assert _page(client, world.colleague, plan).status_code == 404
+    add_role(world.colleague, Role.COORDINATOR, program=world.housing)
+    response = _page(client, world.colleague, plan)
+    assert response.status_code == 200
+    assert "Stop drinking before noon." in response.content.decode()  # now on the care team
     assert _page(client, world.outsider, plan).status_code == 404
 
 
