@@ -166,6 +166,7 @@ def test_a_later_page_starts_its_index_range_at_the_cursor(world: Any, test_kind
     # bound from the OR itself.)
     _add(world, 5)
     first = timeline_page(world.coordinator, world.person, limit=2)
+    assert first.next_cursor is not None
     with CaptureQueriesContext(connection) as queries:
         later = timeline_page(world.coordinator, world.person, cursor=first.next_cursor, limit=2)
     assert [e.summary for e in later.entries] == ["Visit 2", "Visit 1"]
