@@ -422,6 +422,7 @@ def load(
     started = time.perf_counter()
     lock = threading.Lock()
     done: dict[int, int] = {}  # last person of a range -> its entries
+    failed: list[BaseException] = []
 
     def work() -> None:
         try:
@@ -429,7 +430,7 @@ def load(
                 cursor.execute("SET session_replication_role = replica")
                 cursor.execute("SET synchronous_commit = off")
                 cursor.execute("SET jit = off")
-                while budget is None or time.perf_counter() - started < budget:
+                while not failed and (budget is None or time.perf_counter() - started < budget):
                     try:
                         first, last = ranges.get_nowait()
                     except queue.Empty:
@@ -441,10 +442,13 @@ def load(
                         elapsed = time.perf_counter() - started
                         if len(done) % 10 == 0 or last == top:
                             print(
-                                f"  {len(done) * batch_size:>10,} people  {rows:>12,} "
+                                f"  {min(top, len(done) * batch_size):>10,} people  {rows:>12,} "
                                 f"entries  {elapsed:6.0f} s  {rows / elapsed:9,.0f} rows/s",
                                 flush=True,
                             )
+        except BaseException as error:
+            failed.append(error)  # the other connections stop after their range
+            raise
         finally:
             connection.close()
 
@@ -453,8 +457,10 @@ def load(
         thread.start()
     for thread in threads:
         thread.join()
+    if failed:
+        raise SystemExit(f"Loading the entries failed: {failed[0]}")
     if len(done) * batch_size < top:
-        print(f"  budget of {budget:.0f} s spent: stopping after person {max(done):,}")
+        print(f"  budget of {budget} s spent: stopping after person {max(done, default=0):,}")
     return sum(done.values()), max(done, default=0)
 
 
