@@ -11,9 +11,9 @@ on the bench coordinator's caseload, has exactly 5,000 (printed at the end, and 
 again by bench_hub.py as the person with the most entries on that caseload). Python
 draws each person's count; PostgreSQL makes the rows, INSERT ... SELECT over
 generate_series for a range of people at a time on --workers connections, each entry's
-random choices a seeded hash of its id (30,000,000 rows in minutes where building COPY
-text in Python took a quarter of an hour for 6,000,000), with generate_people.py's
-tricks: secondary indexes dropped and rebuilt, triggers off. With --budget, people are
+random choices a seeded hash of its id (about 65,000 rows a second on two loaded cores,
+where building COPY text in Python made 15,000), with generate_people.py's tricks:
+secondary indexes dropped and rebuilt, triggers off. With --budget, people are
 loaded in id order until the time is spent; the count loaded is printed (the full size
 is the default with no budget).
 
@@ -152,8 +152,8 @@ def sql_array(values: list[Any], cast: str) -> str:
 
 
 def insert_sql(seed: int) -> str:
-    """The entries of one range of people (%(first)s..%(last)s), as build_batch made them
-    with Python's random: moments spread over the person's life in id order, kinds by
+    """The entries of one range of people (%(first)s..%(last)s), as the COPY text built
+    with Python's random had them: moments spread over the person's life in id order, kinds by
     weight, 85% in one of the person's programs, 90% of those by one of the program's
     staff, 30% with details. u0..u8 are the entry's draws in [0, 1): 53 bits of a hash of
     its id seeded by --seed and the draw's number."""
