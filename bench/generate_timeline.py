@@ -8,10 +8,14 @@ when each person was last contacted.
 Timeline entries per person are skewed as in life: most people have tens (lognormal,
 median about 20), one in a thousand has thousands (1,000-6,000), and one known person,
 on the bench coordinator's caseload, has exactly 5,000 (printed at the end, and found
-again by bench_hub.py as the person with the most entries on that caseload). Rows go in
-with COPY (the layout and the tricks of generate_people.py: secondary indexes dropped
-and rebuilt, triggers off). With --budget, people are loaded in id order until the time
-is spent; the count loaded is printed (the full size is the default with no budget).
+again by bench_hub.py as the person with the most entries on that caseload). Python
+draws each person's count; PostgreSQL makes the rows, INSERT ... SELECT over
+generate_series for a range of people at a time on --workers connections, each entry's
+random choices a seeded hash of its id (about 65,000 rows a second on two loaded cores,
+where building COPY text in Python made 15,000), with generate_people.py's tricks:
+secondary indexes dropped and rebuilt, triggers off. With --budget, people are
+loaded in id order until the time is spent; the count loaded is printed (the full size
+is the default with no budget).
 
 The hub's state is what a nightly sweep finds on a working system: every program has
 two follow-up rules ("no contact for 30 days", "new enrollment not contacted"), the
@@ -28,9 +32,10 @@ import argparse
 import datetime as dt
 import io
 import math
-import multiprocessing
+import queue
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -39,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from generate_people import Table, _copy, _secondary_indexes  # noqa: E402 (sets up Django)
+from generate_people import _secondary_indexes  # noqa: E402 (sets up Django)
 
 from alongside.accounts.models import Membership, User  # noqa: E402
 from alongside.people.contributions import timeline_kinds  # noqa: E402
@@ -84,62 +89,129 @@ def events_for(rng: random.Random) -> int:
     return max(1, int(rng.lognormvariate(math.log(20), 0.75)))
 
 
-# --- shared with the forked workers -----------------------------------------------------
+# --- the entries, made by the database -----------------------------------------------
+#
+# Python draws how many entries each person has (events_for, as above) and gives each
+# person the ids of their entries; the database makes the rows, one INSERT ... SELECT over
+# generate_series per range of people, on `workers` connections at once. Each value an
+# entry draws at random is a hash of its id and the seed (hashint8extended), so the data
+# depends on the seed alone, not on how the people are split between connections.
 
-STATE: dict[str, Any] = {}
+ENTRY_COLUMNS = [
+    "id",
+    "person_id",
+    "organization_id",
+    "program_id",
+    "kind",
+    "occurred_at",
+    "recorded_at",
+    "actor_id",
+    "summary",
+    "details",
+    "sensitive",
+]
+PEOPLE_TABLE = "bench_timeline_people"  # person, entries, first id (dropped at the end)
+TEAMS_TABLE = "bench_timeline_teams"  # program -> its staff (the entries' actors)
+
+PLAN_SQL = [
+    f"""
+CREATE UNLOGGED TABLE {PEOPLE_TABLE} AS
+SELECT c.person_id, c.entries, c.first_id, p.organization_id, p.created_at,
+    greatest(60, floor(extract(epoch FROM %(now)s::timestamptz - p.created_at))) AS span,
+    e.programs
+FROM bench_timeline_counts c
+JOIN people_person p ON p.id = c.person_id
+LEFT JOIN (
+    SELECT person_id, array_agg(program_id ORDER BY id) AS programs
+    FROM people_enrollment GROUP BY person_id
+) e ON e.person_id = c.person_id
+""",
+    f"CREATE UNIQUE INDEX ON {PEOPLE_TABLE} (person_id)",
+    f"""
+CREATE UNLOGGED TABLE {TEAMS_TABLE} AS
+SELECT program_id, array_agg(user_id ORDER BY user_id) AS users
+FROM accounts_membership WHERE program_id IS NOT NULL GROUP BY program_id
+""",
+    f"ANALYZE {PEOPLE_TABLE}",
+    f"ANALYZE {TEAMS_TABLE}",
+]
 
 
-def build_batch(bounds: tuple[int, int, int]) -> str:
-    """COPY text of the entries of people first..last (ids from `first_id`)."""
-    first, last, next_id = bounds
-    counts, people, programs, actors = (
-        STATE["counts"],
-        STATE["people"],
-        STATE["programs"],
-        STATE["actors"],
+def sql_literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def sql_array(values: list[Any], cast: str) -> str:
+    return f"ARRAY[{', '.join(map(sql_literal, values))}]::{cast}[]"
+
+
+def insert_sql(seed: int) -> str:
+    """The entries of one range of people (%(first)s..%(last)s), as the COPY text built
+    with Python's random had them: moments spread over the person's life in id order, kinds by
+    weight, 85% in one of the person's programs, 90% of those by one of the program's
+    staff, 30% with details. u0..u8 are the entry's draws in [0, 1): 53 bits of a hash of
+    its id seeded by --seed and the draw's number."""
+    draws = ",\n        ".join(
+        f"(hashint8extended(c.first_id + g, {seed * 16 + n}) & 9007199254740991)::float8"
+        f" / 9007199254740992.0 AS u{n}"
+        for n in range(9)
     )
-    table: Table = STATE["table"]
-    now: dt.datetime = STATE["now"]
-    rng = random.Random(f"{STATE['seed']}:timeline:{first}")
+    total = sum(w for _, w, _ in KINDS)
+    upper, kind = 0.0, "CASE"
+    for number, (_, weight, _) in enumerate(KINDS[:-1], 1):
+        upper += weight / total
+        kind += f" WHEN u1 < {upper!r} THEN {number}"
+    kind += f" ELSE {len(KINDS)} END"
+    texts: list[str] = []
+    starts, sizes = [], []
+    for _, _, options in KINDS:
+        starts.append(len(texts) + 1)
+        sizes.append(len(options))
+        texts.extend(options)
     keys = [k for k, _, _ in KINDS]
-    weights = [w for _, w, _ in KINDS]
-    texts = {k: t for k, _, t in KINDS}
     sensitive = {k.key for k in timeline_kinds if k.sensitive}
-    out = io.StringIO()
-    for pid in range(first, last + 1):
-        n = counts[pid]
-        if not n or pid not in people:
-            continue
-        org, created = people[pid]
-        own = programs.get(pid) or [None]
-        span = max(60.0, (now - created).total_seconds())
-        moments = sorted(rng.random() for _ in range(n))
-        chosen = rng.choices(keys, weights=weights, k=n)
-        for moment, kind in zip(moments, chosen, strict=True):
-            at = created + dt.timedelta(seconds=int(moment * span))
-            program = rng.choice(own) if rng.random() < 0.85 else None
-            team = actors.get(program) if program else None
-            actor = rng.choice(team) if team and rng.random() < 0.9 else None
-            details = rng.choice(DETAILS) if rng.random() < 0.3 else ""
-            out.write(
-                table.line(
-                    [
-                        next_id,
-                        pid,
-                        org,
-                        program,
-                        kind,
-                        at,
-                        at,
-                        actor,
-                        rng.choice(texts[kind]),
-                        details,
-                        kind in sensitive,
-                    ]
-                )
-            )
-            next_id += 1
-    return out.getvalue()
+    # Every other column at its default, so columns added to the model later still load.
+    fields = {f.attname: f for f in TimelineEntry._meta.concrete_fields}
+    others = [f for name, f in fields.items() if name not in ENTRY_COLUMNS]
+    columns = ", ".join(f'"{fields[name].column}"' for name in ENTRY_COLUMNS)
+    columns += "".join(f', "{f.column}"' for f in others)
+    defaults = "".join(f", {sql_literal(f.get_default())}" for f in others)
+    return f"""
+INSERT INTO {TimelineEntry._meta.db_table} ({columns})
+SELECT r.id, r.person_id, r.organization_id, r.program_id,
+    ({sql_array(keys, "text")})[r.kind], r.at, r.at,
+    CASE WHEN r.program_id IS NOT NULL AND r.u4 < 0.9
+         THEN t.users[1 + floor(r.u5 * cardinality(t.users))::int] END,
+    ({sql_array(texts, "text")})[({sql_array(starts, "int")})[r.kind]
+        + floor(r.u6 * ({sql_array(sizes, "int")})[r.kind])::int],
+    CASE WHEN r.u7 < 0.3
+         THEN ({sql_array(DETAILS, "text")})[1 + floor(r.u8 * {len(DETAILS)})::int]
+         ELSE '' END,
+    ({sql_array([k in sensitive for k in keys], "bool")})[r.kind]{defaults}
+FROM (
+    SELECT r.*, {kind} AS kind,
+        r.created_at + make_interval(secs => floor((r.g + r.u0) / r.entries * r.span))
+            AS at,
+        CASE WHEN r.programs IS NOT NULL AND r.u2 < 0.85
+             THEN r.programs[1 + floor(r.u3 * cardinality(r.programs))::int]
+        END AS program_id
+    FROM (
+        SELECT c.first_id + g AS id, g, c.person_id, c.entries, c.organization_id,
+            c.created_at, c.span, c.programs,
+        {draws}
+        FROM {PEOPLE_TABLE} c, generate_series(0, c.entries - 1) g
+        WHERE c.person_id BETWEEN %(first)s AND %(last)s
+        OFFSET 0  -- each draw made once, not once for every use
+    ) r
+) r
+LEFT JOIN {TEAMS_TABLE} t ON t.program_id = r.program_id
+"""
 
 
 # --- the caseload, the rules, contacts and tasks ---------------------------------------
@@ -300,101 +372,104 @@ def hub_state(now: dt.datetime, seed: int, coordinator: User) -> list[int]:
 # --- loading ---------------------------------------------------------------------------
 
 
-def load_state(seed: int, now: dt.datetime, target: int, known: int) -> None:
+def plan_entries(seed: int, now: dt.datetime, target: int, known: int) -> list[int]:
+    """Entries per person (index: person id), and the tables the INSERTs read: each
+    person's count, first id, organization, life span and programs; each program's staff."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, organization_id, created_at FROM people_person")
-        people = {pk: (org, created) for pk, org, created in cursor.fetchall()}
-        cursor.execute("SELECT person_id, program_id FROM people_enrollment")
-        programs: dict[int, list[int]] = {}
-        for pid, program in cursor.fetchall():
-            programs.setdefault(pid, []).append(program)
-        cursor.execute(
-            "SELECT program_id, array_agg(user_id) FROM accounts_membership "
-            "WHERE program_id IS NOT NULL GROUP BY program_id"
-        )
-        actors = dict(cursor.fetchall())
+        cursor.execute("SELECT id FROM people_person ORDER BY id")
+        people = [pk for (pk,) in cursor.fetchall()]
     rng = random.Random(f"{seed}:counts")
-    top = max(people)
-    counts = [0] * (top + 1)
+    counts = [0] * (people[-1] + 1)
     for pid in people:
         counts[pid] = events_for(rng)
     # Scale the ordinary people so the total comes to the target.
-    total = sum(counts)
-    factor = target / total
+    factor = target / sum(counts)
     counts = [max(1, round(c * factor)) if c else 0 for c in counts]
     counts[known] = KNOWN_EVENTS
-    STATE.update(
-        seed=seed,
-        now=now,
-        counts=counts,
-        people=people,
-        programs=programs,
-        actors=actors,
-        table=Table.of(
-            TimelineEntry,
-            [
-                "id",
-                "person_id",
-                "organization_id",
-                "program_id",
-                "kind",
-                "occurred_at",
-                "recorded_at",
-                "actor_id",
-                "summary",
-                "details",
-                "sensitive",
-            ],
-        ),
-    )
-
-
-def load(batch_size: int, workers: int, budget: float | None) -> tuple[int, int]:
-    counts = STATE["counts"]
-    top = len(counts) - 1
-    bounds = []
+    out = io.StringIO()
     next_id = 1
+    for pid in people:
+        out.write(f"{pid}\t{counts[pid]}\t{next_id}\n")
+        next_id += counts[pid]
+    with connection.cursor() as cursor:
+        drop_plan(cursor)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_timeline_counts "
+            "(person_id integer, entries integer, first_id bigint)"
+        )
+        with cursor.cursor.copy("COPY bench_timeline_counts FROM STDIN") as copy:
+            copy.write(out.getvalue().encode())
+        for statement in PLAN_SQL:
+            cursor.execute(statement, {"now": now} if "%(now)s" in statement else None)
+        cursor.execute("DROP TABLE bench_timeline_counts")
+    return counts
+
+
+def drop_plan(cursor: Any) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {PEOPLE_TABLE}, {TEAMS_TABLE}")
+
+
+def load(
+    seed: int, counts: list[int], batch_size: int, workers: int, budget: float | None
+) -> tuple[int, int]:
+    """INSERT the entries, people in id order, a range at a time on `workers` connections
+    (Django's are per thread); with a budget, no range is started once it is spent."""
+    sql = insert_sql(seed)
+    top = len(counts) - 1
+    ranges = queue.SimpleQueue()
     for first in range(1, top + 1, batch_size):
-        last = min(top, first + batch_size - 1)
-        bounds.append((first, last, next_id))
-        next_id += sum(counts[first : last + 1])
+        ranges.put((first, min(top, first + batch_size - 1)))
     started = time.perf_counter()
-    rows = 0
-    people = 0
-    connection.close()
-    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
-    try:
-        with connection.cursor() as wrapper:
-            wrapper.execute("SET session_replication_role = replica")
-            wrapper.execute("SET synchronous_commit = off")
-            built = pool.imap(build_batch, bounds) if pool else map(build_batch, bounds)
-            for (_, last, _), text in zip(bounds, built, strict=False):
-                _copy(wrapper.cursor, STATE["table"], text)
-                rows += text.count("\n")
-                people = last
-                elapsed = time.perf_counter() - started
-                if (last // batch_size) % 20 == 0 or last == top:
-                    print(
-                        f"  {last:>10,} people  {rows:>12,} entries  {elapsed:6.0f} s  "
-                        f"{rows / elapsed:9,.0f} rows/s",
-                        flush=True,
-                    )
-                if budget is not None and elapsed > budget:
-                    print(f"  budget of {budget:.0f} s spent: stopping after person {last:,}")
-                    break
-    finally:
-        if pool:
-            pool.terminate()
-            pool.join()
-    return rows, people
+    lock = threading.Lock()
+    done: dict[int, int] = {}  # last person of a range -> its entries
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = replica")
+                cursor.execute("SET synchronous_commit = off")
+                cursor.execute("SET jit = off")
+                while not failed and (budget is None or time.perf_counter() - started < budget):
+                    try:
+                        first, last = ranges.get_nowait()
+                    except queue.Empty:
+                        return
+                    cursor.execute(sql, {"first": first, "last": last})
+                    with lock:
+                        done[last] = cursor.rowcount
+                        rows = sum(done.values())
+                        elapsed = time.perf_counter() - started
+                        if len(done) % 10 == 0 or last == top:
+                            print(
+                                f"  {min(top, len(done) * batch_size):>10,} people  {rows:>12,} "
+                                f"entries  {elapsed:6.0f} s  {rows / elapsed:9,.0f} rows/s",
+                                flush=True,
+                            )
+        except BaseException as error:
+            failed.append(error)  # the other connections stop after their range
+            raise
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise SystemExit(f"Loading the entries failed: {failed[0]}")
+    if len(done) * batch_size < top:
+        print(f"  budget of {budget} s spent: stopping after person {max(done, default=0):,}")
+    return sum(done.values()), max(done, default=0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=30_000_000, help="timeline entries")
     parser.add_argument("--seed", type=int, default=20261205)
-    parser.add_argument("--batch-size", type=int, default=5_000, help="people per COPY")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=20_000, help="people per INSERT")
+    parser.add_argument("--workers", type=int, default=2, help="connections inserting at once")
     parser.add_argument("--budget", type=float, help="seconds of loading, then stop")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -410,14 +485,15 @@ def main() -> None:
     print(f"  bench-coordinator's caseload: {len(caseload)} people", flush=True)
 
     print(f"Timeline: about {args.events:,} entries", flush=True)
-    load_state(args.seed, now, args.events, known)
+    counts = plan_entries(args.seed, now, args.events, known)
     table = TimelineEntry._meta.db_table
     indexes = _secondary_indexes([table])
     with connection.cursor() as cursor:
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-    rows, people = load(args.batch_size, args.workers, args.budget)
+    rows, people = load(args.seed, counts, args.batch_size, args.workers, args.budget)
     with connection.cursor() as cursor:
+        drop_plan(cursor)
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("SET maintenance_work_mem = '1GB'")
         cursor.execute("SET max_parallel_maintenance_workers = 2")
@@ -436,7 +512,7 @@ def main() -> None:
         cursor.execute("SELECT count(*) FROM tasks_task WHERE status = 'todo'")
         open_tasks = cursor.fetchone()[0]
     print(f"  {table}: {rows:,} entries for people 1..{people:,}")
-    print(f"  known person {known}: {STATE['counts'][known]:,} entries")
+    print(f"  known person {known}: {counts[known]:,} entries")
     print(f"  open tasks: {open_tasks:,}")
     print(f"Done in {time.perf_counter() - begin:.0f} s", flush=True)
 

@@ -274,7 +274,11 @@ def timeline_page(
     entries = _entries(viewer, person, chosen)
     if cursor:
         at, pk = decode_cursor(cursor)
-        entries = entries.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=pk))
+        # `occurred_at <= at` adds nothing to the OR but bounds the index range, so the
+        # page starts at the cursor instead of filtering out every newer entry on the way.
+        entries = entries.filter(occurred_at__lte=at).filter(
+            Q(occurred_at__lt=at) | Q(occurred_at=at, id__lt=pk)
+        )
     found = list(entries[: limit + 1])
     page = found[:limit]
     audit.record_for_person(
