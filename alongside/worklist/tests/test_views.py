@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
 from alongside.intake.models import Need
-from alongside.people.contributions import worklist_reasons
 from alongside.worklist.models import WorklistDecision
 from alongside.worklist.tests.conftest import contacted
 from conftest import LANGUAGES_INLINE, NAV_COUNTS, add_role, make_person, make_user
@@ -208,15 +207,13 @@ def test_the_caseload_refuses_a_program_not_ones_own(client, world):
 
 # An audit event is one statement on PostgreSQL, three on SQLite (audit/services.py).
 AUDIT = 1 if connection.vendor == "postgresql" else 3
-# Each registered reason reads within its own budget (three reasons of one query each
-# when these counts were set); a new app's reason adds its budget, nothing per row.
-REASONS = sum(reason.queries for reason in worklist_reasons)
-# The co-signature reason's query is a supervisor's only (encounters/worklist.py).
-NOT_SUPERVISING = 1
+# Every registered reason's rows are read in one statement (worklist/gather.py): a new
+# app's reason adds nothing, nor does a row. (Nine reasons were nine queries before.)
+REASONS = 1
 # One list event for both lists (the people table's languages are inline on PG); no
 # "has a caseload?" query for whoever coordinates someone.
-HOME = 7 + REASONS - NOT_SUPERVISING + AUDIT + NAV_COUNTS - LANGUAGES_INLINE
-MEMBER = 7 + REASONS - NOT_SUPERVISING + AUDIT + NAV_COUNTS
+HOME = 7 + REASONS + AUDIT + NAV_COUNTS - LANGUAGES_INLINE
+MEMBER = 7 + REASONS + AUDIT + NAV_COUNTS
 CASELOAD = 8 + AUDIT + NAV_COUNTS
 TEAM = 6 + REASONS + NAV_COUNTS
 
