@@ -79,6 +79,8 @@ def _keep(
         return _Kept(None, ()) if first is second else _UNKEPT
     if first.sql != second.sql or len(first.params) != len(second.params):
         return _UNKEPT
+    # On SQLite a moment is a parameter as text in UTC, so its offset is from now's text.
+    base = _moment(_adapt(now)) or now
     moments = []
     for slot, (one, other) in enumerate(zip(first.params, second.params, strict=True)):
         if one == other:
@@ -87,7 +89,7 @@ def _keep(
         if at is None or then is None or then - at != shift:
             return _UNKEPT
         as_text = isinstance(one, str)
-        moments.append((slot, at - (_moment(_adapt(now)) if as_text else now), as_text))
+        moments.append((slot, at - (base if as_text else now), as_text))
     return _Kept(first, tuple(moments))
 
 

@@ -4,6 +4,7 @@ the team, the caseload with filters, and done/snooze/undo from the page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -306,3 +307,35 @@ def test_the_caseload_filters_by_an_open_need_from_intake(client, world):
     # A sensitive kind is not a choice, so asking for it is refused, not answered.
     response = client.get(reverse("worklist:caseload"), {"need": "depression"})
     assert response.status_code == 422 and response.context["found"].matching == 2
+
+
+def test_each_reason_s_form_carries_its_own_values_escaped(world):
+    from django.test import Client
+
+    from alongside.people.models import Person
+
+    Person.objects.filter(pk=world.person.pk).update(preferred_name='Lu <"&>')
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.coordinator)
+    page = client.get("/?from=a&b=%3Cc%3E").content.decode()
+    assert (
+        f'<input type="hidden" name="person" value="{world.person.pk}">'
+        '<input type="hidden" name="reason" value="worklist.not_yet_contacted">'
+        '<input type="hidden" name="item" value="new">'
+        '<input type="hidden" name="next" value="/?from=a&amp;b=%3Cc%3E">'
+    ) in page
+    assert 'visually-hidden">: Lu &lt;&quot;&amp;&gt;' in page and 'Lu <"&>' not in page
+    assert 'id="until-1-1"' in page and 'for="note-1-1"' in page
+    # The form's CSRF field is this session's: the decision goes through.
+    [token] = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    response = client.post(
+        reverse("worklist:decide"),
+        {
+            "csrfmiddlewaretoken": token,
+            "person": world.person.pk,
+            "reason": "worklist.not_yet_contacted",
+            "item": "new",
+            "action": "done",
+        },
+    )
+    assert response.status_code == 302 and WorklistDecision.objects.filter(action="done").exists()
