@@ -234,8 +234,8 @@ def worklist_for(
 ) -> Worklist:
     """Who on the owner's caseload (the viewer's own by default) needs attention today,
     as the viewer may see them, and what was done or snoozed; recorded as one list
-    event (naming whom the viewer covered for). A fixed number of queries: the reasons'
-    budgets, the decisions, and the people shown."""
+    event (naming whom the viewer covered for). A fixed number of queries: every
+    reason's rows in one, the decisions, and the people shown."""
     owner = owner or viewer
     worklist = _read_worklist(viewer, owner, now or timezone.now(), limit)
     shown = _shown(worklist)

@@ -281,7 +281,7 @@ def test_teammates_are_those_sharing_a_program(world):
 
 
 @pytest.mark.parametrize("count", [1, 5])
-def test_every_reason_keeps_to_its_query_budget(world, flag, count, django_assert_max_num_queries):
+def test_every_reason_alone_is_one_query(world, flag, count, django_assert_max_num_queries):
     for n in range(count):
         person = make_person(
             world.coordinator,
