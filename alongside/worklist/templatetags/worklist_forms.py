@@ -39,7 +39,7 @@ def _parts(covering: bool) -> list[str | int]:
     """The form rendered with stand-ins: markup (str) and the slots' places (int)."""
     key = (get_language(), covering)
     if key not in _cut:
-        context = {slot: f"wlslot{i}x" for i, slot in enumerate(SLOTS)}
+        context: dict[str, Any] = {slot: f"wlslot{i}x" for i, slot in enumerate(SLOTS)}
         context.update(decide_url=reverse("worklist:decide"), covering=covering)
         pieces = _STAND_IN.split(render_to_string("worklist/_reason_form.html", context))
         # split gives markup, slot, markup, …: the slots as numbers.
