@@ -19,7 +19,7 @@ from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -32,12 +32,13 @@ SLOTS = ("csrf", "person", "reason", "item", "owner", "here", "name", "text", "r
 # Letters and digits: nothing escaping changes, and nothing the form's words say.
 _STAND_IN = re.compile(r"wlslot(\d+)x")
 
-_cut: dict[tuple[str | None, bool], list[str | int]] = {}
+_cut: dict[tuple[Any, ...], list[str | int]] = {}
 
 
 def _parts(covering: bool) -> list[str | int]:
-    """The form rendered with stand-ins: markup (str) and the slots' places (int)."""
-    key = (get_language(), covering)
+    """The form rendered with stand-ins: markup (str) and the slots' places (int). The
+    decide address follows the script prefix and URLconf, as `{% url %}` does."""
+    key = (get_language(), get_script_prefix(), get_urlconf(), covering)
     if key not in _cut:
         context: dict[str, Any] = {slot: f"wlslot{i}x" for i, slot in enumerate(SLOTS)}
         context.update(decide_url=reverse("worklist:decide"), covering=covering)
