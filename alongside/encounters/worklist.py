@@ -1,6 +1,6 @@
 """The worklist's "note awaiting your co-signature": for a supervisor, the signed notes
 of the programs they supervise that the program asked them to co-sign, about people on
-the caseload being read, not written by the supervisor themself. One query."""
+the caseload being read, not written by the supervisor themself."""
 
 from __future__ import annotations
 
@@ -8,27 +8,31 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from alongside.accounts.scope import scope_for
 from alongside.encounters.models import Note
-from alongside.people.contributions import WorklistItem, WorklistReason, worklist_reasons
+from alongside.lib.links import link
+from alongside.people.contributions import (
+    WorklistItem,
+    WorklistReason,
+    WorklistRow,
+    worklist_reasons,
+)
 from alongside.people.models import Person
 
 AWAITING_COSIGNATURE = "encounters.awaiting_cosignature"
 
 
-def awaiting_cosignature(
+def notes_to_cosign(
     viewer: Any, caseload: QuerySet[Person], now: dt.datetime
-) -> list[WorklistItem]:
-    """Due from when the note was signed: the longer it waits, the higher it sits. One
-    query for a supervisor; none for anyone who supervises no program (their scope,
+) -> QuerySet[Any] | None:
+    """Nothing to ask (no query) for anyone who supervises no program (their scope,
     read once per request, says so), who is most of those opening a worklist."""
     supervised = scope_for(viewer).supervised_program_ids
     if not supervised:
-        return []
-    rows = (
+        return None
+    return (
         Note.objects.filter(
             status=Note.Status.SIGNED,
             cosignature_required=True,
@@ -37,18 +41,26 @@ def awaiting_cosignature(
             encounter__person__in=caseload,
         )
         .exclude(author_id=viewer.pk)
-        .values_list("pk", "encounter__person_id", "signed_at", "template_version__template__name")
+        .values("pk", "encounter__person_id", "signed_at", "template_version__template__name")
     )
+
+
+def awaiting_cosignature(
+    viewer: Any, rows: list[WorklistRow], now: dt.datetime
+) -> list[WorklistItem]:
+    """Due from when the note was signed: the longer it waits, the higher it sits."""
     return [
         WorklistItem(
-            person_id=person_id,
+            person_id=row["encounter__person_id"],
             reason=AWAITING_COSIGNATURE,
-            text=_("%(note)s awaiting your co-signature") % {"note": name},
-            due_at=signed_at or now,  # a signed note has its time (a check constraint)
-            link=reverse("encounters:note", args=[pk]),
-            key=f"note:{pk}:cosign",
+            text=_("%(note)s awaiting your co-signature")
+            % {"note": row["template_version__template__name"]},
+            # A signed note has its time (a check constraint).
+            due_at=row["signed_at"] or now,
+            link=link("encounters:note", row["pk"]),
+            key=f"note:{row['pk']}:cosign",
         )
-        for pk, person_id, signed_at, name in rows
+        for row in rows
     ]
 
 
@@ -57,8 +69,8 @@ def register_worklist() -> None:
         WorklistReason(
             key=AWAITING_COSIGNATURE,
             label="Note awaiting your co-signature",
-            find=awaiting_cosignature,
-            queries=1,
+            rows=notes_to_cosign,
+            items=awaiting_cosignature,
             urgency=80,
         )
     )

@@ -10,17 +10,18 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from alongside.intake.models import Need
 from alongside.intake.selectors import urgent_flags_of
 from alongside.intake.sensitive import is_sensitive_need, visible_needs
+from alongside.lib.links import link
 from alongside.lib.when import ago
 from alongside.people.contributions import (
     CaseloadFilter,
     WorklistItem,
     WorklistReason,
+    WorklistRow,
     caseload_filters,
     worklist_reasons,
 )
@@ -35,31 +36,35 @@ def _when(raised_at: dt.datetime, now: dt.datetime) -> str:
     return _("urgent screening result %(ago)s") % {"ago": ago(raised_at, now)}
 
 
-def open_urgent_flags(
-    viewer: Any, caseload: QuerySet[Person], now: dt.datetime
-) -> list[WorklistItem]:
-    """One item per open flag of the caseload's people, in one query."""
-    rows = (
+def flag_rows(viewer: Any, caseload: QuerySet[Person], now: dt.datetime) -> QuerySet[Any]:
+    """The open flags of the caseload's people, with whether the viewer is on the care
+    team (`shows`)."""
+    return (
         urgent_flags_of(caseload.values("pk"), open_only=True)
         .annotate(shows=sees_sensitive(viewer, "person_id"))
-        .values_list("pk", "person_id", "response_id", "raised_at", "shows")
+        .values("pk", "person_id", "response_id", "raised_at", "shows")
     )
+
+
+def open_urgent_flags(viewer: Any, rows: list[WorklistRow], now: dt.datetime) -> list[WorklistItem]:
+    """One item per open flag."""
     items = []
-    for pk, person_id, response_id, raised_at, shows in rows:
-        if shows:
+    for row in rows:
+        person_id, raised_at = row["person_id"], row["raised_at"]
+        if row["shows"]:
             text = _when(raised_at, now)
-            link = reverse("intake:response", args=[response_id])
+            where = link("intake:response", row["response_id"])
         else:
             text = _("urgent result — speak with the coordinator")
-            link = reverse("people:detail", args=[person_id])
+            where = link("people:detail", person_id)
         items.append(
             WorklistItem(
                 person_id=person_id,
                 reason=URGENT_FLAG,
                 text=text,
                 due_at=raised_at,
-                link=link,
-                key=f"flag:{pk}",
+                link=where,
+                key=f"flag:{row['pk']}",
             )
         )
     return items
@@ -92,8 +97,8 @@ def register_worklist() -> None:
         WorklistReason(
             key=URGENT_FLAG,
             label="Open urgent flag",
-            find=open_urgent_flags,
-            queries=1,
+            rows=flag_rows,
+            items=open_urgent_flags,
             urgency=10,
         )
     )

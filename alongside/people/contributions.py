@@ -28,6 +28,7 @@ from django.utils.functional import Promise
 
 from alongside.accounts.actors import Actor
 from alongside.lib.registry import Registry
+from alongside.lib.union import read_together
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -117,15 +118,36 @@ class WorklistItem:
     key: str = ""
 
 
+# One source row of a worklist reason: a `values()` row, keyed by the names the query
+# selected ("pk", "person_id", "appointment_type__name", an annotation's name).
+WorklistRow = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class WorklistReason:
+    """Why a person needs attention today, contributed by the app that knows it.
+
+    `rows(viewer, caseload, now)` says what to read: a `values()` query (not evaluated)
+    of the rows behind the items, for people in `caseload` (already scoped to what the
+    viewer may see), or None when this viewer has nothing to ask (no query at all). The
+    worklist reads every reason's rows in **one** statement (their queries joined by
+    UNION ALL, each row carried as JSON and read back with its columns' types), so a
+    reason costs no round trip of its own. `items(viewer, rows, now)` turns those rows
+    into `WorklistItem`s without a query: anything the text needs (a related name, the
+    one sensitivity rule as `sees_sensitive(viewer, "person_id")`) is a column of `rows`.
+    """
+
     key: str
     label: str
-    # Items for the people in `caseload` (already scoped to what the viewer may see), at
-    # `now`; at most `queries` queries however large the caseload.
-    find: Callable[[Any, QuerySet[Person], dt.datetime], Iterable[WorklistItem]]
-    queries: int
+    rows: Callable[[Any, QuerySet[Person], dt.datetime], QuerySet[Any] | None]
+    items: Callable[[Any, list[WorklistRow], dt.datetime], Iterable[WorklistItem]]
     urgency: int = 100  # lower first when two items are equally due
+
+    def find(self, viewer: Any, caseload: QuerySet[Person], now: dt.datetime) -> list[WorklistItem]:
+        """This reason's items alone, in one query (none when `rows` asks nothing), its
+        rows read as the worklist's one statement reads them."""
+        [rows] = read_together([self.rows(viewer, caseload, now)])
+        return list(self.items(viewer, rows, now)) if rows else []
 
 
 worklist_reasons: Registry[WorklistReason] = Registry(

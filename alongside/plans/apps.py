@@ -33,8 +33,8 @@ class PlansConfig(AppConfig):
             WorklistReason(
                 key=selectors.REVIEW_DUE,
                 label="Plan review due",
-                find=selectors.reviews_due,
-                queries=1,
+                rows=selectors.plans_to_review,
+                items=selectors.reviews_due,
                 urgency=70,
             )
         )

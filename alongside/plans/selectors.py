@@ -19,11 +19,13 @@ from django.utils.translation import ngettext
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.lib import compiled, links
+from alongside.lib import compiled
+from alongside.lib.links import link
 from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
 from alongside.organizations.program_settings import programs_with
 from alongside.people import related_rows
-from alongside.people.contributions import PanelContext, WorklistItem
+from alongside.people.contributions import PanelContext, WorklistItem, WorklistRow
 from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_person_view
 from alongside.people.sensitivity import RESTRICTED, disclosure_for
@@ -302,18 +304,23 @@ def person_panel(context: PanelContext) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- the worklist
 
 
-def reviews_due(viewer: Actor, caseload: QuerySet[Person], now: dt.datetime) -> list[WorklistItem]:
-    """Plans in force whose review falls due within `REVIEW_NOTICE_DAYS`, or is overdue,
-    due the day the review falls due. One query."""
+def plans_to_review(viewer: Actor, caseload: QuerySet[Person], now: dt.datetime) -> QuerySet[Any]:
+    """Plans in force whose review falls due within `REVIEW_NOTICE_DAYS`, or is
+    overdue."""
     today = timezone.localdate(now)
-    rows = Plan.objects.filter(
+    return Plan.objects.filter(
         person__in=caseload,
         status__in=Plan.IN_FORCE,
         next_review_on__lte=today + dt.timedelta(days=REVIEW_NOTICE_DAYS),
-    ).values_list("pk", "person_id", "next_review_on")
+    ).values("pk", "person_id", "next_review_on")
+
+
+def reviews_due(viewer: Actor, rows: list[WorklistRow], now: dt.datetime) -> list[WorklistItem]:
+    """Due the day the review falls due."""
+    today = timezone.localdate(now)
     items = []
-    for pk, person_id, due in rows:
-        assert due is not None  # filtered on above
+    for row in rows:
+        pk, person_id, due = row["pk"], row["person_id"], row["next_review_on"]
         days = (today - due).days
         if days > 0:
             text = ngettext(
@@ -331,7 +338,7 @@ def reviews_due(viewer: Actor, caseload: QuerySet[Person], now: dt.datetime) -> 
                 reason=REVIEW_DUE,
                 text=text,
                 due_at=timezone.make_aware(dt.datetime.combine(due, dt.time.min)),
-                link=reverse("plans:plan", args=[pk]),
+                link=link("plans:plan", pk),
                 # Each review's due date is its own occurrence: done today hides this one.
                 key=f"plan:{pk}:{due.isoformat()}",
             )

@@ -59,8 +59,8 @@ class SchedulingConfig(AppConfig):
             WorklistReason(
                 key="scheduling.soon",
                 label="Appointment today or tomorrow",
-                find=worklist.appointments_soon,
-                queries=1,
+                rows=worklist.upcoming,
+                items=worklist.appointments_soon,
                 urgency=60,
             )
         )

@@ -76,8 +76,15 @@ def type_name(viewer: Any, appointment: Appointment) -> str:
 def shown_type(appointment: Appointment, sees_sensitive: bool) -> str:
     """The appointment's type for a viewer the one sensitivity rule answered
     `sees_sensitive` about its person (a page that asked once for all its rows)."""
-    if sees_sensitive or not appointment.appointment_type.sensitive:
-        return appointment.appointment_type.name
+    kind = appointment.appointment_type
+    return type_shown(kind.name, kind.sensitive, sees_sensitive)
+
+
+def type_shown(name: str, sensitive: bool, sees_sensitive: bool) -> str:
+    """An appointment type's name (`name`, `sensitive`) as a viewer the one rule
+    answered `sees_sensitive` may read it: a neutral "Appointment" for a sensitive one."""
+    if sees_sensitive or not sensitive:
+        return name
     return _("Appointment")
 
 

@@ -26,10 +26,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from alongside.lib.actors import SystemActor
+from alongside.lib.links import link
 from alongside.messaging.models import OutboundMessage
 from alongside.messaging.purposes import Purpose, purposes
 from alongside.messaging.services import Ask, Draft, send_many
-from alongside.people.contributions import WorklistItem, WorklistReason, worklist_reasons
+from alongside.people.contributions import (
+    WorklistItem,
+    WorklistReason,
+    WorklistRow,
+    worklist_reasons,
+)
 from alongside.people.models import Person
 from alongside.scheduling import reply_links
 from alongside.scheduling.models import Appointment, ReminderRule
@@ -293,15 +299,13 @@ def confirm_by_text(message: OutboundMessage) -> str:
     )
 
 
-def blocked_reminders(
-    viewer: object, caseload: QuerySet[Person], now: dt.datetime
-) -> list[WorklistItem]:
+def blocked_rows(viewer: object, caseload: QuerySet[Person], now: dt.datetime) -> QuerySet[Any]:
     """Reminders not sent because no way was safe, for appointments still ahead, unless
-    the same reminder went out another way since. One query."""
+    the same reminder went out another way since."""
     sent_since = OutboundMessage.objects.filter(source_key=OuterRef("source_key")).exclude(
         status=Status.BLOCKED
     )
-    rows = (
+    return (
         OutboundMessage.objects.filter(
             purpose=PURPOSE,
             status=Status.BLOCKED,
@@ -309,18 +313,23 @@ def blocked_reminders(
             created_at__gte=now - dt.timedelta(days=3),
         )
         .exclude(Exists(sent_since))
-        .values_list("pk", "person_id", "reason", "created_at")
+        .values("pk", "person_id", "reason", "created_at")
     )
+
+
+def blocked_reminders(
+    viewer: object, rows: list[WorklistRow], now: dt.datetime
+) -> list[WorklistItem]:
     return [
         WorklistItem(
-            person_id=person_id,
+            person_id=row["person_id"],
             reason=BLOCKED_REASON,
-            text=_("Reminder could not be sent safely: %(why)s") % {"why": why},
-            due_at=created_at,
-            link=reverse("people:detail", args=[person_id]),
-            key=f"message:{pk}",
+            text=_("Reminder could not be sent safely: %(why)s") % {"why": row["reason"]},
+            due_at=row["created_at"],
+            link=link("people:detail", row["person_id"]),
+            key=f"message:{row['pk']}",
         )
-        for pk, person_id, why, created_at in rows
+        for row in rows
     ]
 
 
@@ -338,8 +347,8 @@ def register() -> None:
         WorklistReason(
             key=BLOCKED_REASON,
             label="Reminder could not be sent safely",
-            find=blocked_reminders,
-            queries=1,
+            rows=blocked_rows,
+            items=blocked_reminders,
             urgency=40,
         )
     )

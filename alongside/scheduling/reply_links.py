@@ -8,12 +8,12 @@ cancelled (the new time's reminder carries a new link)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.actors import SystemActor
+from alongside.lib.links import link
 from alongside.people.contributions import (
     TimelineKind,
     WorklistItem,
     WorklistReason,
+    WorklistRow,
     timeline_kinds,
     worklist_reasons,
 )
@@ -119,28 +121,33 @@ def answer(
     return done.lower()
 
 
-def reschedule_requests(
-    viewer: object, caseload: QuerySet[Person], now: dt.datetime
-) -> list[WorklistItem]:
-    """People who asked for another time from a reminder, until staff handle it. One
-    query."""
-    rows = ReminderReply.objects.filter(
+def reschedule_rows(viewer: object, caseload: QuerySet[Person], now: dt.datetime) -> QuerySet[Any]:
+    """People who asked for another time from a reminder, until staff handle it."""
+    return ReminderReply.objects.filter(
         answer=ReminderReply.Answer.RESCHEDULE,
         handled_at__isnull=True,
         appointment__person__in=caseload,
         appointment__status=Appointment.Status.BOOKED,
-    ).values_list("pk", "appointment__person_id", "answered_at", "note")
-    return [
-        WorklistItem(
-            person_id=person_id,
-            reason=RESCHEDULE_REASON,
-            text=_("Asked for another appointment time") + (f": {note}" if note else ""),
-            due_at=answered_at,
-            link=reverse("people:detail", args=[person_id]),
-            key=f"reschedule:{pk}",
+    ).values("pk", "appointment__person_id", "answered_at", "note")
+
+
+def reschedule_requests(
+    viewer: object, rows: list[WorklistRow], now: dt.datetime
+) -> list[WorklistItem]:
+    items = []
+    for row in rows:
+        person_id, note = row["appointment__person_id"], row["note"]
+        items.append(
+            WorklistItem(
+                person_id=person_id,
+                reason=RESCHEDULE_REASON,
+                text=_("Asked for another appointment time") + (f": {note}" if note else ""),
+                due_at=row["answered_at"],
+                link=link("people:detail", person_id),
+                key=f"reschedule:{row['pk']}",
+            )
         )
-        for pk, person_id, answered_at, note in rows
-    ]
+    return items
 
 
 def register() -> None:
@@ -156,8 +163,8 @@ def register() -> None:
         WorklistReason(
             key=RESCHEDULE_REASON,
             label="Asked for another appointment time",
-            find=reschedule_requests,
-            queries=1,
+            rows=reschedule_rows,
+            items=reschedule_requests,
             urgency=45,
         )
     )

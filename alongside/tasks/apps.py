@@ -38,8 +38,8 @@ class TasksConfig(AppConfig):
             WorklistReason(
                 key="tasks.due",
                 label="Task overdue or due today",
-                find=selectors.worklist_due,
-                queries=1,
+                rows=selectors.due_tasks,
+                items=selectors.worklist_due,
                 urgency=30,
             )
         )

@@ -19,7 +19,7 @@ a selector returns it, so a page or endpoint never holds what its viewer may not
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
@@ -42,7 +42,22 @@ NEUTRAL_TITLES: dict[str, Promise] = {
 
 def neutral_title(task: Task) -> str:
     """The title shown to a viewer who may not read a sensitive task's own."""
-    return str(NEUTRAL_TITLES.get(task.origin, NEUTRAL_TITLES[Task.Origin.MANUAL]))
+    return _neutral(task.origin)
+
+
+def _neutral(origin: str) -> str:
+    return str(NEUTRAL_TITLES.get(origin, NEUTRAL_TITLES[Task.Origin.MANUAL]))
+
+
+def title_of(row: Mapping[str, Any]) -> str:
+    """The title of a task read as a row (`values()` of `ROW_COLUMNS` and `SEES`), as
+    `apply` would leave it: a list of many tasks reads no model instances (the
+    worklist)."""
+    restricted = row["sensitive"] and row["person_id"] is not None and not row[SEES]
+    return _neutral(row["origin"]) if restricted else str(row["title"])
+
+
+ROW_COLUMNS = ("pk", "person_id", "title", "due_at", "sensitive", "origin")
 
 
 def is_sensitive(task: Task) -> bool:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +18,10 @@ from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib import compiled
+from alongside.lib.links import link
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
-from alongside.people.contributions import WorklistItem
+from alongside.people.contributions import WorklistItem, WorklistRow
 from alongside.people.models import Person
 from alongside.people.sensitivity import Disclosure, disclosure_for
 from alongside.tasks import deadlines, presenting
@@ -217,26 +217,34 @@ def assignable_staff(program_ids: Any) -> QuerySet[Any]:
     )
 
 
-def _when(task: Task, now: dt.datetime) -> str:
-    today = timezone.localdate(now)
-    due = timezone.localdate(task.due_at)
-    # The title says what to do ("Call after urgent result"); `why` repeats the reason
-    # another worklist line may already give.
-    what = task.title.rstrip(".")
-    if due < today:
-        return _("%(what)s: overdue since %(day)s") % {
-            "what": what,
-            "day": formats.date_format(due, "MONTH_DAY_FORMAT"),
-        }
-    if due == today:
-        return _("%(what)s: due today") % {"what": what}
-    return _("%(what)s: due soon") % {"what": what}
+class _Words:
+    """How a worklist line says when a task is due, its words looked up once for a list
+    (the translations and each day's format, not once a task)."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.today = timezone.localdate(now)
+        self.overdue = _("%(what)s: overdue since %(day)s")
+        self.due_today = _("%(what)s: due today")
+        self.due_soon = _("%(what)s: due soon")
+        self.days: dict[dt.date, str] = {}
+
+    def say(self, title: str, due_at: dt.datetime) -> str:
+        due = timezone.localdate(due_at)
+        # The title says what to do ("Call after urgent result"); `why` repeats the
+        # reason another worklist line may already give.
+        what = title.rstrip(".")
+        if due < self.today:
+            if due not in self.days:
+                self.days[due] = formats.date_format(due, "MONTH_DAY_FORMAT")
+            return self.overdue % {"what": what, "day": self.days[due]}
+        if due == self.today:
+            return self.due_today % {"what": what}
+        return self.due_soon % {"what": what}
 
 
-def worklist_due(
-    viewer: Any, caseload: QuerySet[Person], now: dt.datetime
-) -> Iterator[WorklistItem]:
-    """Open tasks about people on the caseload that are overdue or due today: one query."""
+def due_tasks(viewer: Any, caseload: QuerySet[Person], now: dt.datetime) -> QuerySet[Any]:
+    """Open tasks about people on the caseload that are overdue or due today, with
+    whether the viewer may read each one's own words (`presenting.SEES`)."""
     end_of_today = deadlines.END_OF_DAY
     local_now = timezone.localtime(now)
     cutoff = local_now.replace(
@@ -245,22 +253,22 @@ def worklist_due(
     # The caseload is already scoped to what the viewer may see (worklist.selectors
     # .caseload_of starts from visible_to), so tasks_for's own scoping would add nothing
     # but its OR, which made PostgreSQL read every visible person (1.5 s at a million).
-    tasks = presenting.for_viewer(
-        Task.objects.filter(
-            status__in=Task.OPEN_STATUSES, due_at__lte=cutoff, person__in=caseload.values("pk")
-        )
-        .only("pk", "person_id", "title", "why", "due_at", "sensitive", "origin")
-        .order_by("due_at", "id"),
-        viewer,
-    )
-    for task in tasks:
+    return Task.objects.filter(
+        status__in=Task.OPEN_STATUSES, due_at__lte=cutoff, person__in=caseload.values("pk")
+    ).values(*presenting.ROW_COLUMNS, **{presenting.SEES: presenting.sees(viewer)})
+
+
+def worklist_due(viewer: Any, rows: list[WorklistRow], now: dt.datetime) -> Iterator[WorklistItem]:
+    """Each task as the viewer may read it (`presenting.title_of`, the one rule)."""
+    words = _Words(now)
+    for row in sorted(rows, key=lambda r: (r["due_at"], r["pk"])):
         yield WorklistItem(
-            person_id=task.person_id or 0,
+            person_id=row["person_id"] or 0,
             reason="tasks.due",
-            text=_when(task, now),
-            due_at=task.due_at,
-            link=reverse("tasks:detail", args=[task.pk]),
-            key=f"task:{task.pk}",  # "done today" on one task must not hide the next
+            text=words.say(presenting.title_of(row), row["due_at"]),
+            due_at=row["due_at"],
+            link=link("tasks:detail", row["pk"]),
+            key=f"task:{row['pk']}",  # "done today" on one task must not hide the next
         )
 
 

@@ -18,8 +18,8 @@ class WorklistConfig(AppConfig):
             WorklistReason(
                 key="worklist.not_yet_contacted",
                 label="New, not yet contacted",
-                find=reasons.not_yet_contacted,
-                queries=1,
+                rows=reasons.new_people,
+                items=reasons.not_yet_contacted,
                 urgency=40,
             )
         )
@@ -27,8 +27,8 @@ class WorklistConfig(AppConfig):
             WorklistReason(
                 key="worklist.no_recent_contact",
                 label="No recent contact",
-                find=reasons.no_recent_contact,
-                queries=1,
+                rows=reasons.out_of_touch,
+                items=reasons.no_recent_contact,
                 urgency=60,
             )
         )

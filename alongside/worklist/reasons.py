@@ -1,21 +1,23 @@
 """The worklist reasons the foundation alone can tell: a person not yet contacted, and a
 person not contacted for longer than the program's rule. Other apps contribute their own
-(intake: open urgent flags; the hub's tasks: tasks due). Each `find` is one query
-however large the caseload (people/contributions.py, WorklistReason). Their items carry
+(intake: open urgent flags; the hub's tasks: tasks due). Each reason's `rows` is
+one query however large the caseload, read with the others in one statement
+(people/contributions.py, WorklistReason). Their items carry
 no link: the person's name on the row already leads to their page."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from alongside.accounts.models import User
-from alongside.people.contributions import WorklistItem
+from alongside.people.contributions import WorklistItem, WorklistRow
 from alongside.people.models import Enrollment, Person
 
 NOT_YET_CONTACTED = "worklist.not_yet_contacted"
@@ -35,18 +37,24 @@ def _days(since: dt.datetime, now: dt.datetime) -> int:
     return (timezone.localdate(now) - timezone.localdate(since)).days
 
 
-def not_yet_contacted(
-    viewer: User, caseload: QuerySet[Person], now: dt.datetime
-) -> list[WorklistItem]:
-    """People with a referred or active enrollment whom nobody has reached yet, due from
-    the start of their earliest such enrollment (referral, start, or when recorded)."""
-    rows = Enrollment.objects.filter(
+def new_people(viewer: User, caseload: QuerySet[Person], now: dt.datetime) -> QuerySet[Any]:
+    """People with a referred or active enrollment whom nobody has reached yet: each
+    such enrollment's dates."""
+    return Enrollment.objects.filter(
         person__in=caseload, status__in=STARTED, person__last_contacted_at__isnull=True
-    ).values_list("person_id", "started_on", "referred_on", "created_at")
+    ).values("person_id", "started_on", "referred_on", "created_at")
+
+
+def not_yet_contacted(
+    viewer: User, rows: list[WorklistRow], now: dt.datetime
+) -> list[WorklistItem]:
+    """Due from the start of the person's earliest such enrollment (referral, start, or
+    when recorded)."""
     since: dict[int, dt.datetime] = {}
-    for person_id, started_on, referred_on, created_at in rows:
-        day = referred_on or started_on
-        start = _at_start_of(day) if day else created_at
+    for row in rows:
+        day = row["referred_on"] or row["started_on"]
+        start = _at_start_of(day) if day else row["created_at"]
+        person_id = row["person_id"]
         since[person_id] = min(start, since.get(person_id, start))
     limit = no_contact_days()
     items = []
@@ -72,26 +80,30 @@ def not_yet_contacted(
     return items
 
 
-def no_recent_contact(
-    viewer: User, caseload: QuerySet[Person], now: dt.datetime
-) -> list[WorklistItem]:
-    """People with an active enrollment last contacted more than `no_contact_days()` ago,
-    due the day the rule's time ran out. (Never contacted is `not_yet_contacted`.)"""
-    limit = no_contact_days()
-    cutoff = now - dt.timedelta(days=limit)
-    rows = (
+def out_of_touch(viewer: User, caseload: QuerySet[Person], now: dt.datetime) -> QuerySet[Any]:
+    """People with an active enrollment last contacted more than `no_contact_days()`
+    ago. (Never contacted is `not_yet_contacted`.)"""
+    cutoff = now - dt.timedelta(days=no_contact_days())
+    active = Enrollment.objects.filter(person_id=OuterRef("pk"), status=Enrollment.Status.ACTIVE)
+    return (
         caseload.filter(last_contacted_at__lt=cutoff)
-        .filter(enrollments__status=Enrollment.Status.ACTIVE)
-        .values_list("pk", "last_contacted_at")
-        .distinct()
+        .filter(Exists(active))
+        .values("pk", "last_contacted_at")
     )
+
+
+def no_recent_contact(
+    viewer: User, rows: list[WorklistRow], now: dt.datetime
+) -> list[WorklistItem]:
+    """Due the day the rule's time ran out."""
+    limit = no_contact_days()
     items = []
-    for person_id, last in rows:
-        assert last is not None  # filtered on above
+    for row in rows:
+        last = row["last_contacted_at"]
         days = _days(last, now)
         items.append(
             WorklistItem(
-                person_id=person_id,
+                person_id=row["pk"],
                 reason=NO_RECENT_CONTACT,
                 text=ngettext("no contact for %(days)d day", "no contact for %(days)d days", days)
                 % {"days": days},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from alongside.people.contributions import WorklistItem, worklist_reasons
 from alongside.people.models import Enrollment, Person, Profile
 from alongside.people.selectors import audit_people, my_people
 from alongside.people.sensitivity import sees_sensitive
+from alongside.worklist import statements
 from alongside.worklist.models import WorklistDecision
 
 ROW_LIMIT = 100
@@ -124,12 +125,20 @@ def _urgency(item: WorklistItem) -> int:
     return reason.urgency if reason else 100
 
 
-def find_items(viewer: User, caseload: QuerySet[Person], now: dt.datetime) -> list[WorklistItem]:
-    """Every registered reason's items for the caseload: one pass each, so the queries
-    are the reasons' own budgets, whatever the number of people."""
+def find_items(
+    viewer: User, caseload: QuerySet[Person], now: dt.datetime, *, key: Hashable | None = None
+) -> list[WorklistItem]:
+    """Every registered reason's items for the caseload, their rows read in one
+    statement (`lib.union`), so the reasons cost one query together, whatever the number
+    of reasons or of people. With `key` (everything the caseload's SQL depends on), the
+    statement is kept for the rest of the day (`statements.rows`)."""
+    reasons = tuple(worklist_reasons)
     found: list[WorklistItem] = []
-    for reason in worklist_reasons:
-        found.extend(reason.find(viewer, caseload, now))
+    for reason, rows in zip(
+        reasons, statements.rows(reasons, viewer, caseload, now, key), strict=True
+    ):
+        if rows:
+            found.extend(reason.items(viewer, rows, now))
     return found
 
 
@@ -184,8 +193,11 @@ def _read_worklist(viewer: User, owner: User, now: dt.datetime, limit: int) -> W
     """The worklist, not yet recorded (`worklist_for` and `start_page` record it)."""
     covering = owner.pk != viewer.pk
     caseload = caseload_of(viewer, owner)
+    # What the caseload's SQL depends on: the viewer's scope (visible_to), the owner and
+    # the programs they supervise.
+    key = ("caseload", scope_for(viewer), owner.pk, scope_for(owner).supervised_program_ids)
     open_items, set_aside = split_decided(
-        find_items(viewer, caseload, now),
+        find_items(viewer, caseload, now, key=key),
         standing_decisions(caseload, timezone.localdate(now)),
     )
     wanted = {i.person_id for i in open_items} | {i.person_id for _, i in set_aside}
@@ -222,8 +234,8 @@ def worklist_for(
 ) -> Worklist:
     """Who on the owner's caseload (the viewer's own by default) needs attention today,
     as the viewer may see them, and what was done or snoozed; recorded as one list
-    event (naming whom the viewer covered for). A fixed number of queries: the reasons'
-    budgets, the decisions, and the people shown."""
+    event (naming whom the viewer covered for). A fixed number of queries: every
+    reason's rows in one, the decisions, and the people shown."""
     owner = owner or viewer
     worklist = _read_worklist(viewer, owner, now or timezone.now(), limit)
     shown = _shown(worklist)

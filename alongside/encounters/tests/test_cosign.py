@@ -16,8 +16,9 @@ from alongside.audit.models import AuditEvent
 from alongside.encounters import selectors, services
 from alongside.encounters.models import Note, NoteSettings
 from alongside.encounters.tests.factories import MI_CONTENT, encounter, signed_note, version
-from alongside.encounters.worklist import awaiting_cosignature
+from alongside.encounters.worklist import AWAITING_COSIGNATURE
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.people.contributions import worklist_reasons
 from alongside.people.models import Person, TimelineEntry
 
 # The audit's saving is one statement on PostgreSQL; a person's languages come with them.
@@ -232,6 +233,9 @@ def test_a_supervisor_s_worklist_lists_notes_awaiting_their_co_signature(
     world = needs_cosign
     note = signed_note(world)
     people = Person.objects.visible_to(world.supervisor)
+    reason = worklist_reasons.get(AWAITING_COSIGNATURE)
+    assert reason is not None
+    awaiting_cosignature = reason.find
     with django_assert_num_queries(1):
         [item] = awaiting_cosignature(world.supervisor, people, timezone.now())
     assert (item.person_id, item.key, item.due_at) == (

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from alongside.people.contributions import worklist_reasons
 from alongside.people.models import Person
 from alongside.plans import programs, selectors, services
 from alongside.plans.models import Plan
@@ -20,9 +21,9 @@ def _active(world):
 
 
 def _items(world, now):
-    return selectors.reviews_due(
-        world.coordinator, Person.objects.visible_to(world.coordinator), now
-    )
+    reason = worklist_reasons.get(selectors.REVIEW_DUE)
+    assert reason is not None
+    return reason.find(world.coordinator, Person.objects.visible_to(world.coordinator), now)
 
 
 def test_a_review_shows_two_weeks_before_it_falls_due(world):

@@ -123,8 +123,10 @@ def test_the_panel_counts_only_appointments_the_viewer_may_see(world):
 def test_the_worklist_lists_only_appointments_the_viewer_may_see(world):
     from django.utils import timezone
 
+    from alongside.people.contributions import worklist_reasons
     from alongside.people.models import Person
-    from alongside.scheduling.worklist import appointments_soon
+
+    appointments_soon = worklist_reasons.get("scheduling.soon").find  # type: ignore[union-attr]
 
     now = timezone.now()
     _elsewhere(world, now + dt.timedelta(hours=2))
@@ -147,9 +149,11 @@ def test_a_sensitive_type_is_neutral_to_a_booker_off_the_care_team(world, ana):
 def test_a_sensitive_type_is_neutral_in_the_panel_and_worklist_off_the_care_team(world):
     from django.utils import timezone
 
+    from alongside.people.contributions import worklist_reasons
     from alongside.people.models import Person
     from alongside.scheduling.selectors import person_panel
-    from alongside.scheduling.worklist import appointments_soon
+
+    appointments_soon = worklist_reasons.get("scheduling.soon").find  # type: ignore[union-attr]
 
     now = timezone.now()
     kind = make_type(world, name="Harm reduction", sensitive=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alongside.lib.errors import NotPermitted
 from alongside.people import timeline
+from alongside.people.contributions import worklist_reasons
 from alongside.people.sensitivity import RESTRICTED
 from alongside.tasks import presenting, selectors, services
 from alongside.tasks.models import Task
@@ -128,15 +129,18 @@ def test_person_tasks_listed(world: Any, secret: Task) -> None:
     assert [t.title for t in selectors.person_tasks_listed(world.admin, world.person)] == [NEUTRAL]
 
 
+def _due(viewer: Any, caseload: Any, now: Any) -> list[Any]:
+    reason = worklist_reasons.get("tasks.due")
+    assert reason is not None
+    return reason.find(viewer, caseload, now)
+
+
 def test_worklist(world: Any, secret: Task) -> None:
     now = timezone.now()
     # An admin covering for the coordinator sees the coordinator's caseload.
     covering = caseload_of(world.admin, world.coordinator)
-    theirs = [i.text for i in selectors.worklist_due(world.admin, covering, now)]
-    mine = [
-        i.text
-        for i in selectors.worklist_due(world.coordinator, caseload_of(world.coordinator), now)
-    ]
+    theirs = [i.text for i in _due(world.admin, covering, now)]
+    mine = [i.text for i in _due(world.coordinator, caseload_of(world.coordinator), now)]
     assert theirs == [f"{NEUTRAL}: due today"] or theirs == [f"{NEUTRAL}: due soon"]
     assert WORDS in mine[0]
 

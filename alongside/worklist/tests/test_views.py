@@ -4,6 +4,7 @@ the team, the caseload with filters, and done/snooze/undo from the page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -12,7 +13,6 @@ from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
 from alongside.intake.models import Need
-from alongside.people.contributions import worklist_reasons
 from alongside.worklist.models import WorklistDecision
 from alongside.worklist.tests.conftest import contacted
 from conftest import LANGUAGES_INLINE, NAV_COUNTS, add_role, make_person, make_user
@@ -208,15 +208,13 @@ def test_the_caseload_refuses_a_program_not_ones_own(client, world):
 
 # An audit event is one statement on PostgreSQL, three on SQLite (audit/services.py).
 AUDIT = 1 if connection.vendor == "postgresql" else 3
-# Each registered reason reads within its own budget (three reasons of one query each
-# when these counts were set); a new app's reason adds its budget, nothing per row.
-REASONS = sum(reason.queries for reason in worklist_reasons)
-# The co-signature reason's query is a supervisor's only (encounters/worklist.py).
-NOT_SUPERVISING = 1
+# Every registered reason's rows are read in one statement (worklist/gather.py): a new
+# app's reason adds nothing, nor does a row. (Nine reasons were nine queries before.)
+REASONS = 1
 # One list event for both lists (the people table's languages are inline on PG); no
 # "has a caseload?" query for whoever coordinates someone.
-HOME = 7 + REASONS - NOT_SUPERVISING + AUDIT + NAV_COUNTS - LANGUAGES_INLINE
-MEMBER = 7 + REASONS - NOT_SUPERVISING + AUDIT + NAV_COUNTS
+HOME = 7 + REASONS + AUDIT + NAV_COUNTS - LANGUAGES_INLINE
+MEMBER = 7 + REASONS + AUDIT + NAV_COUNTS
 CASELOAD = 8 + AUDIT + NAV_COUNTS
 TEAM = 6 + REASONS + NAV_COUNTS
 
@@ -309,3 +307,35 @@ def test_the_caseload_filters_by_an_open_need_from_intake(client, world):
     # A sensitive kind is not a choice, so asking for it is refused, not answered.
     response = client.get(reverse("worklist:caseload"), {"need": "depression"})
     assert response.status_code == 422 and response.context["found"].matching == 2
+
+
+def test_each_reason_s_form_carries_its_own_values_escaped(world):
+    from django.test import Client
+
+    from alongside.people.models import Person
+
+    Person.objects.filter(pk=world.person.pk).update(preferred_name='Lu <"&>')
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.coordinator)
+    page = client.get("/?from=a&b=%3Cc%3E").content.decode()
+    assert (
+        f'<input type="hidden" name="person" value="{world.person.pk}">'
+        '<input type="hidden" name="reason" value="worklist.not_yet_contacted">'
+        '<input type="hidden" name="item" value="new">'
+        '<input type="hidden" name="next" value="/?from=a&amp;b=%3Cc%3E">'
+    ) in page
+    assert 'visually-hidden">: Lu &lt;&quot;&amp;&gt;' in page and 'Lu <"&>' not in page
+    assert 'id="until-1-1"' in page and 'for="note-1-1"' in page
+    # The form's CSRF field is this session's: the decision goes through.
+    [token] = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    response = client.post(
+        reverse("worklist:decide"),
+        {
+            "csrfmiddlewaretoken": token,
+            "person": world.person.pk,
+            "reason": "worklist.not_yet_contacted",
+            "item": "new",
+            "action": "done",
+        },
+    )
+    assert response.status_code == 302 and WorklistDecision.objects.filter(action="done").exists()

@@ -1,0 +1,110 @@
+"""The worklist's one statement: every reason's rows in one query, the same rows each
+reason reads alone, and a statement kept for the day that is what building it again
+would give (worklist/statements.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from alongside.people.contributions import WorklistItem, WorklistReason, worklist_reasons
+from alongside.people.models import Person
+from alongside.worklist import selectors, statements
+from alongside.worklist.tests.conftest import contacted
+from conftest import make_person, make_user
+
+# The morning after the clocks went forward in New York (the tests' TIME_ZONE).
+MORNING = timezone.make_aware(dt.datetime(2026, 3, 9, 8, 15, 2, 250))  # noqa: DTZ001
+
+
+def _key(item: WorklistItem) -> tuple[Any, ...]:
+    return (item.reason, item.person_id, item.key, item.text, item.due_at, item.link)
+
+
+def _crowd(world: Any, flag: Any) -> None:
+    for n in range(3):
+        person = make_person(
+            world.coordinator,
+            world.housing,
+            legal_given_name=f"Kai{n}",
+            primary_coordinator=world.coordinator,
+        )
+        flag(person)
+        contacted(person, 40 + n) if n else None
+
+
+def _caseload_key(viewer: Any) -> tuple[Any, ...]:
+    return ("test", viewer.pk)
+
+
+@pytest.mark.parametrize("who", ["coordinator", "supervisor", "scheduler"])
+def test_every_reason_is_read_in_one_query_as_it_reads_alone(
+    world, flag, who, django_assert_num_queries
+):
+    _crowd(world, flag)
+    viewer = getattr(world, who)
+    caseload = selectors.caseload_of(viewer, world.coordinator)
+    now = timezone.now()
+    alone = [i for reason in worklist_reasons for i in reason.find(viewer, caseload, now)]
+    assert alone  # flags and contacts at least
+    with django_assert_num_queries(1):
+        together = selectors.find_items(viewer, caseload, now)
+    assert sorted(map(_key, together)) == sorted(map(_key, alone))
+    # Kept: the same again, later the same day, in one query still.
+    key = _caseload_key(viewer)
+    first = selectors.find_items(viewer, caseload, now, key=key)
+    with django_assert_num_queries(1):
+        again = selectors.find_items(viewer, caseload, now, key=key)
+    assert sorted(map(_key, first)) == sorted(map(_key, again)) == sorted(map(_key, alone))
+
+
+@pytest.mark.parametrize("who", ["coordinator", "supervisor"])
+@pytest.mark.parametrize("later", [dt.timedelta(minutes=1), dt.timedelta(hours=13, seconds=7)])
+def test_a_kept_statement_is_what_building_it_again_gives(world, who, later):
+    viewer = getattr(world, who)
+    caseload = selectors.caseload_of(viewer, world.coordinator)
+    reasons = tuple(worklist_reasons)
+    kept = statements._keep(reasons, viewer, caseload, MORNING)
+    assert kept is not statements._UNKEPT and kept.statement is not None
+    assert kept.moments  # some reasons count from now (appointments from an hour ago)
+    at = MORNING + later
+    fresh = statements._made(reasons, viewer, caseload, at)
+    assert fresh is not None
+    params = list(kept.statement.params)
+    for slot, offset, as_text in kept.moments:
+        moment = at.astimezone(dt.UTC) + offset
+        params[slot] = statements._adapt(moment) if as_text else moment
+    assert (kept.statement.sql, tuple(params)) == (fresh.sql, fresh.params)
+
+
+def test_a_reason_that_reads_the_hour_is_built_every_time(world, flag):
+    flag(world.person)
+
+    def this_hour(viewer: Any, caseload: Any, now: dt.datetime) -> Any:
+        return Person.objects.filter(
+            pk__in=caseload, created_at__gte=now.replace(minute=0, second=0, microsecond=0)
+        ).values("pk", "created_at")
+
+    def items(viewer: Any, rows: Any, now: dt.datetime) -> list[WorklistItem]:
+        return [
+            WorklistItem(row["pk"], "test.hour", "registered this hour", row["created_at"])
+            for row in rows
+        ]
+
+    hourly = WorklistReason(key="test.hour", label="", rows=this_hour, items=items)
+    caseload = selectors.caseload_of(world.coordinator)
+    assert statements._keep((hourly,), world.coordinator, caseload, MORNING) is statements._UNKEPT
+    now = timezone.now()
+    [rows] = statements.rows((hourly,), world.coordinator, caseload, now, key="hour")
+    assert [r["pk"] for r in rows] == [world.person.pk]
+    assert isinstance(rows[0]["created_at"], dt.datetime) and rows[0]["created_at"].tzinfo
+
+
+def test_nobody_to_see_is_no_query(world, django_assert_num_queries):
+    newcomer = make_user("new")  # no program yet: sees nobody
+    caseload = selectors.caseload_of(newcomer)
+    with django_assert_num_queries(0):
+        assert selectors.find_items(newcomer, caseload, timezone.now()) == []
