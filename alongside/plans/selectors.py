@@ -11,7 +11,6 @@ from functools import partial
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +18,6 @@ from django.utils.translation import ngettext
 from alongside.accounts.actors import Actor
 from alongside.accounts.scope import scope_for
 from alongside.lib import compiled, links
-from alongside.lib import compiled
 from alongside.lib.links import link
 from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
