@@ -77,7 +77,7 @@ def test_objects_are_the_orm_instances_with_their_related_rows(db: Any) -> None:
 
 
 def test_a_page_sends_the_statements_the_last_one_ran_together_with_its_own_id(
-    db: Any, monkeypatch: Any
+    db: Any, sent_ahead: list[tuple[Any, ...]]
 ) -> None:
     from alongside.organizations.models import Program
 
@@ -99,14 +99,7 @@ def test_a_page_sends_the_statements_the_last_one_ran_together_with_its_own_id(
             compiled.count("test.together.count", "T", lambda: Organization.objects.all()),
         )
 
-    sent: list[tuple[Any, ...]] = []
-    send = compiled._send_ahead
-
-    def sending(tags: tuple[Any, ...], pk: int) -> Any:
-        sent.append(tags)
-        return send(tags, pk)
-
-    monkeypatch.setattr(compiled, "_send_ahead", sending)
+    sent = sent_ahead
     with compiled.together(("test.together", 1), first.pk):
         assert page(first.pk)[:2] == ([("Together A housing",)], ["Together A"])
     assert sent == []  # the first page of its kind runs its statements as it goes

@@ -94,21 +94,11 @@ def test_a_panel_with_nothing_to_show_is_left_out(world: Any) -> None:
 
 
 def test_the_next_page_sends_the_panels_reads_together_and_shows_the_same(
-    client: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+    client: Any, world: Any, sent_ahead: list[tuple[Any, ...]]
 ) -> None:
     import re
 
-    from alongside.lib import compiled
-
-    monkeypatch.setattr(compiled, "_pages", {})
-    sent: list[tuple[Any, ...]] = []
-    send = compiled._send_ahead
-
-    def sending(tags: tuple[Any, ...], pk: int) -> Any:
-        sent.append(tags)
-        return send(tags, pk)
-
-    monkeypatch.setattr(compiled, "_send_ahead", sending)
+    sent = sent_ahead
     client.force_login(world.coordinator)
     url = reverse("people:detail", args=[world.person.pk])
     pages = [client.get(url).content.decode() for _ in range(2)]
