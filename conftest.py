@@ -40,6 +40,24 @@ def _fast_tests(settings: Any, tmp_path: Any) -> None:
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture
+def sent_ahead(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """What `lib.compiled.together` sends in one round trip (one entry a page, on
+    PostgreSQL), from no page remembered."""
+    from alongside.lib import compiled
+
+    monkeypatch.setattr(compiled, "_pages", {})
+    sent: list[tuple[Any, ...]] = []
+    send = compiled._send_ahead
+
+    def sending(tags: tuple[Any, ...], pk: int) -> Any:
+        sent.append(tags)
+        return send(tags, pk)
+
+    monkeypatch.setattr(compiled, "_send_ahead", sending)
+    return sent
+
+
 def make_user(username: str, **extra: Any) -> User:
     return User.objects.create_user(
         username=username, password=PASSWORD, email=f"{username}@example.org", **extra

@@ -15,12 +15,24 @@ runs the statement with the real id there, through the ORM's own converters.
 
 `objects` is `rows` for a model query (`select_related` included): each row becomes the
 model instances the ORM's own iterable would have made, from the compiler it kept.
+
+`together` sends a page's kept statements to the database in one round trip instead of
+one each (PostgreSQL with psycopg 3: its pipeline mode). The first page of a kind (its
+`name`: what the page is and everything its statements depend on, e.g. the viewer's
+scope) runs them one by one, as it needs them, and the names of the statements it ran
+are kept; the next page of that kind sends them all at once, with its own id, when it
+begins, and each `rows`, `objects` or `count` inside it takes its answer from there. The
+statements and their answers are the same; what is read is still only what the page's
+code asks for (an answer nobody asks for is dropped unread), and SQLite runs them one
+by one as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+import contextvars
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -58,10 +70,12 @@ def count(name: str, key: Hashable, build: Callable[[], QuerySet[Any]]) -> int:
     statement = _statements[cache_key]
     if statement is None:
         return 0
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(*statement)
-        row = cursor.fetchone()
-    return int(row[0])
+    fetched = _answer(("count", cache_key), None)
+    if fetched is None:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(*statement)
+            fetched = cursor.fetchall()
+    return int(fetched[0][0])
 
 
 # A stand-in id no table holds; its places among a statement's parameters are where the
@@ -104,13 +118,19 @@ def _compiled_rows(name: str, key: Hashable, build: Callable[[int], QuerySet[Any
     return _row_statements[cache_key]
 
 
-def _run(statement: _Rows, pk: int) -> list[tuple[Any, ...]]:
+def _params(statement: _Rows, pk: int) -> list[Any]:
     params = list(statement.params)
     for slot in statement.slots:
         params[slot] = pk
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        fetched = cursor.fetchall()
+    return params
+
+
+def _run(name: str, key: Hashable, statement: _Rows, pk: int) -> list[tuple[Any, ...]]:
+    fetched = _answer(("rows", (name, key)), pk)
+    if fetched is None:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(statement.sql, _params(statement, pk))
+            fetched = cursor.fetchall()
     if not statement.converters:
         return [tuple(row) for row in fetched]
     return [
@@ -124,7 +144,7 @@ def rows(
     """The rows of `build(pk)` (a `values_list` query), its statement compiled once per
     `name` and `key` (everything else it depends on) with a stand-in for `pk`."""
     statement = _compiled_rows(name, key, build)
-    return [] if statement is None else _run(statement, pk)
+    return [] if statement is None else _run(name, key, statement, pk)
 
 
 def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk: int) -> list[Any]:
@@ -148,7 +168,7 @@ def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk:
     init_list = [selected[0].target.attname for selected in compiler.select[start:end]]
     populators = get_related_populators(klass_info, compiler.select, DEFAULT_DB_ALIAS)  # type: ignore[call-arg]
     made = []
-    for row in _run(statement, pk):
+    for row in _run(name, key, statement, pk):
         obj = model.from_db(DEFAULT_DB_ALIAS, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
@@ -156,3 +176,88 @@ def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk:
             setattr(obj, attr, row[position])
         made.append(obj)
     return made
+
+
+# A kept statement as `together` names it: ("count", (name, key)) or ("rows", (name, key)).
+Tag = tuple[str, tuple[str, Hashable]]
+
+
+@dataclass
+class _Together:
+    pk: int
+    ran: list[Tag] = field(default_factory=list)
+    answers: dict[Tag, list[Any]] = field(default_factory=dict)
+
+
+_together: contextvars.ContextVar[_Together | None] = contextvars.ContextVar(
+    "compiled_together", default=None
+)
+# The statements each kind of page ran last time, in order.
+_pages: dict[Hashable, tuple[Tag, ...]] = {}
+
+
+def _answer(tag: Tag, pk: int | None) -> list[Any] | None:
+    """The rows sent ahead for this statement (and id), if any; notes that it ran."""
+    page = _together.get()
+    if page is None or (pk is not None and pk != page.pk):
+        return None
+    page.ran.append(tag)
+    return page.answers.pop(tag, None)
+
+
+def _sendable(tag: Tag, pk: int) -> tuple[str, tuple[Any, ...] | list[Any]] | None:
+    kind, cache_key = tag
+    if kind == "count":
+        return _statements.get(cache_key)
+    statement = _row_statements.get(cache_key)
+    return None if statement is None else (statement.sql, _params(statement, pk))
+
+
+def _send_ahead(tags: tuple[Tag, ...], pk: int) -> dict[Tag, list[Any]]:
+    """Every statement of `tags` run with `pk`, in one round trip."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    sendable = [(tag, _sendable(tag, pk)) for tag in tags]
+    statements = [(tag, sent) for tag, sent in sendable if sent is not None]
+    if not statements:
+        return {}
+    connection.ensure_connection()
+    with ExitStack() as stack:
+        stack.enter_context(connection.connection.pipeline())
+        cursors = [stack.enter_context(connection.cursor()) for _ in statements]
+        for cursor, (_, (sql, params)) in zip(cursors, statements, strict=True):
+            cursor.execute(sql, params)
+        return {
+            tag: cursor.fetchall() for cursor, (tag, _) in zip(cursors, statements, strict=True)
+        }
+
+
+def _pipelines() -> bool:
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return False
+    connection.ensure_connection()
+    return hasattr(connection.connection, "pipeline")
+
+
+@contextmanager
+def together(name: Hashable, pk: int) -> Iterator[None]:
+    """Inside it, the kept statements that the last page named `name` ran are answered
+    from one round trip made on entering, with `pk` for their stand-in id. `name` must
+    say everything that decides which statements the page runs (the viewer's scope,
+    what the sensitivity rule lets them see), or the round trip carries answers nobody
+    reads."""
+    if _together.get() is not None:  # one page inside another: the outer one sends
+        yield
+        return
+    ahead = _pages.get(name, ())
+    page = _Together(pk, answers=_send_ahead(ahead, pk) if ahead and _pipelines() else {})
+    token = _together.set(page)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    ran = tuple(dict.fromkeys(page.ran))
+    if ran != ahead:
+        if len(_pages) >= LIMIT:
+            _pages.clear()
+        _pages[name] = ran

@@ -6,7 +6,8 @@ remove that language), and `reverse` costs tens of microseconds each time for wh
 the same path with another id. `link` reverses a route once with stand-in ids, keeps the
 path cut around them, and afterwards joins the real ids in. Only database ids take that
 way (whole numbers in `<id:...>`'s range); anything else is reversed as `{% url %}` does,
-with the same errors for what does not reverse.
+with the same errors for what does not reverse. A route without arguments (the main
+navigation's, on every page) is reversed once and kept whole.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _is_id(value: Any) -> bool:
 @register.simple_tag
 def link(viewname: str, *args: Any) -> str:
     """The path of route `viewname` for `args`, as `reverse(viewname, args=args)`."""
-    if not args or len(args) > len(_STAND_INS) or not all(_is_id(a) for a in args):
+    if len(args) > len(_STAND_INS) or not all(_is_id(a) for a in args):
         return reverse(viewname, args=args)
     # The URLconf too: a request may set its own (request.urlconf), as reverse allows.
     key = (viewname, get_script_prefix(), get_urlconf(), len(args))

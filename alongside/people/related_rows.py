@@ -169,11 +169,18 @@ def _store(person: Person, name: str, rows: list[list[Any]] | None) -> None:
     person._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
 
 
+def store_inline(person: Person) -> Person:
+    """Move the related rows read with `person` (annotations `with_rows` added) into
+    its prefetch cache: what reading it through `with_rows`'s queryset does (for a
+    person read from the same statement compiled once, `lib.compiled.objects`)."""
+    for key in [key for key in vars(person) if key.startswith(_PREFIX)]:
+        _store(person, key.removeprefix(_PREFIX), vars(person).pop(key))
+    return person
+
+
 class _WithRows(ModelIterable):
     """Model instances with their inline related rows moved into the prefetch cache."""
 
     def __iter__(self) -> Iterator[Any]:
         for person in super().__iter__():
-            for key in [key for key in vars(person) if key.startswith(_PREFIX)]:
-                _store(person, key.removeprefix(_PREFIX), vars(person).pop(key))
-            yield person
+            yield store_inline(person)

@@ -17,6 +17,7 @@ from alongside.audit.models import AuditEvent
 from alongside.audit.readable import describe
 from alongside.audit.selectors import events_for_people
 from alongside.audit.services import Action
+from alongside.lib import compiled
 from alongside.lib.errors import NotPermitted
 from alongside.lib.paging import page_of
 from alongside.organizations.models import Program
@@ -24,7 +25,7 @@ from alongside.people import search as finder
 from alongside.people.contributions import lineage_ids
 from alongside.people.history_words import describe_changes
 from alongside.people.models import Enrollment, Person, RecordChange
-from alongside.people.related_rows import inline_names, with_rows
+from alongside.people.related_rows import inline_names, store_inline, with_rows
 from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
 
 EXPORT_COLUMNS = [
@@ -142,10 +143,26 @@ def person_detail(
     the notice that one exists (`sensitivity.redact_person`). Raises Person.DoesNotExist
     when out of scope, which callers turn into 404. `related` names fewer related rows for
     a reader that shows less (the API's read of a person)."""
-    person = with_record(people_for(user), related).get(pk=pk)
+    person = _scoped_record(user, pk, tuple(related))
     audit_person_view(user, person, purpose)
     redact_person(user, person)
     return person
+
+
+def _scoped_record(user: Actor, pk: int, related: tuple[str, ...]) -> Person:
+    """`with_record(people_for(user), related).get(pk=pk)`. Where every related row
+    comes with the person (PostgreSQL), the statement is the ORM's, compiled once per
+    process for the viewer's scope (everything `visible_to` reads) and `related`."""
+    if inline_names(related) != list(related):  # prefetches: the ORM as it is
+        return with_record(people_for(user), related).get(pk=pk)
+
+    def build(pk: int) -> QuerySet[Person]:
+        return with_record(people_for(user), related).filter(pk=pk)
+
+    found = compiled.objects("people.person_detail", (scope_for(user), related), build, pk)
+    if not found:  # out of scope, merged away or no such person: the same answer
+        raise Person.DoesNotExist("Person matching query does not exist.")
+    return store_inline(found[0])
 
 
 def person_for_timeline(user: Any, pk: int) -> Person:

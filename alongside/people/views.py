@@ -18,7 +18,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
-from alongside.lib import safecsv
+from alongside.accounts.scope import scope_for
+from alongside.lib import compiled, safecsv
 from alongside.lib.params import query_page
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.people import forms, selectors, services, timeline
@@ -123,17 +124,22 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("people:detail", pk=survivor.pk)
     disclosure = disclosure_for(request.user, person)
-    context = {
-        "person": person,
-        "profile": getattr(person, "profile", None),
-        "enrollments": list(person.enrollments.all()),
-        "disclosure": disclosure,
-        "coordinators": selectors.open_coordinators(person),
-        "restricted": RESTRICTED,
-        "panels": load_panels(PanelContext(request.user, person, disclosure)),
-        "nav": "people",
-    }
-    return render(request, "people/detail.html", context)
+    # The panels' kept statements (and the navigation's count) go to the database in one
+    # round trip; which they are depends on the viewer's scope, the person's
+    # organization and what the viewer may see of the person.
+    page = ("people.detail", scope_for(request.user), person.organization_id, disclosure)
+    with compiled.together(page, person.pk):
+        context = {
+            "person": person,
+            "profile": getattr(person, "profile", None),
+            "enrollments": list(person.enrollments.all()),
+            "disclosure": disclosure,
+            "coordinators": selectors.open_coordinators(person),
+            "restricted": RESTRICTED,
+            "panels": load_panels(PanelContext(request.user, person, disclosure)),
+            "nav": "people",
+        }
+        return render(request, "people/detail.html", context)
 
 
 @login_required

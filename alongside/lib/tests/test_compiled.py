@@ -74,3 +74,50 @@ def test_objects_are_the_orm_instances_with_their_related_rows(db: Any) -> None:
         assert len(ran.captured_queries) == 1
     with pytest.raises(ValueError, match="model query"):
         compiled.objects("test.values", None, lambda pk: build(pk).values_list("pk"), org.pk)
+
+
+def test_a_page_sends_the_statements_the_last_one_ran_together_with_its_own_id(
+    db: Any, sent_ahead: list[tuple[Any, ...]]
+) -> None:
+    from alongside.organizations.models import Program
+
+    first = Organization.objects.create(name="Together A", slug="together-a")
+    second = Organization.objects.create(name="Together B", slug="together-b")
+    for org in (first, second):
+        Program.objects.create(organization=org, name=f"{org.name} housing")
+
+    def programs(pk: int) -> Any:
+        return Program.objects.filter(organization_id=pk).values_list("name")
+
+    def orgs(pk: int) -> Any:
+        return Organization.objects.filter(pk=pk)
+
+    def page(pk: int) -> tuple[Any, ...]:
+        return (
+            compiled.rows("test.together.programs", None, programs, pk),
+            [o.name for o in compiled.objects("test.together.orgs", None, orgs, pk)],
+            compiled.count("test.together.count", "T", lambda: Organization.objects.all()),
+        )
+
+    sent = sent_ahead
+    with compiled.together(("test.together", 1), first.pk):
+        assert page(first.pk)[:2] == ([("Together A housing",)], ["Together A"])
+    assert sent == []  # the first page of its kind runs its statements as it goes
+    with (
+        CaptureQueriesContext(connection) as ran,
+        compiled.together(("test.together", 1), second.pk),
+    ):
+        answers = compiled._together.get()
+        together = page(second.pk)
+        assert answers is not None
+        left = dict(answers.answers)
+    assert together == page(second.pk)  # what each statement answers on its own
+    assert together[0] == [("Together B housing",)]
+    assert left == {}  # every answer sent ahead was read
+    assert len(ran.captured_queries) == 3  # the same statements, ...
+    if connection.vendor == "postgresql":  # ... sent in one round trip
+        assert [tag[0] for tag in sent[0]] == ["rows", "rows", "count"]
+    # Another kind of page (another viewer's scope, say) sends nothing ahead.
+    with compiled.together(("test.together", 2), second.pk):
+        assert page(second.pk) == together
+    assert len(sent) == (1 if connection.vendor == "postgresql" else 0)

@@ -24,6 +24,21 @@ def test_it_answers_what_reverse_does(name: str, args: tuple[int, ...]) -> None:
     assert links.link(name, *args) == reverse(name, args=args)
 
 
+def test_a_route_is_reversed_once_with_or_without_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    links._paths.clear()
+    reversed_: list[str] = []
+
+    def counting(name: str, args: tuple[str, ...] = ()) -> str:
+        reversed_.append(name)
+        return reverse(name, args=args)
+
+    monkeypatch.setattr(links, "reverse", counting)
+    for _ in range(3):
+        assert links.link("people:list") == "/people/"
+        assert links.link("people:detail", 8) == "/people/8/"
+    assert reversed_ == ["people:list", "people:detail"]
+
+
 def test_in_a_template_it_renders_as_url_does() -> None:
     context = Context({"pk": 41, "child": 9})
     url = Template("{% url 'people:support-edit' pk child %}").render(context)

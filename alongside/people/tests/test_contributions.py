@@ -91,3 +91,25 @@ def test_a_panel_with_nothing_to_show_is_left_out(world: Any) -> None:
     keys = [p.key for region in loaded.values() for p in region]
     assert "test.empty" not in keys
     assert all(isinstance(p, LoadedPanel) for region in loaded.values() for p in region)
+
+
+def test_the_next_page_sends_the_panels_reads_together_and_shows_the_same(
+    client: Any, world: Any, sent_ahead: list[tuple[Any, ...]]
+) -> None:
+    import re
+
+    sent = sent_ahead
+    client.force_login(world.coordinator)
+    url = reverse("people:detail", args=[world.person.pk])
+    pages = [client.get(url).content.decode() for _ in range(2)]
+    # The same page, but for each form's CSRF token (masked anew every time).
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", pages[0]) == token.sub("", pages[1])
+    assert "Open tasks" in pages[1]
+    if connection.vendor == "postgresql":  # one round trip for every kept statement
+        [tags] = sent
+        kinds = {cache_key[0] for _, cache_key in tags}
+        assert {"tasks.panel", "plans.panel", "people.timeline_panel"} <= kinds
+        assert "intake.open_urgent_flags" in kinds  # the navigation's count
+    else:
+        assert sent == []
