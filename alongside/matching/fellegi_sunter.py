@@ -258,12 +258,28 @@ _KIN_DOB = frozenset({"different", "year", "day_month", "two_slips"})
 _ALIKE = ([("given", "close")], [("given", "nickname")])
 
 
+_ALIKE_NAME = frozenset({"close", "nickname"})
+
+
+def _first_names_only_alike(levels: list[tuple[str, str]]) -> bool:
+    """Whether the names compared say "first names alike but not the same, family names
+    agreeing" ("Mario" and "Maria"): with the sexes different, two members of one family
+    rather than a typo. With the names swapped, either name may be the first name."""
+    found = dict(levels)
+    given, family = found.get("given"), found.get("family")
+    if given in _ALIKE_NAME and family in _KIN_FAMILY:
+        return True
+    return "swap" in found and family in _ALIKE_NAME and given in _KIN_FAMILY
+
+
 def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     """The (field, level) of each field both records have."""
     levels: list[tuple[str, str]] = []
     # One identifier is one person, whatever the names: never a household.
     one_identifier = bool(a[14]) and a[14] == b[14]
     kin = _names(a, b, levels) and not one_identifier
+    if not (kin or one_identifier) and a[9] and b[9] and a[9] != b[9]:
+        kin = _first_names_only_alike(levels)
     if a[8] and b[8]:
         dob = dob_level(a[8], b[8])
         if not (kin or one_identifier) and dob in _KIN_DOB and levels[-2:-1] in _ALIKE:

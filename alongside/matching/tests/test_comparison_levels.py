@@ -144,6 +144,27 @@ def test_family_members_sharing_a_home_are_compared_as_such() -> None:
     assert levels(renamed, person())["dob"] == "exact"
 
 
+def test_first_names_alike_of_another_sex_in_one_family_are_a_household() -> None:
+    # "Mario" and "Maria" at one address: a brother and a sister, not a typo.
+    sister = person(given_name="Maria", sex="female", identifier="")
+    found = levels(sister, person(given_name="Mario", identifier=""))
+    assert found["given"] == "close"
+    assert found["dob_kin"] == "exact" and found["address_kin"] == "same"
+    # The same typo with the same sex is a typo.
+    found = levels(person(given_name="Roberto", identifier=""), person(identifier=""))
+    assert found["given"] == "close" and found["dob"] == "exact" and found["address"] == "same"
+    # With one record's names swapped ("Jones Mark" and "Mary Jones"), either name may be
+    # the first name.
+    mark = person(given_name="Jones", family_name="Mark", identifier="")
+    mary = person(given_name="Mary", family_name="Jones", sex="female", identifier="")
+    for found in (levels(mark, mary), levels(mary, mark)):
+        assert found["swap"] == "swapped" and "close" in (found["given"], found["family"])
+        assert found["address_kin"] == "same"
+    # Whatever the sexes, one identifier is one person.
+    found = levels(person(given_name="Maria", sex="female"), person(given_name="Mario"))
+    assert found["dob"] == "exact" and found["address"] == "same"
+
+
 def population(n: int, seed: int) -> list[Any]:
     rng = random.Random(seed)
     syllables = ["ka", "ri", "mo", "la", "ne", "to", "sa", "vi", "ru", "de", "lo", "chi"]
@@ -190,6 +211,31 @@ def test_blocking_finds_a_whole_name_in_one_field_and_a_name_with_a_space_typed_
     pairs = set(candidate_pairs(records + copies))
     found = sum(i * SHIFT + 400 + i in pairs for i in range(50))
     assert found == 50
+
+
+def test_blocking_finds_an_identifier_a_digit_off_when_little_else_agrees() -> None:
+    # The identifier a digit off, and the family name, date of birth, phone, email and
+    # address all changed: only the first name and half the identifier are left.
+    records = population(400, seed=13)
+    copies = [
+        make_record(
+            f"copy{i}",
+            r[1],
+            "Quixotic",
+            "19000101",
+            r[9],
+            "+19995550000",
+            "",
+            "",
+            "",
+            r[14][:-1] + str((int(r[14][-1]) + 1) % 10),
+        )
+        for i, r in enumerate(records[:50])
+    ]
+    pairs = set(candidate_pairs(records + copies))
+    found = sum(i * SHIFT + 400 + i in pairs for i in range(50))
+    assert found == 50
+    assert levels(records[0], copies[0])["identifier"] == "close"
 
 
 @pytest.mark.parametrize("field", sorted(CORRUPTIONS))
