@@ -43,7 +43,7 @@ from alongside.matching.probabilities import (
     WEIGHTS,
 )
 from alongside.matching.term_frequency import Frequencies, weigh
-from alongside.matching.text import family_parts, given_roots, nysiis
+from alongside.matching.text import family_parts, given_roots, name_letters, nysiis
 from alongside.people.normalize import normalize, normalize_identifier
 
 __all__ = [
@@ -155,8 +155,8 @@ def make_record(
 ) -> Record:
     """A record from raw values; `phone` must already be in E.164 form (or empty); the
     date of birth a date, or the eight digits YYYYMMDD of one as typed (month 87)."""
-    given = normalize(given_name)
-    family = normalize(family_name)
+    given = name_letters(normalize(given_name))
+    family = name_letters(normalize(family_name))
     parts = family_parts(family)
     given_first = given.split(" ", 1)[0]
     if isinstance(date_of_birth, str):

@@ -112,6 +112,22 @@ def test_names_ignore_inserted_or_dropped_spaces() -> None:
     assert levels(spaced, person(family_name="Delacruz"))["family"] == "exact"
 
 
+def test_a_space_typed_into_a_name_with_a_typo_besides_is_still_close() -> None:
+    found = levels(person(given_name="Sb ephen"), person(given_name="Stephen"))
+    assert found["given"] == "close"
+    # And swapped names are found with a space typed in.
+    found = levels(person(given_name="Hern andes", family_name="Robert"), person())
+    assert found["swap"] == "swapped" and found["given"] == "exact"
+
+
+def test_digits_in_a_name_are_read_as_the_letters_they_look_like() -> None:
+    assert levels(person(given_name="R0bert"), person())["given"] == "exact"
+    assert levels(person(family_name="5mith"), person(family_name="Smith"))["family"] == "exact"
+    assert make_record("x", "L1nda", "8rown")[1:5:3] == ("linda", "brown")
+    # "1" is read as "i"; for an "l" it is then a typo.
+    assert levels(person(given_name="Pau1"), person(given_name="Paul"))["given"] == "close"
+
+
 def test_a_phone_is_its_own_field_when_the_addresses_differ() -> None:
     moved = person(phone="+13125559999", street="7 Oak Road", postal_code="60601")
     found = levels(moved, person())
