@@ -241,7 +241,8 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
         levels.append(("family", family))
         # Family names agree, first names do not: a shared home, phone or birthday then
         # says "household". (Both names different was tried too: on generated file A it
-        # took 65 true pairs, swapped names with typos, for households.)
+        # took 65 true pairs, swapped names with typos, for households; with the sexes
+        # different too, `compare` takes it for one.)
         return given == "different" and (
             family in _KIN_FAMILY or a[5] == b[1].replace(" ", "") or b[5] == a[1].replace(" ", "")
         )  # (or one record has its names the other way round: a twin's swapped record)
@@ -258,18 +259,13 @@ _KIN_DOB = frozenset({"different", "year", "day_month", "two_slips"})
 _ALIKE = ([("given", "close")], [("given", "nickname")])
 
 
-_ALIKE_NAME = frozenset({"close", "nickname"})
-
-
-def _first_names_only_alike(levels: list[tuple[str, str]]) -> bool:
-    """Whether the names compared say "first names alike but not the same, family names
-    agreeing" ("Mario" and "Maria"): with the sexes different, two members of one family
-    rather than a typo. With the names swapped, either name may be the first name."""
-    found = dict(levels)
-    given, family = found.get("given"), found.get("family")
-    if given in _ALIKE_NAME and family in _KIN_FAMILY:
-        return True
-    return "swap" in found and family in _ALIKE_NAME and given in _KIN_FAMILY
+def _not_one_name(levels: list[tuple[str, str]]) -> bool:
+    """Whether the names compared are not the same name: some name level other than
+    exact ("Mario" and "Maria"; "Ana Ruiz" and "Luis Gómez"). With the sexes different,
+    such records sharing a home, a phone or a birthday are two members of one family (a
+    brother and a sister, twins, a couple) rather than one person with a typo."""
+    names = [level for name, level in levels if name in ("given", "family")]
+    return bool(names) and any(level != "exact" for level in names)
 
 
 def compare(a: Record, b: Record) -> list[tuple[str, str]]:
@@ -279,7 +275,7 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     one_identifier = bool(a[14]) and a[14] == b[14]
     kin = _names(a, b, levels) and not one_identifier
     if not (kin or one_identifier) and a[9] and b[9] and a[9] != b[9]:
-        kin = _first_names_only_alike(levels)
+        kin = _not_one_name(levels)
     if a[8] and b[8]:
         dob = dob_level(a[8], b[8])
         if not (kin or one_identifier) and dob in _KIN_DOB and levels[-2:-1] in _ALIKE:

@@ -160,7 +160,7 @@ def test_family_members_sharing_a_home_are_compared_as_such() -> None:
     assert levels(renamed, person())["dob"] == "exact"
 
 
-def test_first_names_alike_of_another_sex_in_one_family_are_a_household() -> None:
+def test_names_not_the_same_of_another_sex_sharing_a_home_are_a_household() -> None:
     # "Mario" and "Maria" at one address: a brother and a sister, not a typo.
     sister = person(given_name="Maria", sex="female", identifier="")
     found = levels(sister, person(given_name="Mario", identifier=""))
@@ -176,6 +176,14 @@ def test_first_names_alike_of_another_sex_in_one_family_are_a_household() -> Non
     for found in (levels(mark, mary), levels(mary, mark)):
         assert found["swap"] == "swapped" and "close" in (found["given"], found["family"])
         assert found["address_kin"] == "same"
+    # Both names different (a couple; twins with one record's names garbled).
+    partner = person(given_name="Ana", family_name="Ruiz", sex="female", identifier="")
+    found = levels(partner, person(identifier=""))
+    assert found["given"] == found["family"] == "different"
+    assert found["dob_kin"] == "exact" and found["phone_kin"] == "same"
+    # The same name of another sex is still one person with the sex mistyped.
+    found = levels(person(sex="female", identifier=""), person(identifier=""))
+    assert found["dob"] == "exact" and found["sex_named"] == "different"
     # Whatever the sexes, one identifier is one person.
     found = levels(person(given_name="Maria", sex="female"), person(given_name="Mario"))
     assert found["dob"] == "exact" and found["address"] == "same"
