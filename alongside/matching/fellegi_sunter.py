@@ -211,6 +211,12 @@ def _whole_names(a: Record, b: Record) -> tuple[Record, Record]:
     return a, b
 
 
+def _shares_part(first: str, parts: tuple[str, ...]) -> bool:
+    """For swapped names: whether a first-name field holds a compound family name
+    ("Vang Alexander") sharing a part with the other record's family name."""
+    return " " in first and not set(family_parts(first)).isdisjoint(parts)
+
+
 def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
     """Compares the names into `levels` (first name, then family name, when both are
     compared); True when they look like two members of one household (first names
@@ -226,10 +232,13 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
         elif (
             given == "different"
             and family == "different"
-            and name_to_name(a[1], a[3], b[5], b[7])
-            and name_to_name(a[5], a[7], b[1], b[3])
+            and (name_to_name(a[1], a[3], b[5], b[7]) or _shares_part(a[1], b[6]))
+            and (name_to_name(a[5], a[7], b[1], b[3]) or _shares_part(b[1], a[6]))
         ):
-            # Given and family names written the other way round.
+            # Given and family names written the other way round (in `b` when its first
+            # name field holds a compound family name: "Vang Alexander" / "Keisha").
+            if _shares_part(b[1], a[6]) and not _shares_part(a[1], b[6]):
+                a, b = b, a
             other = swapped(a)
             given, family = given_level(other, b), family_level(other, b)
             levels.append(("swap", "swapped"))

@@ -89,6 +89,20 @@ def test_swapped_names_are_compared_across_fields() -> None:
     assert ("swap", "swapped") in found and ("given", "exact") in found
 
 
+def test_swapped_names_are_found_with_a_compound_family_name_in_the_first_name_field() -> None:
+    keisha = person(given_name="Keisha", family_name="Alexander")
+    swapped = person(given_name="Vang Alexander", family_name="Keisha")
+    for found in (levels(swapped, keisha), levels(keisha, swapped)):
+        assert found["swap"] == "swapped"
+        assert found["given"] == "exact" and found["family"] == "part"
+        assert found["dob"] == "exact"
+    # The first names must still agree: "Garcia Lopez" / "Ana" is not "Luis Garcia".
+    found = levels(
+        person(given_name="Garcia Lopez", family_name="Ana"), person(family_name="Garcia")
+    )
+    assert "swap" not in found
+
+
 def test_a_name_moved_into_the_other_field_still_agrees() -> None:
     moved = person(given_name="Mary", family_name="Ann Smith")
     found = levels(moved, person(given_name="Mary Ann", family_name="Smith"))
