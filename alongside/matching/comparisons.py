@@ -85,6 +85,8 @@ def given_level(a: Record, b: Record) -> str:
             return "exact"  # "Mary Ann" and "Maryann"
         if x.split(" ", 1)[0] == y.split(" ", 1)[0]:
             return "close"
+        # A space typed into a name with a typo besides ("Sb ephen"): compared without it.
+        x, y = x.replace(" ", ""), y.replace(" ", "")
     if close_name(x, y, a[3], b[3]):
         return "close"
     return "different"
@@ -102,11 +104,13 @@ def family_level(a: Record, b: Record) -> str:
 
 
 def name_to_name(x: str, x_code: str, y: str, y_code: str) -> bool:
-    """For swapped names: whether a first name and a last name are the same name."""
+    """For swapped names: whether a first name and a last name are the same name (spaces
+    typed in or dropped ignored)."""
+    bare_x, bare_y = x.replace(" ", ""), y.replace(" ", "")
     return (
-        x == y
+        bare_x == bare_y
         or x_code == y_code
-        or close_name(x, y, x_code, y_code)
+        or close_name(bare_x, bare_y, x_code, y_code)
         or not given_roots(x).isdisjoint(given_roots(y))
     )
 

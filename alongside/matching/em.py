@@ -51,6 +51,8 @@ _INDEX = {
     for i, level in enumerate(PROBABILITIES[name])
 }
 _SHIFT = 1 << 32
+# For each field, the field whose u its random pairs count for (`KIN`: the plain one).
+_BASE = tuple(FIELDS.index(KIN.get(name, name)) for name in FIELDS)
 
 Pattern = tuple[int, ...]
 
@@ -222,7 +224,10 @@ def fit(
     for vector, count in chance.items():
         for f, v in enumerate(vector):
             if v:
-                u_counts[f][v - 1] += count
+                # A level turns up by chance as often whether or not the pair looks like
+                # a household's (strangers of another sex and name mostly do): the kin
+                # fields count for their plain field (their own u is stated).
+                u_counts[_BASE[f]][v - 1] += count
     u_prior = [[u for _, u in PROBABILITIES[name].values()] for name in FIELDS]
     u = _level_shares(u_counts, u_prior, U_PRIOR_STRENGTH)
     # A level never seen among the random pairs is rarer than one in their number, not

@@ -43,7 +43,7 @@ from alongside.matching.probabilities import (
     WEIGHTS,
 )
 from alongside.matching.term_frequency import Frequencies, weigh
-from alongside.matching.text import family_parts, given_roots, nysiis
+from alongside.matching.text import family_parts, given_roots, name_letters, nysiis
 from alongside.people.normalize import normalize, normalize_identifier
 
 __all__ = [
@@ -155,8 +155,8 @@ def make_record(
 ) -> Record:
     """A record from raw values; `phone` must already be in E.164 form (or empty); the
     date of birth a date, or the eight digits YYYYMMDD of one as typed (month 87)."""
-    given = normalize(given_name)
-    family = normalize(family_name)
+    given = name_letters(normalize(given_name))
+    family = name_letters(normalize(family_name))
     parts = family_parts(family)
     given_first = given.split(" ", 1)[0]
     if isinstance(date_of_birth, str):
@@ -211,6 +211,12 @@ def _whole_names(a: Record, b: Record) -> tuple[Record, Record]:
     return a, b
 
 
+def _shares_part(first: str, parts: tuple[str, ...]) -> bool:
+    """For swapped names: whether a first-name field holds a compound family name
+    ("Vang Alexander") sharing a part with the other record's family name."""
+    return " " in first and not set(family_parts(first)).isdisjoint(parts)
+
+
 def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
     """Compares the names into `levels` (first name, then family name, when both are
     compared); True when they look like two members of one household (first names
@@ -226,10 +232,13 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
         elif (
             given == "different"
             and family == "different"
-            and name_to_name(a[1], a[3], b[5], b[7])
-            and name_to_name(a[5], a[7], b[1], b[3])
+            and (name_to_name(a[1], a[3], b[5], b[7]) or _shares_part(a[1], b[6]))
+            and (name_to_name(a[5], a[7], b[1], b[3]) or _shares_part(b[1], a[6]))
         ):
-            # Given and family names written the other way round.
+            # Given and family names written the other way round (in `b` when its first
+            # name field holds a compound family name: "Vang Alexander" / "Keisha").
+            if _shares_part(b[1], a[6]) and not _shares_part(a[1], b[6]):
+                a, b = b, a
             other = swapped(a)
             given, family = given_level(other, b), family_level(other, b)
             levels.append(("swap", "swapped"))
@@ -241,7 +250,8 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
         levels.append(("family", family))
         # Family names agree, first names do not: a shared home, phone or birthday then
         # says "household". (Both names different was tried too: on generated file A it
-        # took 65 true pairs, swapped names with typos, for households.)
+        # took 65 true pairs, swapped names with typos, for households; with the sexes
+        # different too, `compare` takes it for one.)
         return given == "different" and (
             family in _KIN_FAMILY or a[5] == b[1].replace(" ", "") or b[5] == a[1].replace(" ", "")
         )  # (or one record has its names the other way round: a twin's swapped record)
@@ -258,12 +268,23 @@ _KIN_DOB = frozenset({"different", "year", "day_month", "two_slips"})
 _ALIKE = ([("given", "close")], [("given", "nickname")])
 
 
+def _not_one_name(levels: list[tuple[str, str]]) -> bool:
+    """Whether the names compared are not the same name: some name level other than
+    exact ("Mario" and "Maria"; "Ana Ruiz" and "Luis Gómez"). With the sexes different,
+    such records sharing a home, a phone or a birthday are two members of one family (a
+    brother and a sister, twins, a couple) rather than one person with a typo."""
+    names = [level for name, level in levels if name in ("given", "family")]
+    return bool(names) and any(level != "exact" for level in names)
+
+
 def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     """The (field, level) of each field both records have."""
     levels: list[tuple[str, str]] = []
     # One identifier is one person, whatever the names: never a household.
     one_identifier = bool(a[14]) and a[14] == b[14]
     kin = _names(a, b, levels) and not one_identifier
+    if not (kin or one_identifier) and a[9] and b[9] and a[9] != b[9]:
+        kin = _not_one_name(levels)
     if a[8] and b[8]:
         dob = dob_level(a[8], b[8])
         if not (kin or one_identifier) and dob in _KIN_DOB and levels[-2:-1] in _ALIKE:

@@ -3,10 +3,22 @@ code, nickname groups, and the parts of compound family names. Pure Python."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from alongside.matching.nicknames import ENGLISH_NICKNAMES, NICKNAMES
 from alongside.people.normalize import normalize
+
+# Digits that scanning (OCR) or a slip of the keyboard put for the letters they look like
+# ("sm1th", "br0wn", "5arah"). No name has digits, so a digit in one is read as its
+# letter: "1" as "i" (as often "l": then one keystroke from the name, a typo).
+_NAME_DIGITS = str.maketrans("01568", "oisgb")
+_DIGIT = re.compile(r"\d")
+
+
+def name_letters(name: str) -> str:
+    """A normalized name with digits read as the letters they look like."""
+    return name.translate(_NAME_DIGITS) if _DIGIT.search(name) else name
 
 
 def jaro_winkler(a: str, b: str, prefix_scale: float = 0.1) -> float:

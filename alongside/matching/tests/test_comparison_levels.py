@@ -89,6 +89,20 @@ def test_swapped_names_are_compared_across_fields() -> None:
     assert ("swap", "swapped") in found and ("given", "exact") in found
 
 
+def test_swapped_names_are_found_with_a_compound_family_name_in_the_first_name_field() -> None:
+    keisha = person(given_name="Keisha", family_name="Alexander")
+    swapped = person(given_name="Vang Alexander", family_name="Keisha")
+    for found in (levels(swapped, keisha), levels(keisha, swapped)):
+        assert found["swap"] == "swapped"
+        assert found["given"] == "exact" and found["family"] == "part"
+        assert found["dob"] == "exact"
+    # The first names must still agree: "Garcia Lopez" / "Ana" is not "Luis Garcia".
+    found = levels(
+        person(given_name="Garcia Lopez", family_name="Ana"), person(family_name="Garcia")
+    )
+    assert "swap" not in found
+
+
 def test_a_name_moved_into_the_other_field_still_agrees() -> None:
     moved = person(given_name="Mary", family_name="Ann Smith")
     found = levels(moved, person(given_name="Mary Ann", family_name="Smith"))
@@ -110,6 +124,22 @@ def test_names_ignore_inserted_or_dropped_spaces() -> None:
     assert levels(person(given_name="Mary Ann"), person(given_name="Maryann"))["given"] == "exact"
     spaced = person(family_name="De la Cruz")
     assert levels(spaced, person(family_name="Delacruz"))["family"] == "exact"
+
+
+def test_a_space_typed_into_a_name_with_a_typo_besides_is_still_close() -> None:
+    found = levels(person(given_name="Sb ephen"), person(given_name="Stephen"))
+    assert found["given"] == "close"
+    # And swapped names are found with a space typed in.
+    found = levels(person(given_name="Hern andes", family_name="Robert"), person())
+    assert found["swap"] == "swapped" and found["given"] == "exact"
+
+
+def test_digits_in_a_name_are_read_as_the_letters_they_look_like() -> None:
+    assert levels(person(given_name="R0bert"), person())["given"] == "exact"
+    assert levels(person(family_name="5mith"), person(family_name="Smith"))["family"] == "exact"
+    assert make_record("x", "L1nda", "8rown")[1:5:3] == ("linda", "brown")
+    # "1" is read as "i"; for an "l" it is then a typo.
+    assert levels(person(given_name="Pau1"), person(given_name="Paul"))["given"] == "close"
 
 
 def test_a_phone_is_its_own_field_when_the_addresses_differ() -> None:
@@ -142,6 +172,35 @@ def test_family_members_sharing_a_home_are_compared_as_such() -> None:
     # One identifier is one person, whatever the names say.
     renamed = person(given_name="Luisa", sex="female")
     assert levels(renamed, person())["dob"] == "exact"
+
+
+def test_names_not_the_same_of_another_sex_sharing_a_home_are_a_household() -> None:
+    # "Mario" and "Maria" at one address: a brother and a sister, not a typo.
+    sister = person(given_name="Maria", sex="female", identifier="")
+    found = levels(sister, person(given_name="Mario", identifier=""))
+    assert found["given"] == "close"
+    assert found["dob_kin"] == "exact" and found["address_kin"] == "same"
+    # The same typo with the same sex is a typo.
+    found = levels(person(given_name="Roberto", identifier=""), person(identifier=""))
+    assert found["given"] == "close" and found["dob"] == "exact" and found["address"] == "same"
+    # With one record's names swapped ("Jones Mark" and "Mary Jones"), either name may be
+    # the first name.
+    mark = person(given_name="Jones", family_name="Mark", identifier="")
+    mary = person(given_name="Mary", family_name="Jones", sex="female", identifier="")
+    for found in (levels(mark, mary), levels(mary, mark)):
+        assert found["swap"] == "swapped" and "close" in (found["given"], found["family"])
+        assert found["address_kin"] == "same"
+    # Both names different (a couple; twins with one record's names garbled).
+    partner = person(given_name="Ana", family_name="Ruiz", sex="female", identifier="")
+    found = levels(partner, person(identifier=""))
+    assert found["given"] == found["family"] == "different"
+    assert found["dob_kin"] == "exact" and found["phone_kin"] == "same"
+    # The same name of another sex is still one person with the sex mistyped.
+    found = levels(person(sex="female", identifier=""), person(identifier=""))
+    assert found["dob"] == "exact" and found["sex_named"] == "different"
+    # Whatever the sexes, one identifier is one person.
+    found = levels(person(given_name="Maria", sex="female"), person(given_name="Mario"))
+    assert found["dob"] == "exact" and found["address"] == "same"
 
 
 def population(n: int, seed: int) -> list[Any]:
@@ -190,6 +249,31 @@ def test_blocking_finds_a_whole_name_in_one_field_and_a_name_with_a_space_typed_
     pairs = set(candidate_pairs(records + copies))
     found = sum(i * SHIFT + 400 + i in pairs for i in range(50))
     assert found == 50
+
+
+def test_blocking_finds_an_identifier_a_digit_off_when_little_else_agrees() -> None:
+    # The identifier a digit off, and the family name, date of birth, phone, email and
+    # address all changed: only the first name and half the identifier are left.
+    records = population(400, seed=13)
+    copies = [
+        make_record(
+            f"copy{i}",
+            r[1],
+            "Quixotic",
+            "19000101",
+            r[9],
+            "+19995550000",
+            "",
+            "",
+            "",
+            r[14][:-1] + str((int(r[14][-1]) + 1) % 10),
+        )
+        for i, r in enumerate(records[:50])
+    ]
+    pairs = set(candidate_pairs(records + copies))
+    found = sum(i * SHIFT + 400 + i in pairs for i in range(50))
+    assert found == 50
+    assert levels(records[0], copies[0])["identifier"] == "close"
 
 
 @pytest.mark.parametrize("field", sorted(CORRUPTIONS))

@@ -178,3 +178,15 @@ def test_explain_lists_every_level_with_its_weight() -> None:
     assert any(line.startswith("dob ") and "exact" in line for line in lines)
     assert len(lines) > sum(len(levels) for levels in PROBABILITIES.values())
     json.dumps(lines)
+
+
+def test_random_pairs_count_the_kin_fields_for_their_plain_field() -> None:
+    # u of a level is how often it turns up by chance, household-like or not: a kin
+    # field's random pairs count for its plain field, level by level.
+    from alongside.matching import em
+    from alongside.matching.probabilities import KIN, PROBABILITIES
+
+    for kin, plain in KIN.items():
+        assert list(PROBABILITIES[kin]) == list(PROBABILITIES[plain])
+        assert em._BASE[em.FIELDS.index(kin)] == em.FIELDS.index(plain)
+    assert em._BASE[em.FIELDS.index("phone_moved")] == em.FIELDS.index("phone_moved")
