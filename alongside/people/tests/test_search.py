@@ -436,3 +436,36 @@ def test_tiers_run_with_their_words_as_parameters_find_each_tiers_people(world, 
 def test_tiers_read_nobody_for_a_searcher_who_sees_nobody(world, crowd):
     matches = name_words_matching(["ana"])
     assert named_people(Person.objects.none(), matches, 25) == []
+
+
+@ONLY_POSTGRES
+@pytest.mark.parametrize("query", ["ana garcia", "ana garsia", "garcia ana", "gua her"])
+def test_a_search_of_several_words_with_few_matches_reads_them_in_one_query(
+    world, crowd, query, django_assert_num_queries
+):
+    people = selectors.people_for(world.coordinator)
+    matches = name_words_matching(parse_query(query).words)
+    every = tier_people(people, _tiers(matches)[-1])
+    assert 0 < len(every) <= 25
+    with django_assert_num_queries(1):
+        found = named_people(people, matches, 25)
+    assert set(found) == every
+
+
+@ONLY_POSTGRES
+def test_a_search_of_several_words_with_more_matches_than_the_limit_reads_the_best_first(
+    world, crowd, django_assert_num_queries
+):
+    c = world.coordinator
+    for given in ["Anna", "Anabel", "Ana María", "Ana Lucía"]:
+        make_person(c, world.housing, legal_given_name=given, legal_family_name="Reyes")
+    exact = make_person(c, world.housing, legal_given_name="Ana", legal_family_name="Reyes")
+    people = selectors.people_for(c)
+    matches = name_words_matching(["ana", "reyes"])
+    assert len(tier_people(people, _tiers(matches)[-1])) > 2
+    # Every match (too many), then the exact name, which fills the page of one.
+    with django_assert_num_queries(2):
+        assert named_people(people, matches, 1) == [exact.pk]
+    tiers = [tier_people(people, tier) for tier in _tiers(matches)]
+    assert exact.pk in named_people(people, matches, 2)
+    assert set(named_people(people, matches, 2)) <= tiers[0]
