@@ -137,10 +137,7 @@ clock = time.monotonic  # replaced in tests
 def forget_tokens() -> None:
     """Read every token from the database again on its next use (now, and once more when
     the current transaction commits, so a lookup cannot keep what it read before)."""
-    global _generation
-    with _lock:
-        _known.clear()
-        _generation += 1
+    _forget_now()
     if connection.in_atomic_block:
         transaction.on_commit(_forget_now)
 

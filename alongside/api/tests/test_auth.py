@@ -7,7 +7,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.utils import timezone
 
-from alongside.accounts.models import ApiToken, hash_token
+from alongside.accounts.models import ApiToken, User, hash_token
 from alongside.accounts.tokens import token_create, token_revoke
 from alongside.api.tests.conftest import Api, assert_error
 from alongside.audit.models import AuditEvent
@@ -182,7 +182,7 @@ def test_it_reads_a_token_once_for_a_burst_of_requests(world, clock, django_asse
     with django_assert_num_queries(0):
         again = token_authenticate(secret)
     # A user of its own for each request, with the same columns and scope.
-    assert again is not first
+    assert first is not None and again is not None and again is not first
     assert again == first and again.username == first.username == "casey"
     assert scope_for(again) == scope_for(first)
     clock[0] += 5
@@ -207,6 +207,7 @@ def test_it_refuses_a_token_that_expires_while_it_is_remembered(world, clock, mo
 
     token, secret = token_create(user=world.coordinator, name="brief", days=1)
     assert token_authenticate(secret) is not None
+    assert token.expires_at is not None
     later = token.expires_at + dt.timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert token_authenticate(secret) is None
@@ -244,14 +245,14 @@ def test_it_does_not_keep_a_token_read_while_it_was_being_revoked(world, clock, 
     from alongside.accounts import tokens
 
     token, secret = token_create(user=world.coordinator, name="race")
-    read = tokens.User.objects.raw
+    read = User.objects.raw
 
     def revoked_meanwhile(*args, **kwargs):
         rows = list(read(*args, **kwargs))
         token_revoke(token=token, actor=world.admin)  # lands between the read and keeping it
         return rows
 
-    monkeypatch.setattr(tokens.User.objects, "raw", revoked_meanwhile)
+    monkeypatch.setattr(User.objects, "raw", revoked_meanwhile)
     assert tokens.token_authenticate(secret) is not None  # read before the revocation
     monkeypatch.undo()
     assert tokens.token_authenticate(secret) is None
