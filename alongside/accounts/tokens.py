@@ -150,7 +150,7 @@ def _forget_now() -> None:
 
 
 def _remembered(digest: str) -> User | None:
-    known = _known.get(digest)
+    known = _known.get(digest) if settings.API_TOKEN_CACHE_SECONDS > 0 else None
     if known is None or known.fresh_until <= clock():
         return None
     if known.expires_at is not None and known.expires_at <= timezone.now():

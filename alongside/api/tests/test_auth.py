@@ -234,8 +234,9 @@ def test_it_reads_the_token_every_time_when_the_cache_is_off(
 ):
     from alongside.accounts.tokens import token_authenticate
 
-    settings.API_TOKEN_CACHE_SECONDS = 0
     _, secret = token_create(user=world.coordinator, name="uncached")
+    assert token_authenticate(secret) is not None  # kept, then the cache is turned off
+    settings.API_TOKEN_CACHE_SECONDS = 0
     for _ in range(2):
         with django_assert_num_queries(1):
             assert token_authenticate(secret) is not None
