@@ -358,7 +358,7 @@ def _postgres_condition(
     """
     condition = Q(pk__in=[])
     if matches and all(matches):
-        found = named_people(people, matches, limit)
+        found = named_people(people, matches, limit, terms.words)
         if found:
             condition |= Q(pk__in=found)
     if terms.born is not None:
@@ -399,7 +399,10 @@ class HasNameWordIn(Func):
 
 
 def named_people(
-    people: QuerySet[Any], matches: list[list[tuple[str, float]]], limit: int
+    people: QuerySet[Any],
+    matches: list[list[tuple[str, float]]],
+    limit: int,
+    typed: list[str] | tuple[()] = (),
 ) -> list[int]:
     """PostgreSQL: ids of up to `limit` people of `people` whose names have a matching
     word for every typed word, best-matching name words first.
@@ -413,11 +416,13 @@ def named_people(
 
     Each tier includes the one before, so when the last (every match) holds no more than
     `limit` visible people, they are the answer whatever the tiers' order. For two or
-    more typed words, each of which a name must match, that is asked first, for one more
-    than `limit`: mostly every match comes in that one query, where the tiers in turn ran
-    up to four (a searcher who sees one small program ran them all). Only when it finds
-    more than `limit` do the tiers run from the best. A single word's every match is
-    often thousands of people, so its tiers run from the best straight away."""
+    more `typed` words of MIN_SLIP letters or more, each of which a name must match, that
+    is asked first, for one more than `limit`: mostly every match comes in that one
+    query, where the tiers in turn ran up to four (a searcher who sees one small program
+    ran them all). Only when it finds more than `limit` do the tiers run from the best.
+    A single word's every match is often thousands of people, and a short word ("mar",
+    "and") stands for many common name words, so there the costly last tier is mostly
+    more than a page and the best tiers fill it: their tiers run from the best."""
     slots = [TierWords(n) for n in range(len(matches))]
     named = people.filter(*[HasNameWordIn(F("search_text"), slot) for slot in slots])
     tiers = _tiers(matches)
@@ -430,7 +435,7 @@ def named_people(
             padded__contains=f" {phrase} "
         )
         runs.insert(0, (exact, tiers[0]))
-    every_match = len(matches) > 1 and len(runs) > 1
+    every_match = len(runs) > 1 and len(typed) > 1 and min(map(len, typed)) >= MIN_SLIP
     return _read_tiers(people.db, runs, limit, every_match=every_match)
 
 
