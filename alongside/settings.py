@@ -158,6 +158,11 @@ AXES_VERBOSE = False
 # Idle timeout: the session ends this long after the last request, never sooner (see
 # alongside/lib/idle.py for why the store keeps it a little longer).
 SESSION_IDLE_SECONDS = envint("SESSION_IDLE_MINUTES", 30) * 60
+# An API token read from the database is used again for this long without reading it
+# (per server process; 0 reads it on every request). Revoking a token, or changing its
+# user or their memberships, takes effect at once in the process that made the change
+# and within this many seconds in the others (alongside/accounts/tokens.py).
+API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", 5)
 SESSION_COOKIE_AGE = session_age(SESSION_IDLE_SECONDS)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

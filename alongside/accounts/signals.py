@@ -1,10 +1,12 @@
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from alongside.accounts.models import User
+from alongside.accounts.models import ApiToken, Membership, User
 from alongside.accounts.sessions import mark_seen
+from alongside.accounts.tokens import forget_tokens
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 
@@ -33,3 +35,11 @@ def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> No
         object_type="accounts.user",
         detail={"username": username},
     )
+
+
+@receiver([post_save, post_delete], sender=ApiToken)
+@receiver([post_save, post_delete], sender=User)
+@receiver([post_save, post_delete], sender=Membership)
+def _token_users_changed(sender: Any, **kwargs: Any) -> None:
+    """A token, user or membership changed: read tokens again (accounts/tokens.py)."""
+    forget_tokens()

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from alongside.accounts.actors import Actor
 from alongside.accounts.models import ApiToken, Membership, User, hash_token
-from alongside.accounts.scope import build_scope
+from alongside.accounts.scope import Scope, build_scope
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 
@@ -67,6 +72,7 @@ def token_revoke(*, token: ApiToken, actor: Actor | None = None) -> ApiToken:
             fields=["revoked_at"],
             detail={"user_id": current.user_id, "prefix": current.prefix},
         )
+    forget_tokens()
     return current
 
 
@@ -93,7 +99,8 @@ def _lookup_sql() -> str:
     # Table and column names come from model metadata; values are parameters.
     select = f"SELECT {columns}, m.organization_id AS m_organization, "  # noqa: S608
     return (
-        select + "m.program_id AS m_program, m.role AS m_role, o.person_label AS m_label "
+        select + "m.program_id AS m_program, m.role AS m_role, o.person_label AS m_label, "
+        "t.expires_at AS t_expires "
         f'FROM "{token}" t JOIN "{user}" u ON u.id = t.user_id '
         f'LEFT JOIN "{membership}" m ON m.user_id = u.id '
         f'LEFT JOIN "{organization}" o ON o.id = m.organization_id '
@@ -102,20 +109,102 @@ def _lookup_sql() -> str:
     )
 
 
+@dataclass(frozen=True)
+class _Known:
+    """A token this process read lately: its user's columns and scope, until when it may
+    be used without reading it again, and when the token itself expires."""
+
+    columns: tuple[str, ...]
+    values: tuple[Any, ...]
+    scope: Scope
+    fresh_until: float  # time.monotonic()
+    expires_at: dt.datetime | None
+
+
+# Tokens read in the last API_TOKEN_CACHE_SECONDS, by digest (never by secret). Anything
+# that changes what a token stands for in this process (revoking it, saving or deleting
+# a token, user or membership: see accounts/signals.py) forgets them all at once and
+# again when its transaction commits; another process's change takes effect here when
+# the entry goes stale. `_generation` tells a lookup that raced with a change not to
+# keep what it read.
+_known: dict[str, _Known] = {}
+_generation = 0
+_lock = threading.Lock()
+MAX_KNOWN = 1000
+clock = time.monotonic  # replaced in tests
+
+
+def forget_tokens() -> None:
+    """Read every token from the database again on its next use (now, and once more when
+    the current transaction commits, so a lookup cannot keep what it read before)."""
+    _forget_now()
+    if connection.in_atomic_block:
+        transaction.on_commit(_forget_now)
+
+
+def _forget_now() -> None:
+    global _generation
+    with _lock:
+        _known.clear()
+        _generation += 1
+
+
+def _remembered(digest: str) -> User | None:
+    known = _known.get(digest) if settings.API_TOKEN_CACHE_SECONDS > 0 else None
+    if known is None or known.fresh_until <= clock():
+        return None
+    if known.expires_at is not None and known.expires_at <= timezone.now():
+        return None
+    user = User.from_db(connection.alias, known.columns, known.values)
+    user._alongside_scope = known.scope
+    return user
+
+
+def _remember(digest: str, user: User, expires_at: Any, generation: int) -> None:
+    seconds = settings.API_TOKEN_CACHE_SECONDS
+    if seconds <= 0:
+        return
+    if isinstance(expires_at, str):  # SQLite returns text from a raw query
+        expires_at = dt.datetime.fromisoformat(expires_at)
+    if expires_at is not None and timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at, dt.UTC)
+    columns = tuple(field.attname for field in User._meta.concrete_fields)
+    known = _Known(
+        columns=columns,
+        values=tuple(getattr(user, name) for name in columns),
+        scope=user._alongside_scope,
+        fresh_until=clock() + seconds,
+        expires_at=expires_at,
+    )
+    with _lock:
+        if generation != _generation:
+            return  # something changed while the token was read
+        if len(_known) >= MAX_KNOWN:
+            _known.clear()
+        _known[digest] = known
+
+
 def token_authenticate(secret: str) -> User | None:
     """The active user a usable (unexpired, unrevoked) secret stands for, or None.
 
     One query, by the digest's index, reads the user and their memberships (one row
     each; a user without any gives one row of nulls); the user's scope is built from
-    them and kept on the user, so the request needs no query for it."""
+    them and kept on the user, so the request needs no query for it. A token read in
+    the last API_TOKEN_CACHE_SECONDS is not read again (see `_known`): a fresh user with
+    the same columns and scope is returned, as long as the token has not expired."""
     if (
         not secret.startswith(SECRET_PREFIX)
         or len(secret) > MAX_SECRET_LENGTH
         or not secret.isascii()
     ):
         return None
+    digest = hash_token(secret)
+    remembered = _remembered(digest)
+    if remembered is not None:
+        return remembered
+    generation = _generation
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = list(User.objects.raw(_lookup_sql(), [hash_token(secret), now]))
+    rows = list(User.objects.raw(_lookup_sql(), [digest, now]))
     if not rows:
         return None
     user = rows[0]
@@ -125,4 +214,5 @@ def token_authenticate(secret: str) -> User | None:
         if row.m_organization is not None  # type: ignore[attr-defined]
     ]
     user._alongside_scope = build_scope(user.pk, memberships)
+    _remember(digest, user, user.t_expires, generation)  # type: ignore[attr-defined]
     return user

@@ -358,7 +358,7 @@ def _postgres_condition(
     """
     condition = Q(pk__in=[])
     if matches and all(matches):
-        found = named_people(people, matches, limit)
+        found = named_people(people, matches, limit, terms.words)
         if found:
             condition |= Q(pk__in=found)
     if terms.born is not None:
@@ -399,7 +399,10 @@ class HasNameWordIn(Func):
 
 
 def named_people(
-    people: QuerySet[Any], matches: list[list[tuple[str, float]]], limit: int
+    people: QuerySet[Any],
+    matches: list[list[tuple[str, float]]],
+    limit: int,
+    typed: list[str] | tuple[()] = (),
 ) -> list[int]:
     """PostgreSQL: ids of up to `limit` people of `people` whose names have a matching
     word for every typed word, best-matching name words first.
@@ -409,7 +412,17 @@ def named_people(
     (One UNION ALL of the tiers would save round trips, but PostgreSQL may run its
     branches in parallel, and then the best tier no longer comes first.) The tiers differ
     only in their words, so the ORM builds the query once (twice with the exact name)
-    and each tier runs it with its own words as parameters."""
+    and each tier runs it with its own words as parameters.
+
+    Each tier includes the one before, so when the last (every match) holds no more than
+    `limit` visible people, they are the answer whatever the tiers' order. For two or
+    more `typed` words of MIN_SLIP letters or more, each of which a name must match, that
+    is asked first, for one more than `limit`: mostly every match comes in that one
+    query, where the tiers in turn ran up to four (a searcher who sees one small program
+    ran them all). Only when it finds more than `limit` do the tiers run from the best.
+    A single word's every match is often thousands of people, and a short word ("mar",
+    "and") stands for many common name words, so there the costly last tier is mostly
+    more than a page and the best tiers fill it: their tiers run from the best."""
     slots = [TierWords(n) for n in range(len(matches))]
     named = people.filter(*[HasNameWordIn(F("search_text"), slot) for slot in slots])
     tiers = _tiers(matches)
@@ -422,19 +435,36 @@ def named_people(
             padded__contains=f" {phrase} "
         )
         runs.insert(0, (exact, tiers[0]))
+    every_match = len(runs) > 1 and len(typed) > 1 and min(map(len, typed)) >= MIN_SLIP
+    return _read_tiers(people.db, runs, limit, every_match=every_match)
+
+
+def _read_tiers(
+    db: str, runs: list[tuple[QuerySet[Any], list[list[str]]]], limit: int, *, every_match: bool
+) -> list[int]:
+    """Run each (query, tier) in turn, up to `limit + 1` ids each, until `limit` are
+    found. With `every_match`, the last run goes first (see `named_people`): when it
+    finds no more than `limit`, that is the whole answer; otherwise the runs decide."""
+    if every_match:
+        runs = [runs[-1], *runs]
     compiled: dict[int, tuple[str, tuple[Any, ...]]] = {}
     found: dict[int, None] = {}
-    with connections[people.db].cursor() as cursor:
-        for query, tier in runs:
+    with connections[db].cursor() as cursor:
+        for n, (query, tier) in enumerate(runs):
             if id(query) not in compiled:
-                sliced = query.values_list("pk", flat=True)[:limit].query
+                sliced = query.values_list("pk", flat=True)[: limit + 1].query
                 try:
-                    compiled[id(query)] = sliced.get_compiler(using=people.db).as_sql()
+                    compiled[id(query)] = sliced.get_compiler(using=db).as_sql()
                 except EmptyResultSet:  # nobody visible
                     return []
             sql, params = compiled[id(query)]
             cursor.execute(sql, [tier[p.slot] if isinstance(p, TierWords) else p for p in params])
-            found.update(dict.fromkeys(pk for (pk,) in cursor.fetchall()))
+            ids = [pk for (pk,) in cursor.fetchall()]
+            if n == 0 and every_match:
+                if len(ids) <= limit:
+                    return ids  # every match: the tiers would find the same people
+                continue
+            found.update(dict.fromkeys(ids))
             if len(found) >= limit:
                 break
     return list(found)[:limit]

@@ -80,3 +80,14 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     if code is not None:
         assert error["code"] == code
     return error
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The token cache's clock, moved by hand."""
+    from alongside.accounts import tokens
+
+    tokens.forget_tokens()
+    now = [1000.0]
+    monkeypatch.setattr(tokens, "clock", lambda: now[0])
+    return now

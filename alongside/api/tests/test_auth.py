@@ -7,7 +7,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.utils import timezone
 
-from alongside.accounts.models import ApiToken, hash_token
+from alongside.accounts.models import ApiToken, User, hash_token
 from alongside.accounts.tokens import token_create, token_revoke
 from alongside.api.tests.conftest import Api, assert_error
 from alongside.audit.models import AuditEvent
@@ -167,3 +167,93 @@ def test_it_authenticates_a_user_without_memberships(world, django_user_model):
     user = token_authenticate(secret)
     assert user == nobody and scope_for(user).is_empty
     assert Api(Client(), secret).get("/people").json()["results"] == []
+
+
+# --- tokens read lately are not read again (accounts/tokens.py) -------------------------
+
+
+def test_it_reads_a_token_once_for_a_burst_of_requests(world, clock, django_assert_num_queries):
+    from alongside.accounts.scope import scope_for
+    from alongside.accounts.tokens import token_authenticate
+
+    _, secret = token_create(user=world.coordinator, name="burst")
+    with django_assert_num_queries(1):
+        first = token_authenticate(secret)
+    with django_assert_num_queries(0):
+        again = token_authenticate(secret)
+    # A user of its own for each request, with the same columns and scope.
+    assert first is not None and again is not None and again is not first
+    assert again == first and again.username == first.username == "casey"
+    assert scope_for(again) == scope_for(first)
+    clock[0] += 5
+    with django_assert_num_queries(1):
+        assert token_authenticate(secret) == first
+
+
+def test_it_refuses_a_token_revoked_by_another_process_once_the_cache_is_stale(world, clock):
+    token, secret = token_create(user=world.coordinator, name="elsewhere")
+    api = Api(Client(), secret)
+    assert api.get("/people").status_code == 200
+    # Another server process revokes it: nothing here is told.
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    clock[0] += 4.9
+    assert api.get("/people").status_code == 200  # within API_TOKEN_CACHE_SECONDS
+    clock[0] += 0.1
+    assert_error(api.get("/people"), 401)
+
+
+def test_it_refuses_a_token_that_expires_while_it_is_remembered(world, clock, monkeypatch):
+    from alongside.accounts.tokens import token_authenticate
+
+    token, secret = token_create(user=world.coordinator, name="brief", days=1)
+    assert token_authenticate(secret) is not None
+    assert token.expires_at is not None
+    later = token.expires_at + dt.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert token_authenticate(secret) is None
+
+
+def test_it_applies_a_change_of_the_users_memberships_at_once(world, clock):
+    api = Api(Client(), token_create(user=world.coordinator, name="moved")[1])
+    path = f"/people/{world.person.pk}"
+    assert api.get(path).status_code == 200
+    world.coordinator.memberships.all().delete()
+    assert_error(api.get(path), 404)
+
+
+def test_it_refuses_at_once_the_token_of_a_user_deactivated_after_using_it(world, clock):
+    api = Api(Client(), token_create(user=world.coordinator, name="left")[1])
+    assert api.get("/people").status_code == 200
+    world.coordinator.is_active = False
+    world.coordinator.save()
+    assert_error(api.get("/people"), 401)
+
+
+def test_it_reads_the_token_every_time_when_the_cache_is_off(
+    world, clock, settings, django_assert_num_queries
+):
+    from alongside.accounts.tokens import token_authenticate
+
+    _, secret = token_create(user=world.coordinator, name="uncached")
+    assert token_authenticate(secret) is not None  # kept, then the cache is turned off
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert token_authenticate(secret) is not None
+
+
+def test_it_does_not_keep_a_token_read_while_it_was_being_revoked(world, clock, monkeypatch):
+    from alongside.accounts import tokens
+
+    token, secret = token_create(user=world.coordinator, name="race")
+    read = User.objects.raw
+
+    def revoked_meanwhile(*args, **kwargs):
+        rows = list(read(*args, **kwargs))
+        token_revoke(token=token, actor=world.admin)  # lands between the read and keeping it
+        return rows
+
+    monkeypatch.setattr(User.objects, "raw", revoked_meanwhile)
+    assert tokens.token_authenticate(secret) is not None  # read before the revocation
+    monkeypatch.undo()
+    assert tokens.token_authenticate(secret) is None

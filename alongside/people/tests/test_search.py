@@ -436,3 +436,50 @@ def test_tiers_run_with_their_words_as_parameters_find_each_tiers_people(world, 
 def test_tiers_read_nobody_for_a_searcher_who_sees_nobody(world, crowd):
     matches = name_words_matching(["ana"])
     assert named_people(Person.objects.none(), matches, 25) == []
+
+
+@ONLY_POSTGRES
+@pytest.mark.parametrize(
+    "query, tier",
+    [
+        # Several words of four letters or more, few matches: every match, in one query.
+        ("lupe hernandez", -1),
+        ("guadalupe hernandes", -1),
+        ("garcia marquez", -1),
+        # One word, or a short one: the best tier first, which fills a page of its size.
+        ("ana garcia", 0),
+        ("gua her", 0),
+        ("garcia", 0),
+    ],
+)
+def test_a_name_search_reads_in_one_query_the_tier_it_asks_first(
+    world, crowd, query, tier, django_assert_num_queries
+):
+    people = selectors.people_for(world.coordinator)
+    typed = parse_query(query).words
+    matches = name_words_matching(typed)
+    expected = tier_people(people, _tiers(matches)[tier])
+    assert 0 < len(expected) <= 25
+    limit = 25 if tier == -1 else len(expected)
+    with django_assert_num_queries(1):
+        assert set(named_people(people, matches, limit, typed)) == expected
+
+
+@ONLY_POSTGRES
+def test_a_search_of_several_words_with_more_matches_than_the_limit_reads_the_best_first(
+    world, crowd, django_assert_num_queries
+):
+    c = world.coordinator
+    for given in ["Ana", "Annabel", "Anna María", "Anna Lucía"]:
+        make_person(c, world.housing, legal_given_name=given, legal_family_name="Reyes")
+    exact = make_person(c, world.housing, legal_given_name="Anna", legal_family_name="Reyes")
+    people = selectors.people_for(c)
+    typed = ["anna", "reyes"]
+    matches = name_words_matching(typed)
+    assert len(tier_people(people, _tiers(matches)[-1])) > 2
+    # Every match (too many), then the exact name, which fills the page of one.
+    with django_assert_num_queries(2):
+        assert named_people(people, matches, 1, typed) == [exact.pk]
+    tiers = [tier_people(people, tier) for tier in _tiers(matches)]
+    assert exact.pk in named_people(people, matches, 2, typed)
+    assert set(named_people(people, matches, 2, typed)) <= tiers[0]
