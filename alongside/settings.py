@@ -162,7 +162,7 @@ SESSION_IDLE_SECONDS = envint("SESSION_IDLE_MINUTES", 30) * 60
 # (per server process; 0 reads it on every request). Revoking a token, or changing its
 # user or their memberships, takes effect at once in the process that made the change
 # and within this many seconds in the others (alongside/accounts/tokens.py).
-API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", 5)
+API_TOKEN_CACHE_SECONDS = envint("API_TOKEN_CACHE_SECONDS", 0)
 SESSION_COOKIE_AGE = session_age(SESSION_IDLE_SECONDS)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

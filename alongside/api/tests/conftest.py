@@ -83,10 +83,11 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The token cache's clock, moved by hand."""
+def clock(monkeypatch, settings):
+    """The token cache turned on (it is off by default) with its clock moved by hand."""
     from alongside.accounts import tokens
 
+    settings.API_TOKEN_CACHE_SECONDS = 5
     tokens.forget_tokens()
     now = [1000.0]
     monkeypatch.setattr(tokens, "clock", lambda: now[0])
