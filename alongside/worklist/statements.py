@@ -122,11 +122,12 @@ def rows(
     if key is not None:
         today = timezone.localdate(now)
         kept_as = (key, tuple(r.key for r in reasons), today, timezone.get_current_timezone_name())
-        if kept_as not in _kept:
+        # Read once into a local: another thread may clear the dict at LIMIT meanwhile.
+        kept = _kept.get(kept_as)
+        if kept is None:
             if len(_kept) >= LIMIT:
                 _kept.clear()
-            _kept[kept_as] = _keep(reasons, viewer, caseload, now)
-        kept = _kept[kept_as]
+            kept = _kept[kept_as] = _keep(reasons, viewer, caseload, now)
         if kept is not _UNKEPT:
             params = list(kept.statement.params) if kept.statement else []
             for slot, offset, as_text in kept.moments:
