@@ -31,6 +31,9 @@ from alongside.scheduling.models.setup import validate_time_zone
 
 NO_OVERLAP = "_no_overlap"
 NEXT_BEST_FIRST_LOOK = dt.timedelta(days=1)
+# The losers of one contested slot search the same window: its staff, windows and places
+# (never its busy time) are read once and shared this long (slots.setup_of).
+NEXT_BEST_SHARE_SECONDS = 5.0
 OVERRIDE_ROLES = gettext_lazy(
     "Only the roles allowed to (supervisors and schedulers by default) may book outside "
     "availability or over another booking."
@@ -276,6 +279,7 @@ def next_best(
         now=now,
         # The week's first day is read first: most refusals find their best there.
         first_look=NEXT_BEST_FIRST_LOOK,
+        share=NEXT_BEST_SHARE_SECONDS,
     )
 
 

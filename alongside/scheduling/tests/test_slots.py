@@ -277,6 +277,39 @@ def test_a_first_look_finds_the_same_slots_reading_on_only_when_it_must(
     assert {s.staff_id for s in first} == {world.coordinator.pk}
 
 
+def test_a_shared_set_up_is_read_once_and_forgotten_when_availability_changes(world):
+    """Searches of one window may share its staff, windows and places for a few seconds
+    (never its busy time); a change to availability forgets what was shared."""
+    kind = make_type(world, modalities=["phone"])
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(11))
+    from conftest import make_person
+
+    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+    wishes = wishes_for(world.person)
+    with CaptureQueriesContext(connection) as alone:
+        first = _search(world, kind, wishes=wishes, share=60)
+    monday_nine = dt.datetime(2026, 12, 7, 9, 0, tzinfo=NY)
+    raw_appointment(world, monday_nine, person=other, appointment_type=kind)
+    with CaptureQueriesContext(connection) as shared:
+        second = _search(world, kind, wishes=wishes, share=60)
+    # Staff, patterns and changes were not read again; the booking made in between was.
+    set_up = ("accounts_membership", "scheduling_availabilitypattern", "availabilitychange")
+    assert [t for t in set_up if any(t in q["sql"] for q in alone.captured_queries)] == [*set_up]
+    assert not any(t in q["sql"] for t in set_up for q in shared.captured_queries)
+    assert len(shared) == len(alone) - 3
+    assert _local_starts(first) == ["Mon 09:00", "Mon 09:30", "Mon 10:00"]
+    assert _local_starts(second) == ["Mon 10:00"]
+    AvailabilityChange.objects.create(
+        organization=world.org,
+        staff=world.coordinator,
+        kind="time_off",
+        starts_at=dt.datetime(2026, 12, 7, 10, 0, tzinfo=NY),
+        ends_at=dt.datetime(2026, 12, 7, 11, 0, tzinfo=NY),
+        time_zone=ZONE,
+    )
+    assert _search(world, kind, wishes=wishes, share=60) == []
+
+
 def test_the_fast_scorer_agrees_with_the_explained_rank(world):
     from alongside.scheduling.ranking import Scorer, rank
 
