@@ -16,10 +16,12 @@ Measures (server time, in this process):
 (a) slot search for one person over two weeks across the 50 staff of a program
     (`scheduling.slots.search`), p50/p95, also as a multiple of the bare view of
     bench/calibration.py; target p95 <= 50 ms (issue 13).
-(b) contested booking: --clients threads (8) each try --attempts bookings of the same
-    few free slots at once; every attempt either books or is told "just taken"; the
-    rate is reported, and the database is then asked for overlapping active
-    appointments of a staff member, a room or a person: there must be none.
+(b) contested booking: --clients threads (8) share --attempts (100,000) bookings, each
+    slot tried by every client at once; every attempt either books or is told "just
+    taken" (naming the blocker, offering the next best slots); progress every
+    --progress seconds, then the rate, this process's CPU per attempt, and the
+    database asked for overlapping active appointments of a staff member or a person:
+    there must be none. --seconds stops the race early (a quick sample).
 """
 
 from __future__ import annotations
@@ -253,11 +255,12 @@ def contested_slots(
     return found[:count]
 
 
-def bench_booking(clients: int, attempts: int, seconds: float) -> None:
+def bench_booking(clients: int, attempts: int, seconds: float | None, every: float) -> None:
     """Every client tries the same slots in the same order (so each is fought over by
-    all of them) until it has made `attempts / clients` attempts or `seconds` have gone
-    by; each attempt books (no override: the real checks run) or is told "just taken"
-    with the next best slots."""
+    all of them) until it has made `attempts / clients` attempts (or `seconds` have gone
+    by, when given); each attempt books (no override: the real checks run) or is told
+    "just taken" with the next best slots. Progress is printed every `every` seconds;
+    this process's CPU time per attempt is reported (all clients are its threads)."""
     program = Program.objects.get(name="Program 5")
     kind = AppointmentType.objects.select_related("program__organization").get(program=program)
     staff = list(
@@ -274,43 +277,55 @@ def bench_booking(clients: int, attempts: int, seconds: float) -> None:
     )
     per_client = attempts // clients
     contested = contested_slots(program, staff, per_client)
-    won = taken = errors = 0
+    won = taken = errors = described = 0
     offered: list[int] = []
     lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
+    deadline = None if seconds is None else time.perf_counter() + seconds
 
     def client(n: int) -> None:
-        nonlocal won, taken, errors
+        nonlocal won, taken, errors, described
         try:
             for i, (who, at) in enumerate(contested):
-                if time.perf_counter() > deadline:
+                if deadline is not None and time.perf_counter() > deadline:
                     break
                 person = people[(n * 40 + i) % len(people)]
                 choice = booking.Choice(kind=kind, staff=who, starts_at=at, modality="phone")
+                named = False
                 try:
                     booking.book(actor=actor, person=person, choice=choice)
                     outcome, alternatives = "won", 0
                 except SlotTaken as refusal:
                     outcome, alternatives = "taken", len(refusal.alternatives)
+                    named = bool(refusal.described)
+                except Exception as error:  # noqa: BLE001 - counted and reported
+                    outcome, alternatives = "error", 0
+                    print("  attempt failed:", repr(error), flush=True)
                 with lock:
                     won += outcome == "won"
                     taken += outcome == "taken"
+                    errors += outcome == "error"
+                    described += named
                     if outcome == "taken":
                         offered.append(alternatives)
-        except Exception as error:  # noqa: BLE001 - reported below
-            with lock:
-                errors += 1
-            print("  client failed:", repr(error))
         finally:
             connections.close_all()
 
-    began = time.perf_counter()
+    began, began_cpu = time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - began
+    while running := [t for t in threads if t.is_alive()]:
+        running[0].join(every)
+        done, gone = won + taken + errors, time.perf_counter() - began
+        if done and any(t.is_alive() for t in threads):
+            left = (attempts - done) / (done / gone)
+            print(
+                f"  {done:,}/{attempts:,} attempts in {gone:.0f} s ({done / gone:,.1f}/s, about "
+                f"{left / 60:.0f} min left): {won:,} booked, {taken:,} just taken, {errors} "
+                f"errors; {load_average()}",
+                flush=True,
+            )
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - began_cpu
     staff_ids = [s.pk for s in staff]
     since = contested[0][1] - dt.timedelta(days=1)
     with connection.cursor() as cursor:
@@ -323,13 +338,16 @@ def bench_booking(clients: int, attempts: int, seconds: float) -> None:
             query = OVERLAPS.format(column=column, start=start, end=end)
             cursor.execute(query, [since, ids, since])
             overlaps += cursor.fetchone()[0]
-    total = won + taken
+    total = won + taken + errors
     print(
         f"(b) contested booking: {clients} clients, {total:,} attempts on {len(contested):,} "
-        f"slots in {elapsed:.1f} s ({total / elapsed:,.1f} attempts/s): {won:,} booked, "
-        f"{taken:,} told 'just taken' (offered {sum(offered) / max(len(offered), 1):.1f} "
-        f"next best on average), {errors} errors; overlapping active appointments of a "
-        f"staff member or a person (overbooked rows included): {overlaps}"
+        f"slots in {elapsed:.1f} s ({total / elapsed:,.1f} attempts/s; this process's CPU "
+        f"{cpu / max(total, 1) * 1000:.1f} ms per attempt): {won:,} booked, {taken:,} told "
+        f"'just taken' ({described:,} naming the blocker; offered "
+        f"{sum(offered) / max(len(offered), 1):.1f} next best on average), {errors} errors; "
+        f"overlapping active appointments of a staff member or a person (overbooked rows "
+        f"included): {overlaps}; {load_average()}",
+        flush=True,
     )
 
 
@@ -339,8 +357,13 @@ def main() -> None:
     parser.add_argument("--appointments", type=int, default=2_000_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--attempts", type=int, default=100_000)
-    parser.add_argument("--seconds", type=float, default=600, help="stop the booking race then")
+    parser.add_argument(
+        "--attempts", type=int, default=100_000, help="booking attempts in all (b), shared out"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="stop the booking race then, if sooner"
+    )
+    parser.add_argument("--progress", type=float, default=60, help="seconds between reports")
     parser.add_argument("--calibrate", type=int, default=200)
     parser.add_argument("--part", choices=["all", "search", "booking"], default="all")
     args = parser.parse_args()
@@ -360,7 +383,7 @@ def main() -> None:
             bare.take("start")
             bench_search(args.requests, bare)
     if args.part in ("all", "booking"):
-        bench_booking(args.clients, args.attempts, args.seconds)
+        bench_booking(args.clients, args.attempts, args.seconds, args.progress)
 
 
 if __name__ == "__main__":

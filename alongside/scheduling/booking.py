@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +30,10 @@ from alongside.scheduling.models import Appointment, AppointmentType, GroupSeat,
 from alongside.scheduling.models.setup import validate_time_zone
 
 NO_OVERLAP = "_no_overlap"
+NEXT_BEST_FIRST_LOOK = dt.timedelta(days=1)
+# The losers of one contested slot search the same window: its staff, windows and places
+# (never its busy time) are read once and shared this long (slots.setup_of).
+NEXT_BEST_SHARE_SECONDS = 5.0
 OVERRIDE_ROLES = gettext_lazy(
     "Only the roles allowed to (supervisors and schedulers by default) may book outside "
     "availability or over another booking."
@@ -173,14 +177,16 @@ def blocker(actor: Actor, appointment: Appointment, now: dt.datetime) -> Appoint
     described (the refusal then says only that the time was taken)."""
     from alongside.scheduling.selectors import appointments_for
 
+    # One query: the first blocker, and whether it is in the actor's scope.
     found = (
         Appointment.objects.filter(_overlapping(appointment, now), slots.occupying(now))
         .exclude(pk=appointment.pk)
+        .annotate(visible=Exists(appointments_for(actor).filter(pk=OuterRef("pk"))))
         .select_related("appointment_type", "staff", "person")
         .order_by("starts_at")
         .first()
     )
-    if found is None or not appointments_for(actor).filter(pk=found.pk).exists():
+    if found is None or not found.visible:
         return None
     return found
 
@@ -271,14 +277,18 @@ def next_best(
         days=7,
         limit=limit,
         now=now,
+        # The week's first day is read first: most refusals find their best there.
+        first_look=NEXT_BEST_FIRST_LOOK,
+        share=NEXT_BEST_SHARE_SECONDS,
     )
 
 
 def _taken(actor: Actor, appointment: Appointment, now: dt.datetime) -> SlotTaken:
+    """The refusal: what blocks is read now; the next best slots when the caller asks
+    for them, once this transaction (and its locks) are gone."""
     found = blocker(actor, appointment, now)
-    with transaction.atomic():
-        alternatives = next_best(appointment, appointment.person, now)
-    return SlotTaken(found, alternatives, viewer=actor)
+    person = appointment.person
+    return SlotTaken(found, lambda: next_best(appointment, person, now), viewer=actor)
 
 
 def save_or_taken(

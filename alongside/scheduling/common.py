@@ -4,6 +4,7 @@ audit event and timeline entry written with each change."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -35,13 +36,20 @@ WAITLIST = "scheduling.waitlist"
 
 class SlotTaken(Exception):
     """The slot went to someone else first (or a hold blocks it). Names what blocks it
-    and offers the next best slots."""
+    and offers the next best slots: given, or worked out by a function when first asked
+    for — after the refused booking's transaction has ended, so that its row locks
+    (which the next booking of the same staff member or person waits for) are not held
+    through a slot search."""
 
     def __init__(
-        self, blocking: Appointment | None, alternatives: list[Any], *, viewer: Any = None
+        self,
+        blocking: Appointment | None,
+        alternatives: list[Any] | Callable[[], list[Any]],
+        *,
+        viewer: Any = None,
     ) -> None:
         self.blocking = blocking
-        self.alternatives = alternatives
+        self._alternatives = alternatives
         # What blocks, in words for the booker; empty when it is not theirs to see.
         self.described = "" if blocking is None else describe_blocker(viewer, blocking)
         if not self.described:
@@ -51,6 +59,12 @@ class SlotTaken(Exception):
                 "what": self.described
             }
         super().__init__(message)
+
+    @property
+    def alternatives(self) -> list[Any]:
+        if callable(self._alternatives):
+            self._alternatives = self._alternatives()
+        return self._alternatives
 
 
 class SessionFull(Exception):

@@ -1,6 +1,10 @@
 """Group sessions: one appointment with seats. Seats never exceed the type's capacity,
 even when people are seated at the same moment: the session row is locked
-(select_for_update) while its seats are counted and the new one written."""
+(select_for_update) while its seats are counted and the new one written. The type's
+row is locked too, for the capacity read: an admin lowering the capacity locks it
+before counting the seats taken (configure.type_save), so the two cannot pass each
+other — the lowering waits for the seat and then counts it, or the seat waits for the
+lowering and then reads the new capacity."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from alongside.people import timeline
 from alongside.people.models import Person
 from alongside.scheduling import booking, common
 from alongside.scheduling.common import SessionFull
-from alongside.scheduling.models import Appointment, GroupSeat
+from alongside.scheduling.models import Appointment, AppointmentType, GroupSeat
 from alongside.scheduling.slots import occupying
 
 
@@ -54,10 +58,14 @@ def seat_book(
         )
         if locked.status != Appointment.Status.BOOKED or locked.person_id is not None:
             raise ValidationError(_("This group session is not open for booking."))
-        if (
-            locked.seats.filter(status__in=GroupSeat.TAKEN_STATUSES).count()
-            >= locked.appointment_type.capacity
-        ):
+        # NO KEY UPDATE: seats of one type queue here, but appointments may still be
+        # booked with the type (their foreign key takes KEY SHARE).
+        capacity = (
+            AppointmentType.objects.select_for_update(no_key=True)
+            .values_list("capacity", flat=True)
+            .get(pk=locked.appointment_type_id)
+        )
+        if locked.seats.filter(status__in=GroupSeat.TAKEN_STATUSES).count() >= capacity:
             raise SessionFull
         busy = Appointment.objects.filter(
             occupying(now),

@@ -14,23 +14,30 @@ windows first, and the walk stops once nothing left could make the list
 from __future__ import annotations
 
 import datetime as dt
+import math
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from alongside.accounts.models import Membership, User
-from alongside.organizations.models import Location
+from alongside.organizations.models import Location, Organization
 from alongside.people.models import Enrollment, Person
 from alongside.scheduling import busy, walk
 from alongside.scheduling.availability import Busy, Opening, Window, staff_windows, zone
 from alongside.scheduling.models import (
     Appointment,
     AppointmentType,
+    AvailabilityChange,
+    AvailabilityPattern,
     GroupSeat,
     Modality,
+    OpeningHours,
     Room,
     SchedulingPreference,
 )
@@ -136,6 +143,108 @@ def occupying(now: dt.datetime) -> Q:
     return Q(status__in=Appointment.ACTIVE_STATUSES) & ~Q(status="held", held_until__lte=now)
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What a search reads that is the same for every person: who delivers the type,
+    their windows, and the places (rooms, opening hours). Read-only once made."""
+
+    staff: dict[int, User]
+    windows: dict[int, list[Window]]
+    rooms: dict[int, list[int]]  # location -> room ids
+    locations: dict[int, Location]
+    opening: Opening
+
+
+def _setup(
+    kind: AppointmentType, since: dt.datetime, until: dt.datetime, staff_ids: list[int] | None
+) -> Setup:
+    staff = deliverers(kind, staff_ids)
+    windows = staff_windows(kind.program.organization, staff, since, until)
+    location_ids = {w.location_id for found in windows.values() for w in found if w.location_id}
+    locations = Location.objects.select_related("organization").in_bulk(location_ids)
+    room_rows = Room.objects.filter(location_id__in=location_ids, is_active=True)
+    rooms: dict[int, list[int]] = defaultdict(list)
+    for room_id, location_id in room_rows.values_list("pk", "location_id").order_by():
+        rooms[location_id].append(room_id)
+    opening = Opening({pk: loc.zone_name for pk, loc in locations.items()})
+    return Setup(staff, windows, rooms, locations, opening)
+
+
+# Set-ups kept for a few seconds, by type (and its version), window and staff: the
+# losers of one contested slot all look for the next best in the same window. Any
+# change to what a set-up is made of, in this process, forgets them all at once
+# (`_forget`); one made elsewhere is seen when the set-up lapses.
+_shared: dict[tuple[object, ...], tuple[float, Setup]] = {}
+_shared_lock = threading.Lock()
+
+
+def setup_of(
+    kind: AppointmentType,
+    since: dt.datetime,
+    until: dt.datetime,
+    staff_ids: Iterable[int] | None,
+    share: float = 0,
+) -> Setup:
+    """The search's set-up for the window; with `share`, one made in the last `share`
+    seconds for the same type and window, if any (busy time is never shared)."""
+    chosen = None if staff_ids is None else sorted(staff_ids)
+    if not share:
+        return _setup(kind, since, until, chosen)
+    key = (kind.pk, kind.version, since, until, None if chosen is None else tuple(chosen))
+    clock = time.monotonic()
+    with _shared_lock:
+        found = _shared.get(key)
+    if found is not None and found[0] > clock:
+        return found[1]
+    setup = _setup(kind, since, until, chosen)
+    with _shared_lock:
+        for lapsed in [k for k, (ends, _setup_) in _shared.items() if ends <= clock]:
+            del _shared[lapsed]
+        _shared[key] = (clock + share, setup)
+    return setup
+
+
+def _forget(**kwargs: object) -> None:
+    with _shared_lock:
+        _shared.clear()
+
+
+for _model in (
+    AppointmentType,
+    AvailabilityPattern,
+    AvailabilityChange,
+    Location,
+    Membership,
+    OpeningHours,
+    Organization,
+    Room,
+    User,
+):
+    post_save.connect(_forget, sender=_model, dispatch_uid=f"slots-setup-{_model.__name__}")
+    post_delete.connect(_forget, sender=_model, dispatch_uid=f"slots-setup-d-{_model.__name__}")
+
+
+def _busy(
+    kind: AppointmentType,
+    staff_ids: Iterable[int],
+    room_ids: Iterable[int],
+    since: dt.datetime,
+    until: dt.datetime,
+    now: dt.datetime,
+    ignore: Iterable[int],
+) -> busy.Owners:
+    return busy.staff_and_rooms(
+        staff_ids,
+        room_ids,
+        since,
+        until,
+        now,
+        ignore,
+        before=dt.timedelta(minutes=kind.buffer_before_minutes),
+        after=dt.timedelta(minutes=kind.buffer_after_minutes),
+    )
+
+
 def load(
     kind: AppointmentType,
     person: Person | None,
@@ -144,27 +253,16 @@ def load(
     now: dt.datetime,
     staff_ids: Iterable[int] | None = None,
     ignore: Iterable[int] = (),
+    busy_until: dt.datetime | None = None,
+    share: float = 0,
 ) -> SearchData:
-    organization = kind.program.organization
-    staff = deliverers(kind, staff_ids)
-    windows = staff_windows(organization, staff, since, until)
-    location_ids = {w.location_id for found in windows.values() for w in found if w.location_id}
-    locations = Location.objects.select_related("organization").in_bulk(location_ids)
-    room_rows = Room.objects.filter(location_id__in=location_ids, is_active=True)
-    rooms: dict[int, list[int]] = defaultdict(list)
-    for room_id, location_id in room_rows.values_list("pk", "location_id").order_by():
-        rooms[location_id].append(room_id)
+    """The search's data for [since, until); the staff's and rooms' busy time only up
+    to `busy_until` when given (a first look: see `search`); the set-up part shared
+    for `share` seconds (see `setup_of`)."""
+    setup = setup_of(kind, since, until, staff_ids, share)
+    staff, windows, rooms, locations = setup.staff, setup.windows, setup.rooms, setup.locations
     all_rooms = [r for found in rooms.values() for r in found]
-    staff_busy, room_busy = busy.staff_and_rooms(
-        staff,
-        all_rooms,
-        since,
-        until,
-        now,
-        ignore,
-        before=dt.timedelta(minutes=kind.buffer_before_minutes),
-        after=dt.timedelta(minutes=kind.buffer_after_minutes),
-    )
+    staff_busy, room_busy = _busy(kind, staff, all_rooms, since, busy_until or until, now, ignore)
     # The person's own appointments and group seats: one query (a UNION, so that each
     # half uses its index).
     person_busy: list[tuple[dt.datetime, dt.datetime]] = []
@@ -188,7 +286,7 @@ def load(
         rooms=rooms,
         room_busy=room_busy,
         locations=locations,
-        opening=Opening({pk: loc.zone_name for pk, loc in locations.items()}),
+        opening=setup.opening,
     )
     if person is not None:
         data.coordinator_ids = set(
@@ -259,17 +357,32 @@ def search(
     now: dt.datetime | None = None,
     staff_ids: Iterable[int] | None = None,
     ignore: Iterable[int] = (),
+    first_look: dt.timedelta | None = None,
+    share: float = 0,
 ) -> list[Slot]:
     """The best `limit` slots for the person in `days` days from `since` (never in the
-    past), best first. Callers have read `person` in the actor's scope."""
+    past), best first. Callers have read `person` in the actor's scope.
+
+    With `first_look`, the staff's and rooms' busy time is read for that much of the
+    window first, and for the rest only if the best slots might lie there (one query
+    more then): the same slots either way, for less reading when the window's start
+    holds enough good ones (as for the next best after a refusal). With `share`, the
+    set-up part (staff, windows, places: not busy time) may be one made by a search of
+    the same window in the last `share` seconds (`setup_of`)."""
     now = now or timezone.now()
-    since = max(since, now)
+    since, ignore = max(since, now), list(ignore)
     until = since + dt.timedelta(days=min(max(days, 1), MAX_DAYS))
-    data = load(kind, person, since, until, now, staff_ids, ignore)
+    near = until if first_look is None else min(until, since + first_look)
+    data = load(kind, person, since, until, now, staff_ids, ignore, busy_until=near, share=share)
     today = now.astimezone(zone(wishes.time_zone)).date()
     name = person.first_name
     scorer = Scorer(wishes, data, name, today)
-    best = walk.best(kind, data, since, until, wishes, scorer, limit)
+    read_until = near.timestamp() if near < until else math.inf
+    best = walk.best(kind, data, since, until, wishes, scorer, limit, read_until)
+    if best is None:
+        rooms = [r for found in data.rooms.values() for r in found]
+        data.staff_busy, data.room_busy = _busy(kind, data.staff, rooms, since, until, now, ignore)
+        best = walk.best(kind, data, since, until, wishes, scorer, limit) or []
     return [rank(to_slot(_raw(found), data), wishes, data, name, today) for found in best]
 
 

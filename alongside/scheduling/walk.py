@@ -9,13 +9,14 @@ room is free. A busy stretch is jumped over at once rather than stepped through.
 `best` finds the `limit` best-scoring free slots without walking every window: each
 window gets an upper bound on the score any slot in it can reach (its staff part, the
 best time part on its grid, the best way-and-place part of its ways); windows are walked
-from the highest bound down, and the walk stops once `limit` slots have been found that
-score more than any window left could."""
+from the highest bound down (the earliest first among equal bounds), and the walk stops
+once `limit` slots have been found that rank above anything left could: that score
+more, or score as much and start sooner."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import heapq
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -210,25 +211,34 @@ def best(
     wishes: Wishes,
     scorer: Scorer,
     limit: int,
-) -> list[Free]:
+    read_until: float = math.inf,
+) -> list[Free] | None:
     """The `limit` best free slots, best first: highest score, then earliest, then by
-    staff member and way (as ranking every free slot would give them)."""
+    staff member and way (as ranking every free slot would give them). When the staff's
+    and rooms' busy time has been read only up to `read_until` (a first look at the
+    start of the window), None if the walk would have to go further: the caller reads
+    the rest and walks again. Windows are bounded without busy time, so whether the
+    first look suffices is decided exactly, and the answer is the same either way."""
     grid = Grid.of(kind)
     bounds = Bounds(scorer, grid)
     plan = [(bounds.of(run), run) for run in runs(kind, data, since, until, wishes, grid)]
     plan.sort(key=lambda p: (-p[0], p[1].first, p[1].staff_id))
-    top: list[int] = []  # the `limit` best scores so far, lowest first
-    found: list[tuple[tuple[int, float, int, str], Free]] = []
+    # The `limit` best so far, best first, by (-score, start, staff id, way).
+    kept: list[tuple[tuple[int, float, int, str], Free]] = []
     for bound, run in plan:
-        if len(top) >= limit and bound < top[0]:
-            break  # no slot left to walk could make the list
+        # No slot of this window, nor of any after it in the plan, can rank above the
+        # last kept: none scores more than the bound, and at the bound none starts
+        # sooner (the plan is in that order, and a window's slots in order of start).
+        if len(kept) >= limit and (-bound, run.first) > kept[-1][0][:2]:
+            break
+        if run.last + grid.length > read_until:
+            return None  # this window's busy time has not been read
         for slot in free(data, run, grid):
+            if len(kept) >= limit and (-bound, slot[1]) > kept[-1][0][:2]:
+                break  # nor any later slot of this window
             score = scorer.score_at(slot[0], slot[1], slot[2], slot[3], slot[4])
-            if len(top) < limit:
-                heapq.heappush(top, score)
-            elif score > top[0]:
-                heapq.heapreplace(top, score)
-            elif score < top[0]:
-                continue  # `limit` slots found already score higher
-            found.append(((-score, slot[1], slot[0], slot[3]), slot))
-    return [slot for _key, slot in heapq.nsmallest(limit, found, key=lambda f: f[0])]
+            key = (-score, slot[1], slot[0], slot[3])
+            if len(kept) < limit or key < kept[-1][0]:
+                bisect.insort(kept, (key, slot), key=lambda k: k[0])
+                del kept[limit:]
+    return [slot for _key, slot in kept]

@@ -6,6 +6,8 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from alongside.scheduling import slots
 from alongside.scheduling.models import AvailabilityChange, Modality, SchedulingPreference
@@ -24,14 +26,14 @@ NY = zoneinfo.ZoneInfo(ZONE)
 NOW = dt.datetime(2026, 12, 7, 8, 0, tzinfo=NY)
 
 
-def _search(world, kind, now=NOW, days=1, **extra):
+def _search(world, kind, now=NOW, days=1, limit=500, **extra):
     return slots.search(
         kind=kind,
         person=world.person,
         wishes=extra.pop("wishes", None) or wishes_for(world.person),
         since=now,
         days=days,
-        limit=500,
+        limit=limit,
         now=now,
         **extra,
     )
@@ -239,6 +241,73 @@ def test_the_search_reads_the_same_queries_however_wide(world, weeks, django_ass
     with django_assert_num_queries(SEARCH_QUERIES):
         found = _search(world, kind, days=7 * weeks)
     assert len(found) > 50
+
+
+@pytest.mark.parametrize("coordinator_busy_monday", [False, True])
+def test_a_first_look_finds_the_same_slots_reading_on_only_when_it_must(
+    world, coordinator_busy_monday
+):
+    """The first day's busy time is read first; the rest only when the best slots may
+    lie beyond it: here when the person's own coordinator is booked all Monday."""
+    kind = make_type(world, modalities=["phone"])
+    for weekday in range(5):
+        make_pattern(world, weekday=weekday)
+        make_pattern(world, world.supervisor, weekday=weekday)
+    if coordinator_busy_monday:
+        from conftest import make_person
+
+        other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+        monday_nine = dt.datetime(2026, 12, 7, 9, 0, tzinfo=NY)
+        raw_appointment(world, monday_nine, minutes=8 * 60, person=other, appointment_type=kind)
+    wishes = wishes_for(world.person)
+    with CaptureQueriesContext(connection) as whole_reads:
+        whole = _search(world, kind, days=7, limit=3, wishes=wishes)
+    with CaptureQueriesContext(connection) as first_reads:
+        first = _search(
+            world, kind, days=7, limit=3, wishes=wishes, first_look=dt.timedelta(days=1)
+        )
+    assert first == whole
+    # One query more (the rest of the week's busy time) only when it had to read on.
+    assert len(first_reads) == len(whole_reads) + coordinator_busy_monday
+    assert _local_starts(first) == (
+        ["Tue 09:00", "Tue 09:30", "Tue 10:00"]
+        if coordinator_busy_monday
+        else ["Mon 09:00", "Mon 09:30", "Mon 10:00"]
+    )
+    assert {s.staff_id for s in first} == {world.coordinator.pk}
+
+
+def test_a_shared_set_up_is_read_once_and_forgotten_when_availability_changes(world):
+    """Searches of one window may share its staff, windows and places for a few seconds
+    (never its busy time); a change to availability forgets what was shared."""
+    kind = make_type(world, modalities=["phone"])
+    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(11))
+    from conftest import make_person
+
+    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+    wishes = wishes_for(world.person)
+    with CaptureQueriesContext(connection) as alone:
+        first = _search(world, kind, wishes=wishes, share=60)
+    monday_nine = dt.datetime(2026, 12, 7, 9, 0, tzinfo=NY)
+    raw_appointment(world, monday_nine, person=other, appointment_type=kind)
+    with CaptureQueriesContext(connection) as shared:
+        second = _search(world, kind, wishes=wishes, share=60)
+    # Staff, patterns and changes were not read again; the booking made in between was.
+    set_up = ("accounts_membership", "scheduling_availabilitypattern", "availabilitychange")
+    assert [t for t in set_up if any(t in q["sql"] for q in alone.captured_queries)] == [*set_up]
+    assert not any(t in q["sql"] for t in set_up for q in shared.captured_queries)
+    assert len(shared) == len(alone) - 3
+    assert _local_starts(first) == ["Mon 09:00", "Mon 09:30", "Mon 10:00"]
+    assert _local_starts(second) == ["Mon 10:00"]
+    AvailabilityChange.objects.create(
+        organization=world.org,
+        staff=world.coordinator,
+        kind="time_off",
+        starts_at=dt.datetime(2026, 12, 7, 10, 0, tzinfo=NY),
+        ends_at=dt.datetime(2026, 12, 7, 11, 0, tzinfo=NY),
+        time_zone=ZONE,
+    )
+    assert _search(world, kind, wishes=wishes, share=60) == []
 
 
 def test_the_fast_scorer_agrees_with_the_explained_rank(world):
