@@ -35,7 +35,7 @@ import contextvars
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -46,10 +46,27 @@ from django.db.models.sql.compiler import SQLCompiler
 # Statements kept per process; past this many the cache starts again (a few thousand
 # staff, each with one scope, fit many times over).
 LIMIT = 4096
-# Not yet compiled (a compiled statement may be None: it matches nothing).
-_MISSING: Any = object()
 
 _statements: dict[tuple[str, Hashable], tuple[str, tuple[Any, ...]] | None] = {}
+T = TypeVar("T")
+
+
+def _kept(
+    kept: dict[tuple[str, Hashable], T],
+    cache_key: tuple[str, Hashable],
+    build: Callable[[], QuerySet[Any]],
+    compile_: Callable[[QuerySet[Any]], T],
+) -> T:
+    """The statement kept for `cache_key`, compiled from `build()` the first time. Read
+    once and returned from here: another thread may empty the dict at LIMIT meanwhile."""
+    try:
+        return kept[cache_key]
+    except KeyError:
+        pass
+    if len(kept) >= LIMIT:
+        kept.clear()
+    statement = kept[cache_key] = compile_(build())
+    return statement
 
 
 def _statement(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
@@ -66,16 +83,10 @@ def _statement(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
 def count(name: str, key: Hashable, build: Callable[[], QuerySet[Any]]) -> int:
     """How many rows `build()` matches; `name` and `key` (everything the statement
     depends on) say when its compiled statement can be run again."""
-    cache_key = (name, key)
-    # Read once and keep it here: another thread may clear the shared dict at LIMIT.
-    statement = _statements.get(cache_key, _MISSING)
-    if statement is _MISSING:
-        if len(_statements) >= LIMIT:
-            _statements.clear()
-        statement = _statements[cache_key] = _statement(build())
+    statement = _kept(_statements, (name, key), build, _statement)
     if statement is None:
         return 0
-    fetched = _answer(("count", cache_key), None)
+    fetched = _answer(("count", (name, key)), None)
     if fetched is None:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(*statement)
@@ -115,13 +126,7 @@ def _rows_statement(query: QuerySet[Any]) -> _Rows | None:
 
 
 def _compiled_rows(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]]) -> _Rows | None:
-    cache_key = (name, key)
-    statement = _row_statements.get(cache_key, _MISSING)
-    if statement is _MISSING:
-        if len(_row_statements) >= LIMIT:
-            _row_statements.clear()
-        statement = _row_statements[cache_key] = _rows_statement(build(STAND_IN))
-    return statement
+    return _kept(_row_statements, (name, key), lambda: build(STAND_IN), _rows_statement)
 
 
 def _params(statement: _Rows, pk: int) -> list[Any]:
@@ -257,7 +262,7 @@ def _ahead(name: Hashable, tags: tuple[Tag, ...], pk: int) -> dict[Tag, list[Any
         return {}
     try:
         return _send_ahead(tags, pk)
-    except (DatabaseError, connection.Database.Error):
+    except (DatabaseError, cast(Any, connection).Database.Error):
         _pages.pop(name, None)
         return {}
 

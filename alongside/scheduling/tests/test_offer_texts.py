@@ -199,7 +199,7 @@ def test_a_yes_after_the_link_took_the_slot_meanwhile_says_it_is_theirs(
     message = OutboundMessage.objects.get(source_key=offer_messages.source_key(offer))
     seen = offer_messages._offer_of(message)
     assert seen is not None and seen.status == "open"
-    offer_links.answer(offer=offer_messages._offer_of(message), accept=True)
+    offer_links.answer(offer=Offer.objects.get(pk=offer.pk), accept=True)
     monkeypatch.setattr(offer_messages, "_offer_of", lambda message: seen)
     assert offer_messages.accept_by_text(message) == offer_messages.DONE["already"]
     assert answers(offer) == [f"offer-answer:{offer.pk}:accepted"]
