@@ -24,7 +24,9 @@ are kept; the next page of that kind sends them all at once, with its own id, wh
 begins, and each `rows`, `objects` or `count` inside it takes its answer from there. The
 statements and their answers are the same; what is read is still only what the page's
 code asks for (an answer nobody asks for is dropped unread), and SQLite runs them one
-by one as before.
+by one as before. Nothing is sent ahead inside a transaction (a failing statement would
+abort it), and a page whose statements fail on the way is forgotten: its reads run one
+by one, and the next page of its kind sends only what this one ran.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ import contextvars
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
@@ -46,6 +48,25 @@ from django.db.models.sql.compiler import SQLCompiler
 LIMIT = 4096
 
 _statements: dict[tuple[str, Hashable], tuple[str, tuple[Any, ...]] | None] = {}
+T = TypeVar("T")
+
+
+def _kept(
+    kept: dict[tuple[str, Hashable], T],
+    cache_key: tuple[str, Hashable],
+    build: Callable[[], QuerySet[Any]],
+    compile_: Callable[[QuerySet[Any]], T],
+) -> T:
+    """The statement kept for `cache_key`, compiled from `build()` the first time. Read
+    once and returned from here: another thread may empty the dict at LIMIT meanwhile."""
+    try:
+        return kept[cache_key]
+    except KeyError:
+        pass
+    if len(kept) >= LIMIT:
+        kept.clear()
+    statement = kept[cache_key] = compile_(build())
+    return statement
 
 
 def _statement(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
@@ -62,15 +83,10 @@ def _statement(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
 def count(name: str, key: Hashable, build: Callable[[], QuerySet[Any]]) -> int:
     """How many rows `build()` matches; `name` and `key` (everything the statement
     depends on) say when its compiled statement can be run again."""
-    cache_key = (name, key)
-    if cache_key not in _statements:
-        if len(_statements) >= LIMIT:
-            _statements.clear()
-        _statements[cache_key] = _statement(build())
-    statement = _statements[cache_key]
+    statement = _kept(_statements, (name, key), build, _statement)
     if statement is None:
         return 0
-    fetched = _answer(("count", cache_key), None)
+    fetched = _answer(("count", (name, key)), None)
     if fetched is None:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(*statement)
@@ -110,12 +126,7 @@ def _rows_statement(query: QuerySet[Any]) -> _Rows | None:
 
 
 def _compiled_rows(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]]) -> _Rows | None:
-    cache_key = (name, key)
-    if cache_key not in _row_statements:
-        if len(_row_statements) >= LIMIT:
-            _row_statements.clear()
-        _row_statements[cache_key] = _rows_statement(build(STAND_IN))
-    return _row_statements[cache_key]
+    return _kept(_row_statements, (name, key), lambda: build(STAND_IN), _rows_statement)
 
 
 def _params(statement: _Rows, pk: int) -> list[Any]:
@@ -239,6 +250,23 @@ def _pipelines() -> bool:
     return hasattr(connection.connection, "pipeline")
 
 
+def _ahead(name: Hashable, tags: tuple[Tag, ...], pk: int) -> dict[Tag, list[Any]]:
+    """The answers sent ahead for a page, or none: not inside a transaction (a statement
+    that fails there would abort the caller's transaction, for a read the page may not
+    even ask for), and not when a statement fails on the way (the page is forgotten, so
+    the next page of its kind does not send it again, and each read runs on its own)."""
+    if not tags or not _pipelines():
+        return {}
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        return {}
+    try:
+        return _send_ahead(tags, pk)
+    except (DatabaseError, cast(Any, connection).Database.Error):
+        _pages.pop(name, None)
+        return {}
+
+
 @contextmanager
 def together(name: Hashable, pk: int) -> Iterator[None]:
     """Inside it, the kept statements that the last page named `name` ran are answered
@@ -250,7 +278,7 @@ def together(name: Hashable, pk: int) -> Iterator[None]:
         yield
         return
     ahead = _pages.get(name, ())
-    page = _Together(pk, answers=_send_ahead(ahead, pk) if ahead and _pipelines() else {})
+    page = _Together(pk, answers=_ahead(name, ahead, pk))
     token = _together.set(page)
     try:
         yield

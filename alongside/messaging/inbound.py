@@ -5,7 +5,9 @@ to that number at once, and nothing here ever starts them again: only staff, rec
 that the person asked (`end_text_opt_out`). C, YES, Y or SÍ says yes, and NO or N says
 no, to the latest text sent to that number that takes such a reply (its purpose has
 `on_confirm` or `on_decline`): that text, not an older one, decides whether a YES
-confirms a reminder or takes an offered slot."""
+confirms a reminder or takes an offered slot. It acts only while the number is still
+one of that text's person's phones (and theirs alone, for a purpose with
+`sole_number`); otherwise the reply is kept for staff, as any other reply is."""
 
 from __future__ import annotations
 
@@ -82,6 +84,14 @@ def _people_at(number: str) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids, merged_into__isnull=True))
 
 
+def _still_theirs(answered: OutboundMessage, people: list[Person], sole: bool) -> bool:
+    """Whether a reply may act on the text it answers: the number is still one of that
+    text's person's phones (not given up, nor passed on to someone else), and theirs
+    alone when the purpose asks it (`sole_number`)."""
+    at = {person.pk for person in people}
+    return answered.person_id in at and (not sole or len(at) == 1)
+
+
 @transaction.atomic
 def receive_text(*, provider_id: str, from_number: str, to_number: str, body: str) -> str:
     """Take in a text from a person; answer what it meant ("opt_out", "confirm", ...)."""
@@ -108,7 +118,11 @@ def receive_text(*, provider_id: str, from_number: str, to_number: str, body: st
         inbound.meaning = "opt_in_request"
         for person in people:
             _note(person, now, "Replied START: asked for texts again (staff turn texts back on)")
-    elif answered is not None and (purpose := purposes.get(answered.purpose)) is not None:
+    elif (
+        answered is not None
+        and (purpose := purposes.get(answered.purpose)) is not None
+        and _still_theirs(answered, people, purpose.sole_number)
+    ):
         meaning, act = (
             ("confirm", purpose.on_confirm)
             if word in CONFIRM_WORDS

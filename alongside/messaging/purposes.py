@@ -29,6 +29,10 @@ class Purpose:
     on_confirm: Callable[[OutboundMessage], str] | None = None
     # A declining reply ("NO", "N") to a message of this purpose, as `on_confirm`.
     on_decline: Callable[[OutboundMessage], str] | None = None
+    # A reply acts only while the number is still the person's; with this, only while it
+    # is theirs alone (a YES from a phone a household shares takes no slot for one of
+    # them). Otherwise the reply is kept for staff.
+    sole_number: bool = False
 
     @property
     def takes_replies(self) -> bool:

@@ -124,7 +124,14 @@ def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterato
         starts_at__lte=now,
         person_id__in=enrolled,
         person__merged_into__isnull=True,
-    ).values_list("pk", "person_id", "starts_at", "time_zone", "appointment_type__name")
+    ).values_list(
+        "pk",
+        "person_id",
+        "starts_at",
+        "time_zone",
+        "appointment_type__name",
+        "appointment_type__sensitive",
+    )
     seats = GroupSeat.objects.filter(
         appointment__program_id__in=program_ids,
         status=GroupSeat.Status.NO_SHOW,
@@ -138,9 +145,14 @@ def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterato
         "appointment__starts_at",
         "appointment__time_zone",
         "appointment__appointment_type__name",
+        "appointment__appointment_type__sensitive",
     )
+    # A sensitive kind makes a sensitive task: only those the one rule lets see it read
+    # the kind's name (tasks.presenting); everyone else reads a neutral follow-up.
     for prefix, found in (("no-show", rows), ("no-show-seat", seats)):
-        for pk, person_id, starts_at, zone_name, kind in found.order_by().iterator(chunk_size=2000):
+        for pk, person_id, starts_at, zone_name, kind, sensitive in found.order_by().iterator(
+            chunk_size=2000
+        ):
             local = timezone.localtime(starts_at, zone(zone_name))
             yield Occurrence(
                 person_id=person_id,
@@ -148,6 +160,7 @@ def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterato
                 since=starts_at,
                 why=_("did not come to %(kind)s on %(day)s")
                 % {"kind": kind, "day": formats.date_format(local, "SHORT_DATETIME_FORMAT")},
+                sensitive=sensitive,
             )
 
 

@@ -10,8 +10,10 @@ on the person's scheduling page.
 
 By text, the person can also reply YES (Y, SÍ) to take the slot or NO to let it go
 (`messaging.inbound` hands the reply to the offer whose text was the latest one to that
-number expecting a reply): the same services as the link, and an answer by text, in the
-person's language, saying what came of it (taken, let go, or no longer available)."""
+number expecting a reply, and only while that number is the person's alone: a phone a
+household shares, or one passed on, takes no slot): the same services as the link, and
+an answer by text, in the person's language, saying what came of it (taken, let go, or
+no longer available)."""
 
 from __future__ import annotations
 
@@ -136,6 +138,11 @@ def _answer_by_text(message: OutboundMessage, *, accept: bool) -> str:
         done = "already"
     else:
         done = "gone"
+    if done == "gone" and accept:
+        # The link may have taken it between the check above and the answer's lock.
+        offer.refresh_from_db(fields=["status"])
+        if offer.status == Offer.Status.ACCEPTED:
+            done = "already"
     _answer(offer, done, now)
     return DONE[done]
 
@@ -184,6 +191,7 @@ def register() -> None:
             still_wanted=still_wanted,
             on_confirm=accept_by_text,
             on_decline=decline_by_text,
+            sole_number=True,
         )
     )
     purposes.register(

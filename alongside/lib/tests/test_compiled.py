@@ -77,8 +77,9 @@ def test_objects_are_the_orm_instances_with_their_related_rows(db: Any) -> None:
 
 
 def test_a_page_sends_the_statements_the_last_one_ran_together_with_its_own_id(
-    db: Any, sent_ahead: list[tuple[Any, ...]]
+    transactional_db: Any, sent_ahead: list[tuple[Any, ...]]
 ) -> None:
+    # Outside a transaction, as a page is: inside one nothing is sent ahead (below).
     from alongside.organizations.models import Program
 
     first = Organization.objects.create(name="Together A", slug="together-a")
@@ -121,3 +122,68 @@ def test_a_page_sends_the_statements_the_last_one_ran_together_with_its_own_id(
     with compiled.together(("test.together", 2), second.pk):
         assert page(second.pk) == together
     assert len(sent) == (1 if connection.vendor == "postgresql" else 0)
+
+
+def _programs_page(pk: int) -> list[Any]:
+    from alongside.organizations.models import Program
+
+    def programs(pk: int) -> Any:
+        return Program.objects.filter(organization_id=pk).values_list("name")
+
+    return compiled.rows("test.ahead.programs", None, programs, pk)
+
+
+def test_a_page_inside_a_transaction_sends_nothing_ahead(
+    db: Any, sent_ahead: list[tuple[Any, ...]]
+) -> None:
+    org = Organization.objects.create(name="Atomic A", slug="atomic-a")
+    for _ in range(2):
+        with compiled.together(("test.atomic", 1), org.pk):
+            assert _programs_page(org.pk) == []
+    # A statement failing there would abort the caller's transaction.
+    assert sent_ahead == []
+
+
+def test_a_statement_failing_on_the_way_is_forgotten_and_the_page_reads_alone(
+    transactional_db: Any, sent_ahead: list[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alongside.organizations.models import Program
+
+    org = Organization.objects.create(name="Failing A", slug="failing-a")
+    Program.objects.create(organization=org, name="Housing")
+    name = ("test.failing", 1)
+    with compiled.together(name, org.pk):
+        compiled.count("test.failing.count", None, lambda: Organization.objects.all())
+        _programs_page(org.pk)
+    # The kept count now fails (as a statement may, for this id); the page no longer asks it.
+    monkeypatch.setitem(compiled._statements, ("test.failing.count", None), ("SELECT 1/0", ()))
+    for _ in range(2):
+        with compiled.together(name, org.pk):
+            assert _programs_page(org.pk) == [("Housing",)]
+    assert compiled._pages[name] == (("rows", ("test.ahead.programs", None)),)
+    assert len(sent_ahead) == (2 if connection.vendor == "postgresql" else 0)
+    with connection.cursor() as cursor:  # the connection is still usable
+        cursor.execute("SELECT 1")
+        assert cursor.fetchall() == [(1,)]
+
+
+class _Cleared(dict[Any, Any]):
+    """A kept-statement dict that another thread clears as soon as a statement is kept."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def test_a_statement_cleared_by_another_thread_meanwhile_is_still_run(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compiled, "_statements", _Cleared())
+    monkeypatch.setattr(compiled, "_row_statements", _Cleared())
+    org = Organization.objects.create(name="Cleared A", slug="cleared-a")
+    assert compiled.count("test.cleared", None, lambda: Organization.objects.all()) >= 1
+    assert compiled.rows(
+        "test.cleared",
+        None,
+        lambda pk: Organization.objects.filter(pk=pk).values_list("name"),
+        org.pk,
+    ) == [("Cleared A",)]

@@ -99,6 +99,34 @@ def test_yes_confirms_through_the_purpose_of_the_text_it_answers(
     assert InboundMessage.objects.count() == 1
 
 
+def test_a_yes_from_a_number_no_longer_the_persons_is_kept_for_staff(
+    client, world, twilio, test_purpose
+):
+    """The number was given up, and is now someone else's: the YES acts for nobody."""
+    from alongside.people import services as people_services
+    from alongside.people.models import TimelineEntry
+    from conftest import make_person
+
+    contact = phone(world, may_text=True)
+    deliver(send(world).pk, AFTERNOON)
+    people_services.contact_point_delete(actor=world.coordinator, contact=contact)
+    assert reply(client, "YES", sid="SM1").status_code == 200
+    assert InboundMessage.objects.get(provider_id="SM1").meaning == ""
+    now_theirs = make_person(world.coordinator, world.housing, legal_given_name="Noor")
+    people_services.contact_point_create(
+        actor=world.coordinator, person=now_theirs, data={"kind": "phone", "value": "7185550142"}
+    )
+    reply(client, "YES", sid="SM2")
+    kept = InboundMessage.objects.get(provider_id="SM2")
+    assert (kept.meaning, kept.person) == ("", now_theirs)  # for staff, on the new owner's
+    assert TimelineEntry.objects.filter(
+        person=now_theirs, summary="Replied to a text message"
+    ).exists()
+    assert not TimelineEntry.objects.filter(
+        person=world.person, kind="messaging.reply_received"
+    ).exists()
+
+
 def test_delivery_status_reaches_the_timeline(client, world, twilio, test_purpose):
     phone(world, may_text=True)
     message = send(world)

@@ -94,8 +94,9 @@ def test_a_panel_with_nothing_to_show_is_left_out(world: Any) -> None:
 
 
 def test_the_next_page_sends_the_panels_reads_together_and_shows_the_same(
-    client: Any, world: Any, sent_ahead: list[tuple[Any, ...]]
+    transactional_db: Any, client: Any, world: Any, sent_ahead: list[tuple[Any, ...]]
 ) -> None:
+    """Outside a transaction, as a page runs (inside one nothing is sent ahead)."""
     import re
 
     sent = sent_ahead

@@ -131,3 +131,61 @@ def test_a_group_seat_no_show_makes_one_task_shown_with_its_reason(
     assert "Call after a missed group session" in page and f'href="{detail}"' in page
     why = client.get(detail).content.decode()  # the worklist item's link says why
     assert "did not come to Tenant workshop" in why
+
+
+@pytest.mark.parametrize("group", [False, True], ids=["one-to-one", "group seat"])
+def test_a_no_show_of_a_sensitive_kind_names_it_only_to_those_who_may_see_it(
+    client, world, group, django_capture_on_commit_callbacks, settings
+):
+    """The follow-up task is sensitive: a scheduler outside the care team sees that it
+    exists, never the kind's name (task list, the person page's panel, the task page)."""
+    from django.utils import timezone
+
+    from alongside.scheduling import groups
+    from alongside.scheduling.models import Appointment
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    no_show_rule(world, "Call after a missed appointment")
+    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
+    early = start - dt.timedelta(days=1)
+    name = "Sexual health clinic"
+    kind = bookable(world, sensitive=True, name=name, is_group=group, capacity=3 if group else 1)
+    if group:
+        session = groups.session_create(
+            actor=world.supervisor,
+            choice=choice(world, kind, start, override="a clinic"),
+            now=early,
+        )
+        seat = groups.seat_book(
+            actor=world.coordinator, session=session, person=world.person, now=early
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            attendance.mark_seat(actor=world.coordinator, seat=seat, status="no_show")
+    else:
+        booked = booking.book(
+            actor=world.coordinator, person=world.person, choice=choice(world, kind), now=NOW
+        )
+        hour = dt.timedelta(hours=1)
+        Appointment.objects.filter(pk=booked.pk).update(
+            starts_at=start, ends_at=start + hour, blocks_from=start, blocks_until=start + hour
+        )
+        booked.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            attendance.mark(actor=world.coordinator, appointment=booked, status="no_show")
+    rules.evaluate_for_person(world.person.pk)
+    task = Task.objects.get(person=world.person)
+    assert task.sensitive and f"did not come to {name}" in task.why
+    pages = [
+        reverse("tasks:list"),
+        reverse("tasks:detail", args=[task.pk]),
+        reverse("people:detail", args=[world.person.pk]),
+    ]
+    client.force_login(world.scheduler)
+    detail = f'href="{pages[1]}"'
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert name not in response.content.decode(), url
+    assert detail in client.get(pages[2]).content.decode()  # the task is there, neutral
+    client.force_login(world.coordinator)  # the care team reads why
+    assert f"did not come to {name}" in client.get(pages[1]).content.decode()

@@ -151,3 +151,55 @@ def test_stop_comes_first(client, world, ana, kind, twilio):  # noqa: F811
     assert reply(client, "STOP", "SMstop").meaning == "opt_out"
     assert TextOptOut.objects.get(number=NUMBER).active
     assert Offer.objects.get(pk=offer.pk).status == "open"
+
+
+def test_a_yes_from_a_household_phone_takes_no_slot(client, world, ana, kind, twilio):  # noqa: F811
+    """Bea shares Ana's number: the YES may be anyone's, so it is kept for staff."""
+    from alongside.people import services as people_services
+
+    bea = make_person(world.coordinator, world.housing, legal_given_name="Bea")
+    people_services.contact_point_create(
+        actor=world.coordinator, person=bea, data={"kind": "phone", "value": "(718) 555-0142"}
+    )
+    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
+    offer = sent_offer(world, kind, twilio)
+    inbound = reply(client, "YES", "SMshared")
+    assert (inbound.meaning, inbound.person) == ("", None)
+    assert Offer.objects.get(pk=offer.pk).status == "open"
+    assert answers(offer) == []
+    for person in (ana, bea):
+        assert TimelineEntry.objects.filter(
+            person=person, summary="Replied to a text message"
+        ).exists()
+
+
+def test_a_yes_from_a_number_given_up_takes_no_slot(client, world, ana, kind, twilio):  # noqa: F811
+    from alongside.people import services as people_services
+
+    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
+    offer = sent_offer(world, kind, twilio)
+    people_services.contact_point_delete(actor=world.coordinator, contact=ana.contact_points.get())
+    assert reply(client, "YES", "SMgone").meaning == ""
+    assert Offer.objects.get(pk=offer.pk).status == "open"
+    assert answers(offer) == []
+
+
+def test_a_yes_after_the_link_took_the_slot_meanwhile_says_it_is_theirs(
+    world,
+    ana,  # noqa: F811
+    kind,
+    twilio,  # noqa: F811
+    monkeypatch,
+):
+    """The text's check saw the offer open; the link accepted before the text's lock."""
+    from alongside.scheduling import offer_links
+
+    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
+    offer = sent_offer(world, kind, twilio)
+    message = OutboundMessage.objects.get(source_key=offer_messages.source_key(offer))
+    seen = offer_messages._offer_of(message)
+    assert seen is not None and seen.status == "open"
+    offer_links.answer(offer=Offer.objects.get(pk=offer.pk), accept=True)
+    monkeypatch.setattr(offer_messages, "_offer_of", lambda message: seen)
+    assert offer_messages.accept_by_text(message) == offer_messages.DONE["already"]
+    assert answers(offer) == [f"offer-answer:{offer.pk}:accepted"]
