@@ -3,15 +3,19 @@
 STOP (and STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, in any case and spacing) stops texts
 to that number at once, and nothing here ever starts them again: only staff, recording
 that the person asked (`end_text_opt_out`). C, YES, Y or SÍ says yes, and NO or N says
-no, to the latest text sent to that number that takes such a reply (its purpose has
-`on_confirm` or `on_decline`): that text, not an older one, decides whether a YES
-confirms a reminder or takes an offered slot. It acts only while the number is still
-one of that text's person's phones (and theirs alone, for a purpose with
-`sole_number`); otherwise the reply is kept for staff, as any other reply is."""
+no, to the latest text sent to that number whose purpose takes that word (it has
+`on_confirm` or `on_decline`, and the word is among its `yes_words` or `no_words`): that
+text, not an older one, decides whether a YES confirms a reminder or takes an offered
+slot, and a "C" (the reminders' word) never takes an offered slot. It acts only while
+the number is still one of that text's person's phones (and theirs alone, for a purpose
+with `sole_number`); otherwise the reply is kept for staff, as any other reply is.
+Punctuation, spaces and accents do not change a word ("¡Sí!" is SI)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import string
+import unicodedata
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +25,7 @@ from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
 from alongside.messaging.models import InboundMessage, OutboundMessage, TextOptOut
-from alongside.messaging.purposes import purposes
+from alongside.messaging.purposes import NO_WORDS, YES_WORDS, purposes
 from alongside.messaging.services import SYSTEM, Status, save_status
 from alongside.people.models import ContactPoint, Person
 from alongside.people.normalize import normalize_phone
@@ -29,8 +33,6 @@ from alongside.people.timeline import add_entry
 
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
-CONFIRM_WORDS = frozenset({"C", "YES", "Y", "SI", "SÍ"})
-DECLINE_WORDS = frozenset({"NO", "N"})
 # Twilio's MessageStatus, as ours; "queued"/"sending"/"accepted" change nothing.
 PROVIDER_STATUS = {
     "sent": Status.SENT,
@@ -41,8 +43,17 @@ PROVIDER_STATUS = {
 FINAL = (Status.DELIVERED, Status.FAILED, Status.BLOCKED)
 
 
+def _shown(body: str) -> str:
+    """A one-word reply in capitals, without spaces or punctuation: "¡Sí!" is "SÍ"."""
+    return unicodedata.normalize("NFC", "".join(body.split()).upper()).strip(
+        string.punctuation + "¡¿"
+    )
+
+
 def word_of(body: str) -> str:
-    return "".join(body.split()).upper().strip(".!")
+    """A one-word reply as the word lists spell it: "¡Sí!", "si," and "S I" are all "SI"."""
+    letters = unicodedata.normalize("NFKD", _shown(body))
+    return "".join(c for c in letters if not unicodedata.combining(c))
 
 
 @transaction.atomic
@@ -69,13 +80,14 @@ def record_status(*, provider_id: str, provider_status: str, error_code: str = "
     return True
 
 
-def _latest_text(number: str, *, replies: bool) -> OutboundMessage | None:
-    """The latest text sent to the number; for a YES or NO, the latest that takes one."""
+def _latest_text(number: str, word: str) -> OutboundMessage | None:
+    """The latest text sent to the number; for a yes or a no, the latest whose purpose
+    takes that word (a "C" answers a reminder, never an offer that asked for YES)."""
     sent = OutboundMessage.objects.filter(
         to=number, channel="text", status__in=(Status.SENT, Status.DELIVERED)
     )
-    if replies:
-        sent = sent.filter(purpose__in=[p.key for p in purposes if p.takes_replies])
+    if word in YES_WORDS | NO_WORDS:
+        sent = sent.filter(purpose__in=[p.key for p in purposes if p.takes(word)])
     return sent.select_related("person").order_by("-sent_at", "-id").first()
 
 
@@ -101,7 +113,7 @@ def receive_text(*, provider_id: str, from_number: str, to_number: str, body: st
     now = timezone.now()
     word = word_of(body)
     people = _people_at(number)
-    answered = _latest_text(number, replies=word in CONFIRM_WORDS | DECLINE_WORDS)
+    answered = _latest_text(number, word)
     inbound = InboundMessage.objects.create(
         from_number=number,
         to_number=to_number[:32],
@@ -125,13 +137,13 @@ def receive_text(*, provider_id: str, from_number: str, to_number: str, body: st
     ):
         meaning, act = (
             ("confirm", purpose.on_confirm)
-            if word in CONFIRM_WORDS
-            else ("decline", purpose.on_decline if word in DECLINE_WORDS else None)
+            if word in purpose.yes_words
+            else ("decline", purpose.on_decline if word in purpose.no_words else None)
         )
         if act is not None:
             inbound.meaning = meaning
             done = act(answered)
-            _note(answered.person, now, f"Replied {word}: {done}")
+            _note(answered.person, now, f"Replied {_shown(body)[:40]}: {done}")
     if not inbound.meaning:
         for person in people:
             _note(person, now, "Replied to a text message", details=body[:1000])

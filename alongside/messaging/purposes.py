@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from alongside.messaging.models import OutboundMessage
 
 
+# The words a reply may say yes or no with (as `inbound.word_of` reads them: capitals,
+# no spaces, punctuation or accents); a purpose may narrow them.
+YES_WORDS = frozenset({"C", "YES", "Y", "SI"})
+NO_WORDS = frozenset({"NO", "N"})
+
+
 @dataclass(frozen=True)
 class Purpose:
     key: str  # "scheduling.reminder"
@@ -33,11 +39,21 @@ class Purpose:
     # is theirs alone (a YES from a phone a household shares takes no slot for one of
     # them). Otherwise the reply is kept for staff.
     sole_number: bool = False
+    # The words that say yes and no to a message of this purpose: a reply in none of a
+    # text's words does not answer it (the latest text that takes the word does).
+    yes_words: frozenset[str] = YES_WORDS
+    no_words: frozenset[str] = NO_WORDS
 
     @property
     def takes_replies(self) -> bool:
         """Whether a YES or NO can answer a message of this purpose."""
         return self.on_confirm is not None or self.on_decline is not None
+
+    def takes(self, word: str) -> bool:
+        """Whether `word` answers a message of this purpose."""
+        return (self.on_confirm is not None and word in self.yes_words) or (
+            self.on_decline is not None and word in self.no_words
+        )
 
 
 purposes: Registry[Purpose] = Registry("message purpose")

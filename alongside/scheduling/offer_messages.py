@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from alongside.accounts.actors import Actor
 from alongside.messaging.models import OutboundMessage
-from alongside.messaging.purposes import Purpose, purposes
+from alongside.messaging.purposes import YES_WORDS, Purpose, purposes
 from alongside.messaging.services import SYSTEM, Draft, send_to_person
 from alongside.scheduling import offer_links
 from alongside.scheduling.models import Offer
@@ -192,6 +192,9 @@ def register() -> None:
             on_confirm=accept_by_text,
             on_decline=decline_by_text,
             sole_number=True,
+            # The offer asks for YES or NO: a "C" is the reminders' word, so it never
+            # takes a slot (it answers the latest reminder instead).
+            yes_words=YES_WORDS - {"C"},
         )
     )
     purposes.register(

@@ -203,3 +203,42 @@ def test_a_yes_after_the_link_took_the_slot_meanwhile_says_it_is_theirs(
     monkeypatch.setattr(offer_messages, "_offer_of", lambda message: seen)
     assert offer_messages.accept_by_text(message) == offer_messages.DONE["already"]
     assert answers(offer) == [f"offer-answer:{offer.pk}:accepted"]
+
+
+def test_a_c_meant_for_an_earlier_reminder_never_takes_the_offered_slot(
+    client,
+    world,
+    ana,  # noqa: F811
+    kind,
+    twilio,  # noqa: F811
+):
+    """A reminder ("reply C to confirm"), then an offer ("reply YES"): C confirms the
+    reminder, and the offer stays open."""
+    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
+    mine = booking.book(
+        actor=world.coordinator,
+        person=ana,
+        choice=choice(world, kind, coming_weekday() + dt.timedelta(days=7, hours=2)),
+        now=timezone.now(),
+    )
+    reminders.sweep_reminders(mine.starts_at - dt.timedelta(days=1))
+    reminded = send(f"reminder:{mine.pk}:")
+    OutboundMessage.objects.filter(pk=reminded.pk).update(
+        sent_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    offer = sent_offer(world, kind, twilio)
+    inbound = reply(client, "C", "SMc")
+    assert inbound.in_reply_to.purpose == reminders.PURPOSE
+    assert ReminderReply.objects.get().appointment == mine
+    assert Offer.objects.get(pk=offer.pk).status == "open"
+    assert Appointment.objects.get(pk=mine.pk).status == "booked"
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [("¡Sí!", "SI"), ("si,", "SI"), ("Si\u0301", "SI"), ("No.", "NO"), (" s t o p ", "STOP")],
+)
+def test_a_reply_is_read_as_its_word_whatever_its_punctuation_and_accents(body, word):
+    from alongside.messaging.inbound import word_of
+
+    assert word_of(body) == word
