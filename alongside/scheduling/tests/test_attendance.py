@@ -189,3 +189,50 @@ def test_a_no_show_of_a_sensitive_kind_names_it_only_to_those_who_may_see_it(
     assert detail in client.get(pages[2]).content.decode()  # the task is there, neutral
     client.force_login(world.coordinator)  # the care team reads why
     assert f"did not come to {name}" in client.get(pages[1]).content.decode()
+
+
+def test_the_migration_marks_earlier_no_show_tasks_of_a_sensitive_kind_sensitive(world):
+    """Tasks a no-show made before a sensitive kind made a sensitive task become
+    sensitive; those of other kinds, and other tasks, are left as they are."""
+    import importlib
+
+    from django.apps import apps
+
+    mark = importlib.import_module(
+        "alongside.scheduling.migrations.0011_sensitive_no_show_tasks"
+    ).mark_sensitive
+    rule = no_show_rule(world, "Call after a missed appointment")
+    made = {}
+    for sensitive in (True, False):
+        kind = bookable(world, sensitive=sensitive, name=f"Kind {sensitive}")
+        start = TEN + dt.timedelta(days=1 if sensitive else 2)
+        appointment = booking.book(
+            actor=world.coordinator,
+            person=world.person,
+            choice=choice(world, kind, start),
+            now=NOW,
+        )
+        made[sensitive] = Task.objects.create(
+            organization=world.person.organization,
+            person=world.person,
+            program=world.housing,
+            title="Call after a missed appointment",
+            due_at=NOW,
+            origin=Task.Origin.RULE,
+            rule=rule,
+            occurrence_key=f"{world.person.pk}:no-show:{appointment.pk}",
+        )
+    other = Task.objects.create(
+        organization=world.person.organization,
+        person=world.person,
+        program=world.housing,
+        title="Something else",
+        due_at=NOW,
+        occurrence_key=f"{world.person.pk}:no-contact:{made[True].pk}",
+    )
+    mark(apps, None)
+    assert [Task.objects.get(pk=t.pk).sensitive for t in (made[True], made[False], other)] == [
+        True,
+        False,
+        False,
+    ]
