@@ -138,7 +138,8 @@ def forget_tokens() -> None:
     """Read every token from the database again on its next use (now, and once more when
     the current transaction commits, so a lookup cannot keep what it read before)."""
     _forget_now()
-    if connection.in_atomic_block:
+    # With the cache off nothing is kept, so there is nothing to forget at commit either.
+    if connection.in_atomic_block and settings.API_TOKEN_CACHE_SECONDS > 0:
         transaction.on_commit(_forget_now)
 
 
