@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -110,6 +112,35 @@ def mark_seat(
     return marked
 
 
+def _missed(
+    rows: QuerySet[Any],
+    at: str,
+    status: str,
+    program_ids: list[int],
+    enrolled: Any,
+    now: dt.datetime,
+) -> QuerySet[Any]:
+    """Recent no-shows among `rows` (appointments, or group seats with their session's
+    fields under `at` = "appointment__"): pk, person, start, zone, kind and sensitivity."""
+    return rows.filter(
+        **{
+            f"{at}program_id__in": program_ids,
+            f"{at}starts_at__gte": now - RECENT,
+            f"{at}starts_at__lte": now,
+        },
+        status=status,
+        person_id__in=enrolled,
+        person__merged_into__isnull=True,
+    ).values_list(
+        "pk",
+        "person_id",
+        f"{at}starts_at",
+        f"{at}time_zone",
+        f"{at}appointment_type__name",
+        f"{at}appointment_type__sensitive",
+    )
+
+
 def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterator[Occurrence]:
     """Recent no-shows of people in an open enrollment in the programs, one occurrence
     per missed appointment and per group seat not taken up."""
@@ -117,35 +148,14 @@ def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterato
     enrolled = Enrollment.objects.filter(
         program_id__in=program_ids, status__in=Enrollment.OPEN_STATUSES
     ).values("person_id")
-    rows = Appointment.objects.filter(
-        program_id__in=program_ids,
-        status=S.NO_SHOW,
-        starts_at__gte=now - RECENT,
-        starts_at__lte=now,
-        person_id__in=enrolled,
-        person__merged_into__isnull=True,
-    ).values_list(
-        "pk",
-        "person_id",
-        "starts_at",
-        "time_zone",
-        "appointment_type__name",
-        "appointment_type__sensitive",
-    )
-    seats = GroupSeat.objects.filter(
-        appointment__program_id__in=program_ids,
-        status=GroupSeat.Status.NO_SHOW,
-        appointment__starts_at__gte=now - RECENT,
-        appointment__starts_at__lte=now,
-        person_id__in=enrolled,
-        person__merged_into__isnull=True,
-    ).values_list(
-        "pk",
-        "person_id",
-        "appointment__starts_at",
-        "appointment__time_zone",
-        "appointment__appointment_type__name",
-        "appointment__appointment_type__sensitive",
+    rows = _missed(Appointment.objects.all(), "", S.NO_SHOW, program_ids, enrolled, now)
+    seats = _missed(
+        GroupSeat.objects.all(),
+        "appointment__",
+        GroupSeat.Status.NO_SHOW,
+        program_ids,
+        enrolled,
+        now,
     )
     # A sensitive kind makes a sensitive task: only those the one rule lets see it read
     # the kind's name (tasks.presenting); everyone else reads a neutral follow-up.
