@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.organizations.models import Program
 from alongside.people.models import Enrollment, Person, SupportContact
@@ -44,7 +45,8 @@ class Plan(models.Model):
         ACTIVE = "active", _("Active")
         UNDER_REVIEW = "under_review", _("Under review")
         REVISED = "revised", _("Revised")
-        COMPLETED = "completed", _("Completed")
+        # Translators: the status of a plan (Spanish: masculine, "plan").
+        COMPLETED = "completed", pgettext_lazy("plan status", "Completed")
         CLOSED = "closed", _("Closed")
 
     OPEN_STATUSES = (Status.DRAFT, Status.ACTIVE, Status.UNDER_REVIEW, Status.REVISED)
@@ -131,9 +133,10 @@ class Goal(models.Model):
         PROPOSED = "proposed", _("Proposed")
         PLANNED = "planned", _("Planned")
         ACCEPTED = "accepted", _("Accepted")
-        ACTIVE = "active", _("Active")
+        # Translators: the status of a goal (Spanish: feminine, "meta").
+        ACTIVE = "active", pgettext_lazy("goal status", "Active")
         ON_HOLD = "on-hold", _("On hold")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("goal status", "Completed")
         CANCELLED = "cancelled", _("Cancelled")
         REJECTED = "rejected", _("Rejected")
         ENTERED_IN_ERROR = "entered-in-error", _("Entered in error")

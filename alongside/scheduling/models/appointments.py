@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.organizations.models import Location, Organization, Program
 from alongside.people.models import Person
@@ -45,7 +46,7 @@ class Appointment(models.Model):
         HELD = "held", _("Held")
         BOOKED = "booked", _("Booked")
         ARRIVED = "arrived", _("Arrived")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("appointment status", "Completed")
         NO_SHOW = "no_show", _("Did not come")
         LATE_CANCELLED = "late_cancelled", _("Cancelled late")
         CANCELLED = "cancelled", _("Cancelled")
@@ -177,7 +178,7 @@ class GroupSeat(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
         ARRIVED = "arrived", _("Arrived")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("appointment status", "Completed")
         NO_SHOW = "no_show", _("Did not come")
         CANCELLED = "cancelled", _("Cancelled")
 
