@@ -40,7 +40,7 @@ class EncountersConfig(AppConfig):
         manage_sections.register(
             ManageSection(
                 key="language",
-                label="Respectful language",
+                label=_("Respectful language"),
                 prefix="language/",
                 urlpatterns="alongside.encounters.urls.manage_urlpatterns",
                 url_name="manage:language-terms",
@@ -50,7 +50,7 @@ class EncountersConfig(AppConfig):
         manage_sections.register(
             ManageSection(
                 key="notes",
-                label="Note settings",
+                label=_("Note settings"),
                 prefix="notes/",
                 urlpatterns="alongside.encounters.urls.manage_settings_urlpatterns",
                 url_name="manage:note-settings",

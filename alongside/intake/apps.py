@@ -26,7 +26,7 @@ class IntakeConfig(AppConfig):
         manage_sections.register(
             ManageSection(
                 key="instruments",
-                label="Instruments",
+                label=_("Instruments"),
                 prefix="instruments/",
                 urlpatterns="alongside.intake.urls.builder_urlpatterns",
                 url_name="manage:instruments",

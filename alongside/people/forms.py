@@ -80,17 +80,26 @@ class PersonForm(VersionedForm):
     class Meta:
         model = Person
         fields = list(PERSON_FIELDS)
+        labels = {
+            "preferred_name": _("Preferred name"),
+            "pronouns": _("Pronouns"),
+            "date_of_birth": _("Date of birth"),
+            "gender_identity": _("Gender identity"),
+            "time_zone": _("Time zone"),
+        }
         widgets = {
             "date_of_birth": DateInput(),
             "pronouns": forms.TextInput(attrs={"list": "pronoun-suggestions"}),
         }
         help_texts = {
-            "preferred_name": "The name the person wants to be called. Shown everywhere.",
-            "pronouns": "As the person says them, e.g. she/her, they/them.",
-            "sex": "Optional.",
-            "gender_identity": "Optional, in the person's own words.",
-            "time_zone": "Such as America/Chicago. Blank for the organization's time zone; "
-            "contact windows are read in it.",
+            "preferred_name": _("The name the person wants to be called. Shown everywhere."),
+            "pronouns": _("As the person says them, e.g. she/her, they/them."),
+            "sex": _("Optional."),
+            "gender_identity": _("Optional, in the person's own words."),
+            "time_zone": _(
+                "Such as America/Chicago. Blank for the organization's time zone; "
+                "contact windows are read in it."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -161,10 +170,12 @@ class ProfileForm(VersionedForm):
     class Meta:
         model = Profile
         fields = list(PROFILE_EDITABLE)
-        labels = dict(PROFILE_FIELDS) | {"approach_with_care": "Approach with care"}
+        labels = dict(PROFILE_FIELDS) | {"approach_with_care": _("Approach with care")}
         help_texts = {
-            "approach_with_care": "Topics or situations that are hard for the person, as they "
-            "chose to share them. Shown only to their care team, before contact.",
+            "approach_with_care": _(
+                "Topics or situations that are hard for the person, as they "
+                "chose to share them. Shown only to their care team, before contact."
+            ),
         }
         field_classes = dict.fromkeys(PROFILE_EDITABLE, OwnWordsField)
 
@@ -190,36 +201,40 @@ class ContactPointForm(VersionedForm):
             },
         }
         labels = {
-            "value": "Phone number, email or address",
-            "may_call": "We may call",
-            "may_leave_voicemail": "We may leave a voicemail",
-            "may_text": "We may send text messages",
-            "may_email": "We may send emails",
-            "voice_reason": "Why not call (if not)",
-            "voicemail_reason": "Why no voicemail (if not)",
-            "text_reason": "Why no texts (if not)",
-            "email_reason": "Why no emails (if not), e.g. shared account",
-            "voice_from": "Calls only from",
-            "voice_until": "Calls only until",
-            "voicemail_from": "Voicemails only from",
-            "voicemail_until": "Voicemails only until",
-            "text_from": "Texts only from",
-            "text_until": "Texts only until",
-            "email_from": "Emails only from",
-            "email_until": "Emails only until",
-            "safe_hours_start": "Safe to contact from",
-            "safe_hours_end": "Safe to contact until",
-            "best_times": "Best times to reach them",
-            "never_contact_times": "Never contact at these times",
-            "safety_note": "Safety note",
-            "is_preferred": "Preferred way to reach them",
+            "kind": _("Kind"),
+            "label": _("Label"),
+            "value": _("Phone number, email or address"),
+            "may_call": _("We may call"),
+            "may_leave_voicemail": _("We may leave a voicemail"),
+            "may_text": _("We may send text messages"),
+            "may_email": _("We may send emails"),
+            "voice_reason": _("Why not call (if not)"),
+            "voicemail_reason": _("Why no voicemail (if not)"),
+            "text_reason": _("Why no texts (if not)"),
+            "email_reason": _("Why no emails (if not), e.g. shared account"),
+            "voice_from": _("Calls only from"),
+            "voice_until": _("Calls only until"),
+            "voicemail_from": _("Voicemails only from"),
+            "voicemail_until": _("Voicemails only until"),
+            "text_from": _("Texts only from"),
+            "text_until": _("Texts only until"),
+            "email_from": _("Emails only from"),
+            "email_until": _("Emails only until"),
+            "safe_hours_start": _("Safe to contact from"),
+            "safe_hours_end": _("Safe to contact until"),
+            "best_times": _("Best times to reach them"),
+            "never_contact_times": _("Never contact at these times"),
+            "safety_note": _("Safety note"),
+            "is_preferred": _("Preferred way to reach them"),
         }
         help_texts = {
-            "safety_note": "In the person's words, e.g. “Use the work phone only”. It must "
-            "agree with the boxes above: a note that says no texts, no voicemail or do not "
-            "call is not saved while those are allowed.",
-            "safe_hours_start": "For every channel, in the person's time zone.",
-            "text_from": "In the person's time zone, e.g. 18:00 for “texts only after 6 pm”.",
+            "safety_note": _(
+                "In the person's words, e.g. “Use the work phone only”. It must "
+                "agree with the boxes above: a note that says no texts, no voicemail or do not "
+                "call is not saved while those are allowed."
+            ),
+            "safe_hours_start": _("For every channel, in the person's time zone."),
+            "text_from": _("In the person's time zone, e.g. 18:00 for “texts only after 6 pm”."),
         }
 
 
@@ -227,12 +242,21 @@ class SupportContactForm(VersionedForm):
     class Meta:
         model = SupportContact
         fields = list(SUPPORT_FIELDS)
+        labels = {
+            "name": _("Name"),
+            "relationship": _("Relationship"),
+            "relationship_detail": _("Relationship detail"),
+            "phone": _("Phone"),
+            "email": _("Email"),
+            "note": _("Note"),
+        }
 
 
 class IdentifierForm(forms.ModelForm):
     class Meta:
         model = Identifier
         fields = list(IDENTIFIER_FIELDS)
+        labels = {"kind": _("Kind"), "issuer": _("Issued by"), "value": _("Identifier")}
 
 
 class LanguageForm(forms.ModelForm):
@@ -240,8 +264,9 @@ class LanguageForm(forms.ModelForm):
         model = PersonLanguage
         fields = ["language", "is_preferred", "interpreter_needed"]
         labels = {
-            "is_preferred": "Preferred language",
-            "interpreter_needed": "Needs an interpreter",
+            "language": _("Language"),
+            "is_preferred": _("Preferred language"),
+            "interpreter_needed": _("Needs an interpreter"),
         }
 
 
@@ -249,12 +274,21 @@ class EnrollmentForm(VersionedForm):
     class Meta:
         model = Enrollment
         fields = list(ENROLLMENT_FIELDS)
+        labels = {
+            "status": _("Status"),
+            "referred_on": _("Referred on"),
+            "started_on": _("Started on"),
+            "ended_on": _("Ended on"),
+            "closure_reason": _("Closure reason"),
+            "closure_note": _("Closure note"),
+            "primary_coordinator": _("Primary coordinator"),
+        }
         widgets = {
             "referred_on": DateInput(),
             "started_on": DateInput(),
             "ended_on": DateInput(),
         }
-        help_texts = {"closure_reason": "Needed when the status is Closed."}
+        help_texts = {"closure_reason": _("Needed when the status is Closed.")}
 
     def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -269,7 +303,7 @@ class EnrollmentForm(VersionedForm):
 
 
 class EnrollmentCreateForm(EnrollmentForm):
-    program = forms.ModelChoiceField(queryset=Program.objects.none())
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -277,7 +311,7 @@ class EnrollmentCreateForm(EnrollmentForm):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
@@ -32,7 +33,7 @@ class PlansConfig(AppConfig):
         worklist_reasons.register(
             WorklistReason(
                 key=selectors.REVIEW_DUE,
-                label="Plan review due",
+                label=_("Plan review due"),
                 rows=selectors.plans_to_review,
                 items=selectors.reviews_due,
                 urgency=70,
@@ -41,7 +42,7 @@ class PlansConfig(AppConfig):
         manage_sections.register(
             ManageSection(
                 key="plans",
-                label="Plan settings",
+                label=_("Plan settings"),
                 prefix="plans/",
                 urlpatterns="alongside.plans.urls.manage_urlpatterns",
                 url_name="manage:plan-settings",

@@ -58,7 +58,7 @@ class SchedulingConfig(AppConfig):
         worklist_reasons.register(
             WorklistReason(
                 key="scheduling.soon",
-                label="Appointment today or tomorrow",
+                label=_("Appointment today or tomorrow"),
                 rows=worklist.upcoming,
                 items=worklist.appointments_soon,
                 urgency=60,

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TasksConfig(AppConfig):
@@ -37,7 +38,7 @@ class TasksConfig(AppConfig):
         worklist_reasons.register(
             WorklistReason(
                 key="tasks.due",
-                label="Task overdue or due today",
+                label=_("Task overdue or due today"),
                 rows=selectors.due_tasks,
                 items=selectors.worklist_due,
                 urgency=30,
@@ -52,7 +53,7 @@ class TasksConfig(AppConfig):
         manage_sections.register(
             ManageSection(
                 key="follow-up",
-                label="Follow-up rules",
+                label=_("Follow-up rules"),
                 prefix="follow-up/",
                 urlpatterns="alongside.tasks.urls.manage_urlpatterns",
                 url_name="manage:follow-up",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorklistConfig(AppConfig):
@@ -17,7 +18,7 @@ class WorklistConfig(AppConfig):
         worklist_reasons.register(
             WorklistReason(
                 key="worklist.not_yet_contacted",
-                label="New, not yet contacted",
+                label=_("New, not yet contacted"),
                 rows=reasons.new_people,
                 items=reasons.not_yet_contacted,
                 urgency=40,
@@ -26,7 +27,7 @@ class WorklistConfig(AppConfig):
         worklist_reasons.register(
             WorklistReason(
                 key="worklist.no_recent_contact",
-                label="No recent contact",
+                label=_("No recent contact"),
                 rows=reasons.out_of_touch,
                 items=reasons.no_recent_contact,
                 urgency=60,

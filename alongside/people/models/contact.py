@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from alongside.people.languages import LANGUAGE_NAMES, LANGUAGES
 from alongside.people.models.person import Person
@@ -37,16 +38,16 @@ class PersonLanguage(models.Model):
 
 class Identifier(models.Model):
     class Kind(models.TextChoices):
-        MEDICAID = "medicaid", "Medicaid ID"
-        MEDICARE = "medicare", "Medicare ID"
-        MRN = "mrn", "Medical record number"
-        HMIS = "hmis", "HMIS ID"
-        INSURANCE = "insurance", "Insurance member ID"
-        OTHER = "other", "Other"
+        MEDICAID = "medicaid", _("Medicaid ID")
+        MEDICARE = "medicare", _("Medicare ID")
+        MRN = "mrn", _("Medical record number")
+        HMIS = "hmis", _("HMIS ID")
+        INSURANCE = "insurance", _("Insurance member ID")
+        OTHER = "other", _("Other")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    issuer = models.CharField(max_length=150, help_text="Who assigned it, e.g. 'NY Medicaid'.")
+    issuer = models.CharField(max_length=150, help_text=_("Who assigned it, e.g. 'NY Medicaid'."))
     value = models.CharField(max_length=64)
     normalized = models.CharField(max_length=64, editable=False, db_index=True)
 
@@ -74,13 +75,13 @@ class ContactPoint(models.Model):
     """A way to reach the person, with the rules that keep contact safe."""
 
     class Kind(models.TextChoices):
-        PHONE = "phone", "Phone"
-        EMAIL = "email", "Email"
-        ADDRESS = "address", "Address"
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        ADDRESS = "address", _("Address")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_points")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    label = models.CharField(max_length=40, blank=True, help_text="e.g. mobile, work, home")
+    label = models.CharField(max_length=40, blank=True, help_text=_("e.g. mobile, work, home"))
     value = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, editable=False, db_index=True)
     is_preferred = models.BooleanField(default=False)
@@ -188,25 +189,25 @@ class SupportContact(models.Model):
     """Someone who matters to the person, and whether the person agreed to involve them."""
 
     class Relationship(models.TextChoices):
-        FAMILY = "family", "Family"
-        PARTNER = "partner", "Partner or spouse"
-        FRIEND = "friend", "Friend"
-        GUARDIAN = "guardian", "Guardian"
-        CAREGIVER = "caregiver", "Caregiver"
-        PEER = "peer", "Peer supporter"
-        PROFESSIONAL = "professional", "Other helper or professional"
-        OTHER = "other", "Other"
+        FAMILY = "family", _("Family")
+        PARTNER = "partner", _("Partner or spouse")
+        FRIEND = "friend", _("Friend")
+        GUARDIAN = "guardian", _("Guardian")
+        CAREGIVER = "caregiver", _("Caregiver")
+        PEER = "peer", _("Peer supporter")
+        PROFESSIONAL = "professional", _("Other helper or professional")
+        OTHER = "other", _("Other")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="support_contacts")
     name = models.CharField(max_length=150)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
-    relationship_detail = models.CharField(max_length=100, blank=True, help_text="e.g. sister")
+    relationship_detail = models.CharField(max_length=100, blank=True, help_text=_("e.g. sister"))
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     may_involve = models.BooleanField(
-        "person agreed to involve them",
+        _("person agreed to involve them"),
         default=False,
-        help_text="Only involve this person in care if the person served agreed.",
+        help_text=_("Only involve this person in care if the person served agreed."),
     )
     note = models.CharField(max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

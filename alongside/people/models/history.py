@@ -6,20 +6,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alongside.organizations.models import Organization, Program
 from alongside.people.models.person import Person
 
 PROFILE_FIELDS: list[tuple[str, str]] = [
-    ("appreciated", "What people appreciate about me"),
-    ("important_to", "What is important TO me"),
-    ("important_for", "What is important FOR me"),
-    ("how_to_support", "How best to support me"),
-    ("strengths", "My strengths"),
-    ("hopes", "My hopes and dreams"),
-    ("want_to_change", "What I would like to change"),
-    ("culture_identity", "My culture and identity"),
-    ("stress_helps", "What helps when I am stressed"),
+    ("appreciated", _("What people appreciate about me")),
+    ("important_to", _("What is important TO me")),
+    ("important_for", _("What is important FOR me")),
+    ("how_to_support", _("How best to support me")),
+    ("strengths", _("My strengths")),
+    ("hopes", _("My hopes and dreams")),
+    ("want_to_change", _("What I would like to change")),
+    ("culture_identity", _("My culture and identity")),
+    ("stress_helps", _("What helps when I am stressed")),
 ]
 
 

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.accounts.actors import Visitor
 from alongside.accounts.scope import scope_for
@@ -41,19 +43,19 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
 class Person(models.Model):
     class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        INTERSEX = "intersex", "Intersex"
-        UNKNOWN = "unknown", "Unknown"
-        DECLINED = "declined", "Prefers not to say"
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        INTERSEX = "intersex", _("Intersex")
+        UNKNOWN = "unknown", _("Unknown")
+        DECLINED = "declined", _("Prefers not to say")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people")
-    legal_given_name = models.CharField("legal first name", max_length=150)
-    legal_family_name = models.CharField("legal last name", max_length=150, blank=True)
+    legal_given_name = models.CharField(_("legal first name"), max_length=150)
+    legal_family_name = models.CharField(_("legal last name"), max_length=150, blank=True)
     preferred_name = models.CharField(max_length=150, blank=True)
     pronouns = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
-    sex = models.CharField("sex", max_length=10, choices=Sex.choices, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     gender_identity = models.CharField(
         max_length=100, blank=True, help_text="In the person's own words."
     )
@@ -152,22 +154,22 @@ class Enrollment(models.Model):
     """One episode of the person's journey in a program."""
 
     class Status(models.TextChoices):
-        REFERRED = "referred", "Referred"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        CLOSED = "closed", "Closed"
+        REFERRED = "referred", pgettext_lazy("enrollment status", "Referred")
+        ACTIVE = "active", pgettext_lazy("enrollment status", "Active")
+        PAUSED = "paused", pgettext_lazy("enrollment status", "Paused")
+        CLOSED = "closed", pgettext_lazy("enrollment status", "Closed")
 
     class ClosureReason(models.TextChoices):
-        GOALS_MET = "goals_met", "Goals met"
-        DECLINED = "declined", "Person chose to stop"
-        MOVED = "moved", "Moved away"
-        TRANSFERRED = "transferred", "Transferred to another program"
-        LOST_CONTACT = "lost_contact", "Lost contact"
-        INELIGIBLE = "ineligible", "Not eligible"
-        DECEASED = "deceased", "Died"
-        OTHER = "other", "Other"
+        GOALS_MET = "goals_met", _("Goals met")
+        DECLINED = "declined", _("Person chose to stop")
+        MOVED = "moved", _("Moved away")
+        TRANSFERRED = "transferred", _("Transferred to another program")
+        LOST_CONTACT = "lost_contact", _("Lost contact")
+        INELIGIBLE = "ineligible", _("Not eligible")
+        DECEASED = "deceased", _("Died")
+        OTHER = "other", _("Other")
         # Set only by a merge, on the second open enrollment in one program.
-        MERGED = "merged", "Closed by a merge of two records"
+        MERGED = "merged", _("Closed by a merge of two records")
 
     OPEN_STATUSES = (Status.REFERRED, Status.ACTIVE, Status.PAUSED)
     # The reasons staff choose from (a merge sets MERGED itself).
