@@ -4,7 +4,7 @@ people the viewer sees; one query per object type on a page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from django.db import models
@@ -40,7 +40,9 @@ def enrollment_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:
     }
 
 
-def _by_kind(model: type[models.Model], choices: list[tuple[str, str]], text: Promise) -> Names:
+def _by_kind(
+    model: type[models.Model], choices: Sequence[tuple[str, str | Promise]], text: Promise
+) -> Names:
     """Names like "Contact point: phone", from the record's kind."""
     labels = dict(choices)
 

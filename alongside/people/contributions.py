@@ -138,7 +138,7 @@ class WorklistReason:
     """
 
     key: str
-    label: str
+    label: str | Promise  # read in the viewer's language: gettext_lazy
     rows: Callable[[Any, QuerySet[Person], dt.datetime], QuerySet[Any] | None]
     items: Callable[[Any, list[WorklistRow], dt.datetime], Iterable[WorklistItem]]
     urgency: int = 100  # lower first when two items are equally due

@@ -17,7 +17,7 @@ from alongside.worklist.models import WorklistDecision
 
 def _reason(key: str) -> str:
     reason = worklist_reasons.get(key)
-    return reason.label if reason is not None else key
+    return str(reason.label) if reason is not None else key
 
 
 def decision_names(viewer: Actor, ids: Collection[str]) -> dict[str, str]:

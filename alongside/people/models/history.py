@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from alongside.organizations.models import Organization, Program
 from alongside.people.models.person import Person
 
-PROFILE_FIELDS: list[tuple[str, str]] = [
+# Each section of the one-page profile, its heading read in the viewer's language.
+PROFILE_FIELDS: list[tuple[str, str | Promise]] = [
     ("appreciated", _("What people appreciate about me")),
     ("important_to", _("What is important TO me")),
     ("important_for", _("What is important FOR me")),
@@ -45,7 +47,7 @@ class Profile(models.Model):
     def __str__(self) -> str:
         return f"Profile of {self.person}"
 
-    def sections(self) -> list[tuple[str, str]]:
+    def sections(self) -> list[tuple[str | Promise, str]]:
         return [(label, getattr(self, name)) for name, label in PROFILE_FIELDS]
 
     @property
