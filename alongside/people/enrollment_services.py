@@ -3,12 +3,12 @@ them): enrolling, changing status or coordinator, each with its journey entry.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor
@@ -60,7 +60,7 @@ def enrollment_create(
         person=person,
         kind="people.enrollment_created",
         occurred_at=timezone.now(),
-        summary=f"{program.name}: {enrollment.get_status_display()}",
+        summary=f"{program.name}: {_english(enrollment.get_status_display)}",
         actor=actor,
         program=program,
         subject=enrollment,
@@ -78,7 +78,7 @@ def enrollment_update(
     data = dict(data)
     if data.get("status") == Enrollment.Status.CLOSED and not data.get("ended_on"):
         data["ended_on"] = enrollment.ended_on or timezone.localdate()
-    before = (enrollment.get_status_display(), enrollment.primary_coordinator_id)
+    before = (_english(enrollment.get_status_display), enrollment.primary_coordinator_id)
     updated = child_update(
         actor=actor,
         person=enrollment.person,
@@ -91,17 +91,24 @@ def enrollment_update(
     return updated
 
 
+def _english(display: Callable[[], str]) -> str:
+    """A choice's label for a journey entry's summary, which is stored as written and so
+    stays in English (as the rest of its words) whoever changed the enrollment."""
+    with translation.override("en"):
+        return display()
+
+
 def _enrollment_timeline(
     actor: Any, enrollment: Enrollment, status_before: str, coordinator_before: int | None
 ) -> None:
     """The journey entries for what changed in an enrollment: its status, its
     primary coordinator."""
     program = enrollment.program
-    status = enrollment.get_status_display()
+    status = _english(enrollment.get_status_display)
     if status != status_before:
         summary = f"{program.name}: {status_before} → {status}"
         if enrollment.closure_reason:
-            summary += f" ({enrollment.get_closure_reason_display()})"
+            summary += f" ({_english(enrollment.get_closure_reason_display)})"
         _enrollment_entry(actor, enrollment, "people.enrollment_status_changed", summary)
     if enrollment.primary_coordinator_id != coordinator_before:
         coordinator = enrollment.primary_coordinator

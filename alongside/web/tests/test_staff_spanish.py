@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
+from alongside.people import services
+from alongside.people.models import TimelineEntry
 from tests.language import texts
 
 # (English, Spanish) as each page shows them.
@@ -59,3 +62,31 @@ def test_record_as_a_verb_has_its_own_translation(client, world):
     assert "Record" in drawn(client, world.coordinator, url, "en")
     spanish = drawn(client, world.coordinator, url, "es")
     assert "Registrar" in spanish and "Record" not in spanish
+
+
+def test_the_person_record_says_its_choices_in_spanish(client, world):
+    enrollment = world.person.enrollments.get()
+    url = reverse("people:enrollment-edit", args=[world.person.pk, enrollment.pk])
+    english = drawn(client, world.coordinator, url, "en")
+    spanish = drawn(client, world.coordinator, url, "es")
+    for in_english, in_spanish in [
+        ("Referred", "Remitida"),
+        ("Closure reason", "Motivo del cierre"),
+        ("Moved away", "Se mudó"),
+        ("Primary coordinator", "Coordinador/a principal"),
+    ]:
+        assert in_english in english and in_spanish not in english
+        assert in_spanish in spanish and in_english not in spanish
+
+
+def test_a_journey_summary_is_stored_in_english_whoever_writes_it(world):
+    enrollment = world.person.enrollments.get()
+    with translation.override("es"):
+        services.enrollment_update(
+            actor=world.coordinator,
+            enrollment=enrollment,
+            data={"status": "closed", "closure_reason": "moved"},
+            version=None,
+        )
+    entry = TimelineEntry.objects.filter(kind="people.enrollment_status_changed").get()
+    assert entry.summary == "Housing Navigation: Referred → Closed (Moved away)"
