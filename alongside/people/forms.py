@@ -327,6 +327,21 @@ class FilterField:
     options: list[tuple[str, str, bool]] | None
 
 
+# The journey's kind groups (`TimelineKind.group`) as its kind filter offers them.
+GROUP_LABELS = {
+    "appointments": _("Appointments"),
+    "encounters": _("Encounters"),
+    "enrollments": _("Enrollments"),
+    "messages": _("Messages"),
+    "notes": _("Notes"),
+    "plans": _("Plans"),
+    "records": _("Records"),
+    "screenings": _("Screenings"),
+    "tasks": _("Tasks"),
+    "urgent flags": _("Urgent flags"),
+}
+
+
 class TimelineFilterForm(forms.Form):
     """The journey timeline's filters (kind group, program, period) and the cursor of
     the page after which to read."""
@@ -343,7 +358,7 @@ class TimelineFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["group"]).choices = [
             ("", _("Every kind")),
-            *((g, g.capitalize()) for g in groups),
+            *((g, GROUP_LABELS.get(g, g.capitalize())) for g in groups),
         ]
         cast(forms.ChoiceField, self.fields["program"]).choices = [
             ("", _("Every program")),

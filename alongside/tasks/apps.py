@@ -45,9 +45,9 @@ class TasksConfig(AppConfig):
             )
         )
         for key, label in (
-            ("tasks.task_created", "Task created"),
-            ("tasks.task_completed", "Task completed"),
-            ("tasks.task_cancelled", "Task cancelled"),
+            ("tasks.task_created", _("Task created")),
+            ("tasks.task_completed", _("Task completed")),
+            ("tasks.task_cancelled", _("Task cancelled")),
         ):
             timeline_kinds.register(TimelineKind(key=key, label=label, group="tasks"))
         manage_sections.register(
