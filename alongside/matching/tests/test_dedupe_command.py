@@ -156,7 +156,7 @@ def test_two_records_likely_the_same_as_a_third_are_one_person_though_they_look_
     # family name and home the same, a household's pair.
     a, b, c = dale("Dle", "20110228"), dale("Dade", "20110218"), dale("Dale", "20110228")
     assert any(name == "phone_kin" for name, _ in compare(a, b))
-    assert 0 < score(a, b)
+    assert score(a, b) > 0
     found = [(0, 2, 30.0, "likely"), (1, 2, 30.0, "likely")]
     # Below the floor (possible) on its own: left as it is, unless both are likely the
     # same person as one third record (c, Dale, is).
