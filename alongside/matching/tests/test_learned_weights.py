@@ -222,7 +222,7 @@ def test_twins_do_not_teach_em_that_duplicates_have_other_names() -> None:
     learned = em._sessions(patterns, lambda message: None)
     assert not isinstance(learned, str)
     m, matches, _ = learned
-    given, sex = m[em.FIELDS.index("given")], m[em.FIELDS.index("sex")]
-    assert given[list(PROBABILITIES["given"]).index("different")] < 0.05
-    assert sex[list(PROBABILITIES["sex"]).index("different")] < 0.05
+    m_given, m_sex = m[em.FIELDS.index("given")], m[em.FIELDS.index("sex")]
+    assert m_given[list(PROBABILITIES["given"]).index("different")] < 0.05
+    assert m_sex[list(PROBABILITIES["sex"]).index("different")] < 0.05
     assert 2000 < matches < 2700
