@@ -139,7 +139,7 @@ def dob_level(x: str, y: str) -> str:
     if x[:4] == y[:4] and x[4:6] == y[6:8] and x[6:8] == y[4:6]:
         return "transposed"
     apart = _digits_apart(x, y)
-    if apart == 1:
+    if apart == 1 or (apart == 2 and one_edit(x, y)):  # or two neighbours typed swapped
         return "one_digit"
     impossible = _impossible(x) | _impossible(y)
     if impossible:

@@ -272,6 +272,29 @@ def find_matches(
     return found
 
 
+# Two members of one household born the same day: twins, whose records are the likeliest
+# to be wrongly linked through a third record.
+_TWINS = ("dob_kin", "exact")
+
+
+def _kin_like(a: Record, b: Record) -> bool:
+    return any(name in KIN for name, _ in compare(a, b))
+
+
+def _one_person_between(
+    records: list[Record], partners: dict[int, set[int]], a: int, b: int
+) -> bool:
+    """Whether records a and b are both likely, on their own scores, the same person as
+    one third record, neither pair looking like two members of one household: then a
+    and b are one person too, however different their own records (each was entered
+    from the original with its own slips)."""
+    return any(
+        not _kin_like(records[min(a, c)], records[max(a, c)])
+        and not _kin_like(records[min(b, c)], records[max(b, c)])
+        for c in partners[a] & partners[b]
+    )
+
+
 # Groups of records linked by likely pairs are one person when they are this small;
 # larger groups are left as pairs for people to look at.
 MAX_GROUP = 8
@@ -309,6 +332,13 @@ def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs 
         if decision == "likely":
             groups.setdefault(root(a), set()).update((a, b))
     linked = {(a, b): n for n, (a, b, _, _) in enumerate(found)}
+    # Each record's likely partners on its own score: a pair that looks like a
+    # household's is one person still when both are likely the same as one third record.
+    partners: dict[int, set[int]] = {}
+    for a, b, _, decision in found:
+        if decision == "likely":
+            partners.setdefault(a, set()).add(b)
+            partners.setdefault(b, set()).add(a)
     result = list(found)
     large = [group for group in groups.values() if len(group) > MAX_GROUP]
     for group in groups.values():
@@ -322,7 +352,15 @@ def link_groups(  # noqa: C901, PLR0912 - union-find, its groups, and the pairs 
                     continue
                 levels = compare(records[a], records[b])
                 total = weigh(records[b], levels, frequencies, records[a])
-                if total < floor and any(name in KIN for name, _ in levels):
+                if (
+                    total < floor
+                    and any(name in KIN for name, _ in levels)
+                    and not (
+                        total > 0
+                        and _TWINS not in levels
+                        and _one_person_between(records, partners, a, b)
+                    )
+                ):
                     continue
                 if n is None:
                     result.append((a, b, round(total, 2), "likely"))

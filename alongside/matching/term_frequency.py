@@ -70,7 +70,9 @@ class Frequencies:
         full: dict[str, int] = {}
         part: dict[str, int] = {}
         named_part: dict[str, int] = {}
-        for r in records:
+        people = _people(records)
+        total = len(people)
+        for r in people:
             if r[1] and r[5]:
                 name = f"{r[1]}|{r[5]}"
                 full[name] = full.get(name, 0) + 1
@@ -106,6 +108,23 @@ class Frequencies:
                 for level in _TYPO_LEVELS
             },
         )
+
+
+def _people(records: list[Record]) -> list[Record]:
+    """One record per person, as far as can be told: the records of one whole name and
+    date of birth count once, so that a name is not made common by its own duplicates
+    (five records of one "Ziad Al Sayed" are not five people). Records without a date
+    of birth each count."""
+    seen: set[tuple[str, str, str]] = set()
+    people = []
+    for r in records:
+        if r[8] and (r[1] or r[5]):
+            person = (r[1], r[5], r[8])
+            if person in seen:
+                continue
+            seen.add(person)
+        people.append(r)
+    return people
 
 
 def _shared_part(a: Record, b: Record, frequencies: Frequencies) -> str | None:

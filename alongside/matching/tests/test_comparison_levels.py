@@ -78,6 +78,16 @@ def test_an_impossible_month_or_day_counts_as_one_slip_whatever_its_digits() -> 
     assert dob("19629985", "19750822") == "different"
 
 
+def test_two_neighbouring_digits_typed_the_other_way_round_are_one_slip() -> None:
+    def dob(typed: str, other: str) -> str:
+        a = make_record("a", "Robert", "Hernández", typed)
+        return levels(a, make_record("b", "Robert", "Hernández", other))["dob"]
+
+    assert dob("19480822", "19840822") == "one_digit"  # 1984 typed 1948
+    assert dob("19840830", "19840803") == "one_digit"  # day 03 typed 30
+    assert dob("19840822", "19840228") == "two_slips"  # not neighbours
+
+
 def test_a_different_year_with_the_same_day_and_month_has_its_own_level() -> None:
     assert levels(person(date_of_birth=dt.date(2016, 3, 9)), person())["dob"] == "day_month"
     assert levels(person(date_of_birth=dt.date(1984, 11, 25)), person())["dob"] == "year"

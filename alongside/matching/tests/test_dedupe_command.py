@@ -143,6 +143,41 @@ def test_a_large_group_raises_only_its_pairs_possible_on_their_own() -> None:
     assert decided[0, 2] == decided[0, size - 1] == "likely"
 
 
+def test_two_records_likely_the_same_as_a_third_are_one_person_though_they_look_like_kin() -> None:
+    from alongside.matching import dedupe
+    from alongside.matching.fellegi_sunter import compare, make_record, score
+
+    home = {"phone": "+12125550187", "street": "7335 Harrison St", "postal_code": "54352"}
+
+    def dale(given: str, dob: str, **more: str) -> Any:
+        return make_record(given, given, "Harjo", dob, "m", **{**home, **more})
+
+    # Two garbled records of Dale Harjo: on their own, first names different and the
+    # family name and home the same, a household's pair.
+    a, b, c = dale("Dle", "20110228"), dale("Dade", "20110218"), dale("Dale", "20110228")
+    assert any(name == "phone_kin" for name, _ in compare(a, b))
+    assert score(a, b) > 0
+    found = [(0, 2, 30.0, "likely"), (1, 2, 30.0, "likely")]
+    # Below the floor (possible) on its own: left as it is, unless both are likely the
+    # same person as one third record (c, Dale, is).
+    decided = {(x, y): d for x, y, _, d in dedupe.link_groups([a, b, c], found, floor=99.0)}
+    assert decided[0, 1] == "likely"
+    # A chain through a fourth record is not a shared third record.
+    d = dale("Dale", "20110228", email="dale@example.org")
+    chain = [(0, 2, 30.0, "likely"), (2, 3, 30.0, "likely"), (1, 3, 30.0, "likely")]
+    decided = {(x, y): v for x, y, _, v in dedupe.link_groups([a, b, c, d], chain, floor=99.0)}
+    assert decided[0, 3] == "likely" and (0, 1) not in decided
+    # Twins (same birthday, first names different, one home) are never joined this way.
+    twin = dale("Dade", "20110228")
+    assert ("dob_kin", "exact") in compare(a, twin)
+    decided = {(x, y): d for x, y, _, d in dedupe.link_groups([a, twin, c], found, floor=99.0)}
+    assert (0, 1) not in decided
+    # Nor when the third record looks like the other's household member.
+    mark = dale("Mark", "20110228")
+    decided = {(x, y): d for x, y, _, d in dedupe.link_groups([a, b, mark], found, floor=99.0)}
+    assert (0, 1) not in decided
+
+
 def test_it_reads_phones_like_the_people_app(settings: Any) -> None:
     from alongside.matching.dedupe import fast_phone
     from alongside.people.normalize import normalize_phone

@@ -232,6 +232,21 @@ def test_it_weighs_rare_names_more_than_common_ones() -> None:
     assert frequencies.given["oluwadamilare"] > frequencies.given["maria"]
 
 
+def test_a_persons_own_duplicates_do_not_make_their_name_common() -> None:
+    # Five records of one Ziad Al Sayed (one date of birth) are one person with that
+    # name; five Ziad Al Sayeds born on five days are five people.
+    others = [make_record(f"o{i}", f"Given{i}", f"Family{i}") for i in range(1000)]
+    one = [make_record(f"z{i}", "Ziad", "Al Sayed", "1950-01-27") for i in range(5)]
+    five = [make_record(f"z{i}", "Ziad", "Al Sayed", f"1950-01-{i + 10}") for i in range(5)]
+    once = Frequencies.count(others + one)
+    apart = Frequencies.count(others + five)
+    assert once.full["ziad|alsayed"] > apart.full["ziad|alsayed"]
+    assert once.given["ziad"] > apart.given["ziad"]
+    # Records without a date of birth cannot be told to be one person: each counts.
+    undated = [make_record(f"z{i}", "Ziad", "Al Sayed") for i in range(5)]
+    assert Frequencies.count(others + undated).full["ziad|alsayed"] == apart.full["ziad|alsayed"]
+
+
 def _common_and_rare_family_names() -> Frequencies:
     records = [make_record(str(i), f"Given{i}", "Garcia") for i in range(500)]
     records += [make_record(f"r{i}", f"Other{i}", f"Family{i}") for i in range(500)]

@@ -190,3 +190,39 @@ def test_random_pairs_count_the_kin_fields_for_their_plain_field() -> None:
         assert list(PROBABILITIES[kin]) == list(PROBABILITIES[plain])
         assert em._BASE[em.FIELDS.index(kin)] == em.FIELDS.index(plain)
     assert em._BASE[em.FIELDS.index("phone_moved")] == em.FIELDS.index("phone_moved")
+
+
+def test_twins_do_not_teach_em_that_duplicates_have_other_names() -> None:
+    # Pairs sharing a date of birth: 2,300 duplicates, 20,000 strangers, and 3,000 twins
+    # (one family name and home, first names and sexes different), whose kin fields
+    # have stated weights: they are left out of the session, not taken for duplicates.
+    def vector(**levels: str) -> em.Pattern:
+        found = [0] * len(em.FIELDS)
+        for name, level in levels.items():
+            found[em.FIELDS.index(name)] = list(PROBABILITIES[name]).index(level) + 1
+        return tuple(found)
+
+    same = {"sex_named": "same", "phone": "same", "address": "same"}
+    moved = {"phone": "different", "address": "different"}
+    patterns: Counter[em.Pattern] = Counter()
+    patterns[vector(given="exact", family="exact", dob="exact", **same)] += 1500
+    patterns[vector(given="close", family="exact", dob="exact", **same)] += 300
+    patterns[vector(given="exact", family="exact", dob="one_digit", **same)] += 500
+    for sex in ("same", "different"):
+        patterns[vector(given="different", family="different", dob="exact", sex=sex, **moved)] += (
+            10_000
+        )
+    patterns[vector(given="exact", family="exact", dob="different", sex_named="same", **moved)] += (
+        20_000
+    )
+    twins = {"phone_kin": "same", "address_kin": "same"}
+    patterns[
+        vector(given="different", family="exact", dob_kin="exact", sex="different", **twins)
+    ] += 3000
+    learned = em._sessions(patterns, lambda message: None)
+    assert not isinstance(learned, str)
+    m, matches, _ = learned
+    m_given, m_sex = m[em.FIELDS.index("given")], m[em.FIELDS.index("sex")]
+    assert m_given[list(PROBABILITIES["given"]).index("different")] < 0.05
+    assert m_sex[list(PROBABILITIES["sex"]).index("different")] < 0.05
+    assert 2000 < matches < 2700
