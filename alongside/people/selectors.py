@@ -66,7 +66,9 @@ def people_search(
     people searched (those who could be seated in a session); never widens the user's
     scope."""
     people = people_for(user) if among is None else people_for(user) & among
-    found = list(_with_languages(finder.search(people, query, limit=limit))[:limit])
+    # The SQL of people_for depends on the scope alone: the name tiers compile once for it.
+    key = ("people_for", scope_for(user)) if among is None else None
+    found = list(_with_languages(finder.search(people, query, limit=limit, key=key))[:limit])
     audit.record(
         actor=user,
         action=Action.SEARCH,
