@@ -410,9 +410,9 @@ class HasNameWordIn(Func):
 # A stand-in for the exact name in a tier statement kept for later searches; its place
 # among the parameters is where each search's phrase goes.
 EXACT_STAND_IN = "\x1fexact name\x1f"
-# Tier statements kept per process (see `_tier_statement`); past this many the cache
-# starts again (a few thousand staff, each with one scope, fit many times over).
-KEPT_STATEMENTS = 4096
+# Tier statements kept per process (see `_tier_statement`; a scope keeps one per number
+# of typed words, page size and kind); past this many the cache starts again.
+KEPT_STATEMENTS = 8192
 
 Statement = tuple[str, tuple[Any, ...]]
 _tier_statements: dict[Hashable, Statement | None] = {}
@@ -425,14 +425,19 @@ def _tier_statement(
     None when it can find nobody. With a `cache_key` (everything the statement depends
     on), compiled by the ORM once per process and kept: building and compiling the
     scoped query cost more Python than the database took to answer it."""
-    if cache_key is not None and cache_key in _tier_statements:
-        return _tier_statements[cache_key]
+    if cache_key is not None:
+        try:  # read once: another thread may empty the dict at KEPT_STATEMENTS meanwhile
+            return _tier_statements[cache_key]
+        except KeyError:
+            pass
     query = build()
     sliced = query.values_list("pk", flat=True)[: limit + 1].query
+    statement: Statement | None = None
     try:
-        statement: Statement | None = tuple(sliced.get_compiler(using=query.db).as_sql())  # type: ignore[assignment]
+        sql, params = sliced.get_compiler(using=query.db).as_sql()
+        statement = (sql, tuple(params))
     except EmptyResultSet:  # nobody visible
-        statement = None
+        pass
     if cache_key is not None:
         if len(_tier_statements) >= KEPT_STATEMENTS:
             _tier_statements.clear()

@@ -61,7 +61,7 @@ def people_list(user: Actor) -> QuerySet[Person]:
 
 # The people each scope sees, as `people_for` builds them, kept per process for search
 # (see `_searchable`); past this many the cache starts again.
-KEPT_SCOPES = 4096
+KEPT_SCOPES = 1024
 _visible: dict[Scope, QuerySet[Person]] = {}
 
 
