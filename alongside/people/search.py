@@ -481,8 +481,12 @@ def named_people(
 
     def exact() -> QuerySet[Any]:
         # The names with the best words in the order typed, side by side: the exact
-        # name among many people with both words ("Ana García").
-        return named().alias(padded=Concat(Value(" "), F("search_text"), Value(" ")))
+        # name among many people with both words ("Ana García"); the phrase is a
+        # stand-in, each search's own goes in its place (`_parameters`).
+        padded: QuerySet[Any] = named().alias(
+            padded=Concat(Value(" "), F("search_text"), Value(" "))
+        )
+        return padded.filter(padded__contains=f" {EXACT_STAND_IN} ")
 
     def cached(kind: str) -> Hashable | None:
         return None if key is None else (kind, len(slots), limit, people.db, key)
@@ -494,11 +498,7 @@ def named_people(
     runs = [(tier_query, tier, "") for tier in tiers]
     if len(matches) > 1 and all(len(best) == 1 for best in best_words(matches)):
         phrase = " ".join(found[0][0] for found in matches)
-        exact_query = _tier_statement(
-            lambda: exact().filter(padded__contains=f" {EXACT_STAND_IN} "),
-            limit,
-            cached("exact"),
-        )
+        exact_query = _tier_statement(exact, limit, cached("exact"))
         if exact_query is not None:
             runs.insert(0, (exact_query, tiers[0], phrase))
     every_match = len(runs) > 1 and len(typed) > 1 and min(map(len, typed)) >= MIN_SLIP

