@@ -14,7 +14,9 @@ run row by row, with pg_trgm's word_similarity reimplemented in Python, so resul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
@@ -119,10 +121,13 @@ def one_slip(typed: str, word: str) -> bool:
     return typed[i + 1 :] == word[i + 1 :] or (swapped and typed[i + 2 :] == word[i + 2 :])
 
 
+@lru_cache(maxsize=2**16)
 def word_score(typed: str, word: str) -> float:
     """How well one typed word matches one word of a name, 0 for not at all. It matches
     when similar enough (pg_trgm word similarity, which also favours the start of a
-    word), when it is part of the word (from MIN_SUBSTRING letters), or with one slip."""
+    word), when it is part of the word (from MIN_SUBSTRING letters), or with one slip.
+    Kept per process (it depends on nothing else): a search scores the same few hundred
+    name words for a typed word that the searches before it scored."""
     similarity = word_similarity(typed, word)
     matches = similarity >= FUZZY_THRESHOLD or (len(typed) >= MIN_SUBSTRING and typed in word)
     score = similarity if matches else 0.0
@@ -347,7 +352,11 @@ def _tiers(matches: list[list[tuple[str, float]]]) -> list[list[list[str]]]:
 
 
 def _postgres_condition(
-    people: QuerySet[Any], terms: Terms, matches: list[list[tuple[str, float]]], limit: int
+    people: QuerySet[Any],
+    terms: Terms,
+    matches: list[list[tuple[str, float]]],
+    limit: int,
+    key: Hashable | None = None,
 ) -> Q:
     """PostgreSQL: each meaning looks its people up through an index, so the cost follows
     the number of people shown rather than the number of people visible.
@@ -358,7 +367,7 @@ def _postgres_condition(
     """
     condition = Q(pk__in=[])
     if matches and all(matches):
-        found = named_people(people, matches, limit, terms.words)
+        found = named_people(people, matches, limit, terms.words, key=key)
         if found:
             condition |= Q(pk__in=found)
     if terms.born is not None:
@@ -398,11 +407,51 @@ class HasNameWordIn(Func):
         return sql, (*params, self.words)
 
 
+# A stand-in for the exact name in a tier statement kept for later searches; its place
+# among the parameters is where each search's phrase goes.
+EXACT_STAND_IN = "\x1fexact name\x1f"
+# Tier statements kept per process (see `_tier_statement`; a scope keeps one per number
+# of typed words, page size and kind); past this many the cache starts again.
+KEPT_STATEMENTS = 8192
+
+Statement = tuple[str, tuple[Any, ...]]
+_tier_statements: dict[Hashable, Statement | None] = {}
+
+
+def _tier_statement(
+    build: Callable[[], QuerySet[Any]], limit: int, cache_key: Hashable | None
+) -> Statement | None:
+    """The SQL and parameters of one tier query (`build()`, up to `limit + 1` ids), or
+    None when it can find nobody. With a `cache_key` (everything the statement depends
+    on), compiled by the ORM once per process and kept: building and compiling the
+    scoped query cost more Python than the database took to answer it."""
+    if cache_key is not None:
+        try:  # read once: another thread may empty the dict at KEPT_STATEMENTS meanwhile
+            return _tier_statements[cache_key]
+        except KeyError:
+            pass
+    query = build()
+    sliced = query.values_list("pk", flat=True)[: limit + 1].query
+    statement: Statement | None = None
+    try:
+        sql, params = sliced.get_compiler(using=query.db).as_sql()
+        statement = (sql, tuple(params))
+    except EmptyResultSet:  # nobody visible
+        pass
+    if cache_key is not None:
+        if len(_tier_statements) >= KEPT_STATEMENTS:
+            _tier_statements.clear()
+        _tier_statements[cache_key] = statement
+    return statement
+
+
 def named_people(
     people: QuerySet[Any],
     matches: list[list[tuple[str, float]]],
     limit: int,
     typed: list[str] | tuple[()] = (),
+    *,
+    key: Hashable | None = None,
 ) -> list[int]:
     """PostgreSQL: ids of up to `limit` people of `people` whose names have a matching
     word for every typed word, best-matching name words first.
@@ -412,7 +461,9 @@ def named_people(
     (One UNION ALL of the tiers would save round trips, but PostgreSQL may run its
     branches in parallel, and then the best tier no longer comes first.) The tiers differ
     only in their words, so the ORM builds the query once (twice with the exact name)
-    and each tier runs it with its own words as parameters.
+    and each tier runs it with its own words as parameters. With a `key` (everything
+    the SQL of `people` depends on, e.g. the searcher's scope), that query is built once
+    per process and key, and later searches run it with their own words and phrase.
 
     Each tier includes the one before, so when the last (every match) holds no more than
     `limit` visible people, they are the answer whatever the tiers' order. For two or
@@ -424,41 +475,58 @@ def named_people(
     "and") stands for many common name words, so there the costly last tier is mostly
     more than a page and the best tiers fill it: their tiers run from the best."""
     slots = [TierWords(n) for n in range(len(matches))]
-    named = people.filter(*[HasNameWordIn(F("search_text"), slot) for slot in slots])
-    tiers = _tiers(matches)
-    runs = [(named, tier) for tier in tiers]
-    if len(matches) > 1 and all(len(best) == 1 for best in best_words(matches)):
-        # First the names with the best words in the order typed, side by side: the
-        # exact name among many people with both words ("Ana García").
-        phrase = " ".join(found[0][0] for found in matches)
-        exact = named.alias(padded=Concat(Value(" "), F("search_text"), Value(" "))).filter(
-            padded__contains=f" {phrase} "
+
+    def named() -> QuerySet[Any]:
+        return people.filter(*[HasNameWordIn(F("search_text"), slot) for slot in slots])
+
+    def exact() -> QuerySet[Any]:
+        # The names with the best words in the order typed, side by side: the exact
+        # name among many people with both words ("Ana García"); the phrase is a
+        # stand-in, each search's own goes in its place (`_parameters`).
+        padded: QuerySet[Any] = named().alias(
+            padded=Concat(Value(" "), F("search_text"), Value(" "))
         )
-        runs.insert(0, (exact, tiers[0]))
+        return padded.filter(padded__contains=f" {EXACT_STAND_IN} ")
+
+    def cached(kind: str) -> Hashable | None:
+        return None if key is None else (kind, len(slots), limit, people.db, key)
+
+    tiers = _tiers(matches)
+    tier_query = _tier_statement(named, limit, cached("tiers"))
+    if tier_query is None:
+        return []
+    runs = [(tier_query, tier, "") for tier in tiers]
+    if len(matches) > 1 and all(len(best) == 1 for best in best_words(matches)):
+        phrase = " ".join(found[0][0] for found in matches)
+        exact_query = _tier_statement(exact, limit, cached("exact"))
+        if exact_query is not None:
+            runs.insert(0, (exact_query, tiers[0], phrase))
     every_match = len(runs) > 1 and len(typed) > 1 and min(map(len, typed)) >= MIN_SLIP
     return _read_tiers(people.db, runs, limit, every_match=every_match)
 
 
+def _parameters(db: str, params: tuple[Any, ...], tier: list[list[str]], phrase: str) -> list[Any]:
+    """A tier statement's parameters for this tier's words and this exact phrase."""
+    stand_in = f"% {EXACT_STAND_IN} %"
+    exact = f"% {connections[db].ops.prep_for_like_query(phrase)} %"  # as `contains` has it
+    return [
+        tier[p.slot] if isinstance(p, TierWords) else exact if p == stand_in else p for p in params
+    ]
+
+
 def _read_tiers(
-    db: str, runs: list[tuple[QuerySet[Any], list[list[str]]]], limit: int, *, every_match: bool
+    db: str, runs: list[tuple[Statement, list[list[str]], str]], limit: int, *, every_match: bool
 ) -> list[int]:
-    """Run each (query, tier) in turn, up to `limit + 1` ids each, until `limit` are
-    found. With `every_match`, the last run goes first (see `named_people`): when it
-    finds no more than `limit`, that is the whole answer; otherwise the runs decide."""
+    """Run each (statement, tier, exact phrase) in turn, up to `limit + 1` ids each,
+    until `limit` are found. With `every_match`, the last run goes first (see
+    `named_people`): when it finds no more than `limit`, that is the whole answer;
+    otherwise the runs decide."""
     if every_match:
         runs = [runs[-1], *runs]
-    compiled: dict[int, tuple[str, tuple[Any, ...]]] = {}
     found: dict[int, None] = {}
     with connections[db].cursor() as cursor:
-        for n, (query, tier) in enumerate(runs):
-            if id(query) not in compiled:
-                sliced = query.values_list("pk", flat=True)[: limit + 1].query
-                try:
-                    compiled[id(query)] = sliced.get_compiler(using=db).as_sql()
-                except EmptyResultSet:  # nobody visible
-                    return []
-            sql, params = compiled[id(query)]
-            cursor.execute(sql, [tier[p.slot] if isinstance(p, TierWords) else p for p in params])
+        for n, ((sql, params), tier, phrase) in enumerate(runs):
+            cursor.execute(sql, _parameters(db, params, tier, phrase))
             ids = [pk for (pk,) in cursor.fetchall()]
             if n == 0 and every_match:
                 if len(ids) <= limit:
@@ -470,7 +538,9 @@ def _read_tiers(
     return list(found)[:limit]
 
 
-def search(people: QuerySet[Any], query: str, *, limit: int = DEFAULT_LIMIT) -> QuerySet[Any]:
+def search(
+    people: QuerySet[Any], query: str, *, limit: int = DEFAULT_LIMIT, key: Hashable | None = None
+) -> QuerySet[Any]:
     """Filter and rank an already-scoped queryset of people by a free-text query.
 
     A name query matches people whose name has, for every typed word, a word that it
@@ -480,12 +550,15 @@ def search(people: QuerySet[Any], query: str, *, limit: int = DEFAULT_LIMIT) -> 
     count), then family name and id.
 
     Slice the result to at most `limit`. On PostgreSQL, when more than `limit` visible
-    people match equally well, which of them are returned is up to the database.
+    people match equally well, which of them are returned is up to the database. `key`,
+    if given, is everything the SQL of `people` depends on (e.g. the searcher's scope,
+    for `visible_to`): the name tiers' query is then compiled once per process and key
+    (see `named_people`).
     """
     terms = parse_query(query)
     if connection.vendor == "postgresql":
         matches = name_words_matching(terms.words) if terms.names else []
-        condition = _postgres_condition(people, terms, matches, limit)
+        condition = _postgres_condition(people, terms, matches, limit, key)
         match: Any = KnownMatchScore(F("search_text"), matches)
     else:
         condition = _portable_condition(terms)

@@ -10,6 +10,9 @@ import pytest
 from django.db import connection
 from django.db.models import F, Q
 
+from alongside.accounts.models import Role
+from alongside.accounts.scope import forget_scope
+from alongside.people import search as search_module
 from alongside.people import selectors, services
 from alongside.people.models import Person
 from alongside.people.normalize import normalize
@@ -27,7 +30,7 @@ from alongside.people.search import (
     word_score,
     word_similarity,
 )
-from conftest import make_person
+from conftest import add_role, make_person
 
 
 def names(found):
@@ -483,3 +486,52 @@ def test_a_search_of_several_words_with_more_matches_than_the_limit_reads_the_be
     tiers = [tier_people(people, tier) for tier in _tiers(matches)]
     assert exact.pk in named_people(people, matches, 2, typed)
     assert set(named_people(people, matches, 2, typed)) <= tiers[0]
+
+
+@ONLY_POSTGRES
+def test_a_kept_tier_statement_runs_with_each_searchs_own_words_and_exact_name(world, crowd):
+    """Searches of as many words share one compiled statement per key (the scope); each
+    finds what a search compiled for itself finds, the exact name's tier included."""
+    c = world.coordinator
+    make_person(c, world.housing, legal_given_name="Ana", legal_family_name="Reyes")
+    key = ("test", object())
+    people = selectors.people_for(c)
+    for query in ["ana garcia", "lupe hernandez", "ana reyes", "garza ana", "ana"]:
+        matches = name_words_matching(parse_query(query).words)
+        for limit in [1, 25]:
+            expected = named_people(people, matches, limit, parse_query(query).words)
+            assert expected
+            kept = named_people(people, matches, limit, parse_query(query).words, key=key)
+            assert kept == expected, query
+
+
+@ONLY_POSTGRES
+def test_a_kept_tier_statement_is_not_built_again(world, crowd, monkeypatch):
+    people = selectors.people_for(world.coordinator)
+    key = ("test", object())
+    matches = name_words_matching(["ana", "garcia"])
+    assert named_people(people, matches, 1, ["ana", "garcia"], key=key) == [crowd["ana"].pk]
+    matches = name_words_matching(["ana", "garza"])
+    expected = named_people(people, matches, 1, ["ana", "garza"])
+    assert expected == [crowd["garza"].pk]  # the exact name fills a page of one
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(search_module.HasNameWordIn, "as_sql", no_compiling)
+    assert named_people(people, matches, 1, ["ana", "garza"], key=key) == expected
+    with pytest.raises(AssertionError, match="compiled again"):
+        named_people(people, matches, 1, ["ana", "garza"], key=("test", object()))
+
+
+def test_search_sees_a_new_program_once_the_scope_changes(world, crowd):
+    """The visible people kept per scope follow a change of memberships."""
+    c = world.coordinator
+    elsewhere = make_person(
+        world.colleague, world.wellness, legal_given_name="Ana", legal_family_name="Wellbeing"
+    )
+    assert "Ana Wellbeing" not in find(c, "ana")
+    add_role(c, Role.COORDINATOR, program=world.wellness)
+    forget_scope(c)
+    assert "Ana Wellbeing" in find(c, "ana")
+    assert elsewhere.pk in {p.pk for p in selectors.people_search(c, "wellbeing")}
