@@ -18,7 +18,7 @@ from alongside.accounts.scope import scope_for
 from alongside.audit.services import Action
 from alongside.people.contributions import WorklistItem, worklist_reasons
 from alongside.people.models import Enrollment, Person, Profile
-from alongside.people.selectors import audit_people, my_people
+from alongside.people.selectors import audit_people, my_first_people
 from alongside.people.sensitivity import sees_sensitive
 from alongside.worklist import statements
 from alongside.worklist.models import WorklistDecision
@@ -261,7 +261,7 @@ def start_page(viewer: User, *, now: dt.datetime | None = None) -> StartPage:
     caseload, their worklist. Recorded as **one** list event naming everyone the page
     shows (`ids`; those on the worklist again under `worklist`), not one a section: each
     event is a commit waiting on the audit chain's head (bench/README.md, "Hub")."""
-    people = list(my_people(viewer)[:PEOPLE_SHOWN])
+    people = my_first_people(viewer, PEOPLE_SHOWN)
     # Whoever coordinates someone has a caseload (my_people is within caseload_of); only
     # the others are asked (a supervisor's caseload is their programs' people).
     worklist = None
