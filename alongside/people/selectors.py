@@ -100,7 +100,7 @@ def my_people(user: Actor) -> QuerySet[Person]:
     return _coordinated_by(user, user.pk)
 
 
-def _coordinated_by(user: Actor, coordinator_id: int) -> QuerySet[Person]:
+def _coordinated_by(user: Actor, coordinator_id: int | None) -> QuerySet[Person]:
     mine = Enrollment.objects.filter(
         person_id=OuterRef("pk"),
         primary_coordinator_id=coordinator_id,
@@ -119,7 +119,7 @@ def my_first_people(user: Actor, limit: int) -> list[Person]:
     and `limit`: compiled once per process (`lib.compiled`), the user's id its
     parameter; building it through the ORM cost more than the database takes to answer
     it (bench/README.md, "Hub")."""
-    if not inline_names(["languages"]):
+    if user.pk is None or not inline_names(["languages"]):
         return list(my_people(user)[:limit])
 
     def first(coordinator_id: int) -> QuerySet[Person]:
