@@ -119,9 +119,13 @@ def my_people(user: Actor) -> QuerySet[Person]:
     """People whose open enrollment names this user as primary coordinator. Asked with
     EXISTS (a semi-join), not a join and DISTINCT: that compared every column of every
     joined row, the inline languages included (the start page's table)."""
+    return _coordinated_by(user, user.pk)
+
+
+def _coordinated_by(user: Actor, coordinator_id: int | None) -> QuerySet[Person]:
     mine = Enrollment.objects.filter(
         person_id=OuterRef("pk"),
-        primary_coordinator_id=user.pk,
+        primary_coordinator_id=coordinator_id,
         status__in=Enrollment.OPEN_STATUSES,
     )
     return (
@@ -129,6 +133,22 @@ def my_people(user: Actor) -> QuerySet[Person]:
         .filter(Exists(mine))
         .order_by("legal_family_name", "legal_given_name", "id")
     )
+
+
+def my_first_people(user: Actor, limit: int) -> list[Person]:
+    """The first `limit` of `my_people`, with their languages. On PostgreSQL (the
+    languages read in the same query) the statement depends only on the user's scope
+    and `limit`: compiled once per process (`lib.compiled`), the user's id its
+    parameter; building it through the ORM cost more than the database takes to answer
+    it (bench/README.md, "Hub")."""
+    if user.pk is None or not inline_names(["languages"]):
+        return list(my_people(user)[:limit])
+
+    def first(coordinator_id: int) -> QuerySet[Person]:
+        return _coordinated_by(user, coordinator_id)[:limit]
+
+    found = compiled.objects("people.mine", (scope_for(user), limit), first, user.pk)
+    return [store_inline(person) for person in found]
 
 
 # What a person's page shows with them, one query each (on PostgreSQL, read with the

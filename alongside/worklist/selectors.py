@@ -16,9 +16,10 @@ from django.utils import timezone
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
 from alongside.audit.services import Action
+from alongside.lib import compiled
 from alongside.people.contributions import WorklistItem, worklist_reasons
 from alongside.people.models import Enrollment, Person, Profile
-from alongside.people.selectors import audit_people, my_people
+from alongside.people.selectors import audit_people, my_first_people
 from alongside.people.sensitivity import sees_sensitive
 from alongside.worklist import statements
 from alongside.worklist.models import WorklistDecision
@@ -31,11 +32,14 @@ def caseload_of(viewer: User, owner: User | None = None) -> QuerySet[Person]:
     see: those whose open enrollment names the owner as primary coordinator and, for a
     supervisor, everyone with an open enrollment in the programs they supervise."""
     owner = owner or viewer
+    return _caseload(viewer, owner.pk, scope_for(owner).supervised_program_ids)
+
+
+def _caseload(viewer: User, owner_id: int, supervised: frozenset[int]) -> QuerySet[Person]:
     open_enrollments = Enrollment.objects.filter(
         person_id=OuterRef("pk"), status__in=Enrollment.OPEN_STATUSES
     )
-    condition: Any = Exists(open_enrollments.filter(primary_coordinator_id=owner.pk))
-    supervised = scope_for(owner).supervised_program_ids
+    condition: Any = Exists(open_enrollments.filter(primary_coordinator_id=owner_id))
     if supervised:
         condition |= Exists(open_enrollments.filter(program_id__in=supervised))
     return Person.objects.visible_to(viewer).filter(condition)
@@ -192,13 +196,21 @@ def _rows(items: list[WorklistItem], people: Mapping[int, Person]) -> list[Row]:
 def _read_worklist(viewer: User, owner: User, now: dt.datetime, limit: int) -> Worklist:
     """The worklist, not yet recorded (`worklist_for` and `start_page` record it)."""
     covering = owner.pk != viewer.pk
-    caseload = caseload_of(viewer, owner)
+    supervised = scope_for(owner).supervised_program_ids
+    caseload = _caseload(viewer, owner.pk, supervised)
     # What the caseload's SQL depends on: the viewer's scope (visible_to), the owner and
     # the programs they supervise.
-    key = ("caseload", scope_for(viewer), owner.pk, scope_for(owner).supervised_program_ids)
+    key = ("caseload", scope_for(viewer), owner.pk, supervised)
+    today = timezone.localdate(now)
+
+    def decisions(owner_id: int) -> QuerySet[WorklistDecision]:
+        return standing_decisions(_caseload(viewer, owner_id, supervised), today)
+
+    # Compiled once for the day (its start, in the zone): the owner's id the parameter.
+    day = (key[:2], supervised, today, timezone.get_current_timezone_name())
     open_items, set_aside = split_decided(
         find_items(viewer, caseload, now, key=key),
-        standing_decisions(caseload, timezone.localdate(now)),
+        compiled.objects("worklist.decisions", day, decisions, owner.pk),
     )
     wanted = {i.person_id for i in open_items} | {i.person_id for _, i in set_aside}
     people: dict[int, Person] = {}
@@ -261,7 +273,7 @@ def start_page(viewer: User, *, now: dt.datetime | None = None) -> StartPage:
     caseload, their worklist. Recorded as **one** list event naming everyone the page
     shows (`ids`; those on the worklist again under `worklist`), not one a section: each
     event is a commit waiting on the audit chain's head (bench/README.md, "Hub")."""
-    people = list(my_people(viewer)[:PEOPLE_SHOWN])
+    people = my_first_people(viewer, PEOPLE_SHOWN)
     # Whoever coordinates someone has a caseload (my_people is within caseload_of); only
     # the others are asked (a supervisor's caseload is their programs' people).
     worklist = None

@@ -1,84 +1,77 @@
-"""`{% reason_form row item rowloop n %}`: a worklist reason's "Done today" / "Snooze"
-form, the same markup `worklist/_reason_form.html` gives, without rendering it once a
-reason.
+"""`{% worklist_rows %}`: the worklist's rows, each row, each of its reasons and each
+reason's "Done today" / "Snooze" form a stencil (`lib.stencil`) filled in: the same
+markup `worklist/_row.html`, `worklist/_reason.html` and `worklist/_reason_form.html`
+give, without rendering them once a row and once a reason.
 
-The start page shows a form for every reason on it (135 on a busy coordinator's day), and
-the template's variables, a score of them each, were most of the worklist's rendering
-(bench/README.md, "Hub"). The form's template is rendered once per language and whether
-the page covers for a teammate, with a stand-in for each value; the result is cut around
-the stand-ins and each reason's form joins its own values in, escaped as `{{ }}` escapes
-them. The words and markup stay in the template.
+The start page shows a form for every reason on it (135 on a busy coordinator's day),
+and the template's variables, tags and filters, a score of them a reason, were most of
+the worklist's rendering (bench/README.md, "Hub"). The words and markup stay in the
+templates; what a filter did there (`capfirst`) is done here.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.text import capfirst
 
-from alongside.people.contributions import WorklistItem
+from alongside.lib.stencil import Stencils, fill
 
 register = template.Library()
 
-SLOTS = ("csrf", "person", "reason", "item", "owner", "here", "name", "text", "row", "n")
-# Letters and digits: nothing escaping changes, and nothing the form's words say.
-_STAND_IN = re.compile(r"wlslot(\d+)x")
+ROW = ("person", "name", "pronouns", "reasons")
+REASON = ("link", "text", "form")
+FORM = ("csrf", "person", "reason", "item", "owner", "here", "name", "text", "row", "n")
+URGENT_ROW = 20  # a row whose most pressing reason is this urgent or more is marked
+URGENT_REASON = "intake.urgent_flag"
 
-_cut: dict[tuple[Any, ...], list[str | int]] = {}
 
-
-def _parts(covering: bool) -> list[str | int]:
-    """The form rendered with stand-ins: markup (str) and the slots' places (int). The
-    decide address follows the script prefix and URLconf, as `{% url %}` does."""
-    key = (get_language(), get_script_prefix(), get_urlconf(), covering)
-    if key not in _cut:
-        context: dict[str, Any] = {slot: f"wlslot{i}x" for i, slot in enumerate(SLOTS)}
-        context.update(decide_url=reverse("worklist:decide"), covering=covering)
-        pieces = _STAND_IN.split(render_to_string("worklist/_reason_form.html", context))
-        # split gives markup, slot, markup, …: the slots as numbers.
-        _cut[key] = [int(p) if i % 2 else p for i, p in enumerate(pieces)]
-    return _cut[key]
+def _capfirst(text: Any) -> Any:
+    """`{{ text|capfirst }}`: the first letter capital, still safe if it was."""
+    capital = capfirst(text)
+    return mark_safe(capital) if isinstance(text, SafeData) else capital  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)
-def reason_form(context: Any, row: Any, item: WorklistItem, rowloop: int, n: int) -> SafeString:
+def worklist_rows(context: Any) -> SafeString:
+    """Every row of the context's `worklist`, as `worklist/_row.html` shows one."""
     worklist = context["worklist"]
-    page = context.render_context.get("worklist_forms")
-    if page is None:
-        page = context.render_context["worklist_forms"] = (
-            str(context.get("csrf_token", "")),
-            context["request"].get_full_path(),
+    # The page's own values, escaped once for every form.
+    csrf = conditional_escape(str(context.get("csrf_token", "")))
+    here = conditional_escape(context["request"].get_full_path())
+    owner = worklist.owner.pk
+    stencil = Stencils()
+    form = stencil("worklist/_reason_form.html", FORM, covering=worklist.covering)
+    rows = []
+    for number, row in enumerate(worklist.rows, start=1):
+        person = row.person
+        name = conditional_escape(person.display_name)
+        care_team = bool(getattr(person, "care_team", False))
+        reasons = []
+        for n, item in enumerate(row.items, start=1):
+            text = _capfirst(item.text)
+            shown = stencil(
+                "worklist/_reason.html",
+                REASON,
+                urgent=item.reason == URGENT_REASON,
+                linked=bool(item.link),
+                care_team=care_team,
+            )
+            filled = ""
+            if care_team:
+                values = (csrf, person.pk, item.reason, item.key, owner, here, name, item.text)
+                filled = fill(form, (*values, number, n))
+            reasons.append(fill(shown, (item.link, text, filled)))
+        parts = stencil(
+            "worklist/_row.html",
+            ROW,
+            urgent=row.urgency < URGENT_ROW,
+            has_pronouns=bool(person.pronouns),
+            care_note=bool(getattr(person, "has_care_note", False)),
         )
-    csrf, here = page
-    person = row.person
-    values = (
-        csrf,
-        str(person.pk),
-        item.reason,
-        item.key,
-        str(worklist.owner.pk),
-        here,
-        person.display_name,
-        item.text,
-        str(rowloop),
-        str(n),
-    )
-    return mark_safe(  # noqa: S308 (the template's markup, each value escaped)
-        "".join(
-            conditional_escape(values[p]) if isinstance(p, int) else p
-            for p in _parts(worklist.covering)
-        )
-    )
-
-
-@receiver(setting_changed)
-def _forget(**kwargs: Any) -> None:
-    _cut.clear()
+        joined = mark_safe("\n        ".join(reasons))  # noqa: S308 (each filled in, escaped)
+        rows.append(fill(parts, (person.pk, name, person.pronouns, joined)))
+    return mark_safe("\n    ".join(rows))  # noqa: S308 (each filled in, escaped)

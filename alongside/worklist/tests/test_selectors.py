@@ -322,3 +322,25 @@ def test_it_shows_the_first_rows_and_says_how_many_in_all(world):
         )
     worklist = selectors.worklist_for(world.coordinator, limit=2)
     assert (len(worklist.rows), worklist.total) == (2, 4)
+
+
+def test_each_owners_decisions_from_one_compiled_statement(world):
+    """The standing decisions' statement is kept for the viewer's scope and the day, the
+    owner's id its parameter: a teammate covering two worklists sees each its own."""
+    robin = make_user("robin", first_name="Robin")
+    add_role(robin, "coordinator", program=world.housing)
+    theirs = make_person(world.coordinator, world.housing, primary_coordinator=robin)
+    for owner, person in ((world.coordinator, world.person), (robin, theirs)):
+        services.decision_record(
+            actor=owner,
+            person=person,
+            reason_key="worklist.not_yet_contacted",
+            item_key="new",
+            action="done",
+        )
+    quinn = make_user("quinn", first_name="Quinn")
+    add_role(quinn, "coordinator", program=world.housing)
+    for owner, person in ((world.coordinator, world.person), (robin, theirs), (robin, theirs)):
+        worklist = selectors.worklist_for(quinn, owner)
+        assert [d.person.pk for d in worklist.done] == [person.pk]
+        assert worklist.done[0].decision.decided_by == owner

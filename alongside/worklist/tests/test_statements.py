@@ -5,6 +5,8 @@ would give (worklist/statements.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from typing import Any
 
 import pytest
@@ -108,3 +110,81 @@ def test_nobody_to_see_is_no_query(world, django_assert_num_queries):
     caseload = selectors.caseload_of(newcomer)
     with django_assert_num_queries(0):
         assert selectors.find_items(newcomer, caseload, timezone.now()) == []
+
+
+EVENING = MORNING.replace(hour=21, minute=47)
+
+
+@pytest.mark.parametrize("who", ["coordinator", "supervisor", "scheduler"])
+@pytest.mark.parametrize("now", [MORNING, EVENING])
+def test_every_registered_reason_can_be_kept(world, flag, settings, who, now):
+    """With DEBUG on, a reason whose query depends on more than the viewer's scope, the
+    caseload and now (a query run while building it, now's hour, the clock) raises."""
+    _crowd(world, flag)
+    settings.DEBUG = True
+    viewer = getattr(world, who)
+    caseload = selectors.caseload_of(viewer, world.coordinator)
+    assert len(worklist_reasons) >= 8
+    for reason in worklist_reasons:
+        kept = statements._keep((reason,), viewer, caseload, now)
+        assert kept is not statements._UNKEPT, reason.key
+    assert statements._keep(tuple(worklist_reasons), viewer, caseload, now) is not None
+
+
+def _reason(key: str, rows: Any) -> WorklistReason:
+    def items(viewer: Any, found: Any, now: dt.datetime) -> list[WorklistItem]:
+        return [WorklistItem(row["pk"], key, "registered", row["created_at"]) for row in found]
+
+    return WorklistReason(key=key, label="", rows=rows, items=items)
+
+
+def _this_hour(viewer: Any, caseload: Any, now: dt.datetime) -> Any:
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    return caseload.filter(created_at__gte=hour).values("pk", "created_at")
+
+
+def _by_the_clock(viewer: Any, caseload: Any, now: dt.datetime) -> Any:
+    return caseload.filter(created_at__lte=timezone.now()).values("pk", "created_at")
+
+
+def _asks_first(viewer: Any, caseload: Any, now: dt.datetime) -> Any:
+    newest = Person.objects.order_by("-created_at").values_list("created_at", flat=True)[0]
+    return caseload.filter(created_at__lte=newest).values("pk", "created_at")
+
+
+BREACHES = [
+    (_this_hour, "uses `now` other than as the day or now plus a duration"),
+    (_by_the_clock, "uses `now` other than as the day or now plus a duration"),
+    (_asks_first, "ran a query while building its own"),
+]
+
+
+@pytest.mark.parametrize(("rows", "problem"), BREACHES)
+def test_a_reason_that_cannot_be_kept_fails_loudly_with_debug(world, flag, settings, rows, problem):
+    flag(world.person)
+    settings.DEBUG = True
+    caseload = selectors.caseload_of(world.coordinator)
+    breach = _reason("test.breach", rows)
+    with pytest.raises(statements.NotKeepable, match=rf"'test\.breach'.*{re.escape(problem)}"):
+        statements._keep((breach,), world.coordinator, caseload, MORNING)
+    # Among every registered reason it is the one named.
+    reasons = (*worklist_reasons, breach)
+    with pytest.raises(statements.NotKeepable, match=r"statement of 'test\.breach' cannot"):
+        statements._keep(reasons, world.coordinator, caseload, MORNING)
+
+
+@pytest.mark.parametrize(("rows", "problem"), BREACHES)
+def test_without_debug_it_is_logged_and_built_every_time(world, flag, caplog, rows, problem):
+    flag(world.person)
+    caseload = selectors.caseload_of(world.coordinator)
+    breach = _reason("test.breach", rows)
+    with caplog.at_level(logging.ERROR, logger="alongside.worklist.statements"):
+        kept = statements._keep((breach,), world.coordinator, caseload, MORNING)
+    assert kept is statements._UNKEPT
+    assert "'test.breach'" in caplog.text and problem in caplog.text
+    # Read right all the same: built at each request's moment, what its query reads.
+    now = timezone.now()
+    [found] = statements.rows((breach,), world.coordinator, caseload, now, key="b")
+    expected = rows(world.coordinator, caseload, now.astimezone(dt.UTC))
+    assert world.person.pk in [r["pk"] for r in found]
+    assert sorted(r["pk"] for r in found) == sorted(r["pk"] for r in expected)
