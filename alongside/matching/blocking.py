@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from alongside.matching.comparisons import Record
@@ -43,15 +44,40 @@ class Summary:
     missing: dict[str, int] = field(default_factory=dict)
 
 
-def _name_codes(r: Record) -> tuple[set[str], str]:
+# Names repeat: the sounds of each distinct name are worked out once, up to this many.
+_SOUNDS_CACHED = 1 << 17
+
+
+def _name_codes(r: Record) -> tuple[frozenset[str], str]:
     """The sounds of the first name (with the full names a nickname stands for, and the
     name without its spaces: "Fr ances"), and of the family name."""
-    given = {nysiis(root.split(" ", 1)[0]) for root in r[2]}
-    if r[3]:
-        given.add(r[3])
-    if " " in r[1]:
-        given.add(nysiis(r[1].replace(" ", "")))
-    return given, r[7]
+    return _given_codes(r[1], r[2], r[3]), r[7]
+
+
+@lru_cache(maxsize=_SOUNDS_CACHED)
+def _given_codes(given_name: str, roots: frozenset[str], code: str) -> frozenset[str]:
+    given = {nysiis(root.split(" ", 1)[0]) for root in roots}
+    if code:
+        given.add(code)
+    if " " in given_name:
+        given.add(nysiis(given_name.replace(" ", "")))
+    return frozenset(given)
+
+
+@lru_cache(maxsize=_SOUNDS_CACHED)
+def _part_codes(parts: tuple[str, ...]) -> frozenset[str]:
+    """The sounds of each part of a family name."""
+    return frozenset(nysiis(p) for p in parts)
+
+
+def _any_name_codes(r: Record) -> frozenset[str]:
+    """The sounds of the first name, of each part of the family name and of the whole."""
+    return _all_codes(_given_codes(r[1], r[2], r[3]), _part_codes(r[6]), r[7])
+
+
+@lru_cache(maxsize=_SOUNDS_CACHED)
+def _all_codes(given: frozenset[str], parts: frozenset[str], family: str) -> frozenset[str]:
+    return given | parts | ({family} if family else set())
 
 
 def _views(r: Record) -> tuple[Record, ...]:
@@ -68,8 +94,7 @@ def _keys_dob_name(r: Record) -> Iterator[str]:
     if not dob:
         return
     day_month = "".join(sorted((dob[4:6], dob[6:8])))
-    given, family = _name_codes(r)
-    for code in given | {nysiis(p) for p in r[6]} | ({family} if family else set()):
+    for code in _any_name_codes(r):
         yield f"{dob[:4]}{day_month}|{code}"
 
 
@@ -92,8 +117,7 @@ def _keys_year_names(r: Record) -> Iterator[str]:
 def _keys_postal_name(r: Record) -> Iterator[str]:
     """The same postal code and one name sound (a missing or mistyped date of birth)."""
     if r[13]:
-        given, family = _name_codes(r)
-        for code in given | {nysiis(p) for p in r[6]} | ({family} if family else set()):
+        for code in _any_name_codes(r):
             yield f"{r[13]}|{code}"
 
 
@@ -101,8 +125,9 @@ def _keys_names(r: Record) -> Iterator[str]:
     """A sound of the first name and of a part of the last name, in either order; for
     names rare enough that their block stays small."""
     given, family = _name_codes(r)
+    others = _all_codes(frozenset(), _part_codes(r[6]), family)
     for code in given:
-        for other in {nysiis(p) for p in r[6]} | ({family} if family else set()):
+        for other in others:
             yield "|".join(sorted((code, other)))
 
 
