@@ -15,6 +15,7 @@ says nothing about who is who).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -205,40 +206,98 @@ BLOCKING: tuple[Callable[[Record], Iterable[str]], ...] = (
 )
 
 
-def candidate_pairs(  # noqa: C901 - the blocking pass, being rewritten with dedupe
+def candidate_pairs(
     records: list[Record],
     *,
     max_block: int = MAX_BLOCK,
     summary: Summary | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> list[int]:
-    """Pairs of record positions sharing a blocking key, numbered a * 2**32 + b."""
+    """Pairs of record positions sharing a blocking key, numbered a * 2**32 + b. With
+    `workers` > 1 (where processes can fork), the kinds of key are shared among that
+    many processes, each inheriting the records."""
+    views = [_views(r) for r in records]
+    kinds = BLOCKING
+    if workers > 1 and hasattr(os, "fork"):
+        import multiprocessing
+
+        global _SHARED
+        _SHARED = (views, max_block, progress)
+        groups = [kinds[n::workers] for n in range(workers)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_block_part, groups, chunksize=1)
+        finally:
+            _SHARED = None
+        pairs: set[int] = set()
+        for found, skipped in parts:
+            pairs.update(found)
+            if summary is not None:
+                summary.skipped_blocks += skipped
+        del parts
+        if progress:
+            progress(f"blocking done: {len(pairs):,} candidate pairs")
+    else:
+        pairs, skipped = _block(views, kinds, max_block, progress)
+        if summary is not None:
+            summary.skipped_blocks += skipped
+    return sorted(pairs)
+
+
+# Set by candidate_pairs for worker processes started by fork, which inherit it.
+_SHARED: tuple[list[tuple[Record, ...]], int, Callable[[str], None] | None] | None = None
+
+
+def _block_part(kinds: tuple[Callable[[Record], Iterable[str]], ...]) -> tuple[list[int], int]:
+    assert _SHARED is not None
+    views, max_block, progress = _SHARED
+    pairs, skipped = _block(views, kinds, max_block, progress)
+    return list(pairs), skipped
+
+
+def _blocks(
+    views: list[tuple[Record, ...]], keys_of: Callable[[Record], Iterable[str]]
+) -> dict[str, list[int]]:
+    """The positions of the records sharing each key of one kind."""
+    blocks: dict[str, list[int]] = {}
+    for i, of_record in enumerate(views):
+        for view in of_record:
+            for key in keys_of(view):
+                block = blocks.get(key)
+                if block is None:
+                    blocks[key] = [i]
+                elif block[-1] != i:
+                    block.append(i)
+    return blocks
+
+
+def _block(
+    views: list[tuple[Record, ...]],
+    kinds: tuple[Callable[[Record], Iterable[str]], ...],
+    max_block: int,
+    progress: Callable[[str], None] | None,
+) -> tuple[set[int], int]:
+    """The pairs sharing a key of one of `kinds`, and how many blocks were skipped."""
     pairs: set[int] = set()
-    for keys_of in BLOCKING:
-        blocks: dict[str, list[int]] = {}
-        for i, r in enumerate(records):
-            for view in _views(r):
-                for key in keys_of(view):
-                    block = blocks.get(key)
-                    if block is None:
-                        blocks[key] = [i]
-                    elif block[-1] != i:
-                        block.append(i)
-        skipped = 0
+    skipped = 0
+    for keys_of in kinds:
+        blocks = _blocks(views, keys_of)
+        skipped_here = 0
         for block in blocks.values():
             n = len(block)
             if n < 2:
                 continue
             if n > max_block:
-                skipped += 1
+                skipped_here += 1
                 continue
             pairs.update(a * SHIFT + b for a, b in combinations(block, 2))
-        if summary is not None:
-            summary.skipped_blocks += skipped
+        skipped += skipped_here
         if progress:
             progress(
                 f"blocking by {keys_of.__name__.lstrip('_')}: {len(blocks):,} keys, "
-                f"{skipped:,} blocks over {max_block} skipped, {len(pairs):,} pairs so far"
+                f"{skipped_here:,} blocks over {max_block} skipped, {len(pairs):,} pairs so far"
+                + (" in this process" if len(kinds) < len(BLOCKING) else "")
             )
         del blocks
-    return sorted(pairs)
+    return pairs, skipped

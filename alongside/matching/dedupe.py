@@ -107,6 +107,13 @@ def parse_dob(text: str, today: dt.date) -> dt.date | None:
     return born if _EARLIEST <= born <= today else None
 
 
+def _date(text: str, today: dt.date) -> tuple[str, bool]:
+    """The YYYYMMDD digits of a date of birth as typed, and whether it is malformed or
+    impossible (then its digits as typed, see `dob_digits`)."""
+    born = parse_dob(text, today)
+    return (born.strftime("%Y%m%d"), False) if born else (dob_digits(text), True)
+
+
 def fast_phone(text: str) -> str | None:
     """E.164 form of a phone number; North American numbers without the phonenumbers
     library (a hundred times faster), anything else through it."""
@@ -192,10 +199,8 @@ def read_records(  # noqa: C901 - one branch per column check; dedupe is being r
     for number, row in enumerate(rows, start=2):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        elif len(row) > width:
-            row = row[:width]
+        if len(row) != width:
+            row = (row + [""] * width)[:width]
         row.append("")
         id_, given, family, dob_text, sex, phone_text, email, street, _, postal, _, code = (
             cell.strip() for cell in cells(row)
@@ -208,10 +213,7 @@ def read_records(  # noqa: C901 - one branch per column check; dedupe is being r
         if dob_text:
             parsed = dates.get(dob_text)
             if parsed is None:
-                born = parse_dob(dob_text, today)
-                parsed = dates[dob_text] = (
-                    (born.strftime("%Y%m%d"), False) if born else (dob_digits(dob_text), True)
-                )
+                parsed = dates[dob_text] = _date(dob_text, today)
             dob, bad = parsed
             summary.bad_dates += bad
         if progress and summary.rows % PROGRESS_ROWS == 0:

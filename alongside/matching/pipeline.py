@@ -44,7 +44,9 @@ def _match(
     summary: dedupe.Summary | None,
     progress: Callable[[str], None] | None,
 ) -> Matches:
-    pairs = dedupe.candidate_pairs(records, max_block=max_block, summary=summary, progress=progress)
+    pairs = dedupe.candidate_pairs(
+        records, max_block=max_block, summary=summary, progress=progress, workers=workers
+    )
     if model is None:
         model = em.fit(records, pairs, progress=progress)
         if progress and not model.fitted:
