@@ -202,8 +202,8 @@ def read_records(  # noqa: C901 - one branch per column check; dedupe is being r
         if len(row) != width:
             row = (row + [""] * width)[:width]
         row.append("")
-        id_, given, family, dob_text, sex, phone_text, email, street, _, postal, _, code = (
-            cell.strip() for cell in cells(row)
+        id_, given, family, dob_text, sex, phone_text, email, street, _, postal, _, code = map(
+            str.strip, cells(row)
         )
         if not id_:
             missing_ids.append(number)

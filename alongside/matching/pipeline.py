@@ -48,7 +48,7 @@ def _match(
         records, max_block=max_block, summary=summary, progress=progress, workers=workers
     )
     if model is None:
-        model = em.fit(records, pairs, progress=progress)
+        model = em.fit(records, pairs, progress=progress, workers=workers)
         if progress and not model.fitted:
             progress(f"using the prior weights: {model.note}")
     likely, possible = model.thresholds(len(records))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from alongside.matching import blocking, dedupe
+from alongside.matching import blocking, dedupe, em
 from alongside.matching import fellegi_sunter as fs
 from alongside.matching.fellegi_sunter import compare, make_record
 from alongside.matching.text import family_parts, nysiis
@@ -152,3 +152,16 @@ def test_reading_says_how_many_rows_it_has_read(monkeypatch: pytest.MonkeyPatch)
     assert [r[8] for r in records] == ["19840309", "19840309", "19841309", "19841309"]
     assert [r[14] for r in records] == ["X1", "", "", ""]
     assert summary.bad_dates == 2
+
+
+def test_counting_patterns_in_two_processes_counts_them_in_the_same_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(em, "PARALLEL_PAIRS", 100)
+    records = _records(200, seed=17)
+    rng = random.Random(19)
+    pairs = [tuple(sorted(rng.sample(range(len(records)), 2))) for _ in range(3000)]
+    alone = em.count_patterns(records, pairs)  # type: ignore[arg-type]
+    shared = em.count_patterns(records, pairs, workers=2)  # type: ignore[arg-type]
+    assert list(shared.items()) == list(alone.items())
+    assert len(alone) > 20
