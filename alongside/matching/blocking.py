@@ -16,6 +16,7 @@ says nothing about who is who).
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -215,8 +216,9 @@ def candidate_pairs(
     summary: Summary | None = None,
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
-) -> list[int]:
-    """Pairs of record positions sharing a blocking key, numbered a * 2**32 + b. With
+) -> array[int]:
+    """Pairs of record positions sharing a blocking key, numbered a * 2**32 + b, in order
+    (an array of 8-byte numbers: a tenth of the memory of a list of ints). With
     `workers` > 1 (where processes can fork), the kinds of key are shared among that
     many processes, each inheriting the records."""
     views = [_views(r) for r in records]
@@ -248,7 +250,9 @@ def candidate_pairs(
         pairs, skipped = _block(views, kinds, max_block, progress)
         if summary is not None:
             summary.skipped_blocks += skipped
-    return sorted(pairs)
+    ordered = sorted(pairs)
+    pairs.clear()  # its table freed before the array is made
+    return array("q", ordered)
 
 
 # Set by candidate_pairs for worker processes started by fork, which inherit it.

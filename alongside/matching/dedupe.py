@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
@@ -236,7 +236,7 @@ def read_records(  # noqa: C901 - one branch per column check; dedupe is being r
 
 def _score_slice(
     records: list[Record],
-    pairs: list[int],
+    pairs: Sequence[int],
     likely: float,
     possible: float,
     frequencies: Frequencies | None,
@@ -253,7 +253,7 @@ def _score_slice(
 
 
 # Set by find_matches for worker processes started by fork, which inherit it.
-_SHARED: tuple[list[Record], list[int], float, float, Frequencies | None] | None = None
+_SHARED: tuple[list[Record], Sequence[int], float, float, Frequencies | None] | None = None
 
 
 def _score_part(bounds: tuple[int, int]) -> list[tuple[int, int, float, str]]:
@@ -264,7 +264,7 @@ def _score_part(bounds: tuple[int, int]) -> list[tuple[int, int, float, str]]:
 
 def find_matches(
     records: list[Record],
-    pairs: list[int],
+    pairs: Sequence[int],
     likely: float,
     possible: float,
     *,

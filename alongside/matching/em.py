@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from alongside.matching.comparisons import Record
 from alongside.matching.fellegi_sunter import compare
@@ -231,7 +231,7 @@ def random_pairs(count: int, n: int, rng: random.Random) -> list[tuple[int, int]
 
 def fit(
     records: list[Record],
-    candidates: list[int],
+    candidates: Sequence[int],
     *,
     seed: int = 1,
     progress: Callable[[str], None] | None = None,

@@ -279,7 +279,7 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
 # `_names` reads the name fields alone (1 to 7), and the pairs of names among candidate
 # pairs are far fewer than the pairs (the same common names, again and again): its
 # outcome is remembered for each pair of names, up to this many at a time.
-NAME_PAIRS_REMEMBERED = 1 << 20
+NAME_PAIRS_REMEMBERED = 1 << 19
 _NAME_FIELDS = itemgetter(1, 2, 3, 4, 5, 6, 7)
 _name_pairs: dict[tuple[object, ...], tuple[tuple[tuple[str, str], ...], bool]] = {}
 
