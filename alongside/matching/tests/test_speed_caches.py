@@ -13,6 +13,7 @@ import pytest
 
 from alongside.matching import blocking, dedupe, em
 from alongside.matching import fellegi_sunter as fs
+from alongside.matching.comparisons import close_name
 from alongside.matching.fellegi_sunter import compare, make_record
 from alongside.matching.text import family_parts, nysiis
 from alongside.people.normalize import fold, normalize
@@ -165,3 +166,13 @@ def test_counting_patterns_in_two_processes_counts_them_in_the_same_order(
     shared = em.count_patterns(records, pairs, workers=2)  # type: ignore[arg-type]
     assert list(shared.items()) == list(alone.items())
     assert len(alone) > 20
+
+
+def test_close_names_remembered_give_what_comparing_them_gives() -> None:
+    rng = random.Random(23)
+    names = [_typo(rng, normalize(rng.choice(GIVEN + FAMILY))) for _ in range(200)]
+    for _ in range(3000):
+        x, y = rng.choice(names), rng.choice(names)
+        codes = (nysiis(x), nysiis(y))
+        assert close_name(x, y, *codes) == close_name.__wrapped__(x, y, *codes)
+    assert close_name.cache_info().hits > 0
