@@ -15,8 +15,11 @@ says nothing about who is who).
 
 from __future__ import annotations
 
+import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from alongside.matching.comparisons import Record
@@ -43,15 +46,40 @@ class Summary:
     missing: dict[str, int] = field(default_factory=dict)
 
 
-def _name_codes(r: Record) -> tuple[set[str], str]:
+# Names repeat: the sounds of each distinct name are worked out once, up to this many.
+_SOUNDS_CACHED = 1 << 17
+
+
+def _name_codes(r: Record) -> tuple[frozenset[str], str]:
     """The sounds of the first name (with the full names a nickname stands for, and the
     name without its spaces: "Fr ances"), and of the family name."""
-    given = {nysiis(root.split(" ", 1)[0]) for root in r[2]}
-    if r[3]:
-        given.add(r[3])
-    if " " in r[1]:
-        given.add(nysiis(r[1].replace(" ", "")))
-    return given, r[7]
+    return _given_codes(r[1], r[2], r[3]), r[7]
+
+
+@lru_cache(maxsize=_SOUNDS_CACHED)
+def _given_codes(given_name: str, roots: frozenset[str], code: str) -> frozenset[str]:
+    given = {nysiis(root.split(" ", 1)[0]) for root in roots}
+    if code:
+        given.add(code)
+    if " " in given_name:
+        given.add(nysiis(given_name.replace(" ", "")))
+    return frozenset(given)
+
+
+@lru_cache(maxsize=_SOUNDS_CACHED)
+def _part_codes(parts: tuple[str, ...]) -> frozenset[str]:
+    """The sounds of each part of a family name."""
+    return frozenset(nysiis(p) for p in parts)
+
+
+def _any_name_codes(r: Record) -> frozenset[str]:
+    """The sounds of the first name, of each part of the family name and of the whole."""
+    return _all_codes(_given_codes(r[1], r[2], r[3]), _part_codes(r[6]), r[7])
+
+
+@lru_cache(maxsize=_SOUNDS_CACHED)
+def _all_codes(given: frozenset[str], parts: frozenset[str], family: str) -> frozenset[str]:
+    return given | parts | ({family} if family else set())
 
 
 def _views(r: Record) -> tuple[Record, ...]:
@@ -68,8 +96,7 @@ def _keys_dob_name(r: Record) -> Iterator[str]:
     if not dob:
         return
     day_month = "".join(sorted((dob[4:6], dob[6:8])))
-    given, family = _name_codes(r)
-    for code in given | {nysiis(p) for p in r[6]} | ({family} if family else set()):
+    for code in _any_name_codes(r):
         yield f"{dob[:4]}{day_month}|{code}"
 
 
@@ -92,8 +119,7 @@ def _keys_year_names(r: Record) -> Iterator[str]:
 def _keys_postal_name(r: Record) -> Iterator[str]:
     """The same postal code and one name sound (a missing or mistyped date of birth)."""
     if r[13]:
-        given, family = _name_codes(r)
-        for code in given | {nysiis(p) for p in r[6]} | ({family} if family else set()):
+        for code in _any_name_codes(r):
             yield f"{r[13]}|{code}"
 
 
@@ -101,8 +127,9 @@ def _keys_names(r: Record) -> Iterator[str]:
     """A sound of the first name and of a part of the last name, in either order; for
     names rare enough that their block stays small."""
     given, family = _name_codes(r)
+    others = _all_codes(frozenset(), _part_codes(r[6]), family)
     for code in given:
-        for other in {nysiis(p) for p in r[6]} | ({family} if family else set()):
+        for other in others:
             yield "|".join(sorted((code, other)))
 
 
@@ -166,54 +193,121 @@ def _keys_day_name(r: Record) -> Iterator[str]:
         yield f"{day_month}|{r[1][:2]}|{family}"
 
 
+# In this order, every other kind makes two groups of about the same cost for two
+# processes (`candidate_pairs`), the first with the names' key (most of the pairs).
 BLOCKING: tuple[Callable[[Record], Iterable[str]], ...] = (
-    _keys_dob_name,
-    _keys_year_names,
-    _keys_postal_name,
     _keys_names,
-    _keys_dob_initials,
-    _key_phone,
+    _keys_year_names,
+    _keys_dob_name,
+    _keys_postal_name,
     _key_email,
-    _keys_day_name,
+    _keys_dob_initials,
     _key_identifier,
+    _key_phone,
     _keys_code_halves,
+    _keys_day_name,
 )
 
 
-def candidate_pairs(  # noqa: C901 - the blocking pass, being rewritten with dedupe
+def candidate_pairs(
     records: list[Record],
     *,
     max_block: int = MAX_BLOCK,
     summary: Summary | None = None,
     progress: Callable[[str], None] | None = None,
-) -> list[int]:
-    """Pairs of record positions sharing a blocking key, numbered a * 2**32 + b."""
+    workers: int = 1,
+) -> array[int]:
+    """Pairs of record positions sharing a blocking key, numbered a * 2**32 + b, in order
+    (an array of 8-byte numbers: a tenth of the memory of a list of ints). With
+    `workers` > 1 (where processes can fork), the kinds of key are shared among that
+    many processes, each inheriting the records."""
+    views = [_views(r) for r in records]
+    kinds = BLOCKING
+    if workers > 1 and hasattr(os, "fork"):
+        import multiprocessing
+
+        global _SHARED
+        _SHARED = (views, max_block, progress)
+        groups = [kinds[n::workers] for n in range(workers)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                others = pool.map_async(_block_part, groups[1:], chunksize=1)
+                # This process takes the first group, with the kind that finds most pairs
+                # (they need not be sent across).
+                pairs, skipped = _block(views, groups[0], max_block, progress)
+                parts = others.get()
+        finally:
+            _SHARED = None
+        for found, skipped_there in parts:
+            pairs.update(found)
+            skipped += skipped_there
+        if summary is not None:
+            summary.skipped_blocks += skipped
+        del parts
+        if progress:
+            progress(f"blocking done: {len(pairs):,} candidate pairs")
+    else:
+        pairs, skipped = _block(views, kinds, max_block, progress)
+        if summary is not None:
+            summary.skipped_blocks += skipped
+    ordered = sorted(pairs)
+    pairs.clear()  # its table freed before the array is made
+    return array("q", ordered)
+
+
+# Set by candidate_pairs for worker processes started by fork, which inherit it.
+_SHARED: tuple[list[tuple[Record, ...]], int, Callable[[str], None] | None] | None = None
+
+
+def _block_part(kinds: tuple[Callable[[Record], Iterable[str]], ...]) -> tuple[list[int], int]:
+    assert _SHARED is not None
+    views, max_block, progress = _SHARED
+    pairs, skipped = _block(views, kinds, max_block, progress)
+    return list(pairs), skipped
+
+
+def _blocks(
+    views: list[tuple[Record, ...]], keys_of: Callable[[Record], Iterable[str]]
+) -> dict[str, list[int]]:
+    """The positions of the records sharing each key of one kind."""
+    blocks: dict[str, list[int]] = {}
+    for i, of_record in enumerate(views):
+        for view in of_record:
+            for key in keys_of(view):
+                block = blocks.get(key)
+                if block is None:
+                    blocks[key] = [i]
+                elif block[-1] != i:
+                    block.append(i)
+    return blocks
+
+
+def _block(
+    views: list[tuple[Record, ...]],
+    kinds: tuple[Callable[[Record], Iterable[str]], ...],
+    max_block: int,
+    progress: Callable[[str], None] | None,
+) -> tuple[set[int], int]:
+    """The pairs sharing a key of one of `kinds`, and how many blocks were skipped."""
     pairs: set[int] = set()
-    for keys_of in BLOCKING:
-        blocks: dict[str, list[int]] = {}
-        for i, r in enumerate(records):
-            for view in _views(r):
-                for key in keys_of(view):
-                    block = blocks.get(key)
-                    if block is None:
-                        blocks[key] = [i]
-                    elif block[-1] != i:
-                        block.append(i)
-        skipped = 0
+    skipped = 0
+    for keys_of in kinds:
+        blocks = _blocks(views, keys_of)
+        skipped_here = 0
         for block in blocks.values():
             n = len(block)
             if n < 2:
                 continue
             if n > max_block:
-                skipped += 1
+                skipped_here += 1
                 continue
             pairs.update(a * SHIFT + b for a, b in combinations(block, 2))
-        if summary is not None:
-            summary.skipped_blocks += skipped
+        skipped += skipped_here
         if progress:
             progress(
                 f"blocking by {keys_of.__name__.lstrip('_')}: {len(blocks):,} keys, "
-                f"{skipped:,} blocks over {max_block} skipped, {len(pairs):,} pairs so far"
+                f"{skipped_here:,} blocks over {max_block} skipped, {len(pairs):,} pairs so far"
+                + (" in this process" if len(kinds) < len(BLOCKING) else "")
             )
         del blocks
-    return sorted(pairs)
+    return pairs, skipped

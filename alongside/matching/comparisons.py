@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from operator import ne
 
 from alongside.matching.text import family_parts, given_roots, jaro_winkler, nysiis, one_edit
@@ -66,6 +67,7 @@ def swapped(a: Record) -> Record:
     )
 
 
+@lru_cache(maxsize=1 << 17)  # names repeat: each pair of spellings is compared once
 def close_name(x: str, y: str, x_code: str, y_code: str) -> bool:
     """A typo: one keystroke apart, very similar, or sounding alike and similar."""
     if max(len(x), len(y)) >= MIN_ONE_EDIT and min(len(x), len(y)) > 1 and one_edit(x, y):

@@ -19,9 +19,10 @@ a field whose learned agreement is no evidence (m not above u) keeps its prior.
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from alongside.matching.comparisons import Record
 from alongside.matching.fellegi_sunter import compare
@@ -68,8 +69,41 @@ def pattern(levels: list[tuple[str, str]]) -> Pattern:
     return tuple(vector)
 
 
-def count_patterns(records: list[Record], pairs: list[tuple[int, int]]) -> Counter[Pattern]:
+def count_patterns(
+    records: list[Record], pairs: list[tuple[int, int]], workers: int = 1
+) -> Counter[Pattern]:
+    """How many pairs have each comparison vector, in the order the vectors first turn
+    up among `pairs` (EM sums over them in that order). With `workers` > 1 (where
+    processes can fork), each of that many processes compares a run of the pairs."""
+    if workers > 1 and len(pairs) >= PARALLEL_PAIRS and hasattr(os, "fork"):
+        import multiprocessing
+
+        global _SHARED
+        _SHARED = (records, pairs)
+        step = -(-len(pairs) // workers)
+        runs = [(start, start + step) for start in range(0, len(pairs), step)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_count_run, runs, chunksize=1)
+        finally:
+            _SHARED = None
+        counts: Counter[Pattern] = Counter()
+        for part in parts:  # in order: the first run's vectors first
+            counts.update(part)
+        return counts
     return Counter(pattern(compare(records[a], records[b])) for a, b in pairs)
+
+
+# Pairs from which counting is shared among processes.
+PARALLEL_PAIRS = 20_000
+# Set by count_patterns for worker processes started by fork, which inherit it.
+_SHARED: tuple[list[Record], list[tuple[int, int]]] | None = None
+
+
+def _count_run(run: tuple[int, int]) -> Counter[Pattern]:
+    assert _SHARED is not None
+    records, pairs = _SHARED
+    return count_patterns(records, pairs[run[0] : run[1]])
 
 
 def _level_shares(
@@ -198,10 +232,11 @@ def random_pairs(count: int, n: int, rng: random.Random) -> list[tuple[int, int]
 
 def fit(
     records: list[Record],
-    candidates: list[int],
+    candidates: Sequence[int],
     *,
     seed: int = 1,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> Model:
     """The model learned from `records` and their candidate pairs (numbered
     a * 2**32 + b), or the prior one with a note saying why not."""
@@ -213,14 +248,14 @@ def fit(
         return Model.prior(f"fewer than {MIN_PAIRS:,} candidate pairs to learn from")
     step = max(1, len(candidates) // EM_SAMPLE)
     sample = [divmod(pair, _SHIFT) for pair in candidates[::step]]
-    patterns = count_patterns(records, sample)  # type: ignore[arg-type]
+    patterns = count_patterns(records, sample, workers)  # type: ignore[arg-type]
     learned = _sessions(patterns, say)
     if isinstance(learned, str):
         return Model.prior(learned)
     m, matches, iterations = learned
     rate = matches * step / n
     rng = random.Random(seed)
-    chance = count_patterns(records, random_pairs(RANDOM_PAIRS, n, rng))
+    chance = count_patterns(records, random_pairs(RANDOM_PAIRS, n, rng), workers)
     u_counts = [[0.0] * len(PROBABILITIES[name]) for name in FIELDS]
     for vector, count in chance.items():
         for f, v in enumerate(vector):

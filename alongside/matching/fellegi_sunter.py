@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 
 from django.conf import settings
 
@@ -113,6 +115,9 @@ _GLUED_TYPES = tuple(
 _SEX = {"f": "f", "female": "f", "woman": "f", "m": "m", "male": "m", "man": "m"}
 _POSTAL = re.compile(r"[^0-9a-z]")
 _GLUED_NUMBER = re.compile(r"^(\d+)([a-z]{3,})$")
+# Names and streets repeat: each distinct one as typed is normalized once (see
+# `make_record`), up to this many.
+_NAMES_CACHED = 1 << 17
 
 
 def normalize_street(street: str) -> str:
@@ -120,6 +125,7 @@ def normalize_street(street: str) -> str:
     return " ".join(_STREET_WORDS.get(w, w) for w in words)
 
 
+@lru_cache(maxsize=_NAMES_CACHED)
 def street_key(street: str) -> str:
     """ "number|name" of a street address: the house number, and the street's name
     without its type and spaces ("12 Main Street" and "12 mainstreet" give "12|main"),
@@ -141,6 +147,23 @@ def street_key(street: str) -> str:
     return f"{number}|{name}" if number or name else ""
 
 
+@lru_cache(maxsize=_NAMES_CACHED)
+def _given_fields(given_name: str) -> tuple[str, frozenset[str], str]:
+    """The first-name fields of a record (given, given_roots, given_code)."""
+    given = name_letters(normalize(given_name))
+    given_first = given.split(" ", 1)[0]
+    return given, given_roots(given), nysiis(given_first) if given_first else ""
+
+
+@lru_cache(maxsize=_NAMES_CACHED)
+def _family_fields(family_name: str) -> tuple[str, str, tuple[str, ...], str]:
+    """The family-name fields of a record (family, family_compact, family_parts,
+    family_code)."""
+    family = name_letters(normalize(family_name))
+    parts = family_parts(family)
+    return family, family.replace(" ", ""), parts, family_code(parts)
+
+
 def make_record(
     id: str,
     given_name: str = "",
@@ -155,23 +178,14 @@ def make_record(
 ) -> Record:
     """A record from raw values; `phone` must already be in E.164 form (or empty); the
     date of birth a date, or the eight digits YYYYMMDD of one as typed (month 87)."""
-    given = name_letters(normalize(given_name))
-    family = name_letters(normalize(family_name))
-    parts = family_parts(family)
-    given_first = given.split(" ", 1)[0]
     if isinstance(date_of_birth, str):
         dob = date_of_birth
     else:
         dob = date_of_birth.strftime("%Y%m%d") if date_of_birth else ""
     return (
         id,
-        given,
-        given_roots(given),
-        nysiis(given_first) if given_first else "",
-        family,
-        family.replace(" ", ""),
-        parts,
-        family_code(parts),
+        *_given_fields(given_name),
+        *_family_fields(family_name),
         dob,
         _SEX.get(sex.strip().lower(), ""),
         phone,
@@ -262,6 +276,28 @@ def _names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
     return False
 
 
+# `_names` reads the name fields alone (1 to 7), and the pairs of names among candidate
+# pairs are far fewer than the pairs (the same common names, again and again): its
+# outcome is remembered for each pair of names, up to this many at a time.
+NAME_PAIRS_REMEMBERED = 1 << 19
+_NAME_FIELDS = itemgetter(1, 2, 3, 4, 5, 6, 7)
+_name_pairs: dict[tuple[object, ...], tuple[tuple[tuple[str, str], ...], bool]] = {}
+
+
+def _remembered_names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
+    """`_names(a, b, levels)`, remembered for each pair of names."""
+    key = _NAME_FIELDS(a) + _NAME_FIELDS(b)
+    found = _name_pairs.get(key)
+    if found is None:
+        named: list[tuple[str, str]] = []
+        kin = _names(a, b, named)
+        if len(_name_pairs) >= NAME_PAIRS_REMEMBERED:
+            _name_pairs.clear()
+        found = _name_pairs[key] = (tuple(named), kin)
+    levels.extend(found[0])
+    return found[1]
+
+
 # Levels of the date of birth that, with first names only alike, say "another member of
 # the family" rather than "a typo" ("Marie" and "Maria", born years apart).
 _KIN_DOB = frozenset({"different", "year", "day_month", "two_slips"})
@@ -282,7 +318,7 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     levels: list[tuple[str, str]] = []
     # One identifier is one person, whatever the names: never a household.
     one_identifier = bool(a[14]) and a[14] == b[14]
-    kin = _names(a, b, levels) and not one_identifier
+    kin = _remembered_names(a, b, levels) and not one_identifier
     if not (kin or one_identifier) and a[9] and b[9] and a[9] != b[9]:
         kin = _not_one_name(levels)
     if a[8] and b[8]:

@@ -32,9 +32,23 @@ def match(
 ) -> Matches:
     """Every likely or possible pair of `records`, with the model used: `model` when
     given (read from a weights file), else learned from `records` (see `em.fit`)."""
-    pairs = dedupe.candidate_pairs(records, max_block=max_block, summary=summary, progress=progress)
+    with dedupe.without_gc():
+        return _match(records, max_block, workers, model, summary, progress)
+
+
+def _match(
+    records: list[Record],
+    max_block: int,
+    workers: int,
+    model: Model | None,
+    summary: dedupe.Summary | None,
+    progress: Callable[[str], None] | None,
+) -> Matches:
+    pairs = dedupe.candidate_pairs(
+        records, max_block=max_block, summary=summary, progress=progress, workers=workers
+    )
     if model is None:
-        model = em.fit(records, pairs, progress=progress)
+        model = em.fit(records, pairs, progress=progress, workers=workers)
         if progress and not model.fitted:
             progress(f"using the prior weights: {model.note}")
     likely, possible = model.thresholds(len(records))

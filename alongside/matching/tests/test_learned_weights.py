@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import random
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def people(n: int, seed: int = 5) -> list[tuple]:  # type: ignore[type-arg]
     return records
 
 
-def candidates(records: list[tuple]) -> list[int]:  # type: ignore[type-arg]
+def candidates(records: list[tuple]) -> Sequence[int]:  # type: ignore[type-arg]
     from alongside.matching.blocking import candidate_pairs
 
     return candidate_pairs(records)

@@ -68,7 +68,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {source}")
         say(f"reading {source}")
         try:
-            records, summary = dedupe.read_file(source)
+            records, summary = dedupe.read_file(source, progress=say)
         except dedupe.DedupeInputError as error:
             raise CommandError(str(error)) from None
         say(
