@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -29,6 +31,7 @@ from alongside.matching.comparisons import (
     SOUNDS_ALIKE_NAME,
     Record,
     address_level,
+    close_name,
     code_level,
     dob_level,
     family_code,
@@ -284,6 +287,30 @@ _NAME_FIELDS = itemgetter(1, 2, 3, 4, 5, 6, 7)
 _name_pairs: dict[tuple[object, ...], tuple[tuple[tuple[str, str], ...], bool]] = {}
 
 
+_remembering = False
+
+
+@contextmanager
+def remembering_names() -> Iterator[None]:
+    """Name comparisons remembered for one bulk run (a file or an organization), and
+    every name and street this module remembered forgotten after it: a web process
+    comparing one new record at a time gains nothing from them and should not keep
+    people's names in memory."""
+    global _remembering
+    _remembering = True
+    try:
+        yield
+    finally:
+        _remembering = False
+        forget_names()
+
+
+def forget_names() -> None:
+    _name_pairs.clear()
+    for remembered in (street_key, _given_fields, _family_fields, close_name):
+        remembered.cache_clear()
+
+
 def _remembered_names(a: Record, b: Record, levels: list[tuple[str, str]]) -> bool:
     """`_names(a, b, levels)`, remembered for each pair of names."""
     key = _NAME_FIELDS(a) + _NAME_FIELDS(b)
@@ -318,7 +345,7 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     levels: list[tuple[str, str]] = []
     # One identifier is one person, whatever the names: never a household.
     one_identifier = bool(a[14]) and a[14] == b[14]
-    kin = _remembered_names(a, b, levels) and not one_identifier
+    kin = (_remembered_names if _remembering else _names)(a, b, levels) and not one_identifier
     if not (kin or one_identifier) and a[9] and b[9] and a[9] != b[9]:
         kin = _not_one_name(levels)
     if a[8] and b[8]:

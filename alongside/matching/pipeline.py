@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from alongside.matching import dedupe, em
-from alongside.matching.fellegi_sunter import Frequencies, Record
+from alongside.matching.fellegi_sunter import Frequencies, Record, remembering_names
 from alongside.matching.learned import Model
 
 
@@ -32,7 +32,7 @@ def match(
 ) -> Matches:
     """Every likely or possible pair of `records`, with the model used: `model` when
     given (read from a weights file), else learned from `records` (see `em.fit`)."""
-    with dedupe.without_gc():
+    with dedupe.without_gc(), remembering_names():
         return _match(records, max_block, workers, model, summary, progress)
 
 

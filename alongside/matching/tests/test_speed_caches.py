@@ -63,12 +63,12 @@ def test_names_remembered_for_a_pair_of_names_give_what_comparing_them_gives(
     records = _records(300, seed=3)
     rng = random.Random(5)
     pairs = [(rng.choice(records), rng.choice(records)) for _ in range(3000)]
-    fs._name_pairs.clear()
-    remembered = [compare(a, b) for a, b in pairs]
-    again = [compare(a, b) for a, b in pairs]  # every pair of names remembered now
-    assert len(fs._name_pairs) < len(pairs)  # names repeat: fewer pairs of names than pairs
-    monkeypatch.setattr(fs, "_remembered_names", fs._names)
-    worked_out = [compare(a, b) for a, b in pairs]
+    with fs.remembering_names():
+        remembered = [compare(a, b) for a, b in pairs]
+        again = [compare(a, b) for a, b in pairs]  # every pair of names remembered now
+        assert len(fs._name_pairs) < len(pairs)  # names repeat: fewer pairs of names
+        monkeypatch.setattr(fs, "_remembered_names", fs._names)
+        worked_out = [compare(a, b) for a, b in pairs]
     assert remembered == worked_out
     assert again == worked_out
     assert {name for levels in worked_out for name, _ in levels} >= {"swap", "dob_kin"}
@@ -79,11 +79,24 @@ def test_the_names_remembered_are_forgotten_when_there_are_too_many(
 ) -> None:
     monkeypatch.setattr(fs, "NAME_PAIRS_REMEMBERED", 10)
     records = _records(100, seed=4)
-    fs._name_pairs.clear()
+    with fs.remembering_names():
+        for b in records:
+            compare(records[0], b)
+            assert len(fs._name_pairs) <= 10
+
+
+def test_names_are_remembered_only_during_a_bulk_run_and_forgotten_after_it() -> None:
+    records = _records(50, seed=6)
     for b in records:
-        compare(records[0], b)
-        assert len(fs._name_pairs) <= 10
-    fs._name_pairs.clear()
+        compare(records[0], b)  # one record at a time, as the registration check does
+    assert not fs._name_pairs
+    with fs.remembering_names():
+        for b in records:
+            compare(records[0], b)
+        assert fs._name_pairs
+    assert not fs._name_pairs
+    assert fs.street_key.cache_info().currsize == 0
+    assert fs._given_fields.cache_info().currsize == 0
 
 
 def test_names_and_streets_normalized_once_give_what_normalizing_gives() -> None:
