@@ -111,7 +111,7 @@ def _date(text: str, today: dt.date) -> tuple[str, bool]:
     """The YYYYMMDD digits of a date of birth as typed, and whether it is malformed or
     impossible (then its digits as typed, see `dob_digits`)."""
     born = parse_dob(text, today)
-    return (born.strftime("%Y%m%d"), False) if born else (dob_digits(text), True)
+    return (born.isoformat().replace("-", ""), False) if born else (dob_digits(text), True)
 
 
 def fast_phone(text: str) -> str | None:
