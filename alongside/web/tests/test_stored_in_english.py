@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from alongside.encounters.tests.factories import encounter
 from alongside.people.models import TimelineEntry
 from alongside.plans.models import PlanVersion
 from alongside.plans.tests.factories import add_goal, start_plan
@@ -36,3 +37,10 @@ def test_a_plans_change_summaries_are_stored_in_english(world):
     assert summaries == ["Plan started", "Goal added: “Un lugar propio”"]
     journey = TimelineEntry.objects.filter(person=world.person, kind__startswith="plans.")
     assert "Goal added: “Un lugar propio”" in journey.values_list("summary", flat=True)
+
+
+def test_an_encounters_journey_summary_is_stored_in_english(world):
+    with translation.override("es"):
+        encounter(world, kind="home")
+    entry = TimelineEntry.objects.get(person=world.person, kind="encounters.encounter")
+    assert entry.summary == "Home visit (45 min)"
