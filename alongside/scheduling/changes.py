@@ -118,7 +118,8 @@ def cancel_moved_by_person(*, actor: Actor, appointment: Appointment, now: dt.da
     cancellation; the freed slot is offered to the waitlist, as `cancel`."""
     with transaction.atomic():
         current = _lock(appointment, None)
-        _cancel_row(actor, current, str(_("Moved to a sooner slot from the waitlist")), False, now)
+        moved = in_english(lambda: _("Moved to a sooner slot from the waitlist"))
+        _cancel_row(actor, current, moved, False, now)
         if current.starts_at > now:
             waitlist.offer_freed(actor=actor, freed=current, now=now)
 

@@ -303,7 +303,7 @@ def _accept(actor: Actor, offer: Offer, now: dt.datetime, *, by_person: bool) ->
                 changes.cancel(
                     actor=actor,
                     appointment=later,
-                    reason=str(_("Moved to a sooner slot from the waitlist")),
+                    reason=in_english(lambda: _("Moved to a sooner slot from the waitlist")),
                     now=now,
                 )
     return appointment

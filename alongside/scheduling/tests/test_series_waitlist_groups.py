@@ -204,3 +204,30 @@ def test_seat_words_follow_the_active_language_not_the_one_at_import():
     assert all(isinstance(words, Promise) for words in groups.SEAT_WORDS.values())
     with translation.override("en"):
         assert str(groups.SEAT_WORDS[groups.GroupSeat.Status.ARRIVED]) == "Arrived"
+
+
+def test_the_waitlists_journey_and_reasons_are_stored_in_english(world, ana):
+    from django.utils import translation
+
+    from alongside.people.models import TimelineEntry
+
+    kind = bookable(world)
+    with translation.override("es"):
+        later = booking.book(
+            actor=world.coordinator,
+            person=ana,
+            choice=choice(world, kind, TEN + dt.timedelta(days=3)),
+            now=NOW,
+        )
+        entry = waitlist.join(actor=world.coordinator, person=ana, kind=kind, current=later)
+        taken = booking.book(
+            actor=world.coordinator, person=world.person, choice=choice(world, kind), now=NOW
+        )
+        changes.cancel(actor=world.coordinator, appointment=taken, reason="moved", now=NOW)
+        waitlist.accept(actor=world.coordinator, offer=Offer.objects.get(entry=entry), now=NOW)
+    later.refresh_from_db()
+    assert later.status_reason == "Moved to a sooner slot from the waitlist"
+    summaries = TimelineEntry.objects.filter(person=ana).values_list("summary", flat=True)
+    assert "Joined the waitlist for Check-in" in summaries
+    assert any(s.startswith("Offered a freed slot: Check-in with ") for s in summaries)
+    assert any(s.startswith("Cancelled: Check-in with ") for s in summaries)
