@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path, re_path
+from django.utils import translation
 
 from alongside.api.errors import error_response
 from alongside.api.v1 import api
@@ -53,6 +54,23 @@ def _ids_in_range(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
+def _in_english(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API (and its FHIR resources) is a machine interface: every response, labels,
+    choices and error messages alike, is in English, whatever Accept-Language or the
+    user's own language (which the staff pages follow: accounts/language.py)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with translation.override("en"):
+            request.LANGUAGE_CODE = "en"
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = "en"
+        return response
+
+    return wrapped
+
+
+@_in_english
 def _not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response(404, "No such API endpoint.")
 
@@ -63,7 +81,9 @@ def _with_json_errors(
     patterns, app_name, namespace = urls
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = _ids_in_range(_json_method_not_allowed(pattern.callback))
+            pattern.callback = _in_english(
+                _ids_in_range(_json_method_not_allowed(pattern.callback))
+            )
     return patterns, app_name, namespace
 
 

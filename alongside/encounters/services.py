@@ -25,6 +25,7 @@ from alongside.encounters.models import (
     NoteSettings,
     NoteTemplateVersion,
 )
+from alongside.lib.english import in_english
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations import program_settings
@@ -176,7 +177,7 @@ def encounter_create(
         person=person,
         kind="encounters.encounter",
         occurred_at=encounter.started_at,
-        summary=_encounter_summary(encounter),
+        summary=in_english(_encounter_summary, encounter),
         details=encounter.summary,
         # What an encounter was about may be anything the person shared.
         sensitive=True,

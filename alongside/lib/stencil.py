@@ -62,6 +62,11 @@ def _stencil(
     parts = _cut.get(key)
     if parts is None:
         context: dict[str, Any] = {slot: f"stencilslot{i}x" for i, slot in enumerate(slots)}
+        both = context.keys() & flags.keys()
+        if both:
+            # A flag would silently replace the slot's stand-in: its text would be cut
+            # into the stencil as markup.
+            raise ValueError(f"{template_name}: {sorted(both)} both slots and flags")
         context.update(flags)
         # A file's last line ending is not part of its fragment (a language runs on into
         # the ", " that joins it to the next).

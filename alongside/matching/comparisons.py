@@ -141,7 +141,9 @@ def dob_level(x: str, y: str) -> str:
     if x[:4] == y[:4] and x[4:6] == y[6:8] and x[6:8] == y[4:6]:
         return "transposed"
     apart = _digits_apart(x, y)
-    if apart == 1 or (apart == 2 and one_edit(x, y)):  # or two neighbours typed swapped
+    # Or two neighbouring digits of the month and day typed swapped; swapped year digits
+    # are two slips: 1968 and 1986 are a parent and child as often as a typo.
+    if apart == 1 or (apart == 2 and x[:4] == y[:4] and one_edit(x, y)):
         return "one_digit"
     impossible = _impossible(x) | _impossible(y)
     if impossible:

@@ -27,6 +27,7 @@ from django.conf import settings
 
 from alongside.matching.blocking import MAX_BLOCK, SHIFT, Summary, candidate_pairs
 from alongside.matching.fellegi_sunter import (
+    FIRST_NAMES_AGREE,
     Frequencies,
     Record,
     compare,
@@ -304,20 +305,27 @@ def find_matches(
 _TWINS = ("dob_kin", "exact")
 
 
-def _kin_like(a: Record, b: Record) -> bool:
-    return any(name in KIN for name, _ in compare(a, b))
+def _vouches(third: Record, other: Record) -> bool:
+    """Whether a third record may say `other` is the same person as it: its first name
+    agrees with the other's (exact, close or a nickname; a record with no first name
+    vouches for no one, or it would join twins through their family's nameless record)
+    and the pair does not look like two members of one household."""
+    levels = compare(third, other)
+    return any(level in FIRST_NAMES_AGREE for level in levels) and not any(
+        name in KIN for name, _ in levels
+    )
 
 
 def _one_person_between(
     records: list[Record], partners: dict[int, set[int]], a: int, b: int
 ) -> bool:
     """Whether records a and b are both likely, on their own scores, the same person as
-    one third record, neither pair looking like two members of one household: then a
-    and b are one person too, however different their own records (each was entered
-    from the original with its own slips)."""
+    one third record whose first name agrees with both, neither pair looking like two
+    members of one household: then a and b are one person too, however different their
+    own records (each was entered from the original with its own slips)."""
     return any(
-        not _kin_like(records[min(a, c)], records[max(a, c)])
-        and not _kin_like(records[min(b, c)], records[max(b, c)])
+        _vouches(records[min(a, c)], records[max(a, c)])
+        and _vouches(records[min(b, c)], records[max(b, c)])
         for c in partners[a] & partners[b]
     )
 

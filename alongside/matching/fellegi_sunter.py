@@ -199,7 +199,7 @@ def make_record(
     )
 
 
-_FIRST_NAMES_AGREE = frozenset({("given", "exact"), ("given", "nickname"), ("given", "close")})
+FIRST_NAMES_AGREE = frozenset({("given", "exact"), ("given", "nickname"), ("given", "close")})
 _KIN_FAMILY = frozenset({"exact", "part", "close"})
 
 
@@ -354,7 +354,7 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
             kin = levels[-1][1] in _KIN_FAMILY
         levels.append(("dob_kin" if kin else "dob", dob))
     if a[9] and b[9]:
-        named = any(level in _FIRST_NAMES_AGREE for level in levels)
+        named = any(level in FIRST_NAMES_AGREE for level in levels)
         levels.append(("sex_named" if named else "sex", "same" if a[9] == b[9] else "different"))
     address = address_level(a[12], a[13], b[12], b[13])
     if a[10] and b[10]:

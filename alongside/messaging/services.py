@@ -20,6 +20,7 @@ from alongside.accounts.actors import Actor, account_of
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.actors import SystemActor
+from alongside.lib.english import in_english
 from alongside.messaging.gateways import Outgoing, SendFailed, channel_for
 from alongside.messaging.models import Channel, OutboundMessage, TextOptOut
 from alongside.messaging.purposes import purposes
@@ -152,7 +153,8 @@ def send_many(
     new: list[OutboundMessage] = []
     for ask in asks:
         prior = known.setdefault(ask.source_key, [])
-        choice = _choose(ask.person, now, ask.send_by, channels, stopped)
+        # The reason is stored with the message: in English, whoever asked.
+        choice = in_english(_choose, ask.person, now, ask.send_by, channels, stopped)
         same = next((m for m in prior if m.status != Status.BLOCKED), None) or next(
             (m for m in prior if m.channel == choice.channel), None
         )
@@ -284,7 +286,8 @@ def _why_not_now(message: OutboundMessage, now: dt.datetime) -> str | None:
         reason = "the number changed since it was queued"
     if not reason and contact is not None:
         stopped = bool(opted_out_numbers([contact.normalized]))
-        found = obstacle(contact, message.channel, now, message.person.zone, opted_out=stopped)
+        zone = message.person.zone
+        found = in_english(obstacle, contact, message.channel, now, zone, opted_out=stopped)
         if (
             found is not None
             and found.opens_at is not None
@@ -338,13 +341,15 @@ def _on_timeline(message: OutboundMessage, actor: object, at: dt.datetime) -> No
     if message.status == Status.SENDING:
         return
     purpose = purposes.get(message.purpose)
-    summary = (
-        SUMMARIES[Status(message.status)]
-        .format(
-            channel=message.get_channel_display() if message.channel else "",
-            purpose=str(purpose.label).lower() if purpose else message.purpose,
+    summary = in_english(
+        lambda: (
+            SUMMARIES[Status(message.status)]
+            .format(
+                channel=message.get_channel_display() if message.channel else "",
+                purpose=str(purpose.label).lower() if purpose else message.purpose,
+            )
+            .strip()
         )
-        .strip()
     )
     details = message.reason if message.status in (Status.BLOCKED, Status.FAILED) else ""
     add_entry(

@@ -3,15 +3,16 @@ them): enrolling, changing status or coordinator, each with its journey entry.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor
+from alongside.lib.english import in_english
 from alongside.lib.errors import NotPermitted
 from alongside.organizations.models import Program
 from alongside.people import timeline
@@ -60,7 +61,7 @@ def enrollment_create(
         person=person,
         kind="people.enrollment_created",
         occurred_at=timezone.now(),
-        summary=f"{program.name}: {_english(enrollment.get_status_display)}",
+        summary=f"{program.name}: {in_english(enrollment.get_status_display)}",
         actor=actor,
         program=program,
         subject=enrollment,
@@ -78,7 +79,7 @@ def enrollment_update(
     data = dict(data)
     if data.get("status") == Enrollment.Status.CLOSED and not data.get("ended_on"):
         data["ended_on"] = enrollment.ended_on or timezone.localdate()
-    before = (_english(enrollment.get_status_display), enrollment.primary_coordinator_id)
+    before = (in_english(enrollment.get_status_display), enrollment.primary_coordinator_id)
     updated = child_update(
         actor=actor,
         person=enrollment.person,
@@ -91,24 +92,17 @@ def enrollment_update(
     return updated
 
 
-def _english(display: Callable[[], str]) -> str:
-    """A choice's label for a journey entry's summary, which is stored as written and so
-    stays in English (as the rest of its words) whoever changed the enrollment."""
-    with translation.override("en"):
-        return display()
-
-
 def _enrollment_timeline(
     actor: Any, enrollment: Enrollment, status_before: str, coordinator_before: int | None
 ) -> None:
     """The journey entries for what changed in an enrollment: its status, its
     primary coordinator."""
     program = enrollment.program
-    status = _english(enrollment.get_status_display)
+    status = in_english(enrollment.get_status_display)
     if status != status_before:
         summary = f"{program.name}: {status_before} → {status}"
         if enrollment.closure_reason:
-            summary += f" ({_english(enrollment.get_closure_reason_display)})"
+            summary += f" ({in_english(enrollment.get_closure_reason_display)})"
         _enrollment_entry(actor, enrollment, "people.enrollment_status_changed", summary)
     if enrollment.primary_coordinator_id != coordinator_before:
         coordinator = enrollment.primary_coordinator

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from alongside.accounts.actors import Actor, account_of
 from alongside.accounts.models import Membership, Role, User
 from alongside.accounts.scope import scope_for
+from alongside.lib.english import in_english
 from alongside.lib.errors import NotPermitted
 from alongside.lib.validation import full_clean
 from alongside.people.models import Enrollment, SupportContact
@@ -74,7 +75,7 @@ def plan_start(*, actor: Actor, enrollment: Enrollment, started_on: dt.date | No
         )
         full_clean(plan)
         plan.save()
-        changes.commit(actor, plan, "plan_started", _("Plan started"))
+        changes.commit(actor, plan, "plan_started", in_english(lambda: _("Plan started")))
     return plan
 
 
@@ -145,7 +146,9 @@ def plan_status_set(
             actor,
             plan,
             "status_changed",
-            _("Plan %(status)s") % {"status": plan.get_status_display().lower()},
+            in_english(
+                lambda: _("Plan %(status)s") % {"status": plan.get_status_display().lower()}
+            ),
             fields=["status"],
         )
     return plan
@@ -159,7 +162,13 @@ def plan_approve(*, actor: Actor, plan: Plan, expected_version: int | None) -> P
         changes.ensure_open(plan)
         plan.approved_by = account_of(actor)
         plan.approved_at = timezone.now()
-        changes.commit(actor, plan, "plan_approved", _("Plan approved"), fields=["approved_at"])
+        changes.commit(
+            actor,
+            plan,
+            "plan_approved",
+            in_english(lambda: _("Plan approved")),
+            fields=["approved_at"],
+        )
     return plan
 
 
@@ -197,7 +206,7 @@ def goal_add(
             actor,
             plan,
             "goal_added",
-            _("Goal added: %(goal)s") % {"goal": changes.goal_label(goal)},
+            in_english(lambda: _("Goal added: %(goal)s") % {"goal": changes.goal_label(goal)}),
             obj=goal,
             goal=goal,
         )
@@ -223,7 +232,7 @@ def goal_update(
             actor,
             plan,
             "goal_changed",
-            _("Goal changed: %(goal)s") % {"goal": changes.goal_label(goal)},
+            in_english(lambda: _("Goal changed: %(goal)s") % {"goal": changes.goal_label(goal)}),
             obj=goal,
             fields=changed,
             goal=goal,
@@ -264,7 +273,9 @@ def readiness_record(
             actor,
             plan,
             "readiness_recorded",
-            _("Readiness recorded for %(goal)s") % {"goal": changes.goal_label(goal)},
+            in_english(
+                lambda: _("Readiness recorded for %(goal)s") % {"goal": changes.goal_label(goal)}
+            ),
             obj=reading,
             goal=goal,
         )
@@ -346,7 +357,7 @@ def step_add(
             actor,
             plan,
             "step_added",
-            _("Step added to %(goal)s") % {"goal": changes.goal_label(goal)},
+            in_english(lambda: _("Step added to %(goal)s") % {"goal": changes.goal_label(goal)}),
             obj=step,
             goal=goal,
             step=step,
@@ -363,7 +374,9 @@ def step_done(*, actor: Actor, step: Step, done: bool = True, expected_version: 
             return step
         step.done_at = timezone.now() if done else None
         step.save(update_fields=["done_at"])
-        summary = _("Step done for %(goal)s") if done else _("Step reopened for %(goal)s")
+        summary = in_english(
+            lambda: _("Step done for %(goal)s") if done else _("Step reopened for %(goal)s")
+        )
         changes.commit(
             actor,
             plan,
@@ -428,7 +441,9 @@ def review_record(
         interval = settings_for(plan.enrollment.program_id).review_interval_days
         plan.status = Plan.Status.REVISED
         plan.next_review_on = held_on + dt.timedelta(days=interval)
-        changes.commit(actor, plan, "review_recorded", _("Review recorded"), obj=review)
+        changes.commit(
+            actor, plan, "review_recorded", in_english(lambda: _("Review recorded")), obj=review
+        )
     return review
 
 
@@ -472,7 +487,12 @@ def agreement_record(
             actor,
             plan,
             "agreement_recorded",
-            _("Agreement recorded: %(how)s") % {"how": agreement.get_method_display().lower()},
+            in_english(
+                lambda: (
+                    _("Agreement recorded: %(how)s")
+                    % {"how": agreement.get_method_display().lower()}
+                )
+            ),
             obj=agreement,
         )
     return agreement

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor
 from alongside.audit.services import Action
+from alongside.lib.english import in_english
 from alongside.lib.errors import StaleVersion
 from alongside.people.contributions import FollowUpTrigger, Occurrence
 from alongside.people.models import Enrollment
@@ -81,12 +82,14 @@ def mark(
         current.status_reason = reason[:300]
         current.version += 1
         current.save(update_fields=["status", "status_reason", "version", "updated_at"])
-        words = {
-            S.ARRIVED: _("Arrived"),
-            S.COMPLETED: _("Attended"),
-            S.NO_SHOW: _("Did not come"),
-            S.LATE_CANCELLED: _("Cancelled late"),
-        }[S(status)]
+        words = in_english(
+            lambda: {
+                S.ARRIVED: _("Arrived"),
+                S.COMPLETED: _("Attended"),
+                S.NO_SHOW: _("Did not come"),
+                S.LATE_CANCELLED: _("Cancelled late"),
+            }[S(status)]
+        )
         common.record(
             actor,
             current,
@@ -141,6 +144,12 @@ def _missed(
     )
 
 
+def _no_show_why(kind: str, local: dt.datetime) -> str:
+    """Why a missed appointment asks for a follow-up (stored as the task's reason)."""
+    day = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    return _("did not come to %(kind)s on %(day)s") % {"kind": kind, "day": day}
+
+
 def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterator[Occurrence]:
     """Recent no-shows of people in an open enrollment in the programs, one occurrence
     per missed appointment and per group seat not taken up."""
@@ -168,8 +177,7 @@ def no_shows(program_ids: Iterable[int], days: int, now: dt.datetime) -> Iterato
                 person_id=person_id,
                 key=f"{prefix}:{pk}",
                 since=starts_at,
-                why=_("did not come to %(kind)s on %(day)s")
-                % {"kind": kind, "day": formats.date_format(local, "SHORT_DATETIME_FORMAT")},
+                why=in_english(_no_show_why, kind, local),
                 sensitive=sensitive,
             )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import Actor, account_of
 from alongside.audit.services import Action
+from alongside.lib.english import in_english
 from alongside.lib.errors import StaleVersion
 from alongside.scheduling import booking, common, waitlist
 from alongside.scheduling.models import Appointment
@@ -66,7 +67,7 @@ def _cancel_row(
     current.status_reason = reason
     current.version += 1
     current.save(update_fields=["status", "status_reason", "version", "updated_at"])
-    words = _("Cancelled by the person") if by_person else _("Cancelled")
+    words = in_english(lambda: _("Cancelled by the person") if by_person else _("Cancelled"))
     common.record(
         actor,
         current,
@@ -117,7 +118,8 @@ def cancel_moved_by_person(*, actor: Actor, appointment: Appointment, now: dt.da
     cancellation; the freed slot is offered to the waitlist, as `cancel`."""
     with transaction.atomic():
         current = _lock(appointment, None)
-        _cancel_row(actor, current, str(_("Moved to a sooner slot from the waitlist")), False, now)
+        moved = in_english(lambda: _("Moved to a sooner slot from the waitlist"))
+        _cancel_row(actor, current, moved, False, now)
         if current.starts_at > now:
             waitlist.offer_freed(actor=actor, freed=current, now=now)
 
@@ -158,9 +160,11 @@ def reschedule(
             moved,
             Action.UPDATE,
             kind=common.MOVED,
-            words=str(
-                _("Moved from %(old)s")
-                % {"old": common.local_text(current.starts_at, current.time_zone)}
+            words=in_english(
+                lambda: (
+                    _("Moved from %(old)s")
+                    % {"old": common.local_text(current.starts_at, current.time_zone)}
+                )
             ),
             fields=["starts_at", "ends_at", "staff"],
             detail={

@@ -17,6 +17,7 @@ from alongside.accounts.models import Membership, Role
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
+from alongside.lib.english import in_english
 from alongside.lib.errors import NotPermitted
 from alongside.organizations.models import Program
 from alongside.people import timeline
@@ -200,11 +201,12 @@ def record(
         actor=actor, action=action, person=person, obj=appointment, fields=fields, detail=detail
     )
     if kind:
+        line = in_english(summary, appointment)  # stored: in English whoever writes it
         timeline.add_entry(
             person=person,
             kind=kind,
             occurred_at=timezone.now(),
-            summary=f"{words}: {summary(appointment)}" if words else summary(appointment),
+            summary=f"{words}: {line}" if words else line,
             actor=actor,
             program=appointment.program,
             subject=appointment,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from alongside.accounts.actors import Actor
 from alongside.audit import services as audit
 from alongside.audit.services import Action
+from alongside.lib.english import in_english
 from alongside.people import timeline
 from alongside.people.models import Person
 from alongside.scheduling import booking, common
@@ -145,7 +146,9 @@ def _seat_changed(actor: Actor, seat: GroupSeat, kind: str, now: dt.datetime) ->
         person=seat.person,
         kind=kind,
         occurred_at=now,
-        summary=f"{str(SEAT_WORDS[GroupSeat.Status(seat.status)])}: {common.summary(session)}",
+        summary=in_english(
+            lambda: f"{SEAT_WORDS[GroupSeat.Status(seat.status)]}: {common.summary(session)}"
+        ),
         actor=actor,
         program=session.program,
         subject=session,

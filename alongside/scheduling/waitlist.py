@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from alongside.accounts.models import User
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.actors import SystemActor, ensure_system
+from alongside.lib.english import in_english
 from alongside.people import timeline
 from alongside.people.models import Enrollment, Person
 from alongside.scheduling import common, offer_messages
@@ -74,8 +76,10 @@ def join(
                 actor,
                 entry,
                 Action.CREATE,
-                _("Joined the waitlist for %(kind)s")
-                % {"kind": _("an appointment") if kind.sensitive else kind.name},
+                lambda: (
+                    _("Joined the waitlist for %(kind)s")
+                    % {"kind": _("an appointment") if kind.sensitive else kind.name}
+                ),
             )
     except IntegrityError as error:
         raise ValidationError(
@@ -93,11 +97,13 @@ def withdraw(*, actor: Actor, entry: WaitlistEntry) -> WaitlistEntry:
             _close(offer, Offer.Status.DECLINED, timezone.now())
         entry.status = W.WITHDRAWN
         entry.save(update_fields=["status"])
-        _record(actor, entry, Action.UPDATE, _("Left the waitlist"))
+        _record(actor, entry, Action.UPDATE, lambda: _("Left the waitlist"))
     return entry
 
 
-def _record(actor: Actor, entry: WaitlistEntry, action: Action, words: str) -> None:
+def _record(actor: Actor, entry: WaitlistEntry, action: Action, words: Callable[[], str]) -> None:
+    """The audit event and the journey entry, whose summary `words` makes (in English,
+    as it is stored)."""
     audit.record_for_person(
         actor=actor, action=action, person=entry.person, obj=entry, detail={"status": entry.status}
     )
@@ -105,7 +111,7 @@ def _record(actor: Actor, entry: WaitlistEntry, action: Action, words: str) -> N
         person=entry.person,
         kind=common.WAITLIST,
         occurred_at=timezone.now(),
-        summary=words,
+        summary=in_english(words),
         actor=actor,
         program=entry.program,
         subject=entry,
@@ -224,7 +230,7 @@ def _try_offer(
                 actor,
                 entry,
                 Action.CREATE,
-                _("Offered a freed slot: %(what)s") % {"what": common.summary(hold)},
+                lambda: _("Offered a freed slot: %(what)s") % {"what": common.summary(hold)},
             )
             offer_messages.tell(actor=actor, offer=offer)
     except IntegrityError:
@@ -288,7 +294,7 @@ def _accept(actor: Actor, offer: Offer, now: dt.datetime, *, by_person: bool) ->
         entry.status = W.BOOKED
         entry.save(update_fields=["status"])
         if by_person:
-            _record(actor, entry, Action.UPDATE, _("Accepted an offered slot"))
+            _record(actor, entry, Action.UPDATE, lambda: _("Accepted an offered slot"))
         later = entry.current_appointment
         if later is not None and later.status == Appointment.Status.BOOKED:
             if by_person:
@@ -297,7 +303,7 @@ def _accept(actor: Actor, offer: Offer, now: dt.datetime, *, by_person: bool) ->
                 changes.cancel(
                     actor=actor,
                     appointment=later,
-                    reason=str(_("Moved to a sooner slot from the waitlist")),
+                    reason=in_english(lambda: _("Moved to a sooner slot from the waitlist")),
                     now=now,
                 )
     return appointment
@@ -323,7 +329,7 @@ def _decline(actor: Actor, offer: Offer, now: dt.datetime) -> Offer | None:
         entry = current.entry
         entry.status = W.WAITING
         entry.save(update_fields=["status"])
-        _record(actor, entry, Action.UPDATE, _("Declined an offered slot"))
+        _record(actor, entry, Action.UPDATE, lambda: _("Declined an offered slot"))
         return offer_freed(actor=actor, freed=current.hold, now=now)
 
 

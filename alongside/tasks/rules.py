@@ -28,6 +28,7 @@ from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.actors import SystemActor
+from alongside.lib.english import in_english
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations.models import Organization, Program
@@ -318,7 +319,7 @@ def _resolved_tasks(
         assert task.person is not None
         occurrence = _occurrence(task)
         if _resolved(trigger, task.person, occurrence):
-            yield task, _closing_note(task.person, occurrence)
+            yield task, in_english(_closing_note, task.person, occurrence)
 
 
 def _close_resolved(
@@ -349,12 +350,17 @@ def close_by_rule(notes: Mapping[Task, str]) -> int:
     )
     history = []
     for task in tasks:
-        old = task.get_status_display()
+        old = in_english(task.get_status_display)
         task.status, task.resolution, task.closed_at = Task.Status.DONE, by_pk[task.pk], now
         task.version, task.updated_at = task.version + 1, now
         history.append(
             new_event(
-                task, RULES, TaskEvent.Kind.STATUS, old, task.get_status_display(), task.resolution
+                task,
+                RULES,
+                TaskEvent.Kind.STATUS,
+                old,
+                in_english(task.get_status_display),
+                task.resolution,
             )
         )
     events = [recorded(t, fields=["status"], detail={"rule": t.rule_id}) for t in tasks]

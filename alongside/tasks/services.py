@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
+from alongside.lib.english import in_english
 from alongside.lib.errors import NotPermitted, StaleVersion
 from alongside.lib.validation import full_clean
 from alongside.organizations.models import Program
@@ -49,6 +50,12 @@ def _user(actor: Any) -> Any:
 
 def event(task: Task, actor: Any, kind: str, old: str = "", new: str = "", note: str = "") -> None:
     new_event(task, actor, kind, old, new, note).save(force_insert=True)
+
+
+def _holder(assignee: Any) -> str:
+    """Who holds a task, for its history (stored, so in English): the assignee or the
+    team queue."""
+    return in_english(lambda: str(assignee or _("team queue")))
 
 
 def new_event(
@@ -200,7 +207,7 @@ def task_create(
     if errors:
         raise ValidationError(errors)
     task.save()
-    event(task, actor, TaskEvent.Kind.CREATED, new=str(assignee or _("team queue")))
+    event(task, actor, TaskEvent.Kind.CREATED, new=_holder(assignee))
     log(actor, task, Action.CREATE, fields=[*EDITABLE, "assignee", "sensitive"])
     on_timeline(task, actor)
     return task
@@ -229,7 +236,7 @@ def timeline_entry(task: Task, actor: Any) -> TimelineEntry | None:
     kind = TIMELINE_KINDS.get(task.status)  # type: ignore[call-overload]
     if task.person_id is None or kind is None:
         return None
-    summary, details = presenting.timeline_words(task)
+    summary, details = in_english(presenting.timeline_words, task)
     return timeline.new_entry(
         # By id: the entry needs no more of the person or the program than that.
         person=Person(pk=task.person_id, organization_id=task.organization_id),
@@ -275,11 +282,11 @@ def task_assign(*, actor: Any, task: Task, assignee: Any, version: int | None) -
     check_assignee(current.program, assignee)
     if current.assignee_id == getattr(assignee, "pk", None):
         return current
-    old = str(current.assignee or _("team queue"))
+    old = _holder(current.assignee)
     current.assignee = assignee
     current.version += 1
     current.save()
-    event(current, actor, TaskEvent.Kind.ASSIGNED, old=old, new=str(assignee or _("team queue")))
+    event(current, actor, TaskEvent.Kind.ASSIGNED, old=old, new=_holder(assignee))
     log(actor, current, Action.UPDATE, fields=["assignee"])
     return current
 
@@ -303,14 +310,15 @@ def _set_status(actor: Any, task: Task, status: str, version: int | None, resolu
     current = _locked(task, version)
     if current.status == status:
         return current
-    old = current.get_status_display()
+    old = in_english(current.get_status_display)
     current.status = status
     current.resolution = resolution
     current.closed_at = None if status in Task.OPEN_STATUSES else timezone.now()
     _validate(current)
     current.version += 1
     current.save()
-    event(current, actor, TaskEvent.Kind.STATUS, old, current.get_status_display(), resolution)
+    new = in_english(current.get_status_display)
+    event(current, actor, TaskEvent.Kind.STATUS, old, new, resolution)
     action = Action.COMPLETE if status == Task.Status.DONE else Action.UPDATE
     log(actor, current, action, fields=["status"], detail={"status": status})
     if current.closed_at is not None:

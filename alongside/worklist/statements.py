@@ -58,7 +58,12 @@ class NotKeepable(AssertionError):
     as the day or now plus a duration: its statement cannot be kept for the day."""
 
 
-class _Queried(Exception):
+class _Queried(BaseException):
+    """A query run while building a kept reason's own (`_no_query`). Not an Exception: a
+    reason's `except Exception` around its query must not swallow it and build on, so
+    it passes through to `_keep`, which catches it by name (as KeyboardInterrupt passes
+    ordinary handlers); nothing between catches BaseException."""
+
     def __init__(self, reason: WorklistReason, sql: str) -> None:
         super().__init__(sql)
         self.reason, self.sql = reason, sql

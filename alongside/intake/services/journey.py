@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 
 from alongside.intake.models import Score, ScreeningResponse, UrgentFlag, UrgentFlagAction
+from alongside.lib.english import in_english
 from alongside.people import timeline
 
 
@@ -47,7 +48,7 @@ def flag_raised(actor: Any, flag: UrgentFlag) -> None:
 
 
 def flag_acknowledged(actor: Any, flag: UrgentFlag, taken: UrgentFlagAction) -> None:
-    what = str(taken.get_kind_display())
+    what = in_english(lambda: str(taken.get_kind_display()))
     timeline.add_entry(
         person=flag.person,
         kind="intake.urgent_flag_acknowledged",

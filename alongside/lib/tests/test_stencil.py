@@ -90,3 +90,9 @@ def test_a_stencil_is_rendered_once_a_language(monkeypatch: pytest.MonkeyPatch) 
                 stencils("people/_person_language.html", LANGUAGE, interpreter=True)
     # Once a language: each language's words are its own.
     assert renders == ["people/_person_language.html"] * 2
+
+
+def test_a_flag_named_as_a_slot_is_refused() -> None:
+    flags = {"legal": True, "has_pronouns": True, "born": False, "has_languages": False}
+    with pytest.raises(ValueError, match=r"_person_row\.html: \['born'\] both slots and flags"):
+        Stencils()("people/_person_row.html", (*ROW, "born"), **flags)

@@ -78,14 +78,28 @@ def test_an_impossible_month_or_day_counts_as_one_slip_whatever_its_digits() -> 
     assert dob("19629985", "19750822") == "different"
 
 
-def test_two_neighbouring_digits_typed_the_other_way_round_are_one_slip() -> None:
+def test_two_neighbouring_digits_of_month_and_day_typed_the_other_way_round_are_one_slip() -> None:
     def dob(typed: str, other: str) -> str:
         a = make_record("a", "Robert", "Hernández", typed)
         return levels(a, make_record("b", "Robert", "Hernández", other))["dob"]
 
-    assert dob("19480822", "19840822") == "one_digit"  # 1984 typed 1948
     assert dob("19840830", "19840803") == "one_digit"  # day 03 typed 30
+    assert dob("19841022", "19840122") == "one_digit"  # month 01 typed 10
     assert dob("19840822", "19840228") == "two_slips"  # not neighbours
+    # Swapped year digits are two slips: 1948 and 1984 with one birthday are as often a
+    # parent and a child as a typo.
+    assert dob("19480822", "19840822") == "two_slips"
+    assert dob("19680315", "19860315") == "two_slips"
+
+
+def test_a_parent_and_child_born_on_one_day_of_swapped_years_are_not_likely_one() -> None:
+    from alongside.matching.fellegi_sunter import score, thresholds
+
+    home = {"phone": "+12125550187", "street": "7335 Harrison St", "postal_code": "54352"}
+    maria = make_record("a", "Maria", "Garcia", "19680315", "f", **home)
+    marie = make_record("b", "Marie", "Garcia", "19860315", "f", **home)
+    assert ("dob_kin", "two_slips") in compare(maria, marie)
+    assert score(maria, marie) < thresholds()[0]
 
 
 def test_a_different_year_with_the_same_day_and_month_has_its_own_level() -> None:

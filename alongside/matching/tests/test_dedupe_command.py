@@ -178,6 +178,30 @@ def test_two_records_likely_the_same_as_a_third_are_one_person_though_they_look_
     assert (0, 1) not in decided
 
 
+def test_a_record_with_no_first_name_does_not_make_twins_one_person() -> None:
+    from alongside.matching import dedupe
+    from alongside.matching.fellegi_sunter import make_record, score
+
+    home = {
+        "phone": "+12125550187",
+        "street": "7335 Harrison St",
+        "postal_code": "54352",
+        "email": "garcia@example.org",
+    }
+
+    def garcia(given: str, dob: str) -> Any:
+        return make_record(given or "x", given, "Garcia", dob, "m", **home)
+
+    # Noah and Liam, one home, born ten days apart (one digit), and a record of the
+    # family's with no first name, likely the same as each on its own score.
+    records = [garcia("Noah", "20110228"), garcia("Liam", "20110218"), garcia("", "20110228")]
+    found = [(0, 2, round(score(records[0], records[2]), 2), "likely")]
+    found.append((1, 2, round(score(records[1], records[2]), 2), "likely"))
+    assert all(total >= 22.5 for _, _, total, _ in found)
+    decided = {(x, y): d for x, y, _, d in dedupe.link_groups(records, found, None, 15.5)}
+    assert (0, 1) not in decided
+
+
 def test_it_reads_phones_like_the_people_app(settings: Any) -> None:
     from alongside.matching.dedupe import fast_phone
     from alongside.people.normalize import normalize_phone

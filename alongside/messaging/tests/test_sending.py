@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from alongside.messaging import services
 from alongside.messaging.models import OutboundMessage, TextOptOut
@@ -192,3 +193,13 @@ def test_a_stopped_number_gets_no_texts(world, twilio, test_purpose):
 def test_it_refuses_an_unregistered_purpose(world):
     with pytest.raises(ValueError, match="not registered"):
         send(world)
+
+
+def test_a_blocked_messages_reason_is_stored_in_english(world, test_purpose):
+    phone(world, may_text=False, text_reason="Partner reads her texts")
+    with translation.override("es"):
+        message = send(world)
+    assert message.status == "blocked"
+    assert message.reason == "text message to (718) 555-0142: no texts: Partner reads her texts"
+    entry = TimelineEntry.objects.get(person=world.person, kind="messaging.message_blocked")
+    assert entry.summary == "Test message not sent: not safe"

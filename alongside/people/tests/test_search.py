@@ -535,3 +535,21 @@ def test_search_sees_a_new_program_once_the_scope_changes(world, crowd):
     forget_scope(c)
     assert "Ana Wellbeing" in find(c, "ana")
     assert elsewhere.pk in {p.pk for p in selectors.people_search(c, "wellbeing")}
+
+
+def test_search_no_longer_finds_a_programs_people_once_the_membership_ends(world, crowd):
+    """The privacy direction: a user taken out of a program no longer finds its people,
+    however recently they searched it."""
+    c = world.coordinator
+    elsewhere = make_person(
+        world.colleague, world.wellness, legal_given_name="Ana", legal_family_name="Wellbeing"
+    )
+    membership = add_role(c, Role.COORDINATOR, program=world.wellness)
+    forget_scope(c)
+    assert "Ana Wellbeing" in find(c, "ana")
+    assert elsewhere.pk in {p.pk for p in selectors.people_search(c, "wellbeing")}
+    membership.delete()
+    forget_scope(c)
+    assert "Ana Wellbeing" not in find(c, "ana")
+    assert elsewhere.pk not in {p.pk for p in selectors.people_search(c, "wellbeing")}
+    assert "Guadalupe Hernández" in find(c, "guadalupe")  # their own program's, still

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from alongside.people.models import TimelineEntry
 from alongside.scheduling import attendance, booking
@@ -236,3 +237,13 @@ def test_the_migration_marks_earlier_no_show_tasks_of_a_sensitive_kind_sensitive
         False,
         False,
     ]
+
+
+def test_attendance_and_its_follow_up_reason_are_stored_in_english(world, booked):
+    no_show_rule(world, "Call after a missed appointment")
+    with translation.override("es"):
+        attendance.mark(actor=world.coordinator, appointment=booked, status="no_show", now=AFTER)
+        rules.evaluate_for_person(world.person.pk, AFTER)
+    entry = TimelineEntry.objects.get(kind="scheduling.attendance")
+    assert entry.summary.startswith("Did not come: Check-in with ")
+    assert Task.objects.get(person=world.person).why.startswith("did not come to Check-in on ")

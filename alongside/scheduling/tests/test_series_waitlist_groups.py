@@ -112,8 +112,9 @@ def test_group_seats_never_exceed_capacity(world, ana):
         groups.seat_book(actor=world.coordinator, session=session, person=ana, now=NOW)
 
 
-def test_a_freed_slot_is_offered_to_the_waiting_person_and_accepted(world, ana):
-    kind = bookable(world)
+def _waiting_for_a_sooner_slot(world, ana, kind):
+    """Ana booked three days on and waiting for sooner; the sooner slot taken by Lupe:
+    (Ana's later appointment, her waitlist entry, Lupe's appointment)."""
     later = booking.book(
         actor=world.coordinator,
         person=ana,
@@ -124,6 +125,12 @@ def test_a_freed_slot_is_offered_to_the_waiting_person_and_accepted(world, ana):
     taken = booking.book(
         actor=world.coordinator, person=world.person, choice=choice(world, kind), now=NOW
     )
+    return later, entry, taken
+
+
+def test_a_freed_slot_is_offered_to_the_waiting_person_and_accepted(world, ana):
+    kind = bookable(world)
+    later, entry, taken = _waiting_for_a_sooner_slot(world, ana, kind)
     changes.cancel(actor=world.coordinator, appointment=taken, reason="she found work", now=NOW)
     offer = Offer.objects.get(entry=entry)
     assert (offer.status, offer.hold.status, offer.hold.person) == ("open", "held", ana)
@@ -204,3 +211,21 @@ def test_seat_words_follow_the_active_language_not_the_one_at_import():
     assert all(isinstance(words, Promise) for words in groups.SEAT_WORDS.values())
     with translation.override("en"):
         assert str(groups.SEAT_WORDS[groups.GroupSeat.Status.ARRIVED]) == "Arrived"
+
+
+def test_the_waitlists_journey_and_reasons_are_stored_in_english(world, ana):
+    from django.utils import translation
+
+    from alongside.people.models import TimelineEntry
+
+    kind = bookable(world)
+    with translation.override("es"):
+        later, entry, taken = _waiting_for_a_sooner_slot(world, ana, kind)
+        changes.cancel(actor=world.coordinator, appointment=taken, reason="moved", now=NOW)
+        waitlist.accept(actor=world.coordinator, offer=Offer.objects.get(entry=entry), now=NOW)
+    later.refresh_from_db()
+    assert later.status_reason == "Moved to a sooner slot from the waitlist"
+    summaries = TimelineEntry.objects.filter(person=ana).values_list("summary", flat=True)
+    assert "Joined the waitlist for Check-in" in summaries
+    assert any(s.startswith("Offered a freed slot: Check-in with ") for s in summaries)
+    assert any(s.startswith("Cancelled: Check-in with ") for s in summaries)

@@ -1,0 +1,54 @@
+"""The API is a machine interface: its answers, FHIR resources and errors included, are
+in English whatever Accept-Language says or the user chose for the staff pages
+(alongside/api/urls.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from alongside.encounters.tests.factories import encounter
+from alongside.people import timeline
+from alongside.plans.tests.factories import start_plan
+
+SPANISH = {"Accept-Language": "es"}
+
+
+def _spanish_user(world: Any) -> Any:
+    world.coordinator.language = "es"
+    world.coordinator.save(update_fields=["language"])
+    return world.coordinator
+
+
+def test_the_timeline_labels_are_in_english(world: Any, api_as: Any) -> None:
+    timeline.add_entry(
+        person=world.person,
+        kind="intake.urgent_flag_raised",
+        occurred_at=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC),
+        summary="Result",
+        actor=world.coordinator,
+        program=world.housing,
+    )
+    reply = api_as(_spanish_user(world)).get(
+        f"/people/{world.person.pk}/timeline", {"group": "urgent flags"}, **SPANISH
+    )
+    assert reply.status_code == 200, reply.content
+    assert [e["label"] for e in reply.json()["results"]] == ["Urgent result"]
+    assert reply["Content-Language"] == "en"
+
+
+def test_a_fhir_encounter_is_in_english(world: Any, api_as: Any) -> None:
+    visit = encounter(world, kind="home")
+    reply = api_as(_spanish_user(world)).get(f"/encounters/{visit.pk}/fhir", **SPANISH)
+    assert reply.status_code == 200, reply.content
+    [kind] = reply.json()["type"]
+    assert (kind["coding"][0]["display"], kind["text"]) == ("Home visit", "Home visit")
+    assert reply["Content-Language"] == "en"
+
+
+def test_an_error_is_in_english(world: Any, api_as: Any) -> None:
+    plan = start_plan(world)
+    body = {"words": "", "domain": "housing", "importance": "to", "version": plan.version}
+    reply = api_as(_spanish_user(world)).post(f"/plans/{plan.pk}/goals", body, **SPANISH)
+    assert reply.status_code == 422, reply.content
+    assert reply.json()["error"]["fields"]["words"] == ["Write the goal in the person's own words."]
