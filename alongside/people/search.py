@@ -520,17 +520,23 @@ def _read_tiers(
     """Run each (statement, tier, exact phrase) in turn, up to `limit + 1` ids each,
     until `limit` are found. With `every_match`, the last run goes first (see
     `named_people`): when it finds no more than `limit`, that is the whole answer;
-    otherwise the runs decide."""
+    otherwise the runs decide, and the last of them (that same statement with the same
+    parameters) takes the ids the first read rather than asking again."""
     if every_match:
         runs = [runs[-1], *runs]
     found: dict[int, None] = {}
+    every: list[int] = []
     with connections[db].cursor() as cursor:
         for n, ((sql, params), tier, phrase) in enumerate(runs):
-            cursor.execute(sql, _parameters(db, params, tier, phrase))
-            ids = [pk for (pk,) in cursor.fetchall()]
+            if every_match and n == len(runs) - 1:
+                ids = every  # asked first: the same statement, the same words
+            else:
+                cursor.execute(sql, _parameters(db, params, tier, phrase))
+                ids = [pk for (pk,) in cursor.fetchall()]
             if n == 0 and every_match:
                 if len(ids) <= limit:
                     return ids  # every match: the tiers would find the same people
+                every = ids
                 continue
             found.update(dict.fromkeys(ids))
             if len(found) >= limit:

@@ -553,3 +553,27 @@ def test_search_no_longer_finds_a_programs_people_once_the_membership_ends(world
     assert "Ana Wellbeing" not in find(c, "ana")
     assert elsewhere.pk not in {p.pk for p in selectors.people_search(c, "wellbeing")}
     assert "Guadalupe Hernández" in find(c, "guadalupe")  # their own program's, still
+
+
+@ONLY_POSTGRES
+def test_a_search_that_needs_every_match_again_reads_it_once(
+    world, crowd, django_assert_num_queries
+):
+    """Every match is asked first; when it holds more than a page and the better tiers
+    fill less than one, the page ends with the ids that first read found: the same
+    statement with the same words is not asked again."""
+    c = world.coordinator
+    for given in ["Anna", "Annabel", "Anabel", "Annette", "Hannah", "Anya"]:
+        make_person(c, world.housing, legal_given_name=given, legal_family_name="Reyes")
+    people = selectors.people_for(c)
+    typed = ["anna", "reyes"]
+    matches = name_words_matching(typed)
+    tiers = [tier_people(people, tier) for tier in _tiers(matches)]
+    limit = len(tiers[-1]) - 1
+    assert len(tiers) > 1
+    assert len(tiers[-2]) < limit  # the better tiers do not fill the page
+    statements = len(tiers) + 1  # every match, the exact name, the tiers but the last
+    with django_assert_num_queries(statements):
+        found = named_people(people, matches, limit, typed)
+    assert len(found) == limit
+    assert tiers[-2] <= set(found) <= tiers[-1]
