@@ -216,6 +216,23 @@ def share(hits: list[bool], expected: bool) -> str:
     return f"{sum(hits) / len(hits):.0%}" if expected and hits else "-"
 
 
+def search_plan(user: Any, per_category: int, rng: random.Random) -> list[tuple[str, str, Any]]:
+    """(kind, query, the person it is for), `per_category` of each kind, shuffled."""
+    people = sample_people(user, per_category * 2, rng)
+    plan = []
+    for category in CATEGORIES:
+        picked = 0
+        for person in people:
+            query = query_for(category, person, rng)
+            if query:
+                plan.append((category, query, person))
+                picked += 1
+            if picked == per_category:
+                break
+    rng.shuffle(plan)
+    return plan
+
+
 def bench_search(
     per_category: int, rng: random.Random, bare: Calibration, slowest: int = 0
 ) -> dict[str, tuple[float, float, Yardstick]]:
@@ -225,18 +242,7 @@ def bench_search(
         before = bare.latest
         user = User.objects.get(username=username)
         visible = selectors.people_for(user).count()
-        people = sample_people(user, per_category * 2, rng)
-        plan = []
-        for category in CATEGORIES:
-            picked = 0
-            for person in people:
-                query = query_for(category, person, rng)
-                if query:
-                    plan.append((category, query, person))
-                    picked += 1
-                if picked == per_category:
-                    break
-        rng.shuffle(plan)
+        plan = search_plan(user, per_category, rng)
         for _, query, _ in plan[:30]:  # warm up
             selectors.people_search(user, query)
         times: dict[str, list[float]] = defaultdict(list)

@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_people import CATEGORIES, PERSONAS, query_for, sample_people  # noqa: E402
+from bench_people import PERSONAS, search_plan  # noqa: E402
 from calibration import load_average, percentile  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -73,19 +73,7 @@ def backend_cpu() -> float:
 
 def plan_for(user: User, per_category: int, rng: random.Random) -> list[tuple[str, str]]:
     """(kind, query) as bench_people.bench_search builds them."""
-    people = sample_people(user, per_category * 2, rng)
-    plan = []
-    for category in CATEGORIES:
-        picked = 0
-        for person in people:
-            query = query_for(category, person, rng)
-            if query:
-                plan.append((category, query))
-                picked += 1
-            if picked == per_category:
-                break
-    rng.shuffle(plan)
-    return plan
+    return [(kind, query) for kind, query, _ in search_plan(user, per_category, rng)]
 
 
 def ranked(found: list[Any]) -> list[tuple[float, float, int]]:
