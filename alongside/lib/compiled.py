@@ -43,6 +43,8 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
+from alongside.lib.kept import kept
+
 # Statements kept per process; past this many the cache starts again (a few thousand
 # staff, each with one scope, fit many times over).
 LIMIT = 4096
@@ -52,21 +54,13 @@ T = TypeVar("T")
 
 
 def _kept(
-    kept: dict[tuple[str, Hashable], T],
+    store: dict[tuple[str, Hashable], T],
     cache_key: tuple[str, Hashable],
     build: Callable[[], QuerySet[Any]],
     compile_: Callable[[QuerySet[Any]], T],
 ) -> T:
-    """The statement kept for `cache_key`, compiled from `build()` the first time. Read
-    once and returned from here: another thread may empty the dict at LIMIT meanwhile."""
-    try:
-        return kept[cache_key]
-    except KeyError:
-        pass
-    if len(kept) >= LIMIT:
-        kept.clear()
-    statement = kept[cache_key] = compile_(build())
-    return statement
+    """The statement kept for `cache_key`, compiled from `build()` the first time."""
+    return kept(store, cache_key, lambda: compile_(build()), LIMIT)
 
 
 def _statement(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:

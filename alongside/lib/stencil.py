@@ -28,6 +28,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from alongside.lib.kept import kept
+
 # Letters and digits: nothing escaping changes, and no template's words.
 _STAND_IN = re.compile(r"stencilslot(\d+)x")
 LIMIT = 1024
@@ -59,8 +61,7 @@ class Stencils:
 def _stencil(
     template_name: str, key: Hashable, slots: Sequence[str], flags: dict[str, Hashable]
 ) -> Parts:
-    parts = _cut.get(key)
-    if parts is None:
+    def cut() -> Parts:
         context: dict[str, Any] = {slot: f"stencilslot{i}x" for i, slot in enumerate(slots)}
         both = context.keys() & flags.keys()
         if both:
@@ -73,11 +74,9 @@ def _stencil(
         rendered = render_to_string(template_name, context).removesuffix("\n")
         pieces = _STAND_IN.split(rendered)
         # split gives markup, slot, markup, …: the slots as numbers.
-        parts = tuple(int(p) if i % 2 else p for i, p in enumerate(pieces))
-        if len(_cut) >= LIMIT:
-            _cut.clear()
-        _cut[key] = parts
-    return parts
+        return tuple(int(p) if i % 2 else p for i, p in enumerate(pieces))
+
+    return kept(_cut, key, cut, LIMIT)
 
 
 def fill(parts: Parts, values: Sequence[Any]) -> SafeString:

@@ -38,6 +38,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 
+from alongside.lib.kept import kept
 from alongside.people.models import ContactPoint, Identifier
 from alongside.people.normalize import normalize, normalize_identifier
 
@@ -425,24 +426,19 @@ def _tier_statement(
     None when it can find nobody. With a `cache_key` (everything the statement depends
     on), compiled by the ORM once per process and kept: building and compiling the
     scoped query cost more Python than the database took to answer it."""
-    if cache_key is not None:
-        try:  # read once: another thread may empty the dict at KEPT_STATEMENTS meanwhile
-            return _tier_statements[cache_key]
-        except KeyError:
-            pass
-    query = build()
-    sliced = query.values_list("pk", flat=True)[: limit + 1].query
-    statement: Statement | None = None
-    try:
-        sql, params = sliced.get_compiler(using=query.db).as_sql()
-        statement = (sql, tuple(params))
-    except EmptyResultSet:  # nobody visible
-        pass
-    if cache_key is not None:
-        if len(_tier_statements) >= KEPT_STATEMENTS:
-            _tier_statements.clear()
-        _tier_statements[cache_key] = statement
-    return statement
+
+    def compile_() -> Statement | None:
+        query = build()
+        sliced = query.values_list("pk", flat=True)[: limit + 1].query
+        try:
+            sql, params = sliced.get_compiler(using=query.db).as_sql()
+        except EmptyResultSet:  # nobody visible
+            return None
+        return (sql, tuple(params))
+
+    if cache_key is None:
+        return compile_()
+    return kept(_tier_statements, cache_key, compile_, KEPT_STATEMENTS)
 
 
 def named_people(
