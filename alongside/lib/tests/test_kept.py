@@ -27,7 +27,7 @@ def test_none_is_kept_like_any_value() -> None:
 def test_the_store_starts_again_when_full() -> None:
     store: dict[int, int] = {}
     for n in range(5):
-        kept(store, n, lambda n=n: n * n, limit=3)
+        kept(store, n, (n * n).__int__, limit=3)
         assert len(store) <= 3
     assert store == {3: 9, 4: 16}
 
