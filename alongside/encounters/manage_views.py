@@ -45,7 +45,7 @@ def term_list(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
             terms.term_add(actor=request.user, organization=organization, data=data)
 
         if run_service(form, add):
-            messages.success(request, "The term is on your list.")
+            messages.success(request, gettext("The term is on your list."))
             return redirect("manage:language-terms", org=organization.pk)
     context = {
         "organization": organization,
@@ -64,9 +64,12 @@ def term_active(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpRes
     term = or_404(lambda: terms.term_for(organization, pk), "No such term")
     active = request.POST.get("active") == "1"
     terms.term_set_active(actor=request.user, organization=organization, term=term, active=active)
-    messages.success(
-        request, f"“{term.term}” is {'on' if active else 'off'} for your organization."
+    done = (
+        gettext("“%(term)s” is on for your organization.")
+        if active
+        else gettext("“%(term)s” is off for your organization.")
     )
+    messages.success(request, done % {"term": term.term})
     return redirect("manage:language-terms", org=organization.pk)
 
 

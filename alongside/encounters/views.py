@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -74,7 +75,7 @@ def encounter_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         )
 
     if request.method == "POST" and form.is_valid() and run_service(form, create):
-        messages.success(request, "The encounter is recorded.")
+        messages.success(request, _("The encounter is recorded."))
         return redirect("encounters:detail", pk=created[0].pk)
     context = {"person": person, "form": form, "nav": "people"}
     return render(request, "encounters/create.html", context, status=form_status(form))
@@ -110,7 +111,7 @@ def note_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     if form.is_valid() and run_service(form, start):
         return redirect("encounters:note", pk=started[0].pk)
-    messages.error(request, "Choose a template for the note.")
+    messages.error(request, _("Choose a template for the note."))
     return redirect("encounters:detail", pk=encounter.pk)
 
 
@@ -191,7 +192,7 @@ def _note_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         attach_errors(form, _on_sections(error))
         return _note_page(request, _reread(request, pk), form=form, status=422)
-    messages.success(request, "The note is signed." if sign else "The draft is saved.")
+    messages.success(request, _("The note is signed.") if sign else _("The draft is saved."))
     return redirect("encounters:note", pk=pk)
 
 
@@ -259,7 +260,7 @@ def addendum_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     try:
         if form.is_valid() and run_service(form, add):
-            messages.success(request, "The addendum is added and signed.")
+            messages.success(request, _("The addendum is added and signed."))
             return redirect("encounters:note", pk=pk)
     except services.NoteLocked as locked:
         problem, status = str(locked), 409
@@ -280,7 +281,7 @@ def note_cosign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _note_page(request, _reread(request, pk), problem=str(locked), status=409)
     except StaleVersion:
         return _note_page(request, _reread(request, pk), problem=CONFLICT, status=409)
-    messages.success(request, "The note is co-signed.")
+    messages.success(request, _("The note is co-signed."))
     return redirect("encounters:note", pk=pk)
 
 

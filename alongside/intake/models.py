@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.intake.definitions import NEED_KINDS, validate_definition
 from alongside.intake.wording import NEEDS, STATUSES, need_description
@@ -74,6 +75,14 @@ class InstrumentVersion(models.Model):
             raise ValidationError({"definition": problems})
 
 
+# The screening languages as a sentence names them, in the reader's language ("questions
+# in Spanish", "preguntas en español").
+LANGUAGE_IN_A_SENTENCE = {
+    "en": pgettext_lazy("language in a sentence", "English"),
+    "es": pgettext_lazy("language in a sentence", "Spanish"),
+}
+
+
 class ScreeningResponse(models.Model):
     """One sitting of one instrument with one person; may be saved part-way and resumed."""
 
@@ -86,6 +95,7 @@ class ScreeningResponse(models.Model):
         PERSON = "person", "Answered by the person"
 
     class Language(models.TextChoices):
+        # Each named in itself, for choosing; `language_name` names it in a sentence.
         ENGLISH = "en", "English"
         SPANISH = "es", "Español"
 
@@ -126,6 +136,11 @@ class ScreeningResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_version} for person {self.person_id}"
+
+    @property
+    def language_name(self) -> str:
+        """The questions' language named in the reader's: "Spanish", "español"."""
+        return str(LANGUAGE_IN_A_SENTENCE.get(self.language, self.get_language_display()))
 
     @property
     def definition(self) -> dict[str, Any]:

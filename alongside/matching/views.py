@@ -14,6 +14,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.lib.errors import NotPermitted
@@ -109,12 +110,17 @@ def pair_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _message(error))
     else:
         if status == DuplicatePair.Status.OPEN:
-            messages.success(request, "The pair is back in the list to review.")
+            messages.success(request, _("The pair is back in the list to review."))
         else:
             messages.success(
                 request,
-                f"Recorded: {pair.person_a.display_name} (#{pair.person_a_id}) and "
-                f"{pair.person_b.display_name} (#{pair.person_b_id}) are not the same person.",
+                _("Recorded: %(a)s (#%(a_pk)s) and %(b)s (#%(b_pk)s) are not the same person.")
+                % {
+                    "a": pair.person_a.display_name,
+                    "a_pk": pair.person_a_id,
+                    "b": pair.person_b.display_name,
+                    "b_pk": pair.person_b_id,
+                },
             )
     show = request.POST.get("show", "open")
     return redirect(
@@ -182,8 +188,11 @@ def merge_compare(request: HttpRequest, first: int, second: int) -> HttpResponse
         if record is not None:
             messages.success(
                 request,
-                f"Merged: record #{merged.pk} is now part of {survivor.display_name}'s "
-                f"record (#{survivor.pk}). You can undo this merge below.",
+                _(
+                    "Merged: record #%(merged)s is now part of %(name)s's record (#%(survivor)s). "
+                    "You can undo this merge below."
+                )
+                % {"merged": merged.pk, "name": survivor.display_name, "survivor": survivor.pk},
             )
             return redirect("matching:merge-detail", pk=record.pk)
     if form.errors and status == 200:
@@ -237,7 +246,7 @@ def _undo(
     merge again; the status)."""
     if not may_undo:
         if record.is_undone:
-            messages.info(request, "This merge has already been undone.")
+            messages.info(request, _("This merge has already been undone."))
             return redirect("matching:merge-detail", pk=record.pk), 302
         return _denied(request, UNDO_DENIED), 403
     if not form.is_valid():
@@ -253,7 +262,8 @@ def _undo(
         return denied, status
     if undone is not None:
         messages.success(
-            request, f"The merge is undone: record #{record.merged_id} is back as it was."
+            request,
+            _("The merge is undone: record #%(pk)s is back as it was.") % {"pk": record.merged_id},
         )
         return redirect("matching:merge-detail", pk=record.pk), 302
     return None, 422 if status == 200 else status

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
@@ -67,7 +68,7 @@ def organization_settings(request: AuthenticatedHttpRequest, org: int) -> HttpRe
             ),
         )
     ):
-        messages.success(request, "Organization settings saved.")
+        messages.success(request, _("Organization settings saved."))
         return redirect("manage:organization", org=organization.pk)
     return _render(
         request,
@@ -126,7 +127,7 @@ def _thing_edit(
             )
 
     if request.method == "POST" and form.is_valid() and run_service(form, save):
-        messages.success(request, f"{saved[0].name} saved.")
+        messages.success(request, _("%(name)s saved.") % {"name": saved[0].name})
         return redirect(f"manage:{kind}s", org=organization.pk)
     return _render(
         request,
@@ -153,7 +154,8 @@ def _thing_active(request: AuthenticatedHttpRequest, org: int, kind: str, pk: in
             services.program_set_active(actor=request.user, program=instance, active=active)
         else:
             services.location_set_active(actor=request.user, location=instance, active=active)
-    messages.success(request, f"{instance.name} is {'active' if active else 'deactivated'}.")
+    done = _("%(name)s is active.") if active else _("%(name)s is deactivated.")
+    messages.success(request, done % {"name": instance.name})
     return redirect(f"manage:{kind}s", org=organization.pk)
 
 
@@ -245,7 +247,8 @@ def staff_create(request: AuthenticatedHttpRequest, org: int) -> HttpResponse:
         user = created[0]
         messages.success(
             request,
-            f"{user}'s account is ready. We emailed {user.email} a link to choose a password.",
+            _("%(name)s's account is ready. We emailed %(email)s a link to choose a password.")
+            % {"name": user, "email": user.email},
         )
         return redirect("manage:staff-detail", org=organization.pk, pk=user.pk)
     return _render(
@@ -309,7 +312,7 @@ def staff_detail(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpRe
             actor=request.user, organization=organization, user=member, data=form.changes()
         ),
     ):
-        messages.success(request, "Details saved.")
+        messages.success(request, _("Details saved."))
         return redirect("manage:staff-detail", org=organization.pk, pk=member.pk)
     return _staff_page(request, organization, member, details=form)
 
@@ -332,7 +335,7 @@ def role_grant(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResp
             program=form.cleaned_data.get("program"),
         ),
     ):
-        messages.success(request, "Role granted.")
+        messages.success(request, _("Role granted."))
         return redirect("manage:staff-detail", org=organization.pk, pk=member.pk)
     return _staff_page(request, organization, member, grant=form)
 
@@ -363,7 +366,7 @@ def role_revoke(
         )
         label = membership.get_role_display()
         accounts.role_revoke(actor=request.user, organization=organization, membership=membership)
-        return f"{label} role removed."
+        return _("%(role)s role removed.") % {"role": label}
 
     return _staff_action(request, org, pk, revoke)
 
@@ -378,8 +381,10 @@ def staff_active(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpRe
             actor=request.user, organization=organization, user=member, active=active
         )
         if active:
-            return f"{member}'s account is active again."
-        return f"{member}'s account is deactivated. They can no longer sign in."
+            return _("%(name)s's account is active again.") % {"name": member}
+        return _("%(name)s's account is deactivated. They can no longer sign in.") % {
+            "name": member
+        }
 
     return _staff_action(request, org, pk, change)
 
@@ -391,6 +396,6 @@ def staff_send_link(request: AuthenticatedHttpRequest, org: int, pk: int) -> Htt
         accounts.staff_send_set_password_link(
             actor=request.user, organization=organization, user=member
         )
-        return f"We emailed {member.email} a new link to choose a password."
+        return _("We emailed %(email)s a new link to choose a password.") % {"email": member.email}
 
     return _staff_action(request, org, pk, send)

@@ -1,20 +1,24 @@
 """A person's history of changes as people read it: "Added contact point", "date of
 birth: 21 Aug 1987", "Yes" rather than `contactpoint`, `date_of_birth`, "1987-08-21" and
-"True". Values restricted by the sensitivity rule stay restricted."""
+"True", in the reader's language: a field is named as its form labels it ("Date of
+birth", "We may call"). Values restricted by the sensitivity rule stay restricted."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.forms import ModelForm
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from alongside.people.models import RecordChange
 from alongside.people.sensitivity import RESTRICTED
@@ -26,6 +30,53 @@ ACTIONS = {
     "merge": gettext_lazy("Merged %(what)s"),
     "unmerge": gettext_lazy("Undid the merge of %(what)s"),
 }
+
+# What a history row is about, by the model's name (other apps' rows, which a merge can
+# change, keep their models' names).
+ENTITY_NAMES = {
+    "person": pgettext_lazy("history of changes", "person"),
+    "profile": pgettext_lazy("history of changes", "profile"),
+    "contactpoint": pgettext_lazy("history of changes", "contact point"),
+    "supportcontact": pgettext_lazy("history of changes", "someone who matters"),
+    "identifier": pgettext_lazy("history of changes", "identifier"),
+    "personlanguage": pgettext_lazy("history of changes", "language"),
+    "enrollment": pgettext_lazy("history of changes", "enrollment"),
+}
+
+# The fields no form changes (a merge, or the system, sets them).
+FIELD_NAMES = {
+    "organization": pgettext_lazy("history of changes", "organization"),
+    "merged_into": pgettext_lazy("history of changes", "merged into"),
+    "merged_at": pgettext_lazy("history of changes", "merged at"),
+    "last_contacted_at": pgettext_lazy("history of changes", "last contacted"),
+    "created_by": pgettext_lazy("history of changes", "registered by"),
+}
+
+
+@cache
+def _form_labels() -> dict[str, dict[str, Promise]]:
+    """Each kind of row's fields as its form labels them (translatable), by model name."""
+    # Imported here: the forms import the services, and those the selectors, which need
+    # this module.
+    from alongside.people import forms
+
+    by_entity: dict[str, type[ModelForm]] = {
+        "person": forms.PersonForm,
+        "profile": forms.ProfileForm,
+        "contactpoint": forms.ContactPointForm,
+        "supportcontact": forms.SupportContactForm,
+        "identifier": forms.IdentifierForm,
+        "personlanguage": forms.LanguageForm,
+        "enrollment": forms.EnrollmentCreateForm,
+    }
+    return {
+        entity: {
+            name: field.label
+            for name, field in form.base_fields.items()
+            if isinstance(field.label, Promise)
+        }
+        for entity, form in by_entity.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -41,19 +92,27 @@ def describe_changes(changes: list[RecordChange]) -> None:
     by_name = {model._meta.model_name: model for model in apps.get_models()}
     for change in changes:
         model = by_name.get(change.entity)
-        kind = str(model._meta.verbose_name) if model else change.entity
+        named = ENTITY_NAMES.get(change.entity)
+        kind = str(named or (model._meta.verbose_name if model else change.entity))
         action = ACTIONS.get(change.action)
         change.what = (  # type: ignore[attr-defined]
             str(action) % {"what": kind} if action else f"{capfirst(change.action)} {kind}"
         )
         change.fields = [  # type: ignore[attr-defined]
-            _field(model, name, pair) for name, pair in (change.changes or {}).items()
+            _field(model, name, pair, _form_labels().get(change.entity, {}))
+            for name, pair in (change.changes or {}).items()
         ]
 
 
-def _field(model: type[models.Model] | None, name: str, pair: Any) -> ChangedField:
+def _field(
+    model: type[models.Model] | None, name: str, pair: Any, labels: dict[str, Promise]
+) -> ChangedField:
     field = _model_field(model, name)
-    label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+    label = str(
+        labels.get(name)
+        or FIELD_NAMES.get(name)
+        or (field.verbose_name if field is not None else name.replace("_", " "))
+    )
     before, after = (
         (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
     )

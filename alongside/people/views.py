@@ -15,6 +15,9 @@ from django.db.models import Model
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
@@ -103,7 +106,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
 
     if request.method == "POST" and form.is_valid() and run_service(form, create):
-        messages.success(request, f"{created[0].display_name} is registered.")
+        messages.success(request, _("%(name)s is registered.") % {"name": created[0].display_name})
         return redirect("people:detail", pk=created[0].pk)
     context = {"form": form, "assists": list(registration_assists), "nav": "people"}
     return render(request, "people/create.html", context, status=form_status(form))
@@ -119,8 +122,8 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             raise
         messages.info(
             request,
-            f"Record #{pk} was merged into {survivor.display_name}'s record "
-            f"(#{survivor.pk}), shown here.",
+            _("Record #%(pk)s was merged into %(name)s's record (#%(survivor)s), shown here.")
+            % {"pk": pk, "name": survivor.display_name, "survivor": survivor.pk},
         )
         return redirect("people:detail", pk=survivor.pk)
     disclosure = disclosure_for(request.user, person)
@@ -174,9 +177,9 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, "edit")
     form = forms.PersonForm(request.POST or None, instance=person)
     if _updated(request, person, form, services.person_update):
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect("people:detail", pk=person.pk)
-    return _form_page(request, person, form, "Edit identity")
+    return _form_page(request, person, form, _("Edit identity"))
 
 
 def _updated(request: HttpRequest, person: Person, form: Any, update: Callable[..., Any]) -> bool:
@@ -205,10 +208,12 @@ def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=profile, show_care_notes=disclosure.reads_care_note
     )
     if _updated(request, person, form, services.profile_update):
-        messages.success(request, "Profile saved.")
+        messages.success(request, _("Profile saved."))
         return redirect("people:detail", pk=person.pk)
     restricted = bool(profile and profile.approach_with_care and not disclosure.reads_care_note)
-    return _form_page(request, person, form, "Edit profile", note=RESTRICTED if restricted else "")
+    return _form_page(
+        request, person, form, _("Edit profile"), note=RESTRICTED if restricted else ""
+    )
 
 
 @dataclass(frozen=True)
@@ -218,7 +223,7 @@ class _Kind:
 
     model: type[Model]
     form_class: type[BaseForm]
-    title: str
+    title: str | Promise
     name: str
     create: Callable[..., Any]
     update: Callable[..., Any] | None = None
@@ -230,7 +235,7 @@ _KINDS = {
     "contacts": _Kind(
         ContactPoint,
         forms.ContactPointForm,
-        "Contact and safe-contact rules",
+        gettext_lazy("Contact and safe-contact rules"),
         "contact",
         services.contact_point_create,
         services.contact_point_update,
@@ -239,7 +244,7 @@ _KINDS = {
     "support": _Kind(
         SupportContact,
         forms.SupportContactForm,
-        "Someone who matters",
+        gettext_lazy("Someone who matters"),
         "support",
         services.support_contact_create,
         services.support_contact_update,
@@ -248,7 +253,7 @@ _KINDS = {
     "identifiers": _Kind(
         Identifier,
         forms.IdentifierForm,
-        "Add an identifier",
+        gettext_lazy("Add an identifier"),
         "identifier",
         services.identifier_create,
         remove=services.identifier_delete,
@@ -256,7 +261,7 @@ _KINDS = {
     "languages": _Kind(
         PersonLanguage,
         forms.LanguageForm,
-        "Add a language",
+        gettext_lazy("Add a language"),
         "language",
         services.language_add,
         remove=services.language_remove,
@@ -264,7 +269,7 @@ _KINDS = {
     "enrollments": _Kind(
         Enrollment,
         forms.EnrollmentForm,
-        "Enrollment",
+        gettext_lazy("Enrollment"),
         "enrollment",
         services.enrollment_create,
         services.enrollment_update,
@@ -303,14 +308,14 @@ def _child_page(
             call = partial(kind.update, actor=request.user, data=data, version=version, **target)
         saved: list[Any] = []
         if run_service(form, lambda: saved.append(call())):
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             if kind.model is ContactPoint and (found := contact_warnings(saved[0])):
                 # Saved, but the rules and the notes disagree: back to the form to see it.
                 for warning in found:
                     messages.warning(request, warning)
                 return redirect("people:contact-edit", pk=person.pk, contact_pk=saved[0].pk)
             return redirect("people:detail", pk=person.pk)
-    return _form_page(request, person, form, kind.title)
+    return _form_page(request, person, form, str(kind.title))
 
 
 @login_required
@@ -363,7 +368,7 @@ def child_delete(
     assert removable.remove is not None  # the URLs name only kinds that can be removed
     person = _person(request, pk, "edit")
     removable.remove(actor=request.user, **{removable.name: _item(person, removable, child_pk)})
-    messages.success(request, "Removed.")
+    messages.success(request, _("Removed."))
     return redirect("people:detail", pk=person.pk)
 
 

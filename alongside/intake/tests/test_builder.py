@@ -608,7 +608,7 @@ def test_the_preview_says_when_nothing_is_translated_yet(admin, world):
     del definition["translations"]
     version = make_draft(world, definition)
     page = admin.get(url("instrument-preview", version), {"lang": "es"}).content.decode()
-    assert "Nothing is translated into Español yet" in page
+    assert "Nothing is translated into Spanish yet" in page
     assert "Do you have a steady place to live?" in page
 
 

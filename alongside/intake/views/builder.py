@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
@@ -95,7 +96,7 @@ def instrument_create(request: AuthenticatedHttpRequest, org: int) -> HttpRespon
             )
         )
         if not attempt.failed:
-            messages.success(request, "Instrument created as a draft. Add its other questions.")
+            messages.success(request, _("Instrument created as a draft. Add its other questions."))
             return redirect(version_url(organization.pk, created[0]))
     errors = any(f.errors for f in (form, item)) or options.total_error_count() > 0
     return builder_page(
@@ -144,7 +145,7 @@ def instrument_import(request: AuthenticatedHttpRequest, org: int) -> HttpRespon
             for problem in attempt.problems:
                 form.add_error("file", problem)
             if created:
-                messages.success(request, "Questionnaire imported as a draft. Review it.")
+                messages.success(request, _("Questionnaire imported as a draft. Review it."))
                 return redirect(version_url(organization.pk, created[0]))
     return builder_page(
         request,
@@ -334,7 +335,8 @@ def version_publish(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: i
         )
         messages.success(
             request,
-            f"Version {version.label} is published: staff can start it from today.",
+            _("Version %(label)s is published: staff can start it from today.")
+            % {"label": version.label},
         )
 
     return _status_action(request, org, pk, vpk, publish)
@@ -347,7 +349,8 @@ def version_retire(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: in
         services.instrument_retire(actor=request.user, version=version)
         messages.success(
             request,
-            f"Version {version.label} is retired. Screenings already started on it keep it.",
+            _("Version %(label)s is retired. Screenings already started on it keep it.")
+            % {"label": version.label},
         )
 
     return _status_action(request, org, pk, vpk, retire)
@@ -384,7 +387,7 @@ def version_new(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int) 
         lambda organization, version: services.instrument_new_version(
             actor=request.user, version=version
         ),
-        "New draft version started from the published one.",
+        _("New draft version started from the published one."),
         own=True,
     )
 
@@ -400,7 +403,7 @@ def version_copy(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int)
         lambda organization, version: services.instrument_copy(
             actor=request.user, organization=organization, version=version
         ),
-        "Copied into a new instrument of your own, as a draft. Edit it, then publish it.",
+        _("Copied into a new instrument of your own, as a draft. Edit it, then publish it."),
         own=False,
     )
 
@@ -415,7 +418,9 @@ def version_fhir(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int)
     try:
         resource = fhir.questionnaire(version)
     except fhir.FhirImportError as error:
-        messages.error(request, f"This version cannot be exported as FHIR: {error}")
+        messages.error(
+            request, _("This version cannot be exported as FHIR: %(why)s") % {"why": error}
+        )
         return redirect(version_url(org, version))
     response = HttpResponse(
         json.dumps(resource, indent=2, ensure_ascii=False),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.intake import drafting, selectors, services
@@ -46,11 +47,18 @@ def version_url(org: int, version: InstrumentVersion, anchor: str = "") -> str:
 
 
 def not_a_draft(request: HttpRequest, version: InstrumentVersion) -> HttpResponse:
-    messages.error(
-        request,
-        f"Version {version.label} is {version.get_status_display().lower()}: published "
-        "versions are never edited. Start a new version to make changes.",
+    why = (
+        _(
+            "Version %(label)s is retired: published versions are never edited. Start a new "
+            "version to make changes."
+        )
+        if version.status == InstrumentVersion.Status.RETIRED
+        else _(
+            "Version %(label)s is active: published versions are never edited. Start a new "
+            "version to make changes."
+        )
     )
+    messages.error(request, why % {"label": version.label})
     return redirect(version_url(org_of(version), version))
 
 

@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
@@ -37,7 +39,16 @@ from alongside.intake.views.building import (
     version_url,
 )
 
-RULE_TITLES = {"needs": "need rule", "urgent": "urgent rule"}
+RULE_TITLES = {"needs": "need rule", "urgent": "urgent rule"}  # as the draft's history says
+RULE_SAVED = {
+    "needs": gettext_lazy("Need rule saved."),
+    "urgent": gettext_lazy("Urgent rule saved."),
+}
+RULE_REMOVED = {
+    "scores": gettext_lazy("Score removed."),
+    "needs": gettext_lazy("Need rule removed."),
+    "urgent": gettext_lazy("Urgent rule removed."),
+}
 
 
 @login_required
@@ -75,7 +86,7 @@ def details_edit(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: int)
             details={k: data[k] for k in services.INSTRUMENT_DETAILS},
         )
         if not attempt.failed:
-            messages.success(request, "Name and source saved.")
+            messages.success(request, _("Name and source saved."))
             return redirect(version_url(org, version))
     return _form_page(request, "details_form.html", version, {"form": form}, attempt, form.errors)
 
@@ -137,7 +148,7 @@ def item_edit(
             f"question {entry['link_id']} {'edited' if existing else 'added'}",
         )
         if not attempt.failed:
-            messages.success(request, "Question saved.")
+            messages.success(request, _("Question saved."))
             return redirect(version_url(org, version, f"item-{entry['link_id']}"))
     errors = form.errors or options.total_error_count()
     return _form_page(
@@ -182,7 +193,7 @@ def item_remove(
         vpk,
         lambda d: drafting.remove_item(d, link_id),
         f"question {link_id} removed",
-        "Question removed.",
+        _("Question removed."),
         "questions",
     )
 
@@ -200,7 +211,7 @@ def item_move(
         vpk,
         lambda d: drafting.move_item(d, link_id, offset),
         f"question {link_id} moved {'up' if offset < 0 else 'down'}",
-        "Question moved.",
+        _("Question moved."),
         f"item-{link_id}",
     )
 
@@ -247,7 +258,7 @@ def score_edit(
             f"score {score['name']} {'edited' if existing else 'added'}",
         )
         if not attempt.failed:
-            messages.success(request, "Score saved.")
+            messages.success(request, _("Score saved."))
             return redirect(version_url(org, version, "scores"))
     errors = form.errors or bands.total_error_count()
     return _form_page(
@@ -294,7 +305,7 @@ def rule_edit(
             f"{RULE_TITLES[kind]} {'edited' if existing else 'added'}",
         )
         if not attempt.failed:
-            messages.success(request, f"{RULE_TITLES[kind].capitalize()} saved.")
+            messages.success(request, str(RULE_SAVED[kind]))
             return redirect(version_url(org, version, kind))
     errors = form.errors or conditions.total_error_count()
     return _form_page(
@@ -306,7 +317,6 @@ def rule_edit(
             "conditions": conditions,
             "existing": existing,
             "kind": kind,
-            "rule_title": RULE_TITLES[kind],
         },
         attempt,
         errors,
@@ -328,6 +338,6 @@ def rule_remove(
         vpk,
         lambda d: drafting.remove_rule(d, kind, index),
         f"{title} {index + 1} removed",
-        f"{title.capitalize()} removed.",
+        str(RULE_REMOVED[kind]),
         kind,
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
@@ -146,9 +147,9 @@ def response_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     response = services.response_complete(
                         actor=request.user, response=response, expected_version=None
                     )
-                    messages.success(request, "The screening is complete.")
+                    messages.success(request, _("The screening is complete."))
                     return redirect("intake:response", pk=response.pk)
-                messages.success(request, "Answers saved. You can come back to finish.")
+                messages.success(request, _("Answers saved. You can come back to finish."))
                 return redirect("intake:response", pk=response.pk)
         except StaleVersion:
             conflict = True
@@ -304,7 +305,7 @@ def link_revoke(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> Htt
     response = _response(request, pk)
     link = or_404(lambda: selectors.link_of(response, link_pk), "No such link")
     services.link_revoke(actor=request.user, link=link)
-    messages.success(request, "The link no longer works.")
+    messages.success(request, _("The link no longer works."))
     return redirect("intake:response", pk=response.pk)
 
 
@@ -349,7 +350,7 @@ def hand_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("intake:response", pk=pk)
         if outcome is kiosk.HandBack.SIGN_OUT:
             logout(request)
-            messages.error(request, "Too many wrong passwords: signed out to keep records safe.")
+            messages.error(request, _("Too many wrong passwords: signed out to keep records safe."))
             return redirect("login")
     context = {"form": form, "pk": pk}
     return render(

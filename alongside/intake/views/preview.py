@@ -14,7 +14,7 @@ from django.http import HttpResponse, QueryDict
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.intake import definitions, drafting
 from alongside.intake.definitions import Given
-from alongside.intake.models import Need
+from alongside.intake.models import LANGUAGE_IN_A_SENTENCE, Need
 from alongside.intake.views.building import builder_page, version_of
 from alongside.organizations.contributions import managed_organization
 
@@ -145,6 +145,6 @@ def version_preview(request: AuthenticatedHttpRequest, org: int, pk: int, vpk: i
             "declined_value": DECLINED,
             "answered": bool(given),
             "untranslated": language not in translated,
-            "language_name": LANGUAGE_NAMES.get(language, language),
+            "language_name": str(LANGUAGE_IN_A_SENTENCE.get(language, language)),
         },
     )

@@ -219,3 +219,16 @@ def test_it_sets_where_the_organization_works_for_business_days(admin_client, wo
         "IL",
         "America/Chicago",
     )
+
+
+def test_a_spanish_admin_adds_a_program_all_in_spanish(admin_client, world):
+    world.admin.language = "es"
+    world.admin.save(update_fields=["language"])
+    form = admin_client.get(reverse("manage:program-add", args=[world.org.pk])).content.decode()
+    assert "<h1>Añadir un programa</h1>" in form and "← Todos los programas" in form
+    assert ">Añadir programa</button>" in form and "Añadir: program" not in form
+    response = admin_client.post(
+        reverse("manage:program-add", args=[world.org.pk]), {"name": "Reentrada"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Se guardó Reentrada." in page and "saved." not in page

@@ -33,7 +33,7 @@ class PersonLanguage(models.Model):
 
     @property
     def name(self) -> str:
-        return LANGUAGE_NAMES.get(self.language, self.language)
+        return str(LANGUAGE_NAMES.get(self.language, self.language))
 
 
 class Identifier(models.Model):

@@ -110,7 +110,8 @@ def test_it_edits_safe_contact_rules_and_keeps_the_change_in_history(client, wor
     contact.refresh_from_db()
     assert contact.may_text and not contact.may_leave_voicemail
     history = client.get(reverse("people:history", args=[world.person.pk])).content.decode()
-    assert "<strong>May text</strong>: No → Yes" in history and "casey" in history.lower()
+    assert "<strong>We may send text messages</strong>: No → Yes" in history
+    assert "casey" in history.lower()
     page = client.get(reverse("people:detail", args=[world.person.pk])).content.decode()
     assert "No voicemail" in page and "Texts are OK" in page and "Use the work phone only" in page
 
