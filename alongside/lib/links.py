@@ -19,6 +19,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from alongside.lib.kept import kept
 from alongside.lib.urls import MAX_ID
 
 register = template.Library()
@@ -55,11 +56,7 @@ def link(viewname: str, *args: Any) -> str:
         return reverse(viewname, args=args)
     # The URLconf too: a request may set its own (request.urlconf), as reverse allows.
     key = (viewname, get_script_prefix(), get_urlconf(), len(args))
-    if key not in _paths:
-        if len(_paths) >= LIMIT:
-            _paths.clear()
-        _paths[key] = _cut(viewname, len(args))
-    parts = _paths[key]
+    parts = kept(_paths, key, lambda: _cut(viewname, len(args)), LIMIT)
     if parts is None:
         return reverse(viewname, args=args)
     pieces = [parts[0]]

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language, gettext
 
+from alongside.lib.kept import kept
 from alongside.plans import gas
 from alongside.plans.models import LINKABLE_PROFILE_FIELDS, Agreement, Goal, Plan, Step
 from alongside.plans.snapshot import Snapshot
@@ -39,13 +40,7 @@ _DAYS_LIMIT = 4096
 
 
 def _day_text(day: dt.date, language: str | None) -> str:
-    key = (day, language)
-    found = _DAYS.get(key)
-    if found is None:
-        if len(_DAYS) >= _DAYS_LIMIT:
-            _DAYS.clear()
-        found = _DAYS[key] = formats.date_format(day)
-    return found
+    return kept(_DAYS, (day, language), lambda: formats.date_format(day), _DAYS_LIMIT)
 
 
 def _dated(message: str, day: dt.date | None, language: str | None) -> str | None:

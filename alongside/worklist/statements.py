@@ -38,6 +38,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from alongside.lib.kept import kept
 from alongside.lib.union import Row, Statement, run, together
 from alongside.people.contributions import WorklistReason
 from alongside.people.models import Person
@@ -217,18 +218,13 @@ def rows(
     if key is not None:
         today = timezone.localdate(now)
         kept_as = (key, tuple(r.key for r in reasons), today, timezone.get_current_timezone_name())
-        # Read once into a local: another thread may clear the dict at LIMIT meanwhile.
-        kept = _kept.get(kept_as)
-        if kept is None:
-            if len(_kept) >= LIMIT:
-                _kept.clear()
-            kept = _kept[kept_as] = _keep(reasons, viewer, caseload, now)
-        if kept is not _UNKEPT:
-            params = list(kept.statement.params) if kept.statement else []
-            for slot, offset, as_text in kept.moments:
+        made = kept(_kept, kept_as, lambda: _keep(reasons, viewer, caseload, now), LIMIT)
+        if made is not _UNKEPT:
+            params = list(made.statement.params) if made.statement else []
+            for slot, offset, as_text in made.moments:
                 at = now.astimezone(dt.UTC) + offset
                 params[slot] = _adapt(at) if as_text else at
-            return run(kept.statement, len(reasons), params)
+            return run(made.statement, len(reasons), params)
     return run(_made(reasons, viewer, caseload, now), len(reasons))
 
 
