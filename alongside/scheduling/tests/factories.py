@@ -1,5 +1,5 @@
 """Scheduling test data: an appointment type, a location with a room, and weekly
-availability for the world's coordinator."""
+availability for the world's coordinator, with its changes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from alongside.organizations.models import Location
 from alongside.scheduling.models import (
     Appointment,
     AppointmentType,
+    AvailabilityChange,
     AvailabilityPattern,
     Room,
 )
@@ -42,6 +43,20 @@ def make_pattern(world: Any, staff: Any = None, **extra: Any) -> AvailabilityPat
         "valid_from": dt.date(2026, 1, 1),
     } | extra
     return AvailabilityPattern.objects.create(**fields)
+
+
+def make_change(
+    world: Any, kind: str, starts_at: dt.datetime, ends_at: dt.datetime, staff: Any = None
+) -> AvailabilityChange:
+    """Time off (`kind="time_off"`) or an addition to the weekly pattern."""
+    return AvailabilityChange.objects.create(
+        organization=world.org,
+        staff=staff or world.coordinator,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        time_zone=ZONE,
+    )
 
 
 def raw_appointment(

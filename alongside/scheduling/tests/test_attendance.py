@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from alongside.people.models import TimelineEntry
-from alongside.scheduling import attendance, booking
+from alongside.scheduling import attendance, booking, groups
+from alongside.scheduling.models import Appointment
 from alongside.scheduling.tests.services_helpers import NOW, TEN, bookable, choice
 from alongside.tasks import rules
 from alongside.tasks.models import Task
@@ -19,15 +20,39 @@ pytestmark = pytest.mark.django_db
 AFTER = TEN + dt.timedelta(hours=2)
 
 
-def no_show_rule(world, title):
-    """A rule: reach out the same day after a no-show."""
+def no_show_rule(world, title, deadline="same_day", deadline_amount=0):
+    """A rule: reach out after a no-show, the same day unless told otherwise."""
     return make_rule(
         world,
         trigger=attendance.NO_SHOW_TRIGGER,
         days=0,
-        deadline="same_day",
-        deadline_amount=0,
+        deadline=deadline,
+        deadline_amount=deadline_amount,
         title=title,
+    )
+
+
+def an_hour_ago():
+    return timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
+
+
+def started_at(appointment, start):
+    """The appointment moved, past the services, to an hour from `start` (in the past)."""
+    hour = dt.timedelta(hours=1)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=start, ends_at=start + hour, blocks_from=start, blocks_until=start + hour
+    )
+    appointment.refresh_from_db()
+
+
+def seat_for(world, kind, start, override):
+    """The person's seat in a group session of `kind` at `start`, both made a day before."""
+    early = start - dt.timedelta(days=1)
+    session = groups.session_create(
+        actor=world.supervisor, choice=choice(world, kind, start, override=override), now=early
+    )
+    return groups.seat_book(
+        actor=world.coordinator, session=session, person=world.person, now=early
     )
 
 
@@ -40,16 +65,13 @@ def booked(world):
 
 
 def test_a_no_show_makes_one_task_for_the_coordinator(
-    world, booked, django_capture_on_commit_callbacks, settings
+    world, booked, django_capture_on_commit_callbacks, immediate_tasks
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    make_rule(
+    no_show_rule(
         world,
-        trigger=attendance.NO_SHOW_TRIGGER,
-        days=0,
+        "Reach out after a missed appointment",
         deadline="business_days",
         deadline_amount=1,
-        title="Reach out after a missed appointment",
     )
     with django_capture_on_commit_callbacks(execute=False):
         attendance.mark(actor=world.coordinator, appointment=booked, status="no_show", now=AFTER)
@@ -67,16 +89,7 @@ def test_a_no_show_makes_one_task_for_the_coordinator(
 
 def test_the_worklist_shows_the_follow_up_with_its_reason(client, world, booked):
     no_show_rule(world, "Call after a missed appointment")
-    now = dt.datetime.now(dt.UTC)
-    from alongside.scheduling.models import Appointment
-
-    Appointment.objects.filter(pk=booked.pk).update(
-        starts_at=now - dt.timedelta(hours=2),
-        ends_at=now - dt.timedelta(hours=1),
-        blocks_from=now - dt.timedelta(hours=2),
-        blocks_until=now - dt.timedelta(hours=1),
-    )
-    booked.refresh_from_db()
+    started_at(booked, dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
     attendance.mark(actor=world.coordinator, appointment=booked, status="no_show")
     rules.evaluate_for_person(world.person.pk)
     client.force_login(world.coordinator)
@@ -94,27 +107,13 @@ def test_marks_must_follow_and_a_no_show_waits_for_the_start(world, booked):
 
 
 def test_a_group_seat_no_show_makes_one_task_shown_with_its_reason(
-    client, world, django_capture_on_commit_callbacks, settings
+    client, world, django_capture_on_commit_callbacks, immediate_tasks
 ):
     """As for a one-to-one appointment: through the page, exactly one task however often
     the mark is posted and the rules run, on the coordinator's worklist with why."""
-    from django.utils import timezone
-
-    from alongside.scheduling import groups
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     no_show_rule(world, "Call after a missed group session")
-    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
     kind = bookable(world, is_group=True, capacity=3, name="Tenant workshop")
-    early = start - dt.timedelta(days=1)
-    session = groups.session_create(
-        actor=world.supervisor,
-        choice=choice(world, kind, start, override="a workshop"),
-        now=early,
-    )
-    seat = groups.seat_book(
-        actor=world.coordinator, session=session, person=world.person, now=early
-    )
+    seat = seat_for(world, kind, an_hour_ago(), "a workshop")
     client.force_login(world.coordinator)
     url = reverse("scheduling:seat-attendance", args=[seat.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,41 +135,23 @@ def test_a_group_seat_no_show_makes_one_task_shown_with_its_reason(
 
 @pytest.mark.parametrize("group", [False, True], ids=["one-to-one", "group seat"])
 def test_a_no_show_of_a_sensitive_kind_names_it_only_to_those_who_may_see_it(
-    client, world, group, django_capture_on_commit_callbacks, settings
+    client, world, group, django_capture_on_commit_callbacks, immediate_tasks
 ):
     """The follow-up task is sensitive: a scheduler outside the care team sees that it
     exists, never the kind's name (task list, the person page's panel, the task page)."""
-    from django.utils import timezone
-
-    from alongside.scheduling import groups
-    from alongside.scheduling.models import Appointment
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     no_show_rule(world, "Call after a missed appointment")
-    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
-    early = start - dt.timedelta(days=1)
+    start = an_hour_ago()
     name = "Sexual health clinic"
     kind = bookable(world, sensitive=True, name=name, is_group=group, capacity=3 if group else 1)
     if group:
-        session = groups.session_create(
-            actor=world.supervisor,
-            choice=choice(world, kind, start, override="a clinic"),
-            now=early,
-        )
-        seat = groups.seat_book(
-            actor=world.coordinator, session=session, person=world.person, now=early
-        )
+        seat = seat_for(world, kind, start, "a clinic")
         with django_capture_on_commit_callbacks(execute=True):
             attendance.mark_seat(actor=world.coordinator, seat=seat, status="no_show")
     else:
         booked = booking.book(
             actor=world.coordinator, person=world.person, choice=choice(world, kind), now=NOW
         )
-        hour = dt.timedelta(hours=1)
-        Appointment.objects.filter(pk=booked.pk).update(
-            starts_at=start, ends_at=start + hour, blocks_from=start, blocks_until=start + hour
-        )
-        booked.refresh_from_db()
+        started_at(booked, start)
         with django_capture_on_commit_callbacks(execute=True):
             attendance.mark(actor=world.coordinator, appointment=booked, status="no_show")
     rules.evaluate_for_person(world.person.pk)

@@ -18,13 +18,6 @@ from alongside.scheduling.tests.services_helpers import NOW, TEN, bookable, choi
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ana(world):
-    from conftest import make_person
-
-    return make_person(world.coordinator, world.housing, legal_given_name="Ana")
-
-
 def test_it_books_and_writes_the_timeline_and_the_audit(world):
     kind = bookable(world)
     appointment = booking.book(

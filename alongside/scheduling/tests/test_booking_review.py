@@ -16,13 +16,6 @@ from alongside.scheduling.tests.services_helpers import NOW, TEN, bookable, choi
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ana(world):
-    from conftest import make_person
-
-    return make_person(world.coordinator, world.housing, legal_given_name="Ana")
-
-
 def test_a_blocker_out_of_the_bookers_scope_is_not_described(world):
     from conftest import add_role, make_person
 

@@ -40,11 +40,6 @@ def coming_weekday() -> dt.datetime:
 
 
 @pytest.fixture
-def ana(world):
-    return make_person(world.coordinator, world.housing, legal_given_name="Ana")
-
-
-@pytest.fixture
 def kind(world):
     return bookable(world, name="Substance use counselling", sensitive=True)
 

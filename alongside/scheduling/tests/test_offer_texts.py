@@ -16,13 +16,12 @@ from alongside.messaging.models import InboundMessage, OutboundMessage, TextOptO
 from alongside.messaging.services import deliver
 from alongside.messaging.signatures import signature
 from alongside.messaging.tests.conftest import twilio  # noqa: F401 (a fixture)
-from alongside.people.models import PersonLanguage, TimelineEntry
+from alongside.people.models import Person, PersonLanguage, TimelineEntry
 from alongside.scheduling import booking, changes, offer_messages, reminders, waitlist
 from alongside.scheduling.models import Appointment, Offer, ReminderReply, WaitlistEntry
 from alongside.scheduling.tests.services_helpers import bookable, choice
 from alongside.scheduling.tests.test_offer_links import coming_weekday
 from alongside.scheduling.tests.test_offer_messages import ana  # noqa: F401 (a fixture)
-from conftest import make_person
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+17185550142"
@@ -33,8 +32,11 @@ def kind(world):
     return bookable(world, name="Substance use counselling", sensitive=True)
 
 
-def sent_offer(world, kind, twilio) -> Offer:  # noqa: F811
-    """A slot freed now and offered to the first person waiting; its text sent."""
+def sent_offer(world, kind, twilio, *waiting: Person) -> Offer:  # noqa: F811
+    """`waiting` join the waitlist, in turn; then a slot freed now is offered to the first
+    person waiting, and its text sent."""
+    for person in waiting:
+        waitlist.join(actor=world.coordinator, person=person, kind=kind)
     start, now = coming_weekday(), timezone.now()
     taken = booking.book(
         actor=world.coordinator, person=world.person, choice=choice(world, kind, start), now=now
@@ -62,6 +64,20 @@ def reply(client, body, sid):
     return InboundMessage.objects.get(provider_id=sid)
 
 
+def reminded(world, person, kind) -> tuple[Appointment, OutboundMessage]:
+    """An appointment a week on, booked now, and its reminder sent: a text expecting a
+    reply."""
+    later = coming_weekday() + dt.timedelta(days=7, hours=2)
+    booked = booking.book(
+        actor=world.coordinator,
+        person=person,
+        choice=choice(world, kind, later),
+        now=timezone.now(),
+    )
+    reminders.sweep_reminders(booked.starts_at - dt.timedelta(days=1))
+    return booked, send(f"reminder:{booked.pk}:")
+
+
 def answers(offer: Offer) -> list[str]:
     rows = OutboundMessage.objects.filter(source_key__startswith=f"offer-answer:{offer.pk}:")
     return sorted(rows.values_list("source_key", flat=True))
@@ -69,8 +85,7 @@ def answers(offer: Offer) -> list[str]:
 
 @pytest.mark.parametrize("word", ["YES", " y ", "Sí", "si!"])
 def test_yes_by_text_takes_the_offered_slot(client, world, ana, kind, twilio, word):  # noqa: F811
-    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    offer = sent_offer(world, kind, twilio)
+    offer = sent_offer(world, kind, twilio, ana)
     text = twilio.requests[-1].form["Body"]
     assert "Reply YES to take it or NO to say no" in text and "Substance" not in text
     inbound = reply(client, word, "SMyes")
@@ -94,11 +109,8 @@ def test_yes_by_text_takes_the_offered_slot(client, world, ana, kind, twilio, wo
     assert answers(offer) == [f"offer-answer:{offer.pk}:accepted"]
 
 
-def test_no_by_text_offers_the_slot_to_the_next_person(client, world, ana, kind, twilio):  # noqa: F811
-    bea = make_person(world.coordinator, world.housing, legal_given_name="Bea")
-    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    waitlist.join(actor=world.coordinator, person=bea, kind=kind)
-    offer = sent_offer(world, kind, twilio)
+def test_no_by_text_offers_the_slot_to_the_next_person(client, world, ana, bea, kind, twilio):  # noqa: F811
+    offer = sent_offer(world, kind, twilio, ana, bea)
     assert reply(client, "no", "SMno").meaning == "decline"
     assert Offer.objects.get(pk=offer.pk).status == "declined"
     assert Offer.objects.get(status="open").entry.person == bea
@@ -111,8 +123,7 @@ def test_no_by_text_offers_the_slot_to_the_next_person(client, world, ana, kind,
 
 def test_a_late_yes_is_told_in_the_persons_language(client, world, ana, kind, twilio):  # noqa: F811
     PersonLanguage.objects.create(person=ana, language="es", is_preferred=True)
-    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    offer = sent_offer(world, kind, twilio)
+    offer = sent_offer(world, kind, twilio, ana)
     assert "Responda SÍ para tomarla o NO" in twilio.requests[-1].form["Body"]
     waitlist.expire_offers(actor=world.coordinator, now=offer.expires_at)
     reply(client, "SÍ", "SMlate")
@@ -129,16 +140,8 @@ def test_a_late_yes_is_told_in_the_persons_language(client, world, ana, kind, tw
 
 def test_the_latest_text_expecting_a_reply_decides(client, world, ana, kind, twilio):  # noqa: F811
     """An offer text, then a reminder: YES confirms the reminder, not the offer."""
-    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    offer = sent_offer(world, kind, twilio)
-    later = booking.book(
-        actor=world.coordinator,
-        person=ana,
-        choice=choice(world, kind, coming_weekday() + dt.timedelta(days=7, hours=2)),
-        now=timezone.now(),
-    )
-    reminders.sweep_reminders(later.starts_at - dt.timedelta(days=1))
-    send(f"reminder:{later.pk}:")
+    offer = sent_offer(world, kind, twilio, ana)
+    later, _reminder = reminded(world, ana, kind)
     inbound = reply(client, "YES", "SMboth")
     assert inbound.in_reply_to.purpose == reminders.PURPOSE
     assert ReminderReply.objects.get().appointment == later
@@ -146,23 +149,20 @@ def test_the_latest_text_expecting_a_reply_decides(client, world, ana, kind, twi
 
 
 def test_stop_comes_first(client, world, ana, kind, twilio):  # noqa: F811
-    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    offer = sent_offer(world, kind, twilio)
+    offer = sent_offer(world, kind, twilio, ana)
     assert reply(client, "STOP", "SMstop").meaning == "opt_out"
     assert TextOptOut.objects.get(number=NUMBER).active
     assert Offer.objects.get(pk=offer.pk).status == "open"
 
 
-def test_a_yes_from_a_household_phone_takes_no_slot(client, world, ana, kind, twilio):  # noqa: F811
+def test_a_yes_from_a_household_phone_takes_no_slot(client, world, ana, bea, kind, twilio):  # noqa: F811
     """Bea shares Ana's number: the YES may be anyone's, so it is kept for staff."""
     from alongside.people import services as people_services
 
-    bea = make_person(world.coordinator, world.housing, legal_given_name="Bea")
     people_services.contact_point_create(
         actor=world.coordinator, person=bea, data={"kind": "phone", "value": "(718) 555-0142"}
     )
-    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    offer = sent_offer(world, kind, twilio)
+    offer = sent_offer(world, kind, twilio, ana)
     inbound = reply(client, "YES", "SMshared")
     assert (inbound.meaning, inbound.person) == ("", None)
     assert Offer.objects.get(pk=offer.pk).status == "open"
@@ -176,8 +176,7 @@ def test_a_yes_from_a_household_phone_takes_no_slot(client, world, ana, kind, tw
 def test_a_yes_from_a_number_given_up_takes_no_slot(client, world, ana, kind, twilio):  # noqa: F811
     from alongside.people import services as people_services
 
-    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    offer = sent_offer(world, kind, twilio)
+    offer = sent_offer(world, kind, twilio, ana)
     people_services.contact_point_delete(actor=world.coordinator, contact=ana.contact_points.get())
     assert reply(client, "YES", "SMgone").meaning == ""
     assert Offer.objects.get(pk=offer.pk).status == "open"
@@ -194,8 +193,7 @@ def test_a_yes_after_the_link_took_the_slot_meanwhile_says_it_is_theirs(
     """The text's check saw the offer open; the link accepted before the text's lock."""
     from alongside.scheduling import offer_links
 
-    waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    offer = sent_offer(world, kind, twilio)
+    offer = sent_offer(world, kind, twilio, ana)
     message = OutboundMessage.objects.get(source_key=offer_messages.source_key(offer))
     seen = offer_messages._offer_of(message)
     assert seen is not None and seen.status == "open"
@@ -215,15 +213,8 @@ def test_a_c_meant_for_an_earlier_reminder_never_takes_the_offered_slot(
     """A reminder ("reply C to confirm"), then an offer ("reply YES"): C confirms the
     reminder, and the offer stays open."""
     waitlist.join(actor=world.coordinator, person=ana, kind=kind)
-    mine = booking.book(
-        actor=world.coordinator,
-        person=ana,
-        choice=choice(world, kind, coming_weekday() + dt.timedelta(days=7, hours=2)),
-        now=timezone.now(),
-    )
-    reminders.sweep_reminders(mine.starts_at - dt.timedelta(days=1))
-    reminded = send(f"reminder:{mine.pk}:")
-    OutboundMessage.objects.filter(pk=reminded.pk).update(
+    mine, reminder = reminded(world, ana, kind)
+    OutboundMessage.objects.filter(pk=reminder.pk).update(
         sent_at=timezone.now() - dt.timedelta(hours=2)
     )
     offer = sent_offer(world, kind, twilio)

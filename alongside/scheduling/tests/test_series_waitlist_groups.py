@@ -14,13 +14,6 @@ from alongside.scheduling.tests.services_helpers import NOW, NY, TEN, bookable, 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ana(world):
-    from conftest import make_person
-
-    return make_person(world.coordinator, world.housing, legal_given_name="Ana")
-
-
 def test_occurrences_keep_their_wall_time_across_the_autumn_change():
     first = dt.datetime(2026, 10, 20, 10, 0, tzinfo=NY)
     starts = series.occurrences("FREQ=WEEKLY;COUNT=3", first, "America/New_York")

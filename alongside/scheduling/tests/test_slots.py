@@ -10,15 +10,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alongside.scheduling import slots
-from alongside.scheduling.models import AvailabilityChange, Modality, SchedulingPreference
+from alongside.scheduling.models import Modality, SchedulingPreference
 from alongside.scheduling.selectors import wishes_for
 from alongside.scheduling.tests.factories import (
     ZONE,
+    make_change,
     make_location,
     make_pattern,
     make_type,
     raw_appointment,
 )
+from alongside.scheduling.tests.services_helpers import bookable
 
 pytestmark = pytest.mark.django_db
 NY = zoneinfo.ZoneInfo(ZONE)
@@ -39,31 +41,37 @@ def _search(world, kind, now=NOW, days=1, limit=500, **extra):
     )
 
 
+def on(day, hour, minute=0):
+    """A time in New York in December 2026 (Monday the 7th is the first day searched)."""
+    return dt.datetime(2026, 12, day, hour, minute, tzinfo=NY)
+
+
+def _phone_kind(world, ends, weekday=0, **extra):
+    """A phone appointment type, and the coordinator available from 9:00 until `ends`
+    o'clock each `weekday` (0: Mondays)."""
+    kind = make_type(world, modalities=["phone"], **extra)
+    make_pattern(world, weekday=weekday, starts=dt.time(9), ends=dt.time(ends))
+    return kind
+
+
 def _local_starts(found, zone=NY):
     return sorted({s.starts_at.astimezone(zone).strftime("%a %H:%M") for s in found})
 
 
 def test_it_offers_the_weekly_pattern_in_steps(world):
-    kind = make_type(world, modalities=["phone"])
-    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(12))
+    kind = _phone_kind(world, 12)
     found = _search(world, kind)
     assert _local_starts(found) == ["Mon 09:00", "Mon 09:30", "Mon 10:00", "Mon 10:30", "Mon 11:00"]
     assert {s.modality for s in found} == {"phone"}
 
 
-def test_bookings_and_live_holds_and_buffers_are_taken_out(world):
-    kind = make_type(world, modalities=["phone"], buffer_after_minutes=15)
-    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(15))
-    from conftest import make_person
-
-    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
-    raw_appointment(
-        world, dt.datetime(2026, 12, 7, 10, 0, tzinfo=NY), person=other, appointment_type=kind
-    )
+def test_bookings_and_live_holds_and_buffers_are_taken_out(world, ana):
+    kind = _phone_kind(world, 15, buffer_after_minutes=15)
+    raw_appointment(world, on(7, 10), person=ana, appointment_type=kind)
     raw_appointment(
         world,
-        dt.datetime(2026, 12, 7, 12, 0, tzinfo=NY),
-        person=other,
+        on(7, 12),
+        person=ana,
         appointment_type=kind,
         status="held",
         held_until=NOW + dt.timedelta(minutes=5),
@@ -75,18 +83,12 @@ def test_bookings_and_live_holds_and_buffers_are_taken_out(world):
     assert _local_starts(found) == ["Mon 13:30", "Mon 14:00"]
 
 
-def test_a_buffer_longer_than_the_margin_reads_the_busy_time_it_reaches(world):
+def test_a_buffer_longer_than_the_margin_reads_the_busy_time_it_reaches(world, ana):
     """A six-hour buffer before reaches past the four hours read around the window at
     least: the search reads as far as the buffer, so it never offers what booking refuses."""
-    kind = make_type(world, modalities=["phone"], buffer_before_minutes=360)
-    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(12))
-    from conftest import make_person
-
-    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+    kind = _phone_kind(world, 12, buffer_before_minutes=360)
     # Busy (with its own buffer) till 03:30: 9:00's buffer from 03:00 runs into it.
-    raw_appointment(
-        world, dt.datetime(2026, 12, 7, 2, 30, tzinfo=NY), person=other, appointment_type=kind
-    )
+    raw_appointment(world, on(7, 2, 30), person=ana, appointment_type=kind)
     assert _local_starts(_search(world, kind)) == [
         "Mon 09:30",
         "Mon 10:00",
@@ -95,16 +97,12 @@ def test_a_buffer_longer_than_the_margin_reads_the_busy_time_it_reaches(world):
     ]
 
 
-def test_a_lapsed_hold_blocks_nothing(world):
-    kind = make_type(world, modalities=["phone"])
-    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(10))
-    from conftest import make_person
-
-    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+def test_a_lapsed_hold_blocks_nothing(world, ana):
+    kind = _phone_kind(world, 10)
     raw_appointment(
         world,
-        dt.datetime(2026, 12, 7, 9, 0, tzinfo=NY),
-        person=other,
+        on(7, 9),
+        person=ana,
         appointment_type=kind,
         status="held",
         held_until=NOW - dt.timedelta(minutes=1),
@@ -113,24 +111,9 @@ def test_a_lapsed_hold_blocks_nothing(world):
 
 
 def test_time_off_and_holidays_are_taken_out_and_additions_added(world):
-    kind = make_type(world, modalities=["phone"])
-    make_pattern(world, weekday=3, starts=dt.time(9), ends=dt.time(11))  # Thursdays
-    AvailabilityChange.objects.create(
-        organization=world.org,
-        staff=world.coordinator,
-        kind="time_off",
-        starts_at=dt.datetime(2026, 12, 10, 9, 0, tzinfo=NY),
-        ends_at=dt.datetime(2026, 12, 10, 10, 0, tzinfo=NY),
-        time_zone=ZONE,
-    )
-    AvailabilityChange.objects.create(
-        organization=world.org,
-        staff=world.coordinator,
-        kind="addition",
-        starts_at=dt.datetime(2026, 12, 12, 10, 0, tzinfo=NY),
-        ends_at=dt.datetime(2026, 12, 12, 11, 0, tzinfo=NY),
-        time_zone=ZONE,
-    )
+    kind = _phone_kind(world, 11, weekday=3)  # Thursdays
+    make_change(world, "time_off", on(10, 9), on(10, 10))
+    make_change(world, "addition", on(12, 10), on(12, 11))
     found = _search(world, kind, days=7)
     assert _local_starts(found) == ["Sat 10:00", "Thu 10:00"]
     # Thanksgiving (26 November 2026) is a public holiday in the US.
@@ -138,33 +121,28 @@ def test_time_off_and_holidays_are_taken_out_and_additions_added(world):
     assert _search(world, kind, now=thanksgiving_week, days=7) == []
 
 
-def _dst_slots(world, now, weekday):
-    kind = make_type(world, modalities=["phone"])
-    make_pattern(world, weekday=weekday, starts=dt.time(9), ends=dt.time(10))
-    return _search(world, kind, now=now, days=8)
-
-
-def test_spring_forward_keeps_the_wall_time(world):
-    # Clocks go forward on Sunday 8 March 2026 in New York.
-    found = _dst_slots(world, dt.datetime(2026, 3, 2, 8, 0, tzinfo=NY), weekday=0)
-    starts = sorted(s.starts_at for s in found)
-    assert [s.astimezone(NY).strftime("%d %H:%M") for s in starts] == ["02 09:00", "09 09:00"]
-    assert [s.astimezone(dt.UTC).hour for s in starts] == [14, 13]
-
-
-def test_fall_back_keeps_the_wall_time(world):
-    # Clocks go back on Sunday 1 November 2026 in New York.
-    found = _dst_slots(world, dt.datetime(2026, 10, 26, 8, 0, tzinfo=NY), weekday=0)
-    starts = sorted(s.starts_at for s in found)
-    assert [s.astimezone(NY).strftime("%d %H:%M") for s in starts] == ["26 09:00", "02 09:00"]
-    assert [s.astimezone(dt.UTC).hour for s in starts] == [13, 14]
+@pytest.mark.parametrize(
+    ("monday", "local", "utc_hours"),
+    [
+        # Clocks go forward on Sunday 8 March 2026 in New York.
+        (dt.date(2026, 3, 2), ["02 09:00", "09 09:00"], [14, 13]),
+        # Clocks go back on Sunday 1 November 2026 in New York.
+        (dt.date(2026, 10, 26), ["26 09:00", "02 09:00"], [13, 14]),
+    ],
+    ids=["spring forward", "fall back"],
+)
+def test_a_clock_change_keeps_the_wall_time(world, monday, local, utc_hours):
+    kind = _phone_kind(world, 10)
+    now = dt.datetime.combine(monday, dt.time(8), tzinfo=NY)
+    starts = sorted(s.starts_at for s in _search(world, kind, now=now, days=8))
+    assert [s.astimezone(NY).strftime("%d %H:%M") for s in starts] == local
+    assert [s.astimezone(dt.UTC).hour for s in starts] == utc_hours
 
 
 def test_a_person_in_another_zone_is_ranked_in_their_own_time(world):
     """The staff member works 9:00–18:00 in New York; the person lives in Los Angeles
     and wants to be done by noon, their time (15:00 in New York)."""
-    kind = make_type(world, modalities=["phone"])
-    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(18))
+    kind = _phone_kind(world, 18)
     SchedulingPreference.objects.create(
         person=world.person, time_zone="America/Los_Angeles", latest=dt.time(12)
     )
@@ -233,11 +211,7 @@ SEARCH_QUERIES = 12
 
 @pytest.mark.parametrize("weeks", [1, 4])
 def test_the_search_reads_the_same_queries_however_wide(world, weeks, django_assert_num_queries):
-    kind = make_type(world, modalities=["phone", "in_person"])
-    location = make_location(world)
-    for weekday in range(5):
-        make_pattern(world, weekday=weekday, location=location)
-        make_pattern(world, world.supervisor, weekday=weekday, location=location)
+    kind = bookable(world)
     with django_assert_num_queries(SEARCH_QUERIES):
         found = _search(world, kind, days=7 * weeks)
     assert len(found) > 50
@@ -245,7 +219,7 @@ def test_the_search_reads_the_same_queries_however_wide(world, weeks, django_ass
 
 @pytest.mark.parametrize("coordinator_busy_monday", [False, True])
 def test_a_first_look_finds_the_same_slots_reading_on_only_when_it_must(
-    world, coordinator_busy_monday
+    world, ana, coordinator_busy_monday
 ):
     """The first day's busy time is read first; the rest only when the best slots may
     lie beyond it: here when the person's own coordinator is booked all Monday."""
@@ -254,11 +228,8 @@ def test_a_first_look_finds_the_same_slots_reading_on_only_when_it_must(
         make_pattern(world, weekday=weekday)
         make_pattern(world, world.supervisor, weekday=weekday)
     if coordinator_busy_monday:
-        from conftest import make_person
-
-        other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
-        monday_nine = dt.datetime(2026, 12, 7, 9, 0, tzinfo=NY)
-        raw_appointment(world, monday_nine, minutes=8 * 60, person=other, appointment_type=kind)
+        monday_nine = on(7, 9)
+        raw_appointment(world, monday_nine, minutes=8 * 60, person=ana, appointment_type=kind)
     wishes = wishes_for(world.person)
     with CaptureQueriesContext(connection) as whole_reads:
         whole = _search(world, kind, days=7, limit=3, wishes=wishes)
@@ -277,19 +248,15 @@ def test_a_first_look_finds_the_same_slots_reading_on_only_when_it_must(
     assert {s.staff_id for s in first} == {world.coordinator.pk}
 
 
-def test_a_shared_set_up_is_read_once_and_forgotten_when_availability_changes(world):
+def test_a_shared_set_up_is_read_once_and_forgotten_when_availability_changes(world, ana):
     """Searches of one window may share its staff, windows and places for a few seconds
     (never its busy time); a change to availability forgets what was shared."""
-    kind = make_type(world, modalities=["phone"])
-    make_pattern(world, weekday=0, starts=dt.time(9), ends=dt.time(11))
-    from conftest import make_person
-
-    other = make_person(world.coordinator, world.housing, legal_given_name="Ana")
+    kind = _phone_kind(world, 11)
     wishes = wishes_for(world.person)
     with CaptureQueriesContext(connection) as alone:
         first = _search(world, kind, wishes=wishes, share=60)
-    monday_nine = dt.datetime(2026, 12, 7, 9, 0, tzinfo=NY)
-    raw_appointment(world, monday_nine, person=other, appointment_type=kind)
+    monday_nine = on(7, 9)
+    raw_appointment(world, monday_nine, person=ana, appointment_type=kind)
     with CaptureQueriesContext(connection) as shared:
         second = _search(world, kind, wishes=wishes, share=60)
     # Staff, patterns and changes were not read again; the booking made in between was.
@@ -299,14 +266,7 @@ def test_a_shared_set_up_is_read_once_and_forgotten_when_availability_changes(wo
     assert len(shared) == len(alone) - 3
     assert _local_starts(first) == ["Mon 09:00", "Mon 09:30", "Mon 10:00"]
     assert _local_starts(second) == ["Mon 10:00"]
-    AvailabilityChange.objects.create(
-        organization=world.org,
-        staff=world.coordinator,
-        kind="time_off",
-        starts_at=dt.datetime(2026, 12, 7, 10, 0, tzinfo=NY),
-        ends_at=dt.datetime(2026, 12, 7, 11, 0, tzinfo=NY),
-        time_zone=ZONE,
-    )
+    make_change(world, "time_off", on(7, 10), on(7, 11))
     assert _search(world, kind, wishes=wishes, share=60) == []
 
 

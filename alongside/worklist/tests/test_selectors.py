@@ -17,7 +17,7 @@ from alongside.people.contributions import worklist_reasons
 from alongside.people.models import Enrollment
 from alongside.worklist import selectors, services
 from alongside.worklist.models import WorklistDecision
-from alongside.worklist.tests.conftest import contacted
+from alongside.worklist.tests.conftest import contacted, coordinated, crowd, decide
 from conftest import add_role, make_person, make_user
 
 OURS = {"intake.urgent_flag", "worklist.not_yet_contacted", "worklist.no_recent_contact"}
@@ -72,12 +72,7 @@ def test_a_person_never_reached_long_after_enrolling_says_so(world, settings):
 
 def test_an_urgent_flag_comes_first_and_says_when(world, flag):
     contacted(world.person, 1)
-    other = make_person(
-        world.coordinator,
-        world.housing,
-        legal_given_name="Ana",
-        primary_coordinator=world.coordinator,
-    )
+    other = coordinated(world, "Ana")
     flag(world.person)
     worklist = selectors.worklist_for(world.coordinator)
     assert [r.person.pk for r in worklist.rows] == [world.person.pk, other.pk]
@@ -101,18 +96,8 @@ def test_those_outside_the_care_team_are_told_to_speak_with_the_coordinator(worl
 
 def test_longest_waiting_comes_first_among_equals(world):
     contacted(world.person, 1)
-    early = make_person(
-        world.coordinator,
-        world.housing,
-        legal_given_name="Bo",
-        primary_coordinator=world.coordinator,
-    )
-    late = make_person(
-        world.coordinator,
-        world.housing,
-        legal_given_name="Cy",
-        primary_coordinator=world.coordinator,
-    )
+    early = coordinated(world, "Bo")
+    late = coordinated(world, "Cy")
     Enrollment.objects.filter(person=early).update(
         referred_on=timezone.localdate() - dt.timedelta(days=5)
     )
@@ -136,13 +121,7 @@ def test_a_supervisors_caseload_is_their_programs_people(world):
 
 
 def test_done_today_hides_the_item_but_lists_it(world):
-    services.decision_record(
-        actor=world.coordinator,
-        person=world.person,
-        reason_key="worklist.not_yet_contacted",
-        item_key="new",
-        action="done",
-    )
+    decide(world.coordinator, world.person)
     worklist = selectors.worklist_for(world.coordinator)
     assert worklist.rows == []
     [done] = worklist.done
@@ -151,13 +130,7 @@ def test_done_today_hides_the_item_but_lists_it(world):
 
 
 def test_done_today_lasts_only_today(world):
-    decision = services.decision_record(
-        actor=world.coordinator,
-        person=world.person,
-        reason_key="worklist.not_yet_contacted",
-        item_key="new",
-        action="done",
-    )
+    decision = decide(world.coordinator, world.person)
     WorklistDecision.objects.filter(pk=decision.pk).update(
         created_at=timezone.now() - dt.timedelta(days=1)
     )
@@ -167,15 +140,7 @@ def test_done_today_lasts_only_today(world):
 
 def test_a_snooze_hides_until_its_date_with_the_reason_kept(world):
     until = timezone.localdate() + dt.timedelta(days=3)
-    services.decision_record(
-        actor=world.coordinator,
-        person=world.person,
-        reason_key="worklist.not_yet_contacted",
-        item_key="new",
-        action="snoozed",
-        until=until,
-        note="Away until Monday",
-    )
+    decide(world.coordinator, world.person, action="snoozed", until=until, note="Away until Monday")
     worklist = selectors.worklist_for(world.coordinator)
     assert worklist.rows == []
     [snoozed] = worklist.snoozed
@@ -188,12 +153,11 @@ def test_a_snooze_hides_until_its_date_with_the_reason_kept(world):
 
 def test_a_snooze_of_one_flag_does_not_hide_the_next(world, flag):
     first = flag(world.person)
-    services.decision_record(
-        actor=world.coordinator,
-        person=world.person,
+    decide(
+        world.coordinator,
+        world.person,
         reason_key="intake.urgent_flag",
         item_key=f"flag:{first.pk}",
-        action="done",
     )
     flag(world.person)
     [row] = selectors.worklist_for(world.coordinator).rows
@@ -201,13 +165,7 @@ def test_a_snooze_of_one_flag_does_not_hide_the_next(world, flag):
 
 
 def test_undo_brings_the_item_back_and_keeps_the_decision(world):
-    decision = services.decision_record(
-        actor=world.coordinator,
-        person=world.person,
-        reason_key="worklist.not_yet_contacted",
-        item_key="new",
-        action="done",
-    )
+    decision = decide(world.coordinator, world.person)
     services.decision_undo(actor=world.coordinator, decision=decision)
     decision.refresh_from_db()
     assert decision.undone_by == world.coordinator and decision.undone_at is not None
@@ -244,14 +202,7 @@ def test_it_refuses_bad_decisions(world, changes, message):
 
 
 def test_a_decision_is_audited_with_whom_it_covered_for(world):
-    services.decision_record(
-        actor=world.supervisor,
-        person=world.person,
-        reason_key="worklist.not_yet_contacted",
-        item_key="new",
-        action="done",
-        covering_for=world.coordinator,
-    )
+    decide(world.supervisor, world.person, covering_for=world.coordinator)
     event = AuditEvent.objects.filter(object_type="worklist.worklistdecision").latest("id")
     assert event.action == "create" and event.person_id == world.person.pk
     assert (
@@ -282,16 +233,8 @@ def test_teammates_are_those_sharing_a_program(world):
 
 @pytest.mark.parametrize("count", [1, 5])
 def test_every_reason_alone_is_one_query(world, flag, count, django_assert_max_num_queries):
-    for n in range(count):
-        person = make_person(
-            world.coordinator,
-            world.housing,
-            legal_given_name=f"Kai{n}",
-            primary_coordinator=world.coordinator,
-        )
-        flag(person)
+    for person in crowd(world, flag, count, lambda n: 50):
         _activate(person, world.coordinator)
-        contacted(person, 50)
     caseload = selectors.caseload_of(world.coordinator)
     selectors.scope_for(world.coordinator)  # read once per request, before any reason
     assert len(worklist_reasons) >= 3
@@ -314,12 +257,7 @@ def test_an_urgent_flag_says_how_long_ago_it_was_raised(world, flag):
 
 def test_it_shows_the_first_rows_and_says_how_many_in_all(world):
     for n in range(3):
-        make_person(
-            world.coordinator,
-            world.housing,
-            legal_given_name=f"Kai{n}",
-            primary_coordinator=world.coordinator,
-        )
+        coordinated(world, f"Kai{n}")
     worklist = selectors.worklist_for(world.coordinator, limit=2)
     assert (len(worklist.rows), worklist.total) == (2, 4)
 
@@ -331,13 +269,7 @@ def test_each_owners_decisions_from_one_compiled_statement(world):
     add_role(robin, "coordinator", program=world.housing)
     theirs = make_person(world.coordinator, world.housing, primary_coordinator=robin)
     for owner, person in ((world.coordinator, world.person), (robin, theirs)):
-        services.decision_record(
-            actor=owner,
-            person=person,
-            reason_key="worklist.not_yet_contacted",
-            item_key="new",
-            action="done",
-        )
+        decide(owner, person)
     quinn = make_user("quinn", first_name="Quinn")
     add_role(quinn, "coordinator", program=world.housing)
     for owner, person in ((world.coordinator, world.person), (robin, theirs), (robin, theirs)):

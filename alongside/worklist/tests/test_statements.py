@@ -15,8 +15,8 @@ from django.utils import timezone
 from alongside.people.contributions import WorklistItem, WorklistReason, worklist_reasons
 from alongside.people.models import Person
 from alongside.worklist import selectors, statements
-from alongside.worklist.tests.conftest import contacted
-from conftest import make_person, make_user
+from alongside.worklist.tests.conftest import crowd
+from conftest import make_user
 
 # The morning after the clocks went forward in New York (the tests' TIME_ZONE).
 MORNING = timezone.make_aware(dt.datetime(2026, 3, 9, 8, 15, 2, 250))  # noqa: DTZ001
@@ -27,15 +27,8 @@ def _key(item: WorklistItem) -> tuple[Any, ...]:
 
 
 def _crowd(world: Any, flag: Any) -> None:
-    for n in range(3):
-        person = make_person(
-            world.coordinator,
-            world.housing,
-            legal_given_name=f"Kai{n}",
-            primary_coordinator=world.coordinator,
-        )
-        flag(person)
-        contacted(person, 40 + n) if n else None
+    """Three more, all but the first contacted 40 days ago or more."""
+    crowd(world, flag, 3, lambda n: 40 + n if n else None)
 
 
 def _caseload_key(viewer: Any) -> tuple[Any, ...]:

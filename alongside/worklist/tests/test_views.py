@@ -14,7 +14,7 @@ from django.utils import timezone
 from alongside.audit.models import AuditEvent
 from alongside.intake.models import Need
 from alongside.worklist.models import WorklistDecision
-from alongside.worklist.tests.conftest import contacted
+from alongside.worklist.tests.conftest import contacted, coordinated, crowd
 from conftest import LANGUAGES_INLINE, NAV_COUNTS, add_role, make_person, make_user
 
 
@@ -151,12 +151,7 @@ def test_ones_own_worklist_is_the_home_page(client, world):
 
 def test_the_supervisor_sees_each_members_sizes(client, world, teammate):
     contacted(world.person, 1)
-    make_person(
-        world.coordinator,
-        world.housing,
-        legal_given_name="Ana",
-        primary_coordinator=world.coordinator,
-    )
+    coordinated(world, "Ana")
     make_person(
         world.coordinator, world.housing, legal_given_name="Bo", primary_coordinator=teammate
     )
@@ -177,13 +172,7 @@ def test_a_coordinator_sees_teammates_to_cover_without_sizes(client, world, team
 
 def test_the_caseload_filters_and_counts(client, world):
     contacted(world.person, 40)
-    make_person(
-        world.coordinator,
-        world.housing,
-        legal_given_name="Ana",
-        legal_family_name="Bell",
-        primary_coordinator=world.coordinator,
-    )
+    coordinated(world, "Ana", legal_family_name="Bell")
     client.force_login(world.coordinator)
     found = client.get(reverse("worklist:caseload")).context["found"]
     assert (found.total, found.never, found.overdue, found.matching) == (2, 1, 1, 2)
@@ -220,16 +209,9 @@ TEAM = 6 + REASONS + NAV_COUNTS
 
 
 def _crowd(world, flag, count):
-    for n in range(count):
-        person = make_person(
-            world.coordinator,
-            world.housing,
-            legal_given_name=f"Kai{n}",
-            primary_coordinator=world.coordinator,
-            profile={"approach_with_care": "Speak softly."},
-        )
-        flag(person)
-        contacted(person, 40 + n) if n % 2 else None
+    """Every other one contacted 40 days ago or more, each with a care note."""
+    profile = {"approach_with_care": "Speak softly."}
+    crowd(world, flag, count, lambda n: 40 + n if n % 2 else None, profile=profile)
 
 
 @pytest.mark.parametrize("count", [1, 6])
@@ -291,12 +273,7 @@ def test_a_snooze_with_an_impossible_date_says_which_field(client, world):
 
 
 def test_the_caseload_filters_by_an_open_need_from_intake(client, world):
-    other = make_person(
-        world.coordinator,
-        world.housing,
-        legal_given_name="Ana",
-        primary_coordinator=world.coordinator,
-    )
+    other = coordinated(world, "Ana")
     for person, kind in ((world.person, "food_insecurity"), (other, "depression")):
         Need.objects.create(person=person, kind=kind, identified_at=timezone.now())
     client.force_login(world.coordinator)
