@@ -43,9 +43,9 @@ class Instrument(models.Model):
 
 class InstrumentVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        RETIRED = "retired", "Retired"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", pgettext_lazy("instrument version status", "Active")
+        RETIRED = "retired", _("Retired")
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions")
     label = models.CharField(max_length=40)
@@ -87,12 +87,12 @@ class ScreeningResponse(models.Model):
     """One sitting of one instrument with one person; may be saved part-way and resumed."""
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", pgettext_lazy("screening status", "Completed")
 
     class Mode(models.TextChoices):
-        STAFF = "staff", "Asked by staff"
-        PERSON = "person", "Answered by the person"
+        STAFF = "staff", _("Asked by staff")
+        PERSON = "person", _("Answered by the person")
 
     class Language(models.TextChoices):
         # Each named in itself, for choosing; `language_name` names it in a sentence.

@@ -64,7 +64,7 @@ class ScreeningLine:
 
     @property
     def status_label(self) -> str:
-        return ScreeningResponse.Status(self.status).label
+        return str(ScreeningResponse.Status(self.status).label)
 
 
 # ---------------------------------------------------------------- the panel
