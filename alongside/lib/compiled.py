@@ -118,7 +118,7 @@ def _compiled(query: QuerySet[Any]) -> _Rows | None:
     except EmptyResultSet:
         return None
     slots = tuple(i for i, value in enumerate(params) if value == STAND_IN)
-    named = tuple((i, value.name) for i, value in enumerate(params) if type(value) is _Slot)
+    named = tuple((i, value.name) for i, value in enumerate(params) if type(value) is Slot)
     fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
     converters = compiler.get_converters(fields)
     return _Rows(sql, tuple(params), slots, compiler, converters, named)
@@ -204,7 +204,7 @@ def _instances(statement: _Rows, rows: list[tuple[Any, ...]]) -> list[Any]:
 
 
 @dataclass(frozen=True)
-class _Slot:
+class Slot:
     """Where a `Given` value goes among a statement's parameters."""
 
     name: str
@@ -223,7 +223,7 @@ class Given(Expression):
         self.name, self.cast, self.value = name, cast, value
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        value = _Slot(self.name) if self.value is _UNSET else self.value
+        value = Slot(self.name) if self.value is _UNSET else self.value
         return f"%s::{self.cast}", (value,)
 
 

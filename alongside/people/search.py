@@ -467,6 +467,17 @@ def named_people(
     def cached(kind: str) -> Hashable | None:
         return None if key is None else (kind, len(slots), limit, people.db, key)
 
+    def across() -> QuerySet[Any]:
+        # The best tier's people whose name scores above its word (see `_boost`), best
+        # first; the words that may come before theirs read from the name-word table.
+        scored: QuerySet[Any] = named().alias(
+            across=WordSimilarity(compiled.Given("typed", "text", TextField()), F("search_text"))
+        )
+        before = WordBeforeIn(F("search_text"), compiled.Given("ending", "text", TextField()))
+        return scored.filter(
+            before, across__gt=compiled.Given("floor", "float8", FloatField())
+        ).order_by("-across", "legal_family_name", "id")
+
     tiers = _tiers(matches)
     tier_query = _tier_statement(named, limit, cached("tiers"))
     if tier_query is None:
@@ -478,26 +489,95 @@ def named_people(
         if exact_query is not None:
             runs.insert(0, (exact_query, tiers[0], phrase))
     every_match = len(runs) > 1 and len(typed) > 1 and min(map(len, typed)) >= MIN_SLIP
-    return _read_tiers(people.db, runs, limit, every_match=every_match)
+    boost: Boost | None = None
+    values = _boost(matches, typed)
+    if values is not None:
+        statement = _tier_statement(across, limit, cached("across"))
+        boost = None if statement is None else (statement, values)
+    return _read_tiers(people.db, runs, limit, every_match=every_match, boost=boost)
 
 
-def _parameters(db: str, params: tuple[Any, ...], tier: list[list[str]], phrase: str) -> list[Any]:
-    """A tier statement's parameters for this tier's words and this exact phrase."""
+class WordBeforeIn(Func):
+    """PostgreSQL: whether the name has a word ending as the `Given` LIKE pattern says
+    (`&&` on the index person_name_words, the words read from people_nameword)."""
+
+    output_field = BooleanField()
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        text, ending = self.get_source_expressions()
+        text_sql, text_params = compiler.compile(text)
+        ending_sql, ending_params = compiler.compile(ending)
+        sql = (
+            f"string_to_array({text_sql}::text, ' ') && ARRAY("  # noqa: S608
+            f"SELECT w.word FROM people_nameword w WHERE w.word LIKE {ending_sql})"
+        )
+        return sql, [*text_params, *ending_params]
+
+
+Boost = tuple[Statement, dict[str, Any]]
+
+
+def _boost(
+    matches: list[list[tuple[str, float]]], typed: list[str] | tuple[()]
+) -> dict[str, Any] | None:
+    """For one typed word matched no better than in part ("pier", "rah"), what finds the
+    people of its best tier whose whole name scores above their best word: a name's
+    score (`name_score`, pg_trgm's word similarity of the whole name) also counts the
+    trigrams of a run across two words, so "tucker pierce" has every trigram of "pier"
+    ("er " from "tucker") where "pierce" alone lacks one. Such a word before ends as
+    the typed word does. When the best tier holds more than a page, these are its best
+    and are read first (`_read_tiers`); other people of that tier score as their word
+    does, and which of them fill the page is up to the database. The values of that
+    read's statement, or None."""
+    if len(matches) != 1 or len(typed) != 1 or not matches[0]:
+        return None
+    word, best = typed[0], matches[0][0][1]
+    if len(word) < MIN_SUBSTRING or best >= 1 - 1e-6:
+        return None
+    ending = "%" + _like_contains(word[-2:])[1:-1]
+    # pg_trgm scores in single precision: a name scoring as its word must not pass.
+    return {"typed": word, "ending": ending, "floor": best + 1e-6}
+
+
+def _parameters(
+    db: str,
+    params: tuple[Any, ...],
+    tier: list[list[str]],
+    phrase: str,
+    values: dict[str, Any] | None = None,
+) -> list[Any]:
+    """A tier statement's parameters for this tier's words, this exact phrase and these
+    `Given` values."""
     stand_in = f"% {EXACT_STAND_IN} %"
     exact = f"% {connections[db].ops.prep_for_like_query(phrase)} %"  # as `contains` has it
     return [
-        tier[p.slot] if isinstance(p, TierWords) else exact if p == stand_in else p for p in params
+        tier[p.slot]
+        if isinstance(p, TierWords)
+        else exact
+        if p == stand_in
+        else values[p.name]
+        if values is not None and isinstance(p, compiled.Slot)
+        else p
+        for p in params
     ]
 
 
 def _read_tiers(
-    db: str, runs: list[tuple[Statement, list[list[str]], str]], limit: int, *, every_match: bool
+    db: str,
+    runs: list[tuple[Statement, list[list[str]], str]],
+    limit: int,
+    *,
+    every_match: bool,
+    boost: Boost | None = None,
 ) -> list[int]:
     """Run each (statement, tier, exact phrase) in turn, up to `limit + 1` ids each,
     until `limit` are found. With `every_match`, the last run goes first (see
     `named_people`): when it finds no more than `limit`, that is the whole answer;
     otherwise the runs decide, and the last of them (that same statement with the same
-    parameters) takes the ids the first read rather than asking again."""
+    parameters) takes the ids the first read rather than asking again. With a `boost`
+    (see `_boost`), when the first tier holds more than `limit`, its best come first."""
     if every_match:
         runs = [runs[-1], *runs]
     found: dict[int, None] = {}
@@ -514,6 +594,10 @@ def _read_tiers(
                     return ids  # every match: the tiers would find the same people
                 every = ids
                 continue
+            if n == 0 and boost is not None and len(ids) > limit:
+                (sql, params), values = boost
+                cursor.execute(sql, _parameters(db, params, tier, phrase, values))
+                found.update(dict.fromkeys(pk for (pk,) in cursor.fetchall()))
             found.update(dict.fromkeys(ids))
             if len(found) >= limit:
                 break
@@ -532,8 +616,8 @@ def search(
     count), then family name and id.
 
     Slice the result to at most `limit`. On PostgreSQL, when more than `limit` visible
-    people match equally well, which of them are returned is up to the database (the
-    same ones each time: sequential scans are not synchronized, settings.py). `key`, if
+    people match equally well, which of them are returned is up to the database (for
+    one typed word, those whose whole name scores best come first: see `_boost`). `key`, if
     given, is everything the SQL of `people` depends on (e.g. the searcher's scope, for
     `visible_to`): the name tiers' query is then compiled once per process and key (see
     `named_people`).
