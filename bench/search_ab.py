@@ -9,9 +9,11 @@ through `people.selectors.people_search` by both versions in turn (the order alt
 `--repeat` times each, in one process. Printed per persona: queries per search, this
 process's CPU and its PostgreSQL backend's (from /proc, so only on the database's
 machine), wall p50/p95 (the minimum of the repeats), and whether both versions returned
-the same people in the same order. Where they differ, "tied" means the pages differ only
-among people who match equally well at the page's end (which of them fill a full page is
-up to the database, also for one version run twice); "different" pages are listed.
+the same people in the same order (a version without `search_page` reads the page
+through the ORM, as its own `selectors` did). Where they differ, "tied" means the pages
+differ only among people who match equally well at the page's end (which of them fill a
+full page is up to the database, also for one version run twice); "different" pages are
+listed.
 """
 
 from __future__ import annotations
@@ -60,6 +62,13 @@ def version_at(ref: str) -> types.ModuleType:
         module.search = lambda people, query, *, limit, key=None: searched(  # type: ignore[attr-defined]
             people, query, limit=limit
         )
+    if not hasattr(module, "search_page"):  # older: the page read through the ORM each time
+        older = module.search
+
+        def search_page(people: Any, query: str, *, limit: int, key: Any = None, shown: Any) -> Any:
+            return list(shown(older(people, query, limit=limit, key=key))[:limit])
+
+        module.search_page = search_page  # type: ignore[attr-defined]
     return module
 
 

@@ -16,6 +16,10 @@ runs the statement with the real id there, through the ORM's own converters.
 `objects` is `rows` for a model query (`select_related` included): each row becomes the
 model instances the ORM's own iterable would have made, from the compiler it kept.
 
+`given` is `objects` for a query that takes several values (a search's ids, words and
+phrase): each is a `Given` expression in the query, a parameter of the statement
+compiled once per `name` and `key`, and each call runs it with its own values.
+
 `together` sends a page's kept statements to the database in one round trip instead of
 one each (PostgreSQL with psycopg 3: its pipeline mode). The first page of a kind (its
 `name`: what the page is and everything its statements depend on, e.g. the viewer's
@@ -32,14 +36,14 @@ by one, and the next page of its kind sends only what this one ran.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Expression, Field, Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -100,23 +104,31 @@ class _Rows:
     slots: tuple[int, ...]
     compiler: SQLCompiler
     converters: dict[int, Any]
+    # `Given` values: (place among the parameters, name).
+    named: tuple[tuple[int, str], ...] = ()
 
 
 _row_statements: dict[tuple[str, Hashable], _Rows | None] = {}
 
 
-def _rows_statement(query: QuerySet[Any]) -> _Rows | None:
+def _compiled(query: QuerySet[Any]) -> _Rows | None:
     compiler = query.query.get_compiler(using=DEFAULT_DB_ALIAS)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return None
     slots = tuple(i for i, value in enumerate(params) if value == STAND_IN)
-    if not slots:
-        raise ValueError("the query does not use the stand-in id")
+    named = tuple((i, value.name) for i, value in enumerate(params) if type(value) is Slot)
     fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
     converters = compiler.get_converters(fields)
-    return _Rows(sql, tuple(params), slots, compiler, converters)
+    return _Rows(sql, tuple(params), slots, compiler, converters, named)
+
+
+def _rows_statement(query: QuerySet[Any]) -> _Rows | None:
+    statement = _compiled(query)
+    if statement is not None and not statement.slots:
+        raise ValueError("the query does not use the stand-in id")
+    return statement
 
 
 def _compiled_rows(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]]) -> _Rows | None:
@@ -165,22 +177,74 @@ def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk:
     statement = _compiled_rows(name, key, models)
     if statement is None:
         return []
+    return _instances(statement, _run(name, key, statement, pk))
+
+
+def _instances(statement: _Rows, rows: list[tuple[Any, ...]]) -> list[Any]:
+    """The model instances the ORM's own iterable would have made of a model query's
+    rows (its `select_related` objects and annotations attached)."""
     compiler = statement.compiler
     klass_info = compiler.klass_info
-    assert klass_info is not None  # a model query's columns
+    if klass_info is None:
+        raise ValueError("objects needs a model query, not values or values_list")
     model: type[Model] = klass_info["model"]
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     init_list = [selected[0].target.attname for selected in compiler.select[start:end]]
     populators = get_related_populators(klass_info, compiler.select, DEFAULT_DB_ALIAS)  # type: ignore[call-arg]
+    annotations = list((compiler.annotation_col_map or {}).items())
     made = []
-    for row in _run(name, key, statement, pk):
+    for row in rows:
         obj = model.from_db(DEFAULT_DB_ALIAS, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
-        for attr, position in (compiler.annotation_col_map or {}).items():
+        for attr, position in annotations:
             setattr(obj, attr, row[position])
         made.append(obj)
     return made
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a `Given` value goes among a statement's parameters."""
+
+    name: str
+
+
+_UNSET: Any = object()
+
+
+class Given(Expression):
+    """A value a kept statement takes each time it runs (see `given`): `%s::cast`, with
+    `value` as its parameter when given, else a slot that `given` fills in. Built with
+    values, a query is an ordinary ORM query, the same SQL as the one kept."""
+
+    def __init__(self, name: str, cast: str, output_field: Field, value: Any = _UNSET) -> None:
+        super().__init__(output_field=output_field)
+        self.name, self.cast, self.value = name, cast, value
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        value = Slot(self.name) if self.value is _UNSET else self.value
+        return f"%s::{self.cast}", (value,)
+
+
+def given(
+    name: str, key: Hashable, build: Callable[[], QuerySet[Any]], values: Mapping[str, Any]
+) -> list[Any]:
+    """The model instances of `build()` (a model query whose `Given` expressions have no
+    values), compiled once per `name` and `key` (everything else its SQL depends on) and
+    run with `values` (by the `Given`s' names) in the `Given`s' places."""
+    statement = _kept(_row_statements, (name, key), build, _compiled)
+    if statement is None:
+        return []
+    params = list(statement.params)
+    for place, slot in statement.named:
+        params[place] = values[slot]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        fetched = cursor.fetchall()
+    if statement.converters:
+        fetched = list(statement.compiler.apply_converters(fetched, statement.converters))
+    return _instances(statement, fetched)
 
 
 # A kept statement as `together` names it: ("count", (name, key)) or ("rows", (name, key)).

@@ -24,11 +24,14 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
+    DateField,
     Exists,
     F,
     FloatField,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -37,7 +40,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Concat
+from django.db.models.lookups import Exact
 
+from alongside.lib import compiled
 from alongside.lib.kept import kept
 from alongside.people.models import ContactPoint, Identifier
 from alongside.people.normalize import normalize, normalize_identifier
@@ -191,31 +196,27 @@ class MatchScore(Func):
 
 class KnownMatchScore(Func):
     """PostgreSQL: `match_score` from the scores of the name words each typed word
-    matches (worked out in Python, see `name_words_matching`): for each typed word the
-    best score among the person's name words, summed and divided by the typed words."""
+    matches (worked out in Python, see `name_words_matching`, and passed as `Given`
+    arrays: each matching word's typed word, the word, its score): for each typed word
+    the best score among the person's name words, summed and divided by `typed`, the
+    number of typed words."""
 
     output_field = FloatField()
 
-    def __init__(self, text: Any, matches: list[list[tuple[str, float]]]) -> None:
-        slots = [n for n, found in enumerate(matches) for _ in found]
-        words = [word for found in matches for word, _ in found]
-        scores = [score for found in matches for _, score in found]
-        self.typed = max(1, len(matches))
-        super().__init__(text, Value(slots), Value(words), Value(scores))
+    def __init__(self, text: Any, slots: Any, words: Any, scores: Any, typed: Any) -> None:
+        super().__init__(text, slots, words, scores, typed)
 
     def as_sql(  # type: ignore[override]
         self, compiler: Any, connection: Any, **extra: Any
     ) -> tuple[str, list[Any]]:
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, expression_params = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(expression_params)
-        text, slots, words, scores = parts  # compiled expressions; values are params
+        compiled_ = [compiler.compile(e) for e in self.get_source_expressions()]
+        text, slots, words, scores, typed = (sql for sql, _ in compiled_)
+        # The parameters in the order their expressions appear below.
+        params = [p for n in (4, 1, 2, 3, 0) for p in compiled_[n][1]]
         sql = (
-            f"(SELECT COALESCE(SUM(best), 0) / {int(self.typed)} FROM ("  # noqa: S608
-            f"SELECT MAX(c.score) AS best FROM unnest({slots}::int[], {words}::text[], "
-            f"{scores}::float8[]) AS c(slot, word, score) "
+            f"(SELECT COALESCE(SUM(best), 0) / {typed} FROM ("  # noqa: S608
+            f"SELECT MAX(c.score) AS best FROM unnest({slots}, {words}, "
+            f"{scores}) AS c(slot, word, score) "
             f"WHERE c.word = ANY(string_to_array({text}::text, ' ')) GROUP BY c.slot) AS b)"
         )
         return sql, params
@@ -236,6 +237,15 @@ class IdIn(Func):
 
     template = "%(expressions)s))"
     arg_joiner = " = ANY(ARRAY("
+    output_field = BooleanField()
+
+
+class IdAmong(Func):
+    """PostgreSQL: `id = ANY(array)`, the array a parameter (one statement for any
+    number of ids, where `pk__in` writes one parameter an id)."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
     output_field = BooleanField()
 
 
@@ -352,36 +362,6 @@ def _tiers(matches: list[list[tuple[str, float]]]) -> list[list[list[str]]]:
     return tiers
 
 
-def _postgres_condition(
-    people: QuerySet[Any],
-    terms: Terms,
-    matches: list[list[tuple[str, float]]],
-    limit: int,
-    key: Hashable | None = None,
-) -> Q:
-    """PostgreSQL: each meaning looks its people up through an index, so the cost follows
-    the number of people shown rather than the number of people visible.
-
-    Names: people whose names have, for every typed word, a name word it matches are
-    read from the GIN index on their name words, best-matching words first, stopping as
-    soon as `limit` visible people are found. Dates, phones, identifiers: exact lookups.
-    """
-    condition = Q(pk__in=[])
-    if matches and all(matches):
-        found = named_people(people, matches, limit, terms.words, key=key)
-        if found:
-            condition |= Q(pk__in=found)
-    if terms.born is not None:
-        condition |= Q(date_of_birth=terms.born)
-    if terms.phone:
-        phones = ContactPoint.objects.filter(kind="phone", normalized=terms.phone).order_by()
-        condition |= Q(IdIn(F("pk"), Subquery(phones.values("person_id"))))
-    if terms.identifier:
-        identifiers = Identifier.objects.filter(normalized=terms.identifier).order_by()
-        condition |= Q(IdIn(F("pk"), Subquery(identifiers.values("person_id"))))
-    return condition
-
-
 class TierWords:
     """PostgreSQL: a parameter of a compiled tier query (see `named_people`): the name
     words that stand for typed word `slot` in the tier being read."""
@@ -487,6 +467,17 @@ def named_people(
     def cached(kind: str) -> Hashable | None:
         return None if key is None else (kind, len(slots), limit, people.db, key)
 
+    def across() -> QuerySet[Any]:
+        # The best tier's people whose name scores above its word (see `_boost`), best
+        # first; the words that may come before theirs read from the name-word table.
+        scored: QuerySet[Any] = named().alias(
+            across=WordSimilarity(compiled.Given("typed", "text", TextField()), F("search_text"))
+        )
+        before = WordBeforeIn(F("search_text"), compiled.Given("ending", "text", TextField()))
+        return scored.filter(
+            before, across__gt=compiled.Given("floor", "float8", FloatField())
+        ).order_by("-across", "legal_family_name", "id")
+
     tiers = _tiers(matches)
     tier_query = _tier_statement(named, limit, cached("tiers"))
     if tier_query is None:
@@ -498,26 +489,95 @@ def named_people(
         if exact_query is not None:
             runs.insert(0, (exact_query, tiers[0], phrase))
     every_match = len(runs) > 1 and len(typed) > 1 and min(map(len, typed)) >= MIN_SLIP
-    return _read_tiers(people.db, runs, limit, every_match=every_match)
+    boost: Boost | None = None
+    values = _boost(matches, typed)
+    if values is not None:
+        statement = _tier_statement(across, limit, cached("across"))
+        boost = None if statement is None else (statement, values)
+    return _read_tiers(people.db, runs, limit, every_match=every_match, boost=boost)
 
 
-def _parameters(db: str, params: tuple[Any, ...], tier: list[list[str]], phrase: str) -> list[Any]:
-    """A tier statement's parameters for this tier's words and this exact phrase."""
+class WordBeforeIn(Func):
+    """PostgreSQL: whether the name has a word ending as the `Given` LIKE pattern says
+    (`&&` on the index person_name_words, the words read from people_nameword)."""
+
+    output_field = BooleanField()
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        text, ending = self.get_source_expressions()
+        text_sql, text_params = compiler.compile(text)
+        ending_sql, ending_params = compiler.compile(ending)
+        sql = (
+            f"string_to_array({text_sql}::text, ' ') && ARRAY("  # noqa: S608
+            f"SELECT w.word FROM people_nameword w WHERE w.word LIKE {ending_sql})"
+        )
+        return sql, [*text_params, *ending_params]
+
+
+Boost = tuple[Statement, dict[str, Any]]
+
+
+def _boost(
+    matches: list[list[tuple[str, float]]], typed: list[str] | tuple[()]
+) -> dict[str, Any] | None:
+    """For one typed word matched no better than in part ("pier", "rah"), what finds the
+    people of its best tier whose whole name scores above their best word: a name's
+    score (`name_score`, pg_trgm's word similarity of the whole name) also counts the
+    trigrams of a run across two words, so "tucker pierce" has every trigram of "pier"
+    ("er " from "tucker") where "pierce" alone lacks one. Such a word before ends as
+    the typed word does. When the best tier holds more than a page, these are its best
+    and are read first (`_read_tiers`); other people of that tier score as their word
+    does, and which of them fill the page is up to the database. The values of that
+    read's statement, or None."""
+    if len(matches) != 1 or len(typed) != 1 or not matches[0]:
+        return None
+    word, best = typed[0], matches[0][0][1]
+    if len(word) < MIN_SUBSTRING or best >= 1 - 1e-6:
+        return None
+    ending = "%" + _like_contains(word[-2:])[1:-1]
+    # pg_trgm scores in single precision: a name scoring as its word must not pass.
+    return {"typed": word, "ending": ending, "floor": best + 1e-6}
+
+
+def _parameters(
+    db: str,
+    params: tuple[Any, ...],
+    tier: list[list[str]],
+    phrase: str,
+    values: dict[str, Any] | None = None,
+) -> list[Any]:
+    """A tier statement's parameters for this tier's words, this exact phrase and these
+    `Given` values."""
     stand_in = f"% {EXACT_STAND_IN} %"
     exact = f"% {connections[db].ops.prep_for_like_query(phrase)} %"  # as `contains` has it
     return [
-        tier[p.slot] if isinstance(p, TierWords) else exact if p == stand_in else p for p in params
+        tier[p.slot]
+        if isinstance(p, TierWords)
+        else exact
+        if p == stand_in
+        else values[p.name]
+        if values is not None and isinstance(p, compiled.Slot)
+        else p
+        for p in params
     ]
 
 
 def _read_tiers(
-    db: str, runs: list[tuple[Statement, list[list[str]], str]], limit: int, *, every_match: bool
+    db: str,
+    runs: list[tuple[Statement, list[list[str]], str]],
+    limit: int,
+    *,
+    every_match: bool,
+    boost: Boost | None = None,
 ) -> list[int]:
     """Run each (statement, tier, exact phrase) in turn, up to `limit + 1` ids each,
     until `limit` are found. With `every_match`, the last run goes first (see
     `named_people`): when it finds no more than `limit`, that is the whole answer;
     otherwise the runs decide, and the last of them (that same statement with the same
-    parameters) takes the ids the first read rather than asking again."""
+    parameters) takes the ids the first read rather than asking again. With a `boost`
+    (see `_boost`), when the first tier holds more than `limit`, its best come first."""
     if every_match:
         runs = [runs[-1], *runs]
     found: dict[int, None] = {}
@@ -534,6 +594,10 @@ def _read_tiers(
                     return ids  # every match: the tiers would find the same people
                 every = ids
                 continue
+            if n == 0 and boost is not None and len(ids) > limit:
+                (sql, params), values = boost
+                cursor.execute(sql, _parameters(db, params, tier, phrase, values))
+                found.update(dict.fromkeys(pk for (pk,) in cursor.fetchall()))
             found.update(dict.fromkeys(ids))
             if len(found) >= limit:
                 break
@@ -552,23 +616,143 @@ def search(
     count), then family name and id.
 
     Slice the result to at most `limit`. On PostgreSQL, when more than `limit` visible
-    people match equally well, which of them are returned is up to the database. `key`,
-    if given, is everything the SQL of `people` depends on (e.g. the searcher's scope,
-    for `visible_to`): the name tiers' query is then compiled once per process and key
-    (see `named_people`).
+    people match equally well, which of them are returned is up to the database (for
+    one typed word, those whose whole name scores best come first: see `_boost`). `key`, if
+    given, is everything the SQL of `people` depends on (e.g. the searcher's scope, for
+    `visible_to`): the name tiers' query is then compiled once per process and key (see
+    `named_people`).
     """
     terms = parse_query(query)
     if connection.vendor == "postgresql":
-        matches = name_words_matching(terms.words) if terms.names else []
-        condition = _postgres_condition(people, terms, matches, limit, key)
-        match: Any = KnownMatchScore(F("search_text"), matches)
-    else:
-        condition = _portable_condition(terms)
-        match = MatchScore(Value(terms.phrase), F("search_text"))
+        shape, values = _postgres_terms(people, terms, limit, key)
+        return _postgres_ranked(people, shape, values)
+    condition = _portable_condition(terms)
+    match: Any = MatchScore(Value(terms.phrase), F("search_text"))
     if not terms.names:
         match = Value(0.0)
     ranked: QuerySet[Any] = people.annotate(
         match_score=match,
         name_score=WordSimilarity(Value(terms.phrase or "-"), F("search_text")),
     ).filter(condition)
-    return ranked.order_by("-match_score", "-name_score", "legal_family_name", "id")
+    return ranked.order_by(*RANKING)
+
+
+RANKING = ("-match_score", "-name_score", "legal_family_name", "id")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """PostgreSQL: which meanings a search's ranked query has (its SQL depends on these
+    alone; the rest are its `Given` values)."""
+
+    names: bool  # the query may be a name: ranked by match_score
+    named: bool  # some people were found by name (their ids are given)
+    born: bool
+    phone: bool
+    identifier: bool
+
+
+def _postgres_terms(
+    people: QuerySet[Any], terms: Terms, limit: int, key: Hashable | None
+) -> tuple[Shape, dict[str, Any]]:
+    """PostgreSQL: what a search means and the values its ranked query is run with. Each
+    meaning looks its people up through an index, so the cost follows the number of
+    people shown rather than the number of people visible: names from the GIN index on
+    their name words, best-matching words first, no more than `limit` (`named_people`);
+    dates, phones, identifiers by exact lookups."""
+    matches = name_words_matching(terms.words) if terms.names else []
+    named = bool(matches) and all(matches)
+    found = named_people(people, matches, limit, terms.words, key=key) if named else []
+    shape = Shape(
+        names=terms.names,
+        named=bool(found),
+        born=terms.born is not None,
+        phone=bool(terms.phone),
+        identifier=bool(terms.identifier),
+    )
+    values = {
+        "ids": found,
+        "slots": [n for n, words in enumerate(matches) for _ in words],
+        "words": [word for words in matches for word, _ in words],
+        "scores": [score for words in matches for _, score in words],
+        "typed": float(max(1, len(matches))),
+        "phrase": terms.phrase or "-",
+        "born": terms.born,
+        "phone": terms.phone,
+        "identifier": terms.identifier,
+    }
+    return shape, values
+
+
+def _postgres_ranked(
+    people: QuerySet[Any], shape: Shape, values: dict[str, Any] | None
+) -> QuerySet[Any]:
+    """PostgreSQL: `people` matching a search of this shape, ranked: with `values` an
+    ordinary query, without them the statement `search_page` keeps (the same SQL)."""
+
+    def given(name: str, cast: str, field: Any) -> compiled.Given:
+        if values is None:
+            return compiled.Given(name, cast, field)
+        return compiled.Given(name, cast, field, values[name])
+
+    condition = Q(pk__in=[])
+    if shape.named:
+        condition |= Q(IdAmong(F("pk"), given("ids", "bigint[]", _IDS)))
+    if shape.born:
+        condition |= Q(Exact(F("date_of_birth"), given("born", "date", DateField())))
+    if shape.phone:
+        phone = given("phone", "text", TextField())
+        phones = ContactPoint.objects.filter(kind="phone", normalized=phone).order_by()
+        condition |= Q(IdIn(F("pk"), Subquery(phones.values("person_id"))))
+    if shape.identifier:
+        identifier = given("identifier", "text", TextField())
+        identifiers = Identifier.objects.filter(normalized=identifier).order_by()
+        condition |= Q(IdIn(F("pk"), Subquery(identifiers.values("person_id"))))
+    match: Any = Value(0.0)
+    if shape.names:
+        match = KnownMatchScore(
+            F("search_text"),
+            given("slots", "int[]", _SLOTS),
+            given("words", "text[]", _WORDS),
+            given("scores", "float8[]", _SCORES),
+            given("typed", "float8", FloatField()),
+        )
+    ranked: QuerySet[Any] = people.annotate(
+        match_score=match,
+        name_score=WordSimilarity(given("phrase", "text", TextField()), F("search_text")),
+    ).filter(condition)
+    return ranked.order_by(*RANKING)
+
+
+_IDS = ArrayField(BigIntegerField())
+_SLOTS = ArrayField(IntegerField())
+_WORDS = ArrayField(TextField())
+_SCORES = ArrayField(FloatField())
+
+
+def search_page(
+    people: QuerySet[Any],
+    query: str,
+    *,
+    limit: int,
+    key: Hashable | None = None,
+    shown: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda people: people,
+) -> list[Any]:
+    """The first `limit` people of `search(people, query)`, read with what `shown` adds
+    to the query (the results page's languages), as a list.
+
+    On PostgreSQL with a `key` (everything the SQL of `people` and of `shown` depends
+    on), the ranked query is compiled by the ORM once per process, key, `limit` and
+    `Shape`, and each search runs it with its own ids, words and phrase: building and
+    compiling it cost about a third of a search's Python."""
+    if connection.vendor != "postgresql" or key is None:
+        return list(shown(search(people, query, limit=limit, key=key))[:limit])
+    terms = parse_query(query)
+    shape, values = _postgres_terms(people, terms, limit, key)
+
+    def build() -> QuerySet[Any]:
+        return shown(_postgres_ranked(people, shape, None))[:limit]
+
+    return compiled.given(
+        "people.search_page", (key, shape, limit, people.db, shown), build, values
+    )

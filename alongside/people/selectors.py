@@ -80,9 +80,13 @@ def people_search(
     people searched (those who could be seated in a session); never widens the user's
     scope."""
     people = _searchable(user) if among is None else people_for(user) & among
-    # The SQL of people_for depends on the scope alone: the name tiers compile once for it.
+    # The SQL of people_for depends on the scope alone: the name tiers and the results
+    # page compile once for it.
     key = ("people_for", scope_for(user)) if among is None else None
-    found = list(_with_languages(finder.search(people, query, limit=limit, key=key))[:limit])
+    found = [
+        store_inline(person)
+        for person in finder.search_page(people, query, limit=limit, key=key, shown=_with_languages)
+    ]
     audit.record(
         actor=user,
         action=Action.SEARCH,

@@ -26,6 +26,7 @@ from alongside.people.search import (
     one_slip,
     parse_query,
     search,
+    search_page,
     word_matches,
     word_score,
     word_similarity,
@@ -195,6 +196,24 @@ def test_it_orders_equally_good_matches_by_family_name(world, crowd):
     for family in ["Zapata", "Abara", "Moreno"]:
         make_person(c, world.housing, legal_given_name="Ximena", legal_family_name=family)
     assert find(c, "ximena") == ["Ximena Abara", "Ximena Moreno", "Ximena Zapata"]
+
+
+def test_it_puts_the_names_scoring_best_first_among_more_than_a_page(world, crowd):
+    """One typed word whose best name word holds more than a page of people: the names
+    scoring above that word come first, wherever they are in the table. "pier" is part of
+    "pierce"; "tucker pierce" has every trigram of it, "er " from the word before."""
+    c = world.coordinator
+    for n in range(30):
+        given = ["Ann", "Beth", "Cora", "Dana", "Eva", "Fay"][n % 6]
+        make_person(c, world.housing, legal_given_name=given, legal_family_name="Pierce")
+    best = make_person(
+        c, world.housing, legal_given_name="Destiny", legal_family_name="Tucker-Pierce"
+    )
+    for _ in range(2):
+        found = selectors.people_search(c, "pier")
+        assert len(found) == 25
+        assert found[0].pk == best.pk
+        assert found[0].name_score > found[1].name_score  # type: ignore[attr-defined]
 
 
 # --- dates, phones, identifiers ---------------------------------------------------------
@@ -522,6 +541,59 @@ def test_a_kept_tier_statement_is_not_built_again(world, crowd, monkeypatch):
     assert named_people(people, matches, 1, ["ana", "garza"], key=key) == expected
     with pytest.raises(AssertionError, match="compiled again"):
         named_people(people, matches, 1, ["ana", "garza"], key=("test", object()))
+
+
+@ONLY_POSTGRES
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ana",
+        "ana garcia",
+        "garsia",
+        "1990-01-02",
+        "ana 1990-01-02",
+        "zzyzx 1990-01-02",
+        "(212) 736-4471",
+        "MRN-0042-17",
+        "zzyzx",
+        "",
+    ],
+)
+def test_a_kept_results_page_reads_what_the_orm_reads(world, crowd, query):
+    """The results page's statement is kept per key and shape of query; each search runs
+    it with its own ids, words, phrase, date, phone and identifier."""
+    c = world.coordinator
+    services.contact_point_create(
+        actor=c, person=crowd["smith"], data={"kind": "phone", "value": "212-736-4471"}
+    )
+    services.identifier_create(
+        actor=c,
+        person=world.person,
+        data={"kind": "mrn", "issuer": "Riverbend EHR", "value": "MRN-0042-17"},
+    )
+    people = selectors.people_for(c)
+    key = ("test", object())
+    for limit in [25, 1]:
+        expected = [(p.pk, p.match_score, p.name_score) for p in search(people, query)[:limit]]
+        for _ in range(2):
+            kept = search_page(people, query, limit=limit, key=key)
+            assert [(p.pk, p.match_score, p.name_score) for p in kept] == expected
+
+
+@ONLY_POSTGRES
+def test_a_kept_results_page_is_not_built_again(world, crowd, monkeypatch):
+    people = selectors.people_for(world.coordinator)
+    key = ("test", object())
+    assert [p.pk for p in search_page(people, "ana garcia", limit=1, key=key)] == [crowd["ana"].pk]
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(search_module.KnownMatchScore, "as_sql", no_compiling)
+    found = search_page(people, "ana garza", limit=1, key=key)
+    assert [p.pk for p in found] == [crowd["garza"].pk]
+    with pytest.raises(AssertionError, match="compiled again"):
+        search_page(people, "ana garza", limit=1, key=("test", object()))
 
 
 def test_search_sees_a_new_program_once_the_scope_changes(world, crowd):
