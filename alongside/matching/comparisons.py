@@ -144,6 +144,11 @@ IMPOSSIBLE_LEVELS = {
 }
 
 
+# A date of birth one digit off in the year is "year_near" when the years are at most
+# this far apart, else "year_digit" ("one_digit" is then a slip in the month or day).
+NEAR_YEARS = 2
+
+
 def impossible_date(dob: str) -> bool:
     """Whether YYYYMMDD digits have a month or day no date has."""
     return bool(dob) and bool(_impossible(dob))
@@ -160,6 +165,10 @@ def dob_level(x: str, y: str) -> str:
         x[i : i + 2] != y[i : i + 2] for i in _impossible(x) | _impossible(y)
     ):
         return IMPOSSIBLE_LEVELS[level]
+    if level == "one_digit" and x[:4] != y[:4]:
+        # A slip in the year: a year or two off (a birth year worked out from an age)
+        # is another error than a digit that makes the dates years apart.
+        return "year_near" if abs(int(x[:4]) - int(y[:4])) <= NEAR_YEARS else "year_digit"
     return level
 
 

@@ -31,7 +31,9 @@ PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
     "dob": {
         "exact": (0.675, 0.000035),
         "transposed": (0.050, 0.000011),
-        "one_digit": (0.253, 0.00105),
+        "one_digit": (0.12, 0.0005),  # in the month or day
+        "year_near": (0.08, 0.0002),  # in the year, at most two years apart
+        "year_digit": (0.053, 0.00035),  # in the year, further apart
         "two_slips": (0.0196, 0.0123),
         "day_month": (0.005, 0.0025),
         "year": (0.005, 0.0087),
@@ -89,7 +91,9 @@ PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
     "dob_kin": {
         "exact": (0.675, 0.03),
         "transposed": (0.050, 0.0005),
-        "one_digit": (0.253, 0.02),
+        "one_digit": (0.12, 0.02),
+        "year_near": (0.08, 0.02),
+        "year_digit": (0.053, 0.01),
         "two_slips": (0.0196, 0.03),
         "day_month": (0.005, 0.01),
         "year": (0.005, 0.05),
@@ -131,6 +135,8 @@ REASONS: dict[tuple[str, str], str] = {
     ("dob", "exact"): "same date of birth",
     ("dob", "transposed"): "date of birth with day and month swapped",
     ("dob", "one_digit"): "date of birth one digit apart",
+    ("dob", "year_near"): "year of birth one digit and at most two years apart",
+    ("dob", "year_digit"): "year of birth one digit apart",
     ("dob", "two_slips"): "date of birth two slips apart",
     ("dob", "day_month"): "same day and month of birth",
     ("dob", "year"): "same year of birth",

@@ -90,7 +90,7 @@ def test_an_impossible_date_one_slip_from_another_has_its_own_levels() -> None:
     assert dob("19880612", "19881206") == "transposed"
     assert dob("19620885", "19640822") == "impossible_two_slips"
     # Both impossible the same way: they share the slip, the other digit is a plain one.
-    assert dob("19681134", "19671134") == "one_digit"
+    assert dob("19681134", "19671134") == "year_near"
     # With no name agreeing (a twin's mistyped record looks so), the plain slip.
     assert dob("19538822", "19530622", "Wari", "Mary") == "one_digit"
     assert dob("19538822", "19530622", "Robert", "Fernández") == "impossible_one_digit"
@@ -337,3 +337,16 @@ def test_blocking_finds_a_duplicate_whatever_single_field_is_wrong(field: str) -
     pairs = set(candidate_pairs(records))
     found = sum(i * SHIFT + 400 + i in pairs for i in range(50))
     assert found == 50, f"blocking recall {found / 50:.2f} with the {field} wrong"
+
+
+def test_a_slip_in_the_year_of_birth_has_its_own_levels_by_how_far_apart_the_years_are() -> None:
+    def dob(typed: str, other: str) -> str:
+        a = make_record("a", "Robert", "Hernández", typed)
+        return levels(a, make_record("b", "Robert", "Hernández", other))["dob"]
+
+    assert dob("19840319", "19840309") == "one_digit"  # the day
+    assert dob("19840609", "19840309") == "one_digit"  # the month
+    assert dob("19850309", "19840309") == "year_near"  # a year off
+    assert dob("19820309", "19840309") == "year_near"  # two
+    assert dob("19890309", "19840309") == "year_digit"  # five years apart
+    assert dob("19740309", "19840309") == "year_digit"  # the decade
