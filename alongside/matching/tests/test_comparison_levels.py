@@ -350,3 +350,6 @@ def test_a_slip_in_the_year_of_birth_has_its_own_levels_by_how_far_apart_the_yea
     assert dob("19820309", "19840309") == "year_near"  # two
     assert dob("19890309", "19840309") == "year_digit"  # five years apart
     assert dob("19740309", "19840309") == "year_digit"  # the decade
+    assert dob("19890309", "19900309") == "year_near"  # a year off: two digits
+    assert dob("19990309", "20000309") == "year_near"  # four
+    assert dob("19850319", "19840309") == "two_slips"  # a year off and the day
