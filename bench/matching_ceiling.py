@@ -226,6 +226,22 @@ def main() -> None:  # noqa: C901, PLR0915 - a report, section by section
             )
         chosen[title] = (groups, taken, keys)
 
+    groups, taken, keys = chosen["comparison vector"]
+    # Where the model's score loses against the best rule over the same vectors: true
+    # pairs it leaves below likely in vectors the rule takes, and the other way round.
+    lost: Counter[Hashable] = Counter()
+    for i, key in enumerate(keys):
+        if (key in taken) != decided[i] and labels[i] == (key in taken):
+            lost[key] += 1 if key in taken else -1
+    print(
+        "\nwhere the score loses against the best rule over the vectors "
+        "(+: true pairs below likely in a vector taken; -: other pairs likely in one not):"
+    )
+    for key, n in sorted(lost.items(), key=lambda kv: -abs(kv[1]))[: args.show]:
+        pos, neg = groups[key]
+        levels = " ".join(f"{f}={lv}" for f, lv in key)  # type: ignore[attr-defined]
+        print(f"  {n:+5} ({pos} true, {neg} other)  {levels}")
+
     for title in ("comparison vector", "vector + all three frequencies"):
         groups, taken, keys = chosen[title]
         errors = {k: (g[1] if k in taken else g[0]) for k, g in groups.items()}
