@@ -165,12 +165,11 @@ def dob_level(x: str, y: str) -> str:
         x[i : i + 2] != y[i : i + 2] for i in _impossible(x) | _impossible(y)
     ):
         return IMPOSSIBLE_LEVELS[level]
-    if x[:4] != y[:4]:
+    if x[:4] != y[:4] and (level == "one_digit" or x[4:] == y[4:]):
         # A slip in the year: a year or two off (a birth year worked out from an age),
         # however many digits that changes (1989 and 1990), is another error than a
         # digit that makes the dates years apart.
-        near = abs(int(x[:4]) - int(y[:4])) <= NEAR_YEARS
-        if near and x[4:] == y[4:]:
+        if x[4:] == y[4:] and abs(int(x[:4]) - int(y[:4])) <= NEAR_YEARS:
             return "year_near"
         if level == "one_digit":
             return "year_digit"
