@@ -25,7 +25,6 @@ can add true pairs above these figures, as it does in `analyse_matching.py`.
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import os
 import sys
@@ -39,16 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
 
+from analyse_matching import read_input  # noqa: E402 - a script beside this one
+
 TARGET_PRECISION = 0.995
-
-
-def read_pairs(path: Path, column: str) -> dict[frozenset[str], str]:
-    found: dict[frozenset[str], str] = {}
-    if path.exists():
-        with path.open(newline="") as f:
-            for row in csv.DictReader(f):
-                found[frozenset((row["id_a"], row["id_b"]))] = row[column]
-    return found
 
 
 def f1(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
@@ -122,19 +114,12 @@ def main() -> None:  # noqa: C901, PLR0915 - a report, section by section
     parser.add_argument("--show", type=int, default=12, help="confused groups shown")
     parser.add_argument("--examples", type=int, default=2, help="examples per class and group")
     args = parser.parse_args()
-    import django
-
-    django.setup()
+    source, records, summary, truth, kin, started = read_input(args.csv)
     from alongside.matching import dedupe, em
     from alongside.matching.blocking import SHIFT
     from alongside.matching.fellegi_sunter import compare, remembering_names, weigh
     from alongside.matching.term_frequency import Frequencies, _people
 
-    source = Path(args.csv)
-    truth = read_pairs(source.with_name(source.stem + ".truth.csv"), "kinds")
-    kin = read_pairs(source.with_name(source.stem + ".kin.csv"), "kind")
-    started = time.process_time()
-    records, summary = dedupe.read_file(source)
     ids = [r[0] for r in records]
     with dedupe.without_gc(), remembering_names():
         pairs = dedupe.candidate_pairs(records, summary=summary, workers=2)
