@@ -15,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,24 +31,43 @@ def read_pairs(path: Path, column: str) -> dict[frozenset[str], str]:
     return found
 
 
+def truth_of(source: Path) -> tuple[dict[frozenset[str], str], dict[frozenset[str], str]]:
+    """The true pairs of a generated file (with their kinds of error) and its pairs of
+    household members (with their kind), from the files written beside it."""
+    return (
+        read_pairs(source.with_name(source.stem + ".truth.csv"), "kinds"),
+        read_pairs(source.with_name(source.stem + ".kin.csv"), "kind"),
+    )
+
+
+def read_input(
+    path: str,
+) -> tuple[Path, Any, Any, dict[frozenset[str], str], dict[frozenset[str], str], float]:
+    """Django set up, then (the file, its records and reading summary, its true pairs,
+    its household pairs, the CPU clock before reading)."""
+    import django
+
+    django.setup()
+    from alongside.matching import dedupe
+
+    source = Path(path)
+    truth, kin = truth_of(source)
+    started = time.process_time()
+    records, summary = dedupe.read_file(source)
+    return source, records, summary, truth, kin, started
+
+
 def main() -> None:  # noqa: C901, PLR0912, PLR0915 - a report, section by section
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("csv")
     parser.add_argument("--show", type=int, default=10, help="examples per class")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    import django
-
-    django.setup()
+    source, records, summary, truth, kin, started = read_input(args.csv)
     from alongside.matching import dedupe, pipeline
     from alongside.matching.blocking import SHIFT
     from alongside.matching.fellegi_sunter import compare, weigh
 
-    source = Path(args.csv)
-    truth = read_pairs(source.with_name(source.stem + ".truth.csv"), "kinds")
-    kin = read_pairs(source.with_name(source.stem + ".kin.csv"), "kind")
-    started = time.process_time()
-    records, summary = dedupe.read_file(source)
     matches = pipeline.match(records, workers=args.workers, summary=summary)
     cpu = time.process_time() - started
     ids = [r[0] for r in records]

@@ -63,7 +63,7 @@ def test_street_name_and_number_are_compared_separately() -> None:
 
 def test_an_impossible_date_is_compared_digit_by_digit() -> None:
     typed = make_record("y", "Robert", "Hernández", "19848309")  # month 83
-    assert levels(typed, person())["dob"] == "one_digit"
+    assert levels(typed, person())["dob"] == "impossible_one_digit"
 
 
 def test_an_impossible_month_or_day_counts_as_one_slip_whatever_its_digits() -> None:
@@ -71,11 +71,39 @@ def test_an_impossible_month_or_day_counts_as_one_slip_whatever_its_digits() -> 
         a = make_record("a", "Robert", "Hernández", typed)
         return levels(a, make_record("b", "Robert", "Hernández", other))["dob"]
 
-    assert dob("19530688", "19530622") == "one_digit"  # day 88: both digits wrong
-    assert dob("19620885", "19640822") == "two_slips"  # and a year a digit off
-    assert dob("19873928", "19880728") == "two_slips"  # month 39
-    assert dob("19649985", "19640822") == "two_slips"  # month and day impossible
+    assert dob("19530688", "19530622") == "impossible_one_digit"  # day 88: both digits wrong
+    assert dob("19620885", "19640822") == "impossible_two_slips"  # and a year a digit off
+    assert dob("19873928", "19880728") == "impossible_two_slips"  # month 39
+    assert dob("19649985", "19640822") == "impossible_two_slips"  # month and day impossible
     assert dob("19629985", "19750822") == "different"
+
+
+def test_an_impossible_date_one_slip_from_another_has_its_own_levels() -> None:
+    def dob(typed: str, other: str, given: str = "Robert", family: str = "Hernández") -> str:
+        a = make_record("a", given, family, typed)
+        return levels(a, make_record("b", "Robert", "Hernández", other))["dob"]
+
+    assert dob("19530623", "19530622") == "one_digit"  # a valid date: as before
+    assert dob("19538822", "19530622") == "impossible_one_digit"  # month 88
+    assert dob("19530634", "19530624") == "impossible_one_digit"  # day 34, one digit off
+    assert dob("19882603", "19880326") == "impossible_transposed"  # month 26: day first
+    assert dob("19880612", "19881206") == "transposed"
+    assert dob("19620885", "19640822") == "impossible_two_slips"
+    # Both impossible the same way: they share the slip, the other digit is a plain one.
+    assert dob("19681134", "19671134") == "year_near"
+    # With no name agreeing (a twin's mistyped record looks so), the plain slip.
+    assert dob("19538822", "19530622", "Wari", "Mary") == "one_digit"
+    assert dob("19538822", "19530622", "Robert", "Fernández") == "impossible_one_digit"
+
+
+def test_an_impossible_date_one_slip_apart_weighs_at_most_the_same_date() -> None:
+    from alongside.matching.probabilities import PROBABILITIES, weights_of
+
+    probabilities = {name: dict(levels) for name, levels in PROBABILITIES.items()}
+    probabilities["dob"]["impossible_transposed"] = (0.9, 1e-9)
+    weights = weights_of(probabilities)
+    assert weights["dob", "impossible_transposed"] == weights["dob", "exact"]
+    assert weights["dob", "impossible_one_digit"] > weights["dob", "one_digit"]
 
 
 def test_two_neighbouring_digits_of_month_and_day_typed_the_other_way_round_are_one_slip() -> None:
@@ -309,3 +337,19 @@ def test_blocking_finds_a_duplicate_whatever_single_field_is_wrong(field: str) -
     pairs = set(candidate_pairs(records))
     found = sum(i * SHIFT + 400 + i in pairs for i in range(50))
     assert found == 50, f"blocking recall {found / 50:.2f} with the {field} wrong"
+
+
+def test_a_slip_in_the_year_of_birth_has_its_own_levels_by_how_far_apart_the_years_are() -> None:
+    def dob(typed: str, other: str) -> str:
+        a = make_record("a", "Robert", "Hernández", typed)
+        return levels(a, make_record("b", "Robert", "Hernández", other))["dob"]
+
+    assert dob("19840319", "19840309") == "one_digit"  # the day
+    assert dob("19840609", "19840309") == "one_digit"  # the month
+    assert dob("19850309", "19840309") == "year_near"  # a year off
+    assert dob("19820309", "19840309") == "year_near"  # two
+    assert dob("19890309", "19840309") == "year_digit"  # five years apart
+    assert dob("19740309", "19840309") == "year_digit"  # the decade
+    assert dob("19890309", "19900309") == "year_near"  # a year off: two digits
+    assert dob("19990309", "20000309") == "year_near"  # four
+    assert dob("19850319", "19840309") == "two_slips"  # a year off and the day
