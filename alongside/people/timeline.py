@@ -248,7 +248,7 @@ def _shown(entry: TimelineEntry, disclosure: Disclosure) -> ShownEntry:
         actor=(actor.get_full_name() or actor.get_username()) if actor else "",
         program=entry.program.name if entry.program else "",
         summary=entry.summary,
-        details=RESTRICTED if restricted else entry.details,
+        details=str(RESTRICTED) if restricted else entry.details,
         restricted=restricted,
         link=entry.link,
     )

@@ -195,10 +195,10 @@ def redacted(snapshot: Snapshot, *, sensitive: bool) -> Snapshot:
     reviews = [
         {
             **review,
-            "person_view": RESTRICTED,
-            "what_changed": RESTRICTED,
+            "person_view": str(RESTRICTED),
+            "what_changed": str(RESTRICTED),
             "ratings": [
-                {**x, "note": RESTRICTED if x["goal_id"] in hidden else x["note"]}
+                {**x, "note": str(RESTRICTED) if x["goal_id"] in hidden else x["note"]}
                 for x in review["ratings"]
             ],
         }
