@@ -78,6 +78,14 @@ def add_role(
     )
 
 
+def signed_in_in_spanish(client: Any, user: User) -> Any:
+    """`client` signed in as `user`, who prefers Spanish."""
+    user.language = "es"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    return client
+
+
 def make_person(actor: User, program: Program, **data: Any) -> Person:
     fields = {"legal_given_name": "Amara", "legal_family_name": "Okafor"} | data
     profile = fields.pop("profile", None)

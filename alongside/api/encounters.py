@@ -204,7 +204,7 @@ def _note(note: Note) -> NoteOut:
         cosigned_at=note.cosigned_at,
         version=note.version,
         restricted=restricted,
-        reason=RESTRICTED if restricted else None,
+        reason=str(RESTRICTED) if restricted else None,
         sections=[] if restricted else sections,
         addenda=[_addendum(a) for a in note.addenda.all()],
         fhir_url=reverse("api-v1:note_fhir", args=[note.pk]),

@@ -144,7 +144,7 @@ def plan_body(plan: Plan, whole: Snapshot, shown: Snapshot) -> PlanOut:
     """The plan as the API gives it: `shown` is its snapshot as the caller may see it,
     `whole` gives the reviews' T-scores."""
     goals: list[GoalOut | RestrictedGoalOut] = [
-        RestrictedGoalOut.model_validate(g | {"reason": RESTRICTED})
+        RestrictedGoalOut.model_validate(g | {"reason": str(RESTRICTED)})
         if g.get("restricted")
         else GoalOut.model_validate(g)
         for g in shown["goals"]

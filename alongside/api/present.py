@@ -65,7 +65,7 @@ def care_note(
     if disclosure.reads_care_note or not item.approach_with_care:
         return item.approach_with_care
     return schemas.RestrictedNoteOut.model_construct(
-        restricted=True, reason=RESTRICTED, notice=care_note_notice(person)
+        restricted=True, reason=str(RESTRICTED), notice=care_note_notice(person)
     )
 
 

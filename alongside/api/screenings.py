@@ -146,7 +146,7 @@ def _screening(user: Actor, response: ScreeningResponse) -> ScreeningOut:
         for s in response.scores.all()
     ]
     scores += [
-        RestrictedScoreOut.model_construct(name=name, restricted=True, reason=RESTRICTED)
+        RestrictedScoreOut.model_construct(name=name, restricted=True, reason=str(RESTRICTED))
         for name in sensitive.restricted_scores(response, user)
     ]
     return ScreeningOut.model_construct(
@@ -184,7 +184,7 @@ def _flag(flag: UrgentFlag, shows: bool) -> FlagOut | RestrictedFlagOut:
             closed_at=flag.acknowledged_at,
             closed_by=closed_by,
             restricted=True,
-            reason=RESTRICTED,
+            reason=str(RESTRICTED),
         )
     return FlagOut.model_construct(
         id=flag.pk,
@@ -225,7 +225,7 @@ def _need(need: Need | RestrictedNeed) -> NeedOut:
             status=need.status,
             status_label=status_name(need.status),
             restricted=True,
-            reason=RESTRICTED,
+            reason=str(RESTRICTED),
         )
     return NeedShownOut.model_construct(
         id=need.pk,

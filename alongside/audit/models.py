@@ -3,6 +3,15 @@ import json
 from typing import Any
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
+
+# How an event came in (`AuditEvent.channel`, stored as the code), as the pages name it.
+CHANNEL_NAMES = {
+    "web": pgettext_lazy("how an audit event came in", "web"),
+    "api": pgettext_lazy("how an audit event came in", "API"),
+    "command": pgettext_lazy("how an audit event came in", "command"),
+    "task": pgettext_lazy("how an audit event came in", "scheduled task"),
+}
 
 GENESIS = "0" * 64
 
@@ -60,6 +69,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def channel_name(self) -> str:
+        return str(CHANNEL_NAMES.get(self.channel, self.channel))
 
     def payload(self) -> dict[str, Any]:
         return {

@@ -11,6 +11,7 @@ class EncountersConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.encounters import audit_names
+        from alongside.encounters.journey_words import ENCOUNTER_SENTENCES, NOTE_SENTENCES
         from alongside.encounters.worklist import register_worklist
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
@@ -24,18 +25,38 @@ class EncountersConfig(AppConfig):
         register_worklist()
 
         timeline_kinds.register(
-            TimelineKind(key="encounters.encounter", label=_("Encounter"), group="encounters")
+            TimelineKind(
+                key="encounters.encounter",
+                label=_("Encounter"),
+                group="encounters",
+                said=ENCOUNTER_SENTENCES.say,
+            )
         )
         # A note's summary says what kind of note it is; its content is read on the note's
         # page, where the sensitivity rule decides.
         timeline_kinds.register(
-            TimelineKind(key="encounters.note_signed", label=_("Note signed"), group="notes")
+            TimelineKind(
+                key="encounters.note_signed",
+                label=_("Note signed"),
+                group="notes",
+                said=NOTE_SENTENCES.say,
+            )
         )
         timeline_kinds.register(
-            TimelineKind(key="encounters.note_cosigned", label=_("Note co-signed"), group="notes")
+            TimelineKind(
+                key="encounters.note_cosigned",
+                label=_("Note co-signed"),
+                group="notes",
+                said=NOTE_SENTENCES.say,
+            )
         )
         timeline_kinds.register(
-            TimelineKind(key="encounters.addendum", label=_("Addendum"), group="notes")
+            TimelineKind(
+                key="encounters.addendum",
+                label=_("Addendum"),
+                group="notes",
+                said=NOTE_SENTENCES.say,
+            )
         )
         manage_sections.register(
             ManageSection(

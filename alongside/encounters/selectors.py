@@ -65,7 +65,7 @@ def _redact(note: Note, disclosure: Disclosure) -> Note:
     if note.restricted:  # type: ignore[attr-defined]
         note.content = {}
         for addendum in note.addenda.all():
-            addendum.content = RESTRICTED
+            addendum.content = str(RESTRICTED)
     return note
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
@@ -198,7 +199,7 @@ def encounter_create(
 def _encounter_summary(encounter: Encounter) -> str:
     minutes = encounter.duration_minutes
     kind = str(encounter.get_kind_display())
-    return f"{kind} ({minutes} min)" if minutes else kind
+    return _("%(kind)s (%(minutes)s min)") % {"kind": kind, "minutes": minutes} if minutes else kind
 
 
 # ---------------------------------------------------------------- notes
@@ -288,7 +289,9 @@ def note_sign(*, actor: Any, note: Note, expected_version: int | None) -> Note:
     current.save(
         update_fields=["status", "signed_at", "cosignature_required", "version", "updated_at"]
     )
-    summary = f"{current.template_version.template.name} signed"
+    summary = in_english(
+        lambda: _("%(note)s signed") % {"note": current.template_version.template.name}
+    )
     _on_journey(actor, note, "encounters.note_signed", current, current.signed_at, summary)
     audit.record_for_person(
         actor=actor,
@@ -342,7 +345,9 @@ def note_cosign(*, actor: Any, note: Note, expected_version: int | None) -> Note
     current.cosigned_at = timezone.now()
     current.version += 1
     current.save(update_fields=["cosigned_by", "cosigned_at", "version", "updated_at"])
-    summary = f"{current.template_version.template.name} co-signed"
+    summary = in_english(
+        lambda: _("%(note)s co-signed") % {"note": current.template_version.template.name}
+    )
     _on_journey(actor, note, "encounters.note_cosigned", current, current.cosigned_at, summary)
     audit.record_for_person(
         actor=actor,
@@ -385,7 +390,9 @@ def addendum_add(*, actor: Any, note: Note, content: str) -> Addendum:
     addendum = Addendum.objects.create(
         note=current, content=text, author=actor, signed_at=timezone.now()
     )
-    summary = f"Addendum to the {current.template_version.template.name}"
+    summary = in_english(
+        lambda: _("Addendum to the %(note)s") % {"note": current.template_version.template.name}
+    )
     _on_journey(actor, note, "encounters.addendum", addendum, addendum.signed_at, summary)
     audit.record_for_person(
         actor=actor, action=Action.CREATE, person=person, obj=addendum, detail={"note": note.pk}

@@ -11,6 +11,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.intake import audit_names, follow_up
+        from alongside.intake.journey_words import said_summary
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             NavItem,
@@ -77,7 +78,9 @@ class IntakeConfig(AppConfig):
             ("intake.urgent_flag_raised", _("Urgent result"), "urgent flags"),
             ("intake.urgent_flag_acknowledged", _("Urgent result acknowledged"), "urgent flags"),
         ):
-            timeline_kinds.register(TimelineKind(key=key, label=label, group=group, sensitive=True))
+            timeline_kinds.register(
+                TimelineKind(key=key, label=label, group=group, sensitive=True, said=said_summary)
+            )
 
 
 def _open_flags(viewer: Any) -> int:

@@ -171,8 +171,7 @@ def actions_prefetch() -> Prefetch:
 def restrict_flag(flag: UrgentFlag) -> UrgentFlag:
     """A flag whose reason and guidance the reader may not see: they say so instead.
     (Loaded deferred, so the words were never read; acknowledging re-reads the flag.)"""
-    flag.reason = RESTRICTED
-    flag.guidance = RESTRICTED
+    flag.reason = flag.guidance = str(RESTRICTED)
     return flag
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
 
 from alongside.intake import definitions
 from alongside.people.models import Person
@@ -61,8 +62,8 @@ def person_languages(definition: Mapping[str, Any], person: Person) -> list[str]
 
 def refusal(title: str, language_name: str) -> str:
     """Why a screening cannot be handed to the person in an unvalidated translation."""
-    return (
-        f"The {language_name} of {title} is not its authors' validated translation, and your "
+    return _(
+        "The %(language)s of %(title)s is not its authors' validated translation, and your "
         "organization does not offer unvalidated translations to people answering on "
         "their own. Ask the questions yourself (you can explain them), or choose English."
-    )
+    ) % {"language": language_name, "title": title}

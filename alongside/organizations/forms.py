@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from alongside.organizations.models import Location, Organization, Program
 from alongside.organizations.services import (
@@ -28,26 +29,33 @@ class OrganizationForm(_ChangesMixin, forms.ModelForm):
         model = Organization
         fields = list(ORGANIZATION_FIELDS)
         labels = {
-            "name": "Organization name",
-            "person_label": "The word for the people you serve",
-            "country": "Country",
-            "subdivision": "State, province or region",
-            "time_zone": "Time zone",
-            "allow_unvalidated_translations": "Offer screenings in translations that are not "
-            "validated on the person’s own screen",
+            "name": _("Organization name"),
+            "person_label": _("The word for the people you serve"),
+            "country": _("Country"),
+            "subdivision": _("State, province or region"),
+            "time_zone": _("Time zone"),
+            "allow_unvalidated_translations": _(
+                "Offer screenings in translations that are not validated on the person’s own screen"
+            ),
         }
         help_texts = {
-            "country": "Two letters, such as US or CA: whose public holidays are not "
-            "business days for follow-up deadlines.",
-            "subdivision": "Optional. Its code, such as NY, for regional holidays.",
-            "time_zone": "Such as America/New_York: when the day starts and ends.",
-            "person_label": "Used across the interface, e.g. “Find a client”. "
-            "Alongside says “person” unless you choose otherwise.",
-            "allow_unvalidated_translations": "Some screenings’ translations are not their "
-            "authors’ published wording (staff see “translation not validated”). A person "
-            "answering on their own cannot ask what a question means, so by default those "
-            "screenings are offered to them only in English; staff can still ask them in "
-            "the translation.",
+            "country": _(
+                "Two letters, such as US or CA: whose public holidays are not "
+                "business days for follow-up deadlines."
+            ),
+            "subdivision": _("Optional. Its code, such as NY, for regional holidays."),
+            "time_zone": _("Such as America/New_York: when the day starts and ends."),
+            "person_label": _(
+                "Used across the interface, e.g. “Find a client”. "
+                "Alongside says “person” unless you choose otherwise."
+            ),
+            "allow_unvalidated_translations": _(
+                "Some screenings’ translations are not their "
+                "authors’ published wording (staff see “translation not validated”). A person "
+                "answering on their own cannot ask what a question means, so by default those "
+                "screenings are offered to them only in English; staff can still ask them in "
+                "the translation."
+            ),
         }
         widgets = {"person_label": forms.RadioSelect}
 
@@ -78,8 +86,8 @@ class ProgramForm(_ChangesMixin, forms.ModelForm):
     class Meta:
         model = Program
         fields = list(PROGRAM_FIELDS)
-        labels = {"name": "Program name"}
-        help_texts = {"description": "Optional. What the program offers and who it is for."}
+        labels = {"name": _("Program name")}
+        help_texts = {"description": _("Optional. What the program offers and who it is for.")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -87,12 +95,14 @@ class LocationForm(_ChangesMixin, forms.ModelForm):
     class Meta:
         model = Location
         fields = list(LOCATION_FIELDS)
-        labels = {"name": "Location name"}
+        labels = {"name": _("Location name")}
         help_texts = {
-            "address": "Optional. As it should appear on appointment reminders.",
-            "phone": "Optional. The front desk's number.",
-            "time_zone": "Optional. Its opening hours and appointments are in this zone "
-            "(e.g. America/Chicago); empty follows the organization's.",
+            "address": _("Optional. As it should appear on appointment reminders."),
+            "phone": _("Optional. The front desk's number."),
+            "time_zone": _(
+                "Optional. Its opening hours and appointments are in this zone "
+                "(e.g. America/Chicago); empty follows the organization's."
+            ),
         }
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -102,10 +112,13 @@ class LocationForm(_ChangesMixin, forms.ModelForm):
 
 class StaffFilterForm(forms.Form):
     q = forms.CharField(
-        label="Find staff", required=False, max_length=150, help_text="Name, username or email"
+        label=_("Find staff"),
+        required=False,
+        max_length=150,
+        help_text=_("Name, username or email"),
     )
     status = forms.ChoiceField(
-        label="Accounts",
+        label=_("Accounts"),
         required=False,
-        choices=[("", "All"), ("active", "Active"), ("inactive", "Deactivated")],
+        choices=[("", _("All")), ("active", _("Active")), ("inactive", _("Deactivated"))],
     )

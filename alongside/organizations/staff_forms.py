@@ -12,13 +12,13 @@ from alongside.organizations.models import Program
 from alongside.organizations.staff import STAFF_EDITABLE, STAFF_FIELDS
 
 ROLE_HELP = {
-    Role.COORDINATOR: "works with people in the program and coordinates their care",
-    Role.CASE_MANAGER: "works with people in the program on services and benefits",
-    Role.NAVIGATOR: "guides people at higher risk through the program",
-    Role.CLINICIAN: "provides clinical care in the program",
-    Role.SUPERVISOR: "oversees the program's staff, sees who accessed records, exports",
-    Role.SCHEDULER: "books and changes appointments for the program",
-    Role.ORG_ADMIN: "manages this organization's settings, programs, staff and audit trail",
+    Role.COORDINATOR: _("works with people in the program and coordinates their care"),
+    Role.CASE_MANAGER: _("works with people in the program on services and benefits"),
+    Role.NAVIGATOR: _("guides people at higher risk through the program"),
+    Role.CLINICIAN: _("provides clinical care in the program"),
+    Role.SUPERVISOR: _("oversees the program's staff, sees who accessed records, exports"),
+    Role.SCHEDULER: _("books and changes appointments for the program"),
+    Role.ORG_ADMIN: _("manages this organization's settings, programs, staff and audit trail"),
 }
 
 
@@ -38,16 +38,17 @@ class StaffForm(forms.ModelForm):
         model = User
         fields = list(STAFF_EDITABLE)
         labels = {
-            "first_name": "First name",
-            "last_name": "Last name",
-            "display_name": "Name shown to others",
-            "email": "Email",
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "display_name": _("Name shown to others"),
+            "email": _("Email"),
         }
         help_texts = {
-            "display_name": "Optional. How they like to be named, if not their first and "
-            "last name.",
-            "pronouns": "Optional, as they say them, e.g. she/her, they/them.",
-            "email": "Sign-in links are sent here.",
+            "display_name": _(
+                "Optional. How they like to be named, if not their first and last name."
+            ),
+            "pronouns": _("Optional, as they say them, e.g. she/her, they/them."),
+            "email": _("Sign-in links are sent here."),
         }
         widgets = {"pronouns": forms.TextInput(attrs={"list": "pronoun-suggestions"})}
 
@@ -63,19 +64,20 @@ class StaffForm(forms.ModelForm):
 class StaffCreateForm(StaffForm):
     """A new account with its first role. No password: they choose it from an email."""
 
-    role = forms.ChoiceField(label="First role", choices=(), widget=forms.RadioSelect)
+    role = forms.ChoiceField(label=_("First role"), choices=(), widget=forms.RadioSelect)
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
         required=False,
         empty_label=_("Choose a program"),
-        help_text="Needed for every role except organization admin.",
+        help_text=_("Needed for every role except organization admin."),
     )
 
     class Meta(StaffForm.Meta):
         fields = list(STAFF_FIELDS)
         help_texts = StaffForm.Meta.help_texts | {
-            "username": "Used to sign in. Letters, digits and @ . + - _ only. "
-            "It cannot be changed later.",
+            "username": _(
+                "Used to sign in. Letters, digits and @ . + - _ only. It cannot be changed later."
+            ),
         }
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
@@ -91,7 +93,7 @@ class StaffCreateForm(StaffForm):
             and not cleaned.get("program")
             and "program" not in self.errors
         ):
-            self.add_error("program", "Choose the program this role is in.")
+            self.add_error("program", _("Choose the program this role is in."))
         return cleaned
 
     def changes(self) -> dict[str, Any]:
@@ -99,12 +101,12 @@ class StaffCreateForm(StaffForm):
 
 
 class RoleGrantForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=(), widget=forms.RadioSelect)
+    role = forms.ChoiceField(label=_("Role"), choices=(), widget=forms.RadioSelect)
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
         required=False,
         empty_label=_("Choose a program"),
-        help_text="Needed for every role except organization admin.",
+        help_text=_("Needed for every role except organization admin."),
     )
 
     def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
@@ -119,5 +121,5 @@ class RoleGrantForm(forms.Form):
             and not cleaned.get("program")
             and "program" not in self.errors
         ):
-            self.add_error("program", "Choose the program this role is in.")
+            self.add_error("program", _("Choose the program this role is in."))
         return cleaned

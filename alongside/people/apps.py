@@ -16,6 +16,7 @@ class PeopleConfig(AppConfig):
             person_panels,
             timeline_kinds,
         )
+        from alongside.people.enrollment_words import said_summary
 
         search.install_sqlite_functions()
         audit_names.register()
@@ -24,7 +25,9 @@ class PeopleConfig(AppConfig):
             ("people.enrollment_status_changed", _("Enrollment status changed")),
             ("people.enrollment_coordinator_changed", _("Coordinator changed")),
         ):
-            timeline_kinds.register(TimelineKind(key=key, label=label, group="enrollments"))
+            timeline_kinds.register(
+                TimelineKind(key=key, label=label, group="enrollments", said=said_summary)
+            )
         person_panels.register(
             PersonPanel(
                 key="people.journey",

@@ -101,6 +101,9 @@ class TimelineKind:
     # Whether the entry's details are sensitive (decided for the viewer by the one
     # sensitivity rule at read time; the entry itself is always listed).
     sensitive: bool = False
+    # How a summary the system stored in English is said in the reader's language
+    # (`lib.stored_words`); None shows it as stored.
+    said: Callable[[str], str] | None = None
 
 
 timeline_kinds: Registry[TimelineKind] = Registry("timeline kind")

@@ -107,10 +107,13 @@ def _enrollment_timeline(
     if enrollment.primary_coordinator_id != coordinator_before:
         coordinator = enrollment.primary_coordinator
         who = (coordinator.get_full_name() or coordinator.get_username()) if coordinator else ""
-        summary = (
-            f"{program.name}: primary coordinator is now {who}"
-            if who
-            else f"{program.name}: no primary coordinator"
+        summary = in_english(
+            lambda: (
+                _("%(program)s: primary coordinator is now %(who)s")
+                % {"program": program.name, "who": who}
+                if who
+                else _("%(program)s: no primary coordinator") % {"program": program.name}
+            )
         )
         _enrollment_entry(actor, enrollment, "people.enrollment_coordinator_changed", summary)
 

@@ -31,8 +31,8 @@ ACTIONS = {
     "unmerge": gettext_lazy("Undid the merge of %(what)s"),
 }
 
-# What a history row is about, by the model's name (other apps' rows, which a merge can
-# change, keep their models' names).
+# What a history row is about, by the model's name (a need is intake's: a merge can
+# resolve one).
 ENTITY_NAMES = {
     "person": pgettext_lazy("history of changes", "person"),
     "profile": pgettext_lazy("history of changes", "profile"),
@@ -41,6 +41,7 @@ ENTITY_NAMES = {
     "identifier": pgettext_lazy("history of changes", "identifier"),
     "personlanguage": pgettext_lazy("history of changes", "language"),
     "enrollment": pgettext_lazy("history of changes", "enrollment"),
+    "need": pgettext_lazy("history of changes", "need"),
 }
 
 # The fields no form changes (a merge, or the system, sets them).
@@ -50,6 +51,7 @@ FIELD_NAMES = {
     "merged_at": pgettext_lazy("history of changes", "merged at"),
     "last_contacted_at": pgettext_lazy("history of changes", "last contacted"),
     "created_by": pgettext_lazy("history of changes", "registered by"),
+    "status": pgettext_lazy("history of changes", "status"),  # a need's, which a merge resolves
 }
 
 
@@ -60,22 +62,24 @@ def _form_labels() -> dict[str, dict[str, Promise]]:
     # this module.
     from alongside.people import forms
 
-    by_entity: dict[str, type[ModelForm]] = {
-        "person": forms.PersonForm,
-        "profile": forms.ProfileForm,
-        "contactpoint": forms.ContactPointForm,
-        "supportcontact": forms.SupportContactForm,
-        "identifier": forms.IdentifierForm,
-        "personlanguage": forms.LanguageForm,
-        "enrollment": forms.EnrollmentCreateForm,
+    by_entity: dict[str, tuple[type[ModelForm], ...]] = {
+        "person": (forms.PersonForm,),
+        "profile": (forms.ProfileForm,),
+        "contactpoint": (forms.ContactPointForm,),
+        "supportcontact": (forms.SupportContactForm,),
+        "identifier": (forms.IdentifierForm,),
+        "personlanguage": (forms.LanguageForm,),
+        # A merge closes an enrollment: the edit form names its end and reason.
+        "enrollment": (forms.EnrollmentCreateForm, forms.EnrollmentForm),
     }
     return {
         entity: {
             name: field.label
+            for form in reversed(kinds)
             for name, field in form.base_fields.items()
             if isinstance(field.label, Promise)
         }
-        for entity, form in by_entity.items()
+        for entity, kinds in by_entity.items()
     }
 
 
@@ -117,7 +121,7 @@ def _field(
         (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
     )
     if before == RESTRICTED or after == RESTRICTED:
-        return ChangedField(label, RESTRICTED, RESTRICTED, restricted=True)
+        return ChangedField(label, str(RESTRICTED), str(RESTRICTED), restricted=True)
     return ChangedField(label, _value(field, before), _value(field, after))
 
 

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
 from alongside.accounts.actors import Actor, Visitor
 from alongside.accounts.scope import scope_for
@@ -26,7 +27,7 @@ from alongside.people.models import Enrollment, Person, Profile
 
 # Said wherever something is hidden from a viewer, on pages and (as `reason`) in the API:
 # hidden is never shown as "none".
-RESTRICTED = "Details restricted to the care team."
+RESTRICTED = gettext_lazy("Details restricted to the care team.")
 SENSITIVE_PROFILE_FIELDS = frozenset({"approach_with_care"})
 
 
@@ -164,6 +165,6 @@ def redact_change(changes: dict[str, Any], disclosure: Disclosure) -> dict[str, 
     if disclosure.reads_care_note:
         return changes
     return {
-        name: [RESTRICTED, RESTRICTED] if name in SENSITIVE_PROFILE_FIELDS else pair
+        name: [str(RESTRICTED)] * 2 if name in SENSITIVE_PROFILE_FIELDS else pair
         for name, pair in changes.items()
     }

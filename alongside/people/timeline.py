@@ -247,8 +247,8 @@ def _shown(entry: TimelineEntry, disclosure: Disclosure) -> ShownEntry:
         occurred_at=entry.occurred_at,
         actor=(actor.get_full_name() or actor.get_username()) if actor else "",
         program=entry.program.name if entry.program else "",
-        summary=entry.summary,
-        details=RESTRICTED if restricted else entry.details,
+        summary=kind.said(entry.summary) if kind and kind.said else entry.summary,
+        details=str(RESTRICTED) if restricted else entry.details,
         restricted=restricted,
         link=entry.link,
     )

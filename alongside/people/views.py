@@ -212,7 +212,7 @@ def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("people:detail", pk=person.pk)
     restricted = bool(profile and profile.approach_with_care and not disclosure.reads_care_note)
     return _form_page(
-        request, person, form, _("Edit profile"), note=RESTRICTED if restricted else ""
+        request, person, form, _("Edit profile"), note=str(RESTRICTED) if restricted else ""
     )
 
 

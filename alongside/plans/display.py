@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext
 from alongside.lib.kept import kept
 from alongside.plans import gas
 from alongside.plans.models import LINKABLE_PROFILE_FIELDS, Agreement, Goal, Plan, Step
-from alongside.plans.snapshot import Snapshot
+from alongside.plans.snapshot import Snapshot, owner_words
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -157,7 +157,9 @@ def _goal(
                 "due_text": _dated(due, due_on, language),
                 "done_text": _dated(done, done_at, language),
                 "overdue": s["done_at"] is None and due_on is not None and due_on < today,
-                "owner_label": s["owner"] or _label(Step.Owner, s["owner_kind"], language),
+                "owner": owner_words(s["owner"]),
+                "owner_label": owner_words(s["owner"])
+                or _label(Step.Owner, s["owner_kind"], language),
             }
         )
     readiness = [{**r, "measured_at": _datetime(r["measured_at"])} for r in goal["readiness"]]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.people import timeline
 from alongside.people.contributions import TimelineKind, timeline_kinds
+from alongside.plans import stored
 from alongside.plans.hooks import PlanChange, listen
 from alongside.plans.models import Step
 from alongside.tasks import services as tasks
@@ -42,7 +43,9 @@ STEP_DONE = "The step is done in the plan."
 def register() -> None:
     for kind, label in KINDS.items():
         # Not sensitive as a kind: an entry about a sensitive goal is marked so itself.
-        timeline_kinds.register(TimelineKind(key=f"plans.{kind}", label=label, group="plans"))
+        timeline_kinds.register(
+            TimelineKind(key=f"plans.{kind}", label=label, group="plans", said=stored.say)
+        )
     listen(on_change)
 
 

@@ -27,7 +27,7 @@ from alongside.people.contributions import PanelContext, WorklistItem, WorklistR
 from alongside.people.models import Enrollment, Person
 from alongside.people.selectors import audit_person_view
 from alongside.people.sensitivity import RESTRICTED, disclosure_for
-from alongside.plans import charts, display, snapshot_rows
+from alongside.plans import charts, display, snapshot_rows, stored
 from alongside.plans.models import (
     SENSITIVE_DOMAINS,
     Goal,
@@ -214,14 +214,19 @@ def _with_links(view: dict[str, Any], plan_pk: int) -> dict[str, Any]:
 
 
 def plan_versions(plan: Plan) -> list[PlanVersion]:
-    return list(
+    """The plan's versions, each summary in the reader's language (stored in English)."""
+    versions = list(
         PlanVersion.objects.filter(plan=plan).select_related("created_by").defer("snapshot")
     )
+    for version in versions:
+        version.summary = stored.say(version.summary)
+    return versions
 
 
 def version_page(user: Actor, plan: Plan, number: int) -> dict[str, Any]:
     """One past version of the plan, exactly as it was, as the user may see it."""
     version = PlanVersion.objects.select_related("created_by").get(plan=plan, number=number)
+    version.summary = stored.say(version.summary)
     disclosure = disclosure_for(user, plan.person)
     shown = redacted(version.snapshot, sensitive=disclosure.sensitive)
     view = display.readable(version.snapshot, shown, timezone.localdate(version.created_at))

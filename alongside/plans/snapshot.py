@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from alongside.people.models import Person, Profile
 from alongside.people.sensitivity import RESTRICTED
 from alongside.plans import snapshot_rows
@@ -30,12 +32,24 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# A step's owner no longer known: kept snapshots store these words in English (the API and
+# FHIR read them so); pages and the printed plan say them with `owner_words`.
+FORMER_STAFF = gettext_noop("A former staff member")
+SOMEONE_WHO_MATTERS = gettext_noop("Someone who matters to them")
+
+
 def _owner(step: Step) -> str:
     if step.owner_kind == Step.Owner.STAFF:
-        return str(step.owner_user) if step.owner_user else "A former staff member"
+        return str(step.owner_user) if step.owner_user else FORMER_STAFF
     if step.owner_kind == Step.Owner.SUPPORT:
-        return step.owner_contact.name if step.owner_contact else "Someone who matters to them"
+        return step.owner_contact.name if step.owner_contact else SOMEONE_WHO_MATTERS
     return ""
+
+
+def owner_words(owner: str) -> str:
+    """A step's stored owner as the reader says it: a name as it is, the words for an
+    owner no longer known in the active language."""
+    return gettext(owner) if owner in (FORMER_STAFF, SOMEONE_WHO_MATTERS) else owner
 
 
 def _step(step: Step) -> dict[str, Any]:
@@ -195,10 +209,10 @@ def redacted(snapshot: Snapshot, *, sensitive: bool) -> Snapshot:
     reviews = [
         {
             **review,
-            "person_view": RESTRICTED,
-            "what_changed": RESTRICTED,
+            "person_view": str(RESTRICTED),
+            "what_changed": str(RESTRICTED),
             "ratings": [
-                {**x, "note": RESTRICTED if x["goal_id"] in hidden else x["note"]}
+                {**x, "note": str(RESTRICTED) if x["goal_id"] in hidden else x["note"]}
                 for x in review["ratings"]
             ],
         }

@@ -21,6 +21,7 @@ class TasksConfig(AppConfig):
             worklist_reasons,
         )
         from alongside.tasks import audit_names, selectors, triggers
+        from alongside.tasks.stored import said_summary
 
         audit_names.register()
 
@@ -49,7 +50,9 @@ class TasksConfig(AppConfig):
             ("tasks.task_completed", _("Task completed")),
             ("tasks.task_cancelled", _("Task cancelled")),
         ):
-            timeline_kinds.register(TimelineKind(key=key, label=label, group="tasks"))
+            timeline_kinds.register(
+                TimelineKind(key=key, label=label, group="tasks", said=said_summary)
+            )
         manage_sections.register(
             ManageSection(
                 key="follow-up",

@@ -73,7 +73,7 @@ def apply(task: Task, *, sees: bool) -> Task:
     task.restricted = restricted  # type: ignore[attr-defined]
     if restricted:
         task.title = neutral_title(task)
-        task.description = RESTRICTED
+        task.description = str(RESTRICTED)
         task.why = ""
         task.resolution = ""  # a cancellation's reason can repeat what the task is about
     return task

@@ -26,6 +26,7 @@ from alongside.people.models import Person
 from alongside.people.sensitivity import Disclosure, disclosure_for
 from alongside.tasks import deadlines, presenting
 from alongside.tasks.models import FollowUpRule, Task
+from alongside.tasks.stored import said_event
 
 PANEL_LIMIT = 10
 
@@ -115,7 +116,7 @@ def task_for_change(user: Any, pk: int) -> Task:
 def history(task: Task) -> tuple[list[Any], list[Any]]:
     """The task's comments and history, oldest first."""
     comments = list(task.comments.select_related("author"))
-    events = list(task.events.select_related("actor"))
+    events = [said_event(e) for e in task.events.select_related("actor")]
     return comments, events
 
 

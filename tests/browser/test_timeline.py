@@ -72,7 +72,7 @@ def test_filters_and_restricted_details(browsing, world):
     browsing.sign_in(world.scheduler)
     browsing.goto(f"/people/{world.person.pk}/timeline/")
     browsing.check()
-    expect(page.get_by_text(RESTRICTED)).to_be_visible()
+    expect(page.get_by_text(str(RESTRICTED))).to_be_visible()
     expect(page.get_by_text("Safety plan reviewed together.")).to_have_count(0)
     page.get_by_label("Kind").select_option("urgent flags")
     page.get_by_role("button", name="Show").click()

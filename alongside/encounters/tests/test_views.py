@@ -157,7 +157,7 @@ def test_a_sensitive_note_is_restricted_outside_the_care_team(client: Any, world
         body = client.get(reverse("encounters:note", args=[note.pk])).content.decode()
         assert ("Keeping the apartment" in body) is sees
         assert ("SAFE-WORD" in body) is sees
-        assert (RESTRICTED in body) is not sees
+        assert (str(RESTRICTED) in body) is not sees
 
 
 @pytest.mark.parametrize("name", ["note", "note-autosave", "addendum-add"])

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
@@ -33,8 +34,10 @@ def may_ask(actor: Any, person: Person, version: InstrumentVersion) -> None:
     """An instrument with sensitive questions is for those who may see their answers."""
     if has_sensitive_items(version) and not disclosure_for(actor, person).sensitive:
         raise NotPermitted(
-            "This screening asks sensitive questions, so only the person's care team can "
-            "fill it in."
+            _(
+                "This screening asks sensitive questions, so only the person's care team can "
+                "fill it in."
+            )
         )
 
 
@@ -65,7 +68,7 @@ def locked(response: ScreeningResponse, expected_version: int | None) -> Screeni
         .get(pk=response.pk)
     )
     if current.is_completed:
-        raise ValidationError("This screening is already completed; start a new one to redo it.")
+        raise ValidationError(_("This screening is already completed; start a new one to redo it."))
     if expected_version is not None and current.version != expected_version:
         raise StaleVersion(current.version)
     return current

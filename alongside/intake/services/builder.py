@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from alongside.accounts.scope import scope_for
 from alongside.audit import services as audit
@@ -43,7 +44,7 @@ def can_build(user: Any, organization_id: int | None) -> bool:
 
 def _ensure_builder(actor: Any, organization_id: int | None) -> None:
     if not can_build(actor, organization_id):
-        raise NotPermitted("Only this organization's admins can build its instruments.")
+        raise NotPermitted(_("Only this organization's admins can build its instruments."))
 
 
 def draft_token(version: InstrumentVersion) -> str:
@@ -146,7 +147,7 @@ def instrument_copy(
     this version's definition (a shipped instrument's, or one of the organization's)."""
     source = version.instrument
     if source.organization_id not in (None, organization.pk):
-        raise NotPermitted("That instrument belongs to another organization.")
+        raise NotPermitted(_("That instrument belongs to another organization."))
     return instrument_create(
         actor=actor,
         organization=organization,
@@ -166,11 +167,12 @@ def instrument_new_version(*, actor: Any, version: InstrumentVersion) -> Instrum
     _ensure_builder(actor, instrument.organization_id)
     version = InstrumentVersion.objects.get(pk=version.pk)
     if version.status == InstrumentVersion.Status.DRAFT:
-        raise ValidationError("This version is still a draft: edit it instead.")
+        raise ValidationError(_("This version is still a draft: edit it instead."))
     draft = instrument.versions.filter(status=InstrumentVersion.Status.DRAFT).first()
     if draft is not None:
         raise ValidationError(
-            f"Version {draft.label} is already a draft. Edit it, or retire it first."
+            _("Version %(label)s is already a draft. Edit it, or retire it first.")
+            % {"label": draft.label}
         )
     return _draft_create(
         actor,
@@ -189,8 +191,11 @@ def _locked_draft(version: InstrumentVersion, expected: str | None) -> Instrumen
     )
     if current.status != InstrumentVersion.Status.DRAFT:
         raise ValidationError(
-            f"Version {current.label} is no longer a draft ({current.get_status_display()}), "
-            "so it cannot change. Start a new version to make changes."
+            _(
+                "Version %(label)s is no longer a draft (%(status)s), so it cannot change. "
+                "Start a new version to make changes."
+            )
+            % {"label": current.label, "status": current.get_status_display()}
         )
     if expected is not None and draft_token(current) != expected:
         raise DraftChanged
@@ -296,7 +301,7 @@ def instrument_publish(
     )
     _ensure_builder(actor, current.instrument.organization_id)
     if current.status != InstrumentVersion.Status.DRAFT:
-        raise ValidationError("Only a draft can be published.")
+        raise ValidationError(_("Only a draft can be published."))
     return _status_change(actor, current, InstrumentVersion.Status.ACTIVE, expected)
 
 
@@ -310,5 +315,5 @@ def instrument_retire(*, actor: Any, version: InstrumentVersion) -> InstrumentVe
     )
     _ensure_builder(actor, current.instrument.organization_id)
     if current.status == InstrumentVersion.Status.RETIRED:
-        raise ValidationError("This version is already retired.")
+        raise ValidationError(_("This version is already retired."))
     return _status_change(actor, current, InstrumentVersion.Status.RETIRED, None)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from alongside.intake.models import Score, ScreeningResponse, UrgentFlag, UrgentFlagAction
 from alongside.lib.english import in_english
@@ -26,7 +27,7 @@ def screening_completed(actor: Any, response: ScreeningResponse, at: dt.datetime
         person=response.person,
         kind="intake.screening_completed",
         occurred_at=at,
-        summary=f"Screening completed: {title}",
+        summary=in_english(lambda: _("Screening completed: %(title)s") % {"title": title}),
         details=_scores(response.scores.order_by("name")),
         actor=actor,
         subject=response,
@@ -39,7 +40,7 @@ def flag_raised(actor: Any, flag: UrgentFlag) -> None:
         person=flag.person,
         kind="intake.urgent_flag_raised",
         occurred_at=flag.raised_at,
-        summary="Urgent screening result raised",
+        summary=in_english(lambda: _("Urgent screening result raised")),
         details=flag.reason,
         actor=actor,
         subject=flag,
@@ -53,9 +54,13 @@ def flag_acknowledged(actor: Any, flag: UrgentFlag, taken: UrgentFlagAction) -> 
         person=flag.person,
         kind="intake.urgent_flag_acknowledged",
         occurred_at=taken.taken_at,
-        summary="Urgent screening result acted on"
-        if taken.closes_flag
-        else "Urgent screening result: attempt recorded",
+        summary=in_english(
+            lambda: (
+                _("Urgent screening result acted on")
+                if taken.closes_flag
+                else _("Urgent screening result: attempt recorded")
+            )
+        ),
         details=f"{what}. {taken.note}".strip() if taken.note else what,
         actor=actor,
         subject=flag,

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
@@ -38,8 +40,8 @@ def need_identify(actor: Any, response: ScreeningResponse, kind: str, at: Any) -
 # ---------------------------------------------------------------- need status
 
 
-NEED_CHANGED = (
-    "Someone else changed this need to “{current}” while you were looking. Nothing was "
+NEED_CHANGED = gettext_lazy(
+    "Someone else changed this need to “%(current)s” while you were looking. Nothing was "
     "changed; check the record and choose again."
 )
 
@@ -53,15 +55,15 @@ def need_set_status(*, actor: Any, need: Need, status: str, expected: str | None
     person = visible_person(actor, need.person)
     disclosure = disclosure_for(actor, person)
     if not disclosure.on_team:
-        raise NotPermitted("Only the person’s care team can change the status of a need.")
+        raise NotPermitted(_("Only the person’s care team can change the status of a need."))
     if sensitive.is_sensitive_need(need.kind) and not disclosure.sensitive:
-        raise NotPermitted(sensitivity.RESTRICTED)
+        raise NotPermitted(str(sensitivity.RESTRICTED))
     if status not in Need.Status.values:
-        raise ValidationError({"status": "Choose one of the listed statuses."})
+        raise ValidationError({"status": _("Choose one of the listed statuses.")})
     need = Need.objects.select_for_update().get(pk=need.pk)
     old = need.status
     if expected is not None and old != expected:
-        raise ValidationError(NEED_CHANGED.format(current=Need.Status(old).label), code="stale")
+        raise ValidationError(NEED_CHANGED % {"current": Need.Status(old).label}, code="stale")
     if status == old:
         return need
     reopening = status in Need.OPEN_STATUSES and old not in Need.OPEN_STATUSES
@@ -74,8 +76,10 @@ def need_set_status(*, actor: Any, need: Need, status: str, expected: str | None
     ):
         raise ValidationError(
             {
-                "status": f"{person.first_name} already has an open “{need.get_kind_display()}” "
-                "need; update that one instead."
+                "status": _(
+                    "%(name)s already has an open “%(need)s” need; update that one instead."
+                )
+                % {"name": person.first_name, "need": need.get_kind_display()}
             }
         )
     need.status = status

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from alongside.audit.services import Action
 from alongside.intake import definitions, fhir, selectors, sensitive, translation_gate
@@ -48,11 +49,13 @@ def response_start(
     person = visible_person(actor, person)
     may_ask(actor, person, instrument_version)
     if instrument_version.status != InstrumentVersion.Status.ACTIVE:
-        raise ValidationError("Only the active version of an instrument can be started.")
+        raise ValidationError(_("Only the active version of an instrument can be started."))
     if instrument_version.instrument.organization_id not in (None, person.organization_id):
-        raise ValidationError("This instrument belongs to another organization.")
+        raise ValidationError(_("This instrument belongs to another organization."))
     if language not in definitions.languages(instrument_version.definition):
-        raise ValidationError({"language": "This instrument has no translation in that language."})
+        raise ValidationError(
+            {"language": _("This instrument has no translation in that language.")}
+        )
     if mode == ScreeningResponse.Mode.PERSON:
         _check_person_may_see(instrument_version, language, person)
     response = ScreeningResponse(
@@ -142,7 +145,7 @@ def _answers_put(
     unknown = sorted(set(answers) - entries.keys())
     if unknown:
         raise ValidationError(
-            {link_id: "This question is not part of the screening." for link_id in unknown}
+            {link_id: _("This question is not part of the screening.") for link_id in unknown}
         )
     changed = sorted(link_id for link_id, given in answers.items() if stored.get(link_id) != given)
     if not changed:
@@ -210,7 +213,7 @@ def _complete(actor: Any, response: ScreeningResponse) -> ScreeningResponse:
     if missing:
         raise ValidationError(
             {
-                link_id: "Answer this question, or record that the person prefers not to answer."
+                link_id: _("Answer this question, or record that the person prefers not to answer.")
                 for link_id in missing
             }
         )
@@ -276,7 +279,9 @@ def response_set_language(
     authorize(actor, response, link)
     response = locked(response, None)
     if language not in definitions.languages(response.definition):
-        raise ValidationError({"language": "This screening has no translation in that language."})
+        raise ValidationError(
+            {"language": _("This screening has no translation in that language.")}
+        )
     # Only the person's own view switches languages (staff ask in the one they chose).
     _check_person_may_see(response.instrument_version, language, response.person)
     if language != response.language:
@@ -301,7 +306,7 @@ def response_import(*, actor: Any, person: Person, data: dict[str, Any]) -> Scre
     unknown = sorted(set(answers) - {e["link_id"] for e in version.definition["items"]})
     if unknown:
         raise ValidationError(
-            {link_id: "This question is not part of the screening." for link_id in unknown}
+            {link_id: _("This question is not part of the screening.") for link_id in unknown}
         )
     return response_record(
         actor=actor,
@@ -317,7 +322,7 @@ def response_import(*, actor: Any, person: Person, data: dict[str, Any]) -> Scre
 
 
 def _version_named(questionnaire: str, person: Person) -> InstrumentVersion:
-    url, _, label = questionnaire.partition("|")
+    url, _bar, label = questionnaire.partition("|")
     slug = url.rstrip("/").rsplit("/", 1)[-1]
     versions = InstrumentVersion.objects.filter(
         selectors.usable_by(person.organization_id, prefix="instrument__"), instrument__slug=slug
@@ -329,7 +334,10 @@ def _version_named(questionnaire: str, person: Person) -> InstrumentVersion:
     )
     if version is None:
         raise ValidationError(
-            {"questionnaire": f"No instrument {questionnaire!r} is available to this organization."}
+            {
+                "questionnaire": _("No instrument %(name)s is available to this organization.")
+                % {"name": repr(questionnaire)}
+            }
         )
     return version
 
@@ -338,7 +346,7 @@ def _check_person_may_see(version: InstrumentVersion, language: str, person: Per
     """A person answering on their own is not given an unvalidated translation unless
     their organization allows it (intake/translation_gate.py)."""
     if not translation_gate.person_may_see(version.definition, language, person):
-        name = get_language_info(language)["name"]  # "Spanish", for staff
+        name = get_language_info(language)["name_translated"]  # "Spanish", for staff
         raise ValidationError(
             {"language": translation_gate.refusal(version.instrument.title, name)}
         )

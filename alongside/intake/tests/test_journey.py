@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from alongside.intake import services
@@ -18,6 +19,7 @@ from alongside.people.models import TimelineEntry
 from alongside.tasks import background, rules
 from alongside.tasks.models import Task
 from alongside.tasks.tests.factories import make_rule
+from conftest import signed_in_in_spanish
 
 
 def entries(person: Any) -> list[tuple[str, str, bool]]:
@@ -82,3 +84,16 @@ def test_raising_a_flag_runs_the_persons_rules_once_it_commits(
         callback()
     task = Task.objects.get(rule=rule)
     assert task.person == world.person and task.is_open
+
+
+def test_a_spanish_reader_reads_the_screenings_journey_in_spanish(
+    client: Any, world: Any, screen: Screen
+) -> None:
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    journey = signed_in_in_spanish(client, world.coordinator).get(
+        reverse("people:timeline", args=[world.person.pk])
+    )
+    page = journey.content.decode()
+    assert "Evaluación completada: Patient Health Questionnaire-9 (PHQ-9)" in page
+    assert "Resultado urgente de una evaluación emitido" in page
+    assert "Screening completed:" not in page and "Urgent screening result" not in page

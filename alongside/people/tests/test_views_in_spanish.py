@@ -9,15 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from alongside.accounts.tokens import token_create
 from alongside.people.models import ContactPoint, PersonLanguage
+from conftest import signed_in_in_spanish
 
 
 @pytest.fixture
 def spanish(client: Client, world: Any) -> Client:
-    world.coordinator.language = "es"
-    world.coordinator.save(update_fields=["language"])
-    client.force_login(world.coordinator)
-    return client
+    return signed_in_in_spanish(client, world.coordinator)
 
 
 def test_it_confirms_a_save_in_spanish(spanish: Client, world: Any) -> None:
@@ -47,3 +46,17 @@ def test_it_names_a_persons_languages_in_spanish(spanish: Client, world: Any) ->
     PersonLanguage.objects.create(person=world.person, language="zh")
     page = spanish.get(reverse("people:detail", args=[world.person.pk])).content.decode()
     assert "Chino — 中文" in page and "Chinese" not in page
+
+
+def test_it_says_what_is_restricted_in_spanish_and_the_api_in_english(
+    client: Client, world: Any
+) -> None:
+    signed_in_in_spanish(client, world.scheduler)
+    for name in ("profile", "history"):
+        page = client.get(reverse(f"people:{name}", args=[world.person.pk])).content.decode()
+        assert "Detalles reservados al equipo de atención." in page, name
+        assert "Details restricted" not in page and "loud voices" not in page, name
+    _, secret = token_create(user=world.scheduler, name="tests")
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    body = api.get(f"/api/v1/people/{world.person.pk}/profile").json()
+    assert body["approach_with_care"]["reason"] == "Details restricted to the care team."

@@ -14,12 +14,13 @@ import pypdf
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alongside.accounts.models import User
 from alongside.audit.models import AuditEvent
 from alongside.people import services as people
 from alongside.plans import printout, services
+from alongside.plans.models import Step
 from alongside.plans.tests.factories import add_goal, fresh, start_plan
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -195,3 +196,15 @@ def test_the_print_makes_the_same_number_of_queries_however_full(
 # (2). On SQLite also her enrollments (1) and the plan's snapshot (6); on PostgreSQL
 # they come with the plan (plans/snapshot_rows.py).
 PRINT_QUERIES = 4 + (1 if connection.vendor == "postgresql" else 3 + 7)
+
+
+def test_it_names_a_step_owner_no_longer_known_in_the_persons_language(world, plan):
+    Step.objects.filter(text="Call the food bank").update(owner_user=None)  # the account is gone
+
+    def who() -> str:
+        team = printout.plan_print(world.coordinator, plan.pk)["team"]
+        return next(line["who"] for line in team if line["text"] == "Call the food bank")
+
+    with translation.override("es"):
+        assert who() == "Un/a antiguo/a miembro del personal"
+    assert who() == "A former staff member"

@@ -68,7 +68,7 @@ def test_task_list_and_my_tasks(world: Any, secret: Task, client: Any) -> None:
 def test_task_page_and_edit_form(world: Any, secret: Task, client: Any) -> None:
     client.force_login(world.scheduler)
     page = client.get(reverse("tasks:detail", args=[secret.pk])).content.decode()
-    assert NEUTRAL in page and RESTRICTED in page and WORDS not in page
+    assert NEUTRAL in page and str(RESTRICTED) in page and WORDS not in page
     form = client.get(reverse("tasks:edit", args=[secret.pk])).content.decode()
     assert WORDS not in form and 'name="title"' not in form
     # Moving the due time along is theirs to do; the words stay as they were.

@@ -1,0 +1,104 @@
+"""Sentences the system stores in English (`lib.english.in_english`: a journey entry's
+summary, a plan version's) said again in the reader's language when they are shown.
+
+An app lists the sentences it stores, each by its catalog message ("Goal added:
+%(goal)s") and how to say each value again (a status stored as its English label is
+said as the label is now); `say` recognises a stored text by its English form and gives
+the translation, with the values put back. Rows already stored are read the same way, so
+nothing is migrated. A text no sentence matches (a person's own words, an older wording)
+is shown as stored."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+# How a value is said again: None when it is not one this sentence stores (so the text is
+# not this sentence).
+Value = Callable[[str], str | None]
+
+
+def as_stored(value: str) -> str:
+    return value
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence stored in English: its message in the catalog, and how to say its
+    values again (a value not named is put back as stored: a name, a person's words)."""
+
+    message: str
+    values: Mapping[str, Value] = field(default_factory=dict)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        parts = re.split(r"%\((\w+)\)s", self.message)
+        # Even parts are the sentence's own words, odd ones the names of its values.
+        return re.compile(
+            "".join(
+                re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)"
+                for n, part in enumerate(parts)
+            ),
+            re.DOTALL,
+        )
+
+    def said(self, text: str) -> str | None:
+        found = self.pattern.fullmatch(text)
+        if found is None:
+            return None
+        values = {}
+        for name, stored in found.groupdict().items():
+            said = self.values.get(name, as_stored)(stored)
+            if said is None:
+                return None
+            values[name] = said
+        return gettext(self.message) % values if values else gettext(self.message)
+
+
+class Sentences:
+    """The sentences one app stores, recognised in the order given (put a sentence
+    before a more general one that would also match it: "Plan approved" before "Plan
+    %(status)s")."""
+
+    def __init__(self, sentences: Iterable[Sentence]) -> None:
+        self.sentences: Sequence[Sentence] = tuple(sentences)
+        self._exact = {s.message: s for s in self.sentences if not s.pattern.groupindex}
+
+    def say(self, text: str) -> str:
+        """`text` in the active language when it is one of these sentences, else as
+        stored."""
+        if not text or translation.get_language() in (None, "en"):
+            return text
+        exact = self._exact.get(text)
+        if exact is not None:
+            return gettext(exact.message)
+        for sentence in self.sentences:
+            said = sentence.said(text)
+            if said is not None:
+                return said
+        return text
+
+
+def choice_label(choices: Any, *, lower: bool = False) -> Value:
+    """A value stored as one of `choices`' English labels (lower-cased when `lower`),
+    said as that label in the active language; None for any other value."""
+    by_english: dict[str, Any] = {}
+
+    def say(value: str) -> str | None:
+        if not by_english:
+            with translation.override("en"):
+                by_english.update({_cased(str(label), lower): label for label in choices.labels})
+        label = by_english.get(value)
+        return _cased(str(label), lower) if label is not None else None
+
+    return say
+
+
+def _cased(text: str, lower: bool) -> str:
+    return text.lower() if lower else text

@@ -1,0 +1,31 @@
+"""A sentence the system stored in English is said again in the reader's language, its
+values put back; anything else is shown as stored."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from alongside.lib.stored_words import Sentence, Sentences, choice_label
+from alongside.plans.models import Plan
+
+SENTENCES = Sentences(
+    [
+        Sentence("Plan approved"),
+        Sentence("Goal added: %(goal)s"),
+        Sentence("Plan %(status)s", {"status": choice_label(Plan.Status, lower=True)}),
+    ]
+)
+
+
+def test_it_says_a_stored_sentence_in_the_readers_language() -> None:
+    with translation.override("es"):
+        assert SENTENCES.say("Plan approved") == "Plan aprobado"
+        assert SENTENCES.say("Goal added: “Find work”") == "Meta añadida: “Find work”"
+        assert SENTENCES.say("Plan closed") == "Plan: cerrado"
+
+
+def test_it_shows_what_it_does_not_recognise_as_stored() -> None:
+    with translation.override("es"):
+        assert SENTENCES.say("Lupe called back") == "Lupe called back"
+        assert SENTENCES.say("Plan approved twice") == "Plan approved twice"
+    assert SENTENCES.say("Plan approved") == "Plan approved"  # English: as stored
