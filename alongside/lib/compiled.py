@@ -24,9 +24,13 @@ are kept; the next page of that kind sends them all at once, with its own id, wh
 begins, and each `rows`, `objects` or `count` inside it takes its answer from there. The
 statements and their answers are the same; what is read is still only what the page's
 code asks for (an answer nobody asks for is dropped unread), and SQLite runs them one
-by one as before. Nothing is sent ahead inside a transaction (a failing statement would
-abort it), and a page whose statements fail on the way is forgotten: its reads run one
-by one, and the next page of its kind sends only what this one ran.
+by one as before. On PostgreSQL the statements sent together, and those a caller asks
+to be (`prepared=True`), are prepared on the connection the first time it runs them
+(psycopg binding their values on the server): their text never changes, so PostgreSQL
+plans each once per connection instead of once per page. Nothing is sent ahead inside
+a transaction (a failing statement would abort it), and a page whose statements fail on
+the way is forgotten: its reads run one by one, and the next page of its kind sends
+only what this one ran.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+import psycopg
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model, QuerySet
@@ -130,10 +136,12 @@ def _params(statement: _Rows, pk: int) -> list[Any]:
     return params
 
 
-def _run(name: str, key: Hashable, statement: _Rows, pk: int) -> list[tuple[Any, ...]]:
+def _run(
+    name: str, key: Hashable, statement: _Rows, pk: int, prepared: bool = False
+) -> list[tuple[Any, ...]]:
     fetched = _answer(("rows", (name, key)), pk)
     if fetched is None:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with _cursor(prepared) as cursor:
             cursor.execute(statement.sql, _params(statement, pk))
             fetched = cursor.fetchall()
     if not statement.converters:
@@ -152,9 +160,18 @@ def rows(
     return [] if statement is None else _run(name, key, statement, pk)
 
 
-def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk: int) -> list[Any]:
+def objects(
+    name: str,
+    key: Hashable,
+    build: Callable[[int], QuerySet[Any]],
+    pk: int,
+    *,
+    prepared: bool = False,
+) -> list[Any]:
     """The model instances of `build(pk)` (a model query, its `select_related` objects
-    attached), compiled as `rows` is; what `list(build(pk))` gives, without compiling."""
+    attached), compiled as `rows` is; what `list(build(pk))` gives, without compiling.
+    `prepared`: run as a prepared statement on PostgreSQL (see the module), for a read
+    whose best plan does not depend on the id (a primary key's)."""
 
     def models(pk: int) -> QuerySet[Any]:
         query = build(pk)
@@ -173,7 +190,7 @@ def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk:
     init_list = [selected[0].target.attname for selected in compiler.select[start:end]]
     populators = get_related_populators(klass_info, compiler.select, DEFAULT_DB_ALIAS)  # type: ignore[call-arg]
     made = []
-    for row in _run(name, key, statement, pk):
+    for row in _run(name, key, statement, pk, prepared):
         obj = model.from_db(DEFAULT_DB_ALIAS, init_list, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
@@ -228,12 +245,50 @@ def _send_ahead(tags: tuple[Tag, ...], pk: int) -> dict[Tag, list[Any]]:
     connection.ensure_connection()
     with ExitStack() as stack:
         stack.enter_context(connection.connection.pipeline())
-        cursors = [stack.enter_context(connection.cursor()) for _ in statements]
+        cursors = [stack.enter_context(_cursor(prepared=True)) for _ in statements]
         for cursor, (_, (sql, params)) in zip(cursors, statements, strict=True):
             cursor.execute(sql, params)
         return {
             tag: cursor.fetchall() for cursor, (tag, _) in zip(cursors, statements, strict=True)
         }
+
+
+class _PreparedCursor(psycopg.Cursor[Any]):
+    """psycopg's cursor that binds values on the server, each statement prepared on its
+    connection the first time it runs (psycopg keeps the last hundred a connection
+    prepared, and forgets them on a rollback, as it does its own)."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
+    ) -> Any:
+        return super().execute(query, params, prepare=True, **kwargs)
+
+
+# Django turns psycopg's automatic preparing off (for connection poolers); a threshold no
+# statement reaches lets a cursor ask for it while every other statement stays unprepared.
+_NEVER = 2**62
+
+
+def _cursor(prepared: bool) -> Any:
+    """A cursor of the default connection (Django's, with its execute wrappers and query
+    log); one that prepares its statements when `prepared` on PostgreSQL with psycopg 3,
+    unless settings.DATABASE_PREPARED_STATEMENTS is off."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not (prepared and _prepares()):
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _NEVER
+    cursor: Any = _PreparedCursor(raw)  # what Django wraps, whatever its stubs say
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
+def _prepares() -> bool:
+    return _pipelines() and settings.DATABASE_PREPARED_STATEMENTS
 
 
 def _pipelines() -> bool:

@@ -195,7 +195,9 @@ def _scoped_record(user: Actor, pk: int, related: tuple[str, ...]) -> Person:
     def build(pk: int) -> QuerySet[Person]:
         return with_record(people_for(user), related).filter(pk=pk)
 
-    found = compiled.objects("people.person_detail", (scope_for(user), related), build, pk)
+    found = compiled.objects(
+        "people.person_detail", (scope_for(user), related), build, pk, prepared=True
+    )
     if not found:  # out of scope, merged away or no such person: the same answer
         raise Person.DoesNotExist("Person matching query does not exist.")
     return store_inline(found[0])

@@ -124,6 +124,58 @@ def test_a_page_sends_the_statements_the_last_one_ran_together_with_its_own_id(
     assert len(sent) == (1 if connection.vendor == "postgresql" else 0)
 
 
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_statements_sent_together_are_prepared_once_a_connection_unless_turned_off(
+    transactional_db: Any, sent_ahead: list[tuple[Any, ...]], settings: Any, on: bool
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from alongside.organizations.models import Program
+
+    settings.DATABASE_PREPARED_STATEMENTS = on
+    orgs = [Organization.objects.create(name=f"Prepared {n}", slug=f"prepared-{n}") for n in "ABC"]
+    for org in orgs:
+        Program.objects.create(organization=org, name=f"{org.name} housing")
+
+    def programs(pk: int) -> Any:
+        return Program.objects.filter(organization_id=pk).values_list("name")
+
+    name = ("test.prepared", on)
+    answers = []
+    for org in orgs:
+        with compiled.together(name, org.pk):
+            answers.append(compiled.rows("test.prepared.programs", on, programs, org.pk))
+    assert answers == [[(f"{org.name} housing",)] for org in orgs]
+    assert len(sent_ahead) == 2  # the second and third pages
+    kept = [s for s in _prepared_statements() if "organizations_program" in s]
+    # Prepared once, by the first page that sent it, and run again by the next.
+    assert len(kept) == (1 if on else 0)
+    if on:
+        assert "$1" in kept[0]  # its values bound on the server
+
+
+def test_a_read_asked_to_be_prepared_answers_as_the_orm(transactional_db: Any) -> None:
+    from alongside.organizations.models import Program
+
+    org = Organization.objects.create(name="Asked A", slug="asked-a")
+    Program.objects.create(organization=org, name="Housing")
+
+    def build(pk: int) -> Any:
+        return Program.objects.filter(organization_id=pk).select_related("organization")
+
+    for _ in range(2):
+        [made] = compiled.objects("test.asked", None, build, org.pk, prepared=True)
+        assert (made.name, made.organization.name) == ("Housing", "Asked A")
+    if connection.vendor == "postgresql":
+        assert any("organizations_program" in s for s in _prepared_statements())
+
+
 def _programs_page(pk: int) -> list[Any]:
     from alongside.organizations.models import Program
 
