@@ -36,7 +36,8 @@ only what this one ran.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Hashable, Iterator
+import sys
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -235,22 +236,67 @@ def _sendable(tag: Tag, pk: int) -> tuple[str, tuple[Any, ...] | list[Any]] | No
     return None if statement is None else (statement.sql, _params(statement, pk))
 
 
-def _send_ahead(tags: tuple[Tag, ...], pk: int) -> dict[Tag, list[Any]]:
-    """Every statement of `tags` run with `pk`, in one round trip."""
+def _send_ahead(tags: tuple[Tag, ...], pk: int, pipeline: ExitStack) -> dict[Tag, list[Any]]:
+    """Every statement of `tags` run with `pk`, in one round trip, the connection in
+    pipeline mode until `pipeline` closes."""
     connection = connections[DEFAULT_DB_ALIAS]
     sendable = [(tag, _sendable(tag, pk)) for tag in tags]
     statements = [(tag, sent) for tag, sent in sendable if sent is not None]
     if not statements:
         return {}
     connection.ensure_connection()
-    with ExitStack() as stack:
-        stack.enter_context(connection.connection.pipeline())
-        cursors = [stack.enter_context(_cursor(prepared=True)) for _ in statements]
-        for cursor, (_, (sql, params)) in zip(cursors, statements, strict=True):
-            cursor.execute(sql, params)
-        return {
-            tag: cursor.fetchall() for cursor, (tag, _) in zip(cursors, statements, strict=True)
-        }
+    with ExitStack() as inside:  # a failure leaves pipeline mode as it goes
+        inside.enter_context(connection.connection.pipeline())
+        with ExitStack() as stack:
+            cursors = [stack.enter_context(_cursor(prepared=True)) for _ in statements]
+            for cursor, (_, (sql, params)) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+            answers = {
+                tag: cursor.fetchall() for cursor, (tag, _) in zip(cursors, statements, strict=True)
+            }
+        pipeline.push(inside.pop_all())
+    return answers
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write a page makes about what it reads (the audit event of the read), for
+    `together`: on PostgreSQL, when the page's reads are sent ahead, `sql` with `params`
+    is sent right after them in a transaction of its own, which commits while the page
+    goes on (its wait for the disk no longer in the page's way); `together` waits for it
+    before it ends, raises if it failed, and gives `done` the row it returned (None for
+    none). Otherwise `now()` makes the write on entering, before the reads."""
+
+    sql: str
+    params: Sequence[Any]
+    done: Callable[[tuple[Any, ...] | None], None]
+    now: Callable[[], None]
+
+
+def _write_after(write: Write, pipeline: ExitStack) -> Callable[[], None]:
+    """Send `write` in its own transaction after the reads sent ahead (their answers
+    already read), without waiting for it; what to call to wait for it, at the end."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    raw = connection.connection
+    raw.execute("BEGIN")
+    cursor = connection.cursor()
+    cursor.execute(write.sql, write.params)
+    raw.execute("COMMIT")
+
+    def finish() -> None:
+        try:
+            row = cursor.fetchone()  # the commit's answer comes before it
+        except BaseException:
+            pipeline.__exit__(*sys.exc_info())  # out of pipeline mode
+            if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                raw.rollback()  # the write failed: its transaction is still open
+            raise
+        finally:
+            cursor.close()
+        pipeline.close()
+        write.done(None if row is None else tuple(row))
+
+    return finish
 
 
 class _PreparedCursor(psycopg.Cursor[Any]):
@@ -299,40 +345,52 @@ def _pipelines() -> bool:
     return hasattr(connection.connection, "pipeline")
 
 
-def _ahead(name: Hashable, tags: tuple[Tag, ...], pk: int) -> dict[Tag, list[Any]]:
+def _ahead(
+    name: Hashable, tags: tuple[Tag, ...], pk: int, write: Write | None, pipeline: ExitStack
+) -> tuple[dict[Tag, list[Any]], Callable[[], None] | None]:
     """The answers sent ahead for a page, or none: not inside a transaction (a statement
     that fails there would abort the caller's transaction, for a read the page may not
     even ask for), and not when a statement fails on the way (the page is forgotten, so
-    the next page of its kind does not send it again, and each read runs on its own)."""
-    if not tags or not _pipelines():
-        return {}
+    the next page of its kind does not send it again, and each read runs on its own).
+    And `write` sent after them, with what waits for it; or made now (None)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block:
-        return {}
-    try:
-        return _send_ahead(tags, pk)
-    except (DatabaseError, cast(Any, connection).Database.Error):
-        _pages.pop(name, None)
-        return {}
+    answers: dict[Tag, list[Any]] = {}
+    if tags and _pipelines() and not connection.in_atomic_block:
+        try:
+            answers = _send_ahead(tags, pk, pipeline)
+        except (DatabaseError, cast(Any, connection).Database.Error):
+            _pages.pop(name, None)
+    if write is not None and answers:
+        return answers, _write_after(write, pipeline)
+    pipeline.close()
+    if write is not None:
+        write.now()
+    return answers, None
 
 
 @contextmanager
-def together(name: Hashable, pk: int) -> Iterator[None]:
+def together(name: Hashable, pk: int, write: Write | None = None) -> Iterator[None]:
     """Inside it, the kept statements that the last page named `name` ran are answered
     from one round trip made on entering, with `pk` for their stand-in id. `name` must
     say everything that decides which statements the page runs (the viewer's scope,
     what the sensitivity rule lets them see), or the round trip carries answers nobody
-    reads."""
+    reads. `write` (see `Write`) is made with them: it has committed when this ends."""
     if _together.get() is not None:  # one page inside another: the outer one sends
+        if write is not None:
+            write.now()
         yield
         return
     ahead = _pages.get(name, ())
-    page = _Together(pk, answers=_ahead(name, ahead, pk))
-    token = _together.set(page)
-    try:
-        yield
-    finally:
-        _together.reset(token)
+    with ExitStack() as pipeline:
+        answers, finish = _ahead(name, ahead, pk, write, pipeline)
+        page = _Together(pk, answers=answers)
+        token = _together.set(page)
+        try:
+            yield
+        finally:
+            _together.reset(token)
+            if finish is not None:
+                finish()
     ran = tuple(dict.fromkeys(page.ran))
     if ran != ahead:
         if len(_pages) >= LIMIT:
