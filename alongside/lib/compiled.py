@@ -248,7 +248,7 @@ def _send_ahead(tags: tuple[Tag, ...], pk: int, pipeline: ExitStack) -> dict[Tag
     with ExitStack() as inside:  # a failure leaves pipeline mode as it goes
         inside.enter_context(connection.connection.pipeline())
         with ExitStack() as stack:
-            cursors = [stack.enter_context(_cursor(prepared=True)) for _ in statements]
+            cursors = [stack.enter_context(c) for c in _cursors(len(statements), prepared=True)]
             for cursor, (_, (sql, params)) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)
             answers = {
@@ -275,24 +275,34 @@ class Write:
 
 def _write_after(write: Write, pipeline: ExitStack) -> Callable[[], None]:
     """Send `write` in its own transaction after the reads sent ahead (their answers
-    already read), without waiting for it; what to call to wait for it, at the end."""
+    already read), without waiting for it; what to call to wait for it, at the end. Its
+    failure may show as soon as the next command is sent, or only then."""
     connection = connections[DEFAULT_DB_ALIAS]
     raw = connection.connection
-    raw.execute("BEGIN")
     cursor = connection.cursor()
-    cursor.execute(write.sql, write.params)
-    raw.execute("COMMIT")
+
+    def failed() -> None:
+        cursor.close()
+        pipeline.__exit__(*sys.exc_info())  # out of pipeline mode
+        if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            raw.rollback()  # the write's transaction is still open, failed
+
+    try:
+        with connection.wrap_database_errors:  # Django's errors, as its cursors raise
+            raw.execute("BEGIN")
+            cursor.execute(write.sql, write.params)
+            raw.execute("COMMIT")
+    except BaseException:
+        failed()
+        raise
 
     def finish() -> None:
         try:
             row = cursor.fetchone()  # the commit's answer comes before it
         except BaseException:
-            pipeline.__exit__(*sys.exc_info())  # out of pipeline mode
-            if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                raw.rollback()  # the write failed: its transaction is still open
+            failed()
             raise
-        finally:
-            cursor.close()
+        cursor.close()
         pipeline.close()
         write.done(None if row is None else tuple(row))
 
@@ -319,18 +329,22 @@ def _cursor(prepared: bool) -> Any:
     """A cursor of the default connection (Django's, with its execute wrappers and query
     log); one that prepares its statements when `prepared` on PostgreSQL with psycopg 3,
     unless settings.DATABASE_PREPARED_STATEMENTS is off."""
+    return _cursors(1, prepared)[0]
+
+
+def _cursors(count: int, prepared: bool) -> list[Any]:
+    """`count` cursors as `_cursor` makes them, the connection checked once."""
     connection = connections[DEFAULT_DB_ALIAS]
     if not (prepared and _prepares()):
-        return connection.cursor()
+        return [connection.cursor() for _ in range(count)]
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _NEVER
-    cursor: Any = _PreparedCursor(raw)  # what Django wraps, whatever its stubs say
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    # What Django wraps, whatever its stubs say.
+    return [wrap(cast(Any, _PreparedCursor(raw))) for _ in range(count)]
 
 
 def _prepares() -> bool:
