@@ -50,9 +50,9 @@ def sent_ahead(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     sent: list[tuple[Any, ...]] = []
     send = compiled._send_ahead
 
-    def sending(tags: tuple[Any, ...], pk: int) -> Any:
+    def sending(tags: tuple[Any, ...], pk: int, *rest: Any) -> Any:
         sent.append(tags)
-        return send(tags, pk)
+        return send(tags, pk, *rest)
 
     monkeypatch.setattr(compiled, "_send_ahead", sending)
     return sent

@@ -107,6 +107,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: the reads a page sends together (and the person page's read of the person)
+# run as prepared statements, planned once per connection. Off behind a connection pooler
+# that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+DATABASE_PREPARED_STATEMENTS = envbool("DATABASE_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.db import connection, models, transaction
 from django.db.models import F
@@ -14,6 +14,7 @@ from django.utils import timezone
 from alongside.audit.context import current_origin
 from alongside.audit.models import GENESIS, AuditEvent, AuditHead
 from alongside.lib.actors import Acting
+from alongside.lib.compiled import Write
 
 # What an event records being done: every caller names one of these, never a bare string.
 Action = AuditEvent.Action
@@ -80,21 +81,29 @@ def _values(event: AuditEvent) -> list[Any]:
     ]
 
 
-def _append_in_one_statement(event: AuditEvent) -> bool:
-    """Append on PostgreSQL in one round trip; False when there is no head row yet."""
+def _append_params(event: AuditEvent) -> list[Any]:
+    """`_APPEND`'s values for the event."""
     canonical = json.dumps(event.payload(), sort_keys=True, separators=(",", ":"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _APPEND,
-            [event.at, *_values(event), canonical],
-        )
-        row = cursor.fetchone()
+    return [event.at, *_values(event), canonical]
+
+
+def _appended(event: AuditEvent, row: Sequence[Any] | None) -> bool:
+    """The event as `_APPEND` returned it; False when there was no head row to chain to
+    (nothing was written)."""
     if row is None:
         return False
     event.pk, event.prev_hash, event.hash = row
     event._state.adding = False
     event._state.db = connection.alias
     return True
+
+
+def _append_in_one_statement(event: AuditEvent) -> bool:
+    """Append on PostgreSQL in one round trip; False when there is no head row yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, _append_params(event))
+        row = cursor.fetchone()
+    return _appended(event, row)
 
 
 # SQLite: the transaction already holds the database's write lock (BEGIN IMMEDIATE, see
@@ -200,18 +209,28 @@ def record(
         fields=fields,
         detail=detail,
     )
+    _append(event)
+    return event
+
+
+def _append(event: AuditEvent) -> None:
     if connection.vendor == "postgresql" and _append_in_one_statement(event):
-        return event
+        return
+    _append_locked(event)
+
+
+def _append_locked(event: AuditEvent) -> None:
+    """Append holding the chain head (SQLite's statements, or the ORM's where the head
+    row is missing)."""
     with transaction.atomic(savepoint=False):
         if connection.vendor == "sqlite" and _append_in_plain_sql(event):
-            return event
+            return
         event.prev_hash = _locked_head().last_hash
         event.hash = event.compute_hash()
         event.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(
             last_hash=event.hash, last_event_id=event.pk, event_count=F("event_count") + 1
         )
-    return event
 
 
 class AboutPerson(Protocol):
@@ -249,6 +268,29 @@ def record_for_person(
         fields=fields,
         detail=detail,
     )
+
+
+def read_of_person(
+    *, actor: Acting | None, person: AboutPerson, detail: dict[str, Any] | None = None
+) -> Write:
+    """The event of a read of the person's record (`record_for_person` with VIEW, the
+    person as the object) as a write for a page's reads (`lib.compiled.together`): on
+    PostgreSQL sent after them, committing while the page renders, and committed before
+    the page is answered; otherwise appended on entering, as `record_for_person` does."""
+    event = _event(
+        actor,
+        Action.VIEW,
+        cast(models.Model, person),
+        person_id=person.pk,
+        organization_id=person.organization_id,
+        detail=detail,
+    )
+
+    def done(row: tuple[Any, ...] | None) -> None:
+        if not _appended(event, row):  # no head row to chain to: nothing was written
+            _append_locked(event)
+
+    return Write(_APPEND, _append_params(event), done, lambda: _append(event))
 
 
 @dataclass(frozen=True)

@@ -28,19 +28,26 @@ are kept; the next page of that kind sends them all at once, with its own id, wh
 begins, and each `rows`, `objects` or `count` inside it takes its answer from there. The
 statements and their answers are the same; what is read is still only what the page's
 code asks for (an answer nobody asks for is dropped unread), and SQLite runs them one
-by one as before. Nothing is sent ahead inside a transaction (a failing statement would
-abort it), and a page whose statements fail on the way is forgotten: its reads run one
-by one, and the next page of its kind sends only what this one ran.
+by one as before. On PostgreSQL the statements sent together, and those a caller asks
+to be (`prepared=True`), are prepared on the connection the first time it runs them
+(psycopg binding their values on the server): their text never changes, so PostgreSQL
+plans each once per connection instead of once per page. Nothing is sent ahead inside
+a transaction (a failing statement would abort it), and a page whose statements fail on
+the way is forgotten: its reads run one by one, and the next page of its kind sends
+only what this one ran.
 """
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Hashable, Iterator, Mapping
+import sys
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+import psycopg
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Expression, Field, Model, QuerySet
@@ -142,10 +149,12 @@ def _params(statement: _Rows, pk: int) -> list[Any]:
     return params
 
 
-def _run(name: str, key: Hashable, statement: _Rows, pk: int) -> list[tuple[Any, ...]]:
+def _run(
+    name: str, key: Hashable, statement: _Rows, pk: int, prepared: bool = False
+) -> list[tuple[Any, ...]]:
     fetched = _answer(("rows", (name, key)), pk)
     if fetched is None:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with _cursor(prepared) as cursor:
             cursor.execute(statement.sql, _params(statement, pk))
             fetched = cursor.fetchall()
     if not statement.converters:
@@ -164,9 +173,18 @@ def rows(
     return [] if statement is None else _run(name, key, statement, pk)
 
 
-def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk: int) -> list[Any]:
+def objects(
+    name: str,
+    key: Hashable,
+    build: Callable[[int], QuerySet[Any]],
+    pk: int,
+    *,
+    prepared: bool = False,
+) -> list[Any]:
     """The model instances of `build(pk)` (a model query, its `select_related` objects
-    attached), compiled as `rows` is; what `list(build(pk))` gives, without compiling."""
+    attached), compiled as `rows` is; what `list(build(pk))` gives, without compiling.
+    `prepared`: run as a prepared statement on PostgreSQL (see the module), for a read
+    whose best plan does not depend on the id (a primary key's)."""
 
     def models(pk: int) -> QuerySet[Any]:
         query = build(pk)
@@ -177,7 +195,7 @@ def objects(name: str, key: Hashable, build: Callable[[int], QuerySet[Any]], pk:
     statement = _compiled_rows(name, key, models)
     if statement is None:
         return []
-    return _instances(statement, _run(name, key, statement, pk))
+    return _instances(statement, _run(name, key, statement, pk, prepared))
 
 
 def _instances(statement: _Rows, rows: list[tuple[Any, ...]]) -> list[Any]:
@@ -282,22 +300,119 @@ def _sendable(tag: Tag, pk: int) -> tuple[str, tuple[Any, ...] | list[Any]] | No
     return None if statement is None else (statement.sql, _params(statement, pk))
 
 
-def _send_ahead(tags: tuple[Tag, ...], pk: int) -> dict[Tag, list[Any]]:
-    """Every statement of `tags` run with `pk`, in one round trip."""
+def _send_ahead(tags: tuple[Tag, ...], pk: int, pipeline: ExitStack) -> dict[Tag, list[Any]]:
+    """Every statement of `tags` run with `pk`, in one round trip, the connection in
+    pipeline mode until `pipeline` closes."""
     connection = connections[DEFAULT_DB_ALIAS]
     sendable = [(tag, _sendable(tag, pk)) for tag in tags]
     statements = [(tag, sent) for tag, sent in sendable if sent is not None]
     if not statements:
         return {}
     connection.ensure_connection()
-    with ExitStack() as stack:
-        stack.enter_context(connection.connection.pipeline())
-        cursors = [stack.enter_context(connection.cursor()) for _ in statements]
-        for cursor, (_, (sql, params)) in zip(cursors, statements, strict=True):
-            cursor.execute(sql, params)
-        return {
-            tag: cursor.fetchall() for cursor, (tag, _) in zip(cursors, statements, strict=True)
-        }
+    with ExitStack() as inside:  # a failure leaves pipeline mode as it goes
+        inside.enter_context(connection.connection.pipeline())
+        with ExitStack() as stack:
+            cursors = [stack.enter_context(c) for c in _cursors(len(statements), prepared=True)]
+            for cursor, (_, (sql, params)) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+            answers = {
+                tag: cursor.fetchall() for cursor, (tag, _) in zip(cursors, statements, strict=True)
+            }
+        pipeline.push(inside.pop_all())
+    return answers
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write a page makes about what it reads (the audit event of the read), for
+    `together`: on PostgreSQL, when the page's reads are sent ahead, `sql` with `params`
+    is sent right after them in a transaction of its own, which commits while the page
+    goes on (its wait for the disk no longer in the page's way); `together` waits for it
+    before it ends, raises if it failed, and gives `done` the row it returned (None for
+    none). Otherwise `now()` makes the write on entering, before the reads."""
+
+    sql: str
+    params: Sequence[Any]
+    done: Callable[[tuple[Any, ...] | None], None]
+    now: Callable[[], None]
+
+
+def _write_after(write: Write, pipeline: ExitStack) -> Callable[[], None]:
+    """Send `write` in its own transaction after the reads sent ahead (their answers
+    already read), without waiting for it; what to call to wait for it, at the end. Its
+    failure may show as soon as the next command is sent, or only then."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    raw = connection.connection
+    cursor = connection.cursor()
+
+    def failed() -> None:
+        cursor.close()
+        pipeline.__exit__(*sys.exc_info())  # out of pipeline mode
+        if raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            raw.rollback()  # the write's transaction is still open, failed
+
+    try:
+        with connection.wrap_database_errors:  # Django's errors, as its cursors raise
+            raw.execute("BEGIN")
+            cursor.execute(write.sql, write.params)
+            raw.execute("COMMIT")
+    except BaseException:
+        failed()
+        raise
+
+    def finish() -> None:
+        try:
+            row = cursor.fetchone()  # the commit's answer comes before it
+        except BaseException:
+            failed()
+            raise
+        cursor.close()
+        pipeline.close()
+        write.done(None if row is None else tuple(row))
+
+    return finish
+
+
+class _PreparedCursor(psycopg.Cursor[Any]):
+    """psycopg's cursor that binds values on the server, each statement prepared on its
+    connection the first time it runs (psycopg keeps the last hundred a connection
+    prepared, and forgets them on a rollback, as it does its own)."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
+    ) -> Any:
+        return super().execute(query, params, prepare=True, **kwargs)
+
+
+# Django turns psycopg's automatic preparing off (for connection poolers); a threshold no
+# statement reaches lets a cursor ask for it while every other statement stays unprepared.
+_NEVER = 2**62
+
+
+def _cursor(prepared: bool) -> Any:
+    """A cursor of the default connection (Django's, with its execute wrappers and query
+    log); one that prepares its statements when `prepared` on PostgreSQL with psycopg 3,
+    unless settings.DATABASE_PREPARED_STATEMENTS is off."""
+    return _cursors(1, prepared)[0]
+
+
+def _cursors(count: int, prepared: bool) -> list[Any]:
+    """`count` cursors as `_cursor` makes them, the connection checked once."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not (prepared and _prepares()):
+        return [connection.cursor() for _ in range(count)]
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _NEVER
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    # What Django wraps, whatever its stubs say.
+    return [wrap(cast(Any, _PreparedCursor(raw))) for _ in range(count)]
+
+
+def _prepares() -> bool:
+    return _pipelines() and settings.DATABASE_PREPARED_STATEMENTS
 
 
 def _pipelines() -> bool:
@@ -308,40 +423,52 @@ def _pipelines() -> bool:
     return hasattr(connection.connection, "pipeline")
 
 
-def _ahead(name: Hashable, tags: tuple[Tag, ...], pk: int) -> dict[Tag, list[Any]]:
+def _ahead(
+    name: Hashable, tags: tuple[Tag, ...], pk: int, write: Write | None, pipeline: ExitStack
+) -> tuple[dict[Tag, list[Any]], Callable[[], None] | None]:
     """The answers sent ahead for a page, or none: not inside a transaction (a statement
     that fails there would abort the caller's transaction, for a read the page may not
     even ask for), and not when a statement fails on the way (the page is forgotten, so
-    the next page of its kind does not send it again, and each read runs on its own)."""
-    if not tags or not _pipelines():
-        return {}
+    the next page of its kind does not send it again, and each read runs on its own).
+    And `write` sent after them, with what waits for it; or made now (None)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block:
-        return {}
-    try:
-        return _send_ahead(tags, pk)
-    except (DatabaseError, cast(Any, connection).Database.Error):
-        _pages.pop(name, None)
-        return {}
+    answers: dict[Tag, list[Any]] = {}
+    if tags and _pipelines() and not connection.in_atomic_block:
+        try:
+            answers = _send_ahead(tags, pk, pipeline)
+        except (DatabaseError, cast(Any, connection).Database.Error):
+            _pages.pop(name, None)
+    if write is not None and answers:
+        return answers, _write_after(write, pipeline)
+    pipeline.close()
+    if write is not None:
+        write.now()
+    return answers, None
 
 
 @contextmanager
-def together(name: Hashable, pk: int) -> Iterator[None]:
+def together(name: Hashable, pk: int, write: Write | None = None) -> Iterator[None]:
     """Inside it, the kept statements that the last page named `name` ran are answered
     from one round trip made on entering, with `pk` for their stand-in id. `name` must
     say everything that decides which statements the page runs (the viewer's scope,
     what the sensitivity rule lets them see), or the round trip carries answers nobody
-    reads."""
+    reads. `write` (see `Write`) is made with them: it has committed when this ends."""
     if _together.get() is not None:  # one page inside another: the outer one sends
+        if write is not None:
+            write.now()
         yield
         return
     ahead = _pages.get(name, ())
-    page = _Together(pk, answers=_ahead(name, ahead, pk))
-    token = _together.set(page)
-    try:
-        yield
-    finally:
-        _together.reset(token)
+    with ExitStack() as pipeline:
+        answers, finish = _ahead(name, ahead, pk, write, pipeline)
+        page = _Together(pk, answers=answers)
+        token = _together.set(page)
+        try:
+            yield
+        finally:
+            _together.reset(token)
+            if finish is not None:
+                finish()
     ran = tuple(dict.fromkeys(page.ran))
     if ran != ahead:
         if len(_pages) >= LIMIT:

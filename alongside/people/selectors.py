@@ -176,17 +176,30 @@ def with_record(people: QuerySet[Person], related: Iterable[str] = PERSON_PAGE) 
 
 
 def person_detail(
-    user: Actor, pk: int, *, purpose: str = "view", related: Iterable[str] = PERSON_PAGE
+    user: Actor,
+    pk: int,
+    *,
+    purpose: str = "view",
+    related: Iterable[str] = PERSON_PAGE,
+    recorded: bool = True,
 ) -> Person:
     """One person with everything their page shows, in a fixed number of queries, as
     the user may see them: an approach-with-care note they may not read is replaced by
     the notice that one exists (`sensitivity.redact_person`). Raises Person.DoesNotExist
     when out of scope, which callers turn into 404. `related` names fewer related rows for
-    a reader that shows less (the API's read of a person)."""
+    a reader that shows less (the API's read of a person). The read is recorded in the
+    audit trail; with `recorded=False` the caller records it (`person_view`)."""
     person = _scoped_record(user, pk, tuple(related))
-    audit_person_view(user, person, purpose)
+    if recorded:
+        audit_person_view(user, person, purpose)
     redact_person(user, person)
     return person
+
+
+def person_view(user: Actor, person: Person, purpose: str = "view") -> compiled.Write:
+    """The event `audit_person_view` appends, as the write of a page's reads
+    (`lib.compiled.together`: committed by the time the page is answered)."""
+    return audit.read_of_person(actor=user, person=person, detail={"purpose": purpose})
 
 
 def _scoped_record(user: Actor, pk: int, related: tuple[str, ...]) -> Person:
@@ -199,7 +212,9 @@ def _scoped_record(user: Actor, pk: int, related: tuple[str, ...]) -> Person:
     def build(pk: int) -> QuerySet[Person]:
         return with_record(people_for(user), related).filter(pk=pk)
 
-    found = compiled.objects("people.person_detail", (scope_for(user), related), build, pk)
+    found = compiled.objects(
+        "people.person_detail", (scope_for(user), related), build, pk, prepared=True
+    )
     if not found:  # out of scope, merged away or no such person: the same answer
         raise Person.DoesNotExist("Person matching query does not exist.")
     return store_inline(found[0])

@@ -115,7 +115,10 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
-        person = _person(request, pk)
+        # The read is recorded with the panels' reads, below.
+        person = or_404(
+            lambda: selectors.person_detail(request.user, pk, recorded=False), "No such person"
+        )
     except Http404:
         survivor = successor_for(request.user, pk)
         if survivor is None:
@@ -129,9 +132,11 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     disclosure = disclosure_for(request.user, person)
     # The panels' kept statements (and the navigation's count) go to the database in one
     # round trip; which they are depends on the viewer's scope, the person's
-    # organization and what the viewer may see of the person.
+    # organization and what the viewer may see of the person. The audit event of the
+    # read goes after them and commits while the page renders; the page is answered
+    # only once it has.
     page = ("people.detail", scope_for(request.user), person.organization_id, disclosure)
-    with compiled.together(page, person.pk):
+    with compiled.together(page, person.pk, selectors.person_view(request.user, person)):
         context = {
             "person": person,
             "profile": getattr(person, "profile", None),

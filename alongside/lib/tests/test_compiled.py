@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from alongside.lib import compiled
@@ -122,6 +122,108 @@ def test_a_page_sends_the_statements_the_last_one_ran_together_with_its_own_id(
     with compiled.together(("test.together", 2), second.pk):
         assert page(second.pk) == together
     assert len(sent) == (1 if connection.vendor == "postgresql" else 0)
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_statements_sent_together_are_prepared_once_a_connection_unless_turned_off(
+    transactional_db: Any, sent_ahead: list[tuple[Any, ...]], settings: Any, on: bool
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from alongside.organizations.models import Program
+
+    settings.DATABASE_PREPARED_STATEMENTS = on
+    orgs = [Organization.objects.create(name=f"Prepared {n}", slug=f"prepared-{n}") for n in "ABC"]
+    for org in orgs:
+        Program.objects.create(organization=org, name=f"{org.name} housing")
+
+    def programs(pk: int) -> Any:
+        return Program.objects.filter(organization_id=pk).values_list("name")
+
+    name = ("test.prepared", on)
+    answers = []
+    for org in orgs:
+        with compiled.together(name, org.pk):
+            answers.append(compiled.rows("test.prepared.programs", on, programs, org.pk))
+    assert answers == [[(f"{org.name} housing",)] for org in orgs]
+    assert len(sent_ahead) == 2  # the second and third pages
+    kept = [s for s in _prepared_statements() if "organizations_program" in s]
+    # Prepared once, by the first page that sent it, and run again by the next.
+    assert len(kept) == (1 if on else 0)
+    if on:
+        assert "$1" in kept[0]  # its values bound on the server
+
+
+def test_a_read_asked_to_be_prepared_answers_as_the_orm(transactional_db: Any) -> None:
+    from alongside.organizations.models import Program
+
+    org = Organization.objects.create(name="Asked A", slug="asked-a")
+    Program.objects.create(organization=org, name="Housing")
+
+    def build(pk: int) -> Any:
+        return Program.objects.filter(organization_id=pk).select_related("organization")
+
+    for _ in range(2):
+        [made] = compiled.objects("test.asked", None, build, org.pk, prepared=True)
+        assert (made.name, made.organization.name) == ("Housing", "Asked A")
+    if connection.vendor == "postgresql":
+        assert any("organizations_program" in s for s in _prepared_statements())
+
+
+def _write(sql: str, params: list[Any], done: list[Any], now: list[Any]) -> compiled.Write:
+    return compiled.Write(sql, params, done.append, lambda: now.append(True))
+
+
+def test_a_write_goes_after_the_reads_sent_ahead_and_has_committed_at_the_end(
+    transactional_db: Any, sent_ahead: list[tuple[Any, ...]]
+) -> None:
+    org = Organization.objects.create(name="Write A", slug="write-a")
+    done: list[Any] = []
+    now: list[Any] = []
+    rename = "UPDATE organizations_organization SET name = %s WHERE id = %s RETURNING name"
+    for n in range(2):
+        with compiled.together(
+            ("test.write", 1), org.pk, _write(rename, [f"W{n}", org.pk], done, now)
+        ):
+            assert _programs_page(org.pk) == []
+    if connection.vendor == "postgresql":  # the first page wrote on entering, the next after
+        assert (now, done) == ([True], [("W1",)])
+        assert len(sent_ahead) == 1
+    else:
+        assert (now, done) == ([True, True], [])
+    # (Written by `now` here: the first page's write is the test's stand-in.)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM organizations_organization WHERE id = %s", [org.pk])
+        name = cursor.fetchone()[0]
+    assert name == ("W1" if connection.vendor == "postgresql" else "Write A")
+
+
+def test_a_write_failing_after_the_reads_fails_the_page_and_leaves_the_connection_usable(
+    transactional_db: Any, sent_ahead: list[tuple[Any, ...]]
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("writes are sent after the reads on PostgreSQL only")
+    org = Organization.objects.create(name="Write B", slug="write-b")
+    with compiled.together(("test.write.fails", 1), org.pk):
+        _programs_page(org.pk)
+    done: list[Any] = []
+    failing = _write("SELECT 1/0 WHERE %s > 0", [org.pk], done, [])
+    with (
+        pytest.raises(DatabaseError, match="division by zero"),
+        compiled.together(("test.write.fails", 1), org.pk, failing),
+    ):
+        assert _programs_page(org.pk) == []
+    assert done == []
+    with connection.cursor() as cursor:  # not left in a failed transaction
+        cursor.execute("SELECT name FROM organizations_organization WHERE id = %s", [org.pk])
+        assert cursor.fetchall() == [("Write B",)]
+    assert not connection.connection.pgconn.pipeline_status
 
 
 def _programs_page(pk: int) -> list[Any]:

@@ -114,3 +114,28 @@ def test_the_next_page_sends_the_panels_reads_together_and_shows_the_same(
         assert "intake.open_urgent_flags" in kinds  # the navigation's count
     else:
         assert sent == []
+
+
+def test_every_page_records_its_read_once_also_when_sent_after_the_panels_reads(
+    transactional_db: Any, client: Any, world: Any, sent_ahead: list[tuple[Any, ...]]
+) -> None:
+    """On PostgreSQL the second page sends the audit event after the panels' reads; it
+    has committed, chained as every other, when the page is answered."""
+    from alongside.audit.models import AuditEvent
+    from alongside.audit.selectors import verify_chain
+
+    client.force_login(world.coordinator)
+    url = reverse("people:detail", args=[world.person.pk])
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    views = AuditEvent.objects.filter(action="view", person_id=world.person.pk)
+    assert views.count() == 3
+    assert {e.detail["purpose"] for e in views} == {"view"}
+    assert {e.actor_id for e in views} == {world.coordinator.pk}
+    assert verify_chain().ok
+    assert len(sent_ahead) == (2 if connection.vendor == "postgresql" else 0)
+    assert not connection.in_atomic_block
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        assert connection.connection.info.transaction_status == (psycopg.pq.TransactionStatus.IDLE)
