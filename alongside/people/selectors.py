@@ -25,7 +25,7 @@ from alongside.organizations.models import Program
 from alongside.people import search as finder
 from alongside.people.contributions import lineage_ids
 from alongside.people.history_words import describe_changes
-from alongside.people.models import Enrollment, Person, RecordChange
+from alongside.people.models import Enrollment, Person, RecordChange, rows_reached
 from alongside.people.related_rows import inline_names, store_inline, with_rows
 from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
 
@@ -81,11 +81,15 @@ def people_search(
     scope."""
     people = _searchable(user) if among is None else people_for(user) & among
     # The SQL of people_for depends on the scope alone: the name tiers and the results
-    # page compile once for it.
+    # page compile once for it; a small scope's people are read first (where its rows
+    # start, `rows_reached`; see people/search.py).
     key = ("people_for", scope_for(user)) if among is None else None
+    reach = None if key is None else finder.Reach(key, *rows_reached(scope_for(user)))
     found = [
         store_inline(person)
-        for person in finder.search_page(people, query, limit=limit, key=key, shown=_with_languages)
+        for person in finder.search_page(
+            people, query, limit=limit, key=key, shown=_with_languages, reach=reach
+        )
     ]
     audit.record(
         actor=user,
