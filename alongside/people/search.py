@@ -7,7 +7,10 @@ names, word by word: every typed word must match a word of the name (`word_match
 On PostgreSQL, typed words are first resolved against the table of all name words
 (people_nameword, trigram-indexed), then people are read from a GIN index on their name
 words, best matches first and no more than will be shown; so a search costs about the
-same with a thousand people or a million (see bench/README.md). On SQLite the same rules
+same with a thousand people or a million (see bench/README.md). A searcher whose scope
+starts from few rows (fewer than SCOPE_FIRST_BELOW enrollments and people of
+administered organizations) has their own people read first instead and their names
+checked, one statement that orders them as the tiers would find them. On SQLite the same rules
 run row by row, with pg_trgm's word_similarity reimplemented in Python, so results agree.
 """
 
