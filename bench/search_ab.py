@@ -76,6 +76,7 @@ def version_at(ref: str) -> types.ModuleType:
             return paged(*args, **kwargs)
 
         module.search_page = without_reach  # type: ignore[attr-defined]
+        module.Reach = current.Reach  # type: ignore[attr-defined]
     return module
 
 

@@ -11,7 +11,9 @@ program's people are), searched as the queryset `Person.objects` filtered to the
 a `Reach` of the same rows. Every name query of bench_people.py's small program (seed 7)
 is run with each plan in turn (the order alternating), twice, the faster kept; printed
 per size: each plan's wall p50 / p95 / max and mean CPU of the PostgreSQL backend, and
-how many pages were the same.
+how many pages were the same, differed only among people tied at the page's end, or had
+each place scoring at least as well when read scope first (more than a page of one tier:
+the index gives any of them, the scope's read the best ranked).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from bench_people import PERSONAS, search_plan  # noqa: E402
 from calibration import load_average, percentile  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models.expressions import RawSQL  # noqa: E402
-from search_ab import backend_cpu, ranked  # noqa: E402
+from search_ab import backend_cpu, ranked, same_but_ties  # noqa: E402
 
 from alongside.accounts.models import User  # noqa: E402
 from alongside.people import search  # noqa: E402
@@ -81,6 +83,13 @@ def main() -> None:
             for name in PLANS:
                 wall[name].append(best[name])
         same = sum(pages["index"][q] == pages["scope"][q] for q in queries)
+        differ = [q for q in queries if pages["index"][q] != pages["scope"][q]]
+        tied = sum(same_but_ties(pages["index"][q], pages["scope"][q]) for q in differ)
+        better = sum(
+            all(s[:2] >= i[:2] for s, i in zip(pages["scope"][q], pages["index"][q], strict=True))
+            and len(pages["scope"][q]) == len(pages["index"][q])
+            for q in differ
+        )
         print(f"\n  {size:,} rows (every {every}th of the program's people), {load_average()}")
         for name in PLANS:
             print(
@@ -89,7 +98,11 @@ def main() -> None:
                 f"  max {max(wall[name]) * 1000:6.1f} ms"
                 f"  PostgreSQL CPU {db[name] / len(queries) / 2 * 1000:6.2f} ms"
             )
-        print(f"    same page: {same} of {len(queries)}")
+        print(
+            f"    same page: {same} of {len(queries)}; tied at the page's end: {tied}; each place"
+            f" scoring at least as well read scope first: {better - tied} more;"
+            f" other: {len(differ) - better}"
+        )
 
 
 if __name__ == "__main__":

@@ -73,6 +73,19 @@ def _searchable(user: Actor) -> QuerySet[Person]:
     return kept(_visible, scope_for(user), lambda: people_for(user), KEPT_SCOPES).all()
 
 
+_reaches: dict[Scope, finder.Reach] = {}
+
+
+def _reach(user: Actor) -> finder.Reach:
+    """Where the searcher's scope starts (`rows_reached`), kept per process and scope."""
+    scope = scope_for(user)
+
+    def make() -> finder.Reach:
+        return finder.Reach(("people_for", scope), *rows_reached(scope))
+
+    return kept(_reaches, scope, make, KEPT_SCOPES)
+
+
 def people_search(
     user: Actor, query: str, *, limit: int = 25, among: QuerySet[Person] | None = None
 ) -> list[Person]:
@@ -84,7 +97,7 @@ def people_search(
     # page compile once for it; a small scope's people are read first (where its rows
     # start, `rows_reached`; see people/search.py).
     key = ("people_for", scope_for(user)) if among is None else None
-    reach = None if key is None else finder.Reach(key, *rows_reached(scope_for(user)))
+    reach = None if key is None else _reach(user)
     found = [
         store_inline(person)
         for person in finder.search_page(
