@@ -69,6 +69,14 @@ def version_at(ref: str) -> types.ModuleType:
             return list(shown(older(people, query, limit=limit, key=key))[:limit])
 
         module.search_page = search_page  # type: ignore[attr-defined]
+    if "reach" not in inspect.signature(module.search_page).parameters:
+        paged = module.search_page  # older: no scope read first
+
+        def without_reach(*args: Any, reach: Any = None, **kwargs: Any) -> Any:
+            return paged(*args, **kwargs)
+
+        module.search_page = without_reach  # type: ignore[attr-defined]
+        module.Reach = current.Reach  # type: ignore[attr-defined]
     return module
 
 
@@ -106,7 +114,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--persona", choices=list(PERSONAS), action="append")
     parser.add_argument("--only-names", action="store_true", help="skip dates, phones, ids")
+    parser.add_argument(
+        "--scope-first-below",
+        type=int,
+        help="this checkout's SCOPE_FIRST_BELOW (e.g. 1000000000: every scope read first)",
+    )
     args = parser.parse_args()
+    if args.scope_first_below is not None:
+        current.SCOPE_FIRST_BELOW = args.scope_first_below
     versions = {"old": version_at(args.ref), "new": current}
     rng = random.Random(args.seed)
     print(f"{args.ref} against this checkout; {load_average()}")

@@ -7,13 +7,17 @@ names, word by word: every typed word must match a word of the name (`word_match
 On PostgreSQL, typed words are first resolved against the table of all name words
 (people_nameword, trigram-indexed), then people are read from a GIN index on their name
 words, best matches first and no more than will be shown; so a search costs about the
-same with a thousand people or a million (see bench/README.md). On SQLite the same rules
+same with a thousand people or a million (see bench/README.md). A searcher whose scope
+starts from few rows (fewer than SCOPE_FIRST_BELOW enrollments and people of
+administered organizations) has their own people read first instead and their names
+checked, one statement that orders them as the tiers would find them. On SQLite the same rules
 run row by row, with pg_trgm's word_similarity reimplemented in Python, so results agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +43,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.db.models.lookups import Exact
 
@@ -69,6 +74,16 @@ MIN_SLIP = 4
 SLIP_SCORE = 0.7
 # PostgreSQL: the middle tier of name matches (see _tiers).
 GOOD_MATCH = 0.6
+# PostgreSQL: a searcher whose scope starts from fewer rows than this (enrollments in
+# its programs, people of the organizations it administers; see `Reach`) has its people
+# read first and their names checked (`_scope_first`), one statement, instead of the
+# name-word index read tier by tier and filtered by scope. Reading a scope's people costs
+# 5–20 µs a person whatever is typed; the index's tiers cost what the typed words match
+# across everyone (a short word in a small scope: every tier read whole, 10–100 ms).
+# Measured in bench/README.md, "Search: small scopes read first (branch search2)".
+SCOPE_FIRST_BELOW = 2000
+# Seconds a scope's count of rows is kept per process before it is counted again.
+REACH_KEPT_FOR = 300.0
 
 
 def _trigram_sequence(text: str) -> list[str]:
@@ -210,16 +225,20 @@ class KnownMatchScore(Func):
         self, compiler: Any, connection: Any, **extra: Any
     ) -> tuple[str, list[Any]]:
         compiled_ = [compiler.compile(e) for e in self.get_source_expressions()]
-        text, slots, words, scores, typed = (sql for sql, _ in compiled_)
-        # The parameters in the order their expressions appear below.
+        # The parameters in the order their expressions appear (`known_match_sql`).
         params = [p for n in (4, 1, 2, 3, 0) for p in compiled_[n][1]]
-        sql = (
-            f"(SELECT COALESCE(SUM(best), 0) / {typed} FROM ("  # noqa: S608
-            f"SELECT MAX(c.score) AS best FROM unnest({slots}, {words}, "
-            f"{scores}) AS c(slot, word, score) "
-            f"WHERE c.word = ANY(string_to_array({text}::text, ' ')) GROUP BY c.slot) AS b)"
-        )
-        return sql, params
+        return known_match_sql(*(sql for sql, _ in compiled_)), params
+
+
+def known_match_sql(text: str, slots: str, words: str, scores: str, typed: str) -> str:
+    """The SQL of `KnownMatchScore` from its parts' SQL; they appear in the order typed,
+    slots, words, scores, text."""
+    return (
+        f"(SELECT COALESCE(SUM(best), 0) / {typed} FROM ("  # noqa: S608
+        f"SELECT MAX(c.score) AS best FROM unnest({slots}, {words}, "
+        f"{scores}) AS c(slot, word, score) "
+        f"WHERE c.word = ANY(string_to_array({text}::text, ' ')) GROUP BY c.slot) AS b)"
+    )
 
 
 class NameWords(Func):
@@ -321,16 +340,35 @@ def name_words_matching(words: list[str]) -> list[list[tuple[str, float]]]:
     finds similar words and words containing the typed one; an index on first letter and
     length finds the candidates for one slip (the function people_name_words_matching,
     migration 0005, which makes sure those indexes are used)."""
+    return _name_words_and_reach(words, None)[0]
+
+
+def _name_words_and_reach(
+    words: list[str], reach: Reach | None
+) -> tuple[list[list[tuple[str, float]]], int | None]:
+    """`name_words_matching`, and with a `reach` its rows counted up to
+    SCOPE_FIRST_BELOW in the same statement (no query more)."""
     patterns = [_like_contains(word) if len(word) >= MIN_SUBSTRING else None for word in words]
     slips = [len(word) >= MIN_SLIP for word in words]
     candidates: list[dict[str, bool]] = [{} for _ in words]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT slot, word, slip_only FROM people_name_words_matching("
-            "%s::text[], %s::text[], %s::boolean[], %s)",
-            [words, patterns, slips, MAX_NAME_WORDS],
+    sql = (
+        "SELECT slot, word, slip_only FROM people_name_words_matching("
+        "%s::text[], %s::text[], %s::boolean[], %s)"
+    )
+    params: list[Any] = [words, patterns, slips, MAX_NAME_WORDS]
+    if reach is not None:
+        sql += (
+            " UNION ALL SELECT -1, COUNT(*)::text, false FROM ("  # noqa: S608
+            f"SELECT 1 FROM ({reach.sql}) r LIMIT %s) counted"
         )
+        params += [*reach.params, SCOPE_FIRST_BELOW]
+    counted: int | None = None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         for n, word, slip_only in cursor.fetchall():
+            if n < 0:
+                counted = int(word)
+                continue
             candidates[n][word] = candidates[n].get(word, True) and slip_only
     found: list[list[tuple[str, float]]] = []
     for typed, names in zip(words, candidates, strict=True):
@@ -340,7 +378,46 @@ def name_words_matching(words: list[str]) -> list[list[tuple[str, float]]]:
             if not slip_only or one_slip(typed, word)
         ]
         found.append(sorted(((w, s) for w, s in scored if s > 0), key=lambda m: (-m[1], m[0])))
-    return found
+    return found, counted
+
+
+@dataclass(frozen=True)
+class Reach:
+    """PostgreSQL: where a searcher's scope starts: `sql` selects (as `id`) a person for
+    each of the scope's rows, a superset of the people searched (the searched queryset
+    still decides who is seen; `people.models.rows_reached`); `key`, everything `sql`
+    and the searched queryset depend on (the scope). Fewer rows than SCOPE_FIRST_BELOW:
+    the scope's people are read first (`_scope_first`)."""
+
+    key: Hashable
+    sql: str
+    params: tuple[Any, ...]
+
+
+# A scope's rows counted (up to SCOPE_FIRST_BELOW), with when, kept per process.
+_reach_sizes: dict[Hashable, tuple[float, int]] = {}
+
+
+def _reads_scope_first(
+    words: list[str], reach: Reach | None
+) -> tuple[list[list[tuple[str, float]]], bool]:
+    """The typed words' name words (`name_words_matching`), and whether the scope is
+    small enough to be read first: its rows are counted with the words when the count
+    kept for it is missing or older than REACH_KEPT_FOR seconds."""
+    if reach is None:
+        return name_words_matching(words), False
+    now = time.monotonic()
+    size: int | None = None
+    kept_size = _reach_sizes.get(reach.key)
+    if kept_size is not None and now - kept_size[0] < REACH_KEPT_FOR:
+        size = kept_size[1]
+    matches, counted = _name_words_and_reach(words, reach if size is None else None)
+    if counted is not None:
+        if len(_reach_sizes) >= KEPT_STATEMENTS:
+            _reach_sizes.clear()
+        _reach_sizes[reach.key] = (now, counted)
+        size = counted
+    return matches, size is not None and size < SCOPE_FIRST_BELOW
 
 
 def best_words(matches: list[list[tuple[str, float]]]) -> list[list[str]]:
@@ -428,9 +505,16 @@ def named_people(
     typed: list[str] | tuple[()] = (),
     *,
     key: Hashable | None = None,
+    reach: Reach | None = None,
+    phrase: str = "-",
 ) -> list[int]:
     """PostgreSQL: ids of up to `limit` people of `people` whose names have a matching
     word for every typed word, best-matching name words first.
+
+    With a `reach` (a small scope's rows, see `Reach`), the scope's people are read first
+    in one statement (`_scope_first`), which orders every match as the tiers below would
+    find them; `phrase` (the whole query, as ranked) chooses among more than `limit` of
+    equally good tier. Otherwise, from the name-word index:
 
     One query per tier, from the best, until `limit` people are found. A tier's query
     has no ORDER BY, so its index scan stops as soon as it has enough visible people.
@@ -479,15 +563,19 @@ def named_people(
         ).order_by("-across", "legal_family_name", "id")
 
     tiers = _tiers(matches)
+    exact_name = _exact_name(matches)
+    if reach is not None and key is not None:
+        order = [(tiers[0], exact_name)] if exact_name else []
+        order += [(tier, "") for tier in tiers]
+        return _scope_first(people, reach, order, matches, phrase, limit)
     tier_query = _tier_statement(named, limit, cached("tiers"))
     if tier_query is None:
         return []
     runs = [(tier_query, tier, "") for tier in tiers]
-    if len(matches) > 1 and all(len(best) == 1 for best in best_words(matches)):
-        phrase = " ".join(found[0][0] for found in matches)
+    if exact_name:
         exact_query = _tier_statement(exact, limit, cached("exact"))
         if exact_query is not None:
-            runs.insert(0, (exact_query, tiers[0], phrase))
+            runs.insert(0, (exact_query, tiers[0], exact_name))
     every_match = len(runs) > 1 and len(typed) > 1 and min(map(len, typed)) >= MIN_SLIP
     boost: Boost | None = None
     values = _boost(matches, typed)
@@ -495,6 +583,86 @@ def named_people(
         statement = _tier_statement(across, limit, cached("across"))
         boost = None if statement is None else (statement, values)
     return _read_tiers(people.db, runs, limit, every_match=every_match, boost=boost)
+
+
+def _exact_name(matches: list[list[tuple[str, float]]]) -> str:
+    """The best words in the order typed, when each typed word has one best word and
+    there are several ("ana garcia"): the exact name read before the tiers, or ""."""
+    if len(matches) > 1 and all(len(best) == 1 for best in best_words(matches)):
+        return " ".join(found[0][0] for found in matches)
+    return ""
+
+
+def _scope_first(
+    people: QuerySet[Any],
+    reach: Reach,
+    order: list[tuple[list[list[str]], str]],
+    matches: list[list[tuple[str, float]]],
+    phrase: str,
+    limit: int,
+) -> list[int]:
+    """PostgreSQL: `named_people` for a small scope, in one statement: each of the
+    scope's rows (`reach`) leads to its person through `people` (the visibility rule
+    itself, by primary key, one person at a time: `LATERAL ... OFFSET 0` keeps the plan
+    so), and those whose names match the last tier (every match) are ordered by the first
+    of `order`'s (tier, exact name) they match, as `_read_tiers` reads them, then as the
+    results page ranks them (`match_score`, whole-name score, family name, id), up to
+    `limit`. The people and their tiers are those the tiers read; among more than a page
+    of equally good tier, the best ranked come first (the tiers take them as the index
+    gives them, and `_boost` puts the best first for one word)."""
+
+    def driven() -> Statement | None:
+        query = people.filter(pk=RawSQL("r.id", ())).values_list(
+            "pk", "search_text", "legal_family_name"
+        )
+        try:
+            sql, params = query.query.get_compiler(using=people.db).as_sql()
+        except EmptyResultSet:  # nobody visible
+            return None
+        return sql, tuple(params)
+
+    statement = kept(_tier_statements, ("driven", people.db, reach.key), driven, KEPT_STATEMENTS)
+    if statement is None:
+        return []
+    inner_sql, inner_params = statement
+    words = "string_to_array(seen.search_text::text, ' ')"
+    like = connections[people.db].ops.prep_for_like_query
+
+    def holds(tier: list[list[str]], exact_name: str) -> tuple[str, list[Any]]:
+        conditions = [f"{words} && %s::text[]" for _ in tier]
+        params: list[Any] = list(tier)
+        if exact_name:
+            conditions.append("(' ' || seen.search_text::text || ' ') LIKE %s")
+            params.append(f"% {like(exact_name)} %")
+        return " AND ".join(conditions), params
+
+    every_sql, every_params = holds(*order[-1])
+    cases = [holds(tier, exact_name) for tier, exact_name in order[:-1]]
+    rank = " ".join(f"WHEN {sql} THEN {n}" for n, (sql, _) in enumerate(cases))
+    rank = f"CASE {rank} ELSE {len(cases)} END, " if cases else ""
+    score = known_match_sql("seen.search_text", "%s::int[]", "%s::text[]", "%s::float8[]", "%s")
+    sql = (
+        f"SELECT seen.id FROM (SELECT DISTINCT r0.id FROM ({reach.sql}) r0) r "  # noqa: S608
+        f"CROSS JOIN LATERAL ({inner_sql} OFFSET 0) seen(id, search_text, legal_family_name) "
+        f"WHERE {every_sql} "
+        f"ORDER BY {rank}{score} DESC, word_similarity(%s, seen.search_text) DESC, "
+        f"seen.legal_family_name, seen.id LIMIT %s"
+    )
+    params = [
+        *reach.params,
+        *inner_params,
+        *every_params,
+        *(p for _, case_params in cases for p in case_params),
+        float(len(matches)),
+        [n for n, found in enumerate(matches) for _ in found],
+        [word for found in matches for word, _ in found],
+        [score for found in matches for _, score in found],
+        phrase,
+        limit,
+    ]
+    with connections[people.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 class WordBeforeIn(Func):
@@ -653,16 +821,30 @@ class Shape:
 
 
 def _postgres_terms(
-    people: QuerySet[Any], terms: Terms, limit: int, key: Hashable | None
+    people: QuerySet[Any],
+    terms: Terms,
+    limit: int,
+    key: Hashable | None,
+    reach: Reach | None = None,
 ) -> tuple[Shape, dict[str, Any]]:
     """PostgreSQL: what a search means and the values its ranked query is run with. Each
     meaning looks its people up through an index, so the cost follows the number of
     people shown rather than the number of people visible: names from the GIN index on
     their name words, best-matching words first, no more than `limit` (`named_people`);
     dates, phones, identifiers by exact lookups."""
-    matches = name_words_matching(terms.words) if terms.names else []
+    matches, scope_first = _reads_scope_first(terms.words, reach) if terms.names else ([], False)
     named = bool(matches) and all(matches)
-    found = named_people(people, matches, limit, terms.words, key=key) if named else []
+    found: list[int] = []
+    if named:
+        found = named_people(
+            people,
+            matches,
+            limit,
+            terms.words,
+            key=key,
+            reach=reach if scope_first else None,
+            phrase=terms.phrase or "-",
+        )
     shape = Shape(
         names=terms.names,
         named=bool(found),
@@ -737,6 +919,7 @@ def search_page(
     limit: int,
     key: Hashable | None = None,
     shown: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda people: people,
+    reach: Reach | None = None,
 ) -> list[Any]:
     """The first `limit` people of `search(people, query)`, read with what `shown` adds
     to the query (the results page's languages), as a list.
@@ -744,11 +927,13 @@ def search_page(
     On PostgreSQL with a `key` (everything the SQL of `people` and of `shown` depends
     on), the ranked query is compiled by the ORM once per process, key, `limit` and
     `Shape`, and each search runs it with its own ids, words and phrase: building and
-    compiling it cost about a third of a search's Python."""
+    compiling it cost about a third of a search's Python. With a `reach` too (where the
+    searcher's scope starts; its `key` is `key`), a small scope's people are read first
+    (`named_people`)."""
     if connection.vendor != "postgresql" or key is None:
         return list(shown(search(people, query, limit=limit, key=key))[:limit])
     terms = parse_query(query)
-    shape, values = _postgres_terms(people, terms, limit, key)
+    shape, values = _postgres_terms(people, terms, limit, key, reach)
 
     def build() -> QuerySet[Any]:
         return shown(_postgres_ranked(people, shape, None))[:limit]

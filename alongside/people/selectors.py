@@ -25,7 +25,7 @@ from alongside.organizations.models import Program
 from alongside.people import search as finder
 from alongside.people.contributions import lineage_ids
 from alongside.people.history_words import describe_changes
-from alongside.people.models import Enrollment, Person, RecordChange
+from alongside.people.models import Enrollment, Person, RecordChange, rows_reached
 from alongside.people.related_rows import inline_names, store_inline, with_rows
 from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
 
@@ -73,6 +73,19 @@ def _searchable(user: Actor) -> QuerySet[Person]:
     return kept(_visible, scope_for(user), lambda: people_for(user), KEPT_SCOPES).all()
 
 
+_reaches: dict[Scope, finder.Reach] = {}
+
+
+def _reach(user: Actor) -> finder.Reach:
+    """Where the searcher's scope starts (`rows_reached`), kept per process and scope."""
+    scope = scope_for(user)
+
+    def make() -> finder.Reach:
+        return finder.Reach(("people_for", scope), *rows_reached(scope))
+
+    return kept(_reaches, scope, make, KEPT_SCOPES)
+
+
 def people_search(
     user: Actor, query: str, *, limit: int = 25, among: QuerySet[Person] | None = None
 ) -> list[Person]:
@@ -81,11 +94,15 @@ def people_search(
     scope."""
     people = _searchable(user) if among is None else people_for(user) & among
     # The SQL of people_for depends on the scope alone: the name tiers and the results
-    # page compile once for it.
+    # page compile once for it; a small scope's people are read first (where its rows
+    # start, `rows_reached`; see people/search.py).
     key = ("people_for", scope_for(user)) if among is None else None
+    reach = None if key is None else _reach(user)
     found = [
         store_inline(person)
-        for person in finder.search_page(people, query, limit=limit, key=key, shown=_with_languages)
+        for person in finder.search_page(
+            people, query, limit=limit, key=key, shown=_with_languages, reach=reach
+        )
     ]
     audit.record(
         actor=user,

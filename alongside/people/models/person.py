@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from alongside.accounts.actors import Visitor
-from alongside.accounts.scope import scope_for
+from alongside.accounts.scope import Scope, scope_for
 from alongside.organizations.models import Organization, Program
 from alongside.people.normalize import normalize
 
@@ -39,6 +39,20 @@ class PersonQuerySet(models.QuerySet["Person"]):
             condition = condition | Exists(in_my_programs)
         people = self.filter(condition)
         return people if include_merged else people.filter(merged_into__isnull=True)
+
+
+def rows_reached(scope: Scope) -> tuple[str, tuple[Any, ...]]:
+    """SQL selecting, as `id`, a person for each row a scope starts from: each enrollment
+    in its programs, each person of the organizations it administers (a person enrolled
+    twice comes twice; merged records come too). Everyone `visible_to` shows is among
+    them. Search counts them to tell a small scope (people/search.py, `Reach`) and reads a
+    small scope's people from them, still through `visible_to`, which decides."""
+    sql = (
+        f"SELECT e.person_id AS id FROM {Enrollment._meta.db_table} e "  # noqa: S608
+        f"WHERE e.program_id = ANY(%s) UNION ALL SELECT p.id FROM {Person._meta.db_table} p "
+        f"WHERE p.organization_id = ANY(%s)"
+    )
+    return sql, (sorted(scope.program_ids), sorted(scope.admin_organization_ids))
 
 
 class Person(models.Model):

@@ -5,10 +5,12 @@ run on SQLite (rules row by row) and PostgreSQL (name-word index)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
 
 from alongside.accounts.models import Role
 from alongside.accounts.scope import forget_scope
@@ -649,3 +651,139 @@ def test_a_search_that_needs_every_match_again_reads_it_once(
         found = named_people(people, matches, limit, typed)
     assert len(found) == limit
     assert tiers[-2] <= set(found) <= tiers[-1]
+
+
+# --- the two plans: a small scope's people read first, or the name-word index first ---
+
+
+@pytest.fixture
+def plan(monkeypatch):
+    """Force a plan: "scope" reads every searcher's people first, "index" none."""
+
+    def force(name):
+        below = 10**9 if name == "scope" else 0
+        monkeypatch.setattr(search_module, "SCOPE_FIRST_BELOW", below)
+        search_module._reach_sizes.clear()
+
+    return force
+
+
+BOTH_PLANS_QUERIES = [
+    "ana",
+    "an",
+    "ana garcia",
+    "garcia ana",
+    "garsia",
+    "gua her",
+    "lupe hernandez",
+    "hernandes",
+    "reyes",
+    "anna reyes",
+    "ana reyes",
+    "marie claire",
+    "obrien",
+    "mohammed",
+    "zzyzx",
+    "ana 1990-01-02",
+    "1990-01-02",
+]
+
+
+def ranked(user, query, limit) -> list[Any]:
+    return selectors.people_search(user, query, limit=limit)
+
+
+def pages_by_plan(plan, user, limit, queries=BOTH_PLANS_QUERIES):
+    pages = {}
+    for name in ["index", "scope"]:
+        plan(name)
+        pages[name] = {
+            query: [(p.pk, p.match_score, p.name_score) for p in ranked(user, query, limit)]
+            for query in queries
+        }
+    return pages
+
+
+@pytest.fixture
+def reyes(world, crowd):
+    """More than a page of one small test's size with the same words, scoring apart."""
+    c = world.coordinator
+    for given in ["Ana", "Anna", "Annabel", "Anabel", "Anna María", "Hannah", "Ana Sofía"]:
+        make_person(c, world.housing, legal_given_name=given, legal_family_name="Reyes")
+    make_person(c, world.housing, legal_given_name="Reyes", legal_family_name="Anaya")
+
+
+@ONLY_POSTGRES
+def test_both_plans_find_the_same_people_in_the_same_order(world, crowd, reyes, plan):
+    for user in [world.coordinator, world.admin, world.supervisor, world.colleague]:
+        pages = pages_by_plan(plan, user, 25)
+        assert pages["scope"] == pages["index"], user
+    assert any(pages_by_plan(plan, world.coordinator, 25, ["ana"])["scope"]["ana"])
+
+
+@ONLY_POSTGRES
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_both_plans_fill_a_short_page_from_the_same_tier(world, crowd, reyes, plan, limit):
+    """More matches than the page: both plans take the same tiers whole and fill the
+    page from the same next tier. Which of that tier's people come is up to the index's
+    plan (as the index gives them); reading the scope first takes the best ranked, so
+    each place of its page scores at least as well, and the same where the tier's people
+    score alike."""
+    pages = pages_by_plan(plan, world.coordinator, limit)
+    for query in BOTH_PLANS_QUERIES:
+        index, scope = pages["index"][query], pages["scope"][query]
+        assert len(scope) == len(index), query
+        assert all(s[1:] >= i[1:] for s, i in zip(scope, index, strict=True)), query
+
+
+@ONLY_POSTGRES
+def test_a_small_scope_is_read_first_in_one_statement(world, crowd, reyes, plan):
+    plan("scope")
+    selectors.people_search(world.coordinator, "ana")  # the scope counted
+    with CaptureQueriesContext(connection) as read:
+        found = selectors.people_search(world.coordinator, "anna reyes")
+    assert found
+    statements = [q["sql"] for q in read.captured_queries]
+    assert sum("CROSS JOIN LATERAL" in sql for sql in statements) == 1
+    assert not any("UNION ALL SELECT -1" in sql for sql in statements)  # kept
+    plan("index")
+    with CaptureQueriesContext(connection) as read:
+        assert selectors.people_search(world.coordinator, "anna reyes") == found
+    assert not any("CROSS JOIN LATERAL" in q["sql"] for q in read.captured_queries)
+
+
+@ONLY_POSTGRES
+def test_a_scope_is_counted_with_the_name_words_and_again_once_old(world, crowd, monkeypatch):
+    search_module._reach_sizes.clear()
+
+    def counted(query):
+        with CaptureQueriesContext(connection) as read:
+            selectors.people_search(world.coordinator, query)
+        return any("UNION ALL SELECT -1" in q["sql"] for q in read.captured_queries)
+
+    assert counted("ana")
+    assert not counted("garza")
+    assert not counted("1990-01-02")  # no name: nothing to choose
+    monkeypatch.setattr(search_module, "REACH_KEPT_FOR", -1.0)  # every count is old
+    assert counted("ana")
+    sizes = list(search_module._reach_sizes.values())
+    assert [size for _, size in sizes] == [world.housing.enrollments.count()]
+
+
+@ONLY_POSTGRES
+def test_a_small_scope_read_first_still_shows_only_whom_the_rule_shows(world, crowd, plan):
+    """The scope's rows are where the read starts; `visible_to` still decides: a person
+    merged into another is not found, another program's is not."""
+    plan("scope")
+    twin = make_person(
+        world.coordinator, world.housing, legal_given_name="Ana", legal_family_name="Garza"
+    )
+    Person.objects.filter(pk=twin.pk).update(merged_into=crowd["garza"])
+    elsewhere = make_person(
+        world.colleague, world.wellness, legal_given_name="Ana", legal_family_name="Garza"
+    )
+    found = {p.pk for p in selectors.people_search(world.coordinator, "ana garza")}
+    assert crowd["garza"].pk in found
+    assert twin.pk not in found
+    assert elsewhere.pk not in found
+    assert elsewhere.pk in {p.pk for p in selectors.people_search(world.admin, "ana garza")}
