@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
-from alongside.matching.comparisons import Record
+from alongside.matching.comparisons import MIN_ONE_EDIT, Record
 from alongside.matching.fellegi_sunter import resplit
 from alongside.matching.text import nysiis
 
@@ -183,14 +183,144 @@ def _keys_day_name(r: Record) -> Iterator[str]:
     first two letters: a slip in the year of birth together with a slip in one name.
     (With the initial alone, this key added 3.6 million pairs at a million rows.)"""
     dob = r[8]
-    if not (dob and r[1] and r[5]):
+    if dob:
+        day_month = "".join(sorted((dob[4:6], dob[6:8])))
+        for names in _sound_and_letters(r):
+            yield f"{day_month}|{names}"
+
+
+def _sound_and_letters(r: Record) -> Iterator[str]:
+    """One name's sound and the other's first two letters, the sound first either way
+    (swapped names share them)."""
+    if not (r[1] and r[5]):
         return
-    day_month = "".join(sorted((dob[4:6], dob[6:8])))
     given, family = _name_codes(r)
     for code in given:
-        yield f"{day_month}|{code}|{r[5][:2]}"
+        yield f"{code}|{r[5][:2]}"
     if family:
-        yield f"{day_month}|{r[1][:2]}|{family}"
+        yield f"{family}|{r[1][:2]}"
+
+
+def _keys_name_typo(r: Record) -> Iterator[str]:
+    """One name the same and the other one keystroke apart (a letter wrong, dropped,
+    added, or two letters swapped): each name as written, with the other name less any
+    one of its letters ("Japsal" and "Jaspal" both give "jasal"), and each name with
+    the other in the other field too (swapped names). For a typo in one name when the
+    date of birth and the contacts are wrong or missing too; only small blocks are kept
+    (`MAX_BLOCK_OF`): a typo key of a common name would pair strangers whose names are
+    one letter apart. Names shorter than `MIN_ONE_EDIT` are not taken as typos of
+    another, as in comparing. (`_typo_blocks` makes the same blocks name by name.)"""
+    for name, other in _names_both_ways(r):
+        for variant in _one_letter_less(other):
+            yield f"{name}|{variant}"
+
+
+def _names_both_ways(r: Record) -> tuple[tuple[str, str], ...]:
+    given, family = r[1].replace(" ", ""), r[5]
+    if not (given and family):
+        return ()
+    return ((given, family), (family, given))
+
+
+@lru_cache(maxsize=_SOUNDS_CACHED)
+def _one_letter_less(name: str) -> tuple[str, ...]:
+    """The name, and the name less each one of its letters when it is long enough to
+    take as a typo of another."""
+    if len(name) < MIN_ONE_EDIT:
+        return (name,)
+    return tuple(dict.fromkeys([name, *(name[:i] + name[i + 1 :] for i in range(len(name)))]))
+
+
+def _typo_blocks(views: list[tuple[Record, ...]]) -> set[tuple[int, ...]]:
+    """The distinct blocks of `_keys_name_typo` of more than one record, made one name at
+    a time: the records are first grouped by each name as written, and only the other
+    names of a group of two or more are taken apart letter by letter (a dictionary of
+    every key of a million records would take gigabytes; most names are one record's).
+    A name and its variants, or the two names of the same records, often make one block
+    several times: it is kept once."""
+    found: set[tuple[int, ...]] = set()
+    for entries in _by_name(views).values():
+        if len(entries) < 2:
+            continue
+        blocks: dict[str, list[int]] = {}
+        for i, other in entries:
+            for variant in _one_letter_less(other):
+                block = blocks.get(variant)
+                if block is None:
+                    blocks[variant] = [i]
+                elif block[-1] != i:
+                    block.append(i)
+        found.update(tuple(block) for block in blocks.values() if len(block) > 1)
+    return found
+
+
+def _by_name(views: list[tuple[Record, ...]]) -> dict[str, list[tuple[int, str]]]:
+    """Each name as written (first or family), and the positions of the records with it
+    and their other name."""
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for i, of_record in enumerate(views):
+        for view in of_record:
+            for name, other in _names_both_ways(view):
+                entries = by_name.get(name)
+                if entries is None:
+                    by_name[name] = [(i, other)]
+                else:
+                    entries.append((i, other))
+    return by_name
+
+
+def _keys_street_initials(r: Record) -> Iterator[str]:
+    """The same house number and street name (whatever the postal code) and the same
+    initials, in either order: the names and the date of birth mistyped, the postal code
+    missing, the home the same."""
+    street = r[12]
+    if r[1] and r[4] and street and street[0] != "|" and street[-1] != "|":
+        yield f"{street}|{''.join(sorted((r[1][0], r[4][0])))}"
+
+
+def glued_name(r: Record) -> bool:
+    """A whole name in one field without a space ("JohnSmith"): the space between the
+    names dropped."""
+    return bool(r[1]) != bool(r[4]) and " " not in (r[1] or r[4])
+
+
+def _keys_glued_name(r: Record) -> Iterator[str]:
+    """The whole name written without spaces, first name first or last: a name glued
+    into one field ("JohnSmith", "SmithJohn") is compared with the records of that name
+    (`PROBED`: only pairs with such a record are kept; `_views` splits a whole name in
+    one field only where it has a space)."""
+    given, family = r[1].replace(" ", ""), r[5]
+    if given and family:
+        yield given + family
+        yield family + given
+    elif given or family:
+        yield given or family
+
+
+def impossible_date(r: Record) -> bool:
+    """A date of birth with a month or a day that no date has ("1972-04-34")."""
+    dob = r[8]
+    return bool(dob) and not ("01" <= dob[4:6] <= "12" and "01" <= dob[6:8] <= "31")
+
+
+def _keys_date_part(r: Record) -> Iterator[str]:
+    """The year and the month of birth, or the year and the day, with one name's sound
+    and the other's first two letters: an impossible month or day ("1972-04-34", a slip
+    that makes no date) together with a slip in a name or the names swapped. Only pairs
+    with a record whose date is impossible are kept (`PROBED`): it is compared with the
+    records sharing the rest of its date."""
+    dob = r[8]
+    if not dob:
+        return
+    year, month, day = dob[:4], dob[4:6], dob[6:8]
+    parts = []
+    if "01" <= month <= "12":
+        parts.append(f"{year}m{month}")
+    if "01" <= day <= "31":
+        parts.append(f"{year}d{day}")
+    for part in parts:
+        for names in _sound_and_letters(r):
+            yield f"{part}|{names}"
 
 
 # In this order, every other kind makes two groups of about the same cost for two
@@ -206,7 +336,20 @@ BLOCKING: tuple[Callable[[Record], Iterable[str]], ...] = (
     _key_phone,
     _keys_code_halves,
     _keys_day_name,
+    _keys_street_initials,
+    _keys_name_typo,
+    _keys_date_part,
+    _keys_glued_name,
 )
+
+# Kinds of key whose blocks are kept only up to this size (below `max_block`).
+MAX_BLOCK_OF: dict[Callable[[Record], Iterable[str]], int] = {_keys_name_typo: 10}
+# Kinds of key that pair only records of which one at least passes the test (and whose
+# blocks are made only for keys such a record has).
+PROBED: dict[Callable[[Record], Iterable[str]], Callable[[Record], bool]] = {
+    _keys_date_part: impossible_date,
+    _keys_glued_name: glued_name,
+}
 
 
 def candidate_pairs(
@@ -267,19 +410,39 @@ def _block_part(kinds: tuple[Callable[[Record], Iterable[str]], ...]) -> tuple[l
 
 
 def _blocks(
-    views: list[tuple[Record, ...]], keys_of: Callable[[Record], Iterable[str]]
+    views: list[tuple[Record, ...]],
+    keys_of: Callable[[Record], Iterable[str]],
+    among: set[str] | None = None,
 ) -> dict[str, list[int]]:
-    """The positions of the records sharing each key of one kind."""
+    """The positions of the records sharing each key of one kind (only the keys `among`
+    these, if given)."""
     blocks: dict[str, list[int]] = {}
     for i, of_record in enumerate(views):
         for view in of_record:
             for key in keys_of(view):
+                if among is not None and key not in among:
+                    continue
                 block = blocks.get(key)
                 if block is None:
                     blocks[key] = [i]
                 elif block[-1] != i:
                     block.append(i)
     return blocks
+
+
+def _kind_blocks(
+    views: list[tuple[Record, ...]], keys_of: Callable[[Record], Iterable[str]]
+) -> tuple[Collection[Sequence[int]], set[int] | None]:
+    """The blocks of one kind of key, and for a kind in `PROBED` the positions of the
+    records that pass its test (the others are paired only with those)."""
+    if keys_of is _keys_name_typo:
+        return _typo_blocks(views), None
+    probe = PROBED.get(keys_of)
+    if probe is None:
+        return _blocks(views, keys_of).values(), None
+    probes = {i for i, of_record in enumerate(views) if probe(of_record[0])}
+    among = {key for i in probes for view in views[i] for key in keys_of(view)}
+    return _blocks(views, keys_of, among).values(), probes
 
 
 def _block(
@@ -292,21 +455,27 @@ def _block(
     pairs: set[int] = set()
     skipped = 0
     for keys_of in kinds:
-        blocks = _blocks(views, keys_of)
+        blocks, probes = _kind_blocks(views, keys_of)
         skipped_here = 0
-        for block in blocks.values():
+        largest = min(max_block, MAX_BLOCK_OF.get(keys_of, max_block))
+        for block in blocks:
             n = len(block)
             if n < 2:
                 continue
-            if n > max_block:
+            if n > largest:
                 skipped_here += 1
                 continue
-            pairs.update(a * SHIFT + b for a, b in combinations(block, 2))
+            if probes is None:
+                pairs.update(a * SHIFT + b for a, b in combinations(block, 2))
+            else:
+                pairs.update(
+                    a * SHIFT + b for a, b in combinations(block, 2) if a in probes or b in probes
+                )
         skipped += skipped_here
         if progress:
             progress(
                 f"blocking by {keys_of.__name__.lstrip('_')}: {len(blocks):,} keys, "
-                f"{skipped_here:,} blocks over {max_block} skipped, {len(pairs):,} pairs so far"
+                f"{skipped_here:,} blocks over {largest} skipped, {len(pairs):,} pairs so far"
                 + (" in this process" if len(kinds) < len(BLOCKING) else "")
             )
         del blocks
