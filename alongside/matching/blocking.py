@@ -210,13 +210,15 @@ def _keys_name_typo(r: Record) -> Iterator[str]:
     (`MAX_BLOCK_OF`): a typo key of a common name would pair strangers whose names are
     one letter apart. Names shorter than `MIN_ONE_EDIT` are not taken as typos of
     another, as in comparing. (`_typo_blocks` makes the same blocks name by name.)"""
-    for name, other in _names_both_ways(r):
+    for name, other in _names_both_ways(r[1], r[5]):
         for variant in _one_letter_less(other):
             yield f"{name}|{variant}"
 
 
-def _names_both_ways(r: Record) -> tuple[tuple[str, str], ...]:
-    given, family = r[1].replace(" ", ""), r[5]
+def _names_both_ways(given: str, family: str) -> tuple[tuple[str, str], ...]:
+    """(name, other name) both ways for a record's first name and compact family name
+    (the first name without its spaces)."""
+    given = given.replace(" ", "")
     if not (given and family):
         return ()
     return ((given, family), (family, given))
@@ -232,40 +234,48 @@ def _one_letter_less(name: str) -> tuple[str, ...]:
 
 
 def _typo_blocks(views: list[tuple[Record, ...]]) -> set[tuple[int, ...]]:
-    """The distinct blocks of `_keys_name_typo` of more than one record, made one name at
-    a time: the records are first grouped by each name as written, and only the other
-    names of a group of two or more are taken apart letter by letter (a dictionary of
-    every key of a million records would take gigabytes; most names are one record's).
-    A name and its variants, or the two names of the same records, often make one block
-    several times: it is kept once."""
+    """The distinct blocks of `_keys_name_typo` that pair records whose other names
+    differ, made one name at a time: the records are first grouped by their two names,
+    those pairs of names by each name as written, and only the distinct other names of
+    a name with two or more of them are taken apart letter by letter (a dictionary of
+    every key of a million records would take gigabytes, and most names come with one
+    other name). A block of one other name is left out (records with both names the
+    same are paired by the names' key), and a block made several times is kept once."""
     found: set[tuple[int, ...]] = set()
-    for entries in _by_name(views).values():
-        if len(entries) < 2:
+    for others in _by_name(views).values():
+        if len(others) < 2:
             continue
-        blocks: dict[str, list[int]] = {}
-        for i, other in entries:
+        variants: dict[str, list[str]] = {}
+        for other in others:
             for variant in _one_letter_less(other):
-                block = blocks.get(variant)
-                if block is None:
-                    blocks[variant] = [i]
-                elif block[-1] != i:
-                    block.append(i)
-        found.update(tuple(block) for block in blocks.values() if len(block) > 1)
+                variants.setdefault(variant, []).append(other)
+        for spellings in variants.values():
+            if len(spellings) > 1:
+                found.add(tuple(sorted({i for other in spellings for i in others[other]})))
     return found
 
 
-def _by_name(views: list[tuple[Record, ...]]) -> dict[str, list[tuple[int, str]]]:
-    """Each name as written (first or family), and the positions of the records with it
-    and their other name."""
-    by_name: dict[str, list[tuple[int, str]]] = {}
+def _by_name(views: list[tuple[Record, ...]]) -> dict[str, dict[str, list[int]]]:
+    """Each name as written (first or family), each other name it comes with, and the
+    positions of the records with the two."""
+    by_names: dict[tuple[str, str], list[int]] = {}
     for i, of_record in enumerate(views):
         for view in of_record:
-            for name, other in _names_both_ways(view):
-                entries = by_name.get(name)
-                if entries is None:
-                    by_name[name] = [(i, other)]
-                else:
-                    entries.append((i, other))
+            if view[1] and view[5]:
+                names = (view[1], view[5])
+                positions = by_names.get(names)
+                if positions is None:
+                    by_names[names] = [i]
+                elif positions[-1] != i:
+                    positions.append(i)
+    by_name: dict[str, dict[str, list[int]]] = {}
+    for (given, family), positions in by_names.items():
+        for name, other in _names_both_ways(given, family):
+            others = by_name.setdefault(name, {})
+            if other in others:
+                others[other] = others[other] + positions
+            else:
+                others[other] = positions
     return by_name
 
 
@@ -276,51 +286,6 @@ def _keys_street_initials(r: Record) -> Iterator[str]:
     street = r[12]
     if r[1] and r[4] and street and street[0] != "|" and street[-1] != "|":
         yield f"{street}|{''.join(sorted((r[1][0], r[4][0])))}"
-
-
-def glued_name(r: Record) -> bool:
-    """A whole name in one field without a space ("JohnSmith"): the space between the
-    names dropped."""
-    return bool(r[1]) != bool(r[4]) and " " not in (r[1] or r[4])
-
-
-def _keys_glued_name(r: Record) -> Iterator[str]:
-    """The whole name written without spaces, first name first or last: a name glued
-    into one field ("JohnSmith", "SmithJohn") is compared with the records of that name
-    (`PROBED`: only pairs with such a record are kept; `_views` splits a whole name in
-    one field only where it has a space)."""
-    given, family = r[1].replace(" ", ""), r[5]
-    if given and family:
-        yield given + family
-        yield family + given
-    elif given or family:
-        yield given or family
-
-
-def impossible_date(r: Record) -> bool:
-    """A date of birth with a month or a day that no date has ("1972-04-34")."""
-    dob = r[8]
-    return bool(dob) and not ("01" <= dob[4:6] <= "12" and "01" <= dob[6:8] <= "31")
-
-
-def _keys_date_part(r: Record) -> Iterator[str]:
-    """The year and the month of birth, or the year and the day, with one name's sound
-    and the other's first two letters: an impossible month or day ("1972-04-34", a slip
-    that makes no date) together with a slip in a name or the names swapped. Only pairs
-    with a record whose date is impossible are kept (`PROBED`): it is compared with the
-    records sharing the rest of its date."""
-    dob = r[8]
-    if not dob:
-        return
-    year, month, day = dob[:4], dob[4:6], dob[6:8]
-    parts = []
-    if "01" <= month <= "12":
-        parts.append(f"{year}m{month}")
-    if "01" <= day <= "31":
-        parts.append(f"{year}d{day}")
-    for part in parts:
-        for names in _sound_and_letters(r):
-            yield f"{part}|{names}"
 
 
 # In this order, every other kind makes two groups of about the same cost for two
@@ -338,18 +303,10 @@ BLOCKING: tuple[Callable[[Record], Iterable[str]], ...] = (
     _keys_day_name,
     _keys_street_initials,
     _keys_name_typo,
-    _keys_date_part,
-    _keys_glued_name,
 )
 
 # Kinds of key whose blocks are kept only up to this size (below `max_block`).
 MAX_BLOCK_OF: dict[Callable[[Record], Iterable[str]], int] = {_keys_name_typo: 10}
-# Kinds of key that pair only records of which one at least passes the test (and whose
-# blocks are made only for keys such a record has).
-PROBED: dict[Callable[[Record], Iterable[str]], Callable[[Record], bool]] = {
-    _keys_date_part: impossible_date,
-    _keys_glued_name: glued_name,
-}
 
 
 def candidate_pairs(
@@ -410,18 +367,13 @@ def _block_part(kinds: tuple[Callable[[Record], Iterable[str]], ...]) -> tuple[l
 
 
 def _blocks(
-    views: list[tuple[Record, ...]],
-    keys_of: Callable[[Record], Iterable[str]],
-    among: set[str] | None = None,
+    views: list[tuple[Record, ...]], keys_of: Callable[[Record], Iterable[str]]
 ) -> dict[str, list[int]]:
-    """The positions of the records sharing each key of one kind (only the keys `among`
-    these, if given)."""
+    """The positions of the records sharing each key of one kind."""
     blocks: dict[str, list[int]] = {}
     for i, of_record in enumerate(views):
         for view in of_record:
             for key in keys_of(view):
-                if among is not None and key not in among:
-                    continue
                 block = blocks.get(key)
                 if block is None:
                     blocks[key] = [i]
@@ -432,17 +384,11 @@ def _blocks(
 
 def _kind_blocks(
     views: list[tuple[Record, ...]], keys_of: Callable[[Record], Iterable[str]]
-) -> tuple[Collection[Sequence[int]], set[int] | None]:
-    """The blocks of one kind of key, and for a kind in `PROBED` the positions of the
-    records that pass its test (the others are paired only with those)."""
+) -> Collection[Sequence[int]]:
+    """The blocks of one kind of key."""
     if keys_of is _keys_name_typo:
-        return _typo_blocks(views), None
-    probe = PROBED.get(keys_of)
-    if probe is None:
-        return _blocks(views, keys_of).values(), None
-    probes = {i for i, of_record in enumerate(views) if probe(of_record[0])}
-    among = {key for i in probes for view in views[i] for key in keys_of(view)}
-    return _blocks(views, keys_of, among).values(), probes
+        return _typo_blocks(views)
+    return _blocks(views, keys_of).values()
 
 
 def _block(
@@ -455,7 +401,7 @@ def _block(
     pairs: set[int] = set()
     skipped = 0
     for keys_of in kinds:
-        blocks, probes = _kind_blocks(views, keys_of)
+        blocks = _kind_blocks(views, keys_of)
         skipped_here = 0
         largest = min(max_block, MAX_BLOCK_OF.get(keys_of, max_block))
         for block in blocks:
@@ -465,12 +411,7 @@ def _block(
             if n > largest:
                 skipped_here += 1
                 continue
-            if probes is None:
-                pairs.update(a * SHIFT + b for a, b in combinations(block, 2))
-            else:
-                pairs.update(
-                    a * SHIFT + b for a, b in combinations(block, 2) if a in probes or b in probes
-                )
+            pairs.update(a * SHIFT + b for a, b in combinations(block, 2))
         skipped += skipped_here
         if progress:
             progress(
