@@ -210,7 +210,8 @@ def _keys_name_typo(r: Record) -> Iterator[str]:
     date of birth and the contacts are wrong or missing too; only small blocks are kept
     (`MAX_BLOCK_OF`): a typo key of a common name would pair strangers whose names are
     one letter apart. Names shorter than `MIN_ONE_EDIT` are not taken as typos of
-    another, as in comparing. (`_typo_blocks` makes the same blocks name by name.)"""
+    another, as in comparing. (`_typo_blocks` makes its blocks of two or more spellings
+    name by name.)"""
     for name, other in _names_both_ways(r[1], r[5]):
         for variant in _one_letter_less(other):
             yield f"{name}|{variant}"
