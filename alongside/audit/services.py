@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -43,8 +44,11 @@ def _locked_head() -> AuditHead:
 # statement: one round trip, atomic by itself, and inside a caller's transaction the head
 # stays locked until it ends, as below. The database hashes exactly what compute_hash()
 # hashes: "<prev_hash>|<canonical JSON>" (the JSON is ASCII), so verify_chain holds.
-_APPEND = """
-WITH head AS (SELECT last_hash FROM audit_audithead WHERE id = 1 FOR UPDATE),
+# {durability} is empty, or the set_config below that `_APPEND_ALONE` adds.
+_APPEND_STATEMENT = """
+WITH head AS (
+    SELECT last_hash{durability} FROM audit_audithead WHERE id = 1 FOR UPDATE
+),
 event AS (
     INSERT INTO audit_auditevent (
         at, actor_id, actor_label, organization_id, action, object_type, object_id,
@@ -60,6 +64,22 @@ SET last_hash = event.hash, last_event_id = event.id,
 FROM event WHERE audit_audithead.id = 1
 RETURNING event.id, event.prev_hash, event.hash
 """
+_APPEND = _APPEND_STATEMENT.format(durability="")
+# An event committed alone (a read's, a refusal's: nothing else commits with it) does
+# not wait for the WAL flush, which was as long as the whole page it records: the same
+# statement turns synchronous_commit off for its own transaction only (is_local: the
+# setting ends with that transaction, the session's is untouched). A crash of the
+# database server can lose the last fraction of a second of such events, the head with
+# them, so the chain stays whole; anything committed durably after them flushes them
+# first. AUDIT_WAIT_FOR_DISK_ON_READS waits as before (docs/access-and-audit.md).
+_APPEND_ALONE = _APPEND_STATEMENT.format(
+    durability=", set_config('synchronous_commit', 'off', true)"
+)
+
+
+def _committed_alone() -> bool:
+    """Whether the append is a transaction of its own, nothing of the caller's in it."""
+    return connection.get_autocommit() and not connection.in_atomic_block
 
 
 def _values(event: AuditEvent) -> list[Any]:
@@ -83,9 +103,10 @@ def _values(event: AuditEvent) -> list[Any]:
 def _append_in_one_statement(event: AuditEvent) -> bool:
     """Append on PostgreSQL in one round trip; False when there is no head row yet."""
     canonical = json.dumps(event.payload(), sort_keys=True, separators=(",", ":"))
+    wait = settings.AUDIT_WAIT_FOR_DISK_ON_READS or not _committed_alone()
     with connection.cursor() as cursor:
         cursor.execute(
-            _APPEND,
+            _APPEND if wait else _APPEND_ALONE,
             [event.at, *_values(event), canonical],
         )
         row = cursor.fetchone()
