@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, transaction
 
 from alongside.audit import services as audit
+from alongside.audit.anchors import write_anchor
 from alongside.audit.models import AuditEvent
 from alongside.audit.selectors import verify_chain
 from alongside.audit.services import Action
@@ -138,3 +139,19 @@ def test_the_chain_holds_across_events_committed_alone_and_with_their_writes(set
     assert after.prev_hash == many[-1].hash and waited.prev_hash == after.hash
     report = verify_chain()
     assert report.ok and report.checked == 6
+
+
+@on_postgresql
+def test_an_anchor_reads_the_head_in_a_transaction_that_waits_for_the_disk(
+    settings, tmp_path, statements
+):
+    settings.AUDIT_ANCHOR_KEY = "anchor-key-" + "k" * 40
+    settings.AUDIT_ANCHOR_EMAIL = []
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "audit-anchors.jsonl"
+    _read()
+    before = len(statements)
+    anchor = write_anchor()
+    # A locked row is written to the WAL, so the commit flushes it, and every event before.
+    head = [sql for sql in statements[before:] if 'FROM "audit_audithead"' in sql]
+    assert head and all(sql.endswith("FOR UPDATE") for sql in head)
+    assert anchor.count == 1 and _session_setting() == "on"
