@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from alongside.audit import services as audit
 from alongside.audit.anchors import write_anchor
-from alongside.audit.models import AuditEvent
+from alongside.audit.models import GENESIS, AuditEvent, AuditHead
 from alongside.audit.selectors import verify_chain
 from alongside.audit.services import Action
 
@@ -47,6 +47,13 @@ def _sql(sql: str, *params: Any) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
+
+
+@pytest.fixture(autouse=True)
+def _head() -> None:
+    """The chain head the migrations seat (emptied by a transactional test's flush before
+    this one): without it the first append seats it in a transaction of its own."""
+    AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
 
 
 @pytest.fixture
