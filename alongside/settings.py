@@ -264,6 +264,10 @@ AUDIT_ANCHOR_KEY = env("AUDIT_ANCHOR_KEY")
 AUDIT_ANCHOR_PREVIOUS_KEYS = envlist("AUDIT_ANCHOR_PREVIOUS_KEYS")
 AUDIT_ANCHOR_PATH = Path(env("AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl")))
 AUDIT_ANCHOR_EMAIL = envlist("AUDIT_ANCHOR_EMAIL")
+# PostgreSQL: an audit event committed on its own (a read's, a refused attempt's) does not
+# wait for the disk by default; a database server crash can lose the last fraction of a
+# second of them. True waits, as writes' events always do. See docs/access-and-audit.md.
+AUDIT_WAIT_FOR_DISK_ON_READS = envbool("AUDIT_WAIT_FOR_DISK_ON_READS", False)
 
 # Background work (follow-up rules, and later reminders and imports): the Django Tasks API.
 # By default the queue is a table in the database and `alongside worker` runs it; with

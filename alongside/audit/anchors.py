@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 
 from alongside.audit.models import GENESIS, AuditEvent, AuditHead
@@ -98,9 +99,15 @@ def _verification_keys() -> list[str]:
     return keys
 
 
+@transaction.atomic
 def _current_state() -> tuple[int | None, str, int]:
-    """The head's newest event, hash and count, once the head is seen to match its event."""
-    head = AuditHead.objects.filter(pk=1).first()
+    """The head's newest event, hash and count, once the head is seen to match its event.
+
+    The head is read locked: on PostgreSQL the lock is written to the WAL, so this
+    transaction's commit waits for the disk, and with it every event committed before,
+    reads' events that did not wait included (AUDIT_WAIT_FOR_DISK_ON_READS). An anchor
+    never names an event that a database crash could still take away."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         if AuditEvent.objects.exists():
             raise AnchorError(

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -44,8 +45,11 @@ def _locked_head() -> AuditHead:
 # statement: one round trip, atomic by itself, and inside a caller's transaction the head
 # stays locked until it ends, as below. The database hashes exactly what compute_hash()
 # hashes: "<prev_hash>|<canonical JSON>" (the JSON is ASCII), so verify_chain holds.
-_APPEND = """
-WITH head AS (SELECT last_hash FROM audit_audithead WHERE id = 1 FOR UPDATE),
+# {durability} is empty, or the set_config below that `_APPEND_ALONE` adds.
+_APPEND_STATEMENT = """
+WITH head AS (
+    SELECT last_hash{durability} FROM audit_audithead WHERE id = 1 FOR UPDATE
+),
 event AS (
     INSERT INTO audit_auditevent (
         at, actor_id, actor_label, organization_id, action, object_type, object_id,
@@ -61,6 +65,22 @@ SET last_hash = event.hash, last_event_id = event.id,
 FROM event WHERE audit_audithead.id = 1
 RETURNING event.id, event.prev_hash, event.hash
 """
+_APPEND = _APPEND_STATEMENT.format(durability="")
+# An event committed alone (a read's, a refusal's: nothing else commits with it) does
+# not wait for the WAL flush, which was as long as the whole page it records: the same
+# statement turns synchronous_commit off for its own transaction only (is_local: the
+# setting ends with that transaction, the session's is untouched). A crash of the
+# database server can lose the last fraction of a second of such events, the head with
+# them, so the chain stays whole; anything committed durably after them flushes them
+# first. AUDIT_WAIT_FOR_DISK_ON_READS waits as before (docs/access-and-audit.md).
+_APPEND_ALONE = _APPEND_STATEMENT.format(
+    durability=", set_config('synchronous_commit', 'off', true)"
+)
+
+
+def _committed_alone() -> bool:
+    """Whether the append is a transaction of its own, nothing of the caller's in it."""
+    return connection.get_autocommit() and not connection.in_atomic_block
 
 
 def _values(event: AuditEvent) -> list[Any]:
@@ -100,8 +120,9 @@ def _appended(event: AuditEvent, row: Sequence[Any] | None) -> bool:
 
 def _append_in_one_statement(event: AuditEvent) -> bool:
     """Append on PostgreSQL in one round trip; False when there is no head row yet."""
+    wait = settings.AUDIT_WAIT_FOR_DISK_ON_READS or not _committed_alone()
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND, _append_params(event))
+        cursor.execute(_APPEND if wait else _APPEND_ALONE, _append_params(event))
         row = cursor.fetchone()
     return _appended(event, row)
 
@@ -290,7 +311,9 @@ def read_of_person(
         if not _appended(event, row):  # no head row to chain to: nothing was written
             _append_locked(event)
 
-    return Write(_APPEND, _append_params(event), done, lambda: _append(event))
+    # Sent in a transaction of its own (see `Write`): committed alone, as a read's is.
+    statement = _APPEND if settings.AUDIT_WAIT_FOR_DISK_ON_READS else _APPEND_ALONE
+    return Write(statement, _append_params(event), done, lambda: _append(event))
 
 
 @dataclass(frozen=True)
