@@ -6,8 +6,10 @@ birth, a family name changed, a new phone): date of birth with a name sound; the
 sounds with the year; postal code with a name sound; the name sounds alone; date of
 birth with initials; day and month of birth with one name's sound and the other's first
 two letters; phone; email; identifier; each half of the identifier with one name sound
-(an identifier a digit or two off); one name the same and the other one keystroke apart
-(in small blocks); the same house number and street with the same initials. (A sorted
+(an identifier a digit or two off); the same house number and street with the same
+initials. (A key for one name the same and the other one keystroke apart found a
+fifth of the pairs the others missed at 100,000 rows, but almost none reached likely,
+and it cost a sixth more CPU on the second generated set at a million rows: left out.) (A sorted
 neighbourhood of the names written without spaces was tried: it added a quarter more
 pairs for 8 of the 50 true pairs missed at 100,000 rows.) One kind of key at a time, so
 only one index is in memory; blocks larger than `max_block` are skipped (a phone shared
@@ -18,12 +20,12 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
-from alongside.matching.comparisons import MIN_ONE_EDIT, Record
+from alongside.matching.comparisons import Record
 from alongside.matching.fellegi_sunter import resplit
 from alongside.matching.text import nysiis
 
@@ -202,85 +204,6 @@ def _sound_and_letters(r: Record) -> Iterator[str]:
         yield f"{family}|{r[1][:2]}"
 
 
-def _keys_name_typo(r: Record) -> Iterator[str]:
-    """One name the same and the other one keystroke apart (a letter wrong, dropped,
-    added, or two letters swapped): each name as written, with the other name less any
-    one of its letters ("Japsal" and "Jaspal" both give "jasal"), and each name with
-    the other in the other field too (swapped names). For a typo in one name when the
-    date of birth and the contacts are wrong or missing too; only small blocks are kept
-    (`MAX_BLOCK_OF`): a typo key of a common name would pair strangers whose names are
-    one letter apart. Names shorter than `MIN_ONE_EDIT` are not taken as typos of
-    another, as in comparing. (`_typo_blocks` makes its blocks of two or more spellings
-    name by name.)"""
-    for name, other in _names_both_ways(r[1], r[5]):
-        for variant in _one_letter_less(other):
-            yield f"{name}|{variant}"
-
-
-def _names_both_ways(given: str, family: str) -> tuple[tuple[str, str], ...]:
-    """(name, other name) both ways for a record's first name and compact family name
-    (the first name without its spaces)."""
-    given = given.replace(" ", "")
-    if not (given and family):
-        return ()
-    return ((given, family), (family, given))
-
-
-@lru_cache(maxsize=_SOUNDS_CACHED)
-def _one_letter_less(name: str) -> tuple[str, ...]:
-    """The name, and the name less each one of its letters when it is long enough to
-    take as a typo of another."""
-    if len(name) < MIN_ONE_EDIT:
-        return (name,)
-    return tuple(dict.fromkeys([name, *(name[:i] + name[i + 1 :] for i in range(len(name)))]))
-
-
-def _typo_blocks(views: list[tuple[Record, ...]]) -> set[tuple[int, ...]]:
-    """The distinct blocks of `_keys_name_typo` that pair records whose other names
-    differ, made one name at a time: the records are first grouped by their two names,
-    those pairs of names by each name as written, and only the distinct other names of
-    a name with two or more of them are taken apart letter by letter (a dictionary of
-    every key of a million records would take gigabytes, and most names come with one
-    other name). A block of one other name is left out (records with both names the
-    same are paired by the names' key), and a block made several times is kept once."""
-    found: set[tuple[int, ...]] = set()
-    for others in _by_name(views).values():
-        if len(others) < 2:
-            continue
-        variants: dict[str, list[str]] = {}
-        for other in others:
-            for variant in _one_letter_less(other):
-                variants.setdefault(variant, []).append(other)
-        for spellings in variants.values():
-            if len(spellings) > 1:
-                found.add(tuple(sorted({i for other in spellings for i in others[other]})))
-    return found
-
-
-def _by_name(views: list[tuple[Record, ...]]) -> dict[str, dict[str, list[int]]]:
-    """Each name as written (first or family), each other name it comes with, and the
-    positions of the records with the two."""
-    by_names: dict[tuple[str, str], list[int]] = {}
-    for i, of_record in enumerate(views):
-        for view in of_record:
-            if view[1] and view[5]:
-                names = (view[1], view[5])
-                positions = by_names.get(names)
-                if positions is None:
-                    by_names[names] = [i]
-                elif positions[-1] != i:
-                    positions.append(i)
-    by_name: dict[str, dict[str, list[int]]] = {}
-    for (given, family), positions in by_names.items():
-        for name, other in _names_both_ways(given, family):
-            others = by_name.setdefault(name, {})
-            if other in others:
-                others[other] = others[other] + positions
-            else:
-                others[other] = positions
-    return by_name
-
-
 def _keys_street_initials(r: Record) -> Iterator[str]:
     """The same house number and street name (whatever the postal code) and the same
     initials, in either order: the names and the date of birth mistyped, the postal code
@@ -304,11 +227,7 @@ BLOCKING: tuple[Callable[[Record], Iterable[str]], ...] = (
     _keys_code_halves,
     _keys_day_name,
     _keys_street_initials,
-    _keys_name_typo,
 )
-
-# Kinds of key whose blocks are kept only up to this size (below `max_block`).
-MAX_BLOCK_OF: dict[Callable[[Record], Iterable[str]], int] = {_keys_name_typo: 10}
 
 
 def candidate_pairs(
@@ -384,15 +303,6 @@ def _blocks(
     return blocks
 
 
-def _kind_blocks(
-    views: list[tuple[Record, ...]], keys_of: Callable[[Record], Iterable[str]]
-) -> Collection[Sequence[int]]:
-    """The blocks of one kind of key."""
-    if keys_of is _keys_name_typo:
-        return _typo_blocks(views)
-    return _blocks(views, keys_of).values()
-
-
 def _block(
     views: list[tuple[Record, ...]],
     kinds: tuple[Callable[[Record], Iterable[str]], ...],
@@ -403,14 +313,13 @@ def _block(
     pairs: set[int] = set()
     skipped = 0
     for keys_of in kinds:
-        blocks = _kind_blocks(views, keys_of)
+        blocks = _blocks(views, keys_of).values()
         skipped_here = 0
-        largest = min(max_block, MAX_BLOCK_OF.get(keys_of, max_block))
         for block in blocks:
             n = len(block)
             if n < 2:
                 continue
-            if n > largest:
+            if n > max_block:
                 skipped_here += 1
                 continue
             pairs.update(a * SHIFT + b for a, b in combinations(block, 2))
@@ -418,7 +327,7 @@ def _block(
         if progress:
             progress(
                 f"blocking by {keys_of.__name__.lstrip('_')}: {len(blocks):,} keys, "
-                f"{skipped_here:,} blocks over {largest} skipped, {len(pairs):,} pairs so far"
+                f"{skipped_here:,} blocks over {max_block} skipped, {len(pairs):,} pairs so far"
                 + (" in this process" if len(kinds) < len(BLOCKING) else "")
             )
         del blocks
