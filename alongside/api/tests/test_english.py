@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+from django.utils import translation
+
 from alongside.encounters.tests.factories import encounter
 from alongside.people import timeline
 from alongside.plans.tests.factories import start_plan
@@ -52,3 +55,26 @@ def test_an_error_is_in_english(world: Any, api_as: Any) -> None:
     reply = api_as(_spanish_user(world)).post(f"/plans/{plan.pk}/goals", body, **SPANISH)
     assert reply.status_code == 422, reply.content
     assert reply.json()["error"]["fields"]["words"] == ["Write the goal in the person's own words."]
+
+
+@pytest.mark.parametrize("name", ["encounters", "plans", "screenings", "tasks", "timeline"])
+def test_the_schema_says_restricted_in_english_whoever_imports_it_first(name: str) -> None:
+    # The URLconf, and with it the API's modules, is imported by the first request, which
+    # may be a Spanish one: the schema's descriptions must not take that request's language.
+    import importlib.util
+
+    import pydantic
+
+    spec = importlib.util.find_spec(f"alongside.api.{name}")
+    assert spec is not None and spec.loader is not None
+    fresh = importlib.util.module_from_spec(spec)
+    with translation.override("es"):
+        spec.loader.exec_module(fresh)
+    described = [
+        field.description or ""
+        for model in vars(fresh).values()
+        if isinstance(model, type) and issubclass(model, pydantic.BaseModel)
+        for field in model.model_fields.values()
+    ]
+    assert any('"Details restricted to the care team."' in d for d in described), name
+    assert not any("Detalles" in d for d in described), name
