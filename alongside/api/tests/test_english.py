@@ -11,33 +11,51 @@ import pytest
 from django.utils import translation
 
 from alongside.encounters.tests.factories import encounter
+from alongside.intake.journey_words import said_summary
 from alongside.people import timeline
 from alongside.plans.tests.factories import start_plan
 
 SPANISH = {"Accept-Language": "es"}
 
 
-def _spanish_user(world: Any) -> Any:
-    world.coordinator.language = "es"
-    world.coordinator.save(update_fields=["language"])
-    return world.coordinator
+def _spanish_user(world: Any, user: Any = None) -> Any:
+    user = user or world.coordinator
+    user.language = "es"
+    user.save(update_fields=["language"])
+    return user
 
 
-def test_the_timeline_labels_are_in_english(world: Any, api_as: Any) -> None:
-    timeline.add_entry(
-        person=world.person,
-        kind="intake.urgent_flag_raised",
-        occurred_at=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC),
-        summary="Result",
-        actor=world.coordinator,
-        program=world.housing,
-    )
-    reply = api_as(_spanish_user(world)).get(
-        f"/people/{world.person.pk}/timeline", {"group": "urgent flags"}, **SPANISH
-    )
+def test_the_timeline_labels_summaries_and_restricted_details_are_in_english(
+    world: Any, api_as: Any
+) -> None:
+    summaries = ["Screening completed: PHQ-9", "Urgent screening result raised"]
+    with translation.override("es"):  # sentences the staff pages say in Spanish
+        assert all(said_summary(summary) != summary for summary in summaries)
+    for n, (kind, summary) in enumerate(
+        zip(["intake.screening_completed", "intake.urgent_flag_raised"], summaries, strict=True)
+    ):
+        timeline.add_entry(
+            person=world.person,
+            kind=kind,
+            occurred_at=dt.datetime(2026, 1, 5 + n, 9, 0, tzinfo=dt.UTC),
+            summary=summary,
+            details="Safety plan reviewed.",
+            actor=world.coordinator,
+            program=world.housing,
+        )
+    path = f"/people/{world.person.pk}/timeline"
+    reply = api_as(_spanish_user(world)).get(path, **SPANISH)
     assert reply.status_code == 200, reply.content
-    assert [e["label"] for e in reply.json()["results"]] == ["Urgent result"]
+    entries = {e["summary"]: e for e in reply.json()["results"]}
+    assert set(summaries) <= set(entries)
+    assert entries["Urgent screening result raised"]["label"] == "Urgent result"
     assert reply["Content-Language"] == "en"
+    reply = api_as(_spanish_user(world, world.scheduler)).get(
+        path, {"group": "urgent flags"}, **SPANISH
+    )
+    [entry] = reply.json()["results"]
+    assert (entry["restricted"], entry["details"]) == (True, "Details restricted to the care team.")
+    assert entry["summary"] == "Urgent screening result raised"
 
 
 def test_a_fhir_encounter_is_in_english(world: Any, api_as: Any) -> None:
