@@ -25,7 +25,7 @@ from alongside.api.concurrency import expected_version
 from alongside.api.errors import ApiError
 from alongside.encounters import fhir, selectors, services
 from alongside.encounters.models import Addendum, Encounter, Note, NoteTemplateVersion
-from alongside.people.sensitivity import RESTRICTED
+from alongside.people.sensitivity import RESTRICTED, RESTRICTED_ENGLISH
 
 router = Router(tags=["encounters"])
 
@@ -143,7 +143,7 @@ class NoteOut(Schema):
     cosigned_at: dt.datetime | None
     version: int
     restricted: bool = Field(description="The content is for the care team; sections empty.")
-    reason: str | None = Field(description=f'"{RESTRICTED}" when restricted')
+    reason: str | None = Field(description=f'"{RESTRICTED_ENGLISH}" when restricted')
     sections: list[SectionOut]
     addenda: list[AddendumOut]
     fhir_url: str

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from alongside.api import openapi, present
 from alongside.api.auth import caller
 from alongside.api.screenings import FHIR_JSON
-from alongside.people.sensitivity import RESTRICTED
+from alongside.people.sensitivity import RESTRICTED, RESTRICTED_ENGLISH
 from alongside.plans import display, fhir, printout, selectors
 from alongside.plans.models import Plan
 from alongside.plans.snapshot import Snapshot
@@ -67,7 +67,7 @@ class RestrictedGoalOut(Schema):
     priority: int
     lifecycle: str
     restricted: Literal[True]
-    reason: str = Field(description=f'Always "{RESTRICTED}"')
+    reason: str = Field(description=f'Always "{RESTRICTED_ENGLISH}"')
 
 
 class ReviewScoreOut(Schema):

@@ -25,7 +25,7 @@ from alongside.intake.fhir import FhirImportError
 from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
 from alongside.intake.sensitive import RestrictedNeed
 from alongside.intake.wording import need_name, status_name
-from alongside.people.sensitivity import RESTRICTED
+from alongside.people.sensitivity import RESTRICTED, RESTRICTED_ENGLISH
 
 router = Router(tags=["screenings"])
 
@@ -44,7 +44,7 @@ class RestrictedScoreOut(Schema):
 
     name: str
     restricted: Literal[True]
-    reason: str = Field(description=f'Always "{RESTRICTED}"')
+    reason: str = Field(description=f'Always "{RESTRICTED_ENGLISH}"')
 
 
 class ScreeningOut(Schema):
@@ -99,7 +99,7 @@ class RestrictedFlagOut(Schema):
     closed_at: dt.datetime | None
     closed_by: StaffOut | None
     restricted: Literal[True]
-    reason: str = Field(description=f'Always "{RESTRICTED}"')
+    reason: str = Field(description=f'Always "{RESTRICTED_ENGLISH}"')
 
 
 class ScreeningDetailOut(ScreeningOut):
@@ -129,7 +129,7 @@ class RestrictedNeedOut(Schema):
     status: str
     status_label: str
     restricted: Literal[True]
-    reason: str = Field(description=f'Always "{RESTRICTED}"')
+    reason: str = Field(description=f'Always "{RESTRICTED_ENGLISH}"')
 
 
 NeedOut = NeedShownOut | RestrictedNeedOut

@@ -35,7 +35,7 @@ from alongside.api.schemas import (
 from alongside.encounters import selectors as encounter_selectors
 from alongside.encounters import services as encounter_services
 from alongside.people.models import Person
-from alongside.people.sensitivity import RESTRICTED
+from alongside.people.sensitivity import RESTRICTED_ENGLISH
 from alongside.tasks import fhir, presenting, selectors, services
 from alongside.tasks.models import Task
 
@@ -105,7 +105,7 @@ class TaskOut(BaseModel):
     sensitive: bool = Field(description="Made from a sensitive source, or marked so.")
     restricted: bool = Field(
         description="You may not read what this sensitive task says: `title` is neutral, "
-        f'`description` is "{RESTRICTED}" and `why` is empty.'
+        f'`description` is "{RESTRICTED_ENGLISH}" and `why` is empty.'
     )
     created_at: dt.datetime
     version: int

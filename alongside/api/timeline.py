@@ -15,7 +15,7 @@ from pydantic import StringConstraints
 from alongside.api import present, schemas
 from alongside.api.errors import invalid
 from alongside.people import selectors, timeline
-from alongside.people.sensitivity import RESTRICTED
+from alongside.people.sensitivity import RESTRICTED_ENGLISH
 
 router = Router(tags=["timeline"])
 
@@ -32,7 +32,7 @@ class EntryOut(Schema):
     actor: str
     program: str
     summary: str = Field(description="For anyone who may see the person.")
-    details: str = Field(description=f'"{RESTRICTED}" when `restricted`.')
+    details: str = Field(description=f'"{RESTRICTED_ENGLISH}" when `restricted`.')
     restricted: bool
     link: str
 

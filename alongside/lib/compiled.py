@@ -69,9 +69,10 @@ def _kept(
     cache_key: tuple[str, Hashable],
     build: Callable[[], QuerySet[Any]],
     compile_: Callable[[QuerySet[Any]], T],
+    limit: int = LIMIT,
 ) -> T:
     """The statement kept for `cache_key`, compiled from `build()` the first time."""
-    return kept(store, cache_key, lambda: compile_(build()), LIMIT)
+    return kept(store, cache_key, lambda: compile_(build()), limit)
 
 
 def _statement(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
@@ -245,13 +246,26 @@ class Given(Expression):
         return f"%s::{self.cast}", (value,)
 
 
+# Statements `given` keeps, in a store of their caller's (see `given`).
+GivenStore = dict[tuple[str, Hashable], _Rows | None]
+
+
 def given(
-    name: str, key: Hashable, build: Callable[[], QuerySet[Any]], values: Mapping[str, Any]
+    name: str,
+    key: Hashable,
+    build: Callable[[], QuerySet[Any]],
+    values: Mapping[str, Any],
+    *,
+    store: GivenStore,
+    limit: int,
 ) -> list[Any]:
     """The model instances of `build()` (a model query whose `Given` expressions have no
     values), compiled once per `name` and `key` (everything else its SQL depends on) and
-    run with `values` (by the `Given`s' names) in the `Given`s' places."""
-    statement = _kept(_row_statements, (name, key), build, _compiled)
+    run with `values` (by the `Given`s' names) in the `Given`s' places. The statements
+    are kept in `store`, up to `limit` of them: the caller's own, so statements with
+    many keys (one per searcher's scope and shape of query) neither crowd out others
+    nor are emptied with them."""
+    statement = _kept(store, (name, key), build, _compiled, limit)
     if statement is None:
         return []
     params = list(statement.params)

@@ -42,11 +42,20 @@ class Sentence:
         # Even parts are the sentence's own words, odd ones the names of its values.
         return re.compile(
             "".join(
-                re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)"
+                re.escape(part) if n % 2 == 0 else f"(?P<{part}>{self._value_pattern(part)})"
                 for n, part in enumerate(parts)
             ),
             re.DOTALL,
         )
+
+    def _value_pattern(self, name: str) -> str:
+        # A label is one of its alternatives, so a value before it that holds the
+        # sentence's own words ("Housing: Rapid: Active") is found by backtracking.
+        value = self.values.get(name)
+        if isinstance(value, ChoiceLabel):
+            labels = sorted(value.english(), key=len, reverse=True)
+            return "|".join(re.escape(label) for label in labels)
+        return ".+?"
 
     def said(self, text: str) -> str | None:
         found = self.pattern.fullmatch(text)
@@ -68,7 +77,8 @@ class Sentences:
 
     def __init__(self, sentences: Iterable[Sentence]) -> None:
         self.sentences: Sequence[Sentence] = tuple(sentences)
-        self._exact = {s.message: s for s in self.sentences if not s.pattern.groupindex}
+        # The patterns are made when first needed: a label's English needs the catalogs.
+        self._exact = {s.message: s for s in self.sentences if "%(" not in s.message}
 
     def say(self, text: str) -> str:
         """`text` in the active language when it is one of these sentences, else as
@@ -85,19 +95,32 @@ class Sentences:
         return text
 
 
-def choice_label(choices: Any, *, lower: bool = False) -> Value:
+class ChoiceLabel:
     """A value stored as one of `choices`' English labels (lower-cased when `lower`),
     said as that label in the active language; None for any other value."""
-    by_english: dict[str, Any] = {}
 
-    def say(value: str) -> str | None:
-        if not by_english:
+    def __init__(self, choices: Any, *, lower: bool = False) -> None:
+        self.choices = choices
+        self.lower = lower
+        self._by_english: dict[str, Any] = {}
+
+    def english(self) -> dict[str, Any]:
+        """The labels by their English form, as stored."""
+        if not self._by_english:
             with translation.override("en"):
-                by_english.update({_cased(str(label), lower): label for label in choices.labels})
-        label = by_english.get(value)
-        return _cased(str(label), lower) if label is not None else None
+                self._by_english.update(
+                    {_cased(str(label), self.lower): label for label in self.choices.labels}
+                )
+        return self._by_english
 
-    return say
+    def __call__(self, value: str) -> str | None:
+        label = self.english().get(value)
+        return _cased(str(label), self.lower) if label is not None else None
+
+
+def choice_label(choices: Any, *, lower: bool = False) -> Value:
+    """A value stored as one of `choices`' English labels (see `ChoiceLabel`)."""
+    return ChoiceLabel(choices, lower=lower)
 
 
 def _cased(text: str, lower: bool) -> str:

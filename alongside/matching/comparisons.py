@@ -186,9 +186,11 @@ def _dob_level(x: str, y: str) -> str:
         return "one_digit"
     impossible = _impossible(x) | _impossible(y)
     if impossible:
-        # An impossible month or day ("87") is one slip whatever its digits; the other
-        # components are compared digit by digit.
-        slips = len(impossible) + _digits_apart(x[:4], y[:4])
+        # An impossible month or day ("87") is one slip whatever its digits, if the dates
+        # differ in it (one both share is no slip between them); the other components
+        # are compared digit by digit.
+        slips = sum(x[i : i + 2] != y[i : i + 2] for i in impossible)
+        slips += _digits_apart(x[:4], y[:4])
         slips += sum(
             _digits_apart(x[i : i + 2], y[i : i + 2]) for i in (4, 6) if i not in impossible
         )

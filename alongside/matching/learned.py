@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIKELY_PROBABILITY = 0.9
 DEFAULT_POSSIBLE_PROBABILITY = 0.01
 FORMAT = "alongside-match-weights"
+# 2: the date of birth has the levels year_near, year_digit and impossible_*. A version 1
+# file's one_digit was learned over every one-digit slip, the year's included, so its
+# date-of-birth levels cannot be mixed with the new ones: they are left at the prior.
+VERSION = 2
+OLD_DOB_FIELDS = ("dob", "dob_kin")
 
 
 class WeightsFileError(ValueError):
@@ -48,6 +53,8 @@ class Model:
     records: int = 0
     iterations: int = 0
     prior_m: dict[str, dict[str, float]] = field(default_factory=dict)
+    # What was not read from a weights file, for the reader to be told (see `load`).
+    warning: str = ""
 
     @classmethod
     def prior(cls, note: str = "") -> Model:
@@ -121,7 +128,7 @@ class Model:
     def save(self, path: Path) -> None:
         data = {
             "format": FORMAT,
-            "version": 1,
+            "version": VERSION,
             "fitted": self.fitted,
             "note": self.note,
             "records": self.records,
@@ -143,25 +150,14 @@ class Model:
             raise WeightsFileError(f"Could not read weights from {path}: {error}") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise WeightsFileError(f"{path} is not a weights file written by alongside dedupe.")
-        probabilities = {name: dict(levels) for name, levels in PROBABILITIES.items()}
         given = data.get("probabilities")
         if not isinstance(given, dict):
             raise WeightsFileError(f"{path}: no probabilities.")
-        for name, levels in given.items():
-            if name not in PROBABILITIES or not isinstance(levels, dict):
-                raise WeightsFileError(f"{path}: unknown field {name!r}.")
-            for level, pair in levels.items():
-                if level not in PROBABILITIES[name]:
-                    raise WeightsFileError(f"{path}: unknown level {name}.{level}.")
-                if not (
-                    isinstance(pair, list)
-                    and len(pair) == 2
-                    and all(isinstance(p, int | float) and 0 < p <= 1 for p in pair)
-                ):
-                    raise WeightsFileError(
-                        f"{path}: {name}.{level} must be [m, u], each above 0 and at most 1."
-                    )
-                probabilities[name][level] = (float(pair[0]), float(pair[1]))
+        warning = _old_version_warning(data, path)
+        skipped = OLD_DOB_FIELDS if warning else ()
+        probabilities = _probabilities(
+            {name: levels for name, levels in given.items() if name not in skipped}, path
+        )
         rate = data.get("match_rate")
         if rate is not None and not (isinstance(rate, int | float) and rate > 0):
             raise WeightsFileError(f"{path}: match_rate must be a positive number.")
@@ -172,7 +168,45 @@ class Model:
             note=f"read from {path}",
             records=_count(data, "records", path),
             iterations=_count(data, "iterations", path),
+            warning=warning,
         )
+
+
+def _old_version_warning(data: dict[str, Any], path: Path) -> str:
+    """What a reader of a version 1 file is told (and the log says); "" for this version."""
+    version = data.get("version", 1)
+    if version not in (1, VERSION):
+        raise WeightsFileError(f"{path}: version {version!r} is not one this release reads.")
+    if version == VERSION:
+        return ""
+    warning = (
+        f"{path} was saved by an earlier release: its date of birth weights are "
+        "ignored (the prior ones are used); re-run `alongside dedupe --weights` "
+        "with a new file to learn them again."
+    )
+    logger.warning("%s", warning)
+    return warning
+
+
+def _probabilities(given: dict[str, Any], path: Path) -> Probabilities:
+    """The prior probabilities, with those a weights file gives in their place."""
+    probabilities = {name: dict(levels) for name, levels in PROBABILITIES.items()}
+    for name, levels in given.items():
+        if name not in PROBABILITIES or not isinstance(levels, dict):
+            raise WeightsFileError(f"{path}: unknown field {name!r}.")
+        for level, pair in levels.items():
+            if level not in PROBABILITIES[name]:
+                raise WeightsFileError(f"{path}: unknown level {name}.{level}.")
+            if not (
+                isinstance(pair, list)
+                and len(pair) == 2
+                and all(isinstance(p, int | float) and 0 < p <= 1 for p in pair)
+            ):
+                raise WeightsFileError(
+                    f"{path}: {name}.{level} must be [m, u], each above 0 and at most 1."
+                )
+            probabilities[name][level] = (float(pair[0]), float(pair[1]))
+    return probabilities
 
 
 def _count(data: dict[str, Any], name: str, path: Path) -> int:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.organizations.models import Location, Organization, Program
 from alongside.organizations.services import (
@@ -120,5 +121,9 @@ class StaffFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Accounts"),
         required=False,
-        choices=[("", _("All")), ("active", _("Active")), ("inactive", _("Deactivated"))],
+        choices=[
+            ("", pgettext_lazy("accounts", "All")),
+            ("active", pgettext_lazy("accounts", "Active")),
+            ("inactive", pgettext_lazy("accounts", "Deactivated")),
+        ],
     )

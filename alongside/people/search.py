@@ -912,6 +912,13 @@ _WORDS = ArrayField(TextField())
 _SCORES = ArrayField(FloatField())
 
 
+# The results pages' statements, one per searcher's scope, shape of query and page size:
+# apart from the person page's (`compiled`), which a few hundred staff searching would
+# otherwise fill and empty.
+KEPT_PAGES_LIMIT = 4096
+_KEPT_PAGES: compiled.GivenStore = {}
+
+
 def search_page(
     people: QuerySet[Any],
     query: str,
@@ -939,5 +946,10 @@ def search_page(
         return shown(_postgres_ranked(people, shape, None))[:limit]
 
     return compiled.given(
-        "people.search_page", (key, shape, limit, people.db, shown), build, values
+        "people.search_page",
+        (key, shape, limit, people.db, shown),
+        build,
+        values,
+        store=_KEPT_PAGES,
+        limit=KEPT_PAGES_LIMIT,
     )

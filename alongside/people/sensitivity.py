@@ -19,15 +19,17 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from alongside.accounts.actors import Actor, Visitor
 from alongside.accounts.scope import scope_for
 from alongside.people.models import Enrollment, Person, Profile
 
 # Said wherever something is hidden from a viewer, on pages and (as `reason`) in the API:
-# hidden is never shown as "none".
-RESTRICTED = gettext_lazy("Details restricted to the care team.")
+# hidden is never shown as "none". The API schema's descriptions quote the English words:
+# they are built once, at import, whatever language the request that imports them is in.
+RESTRICTED_ENGLISH = gettext_noop("Details restricted to the care team.")
+RESTRICTED = gettext_lazy(RESTRICTED_ENGLISH)
 SENSITIVE_PROFILE_FIELDS = frozenset({"approach_with_care"})
 
 

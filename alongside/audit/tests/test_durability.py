@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 
 from alongside.audit import services as audit
 from alongside.audit.anchors import write_anchor
@@ -162,3 +163,27 @@ def test_an_anchor_reads_the_head_in_a_transaction_that_waits_for_the_disk(
     head = [sql for sql in statements[before:] if 'FROM "audit_audithead"' in sql]
     assert head and all(sql.endswith("FOR UPDATE") for sql in head)
     assert anchor.count == 1 and _session_setting() == "on"
+
+
+@on_postgresql
+@pytest.mark.parametrize(("wait", "setting"), [(False, "off"), (True, "on")])
+def test_a_person_page_views_event_commits_as_the_setting_says(
+    settings, client, world, statements, wait, setting
+):
+    # From the second view of a page on, the person page sends its read's event with
+    # its reads (`read_of_person`, `lib.compiled.Write`), in a transaction of its own.
+    settings.AUDIT_WAIT_FOR_DISK_ON_READS = wait
+    client.force_login(world.coordinator)
+    url = reverse("people:detail", args=[world.person.pk])
+    assert client.get(url).status_code == 200  # the first: the page's reads are learned
+    _sql(_PROBE)
+    try:
+        before = len(statements)
+        page = client.get(url)
+        sent = statements[before:]
+        noted = [s for (s,) in _sql("SELECT setting FROM pg_temp.commit_probe")]
+    finally:
+        _sql(_PROBE_REMOVED)
+    assert page.status_code == 200
+    assert noted == [setting]
+    assert sent.count(audit._APPEND if wait else audit._APPEND_ALONE) == 1

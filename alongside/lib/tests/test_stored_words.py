@@ -29,3 +29,13 @@ def test_it_shows_what_it_does_not_recognise_as_stored() -> None:
         assert SENTENCES.say("Lupe called back") == "Lupe called back"
         assert SENTENCES.say("Plan approved twice") == "Plan approved twice"
     assert SENTENCES.say("Plan approved") == "Plan approved"  # English: as stored
+
+
+def test_a_value_holding_the_sentences_own_words_is_still_recognised() -> None:
+    # The program's name holds ": ", as the sentence does between it and the status.
+    from alongside.people.enrollment_words import said_summary
+
+    with translation.override("es"):
+        assert said_summary("Housing: Rapid: Active") == "Housing: Rapid: Activa"
+        assert said_summary("Re: entry: Active → Closed") == "Re: entry: Activa → Cerrada"
+        assert said_summary("Housing: Rapid: Sleeping") == "Housing: Rapid: Sleeping"

@@ -89,6 +89,10 @@ def test_an_impossible_date_one_slip_from_another_has_its_own_levels() -> None:
     assert dob("19882603", "19880326") == "impossible_transposed"  # month 26: day first
     assert dob("19880612", "19881206") == "transposed"
     assert dob("19620885", "19640822") == "impossible_two_slips"
+    # An impossible component both dates share is no slip between them.
+    assert dob("19801345", "19800245") == "impossible_one_digit"
+    assert dob("19801345", "19800145") == "impossible_one_digit"
+    assert dob("19801399", "19800599") == "impossible_one_digit"
     # Both impossible the same way: they share the slip, the other digit is a plain one.
     assert dob("19681134", "19671134") == "year_near"
     # With no name agreeing (a twin's mistyped record looks so), the plain slip.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -238,6 +239,11 @@ def test_it_saves_weights_and_reuses_them(tmp_path: Path) -> None:
     printed, again = run(tmp_path, [HEADER, *ROWS], "--weights", str(weights))
     assert f"weights read from {weights}" in printed
     assert pairs(again) == pairs(first)
+    assert "warning" not in printed
+    saved = json.loads(weights.read_text(encoding="utf-8"))
+    weights.write_text(json.dumps(saved | {"version": 1}), encoding="utf-8")
+    printed, _ = run(tmp_path, [HEADER, *ROWS], "--weights", str(weights))
+    assert "warning: " in printed and "date of birth weights are ignored" in printed
     weights.write_text("{broken", encoding="utf-8")
     with pytest.raises(CommandError, match="Could not read weights"):
         run(tmp_path, [HEADER, *ROWS], "--weights", str(weights))

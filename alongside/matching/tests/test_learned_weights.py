@@ -144,14 +144,45 @@ def test_weights_file_round_trip(tmp_path: Path) -> None:
     assert again.thresholds(5000) == model.thresholds(5000)
 
 
+def test_a_weights_file_of_the_previous_release_keeps_the_prior_dates_of_birth(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Its one_digit was learned over every slip, the year's included: mixed with the
+    # new levels' priors the chances of a date of birth would add up to more than 1.
+    probabilities = {name: dict(levels) for name, levels in PROBABILITIES.items()}
+    probabilities["dob"]["one_digit"] = (0.3, 0.001)
+    probabilities["dob_kin"]["one_digit"] = (0.3, 0.001)
+    probabilities["phone"]["same"] = (0.61, 0.0001)
+    path = tmp_path / "weights.json"
+    Model(probabilities, match_rate=0.01, records=5000).save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["version"] = 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="alongside.matching.learned"):
+        model = Model.load(path)
+    assert model.probabilities["dob"] == PROBABILITIES["dob"]
+    assert model.probabilities["dob_kin"] == PROBABILITIES["dob_kin"]
+    assert model.probabilities["phone"]["same"] == (0.61, 0.0001)
+    assert "earlier release" in model.warning and "dedupe --weights" in model.warning
+    assert model.warning in caplog.text
+    assert Model.load(tmp_path / "weights.json").records == 5000
+    model.save(path)
+    assert Model.load(path).warning == ""
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         ("not json", "Could not read weights"),
+        (
+            '{"format": "alongside-match-weights", "version": 3, "probabilities": {}}',
+            "version 3 is not one this release reads",
+        ),
         ('{"format": "other"}', "not a weights file"),
         ('{"format": "alongside-match-weights", "probabilities": {"shoe": {}}}', "unknown field"),
         (
-            '{"format": "alongside-match-weights", "probabilities": {"dob": {"exact": [0, 1]}}}',
+            '{"format": "alongside-match-weights", "version": 2, '
+            '"probabilities": {"dob": {"exact": [0, 1]}}}',
             "must be \\[m, u\\]",
         ),
         (

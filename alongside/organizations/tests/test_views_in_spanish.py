@@ -36,3 +36,26 @@ def test_it_names_how_an_audit_event_came_in_in_spanish() -> None:
         assert AuditEvent(channel="command").channel_name == "comando"
         assert AuditEvent(channel="task").channel_name == "tarea programada"
     assert AuditEvent(channel="command").channel_name == "command"
+
+
+def test_it_filters_staff_accounts_in_spanish_agreeing_with_cuentas(
+    spanish: Client, world: Any
+) -> None:
+    page = spanish.get(reverse("manage:staff", args=[world.org.pk])).content.decode()
+    options = page[page.index('name="status"') : page.index("</select>")]
+    assert all(word in options for word in (">Todas<", ">Activas<", ">Desactivadas<"))
+    assert ">Activo<" not in options and ">Desactivado<" not in options
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish"),
+    [
+        ("oversees the program's staff, sees who accessed records, exports", "los registros"),
+        ("The word for the people you serve", "que usted atiende"),
+        ("Someone who matters", "Una persona importante"),
+        ("Add someone who matters", "Añadir a una persona importante"),
+    ],
+)
+def test_it_says_what_the_glossary_says(english: str, spanish: str) -> None:
+    with translation.override("es"):
+        assert spanish in translation.gettext(english)

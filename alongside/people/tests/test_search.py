@@ -16,7 +16,7 @@ from alongside.accounts.models import Role
 from alongside.accounts.scope import forget_scope
 from alongside.people import search as search_module
 from alongside.people import selectors, services
-from alongside.people.models import Person
+from alongside.people.models import ContactPoint, Identifier, Person
 from alongside.people.normalize import normalize
 from alongside.people.search import (
     NameWords,
@@ -575,11 +575,46 @@ def test_a_kept_results_page_reads_what_the_orm_reads(world, crowd, query):
     )
     people = selectors.people_for(c)
     key = ("test", object())
+    # Worked out here, in Python, row by row: who matches, and how well by name.
+    terms = parse_query(query)
+    by_phone = set(
+        ContactPoint.objects.filter(kind="phone", normalized=terms.phone).values_list(
+            "person_id", flat=True
+        )
+    )
+    by_identifier = set(
+        Identifier.objects.filter(normalized=terms.identifier).values_list("person_id", flat=True)
+    )
+
+    def matches(person: Person) -> bool:
+        words = person.search_text.split()
+        return (
+            (terms.names and all(any(word_matches(t, w) for w in words) for t in terms.words))
+            or (terms.born is not None and person.date_of_birth == terms.born)
+            or (bool(terms.phone) and person.pk in by_phone)
+            or (bool(terms.identifier) and person.pk in by_identifier)
+        )
+
+    matching = {p.pk: p for p in people if matches(p)}
+    assert len(matching) < 25
     for limit in [25, 1]:
-        expected = [(p.pk, p.match_score, p.name_score) for p in search(people, query)[:limit]]
         for _ in range(2):
             kept = search_page(people, query, limit=limit, key=key)
-            assert [(p.pk, p.match_score, p.name_score) for p in kept] == expected
+            assert len(kept) == min(limit, len(matching))
+            assert {p.pk for p in kept} <= set(matching)
+            scores = [p.match_score for p in kept]
+            assert scores == [
+                pytest.approx(match_score(terms.phrase if terms.names else "", p.search_text))
+                for p in kept
+            ]
+            assert scores == sorted(scores, reverse=True)
+            if limit == 1 and kept:  # the best: no one matching scores better
+                assert all(
+                    match_score(terms.phrase if terms.names else "", p.search_text)
+                    <= scores[0] + 1e-9
+                    for p in matching.values()
+                )
+    assert {p.pk for p in search_page(people, query, limit=25, key=key)} == set(matching)
 
 
 @ONLY_POSTGRES
@@ -596,6 +631,23 @@ def test_a_kept_results_page_is_not_built_again(world, crowd, monkeypatch):
     assert [p.pk for p in found] == [crowd["garza"].pk]
     with pytest.raises(AssertionError, match="compiled again"):
         search_page(people, "ana garza", limit=1, key=("test", object()))
+
+
+@ONLY_POSTGRES
+def test_kept_results_pages_neither_crowd_out_nor_empty_the_person_pages_statements(
+    world, crowd, monkeypatch
+):
+    from alongside.lib import compiled
+
+    monkeypatch.setattr(search_module, "KEPT_PAGES_LIMIT", 2)
+    monkeypatch.setattr(search_module, "_KEPT_PAGES", {})
+    monkeypatch.setitem(compiled._row_statements, ("test.person_page", 1), None)
+    people = selectors.people_for(world.coordinator)
+    for n in range(3):  # the third fills the results pages' store: it starts again
+        assert search_page(people, "ana garcia", limit=1, key=("test", n))
+    assert len(search_module._KEPT_PAGES) == 1
+    assert ("test.person_page", 1) in compiled._row_statements
+    assert not any(name == "people.search_page" for name, _ in compiled._row_statements)
 
 
 def test_search_sees_a_new_program_once_the_scope_changes(world, crowd):

@@ -293,21 +293,41 @@ def test_an_activation_without_agreement_is_refused_with_a_message(client, world
     assert fresh(plan).status == "draft"
 
 
-def test_a_past_version_reads_exactly_as_it_was(client, world, plan):
-    client.force_login(world.coordinator)
+def _reword_first_goal(world, plan, words):
     goal = Goal.objects.filter(plan=plan).earliest("id")
     services.goal_update(
-        actor=world.coordinator,
-        goal=goal,
-        data={"words": "A home of our own."},
-        expected_version=None,
+        actor=world.coordinator, goal=goal, data={"words": words}, expected_version=None
     )
+
+
+def test_a_past_version_reads_exactly_as_it_was(client, world, plan):
+    client.force_login(world.coordinator)
+    _reword_first_goal(world, plan, "A home of our own.")
     listing = client.get(reverse("plans:versions", args=[plan.pk])).content.decode()
     assert "Goal changed" in listing and "Plan started" in listing
     old = client.get(reverse("plans:version", args=[plan.pk, 2])).content.decode()
     assert "I want my own place where my kids can visit." in old
     assert "A home of our own." not in old
     assert client.get(reverse("plans:version", args=[plan.pk, 999])).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_goals_words_are_escaped_on_the_versions_and_the_journey(client, world, plan, language):
+    # The stored summary ("Goal changed: “…”") is said again in the reader's language
+    # with the goal's words put back: they stay text, never markup.
+    world.coordinator.language = language
+    world.coordinator.save(update_fields=["language"])
+    client.force_login(world.coordinator)
+    _reword_first_goal(world, plan, "<script>alert(1)</script>")
+    pages = [
+        reverse("plans:versions", args=[plan.pk]),
+        reverse("plans:version", args=[plan.pk, fresh(plan).version]),
+        reverse("people:timeline", args=[world.person.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body, url
+        assert "<script>alert(1)" not in body, url
 
 
 def test_a_past_version_hides_sensitive_goals_off_the_care_team(client, world, plan):

@@ -110,6 +110,8 @@ class Command(BaseCommand):
         except WeightsFileError as error:
             raise CommandError(str(error)) from None
         say(f"weights read from {weights}")
+        if model.warning:
+            say(f"warning: {model.warning}")
         return model
 
     def _write(
