@@ -133,38 +133,17 @@ def _impossible(dob: str) -> set[int]:
     return found
 
 
-# Levels of the date of birth that, when a component in which the dates differ is one no
-# date has (month 87), get their own level: "impossible_one_digit" and so on. A record
-# with an impossible date was mistyped; that its other components agree with a record's
-# says more than a valid date one digit from another (which is as often a stranger's).
-IMPOSSIBLE_LEVELS = {
-    "transposed": "impossible_transposed",
-    "one_digit": "impossible_one_digit",
-    "two_slips": "impossible_two_slips",
-}
-
-
 # A date of birth one digit off in the year is "year_near" when the years are at most
 # this far apart, else "year_digit" ("one_digit" is then a slip in the month or day).
 NEAR_YEARS = 2
 
 
-def impossible_date(dob: str) -> bool:
-    """Whether YYYYMMDD digits have a month or day no date has."""
-    return bool(dob) and bool(_impossible(dob))
-
-
 def dob_level(x: str, y: str) -> str:
     """Dates as YYYYMMDD digits, compared by component, so an impossible date as typed
-    (month 87) is still one digit from the right one (its own level, see
-    IMPOSSIBLE_LEVELS)."""
+    (month 87) is still one digit from the right one."""
     if x == y:
         return "exact"
     level = _dob_level(x, y)
-    if level in IMPOSSIBLE_LEVELS and any(
-        x[i : i + 2] != y[i : i + 2] for i in _impossible(x) | _impossible(y)
-    ):
-        return IMPOSSIBLE_LEVELS[level]
     if x[:4] != y[:4] and (level == "one_digit" or x[4:] == y[4:]):
         # A slip in the year: a year or two off (a birth year worked out from an age),
         # however many digits that changes (1989 and 1990), is another error than a

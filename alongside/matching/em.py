@@ -24,7 +24,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from alongside.matching.comparisons import IMPOSSIBLE_LEVELS, Record, dob_level, impossible_date
+from alongside.matching.comparisons import Record
 from alongside.matching.fellegi_sunter import compare
 from alongside.matching.learned import Model, Probabilities
 from alongside.matching.probabilities import KIN, PROBABILITIES, STATED_U
@@ -273,28 +273,8 @@ def fit(
         [max(x, min(before, 1 / compared)) for x, before in zip(row, prior, strict=True)]
         for row, prior in zip(u, u_prior, strict=True)
     ]
-    _impossible_u(records, u[_DOB], rng)
     say(f"u from {compared:,} random pairs")
     return _model(m, u, rate, n, iterations)
-
-
-_IMPOSSIBLE = [list(PROBABILITIES["dob"]).index(level) for level in IMPOSSIBLE_LEVELS.values()]
-
-
-def _impossible_u(records: list[Record], u_dob: list[float], rng: random.Random) -> None:
-    """The u of the date of birth's impossible levels (`comparisons.IMPOSSIBLE_LEVELS`),
-    into `u_dob`: too rare among random pairs to count there (a few in 60,000), so
-    counted among random pairs of a record with an impossible date and any dated record,
-    times the share of random dated pairs with an impossible date. A level not seen
-    counts as seen once. No impossible date in the input: the prior's u stays."""
-    dated = [r[8] for r in records if r[8]]
-    garbled = [dob for dob in dated if impossible_date(dob)]
-    if not garbled or len(dated) < 2:
-        return
-    share = 1 - (1 - len(garbled) / len(dated)) ** 2
-    seen = Counter(dob_level(rng.choice(garbled), rng.choice(dated)) for _ in range(RANDOM_PAIRS))
-    for level, i in zip(IMPOSSIBLE_LEVELS.values(), _IMPOSSIBLE, strict=True):
-        u_dob[i] = share * max(seen[level], 1) / RANDOM_PAIRS
 
 
 def _model(

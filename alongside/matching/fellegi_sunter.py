@@ -26,7 +26,6 @@ from django.conf import settings
 
 from alongside.matching.comparisons import (
     CLOSE_NAME,
-    IMPOSSIBLE_LEVELS,
     MIN_CLOSE_IDENTIFIER,
     MIN_ONE_EDIT,
     SOUNDS_ALIKE_NAME,
@@ -341,17 +340,6 @@ def _not_one_name(levels: list[tuple[str, str]]) -> bool:
     return bool(names) and any(level != "exact" for level in names)
 
 
-# An impossible date one slip from the other weighs as such (`IMPOSSIBLE_LEVELS`) when
-# some name agrees; with first and family names both different it is how a twin's
-# mistyped record looks as much as a duplicate's, and weighs as the slip it is.
-_POSSIBLE_DOB = {impossible: level for level, impossible in IMPOSSIBLE_LEVELS.items()}
-
-
-def _no_name_agrees(levels: list[tuple[str, str]]) -> bool:
-    names = [level for name, level in levels if name in ("given", "family")]
-    return bool(names) and all(level == "different" for level in names)
-
-
 def compare(a: Record, b: Record) -> list[tuple[str, str]]:
     """The (field, level) of each field both records have."""
     levels: list[tuple[str, str]] = []
@@ -364,8 +352,6 @@ def compare(a: Record, b: Record) -> list[tuple[str, str]]:
         dob = dob_level(a[8], b[8])
         if not (kin or one_identifier) and dob in _KIN_DOB and levels[-2:-1] in _ALIKE:
             kin = levels[-1][1] in _KIN_FAMILY
-        if dob in _POSSIBLE_DOB and _no_name_agrees(levels):
-            dob = _POSSIBLE_DOB[dob]
         levels.append(("dob_kin" if kin else "dob", dob))
     if a[9] and b[9]:
         named = any(level in FIRST_NAMES_AGREE for level in levels)

@@ -31,11 +31,18 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIKELY_PROBABILITY = 0.9
 DEFAULT_POSSIBLE_PROBABILITY = 0.01
 FORMAT = "alongside-match-weights"
-# 2: the date of birth has the levels year_near, year_digit and impossible_*. A version 1
-# file's one_digit was learned over every one-digit slip, the year's included, so its
+# 2: the date of birth has the levels year_near and year_digit. A version 1 file's
+# one_digit was learned over every one-digit slip, the year's included, so its
 # date-of-birth levels cannot be mixed with the new ones: they are left at the prior.
 VERSION = 2
 OLD_DOB_FIELDS = ("dob", "dob_kin")
+# Levels a version 2 file may hold that this release no longer has (an impossible date
+# of birth one slip from the other, tried and left out): skipped when read.
+DROPPED_LEVELS = frozenset(
+    (name, level)
+    for name in OLD_DOB_FIELDS
+    for level in ("impossible_transposed", "impossible_one_digit", "impossible_two_slips")
+)
 
 
 class WeightsFileError(ValueError):
@@ -195,6 +202,8 @@ def _probabilities(given: dict[str, Any], path: Path) -> Probabilities:
         if name not in PROBABILITIES or not isinstance(levels, dict):
             raise WeightsFileError(f"{path}: unknown field {name!r}.")
         for level, pair in levels.items():
+            if (name, level) in DROPPED_LEVELS:
+                continue
             if level not in PROBABILITIES[name]:
                 raise WeightsFileError(f"{path}: unknown level {name}.{level}.")
             if not (

@@ -38,12 +38,6 @@ PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
         "day_month": (0.005, 0.0025),
         "year": (0.005, 0.0087),
         "different": (0.005, 0.9754),
-        # A component in which the dates differ is impossible (month 87; see
-        # `comparisons.IMPOSSIBLE_LEVELS`): u is the share of pairs with an impossible
-        # date (half a percent of records, say) times the chance the rest agrees.
-        "impossible_transposed": (0.005, 0.0000002),
-        "impossible_one_digit": (0.01, 0.000004),
-        "impossible_two_slips": (0.003, 0.00005),
     },
     "sex": {"same": (0.99, 0.5), "different": (0.01, 0.5)},
     # Sex when the first names agree (exactly, as a nickname or but for a typo): strangers
@@ -98,9 +92,6 @@ PROBABILITIES: dict[str, dict[str, tuple[float, float]]] = {
         "day_month": (0.005, 0.01),
         "year": (0.005, 0.05),
         "different": (0.005, 0.8595),
-        "impossible_transposed": (0.005, 0.0002),
-        "impossible_one_digit": (0.01, 0.001),
-        "impossible_two_slips": (0.003, 0.003),
     },
 }
 
@@ -141,9 +132,6 @@ REASONS: dict[tuple[str, str], str] = {
     ("dob", "day_month"): "same day and month of birth",
     ("dob", "year"): "same year of birth",
     ("dob", "different"): "different date of birth",
-    ("dob", "impossible_transposed"): "impossible date of birth, day and month swapped",
-    ("dob", "impossible_one_digit"): "impossible date of birth, one slip apart",
-    ("dob", "impossible_two_slips"): "impossible date of birth, two slips apart",
     ("sex", "same"): "same sex",
     ("sex", "different"): "different sex",
     ("sex_named", "same"): "same sex",
@@ -180,14 +168,6 @@ FUZZY_NAME_LEVELS = frozenset(
     {("given", "nickname"), ("given", "close"), ("family", "part"), ("family", "close")}
 )
 
-# So are these: an impossible date one slip from another is never stronger evidence
-# than the same date (both are rare among strangers; which is rarer is sampling noise).
-FUZZY_DOB_LEVELS = frozenset(
-    (name, level)
-    for name in ("dob", "dob_kin")
-    for level in ("impossible_transposed", "impossible_one_digit", "impossible_two_slips")
-)
-
 
 def weights_of(
     probabilities: dict[str, dict[str, tuple[float, float]]],
@@ -198,7 +178,7 @@ def weights_of(
         for field, levels in probabilities.items()
         for level, (m, u) in levels.items()
     }
-    for name, level in FUZZY_NAME_LEVELS | FUZZY_DOB_LEVELS:
+    for name, level in FUZZY_NAME_LEVELS:
         weights[name, level] = min(weights[name, level], weights[name, "exact"])
     weights["swap", "swapped"] = -SWAP_PENALTY
     return weights

@@ -170,6 +170,27 @@ def test_a_weights_file_of_the_previous_release_keeps_the_prior_dates_of_birth(
     assert Model.load(path).warning == ""
 
 
+def test_a_weights_file_with_the_impossible_date_levels_still_loads(tmp_path: Path) -> None:
+    # Saved while the date of birth had impossible_* levels (tried and left out): they
+    # are skipped, an unknown level is still refused.
+    probabilities = {name: dict(levels) for name, levels in PROBABILITIES.items()}
+    probabilities["dob"]["exact"] = (0.7123, 0.0000321)
+    path = tmp_path / "weights.json"
+    Model(probabilities, match_rate=0.01, records=5000).save(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for name in ("dob", "dob_kin"):
+        data["probabilities"][name]["impossible_one_digit"] = [0.01, 0.000004]
+        data["probabilities"][name]["impossible_transposed"] = [0.005, 0.0000002]
+        data["probabilities"][name]["impossible_two_slips"] = [0.003, 0.00005]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    model = Model.load(path)
+    assert model.probabilities == probabilities and model.warning == ""
+    data["probabilities"]["phone"]["impossible_one_digit"] = [0.01, 0.000004]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(WeightsFileError, match="unknown level phone.impossible_one_digit"):
+        Model.load(path)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -258,24 +279,3 @@ def test_twins_do_not_teach_em_that_duplicates_have_other_names() -> None:
     assert m_given[list(PROBABILITIES["given"]).index("different")] < 0.05
     assert m_sex[list(PROBABILITIES["sex"]).index("different")] < 0.05
     assert 2000 < matches < 2700
-
-
-def test_the_u_of_impossible_dates_is_counted_among_records_with_one() -> None:
-    # A fifth of the records have an impossible month: their levels are too rare among
-    # random pairs to count there, so they are counted among pairs of such a record.
-    rng = random.Random(3)
-    records = []
-    for n in range(2000):
-        year, day = rng.randrange(1950, 2000), rng.randrange(1, 29)
-        month = f"{rng.randrange(80, 90)}" if n % 5 == 0 else f"{rng.randrange(1, 13):02}"
-        records.append(make_record(f"r{n}", "Ana", "Ruiz", f"{year}{month}{day:02}"))
-    u = [u for _, u in PROBABILITIES["dob"].values()]
-    em._impossible_u(records, u, rng)
-    levels = list(PROBABILITIES["dob"])
-    one = u[levels.index("impossible_one_digit")]
-    # P(a pair has an impossible date) is 0.36; then the year and the day must agree.
-    assert 0.36 / (50 * 28) / 3 < one < 0.36 / (50 * 28) * 3
-    assert u[levels.index("exact")] == PROBABILITIES["dob"]["exact"][1]  # others untouched
-    untouched = [u for _, u in PROBABILITIES["dob"].values()]
-    em._impossible_u([make_record("a", "Ana", "Ruiz", "19500101")] * 3, untouched, rng)
-    assert untouched == [u for _, u in PROBABILITIES["dob"].values()]
