@@ -196,7 +196,7 @@ def test_safe_contact_rules_and_their_history(browsing, world):
     newest = page.get_by_role("table", name="Changes, newest first").locator("tbody tr").first
     expect(newest.locator("td").nth(1)).to_have_text("Casey Nguyen")
     expect(newest.locator("td").nth(2)).to_have_text("Changed contact point")
-    expect(newest.locator("td").nth(3)).to_have_text("May text: No → Yes")
+    expect(newest.locator("td").nth(3)).to_have_text("We may send text messages: No → Yes")
 
 
 def test_bad_input_gets_field_errors_and_rtl_names_round_trip(browsing, world):
