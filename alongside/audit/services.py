@@ -83,6 +83,11 @@ def _committed_alone() -> bool:
     return connection.get_autocommit() and not connection.in_atomic_block
 
 
+def _append_sql(alone: bool) -> str:
+    """The append for an event committed alone (`alone`) or with a caller's write."""
+    return _APPEND_ALONE if alone and not settings.AUDIT_WAIT_FOR_DISK_ON_READS else _APPEND
+
+
 def _values(event: AuditEvent) -> list[Any]:
     """The event's columns from actor_id to channel, as both appends write them."""
     return [
@@ -120,9 +125,8 @@ def _appended(event: AuditEvent, row: Sequence[Any] | None) -> bool:
 
 def _append_in_one_statement(event: AuditEvent) -> bool:
     """Append on PostgreSQL in one round trip; False when there is no head row yet."""
-    wait = settings.AUDIT_WAIT_FOR_DISK_ON_READS or not _committed_alone()
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND if wait else _APPEND_ALONE, _append_params(event))
+        cursor.execute(_append_sql(_committed_alone()), _append_params(event))
         row = cursor.fetchone()
     return _appended(event, row)
 
@@ -312,8 +316,7 @@ def read_of_person(
             _append_locked(event)
 
     # Sent in a transaction of its own (see `Write`): committed alone, as a read's is.
-    statement = _APPEND if settings.AUDIT_WAIT_FOR_DISK_ON_READS else _APPEND_ALONE
-    return Write(statement, _append_params(event), done, lambda: _append(event))
+    return Write(_append_sql(alone=True), _append_params(event), done, lambda: _append(event))
 
 
 @dataclass(frozen=True)

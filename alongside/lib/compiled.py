@@ -75,15 +75,24 @@ def _kept(
     return kept(store, cache_key, lambda: compile_(build()), limit)
 
 
-def _statement(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
-    """`SELECT COUNT(*)` of the query's rows, or None when it can match nothing."""
-    compiler = query.values("pk").query.get_compiler(using=DEFAULT_DB_ALIAS)
+def sql_of(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL and parameters the ORM sends for `query`, or None when it can match
+    nothing (the ORM's EmptyResultSet: a filter on an empty list, nobody visible)."""
     try:
-        sql, params = compiler.as_sql()
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
     except EmptyResultSet:
         return None
+    return sql, tuple(params)
+
+
+def _statement(query: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
+    """`SELECT COUNT(*)` of the query's rows, or None when it can match nothing."""
+    compiled = sql_of(query.values("pk"))
+    if compiled is None:
+        return None
     # The ORM's own SQL, its values still parameters.
-    return f"SELECT COUNT(*) FROM ({sql}) counted", tuple(params)  # noqa: S608
+    sql, params = compiled
+    return f"SELECT COUNT(*) FROM ({sql}) counted", params  # noqa: S608
 
 
 def count(name: str, key: Hashable, build: Callable[[], QuerySet[Any]]) -> int:
@@ -155,9 +164,18 @@ def _run(
 ) -> list[tuple[Any, ...]]:
     fetched = _answer(("rows", (name, key)), pk)
     if fetched is None:
-        with _cursor(prepared) as cursor:
-            cursor.execute(statement.sql, _params(statement, pk))
-            fetched = cursor.fetchall()
+        return _fetch(statement, _params(statement, pk), prepared)
+    return _converted(statement, fetched)
+
+
+def _fetch(statement: _Rows, params: list[Any], prepared: bool = False) -> list[tuple[Any, ...]]:
+    """The statement's rows run with `params`, through the ORM's converters."""
+    with _cursor(prepared) as cursor:
+        cursor.execute(statement.sql, params)
+        return _converted(statement, cursor.fetchall())
+
+
+def _converted(statement: _Rows, fetched: list[Any]) -> list[tuple[Any, ...]]:
     if not statement.converters:
         return [tuple(row) for row in fetched]
     return [
@@ -271,12 +289,7 @@ def given(
     params = list(statement.params)
     for place, slot in statement.named:
         params[place] = values[slot]
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        fetched = cursor.fetchall()
-    if statement.converters:
-        fetched = list(statement.compiler.apply_converters(fetched, statement.converters))
-    return _instances(statement, fetched)
+    return _instances(statement, _fetch(statement, params))
 
 
 # A kept statement as `together` names it: ("count", (name, key)) or ("rows", (name, key)).

@@ -24,7 +24,6 @@ from functools import lru_cache
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.db.models import (
@@ -485,13 +484,7 @@ def _tier_statement(
     scoped query cost more Python than the database took to answer it."""
 
     def compile_() -> Statement | None:
-        query = build()
-        sliced = query.values_list("pk", flat=True)[: limit + 1].query
-        try:
-            sql, params = sliced.get_compiler(using=query.db).as_sql()
-        except EmptyResultSet:  # nobody visible
-            return None
-        return (sql, tuple(params))
+        return compiled.sql_of(build().values_list("pk", flat=True)[: limit + 1])
 
     if cache_key is None:
         return compile_()
@@ -612,14 +605,11 @@ def _scope_first(
     gives them, and `_boost` puts the best first for one word)."""
 
     def driven() -> Statement | None:
-        query = people.filter(pk=RawSQL("r.id", ())).values_list(
-            "pk", "search_text", "legal_family_name"
+        return compiled.sql_of(
+            people.filter(pk=RawSQL("r.id", ())).values_list(
+                "pk", "search_text", "legal_family_name"
+            )
         )
-        try:
-            sql, params = query.query.get_compiler(using=people.db).as_sql()
-        except EmptyResultSet:  # nobody visible
-            return None
-        return sql, tuple(params)
 
     statement = kept(_tier_statements, ("driven", people.db, reach.key), driven, KEPT_STATEMENTS)
     if statement is None:
