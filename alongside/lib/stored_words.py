@@ -79,6 +79,7 @@ class Sentences:
         self.sentences: Sequence[Sentence] = tuple(sentences)
         # The patterns are made when first needed: a label's English needs the catalogs.
         self._exact = {s.message: s for s in self.sentences if "%(" not in s.message}
+        self._patterned = tuple(s for s in self.sentences if "%(" in s.message)
 
     def say(self, text: str) -> str:
         """`text` in the active language when it is one of these sentences, else as
@@ -88,7 +89,7 @@ class Sentences:
         exact = self._exact.get(text)
         if exact is not None:
             return gettext(exact.message)
-        for sentence in self.sentences:
+        for sentence in self._patterned:
             said = sentence.said(text)
             if said is not None:
                 return said

@@ -144,7 +144,7 @@ def dob_level(x: str, y: str) -> str:
     if x == y:
         return "exact"
     level = _dob_level(x, y)
-    if x[:4] != y[:4] and (level == "one_digit" or x[4:] == y[4:]):
+    if x[:4] != y[:4]:
         # A slip in the year: a year or two off (a birth year worked out from an age),
         # however many digits that changes (1989 and 1990), is another error than a
         # digit that makes the dates years apart.

@@ -36,13 +36,6 @@ FORMAT = "alongside-match-weights"
 # date-of-birth levels cannot be mixed with the new ones: they are left at the prior.
 VERSION = 2
 OLD_DOB_FIELDS = ("dob", "dob_kin")
-# Levels a version 2 file may hold that this release no longer has (an impossible date
-# of birth one slip from the other, tried and left out): skipped when read.
-DROPPED_LEVELS = frozenset(
-    (name, level)
-    for name in OLD_DOB_FIELDS
-    for level in ("impossible_transposed", "impossible_one_digit", "impossible_two_slips")
-)
 
 
 class WeightsFileError(ValueError):
@@ -202,8 +195,6 @@ def _probabilities(given: dict[str, Any], path: Path) -> Probabilities:
         if name not in PROBABILITIES or not isinstance(levels, dict):
             raise WeightsFileError(f"{path}: unknown field {name!r}.")
         for level, pair in levels.items():
-            if (name, level) in DROPPED_LEVELS:
-                continue
             if level not in PROBABILITIES[name]:
                 raise WeightsFileError(f"{path}: unknown level {name}.{level}.")
             if not (

@@ -102,9 +102,9 @@ def describe_changes(changes: list[RecordChange]) -> None:
         change.what = (  # type: ignore[attr-defined]
             str(action) % {"what": kind} if action else f"{capfirst(change.action)} {kind}"
         )
+        labels = _form_labels().get(change.entity, {})
         change.fields = [  # type: ignore[attr-defined]
-            _field(model, name, pair, _form_labels().get(change.entity, {}))
-            for name, pair in (change.changes or {}).items()
+            _field(model, name, pair, labels) for name, pair in (change.changes or {}).items()
         ]
 
 

@@ -149,6 +149,7 @@ def _goal(
     steps = []
     for s in goal["steps"]:
         due_on, done_at = _date(s["due_on"]), _datetime(s["done_at"])
+        owner = owner_words(s["owner"])
         steps.append(
             {
                 **s,
@@ -157,9 +158,8 @@ def _goal(
                 "due_text": _dated(due, due_on, language),
                 "done_text": _dated(done, done_at, language),
                 "overdue": s["done_at"] is None and due_on is not None and due_on < today,
-                "owner": owner_words(s["owner"]),
-                "owner_label": owner_words(s["owner"])
-                or _label(Step.Owner, s["owner_kind"], language),
+                "owner": owner,
+                "owner_label": owner or _label(Step.Owner, s["owner_kind"], language),
             }
         )
     readiness = [{**r, "measured_at": _datetime(r["measured_at"])} for r in goal["readiness"]]

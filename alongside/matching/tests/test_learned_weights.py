@@ -170,21 +170,10 @@ def test_a_weights_file_of_the_previous_release_keeps_the_prior_dates_of_birth(
     assert Model.load(path).warning == ""
 
 
-def test_a_weights_file_with_the_impossible_date_levels_still_loads(tmp_path: Path) -> None:
-    # Saved while the date of birth had impossible_* levels (tried and left out): they
-    # are skipped, an unknown level is still refused.
-    probabilities = {name: dict(levels) for name, levels in PROBABILITIES.items()}
-    probabilities["dob"]["exact"] = (0.7123, 0.0000321)
+def test_a_weights_file_with_an_unknown_level_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "weights.json"
-    Model(probabilities, match_rate=0.01, records=5000).save(path)
+    Model(dict(PROBABILITIES), match_rate=0.01, records=5000).save(path)
     data = json.loads(path.read_text(encoding="utf-8"))
-    for name in ("dob", "dob_kin"):
-        data["probabilities"][name]["impossible_one_digit"] = [0.01, 0.000004]
-        data["probabilities"][name]["impossible_transposed"] = [0.005, 0.0000002]
-        data["probabilities"][name]["impossible_two_slips"] = [0.003, 0.00005]
-    path.write_text(json.dumps(data), encoding="utf-8")
-    model = Model.load(path)
-    assert model.probabilities == probabilities and model.warning == ""
     data["probabilities"]["phone"]["impossible_one_digit"] = [0.01, 0.000004]
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(WeightsFileError, match="unknown level phone.impossible_one_digit"):
