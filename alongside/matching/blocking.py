@@ -59,6 +59,12 @@ def _name_codes(r: Record) -> tuple[frozenset[str], str]:
     return _given_codes(r[1], r[2], r[3]), r[7]
 
 
+def forget_codes() -> None:
+    """Forget the name sounds kept during a bulk run (`pipeline.match` calls it after)."""
+    for remembered in (_given_codes, _part_codes, _all_codes):
+        remembered.cache_clear()
+
+
 @lru_cache(maxsize=_SOUNDS_CACHED)
 def _given_codes(given_name: str, roots: frozenset[str], code: str) -> frozenset[str]:
     given = {nysiis(root.split(" ", 1)[0]) for root in roots}

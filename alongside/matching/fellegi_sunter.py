@@ -293,9 +293,10 @@ _remembering = False
 @contextmanager
 def remembering_names() -> Iterator[None]:
     """Name comparisons remembered for one bulk run (a file or an organization), and
-    every name and street this module remembered forgotten after it: a web process
-    comparing one new record at a time gains nothing from them and should not keep
-    people's names in memory."""
+    every name and street this module remembered forgotten after it (blocking's name
+    sounds too: `pipeline.match`). Outside a bulk run the pairs are not remembered: a
+    web process comparing one new record at a time gains nothing from them; only the
+    bounded per-name caches keep the names it saw last."""
     global _remembering
     _remembering = True
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from alongside.matching import dedupe, em
+from alongside.matching import blocking, dedupe, em
 from alongside.matching.fellegi_sunter import Frequencies, Record, remembering_names
 from alongside.matching.learned import Model
 
@@ -33,7 +33,10 @@ def match(
     """Every likely or possible pair of `records`, with the model used: `model` when
     given (read from a weights file), else learned from `records` (see `em.fit`)."""
     with dedupe.without_gc(), remembering_names():
-        return _match(records, max_block, workers, model, summary, progress)
+        try:
+            return _match(records, max_block, workers, model, summary, progress)
+        finally:
+            blocking.forget_codes()
 
 
 def _match(

@@ -99,6 +99,14 @@ def test_names_are_remembered_only_during_a_bulk_run_and_forgotten_after_it() ->
     assert fs._given_fields.cache_info().currsize == 0
 
 
+def test_a_bulk_match_forgets_blocking_name_sounds_after_it() -> None:
+    from alongside.matching.pipeline import match
+
+    match(_records(60, seed=7))
+    assert blocking._given_codes.cache_info().currsize == 0
+    assert blocking._all_codes.cache_info().currsize == 0
+
+
 def test_names_and_streets_normalized_once_give_what_normalizing_gives() -> None:
     rng = random.Random(7)
     for _ in range(500):
