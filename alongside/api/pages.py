@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from alongside.accounts.actors import Actor
+from alongside.accounts.scope import scope_for
 from alongside.people import search as finder
 from alongside.people import selectors
-from alongside.people.models import Person
+from alongside.people.models import Person, organizations_reached
 
 # A search ranks its matches; nobody pages past the first thousand.
 MAX_SEARCH_DEPTH = 1_000
@@ -43,7 +44,12 @@ def search_page(user: Actor, query: str, *, offset: int, limit: int) -> Page:
     people = selectors.people_search(user, query, limit=depth)[offset:]
 
     def count() -> int:
-        matches = finder.search(selectors.people_for(user), query, limit=MAX_SEARCH_DEPTH)
+        matches = finder.search(
+            selectors.people_for(user),
+            query,
+            limit=MAX_SEARCH_DEPTH,
+            organizations=organizations_reached(scope_for(user)),
+        )
         return matches.values("pk")[:MAX_SEARCH_DEPTH].count()
 
     if offset + limit > MAX_SEARCH_DEPTH:

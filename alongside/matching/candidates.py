@@ -24,7 +24,7 @@ from alongside.matching.fellegi_sunter import (
 )
 from alongside.matching.learned import registration_model
 from alongside.people import search as finder
-from alongside.people.models import ContactPoint, Identifier, Person
+from alongside.people.models import ContactPoint, Identifier, Person, organizations_reached
 
 # Candidates read per kind of lookup; each is one indexed query.
 PER_LOOKUP = 30
@@ -95,7 +95,10 @@ def _transposed(born: dt.date) -> dt.date | None:
 
 
 def _candidate_ids(
-    visible: QuerySet[Person], wanted: Record, fields: Mapping[str, Any]
+    visible: QuerySet[Person],
+    wanted: Record,
+    fields: Mapping[str, Any],
+    organizations: tuple[int, ...] | None = None,
 ) -> set[int]:
     """People who share something indexed with the candidate."""
     ids: set[int] = set()
@@ -128,7 +131,9 @@ def _candidate_ids(
     ).strip()
     if name:
         ids.update(
-            finder.search(visible, name, limit=PER_LOOKUP).values_list("pk", flat=True)[:PER_LOOKUP]
+            finder.search(visible, name, limit=PER_LOOKUP, organizations=organizations).values_list(
+                "pk", flat=True
+            )[:PER_LOOKUP]
         )
     return ids
 
@@ -254,7 +259,7 @@ def likely_duplicates(
     their values)."""
     wanted = candidate_record(candidate_fields)
     visible = Person.objects.visible_to(user)
-    ids = _candidate_ids(visible, wanted, candidate_fields)
+    ids = _candidate_ids(visible, wanted, candidate_fields, organizations_reached(scope_for(user)))
     ids.discard(exclude_id or 0)
     model = registration_model()
     likely, possible = model.registration_thresholds()

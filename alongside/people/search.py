@@ -391,6 +391,8 @@ class Reach:
     key: Hashable
     sql: str
     params: tuple[Any, ...]
+    # Every organization the scope's people belong to (`organizations_reached`).
+    organizations: tuple[int, ...] | None = None
 
 
 # A scope's rows counted (up to SCOPE_FIRST_BELOW), with when, kept per process.
@@ -438,24 +440,56 @@ def _tiers(matches: list[list[tuple[str, float]]]) -> list[list[list[str]]]:
     return tiers
 
 
+class OrgNameWords(Func):
+    """PostgreSQL: the words of `search_text`, each prefixed by the person's organization
+    ("6:garcia"), the expression that the GIN index person_org_name_words is built on
+    (migration 0012): a search within some organizations reads only their entries."""
+
+    output_field = ArrayField(TextField())
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        (org, org_params), (text, text_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        sql = (
+            f"string_to_array({org}::text || ':' || replace({text}::text, ' ', ' ' || "
+            f"{org}::text || ':'), ' ')"
+        )
+        return sql, [*org_params, *text_params, *org_params]
+
+
 class TierWords:
     """PostgreSQL: a parameter of a compiled tier query (see `named_people`): the name
-    words that stand for typed word `slot` in the tier being read."""
+    words that stand for typed word `slot` in the tier being read; with `organizations`,
+    as `OrgNameWords` has them, once for each organization."""
 
-    def __init__(self, slot: int) -> None:
+    def __init__(self, slot: int, organizations: tuple[int, ...] | None = None) -> None:
         self.slot = slot
+        self.organizations = organizations
+
+    def value(self, tier: list[list[str]]) -> list[str]:
+        words = tier[self.slot]
+        if self.organizations is None:
+            return words
+        return [f"{organization}:{word}" for organization in self.organizations for word in words]
 
 
 class HasNameWordIn(Func):
     """PostgreSQL: whether the name has one of the words of a `TierWords` parameter
-    (`&&` on the expression of the GIN index person_name_words)."""
+    (`&&` on the expression of the GIN index person_name_words, or with organizations
+    of person_org_name_words)."""
 
     template = "%(expressions)s && %%s::text[]"
     output_field = BooleanField()
 
     def __init__(self, text: Any, words: TierWords) -> None:
         self.words = words
-        super().__init__(NameWords(text))
+        if words.organizations is None:
+            super().__init__(NameWords(text))
+        else:
+            super().__init__(OrgNameWords(F("organization_id"), text))
 
     def as_sql(  # type: ignore[override]
         self, compiler: Any, connection: Any, **extra: Any
@@ -500,6 +534,7 @@ def named_people(
     key: Hashable | None = None,
     reach: Reach | None = None,
     phrase: str = "-",
+    organizations: tuple[int, ...] | None = None,
 ) -> list[int]:
     """PostgreSQL: ids of up to `limit` people of `people` whose names have a matching
     word for every typed word, best-matching name words first.
@@ -507,7 +542,8 @@ def named_people(
     With a `reach` (a small scope's rows, see `Reach`), the scope's people are read first
     in one statement (`_scope_first`), which orders every match as the tiers below would
     find them; `phrase` (the whole query, as ranked) chooses among more than `limit` of
-    equally good tier. Otherwise, from the name-word index:
+    equally good tier. Otherwise, from the name-word index (with `organizations`, every
+    organization the people of `people` may belong to, its entries for those alone):
 
     One query per tier, from the best, until `limit` people are found. A tier's query
     has no ORDER BY, so its index scan stops as soon as it has enough visible people.
@@ -527,7 +563,7 @@ def named_people(
     A single word's every match is often thousands of people, and a short word ("mar",
     "and") stands for many common name words, so there the costly last tier is mostly
     more than a page and the best tiers fill it: their tiers run from the best."""
-    slots = [TierWords(n) for n in range(len(matches))]
+    slots = [TierWords(n, organizations) for n in range(len(matches))]
 
     def named() -> QuerySet[Any]:
         return people.filter(*[HasNameWordIn(F("search_text"), slot) for slot in slots])
@@ -542,7 +578,7 @@ def named_people(
         return padded.filter(padded__contains=f" {EXACT_STAND_IN} ")
 
     def cached(kind: str) -> Hashable | None:
-        return None if key is None else (kind, len(slots), limit, people.db, key)
+        return None if key is None else (kind, len(slots), limit, people.db, key, organizations)
 
     def across() -> QuerySet[Any]:
         # The best tier's people whose name scores above its word (see `_boost`), best
@@ -656,8 +692,10 @@ def _scope_first(
 
 
 class WordBeforeIn(Func):
-    """PostgreSQL: whether the name has a word ending as the `Given` LIKE pattern says
-    (`&&` on the index person_name_words, the words read from people_nameword)."""
+    """PostgreSQL: whether the name has a word ending as the `Given` LIKE pattern says,
+    tested on each row the name words found: as an index condition (the words of
+    people_nameword with that ending, `&&` on person_name_words) it read every person
+    with one of them, 113,000 for "an", where the rows it filters are a few dozen."""
 
     output_field = BooleanField()
 
@@ -668,8 +706,8 @@ class WordBeforeIn(Func):
         text_sql, text_params = compiler.compile(text)
         ending_sql, ending_params = compiler.compile(ending)
         sql = (
-            f"string_to_array({text_sql}::text, ' ') && ARRAY("  # noqa: S608
-            f"SELECT w.word FROM people_nameword w WHERE w.word LIKE {ending_sql})"
+            f"EXISTS (SELECT FROM unnest(string_to_array({text_sql}::text, ' ')) "
+            f"AS w(word) WHERE w.word LIKE {ending_sql})"
         )
         return sql, [*text_params, *ending_params]
 
@@ -711,7 +749,7 @@ def _parameters(
     stand_in = f"% {EXACT_STAND_IN} %"
     exact = f"% {connections[db].ops.prep_for_like_query(phrase)} %"  # as `contains` has it
     return [
-        tier[p.slot]
+        p.value(tier)
         if isinstance(p, TierWords)
         else exact
         if p == stand_in
@@ -763,7 +801,12 @@ def _read_tiers(
 
 
 def search(
-    people: QuerySet[Any], query: str, *, limit: int = DEFAULT_LIMIT, key: Hashable | None = None
+    people: QuerySet[Any],
+    query: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    key: Hashable | None = None,
+    organizations: tuple[int, ...] | None = None,
 ) -> QuerySet[Any]:
     """Filter and rank an already-scoped queryset of people by a free-text query.
 
@@ -778,11 +821,12 @@ def search(
     one typed word, those whose whole name scores best come first: see `_boost`). `key`, if
     given, is everything the SQL of `people` depends on (e.g. the searcher's scope, for
     `visible_to`): the name tiers' query is then compiled once per process and key (see
-    `named_people`).
+    `named_people`). `organizations`, if given, holds every organization the people of
+    `people` belong to: names are then looked up in those organizations' entries alone.
     """
     terms = parse_query(query)
     if connection.vendor == "postgresql":
-        shape, values = _postgres_terms(people, terms, limit, key)
+        shape, values = _postgres_terms(people, terms, limit, key, organizations=organizations)
         return _postgres_ranked(people, shape, values)
     condition = _portable_condition(terms)
     match: Any = MatchScore(Value(terms.phrase), F("search_text"))
@@ -816,6 +860,7 @@ def _postgres_terms(
     limit: int,
     key: Hashable | None,
     reach: Reach | None = None,
+    organizations: tuple[int, ...] | None = None,
 ) -> tuple[Shape, dict[str, Any]]:
     """PostgreSQL: what a search means and the values its ranked query is run with. Each
     meaning looks its people up through an index, so the cost follows the number of
@@ -834,6 +879,7 @@ def _postgres_terms(
             key=key,
             reach=reach if scope_first else None,
             phrase=terms.phrase or "-",
+            organizations=organizations or (reach.organizations if reach else None),
         )
     shape = Shape(
         names=terms.names,

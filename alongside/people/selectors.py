@@ -25,7 +25,13 @@ from alongside.organizations.models import Program
 from alongside.people import search as finder
 from alongside.people.contributions import lineage_ids
 from alongside.people.history_words import describe_changes
-from alongside.people.models import Enrollment, Person, RecordChange, rows_reached
+from alongside.people.models import (
+    Enrollment,
+    Person,
+    RecordChange,
+    organizations_reached,
+    rows_reached,
+)
 from alongside.people.related_rows import inline_names, store_inline, with_rows
 from alongside.people.sensitivity import disclosure_for, may_export, redact_change, redact_person
 
@@ -81,7 +87,8 @@ def _reach(user: Actor) -> finder.Reach:
     scope = scope_for(user)
 
     def make() -> finder.Reach:
-        return finder.Reach(("people_for", scope), *rows_reached(scope))
+        sql, params = rows_reached(scope)
+        return finder.Reach(("people_for", scope), sql, params, organizations_reached(scope))
 
     return kept(_reaches, scope, make, KEPT_SCOPES)
 

@@ -16,4 +16,5 @@ from alongside.people.models.history import TimelineEntry as TimelineEntry
 from alongside.people.models.person import Enrollment as Enrollment
 from alongside.people.models.person import Person as Person
 from alongside.people.models.person import PersonQuerySet as PersonQuerySet
+from alongside.people.models.person import organizations_reached as organizations_reached
 from alongside.people.models.person import rows_reached as rows_reached

@@ -55,6 +55,14 @@ def rows_reached(scope: Scope) -> tuple[str, tuple[Any, ...]]:
     return sql, (sorted(scope.program_ids), sorted(scope.admin_organization_ids))
 
 
+def organizations_reached(scope: Scope) -> tuple[int, ...]:
+    """Every organization whose people `visible_to` may show this scope: its own. A role
+    in a program is held in the program's organization and a person is enrolled only in
+    programs of their own (the services refuse others, and on PostgreSQL so do triggers:
+    accounts migration 0003, people migration 0013)."""
+    return tuple(sorted(scope.organization_ids))
+
+
 class Person(models.Model):
     class Sex(models.TextChoices):
         FEMALE = "female", _("Female")
