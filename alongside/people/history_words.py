@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from alongside.lib.stored_words import Sentence, Sentences
+from alongside.people.enrollment_words import said_closure_note
 from alongside.people.models import RecordChange
 from alongside.people.sensitivity import RESTRICTED
 
@@ -155,6 +156,8 @@ def _value(field: Any, value: Any) -> str:
         return _("Yes") if value else _("No")
     if field is None and isinstance(value, str):
         return RECORD_WORDS.say(value)
+    if field is not None and field.name == "closure_note" and isinstance(value, str):
+        return said_closure_note(value)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField) and isinstance(value, str):

@@ -35,4 +35,16 @@ def test_it_shows_a_merge_and_its_undoing_in_spanish(client: Client, twins: Any)
 
     history = spanish.get(reverse("people:history", args=[survivor.pk])).content.decode()
     assert "Fusionado aquí</strong>" in history and named in history
-    assert f"(record #{merged.pk})" not in history and "Merged in" not in history
+    assert "Merged in" not in history and "record #" not in history
+    # The note on the enrollment the merge closed, also on the person's page.
+    closed = f"Cerrada al fusionarse dos registros de Lupe Hernández (el registro n.º {merged.pk}"
+    assert closed in history and "Closed when" not in history
+
+
+def test_the_person_page_says_a_merges_closure_note_in_spanish(client: Client, twins: Any) -> None:
+    pair_of(twins.person, twins.twin)
+    person_merge(actor=twins.world.admin, survivor=twins.person, merged=twins.twin, reason="Same.")
+    spanish = signed_in_in_spanish(client, twins.world.admin)
+    page = spanish.get(reverse("people:detail", args=[twins.person.pk])).content.decode()
+    assert "— Cerrada al fusionarse dos registros de Lupe Hernández" in page
+    assert "Closed when" not in page
