@@ -10,13 +10,14 @@ is shown as stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext
 
 # How a value is said again: None when it is not one this sentence stores (so the text is
@@ -126,3 +127,40 @@ def choice_label(choices: Any, *, lower: bool = False) -> Value:
 
 def _cased(text: str, lower: bool) -> str:
     return text.lower() if lower else text
+
+
+def said_in(sentences: Iterable[Sentence]) -> Value:
+    """A value stored as one of `sentences` (an appointment's line inside "Cancelled:
+    …"), said again; None for any other value."""
+    tried = tuple(sentences)
+
+    def said(value: str) -> str | None:
+        return next((s for s in (one.said(value) for one in tried) if s is not None), None)
+
+    return said
+
+
+# A moment as the English formats store it ("7 Dec 2026, 10:00 AM": alongside/formats/en).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ENGLISH_MOMENT = re.compile(
+    rf"(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}}), (\d{{1,2}}):(\d{{2}}) (AM|PM)"
+)
+
+
+def moment(value: str) -> str | None:
+    """A date and time stored in the English DATETIME_FORMAT, in the active language's
+    (the same wall-clock time: it was stored in the time zone it is read in); None for
+    any other value."""
+    found = _ENGLISH_MOMENT.fullmatch(value)
+    if found is None:
+        return None
+    day, month, year, hour, minute, half = found.groups()
+    hour_of_day = int(hour) % 12 + (12 if half == "PM" else 0)
+    try:
+        # The wall-clock time as stored: formatting an aware moment does not move it.
+        at = dt.datetime(
+            int(year), _MONTHS.index(month) + 1, int(day), hour_of_day, int(minute), tzinfo=dt.UTC
+        )
+    except ValueError:
+        return None
+    return formats.date_format(at, "DATETIME_FORMAT")

@@ -9,6 +9,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.matching import audit_names, panel
+        from alongside.matching.journey_words import said_summary
         from alongside.matching.selectors import merged_into_ids, survivor_for
         from alongside.people.contributions import (
             FormAssist,
@@ -41,9 +42,10 @@ class MatchingConfig(AppConfig):
                 order=5,
             )
         )
-        timeline_kinds.register(
-            TimelineKind(key="matching.merged", label=_("Records merged"), group="records")
-        )
-        timeline_kinds.register(
-            TimelineKind(key="matching.merge_undone", label=_("Merge undone"), group="records")
-        )
+        for key, label in (
+            ("matching.merged", _("Records merged")),
+            ("matching.merge_undone", _("Merge undone")),
+        ):
+            timeline_kinds.register(
+                TimelineKind(key=key, label=label, group="records", said=said_summary)
+            )

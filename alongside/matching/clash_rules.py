@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from alongside.matching.merge_base import MergeWork
+from alongside.people.enrollment_words import MERGE_CLOSURE
 from alongside.people.models import (
     ContactPoint,
     Enrollment,
@@ -131,9 +132,12 @@ def _move_enrollments(m: MergeWork, model: type[models.Model], field_name: str) 
             m.change(
                 enrollment,
                 "closure_note",
-                f"Closed when two records of {m.survivor.display_name} were merged "
-                f"(record #{m.merged.pk} into #{m.survivor.pk}): a second open enrollment "
-                "in the same program.",
+                MERGE_CLOSURE.message
+                % {
+                    "name": m.survivor.display_name,
+                    "merged": m.merged.pk,
+                    "survivor": m.survivor.pk,
+                },
                 why,
             )
             m.change(enrollment, "status", Enrollment.Status.CLOSED.value, why)

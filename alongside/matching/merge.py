@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
@@ -196,7 +197,7 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str) -
         person=survivor,
         kind="matching.merged",
         occurred_at=m.at,
-        summary=f"Merged with {named(merged)}",
+        summary=gettext_noop("Merged with %(record)s") % {"record": named(merged)},
         details=reason,
         actor=actor,
         subject=record,

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, models
 
+from alongside.people.history_words import RECORD
 from alongside.people.models import Person, RecordChange
 
 # How long a merge waits for another transaction holding one of the two records
@@ -135,4 +136,4 @@ def write_history(
 
 def named(person: Person) -> str:
     """A record as its history names it: the person's name, and which record."""
-    return f"{person.display_name} (record #{person.pk})"
+    return RECORD.message % {"name": person.display_name, "number": person.pk}

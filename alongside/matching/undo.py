@@ -9,6 +9,7 @@ from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
@@ -136,7 +137,7 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
         person=survivor,
         kind="matching.merge_undone",
         occurred_at=at,
-        summary=f"Merge with {named(merged)} undone",
+        summary=gettext_noop("Merge with %(record)s undone") % {"record": named(merged)},
         details=reason,
         actor=actor,
         subject=record,

@@ -26,14 +26,27 @@ class MessagingConfig(AppConfig):
             )
         )
 
-        for key, label in (  # labels marked below, read in the viewer's language
-            ("messaging.message_queued", "Message waiting for a safe time"),
-            ("messaging.message_sent", "Message sent"),
-            ("messaging.message_delivered", "Message delivered"),
-            ("messaging.message_failed", "Message not delivered"),
-            ("messaging.message_blocked", "Message not sent: not safe"),
-            ("messaging.reply_received", "Reply received"),
-            ("messaging.opted_out", "Texts stopped by the person (STOP)"),
-            ("messaging.opted_in", "Texts turned back on at the person's request"),
+        from alongside.messaging.journey_words import said_reason, said_summary
+
+        for key, label in (
+            ("messaging.message_queued", _("Message waiting for a safe time")),
+            ("messaging.message_sent", _("Message sent")),
+            ("messaging.message_delivered", _("Message delivered")),
+            ("messaging.message_failed", _("Message not delivered")),
+            ("messaging.message_blocked", _("Message not sent: not safe")),
+            ("messaging.reply_received", _("Reply received")),
+            ("messaging.opted_out", _("Texts stopped by the person (STOP)")),
+            ("messaging.opted_in", _("Texts turned back on at the person's request")),
         ):
-            timeline_kinds.register(TimelineKind(key=key, label=_(label), group="messages"))
+            # A blocked or undelivered message's details are why (said again); a sent
+            # one's, its words to the person (kept).
+            reason = key in ("messaging.message_blocked", "messaging.message_failed")
+            timeline_kinds.register(
+                TimelineKind(
+                    key=key,
+                    label=label,
+                    group="messages",
+                    said=said_summary,
+                    said_details=said_reason if reason else None,
+                )
+            )

@@ -19,6 +19,7 @@ import unicodedata
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from alongside.accounts.models import User
 from alongside.audit import services as audit
@@ -129,7 +130,11 @@ def receive_text(*, provider_id: str, from_number: str, to_number: str, body: st
     elif word in OPT_IN_WORDS:
         inbound.meaning = "opt_in_request"
         for person in people:
-            _note(person, now, "Replied START: asked for texts again (staff turn texts back on)")
+            _note(
+                person,
+                now,
+                gettext_noop("Replied START: asked for texts again (staff turn texts back on)"),
+            )
     elif (
         answered is not None
         and (purpose := purposes.get(answered.purpose)) is not None
@@ -143,10 +148,15 @@ def receive_text(*, provider_id: str, from_number: str, to_number: str, body: st
         if act is not None:
             inbound.meaning = meaning
             done = act(answered)
-            _note(answered.person, now, f"Replied {_shown(body)[:40]}: {done}")
+            _note(
+                answered.person,
+                now,
+                gettext_noop("Replied %(reply)s: %(done)s")
+                % {"reply": _shown(body)[:40], "done": done},
+            )
     if not inbound.meaning:
         for person in people:
-            _note(person, now, "Replied to a text message", details=body[:1000])
+            _note(person, now, gettext_noop("Replied to a text message"), details=body[:1000])
     inbound.save(update_fields=["meaning"])
     return inbound.meaning or "reply"
 
@@ -163,7 +173,13 @@ def _opt_out(number: str, word: str, now: dt.datetime, people: list[Person]) -> 
         audit.record_for_person(
             actor=SYSTEM, action=Action.UPDATE, person=person, obj=stop, fields=["opted_out_at"]
         )
-        _note(person, now, f"Replied {word}: no more texts to {number}", kind="messaging.opted_out")
+        _note(
+            person,
+            now,
+            gettext_noop("Replied %(word)s: no more texts to %(number)s")
+            % {"word": word, "number": number},
+            kind="messaging.opted_out",
+        )
 
 
 def _note(
@@ -211,7 +227,8 @@ def end_text_opt_out(
         person=person,
         kind="messaging.opted_in",
         occurred_at=now,
-        summary=f"Texts to {contact.value} turned back on at the person's request",
+        summary=gettext_noop("Texts to %(contact)s turned back on at the person's request")
+        % {"contact": contact.value},
         details=stop.ended_note,
         actor=actor,
     )

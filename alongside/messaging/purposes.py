@@ -43,6 +43,9 @@ class Purpose:
     # text's words does not answer it (the latest text that takes the word does).
     yes_words: frozenset[str] = YES_WORDS
     no_words: frozenset[str] = NO_WORDS
+    # What `still_wanted` and the replies store in English, said in the reader's
+    # language (`lib.stored_words`); None for words that are not this purpose's.
+    said: Callable[[str], str | None] | None = None
 
     @property
     def takes_replies(self) -> bool:

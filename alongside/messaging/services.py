@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from alongside.accounts.actors import Actor, account_of
 from alongside.audit import services as audit
@@ -22,6 +23,7 @@ from alongside.audit.services import Action
 from alongside.lib.actors import SystemActor
 from alongside.lib.english import in_english
 from alongside.messaging.gateways import Outgoing, SendFailed, channel_for
+from alongside.messaging.journey_words import REASONS_APART, SUMMARIES
 from alongside.messaging.models import Channel, OutboundMessage, TextOptOut
 from alongside.messaging.purposes import purposes
 from alongside.messaging.safety import obstacle
@@ -89,8 +91,17 @@ def _choose(
             return _Choice(contact, channel, Status.QUEUED, "", now)
         if found.opens_at is not None and (send_by is None or found.opens_at < send_by):
             return _Choice(contact, channel, Status.QUEUED, found.reason, found.opens_at)
-        reasons.append(f"{Channel(channel).label.lower()} to {contact.value}: {found.reason}")
-    why = "; ".join(reasons) or "no phone or email the person may be reached at"
+        reasons.append(
+            gettext_noop("%(channel)s to %(contact)s: %(why)s")
+            % {
+                "channel": Channel(channel).label.lower(),
+                "contact": contact.value,
+                "why": found.reason,
+            }
+        )
+    why = REASONS_APART.join(reasons) or gettext_noop(
+        "no phone or email the person may be reached at"
+    )
     return _Choice(None, "", Status.BLOCKED, why[:300], now)
 
 
@@ -276,14 +287,16 @@ def _why_not_now(message: OutboundMessage, now: dt.datetime) -> str | None:
     purpose = purposes.get(message.purpose)
     reason = purpose.still_wanted(message) if purpose and purpose.still_wanted else ""
     if not reason and message.send_by is not None and now > message.send_by:
-        reason = "too late: it had to go by " + message.send_by.isoformat(timespec="minutes")
+        reason = gettext_noop("too late: it had to go by %(time)s") % {
+            "time": message.send_by.isoformat(timespec="minutes")
+        }
     contact = message.contact_point
     if not reason and contact is None:
-        reason = "the contact point was removed"
+        reason = gettext_noop("the contact point was removed")
     if not reason and contact is not None and contact.normalized != message.to:
         # The checks below read the contact point as it is now; the message would go to
         # the number or address saved when it was queued.
-        reason = "the number changed since it was queued"
+        reason = gettext_noop("the number changed since it was queued")
     if not reason and contact is not None:
         stopped = bool(opted_out_numbers([contact.normalized]))
         zone = message.person.zone
@@ -328,28 +341,18 @@ def _status_callback() -> str:
     return f"{settings.MESSAGING_PUBLIC_URL}{path}" if settings.MESSAGING_PUBLIC_URL else ""
 
 
-SUMMARIES = {
-    Status.QUEUED: "{channel} {purpose} waiting to be sent",
-    Status.SENT: "{channel} {purpose} sent",
-    Status.DELIVERED: "{channel} {purpose} delivered",
-    Status.FAILED: "{channel} {purpose} could not be delivered",
-    Status.BLOCKED: "{purpose} not sent: not safe",
-}
-
-
 def _on_timeline(message: OutboundMessage, actor: object, at: dt.datetime) -> None:
     if message.status == Status.SENDING:
         return
     purpose = purposes.get(message.purpose)
     summary = in_english(
         lambda: (
-            SUMMARIES[Status(message.status)]
-            .format(
-                channel=message.get_channel_display() if message.channel else "",
-                purpose=str(purpose.label).lower() if purpose else message.purpose,
-            )
-            .strip()
-        )
+            SUMMARIES[message.status]
+            % {
+                "channel": message.get_channel_display() if message.channel else "",
+                "purpose": str(purpose.label).lower() if purpose else message.purpose,
+            }
+        ).strip()
     )
     details = message.reason if message.status in (Status.BLOCKED, Status.FAILED) else ""
     add_entry(

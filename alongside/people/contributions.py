@@ -104,6 +104,9 @@ class TimelineKind:
     # How a summary the system stored in English is said in the reader's language
     # (`lib.stored_words`); None shows it as stored.
     said: Callable[[str], str] | None = None
+    # The same for details the system stored in English (why a message was blocked);
+    # a person's or a worker's own words in them are shown as written.
+    said_details: Callable[[str], str] | None = None
 
 
 timeline_kinds: Registry[TimelineKind] = Registry("timeline kind")

@@ -27,3 +27,13 @@ ENROLLMENT_SENTENCES = Sentences(
     ]
 )
 said_summary = ENROLLMENT_SENTENCES.say
+
+# The closure note a merge writes on the enrollment it closes (`matching.clash_rules`);
+# a note a worker wrote is shown as written.
+MERGE_CLOSURE = Sentence(
+    gettext_noop(
+        "Closed when two records of %(name)s were merged (record #%(merged)s into "
+        "#%(survivor)s): a second open enrollment in the same program."
+    )
+)
+said_closure_note = Sentences([MERGE_CLOSURE]).say

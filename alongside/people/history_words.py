@@ -18,8 +18,10 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
+from alongside.lib.stored_words import Sentence, Sentences
+from alongside.people.enrollment_words import said_closure_note
 from alongside.people.models import RecordChange
 from alongside.people.sensitivity import RESTRICTED
 
@@ -44,10 +46,23 @@ ENTITY_NAMES = {
     "need": pgettext_lazy("history of changes", "need"),
 }
 
+
+def _number(value: str) -> str | None:
+    return value if value.isascii() and value.isdigit() else None
+
+
+# A record as the history and the journey store it: the person's name (kept) and which
+# record ("Lupe Hernandez (record #12)").
+RECORD = Sentence(gettext_noop("%(name)s (record #%(number)s)"), {"number": _number})
+RECORD_WORDS = Sentences([RECORD])
+
 # The fields no form changes (a merge, or the system, sets them).
 FIELD_NAMES = {
     "organization": pgettext_lazy("history of changes", "organization"),
     "merged_into": pgettext_lazy("history of changes", "merged into"),
+    # A merge's own lines (`matching.merge_base.write_history`).
+    "merged into": pgettext_lazy("history of changes", "merged into"),
+    "merged in": pgettext_lazy("history of changes", "merged in"),
     "merged_at": pgettext_lazy("history of changes", "merged at"),
     "last_contacted_at": pgettext_lazy("history of changes", "last contacted"),
     "created_by": pgettext_lazy("history of changes", "registered by"),
@@ -139,6 +154,10 @@ def _value(field: Any, value: Any) -> str:
         return _("(empty)")
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if field is None and isinstance(value, str):
+        return RECORD_WORDS.say(value)
+    if field is not None and field.name == "closure_note" and isinstance(value, str):
+        return said_closure_note(value)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField) and isinstance(value, str):

@@ -248,10 +248,14 @@ def _shown(entry: TimelineEntry, disclosure: Disclosure) -> ShownEntry:
         actor=(actor.get_full_name() or actor.get_username()) if actor else "",
         program=entry.program.name if entry.program else "",
         summary=kind.said(entry.summary) if kind and kind.said else entry.summary,
-        details=str(RESTRICTED) if restricted else entry.details,
+        details=str(RESTRICTED) if restricted else _said_details(kind, entry.details),
         restricted=restricted,
         link=entry.link,
     )
+
+
+def _said_details(kind: TimelineKind | None, details: str) -> str:
+    return kind.said_details(details) if kind and kind.said_details and details else details
 
 
 def shown_entries(entries: Iterable[TimelineEntry], disclosure: Disclosure) -> list[ShownEntry]:

@@ -21,7 +21,7 @@ class SchedulingConfig(AppConfig):
             timeline_kinds,
             worklist_reasons,
         )
-        from alongside.scheduling import attendance, audit_names, common, worklist
+        from alongside.scheduling import attendance, audit_names, common, journey_words, worklist
 
         audit_names.register()
         from alongside.organizations.contributions import ManageSection, manage_sections
@@ -71,7 +71,15 @@ class SchedulingConfig(AppConfig):
             (common.ATTENDANCE, _("Attendance")),
             (common.WAITLIST, _("Waitlist")),
         ):
-            timeline_kinds.register(TimelineKind(key=key, label=label, group="appointments"))
+            timeline_kinds.register(
+                TimelineKind(
+                    key=key,
+                    label=label,
+                    group="appointments",
+                    said=journey_words.said_summary,
+                    said_details=journey_words.said_details,
+                )
+            )
         from alongside.scheduling import offer_messages, reminders
 
         reminders.register()

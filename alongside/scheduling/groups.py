@@ -90,7 +90,7 @@ def seat_book(
             person=person,
             kind=common.BOOKED,
             occurred_at=now,
-            summary=common.summary(locked),
+            summary=in_english(common.summary, locked),  # stored: in English
             actor=actor,
             program=locked.program,
             subject=locked,

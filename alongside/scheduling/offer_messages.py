@@ -27,7 +27,7 @@ from alongside.accounts.actors import Actor
 from alongside.messaging.models import OutboundMessage
 from alongside.messaging.purposes import YES_WORDS, Purpose, purposes
 from alongside.messaging.services import SYSTEM, Draft, send_to_person
-from alongside.scheduling import offer_links
+from alongside.scheduling import journey_words, offer_links
 from alongside.scheduling.models import Offer
 from alongside.scheduling.reminders import appointment_zone, how_words, when_words
 
@@ -192,6 +192,7 @@ def register() -> None:
             on_confirm=accept_by_text,
             on_decline=decline_by_text,
             sole_number=True,
+            said=journey_words.said_by_purpose,
             # The offer asks for YES or NO: a "C" is the reminders' word, so it never
             # takes a slot (it answers the latest reminder instead).
             yes_words=YES_WORDS - {"C"},

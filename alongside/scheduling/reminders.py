@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from alongside.lib.actors import SystemActor
 from alongside.lib.links import link
+from alongside.messaging.journey_words import said_reason
 from alongside.messaging.models import OutboundMessage
 from alongside.messaging.purposes import Purpose, purposes
 from alongside.messaging.services import Ask, Draft, send_many
@@ -37,7 +38,7 @@ from alongside.people.contributions import (
     worklist_reasons,
 )
 from alongside.people.models import Person
-from alongside.scheduling import reply_links
+from alongside.scheduling import journey_words, reply_links
 from alongside.scheduling.models import Appointment, ReminderRule
 
 PURPOSE = "scheduling.reminder"
@@ -324,7 +325,8 @@ def blocked_reminders(
         WorklistItem(
             person_id=row["person_id"],
             reason=BLOCKED_REASON,
-            text=_("Reminder could not be sent safely: %(why)s") % {"why": row["reason"]},
+            text=_("Reminder could not be sent safely: %(why)s")
+            % {"why": said_reason(row["reason"])},
             due_at=row["created_at"],
             link=link("people:detail", row["person_id"]),
             key=f"message:{row['pk']}",
@@ -341,12 +343,13 @@ def register() -> None:
             label=gettext_lazy("Appointment reminder"),
             still_wanted=still_wanted,
             on_confirm=confirm_by_text,
+            said=journey_words.said_by_purpose,
         )
     )
     worklist_reasons.register(
         WorklistReason(
             key=BLOCKED_REASON,
-            label="Reminder could not be sent safely",
+            label=gettext_lazy("Reminder could not be sent safely"),
             rows=blocked_rows,
             items=blocked_reminders,
             urgency=40,

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
@@ -75,10 +75,11 @@ def open_token(token: str, now: dt.datetime | None = None) -> tuple[Appointment,
     return appointment, start
 
 
+# Stored in English on the journey, said again there (`journey_words`).
 ANSWER_WORDS = {
-    "confirm": "Confirmed the appointment",
-    "cancel": "Cancelled the appointment",
-    "reschedule": "Asked for another time for the appointment",
+    "confirm": gettext_noop("Confirmed the appointment"),
+    "cancel": gettext_noop("Cancelled the appointment"),
+    "reschedule": gettext_noop("Asked for another time for the appointment"),
 }
 
 
@@ -105,7 +106,11 @@ def answer(
     person = Person.objects.get(pk=current.person_id)
     audit.record_for_person(actor=PERSON, action=Action.CREATE, person=person, obj=reply)
     if answer == ReminderReply.Answer.CANCEL:
-        reason = "Cancelled by the person from a reminder" + (f": {note}" if note else "")
+        reason = (
+            gettext_noop("Cancelled by the person from a reminder: %(note)s") % {"note": note}
+            if note
+            else gettext_noop("Cancelled by the person from a reminder")
+        )
         changes.cancel_by_person_locked(actor=PERSON, current=current, reason=reason[:300], now=now)
     done = ANSWER_WORDS[answer]
     add_entry(
@@ -162,7 +167,7 @@ def register() -> None:
     worklist_reasons.register(
         WorklistReason(
             key=RESCHEDULE_REASON,
-            label="Asked for another appointment time",
+            label=gettext_lazy("Asked for another appointment time"),
             rows=reschedule_rows,
             items=reschedule_requests,
             urgency=45,

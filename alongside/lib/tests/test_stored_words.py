@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from alongside.lib.stored_words import Sentence, Sentences, choice_label
+from alongside.lib.stored_words import Sentence, Sentences, choice_label, moment
 from alongside.plans.models import Plan
 
 SENTENCES = Sentences(
@@ -39,3 +39,11 @@ def test_a_value_holding_the_sentences_own_words_is_still_recognised() -> None:
         assert said_summary("Housing: Rapid: Active") == "Housing: Rapid: Activa"
         assert said_summary("Re: entry: Active → Closed") == "Re: entry: Activa → Cerrada"
         assert said_summary("Housing: Rapid: Sleeping") == "Housing: Rapid: Sleeping"
+
+
+def test_a_moment_stored_in_english_is_said_in_the_readers_formats() -> None:
+    with translation.override("es"):
+        assert moment("7 Dec 2026, 10:00 AM") == "7 dic 2026, 10:00"
+        assert moment("1 Jan 2027, 12:05 AM") == "1 ene 2027, 00:05"
+        assert moment("30 Feb 2027, 1:00 PM") is None  # not a day
+        assert moment("Tuesday at 2") is None

@@ -47,6 +47,18 @@ def test_it_filters_staff_accounts_in_spanish_agreeing_with_cuentas(
     assert ">Activo<" not in options and ">Desactivado<" not in options
 
 
+def test_the_staff_list_says_each_account_is_activa_or_desactivada(
+    spanish: Client, world: Any
+) -> None:
+    world.supervisor.is_active = False
+    world.supervisor.save(update_fields=["is_active"])
+    page = spanish.get(reverse("manage:staff", args=[world.org.pk])).content.decode()
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+    # The column is "Cuenta": each cell agrees with it, as the account's own page does.
+    assert "<td>Activa</td>" in table and "<strong>Desactivada</strong>" in table
+    assert "Activo<" not in table and "Desactivado<" not in table
+
+
 @pytest.mark.parametrize(
     ("english", "spanish"),
     [

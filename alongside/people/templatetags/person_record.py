@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from alongside.people.contributions import LoadedPanel
+from alongside.people.enrollment_words import said_closure_note
 from alongside.people.models import Enrollment
 
 register = template.Library()
@@ -30,6 +31,13 @@ def closed_by_merge(enrollments: Iterable[Enrollment]) -> list[Enrollment]:
     """The enrollments a merge closed (a second open one in the same program), which
     the journey folds away."""
     return [e for e in enrollments if e.closed_by_merge]
+
+
+@register.filter
+def closure_note(enrollment: Enrollment) -> str:
+    """The enrollment's closure note: a merge's in the reader's language, a worker's as
+    written."""
+    return said_closure_note(enrollment.closure_note)
 
 
 @register.filter(expects_localtime=True)
