@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from alongside.accounts.scope import Scope
@@ -80,6 +82,13 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.program or self.organization
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self) -> None:
+        # A role in a program is held in the program's organization (on PostgreSQL a
+        # trigger refuses it too: accounts migration 0003).
+        program = self.program if self.program_id is not None else None
+        if program is not None and program.organization_id != self.organization_id:
+            raise ValidationError({"program": _("That program belongs to another organization.")})
 
 
 def hash_token(raw: str) -> str:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from alongside.organizations.models import Location, Organization, Program
@@ -16,6 +18,11 @@ class OrganizationAdmin(admin.ModelAdmin):
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ["name", "organization", "is_active"]
     list_filter = ["organization", "is_active"]
+
+    def get_readonly_fields(self, request: Any, obj: Program | None = None) -> Any:
+        # A program never moves to another organization: its people, staff and records
+        # stay with the organization it was made in (people migration 0013).
+        return ["organization"] if obj is not None else []
 
 
 @admin.register(Location)

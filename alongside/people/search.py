@@ -81,6 +81,9 @@ GOOD_MATCH = 0.6
 # across everyone (a short word in a small scope: every tier read whole, 10–100 ms).
 # Measured in bench/README.md, "Search: small scopes read first (branch search2)".
 SCOPE_FIRST_BELOW = 2000
+# PostgreSQL: a searcher of up to this many organizations reads their entries of the
+# name-word index alone (`OrgNameWords`); one of more reads everyone's (`_prefixes`).
+PREFIXED_UP_TO = 8
 # Seconds a scope's count of rows is kept per process before it is counted again.
 REACH_KEPT_FOR = 300.0
 
@@ -614,6 +617,15 @@ def named_people(
     return _read_tiers(people.db, runs, limit, every_match=every_match, boost=boost)
 
 
+def _prefixes(organizations: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    """The organizations whose entries of person_org_name_words a search reads, or None
+    to read person_name_words: beyond PREFIXED_UP_TO organizations the typed words'
+    array grows as many times, and everyone's entries cost less to read."""
+    if organizations is None or len(organizations) > PREFIXED_UP_TO:
+        return None
+    return organizations
+
+
 def _exact_name(matches: list[list[tuple[str, float]]]) -> str:
     """The best words in the order typed, when each typed word has one best word and
     there are several ("ana garcia"): the exact name read before the tiers, or ""."""
@@ -879,7 +891,7 @@ def _postgres_terms(
             key=key,
             reach=reach if scope_first else None,
             phrase=terms.phrase or "-",
-            organizations=organizations or (reach.organizations if reach else None),
+            organizations=_prefixes(organizations if reach is None else reach.organizations),
         )
     shape = Shape(
         names=terms.names,

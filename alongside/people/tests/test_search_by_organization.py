@@ -61,12 +61,27 @@ def test_the_tiers_find_the_same_people_through_their_organizations_entries(
 ):
     matches = name_words_matching(parse_query(query).words)
     assert all(matches)
+    add_role(world.colleague, Role.COORDINATOR, program=world.other_program)  # in both
+    forget_scope(world.colleague)
     for user in [world.coordinator, world.colleague, world.admin, world.outsider]:
         people = selectors.people_for(user)
         organizations = organizations_reached(scope_for(user))
         everyone = named_people(people, matches, 1000)
         assert named_people(people, matches, 1000, organizations=organizations) == everyone
         assert named_people(people, matches, 1, organizations=organizations)[0] in everyone
+
+
+def test_a_searcher_in_two_organizations_finds_the_namesakes_of_both(world, namesakes):
+    add_role(world.colleague, Role.COORDINATOR, program=world.other_program)
+    forget_scope(world.colleague)
+    search_module._reach_sizes.clear()
+    found = {p.pk for p in selectors.people_search(world.colleague, "ana garcia")}
+    wanted = {
+        p.pk
+        for p in namesakes
+        if p.legal_family_name == "García" and p.enrollments.get().program != world.housing
+    }
+    assert found == wanted  # wellness's Ana García, and the other organization's
 
 
 def test_a_search_finds_only_its_organizations_namesakes(world, namesakes):
@@ -137,3 +152,34 @@ def test_a_role_in_another_organizations_program_is_refused(world):
     ):
         Membership.objects.filter(pk=membership.pk).update(organization=world.other_org)
     assert world.coordinator.memberships.get(program=world.housing).organization == world.org
+
+
+def test_beyond_a_few_organizations_a_search_reads_everyones_name_words(
+    world, namesakes, monkeypatch
+):
+    monkeypatch.setattr(search_module, "SCOPE_FIRST_BELOW", 0)  # the index's plan
+    search_module._reach_sizes.clear()
+
+    def statements(query):
+        with CaptureQueriesContext(connection) as read:
+            found = selectors.people_search(world.admin, query)
+        return found, [q["sql"] for q in read.captured_queries]
+
+    found, sql = statements("ana reyes")
+    assert any("replace(" in statement for statement in sql)
+    monkeypatch.setattr(search_module, "PREFIXED_UP_TO", 0)
+    everyone_found, sql = statements("ana reyes")
+    assert not any("replace(" in statement for statement in sql)
+    assert everyone_found == found
+
+
+@pytest.mark.parametrize("moved", ["program", "person"])
+def test_neither_a_program_nor_a_person_moves_to_another_organization(world, moved):
+    row = world.housing if moved == "program" else world.person
+    with (
+        pytest.raises(IntegrityError, match=f"a {moved} stays in its organization"),
+        transaction.atomic(),
+    ):
+        type(row).objects.filter(pk=row.pk).update(organization=world.other_org)
+    row.refresh_from_db()
+    assert row.organization == world.org
