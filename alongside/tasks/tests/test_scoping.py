@@ -53,8 +53,8 @@ def _tasks(world: Any) -> None:
         assignee=world.outsider,
     )
     make_task(world, title="About someone no longer in sight", person=gone)
-    # Rafa's enrollment moves to another organization's program: out of sight for housing.
-    Enrollment.objects.filter(person=gone).update(program=world.other_program)
+    # Rafa's enrollment moves to another program (wellness): out of sight for housing.
+    Enrollment.objects.filter(person=gone).update(program=world.wellness)
 
 
 def test_tasks_for_keeps_the_rule_as_first_written(world: Any) -> None:
