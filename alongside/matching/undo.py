@@ -8,7 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from alongside.audit import services as audit
@@ -114,7 +114,9 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
     notes: list[str] = []
     at = timezone.now()
     try:
-        with transaction.atomic():
+        # The notes are stored in English, whoever undoes (the kinds' names are the
+        # models', which are said in the active language).
+        with transaction.atomic(), translation.override("en"):
             _move_back(record, survivor, merged, notes)
             _put_back(record, survivor, notes)
     except IntegrityError:
