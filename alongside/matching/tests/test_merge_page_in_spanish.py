@@ -11,7 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from alongside.matching.services import person_merge
+from alongside.matching.services import person_merge, person_merge_undo
+from alongside.people.models import Person
+from alongside.people.services import person_update
 from conftest import signed_in_in_spanish
 from tests.language import english_left
 
@@ -24,6 +26,25 @@ REASON = "Same person: she said so."
 
 def _main(html: str) -> str:
     return html[html.index("<main") :]
+
+
+def _as_written(twins: Any, *reasons: str) -> list[str]:
+    """What the page shows as written: names, the reasons given, the person's words."""
+    both = (twins.person, twins.twin)
+    admin = twins.world.admin
+    profile = twins.twin.profile
+    return [
+        *(p.display_name for p in both),
+        *(p.legal_given_name for p in both),
+        *(p.legal_family_name for p in both),
+        f"{admin},",
+        str(admin),
+        *reasons,
+        twins.twin.gender_identity,
+        profile.important_to,
+        profile.hopes,
+        "no",  # the same word in both languages
+    ]
 
 
 def test_a_merges_page_is_all_in_spanish(client: Client, twins: Any) -> None:
@@ -62,15 +83,39 @@ def test_a_merges_page_is_all_in_spanish(client: Client, twins: Any) -> None:
     ):
         assert english_words not in page, english_words
 
-    both = (survivor, merged)
-    names = [
-        *(p.display_name for p in both),
-        *(p.legal_given_name for p in both),
-        *(p.legal_family_name for p in both),
-        f"{world.admin},",
-        str(world.admin),
-    ]
-    theirs = [REASON, merged.gender_identity, merged.profile.important_to, merged.profile.hopes]
-    # "no" is the same word in both languages.
-    assert english_left(_main(page), _main(english), allowed=[*names, *theirs, "no"]) == []
+    assert english_left(_main(page), _main(english), allowed=_as_written(twins, REASON)) == []
     assert "Same person: she said so." in page and "A place with a garden." in page
+
+
+def test_what_an_undo_could_not_put_back_is_said_in_spanish(client: Client, twins: Any) -> None:
+    """An undo's notes are stored in English; the merge's page says them in the reader's
+    language, each kind of row and field named as the page names them."""
+    world = twins.world
+    record = person_merge(
+        actor=world.admin, survivor=twins.person, merged=twins.twin, reason="Yes."
+    )
+    survivor = Person.objects.get(pk=twins.person.pk)
+    person_update(
+        actor=world.admin,
+        person=survivor,
+        data={"gender_identity": "female"},
+        version=survivor.version,
+    )
+    phone = twins.person.contact_points.get(value="212-555-0199")
+    phone.delete()
+    person_merge_undo(actor=world.admin, merge_record=record, reason="Two sisters.")
+    address = reverse("matching:merge-detail", args=[record.pk])
+    client.force_login(world.admin)
+    english = client.get(address).content.decode()
+    assert "1 of the contact points moved by the merge were removed after it." in english
+    page = signed_in_in_spanish(client, world.admin).get(address).content.decode()
+    assert "Datos de contacto que movió la fusión y se eliminaron después: 1." in page
+    said = (
+        f"Persona n.º {survivor.pk}: «Identidad de género» cambió después de la fusión y se "
+        "dejó como está ahora."
+    )
+    assert said in page
+    assert "removed after" not in page and "was changed after the merge" not in page
+    allowed = _as_written(twins, "Yes.", "Two sisters.", "female")
+    left = english_left(_main(page), _main(english), allowed=allowed)
+    assert left == []
