@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.organizations.models import Organization, Program
 from alongside.people.models import Person
@@ -80,6 +81,8 @@ class Encounter(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "encounter")
+        verbose_name_plural = pgettext_lazy("kind of record", "encounters")
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["person", "-started_at"], name="encounter_person_recent"),

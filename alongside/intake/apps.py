@@ -11,7 +11,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from alongside.intake import audit_names, follow_up
-        from alongside.intake.journey_words import said_summary
+        from alongside.intake.journey_words import said_action, said_summary
         from alongside.organizations.contributions import ManageSection, manage_sections
         from alongside.people.contributions import (
             NavItem,
@@ -79,7 +79,15 @@ class IntakeConfig(AppConfig):
             ("intake.urgent_flag_acknowledged", _("Urgent result acknowledged"), "urgent flags"),
         ):
             timeline_kinds.register(
-                TimelineKind(key=key, label=label, group=group, sensitive=True, said=said_summary)
+                TimelineKind(
+                    key=key,
+                    label=label,
+                    group=group,
+                    sensitive=True,
+                    said=said_summary,
+                    # What was done is said again; the worker's note stays as written.
+                    said_details=said_action if key.endswith("acknowledged") else None,
+                )
             )
 
 

@@ -125,6 +125,8 @@ class ScreeningResponse(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "screening response")
+        verbose_name_plural = pgettext_lazy("kind of record", "screening responses")
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["person", "-started_at"], name="screening_person_started")]
         constraints = [
@@ -234,6 +236,8 @@ class Need(models.Model):
     identified_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "need")
+        verbose_name_plural = pgettext_lazy("kind of record", "needs")
         ordering = ["-identified_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -276,6 +280,8 @@ class UrgentFlag(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "urgent flag")
+        verbose_name_plural = pgettext_lazy("kind of record", "urgent flags")
         ordering = ["-raised_at", "-id"]
         indexes = [
             models.Index(

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from alongside.matching import merge_words as words
 from alongside.matching.merge_base import MergeWork
 from alongside.people.enrollment_words import MERGE_CLOSURE
 from alongside.people.models import (
@@ -38,12 +39,12 @@ def _move_languages(m: MergeWork, model: type[models.Model], field_name: str) ->
         same = theirs.get(lang.language)
         if same is None:
             if lang.is_preferred and has_preferred:
-                m.change(lang, "is_preferred", False, "the survivor's preferred language stays")
+                m.change(lang, "is_preferred", False, words.PREFERRED_STAYS)
             moving.append(lang.pk)
             continue
         m.keep(lang, "the survivor already has this language")
         if lang.interpreter_needed and not same.interpreter_needed:
-            m.change(same, "interpreter_needed", True, "the merged record needs an interpreter")
+            m.change(same, "interpreter_needed", True, words.NEEDS_INTERPRETER)
     m.move(model, field_name, moving)
 
 
@@ -63,29 +64,29 @@ def _move_identifiers(m: MergeWork, model: type[models.Model], field_name: str) 
 
 
 # Where a contact the survivor already has is more careful on the merged record, the
-# survivor's copy takes on its care: (field, the careful value's test, why).
-_CAREFUL: tuple[tuple[str, Callable[[Any, Any], bool], str], ...] = (
-    ("may_leave_voicemail", lambda mine, theirs: theirs and not mine, "no voicemail"),
-    ("may_text", lambda mine, theirs: theirs and not mine, "no text messages"),
-    ("may_call", lambda mine, theirs: theirs and not mine, "no calls"),
-    ("may_email", lambda mine, theirs: theirs and not mine, "no emails"),
-    ("safety_note", lambda mine, theirs: mine and not theirs, "its safety note"),
-    ("never_contact_times", lambda mine, theirs: mine and not theirs, "when never to contact"),
-    ("best_times", lambda mine, theirs: mine and not theirs, "the best times"),
+# survivor's copy takes on its care: (field, the careful value's test); the why is
+# `merge_words.CAREFUL`'s.
+_CAREFUL: tuple[tuple[str, Callable[[Any, Any], bool]], ...] = (
+    ("may_leave_voicemail", lambda mine, theirs: theirs and not mine),
+    ("may_text", lambda mine, theirs: theirs and not mine),
+    ("may_call", lambda mine, theirs: theirs and not mine),
+    ("may_email", lambda mine, theirs: theirs and not mine),
+    ("safety_note", lambda mine, theirs: mine and not theirs),
+    ("never_contact_times", lambda mine, theirs: mine and not theirs),
+    ("best_times", lambda mine, theirs: mine and not theirs),
 )
 
 
 def _take_care(m: MergeWork, mine: ContactPoint, theirs: ContactPoint) -> None:
     """The survivor's copy of a contact takes on the merged copy's stricter rules."""
     changed = False
-    for name, careful, what in _CAREFUL:
+    for name, careful in _CAREFUL:
         if careful(getattr(mine, name), getattr(theirs, name)):
-            m.change(theirs, name, getattr(mine, name), f"the merged record's copy says {what}")
+            m.change(theirs, name, getattr(mine, name), words.CAREFUL[name])
             changed = True
     if theirs.safe_hours_start is None and mine.safe_hours_start is not None:
-        why = "the merged record's copy has safe hours"
-        m.change(theirs, "safe_hours_start", mine.safe_hours_start, why)
-        m.change(theirs, "safe_hours_end", mine.safe_hours_end, why)
+        m.change(theirs, "safe_hours_start", mine.safe_hours_start, words.SAFE_HOURS)
+        m.change(theirs, "safe_hours_end", mine.safe_hours_end, words.SAFE_HOURS)
         changed = True
     if changed:
         ContactPoint.objects.filter(pk=theirs.pk).update(version=models.F("version") + 1)
@@ -123,7 +124,7 @@ def _move_enrollments(m: MergeWork, model: type[models.Model], field_name: str) 
     rows = list(Enrollment.objects.select_for_update().filter(person=m.merged).order_by("pk"))
     for enrollment in rows:
         if enrollment.is_open and enrollment.program_id in open_programs:
-            why = "the survivor already had an open enrollment in this program"
+            why = words.OPEN_ENROLLMENT
             ended = max(today, enrollment.started_on or today)
             # In this order so that every step keeps "closed has a reason" true, and
             # undo (which goes backwards) reopens before clearing the reason.
@@ -161,7 +162,7 @@ def _move_needs(m: MergeWork, model: type[models.Model], field_name: str) -> Non
                 need,
                 "status",
                 need_model.Status.RESOLVED.value,
-                "resolved by the merge: the survivor has an open need of the same kind",
+                words.NEED_RESOLVED,
             )
     m.move(model, field_name, [n.pk for n in rows])
 
@@ -185,7 +186,7 @@ def _move_profile(m: MergeWork, model: type[models.Model], field_name: str) -> N
         if not text or text == own:
             continue
         if not own:
-            m.change(theirs, name, text, "filled from the merged record's profile")
+            m.change(theirs, name, text, words.FILLED_PROFILE)
             filled = True
         else:
             m.keep(mine, "the survivor's own words were kept", name)

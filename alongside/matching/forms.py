@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from alongside.matching.services import MAX_REASON
 from alongside.people.models import Person
@@ -55,10 +56,10 @@ class MergeForm(forms.Form):
 
 class UndoForm(forms.Form):
     undo_reason = forms.CharField(
-        label="Why undo this merge?",
+        label=_("Why undo this merge?"),
         max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For the record, e.g. 'Two brothers with the same name and birthday.'",
+        help_text=_("For the record, e.g. 'Two brothers with the same name and birthday.'"),
     )
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
+from alongside.matching import merge_words as words
 from alongside.matching.clash_rules import CLASH_RULES
 from alongside.matching.merge_base import (
     MergeNotSupported,
@@ -169,7 +170,7 @@ def person_merge(*, actor: Any, survivor: Person, merged: Person, reason: str) -
         .first()
     )
     if pair is not None:
-        why = "the two records were merged"
+        why = words.PAIR_MERGED
         m.change(pair, "status", DuplicatePair.Status.MERGED.value, why)
         m.change(pair, "reviewed_by_id", getattr(actor, "pk", None), why)
         m.change(pair, "reviewed_at", m.at, why)
@@ -235,7 +236,7 @@ def _merge_identity(m: MergeWork) -> None:
         if value in ("", None) or value == own:
             continue
         if own in ("", None):
-            m.change(survivor, name, value, "filled from the merged record")
+            m.change(survivor, name, value, words.FILLED)
         else:
             m.keep(merged, "the survivor's own value was kept", name)
             m.kept[-1]["value"] = plain(value)

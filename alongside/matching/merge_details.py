@@ -1,7 +1,11 @@
 """What a merge's page shows of the values the merge changed and kept, for people to
 read: the values it set, the merged record's profile words the survivor kept its own for,
 and identity details where both records had their own value. Sensitive values (an
-approach-with-care note) are never shown here."""
+approach-with-care note) are never shown here.
+
+In the reader's language: kinds of rows and fields are named as the person's history
+names them (`people.history_words`), and what the merge stored in English (why it set a
+value, the note on an enrollment it closed) is said again (`merge_words`)."""
 
 from __future__ import annotations
 
@@ -18,7 +22,10 @@ from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from alongside.matching.merge_words import said_why
 from alongside.matching.models import DuplicatePair, MergeRecord
+from alongside.people.enrollment_words import said_closure_note
+from alongside.people.history_words import entity_name, field_name
 from alongside.people.models import PROFILE_FIELDS, Enrollment, Person, Profile
 from alongside.people.sensitivity import SENSITIVE_PROFILE_FIELDS as SENSITIVE_FIELDS
 
@@ -57,6 +64,8 @@ def _rows(changes: list[dict[str, Any]]) -> dict[tuple[str, int], Any]:
             found = found.select_related("person_a", "person_b")
         elif model is Enrollment:
             found = found.select_related("program")
+        elif model is Profile:
+            found = found.select_related("person")
         rows.update({(label, row.pk): row for row in found})
     return rows
 
@@ -64,12 +73,14 @@ def _rows(changes: list[dict[str, Any]]) -> dict[tuple[str, int], Any]:
 def _describe(label: str, pk: int, row: Any) -> str:
     """What a changed row is, as people name it ("Enrollment: Housing (Closed)")."""
     model = _model(label)
-    kind = capfirst(str(model._meta.verbose_name)) if model is not None else label
+    kind = capfirst(entity_name(model._meta.model_name or "", model)) if model else label
     if row is None:
         return _("%(kind)s (removed since)") % {"kind": kind}
     if isinstance(row, DuplicatePair):
         names = {"a": row.person_a.display_name, "b": row.person_b.display_name}
         return _("Possible duplicates: %(a)s and %(b)s") % names
+    if isinstance(row, Profile):
+        return f"{kind}: {row.person.display_name}"  # whose profile
     return f"{kind}: {row}"
 
 
@@ -104,6 +115,8 @@ def readable(field: Any, value: Any, users: Mapping[int, str]) -> str:
         return users.get(value, _("a former colleague"))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if field.name == "closure_note" and isinstance(value, str):
+        return said_closure_note(value)  # the note a merge writes; a worker's as written
     if isinstance(field, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(field, models.DateTimeField):
@@ -126,7 +139,7 @@ def _changes(record: MergeRecord) -> list[dict[str, Any]]:
     for change in record.changed:
         field = _field(change)
         hidden = change["field"] in SENSITIVE_FIELDS
-        name = field.verbose_name if field is not None else change["field"]
+        name = field_name(_model(change["model"]), change["field"])
         shown.append(
             {
                 "what": _describe(
@@ -135,7 +148,7 @@ def _changes(record: MergeRecord) -> list[dict[str, Any]]:
                 "field": capfirst(str(name)),
                 "old": _("(not shown)") if hidden else readable(field, change["old"], users),
                 "new": _("(not shown)") if hidden else readable(field, change["new"], users),
-                "why": change["why"],
+                "why": said_why(change["why"]),
             }
         )
     return shown
@@ -182,10 +195,9 @@ def _kept_details(record: MergeRecord) -> list[dict[str, str]]:
         name = row.get("field")
         if row["model"] != "people.person" or not name or name in SENSITIVE_FIELDS:
             continue
-        field: Any = Person._meta.get_field(name)
         rows.append(
             {
-                "field": capfirst(str(field.verbose_name)),
+                "field": capfirst(field_name(Person, name)),
                 "survivor": _person_value(name, getattr(record.survivor, name, None)),
                 "merged": _person_value(name, row.get("value")),
             }

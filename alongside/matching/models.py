@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from alongside.organizations.models import Organization
 from alongside.people.models import Person
@@ -18,13 +20,13 @@ class DuplicatePair(models.Model):
     `alongside find_duplicates` scored them, and what a reviewer decided."""
 
     class Decision(models.TextChoices):
-        LIKELY = "likely", "Likely the same person"
-        POSSIBLE = "possible", "Possibly the same person"
+        LIKELY = "likely", _("Likely the same person")
+        POSSIBLE = "possible", _("Possibly the same person")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Not reviewed yet"
-        NOT_THE_SAME = "not_the_same", "Not the same person"
-        MERGED = "merged", "Merged"
+        OPEN = "open", pgettext_lazy("duplicate pair", "Not reviewed yet")
+        NOT_THE_SAME = "not_the_same", pgettext_lazy("duplicate pair", "Not the same person")
+        MERGED = "merged", pgettext_lazy("duplicate pair", "Merged")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -42,6 +44,8 @@ class DuplicatePair(models.Model):
     review_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "duplicate pair")
+        verbose_name_plural = pgettext_lazy("kind of record", "duplicate pairs")
         ordering = ["-score", "id"]
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_unique"),
@@ -93,6 +97,8 @@ class MergeRecord(models.Model):
     undo_notes = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "merge record")
+        verbose_name_plural = pgettext_lazy("kind of record", "merge records")
         ordering = ["-merged_at", "-id"]
         indexes = [
             models.Index(fields=["organization", "-merged_at"], name="merge_org_recent"),
@@ -126,7 +132,8 @@ class MergeRecord(models.Model):
 
 
 def _label(key: str, count: int) -> str:
-    """'people.contactpoint' → 'contact points' (or 'contact point' for one)."""
+    """'people.contactpoint' → 'contact points' (or 'contact point' for one), in the
+    reader's language: the model's own names, the one `count` needs."""
     from django.apps import apps
 
     app_label, model_name = key.split(".")[:2]
@@ -135,4 +142,6 @@ def _label(key: str, count: int) -> str:
     except LookupError:
         return model_name
     meta = model._meta
-    return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
+    # As the admin does (`model_ngettext`): both names already in the reader's language,
+    # ngettext chooses between them by the language's plural rule.
+    return ngettext(str(meta.verbose_name), str(meta.verbose_name_plural), count)

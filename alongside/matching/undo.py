@@ -8,12 +8,13 @@ from typing import Any
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from alongside.audit import services as audit
 from alongside.audit.services import Action
 from alongside.lib.errors import NotPermitted
+from alongside.matching import merge_words as words
 from alongside.matching.merge_base import (
     BATCH,
     MergeRefused,
@@ -33,14 +34,12 @@ from alongside.people.models import Person
 def _restore(model: type[models.Model], change: dict[str, Any], notes: list[str]) -> bool:
     """Put one value back if it is still what the merge set; True if something changed."""
     row = model._base_manager.filter(pk=change["id"]).first()
-    what = f"{model._meta.verbose_name} #{change['id']}"
+    what = words.ROW % {"kind": model._meta.verbose_name, "number": change["id"]}
     if row is None:
-        notes.append(f"{what} was removed after the merge; its {change['field']} is gone.")
+        notes.append(words.UNDO_GONE % {"what": what, "field": change["field"]})
         return False
     if plain(getattr(row, change["field"])) != change["new"]:
-        notes.append(
-            f"{what}: {change['field']} was changed after the merge and was left as it is now."
-        )
+        notes.append(words.UNDO_KEPT % {"what": what, "field": change["field"]})
         return False
     f = model._meta.get_field(change["field"])
     old = f.to_python(change["old"]) if change["old"] is not None else None  # type: ignore[union-attr]
@@ -80,10 +79,8 @@ def _move_back(record: MergeRecord, survivor: Person, merged: Person, notes: lis
             model._base_manager.select_for_update().filter(pk__in=ids, **{attname: survivor.pk})
         )
         if len(present) < len(ids):
-            notes.append(
-                f"{len(ids) - len(present)} of the {model._meta.verbose_name_plural} "
-                "moved by the merge were removed after it."
-            )
+            gone = {"count": len(ids) - len(present), "kinds": model._meta.verbose_name_plural}
+            notes.append(words.UNDO_ROWS_GONE % gone)
         for start in range(0, len(present), BATCH):
             model._base_manager.filter(pk__in=present[start : start + BATCH]).update(
                 **{attname: merged.pk}
@@ -114,7 +111,9 @@ def person_merge_undo(*, actor: Any, merge_record: MergeRecord, reason: str) -> 
     notes: list[str] = []
     at = timezone.now()
     try:
-        with transaction.atomic():
+        # The notes are stored in English, whoever undoes (the kinds' names are the
+        # models', which are said in the active language).
+        with transaction.atomic(), translation.override("en"):
             _move_back(record, survivor, merged, notes)
             _put_back(record, survivor, notes)
     except IntegrityError:

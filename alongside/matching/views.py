@@ -23,6 +23,7 @@ from alongside.lib.views import attach_errors, or_404
 from alongside.matching import merge_details, selectors, services
 from alongside.matching.candidates import likely_duplicates
 from alongside.matching.forms import MergeForm, ReviewForm, ShowForm, UndoForm
+from alongside.matching.merge_words import said_undo_note
 from alongside.matching.models import DuplicatePair, MergeRecord
 from alongside.matching.permissions import (
     MERGE_DENIED,
@@ -231,6 +232,7 @@ def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "record": record,
         **(merge_details.shown(record) if shows_details else merge_details.NONE_SHOWN),
         "shows_details": shows_details,
+        "undo_notes": [said_undo_note(note) for note in record.undo_notes],
         "form": form,
         "may_undo": may_undo,
         "later": selectors.later_merge(record),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from alongside.people.models import ContactPoint, Person
 
@@ -54,6 +55,8 @@ class OutboundMessage(models.Model):
     )
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "outbound message")
+        verbose_name_plural = pgettext_lazy("kind of record", "outbound messages")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["source_key", "channel"], name="message_once"),
@@ -119,6 +122,8 @@ class InboundMessage(models.Model):
     meaning = models.CharField(max_length=20, blank=True)  # "opt_out", "confirm", ""
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "inbound message")
+        verbose_name_plural = pgettext_lazy("kind of record", "inbound messages")
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:

@@ -67,6 +67,9 @@ FIELD_NAMES = {
     "last_contacted_at": pgettext_lazy("history of changes", "last contacted"),
     "created_by": pgettext_lazy("history of changes", "registered by"),
     "status": pgettext_lazy("history of changes", "status"),  # a need's, which a merge resolves
+    # A pair of the duplicates report, which a merge marks reviewed.
+    "reviewed_by": pgettext_lazy("history of changes", "reviewed by"),
+    "reviewed_at": pgettext_lazy("history of changes", "reviewed at"),
 }
 
 
@@ -111,27 +114,40 @@ def describe_changes(changes: list[RecordChange]) -> None:
     by_name = {model._meta.model_name: model for model in apps.get_models()}
     for change in changes:
         model = by_name.get(change.entity)
-        named = ENTITY_NAMES.get(change.entity)
-        kind = str(named or (model._meta.verbose_name if model else change.entity))
+        kind = entity_name(change.entity, model)
         action = ACTIONS.get(change.action)
         change.what = (  # type: ignore[attr-defined]
             str(action) % {"what": kind} if action else f"{capfirst(change.action)} {kind}"
         )
-        labels = _form_labels().get(change.entity, {})
         change.fields = [  # type: ignore[attr-defined]
-            _field(model, name, pair, labels) for name, pair in (change.changes or {}).items()
+            _field(model, name, pair) for name, pair in (change.changes or {}).items()
         ]
 
 
-def _field(
-    model: type[models.Model] | None, name: str, pair: Any, labels: dict[str, Promise]
-) -> ChangedField:
+def entity_name(entity: str, model: type[models.Model] | None) -> str:
+    """What a kind of row is called ("contact point"), by its model's name: as the
+    history names it, else the model's own name."""
+    named = ENTITY_NAMES.get(entity)
+    return str(named or (model._meta.verbose_name if model else entity))
+
+
+def field_name(model: type[models.Model] | None, name: str) -> str:
+    """A field of a kind of row as people read it: as its form labels it, else as the
+    history names a field no form changes, else the model field's own name (the merge
+    page names the fields a merge set the same way)."""
+    labels = _form_labels().get(model._meta.model_name or "", {}) if model else {}
     field = _model_field(model, name)
-    label = str(
-        labels.get(name)
-        or FIELD_NAMES.get(name)
+    key = field.name if field is not None else name  # "reviewed_by", stored as "reviewed_by_id"
+    return str(
+        labels.get(key)
+        or FIELD_NAMES.get(key)
         or (field.verbose_name if field is not None else name.replace("_", " "))
     )
+
+
+def _field(model: type[models.Model] | None, name: str, pair: Any) -> ChangedField:
+    field = _model_field(model, name)
+    label = field_name(model, name)
     before, after = (
         (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
     )

@@ -73,6 +73,8 @@ class Plan(models.Model):
     )
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "plan")
+        verbose_name_plural = pgettext_lazy("kind of record", "plans")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["person", "status"], name="plan_person_status"),

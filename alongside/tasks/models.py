@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.organizations.models import Organization, Program
 from alongside.people.models import Person
@@ -90,6 +91,8 @@ class Task(models.Model):
     objects = TaskQuerySet.as_manager()
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "task")
+        verbose_name_plural = pgettext_lazy("kind of record", "tasks")
         ordering = ["due_at", "id"]
         indexes = [
             models.Index(

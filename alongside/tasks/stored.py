@@ -8,7 +8,7 @@ from functools import cache
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from alongside.lib.stored_words import Sentence, Sentences, choice_label
+from alongside.lib.stored_words import Sentence, Sentences, choice_label, moment
 from alongside.tasks.models import Task, TaskEvent
 from alongside.tasks.presenting import NEUTRAL_TITLES
 
@@ -30,10 +30,18 @@ HISTORY_WORDS = Sentences(
     [
         Sentence(gettext_noop("team queue")),
         Sentence(gettext_noop("Closed by rule: the condition was met.")),
+        # The time as the English formats store it, said in the reader's format.
+        Sentence(gettext_noop("Closed by rule: contacted on %(when)s."), {"when": moment}),
         Sentence(gettext_noop("Follow-up rules")),
     ]
 )
 _status = choice_label(Task.Status)
+
+
+def said_resolution(resolution: str) -> str:
+    """How the task was closed: a rule's closing note in the reader's language (a
+    worker's reason for cancelling stays as written)."""
+    return HISTORY_WORDS.say(resolution)
 
 
 def said_event(event: TaskEvent) -> TaskEvent:

@@ -25,6 +25,7 @@ from alongside.lib.views import CONFLICT, form_status, or_404, refusals_as_403, 
 from alongside.people import selectors as people
 from alongside.tasks import forms, selectors, services
 from alongside.tasks.models import Task
+from alongside.tasks.stored import said_resolution
 
 PAGE_SIZE = 25
 
@@ -73,6 +74,7 @@ def _detail_context(
     initial = {"version": task.version}
     return {
         "task": task,
+        "resolution": said_resolution(task.resolution),
         "comments": comments,
         "events": events,
         "comment_form": forms_given.get("comment_form") or forms.CommentForm(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from alongside.people.models import Person
 
@@ -36,6 +37,8 @@ class WorklistDecision(models.Model):
     )
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "worklist decision")
+        verbose_name_plural = pgettext_lazy("kind of record", "worklist decisions")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(

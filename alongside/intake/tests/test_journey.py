@@ -97,3 +97,37 @@ def test_a_spanish_reader_reads_the_screenings_journey_in_spanish(
     assert "Evaluación completada: Patient Health Questionnaire-9 (PHQ-9)" in page
     assert "Resultado urgente de una evaluación emitido" in page
     assert "Screening completed:" not in page and "Urgent screening result" not in page
+
+
+def test_a_spanish_reader_reads_what_was_done_about_an_urgent_result_in_spanish(
+    client: Any, world: Any, screen: Screen
+) -> None:
+    """The journey's details of an urgent result acted on store what was done in English
+    ("Tried, but could not reach them. No answer."): the action is read in Spanish, the
+    worker's note as written."""
+    from tests.language import english_left
+
+    screen("phq-9", phq9(NOT_AT_ALL, **{"44260-8": SEVERAL}))
+    flag = UrgentFlag.objects.get()
+    services.urgent_flag_acknowledge(
+        actor=world.coordinator, flag=flag, action="could_not_reach", note="No answer at home."
+    )
+    services.urgent_flag_acknowledge(actor=world.coordinator, flag=flag, action="contacted")
+    address = reverse("people:timeline", args=[world.person.pk])
+    client.force_login(world.coordinator)
+    english = client.get(address).content.decode()
+    assert "Tried, but could not reach them. No answer at home." in english
+    page = signed_in_in_spanish(client, world.coordinator).get(address).content.decode()
+    said = "Lo intenté, pero no pude comunicarme. No answer at home."  # the note as written
+    assert said in page and "Me comuniqué con la persona" in page
+    assert "Tried, but" not in page and "Contacted the person" not in page
+    # The instrument's own words (its flag's reason, its scores' names and bands) are its
+    # data, translated by the instrument, not by the catalog.
+    instrument = ["Positive answer to PHQ-9 item 9 (thoughts of death or self-harm)"]
+    names = [world.person.display_name, f"· {world.person.display_name}", world.housing.name]
+    left = english_left(
+        page[page.index("<main") :],
+        english[english.index("<main") :],
+        allowed=[said, *instrument, *names, "total: 1 (minimal)"],
+    )
+    assert left == []

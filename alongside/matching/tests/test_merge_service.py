@@ -242,6 +242,18 @@ def test_undo_keeps_later_changes_and_says_so(twins):
     assert any("removed after" in note for note in undone.undo_notes)
 
 
+def test_undo_stores_its_notes_in_english_whoever_undoes(twins):
+    """The kinds' names are the models', said in the active language: the notes stored
+    by a Spanish-speaking admin's undo still name them in English."""
+    from django.utils import translation
+
+    record = merge(twins)
+    twins.person.contact_points.get(value="212-555-0199").delete()
+    with translation.override("es"):
+        undone = person_merge_undo(actor=twins.world.admin, merge_record=record, reason="No.")
+    assert "1 of the contact points moved by the merge were removed after it." in undone.undo_notes
+
+
 def test_it_refuses_a_record_merged_into_itself(twins):
     with pytest.raises(MergeRefused, match="itself"):
         person_merge(

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.people.languages import LANGUAGE_NAMES, LANGUAGES
 from alongside.people.models.person import Person
@@ -23,6 +24,8 @@ class PersonLanguage(models.Model):
     interpreter_needed = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "person language")
+        verbose_name_plural = pgettext_lazy("kind of record", "person languages")
         ordering = ["-is_preferred", "id"]
         constraints = [
             models.UniqueConstraint(fields=["person", "language"], name="person_language_unique")
@@ -52,6 +55,8 @@ class Identifier(models.Model):
     normalized = models.CharField(max_length=64, editable=False, db_index=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "identifier")
+        verbose_name_plural = pgettext_lazy("kind of record", "identifiers")
         ordering = ["kind", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -115,6 +120,8 @@ class ContactPoint(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "contact point")
+        verbose_name_plural = pgettext_lazy("kind of record", "contact points")
         ordering = ["-is_preferred", "kind", "id"]
 
     def __str__(self) -> str:
@@ -213,6 +220,8 @@ class SupportContact(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "support contact")
+        verbose_name_plural = pgettext_lazy("kind of record", "support contacts")
         ordering = ["name", "id"]
 
     def __str__(self) -> str:

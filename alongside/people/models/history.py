@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.organizations.models import Organization, Program
 from alongside.people.models.person import Person
@@ -44,6 +45,10 @@ class Profile(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = pgettext_lazy("kind of record", "profile")
+        verbose_name_plural = pgettext_lazy("kind of record", "profiles")
+
     def __str__(self) -> str:
         return f"Profile of {self.person}"
 
@@ -75,6 +80,8 @@ class RecordChange(models.Model):
     sensitive = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "record change")
+        verbose_name_plural = pgettext_lazy("kind of record", "record changes")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["person", "-at"], name="change_person_recent")]
 
@@ -123,7 +130,8 @@ class TimelineEntry(models.Model):
     link = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name_plural = "timeline entries"
+        verbose_name = pgettext_lazy("kind of record", "timeline entry")
+        verbose_name_plural = pgettext_lazy("kind of record", "timeline entries")
         indexes = [
             # A page of one person's timeline, newest first, from a cursor: one index range.
             models.Index(fields=["person", "-occurred_at", "-id"], name="timeline_person_recent"),

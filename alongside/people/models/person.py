@@ -116,7 +116,8 @@ class Person(models.Model):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "people"
+        verbose_name = pgettext_lazy("kind of record", "person")
+        verbose_name_plural = pgettext_lazy("kind of record", "people")
         indexes = [
             models.Index(fields=["organization", "legal_family_name"], name="person_org_family"),
             models.Index(fields=["date_of_birth"], name="person_dob"),
@@ -216,6 +217,8 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "enrollment")
+        verbose_name_plural = pgettext_lazy("kind of record", "enrollments")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["program", "person"], name="enrollment_program_person"),

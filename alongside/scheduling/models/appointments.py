@@ -37,6 +37,10 @@ class Series(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = pgettext_lazy("kind of record", "recurring appointment")
+        verbose_name_plural = pgettext_lazy("kind of record", "recurring appointments")
+
     def __str__(self) -> str:
         return self.rrule
 
@@ -111,6 +115,8 @@ class Appointment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "appointment")
+        verbose_name_plural = pgettext_lazy("kind of record", "appointments")
         ordering = ["starts_at", "id"]
         indexes = [
             models.Index(fields=["staff", "blocks_from"], name="appointment_staff_time"),
@@ -190,6 +196,8 @@ class GroupSeat(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "group seat")
+        verbose_name_plural = pgettext_lazy("kind of record", "group seats")
         constraints = [
             models.UniqueConstraint(
                 fields=["appointment", "person"],
@@ -234,6 +242,8 @@ class WaitlistEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = pgettext_lazy("kind of record", "waitlist entry")
+        verbose_name_plural = pgettext_lazy("kind of record", "waitlist entries")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["program", "status"], name="waitlist_program_status")]
         constraints = [

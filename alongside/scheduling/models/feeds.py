@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CalendarFeed(models.Model):
@@ -42,6 +43,10 @@ class PersonCalendarFeed(models.Model):
     )
     created_at = models.DateTimeField()
     last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("kind of record", "person calendar feed")
+        verbose_name_plural = pgettext_lazy("kind of record", "person calendar feeds")
 
     def __str__(self) -> str:
         return f"{self.person_id} ({self.prefix}…)"

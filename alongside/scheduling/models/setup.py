@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alongside.organizations.models import Location, Organization, Program
 from alongside.people.models import Person
@@ -281,6 +282,10 @@ class SchedulingPreference(models.Model):
     )
     notes = models.CharField(_("anything else"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("kind of record", "scheduling preference")
+        verbose_name_plural = pgettext_lazy("kind of record", "scheduling preferences")
 
     def __str__(self) -> str:
         return f"{self.person}"
