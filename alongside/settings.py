@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "alongside.accounts.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "alongside.intake.middleware.HandedOverMiddleware",
+    # A NUL in a query string or form: a 400 that says so, on either database.
+    "alongside.web.middleware.UnstorableTextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "alongside.oversight.middleware.DeniedAccessMiddleware",

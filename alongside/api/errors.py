@@ -27,8 +27,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from alongside.lib.errors import NotPermitted, StaleVersion
+from alongside.lib.json_input import JsonInputError, json_loads
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +151,25 @@ def _on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> H
     return error_response(422, "Some fields are not valid.", fields=fields_from_django(exc))
 
 
+class JsonBodyParser(Parser):
+    """Request bodies read with `lib.json_input`: a string no database can store (NUL, a
+    lone surrogate) or nesting too deep to decode is refused before any endpoint runs."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json_loads(request.body)
+
+
+def json_input_response(error: JsonInputError) -> HttpResponse:
+    """400 for a body that is not JSON this reads, 422 saying where for unstorable text."""
+    if error.syntax:
+        return error_response(400)
+    fields = {error.where or ALL: [error.message]}
+    return error_response(422, "Some fields are not valid.", fields=fields)
+
+
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, JsonInputError):  # ninja wraps the parser's error
+        return json_input_response(exc.__cause__)
     status = exc.status_code
     message = str(exc)
     if status == 400 or message in _NINJA_DEFAULTS:
@@ -158,6 +178,10 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="alongside"'
     return response
+
+
+def _on_json_input(request: HttpRequest, exc: JsonInputError) -> HttpResponse:
+    return json_input_response(exc)
 
 
 def _on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -210,6 +234,7 @@ def install(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Any]] = [
         (Exception, _on_unexpected),
         (ApiError, _on_api_error),
+        (JsonInputError, _on_json_input),
         (NinjaValidationError, _on_ninja_validation),
         (DjangoValidationError, _on_django_validation),
         (HttpError, _on_http_error),

@@ -28,16 +28,14 @@ from pydantic import (
 )
 from pydantic_core import CoreSchema
 
+from alongside.lib.json_input import text_problem
+
 
 def _storable(value: str) -> str:
     """Refuse text no database can store: NUL characters and unpaired surrogates."""
-    if "\x00" in value:
-        raise ValueError("Text cannot contain NUL characters.")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("Text must be valid Unicode.") from None
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

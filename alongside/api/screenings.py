@@ -18,13 +18,14 @@ from ninja import Field, Router, Schema
 from alongside.accounts.actors import Actor
 from alongside.api import lookups, openapi, present
 from alongside.api.auth import caller
-from alongside.api.errors import ApiError, invalid
+from alongside.api.errors import invalid
 from alongside.api.schemas import StaffOut
 from alongside.intake import fhir, selectors, sensitive, services
 from alongside.intake.fhir import FhirImportError
 from alongside.intake.models import Need, ScreeningResponse, UrgentFlag
 from alongside.intake.sensitive import RestrictedNeed
 from alongside.intake.wording import need_name, status_name
+from alongside.lib.json_input import json_loads
 from alongside.people.sensitivity import RESTRICTED, RESTRICTED_ENGLISH
 
 router = Router(tags=["screenings"])
@@ -286,10 +287,7 @@ def get_screening_fhir(request: HttpRequest, screening_id: int) -> HttpResponse:
 def _json_object(request: HttpRequest) -> dict[str, Any]:
     """The request body as a JSON object (a FHIR resource is read as it is, not through
     a schema, so fhir.resources can validate all of it)."""
-    try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "The request body is not valid JSON.") from None
+    body = json_loads(request.body or b"")  # JsonInputError: a 400 or 422 (api/errors.py)
     if not isinstance(body, dict):
         raise invalid("body", "Send one FHIR QuestionnaireResponse as a JSON object.")
     return body

@@ -24,6 +24,7 @@ api = DescribedApi(
     ),
     urls_namespace="api-v1",
     auth=[bearer_token, session],
+    parser=errors.JsonBodyParser(),
 )
 errors.install(api)
 api.add_router("/", people_router)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.encounters.models import Encounter, NoteTemplateVersion
 from alongside.encounters.services import ENCOUNTER_FIELDS, MAX_ADDENDUM
+from alongside.lib import form_fields
 from alongside.organizations.models import Program
 
 OTHER_LINE = re.compile(r"^\s*(?P<name>[^()]+?)\s*(?:\((?P<relationship>[^()]*)\))?\s*$")
@@ -26,8 +27,8 @@ class DateTimeInput(forms.DateTimeInput):
 class EncounterForm(forms.Form):
     kind = forms.ChoiceField(label=_("What kind of encounter"), choices=Encounter.Kind.choices)
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
-    started_at = forms.DateTimeField(label=_("Started"), widget=DateTimeInput())
-    ended_at = forms.DateTimeField(label=_("Ended"), required=False, widget=DateTimeInput())
+    started_at = form_fields.DateTimeField(label=_("Started"), widget=DateTimeInput())
+    ended_at = form_fields.DateTimeField(label=_("Ended"), required=False, widget=DateTimeInput())
     duration_minutes = forms.IntegerField(
         label=_("Duration in minutes"),
         required=False,
@@ -40,7 +41,7 @@ class EncounterForm(forms.Form):
     person_present = forms.BooleanField(
         label=_("The person took part"), required=False, initial=True
     )
-    staff = forms.ModelMultipleChoiceField(
+    staff = form_fields.ModelMultipleChoiceField(
         label=_("Staff who took part"), required=False, queryset=Program.objects.none()
     )
     others = forms.CharField(

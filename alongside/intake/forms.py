@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from alongside.intake import drafting
 from alongside.intake.definitions import can_decline
+from alongside.lib.json_input import JsonInputError, json_loads
 
 TYPE_CHOICES = [
     ("choice", "Choose one answer from a list"),
@@ -333,9 +334,15 @@ class ImportForm(forms.Form):
         if upload.size > MAX_UPLOAD:
             raise ValidationError("The file is larger than 1 MB; is it a single Questionnaire?")
         try:
-            data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+            data = json_loads(upload.read().decode("utf-8"))
+        except UnicodeDecodeError as error:
             raise ValidationError(f"The file is not valid JSON ({error}).") from error
+        except JsonInputError as error:
+            raise ValidationError(
+                f"The file is not valid JSON ({error})."
+                if error.syntax
+                else f"The file cannot be imported: {error}"
+            ) from error
         if not isinstance(data, dict):
             raise ValidationError("The file must hold one JSON object, a FHIR Questionnaire.")
         kind = data.get("resourceType")

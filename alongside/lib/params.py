@@ -28,3 +28,14 @@ def query_page(params: Mapping[str, str], name: str = "page", *, high: int = MAX
     except ValueError:
         return 1
     return max(1, min(number, high))
+
+
+def version_sent(text: str) -> int | None:
+    """The record version a form sent back: None when it sent none (the service then
+    checks nothing), else a number to compare with the record's. What is not a version
+    (letters, thousands of digits) becomes 0, which no record has: the change is refused
+    as stale rather than made without the check."""
+    if not text:
+        return None
+    number = id_or_none(text.strip())
+    return 0 if number is None else number

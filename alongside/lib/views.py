@@ -83,9 +83,11 @@ def form_status(form: BaseForm | None, conflict: str = CONFLICT) -> int:
 
 
 def back_to(request: HttpRequest, fallback: str) -> str:
-    """The `next` address a form posted, when it stays on this site; else `fallback`."""
+    """The `next` address a form posted, when it is a path on this site; else `fallback`.
+    Only a path: `redirect()` would read other text ("abc", "2") as a view's name and fail
+    with NoReverseMatch, a 500."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

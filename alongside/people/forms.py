@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alongside.lib import form_fields
 from alongside.organizations.models import Program
 from alongside.people.models import (
     CHANNELS,
@@ -91,6 +92,7 @@ class PersonForm(VersionedForm):
             "date_of_birth": DateInput(),
             "pronouns": forms.TextInput(attrs={"list": "pronoun-suggestions"}),
         }
+        field_classes = {"date_of_birth": form_fields.DateField}
         help_texts = {
             "preferred_name": _("The name the person wants to be called. Shown everywhere."),
             "pronouns": _("As the person says them, e.g. she/her, they/them."),
@@ -288,6 +290,9 @@ class EnrollmentForm(VersionedForm):
             "started_on": DateInput(),
             "ended_on": DateInput(),
         }
+        field_classes = dict.fromkeys(
+            ["referred_on", "started_on", "ended_on"], form_fields.DateField
+        )
         help_texts = {"closure_reason": _("Needed when the status is Closed.")}
 
     def __init__(self, *args: Any, coordinators: Any, **kwargs: Any) -> None:
@@ -348,6 +353,7 @@ class TimelineFilterForm(forms.Form):
 
     group = forms.ChoiceField(label=_("Kind"), required=False)
     program = forms.TypedChoiceField(label=_("Program"), required=False, coerce=int)
+    # Every day there is, 0001-01-01 to 9999-12-31: the timeline reads them safely.
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
     cursor = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.accounts.models import User
+from alongside.lib import form_fields
 from alongside.people.models import SupportContact
 from alongside.plans.models import Agreement, Goal, Plan, Step
 
@@ -57,7 +58,7 @@ class GoalForm(VersionedForm):
     priority = forms.IntegerField(
         label=_("Their priority (1 comes first)"), min_value=1, max_value=99, required=False
     )
-    target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
+    target_date = form_fields.DateField(label=_("Target date"), required=False, widget=DATE)
     lifecycle = forms.ChoiceField(label=_("Goal status"), choices=Goal.Lifecycle.choices)
     achievement = forms.ChoiceField(
         label=_("Progress"), choices=_blank(Goal.Achievement.choices), required=False
@@ -109,7 +110,7 @@ class StepForm(VersionedForm):
         required=False,
         help_text=_("Only people they agreed to involve are listed."),
     )
-    due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    due_on = form_fields.DateField(label=_("Due"), required=False, widget=DATE)
 
     def __init__(
         self, *args: Any, staff: list[User], contacts: list[SupportContact], **kwargs: Any
@@ -173,7 +174,7 @@ LEVEL_CHOICES = [
 
 
 class ReviewForm(VersionedForm):
-    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    held_on = form_fields.DateField(label=_("Held on"), widget=DATE)
     participants = forms.CharField(
         label=_("Who took part"), widget=forms.Textarea(attrs={"rows": 2})
     )

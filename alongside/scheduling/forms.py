@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alongside.lib import form_fields
 from alongside.scheduling.availability import zone
 from alongside.scheduling.models import Appointment, Modality, validate_time_zone
 
@@ -88,11 +89,14 @@ def in_years(value: dt.date) -> None:
         )
 
 
+in_years.bounds_years = True  # type: ignore[attr-defined]
+
+
 class FindForm(PreferencesForm):
     appointment_type: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Appointment type"), queryset=None, empty_label=None
     )
-    since = forms.DateField(
+    since = form_fields.DateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[in_years]
     )
     days = forms.IntegerField(
@@ -192,10 +196,10 @@ class WaitlistForm(forms.Form):
     current: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Sooner than"), queryset=None, required=False, empty_label=_("Any time that fits")
     )
-    earliest = forms.DateField(
+    earliest = form_fields.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    latest = forms.DateField(
+    latest = form_fields.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -216,7 +220,7 @@ class SeriesForm(forms.Form):
     staff: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("With"), queryset=None, empty_label=None
     )
-    first = forms.DateTimeField(
+    first = form_fields.DateTimeField(
         label=_("First appointment (local time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         validators=[in_years],

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.accounts.models import Role
+from alongside.lib import form_fields
 from alongside.lib.urls import MAX_ID
 from alongside.scheduling.availability import at_local
 from alongside.scheduling.forms import WEEKDAYS
@@ -151,8 +152,10 @@ class PatternForm(forms.Form):
         empty_label=_("No fixed place (phone, video or home visits)"),
     )
     modalities = _modalities()
-    valid_from = forms.DateField(label=_("Starting on"), widget=forms.DateInput({"type": "date"}))
-    valid_until = forms.DateField(
+    valid_from = form_fields.DateField(
+        label=_("Starting on"), widget=forms.DateInput({"type": "date"})
+    )
+    valid_until = form_fields.DateField(
         label=_("Ending on"),
         required=False,
         widget=forms.DateInput({"type": "date"}),
@@ -184,9 +187,9 @@ class ChangeForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What changes"), choices=AvailabilityChange.Kind.choices, widget=forms.RadioSelect
     )
-    first_day = forms.DateField(label=_("From day"), widget=forms.DateInput({"type": "date"}))
+    first_day = form_fields.DateField(label=_("From day"), widget=forms.DateInput({"type": "date"}))
     starts = _time(_("From time"))
-    last_day = forms.DateField(label=_("Until day"), widget=forms.DateInput({"type": "date"}))
+    last_day = form_fields.DateField(label=_("Until day"), widget=forms.DateInput({"type": "date"}))
     ends = _time(_("Until time"))
     time_zone = _zone()
     location: forms.ModelChoiceField[Any] = forms.ModelChoiceField(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.errors import StaleVersion
+from alongside.lib.params import version_sent
 from alongside.lib.views import form_status, or_404, refusals_as_403, run_service
 from alongside.organizations.contributions import managed_organization
 from alongside.organizations.models import Location, Organization
@@ -271,13 +272,13 @@ def _pattern_form(
 def pattern_remove(request: AuthenticatedHttpRequest, org: int, pk: int) -> HttpResponse:
     organization = managed_organization(request.user, org)
     pattern = or_404(lambda: selectors.pattern_of(organization, pk), "No such availability")
-    version = request.POST.get("version", "")
+    version = version_sent(request.POST.get("version", ""))
     with refusals_as_403():
         try:
             configure.pattern_remove(
                 actor=request.user,
                 pattern=pattern,
-                version=int(version) if version.isdigit() else None,
+                version=version,
             )
         except StaleVersion:
             messages.error(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alongside.lib import form_fields
 from alongside.lib.urls import MAX_ID
 from alongside.people.contributions import follow_up_triggers
 from alongside.tasks.models import FollowUpRule, Priority, Task
@@ -12,7 +13,7 @@ from alongside.tasks.models import FollowUpRule, Priority, Task
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
 
 
-class DueField(forms.DateTimeField):
+class DueField(form_fields.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_MINUTE)
 
     def __init__(self, **kwargs: Any) -> None:

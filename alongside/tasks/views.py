@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
 from alongside.lib.errors import StaleVersion
-from alongside.lib.params import query_page
+from alongside.lib.params import query_page, version_sent
 from alongside.lib.views import CONFLICT, form_status, or_404, refusals_as_403, run_service
 from alongside.people import selectors as people
 from alongside.tasks import forms, selectors, services
@@ -109,10 +109,7 @@ def _simple(
 
 
 def _version(request: AuthenticatedHttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+    return version_sent(request.POST.get("version", ""))
 
 
 @dataclass(frozen=True)

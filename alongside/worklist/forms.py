@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from alongside.lib import form_fields
 from alongside.lib.urls import MAX_ID
 from alongside.organizations.models import Program
 from alongside.people.contributions import caseload_filters
@@ -22,7 +23,7 @@ class DecisionForm(forms.Form):
         min_value=1, max_value=MAX_ID, required=False, widget=forms.HiddenInput
     )
     action = forms.ChoiceField(choices=WorklistDecision.Action.choices)
-    until = forms.DateField(label=_("Bring back on"), required=False)
+    until = form_fields.DateField(label=_("Bring back on"), required=False)
     note = forms.CharField(label=_("Why it can wait"), max_length=500, required=False)
 
 

@@ -542,6 +542,8 @@ def test_it_exports_a_shipped_instrument(admin, world, instruments):
     ("content", "message"),
     [
         (b"{not json", "not valid JSON"),
+        (b"[" * 5000 + b"]" * 5000, "not valid JSON"),
+        (b'{"resourceType": "Questionnaire", "title": "\\ud800"}', "title: Text must be"),
         (b"[1, 2]", "one JSON object"),
         (b'{"resourceType": "Patient"}', "FHIR Patient resource, not a Questionnaire"),
         (

@@ -369,6 +369,15 @@ def test_removing_weekly_availability_someone_else_changed_is_a_409(world):
     assert not AvailabilityPattern.objects.filter(pk=pattern.pk).exists()
 
 
+@pytest.mark.parametrize("version", ["9" * 5000, "99999999999999999999", "two"])
+def test_removing_weekly_availability_with_a_version_that_is_not_one_is_a_409(world, version):
+    pattern = make_pattern(world, weekday=0)
+    admin = client_for(world.admin)
+    response = admin.post(url(world, "scheduling-pattern-remove", pattern.pk), {"version": version})
+    assert response.status_code == 409
+    assert AvailabilityPattern.objects.filter(pk=pattern.pk).exists()
+
+
 def test_a_type_with_appointments_keeps_its_kind_and_enough_seats(world):
     from alongside.scheduling import groups
     from alongside.scheduling.tests.services_helpers import NOW as MONDAY

@@ -90,6 +90,20 @@ def test_cancelling_needs_a_reason(world, client):
     assert task.status == Task.Status.TODO
 
 
+@pytest.mark.parametrize("version", ["9" * 5000, "99999999999999999999", "two"])
+def test_a_version_that_is_not_one_is_a_conflict_not_a_change_without_the_check(
+    world, client, version
+):
+    task = make_task(world)
+    client.force_login(world.coordinator)
+
+    response = client.post(reverse("tasks:complete", args=[task.pk]), {"version": version})
+
+    assert response.status_code == 302  # back to the task, which says it changed
+    task.refresh_from_db()
+    assert task.status == Task.Status.TODO
+
+
 def test_a_stale_edit_is_a_conflict(world, client):
     task = make_task(world)
     client.force_login(world.coordinator)
