@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from alongside.accounts.actors import AuthenticatedHttpRequest
+from alongside.lib.raw_text import reads_raw_text, storable
 from alongside.lib.views import form_status, or_404, run_service
 from alongside.messaging import inbound
 from alongside.messaging.models import TextOptOut
@@ -34,31 +35,38 @@ def _signed(request: HttpRequest) -> bool:
     return is_valid(settings.TWILIO_AUTH_TOKEN, url, params, given)
 
 
+def _given(request: HttpRequest, name: str, limit: int) -> str:
+    # A provider's post is kept whatever it holds: a NUL or broken character is dropped.
+    return storable(request.POST.get(name, ""))[:limit]
+
+
 @csrf_exempt
 @require_POST
+@reads_raw_text
 def twilio_status(request: HttpRequest) -> HttpResponse:
     if not _signed(request):
         return HttpResponseForbidden("Bad signature")
     inbound.record_status(
-        provider_id=request.POST.get("MessageSid", "")[:64],
-        provider_status=request.POST.get("MessageStatus", "")[:20],
-        error_code=request.POST.get("ErrorCode", "")[:10],
+        provider_id=_given(request, "MessageSid", 64),
+        provider_status=_given(request, "MessageStatus", 20),
+        error_code=_given(request, "ErrorCode", 10),
     )
     return HttpResponse(status=204)
 
 
 @csrf_exempt
 @require_POST
+@reads_raw_text
 def twilio_inbound(request: HttpRequest) -> HttpResponse:
     if not _signed(request):
         return HttpResponseForbidden("Bad signature")
-    sid = request.POST.get("MessageSid", "") or request.POST.get("SmsSid", "")
+    sid = _given(request, "MessageSid", 64) or _given(request, "SmsSid", 64)
     if sid:
         inbound.receive_text(
-            provider_id=sid[:64],
-            from_number=request.POST.get("From", "")[:40],
-            to_number=request.POST.get("To", "")[:40],
-            body=request.POST.get("Body", "")[:1600],
+            provider_id=sid,
+            from_number=_given(request, "From", 40),
+            to_number=_given(request, "To", 40),
+            body=_given(request, "Body", 1600),
         )
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 

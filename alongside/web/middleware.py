@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from alongside.lib.json_input import text_problem
+from alongside.lib.raw_text import keeps_raw_text
 
 # Everything is served from this origin: vendored htmx, our own CSS and JS, no inline script.
 CONTENT_SECURITY_POLICY = (
@@ -34,7 +35,8 @@ class UnstorableTextMiddleware:
     """A query string or form that holds text no database can store (a NUL character:
     PostgreSQL refuses it in text, SQLite would keep it) is answered with a 400 page that
     says so, before any view reads it: whatever field or filter it is in, on either
-    database. The API reads its own bodies (api/errors.py, lib/json_input.py)."""
+    database. The API reads its own bodies (api/errors.py, lib/json_input.py); a view
+    marked `lib.raw_text.reads_raw_text` (a provider's webhook) cleans its own."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,8 +44,8 @@ class UnstorableTextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
-        if request.path.startswith(API_PREFIX):
+    def process_view(self, request: HttpRequest, view: Any, *args: Any) -> HttpResponse | None:
+        if request.path.startswith(API_PREFIX) or keeps_raw_text(view):
             return None
         sent = [request.GET]
         if request.method == "POST" and request.content_type in FORM_TYPES:

@@ -151,3 +151,11 @@ def test_without_a_public_url_the_request_address_is_signed(client, settings, wo
     data = {"MessageSid": "SMnothing", "MessageStatus": "delivered"}
     sig = signature("test-auth-token", "http://testserver" + path, list(data.items()))
     assert client.post(path, data, HTTP_X_TWILIO_SIGNATURE=sig).status_code == 204
+
+
+def test_a_text_holding_a_nul_is_kept_without_it(client, world, twilio, test_purpose):
+    """Pages refuse a NUL with a 400; a provider's webhook must not lose the message."""
+    phone(world, may_text=True)
+    response = reply(client, "Running late\x00, see you at 3", sid="SM9")
+    assert response.status_code == 200 and b"<Response>" in response.content
+    assert InboundMessage.objects.get(provider_id="SM9").body == "Running late, see you at 3"

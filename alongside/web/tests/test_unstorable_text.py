@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import resolve
 
+from alongside.lib.raw_text import keeps_raw_text
 from alongside.web.tests.test_number_bounds import ROUTES, _fill
 
 REASON = "It held a character that cannot be stored (NUL)."
@@ -18,7 +20,7 @@ WEB_ROUTES = [r for r in ROUTES if not r.parts[0][0].startswith("django-admin/")
 
 def test_it_walks_the_web_routes():
     names = {route.name for route in WEB_ROUTES}
-    assert {"home", "list", "detail", "login"} <= names
+    assert {"home", "list", "detail", "login", "twilio-inbound"} <= names
 
 
 @pytest.mark.parametrize("persona", ["coordinator", None])
@@ -30,7 +32,10 @@ def test_every_route_refuses_a_nul_in_the_query_string(world: Any, persona: str 
     for route in WEB_ROUTES:
         url = route.url(_fill(route, world))
         response = client.get(url, {"q": "Lupe\x00", "date": "2026-01-01"})
-        if response.status_code != 400 or REASON not in response.content.decode():
+        if keeps_raw_text(resolve(url.split("?")[0]).func):
+            if response.status_code >= 500:  # a webhook cleans its own text
+                failures.append(f"GET {url} ({route.name}): {response.status_code}")
+        elif response.status_code != 400 or REASON not in response.content.decode():
             failures.append(f"GET {url} ({route.name}): {response.status_code}")
     assert failures == []
 
@@ -48,8 +53,9 @@ def test_every_route_refuses_a_nul_in_a_form(world: Any):
             client.generic("POST", url, "notes=a%00b", "application/x-www-form-urlencoded"),
             client.generic("POST", url, "na%00me=x", "application/x-www-form-urlencoded"),
         ]
+        raw = keeps_raw_text(resolve(url.split("?")[0]).func)  # a webhook cleans its own
         for how, response in zip(("multipart", "value", "name"), sent, strict=True):
-            if response.status_code != 400:
+            if (response.status_code >= 500) if raw else (response.status_code != 400):
                 failures.append(f"POST {url} ({route.name}), {how}: {response.status_code}")
     assert failures == []
 
