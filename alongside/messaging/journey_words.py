@@ -16,6 +16,7 @@ from alongside.people.models import ContactPoint
 # A channel as `Channel`'s labels store it (a label of the model, kept out of the
 # catalog there so that no migration follows a translation).
 CHANNELS = {"Text message": gettext_noop("Text message"), "Email": gettext_noop("Email")}
+CHANNELS_INSIDE = {english.lower(): words for english, words in CHANNELS.items()}
 
 
 def _channel(value: str) -> str | None:
@@ -26,7 +27,7 @@ def _channel(value: str) -> str | None:
 
 def _channel_lower(value: str) -> str | None:
     """A channel inside a sentence ("text message to +1 555 …")."""
-    found = {english.lower(): words for english, words in CHANNELS.items()}.get(value)
+    found = CHANNELS_INSIDE.get(value)
     return gettext(found).lower() if found else None
 
 
